@@ -1,0 +1,167 @@
+//! [`WorkerVoiceApp`]: the app's one entry object.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use workervoice_core::net::NetConfig;
+use workervoice_core::{AppConfig, DeviceMode, DeviceStatus, Error, Note, WorkerProfile, WorkerVoice};
+
+use crate::error::WorkerVoiceError;
+use crate::platform::{ForeignKeyStore, ForeignListener, PlatformKeyStore, WorkerVoiceListener};
+
+/// How the app opens the core.
+#[derive(Debug, Clone, uniffi::Record)]
+pub struct AppOptions {
+    /// Directory for the app's database (app-private storage).
+    pub data_dir: String,
+    /// The hub to enrol with when a typed code (not a QR payload) is given.
+    pub default_hub_url: Option<String>,
+    /// The device's languages, most preferred first (BCP 47).
+    pub languages: Vec<String>,
+    /// Tests and local demos only: allow `http://` to a loopback address.
+    pub allow_insecure_http_for_tests: bool,
+    /// Extra trusted root certificates (PEM) for a programme's own CA.
+    pub extra_root_certs_pem: Vec<String>,
+    /// Network timeout for one request, in seconds (0: default, 30).
+    pub request_timeout_secs: u32,
+}
+
+/// The Worker Voice core, for one app process. Safe to call from any thread.
+#[derive(uniffi::Object)]
+pub struct WorkerVoiceApp {
+    core: WorkerVoice,
+}
+
+impl WorkerVoiceApp {
+    fn error(&self, error: Error) -> WorkerVoiceError {
+        let localized = self.core.localize(&error);
+        WorkerVoiceError::from_core(&error, localized)
+    }
+
+    /// The wrapped core (for the CLI and Rust tests).
+    pub fn core(&self) -> &WorkerVoice {
+        &self.core
+    }
+}
+
+#[uniffi::export]
+impl WorkerVoiceApp {
+    /// Opens the core on `options.data_dir` with the platform key store.
+    #[uniffi::constructor]
+    pub fn open(options: AppOptions, key_store: Arc<dyn PlatformKeyStore>) -> Result<Arc<Self>, WorkerVoiceError> {
+        let mut net = NetConfig {
+            allow_insecure_http_for_tests: options.allow_insecure_http_for_tests,
+            extra_root_certs_pem: options.extra_root_certs_pem,
+            ..NetConfig::default()
+        };
+        if options.request_timeout_secs > 0 {
+            net.request_timeout = Duration::from_secs(u64::from(options.request_timeout_secs));
+        }
+        let config = AppConfig {
+            data_dir: options.data_dir.into(),
+            default_hub_url: options.default_hub_url,
+            net,
+            languages: options.languages.clone(),
+        };
+        WorkerVoice::open(config, Arc::new(ForeignKeyStore(key_store))).map(|core| Arc::new(Self { core })).map_err(
+            |error| {
+                let languages = workervoice_core::i18n::Languages::negotiate(&options.languages);
+                WorkerVoiceError::from_core(&error, error.localized(&languages))
+            },
+        )
+    }
+
+    /// Sets or clears the event listener.
+    pub fn set_listener(&self, listener: Option<Arc<dyn WorkerVoiceListener>>) {
+        self.core
+            .set_listener(listener.map(|l| Arc::new(ForeignListener(l)) as Arc<dyn workervoice_core::EventListener>));
+    }
+
+    /// Updates the device languages (system settings changed).
+    pub fn set_languages(&self, languages: Vec<String>) {
+        self.core.set_device_languages(languages);
+    }
+
+    /// The language messages are shown in now (the worker's, else the device's).
+    pub fn current_language(&self) -> String {
+        self.core.languages().primary()
+    }
+
+    /// The device's status.
+    pub fn status(&self) -> Result<DeviceStatus, WorkerVoiceError> {
+        self.core.status().map_err(|e| self.error(e))
+    }
+
+    /// Enrols with a typed code or a scanned QR payload.
+    pub async fn enrol(&self, code_or_qr: String, mode: DeviceMode) -> Result<DeviceStatus, WorkerVoiceError> {
+        self.core.enrol(code_or_qr, mode).await.map_err(|e| self.error(e))
+    }
+
+    /// First login with the activation code; sets the worker's PIN.
+    pub async fn activate(
+        &self,
+        worker_number: String,
+        activation_code: String,
+        new_pin: String,
+    ) -> Result<WorkerProfile, WorkerVoiceError> {
+        self.core.activate(worker_number, activation_code, new_pin).await.map_err(|e| self.error(e))
+    }
+
+    /// Self-registration with the factory's join code.
+    pub async fn register(
+        &self,
+        join_code: String,
+        worker_number: String,
+        display_name: String,
+        language: String,
+        new_pin: String,
+    ) -> Result<WorkerProfile, WorkerVoiceError> {
+        self.core.register(join_code, worker_number, display_name, language, new_pin).await.map_err(|e| self.error(e))
+    }
+
+    /// Logs in (online; offline fallback on personal devices).
+    pub async fn login(&self, worker_number: String, pin: String) -> Result<WorkerProfile, WorkerVoiceError> {
+        self.core.login(worker_number, pin).await.map_err(|e| self.error(e))
+    }
+
+    /// Unlocks offline (personal devices).
+    pub fn unlock_offline(&self, worker_number: String, pin: String) -> Result<WorkerProfile, WorkerVoiceError> {
+        self.core.unlock_offline(&worker_number, &pin).map_err(|e| self.error(e))
+    }
+
+    /// Changes the logged-in worker's PIN.
+    pub async fn change_pin(&self, old_pin: String, new_pin: String) -> Result<(), WorkerVoiceError> {
+        self.core.change_pin(old_pin, new_pin).await.map_err(|e| self.error(e))
+    }
+
+    /// Locks: ends the session and zeroizes its keys.
+    pub fn lock(&self) {
+        self.core.lock();
+    }
+
+    /// The logged-in worker, if any.
+    pub fn current_worker(&self) -> Option<WorkerProfile> {
+        self.core.current_worker()
+    }
+
+    /// Saves one private note; returns its id.
+    pub fn save_note(&self, text: String) -> Result<String, WorkerVoiceError> {
+        let mut ids = self.core.save_notes(&[text]).map_err(|e| self.error(e))?;
+        ids.pop().ok_or_else(|| self.error(workervoice_core::ErrorCode::Internal.into()))
+    }
+
+    /// Saves many notes in one call and one transaction.
+    pub fn save_notes(&self, texts: Vec<String>) -> Result<Vec<String>, WorkerVoiceError> {
+        self.core.save_notes(&texts).map_err(|e| self.error(e))
+    }
+
+    /// A page of notes, newest first (at most 1,000 per call).
+    pub fn list_notes(&self, limit: u32, offset: u32) -> Result<Vec<Note>, WorkerVoiceError> {
+        self.core.list_notes(limit, offset).map_err(|e| self.error(e))
+    }
+
+    /// Number of notes.
+    pub fn count_notes(&self) -> Result<u64, WorkerVoiceError> {
+        self.core.count_notes().map_err(|e| self.error(e))
+    }
+}

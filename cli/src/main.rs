@@ -1,0 +1,279 @@
+//! `wv-device`: a Worker Voice device on the command line.
+//!
+//! It drives the core through `WorkerVoiceApp`, the same API the Android and
+//! iOS apps use, with a file-based key store standing in for the phone's
+//! hardware key store. People use it to try the system without a phone;
+//! tests use it to run a device as a separate process (and kill it).
+//!
+//! PINs and codes that are secrets are never command-line arguments (other
+//! users can read those in the process list): they are read from standard
+//! input, one per line, in the order the command documents.
+
+use std::io::BufRead;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use clap::{Parser, Subcommand};
+use serde_json::{Value, json};
+use workervoice::{AppOptions, DeviceMode, WorkerVoiceApp, WorkerVoiceError, new_file_key_store};
+
+/// A Worker Voice device on the command line.
+#[derive(Parser)]
+#[command(name = "wv-device", version)]
+struct Cli {
+    /// Directory of the device database.
+    #[arg(long, env = "WV_DATA_DIR", default_value = "./device-data")]
+    data_dir: PathBuf,
+    /// Directory of the (file-based, desktop) key store. Default: DATA_DIR/keystore.
+    #[arg(long, env = "WV_KEYSTORE_DIR")]
+    keystore_dir: Option<PathBuf>,
+    /// Hub URL for typed enrolment codes (a QR payload names its own hub).
+    #[arg(long, env = "WV_HUB")]
+    hub: Option<String>,
+    /// Allow plain http:// to a loopback hub. For tests and local demos only.
+    #[arg(long)]
+    insecure_http_for_tests: bool,
+    /// Device languages, most preferred first (e.g. `vi,en`).
+    #[arg(long, env = "WV_LANG", value_delimiter = ',', default_value = "en")]
+    lang: Vec<String>,
+    /// Print JSON instead of text.
+    #[arg(long)]
+    json: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Enrol this device with a one-time code or a QR payload.
+    Enrol {
+        /// The code as printed, or the QR payload (`workervoice://enrol?...`).
+        code_or_qr: String,
+        /// Enrol as a shared (kiosk) device instead of a personal one.
+        #[arg(long)]
+        shared: bool,
+    },
+    /// First login with the activation code from the worker card.
+    /// Reads from stdin: the activation code, then the new PIN.
+    Activate {
+        /// Worker number.
+        worker: String,
+    },
+    /// Self-register (where the programme allows it). Reads the new PIN from stdin.
+    Register {
+        /// The factory's join code.
+        join_code: String,
+        /// Worker number.
+        worker: String,
+        /// Name.
+        name: String,
+        /// Preferred language (BCP 47).
+        language: String,
+    },
+    /// Log in and out again (checks the PIN). Reads the PIN from stdin.
+    Login {
+        /// Worker number.
+        worker: String,
+        /// Unlock offline only (personal devices).
+        #[arg(long)]
+        offline: bool,
+    },
+    /// Change the PIN. Reads the current PIN, then the new PIN, from stdin.
+    ChangePin {
+        /// Worker number.
+        worker: String,
+    },
+    /// Worker-private notes. Each reads the PIN from stdin.
+    #[command(subcommand)]
+    Note(NoteCommand),
+    /// Show the device's status.
+    Status,
+}
+
+#[derive(Subcommand)]
+enum NoteCommand {
+    /// Save a note (its text from the argument, or from stdin after the PIN with `-`).
+    Add {
+        /// Worker number.
+        worker: String,
+        /// The text, or `-` to read it from stdin after the PIN.
+        text: String,
+    },
+    /// List the worker's notes.
+    List {
+        /// Worker number.
+        worker: String,
+    },
+}
+
+struct Stdin(std::io::Lines<std::io::StdinLock<'static>>);
+
+impl Stdin {
+    fn line(&mut self) -> Result<String, WorkerVoiceError> {
+        match self.0.next() {
+            Some(Ok(line)) => Ok(line.trim_end_matches(['\r', '\n']).to_owned()),
+            _ => Err(WorkerVoiceError::Input {
+                code: workervoice::ErrorCode::InvalidInput,
+                localized: "expected another line on standard input".into(),
+            }),
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let json = cli.json;
+    match run(cli) {
+        Ok(value) => {
+            if json {
+                println!("{value}");
+            } else {
+                print_text(&value);
+            }
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            let body = json!({ "error": { "code": error.code_str(), "message": error.localized() } });
+            if json {
+                println!("{body}");
+            } else {
+                eprintln!("{} ({})", error.localized(), error.code_str());
+            }
+            ExitCode::from(2)
+        }
+    }
+}
+
+trait CodeStr {
+    fn code_str(&self) -> &'static str;
+}
+
+impl CodeStr for WorkerVoiceError {
+    fn code_str(&self) -> &'static str {
+        self.code().as_str()
+    }
+}
+
+fn print_text(value: &Value) {
+    match value {
+        Value::Object(map) => {
+            for (key, value) in map {
+                match value {
+                    Value::String(text) => println!("{key}: {text}"),
+                    other => println!("{key}: {other}"),
+                }
+            }
+        }
+        other => println!("{other}"),
+    }
+}
+
+fn run(cli: Cli) -> Result<Value, WorkerVoiceError> {
+    let keystore_dir = cli.keystore_dir.clone().unwrap_or_else(|| cli.data_dir.join("keystore"));
+    let key_store = new_file_key_store(keystore_dir.to_string_lossy().into_owned()).map_err(|error| {
+        WorkerVoiceError::Platform { code: workervoice::ErrorCode::KeyStoreUnavailable, localized: error.to_string() }
+    })?;
+    let app = WorkerVoiceApp::open(
+        AppOptions {
+            data_dir: cli.data_dir.to_string_lossy().into_owned(),
+            default_hub_url: cli.hub.clone(),
+            languages: cli.lang.clone(),
+            allow_insecure_http_for_tests: cli.insecure_http_for_tests,
+            extra_root_certs_pem: Vec::new(),
+            request_timeout_secs: 0,
+        },
+        key_store,
+    )?;
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|_| {
+        WorkerVoiceError::Internal { code: workervoice::ErrorCode::Internal, localized: "no runtime".into() }
+    })?;
+    let mut stdin = Stdin(std::io::stdin().lock().lines());
+    let result = runtime.block_on(execute(&app, cli.command, &mut stdin));
+    app.lock();
+    result
+}
+
+fn profile_json(profile: &workervoice::WorkerProfile) -> Value {
+    json!({
+        "worker_id": profile.worker_id,
+        "worker_number": profile.worker_number,
+        "display_name": profile.display_name,
+        "language": profile.language,
+    })
+}
+
+async fn login(
+    app: &Arc<WorkerVoiceApp>,
+    worker: &str,
+    stdin: &mut Stdin,
+) -> Result<workervoice::WorkerProfile, WorkerVoiceError> {
+    let pin = stdin.line()?;
+    app.login(worker.to_owned(), pin).await
+}
+
+async fn execute(app: &Arc<WorkerVoiceApp>, command: Command, stdin: &mut Stdin) -> Result<Value, WorkerVoiceError> {
+    match command {
+        Command::Enrol { code_or_qr, shared } => {
+            let mode = if shared { DeviceMode::Shared } else { DeviceMode::Personal };
+            let status = app.enrol(code_or_qr, mode).await?;
+            Ok(json!({
+                "enrolled": status.enrolled,
+                "device_id": status.device_id,
+                "factory": status.factory_name,
+                "mode": if shared { "shared" } else { "personal" },
+            }))
+        }
+        Command::Activate { worker } => {
+            let code = stdin.line()?;
+            let pin = stdin.line()?;
+            Ok(profile_json(&app.activate(worker, code, pin).await?))
+        }
+        Command::Register { join_code, worker, name, language } => {
+            let pin = stdin.line()?;
+            Ok(profile_json(&app.register(join_code, worker, name, language, pin).await?))
+        }
+        Command::Login { worker, offline } => {
+            let profile = if offline {
+                let pin = stdin.line()?;
+                app.unlock_offline(worker, pin)?
+            } else {
+                login(app, &worker, stdin).await?
+            };
+            Ok(profile_json(&profile))
+        }
+        Command::ChangePin { worker } => {
+            login(app, &worker, stdin).await?;
+            // The current PIN is asked again, as the apps do, so a session left
+            // open cannot be used to change the PIN.
+            let old = stdin.line()?;
+            let new = stdin.line()?;
+            app.change_pin(old, new).await?;
+            Ok(json!({ "pin_changed": true }))
+        }
+        Command::Note(NoteCommand::Add { worker, text }) => {
+            login(app, &worker, stdin).await?;
+            let text = if text == "-" { stdin.line()? } else { text };
+            Ok(json!({ "note_id": app.save_note(text)? }))
+        }
+        Command::Note(NoteCommand::List { worker }) => {
+            login(app, &worker, stdin).await?;
+            let notes = app.list_notes(1000, 0)?;
+            Ok(json!({
+                "notes": notes.iter().map(|n| json!({"id": n.id, "created_at_ms": n.created_at_ms, "text": n.text})).collect::<Vec<_>>()
+            }))
+        }
+        Command::Status => {
+            let status = app.status()?;
+            Ok(json!({
+                "enrolled": status.enrolled,
+                "retired": status.retired,
+                "device_id": status.device_id,
+                "factory": status.factory_name,
+                "mode": status.mode.map(|m| match m { DeviceMode::Personal => "personal", DeviceMode::Shared => "shared" }),
+                "hub": status.hub_url,
+                "storage_bytes": status.storage_bytes,
+            }))
+        }
+    }
+}

@@ -1,0 +1,512 @@
+//! [`WorkerVoice`]: the one service an app (or the CLI) talks to.
+//!
+//! Local calls (status, notes, lock, offline unlock) are plain blocking calls
+//! that return in milliseconds (offline unlock: the PIN stretch, a few hundred).
+//! Network calls are `async`, run on the core's own runtime, and are
+//! cancelled when the caller drops the future.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use workervoice_protocol::auth::{
+    ActivateRequest, AuthParamsRequest, AuthParamsResponse, ChangePinRequest, KdfParams, LoginRequest, LoginResponse,
+    RegisterRequest,
+};
+use workervoice_protocol::codes::EnrolmentQr;
+use workervoice_protocol::enrol::{EnrolRequest, EnrolResponse, enrol_challenge};
+use workervoice_protocol::{auth, paths};
+use zeroize::Zeroizing;
+
+use crate::auth::{self as vault, Session, WorkerProfile};
+use crate::device::{Device, DeviceMode};
+use crate::error::{Error, ErrorCode};
+use crate::events::{Event, EventListener};
+use crate::i18n::Languages;
+use crate::keystore::KeyStore;
+use crate::net::{HubClient, NetConfig, NetError};
+use crate::notes::{self, Note};
+use crate::runtime::CoreRuntime;
+use crate::store::Store;
+use crate::store::device::DeviceState;
+
+/// How the app opens the core.
+#[derive(Debug, Clone)]
+pub struct AppConfig {
+    /// Directory for the database (created `0700` if missing).
+    pub data_dir: PathBuf,
+    /// The hub to enrol with when the code does not name one (a typed code
+    /// rather than a scanned QR payload).
+    pub default_hub_url: Option<String>,
+    /// Network settings.
+    pub net: NetConfig,
+    /// The device's languages, most preferred first (BCP 47), for messages
+    /// shown before a worker logs in.
+    pub languages: Vec<String>,
+}
+
+/// What the app can show about the device.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct DeviceStatus {
+    /// Whether enrolment finished.
+    pub enrolled: bool,
+    /// Whether the hub retired the device.
+    pub retired: bool,
+    /// The hub's device id.
+    pub device_id: Option<String>,
+    /// The factory's name.
+    pub factory_name: Option<String>,
+    /// The mode.
+    pub mode: Option<DeviceMode>,
+    /// The hub URL.
+    pub hub_url: Option<String>,
+    /// The logged-in worker, if any.
+    pub worker: Option<WorkerProfile>,
+    /// Bytes used by the database files.
+    pub storage_bytes: u64,
+}
+
+/// The Worker Voice core service. Cheap to share between threads (`Arc`).
+pub struct WorkerVoice {
+    inner: Arc<Inner>,
+    runtime: CoreRuntime,
+}
+
+struct Inner {
+    store: Mutex<Store>,
+    keystore: Arc<dyn KeyStore>,
+    config: AppConfig,
+    session: Mutex<Option<Session>>,
+    device_languages: Mutex<Vec<String>>,
+    listener: Mutex<Option<Arc<dyn EventListener>>>,
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panic while holding a lock leaves data that was valid before it
+    // (every write is a transaction); keep going rather than poison the app.
+    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+impl WorkerVoice {
+    /// Opens the core on a data directory with the platform's key store.
+    pub fn open(config: AppConfig, keystore: Arc<dyn KeyStore>) -> Result<Self, Error> {
+        let store = Store::open(&config.data_dir)?;
+        let languages = config.languages.clone();
+        Ok(Self {
+            inner: Arc::new(Inner {
+                store: Mutex::new(store),
+                keystore,
+                config,
+                session: Mutex::new(None),
+                device_languages: Mutex::new(languages),
+                listener: Mutex::new(None),
+            }),
+            runtime: CoreRuntime::new()?,
+        })
+    }
+
+    /// Sets (or clears) the listener that receives [`Event`]s.
+    pub fn set_listener(&self, listener: Option<Arc<dyn EventListener>>) {
+        *lock(&self.inner.listener) = listener;
+    }
+
+    /// Updates the device languages (the phone's settings changed).
+    pub fn set_device_languages(&self, languages: Vec<String>) {
+        *lock(&self.inner.device_languages) = languages;
+    }
+
+    /// The language chain for messages now: the logged-in worker's language
+    /// first, then the device's, then English.
+    pub fn languages(&self) -> Languages {
+        self.inner.languages()
+    }
+
+    /// An error's message in the current language chain.
+    pub fn localize(&self, error: &Error) -> String {
+        error.localized(&self.languages())
+    }
+
+    /// The device's status.
+    pub fn status(&self) -> Result<DeviceStatus, Error> {
+        let store = lock(&self.inner.store);
+        let worker = lock(&self.inner.session).as_ref().map(|s| s.profile.clone());
+        let storage_bytes = store.size_on_disk();
+        let Some(row) = crate::store::device::load(store.conn())? else {
+            return Ok(DeviceStatus {
+                enrolled: false,
+                retired: false,
+                device_id: None,
+                factory_name: None,
+                mode: None,
+                hub_url: None,
+                worker,
+                storage_bytes,
+            });
+        };
+        let mode = workervoice_protocol::enrol::DeviceMode::parse(&row.mode).map(DeviceMode::from);
+        Ok(DeviceStatus {
+            enrolled: row.state == DeviceState::Enrolled,
+            retired: row.state == DeviceState::Retired,
+            device_id: row.device_id,
+            factory_name: row.factory_name,
+            mode,
+            hub_url: Some(row.hub_url),
+            worker,
+            storage_bytes,
+        })
+    }
+
+    /// Enrols the device with a typed code (uses the configured hub) or a
+    /// scanned QR payload (names its hub).
+    pub async fn enrol(&self, code_or_qr: String, mode: DeviceMode) -> Result<DeviceStatus, Error> {
+        let inner = self.inner.clone();
+        self.runtime.spawn(async move { inner.enrol(&code_or_qr, mode).await }).await?;
+        self.status()
+    }
+
+    /// First login with the activation code from the worker card; sets the PIN.
+    pub async fn activate(
+        &self,
+        worker_number: String,
+        activation_code: String,
+        new_pin: String,
+    ) -> Result<WorkerProfile, Error> {
+        let inner = self.inner.clone();
+        let pin = Zeroizing::new(new_pin);
+        self.runtime.spawn(async move { inner.activate(&worker_number, &activation_code, &pin).await }).await
+    }
+
+    /// Self-registration with the factory's join code, where allowed.
+    pub async fn register(
+        &self,
+        join_code: String,
+        worker_number: String,
+        display_name: String,
+        language: String,
+        new_pin: String,
+    ) -> Result<WorkerProfile, Error> {
+        let inner = self.inner.clone();
+        let pin = Zeroizing::new(new_pin);
+        self.runtime
+            .spawn(async move { inner.register(&join_code, &worker_number, &display_name, &language, &pin).await })
+            .await
+    }
+
+    /// Logs a worker in with their PIN. Online, the hub verifies the PIN; on a
+    /// personal device with no network, falls back to offline unlock.
+    pub async fn login(&self, worker_number: String, pin: String) -> Result<WorkerProfile, Error> {
+        let inner = self.inner.clone();
+        let pin = Zeroizing::new(pin);
+        self.runtime.spawn(async move { inner.login(&worker_number, &pin).await }).await
+    }
+
+    /// Unlocks without the hub (personal devices that logged in online before).
+    pub fn unlock_offline(&self, worker_number: &str, pin: &str) -> Result<WorkerProfile, Error> {
+        self.inner.unlock_offline(worker_number, pin)
+    }
+
+    /// Changes the logged-in worker's PIN (online). The vault key is re-wrapped;
+    /// no data is re-encrypted.
+    pub async fn change_pin(&self, old_pin: String, new_pin: String) -> Result<(), Error> {
+        let inner = self.inner.clone();
+        let (old_pin, new_pin) = (Zeroizing::new(old_pin), Zeroizing::new(new_pin));
+        self.runtime.spawn(async move { inner.change_pin(&old_pin, &new_pin).await }).await
+    }
+
+    /// Ends the session: keys are zeroized, nothing of the worker stays in memory.
+    pub fn lock(&self) {
+        self.inner.end_session();
+    }
+
+    /// The logged-in worker.
+    pub fn current_worker(&self) -> Option<WorkerProfile> {
+        lock(&self.inner.session).as_ref().map(|s| s.profile.clone())
+    }
+
+    /// Saves private notes for the logged-in worker in one transaction.
+    pub fn save_notes(&self, texts: &[String]) -> Result<Vec<String>, Error> {
+        let session = lock(&self.inner.session);
+        let session = session.as_ref().ok_or(ErrorCode::NotLoggedIn)?;
+        let mut store = lock(&self.inner.store);
+        notes::save(&mut store, session, texts, chrono::Utc::now().timestamp_millis())
+    }
+
+    /// A page of the logged-in worker's notes, newest first (at most 1,000).
+    pub fn list_notes(&self, limit: u32, offset: u32) -> Result<Vec<Note>, Error> {
+        let session = lock(&self.inner.session);
+        let session = session.as_ref().ok_or(ErrorCode::NotLoggedIn)?;
+        notes::list(&lock(&self.inner.store), session, limit, offset)
+    }
+
+    /// How many notes the logged-in worker has.
+    pub fn count_notes(&self) -> Result<u64, Error> {
+        let session = lock(&self.inner.session);
+        let session = session.as_ref().ok_or(ErrorCode::NotLoggedIn)?;
+        notes::count(&lock(&self.inner.store), session)
+    }
+
+    /// Test hook: caps the database size so a test can fill the "disk".
+    #[doc(hidden)]
+    pub fn limit_storage_pages_for_tests(&self, pages: u32) -> Result<(), Error> {
+        Ok(lock(&self.inner.store).limit_pages_for_tests(pages)?)
+    }
+}
+
+impl Inner {
+    fn languages(&self) -> Languages {
+        let mut requested = Vec::new();
+        if let Some(session) = lock(&self.session).as_ref() {
+            requested.push(session.profile.language.clone());
+        }
+        requested.extend(lock(&self.device_languages).iter().cloned());
+        Languages::negotiate(&requested)
+    }
+
+    fn emit(&self, event: Event) {
+        let listener = lock(&self.listener).clone();
+        if let Some(listener) = listener {
+            listener.on_event(event);
+        }
+    }
+
+    fn load_device(&self) -> Result<Device, Error> {
+        let store = lock(&self.store);
+        Device::load(&store, self.keystore.as_ref())?.ok_or_else(|| ErrorCode::NotEnrolled.into())
+    }
+
+    fn client(&self, hub_url: &str) -> Result<HubClient, Error> {
+        Ok(HubClient::new(hub_url, &self.config.net)?)
+    }
+
+    fn start_session(&self, session: Session) -> WorkerProfile {
+        let profile = session.profile.clone();
+        let offline = session.offline;
+        // Replacing a session drops (and zeroizes) the previous one first.
+        *lock(&self.session) = Some(session);
+        self.emit(Event::SessionStarted { offline });
+        profile
+    }
+
+    fn end_session(&self) {
+        let ended = lock(&self.session).take().is_some();
+        if ended {
+            self.emit(Event::SessionEnded);
+        }
+    }
+
+    async fn enrol(&self, code_or_qr: &str, mode: DeviceMode) -> Result<(), Error> {
+        let (hub_url, code) = match EnrolmentQr::parse(code_or_qr) {
+            Some(qr) => (qr.hub_url, qr.code),
+            None => {
+                let hub = self.config.default_hub_url.clone().ok_or(ErrorCode::InvalidInput)?;
+                (hub, code_or_qr.trim().to_owned())
+            }
+        };
+        if code.is_empty() || code.len() > 64 {
+            return Err(ErrorCode::EnrolmentCodeInvalid.into());
+        }
+        let client = self.client(&hub_url)?;
+        // Phase one: a pending identity saved before the hub is asked. A retry
+        // with the same code and hub reuses it, so a lost reply is harmless.
+        let mut device = {
+            let store = lock(&self.store);
+            match Device::load(&store, self.keystore.as_ref()) {
+                Ok(Some(device)) if device.state() == DeviceState::Enrolled => {
+                    return Err(ErrorCode::AlreadyEnrolled.into());
+                }
+                Ok(Some(device)) if device.state() == DeviceState::Retired => {
+                    return Err(ErrorCode::DeviceRetired.into());
+                }
+                Ok(Some(device))
+                    if device.row().hub_url == hub_url
+                        && device.row().enrolment_code.as_deref() == Some(code.as_str())
+                        && device.mode() == mode =>
+                {
+                    device
+                }
+                // A pending device for another code, or one whose keys were lost
+                // before enrolment finished: nothing of a worker is in it yet.
+                Ok(_) | Err(Error::Code(ErrorCode::DeviceKeysMissing)) => {
+                    Device::create_pending(&store, self.keystore.as_ref(), &hub_url, &code, mode)?
+                }
+                Err(error) => return Err(error),
+            }
+        };
+        let identity = device.identity()?;
+        let public_key = identity.public_key()?;
+        let request = EnrolRequest {
+            code: code.clone(),
+            mode: mode.into(),
+            signature: identity.sign(&enrol_challenge(&code, mode.into(), &public_key))?,
+            public_key,
+            platform: std::env::consts::OS.to_owned(),
+        };
+        let reply: EnrolResponse = client.post_unsigned(paths::ENROL, &request).await?;
+        if DeviceMode::from(reply.mode) != mode {
+            return Err(ErrorCode::BadReply.into());
+        }
+        let store = lock(&self.store);
+        device.mark_enrolled(&store, &reply.device_id, &reply.factory_id, &reply.factory_name, now())?;
+        drop(store);
+        self.emit(Event::Enrolled { factory_name: reply.factory_name });
+        Ok(())
+    }
+
+    async fn fetch_params(
+        &self,
+        client: &HubClient,
+        device: &Device,
+        worker_number: &str,
+    ) -> Result<KdfParams, NetError> {
+        let signer = device.signer().map_err(|_| NetError::Signing)?;
+        let reply: AuthParamsResponse = client
+            .post_signed(paths::AUTH_PARAMS, &AuthParamsRequest { worker_number: worker_number.to_owned() }, &signer)
+            .await?;
+        Ok(reply.kdf)
+    }
+
+    fn open_online(
+        &self,
+        kdf: &KdfParams,
+        secrets: &crate::crypto::PinSecrets,
+        reply: &LoginResponse,
+    ) -> Result<WorkerProfile, Error> {
+        let session = {
+            let mut store = lock(&self.store);
+            let device = Device::load(&store, self.keystore.as_ref())?.ok_or(ErrorCode::NotEnrolled)?;
+            vault::open_vault_online(&mut store, &device, self.keystore.as_ref(), reply, kdf, secrets, now())?
+        };
+        Ok(self.start_session(session))
+    }
+
+    async fn activate(
+        &self,
+        worker_number: &str,
+        activation_code: &str,
+        new_pin: &str,
+    ) -> Result<WorkerProfile, Error> {
+        vault::check_new_pin(new_pin).map_err(Error::WeakPin)?;
+        let device = self.load_device()?;
+        let client = self.client(&device.row().hub_url)?;
+        let kdf = self.fetch_params(&client, &device, worker_number).await?;
+        let secrets = stretch_off_thread(new_pin, &kdf).await?;
+        let request = ActivateRequest {
+            worker_number: worker_number.trim().to_owned(),
+            activation_code: activation_code.trim().to_owned(),
+            kdf: kdf.clone(),
+            pin_proof: secrets.proof.to_vec(),
+        };
+        let reply: LoginResponse = client.post_signed(paths::AUTH_ACTIVATE, &request, &device.signer()?).await?;
+        self.end_session();
+        self.open_online(&kdf, &secrets, &reply)
+    }
+
+    async fn register(
+        &self,
+        join_code: &str,
+        worker_number: &str,
+        display_name: &str,
+        language: &str,
+        new_pin: &str,
+    ) -> Result<WorkerProfile, Error> {
+        vault::check_new_pin(new_pin).map_err(Error::WeakPin)?;
+        if worker_number.trim().is_empty() || display_name.trim().is_empty() || display_name.len() > 200 {
+            return Err(ErrorCode::InvalidInput.into());
+        }
+        let device = self.load_device()?;
+        let client = self.client(&device.row().hub_url)?;
+        let kdf = vault::new_kdf_params(auth::MIN_PBKDF2_ITERATIONS)?;
+        let secrets = stretch_off_thread(new_pin, &kdf).await?;
+        let request = RegisterRequest {
+            join_code: join_code.trim().to_owned(),
+            worker_number: worker_number.trim().to_owned(),
+            display_name: display_name.trim().to_owned(),
+            language: language.trim().to_owned(),
+            kdf: kdf.clone(),
+            pin_proof: secrets.proof.to_vec(),
+        };
+        let reply: LoginResponse = client.post_signed(paths::AUTH_REGISTER, &request, &device.signer()?).await?;
+        self.end_session();
+        self.open_online(&kdf, &secrets, &reply)
+    }
+
+    async fn login(&self, worker_number: &str, pin: &str) -> Result<WorkerProfile, Error> {
+        vault::check_format(pin).map_err(|_| Error::WrongPin { attempts_left: None })?;
+        let device = self.load_device()?;
+        let client = self.client(&device.row().hub_url)?;
+        let kdf = match self.fetch_params(&client, &device, worker_number.trim()).await {
+            Ok(kdf) => kdf,
+            Err(NetError::Unreachable) if device.mode() == DeviceMode::Personal => {
+                return self.unlock_offline(worker_number, pin);
+            }
+            Err(error) => return Err(error.into()),
+        };
+        let secrets = stretch_off_thread(pin, &kdf).await?;
+        let request =
+            LoginRequest { worker_number: worker_number.trim().to_owned(), pin_proof: secrets.proof.to_vec() };
+        let reply: LoginResponse = client.post_signed(paths::AUTH_LOGIN, &request, &device.signer()?).await?;
+        self.end_session();
+        self.open_online(&kdf, &secrets, &reply)
+    }
+
+    fn unlock_offline(&self, worker_number: &str, pin: &str) -> Result<WorkerProfile, Error> {
+        vault::check_format(pin).map_err(|_| Error::WrongPin { attempts_left: None })?;
+        let session = {
+            let mut store = lock(&self.store);
+            let device = Device::load(&store, self.keystore.as_ref())?.ok_or(ErrorCode::NotEnrolled)?;
+            device.signer()?; // enrolled and not retired
+            vault::unlock_offline(&mut store, &device, self.keystore.as_ref(), worker_number.trim(), pin)?
+        };
+        self.end_session();
+        Ok(self.start_session(session))
+    }
+
+    async fn change_pin(&self, old_pin: &str, new_pin: &str) -> Result<(), Error> {
+        let device = self.load_device()?;
+        let client = self.client(&device.row().hub_url)?;
+        // Stretching twice takes a moment: do it off the runtime's workers,
+        // holding the session lock only to read what is needed.
+        let (new_kdf, old, new, worker_number) = {
+            let keystore = self.keystore.clone();
+            let (old_pin, new_pin) = (Zeroizing::new(old_pin.to_owned()), Zeroizing::new(new_pin.to_owned()));
+            let inner_session = lock(&self.session);
+            let session = inner_session.as_ref().ok_or(ErrorCode::NotLoggedIn)?;
+            let mut store = lock(&self.store);
+            let (kdf, old, new) =
+                vault::prepare_pin_change(&mut store, keystore.as_ref(), session, &old_pin, &new_pin)?;
+            (kdf, old, new, session.profile.worker_number.clone())
+        };
+        let request = ChangePinRequest {
+            worker_number,
+            old_pin_proof: old.proof.to_vec(),
+            new_kdf: new_kdf.clone(),
+            new_pin_proof: new.proof.to_vec(),
+        };
+        let result: Result<auth::Ok, NetError> =
+            client.post_signed(paths::AUTH_CHANGE_PIN, &request, &device.signer()?).await;
+        let accepted = match &result {
+            Ok(_) => Some(true),
+            Err(NetError::Refused(_)) => Some(false),
+            // The hub may or may not have applied it: keep the pending wrap;
+            // the next login resolves it by the hub's parameters.
+            Err(_) => None,
+        };
+        if let Some(accepted) = accepted {
+            let mut session = lock(&self.session);
+            if let Some(session) = session.as_mut() {
+                vault::finish_pin_change(&mut lock(&self.store), session, new_kdf, accepted)?;
+            }
+        }
+        result.map(|_| ()).map_err(Error::from)
+    }
+}
+
+async fn stretch_off_thread(pin: &str, kdf: &KdfParams) -> Result<crate::crypto::PinSecrets, Error> {
+    let pin = Zeroizing::new(pin.to_owned());
+    let kdf = kdf.clone();
+    tokio::task::spawn_blocking(move || vault::stretch(&pin, &kdf)).await.map_err(|_| ErrorCode::Internal)?
+}

@@ -1,0 +1,328 @@
+//! Per-worker authentication and the worker's vault on this device.
+//!
+//! A worker's data on a device sits under a random *vault key*. The vault key
+//! is stored wrapped by the *unlock key*, which is derived from three inputs
+//! (see `crypto::kdf`): the stretched PIN, a pepper from the platform key store
+//! and a share the hub releases after verifying a proof of the PIN. Changing
+//! the PIN re-wraps the vault key; no data is re-encrypted.
+//!
+//! On a personal device the hub share is cached, sealed under a key from the
+//! platform key store, so the worker can unlock offline with their PIN; five
+//! wrong PINs offline remove the cache and the next unlock must be online,
+//! where the hub counts attempts. A shared device never caches it.
+
+pub mod pin_policy;
+
+use serde::{Deserialize, Serialize};
+use workervoice_protocol::auth::{KdfParams, LoginResponse, MIN_PBKDF2_ITERATIONS, SALT_LEN};
+use zeroize::Zeroizing;
+
+pub use pin_policy::{WeakPinReason, check_format, check_new_pin};
+
+use crate::crypto::{self, Aad, Key32, PinSecrets, labels};
+use crate::device::{Device, DeviceMode};
+use crate::error::{Error, ErrorCode};
+use crate::keystore::{KeyStore, worker_alias};
+use crate::store::Store;
+use crate::store::workers::{self as rows, WorkerRow};
+
+/// Wrong offline PINs before offline unlock is switched off until the next online login.
+pub const MAX_OFFLINE_FAILURES: u32 = 5;
+
+/// Who is logged in, as the app may show it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct WorkerProfile {
+    /// The hub's id for the worker.
+    pub worker_id: String,
+    /// The worker number.
+    pub worker_number: String,
+    /// Name from the roster.
+    pub display_name: String,
+    /// Preferred language (BCP 47), used for this session's messages.
+    pub language: String,
+}
+
+/// An unlocked vault. Dropping it zeroizes the keys.
+pub struct Session {
+    /// The vault's local id (owner of the worker's rows).
+    pub local_id: String,
+    /// The worker.
+    pub profile: WorkerProfile,
+    vault_key: Key32,
+    hub_share: Key32,
+    kdf: KdfParams,
+    /// Whether this session was unlocked without the hub.
+    pub offline: bool,
+}
+
+impl Session {
+    /// The vault key, for the record modules that seal under it.
+    pub(crate) fn vault_key(&self) -> &Key32 {
+        &self.vault_key
+    }
+}
+
+impl std::fmt::Debug for Session {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session").field("local_id", &self.local_id).finish_non_exhaustive()
+    }
+}
+
+fn aad<'a>(local_id: &'a str, column: &'a str) -> Aad<'a> {
+    Aad { table: "workers", row: local_id, owner: local_id, column }
+}
+
+/// Stretches a PIN, refusing parameters below the protocol floor.
+pub fn stretch(pin: &str, kdf: &KdfParams) -> Result<PinSecrets, Error> {
+    if !kdf.is_acceptable() {
+        return Err(ErrorCode::BadReply.into());
+    }
+    let iterations = std::num::NonZeroU32::new(kdf.iterations).ok_or(ErrorCode::BadReply)?;
+    Ok(crypto::stretch_pin(pin, &kdf.salt, iterations))
+}
+
+/// Fresh parameters for a new PIN chosen on this device.
+pub fn new_kdf_params(iterations: u32) -> Result<KdfParams, Error> {
+    Ok(KdfParams {
+        algorithm: workervoice_protocol::auth::KDF_PBKDF2_SHA256.into(),
+        iterations: iterations.max(MIN_PBKDF2_ITERATIONS),
+        salt: crypto::random_bytes::<SALT_LEN>()?.to_vec(),
+    })
+}
+
+fn kdf_json(kdf: &KdfParams) -> Result<String, Error> {
+    serde_json::to_string(kdf).map_err(|_| ErrorCode::Internal.into())
+}
+
+fn parse_kdf(text: &str) -> Result<KdfParams, Error> {
+    serde_json::from_str(text).map_err(|_| ErrorCode::StorageCorrupt.into())
+}
+
+fn pepper_and_offline_key(keystore: &dyn KeyStore, local_id: &str) -> Result<(Key32, Key32), Error> {
+    let secret = keystore.load_secret(&worker_alias(local_id))?.ok_or(ErrorCode::DeviceKeysMissing)?;
+    let secret = Key32::from_slice(&secret).map_err(|_| ErrorCode::KeyStoreUnavailable)?;
+    Ok((crypto::derive_key(&secret, labels::PIN_PEPPER), crypto::derive_key(&secret, labels::OFFLINE_UNLOCK)))
+}
+
+fn seal_profile(vault_key: &Key32, local_id: &str, profile: &WorkerProfile) -> Result<Vec<u8>, Error> {
+    let json = Zeroizing::new(serde_json::to_vec(profile).map_err(|_| ErrorCode::Internal)?);
+    Ok(crypto::seal(vault_key, aad(local_id, "profile"), &json)?)
+}
+
+fn open_vault_key(unlock_key: &Key32, local_id: &str, wrapped: &[u8]) -> Option<Key32> {
+    let bytes = Zeroizing::new(crypto::open(unlock_key, aad(local_id, "vault_key"), wrapped).ok()?);
+    Key32::from_slice(&bytes).ok()
+}
+
+fn check_canary(vault_key: &Key32, row: &WorkerRow) -> Result<(), Error> {
+    crypto::open(vault_key, aad(&row.local_id, "canary"), &row.canary)
+        .ok()
+        .filter(|plain| plain == labels::CANARY_PLAINTEXT)
+        .map(|_| ())
+        .ok_or_else(|| ErrorCode::StorageCorrupt.into())
+}
+
+fn offline_cache(
+    device: &Device,
+    offline_key: &Key32,
+    local_id: &str,
+    share: &Key32,
+) -> Result<Option<Vec<u8>>, Error> {
+    match device.mode() {
+        DeviceMode::Personal => Ok(Some(crypto::seal(offline_key, aad(local_id, "offline_share"), share.expose())?)),
+        DeviceMode::Shared => Ok(None),
+    }
+}
+
+/// Opens (or, on first login on this device, creates) the worker's vault after
+/// the hub accepted the PIN and released `login.hub_share`.
+pub fn open_vault_online(
+    store: &mut Store,
+    device: &Device,
+    keystore: &dyn KeyStore,
+    login: &LoginResponse,
+    kdf: &KdfParams,
+    secrets: &PinSecrets,
+    now: i64,
+) -> Result<Session, Error> {
+    let hub_share = Key32::from_slice(&login.hub_share).map_err(|_| ErrorCode::BadReply)?;
+    let profile = WorkerProfile {
+        worker_id: login.worker_id.clone(),
+        worker_number: login.worker_number.clone(),
+        display_name: login.display_name.clone(),
+        language: login.language.clone(),
+    };
+    let lookup = device.worker_lookup(&login.worker_number);
+    match rows::find(store.conn(), &lookup)? {
+        None => create_vault(store, device, keystore, lookup, profile, hub_share, kdf, secrets, now),
+        Some(row) => reopen_vault(store, device, keystore, row, profile, hub_share, kdf, secrets),
+    }
+}
+
+#[allow(clippy::too_many_arguments)] // one call site; a struct would only rename the list
+fn create_vault(
+    store: &mut Store,
+    device: &Device,
+    keystore: &dyn KeyStore,
+    lookup: Vec<u8>,
+    profile: WorkerProfile,
+    hub_share: Key32,
+    kdf: &KdfParams,
+    secrets: &PinSecrets,
+    now: i64,
+) -> Result<Session, Error> {
+    let local_id = uuid::Uuid::new_v4().to_string();
+    keystore.create_secret(&worker_alias(&local_id))?;
+    let (pepper, offline_key) = pepper_and_offline_key(keystore, &local_id)?;
+    let unlock_key = crypto::derive_unlock_key(&secrets.pin_secret, &pepper, &hub_share, &local_id);
+    let vault_key = crypto::random_key()?;
+    let row = WorkerRow {
+        local_id: local_id.clone(),
+        lookup,
+        kdf: kdf_json(kdf)?,
+        wrapped_vault_key: crypto::seal(&unlock_key, aad(&local_id, "vault_key"), vault_key.expose())?,
+        pending_kdf: None,
+        pending_wrapped_vault_key: None,
+        canary: crypto::seal(&vault_key, aad(&local_id, "canary"), labels::CANARY_PLAINTEXT)?,
+        profile: seal_profile(&vault_key, &local_id, &profile)?,
+        offline_share: offline_cache(device, &offline_key, &local_id, &hub_share)?,
+        offline_failures: 0,
+        created_at: now,
+    };
+    let inserted = store.transaction(|tx| rows::insert(tx, &row).map_err(Error::from));
+    if let Err(error) = inserted {
+        // Nothing references the new key-store secret; do not leave it behind.
+        let _ = keystore.delete_secret(&worker_alias(&local_id));
+        return Err(error);
+    }
+    Ok(Session { local_id, profile, vault_key, hub_share, kdf: kdf.clone(), offline: false })
+}
+
+#[allow(clippy::too_many_arguments)] // one call site
+fn reopen_vault(
+    store: &mut Store,
+    device: &Device,
+    keystore: &dyn KeyStore,
+    row: WorkerRow,
+    profile: WorkerProfile,
+    hub_share: Key32,
+    kdf: &KdfParams,
+    secrets: &PinSecrets,
+) -> Result<Session, Error> {
+    let (pepper, offline_key) = pepper_and_offline_key(keystore, &row.local_id)?;
+    let unlock_key = crypto::derive_unlock_key(&secrets.pin_secret, &pepper, &hub_share, &row.local_id);
+    // The hub's parameters say which wrap belongs to the PIN it just accepted:
+    // the current one, or one a PIN change left pending.
+    let current = parse_kdf(&row.kdf)?;
+    let pending = row.pending_kdf.as_deref().map(parse_kdf).transpose()?;
+    let vault_key = if &current == kdf {
+        open_vault_key(&unlock_key, &row.local_id, &row.wrapped_vault_key)
+    } else if pending.as_ref() == Some(kdf) {
+        let key = row
+            .pending_wrapped_vault_key
+            .as_deref()
+            .and_then(|wrapped| open_vault_key(&unlock_key, &row.local_id, wrapped));
+        if key.is_some() {
+            store.transaction(|tx| rows::commit_pending_wrap(tx, &row.local_id).map_err(Error::from))?;
+        }
+        key
+    } else {
+        None
+    }
+    .ok_or(ErrorCode::VaultUnreadable)?;
+    check_canary(&vault_key, &row)?;
+    let sealed_profile = seal_profile(&vault_key, &row.local_id, &profile)?;
+    let cache = offline_cache(device, &offline_key, &row.local_id, &hub_share)?;
+    store.transaction(|tx| {
+        rows::update_after_login(tx, &row.local_id, &sealed_profile, cache.as_deref()).map_err(Error::from)
+    })?;
+    Ok(Session { local_id: row.local_id, profile, vault_key, hub_share, kdf: kdf.clone(), offline: false })
+}
+
+/// Unlocks a vault without the hub (personal devices only).
+pub fn unlock_offline(
+    store: &mut Store,
+    device: &Device,
+    keystore: &dyn KeyStore,
+    worker_number: &str,
+    pin: &str,
+) -> Result<Session, Error> {
+    if device.mode() != DeviceMode::Personal {
+        return Err(ErrorCode::OfflineUnlockUnavailable.into());
+    }
+    let row =
+        rows::find(store.conn(), &device.worker_lookup(worker_number))?.ok_or(ErrorCode::OfflineUnlockUnavailable)?;
+    let cache = row.offline_share.as_deref().ok_or(ErrorCode::OfflineUnlockUnavailable)?;
+    if row.offline_failures >= MAX_OFFLINE_FAILURES {
+        store.transaction(|tx| rows::drop_offline_cache(tx, &row.local_id).map_err(Error::from))?;
+        return Err(ErrorCode::OfflineUnlockUnavailable.into());
+    }
+    let kdf = parse_kdf(&row.kdf)?;
+    let secrets = stretch(pin, &kdf)?;
+    let (pepper, offline_key) = pepper_and_offline_key(keystore, &row.local_id)?;
+    let share_bytes = Zeroizing::new(
+        crypto::open(&offline_key, aad(&row.local_id, "offline_share"), cache)
+            .map_err(|_| ErrorCode::DeviceKeysMissing)?,
+    );
+    let hub_share = Key32::from_slice(&share_bytes).map_err(|_| ErrorCode::StorageCorrupt)?;
+    let unlock_key = crypto::derive_unlock_key(&secrets.pin_secret, &pepper, &hub_share, &row.local_id);
+    let Some(vault_key) = open_vault_key(&unlock_key, &row.local_id, &row.wrapped_vault_key) else {
+        let failures = store.transaction(|tx| rows::count_offline_failure(tx, &row.local_id).map_err(Error::from))?;
+        if failures >= MAX_OFFLINE_FAILURES {
+            store.transaction(|tx| rows::drop_offline_cache(tx, &row.local_id).map_err(Error::from))?;
+        }
+        return Err(Error::WrongPin { attempts_left: Some(MAX_OFFLINE_FAILURES.saturating_sub(failures)) });
+    };
+    check_canary(&vault_key, &row)?;
+    let profile_json = Zeroizing::new(crypto::open(&vault_key, aad(&row.local_id, "profile"), &row.profile)?);
+    let profile: WorkerProfile = serde_json::from_slice(&profile_json).map_err(|_| ErrorCode::StorageCorrupt)?;
+    if row.offline_failures > 0 {
+        store.transaction(|tx| rows::reset_offline_failures(tx, &row.local_id).map_err(Error::from))?;
+    }
+    Ok(Session { local_id: row.local_id, profile, vault_key, hub_share, kdf, offline: true })
+}
+
+/// The first half of a PIN change: wraps the vault key under the new PIN and
+/// saves that wrap as *pending* before the hub is told. Returns the new
+/// parameters and the proofs the hub needs. If the hub's answer is lost, the
+/// next login finds whichever wrap matches the PIN the hub holds.
+pub fn prepare_pin_change(
+    store: &mut Store,
+    keystore: &dyn KeyStore,
+    session: &Session,
+    old_pin: &str,
+    new_pin: &str,
+) -> Result<(KdfParams, PinSecrets, PinSecrets), Error> {
+    check_new_pin(new_pin).map_err(Error::WeakPin)?;
+    let old = stretch(old_pin, &session.kdf)?;
+    let new_kdf = new_kdf_params(session.kdf.iterations)?;
+    let new = stretch(new_pin, &new_kdf)?;
+    let (pepper, _) = pepper_and_offline_key(keystore, &session.local_id)?;
+    let unlock_key = crypto::derive_unlock_key(&new.pin_secret, &pepper, &session.hub_share, &session.local_id);
+    let wrapped = crypto::seal(&unlock_key, aad(&session.local_id, "vault_key"), session.vault_key.expose())?;
+    let kdf_text = kdf_json(&new_kdf)?;
+    store.transaction(|tx| rows::set_pending_wrap(tx, &session.local_id, &kdf_text, &wrapped).map_err(Error::from))?;
+    Ok((new_kdf, old, new))
+}
+
+/// The second half of a PIN change, after the hub answered.
+pub fn finish_pin_change(
+    store: &mut Store,
+    session: &mut Session,
+    new_kdf: KdfParams,
+    accepted: bool,
+) -> Result<(), Error> {
+    store.transaction(|tx| {
+        if accepted {
+            rows::commit_pending_wrap(tx, &session.local_id)
+        } else {
+            rows::clear_pending_wrap(tx, &session.local_id)
+        }
+        .map_err(Error::from)
+    })?;
+    if accepted {
+        session.kdf = new_kdf;
+    }
+    Ok(())
+}

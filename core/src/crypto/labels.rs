@@ -1,0 +1,19 @@
+//! Every HKDF label and fixed context string of the core, in one place, so no
+//! two purposes can ever share a derivation. Format: `workervoice/<purpose>/v1`.
+
+/// PIN proof sent to the hub (from the stretched PIN).
+pub const PIN_PROOF: &[u8] = b"workervoice/pin-proof/v1";
+/// The PIN's contribution to the unlock key (from the stretched PIN).
+pub const PIN_UNLOCK: &[u8] = b"workervoice/pin-unlock/v1";
+/// The unlock key of a worker's vault on this device.
+pub const UNLOCK_KEY: &[u8] = b"workervoice/unlock-key/v1";
+/// Pepper derived from the worker's secret in the platform key store.
+pub const PIN_PEPPER: &[u8] = b"workervoice/pin-pepper/v1";
+/// Key that wraps the cached hub share for offline unlock (personal devices).
+pub const OFFLINE_UNLOCK: &[u8] = b"workervoice/offline-unlock/v1";
+/// Key-encryption key for the device storage key, from the device secret.
+pub const DEVICE_KEK: &[u8] = b"workervoice/device-kek/v1";
+/// Key for the blind index that finds a worker's vault by worker number.
+pub const WORKER_LOOKUP: &[u8] = b"workervoice/worker-lookup/v1";
+/// Plaintext of every canary.
+pub const CANARY_PLAINTEXT: &[u8] = b"workervoice/canary/v1";

@@ -1,0 +1,269 @@
+//! The public error of the core: a small set of actionable cases, each with a
+//! stable code and a localized message.
+//!
+//! Domain modules have detailed errors of their own (`StoreError`,
+//! `CryptoError`, `NetError`, `KeyStoreError`); they are mapped here, once.
+//! The mapping is also where detail that could identify a worker is dropped:
+//! an [`Error`] carries codes and counts, never worker input.
+
+use crate::auth::WeakPinReason;
+use crate::crypto::CryptoError;
+use crate::i18n::{Arg, Languages, message};
+use crate::keystore::KeyStoreError;
+use crate::net::NetError;
+use crate::store::StoreError;
+
+/// Stable error codes (their string form never changes between versions).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum ErrorCode {
+    /// The new PIN is too easy to guess.
+    WeakPin,
+    /// Wrong PIN.
+    WrongPin,
+    /// Too many wrong PINs; staff must unlock.
+    PinLocked,
+    /// Wrong activation code.
+    ActivationInvalid,
+    /// Self-registration is not allowed (or wrong join code).
+    SelfRegistrationDisabled,
+    /// The worker number is taken.
+    WorkerExists,
+    /// The device is not enrolled.
+    NotEnrolled,
+    /// The device is already enrolled.
+    AlreadyEnrolled,
+    /// The enrolment code is not valid.
+    EnrolmentCodeInvalid,
+    /// The hub retired this device.
+    DeviceRetired,
+    /// The device's key store no longer has its keys (e.g. a copied database).
+    DeviceKeysMissing,
+    /// The vault cannot be opened although the hub accepted the PIN.
+    VaultUnreadable,
+    /// The call needs a logged-in worker.
+    NotLoggedIn,
+    /// Offline unlock is not possible (shared device, no cache, or too many tries).
+    OfflineUnlockUnavailable,
+    /// No network.
+    NetworkUnavailable,
+    /// The hub is overloaded or failing; retry later.
+    HubUnavailable,
+    /// The hub refused the device's request (signature, replay, unknown device).
+    HubRefused,
+    /// The device clock is too far off.
+    ClockWrong,
+    /// The hub's reply could not be understood.
+    BadReply,
+    /// The hub URL is not HTTPS.
+    InsecureHubUrl,
+    /// Input is missing or malformed.
+    InvalidInput,
+    /// Input is larger than allowed.
+    TooLarge,
+    /// The database is damaged.
+    StorageCorrupt,
+    /// The disk is full.
+    DiskFull,
+    /// Another storage failure.
+    StorageFailed,
+    /// The platform key store is not available.
+    KeyStoreUnavailable,
+    /// A bug.
+    Internal,
+}
+
+impl ErrorCode {
+    /// The stable string form, e.g. `wrong_pin`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::WeakPin => "weak_pin",
+            Self::WrongPin => "wrong_pin",
+            Self::PinLocked => "pin_locked",
+            Self::ActivationInvalid => "activation_invalid",
+            Self::SelfRegistrationDisabled => "self_registration_disabled",
+            Self::WorkerExists => "worker_exists",
+            Self::NotEnrolled => "not_enrolled",
+            Self::AlreadyEnrolled => "already_enrolled",
+            Self::EnrolmentCodeInvalid => "enrolment_code_invalid",
+            Self::DeviceRetired => "device_retired",
+            Self::DeviceKeysMissing => "device_keys_missing",
+            Self::VaultUnreadable => "vault_unreadable",
+            Self::NotLoggedIn => "not_logged_in",
+            Self::OfflineUnlockUnavailable => "offline_unlock_unavailable",
+            Self::NetworkUnavailable => "network_unavailable",
+            Self::HubUnavailable => "hub_unavailable",
+            Self::HubRefused => "hub_refused",
+            Self::ClockWrong => "clock_wrong",
+            Self::BadReply => "bad_reply",
+            Self::InsecureHubUrl => "insecure_hub_url",
+            Self::InvalidInput => "invalid_input",
+            Self::TooLarge => "too_large",
+            Self::StorageCorrupt => "storage_corrupt",
+            Self::DiskFull => "disk_full",
+            Self::StorageFailed => "storage_failed",
+            Self::KeyStoreUnavailable => "key_store_unavailable",
+            Self::Internal => "internal",
+        }
+    }
+
+    /// Whether retrying the same call later may succeed without the worker
+    /// changing anything.
+    pub fn is_transient(self) -> bool {
+        matches!(
+            self,
+            Self::NetworkUnavailable | Self::HubUnavailable | Self::KeyStoreUnavailable | Self::StorageFailed
+        )
+    }
+}
+
+/// An error from the core's public API.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Error {
+    /// The new PIN is too easy to guess, and why.
+    #[error("weak PIN: {0:?}")]
+    WeakPin(WeakPinReason),
+    /// Wrong PIN; `attempts_left` when the hub (or the offline counter) says.
+    #[error("wrong PIN")]
+    WrongPin {
+        /// Wrong PINs left before the account (or offline unlock) locks.
+        attempts_left: Option<u32>,
+    },
+    /// Any other case, by code.
+    #[error("{}", .0.as_str())]
+    Code(ErrorCode),
+}
+
+impl Error {
+    /// The stable code.
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Self::WeakPin(_) => ErrorCode::WeakPin,
+            Self::WrongPin { .. } => ErrorCode::WrongPin,
+            Self::Code(code) => *code,
+        }
+    }
+
+    /// The message for a worker, in the first language of `languages` that has it.
+    pub fn localized(&self, languages: &Languages) -> String {
+        let id = format!("error-{}", self.code().as_str().replace('_', "-"));
+        match self {
+            Self::WeakPin(reason) => {
+                let reason_text = reason.localized(languages);
+                message(languages, &id, &[("reason", Arg::Text(&reason_text))])
+            }
+            Self::WrongPin { attempts_left } => {
+                let attempts = attempts_left.map_or(0, i64::from);
+                message(languages, &id, &[("attempts", Arg::Number(attempts))])
+            }
+            Self::Code(_) => message(languages, &id, &[]),
+        }
+    }
+}
+
+impl From<ErrorCode> for Error {
+    fn from(code: ErrorCode) -> Self {
+        Self::Code(code)
+    }
+}
+
+impl From<StoreError> for Error {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::Corrupt | StoreError::Malformed(_) => {
+                tracing::error!(kind = "storage_corrupt", "database check failed");
+                Self::Code(ErrorCode::StorageCorrupt)
+            }
+            StoreError::DiskFull => Self::Code(ErrorCode::DiskFull),
+            StoreError::TooNew { .. } => Self::Code(ErrorCode::StorageCorrupt),
+            StoreError::Sqlite(_) | StoreError::Io(_) => {
+                // SQLite messages can quote values; log the category only.
+                tracing::warn!(kind = "storage_failed", "storage operation failed");
+                Self::Code(ErrorCode::StorageFailed)
+            }
+        }
+    }
+}
+
+impl From<KeyStoreError> for Error {
+    fn from(error: KeyStoreError) -> Self {
+        tracing::warn!(kind = "key_store", detail = %error, "key store failed");
+        Self::Code(ErrorCode::KeyStoreUnavailable)
+    }
+}
+
+impl From<CryptoError> for Error {
+    fn from(error: CryptoError) -> Self {
+        match error {
+            CryptoError::Random | CryptoError::InvalidKey => Self::Code(ErrorCode::Internal),
+            CryptoError::Unauthentic | CryptoError::Malformed => Self::Code(ErrorCode::StorageCorrupt),
+        }
+    }
+}
+
+impl From<NetError> for Error {
+    fn from(error: NetError) -> Self {
+        error.into_public()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_snake_case() {
+        let all = [
+            ErrorCode::WeakPin,
+            ErrorCode::WrongPin,
+            ErrorCode::PinLocked,
+            ErrorCode::ActivationInvalid,
+            ErrorCode::SelfRegistrationDisabled,
+            ErrorCode::WorkerExists,
+            ErrorCode::NotEnrolled,
+            ErrorCode::AlreadyEnrolled,
+            ErrorCode::EnrolmentCodeInvalid,
+            ErrorCode::DeviceRetired,
+            ErrorCode::DeviceKeysMissing,
+            ErrorCode::VaultUnreadable,
+            ErrorCode::NotLoggedIn,
+            ErrorCode::OfflineUnlockUnavailable,
+            ErrorCode::NetworkUnavailable,
+            ErrorCode::HubUnavailable,
+            ErrorCode::HubRefused,
+            ErrorCode::ClockWrong,
+            ErrorCode::BadReply,
+            ErrorCode::InsecureHubUrl,
+            ErrorCode::InvalidInput,
+            ErrorCode::TooLarge,
+            ErrorCode::StorageCorrupt,
+            ErrorCode::DiskFull,
+            ErrorCode::StorageFailed,
+            ErrorCode::KeyStoreUnavailable,
+            ErrorCode::Internal,
+        ];
+        let strings: std::collections::HashSet<_> = all.iter().map(|c| c.as_str()).collect();
+        assert_eq!(strings.len(), all.len());
+        for code in all {
+            assert!(code.as_str().chars().all(|c| c.is_ascii_lowercase() || c == '_'));
+            // Every code has its own message in English (not the generic fallback).
+            let error = match code {
+                ErrorCode::WeakPin => Error::WeakPin(WeakPinReason::Common),
+                ErrorCode::WrongPin => Error::WrongPin { attempts_left: Some(2) },
+                other => Error::Code(other),
+            };
+            assert_eq!(error.code(), code);
+            let text = error.localized(&Languages::negotiate(&["en"]));
+            let generic = Error::Code(ErrorCode::Internal).localized(&Languages::negotiate(&["en"]));
+            assert!(code == ErrorCode::Internal || text != generic, "{code:?} has no message");
+        }
+    }
+
+    #[test]
+    fn wrong_pin_message_counts_down_in_the_workers_language() {
+        let error = Error::WrongPin { attempts_left: Some(3) };
+        assert!(error.localized(&Languages::negotiate(&["zh-CN"])).contains('3'));
+        assert!(error.localized(&Languages::negotiate(&["zh-CN"])).contains("密码错误"));
+        assert!(error.localized(&Languages::negotiate(&["vi"])).contains("Sai mã PIN"));
+    }
+}

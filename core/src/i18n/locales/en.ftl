@@ -1,0 +1,42 @@
+# Worker Voice core messages — English (the fallback of every chain).
+# Ids are stable: `error-<code>` for each public error code.
+
+error-weak-pin = This PIN is too easy to guess. { $reason }
+pin-reason-too-short = Use at least { $min } digits.
+pin-reason-not-digits = Use digits only.
+pin-reason-repeated = Do not repeat the same digit or pattern.
+pin-reason-sequence = Do not use digits in a row, like 123456.
+pin-reason-common = Many people use this PIN. Choose another one.
+pin-reason-date = Do not use a date, like a birthday.
+
+error-wrong-pin =
+    { $attempts ->
+        [0] Wrong PIN.
+        [one] Wrong PIN. You have { $attempts } try left.
+       *[other] Wrong PIN. You have { $attempts } tries left.
+    }
+error-pin-locked = Too many wrong PINs. Ask programme staff to unlock your account.
+error-activation-invalid = This activation code is not right. Check your worker card.
+error-self-registration-disabled = You cannot register yourself at this factory. Ask programme staff.
+error-worker-exists = This worker number is already registered.
+error-not-enrolled = This device is not set up yet. Enter the set-up code from programme staff.
+error-already-enrolled = This device is already set up.
+error-enrolment-code-invalid = This set-up code is not valid. It may be used or expired.
+error-device-retired = This device has been switched off by the programme.
+error-device-keys-missing = This device's security keys are missing. Set the device up again.
+error-vault-unreadable = Your saved data on this device cannot be opened with this PIN. If you changed your PIN on another device, use your previous PIN here once.
+error-not-logged-in = Please log in first.
+error-offline-unlock-unavailable = Connect to the internet to log in.
+error-network-unavailable = No connection. Try again when you are online.
+error-hub-unavailable = The service is busy. Try again in a few minutes.
+error-hub-refused = The service did not accept this device's request.
+error-clock-wrong = This device's date or time is wrong. Correct it and try again.
+error-bad-reply = The service sent a reply this app cannot read. Try again later.
+error-insecure-hub-url = The service address is not secure.
+error-invalid-input = Some information is missing or not valid.
+error-too-large = This is too large to save.
+error-storage-corrupt = The app's data is damaged. Nothing was deleted. Contact programme staff.
+error-disk-full = The phone's storage is full. Free some space; nothing was lost.
+error-storage-failed = The app could not save. Nothing was lost. Try again.
+error-key-store-unavailable = The phone's security store is not available. Unlock the phone and try again.
+error-internal = Something went wrong. Try again.

@@ -1,0 +1,40 @@
+# Thông điệp của lõi Worker Voice — Tiếng Việt
+
+error-weak-pin = Mã PIN này quá dễ đoán. { $reason }
+pin-reason-too-short = Hãy dùng ít nhất { $min } chữ số.
+pin-reason-not-digits = Chỉ dùng chữ số.
+pin-reason-repeated = Đừng lặp lại cùng một chữ số hoặc một kiểu.
+pin-reason-sequence = Đừng dùng các chữ số liên tiếp, như 123456.
+pin-reason-common = Nhiều người dùng mã PIN này. Hãy chọn mã khác.
+pin-reason-date = Đừng dùng ngày tháng, như ngày sinh.
+
+error-wrong-pin =
+    { $attempts ->
+        [0] Sai mã PIN.
+       *[other] Sai mã PIN. Bạn còn { $attempts } lần thử.
+    }
+error-pin-locked = Nhập sai mã PIN quá nhiều lần. Hãy nhờ nhân viên chương trình mở khóa tài khoản.
+error-activation-invalid = Mã kích hoạt không đúng. Hãy kiểm tra thẻ công nhân của bạn.
+error-self-registration-disabled = Bạn không thể tự đăng ký tại nhà máy này. Hãy hỏi nhân viên chương trình.
+error-worker-exists = Mã số công nhân này đã được đăng ký.
+error-not-enrolled = Thiết bị này chưa được cài đặt. Hãy nhập mã cài đặt từ nhân viên chương trình.
+error-already-enrolled = Thiết bị này đã được cài đặt.
+error-enrolment-code-invalid = Mã cài đặt không hợp lệ. Có thể mã đã được dùng hoặc đã hết hạn.
+error-device-retired = Thiết bị này đã bị chương trình ngừng sử dụng.
+error-device-keys-missing = Khóa bảo mật của thiết bị bị mất. Hãy cài đặt lại thiết bị.
+error-vault-unreadable = Không thể mở dữ liệu đã lưu trên thiết bị này bằng mã PIN này. Nếu bạn đã đổi mã PIN trên thiết bị khác, hãy dùng mã PIN cũ ở đây một lần.
+error-not-logged-in = Vui lòng đăng nhập trước.
+error-offline-unlock-unavailable = Hãy kết nối mạng để đăng nhập.
+error-network-unavailable = Không có kết nối. Hãy thử lại khi có mạng.
+error-hub-unavailable = Dịch vụ đang bận. Hãy thử lại sau vài phút.
+error-hub-refused = Dịch vụ không chấp nhận yêu cầu của thiết bị này.
+error-clock-wrong = Ngày hoặc giờ của thiết bị bị sai. Hãy sửa lại rồi thử lại.
+error-bad-reply = Dịch vụ gửi phản hồi mà ứng dụng không đọc được. Hãy thử lại sau.
+error-insecure-hub-url = Địa chỉ dịch vụ không an toàn.
+error-invalid-input = Có thông tin bị thiếu hoặc không hợp lệ.
+error-too-large = Nội dung quá lớn để lưu.
+error-storage-corrupt = Dữ liệu của ứng dụng bị hỏng. Không có gì bị xóa. Hãy liên hệ nhân viên chương trình.
+error-disk-full = Bộ nhớ điện thoại đã đầy. Hãy giải phóng dung lượng; không có gì bị mất.
+error-storage-failed = Ứng dụng không lưu được. Không có gì bị mất. Hãy thử lại.
+error-key-store-unavailable = Kho bảo mật của điện thoại không khả dụng. Hãy mở khóa điện thoại rồi thử lại.
+error-internal = Đã xảy ra lỗi. Hãy thử lại.

@@ -1,0 +1,40 @@
+# Worker Voice 核心消息 — 简体中文
+
+error-weak-pin = 这个密码太容易被猜到。{ $reason }
+pin-reason-too-short = 请至少使用 { $min } 位数字。
+pin-reason-not-digits = 只能使用数字。
+pin-reason-repeated = 不要重复同一个数字或同一种组合。
+pin-reason-sequence = 不要使用连续的数字，例如 123456。
+pin-reason-common = 很多人使用这个密码，请换一个。
+pin-reason-date = 不要使用日期，例如生日。
+
+error-wrong-pin =
+    { $attempts ->
+        [0] 密码错误。
+       *[other] 密码错误。您还可以尝试 { $attempts } 次。
+    }
+error-pin-locked = 密码错误次数过多。请联系项目工作人员解锁您的账户。
+error-activation-invalid = 激活码不正确。请核对您的工人卡。
+error-self-registration-disabled = 本工厂不允许自行注册。请联系项目工作人员。
+error-worker-exists = 这个工号已经注册过了。
+error-not-enrolled = 本设备尚未设置。请输入项目工作人员提供的设置码。
+error-already-enrolled = 本设备已经设置好了。
+error-enrolment-code-invalid = 设置码无效，可能已被使用或已过期。
+error-device-retired = 本设备已被项目停用。
+error-device-keys-missing = 本设备的安全密钥丢失。请重新设置本设备。
+error-vault-unreadable = 无法用这个密码打开您在本设备上保存的数据。如果您在其他设备上修改过密码，请在这里使用一次旧密码。
+error-not-logged-in = 请先登录。
+error-offline-unlock-unavailable = 请连接网络后登录。
+error-network-unavailable = 没有网络连接。请在联网后重试。
+error-hub-unavailable = 服务繁忙，请几分钟后重试。
+error-hub-refused = 服务没有接受本设备的请求。
+error-clock-wrong = 本设备的日期或时间不正确。请更正后重试。
+error-bad-reply = 服务返回了无法读取的回复。请稍后重试。
+error-insecure-hub-url = 服务地址不安全。
+error-invalid-input = 有信息缺失或无效。
+error-too-large = 内容太大，无法保存。
+error-storage-corrupt = 应用数据已损坏。没有删除任何内容。请联系项目工作人员。
+error-disk-full = 手机存储空间已满。请释放一些空间；没有丢失任何内容。
+error-storage-failed = 应用无法保存。没有丢失任何内容。请重试。
+error-key-store-unavailable = 手机的安全存储不可用。请解锁手机后重试。
+error-internal = 出了点问题，请重试。

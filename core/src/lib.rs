@@ -1,0 +1,43 @@
+//! # Worker Voice core
+//!
+//! All app logic of Worker Voice, in plain Rust, for the Android and iOS apps
+//! (through the `bindings` crate) and the command-line device (`cli`).
+//!
+//! Workers in factories use it to raise grievances, answer surveys and take
+//! training, on their own phones or on shared tablets. What they write is
+//! sealed on the device: the database holds ciphertext bound to its table,
+//! row and owner, under keys that need the worker's PIN, the platform key
+//! store and a share from the hub. See `ARCHITECTURE.md` at the repository
+//! root and `docs/adr/` for the reasons.
+//!
+//! The entry point is [`WorkerVoice`]: open it with an [`AppConfig`] and a
+//! [`keystore::KeyStore`], then enrol, log in, and work with the worker's data.
+//! Errors are [`Error`]s with a stable [`ErrorCode`] and a localized message.
+//!
+//! Modules by domain: [`crypto`] (keys, sealing, KDFs), [`store`] (SQLite),
+//! [`keystore`] (platform key store), [`device`] (identity, enrolment),
+//! [`auth`] (PIN, vault), [`notes`] (worker-private notes), [`net`] (hub
+//! client), [`i18n`] (Fluent messages), [`events`], [`runtime`].
+
+pub mod app;
+pub mod auth;
+pub mod crypto;
+pub mod device;
+pub mod error;
+pub mod events;
+pub mod i18n;
+pub mod keystore;
+pub mod net;
+pub mod notes;
+pub mod runtime;
+pub mod store;
+
+pub use app::{AppConfig, DeviceStatus, WorkerVoice};
+pub use auth::{WeakPinReason, WorkerProfile};
+pub use device::DeviceMode;
+pub use error::{Error, ErrorCode};
+pub use events::{Event, EventListener};
+pub use notes::Note;
+
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!("workervoice_core");

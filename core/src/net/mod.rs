@@ -1,0 +1,299 @@
+//! The device's HTTP client to the hub: HTTPS with rustls on ring, signed
+//! requests, bounded replies, and typed errors for every way a reply can be bad.
+//!
+//! Production configuration refuses `http://`. Plain HTTP is possible only to a
+//! loopback address and only with [`NetConfig::allow_insecure_http_for_tests`],
+//! which exists for tests and demos on one machine.
+
+mod signer;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use reqwest::{Method, StatusCode};
+use rustls::pki_types::CertificateDer;
+use rustls::pki_types::pem::PemObject;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use url::Url;
+use workervoice_protocol::MAX_BODY_BYTES;
+use workervoice_protocol::error::{ErrorBody, HubError, HubErrorCode};
+
+use crate::error::{Error, ErrorCode};
+
+pub use signer::Signer;
+
+/// How the device reaches the hub.
+#[derive(Debug, Clone)]
+pub struct NetConfig {
+    /// Allow `http://` to a loopback address. For tests and local demos only.
+    pub allow_insecure_http_for_tests: bool,
+    /// Extra trusted root certificates (PEM), for a programme with its own CA.
+    pub extra_root_certs_pem: Vec<String>,
+    /// Connection timeout.
+    pub connect_timeout: Duration,
+    /// Whole-request timeout.
+    pub request_timeout: Duration,
+}
+
+impl Default for NetConfig {
+    fn default() -> Self {
+        Self {
+            allow_insecure_http_for_tests: false,
+            extra_root_certs_pem: Vec::new(),
+            connect_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(30),
+        }
+    }
+}
+
+/// Why a request to the hub failed.
+#[derive(Debug, thiserror::Error)]
+pub enum NetError {
+    /// The hub could not be reached (no network, DNS, refused, timed out).
+    #[error("hub unreachable")]
+    Unreachable,
+    /// The hub answered with a typed refusal.
+    #[error("hub refused: {:?}", .0.code)]
+    Refused(HubError),
+    /// The hub answered something that is not what the protocol says.
+    #[error("bad reply: {0}")]
+    BadReply(&'static str),
+    /// The hub URL is not acceptable (not HTTPS, or malformed).
+    #[error("insecure or malformed hub URL")]
+    InsecureUrl,
+    /// The TLS configuration could not be built (bad extra root certificate).
+    #[error("TLS configuration invalid")]
+    Tls,
+    /// The device identity could not sign (random source or key failure).
+    #[error("request could not be signed")]
+    Signing,
+}
+
+impl NetError {
+    /// Whether retrying later may succeed.
+    pub fn is_transient(&self) -> bool {
+        match self {
+            Self::Unreachable => true,
+            Self::Refused(error) => error.code.is_transient(),
+            Self::BadReply(_) | Self::InsecureUrl | Self::Tls | Self::Signing => false,
+        }
+    }
+
+    pub(crate) fn into_public(self) -> Error {
+        match self {
+            Self::Unreachable => ErrorCode::NetworkUnavailable.into(),
+            Self::BadReply(_) => ErrorCode::BadReply.into(),
+            Self::InsecureUrl => ErrorCode::InsecureHubUrl.into(),
+            Self::Tls => ErrorCode::InsecureHubUrl.into(),
+            Self::Signing => ErrorCode::Internal.into(),
+            Self::Refused(error) => match error.code {
+                HubErrorCode::WrongPin => Error::WrongPin { attempts_left: error.attempts_left },
+                HubErrorCode::BadRequest => ErrorCode::InvalidInput.into(),
+                HubErrorCode::Unauthorized | HubErrorCode::Replayed | HubErrorCode::NotFound => {
+                    ErrorCode::HubRefused.into()
+                }
+                HubErrorCode::ClockSkew => ErrorCode::ClockWrong.into(),
+                HubErrorCode::EnrolmentCodeInvalid => ErrorCode::EnrolmentCodeInvalid.into(),
+                HubErrorCode::DeviceRetired => ErrorCode::DeviceRetired.into(),
+                HubErrorCode::PinLocked => ErrorCode::PinLocked.into(),
+                HubErrorCode::ActivationInvalid => ErrorCode::ActivationInvalid.into(),
+                HubErrorCode::SelfRegistrationDisabled => ErrorCode::SelfRegistrationDisabled.into(),
+                HubErrorCode::WorkerExists => ErrorCode::WorkerExists.into(),
+                HubErrorCode::PayloadTooLarge => ErrorCode::TooLarge.into(),
+                HubErrorCode::RateLimited | HubErrorCode::Internal => ErrorCode::HubUnavailable.into(),
+            },
+        }
+    }
+}
+
+/// A client for one hub.
+#[derive(Clone)]
+pub struct HubClient {
+    base: Url,
+    http: reqwest::Client,
+}
+
+fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        Some(url::Host::Domain(name)) => name == "localhost",
+        None => false,
+    }
+}
+
+/// Checks a hub URL against the configuration; returns it parsed.
+pub fn check_hub_url(text: &str, config: &NetConfig) -> Result<Url, NetError> {
+    let url = Url::parse(text.trim()).map_err(|_| NetError::InsecureUrl)?;
+    let allowed = match url.scheme() {
+        "https" => true,
+        "http" => config.allow_insecure_http_for_tests && is_loopback(&url),
+        _ => false,
+    };
+    if !allowed || url.host().is_none() || !url.username().is_empty() || url.password().is_some() {
+        return Err(NetError::InsecureUrl);
+    }
+    Ok(url)
+}
+
+fn tls_config(config: &NetConfig) -> Result<rustls::ClientConfig, NetError> {
+    let mut roots = rustls::RootCertStore::empty();
+    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    for pem in &config.extra_root_certs_pem {
+        for cert in CertificateDer::pem_slice_iter(pem.as_bytes()) {
+            roots.add(cert.map_err(|_| NetError::Tls)?).map_err(|_| NetError::Tls)?;
+        }
+    }
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut tls = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|_| NetError::Tls)?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    tls.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(tls)
+}
+
+impl HubClient {
+    /// A client for the hub at `base_url`.
+    pub fn new(base_url: &str, config: &NetConfig) -> Result<Self, NetError> {
+        let base = check_hub_url(base_url, config)?;
+        let http = reqwest::Client::builder()
+            .tls_backend_preconfigured(tls_config(config)?)
+            .https_only(!config.allow_insecure_http_for_tests)
+            .connect_timeout(config.connect_timeout)
+            .timeout(config.request_timeout)
+            .no_proxy()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|_| NetError::Tls)?;
+        Ok(Self { base, http })
+    }
+
+    /// The hub's base URL.
+    pub fn base_url(&self) -> &Url {
+        &self.base
+    }
+
+    /// POST without a device signature (only enrolment).
+    pub async fn post_unsigned<Q: Serialize, R: DeserializeOwned>(&self, path: &str, body: &Q) -> Result<R, NetError> {
+        let bytes = serde_json::to_vec(body).map_err(|_| NetError::BadReply("request did not serialize"))?;
+        self.send(Method::POST, path, bytes, None).await
+    }
+
+    /// POST signed with the device identity.
+    pub async fn post_signed<Q: Serialize, R: DeserializeOwned>(
+        &self,
+        path: &str,
+        body: &Q,
+        signer: &Signer,
+    ) -> Result<R, NetError> {
+        let bytes = serde_json::to_vec(body).map_err(|_| NetError::BadReply("request did not serialize"))?;
+        self.send(Method::POST, path, bytes, Some(signer)).await
+    }
+
+    /// GET signed with the device identity.
+    pub async fn get_signed<R: DeserializeOwned>(&self, path: &str, signer: &Signer) -> Result<R, NetError> {
+        self.send(Method::GET, path, Vec::new(), Some(signer)).await
+    }
+
+    async fn send<R: DeserializeOwned>(
+        &self,
+        method: Method,
+        path: &str,
+        body: Vec<u8>,
+        signer: Option<&Signer>,
+    ) -> Result<R, NetError> {
+        let url = self.base.join(path).map_err(|_| NetError::InsecureUrl)?;
+        let mut request = self.http.request(method.clone(), url.clone());
+        if !body.is_empty() {
+            request = request.header(reqwest::header::CONTENT_TYPE, "application/json");
+        }
+        if let Some(signer) = signer {
+            let mut path_and_query = url.path().to_owned();
+            if let Some(query) = url.query() {
+                path_and_query.push('?');
+                path_and_query.push_str(query);
+            }
+            for (name, value) in signer.headers(method.as_str(), &path_and_query, &body)? {
+                request = request.header(name, value);
+            }
+        }
+        let mut response = request.body(body).send().await.map_err(|_| NetError::Unreachable)?;
+        let status = response.status();
+        let bytes = read_bounded(&mut response).await?;
+        decode_reply(status, &bytes)
+    }
+}
+
+async fn read_bounded(response: &mut reqwest::Response) -> Result<Vec<u8>, NetError> {
+    if response.content_length().is_some_and(|len| len > MAX_BODY_BYTES as u64) {
+        return Err(NetError::BadReply("reply too large"));
+    }
+    let mut bytes = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(|_| NetError::Unreachable)? {
+        if bytes.len() + chunk.len() > MAX_BODY_BYTES {
+            return Err(NetError::BadReply("reply too large"));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(bytes)
+}
+
+/// Turns a status and body into the typed reply or a typed error. Separate
+/// from I/O so every malformed case is unit-tested.
+pub fn decode_reply<R: DeserializeOwned>(status: StatusCode, bytes: &[u8]) -> Result<R, NetError> {
+    if status.is_success() {
+        return serde_json::from_slice(bytes).map_err(|_| NetError::BadReply("reply does not match the protocol"));
+    }
+    match serde_json::from_slice::<ErrorBody>(bytes) {
+        Ok(body) => Err(NetError::Refused(body.error)),
+        // A proxy or load balancer in the way, not the hub: treat as unavailable.
+        Err(_) if status.is_server_error() || status == StatusCode::TOO_MANY_REQUESTS => {
+            Err(NetError::Refused(HubError::new(HubErrorCode::Internal)))
+        }
+        Err(_) => Err(NetError::BadReply("error reply does not match the protocol")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use workervoice_protocol::auth::LoginResponse;
+
+    #[test]
+    fn production_configuration_refuses_plain_http() {
+        let production = NetConfig::default();
+        assert!(matches!(check_hub_url("http://127.0.0.1:8787", &production), Err(NetError::InsecureUrl)));
+        assert!(check_hub_url("https://hub.example.org", &production).is_ok());
+        let tests = NetConfig { allow_insecure_http_for_tests: true, ..NetConfig::default() };
+        assert!(check_hub_url("http://127.0.0.1:8787", &tests).is_ok());
+        assert!(check_hub_url("http://localhost:8787", &tests).is_ok());
+        // Even the test setting never allows plain HTTP off the machine.
+        assert!(matches!(check_hub_url("http://10.0.0.5:8787", &tests), Err(NetError::InsecureUrl)));
+        assert!(matches!(check_hub_url("ftp://hub.example.org", &tests), Err(NetError::InsecureUrl)));
+        assert!(matches!(check_hub_url("https://user:pw@hub.example.org", &tests), Err(NetError::InsecureUrl)));
+    }
+
+    #[test]
+    fn malformed_replies_are_typed_errors() {
+        let ok = StatusCode::OK;
+        for body in [&b""[..], b"{", b"[]", b"{\"worker_id\": 5}", b"\xff\xfe", b"null"] {
+            assert!(matches!(decode_reply::<LoginResponse>(ok, body), Err(NetError::BadReply(_))), "{body:?}");
+        }
+        let refused = decode_reply::<LoginResponse>(
+            StatusCode::BAD_REQUEST,
+            br#"{"error":{"code":"wrong_pin","attempts_left":4}}"#,
+        );
+        assert!(matches!(
+            refused,
+            Err(NetError::Refused(HubError { code: HubErrorCode::WrongPin, attempts_left: Some(4), .. }))
+        ));
+        let unknown_code =
+            decode_reply::<LoginResponse>(StatusCode::BAD_REQUEST, br#"{"error":{"code":"from_the_future"}}"#);
+        assert!(matches!(unknown_code, Err(NetError::BadReply(_))));
+        let proxy_page = decode_reply::<LoginResponse>(StatusCode::BAD_GATEWAY, b"<html>bad gateway</html>");
+        assert!(proxy_page.as_ref().is_err_and(NetError::is_transient));
+    }
+}

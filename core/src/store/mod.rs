@@ -1,0 +1,183 @@
+//! The device database: one SQLite file, sensitive fields sealed by the
+//! callers (see `crypto`), schema upgrades in transactions.
+//!
+//! Settings and why:
+//! - WAL with `synchronous=FULL`: a committed transaction survives a power
+//!   cut, not just a crash — a worker who saw "saved" must not lose it.
+//! - `secure_delete=ON`: deleted rows are overwritten, not left in free pages.
+//! - `temp_store=MEMORY`: sorts and temporary tables never touch a file.
+//! - `foreign_keys=ON`: a worker's rows go with the worker.
+//!
+//! Failure policy: a file that is not a database or is damaged gives
+//! [`StoreError::Corrupt`]; a full disk gives [`StoreError::DiskFull`]. In
+//! neither case does the core delete, truncate or recreate anything: the
+//! transaction in progress rolls back and every earlier commit stays. What to
+//! do with a corrupt file (export it for support, or re-enrol into a new data
+//! directory) is a human decision, documented in the core README.
+
+pub mod device;
+pub mod notes;
+mod schema;
+pub mod workers;
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction};
+
+pub use schema::SCHEMA_VERSION;
+
+/// File name of the device database inside the data directory.
+pub const DB_FILE: &str = "workervoice.db";
+
+/// Why the store failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The file is not a database, or is damaged. Nothing was changed.
+    #[error("database is corrupt")]
+    Corrupt,
+    /// The disk (or the database's size limit) is full. The transaction rolled back.
+    #[error("disk is full")]
+    DiskFull,
+    /// The database was written by a newer app version.
+    #[error("database schema {found} is newer than this app ({supported})")]
+    TooNew {
+        /// Version in the file.
+        found: i64,
+        /// Newest version this build knows.
+        supported: i64,
+    },
+    /// A stored value does not have the shape the schema promises.
+    #[error("stored value is malformed: {0}")]
+    Malformed(&'static str),
+    /// Any other SQLite error.
+    #[error("storage error: {0}")]
+    Sqlite(rusqlite::Error),
+    /// File system error around the database (creating the directory).
+    #[error("storage I/O error: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(error: rusqlite::Error) -> Self {
+        match error.sqlite_error_code() {
+            Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => Self::Corrupt,
+            Some(ErrorCode::DiskFull) => Self::DiskFull,
+            _ => Self::Sqlite(error),
+        }
+    }
+}
+
+/// An open device database.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens or creates the database in `data_dir`, applying pending upgrades.
+    pub fn open(data_dir: &Path) -> Result<Self, StoreError> {
+        std::fs::create_dir_all(data_dir)?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(data_dir, std::fs::Permissions::from_mode(0o700))?;
+        }
+        let path = data_dir.join(DB_FILE);
+        let conn = Connection::open_with_flags(
+            &path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_CREATE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        // The first statement that reads the header is where a non-database file shows.
+        conn.query_row("PRAGMA schema_version", [], |_| Ok(()))?;
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL;
+             PRAGMA synchronous = FULL;
+             PRAGMA foreign_keys = ON;
+             PRAGMA secure_delete = ON;
+             PRAGMA temp_store = MEMORY;",
+        )?;
+        let mut store = Self { conn, path };
+        schema::upgrade(&mut store.conn)?;
+        let check: String = store.conn.query_row("PRAGMA quick_check", [], |row| row.get(0))?;
+        if check != "ok" {
+            return Err(StoreError::Corrupt);
+        }
+        Ok(store)
+    }
+
+    /// The database file's path (its `-wal` and `-shm` sit beside it).
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Runs `work` in one transaction: all of it commits, or none of it.
+    pub fn transaction<T, E>(&mut self, work: impl FnOnce(&Transaction<'_>) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<StoreError>,
+    {
+        let tx = self.conn.transaction().map_err(StoreError::from)?;
+        let value = work(&tx)?;
+        tx.commit().map_err(StoreError::from)?;
+        Ok(value)
+    }
+
+    /// Read access for queries that need no transaction.
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// Bytes used by the database and its WAL.
+    pub fn size_on_disk(&self) -> u64 {
+        ["", "-wal", "-shm"]
+            .iter()
+            .filter_map(|suffix| {
+                let mut name = self.path.clone().into_os_string();
+                name.push(suffix);
+                std::fs::metadata(PathBuf::from(name)).ok()
+            })
+            .map(|meta| meta.len())
+            .sum()
+    }
+
+    /// Caps the database size in pages; used by tests to make the disk "full".
+    #[doc(hidden)]
+    pub fn limit_pages_for_tests(&self, pages: u32) -> Result<(), StoreError> {
+        self.conn.query_row(&format!("PRAGMA max_page_count = {pages}"), [], |_| Ok(()))?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_that_is_not_a_database_is_reported_corrupt_and_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let garbage = vec![0x42u8; 8192];
+        std::fs::write(dir.path().join(DB_FILE), &garbage).unwrap();
+        assert!(matches!(Store::open(dir.path()), Err(StoreError::Corrupt)));
+        assert_eq!(std::fs::read(dir.path().join(DB_FILE)).unwrap(), garbage);
+    }
+
+    #[test]
+    fn settings_are_applied() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(dir.path()).unwrap();
+        let mode: String = store.conn().query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+        let secure: i64 = store.conn().query_row("PRAGMA secure_delete", [], |r| r.get(0)).unwrap();
+        let fk: i64 = store.conn().query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
+        let temp: i64 = store.conn().query_row("PRAGMA temp_store", [], |r| r.get(0)).unwrap();
+        assert_eq!((mode.as_str(), secure, fk, temp), ("wal", 1, 1, 2));
+    }
+
+    #[test]
+    fn a_database_from_a_newer_app_is_refused_not_downgraded() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(Store::open(dir.path()).unwrap());
+        let conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
+        conn.pragma_update(None, "user_version", SCHEMA_VERSION + 1).unwrap();
+        drop(conn);
+        assert!(matches!(Store::open(dir.path()), Err(StoreError::TooNew { .. })));
+    }
+}

@@ -1,0 +1,71 @@
+//! Schema versions and their upgrades. Each `upgrade_from(n)` step moves the
+//! schema from version `n` to `n + 1`; all pending steps run in one
+//! transaction, so a crash mid-upgrade leaves the old schema intact.
+
+use rusqlite::Connection;
+
+use super::StoreError;
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = 1;
+
+pub(super) fn upgrade(conn: &mut Connection) -> Result<(), StoreError> {
+    let found: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    if found > SCHEMA_VERSION {
+        return Err(StoreError::TooNew { found, supported: SCHEMA_VERSION });
+    }
+    if found == SCHEMA_VERSION {
+        return Ok(());
+    }
+    let tx = conn.transaction()?;
+    for version in found..SCHEMA_VERSION {
+        upgrade_from(&tx, version)?;
+    }
+    tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+    tx.commit()?;
+    Ok(())
+}
+
+fn upgrade_from(conn: &Connection, version: i64) -> Result<(), StoreError> {
+    match version {
+        0 => conn.execute_batch(
+            "CREATE TABLE device (
+                 id INTEGER PRIMARY KEY CHECK (id = 1),
+                 state TEXT NOT NULL CHECK (state IN ('pending', 'enrolled', 'retired')),
+                 hub_url TEXT NOT NULL,
+                 mode TEXT NOT NULL CHECK (mode IN ('personal', 'shared')),
+                 wrapped_storage_key BLOB NOT NULL,
+                 canary BLOB NOT NULL,
+                 identity BLOB NOT NULL,
+                 public_key BLOB NOT NULL,
+                 enrolment_code TEXT,
+                 device_id TEXT,
+                 factory_id TEXT,
+                 factory_name TEXT,
+                 enrolled_at INTEGER
+             ) STRICT;
+             CREATE TABLE workers (
+                 local_id TEXT PRIMARY KEY,
+                 lookup BLOB NOT NULL UNIQUE,
+                 kdf TEXT NOT NULL,
+                 wrapped_vault_key BLOB NOT NULL,
+                 pending_kdf TEXT,
+                 pending_wrapped_vault_key BLOB,
+                 canary BLOB NOT NULL,
+                 profile BLOB NOT NULL,
+                 offline_share BLOB,
+                 offline_failures INTEGER NOT NULL DEFAULT 0,
+                 created_at INTEGER NOT NULL
+             ) STRICT;
+             CREATE TABLE notes (
+                 id TEXT PRIMARY KEY,
+                 owner TEXT NOT NULL REFERENCES workers(local_id) ON DELETE CASCADE,
+                 created_at INTEGER NOT NULL,
+                 body BLOB NOT NULL
+             ) STRICT;
+             CREATE INDEX notes_by_owner ON notes(owner, created_at);",
+        )?,
+        _ => return Err(StoreError::Malformed("unknown schema version")),
+    }
+    Ok(())
+}

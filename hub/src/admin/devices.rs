@@ -1,0 +1,72 @@
+//! Enrolled devices as staff see them, and retiring one.
+//!
+//! Retiring is final: every later signed request from the device is answered
+//! `device_retired`, and every hub share held for it is deleted, which
+//! crypto-shreds the vaults of all workers who used it (the device can no
+//! longer derive their unlock keys).
+
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use workervoice_protocol::admin::DeviceSummary;
+use workervoice_protocol::enrol::DeviceMode;
+
+use super::factories::ensure_factory_exists;
+use crate::auth::shares::shred_device_shares;
+use crate::clock::unix_now;
+use crate::error::ApiError;
+use crate::state::AppState;
+
+const DEVICE_COLUMNS: &str = "id, mode, platform, state, enrolled_at, last_seen_at";
+
+fn device_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<DeviceSummary> {
+    let mode: String = row.get(1)?;
+    Ok(DeviceSummary {
+        device_id: row.get(0)?,
+        // The column's CHECK constraint admits only the two wire names.
+        mode: DeviceMode::parse(&mode).unwrap_or(DeviceMode::Shared),
+        platform: row.get(2)?,
+        state: row.get(3)?,
+        enrolled_at: row.get(4)?,
+        last_seen_at: row.get(5)?,
+    })
+}
+
+fn load_device(connection: &Connection, device_id: &str) -> rusqlite::Result<Option<DeviceSummary>> {
+    connection
+        .query_row(&format!("SELECT {DEVICE_COLUMNS} FROM devices WHERE id = ?1"), [device_id], device_from_row)
+        .optional()
+}
+
+/// The factory's devices, in enrolment order.
+pub(crate) async fn devices(state: &AppState, factory_id: String) -> Result<Vec<DeviceSummary>, ApiError> {
+    state
+        .db
+        .run(move |connection| {
+            ensure_factory_exists(connection, &factory_id)?;
+            let mut statement = connection.prepare(&format!(
+                "SELECT {DEVICE_COLUMNS} FROM devices WHERE factory_id = ?1 ORDER BY enrolled_at, id"
+            ))?;
+            let rows = statement.query_map([&factory_id], device_from_row)?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+        .await
+}
+
+/// Retires a device (idempotent) and shreds the shares held for it.
+pub(crate) async fn retire_device(state: &AppState, device_id: String) -> Result<DeviceSummary, ApiError> {
+    state
+        .db
+        .run(move |connection| {
+            let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            tx.execute(
+                "UPDATE devices SET state = 'retired', retired_at = coalesce(retired_at, ?1) WHERE id = ?2",
+                params![unix_now(), device_id],
+            )?;
+            let shredded = shred_device_shares(&tx, &device_id)?;
+            tx.execute("DELETE FROM request_nonces WHERE device_id = ?1", [&device_id])?;
+            let device = load_device(&tx, &device_id)?.ok_or_else(ApiError::not_found)?;
+            tx.commit()?;
+            tracing::info!(shredded_shares = shredded, "device retired by staff");
+            Ok(device)
+        })
+        .await
+}

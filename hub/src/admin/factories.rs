@@ -1,0 +1,101 @@
+//! Factories and the one-time enrolment codes that bring devices into them.
+
+use rusqlite::{Connection, TransactionBehavior, params};
+use workervoice_protocol::admin::{CreateFactoryRequest, Factory, IssueCodesRequest, IssueCodesResponse, IssuedCode};
+use workervoice_protocol::codes::{EnrolmentQr, format_enrolment_code, normalize_code};
+
+use crate::clock::unix_now;
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::workers::checked_display_name;
+
+/// Most enrolment codes one request may issue.
+const MAX_CODES_PER_REQUEST: u32 = 500;
+/// Longest validity of an enrolment code, in days.
+const MAX_VALID_DAYS: u32 = 90;
+const SECONDS_PER_DAY: i64 = 86_400;
+
+/// Fails with `not_found` unless the factory exists.
+pub(crate) fn ensure_factory_exists(connection: &Connection, factory_id: &str) -> Result<(), ApiError> {
+    let exists: bool =
+        connection
+            .query_row("SELECT EXISTS (SELECT 1 FROM factories WHERE id = ?1)", [factory_id], |row| row.get(0))?;
+    if exists { Ok(()) } else { Err(ApiError::not_found()) }
+}
+
+/// Creates a factory; with self-registration on, it gets a join code.
+pub(crate) async fn create_factory(state: &AppState, request: CreateFactoryRequest) -> Result<Factory, ApiError> {
+    let name = checked_display_name(&request.name)?;
+    let join_code = if request.self_registration { Some(format_enrolment_code(state.keys.random()?)) } else { None };
+    let factory = Factory { id: uuid::Uuid::new_v4().to_string(), name, join_code };
+    let stored = factory.clone();
+    state
+        .db
+        .run(move |connection| {
+            connection.execute(
+                "INSERT INTO factories (id, name, self_registration, join_code, created_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![stored.id, stored.name, stored.join_code.is_some(), stored.join_code, unix_now()],
+            )?;
+            Ok(())
+        })
+        .await?;
+    tracing::info!("factory created");
+    Ok(factory)
+}
+
+/// Every factory, oldest first.
+pub(crate) async fn factories(state: &AppState) -> Result<Vec<Factory>, ApiError> {
+    state
+        .db
+        .run(|connection| {
+            let mut statement = connection.prepare(
+                "SELECT id, name, CASE WHEN self_registration = 1 THEN join_code END \
+                 FROM factories ORDER BY created_at, id",
+            )?;
+            let rows = statement
+                .query_map([], |row| Ok(Factory { id: row.get(0)?, name: row.get(1)?, join_code: row.get(2)? }))?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+        .await
+}
+
+/// Issues one-time enrolment codes; only their keyed hashes are stored.
+pub(crate) async fn issue_codes(
+    state: &AppState,
+    factory_id: String,
+    request: IssueCodesRequest,
+) -> Result<IssueCodesResponse, ApiError> {
+    if !(1..=MAX_CODES_PER_REQUEST).contains(&request.count) || !(1..=MAX_VALID_DAYS).contains(&request.valid_days) {
+        return Err(ApiError::bad_request());
+    }
+    let now = unix_now();
+    let expires_at = now + i64::from(request.valid_days) * SECONDS_PER_DAY;
+    let mut codes = Vec::with_capacity(request.count as usize);
+    let mut hashes = Vec::with_capacity(request.count as usize);
+    for _ in 0..request.count {
+        let code = format_enrolment_code(state.keys.random()?);
+        hashes.push(state.keys.derive_enrolment_code_hash(&normalize_code(&code)));
+        let qr_payload = EnrolmentQr { hub_url: state.public_url.clone(), code: code.clone() }.to_payload();
+        codes.push(IssuedCode { code, qr_payload, mode: request.mode, expires_at });
+    }
+    let mode = request.mode;
+    state
+        .db
+        .run(move |connection| {
+            let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            ensure_factory_exists(&tx, &factory_id)?;
+            for hash in hashes {
+                tx.execute(
+                    "INSERT INTO enrolment_codes (code_hash, factory_id, mode, issued_at, expires_at) \
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![hash, factory_id, mode.as_str(), now, expires_at],
+                )?;
+            }
+            tx.commit()?;
+            Ok(())
+        })
+        .await?;
+    tracing::info!(count = codes.len(), mode = mode.as_str(), "enrolment codes issued");
+    Ok(IssueCodesResponse { codes })
+}

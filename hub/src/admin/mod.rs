@@ -1,0 +1,132 @@
+//! The staff API (`/admin/v1/*`): factories, enrolment codes, rosters,
+//! unlocking and resetting workers, retiring devices.
+//!
+//! Every route needs `Authorization: Bearer <admin token>`, compared in
+//! constant time; anything else is `unauthorized`. The handlers here only
+//! adapt HTTP to the domain functions in the submodules, which the demo
+//! seeding calls directly.
+
+mod csv;
+pub(crate) mod devices;
+pub(crate) mod factories;
+pub(crate) mod roster;
+
+use axum::extract::{Request, State};
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use workervoice_protocol::admin::{
+    CreateFactoryRequest, DeviceSummary, Factory, IssueCodesRequest, IssueCodesResponse, ResetWorkerResponse,
+    RosterImport, RosterImportResponse, WorkerSummary,
+};
+
+use crate::error::ApiError;
+use crate::extract::{JsonBody, PathParams, parse_json, read_body};
+use crate::keys::tokens_match;
+use crate::state::AppState;
+
+/// The `/admin/v1/*` routes, behind the staff token check.
+pub(crate) fn routes(state: AppState) -> Router<AppState> {
+    Router::new()
+        .route("/admin/v1/factories", post(create_factory).get(list_factories))
+        .route("/admin/v1/factories/{factory_id}/enrolment-codes", post(issue_codes))
+        .route("/admin/v1/factories/{factory_id}/roster", post(import_roster))
+        .route("/admin/v1/factories/{factory_id}/workers", get(list_workers))
+        .route("/admin/v1/factories/{factory_id}/workers/{worker_number}/unlock", post(unlock_worker))
+        .route("/admin/v1/factories/{factory_id}/workers/{worker_number}/reset", post(reset_worker))
+        .route("/admin/v1/factories/{factory_id}/devices", get(list_devices))
+        .route("/admin/v1/devices/{device_id}/retire", post(retire_device))
+        .route_layer(middleware::from_fn_with_state(state, require_staff_token))
+}
+
+/// Lets a request through only with the right bearer token.
+async fn require_staff_token(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Result<Response, ApiError> {
+    let presented = request
+        .headers()
+        .get(AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim());
+    match presented {
+        Some(token) if tokens_match(token, &state.admin_token) => Ok(next.run(request).await),
+        _ => Err(ApiError::unauthorized()),
+    }
+}
+
+async fn create_factory(
+    State(state): State<AppState>,
+    JsonBody(request): JsonBody<CreateFactoryRequest>,
+) -> Result<Json<Factory>, ApiError> {
+    factories::create_factory(&state, request).await.map(Json)
+}
+
+async fn list_factories(State(state): State<AppState>) -> Result<Json<Vec<Factory>>, ApiError> {
+    factories::factories(&state).await.map(Json)
+}
+
+async fn issue_codes(
+    State(state): State<AppState>,
+    PathParams(factory_id): PathParams<String>,
+    JsonBody(request): JsonBody<IssueCodesRequest>,
+) -> Result<Json<IssueCodesResponse>, ApiError> {
+    factories::issue_codes(&state, factory_id, request).await.map(Json)
+}
+
+/// Accepts JSON ([`RosterImport`]) or, with `Content-Type: text/csv`, CSV
+/// with the header `worker_number,display_name,language`.
+async fn import_roster(
+    State(state): State<AppState>,
+    PathParams(factory_id): PathParams<String>,
+    request: Request,
+) -> Result<Json<RosterImportResponse>, ApiError> {
+    let is_csv = request
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.trim_start().to_ascii_lowercase().starts_with("text/csv"));
+    let body = read_body(request).await?;
+    let roster: RosterImport = if is_csv { roster::roster_from_csv(&body)? } else { parse_json(&body)? };
+    roster::import_roster(&state, factory_id, roster).await.map(Json)
+}
+
+async fn list_workers(
+    State(state): State<AppState>,
+    PathParams(factory_id): PathParams<String>,
+) -> Result<Json<Vec<WorkerSummary>>, ApiError> {
+    roster::workers(&state, factory_id).await.map(Json)
+}
+
+async fn unlock_worker(
+    State(state): State<AppState>,
+    PathParams((factory_id, worker_number)): PathParams<(String, String)>,
+) -> Result<Json<WorkerSummary>, ApiError> {
+    roster::unlock_worker(&state, factory_id, worker_number).await.map(Json)
+}
+
+async fn reset_worker(
+    State(state): State<AppState>,
+    PathParams((factory_id, worker_number)): PathParams<(String, String)>,
+) -> Result<Json<ResetWorkerResponse>, ApiError> {
+    roster::reset_worker(&state, factory_id, worker_number).await.map(Json)
+}
+
+async fn list_devices(
+    State(state): State<AppState>,
+    PathParams(factory_id): PathParams<String>,
+) -> Result<Json<Vec<DeviceSummary>>, ApiError> {
+    devices::devices(&state, factory_id).await.map(Json)
+}
+
+async fn retire_device(
+    State(state): State<AppState>,
+    PathParams(device_id): PathParams<String>,
+) -> Result<Json<DeviceSummary>, ApiError> {
+    devices::retire_device(&state, device_id).await.map(Json)
+}

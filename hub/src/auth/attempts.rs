@@ -1,0 +1,124 @@
+//! Checking a worker's secret — a PIN proof or a one-time activation code —
+//! and counting wrong ones.
+//!
+//! The rules, the same for every worker number a device may type:
+//!
+//! - A locked worker is refused with `pin_locked`, always, even when the
+//!   secret is right: only staff can unlock (or reset) them.
+//! - A wrong secret adds one failed attempt. The attempt that reaches the
+//!   limit locks the worker and is answered `pin_locked`; earlier ones are
+//!   answered `wrong_pin` with the attempts left (`activation_invalid` for a
+//!   wrong activation code, which counts against the same limit).
+//! - A right secret passes; the caller resets the count as part of its
+//!   success.
+//! - A number not on the roster, and a worker not yet activated trying a
+//!   PIN, can never pass, but are counted and answered exactly as above, so
+//!   the answers do not reveal who is on the roster or who has activated.
+
+use rusqlite::{Connection, OptionalExtension, params};
+use workervoice_protocol::error::HubErrorCode;
+
+use crate::error::ApiError;
+use crate::keys::HubKeys;
+use crate::workers::{WorkerRow, load_worker};
+
+/// The secret a device presents for a worker.
+#[derive(Clone, Copy)]
+pub(crate) enum Presented<'a> {
+    /// A PIN proof of [`PROOF_LEN`](workervoice_protocol::auth::PROOF_LEN) bytes.
+    PinProof(&'a [u8]),
+    /// An activation code, normalised.
+    ActivationCode(&'a str),
+}
+
+/// The result of a check. A refusal is not an `Err`: its counting must be
+/// committed before the refusal is returned.
+pub(crate) enum Checked {
+    /// The secret was right; here is the worker.
+    Passed(WorkerRow),
+    /// The secret was refused (and the failure counted).
+    Refused(ApiError),
+}
+
+/// Checks `presented` for the worker with `number_key` in `factory_id`,
+/// counting a failure. Run inside the caller's write transaction.
+pub(crate) fn check_secret(
+    connection: &Connection,
+    keys: &HubKeys,
+    max_attempts: u32,
+    factory_id: &str,
+    number_key: &str,
+    presented: Presented<'_>,
+) -> rusqlite::Result<Checked> {
+    let Some(worker) = load_worker(connection, factory_id, number_key)? else {
+        // Spend the same hashing work a real check would.
+        let _ = keys.derive_pin_verifier(number_key, number_key.as_bytes());
+        return record_unknown_failure(connection, factory_id, number_key, max_attempts, presented);
+    };
+    if worker.locked {
+        return Ok(Checked::Refused(ApiError::code(HubErrorCode::PinLocked)));
+    }
+    let passed = match presented {
+        Presented::PinProof(proof) => {
+            worker.pin_verifier.as_deref().is_some_and(|verifier| keys.verify_pin(&worker.id, proof, verifier))
+        }
+        Presented::ActivationCode(code) => worker
+            .activation_hash
+            .as_deref()
+            .is_some_and(|stored| keys.verify_activation_code(&worker.id, code, stored)),
+    };
+    if passed {
+        return Ok(Checked::Passed(worker));
+    }
+    let failed = worker.failed_attempts.saturating_add(1);
+    let locked = failed >= max_attempts;
+    connection.execute(
+        "UPDATE workers SET failed_attempts = ?1, locked = ?2 WHERE id = ?3",
+        params![failed, locked, worker.id],
+    )?;
+    Ok(Checked::Refused(refusal(presented, failed, max_attempts)))
+}
+
+fn record_unknown_failure(
+    connection: &Connection,
+    factory_id: &str,
+    number_key: &str,
+    max_attempts: u32,
+    presented: Presented<'_>,
+) -> rusqlite::Result<Checked> {
+    let previous: u32 = connection
+        .query_row(
+            "SELECT failed_attempts FROM unknown_pin_attempts WHERE factory_id = ?1 AND number_key = ?2",
+            params![factory_id, number_key],
+            |row| row.get(0),
+        )
+        .optional()?
+        .unwrap_or(0);
+    if previous >= max_attempts {
+        return Ok(Checked::Refused(ApiError::code(HubErrorCode::PinLocked)));
+    }
+    let failed = previous.saturating_add(1);
+    connection.execute(
+        "INSERT INTO unknown_pin_attempts (factory_id, number_key, failed_attempts) VALUES (?1, ?2, ?3) \
+         ON CONFLICT (factory_id, number_key) DO UPDATE SET failed_attempts = excluded.failed_attempts",
+        params![factory_id, number_key, failed],
+    )?;
+    Ok(Checked::Refused(refusal(presented, failed, max_attempts)))
+}
+
+/// The answer to the `failed`-th wrong secret in a row.
+fn refusal(presented: Presented<'_>, failed: u32, max_attempts: u32) -> ApiError {
+    if failed >= max_attempts {
+        return ApiError::code(HubErrorCode::PinLocked);
+    }
+    match presented {
+        Presented::PinProof(_) => ApiError::wrong_pin(max_attempts - failed),
+        Presented::ActivationCode(_) => ApiError::code(HubErrorCode::ActivationInvalid),
+    }
+}
+
+/// Clears a worker's failed attempts after a success.
+pub(crate) fn reset_failures(connection: &Connection, worker_id: &str) -> rusqlite::Result<()> {
+    connection.execute("UPDATE workers SET failed_attempts = 0 WHERE id = ?1", [worker_id])?;
+    Ok(())
+}

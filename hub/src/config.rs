@@ -1,0 +1,140 @@
+//! How a hub is configured: where it keeps its data, where it listens, and
+//! the few policy numbers (PIN stretching, attempts before lock-out).
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
+
+use anyhow::{bail, ensure};
+use workervoice_protocol::auth::MIN_PBKDF2_ITERATIONS;
+
+/// Default PBKDF2-HMAC-SHA256 iterations the hub hands out for new workers
+/// (OWASP 2023); devices refuse anything below [`MIN_PBKDF2_ITERATIONS`].
+pub const DEFAULT_PIN_ITERATIONS: u32 = 600_000;
+
+/// Default number of wrong PINs (or activation codes) after which a worker is
+/// locked until staff unlock them.
+pub const DEFAULT_MAX_PIN_ATTEMPTS: u32 = 10;
+
+/// Everything [`crate::start`] needs to run a hub.
+#[derive(Debug, Clone)]
+pub struct HubConfig {
+    /// Directory holding `hub.db`, `hub-secret.key` and `admin-token`;
+    /// created (mode 0700) if missing.
+    pub data_dir: PathBuf,
+    /// Address to listen on; port 0 picks a free port (see
+    /// [`crate::RunningHub::local_addr`]).
+    pub listen: SocketAddr,
+    /// Certificate and key to terminate TLS with; `None` serves plain HTTP,
+    /// which is refused off loopback unless
+    /// [`allow_plain_http_off_loopback`](Self::allow_plain_http_off_loopback).
+    pub tls: Option<TlsFiles>,
+    /// The staff bearer token; `None` reads `<data-dir>/admin-token`, creating
+    /// it with a random token on first start.
+    pub admin_token: Option<String>,
+    /// PBKDF2 iterations handed to devices for new workers and for unknown
+    /// worker numbers; at least [`MIN_PBKDF2_ITERATIONS`].
+    pub pin_iterations: u32,
+    /// Wrong PINs or activation codes before a worker is locked (at least 1).
+    pub max_pin_attempts: u32,
+    /// Serve plain HTTP on a non-loopback address, on the understanding that
+    /// a reverse proxy in front terminates TLS.
+    pub allow_plain_http_off_loopback: bool,
+    /// The base URL devices should use to reach this hub, as written into
+    /// enrolment QR codes (e.g. `https://hub.example.org`). `None` uses the
+    /// address the hub listens on, which is right unless a proxy or a
+    /// wildcard address (`0.0.0.0`) stands between hub and devices.
+    pub public_url: Option<String>,
+}
+
+/// PEM files to terminate TLS with.
+#[derive(Debug, Clone)]
+pub struct TlsFiles {
+    /// The certificate chain, leaf first.
+    pub cert_pem: PathBuf,
+    /// The private key (PKCS#8, PKCS#1 or SEC1).
+    pub key_pem: PathBuf,
+}
+
+impl HubConfig {
+    /// A configuration with the defaults for `data_dir`: listens on
+    /// `127.0.0.1` on a free port, plain HTTP, generated admin token.
+    pub fn new(data_dir: PathBuf) -> Self {
+        Self {
+            data_dir,
+            listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 8787)),
+            tls: None,
+            admin_token: None,
+            pin_iterations: DEFAULT_PIN_ITERATIONS,
+            max_pin_attempts: DEFAULT_MAX_PIN_ATTEMPTS,
+            allow_plain_http_off_loopback: false,
+            public_url: None,
+        }
+    }
+
+    /// The configuration tests use: `127.0.0.1:0` (a free port), no TLS,
+    /// generated admin token, default policy numbers.
+    pub fn for_tests(data_dir: PathBuf) -> Self {
+        Self { listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), ..Self::new(data_dir) }
+    }
+
+    /// Refuses configurations that would be unsafe or that devices would
+    /// refuse anyway. Returns whether the hub serves plain HTTP off loopback
+    /// (allowed, but worth a warning).
+    pub(crate) fn validate(&self) -> anyhow::Result<bool> {
+        ensure!(
+            self.pin_iterations >= MIN_PBKDF2_ITERATIONS,
+            "pin_iterations {} is below the protocol minimum {MIN_PBKDF2_ITERATIONS}; devices would refuse it",
+            self.pin_iterations
+        );
+        ensure!(self.max_pin_attempts >= 1, "max_pin_attempts must be at least 1");
+        if let Some(token) = &self.admin_token {
+            ensure!(
+                !token.is_empty() && token.chars().all(|c| c.is_ascii_graphic()),
+                "the admin token must be non-empty printable ASCII without spaces"
+            );
+        }
+        if let Some(url) = &self.public_url {
+            match url::Url::parse(url) {
+                Ok(parsed) if matches!(parsed.scheme(), "http" | "https") => {}
+                _ => bail!("public_url must be an http:// or https:// URL"),
+            }
+        }
+        let plain_off_loopback = self.tls.is_none() && !self.listen.ip().is_loopback();
+        if plain_off_loopback && !self.allow_plain_http_off_loopback {
+            bail!(
+                "refusing to serve plain HTTP on {}: give a TLS certificate and key, \
+                 or allow plain HTTP off loopback if a reverse proxy terminates TLS",
+                self.listen
+            );
+        }
+        Ok(plain_off_loopback)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_http_off_loopback_is_refused_unless_allowed() {
+        let mut config = HubConfig::for_tests(PathBuf::from("unused"));
+        config.listen = "0.0.0.0:8787".parse().unwrap();
+        assert!(config.validate().is_err());
+        config.allow_plain_http_off_loopback = true;
+        assert!(config.validate().unwrap());
+    }
+
+    #[test]
+    fn iterations_below_the_protocol_floor_are_refused() {
+        let mut config = HubConfig::for_tests(PathBuf::from("unused"));
+        config.pin_iterations = MIN_PBKDF2_ITERATIONS - 1;
+        assert!(config.validate().is_err());
+    }
+
+    #[test]
+    fn admin_tokens_with_spaces_are_refused() {
+        let mut config = HubConfig::for_tests(PathBuf::from("unused"));
+        config.admin_token = Some("two words".into());
+        assert!(config.validate().is_err());
+    }
+}

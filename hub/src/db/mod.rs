@@ -1,0 +1,125 @@
+//! The hub's embedded SQLite database, `<data-dir>/hub.db`.
+//!
+//! One connection behind a mutex; handlers reach it through [`Db::run`],
+//! which moves the work onto tokio's blocking pool. SQLite serialises
+//! writers anyway, and every request here is a handful of indexed queries.
+//!
+//! Connection settings: WAL, `foreign_keys=ON`, `secure_delete=ON` (deleted
+//! rows — cleared verifiers, crypto-shredded shares — are overwritten, not
+//! left in free pages), `temp_store=MEMORY`, a busy timeout.
+//!
+//! A file that is not a readable SQLite database, or that was written by a
+//! newer hub, stops the hub at start with a clear error. Nothing is ever
+//! deleted or rewritten to "recover": the operator restores a backup.
+
+mod schema;
+
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use anyhow::Context;
+use rusqlite::Connection;
+
+use crate::error::ApiError;
+
+/// The database file's name inside the data directory.
+pub(crate) const DB_FILE: &str = "hub.db";
+
+/// A shared handle on the hub's database.
+#[derive(Clone)]
+pub(crate) struct Db {
+    connection: Arc<Mutex<Connection>>,
+}
+
+impl Db {
+    /// Opens (or creates) `<data_dir>/hub.db` and brings its schema up to date.
+    pub(crate) fn open(data_dir: &Path) -> anyhow::Result<Self> {
+        let path = data_dir.join(DB_FILE);
+        let mut connection =
+            Connection::open(&path).with_context(|| format!("opening the hub database {}", path.display()))?;
+        configure(&connection).map_err(|error| unreadable(&path, error))?;
+        schema::migrate(&mut connection).map_err(|error| match error {
+            schema::MigrationError::Sqlite(error) => unreadable(&path, error),
+            other => anyhow::Error::new(other).context(format!("upgrading {}", path.display())),
+        })?;
+        Ok(Self { connection: Arc::new(Mutex::new(connection)) })
+    }
+
+    /// Runs `work` with the connection on the blocking pool.
+    pub(crate) async fn run<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut Connection) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let connection = Arc::clone(&self.connection);
+        tokio::task::spawn_blocking(move || {
+            // A panic while the lock was held leaves the connection usable:
+            // an open transaction was rolled back when it was dropped.
+            let mut guard = connection.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            work(&mut guard)
+        })
+        .await
+        .map_err(|error| ApiError::internal(format!("database task failed: {error}")))?
+    }
+}
+
+fn configure(connection: &Connection) -> rusqlite::Result<()> {
+    connection.busy_timeout(Duration::from_secs(5))?;
+    // Reading the schema fails on a file that is not a database, before any
+    // pragma could try to write to it.
+    connection.query_row("SELECT count(*) FROM sqlite_schema", [], |row| row.get::<_, i64>(0))?;
+    let mode: String = connection.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        tracing::warn!(%mode, "the database did not switch to WAL mode");
+    }
+    connection.execute_batch(
+        "PRAGMA foreign_keys = ON;
+         PRAGMA secure_delete = ON;
+         PRAGMA temp_store = MEMORY;
+         PRAGMA synchronous = NORMAL;",
+    )?;
+    Ok(())
+}
+
+fn unreadable(path: &Path, error: rusqlite::Error) -> anyhow::Error {
+    let corrupt = matches!(
+        error.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt)
+    );
+    if corrupt {
+        anyhow::anyhow!(
+            "{} is not a readable hub database (corrupt, or not a SQLite file): {error}. \
+             The hub has not changed or deleted it. Restore it from a backup, \
+             or move it aside to start with an empty database.",
+            path.display()
+        )
+    } else {
+        anyhow::Error::new(error).context(format!("preparing the hub database {}", path.display()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_that_is_not_a_database_stops_the_hub_and_is_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let garbage = vec![0x42u8; 8192];
+        std::fs::write(dir.path().join(DB_FILE), &garbage).unwrap();
+        let error = Db::open(dir.path()).err().expect("garbage must not open");
+        assert!(format!("{error:#}").contains("not a readable hub database"), "{error:#}");
+        assert_eq!(std::fs::read(dir.path().join(DB_FILE)).unwrap(), garbage);
+    }
+
+    #[test]
+    fn opening_twice_keeps_the_schema_version() {
+        let dir = tempfile::tempdir().unwrap();
+        drop(Db::open(dir.path()).unwrap());
+        let db = Db::open(dir.path()).unwrap();
+        let guard = db.connection.lock().unwrap();
+        let version: u32 = guard.query_row("PRAGMA user_version", [], |row| row.get(0)).unwrap();
+        assert_eq!(version, schema::LATEST_VERSION);
+    }
+}

@@ -1,0 +1,163 @@
+//! The database schema and its versioned upgrades.
+//!
+//! `PRAGMA user_version` holds the schema version. [`migrate`] applies every
+//! `upgrade_from(n)` step from the file's version to [`LATEST_VERSION`] in one
+//! transaction: a hub killed half-way leaves the file as it was. A file from a
+//! newer hub is refused, never downgraded.
+//!
+//! Secrets never stored here: PINs and PIN proofs (only a keyed verifier),
+//! enrolment and activation codes (only keyed hashes), and hub shares in the
+//! clear (only sealed under a key derived from the hub secret, which lives in
+//! its own file).
+
+use rusqlite::{Connection, Transaction, TransactionBehavior};
+
+/// The schema version this hub writes.
+pub(crate) const LATEST_VERSION: u32 = 1;
+
+/// Why the schema could not be brought up to date.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum MigrationError {
+    /// SQLite refused (including: the file is not a database).
+    #[error(transparent)]
+    Sqlite(#[from] rusqlite::Error),
+    /// The file was written by a newer hub.
+    #[error("the database was written by a newer hub (schema {found}; this hub knows up to {known})")]
+    TooNew { found: u32, known: u32 },
+}
+
+/// Brings the schema to [`LATEST_VERSION`], all steps in one transaction.
+pub(crate) fn migrate(connection: &mut Connection) -> Result<(), MigrationError> {
+    let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let found: u32 = tx.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    if found > LATEST_VERSION {
+        return Err(MigrationError::TooNew { found, known: LATEST_VERSION });
+    }
+    for version in found..LATEST_VERSION {
+        upgrade_from(&tx, version)?;
+    }
+    if found != LATEST_VERSION {
+        tx.pragma_update(None, "user_version", LATEST_VERSION)?;
+        tracing::info!(from = found, to = LATEST_VERSION, "upgraded the hub database schema");
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// One step: the schema at `version` becomes the schema at `version + 1`.
+fn upgrade_from(tx: &Transaction<'_>, version: u32) -> rusqlite::Result<()> {
+    match version {
+        0 => tx.execute_batch(V1_SCHEMA),
+        // `migrate` never asks for a step past LATEST_VERSION.
+        _ => Ok(()),
+    }
+}
+
+const V1_SCHEMA: &str = "
+CREATE TABLE factories (
+    id                TEXT PRIMARY KEY,
+    name              TEXT NOT NULL,
+    self_registration INTEGER NOT NULL CHECK (self_registration IN (0, 1)),
+    -- Printed on posters when self-registration is on: not a secret from
+    -- the factory, so kept readable for staff.
+    join_code         TEXT,
+    created_at        INTEGER NOT NULL
+);
+
+CREATE TABLE devices (
+    id           TEXT PRIMARY KEY,
+    factory_id   TEXT NOT NULL REFERENCES factories (id),
+    mode         TEXT NOT NULL CHECK (mode IN ('personal', 'shared')),
+    public_key   BLOB NOT NULL UNIQUE CHECK (length(public_key) = 32),
+    platform     TEXT NOT NULL,
+    state        TEXT NOT NULL DEFAULT 'active' CHECK (state IN ('active', 'retired')),
+    enrolled_at  INTEGER NOT NULL,
+    last_seen_at INTEGER,
+    retired_at   INTEGER
+);
+CREATE INDEX devices_by_factory ON devices (factory_id);
+
+CREATE TABLE enrolment_codes (
+    -- HMAC of the normalised code under a key derived from the hub secret.
+    code_hash  BLOB PRIMARY KEY,
+    factory_id TEXT NOT NULL REFERENCES factories (id),
+    mode       TEXT NOT NULL CHECK (mode IN ('personal', 'shared')),
+    issued_at  INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    used_at    INTEGER,
+    device_id  TEXT REFERENCES devices (id)
+) WITHOUT ROWID;
+
+-- Nonces of signed requests, kept while a request carrying them could still
+-- pass the clock-skew check.
+CREATE TABLE request_nonces (
+    device_id TEXT NOT NULL REFERENCES devices (id) ON DELETE CASCADE,
+    nonce     BLOB NOT NULL,
+    seen_at   INTEGER NOT NULL,
+    PRIMARY KEY (device_id, nonce)
+) WITHOUT ROWID;
+CREATE INDEX request_nonces_by_age ON request_nonces (seen_at);
+
+CREATE TABLE workers (
+    id              TEXT PRIMARY KEY,
+    factory_id      TEXT NOT NULL REFERENCES factories (id),
+    -- As staff imported it (or the worker registered it).
+    worker_number   TEXT NOT NULL,
+    -- The number as looked up: trimmed, ASCII upper case.
+    number_key      TEXT NOT NULL,
+    display_name    TEXT NOT NULL,
+    language        TEXT NOT NULL,
+    -- Keyed hash of the one-time activation code; NULL once used.
+    activation_hash BLOB,
+    kdf_algorithm   TEXT NOT NULL,
+    kdf_salt        BLOB NOT NULL,
+    kdf_iterations  INTEGER NOT NULL,
+    -- HMAC(hub key, worker id || PIN proof); NULL until activated.
+    pin_verifier    BLOB,
+    failed_attempts INTEGER NOT NULL DEFAULT 0,
+    locked          INTEGER NOT NULL DEFAULT 0 CHECK (locked IN (0, 1)),
+    created_at      INTEGER NOT NULL,
+    UNIQUE (factory_id, number_key)
+);
+
+-- Wrong PINs and activation codes for numbers not on the roster, counted
+-- like a real worker's so that the answers do not reveal the roster.
+CREATE TABLE unknown_pin_attempts (
+    factory_id      TEXT NOT NULL REFERENCES factories (id),
+    number_key      TEXT NOT NULL,
+    failed_attempts INTEGER NOT NULL,
+    PRIMARY KEY (factory_id, number_key)
+) WITHOUT ROWID;
+
+-- The hub share of each (worker, device) pair, sealed at rest. Deleting a
+-- row crypto-shreds that worker's vault on that device.
+CREATE TABLE worker_device_shares (
+    worker_id    TEXT NOT NULL REFERENCES workers (id) ON DELETE CASCADE,
+    device_id    TEXT NOT NULL REFERENCES devices (id) ON DELETE CASCADE,
+    sealed_share BLOB NOT NULL,
+    created_at   INTEGER NOT NULL,
+    PRIMARY KEY (worker_id, device_id)
+) WITHOUT ROWID;
+CREATE INDEX worker_device_shares_by_device ON worker_device_shares (device_id);
+";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_new_database_reaches_the_latest_version() {
+        let mut connection = Connection::open_in_memory().unwrap();
+        migrate(&mut connection).unwrap();
+        let version: u32 = connection.query_row("PRAGMA user_version", [], |row| row.get(0)).unwrap();
+        assert_eq!(version, LATEST_VERSION);
+        migrate(&mut connection).unwrap();
+    }
+
+    #[test]
+    fn a_database_from_a_newer_hub_is_refused() {
+        let mut connection = Connection::open_in_memory().unwrap();
+        connection.pragma_update(None, "user_version", LATEST_VERSION + 1).unwrap();
+        assert!(matches!(migrate(&mut connection), Err(MigrationError::TooNew { .. })));
+    }
+}

@@ -1,0 +1,168 @@
+//! Verification of signed device requests (see
+//! [`workervoice_protocol::signing`] for the format).
+//!
+//! Protects against: requests from anyone but an enrolled, active device;
+//! any change to a signed request's method, path, query or body; a captured
+//! request being replayed (the nonce is remembered for as long as its
+//! timestamp could pass the skew check); requests signed long ago or far in
+//! the future. A device whose key leaks can be retired by staff.
+//!
+//! Does not: hide anything (TLS does), or say which worker is at the device
+//! (the PIN proof does).
+//!
+//! Order of checks: headers present and well-formed, device known, timestamp
+//! within the skew window, signature valid, device still active, nonce
+//! unseen. The retired state is reported only to a request that proves it
+//! holds the device key, and a nonce is stored only after the signature
+//! verified, so nobody else can use up a device's nonces.
+
+use axum::body::Bytes;
+use axum::extract::{FromRequest, Request};
+use axum::http::HeaderMap;
+use ring::signature::{ED25519, UnparsedPublicKey};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use serde::de::DeserializeOwned;
+use workervoice_protocol::b64;
+use workervoice_protocol::enrol::DeviceMode;
+use workervoice_protocol::error::HubErrorCode;
+use workervoice_protocol::signing::{
+    HEADER_DEVICE, HEADER_NONCE, HEADER_SIGNATURE, HEADER_TIMESTAMP, MAX_CLOCK_SKEW_SECS, NONCE_LEN, RequestToSign,
+    canonical_request,
+};
+
+use crate::clock::unix_now;
+use crate::error::ApiError;
+use crate::extract::{parse_json, read_body};
+use crate::state::AppState;
+
+/// How long a nonce is remembered: a request stamped up to the skew window
+/// in the future stays acceptable for another window after it arrives.
+const NONCE_RETENTION_SECS: i64 = 2 * MAX_CLOCK_SKEW_SECS;
+
+/// The device a verified request came from.
+#[derive(Debug, Clone)]
+pub(crate) struct AuthenticatedDevice {
+    /// The device id.
+    pub(crate) id: String,
+    /// The factory the device was enrolled into.
+    pub(crate) factory_id: String,
+    /// How it is used; no v1 endpoint behaves differently yet, but handlers
+    /// get it so later ones (kiosk sessions) can.
+    #[allow(dead_code)]
+    pub(crate) mode: DeviceMode,
+}
+
+/// A device request whose signature, timestamp and nonce verified, with the
+/// exact body bytes that were signed.
+pub(crate) struct SignedRequest {
+    /// Who sent it.
+    pub(crate) device: AuthenticatedDevice,
+    /// The signed body.
+    pub(crate) body: Bytes,
+}
+
+impl SignedRequest {
+    /// Parses the signed body as JSON.
+    pub(crate) fn json<T: DeserializeOwned>(&self) -> Result<T, ApiError> {
+        parse_json(&self.body)
+    }
+}
+
+/// The four signature headers, decoded.
+struct SignatureHeaders {
+    device_id: String,
+    timestamp: i64,
+    /// As sent: it is signed in this form.
+    nonce_text: String,
+    nonce: Vec<u8>,
+    signature: Vec<u8>,
+}
+
+/// The request line and body the signature covers.
+struct SignedParts {
+    method: String,
+    path_and_query: String,
+    body: Bytes,
+}
+
+impl FromRequest<AppState> for SignedRequest {
+    type Rejection = ApiError;
+
+    async fn from_request(request: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        let headers = read_headers(request.headers())?;
+        let method = request.method().as_str().to_owned();
+        let path_and_query =
+            request.uri().path_and_query().map_or_else(|| request.uri().path().to_owned(), |pq| pq.as_str().to_owned());
+        let body = read_body(request).await?;
+        let signed = SignedParts { method, path_and_query, body: body.clone() };
+        let device = state.db.run(move |connection| verify(connection, &headers, &signed, unix_now())).await?;
+        Ok(Self { device, body })
+    }
+}
+
+fn read_headers(headers: &HeaderMap) -> Result<SignatureHeaders, ApiError> {
+    let text = |name: &str| -> Result<String, ApiError> {
+        headers.get(name).and_then(|value| value.to_str().ok()).map(str::to_owned).ok_or_else(ApiError::unauthorized)
+    };
+    let device_id = text(HEADER_DEVICE)?;
+    let timestamp = text(HEADER_TIMESTAMP)?.parse::<i64>().map_err(|_| ApiError::unauthorized())?;
+    let nonce_text = text(HEADER_NONCE)?;
+    let nonce = b64::decode(&nonce_text).filter(|nonce| nonce.len() == NONCE_LEN).ok_or_else(ApiError::unauthorized)?;
+    let signature = b64::decode(&text(HEADER_SIGNATURE)?).ok_or_else(ApiError::unauthorized)?;
+    Ok(SignatureHeaders { device_id, timestamp, nonce_text, nonce, signature })
+}
+
+fn verify(
+    connection: &mut Connection,
+    headers: &SignatureHeaders,
+    signed: &SignedParts,
+    now: i64,
+) -> Result<AuthenticatedDevice, ApiError> {
+    let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let device = tx
+        .query_row(
+            "SELECT factory_id, mode, public_key, state FROM devices WHERE id = ?1",
+            [&headers.device_id],
+            |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, Vec<u8>>(2)?,
+                    row.get::<_, String>(3)?,
+                ))
+            },
+        )
+        .optional()?;
+    let Some((factory_id, mode, public_key, device_state)) = device else {
+        return Err(ApiError::unauthorized());
+    };
+    if now.abs_diff(headers.timestamp) > MAX_CLOCK_SKEW_SECS.unsigned_abs() {
+        return Err(ApiError::code(HubErrorCode::ClockSkew));
+    }
+    let message = canonical_request(&RequestToSign {
+        method: &signed.method,
+        path_and_query: &signed.path_and_query,
+        device_id: &headers.device_id,
+        timestamp: headers.timestamp,
+        nonce: &headers.nonce_text,
+        body: &signed.body,
+    });
+    UnparsedPublicKey::new(&ED25519, &public_key)
+        .verify(&message, &headers.signature)
+        .map_err(|_| ApiError::unauthorized())?;
+    if device_state != "active" {
+        return Err(ApiError::code(HubErrorCode::DeviceRetired));
+    }
+    tx.execute("DELETE FROM request_nonces WHERE seen_at < ?1", [now - NONCE_RETENTION_SECS])?;
+    let inserted = tx.execute(
+        "INSERT OR IGNORE INTO request_nonces (device_id, nonce, seen_at) VALUES (?1, ?2, ?3)",
+        params![headers.device_id, headers.nonce, now],
+    )?;
+    if inserted == 0 {
+        return Err(ApiError::code(HubErrorCode::Replayed));
+    }
+    tx.execute("UPDATE devices SET last_seen_at = ?1 WHERE id = ?2", params![now, headers.device_id])?;
+    tx.commit()?;
+    let mode = DeviceMode::parse(&mode).ok_or_else(|| ApiError::internal("a stored device mode is unknown"))?;
+    Ok(AuthenticatedDevice { id: headers.device_id.clone(), factory_id, mode })
+}

@@ -1,0 +1,44 @@
+//! The reference Worker Voice hub: the server that devices enrol with and that
+//! authenticates workers by PIN on their behalf.
+//!
+//! One process, one embedded SQLite database (`<data-dir>/hub.db`), no set-up.
+//! It implements the wire contract of [`workervoice_protocol`] exactly:
+//!
+//! - **Enrolment** ([`paths::ENROL`](workervoice_protocol::paths::ENROL)): a
+//!   one-time code issued by staff turns a fresh Ed25519 key into a known
+//!   device of one factory, personal or shared.
+//! - **Signed device requests**: every later device request is checked for a
+//!   valid signature, a fresh timestamp and an unseen nonce before any handler
+//!   runs (`device_auth`).
+//! - **Worker PINs** (`auth`): the hub never sees a PIN, only a proof derived
+//!   from it; it keeps a keyed hash of the proof, counts wrong proofs, locks a
+//!   worker after too many, and releases the per-(worker, device) hub share on
+//!   a right one. Unknown worker numbers are indistinguishable from known ones.
+//! - **Staff API** (`admin`, bearer token): factories, enrolment codes,
+//!   rosters, unlocking and resetting workers, retiring devices.
+//!
+//! The library surface is small on purpose: [`start`] a hub from a
+//! [`HubConfig`], get a [`RunningHub`] back (its URL and admin token), and
+//! optionally [`seed_demo`] it. The `workervoice-hub` binary is a thin
+//! command line over the same calls. See the crate README for the endpoint
+//! table and the data directory layout.
+
+mod admin;
+mod auth;
+mod clock;
+mod config;
+mod db;
+mod demo;
+mod device_auth;
+mod enrol;
+mod error;
+mod extract;
+mod keys;
+mod server;
+mod state;
+mod tls;
+mod workers;
+
+pub use config::{DEFAULT_MAX_PIN_ATTEMPTS, DEFAULT_PIN_ITERATIONS, HubConfig, TlsFiles};
+pub use demo::{DEMO_FACTORY_NAME, DemoSeed, DemoWorker, seed_demo};
+pub use server::{RunningHub, start};

@@ -1,0 +1,261 @@
+//! `workervoice-hub`: runs the reference hub until Ctrl-C (or SIGTERM).
+//!
+//! ```text
+//! workervoice-hub [serve] [--data-dir DIR] [--listen ADDR] [--tls-cert PEM --tls-key PEM]
+//!                 [--admin-token T] [--public-url URL] [--demo] [--ready-json] ...
+//! ```
+//!
+//! With `--ready-json` the first line on stdout is one JSON object,
+//! `{"url":"http://127.0.0.1:PORT","admin_token":"..."}` (plus `"demo":{...}`
+//! with `--demo`), printed once the hub listens, so a test harness in another
+//! process can start it on port 0 and find it. Everything else then goes to
+//! stderr. Logs always go to stderr (`RUST_LOG` filters them).
+
+use std::io::{IsTerminal, Write};
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use workervoice_hub::{DemoSeed, HubConfig, RunningHub, TlsFiles, seed_demo, start};
+
+#[derive(Parser)]
+#[command(name = "workervoice-hub", version, about = "The reference Worker Voice hub.")]
+#[command(args_conflicts_with_subcommands = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    #[command(flatten)]
+    serve: ServeArgs,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the hub (the default).
+    Serve(ServeArgs),
+}
+
+#[derive(Args, Clone)]
+struct ServeArgs {
+    /// Directory for hub.db, hub-secret.key and admin-token.
+    #[arg(long, value_name = "DIR", default_value = "./hub-data", env = "WORKERVOICE_HUB_DATA_DIR")]
+    data_dir: PathBuf,
+    /// Address to listen on (port 0 picks a free port).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8787", env = "WORKERVOICE_HUB_LISTEN")]
+    listen: SocketAddr,
+    /// PEM certificate chain to serve TLS with.
+    #[arg(long, value_name = "PEM", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// PEM private key for --tls-cert.
+    #[arg(long, value_name = "PEM", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+    /// Staff bearer token (default: generated once, kept in DIR/admin-token).
+    /// Prefer the environment variable: command lines are visible to other users.
+    #[arg(long, value_name = "TOKEN", env = "WORKERVOICE_HUB_ADMIN_TOKEN", hide_env_values = true)]
+    admin_token: Option<String>,
+    /// Base URL devices use to reach the hub, written into enrolment QR codes
+    /// (default: the listen address).
+    #[arg(long, value_name = "URL", env = "WORKERVOICE_HUB_PUBLIC_URL")]
+    public_url: Option<String>,
+    /// Seed a demo factory, roster and enrolment codes, and print them.
+    #[arg(long)]
+    demo: bool,
+    /// Print one JSON line {"url","admin_token"} to stdout once listening.
+    #[arg(long)]
+    ready_json: bool,
+    /// Serve plain HTTP on a non-loopback address (TLS terminated by a proxy).
+    #[arg(long)]
+    allow_plain_http_off_loopback: bool,
+    /// PBKDF2 iterations for new workers' PINs (at least 600000).
+    #[arg(long, value_name = "N", default_value_t = workervoice_hub::DEFAULT_PIN_ITERATIONS)]
+    pin_iterations: u32,
+    /// Wrong PINs before a worker is locked until staff unlock them.
+    #[arg(long, value_name = "N", default_value_t = workervoice_hub::DEFAULT_MAX_PIN_ATTEMPTS)]
+    max_pin_attempts: u32,
+}
+
+impl ServeArgs {
+    fn config(&self) -> HubConfig {
+        let tls = match (&self.tls_cert, &self.tls_key) {
+            (Some(cert_pem), Some(key_pem)) => Some(TlsFiles { cert_pem: cert_pem.clone(), key_pem: key_pem.clone() }),
+            _ => None,
+        };
+        HubConfig {
+            data_dir: self.data_dir.clone(),
+            listen: self.listen,
+            tls,
+            admin_token: self.admin_token.clone(),
+            pin_iterations: self.pin_iterations,
+            max_pin_attempts: self.max_pin_attempts,
+            allow_plain_http_off_loopback: self.allow_plain_http_off_loopback,
+            public_url: self.public_url.clone(),
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let args = match cli.command {
+        Some(Command::Serve(args)) => args,
+        None => cli.serve,
+    };
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .init();
+    let outcome = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")
+        .and_then(|runtime| runtime.block_on(serve(args)));
+    match outcome {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("workervoice-hub: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(args: ServeArgs) -> anyhow::Result<()> {
+    let hub = start(args.config()).await?;
+    let demo = if args.demo { Some(seed_demo(&hub).await?) } else { None };
+    if args.ready_json {
+        let line = serde_json::to_string(&ReadyLine {
+            url: &hub.base_url,
+            admin_token: &hub.admin_token,
+            demo: demo.as_ref(),
+        })?;
+        let mut stdout = std::io::stdout().lock();
+        writeln!(stdout, "{line}")?;
+        stdout.flush()?;
+    }
+    let text = match &demo {
+        Some(seed) => demo_text(&hub, seed),
+        None => format!(
+            "Worker Voice hub listening at {}\nAdmin token: {}\n",
+            hub.base_url,
+            match &args.admin_token {
+                Some(_) => "as given".to_owned(),
+                None => format!("in {}", args.data_dir.join("admin-token").display()),
+            }
+        ),
+    };
+    if args.ready_json {
+        eprint!("{text}");
+    } else {
+        print!("{text}");
+        std::io::stdout().flush()?;
+    }
+    shutdown_signal().await;
+    tracing::info!("shutting down");
+    hub.shutdown().await;
+    Ok(())
+}
+
+/// The `--ready-json` line, fields in this order.
+#[derive(serde::Serialize)]
+struct ReadyLine<'a> {
+    url: &'a str,
+    admin_token: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    demo: Option<&'a DemoSeed>,
+}
+
+/// The demo programme, for a person at a terminal.
+fn demo_text(hub: &RunningHub, seed: &DemoSeed) -> String {
+    let mut text = String::new();
+    let mut line = |s: String| {
+        text.push_str(&s);
+        text.push('\n');
+    };
+    line("Worker Voice hub — demo programme".to_owned());
+    line(format!("  Hub URL:      {}", hub.base_url));
+    line(format!("  Admin token:  {}", hub.admin_token));
+    line(format!(
+        "  Factory:      {} ({}){}",
+        seed.factory_name,
+        seed.factory_id,
+        if seed.created { "" } else { " — already seeded, reused" }
+    ));
+    line(format!("  Join code:    {}  (self-registration is on)", seed.join_code));
+    line(String::new());
+    line("Enrolment codes (one-time):".to_owned());
+    for (label, code) in [("personal phone", &seed.personal_code), ("shared tablet ", &seed.shared_code)] {
+        line(format!("  {label}  {}  (expires {})", code.code, format_time(code.expires_at)));
+        line(format!("      QR: {}", code.qr_payload));
+    }
+    line(String::new());
+    line("Workers (number, name, language, activation code):".to_owned());
+    for worker in seed.workers() {
+        let code = worker.activation_code.unwrap_or_else(|| "— PIN already set".to_owned());
+        line(format!(
+            "  {} {} {} {code}",
+            pad(&worker.worker_number, 6),
+            pad(&worker.display_name, 18),
+            pad(&worker.language, 6)
+        ));
+    }
+    line(String::new());
+    line(
+        "Activation codes are shown once. On a re-run, workers who have not set a PIN get a new code \
+         (the old one stops working); workers who have keep their PIN."
+            .to_owned(),
+    );
+    text
+}
+
+/// Pads `text` to `columns` terminal columns, counting East Asian wide
+/// characters (CJK, Hangul, full-width forms) as two columns.
+fn pad(text: &str, columns: usize) -> String {
+    let width: usize = text
+        .chars()
+        .map(|c| match u32::from(c) {
+            0x1100..=0x115F
+            | 0x2E80..=0xA4CF
+            | 0xAC00..=0xD7A3
+            | 0xF900..=0xFAFF
+            | 0xFE30..=0xFE4F
+            | 0xFF00..=0xFF60
+            | 0xFFE0..=0xFFE6
+            | 0x20000..=0x3FFFD => 2,
+            _ => 1,
+        })
+        .sum();
+    format!("{text}{}", " ".repeat(columns.saturating_sub(width)))
+}
+
+fn format_time(unix: i64) -> String {
+    chrono::DateTime::from_timestamp(unix, 0)
+        .map(|time| time.format("%Y-%m-%d %H:%M UTC").to_string())
+        .unwrap_or_else(|| unix.to_string())
+}
+
+/// Resolves on Ctrl-C or, on Unix, SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+}

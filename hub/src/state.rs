@@ -1,0 +1,40 @@
+//! What every handler shares: the database, the keys, and the policy numbers
+//! from the configuration.
+
+use std::ops::Deref;
+use std::sync::Arc;
+
+use crate::db::Db;
+use crate::keys::HubKeys;
+
+/// Cheap-to-clone handle on the hub's shared state.
+#[derive(Clone)]
+pub(crate) struct AppState(Arc<SharedState>);
+
+/// The shared state itself.
+pub(crate) struct SharedState {
+    pub(crate) db: Db,
+    pub(crate) keys: HubKeys,
+    /// The staff bearer token.
+    pub(crate) admin_token: String,
+    /// Base URL written into enrolment QR codes.
+    pub(crate) public_url: String,
+    /// PBKDF2 iterations for new workers and unknown numbers.
+    pub(crate) pin_iterations: u32,
+    /// Wrong PINs or activation codes before a worker is locked.
+    pub(crate) max_pin_attempts: u32,
+}
+
+impl AppState {
+    pub(crate) fn new(shared: SharedState) -> Self {
+        Self(Arc::new(shared))
+    }
+}
+
+impl Deref for AppState {
+    type Target = SharedState;
+
+    fn deref(&self) -> &SharedState {
+        &self.0
+    }
+}

@@ -1,0 +1,346 @@
+//! Test support: a real hub on a free loopback port with its data in a
+//! temporary directory, a staff client, and a fake device that enrols with
+//! a fresh Ed25519 key and signs its requests the way the core does.
+#![allow(dead_code)] // each test file uses a different part of this module
+
+use std::future::Future;
+use std::time::Duration;
+
+use reqwest::Method;
+use ring::digest::{SHA256, digest};
+use ring::rand::{SecureRandom, SystemRandom};
+use ring::signature::{Ed25519KeyPair, KeyPair};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use tempfile::TempDir;
+use workervoice_hub::{HubConfig, RunningHub};
+use workervoice_protocol::admin::{
+    CreateFactoryRequest, Factory, IssueCodesRequest, IssuedCode, RosterEntry, RosterImport, RosterImportResponse,
+};
+use workervoice_protocol::auth::{AuthParamsRequest, AuthParamsResponse, KdfParams, LoginResponse};
+use workervoice_protocol::b64;
+use workervoice_protocol::enrol::{DeviceMode, EnrolRequest, EnrolResponse, enrol_challenge};
+use workervoice_protocol::paths;
+use workervoice_protocol::signing::{
+    HEADER_DEVICE, HEADER_NONCE, HEADER_SIGNATURE, HEADER_TIMESTAMP, NONCE_LEN, RequestToSign, canonical_request,
+};
+
+/// Every test runs inside this bound.
+pub const TEST_TIME_LIMIT: Duration = Duration::from_secs(90);
+
+/// Runs a test body, failing it if it takes longer than [`TEST_TIME_LIMIT`].
+pub async fn within_time<F: Future>(body: F) -> F::Output {
+    tokio::time::timeout(TEST_TIME_LIMIT, body).await.expect("the test took too long")
+}
+
+/// An HTTP client with a per-request timeout, trusting only `roots` for
+/// TLS, with rustls on the ring provider handed over ready-made (reqwest is
+/// built without a provider of its own).
+pub fn http_client_trusting(roots: rustls::RootCertStore) -> reqwest::Client {
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let tls = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .expect("protocol versions")
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(20))
+        .tls_backend_preconfigured(tls)
+        .build()
+        .expect("client builds")
+}
+
+/// A client for plain-HTTP test hubs.
+pub fn http_client() -> reqwest::Client {
+    http_client_trusting(rustls::RootCertStore::empty())
+}
+
+/// A stand-in for the proof the device derives from a PIN: the hub treats
+/// proofs as opaque 32-byte strings.
+pub fn proof(pin: &str) -> Vec<u8> {
+    digest(&SHA256, format!("test-proof:{pin}").as_bytes()).as_ref().to_vec()
+}
+
+/// A fresh random KDF salt.
+pub fn fresh_kdf() -> KdfParams {
+    let mut salt = vec![0u8; workervoice_protocol::auth::SALT_LEN];
+    SystemRandom::new().fill(&mut salt).expect("rng");
+    KdfParams {
+        algorithm: workervoice_protocol::auth::KDF_PBKDF2_SHA256.to_owned(),
+        iterations: workervoice_protocol::auth::MIN_PBKDF2_ITERATIONS,
+        salt,
+    }
+}
+
+/// An HTTP answer: status and JSON body (`Value::Null` if the body is not JSON).
+#[derive(Debug, Clone)]
+pub struct Reply {
+    pub status: u16,
+    pub body: Value,
+    pub content_type: String,
+}
+
+impl Reply {
+    async fn from(response: reqwest::Response) -> Self {
+        let status = response.status().as_u16();
+        let content_type = response
+            .headers()
+            .get(reqwest::header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let bytes = response.bytes().await.expect("body reads");
+        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+        Self { status, body, content_type }
+    }
+
+    /// The protocol error code, if this is an error body.
+    pub fn error_code(&self) -> Option<&str> {
+        self.body.pointer("/error/code").and_then(Value::as_str)
+    }
+
+    /// `attempts_left` of a wrong-PIN error.
+    pub fn attempts_left(&self) -> Option<u64> {
+        self.body.pointer("/error/attempts_left").and_then(Value::as_u64)
+    }
+
+    /// Asserts an error reply with this code and the status the protocol maps it to.
+    #[track_caller]
+    pub fn assert_error(&self, code: &str) {
+        assert_eq!(self.error_code(), Some(code), "unexpected reply {self:?}");
+        let parsed: workervoice_protocol::error::ErrorBody =
+            serde_json::from_value(self.body.clone()).expect("a protocol ErrorBody");
+        assert_eq!(self.status, parsed.error.code.http_status(), "status of {code}");
+        assert!(self.content_type.starts_with("application/json"), "content type {}", self.content_type);
+    }
+
+    /// Parses a success body.
+    #[track_caller]
+    pub fn ok<T: DeserializeOwned>(&self) -> T {
+        assert!((200..300).contains(&self.status), "expected success, got {self:?}");
+        serde_json::from_value(self.body.clone()).expect("the success body parses")
+    }
+}
+
+/// A hub started for one test.
+pub struct TestHub {
+    pub hub: RunningHub,
+    pub http: reqwest::Client,
+    pub dir: TempDir,
+}
+
+impl TestHub {
+    pub async fn start() -> Self {
+        Self::start_with(|_| {}).await
+    }
+
+    pub async fn start_with(adjust: impl FnOnce(&mut HubConfig)) -> Self {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut config = HubConfig::for_tests(dir.path().join("data"));
+        adjust(&mut config);
+        let hub = workervoice_hub::start(config).await.expect("the hub starts");
+        Self { hub, http: http_client(), dir }
+    }
+
+    pub fn data_dir(&self) -> std::path::PathBuf {
+        self.dir.path().join("data")
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.hub.base_url)
+    }
+
+    /// A staff request with the admin token.
+    pub async fn admin(&self, method: Method, path: &str, body: Option<Value>) -> Reply {
+        let mut request = self.http.request(method, self.url(path)).bearer_auth(&self.hub.admin_token);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        Reply::from(request.send().await.expect("request sent")).await
+    }
+
+    pub async fn admin_post<T: Serialize>(&self, path: &str, body: &T) -> Reply {
+        self.admin(Method::POST, path, Some(serde_json::to_value(body).expect("serialisable"))).await
+    }
+
+    pub async fn create_factory(&self, self_registration: bool) -> Factory {
+        let request = CreateFactoryRequest { name: "Test Factory".into(), self_registration };
+        self.admin_post("/admin/v1/factories", &request).await.ok()
+    }
+
+    pub async fn issue_code(&self, factory_id: &str, mode: DeviceMode) -> IssuedCode {
+        let request = IssueCodesRequest { mode, count: 1, valid_days: 7 };
+        let reply = self.admin_post(&format!("/admin/v1/factories/{factory_id}/enrolment-codes"), &request).await;
+        let response: workervoice_protocol::admin::IssueCodesResponse = reply.ok();
+        response.codes.into_iter().next().expect("one code")
+    }
+
+    pub async fn import_roster(&self, factory_id: &str, workers: &[(&str, &str, &str)]) -> RosterImportResponse {
+        let roster = RosterImport {
+            workers: workers
+                .iter()
+                .map(|(number, name, language)| RosterEntry {
+                    worker_number: (*number).into(),
+                    display_name: (*name).into(),
+                    language: (*language).into(),
+                })
+                .collect(),
+        };
+        self.admin_post(&format!("/admin/v1/factories/{factory_id}/roster"), &roster).await.ok()
+    }
+
+    /// A factory with one device of `mode` enrolled.
+    pub async fn factory_with_device(&self, self_registration: bool, mode: DeviceMode) -> (Factory, FakeDevice) {
+        let factory = self.create_factory(self_registration).await;
+        let code = self.issue_code(&factory.id, mode).await;
+        let device = FakeDevice::enrol(self, &code.code, mode).await;
+        (factory, device)
+    }
+
+    /// Runs SQL against the hub's database from outside, as an operator
+    /// (or an attacker with a copy of the file) could.
+    pub fn sql(&self, statement: &str) {
+        let connection = rusqlite::Connection::open(self.data_dir().join("hub.db")).expect("db opens");
+        connection.busy_timeout(Duration::from_secs(5)).expect("busy timeout");
+        connection.execute_batch(statement).expect("sql runs");
+    }
+}
+
+/// A device with an Ed25519 identity, enrolled or not.
+pub struct FakeDevice {
+    pub key: Ed25519KeyPair,
+    pub device_id: String,
+    pub base_url: String,
+    pub http: reqwest::Client,
+}
+
+/// A signed request, with every field open to tampering.
+pub struct Signed {
+    pub method: Method,
+    pub path: String,
+    pub body: Vec<u8>,
+    pub timestamp: i64,
+    pub nonce: String,
+}
+
+pub fn now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_secs() as i64
+}
+
+pub fn random_nonce() -> String {
+    let mut nonce = [0u8; NONCE_LEN];
+    SystemRandom::new().fill(&mut nonce).expect("rng");
+    b64::encode(&nonce)
+}
+
+pub fn new_key() -> Ed25519KeyPair {
+    let pkcs8 = Ed25519KeyPair::generate_pkcs8(&SystemRandom::new()).expect("key generates");
+    Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).expect("key parses")
+}
+
+/// The enrolment request for `code` signed by `key`.
+pub fn enrol_request(key: &Ed25519KeyPair, code: &str, mode: DeviceMode) -> EnrolRequest {
+    let public_key = key.public_key().as_ref().to_vec();
+    let signature = key.sign(&enrol_challenge(code, mode, &public_key)).as_ref().to_vec();
+    EnrolRequest { code: code.into(), mode, public_key, platform: "test".into(), signature }
+}
+
+impl FakeDevice {
+    /// Enrols a new key with `code`; panics unless the hub accepts.
+    pub async fn enrol(hub: &TestHub, code: &str, mode: DeviceMode) -> Self {
+        let key = new_key();
+        let reply = Self::try_enrol(hub, &enrol_request(&key, code, mode)).await;
+        let enrolled: EnrolResponse = reply.ok();
+        assert_eq!(enrolled.mode, mode);
+        Self { key, device_id: enrolled.device_id, base_url: hub.hub.base_url.clone(), http: hub.http.clone() }
+    }
+
+    /// Sends an enrolment request as is.
+    pub async fn try_enrol(hub: &TestHub, request: &EnrolRequest) -> Reply {
+        let response = hub.http.post(hub.url(paths::ENROL)).json(request).send().await.expect("request sent");
+        Reply::from(response).await
+    }
+
+    /// A request to sign, stamped now with a fresh nonce.
+    pub fn request(&self, method: Method, path: &str, body: Vec<u8>) -> Signed {
+        Signed { method, path: path.into(), body, timestamp: now(), nonce: random_nonce() }
+    }
+
+    /// The four signature headers for `signed`, signed with `key`.
+    pub fn headers_for(&self, signed: &Signed, key: &Ed25519KeyPair) -> Vec<(&'static str, String)> {
+        let message = canonical_request(&RequestToSign {
+            method: signed.method.as_str(),
+            path_and_query: &signed.path,
+            device_id: &self.device_id,
+            timestamp: signed.timestamp,
+            nonce: &signed.nonce,
+            body: &signed.body,
+        });
+        vec![
+            (HEADER_DEVICE, self.device_id.clone()),
+            (HEADER_TIMESTAMP, signed.timestamp.to_string()),
+            (HEADER_NONCE, signed.nonce.clone()),
+            (HEADER_SIGNATURE, b64::encode(key.sign(&message).as_ref())),
+        ]
+    }
+
+    /// Sends `signed` to `path_sent` (normally `signed.path`) with `body_sent`
+    /// (normally `signed.body`) and the given headers.
+    pub async fn send_raw(
+        &self,
+        method: Method,
+        path_sent: &str,
+        body_sent: Vec<u8>,
+        headers: &[(&'static str, String)],
+    ) -> Reply {
+        let mut request = self
+            .http
+            .request(method, format!("{}{path_sent}", self.base_url))
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body_sent);
+        for (name, value) in headers {
+            request = request.header(*name, value);
+        }
+        Reply::from(request.send().await.expect("request sent")).await
+    }
+
+    /// Signs and sends a request as the core would.
+    pub async fn send(&self, signed: &Signed) -> Reply {
+        let headers = self.headers_for(signed, &self.key);
+        self.send_raw(signed.method.clone(), &signed.path, signed.body.clone(), &headers).await
+    }
+
+    /// Signs and sends a JSON POST.
+    pub async fn post<T: Serialize>(&self, path: &str, body: &T) -> Reply {
+        let bytes = serde_json::to_vec(body).expect("serialisable");
+        self.send(&self.request(Method::POST, path, bytes)).await
+    }
+
+    pub async fn params(&self, worker_number: &str) -> KdfParams {
+        let reply = self.post(paths::AUTH_PARAMS, &AuthParamsRequest { worker_number: worker_number.into() }).await;
+        reply.ok::<AuthParamsResponse>().kdf
+    }
+
+    /// Activates a roster worker with `pin`, using the parameters the hub hands out.
+    pub async fn activate(&self, worker_number: &str, activation_code: &str, pin: &str) -> Reply {
+        let kdf = self.params(worker_number).await;
+        let request = workervoice_protocol::auth::ActivateRequest {
+            worker_number: worker_number.into(),
+            activation_code: activation_code.into(),
+            kdf,
+            pin_proof: proof(pin),
+        };
+        self.post(paths::AUTH_ACTIVATE, &request).await
+    }
+
+    pub async fn login(&self, worker_number: &str, pin: &str) -> Reply {
+        let request =
+            workervoice_protocol::auth::LoginRequest { worker_number: worker_number.into(), pin_proof: proof(pin) };
+        self.post(paths::AUTH_LOGIN, &request).await
+    }
+
+    pub async fn login_ok(&self, worker_number: &str, pin: &str) -> LoginResponse {
+        self.login(worker_number, pin).await.ok()
+    }
+}

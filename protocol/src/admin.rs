@@ -1,0 +1,147 @@
+//! Programme-staff endpoints (`/admin/v1/...`), authorised by a bearer token.
+//!
+//! These are the API a staff dashboard and the `workervoice-hub` CLI use to
+//! set up a programme: factories, enrolment codes, rosters, worker unlock.
+
+use serde::{Deserialize, Serialize};
+
+use crate::enrol::DeviceMode;
+
+/// `POST /admin/v1/factories`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CreateFactoryRequest {
+    /// Display name.
+    pub name: String,
+    /// Whether workers may self-register with the factory's join code.
+    #[serde(default)]
+    pub self_registration: bool,
+}
+
+/// A factory as staff see it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Factory {
+    /// Stable id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// The join code for self-registration, when it is allowed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub join_code: Option<String>,
+}
+
+/// `POST /admin/v1/factories/{id}/enrolment-codes`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct IssueCodesRequest {
+    /// The mode devices enrolled with these codes will have.
+    pub mode: DeviceMode,
+    /// How many one-time codes to issue (1..=500).
+    pub count: u32,
+    /// Days until unused codes expire (1..=90).
+    #[serde(default = "default_valid_days")]
+    pub valid_days: u32,
+}
+
+fn default_valid_days() -> u32 {
+    14
+}
+
+/// One issued enrolment code.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct IssuedCode {
+    /// The code to type, grouped for reading (`XXXX-XXXX-XXXX`).
+    pub code: String,
+    /// The same code as a QR payload that also names the hub.
+    pub qr_payload: String,
+    /// The device mode it enrols.
+    pub mode: DeviceMode,
+    /// Expiry, unix seconds.
+    pub expires_at: i64,
+}
+
+/// Reply to [`IssueCodesRequest`].
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct IssueCodesResponse {
+    /// The codes, shown once: the hub keeps only their hashes.
+    pub codes: Vec<IssuedCode>,
+}
+
+/// One roster row.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RosterEntry {
+    /// The worker number (unique per factory).
+    pub worker_number: String,
+    /// Name.
+    pub display_name: String,
+    /// Preferred language (BCP 47).
+    pub language: String,
+}
+
+/// `POST /admin/v1/factories/{id}/roster` (JSON; `text/csv` with the header
+/// `worker_number,display_name,language` is accepted too).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RosterImport {
+    /// Workers to add or update.
+    pub workers: Vec<RosterEntry>,
+}
+
+/// A one-time activation code for a worker's first login.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ActivationCode {
+    /// The worker it activates.
+    pub worker_number: String,
+    /// The code, shown once.
+    pub activation_code: String,
+}
+
+/// Reply to a roster import.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct RosterImportResponse {
+    /// Workers added.
+    pub added: u32,
+    /// Existing workers whose name or language changed.
+    pub updated: u32,
+    /// Activation codes for the added workers (to print on worker cards).
+    pub activation_codes: Vec<ActivationCode>,
+}
+
+/// Reply to `POST /admin/v1/factories/{id}/workers/{number}/reset` — a new
+/// activation code after a worker forgot their PIN (the old PIN stops working).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ResetWorkerResponse {
+    /// The new code.
+    pub activation: ActivationCode,
+}
+
+/// A worker as staff see it (no secrets).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct WorkerSummary {
+    /// The worker number.
+    pub worker_number: String,
+    /// Name.
+    pub display_name: String,
+    /// Preferred language.
+    pub language: String,
+    /// Whether a PIN has been set.
+    pub activated: bool,
+    /// Wrong PINs since the last success.
+    pub failed_attempts: u32,
+    /// Whether the worker is locked out.
+    pub locked: bool,
+}
+
+/// A device as staff see it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct DeviceSummary {
+    /// Device id.
+    pub device_id: String,
+    /// Mode.
+    pub mode: DeviceMode,
+    /// Platform label.
+    pub platform: String,
+    /// `active` or `retired`.
+    pub state: String,
+    /// Enrolment time, unix seconds.
+    pub enrolled_at: i64,
+    /// Last signed request, unix seconds.
+    pub last_seen_at: Option<i64>,
+}

@@ -1,0 +1,149 @@
+//! Codes people type or scan: enrolment codes (and their QR payloads) and
+//! worker activation codes.
+//!
+//! Enrolment codes are 12 symbols of Crockford base32 (60 bits), grouped in
+//! fours; typing is forgiving (case, spaces, hyphens, `O`→`0`, `I`/`L`→`1`).
+//! Activation codes are 10 digits in two groups of five, so that a worker who
+//! reads little can be read one aloud; they are one-time and every wrong one
+//! counts against the worker's ten attempts.
+
+use url::Url;
+
+const CROCKFORD: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/// Symbols in an enrolment code.
+pub const ENROLMENT_CODE_SYMBOLS: usize = 12;
+/// Digits in an activation code.
+pub const ACTIVATION_CODE_DIGITS: usize = 10;
+
+/// Formats 8 random bytes as an enrolment code `XXXX-XXXX-XXXX` (60 bits used).
+pub fn format_enrolment_code(random: [u8; 8]) -> String {
+    let mut value = u64::from_be_bytes(random);
+    let mut symbols = Vec::with_capacity(ENROLMENT_CODE_SYMBOLS);
+    for _ in 0..ENROLMENT_CODE_SYMBOLS {
+        symbols.push(CROCKFORD[(value & 31) as usize]);
+        value >>= 5;
+    }
+    group(&symbols, 4)
+}
+
+/// Formats 8 random bytes as a 10-digit activation code `12345-67890`.
+/// (The bias of `u64 % 10^10` is below 2^-30 and irrelevant here.)
+pub fn format_activation_code(random: [u8; 8]) -> String {
+    let value = u64::from_be_bytes(random) % 10_000_000_000;
+    let digits = format!("{value:010}");
+    group(digits.as_bytes(), 5)
+}
+
+fn group(symbols: &[u8], size: usize) -> String {
+    symbols.chunks(size).map(|chunk| String::from_utf8_lossy(chunk).into_owned()).collect::<Vec<_>>().join("-")
+}
+
+/// Canonical form of a typed code: upper case, separators removed, and the
+/// Crockford confusables mapped (`O`→`0`, `I`/`L`→`1`). Used for both kinds
+/// of code before hashing or comparing.
+pub fn normalize_code(typed: &str) -> String {
+    typed
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '-')
+        .map(|c| match c.to_ascii_uppercase() {
+            'O' => '0',
+            'I' | 'L' => '1',
+            other => other,
+        })
+        .collect()
+}
+
+/// The URI scheme of QR payloads.
+pub const QR_SCHEME: &str = "workervoice";
+
+/// An enrolment QR code: which hub to talk to, and the one-time code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EnrolmentQr {
+    /// The hub's base URL.
+    pub hub_url: String,
+    /// The enrolment code.
+    pub code: String,
+}
+
+impl EnrolmentQr {
+    /// `workervoice://enrol?v=1&hub=<url>&code=<code>`.
+    pub fn to_payload(&self) -> String {
+        let mut url = Url::parse("workervoice://enrol").expect("static URL parses"); // ok: constant
+        url.query_pairs_mut().append_pair("v", "1").append_pair("hub", &self.hub_url).append_pair("code", &self.code);
+        url.to_string()
+    }
+
+    /// Parses a scanned payload; `None` if it is not a v1 enrolment QR code.
+    pub fn parse(payload: &str) -> Option<Self> {
+        let url = Url::parse(payload.trim()).ok()?;
+        if url.scheme() != QR_SCHEME || url.host_str() != Some("enrol") {
+            return None;
+        }
+        let (mut version, mut hub, mut code) = (None, None, None);
+        for (key, value) in url.query_pairs() {
+            match key.as_ref() {
+                "v" => version = Some(value.into_owned()),
+                "hub" => hub = Some(value.into_owned()),
+                "code" => code = Some(value.into_owned()),
+                _ => {}
+            }
+        }
+        if version.as_deref() != Some("1") {
+            return None;
+        }
+        let hub_url = hub?;
+        let parsed_hub = Url::parse(&hub_url).ok()?;
+        if !matches!(parsed_hub.scheme(), "https" | "http") {
+            return None;
+        }
+        Some(Self { hub_url, code: code? })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn enrolment_codes_are_grouped_crockford() {
+        let code = format_enrolment_code([0xFF; 8]);
+        assert_eq!(code.len(), 14);
+        assert!(code.chars().all(|c| c == '-' || CROCKFORD.contains(&(c as u8))));
+    }
+
+    #[test]
+    fn typing_mistakes_normalise_to_the_same_code() {
+        assert_eq!(normalize_code("abcd-efgh-o1il"), "ABCDEFGH0111");
+        assert_eq!(normalize_code(" 12345 67890 "), "1234567890");
+    }
+
+    #[test]
+    fn qr_payload_round_trips() {
+        let qr = EnrolmentQr { hub_url: "https://hub.example.org:8443".into(), code: "ABCD-EFGH-JKMN".into() };
+        assert_eq!(EnrolmentQr::parse(&qr.to_payload()), Some(qr));
+    }
+
+    #[test]
+    fn foreign_qr_payloads_are_refused() {
+        assert_eq!(EnrolmentQr::parse("https://evil.example/enrol?v=1&hub=x&code=y"), None);
+        assert_eq!(EnrolmentQr::parse("workervoice://enrol?v=2&hub=https://h&code=y"), None);
+        assert_eq!(EnrolmentQr::parse("workervoice://enrol?v=1&hub=file:///etc&code=y"), None);
+        assert_eq!(EnrolmentQr::parse("\u{0}garbage"), None);
+    }
+
+    proptest! {
+        #[test]
+        fn activation_codes_are_ten_digits(bytes in any::<[u8; 8]>()) {
+            let code = format_activation_code(bytes);
+            prop_assert_eq!(normalize_code(&code).len(), ACTIVATION_CODE_DIGITS);
+            prop_assert!(normalize_code(&code).chars().all(|c| c.is_ascii_digit()));
+        }
+
+        #[test]
+        fn qr_parse_never_panics(text in ".*") {
+            let _ = EnrolmentQr::parse(&text);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+//! Wire types shared by the Worker Voice core (on devices) and the hub.
+//!
+//! Everything that crosses the network is defined here, once, so the two sides
+//! cannot drift: JSON request and response bodies ([`enrol`], [`auth`],
+//! [`admin`]), the error body every endpoint returns ([`error`]), the canonical
+//! form a device signs for every request after enrolment ([`signing`]), and the
+//! human-facing code formats (enrolment codes and their QR payloads,
+//! [`codes`]).
+//!
+//! This crate holds no policy and no I/O: it only says what bytes mean.
+//! Binary fields travel as unpadded URL-safe base64 ([`b64`]).
+
+pub mod admin;
+pub mod auth;
+pub mod b64;
+pub mod codes;
+pub mod enrol;
+pub mod error;
+pub mod signing;
+
+/// Version of the wire protocol; every path is prefixed with `/v{PROTOCOL_VERSION}`.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// Largest JSON body the hub accepts on the device and admin endpoints of this
+/// version, and the largest reply a device reads. Anything larger is refused
+/// with [`error::HubErrorCode::PayloadTooLarge`] before it is parsed.
+pub const MAX_BODY_BYTES: usize = 256 * 1024;
+
+/// Device paths (signed with the device identity, except enrolment).
+pub mod paths {
+    /// Enrol a device with a one-time code.
+    pub const ENROL: &str = "/v1/enrol";
+    /// KDF parameters for a worker's PIN.
+    pub const AUTH_PARAMS: &str = "/v1/auth/params";
+    /// First login: activation code + new PIN.
+    pub const AUTH_ACTIVATE: &str = "/v1/auth/activate";
+    /// Self-registration with the factory's join code.
+    pub const AUTH_REGISTER: &str = "/v1/auth/register";
+    /// Login with a PIN proof; releases the device's hub share.
+    pub const AUTH_LOGIN: &str = "/v1/auth/login";
+    /// Change PIN (old proof + new proof).
+    pub const AUTH_CHANGE_PIN: &str = "/v1/auth/change-pin";
+    /// The device's own status (is it still enrolled, has it been retired).
+    pub const DEVICE_STATUS: &str = "/v1/device/status";
+    /// Liveness probe, unsigned.
+    pub const HEALTH: &str = "/health";
+}

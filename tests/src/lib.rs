@@ -1,0 +1,281 @@
+//! Support for the end-to-end tests: a real hub on a random loopback port with
+//! its own SQLite file, staff set-up through the hub's admin API, devices as
+//! real `WorkerVoiceApp`s on real data directories, and a recording TCP proxy
+//! for replay and tamper tests.
+//!
+//! Everything listens on 127.0.0.1 only and every wait is bounded.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use workervoice::{AppOptions, DeviceMode, PlatformKeyStore, WorkerVoiceApp, new_file_key_store};
+use workervoice_hub::{HubConfig, RunningHub};
+
+/// A PIN that passes the policy.
+pub const PIN: &str = "482913";
+/// Another PIN that passes the policy.
+pub const OTHER_PIN: &str = "739164";
+/// A third, wrong, PIN that passes the format check.
+pub const WRONG_PIN: &str = "905172";
+
+/// Installs ring as the process's rustls provider (for the admin client).
+fn ensure_crypto_provider() {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+}
+
+/// A hub for one test, with its data directory.
+pub struct TestHub {
+    /// The running hub.
+    pub hub: RunningHub,
+    /// Its data directory (kept until the test ends).
+    pub dir: tempfile::TempDir,
+    http: reqwest::Client,
+}
+
+/// A factory set up for a test.
+#[derive(Debug, Clone)]
+pub struct Factory {
+    /// Its id.
+    pub id: String,
+    /// The join code, if self-registration is on.
+    pub join_code: Option<String>,
+}
+
+impl TestHub {
+    /// Starts a hub on 127.0.0.1:0 with a fresh database.
+    pub async fn start() -> Self {
+        ensure_crypto_provider();
+        let dir = tempfile::tempdir().expect("temp dir");
+        let hub = workervoice_hub::start(HubConfig::for_tests(dir.path().to_path_buf())).await.expect("hub starts");
+        let http = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().expect("client");
+        Self { hub, dir, http }
+    }
+
+    /// The hub's base URL.
+    pub fn url(&self) -> String {
+        self.hub.base_url.clone()
+    }
+
+    /// Calls the admin API; panics on failure (set-up, not behaviour under test).
+    pub async fn admin(&self, path: &str, body: Value) -> Value {
+        let response = self
+            .http
+            .post(format!("{}{path}", self.hub.base_url))
+            .bearer_auth(&self.hub.admin_token)
+            .json(&body)
+            .send()
+            .await
+            .expect("admin request");
+        let status = response.status();
+        let text = response.text().await.expect("admin body");
+        assert!(status.is_success(), "admin {path}: {status} {text}");
+        serde_json::from_str(&text).expect("admin JSON")
+    }
+
+    /// Creates a factory.
+    pub async fn factory(&self, self_registration: bool) -> Factory {
+        let reply = self
+            .admin("/admin/v1/factories", json!({"name": "Test Factory", "self_registration": self_registration}))
+            .await;
+        Factory {
+            id: reply["id"].as_str().expect("id").to_owned(),
+            join_code: reply["join_code"].as_str().map(str::to_owned),
+        }
+    }
+
+    /// Issues one enrolment code; returns (code, qr payload).
+    pub async fn code(&self, factory: &Factory, mode: &str) -> (String, String) {
+        let reply = self
+            .admin(&format!("/admin/v1/factories/{}/enrolment-codes", factory.id), json!({"mode": mode, "count": 1}))
+            .await;
+        let code = &reply["codes"][0];
+        (code["code"].as_str().expect("code").to_owned(), code["qr_payload"].as_str().expect("qr").to_owned())
+    }
+
+    /// Adds one worker; returns the activation code.
+    pub async fn worker(&self, factory: &Factory, number: &str, name: &str, language: &str) -> String {
+        let reply = self
+            .admin(
+                &format!("/admin/v1/factories/{}/roster", factory.id),
+                json!({"workers": [{"worker_number": number, "display_name": name, "language": language}]}),
+            )
+            .await;
+        reply["activation_codes"][0]["activation_code"].as_str().expect("activation code").to_owned()
+    }
+
+    /// Staff unlock of a locked worker.
+    pub async fn unlock_worker(&self, factory: &Factory, number: &str) {
+        self.admin(&format!("/admin/v1/factories/{}/workers/{number}/unlock", factory.id), json!({})).await;
+    }
+}
+
+/// A device: a real `WorkerVoiceApp` on its own data directory and file key store.
+pub struct TestDevice {
+    /// The app.
+    pub app: Arc<WorkerVoiceApp>,
+    /// Parent of `data` and `keys`.
+    pub root: tempfile::TempDir,
+}
+
+impl TestDevice {
+    /// Opens a device talking to `hub_url`.
+    pub fn open(hub_url: &str) -> Self {
+        let root = tempfile::tempdir().expect("temp dir");
+        let app = open_app(&root.path().join("data"), &root.path().join("keys"), hub_url, &["en"]);
+        Self { app, root }
+    }
+
+    /// The data directory.
+    pub fn data_dir(&self) -> PathBuf {
+        self.root.path().join("data")
+    }
+
+    /// The key store directory.
+    pub fn keys_dir(&self) -> PathBuf {
+        self.root.path().join("keys")
+    }
+
+    /// Enrols with a fresh code and activates a worker with [`PIN`].
+    pub async fn enrolled_with_worker(
+        hub: &TestHub,
+        factory: &Factory,
+        mode: DeviceMode,
+        number: &str,
+        language: &str,
+    ) -> Self {
+        let device = Self::open(&hub.url());
+        let mode_name = if mode == DeviceMode::Shared { "shared" } else { "personal" };
+        let (code, _) = hub.code(factory, mode_name).await;
+        device.app.enrol(code, mode).await.expect("enrol");
+        let activation = hub.worker(factory, number, "Nguyễn Thị Lan", language).await;
+        device.app.activate(number.to_owned(), activation, PIN.to_owned()).await.expect("activate");
+        device
+    }
+}
+
+/// Opens an app on explicit directories.
+pub fn open_app(data: &Path, keys: &Path, hub_url: &str, languages: &[&str]) -> Arc<WorkerVoiceApp> {
+    let key_store: Arc<dyn PlatformKeyStore> =
+        new_file_key_store(keys.to_string_lossy().into_owned()).expect("key store");
+    WorkerVoiceApp::open(
+        AppOptions {
+            data_dir: data.to_string_lossy().into_owned(),
+            default_hub_url: Some(hub_url.to_owned()),
+            languages: languages.iter().map(|l| (*l).to_owned()).collect(),
+            allow_insecure_http_for_tests: true,
+            extra_root_certs_pem: Vec::new(),
+            request_timeout_secs: 10,
+        },
+        key_store,
+    )
+    .expect("app opens")
+}
+
+/// Every file under `dir` (recursively) whose bytes contain `needle`.
+pub fn files_containing(dir: &Path, needle: &[u8]) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(path) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&path) else { continue };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if let Ok(bytes) = std::fs::read(&path)
+                && bytes.windows(needle.len()).any(|window| window == needle)
+            {
+                found.push(path);
+            }
+        }
+    }
+    found
+}
+
+/// A TCP proxy on 127.0.0.1 that forwards to the hub and records every byte
+/// clients send, so a test can replay or tamper with a real device request.
+pub struct RecordingProxy {
+    /// The proxy's URL (use it as the device's hub URL).
+    pub url: String,
+    recorded: Arc<Mutex<Vec<u8>>>,
+    target: String,
+}
+
+impl RecordingProxy {
+    /// Starts a proxy in front of `hub_url` (`http://127.0.0.1:PORT`).
+    pub async fn start(hub_url: &str) -> Self {
+        let target = hub_url.trim_start_matches("http://").trim_end_matches('/').to_owned();
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind proxy");
+        let url = format!("http://{}", listener.local_addr().expect("addr"));
+        let recorded = Arc::new(Mutex::new(Vec::new()));
+        let (log, upstream) = (recorded.clone(), target.clone());
+        tokio::spawn(async move {
+            while let Ok((mut client, _)) = listener.accept().await {
+                let (log, upstream) = (log.clone(), upstream.clone());
+                tokio::spawn(async move {
+                    let Ok(mut server) = TcpStream::connect(&upstream).await else { return };
+                    let (mut client_read, mut client_write) = client.split();
+                    let (mut server_read, mut server_write) = server.split();
+                    let upload = async {
+                        let mut buffer = [0u8; 8192];
+                        loop {
+                            let n = client_read.read(&mut buffer).await.unwrap_or(0);
+                            if n == 0 {
+                                break;
+                            }
+                            log.lock().expect("log").extend_from_slice(&buffer[..n]);
+                            if server_write.write_all(&buffer[..n]).await.is_err() {
+                                break;
+                            }
+                        }
+                        let _ = server_write.shutdown().await;
+                    };
+                    let download = tokio::io::copy(&mut server_read, &mut client_write);
+                    let _ =
+                        tokio::time::timeout(Duration::from_secs(30), async { tokio::join!(upload, download) }).await;
+                });
+            }
+        });
+        Self { url, recorded, target }
+    }
+
+    /// The first recorded request whose request line starts with `start`
+    /// (e.g. `POST /v1/auth/login`), as raw bytes (head and body).
+    pub fn request(&self, start: &str) -> Option<Vec<u8>> {
+        let bytes = self.recorded.lock().expect("log").clone();
+        let at = bytes.windows(start.len()).position(|w| w == start.as_bytes())?;
+        let rest = &bytes[at..];
+        let head_end = rest.windows(4).position(|w| w == b"\r\n\r\n")? + 4;
+        let head = String::from_utf8_lossy(&rest[..head_end]).to_lowercase();
+        let length: usize = head
+            .lines()
+            .find_map(|line| line.strip_prefix("content-length:"))
+            .and_then(|value| value.trim().parse().ok())
+            .unwrap_or(0);
+        Some(rest[..head_end + length].to_vec())
+    }
+
+    /// Sends raw request bytes straight to the hub; returns the status code.
+    pub async fn send_raw(&self, request: &[u8]) -> u16 {
+        let mut stream = TcpStream::connect(&self.target).await.expect("connect hub");
+        stream.write_all(request).await.expect("write");
+        let mut reply = Vec::new();
+        let _ = tokio::time::timeout(Duration::from_secs(10), async {
+            let mut buffer = [0u8; 4096];
+            while let Ok(n) = stream.read(&mut buffer).await {
+                if n == 0 {
+                    break;
+                }
+                reply.extend_from_slice(&buffer[..n]);
+                if reply.windows(4).any(|w| w == b"\r\n\r\n") {
+                    break;
+                }
+            }
+        })
+        .await;
+        String::from_utf8_lossy(&reply).split_whitespace().nth(1).and_then(|code| code.parse().ok()).unwrap_or(0)
+    }
+}
