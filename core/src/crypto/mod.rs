@@ -14,6 +14,7 @@
 //! the duration of one operation to keep that window short.
 
 mod aead;
+pub mod hpke;
 mod identity;
 mod kdf;
 mod keys;

@@ -65,6 +65,10 @@ pub enum NetError {
     /// The TLS configuration could not be built (bad extra root certificate).
     #[error("TLS configuration invalid")]
     Tls,
+    /// The hub's TLS certificate is not trusted (or TLS failed in a way that
+    /// suggests interception).
+    #[error("hub certificate not trusted")]
+    Untrusted,
     /// The device identity could not sign (random source or key failure).
     #[error("request could not be signed")]
     Signing,
@@ -76,7 +80,7 @@ impl NetError {
         match self {
             Self::Unreachable => true,
             Self::Refused(error) => error.code.is_transient(),
-            Self::BadReply(_) | Self::InsecureUrl | Self::Tls | Self::Signing => false,
+            Self::BadReply(_) | Self::InsecureUrl | Self::Tls | Self::Signing | Self::Untrusted => false,
         }
     }
 
@@ -85,7 +89,7 @@ impl NetError {
             Self::Unreachable => ErrorCode::NetworkUnavailable.into(),
             Self::BadReply(_) => ErrorCode::BadReply.into(),
             Self::InsecureUrl => ErrorCode::InsecureHubUrl.into(),
-            Self::Tls => ErrorCode::InsecureHubUrl.into(),
+            Self::Tls | Self::Untrusted => ErrorCode::InsecureHubUrl.into(),
             Self::Signing => ErrorCode::Internal.into(),
             Self::Refused(error) => match error.code {
                 HubErrorCode::WrongPin => Error::WrongPin { attempts_left: error.attempts_left },
@@ -220,11 +224,31 @@ impl HubClient {
                 request = request.header(name, value);
             }
         }
-        let mut response = request.body(body).send().await.map_err(|_| NetError::Unreachable)?;
+        let mut response = request.body(body).send().await.map_err(|error| classify(&error))?;
         let status = response.status();
         let bytes = read_bounded(&mut response).await?;
         decode_reply(status, &bytes)
     }
+}
+
+/// A failed send: a certificate the device does not trust (possibly someone
+/// in the middle) is not "offline" and must not be retried silently.
+fn classify(error: &reqwest::Error) -> NetError {
+    if is_tls_failure(error) { NetError::Untrusted } else { NetError::Unreachable }
+}
+
+fn is_tls_failure(error: &(dyn std::error::Error + 'static)) -> bool {
+    if error.is::<rustls::Error>() {
+        return true;
+    }
+    // `io::Error::source()` skips the error it wraps (and hyper nests them):
+    // look inside explicitly.
+    if let Some(inner) = error.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref())
+        && is_tls_failure(inner)
+    {
+        return true;
+    }
+    error.source().is_some_and(is_tls_failure)
 }
 
 async fn read_bounded(response: &mut reqwest::Response) -> Result<Vec<u8>, NetError> {
