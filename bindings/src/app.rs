@@ -3,11 +3,16 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use workervoice_core::app::{CategoryOption, OutboxSummary, SubmissionStatus, SubmitOutcome};
+use workervoice_core::grievance::GrievanceDraft;
 use workervoice_core::net::NetConfig;
+use workervoice_core::sync::{CaseSummary, CaseThread, SyncReport};
 use workervoice_core::{AppConfig, DeviceMode, DeviceStatus, Error, Note, WorkerProfile, WorkerVoice};
 
 use crate::error::WorkerVoiceError;
-use crate::platform::{ForeignKeyStore, ForeignListener, PlatformKeyStore, WorkerVoiceListener};
+use crate::platform::{
+    ConnectivityMonitor, ForeignConnectivity, ForeignKeyStore, ForeignListener, PlatformKeyStore, WorkerVoiceListener,
+};
 
 /// How the app opens the core.
 #[derive(Debug, Clone, uniffi::Record)]
@@ -15,15 +20,30 @@ pub struct AppOptions {
     /// Directory for the app's database (app-private storage).
     pub data_dir: String,
     /// The hub to enrol with when a typed code (not a QR payload) is given.
+    #[uniffi(default = None)]
     pub default_hub_url: Option<String>,
     /// The device's languages, most preferred first (BCP 47).
     pub languages: Vec<String>,
     /// Tests and local demos only: allow `http://` to a loopback address.
+    #[uniffi(default = false)]
     pub allow_insecure_http_for_tests: bool,
     /// Extra trusted root certificates (PEM) for a programme's own CA.
+    #[uniffi(default = [])]
     pub extra_root_certs_pem: Vec<String>,
     /// Network timeout for one request, in seconds (0: default, 30).
+    #[uniffi(default = 0)]
     pub request_timeout_secs: u32,
+    /// The programme's Ed25519 public key (base64), pinned in the app: the
+    /// recipient directory must be signed by it. Without it, grievances
+    /// cannot be submitted.
+    #[uniffi(default = None)]
+    pub programme_public_key: Option<String>,
+}
+
+/// A 32-byte key in base64 (URL-safe or standard, padded or not).
+fn decode_key(text: &str) -> Option<Vec<u8>> {
+    let normalized: String = text.trim().trim_end_matches('=').replace('+', "-").replace('/', "_");
+    workervoice_protocol::b64::decode(&normalized).filter(|key| key.len() == 32)
 }
 
 /// The Worker Voice core, for one app process. Safe to call from any thread.
@@ -57,11 +77,21 @@ impl WorkerVoiceApp {
         if options.request_timeout_secs > 0 {
             net.request_timeout = Duration::from_secs(u64::from(options.request_timeout_secs));
         }
+        let languages = workervoice_core::i18n::Languages::negotiate(&options.languages);
+        let programme_public_key = match options.programme_public_key.as_deref().map(decode_key) {
+            None => None,
+            Some(Some(key)) => Some(key),
+            Some(None) => {
+                let error = Error::from(workervoice_core::ErrorCode::InvalidInput);
+                return Err(WorkerVoiceError::from_core(&error, error.localized(&languages)));
+            }
+        };
         let config = AppConfig {
             data_dir: options.data_dir.into(),
             default_hub_url: options.default_hub_url,
             net,
             languages: options.languages.clone(),
+            programme_public_key,
         };
         WorkerVoice::open(config, Arc::new(ForeignKeyStore(key_store))).map(|core| Arc::new(Self { core })).map_err(
             |error| {
@@ -75,6 +105,11 @@ impl WorkerVoiceApp {
     pub fn set_listener(&self, listener: Option<Arc<dyn WorkerVoiceListener>>) {
         self.core
             .set_listener(listener.map(|l| Arc::new(ForeignListener(l)) as Arc<dyn workervoice_core::EventListener>));
+    }
+
+    /// Sets the platform's connectivity monitor (default: always online).
+    pub fn set_connectivity(&self, monitor: Arc<dyn ConnectivityMonitor>) {
+        self.core.set_connectivity(Arc::new(ForeignConnectivity(monitor)));
     }
 
     /// Updates the device languages (system settings changed).
@@ -163,5 +198,60 @@ impl WorkerVoiceApp {
     /// Number of notes.
     pub fn count_notes(&self) -> Result<u64, WorkerVoiceError> {
         self.core.count_notes().map_err(|e| self.error(e))
+    }
+
+    /// Grievance categories of the held directory, labelled in the current language.
+    pub fn categories(&self) -> Result<Vec<CategoryOption>, WorkerVoiceError> {
+        self.core.categories().map_err(|e| self.error(e))
+    }
+
+    /// Seals and queues a grievance; works offline. Returns the receipt (show it once).
+    pub fn submit_grievance(&self, draft: GrievanceDraft) -> Result<SubmitOutcome, WorkerVoiceError> {
+        self.core.submit_grievance(draft).map_err(|e| self.error(e))
+    }
+
+    /// Delivery state of a submission (`None` if unknown).
+    pub fn submission_status(&self, client_id: String) -> Result<Option<SubmissionStatus>, WorkerVoiceError> {
+        self.core.submission_status(&client_id).map_err(|e| self.error(e))
+    }
+
+    /// Outbox counts.
+    pub fn outbox_summary(&self) -> Result<OutboxSummary, WorkerVoiceError> {
+        self.core.outbox_summary().map_err(|e| self.error(e))
+    }
+
+    /// The logged-in worker's cases on this personal device.
+    pub fn my_cases(&self) -> Result<Vec<CaseSummary>, WorkerVoiceError> {
+        self.core.my_cases().map_err(|e| self.error(e))
+    }
+
+    /// One stored case with its thread.
+    pub fn case_thread(&self, case_id: String) -> Result<CaseThread, WorkerVoiceError> {
+        self.core.case_thread(&case_id).map_err(|e| self.error(e))
+    }
+
+    /// Syncs now (directory, outbox, case updates); `force` ignores retry delays.
+    pub async fn sync_now(&self, force: bool) -> Result<SyncReport, WorkerVoiceError> {
+        self.core.sync_now(force).await.map_err(|e| self.error(e))
+    }
+
+    /// Follows a case up with its receipt, on any device.
+    pub async fn follow_up(&self, case_id: String, secret: String) -> Result<CaseThread, WorkerVoiceError> {
+        self.core.follow_up(case_id, secret).await.map_err(|e| self.error(e))
+    }
+
+    /// Replies to a case with its receipt.
+    pub async fn reply_with_receipt(
+        &self,
+        case_id: String,
+        secret: String,
+        text: String,
+    ) -> Result<(), WorkerVoiceError> {
+        self.core.reply_with_receipt(case_id, secret, text).await.map_err(|e| self.error(e))
+    }
+
+    /// Replies to one of the logged-in worker's stored cases.
+    pub async fn reply_to_case(&self, case_id: String, text: String) -> Result<(), WorkerVoiceError> {
+        self.core.reply_to_case(case_id, text).await.map_err(|e| self.error(e))
     }
 }

@@ -116,7 +116,10 @@ impl WorkerVoiceError {
                 ErrorCode::NotLoggedIn | ErrorCode::VaultUnreadable | ErrorCode::OfflineUnlockUnavailable => {
                     Self::Session { code, localized }
                 }
-                ErrorCode::InvalidInput | ErrorCode::TooLarge => Self::Input { code, localized },
+                ErrorCode::InvalidInput | ErrorCode::TooLarge | ErrorCode::ReceiptInvalid => {
+                    Self::Input { code, localized }
+                }
+                ErrorCode::DirectoryMissing => Self::Device { code, localized },
                 ErrorCode::StorageCorrupt | ErrorCode::DiskFull | ErrorCode::StorageFailed => {
                     Self::Storage { code, localized }
                 }

@@ -19,8 +19,16 @@ mod platform;
 pub use app::{AppOptions, WorkerVoiceApp};
 pub use error::WorkerVoiceError;
 pub use platform::{
-    PlatformKeyStore, PlatformKeyStoreError, WorkerVoiceListener, new_file_key_store, new_memory_key_store,
+    ConnectivityMonitor, PlatformKeyStore, PlatformKeyStoreError, WorkerVoiceListener, new_always_online,
+    new_file_key_store, new_memory_key_store,
 };
+pub use workervoice_core::app::{CategoryOption, OutboxSummary, SubmissionStatus, SubmitOutcome};
+pub use workervoice_core::grievance::receipt::Receipt;
+pub use workervoice_core::grievance::{
+    AttachmentDraft, AttachmentType, CallbackRequest, GrievanceDraft, GrievanceRoute,
+};
+pub use workervoice_core::store::outbox::OutboxState;
+pub use workervoice_core::sync::{CaseMessage, CaseState, CaseSummary, CaseThread, MessageAuthor, SyncReport};
 pub use workervoice_core::{DeviceMode, DeviceStatus, ErrorCode, Event, Note, WeakPinReason, WorkerProfile};
 
 uniffi::setup_scaffolding!("workervoice");

@@ -115,6 +115,46 @@ pub fn new_memory_key_store() -> Arc<dyn PlatformKeyStore> {
     Arc::new(RustKeyStore(MemoryKeyStore::new()))
 }
 
+/// The platform's view of the network (Android `ConnectivityManager`, iOS
+/// `NWPathMonitor`). Answer from a cached state; do not block.
+#[uniffi::export(with_foreign)]
+pub trait ConnectivityMonitor: Send + Sync {
+    /// Whether some network is available now.
+    fn is_online(&self) -> bool;
+    /// Whether the network is metered (mobile data the worker pays for).
+    fn is_metered(&self) -> bool;
+}
+
+pub(crate) struct ForeignConnectivity(pub Arc<dyn ConnectivityMonitor>);
+
+impl workervoice_core::Connectivity for ForeignConnectivity {
+    fn is_online(&self) -> bool {
+        self.0.is_online()
+    }
+
+    fn is_metered(&self) -> bool {
+        self.0.is_metered()
+    }
+}
+
+struct RustAlwaysOnline;
+
+impl ConnectivityMonitor for RustAlwaysOnline {
+    fn is_online(&self) -> bool {
+        true
+    }
+
+    fn is_metered(&self) -> bool {
+        false
+    }
+}
+
+/// Desktop and tests: a monitor that always says online and unmetered.
+#[uniffi::export]
+pub fn new_always_online() -> Arc<dyn ConnectivityMonitor> {
+    Arc::new(RustAlwaysOnline)
+}
+
 /// Receives core events (session started/ended, enrolment, later sync progress).
 #[uniffi::export(with_foreign)]
 pub trait WorkerVoiceListener: Send + Sync {

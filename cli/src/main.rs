@@ -16,7 +16,9 @@ use std::sync::Arc;
 
 use clap::{Parser, Subcommand};
 use serde_json::{Value, json};
-use workervoice::{AppOptions, DeviceMode, WorkerVoiceApp, WorkerVoiceError, new_file_key_store};
+use workervoice::{
+    AppOptions, DeviceMode, GrievanceDraft, GrievanceRoute, WorkerVoiceApp, WorkerVoiceError, new_file_key_store,
+};
 
 /// A Worker Voice device on the command line.
 #[derive(Parser)]
@@ -37,6 +39,9 @@ struct Cli {
     /// Device languages, most preferred first (e.g. `vi,en`).
     #[arg(long, env = "WV_LANG", value_delimiter = ',', default_value = "en")]
     lang: Vec<String>,
+    /// The programme's public key (base64), pinned: directories must be signed by it.
+    #[arg(long, env = "WV_PROGRAMME_KEY")]
+    programme_key: Option<String>,
     /// Print JSON instead of text.
     #[arg(long)]
     json: bool,
@@ -87,8 +92,54 @@ enum Command {
     /// Worker-private notes. Each reads the PIN from stdin.
     #[command(subcommand)]
     Note(NoteCommand),
-    /// Show the device's status.
+    /// Show the device's status and outbox counts.
     Status,
+    /// Report a grievance (works offline; queued for the next sync). Reads,
+    /// from stdin: the PIN (named reports only), then the text.
+    Report {
+        /// Category id from the directory (`categories` lists them).
+        #[arg(long)]
+        category: String,
+        /// Allowed routes in order: factory_committee, independent_hotline, brand.
+        #[arg(long = "route", required = true)]
+        routes: Vec<String>,
+        /// Report anonymously (no login, no name inside the report).
+        #[arg(long)]
+        anonymous: bool,
+        /// Worker number, for a named report.
+        #[arg(long)]
+        worker: Option<String>,
+        /// Queue the same report this many times, printing each receipt as
+        /// soon as its submit call returned (load tests, crash tests).
+        #[arg(long, default_value_t = 1)]
+        repeat: u32,
+    },
+    /// Sync with the hub. With `--worker` (stdin: PIN), also pull that worker's case updates.
+    Sync {
+        /// Ignore retry delays.
+        #[arg(long)]
+        force: bool,
+        /// Worker whose cases to pull.
+        #[arg(long)]
+        worker: Option<String>,
+    },
+    /// List grievance categories.
+    Categories,
+    /// The worker's cases on this personal device (stdin: PIN).
+    Cases {
+        /// Worker number.
+        worker: String,
+    },
+    /// Follow a case up with its receipt (stdin: the receipt secret).
+    FollowUp {
+        /// The public case id.
+        case_id: String,
+    },
+    /// Reply to a case with its receipt (stdin: the receipt secret, then the text).
+    Reply {
+        /// The public case id.
+        case_id: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -182,6 +233,7 @@ fn run(cli: Cli) -> Result<Value, WorkerVoiceError> {
             allow_insecure_http_for_tests: cli.insecure_http_for_tests,
             extra_root_certs_pem: Vec::new(),
             request_timeout_secs: 0,
+            programme_public_key: cli.programme_key.clone(),
         },
         key_store,
     )?;
@@ -192,6 +244,32 @@ fn run(cli: Cli) -> Result<Value, WorkerVoiceError> {
     let result = runtime.block_on(execute(&app, cli.command, &mut stdin));
     app.lock();
     result
+}
+
+fn parse_route(text: &str) -> Result<GrievanceRoute, WorkerVoiceError> {
+    match text {
+        "factory_committee" => Ok(GrievanceRoute::FactoryCommittee),
+        "independent_hotline" => Ok(GrievanceRoute::IndependentHotline),
+        "brand" => Ok(GrievanceRoute::Brand),
+        _ => Err(WorkerVoiceError::Input {
+            code: workervoice::ErrorCode::InvalidInput,
+            localized: format!("unknown route {text:?}"),
+        }),
+    }
+}
+
+fn thread_json(thread: &workervoice::CaseThread) -> Value {
+    json!({
+        "case_id": thread.case_id,
+        "state": format!("{:?}", thread.state),
+        "messages": thread.messages.iter().map(|m| json!({
+            "seq": m.seq,
+            "at": m.at,
+            "status": m.status.map(|s| format!("{s:?}")),
+            "author": m.author.map(|a| format!("{a:?}")),
+            "text": m.text,
+        })).collect::<Vec<_>>(),
+    })
 }
 
 fn profile_json(profile: &workervoice::WorkerProfile) -> Value {
@@ -263,8 +341,80 @@ async fn execute(app: &Arc<WorkerVoiceApp>, command: Command, stdin: &mut Stdin)
                 "notes": notes.iter().map(|n| json!({"id": n.id, "created_at_ms": n.created_at_ms, "text": n.text})).collect::<Vec<_>>()
             }))
         }
+        Command::Report { category, routes, anonymous, worker, repeat } => {
+            if let Some(worker) = worker.as_deref() {
+                login(app, worker, stdin).await?;
+            }
+            let text = stdin.line()?;
+            let routes = routes.iter().map(|r| parse_route(r)).collect::<Result<Vec<_>, _>>()?;
+            let draft =
+                GrievanceDraft { category_id: category, text, anonymous, routes, callback: None, attachments: vec![] };
+            let mut last = json!({});
+            for _ in 0..repeat {
+                let outcome = app.submit_grievance(draft.clone())?;
+                last = json!({
+                    "client_id": outcome.client_id,
+                    "case_id": outcome.receipt.case_id,
+                    "receipt_secret": outcome.receipt.secret,
+                    "kept_on_device": outcome.kept_on_device,
+                });
+                if repeat > 1 {
+                    // One line per durable submit, flushed at once: a crash
+                    // test counts exactly the submits that returned.
+                    use std::io::Write;
+                    let mut out = std::io::stdout().lock();
+                    let _ = writeln!(out, "{last}");
+                    let _ = out.flush();
+                }
+            }
+            Ok(if repeat > 1 { json!({ "queued": repeat }) } else { last })
+        }
+        Command::Sync { force, worker } => {
+            if let Some(worker) = worker.as_deref() {
+                login(app, worker, stdin).await?;
+            }
+            let report = app.sync_now(force).await?;
+            Ok(json!({
+                "delivered": report.delivered,
+                "pending": report.pending,
+                "needs_attention": report.needs_attention,
+                "case_events": report.case_events,
+                "directory_version": report.directory_version,
+                "directory_refused": report.directory_refused,
+                "offline": report.offline,
+            }))
+        }
+        Command::Categories => {
+            let categories = app.categories()?;
+            Ok(
+                json!({ "categories": categories.iter().map(|c| json!({"id": c.id, "label": c.label})).collect::<Vec<_>>() }),
+            )
+        }
+        Command::Cases { worker } => {
+            login(app, &worker, stdin).await?;
+            let cases = app.my_cases()?;
+            Ok(json!({ "cases": cases.iter().map(|c| json!({
+                "case_id": c.case_id,
+                "state": format!("{:?}", c.state),
+                "delivery": format!("{:?}", c.delivery),
+                "category": c.category_id,
+                "anonymous": c.anonymous,
+                "text": c.text,
+            })).collect::<Vec<_>>() }))
+        }
+        Command::FollowUp { case_id } => {
+            let secret = stdin.line()?;
+            Ok(thread_json(&app.follow_up(case_id, secret).await?))
+        }
+        Command::Reply { case_id } => {
+            let secret = stdin.line()?;
+            let text = stdin.line()?;
+            app.reply_with_receipt(case_id, secret, text).await?;
+            Ok(json!({ "replied": true }))
+        }
         Command::Status => {
             let status = app.status()?;
+            let outbox = app.outbox_summary()?;
             Ok(json!({
                 "enrolled": status.enrolled,
                 "retired": status.retired,
@@ -273,6 +423,7 @@ async fn execute(app: &Arc<WorkerVoiceApp>, command: Command, stdin: &mut Stdin)
                 "mode": status.mode.map(|m| match m { DeviceMode::Personal => "personal", DeviceMode::Shared => "shared" }),
                 "hub": status.hub_url,
                 "storage_bytes": status.storage_bytes,
+                "outbox": { "queued": outbox.queued, "sending": outbox.sending, "delivered": outbox.delivered, "needs_attention": outbox.needs_attention },
             }))
         }
     }

@@ -69,6 +69,10 @@ pub enum ErrorCode {
     StorageFailed,
     /// The platform key store is not available.
     KeyStoreUnavailable,
+    /// No verified recipient directory yet (sync once with network).
+    DirectoryMissing,
+    /// A receipt's case id or secret is wrong (or the hub refused it).
+    ReceiptInvalid,
     /// A bug.
     Internal,
 }
@@ -103,6 +107,8 @@ impl ErrorCode {
             Self::DiskFull => "disk_full",
             Self::StorageFailed => "storage_failed",
             Self::KeyStoreUnavailable => "key_store_unavailable",
+            Self::DirectoryMissing => "directory_missing",
+            Self::ReceiptInvalid => "receipt_invalid",
             Self::Internal => "internal",
         }
     }

@@ -16,6 +16,36 @@ pub enum Event {
     },
     /// The session ended (lock, logout, another worker logged in).
     SessionEnded,
+    /// The outbox changed (an item queued, delivered or parked).
+    OutboxChanged {
+        /// Items waiting or being sent.
+        queued: u64,
+        /// Items the hub refused, kept for attention.
+        needs_attention: u64,
+    },
+    /// New case events (status changes, replies) arrived.
+    CasesUpdated {
+        /// How many.
+        events: u32,
+    },
+    /// A sync started.
+    SyncStarted,
+    /// Progress of the outbox during a sync.
+    SyncProgress {
+        /// Items tried so far.
+        done: u32,
+        /// Items due in this sync.
+        total: u32,
+    },
+    /// A sync ended (also when it found no network).
+    SyncFinished {
+        /// Items the hub acknowledged.
+        delivered: u32,
+        /// Items still waiting.
+        pending: u32,
+        /// Whether the hub could not be reached.
+        offline: bool,
+    },
 }
 
 /// Receives [`Event`]s. Called on a core thread; implementations hand the

@@ -17,23 +17,29 @@
 //! Modules by domain: [`crypto`] (keys, sealing, KDFs), [`store`] (SQLite),
 //! [`keystore`] (platform key store), [`device`] (identity, enrolment),
 //! [`auth`] (PIN, vault), [`notes`] (worker-private notes), [`net`] (hub
-//! client), [`i18n`] (Fluent messages), [`events`], [`runtime`].
+//! client), [`i18n`] (Fluent messages), [`events`], [`connectivity`],
+//! [`runtime`].
 
 pub mod app;
 pub mod auth;
+pub mod connectivity;
 pub mod crypto;
 pub mod device;
+pub mod directory;
 pub mod error;
 pub mod events;
+pub mod grievance;
 pub mod i18n;
 pub mod keystore;
 pub mod net;
 pub mod notes;
 pub mod runtime;
 pub mod store;
+pub mod sync;
 
 pub use app::{AppConfig, DeviceStatus, WorkerVoice};
 pub use auth::{WeakPinReason, WorkerProfile};
+pub use connectivity::{AlwaysOnline, Connectivity};
 pub use device::DeviceMode;
 pub use error::{Error, ErrorCode};
 pub use events::{Event, EventListener};

@@ -1,8 +1,10 @@
 //! How a hub is configured: where it keeps its data, where it listens, and
-//! the few policy numbers (PIN stretching, attempts before lock-out).
+//! the few policy numbers (PIN stretching, attempts before lock-out, how
+//! often escalation runs).
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
+use std::time::Duration;
 
 use anyhow::{bail, ensure};
 use workervoice_protocol::auth::MIN_PBKDF2_ITERATIONS;
@@ -14,6 +16,9 @@ pub const DEFAULT_PIN_ITERATIONS: u32 = 600_000;
 /// Default number of wrong PINs (or activation codes) after which a worker is
 /// locked until staff unlock them.
 pub const DEFAULT_MAX_PIN_ATTEMPTS: u32 = 10;
+
+/// Default time between two escalation passes.
+pub const DEFAULT_ESCALATION_INTERVAL: Duration = Duration::from_secs(60);
 
 /// Everything [`crate::start`] needs to run a hub.
 #[derive(Debug, Clone)]
@@ -44,6 +49,9 @@ pub struct HubConfig {
     /// address the hub listens on, which is right unless a proxy or a
     /// wildcard address (`0.0.0.0`) stands between hub and devices.
     pub public_url: Option<String>,
+    /// How often the hub looks for cases past their deadline and escalates
+    /// them (see [`crate::RunningHub::escalate_due`]); at least one second.
+    pub escalation_interval: Duration,
 }
 
 /// PEM files to terminate TLS with.
@@ -68,6 +76,7 @@ impl HubConfig {
             max_pin_attempts: DEFAULT_MAX_PIN_ATTEMPTS,
             allow_plain_http_off_loopback: false,
             public_url: None,
+            escalation_interval: DEFAULT_ESCALATION_INTERVAL,
         }
     }
 
@@ -87,6 +96,7 @@ impl HubConfig {
             self.pin_iterations
         );
         ensure!(self.max_pin_attempts >= 1, "max_pin_attempts must be at least 1");
+        ensure!(self.escalation_interval >= Duration::from_secs(1), "escalation_interval must be at least a second");
         if let Some(token) = &self.admin_token {
             ensure!(
                 !token.is_empty() && token.chars().all(|c| c.is_ascii_graphic()),

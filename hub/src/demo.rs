@@ -1,22 +1,32 @@
 //! A demo programme to try the hub (and the apps) without any set-up: one
-//! factory with self-registration, a small multilingual roster, and one
-//! enrolment code of each mode.
+//! factory with self-registration, a small multilingual roster, one
+//! enrolment code of each mode, one case handler per route (the factory's
+//! committee, the independent hotline, the brand), and a published
+//! recipient directory.
 //!
 //! Seeding is idempotent. When the demo factory already exists it is reused:
 //! missing roster workers are added, and — because activation and enrolment
 //! codes are shown once and stored only as hashes — every demo worker who
 //! has not set a PIN yet gets a fresh activation code (the old one stops
 //! working), and fresh enrolment codes are issued. Workers who already set a
-//! PIN keep it and get no code.
+//! PIN keep it and get no code. The demo handlers are found again by name;
+//! their passwords are derived from the hub secret, so a re-run prints the
+//! same ones without the hub ever storing them. Every run publishes a new
+//! directory version.
 
 use anyhow::Context;
 use serde::Serialize;
 use workervoice_protocol::admin::{
-    ActivationCode, CreateFactoryRequest, IssueCodesRequest, IssuedCode, RosterEntry, RosterImport,
+    ActivationCode, CreateFactoryRequest, IssueCodesRequest, IssuedCode, PublishDirectoryRequest, RosterEntry,
+    RosterImport,
 };
+use workervoice_protocol::directory::Route;
 use workervoice_protocol::enrol::DeviceMode;
+use workervoice_protocol::handler::CreateHandlerRequest;
 
 use crate::admin::{factories, roster};
+use crate::directory;
+use crate::handlers::accounts;
 use crate::server::RunningHub;
 use crate::state::AppState;
 
@@ -47,6 +57,31 @@ pub struct DemoSeed {
     pub activation_codes: Vec<ActivationCode>,
     /// Whether this call created the factory (false: it already existed).
     pub created: bool,
+    /// The programme id written into directories.
+    pub programme_id: String,
+    /// The programme's Ed25519 public key (base64, 32 raw bytes): what an
+    /// app pins to verify directories.
+    pub programme_public_key: String,
+    /// The directory version this run published.
+    pub directory_version: u64,
+    /// One handler per route, with their passwords.
+    pub handlers: Vec<DemoHandler>,
+}
+
+/// A demo case handler.
+#[derive(Debug, Clone, Serialize)]
+pub struct DemoHandler {
+    /// Handler id (to log in with).
+    pub handler_id: String,
+    /// Name.
+    pub name: String,
+    /// The route it handles.
+    pub route: Route,
+    /// For the committee: the demo factory.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub factory_id: Option<String>,
+    /// The password (demo only: derived from the hub secret, never stored).
+    pub password: String,
 }
 
 /// One demo worker, for display.
@@ -147,6 +182,9 @@ async fn seed(state: &AppState) -> anyhow::Result<DemoSeed> {
 
     let personal_code = issue_one(state, &factory.id, DeviceMode::Personal).await?;
     let shared_code = issue_one(state, &factory.id, DeviceMode::Shared).await?;
+    let handlers = ensure_demo_handlers(state, &factory.id).await?;
+    let published = directory::publish(state, PublishDirectoryRequest::default()).await?;
+    let programme = directory::programme_info(state);
     Ok(DemoSeed {
         factory_id: factory.id,
         factory_name: factory.name,
@@ -156,7 +194,43 @@ async fn seed(state: &AppState) -> anyhow::Result<DemoSeed> {
         roster: demo_roster,
         activation_codes,
         created,
+        programme_id: programme.programme_id,
+        programme_public_key: workervoice_protocol::b64::encode(&programme.public_key),
+        directory_version: published.version,
+        handlers,
     })
+}
+
+/// The demo handlers: created when missing, found again by name otherwise.
+async fn ensure_demo_handlers(state: &AppState, factory_id: &str) -> anyhow::Result<Vec<DemoHandler>> {
+    let wanted = [
+        ("Demo factory committee", Route::FactoryCommittee, Some(factory_id.to_owned())),
+        ("Demo independent hotline", Route::IndependentHotline, None),
+        ("Demo brand", Route::Brand, None),
+    ];
+    let existing = accounts::handlers(state).await?;
+    let mut demo = Vec::with_capacity(wanted.len());
+    for (name, route, factory_id) in wanted {
+        let password =
+            state.keys.derive_demo_password(&format!("{}\n{}", route.as_str(), factory_id.as_deref().unwrap_or("")));
+        let found = existing
+            .iter()
+            .find(|handler| handler.name == name && handler.route == route && handler.factory_id == factory_id);
+        let handler_id = match found {
+            Some(handler) => handler.handler_id.clone(),
+            None => {
+                let request = CreateHandlerRequest {
+                    name: name.to_owned(),
+                    route,
+                    factory_id: factory_id.clone(),
+                    password: password.clone(),
+                };
+                accounts::create_handler(state, request).await?.handler_id
+            }
+        };
+        demo.push(DemoHandler { handler_id, name: name.to_owned(), route, factory_id, password });
+    }
+    Ok(demo)
 }
 
 async fn issue_one(state: &AppState, factory_id: &str, mode: DeviceMode) -> anyhow::Result<IssuedCode> {

@@ -59,6 +59,21 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for PathPar
     }
 }
 
+/// The value of `name` in a query string as an unsigned number: `None` when
+/// absent, `bad_request` when present twice or not a number.
+pub(crate) fn query_u64(query: Option<&str>, name: &str) -> Result<Option<u64>, ApiError> {
+    let mut found = None;
+    for (key, value) in url::form_urlencoded::parse(query.unwrap_or_default().as_bytes()) {
+        if key == name {
+            if found.is_some() {
+                return Err(ApiError::bad_request());
+            }
+            found = Some(value.parse::<u64>().map_err(|_| ApiError::bad_request())?);
+        }
+    }
+    Ok(found)
+}
+
 /// Answer for any path no route matches.
 pub(crate) async fn unknown_route() -> Response {
     error_response(HubError::new(HubErrorCode::NotFound))

@@ -40,6 +40,10 @@ mod labels {
     pub(super) const CODE_HASH: &[u8] = b"workervoice/hub/code-hash/v1";
     /// AEAD key sealing hub shares at rest.
     pub(super) const SHARE_WRAP: &[u8] = b"workervoice/hub/share-wrap/v1";
+    /// HMAC key mixed into a handler's password-derived key (a pepper).
+    pub(super) const HANDLER_KEY_PEPPER: &[u8] = b"workervoice/hub/handler-key-pepper/v1";
+    /// HMAC key the demo handlers' passwords are derived with.
+    pub(super) const DEMO_PASSWORD: &[u8] = b"workervoice/hub/demo-password/v1";
 }
 
 /// Version byte in front of every sealed share, so the format can evolve.
@@ -52,6 +56,8 @@ pub(crate) struct HubKeys {
     fake_salt: hmac::Key,
     code_hash: hmac::Key,
     share_wrap: aead::LessSafeKey,
+    handler_key_pepper: hmac::Key,
+    demo_password: hmac::Key,
     rng: SystemRandom,
 }
 
@@ -74,6 +80,8 @@ impl HubKeys {
             fake_salt: hmac_key(labels::FAKE_SALT),
             code_hash: hmac_key(labels::CODE_HASH),
             share_wrap: aead::LessSafeKey::new(aead::UnboundKey::from(share_okm)),
+            handler_key_pepper: hmac_key(labels::HANDLER_KEY_PEPPER),
+            demo_password: hmac_key(labels::DEMO_PASSWORD),
             rng: SystemRandom::new(),
         }
     }
@@ -155,6 +163,27 @@ impl HubKeys {
     /// Whether a typed activation code matches the stored hash (constant time).
     pub(crate) fn verify_activation_code(&self, worker_id: &str, normalized: &str, stored: &[u8]) -> bool {
         hmac::verify(&self.code_hash, &activation_message(worker_id, normalized), stored).is_ok()
+    }
+
+    /// The key that wraps a handler's private key: the password, already
+    /// stretched with PBKDF2, keyed with the hub secret and bound to the
+    /// handler. The pepper means a copy of `hub.db` alone is no use for
+    /// guessing handler passwords offline.
+    pub(crate) fn derive_handler_wrap_key(&self, handler_id: &str, stretched: &[u8]) -> Zeroizing<Vec<u8>> {
+        let mut ctx = hmac::Context::with_key(&self.handler_key_pepper);
+        ctx.update(b"handler-key\n");
+        ctx.update(handler_id.as_bytes());
+        ctx.update(b"\n");
+        ctx.update(stretched);
+        Zeroizing::new(ctx.sign().as_ref().to_vec())
+    }
+
+    /// A demo handler's password: stable for this hub (so a re-seeded demo
+    /// prints the same one without storing it), unguessable without the hub
+    /// secret. For the demo programme only.
+    pub(crate) fn derive_demo_password(&self, which: &str) -> String {
+        let tag = hmac::sign(&self.demo_password, which.as_bytes());
+        workervoice_protocol::b64::encode(&tag.as_ref()[..15])
     }
 
     /// Seals a hub share for storage: `version || nonce || ciphertext+tag`,
@@ -262,7 +291,7 @@ pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
 /// Writes a new file readable only by the hub's user: to a temporary name
 /// first, then renamed, so a crash never leaves a half-written secret under
 /// the real name.
-fn write_private_file(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
+pub(crate) fn write_private_file(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
     let temporary = path.with_extension("tmp");
     let mut options = OpenOptions::new();
     options.write(true).create(true).truncate(true);
@@ -279,7 +308,7 @@ fn write_private_file(path: &Path, contents: &[u8]) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn warn_if_readable_by_others(path: &Path) {
+pub(crate) fn warn_if_readable_by_others(path: &Path) {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

@@ -1,5 +1,6 @@
-//! The reference Worker Voice hub: the server that devices enrol with and that
-//! authenticates workers by PIN on their behalf.
+//! The reference Worker Voice hub: the server that devices enrol with, that
+//! authenticates workers by PIN on their behalf, and that routes sealed
+//! grievances to the handlers who may read them.
 //!
 //! One process, one embedded SQLite database (`<data-dir>/hub.db`), no set-up.
 //! It implements the wire contract of [`workervoice_protocol`] exactly:
@@ -15,7 +16,18 @@
 //!   worker after too many, and releases the per-(worker, device) hub share on
 //!   a right one. Unknown worker numbers are indistinguishable from known ones.
 //! - **Staff API** (`admin`, bearer token): factories, enrolment codes,
-//!   rosters, unlocking and resetting workers, retiring devices.
+//!   rosters, unlocking and resetting workers, retiring devices, handler
+//!   accounts, publishing the recipient directory.
+//! - **Recipient directory** (`directory`, `programme`): built from the
+//!   handler accounts, signed with the programme's Ed25519 key, served to
+//!   devices, which pin that key.
+//! - **Grievances** (`cases`): sealed submissions (unsigned, carrying no
+//!   worker or device identifier), resumable attachment uploads, anonymous
+//!   follow-up with the receipt's token, escalation past a route's deadline.
+//!   The hub stores ciphertext it cannot open.
+//! - **Case handlers** (`handlers`): accounts whose X25519 private keys are
+//!   wrapped under their passwords; a login session opens reports in memory
+//!   for that handler, and replies are sealed under the case's reply key.
 //!
 //! The library surface is small on purpose: [`start`] a hub from a
 //! [`HubConfig`], get a [`RunningHub`] back (its URL and admin token), and
@@ -25,20 +37,25 @@
 
 mod admin;
 mod auth;
+mod cases;
 mod clock;
 mod config;
 mod db;
 mod demo;
 mod device_auth;
+mod directory;
 mod enrol;
 mod error;
 mod extract;
+mod handlers;
 mod keys;
+mod programme;
 mod server;
 mod state;
 mod tls;
 mod workers;
 
-pub use config::{DEFAULT_MAX_PIN_ATTEMPTS, DEFAULT_PIN_ITERATIONS, HubConfig, TlsFiles};
-pub use demo::{DEMO_FACTORY_NAME, DemoSeed, DemoWorker, seed_demo};
+pub use cases::escalation::EscalationReport;
+pub use config::{DEFAULT_ESCALATION_INTERVAL, DEFAULT_MAX_PIN_ATTEMPTS, DEFAULT_PIN_ITERATIONS, HubConfig, TlsFiles};
+pub use demo::{DEMO_FACTORY_NAME, DemoHandler, DemoSeed, DemoWorker, seed_demo};
 pub use server::{RunningHub, start};

@@ -70,9 +70,12 @@ struct ServeArgs {
     /// PBKDF2 iterations for new workers' PINs (at least 600000).
     #[arg(long, value_name = "N", default_value_t = workervoice_hub::DEFAULT_PIN_ITERATIONS)]
     pin_iterations: u32,
-    /// Wrong PINs before a worker is locked until staff unlock them.
+    /// Wrong PINs (and handler passwords) before the account is locked until staff unlock it.
     #[arg(long, value_name = "N", default_value_t = workervoice_hub::DEFAULT_MAX_PIN_ATTEMPTS)]
     max_pin_attempts: u32,
+    /// Seconds between two passes that escalate cases past their deadline.
+    #[arg(long, value_name = "SECS", default_value_t = workervoice_hub::DEFAULT_ESCALATION_INTERVAL.as_secs())]
+    escalation_interval: u64,
 }
 
 impl ServeArgs {
@@ -90,6 +93,7 @@ impl ServeArgs {
             max_pin_attempts: self.max_pin_attempts,
             allow_plain_http_off_loopback: self.allow_plain_http_off_loopback,
             public_url: self.public_url.clone(),
+            escalation_interval: std::time::Duration::from_secs(self.escalation_interval),
         }
     }
 }
@@ -200,6 +204,16 @@ fn demo_text(hub: &RunningHub, seed: &DemoSeed) -> String {
             pad(&worker.display_name, 18),
             pad(&worker.language, 6)
         ));
+    }
+    line(String::new());
+    line(format!("Programme {} — public key (pin it in the apps):", seed.programme_id));
+    line(format!("  {}", seed.programme_public_key));
+    line(format!("Recipient directory: version {}", seed.directory_version));
+    line(String::new());
+    line("Case handlers (log in at /handler/v1/login with id and password):".to_owned());
+    for handler in &seed.handlers {
+        line(format!("  {} {}", pad(handler.route.as_str(), 20), handler.name));
+        line(format!("      id {}  password {}", handler.handler_id, handler.password));
     }
     line(String::new());
     line(

@@ -16,12 +16,16 @@ use axum_server::tls_rustls::RustlsConfig;
 use tokio::task::JoinHandle;
 use workervoice_protocol::{MAX_BODY_BYTES, auth, paths};
 
+use crate::cases::escalation::{EscalationReport, escalate_due};
+use crate::clock::unix_now;
 use crate::config::HubConfig;
 use crate::db::Db;
 use crate::extract::{unknown_route, wrong_method};
+use crate::handlers::sessions::Sessions;
 use crate::keys::{HubKeys, load_or_create_admin_token};
+use crate::programme::ProgrammeKey;
 use crate::state::{AppState, SharedState};
-use crate::{admin, enrol, tls};
+use crate::{admin, cases, directory, enrol, handlers, tls};
 
 /// How long [`RunningHub::shutdown`] lets requests in flight finish.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
@@ -38,6 +42,7 @@ pub struct RunningHub {
     state: AppState,
     handle: Handle<SocketAddr>,
     task: JoinHandle<std::io::Result<()>>,
+    escalation: JoinHandle<()>,
 }
 
 impl std::fmt::Debug for RunningHub {
@@ -50,12 +55,22 @@ impl RunningHub {
     /// Stops accepting connections, lets requests in flight finish (up to a
     /// grace period), and waits for the server to stop.
     pub async fn shutdown(self) {
+        self.escalation.abort();
         self.handle.graceful_shutdown(Some(SHUTDOWN_GRACE));
         match self.task.await {
             Ok(Ok(())) => tracing::info!("hub stopped"),
             Ok(Err(error)) => tracing::error!(%error, "hub stopped with an error"),
             Err(error) => tracing::error!(%error, "hub task failed"),
         }
+    }
+
+    /// Runs one escalation pass as if the time were `now` (unix seconds):
+    /// every case nobody acknowledged by its deadline moves to the next route
+    /// its worker allowed. The hub does this by itself every
+    /// [`HubConfig::escalation_interval`] with the real time; tests call it
+    /// with a time of their choosing.
+    pub async fn escalate_due(&self, now: i64) -> anyhow::Result<EscalationReport> {
+        escalate_due(&self.state, now).await.map_err(|error| anyhow::anyhow!("escalation failed: {error}"))
     }
 
     /// The shared state, for seeding.
@@ -80,12 +95,13 @@ pub async fn start(config: HubConfig) -> anyhow::Result<RunningHub> {
     }
     let data_dir = config.data_dir.clone();
     let configured_token = config.admin_token.clone();
-    let (keys, db, admin_token) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+    let (keys, programme, db, admin_token) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
         create_private_dir(&data_dir)?;
         let keys = HubKeys::load_or_create(&data_dir)?;
+        let programme = ProgrammeKey::load_or_create(&data_dir)?;
         let db = Db::open(&data_dir)?;
         let admin_token = load_or_create_admin_token(&data_dir, configured_token.as_deref())?;
-        Ok((keys, db, admin_token))
+        Ok((keys, programme, db, admin_token))
     })
     .await
     .context("the start-up task failed")??;
@@ -100,6 +116,8 @@ pub async fn start(config: HubConfig) -> anyhow::Result<RunningHub> {
     let state = AppState::new(SharedState {
         db,
         keys,
+        programme,
+        sessions: Sessions::default(),
         admin_token: admin_token.clone(),
         public_url,
         pin_iterations: config.pin_iterations,
@@ -120,8 +138,9 @@ pub async fn start(config: HubConfig) -> anyhow::Result<RunningHub> {
             tokio::spawn(server.serve(app))
         }
     };
+    let escalation = tokio::spawn(run_escalation(state.clone(), config.escalation_interval));
     tracing::info!(%local_addr, tls = config.tls.is_some(), "hub listening");
-    Ok(RunningHub { base_url, admin_token, local_addr, state, handle, task })
+    Ok(RunningHub { base_url, admin_token, local_addr, state, handle, task, escalation })
 }
 
 /// Every route, with JSON errors for unknown routes and wrong methods, the
@@ -132,6 +151,9 @@ fn router(state: AppState) -> Router {
         .merge(enrol::routes())
         .merge(crate::auth::routes())
         .merge(admin::routes(state.clone()))
+        .merge(directory::routes())
+        .merge(cases::routes())
+        .merge(handlers::routes())
         .fallback(unknown_route)
         .method_not_allowed_fallback(wrong_method)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
@@ -143,8 +165,24 @@ async fn health() -> axum::Json<auth::Ok> {
     axum::Json(auth::Ok { ok: true })
 }
 
+/// Every `period`: escalates overdue cases and drops expired handler
+/// sessions. A failed pass is logged and retried at the next tick.
+async fn run_escalation(state: AppState, period: Duration) {
+    let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        let now = unix_now();
+        state.sessions.purge_expired(now);
+        if let Err(error) = escalate_due(&state, now).await {
+            tracing::error!(%error, "escalation pass failed");
+        }
+    }
+}
+
 /// Logs method, route template and status only: never the concrete path
-/// (admin paths hold worker numbers), a body, a header or a code.
+/// (admin paths hold worker numbers, case paths case ids), a body, a header,
+/// a token or a code — and never the peer address.
 async fn log_request(request: Request, next: Next) -> Response {
     let method = request.method().clone();
     let route = request.extensions().get::<MatchedPath>().map(|path| path.as_str().to_owned());

@@ -1,11 +1,13 @@
-//! What every handler shares: the database, the keys, and the policy numbers
-//! from the configuration.
+//! What every request handler shares: the database, the keys, the handler
+//! sessions, and the policy numbers from the configuration.
 
 use std::ops::Deref;
 use std::sync::Arc;
 
 use crate::db::Db;
+use crate::handlers::sessions::Sessions;
 use crate::keys::HubKeys;
+use crate::programme::ProgrammeKey;
 
 /// Cheap-to-clone handle on the hub's shared state.
 #[derive(Clone)]
@@ -15,6 +17,10 @@ pub(crate) struct AppState(Arc<SharedState>);
 pub(crate) struct SharedState {
     pub(crate) db: Db,
     pub(crate) keys: HubKeys,
+    /// The programme's directory signing key (see [`crate::programme`]).
+    pub(crate) programme: ProgrammeKey,
+    /// Live handler sessions, in memory only.
+    pub(crate) sessions: Sessions,
     /// The staff bearer token.
     pub(crate) admin_token: String,
     /// Base URL written into enrolment QR codes.

@@ -16,9 +16,13 @@ struct Hub {
 
 impl Hub {
     fn spawn(args: &[&str]) -> Self {
+        Self::spawn_logging(args, "warn")
+    }
+
+    fn spawn_logging(args: &[&str], filter: &str) -> Self {
         let mut child = Command::new(env!("CARGO_BIN_EXE_workervoice-hub"))
             .args(args)
-            .env("RUST_LOG", "warn")
+            .env("RUST_LOG", filter)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped())
@@ -111,6 +115,16 @@ async fn demo_mode_seeds_once_and_reuses_the_factory_on_a_rerun() {
         assert_eq!(demo["shared_code"]["mode"], "shared");
         let factory_id = demo["factory_id"].clone();
         let join_code = demo["join_code"].clone();
+        let handlers = demo["handlers"].clone();
+        let routes: Vec<&str> =
+            handlers.as_array().expect("handlers").iter().map(|h| h["route"].as_str().expect("route")).collect();
+        assert_eq!(routes, ["factory_committee", "independent_hotline", "brand"]);
+        assert_eq!(handlers[0]["factory_id"], factory_id);
+        assert!(handlers[0]["password"].as_str().expect("password").len() >= 12);
+        let public_key = demo["programme_public_key"].clone();
+        let key_bytes = workervoice_protocol::b64::decode(public_key.as_str().expect("key")).expect("base64");
+        assert_eq!(key_bytes.len(), 32);
+        assert_eq!(demo["directory_version"], 1);
         assert!(tokio::task::block_in_place(|| first.terminate()));
 
         let mut second = Hub::spawn(&args);
@@ -121,6 +135,9 @@ async fn demo_mode_seeds_once_and_reuses_the_factory_on_a_rerun() {
         assert_eq!(demo["factory_id"], factory_id);
         assert_eq!(demo["join_code"], join_code);
         assert_eq!(demo["activation_codes"].as_array().expect("codes").len(), 6, "nobody activated yet");
+        assert_eq!(demo["handlers"], handlers, "the same handlers, with the same passwords");
+        assert_eq!(demo["programme_public_key"], public_key);
+        assert_eq!(demo["directory_version"], 2);
         let url = line["url"].as_str().expect("url");
         let token = line["admin_token"].as_str().expect("token");
         let factories: Vec<serde_json::Value> = support::http_client()
@@ -133,6 +150,13 @@ async fn demo_mode_seeds_once_and_reuses_the_factory_on_a_rerun() {
             .await
             .expect("json");
         assert_eq!(factories.len(), 1, "no second demo factory");
+        let login = support::http_client()
+            .post(format!("{url}/handler/v1/login"))
+            .json(&serde_json::json!({"handler_id": handlers[1]["handler_id"], "password": handlers[1]["password"]}))
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(login.status().as_u16(), 200, "the printed password logs in");
         assert!(tokio::task::block_in_place(|| second.terminate()));
     })
     .await;
@@ -155,9 +179,19 @@ async fn demo_mode_prints_the_programme_for_a_person() {
                 }
             }
         });
-        for expected in
-            ["Hub URL:", "Admin token:", "Demo Garment Factory", "Join code:", "workervoice://enrol?", "1001", "1006"]
-        {
+        for expected in [
+            "Hub URL:",
+            "Admin token:",
+            "Demo Garment Factory",
+            "Join code:",
+            "workervoice://enrol?",
+            "1001",
+            "1006",
+            "public key (pin it in the apps)",
+            "Case handlers",
+            "independent_hotline",
+            "password",
+        ] {
             assert!(text.contains(expected), "missing {expected:?} in\n{text}");
         }
         assert!(tokio::task::block_in_place(|| hub.terminate()));
@@ -181,6 +215,105 @@ async fn the_binary_refuses_plain_http_off_loopback() {
         assert!(!status.success());
         assert!(stdout.is_empty(), "no ready line: {stdout:?}");
         assert!(stderr.contains("plain HTTP"), "{stderr}");
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_log_holds_no_report_reply_token_or_case_id() {
+    use support::cases::seal_report;
+    use workervoice_protocol::directory::{Directory, DirectoryResponse, Route};
+    use workervoice_protocol::grievance::{CaseEvent, SUBMISSION_CONTENT_TYPE, SubmitResponse};
+    use workervoice_protocol::handler::{CaseView, HandlerLoginResponse, HandlerReplyRequest};
+
+    within_time(async {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let data = dir.path().join("data");
+        let args = ["--data-dir", data.to_str().unwrap(), "--listen", "127.0.0.1:0", "--ready-json", "--demo"];
+        let mut hub = Hub::spawn_logging(&args, "debug,workervoice_hub=trace");
+        let line: serde_json::Value =
+            serde_json::from_str(tokio::task::block_in_place(|| hub.next_line()).trim()).expect("JSON");
+        let url = line["url"].as_str().expect("url").to_owned();
+        let demo = &line["demo"];
+        let factory_id = demo["factory_id"].as_str().expect("factory").to_owned();
+        let committee = &demo["handlers"][0];
+        let client = support::http_client();
+
+        let directory: DirectoryResponse =
+            client.get(format!("{url}/v1/directory")).send().await.expect("sent").json().await.expect("json");
+        let directory: Directory =
+            serde_json::from_slice(&directory.directory.expect("published").body).expect("parses");
+        let report = "LOG-MARKER-REPORT the line leader hits workers";
+        let sealed = seal_report(&directory, &factory_id, &[Route::FactoryCommittee], report, &[]);
+        let submitted: SubmitResponse = client
+            .post(format!("{url}/v1/submissions"))
+            .header(reqwest::header::CONTENT_TYPE, SUBMISSION_CONTENT_TYPE)
+            .body(sealed.framed.clone())
+            .send()
+            .await
+            .expect("sent")
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(submitted.case_id, sealed.case_id);
+        let session: HandlerLoginResponse = client
+            .post(format!("{url}/handler/v1/login"))
+            .json(&serde_json::json!({"handler_id": committee["handler_id"], "password": committee["password"]}))
+            .send()
+            .await
+            .expect("sent")
+            .json()
+            .await
+            .expect("json");
+        let case_url = format!("{url}/handler/v1/cases/{}", sealed.case_id);
+        let view: CaseView = client
+            .get(&case_url)
+            .bearer_auth(&session.session_token)
+            .send()
+            .await
+            .expect("sent")
+            .json()
+            .await
+            .expect("json");
+        assert_eq!(view.content["text"], report);
+        let reply = HandlerReplyRequest { text: "LOG-MARKER-REPLY we will talk to him".into() };
+        let _: CaseEvent = client
+            .post(format!("{case_url}/replies"))
+            .bearer_auth(&session.session_token)
+            .json(&reply)
+            .send()
+            .await
+            .expect("sent")
+            .json()
+            .await
+            .expect("json");
+        let sync = serde_json::json!({"cases": [{
+            "case_id": sealed.case_id,
+            "token": workervoice_protocol::b64::encode(&sealed.token),
+            "since": 0
+        }]});
+        let synced = client.post(format!("{url}/v1/cases/sync")).json(&sync).send().await.expect("sent");
+        assert_eq!(synced.status().as_u16(), 200);
+
+        let (stopped, stderr) = tokio::task::block_in_place(|| {
+            let stopped = hub.terminate();
+            let mut stderr = String::new();
+            hub.child.stderr.take().expect("stderr piped").read_to_string(&mut stderr).expect("stderr reads");
+            (stopped, stderr)
+        });
+        assert!(stopped);
+        assert!(stderr.contains("request"), "the requests were logged at all:\n{stderr}");
+        for secret in [
+            "LOG-MARKER",
+            "line leader",
+            sealed.case_id.as_str(),
+            &sealed.case_id.replace('-', ""),
+            &workervoice_protocol::b64::encode(&sealed.token),
+            &sealed.client_id,
+            &session.session_token,
+        ] {
+            assert!(!stderr.contains(secret), "the log holds {secret:?}:\n{stderr}");
+        }
     })
     .await;
 }

@@ -1,10 +1,15 @@
 //! Programme-staff endpoints (`/admin/v1/...`), authorised by a bearer token.
 //!
 //! These are the API a staff dashboard and the `workervoice-hub` CLI use to
-//! set up a programme: factories, enrolment codes, rosters, worker unlock.
+//! set up a programme: factories, enrolment codes, rosters, worker unlock,
+//! the programme's identity and publishing the recipient directory. (Case
+//! handler accounts are in [`crate::handler`].)
+
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::directory::{Category, Route, SignedDirectory};
 use crate::enrol::DeviceMode;
 
 /// `POST /admin/v1/factories`.
@@ -144,4 +149,58 @@ pub struct DeviceSummary {
     pub enrolled_at: i64,
     /// Last signed request, unix seconds.
     pub last_seen_at: Option<i64>,
+}
+
+/// `GET /admin/v1/programme`: the programme's identity, as apps pin it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProgrammeInfo {
+    /// The programme id written into every directory.
+    pub programme_id: String,
+    /// The programme's Ed25519 public key (32 raw bytes) that signs
+    /// directories; apps pin it.
+    #[serde(with = "crate::b64")]
+    pub public_key: Vec<u8>,
+}
+
+/// `POST /admin/v1/directory/publish` (staff). Every field is optional, and
+/// so is the body: the hub builds the routes from its handler accounts and
+/// fills in default categories and deadlines.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublishDirectoryRequest {
+    /// The grievance categories; `None` for the hub's defaults (`wages`,
+    /// `hours`, `safety`, `harassment`, `discrimination`, `retaliation`,
+    /// `other`, labelled in `en`, `zh-CN` and `vi`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub categories: Option<Vec<Category>>,
+    /// Hours each route has to acknowledge a case (1..=8760), overriding
+    /// the defaults (committee 72, hotline 120, brand 168) route by route.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub response_deadline_hours: BTreeMap<Route, u32>,
+}
+
+/// Reply to [`PublishDirectoryRequest`]: the new version, signed, exactly
+/// as devices will receive it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublishDirectoryResponse {
+    /// The version published.
+    pub version: u64,
+    /// The signed directory.
+    pub directory: SignedDirectory,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deadlines_are_keyed_by_route_name() {
+        let request = PublishDirectoryRequest {
+            categories: None,
+            response_deadline_hours: BTreeMap::from([(Route::Brand, 200)]),
+        };
+        let json = serde_json::to_string(&request).unwrap();
+        assert_eq!(json, r#"{"response_deadline_hours":{"brand":200}}"#);
+        assert_eq!(serde_json::from_str::<PublishDirectoryRequest>(&json).unwrap(), request);
+        assert_eq!(serde_json::from_str::<PublishDirectoryRequest>("{}").unwrap(), PublishDirectoryRequest::default());
+    }
 }

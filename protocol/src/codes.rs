@@ -39,6 +39,34 @@ fn group(symbols: &[u8], size: usize) -> String {
     symbols.chunks(size).map(|chunk| String::from_utf8_lossy(chunk).into_owned()).collect::<Vec<_>>().join("-")
 }
 
+/// Symbols in a public case id.
+pub const CASE_ID_SYMBOLS: usize = 10;
+/// Digits in a receipt secret.
+pub const RECEIPT_SECRET_DIGITS: usize = 20;
+
+/// Formats 8 random bytes as a public case id `XXXXX-XXXXX` (50 bits used):
+/// short enough to read aloud, long enough that ids chosen offline on
+/// millions of devices practically never collide (the hub refuses a
+/// collision, and the device then reports that the item needs attention).
+pub fn format_case_id(random: [u8; 8]) -> String {
+    let mut value = u64::from_be_bytes(random);
+    let mut symbols = Vec::with_capacity(CASE_ID_SYMBOLS);
+    for _ in 0..CASE_ID_SYMBOLS {
+        symbols.push(CROCKFORD[(value & 31) as usize]);
+        value >>= 5;
+    }
+    group(&symbols, 5)
+}
+
+/// Formats 16 random bytes as a receipt secret of 20 digits in groups of four
+/// (`1234 5678 9012 3456 7890`): 66 bits, to be read aloud and written down.
+/// (The bias of `u128 % 10^20` is below 2^-60.)
+pub fn format_receipt_secret(random: [u8; 16]) -> String {
+    let value = u128::from_be_bytes(random) % 100_000_000_000_000_000_000;
+    let digits = format!("{value:020}");
+    digits.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join(" ")
+}
+
 /// Canonical form of a typed code: upper case, separators removed, and the
 /// Crockford confusables mapped (`O`→`0`, `I`/`L`→`1`). Used for both kinds
 /// of code before hashing or comparing.
@@ -111,6 +139,15 @@ mod tests {
         let code = format_enrolment_code([0xFF; 8]);
         assert_eq!(code.len(), 14);
         assert!(code.chars().all(|c| c == '-' || CROCKFORD.contains(&(c as u8))));
+    }
+
+    #[test]
+    fn case_ids_and_receipt_secrets_have_their_shapes() {
+        let case_id = format_case_id([0xA5; 8]);
+        assert_eq!((case_id.len(), normalize_code(&case_id).len()), (11, CASE_ID_SYMBOLS));
+        let secret = format_receipt_secret([0xFF; 16]);
+        assert_eq!(secret.split(' ').count(), 5);
+        assert_eq!(normalize_code(&secret).len(), RECEIPT_SECRET_DIGITS);
     }
 
     #[test]

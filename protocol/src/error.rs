@@ -32,6 +32,10 @@ pub enum HubErrorCode {
     SelfRegistrationDisabled,
     /// A worker with that number already exists at this factory.
     WorkerExists,
+    /// Another submission already uses this case id (a collision of ids chosen offline).
+    CaseIdTaken,
+    /// The submission names a directory version, route or handler the hub does not know.
+    UnknownRecipient,
     /// The body is larger than the endpoint accepts.
     PayloadTooLarge,
     /// No such resource.
@@ -51,7 +55,8 @@ impl HubErrorCode {
             Self::EnrolmentCodeInvalid | Self::SelfRegistrationDisabled => 403,
             Self::DeviceRetired => 410,
             Self::PinLocked => 423,
-            Self::WorkerExists => 409,
+            Self::WorkerExists | Self::CaseIdTaken => 409,
+            Self::UnknownRecipient => 422,
             Self::PayloadTooLarge => 413,
             Self::NotFound => 404,
             Self::RateLimited => 429,

@@ -2,10 +2,13 @@
 //!
 //! Everything that crosses the network is defined here, once, so the two sides
 //! cannot drift: JSON request and response bodies ([`enrol`], [`auth`],
-//! [`admin`]), the error body every endpoint returns ([`error`]), the canonical
-//! form a device signs for every request after enrolment ([`signing`]), and the
-//! human-facing code formats (enrolment codes and their QR payloads,
-//! [`codes`]).
+//! [`admin`], [`handler`]), the signed recipient directory ([`directory`]),
+//! framed grievance submissions and case follow-up ([`grievance`]), the
+//! sealed-envelope formats both sides must agree on byte for byte
+//! ([`envelope`]), the error body every endpoint returns ([`error`]), the
+//! canonical form a device signs for every request after enrolment
+//! ([`signing`]), and the human-facing code formats (enrolment codes, QR
+//! payloads, activation codes, case ids and receipt secrets, [`codes`]).
 //!
 //! This crate holds no policy and no I/O: it only says what bytes mean.
 //! Binary fields travel as unpadded URL-safe base64 ([`b64`]).
@@ -14,8 +17,12 @@ pub mod admin;
 pub mod auth;
 pub mod b64;
 pub mod codes;
+pub mod directory;
 pub mod enrol;
+pub mod envelope;
 pub mod error;
+pub mod grievance;
+pub mod handler;
 pub mod signing;
 
 /// Version of the wire protocol; every path is prefixed with `/v{PROTOCOL_VERSION}`.
@@ -42,6 +49,12 @@ pub mod paths {
     pub const AUTH_CHANGE_PIN: &str = "/v1/auth/change-pin";
     /// The device's own status (is it still enrolled, has it been retired).
     pub const DEVICE_STATUS: &str = "/v1/device/status";
+    /// The signed recipient directory (`?have=N`), unsigned.
+    pub const DIRECTORY: &str = "/v1/directory";
+    /// Submit a sealed grievance (framed, unsigned).
+    pub const SUBMISSIONS: &str = "/v1/submissions";
+    /// Follow up cases with receipt tokens (unsigned).
+    pub const CASES_SYNC: &str = "/v1/cases/sync";
     /// Liveness probe, unsigned.
     pub const HEALTH: &str = "/health";
 }

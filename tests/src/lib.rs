@@ -5,6 +5,8 @@
 //!
 //! Everything listens on 127.0.0.1 only and every wait is bounded.
 
+pub mod fault_proxy;
+
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -107,9 +109,147 @@ impl TestHub {
         reply["activation_codes"][0]["activation_code"].as_str().expect("activation code").to_owned()
     }
 
+    /// GET on the admin API.
+    pub async fn admin_get(&self, path: &str) -> Value {
+        let response = self
+            .http
+            .get(format!("{}{path}", self.hub.base_url))
+            .bearer_auth(&self.hub.admin_token)
+            .send()
+            .await
+            .expect("admin request");
+        let status = response.status();
+        let text = response.text().await.expect("admin body");
+        assert!(status.is_success(), "admin {path}: {status} {text}");
+        serde_json::from_str(&text).expect("admin JSON")
+    }
+
+    /// The programme's public key (base64), to pin in devices.
+    pub async fn programme_key(&self) -> String {
+        self.admin_get("/admin/v1/programme").await["public_key"].as_str().expect("programme key").to_owned()
+    }
+
+    /// Creates a handler; returns its id.
+    pub async fn handler(&self, route: &str, factory: Option<&Factory>, password: &str) -> String {
+        let mut body = json!({"name": format!("{route} handler"), "route": route, "password": password});
+        if let Some(factory) = factory {
+            body["factory_id"] = json!(factory.id);
+        }
+        self.admin("/admin/v1/handlers", body).await["handler_id"].as_str().expect("handler id").to_owned()
+    }
+
+    /// Publishes the directory from the current handlers; returns its version.
+    pub async fn publish_directory(&self) -> u64 {
+        let reply = self.admin("/admin/v1/directory/publish", json!({})).await;
+        reply["version"].as_u64().unwrap_or_default()
+    }
+
+    /// A factory with a committee and a hotline handler and a published
+    /// directory; returns (factory, committee handler session, hotline handler session).
+    pub async fn grievance_programme(&self) -> (Factory, HandlerSession, HandlerSession) {
+        let factory = self.factory(false).await;
+        let committee = self.handler("factory_committee", Some(&factory), HANDLER_PASSWORD).await;
+        let hotline = self.handler("independent_hotline", None, HANDLER_PASSWORD).await;
+        self.publish_directory().await;
+        let committee = self.handler_session(&committee, HANDLER_PASSWORD).await;
+        let hotline = self.handler_session(&hotline, HANDLER_PASSWORD).await;
+        (factory, committee, hotline)
+    }
+
+    /// Logs a handler in.
+    pub async fn handler_session(&self, handler_id: &str, password: &str) -> HandlerSession {
+        let response = self
+            .http
+            .post(format!("{}/handler/v1/login", self.hub.base_url))
+            .json(&json!({"handler_id": handler_id, "password": password}))
+            .send()
+            .await
+            .expect("login");
+        let value: Value = response.json().await.expect("login JSON");
+        HandlerSession {
+            base: self.hub.base_url.clone(),
+            token: value["session_token"].as_str().expect("session token").to_owned(),
+            http: self.http.clone(),
+        }
+    }
+
     /// Staff unlock of a locked worker.
     pub async fn unlock_worker(&self, factory: &Factory, number: &str) {
         self.admin(&format!("/admin/v1/factories/{}/workers/{number}/unlock", factory.id), json!({})).await;
+    }
+}
+
+/// A password for test handlers.
+pub const HANDLER_PASSWORD: &str = "correct horse battery staple";
+
+/// A logged-in case handler, driving the hub's handler API.
+pub struct HandlerSession {
+    base: String,
+    token: String,
+    http: reqwest::Client,
+}
+
+impl HandlerSession {
+    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (u16, Value) {
+        let mut request = self.http.request(method, format!("{}{path}", self.base)).bearer_auth(&self.token);
+        if let Some(body) = body {
+            request = request.json(&body);
+        }
+        let response = request.send().await.expect("handler request");
+        let status = response.status().as_u16();
+        let text = response.text().await.unwrap_or_default();
+        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+    }
+
+    /// The cases on the handler's route.
+    pub async fn cases(&self) -> Vec<Value> {
+        let (status, value) = self.call(reqwest::Method::GET, "/handler/v1/cases", None).await;
+        assert_eq!(status, 200, "{value}");
+        value.as_array().cloned().unwrap_or_default()
+    }
+
+    /// Opens a case; (HTTP status, view).
+    pub async fn open(&self, case_id: &str) -> (u16, Value) {
+        self.call(reqwest::Method::GET, &format!("/handler/v1/cases/{case_id}"), None).await
+    }
+
+    /// Replies to a case.
+    pub async fn reply(&self, case_id: &str, text: &str) {
+        let (status, value) = self
+            .call(reqwest::Method::POST, &format!("/handler/v1/cases/{case_id}/replies"), Some(json!({"text": text})))
+            .await;
+        assert!(status < 300, "{status} {value}");
+    }
+
+    /// Sets a case's status.
+    pub async fn set_status(&self, case_id: &str, status: &str) {
+        let (code, value) = self
+            .call(
+                reqwest::Method::POST,
+                &format!("/handler/v1/cases/{case_id}/status"),
+                Some(json!({"status": status})),
+            )
+            .await;
+        assert!(code < 300, "{code} {value}");
+    }
+
+    /// An attachment of a case, decrypted for the handler.
+    pub async fn attachment(&self, case_id: &str, attachment_id: &str) -> Vec<u8> {
+        let response = self
+            .http
+            .get(format!("{}/handler/v1/cases/{case_id}/attachments/{attachment_id}", self.base))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .expect("attachment request");
+        assert!(response.status().is_success(), "{}", response.status());
+        response.bytes().await.expect("attachment bytes").to_vec()
+    }
+
+    /// The case's audit log.
+    pub async fn audit(&self, case_id: &str) -> Vec<Value> {
+        let (_, value) = self.call(reqwest::Method::GET, &format!("/handler/v1/cases/{case_id}/audit"), None).await;
+        value.as_array().cloned().unwrap_or_default()
     }
 }
 
@@ -124,9 +264,36 @@ pub struct TestDevice {
 impl TestDevice {
     /// Opens a device talking to `hub_url`.
     pub fn open(hub_url: &str) -> Self {
+        Self::open_pinned(hub_url, None)
+    }
+
+    /// Opens a device that pins a programme key.
+    pub fn open_pinned(hub_url: &str, programme_key: Option<&str>) -> Self {
         let root = tempfile::tempdir().expect("temp dir");
-        let app = open_app(&root.path().join("data"), &root.path().join("keys"), hub_url, &["en"]);
+        let app =
+            open_app_pinned(&root.path().join("data"), &root.path().join("keys"), hub_url, &["en"], programme_key);
         Self { app, root }
+    }
+
+    /// Enrols (via `hub_url`, perhaps a proxy) with a code from `hub`, pinning
+    /// the programme key, and activates a worker unless `mode` is shared and
+    /// `number` is `None`.
+    pub async fn grievance_device(
+        hub: &TestHub,
+        hub_url: &str,
+        factory: &Factory,
+        mode: DeviceMode,
+        number: Option<&str>,
+    ) -> Self {
+        let key = hub.programme_key().await;
+        let device = Self::open_pinned(hub_url, Some(&key));
+        let (code, _) = hub.code(factory, if mode == DeviceMode::Shared { "shared" } else { "personal" }).await;
+        device.app.enrol(code, mode).await.expect("enrol");
+        if let Some(number) = number {
+            let activation = hub.worker(factory, number, "Nguyễn Thị Lan", "vi").await;
+            device.app.activate(number.to_owned(), activation, PIN.to_owned()).await.expect("activate");
+        }
+        device
     }
 
     /// The data directory.
@@ -159,6 +326,17 @@ impl TestDevice {
 
 /// Opens an app on explicit directories.
 pub fn open_app(data: &Path, keys: &Path, hub_url: &str, languages: &[&str]) -> Arc<WorkerVoiceApp> {
+    open_app_pinned(data, keys, hub_url, languages, None)
+}
+
+/// Opens an app on explicit directories, pinning a programme key.
+pub fn open_app_pinned(
+    data: &Path,
+    keys: &Path,
+    hub_url: &str,
+    languages: &[&str],
+    programme_key: Option<&str>,
+) -> Arc<WorkerVoiceApp> {
     let key_store: Arc<dyn PlatformKeyStore> =
         new_file_key_store(keys.to_string_lossy().into_owned()).expect("key store");
     WorkerVoiceApp::open(
@@ -169,6 +347,7 @@ pub fn open_app(data: &Path, keys: &Path, hub_url: &str, languages: &[&str]) -> 
             allow_insecure_http_for_tests: true,
             extra_root_certs_pem: Vec::new(),
             request_timeout_secs: 10,
+            programme_public_key: programme_key.map(str::to_owned),
         },
         key_store,
     )

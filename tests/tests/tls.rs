@@ -26,6 +26,7 @@ fn device(dir: &std::path::Path, trusted: Vec<String>) -> Arc<WorkerVoiceApp> {
             allow_insecure_http_for_tests: false,
             extra_root_certs_pem: trusted,
             request_timeout_secs: 10,
+            programme_public_key: None,
         },
         new_memory_key_store(),
     )

@@ -283,27 +283,48 @@ pub fn unlock_offline(
     Ok(Session { local_id: row.local_id, profile, vault_key, hub_share, kdf, offline: true })
 }
 
-/// The first half of a PIN change: wraps the vault key under the new PIN and
-/// saves that wrap as *pending* before the hub is told. Returns the new
-/// parameters and the proofs the hub needs. If the hub's answer is lost, the
-/// next login finds whichever wrap matches the PIN the hub holds.
-pub fn prepare_pin_change(
+/// What a PIN change needs from the session, copied out so the slow PIN
+/// stretching runs without holding any lock.
+pub struct PinChangeInputs {
+    /// The vault's local id.
+    pub local_id: String,
+    /// The worker number.
+    pub worker_number: String,
+    /// Parameters of the current PIN.
+    pub kdf: KdfParams,
+    vault_key: Key32,
+    hub_share: Key32,
+}
+
+impl Session {
+    /// Copies what a PIN change needs.
+    pub fn pin_change_inputs(&self) -> PinChangeInputs {
+        PinChangeInputs {
+            local_id: self.local_id.clone(),
+            worker_number: self.profile.worker_number.clone(),
+            kdf: self.kdf.clone(),
+            vault_key: self.vault_key.duplicate(),
+            hub_share: self.hub_share.duplicate(),
+        }
+    }
+}
+
+/// The first half of a PIN change, after both PINs were stretched: wraps the
+/// vault key under the new PIN and saves that wrap as *pending* before the hub
+/// is told. If the hub's answer is lost, the next login finds whichever wrap
+/// matches the PIN the hub holds.
+pub fn save_pending_pin_wrap(
     store: &mut Store,
     keystore: &dyn KeyStore,
-    session: &Session,
-    old_pin: &str,
-    new_pin: &str,
-) -> Result<(KdfParams, PinSecrets, PinSecrets), Error> {
-    check_new_pin(new_pin).map_err(Error::WeakPin)?;
-    let old = stretch(old_pin, &session.kdf)?;
-    let new_kdf = new_kdf_params(session.kdf.iterations)?;
-    let new = stretch(new_pin, &new_kdf)?;
-    let (pepper, _) = pepper_and_offline_key(keystore, &session.local_id)?;
-    let unlock_key = crypto::derive_unlock_key(&new.pin_secret, &pepper, &session.hub_share, &session.local_id);
-    let wrapped = crypto::seal(&unlock_key, aad(&session.local_id, "vault_key"), session.vault_key.expose())?;
-    let kdf_text = kdf_json(&new_kdf)?;
-    store.transaction(|tx| rows::set_pending_wrap(tx, &session.local_id, &kdf_text, &wrapped).map_err(Error::from))?;
-    Ok((new_kdf, old, new))
+    inputs: &PinChangeInputs,
+    new: &PinSecrets,
+    new_kdf: &KdfParams,
+) -> Result<(), Error> {
+    let (pepper, _) = pepper_and_offline_key(keystore, &inputs.local_id)?;
+    let unlock_key = crypto::derive_unlock_key(&new.pin_secret, &pepper, &inputs.hub_share, &inputs.local_id);
+    let wrapped = crypto::seal(&unlock_key, aad(&inputs.local_id, "vault_key"), inputs.vault_key.expose())?;
+    let kdf_text = kdf_json(new_kdf)?;
+    store.transaction(|tx| rows::set_pending_wrap(tx, &inputs.local_id, &kdf_text, &wrapped).map_err(Error::from))
 }
 
 /// The second half of a PIN change, after the hub answered.

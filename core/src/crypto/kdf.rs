@@ -44,6 +44,18 @@ pub fn derive_key(input: &Key32, label: &[u8]) -> Key32 {
     hkdf_expand(&[input.expose()], &[], label)
 }
 
+/// A 32-byte key from arbitrary input material and a salt (HKDF-SHA256
+/// extract then expand with an empty label); callers derive labelled sub-keys
+/// from it with [`derive_key`].
+pub fn derive_salted(input: &[u8], salt: &[u8]) -> Key32 {
+    let prk = hkdf::Salt::new(hkdf::HKDF_SHA256, salt).extract(input);
+    let mut out = [0u8; 32];
+    if let Ok(okm) = prk.expand(&[b"workervoice/salted/v1"], Len32) {
+        let _ = okm.fill(&mut out);
+    }
+    Key32::from_bytes(out)
+}
+
 /// The unlock key of a worker's vault on this device: HKDF over the PIN secret,
 /// the pepper and the hub share, salted with the worker's local id.
 pub fn derive_unlock_key(pin_secret: &Key32, pepper: &Key32, hub_share: &Key32, local_id: &str) -> Key32 {

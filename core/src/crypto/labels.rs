@@ -17,3 +17,7 @@ pub const DEVICE_KEK: &[u8] = b"workervoice/device-kek/v1";
 pub const WORKER_LOOKUP: &[u8] = b"workervoice/worker-lookup/v1";
 /// Plaintext of every canary.
 pub const CANARY_PLAINTEXT: &[u8] = b"workervoice/canary/v1";
+/// Auth token of an anonymous-follow-up receipt (the hub stores its SHA-256).
+pub const RECEIPT_AUTH: &[u8] = b"workervoice/receipt-auth/v1";
+/// Reply key of a receipt: opens and seals the replies of the case.
+pub const RECEIPT_REPLY: &[u8] = b"workervoice/receipt-reply/v1";

@@ -139,10 +139,12 @@ impl Device {
         }
     }
 
-    /// The blind index of a worker number at this device's factory.
+    /// The blind index of a worker number at this device's factory. Numbers
+    /// are compared as the hub compares them: trimmed, case-insensitive.
     pub fn worker_lookup(&self, worker_number: &str) -> Vec<u8> {
         let factory = self.row.factory_id.as_deref().unwrap_or_default();
-        crypto::derive_lookup(&self.storage_key, format!("{factory}\n{}", worker_number.trim()).as_bytes())
+        let number = worker_number.trim().to_uppercase();
+        crypto::derive_lookup(&self.storage_key, format!("{factory}\n{number}").as_bytes())
     }
 
     /// Records the hub's confirmation of enrolment.

@@ -10,7 +10,8 @@ mod signer;
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::{Method, StatusCode};
+pub use reqwest::Method;
+use reqwest::StatusCode;
 use rustls::pki_types::CertificateDer;
 use rustls::pki_types::pem::PemObject;
 use serde::Serialize;
@@ -104,6 +105,7 @@ impl NetError {
                 HubErrorCode::ActivationInvalid => ErrorCode::ActivationInvalid.into(),
                 HubErrorCode::SelfRegistrationDisabled => ErrorCode::SelfRegistrationDisabled.into(),
                 HubErrorCode::WorkerExists => ErrorCode::WorkerExists.into(),
+                HubErrorCode::CaseIdTaken | HubErrorCode::UnknownRecipient => ErrorCode::HubRefused.into(),
                 HubErrorCode::PayloadTooLarge => ErrorCode::TooLarge.into(),
                 HubErrorCode::RateLimited | HubErrorCode::Internal => ErrorCode::HubUnavailable.into(),
             },
@@ -180,13 +182,13 @@ impl HubClient {
         &self.base
     }
 
-    /// POST without a device signature (only enrolment).
+    /// POST JSON without a device signature.
     pub async fn post_unsigned<Q: Serialize, R: DeserializeOwned>(&self, path: &str, body: &Q) -> Result<R, NetError> {
         let bytes = serde_json::to_vec(body).map_err(|_| NetError::BadReply("request did not serialize"))?;
-        self.send(Method::POST, path, bytes, None).await
+        self.send(Request::new(Method::POST, path).json(bytes)).await
     }
 
-    /// POST signed with the device identity.
+    /// POST JSON signed with the device identity.
     pub async fn post_signed<Q: Serialize, R: DeserializeOwned>(
         &self,
         path: &str,
@@ -194,40 +196,81 @@ impl HubClient {
         signer: &Signer,
     ) -> Result<R, NetError> {
         let bytes = serde_json::to_vec(body).map_err(|_| NetError::BadReply("request did not serialize"))?;
-        self.send(Method::POST, path, bytes, Some(signer)).await
+        self.send(Request::new(Method::POST, path).json(bytes).signed(signer)).await
     }
 
     /// GET signed with the device identity.
     pub async fn get_signed<R: DeserializeOwned>(&self, path: &str, signer: &Signer) -> Result<R, NetError> {
-        self.send(Method::GET, path, Vec::new(), Some(signer)).await
+        self.send(Request::new(Method::GET, path).signed(signer)).await
     }
 
-    async fn send<R: DeserializeOwned>(
-        &self,
-        method: Method,
-        path: &str,
-        body: Vec<u8>,
-        signer: Option<&Signer>,
-    ) -> Result<R, NetError> {
-        let url = self.base.join(path).map_err(|_| NetError::InsecureUrl)?;
-        let mut request = self.http.request(method.clone(), url.clone());
-        if !body.is_empty() {
-            request = request.header(reqwest::header::CONTENT_TYPE, "application/json");
+    /// Sends a request built with [`Request`].
+    pub async fn send<R: DeserializeOwned>(&self, request: Request<'_>) -> Result<R, NetError> {
+        let url = self.base.join(request.path).map_err(|_| NetError::InsecureUrl)?;
+        let mut builder = self.http.request(request.method.clone(), url.clone());
+        if let Some(content_type) = request.content_type {
+            builder = builder.header(reqwest::header::CONTENT_TYPE, content_type);
         }
-        if let Some(signer) = signer {
+        for (name, value) in &request.headers {
+            builder = builder.header(*name, value.as_str());
+        }
+        if let Some(signer) = request.signer {
             let mut path_and_query = url.path().to_owned();
             if let Some(query) = url.query() {
                 path_and_query.push('?');
                 path_and_query.push_str(query);
             }
-            for (name, value) in signer.headers(method.as_str(), &path_and_query, &body)? {
-                request = request.header(name, value);
+            for (name, value) in signer.headers(request.method.as_str(), &path_and_query, &request.body)? {
+                builder = builder.header(name, value);
             }
         }
-        let mut response = request.body(body).send().await.map_err(|error| classify(&error))?;
+        let mut response = builder.body(request.body).send().await.map_err(|error| classify(&error))?;
         let status = response.status();
         let bytes = read_bounded(&mut response).await?;
         decode_reply(status, &bytes)
+    }
+}
+
+/// One request to the hub: method, path (with query), body and headers.
+pub struct Request<'a> {
+    method: Method,
+    path: &'a str,
+    body: Vec<u8>,
+    content_type: Option<&'static str>,
+    headers: Vec<(&'static str, String)>,
+    signer: Option<&'a Signer>,
+}
+
+impl<'a> Request<'a> {
+    /// A request without body.
+    pub fn new(method: Method, path: &'a str) -> Self {
+        Self { method, path, body: Vec::new(), content_type: None, headers: Vec::new(), signer: None }
+    }
+
+    /// A JSON body.
+    pub fn json(mut self, body: Vec<u8>) -> Self {
+        self.body = body;
+        self.content_type = Some("application/json");
+        self
+    }
+
+    /// A raw body of the given content type (sealed submissions, attachment chunks).
+    pub fn bytes(mut self, content_type: &'static str, body: Vec<u8>) -> Self {
+        self.body = body;
+        self.content_type = Some(content_type);
+        self
+    }
+
+    /// An extra header (e.g. the case token).
+    pub fn header(mut self, name: &'static str, value: String) -> Self {
+        self.headers.push((name, value));
+        self
+    }
+
+    /// Signs the request with the device identity.
+    pub fn signed(mut self, signer: &'a Signer) -> Self {
+        self.signer = Some(signer);
+        self
     }
 }
 

@@ -15,8 +15,10 @@
 //! do with a corrupt file (export it for support, or re-enrol into a new data
 //! directory) is a human decision, documented in the core README.
 
+pub mod cases;
 pub mod device;
 pub mod notes;
+pub mod outbox;
 mod schema;
 pub mod workers;
 

@@ -7,7 +7,7 @@ use rusqlite::Connection;
 use super::StoreError;
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 pub(super) fn upgrade(conn: &mut Connection) -> Result<(), StoreError> {
     let found: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
@@ -64,6 +64,51 @@ fn upgrade_from(conn: &Connection, version: i64) -> Result<(), StoreError> {
                  body BLOB NOT NULL
              ) STRICT;
              CREATE INDEX notes_by_owner ON notes(owner, created_at);",
+        )?,
+        // Grievances: the signed directory, the outbox, and (personal devices)
+        // the worker's own cases and their events, sealed under the vault key.
+        1 => conn.execute_batch(
+            "CREATE TABLE directory (
+                 id INTEGER PRIMARY KEY CHECK (id = 1),
+                 version INTEGER NOT NULL,
+                 body BLOB NOT NULL,
+                 signature BLOB NOT NULL,
+                 fetched_at INTEGER NOT NULL
+             ) STRICT;
+             CREATE TABLE outbox (
+                 client_id TEXT PRIMARY KEY,
+                 kind TEXT NOT NULL,
+                 body BLOB,
+                 state TEXT NOT NULL CHECK (state IN ('queued', 'sending', 'delivered', 'needs_attention')),
+                 attempts INTEGER NOT NULL DEFAULT 0,
+                 next_attempt_at INTEGER NOT NULL,
+                 reason TEXT,
+                 created_at INTEGER NOT NULL,
+                 delivered_at INTEGER
+             ) STRICT;
+             CREATE INDEX outbox_due ON outbox(state, next_attempt_at);
+             CREATE TABLE outbox_attachments (
+                 client_id TEXT NOT NULL REFERENCES outbox(client_id) ON DELETE CASCADE,
+                 attachment_id TEXT NOT NULL,
+                 body BLOB,
+                 PRIMARY KEY (client_id, attachment_id)
+             ) STRICT;
+             CREATE TABLE cases (
+                 case_id TEXT PRIMARY KEY,
+                 owner TEXT NOT NULL REFERENCES workers(local_id) ON DELETE CASCADE,
+                 client_id TEXT NOT NULL,
+                 sealed BLOB NOT NULL,
+                 status TEXT NOT NULL,
+                 cursor INTEGER NOT NULL DEFAULT 0,
+                 updated_at INTEGER NOT NULL
+             ) STRICT;
+             CREATE TABLE case_events (
+                 case_id TEXT NOT NULL REFERENCES cases(case_id) ON DELETE CASCADE,
+                 seq INTEGER NOT NULL,
+                 owner TEXT NOT NULL,
+                 sealed BLOB NOT NULL,
+                 PRIMARY KEY (case_id, seq)
+             ) STRICT;",
         )?,
         _ => return Err(StoreError::Malformed("unknown schema version")),
     }

@@ -43,7 +43,7 @@ pub(crate) async fn devices(state: &AppState, factory_id: String) -> Result<Vec<
         .run(move |connection| {
             ensure_factory_exists(connection, &factory_id)?;
             let mut statement = connection.prepare(&format!(
-                "SELECT {DEVICE_COLUMNS} FROM devices WHERE factory_id = ?1 ORDER BY enrolled_at, id"
+                "SELECT {DEVICE_COLUMNS} FROM devices WHERE factory_id = ?1 ORDER BY enrolled_at, rowid"
             ))?;
             let rows = statement.query_map([&factory_id], device_from_row)?;
             Ok(rows.collect::<Result<Vec<_>, _>>()?)

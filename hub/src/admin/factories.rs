@@ -51,7 +51,7 @@ pub(crate) async fn factories(state: &AppState) -> Result<Vec<Factory>, ApiError
         .run(|connection| {
             let mut statement = connection.prepare(
                 "SELECT id, name, CASE WHEN self_registration = 1 THEN join_code END \
-                 FROM factories ORDER BY created_at, id",
+                 FROM factories ORDER BY created_at, rowid",
             )?;
             let rows = statement
                 .query_map([], |row| Ok(Factory { id: row.get(0)?, name: row.get(1)?, join_code: row.get(2)? }))?;

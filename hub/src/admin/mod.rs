@@ -1,5 +1,6 @@
 //! The staff API (`/admin/v1/*`): factories, enrolment codes, rosters,
-//! unlocking and resetting workers, retiring devices.
+//! unlocking and resetting workers, retiring devices, case handler accounts,
+//! the programme key and publishing the recipient directory.
 //!
 //! Every route needs `Authorization: Bearer <admin token>`, compared in
 //! constant time; anything else is `unauthorized`. The handlers here only
@@ -18,12 +19,16 @@ use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use workervoice_protocol::admin::{
-    CreateFactoryRequest, DeviceSummary, Factory, IssueCodesRequest, IssueCodesResponse, ResetWorkerResponse,
-    RosterImport, RosterImportResponse, WorkerSummary,
+    CreateFactoryRequest, DeviceSummary, Factory, IssueCodesRequest, IssueCodesResponse, ProgrammeInfo,
+    PublishDirectoryRequest, PublishDirectoryResponse, ResetWorkerResponse, RosterImport, RosterImportResponse,
+    WorkerSummary,
 };
+use workervoice_protocol::handler::{CreateHandlerRequest, HandlerSummary};
 
+use crate::directory;
 use crate::error::ApiError;
 use crate::extract::{JsonBody, PathParams, parse_json, read_body};
+use crate::handlers::accounts;
 use crate::keys::tokens_match;
 use crate::state::AppState;
 
@@ -38,6 +43,10 @@ pub(crate) fn routes(state: AppState) -> Router<AppState> {
         .route("/admin/v1/factories/{factory_id}/workers/{worker_number}/reset", post(reset_worker))
         .route("/admin/v1/factories/{factory_id}/devices", get(list_devices))
         .route("/admin/v1/devices/{device_id}/retire", post(retire_device))
+        .route("/admin/v1/programme", get(programme))
+        .route("/admin/v1/directory/publish", post(publish_directory))
+        .route("/admin/v1/handlers", post(create_handler).get(list_handlers))
+        .route("/admin/v1/handlers/{handler_id}/unlock", post(unlock_handler))
         .route_layer(middleware::from_fn_with_state(state, require_staff_token))
 }
 
@@ -129,4 +138,37 @@ async fn retire_device(
     PathParams(device_id): PathParams<String>,
 ) -> Result<Json<DeviceSummary>, ApiError> {
     devices::retire_device(&state, device_id).await.map(Json)
+}
+
+async fn programme(State(state): State<AppState>) -> Json<ProgrammeInfo> {
+    Json(directory::programme_info(&state))
+}
+
+/// The body is optional: none (or `{}`) publishes with the defaults.
+async fn publish_directory(
+    State(state): State<AppState>,
+    request: Request,
+) -> Result<Json<PublishDirectoryResponse>, ApiError> {
+    let body = read_body(request).await?;
+    let request: PublishDirectoryRequest =
+        if body.iter().all(u8::is_ascii_whitespace) { PublishDirectoryRequest::default() } else { parse_json(&body)? };
+    directory::publish(&state, request).await.map(Json)
+}
+
+async fn create_handler(
+    State(state): State<AppState>,
+    JsonBody(request): JsonBody<CreateHandlerRequest>,
+) -> Result<Json<HandlerSummary>, ApiError> {
+    accounts::create_handler(&state, request).await.map(Json)
+}
+
+async fn list_handlers(State(state): State<AppState>) -> Result<Json<Vec<HandlerSummary>>, ApiError> {
+    accounts::handlers(&state).await.map(Json)
+}
+
+async fn unlock_handler(
+    State(state): State<AppState>,
+    PathParams(handler_id): PathParams<String>,
+) -> Result<Json<HandlerSummary>, ApiError> {
+    accounts::unlock_handler(&state, handler_id).await.map(Json)
 }

@@ -64,6 +64,20 @@ impl Db {
     }
 }
 
+/// Reads an integer column that holds a count, size or version (stored as
+/// SQLite's signed 64-bit integer) as `u64`.
+pub(crate) fn column_u64(row: &rusqlite::Row<'_>, index: usize) -> rusqlite::Result<u64> {
+    let value: i64 = row.get(index)?;
+    u64::try_from(value).map_err(|_| rusqlite::Error::IntegralValueOutOfRange(index, value))
+}
+
+/// A count, size or version as SQLite stores it. Values here come from
+/// checked input (sizes, offsets, versions and sequence numbers far below
+/// 2^63); anything larger is clamped and so cannot match a stored row.
+pub(crate) fn sql_u64(value: u64) -> i64 {
+    i64::try_from(value).unwrap_or(i64::MAX)
+}
+
 fn configure(connection: &Connection) -> rusqlite::Result<()> {
     connection.busy_timeout(Duration::from_secs(5))?;
     // Reading the schema fails on a file that is not a database, before any

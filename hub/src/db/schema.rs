@@ -8,12 +8,16 @@
 //! Secrets never stored here: PINs and PIN proofs (only a keyed verifier),
 //! enrolment and activation codes (only keyed hashes), and hub shares in the
 //! clear (only sealed under a key derived from the hub secret, which lives in
-//! its own file).
+//! its own file). Version 2 adds grievances, which the hub cannot read: their
+//! payloads and attachments are sealed on the device, content keys are
+//! wrapped to handlers' public keys, replies are sealed under the case's
+//! reply key, and handlers' private keys are wrapped under their passwords.
+//! Receipt tokens are kept only as SHA-256 verifiers.
 
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 /// The schema version this hub writes.
-pub(crate) const LATEST_VERSION: u32 = 1;
+pub(crate) const LATEST_VERSION: u32 = 2;
 
 /// Why the schema could not be brought up to date.
 #[derive(Debug, thiserror::Error)]
@@ -48,6 +52,7 @@ pub(crate) fn migrate(connection: &mut Connection) -> Result<(), MigrationError>
 fn upgrade_from(tx: &Transaction<'_>, version: u32) -> rusqlite::Result<()> {
     match version {
         0 => tx.execute_batch(V1_SCHEMA),
+        1 => tx.execute_batch(V2_SCHEMA),
         // `migrate` never asks for a step past LATEST_VERSION.
         _ => Ok(()),
     }
@@ -141,6 +146,123 @@ CREATE TABLE worker_device_shares (
 CREATE INDEX worker_device_shares_by_device ON worker_device_shares (device_id);
 ";
 
+/// Version 2: the recipient directory, case handlers, and grievance cases.
+const V2_SCHEMA: &str = "
+-- Every signed directory ever published: a submission names the version its
+-- content key was wrapped for.
+CREATE TABLE directories (
+    version      INTEGER PRIMARY KEY CHECK (version >= 1),
+    body         BLOB NOT NULL,
+    signature    BLOB NOT NULL,
+    published_at INTEGER NOT NULL
+);
+
+CREATE TABLE handlers (
+    id                  TEXT PRIMARY KEY,
+    name                TEXT NOT NULL,
+    route               TEXT NOT NULL CHECK (route IN ('factory_committee', 'independent_hotline', 'brand')),
+    factory_id          TEXT REFERENCES factories (id),
+    -- X25519 public key, published in directories.
+    public_key          BLOB NOT NULL UNIQUE CHECK (length(public_key) = 32),
+    -- The private key, sealed under PBKDF2(password, kdf_salt, kdf_iterations)
+    -- keyed with the hub secret, bound to the handler id.
+    kdf_salt            BLOB NOT NULL,
+    kdf_iterations      INTEGER NOT NULL,
+    wrapped_private_key BLOB NOT NULL,
+    failed_logins       INTEGER NOT NULL DEFAULT 0,
+    locked              INTEGER NOT NULL DEFAULT 0 CHECK (locked IN (0, 1)),
+    created_at          INTEGER NOT NULL,
+    CHECK ((route = 'factory_committee') = (factory_id IS NOT NULL))
+);
+
+CREATE TABLE cases (
+    -- The public case id, canonical (XXXXX-XXXXX).
+    case_id              TEXT PRIMARY KEY,
+    -- The device's idempotency key.
+    client_id            TEXT NOT NULL UNIQUE,
+    factory_id           TEXT NOT NULL REFERENCES factories (id),
+    -- The routes the worker allowed, comma-separated, in escalation order.
+    routes               TEXT NOT NULL,
+    -- Position of current_route in routes.
+    route_index          INTEGER NOT NULL DEFAULT 0,
+    current_route        TEXT NOT NULL,
+    directory_version    INTEGER NOT NULL REFERENCES directories (version),
+    -- SHA-256 of the receipt's auth token.
+    receipt_verifier     BLOB NOT NULL CHECK (length(receipt_verifier) = 32),
+    -- The sealed payload, as received.
+    payload              BLOB NOT NULL,
+    status               TEXT NOT NULL,
+    received_at          INTEGER NOT NULL,
+    deadline_at          INTEGER NOT NULL,
+    -- Overdue on the last allowed route: nowhere left to escalate to.
+    escalation_exhausted INTEGER NOT NULL DEFAULT 0 CHECK (escalation_exhausted IN (0, 1))
+);
+CREATE INDEX cases_by_route ON cases (current_route, factory_id, received_at);
+CREATE INDEX cases_by_deadline ON cases (deadline_at) WHERE status IN ('received', 'escalated');
+
+-- The content key of a case, wrapped (HPKE) to one handler.
+CREATE TABLE case_keys (
+    case_id     TEXT NOT NULL REFERENCES cases (case_id),
+    handler_id  TEXT NOT NULL REFERENCES handlers (id),
+    enc         BLOB NOT NULL,
+    wrapped_key BLOB NOT NULL,
+    PRIMARY KEY (case_id, handler_id)
+) WITHOUT ROWID;
+
+-- What a worker following the case sees: status changes and sealed replies.
+CREATE TABLE case_events (
+    case_id  TEXT NOT NULL REFERENCES cases (case_id),
+    seq      INTEGER NOT NULL CHECK (seq >= 1),
+    at       INTEGER NOT NULL,
+    status   TEXT,
+    author   TEXT CHECK (author IN ('handler', 'worker')),
+    -- Sealed under the case's reply key; the hub cannot open it.
+    reply    BLOB,
+    reply_id TEXT,
+    PRIMARY KEY (case_id, seq),
+    UNIQUE (case_id, reply_id)
+);
+
+-- Who did what to a case; never content.
+CREATE TABLE case_audit (
+    id      INTEGER PRIMARY KEY,
+    case_id TEXT NOT NULL REFERENCES cases (case_id),
+    at      INTEGER NOT NULL,
+    actor   TEXT NOT NULL,
+    action  TEXT NOT NULL
+);
+CREATE INDEX case_audit_by_case ON case_audit (case_id, id);
+
+CREATE TABLE case_attachments (
+    case_id       TEXT NOT NULL REFERENCES cases (case_id),
+    attachment_id TEXT NOT NULL,
+    -- Ciphertext size and SHA-256 as announced in the submission header.
+    size          INTEGER NOT NULL,
+    sha256        BLOB NOT NULL CHECK (length(sha256) = 32),
+    received      INTEGER NOT NULL DEFAULT 0,
+    complete      INTEGER NOT NULL DEFAULT 0 CHECK (complete IN (0, 1)),
+    PRIMARY KEY (case_id, attachment_id)
+) WITHOUT ROWID;
+
+-- Uploaded attachment bytes (ciphertext), one row per accepted chunk.
+CREATE TABLE attachment_chunks (
+    case_id       TEXT NOT NULL,
+    attachment_id TEXT NOT NULL,
+    position      INTEGER NOT NULL,
+    data          BLOB NOT NULL,
+    UNIQUE (case_id, attachment_id, position),
+    FOREIGN KEY (case_id, attachment_id) REFERENCES case_attachments (case_id, attachment_id)
+);
+
+-- Wrong receipt tokens, per case id (also ids with no case), for throttling.
+-- Rows older than the throttle window are deleted.
+CREATE TABLE case_token_failures (
+    case_id TEXT NOT NULL,
+    at      INTEGER NOT NULL
+);
+CREATE INDEX case_token_failures_by_case ON case_token_failures (case_id, at);
+";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,6 +274,20 @@ mod tests {
         let version: u32 = connection.query_row("PRAGMA user_version", [], |row| row.get(0)).unwrap();
         assert_eq!(version, LATEST_VERSION);
         migrate(&mut connection).unwrap();
+    }
+
+    #[test]
+    fn a_version_1_database_upgrades_and_keeps_its_rows() {
+        let mut connection = Connection::open_in_memory().unwrap();
+        connection.execute_batch(V1_SCHEMA).unwrap();
+        connection.pragma_update(None, "user_version", 1).unwrap();
+        connection
+            .execute("INSERT INTO factories (id, name, self_registration, created_at) VALUES ('f', 'F', 0, 1)", [])
+            .unwrap();
+        migrate(&mut connection).unwrap();
+        let factories: i64 = connection.query_row("SELECT count(*) FROM factories", [], |row| row.get(0)).unwrap();
+        let cases: i64 = connection.query_row("SELECT count(*) FROM cases", [], |row| row.get(0)).unwrap();
+        assert_eq!((factories, cases), (1, 0));
     }
 
     #[test]

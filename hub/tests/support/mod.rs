@@ -3,6 +3,8 @@
 //! a fresh Ed25519 key and signs its requests the way the core does.
 #![allow(dead_code)] // each test file uses a different part of this module
 
+pub mod cases;
+
 use std::future::Future;
 use std::time::Duration;
 

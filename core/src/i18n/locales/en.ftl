@@ -39,4 +39,6 @@ error-storage-corrupt = The app's data is damaged. Nothing was deleted. Contact 
 error-disk-full = The phone's storage is full. Free some space; nothing was lost.
 error-storage-failed = The app could not save. Nothing was lost. Try again.
 error-key-store-unavailable = The phone's security store is not available. Unlock the phone and try again.
+error-directory-missing = Connect to the internet once so the app can learn who receives reports.
+error-receipt-invalid = This case number or secret code is not right. Check what you wrote down.
 error-internal = Something went wrong. Try again.

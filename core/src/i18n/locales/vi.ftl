@@ -37,4 +37,6 @@ error-storage-corrupt = Dữ liệu của ứng dụng bị hỏng. Không có g
 error-disk-full = Bộ nhớ điện thoại đã đầy. Hãy giải phóng dung lượng; không có gì bị mất.
 error-storage-failed = Ứng dụng không lưu được. Không có gì bị mất. Hãy thử lại.
 error-key-store-unavailable = Kho bảo mật của điện thoại không khả dụng. Hãy mở khóa điện thoại rồi thử lại.
+error-directory-missing = Hãy kết nối mạng một lần để ứng dụng biết ai sẽ nhận báo cáo.
+error-receipt-invalid = Mã vụ việc hoặc mã bí mật không đúng. Hãy kiểm tra lại những gì bạn đã ghi.
 error-internal = Đã xảy ra lỗi. Hãy thử lại.

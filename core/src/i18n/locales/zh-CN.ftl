@@ -37,4 +37,6 @@ error-storage-corrupt = 应用数据已损坏。没有删除任何内容。请�
 error-disk-full = 手机存储空间已满。请释放一些空间；没有丢失任何内容。
 error-storage-failed = 应用无法保存。没有丢失任何内容。请重试。
 error-key-store-unavailable = 手机的安全存储不可用。请解锁手机后重试。
+error-directory-missing = 请先联网一次，让应用获取接收举报的人员名单。
+error-receipt-invalid = 案件编号或密码不正确。请核对您记下的内容。
 error-internal = 出了点问题，请重试。

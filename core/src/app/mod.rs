@@ -18,6 +18,7 @@ use workervoice_protocol::{auth, paths};
 use zeroize::Zeroizing;
 
 use crate::auth::{self as vault, Session, WorkerProfile};
+use crate::connectivity::{AlwaysOnline, Connectivity};
 use crate::device::{Device, DeviceMode};
 use crate::error::{Error, ErrorCode};
 use crate::events::{Event, EventListener};
@@ -28,6 +29,10 @@ use crate::notes::{self, Note};
 use crate::runtime::CoreRuntime;
 use crate::store::Store;
 use crate::store::device::DeviceState;
+
+mod grievances;
+
+pub use grievances::{CategoryOption, OutboxSummary, SubmissionStatus, SubmitOutcome};
 
 /// How the app opens the core.
 #[derive(Debug, Clone)]
@@ -42,6 +47,9 @@ pub struct AppConfig {
     /// The device's languages, most preferred first (BCP 47), for messages
     /// shown before a worker logs in.
     pub languages: Vec<String>,
+    /// The programme's Ed25519 public key (32 bytes), pinned in the app: the
+    /// recipient directory must be signed by it.
+    pub programme_public_key: Option<Vec<u8>>,
 }
 
 /// What the app can show about the device.
@@ -72,13 +80,18 @@ pub struct WorkerVoice {
     runtime: CoreRuntime,
 }
 
+/// Lock order, everywhere: `session` before `store`, and never a lock held
+/// across an `await` or while calling a method that takes the same lock.
 struct Inner {
     store: Mutex<Store>,
+    /// One sync at a time (push, pull and directory refresh).
+    sync_lock: tokio::sync::Mutex<()>,
     keystore: Arc<dyn KeyStore>,
     config: AppConfig,
     session: Mutex<Option<Session>>,
     device_languages: Mutex<Vec<String>>,
     listener: Mutex<Option<Arc<dyn EventListener>>>,
+    connectivity: Mutex<Arc<dyn Connectivity>>,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -99,11 +112,13 @@ impl WorkerVoice {
         Ok(Self {
             inner: Arc::new(Inner {
                 store: Mutex::new(store),
+                sync_lock: tokio::sync::Mutex::new(()),
                 keystore,
                 config,
                 session: Mutex::new(None),
                 device_languages: Mutex::new(languages),
                 listener: Mutex::new(None),
+                connectivity: Mutex::new(Arc::new(AlwaysOnline)),
             }),
             runtime: CoreRuntime::new()?,
         })
@@ -112,6 +127,11 @@ impl WorkerVoice {
     /// Sets (or clears) the listener that receives [`Event`]s.
     pub fn set_listener(&self, listener: Option<Arc<dyn EventListener>>) {
         *lock(&self.inner.listener) = listener;
+    }
+
+    /// Sets the platform's connectivity monitor (default: always online).
+    pub fn set_connectivity(&self, connectivity: Arc<dyn Connectivity>) {
+        *lock(&self.inner.connectivity) = connectivity;
     }
 
     /// Updates the device languages (the phone's settings changed).
@@ -132,8 +152,8 @@ impl WorkerVoice {
 
     /// The device's status.
     pub fn status(&self) -> Result<DeviceStatus, Error> {
-        let store = lock(&self.inner.store);
         let worker = lock(&self.inner.session).as_ref().map(|s| s.profile.clone());
+        let store = lock(&self.inner.store);
         let storage_bytes = store.size_on_disk();
         let Some(row) = crate::store::device::load(store.conn())? else {
             return Ok(DeviceStatus {
@@ -264,6 +284,12 @@ impl Inner {
         }
         requested.extend(lock(&self.device_languages).iter().cloned());
         Languages::negotiate(&requested)
+    }
+
+    /// Whether the platform says there is a network (asked without holding a lock).
+    fn online(&self) -> bool {
+        let connectivity = lock(&self.connectivity).clone();
+        connectivity.is_online()
     }
 
     fn emit(&self, event: Event) {
@@ -437,6 +463,13 @@ impl Inner {
     async fn login(&self, worker_number: &str, pin: &str) -> Result<WorkerProfile, Error> {
         vault::check_format(pin).map_err(|_| Error::WrongPin { attempts_left: None })?;
         let device = self.load_device()?;
+        if !self.online() && device.mode() == DeviceMode::Personal {
+            // No network: unlock offline at once instead of waiting for a timeout.
+            return self.unlock_offline(worker_number, pin);
+        }
+        if !self.online() {
+            return Err(ErrorCode::NetworkUnavailable.into());
+        }
         let client = self.client(&device.row().hub_url)?;
         let kdf = match self.fetch_params(&client, &device, worker_number.trim()).await {
             Ok(kdf) => kdf,
@@ -466,20 +499,17 @@ impl Inner {
     }
 
     async fn change_pin(&self, old_pin: &str, new_pin: &str) -> Result<(), Error> {
+        vault::check_new_pin(new_pin).map_err(Error::WeakPin)?;
         let device = self.load_device()?;
         let client = self.client(&device.row().hub_url)?;
-        // Stretching twice takes a moment: do it off the runtime's workers,
-        // holding the session lock only to read what is needed.
-        let (new_kdf, old, new, worker_number) = {
-            let keystore = self.keystore.clone();
-            let (old_pin, new_pin) = (Zeroizing::new(old_pin.to_owned()), Zeroizing::new(new_pin.to_owned()));
-            let inner_session = lock(&self.session);
-            let session = inner_session.as_ref().ok_or(ErrorCode::NotLoggedIn)?;
-            let mut store = lock(&self.store);
-            let (kdf, old, new) =
-                vault::prepare_pin_change(&mut store, keystore.as_ref(), session, &old_pin, &new_pin)?;
-            (kdf, old, new, session.profile.worker_number.clone())
-        };
+        // Copy what is needed, then stretch both PINs with no lock held: the
+        // stretches take most of a second and every other call must go on.
+        let inputs = lock(&self.session).as_ref().map(Session::pin_change_inputs).ok_or(ErrorCode::NotLoggedIn)?;
+        let new_kdf = vault::new_kdf_params(inputs.kdf.iterations)?;
+        let old = stretch_off_thread(old_pin, &inputs.kdf).await?;
+        let new = stretch_off_thread(new_pin, &new_kdf).await?;
+        vault::save_pending_pin_wrap(&mut lock(&self.store), self.keystore.as_ref(), &inputs, &new, &new_kdf)?;
+        let worker_number = inputs.worker_number.clone();
         let request = ChangePinRequest {
             worker_number,
             old_pin_proof: old.proof.to_vec(),

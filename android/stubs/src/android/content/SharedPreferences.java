@@ -1,0 +1,23 @@
+/*
+ * COMPILE-ONLY STAND-IN, NOT THE ANDROID SDK. There is no android.jar on the
+ * Linux build machines, so scripts/test-kotlin type-checks the Android-only
+ * Kotlin against these few signatures, copied from the public API. Nothing
+ * here runs or ships; every body throws.
+ */
+package android.content;
+
+public interface SharedPreferences {
+    String getString(String key, String defValue);
+
+    Editor edit();
+
+    interface Editor {
+        Editor putString(String key, String value);
+
+        Editor remove(String key);
+
+        boolean commit();
+
+        void apply();
+    }
+}

@@ -1,0 +1,249 @@
+package org.workervoice.testing
+
+import java.io.File
+import java.net.URI
+import java.net.http.HttpClient
+import java.net.http.HttpRequest
+import java.net.http.HttpResponse
+import java.nio.file.Files
+import java.time.Duration
+import java.util.concurrent.CompletableFuture
+import java.util.concurrent.TimeUnit
+import java.util.concurrent.TimeoutException
+import kotlin.concurrent.thread
+
+/** Bound on every wait in the harness: hub start-up, HTTP calls, shutdown. */
+val HARNESS_TIMEOUT: Duration = Duration.ofSeconds(30)
+
+/**
+ * A real `workervoice-hub` in a child process, on a random loopback port, with
+ * its own temporary data directory.
+ *
+ * Started with `serve --listen 127.0.0.1:0 --ready-json`: the first line on
+ * its stdout is `{"url":...,"admin_token":...}` once it listens. Its stderr
+ * (logs) goes to `hub.log` in the data directory, which is printed if start-up
+ * fails. [close] stops it (SIGTERM, then SIGKILL) and deletes the directory.
+ */
+class TestHub private constructor(
+    private var process: Process,
+    private val dataDir: File,
+    /** Base URL, e.g. `http://127.0.0.1:41234`. */
+    val url: String,
+    adminToken: String,
+) : AutoCloseable {
+
+    /** The staff API of this hub. */
+    val admin = AdminClient(url, adminToken)
+
+    /** Whether the hub process is still running. */
+    val isRunning: Boolean get() = process.isAlive
+
+    /** Stops the hub process but keeps its data: devices see "no network". */
+    fun stop() {
+        if (process.isAlive) {
+            process.destroy()
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly()
+                process.waitFor(10, TimeUnit.SECONDS)
+            }
+        }
+    }
+
+    /** Starts the hub again on the same port with the same data. */
+    fun restart() {
+        stop()
+        val port = URI.create(url).port
+        process = launch(dataDir, "127.0.0.1:$port").first
+    }
+
+    override fun close() {
+        stop()
+        dataDir.deleteRecursively()
+    }
+
+    companion object {
+        /** The hub binary: `-Dworkervoice.hub=PATH`, else `target/debug/workervoice-hub`. */
+        val binary: File
+            get() = File(System.getProperty("workervoice.hub") ?: "target/debug/workervoice-hub")
+
+        fun start(): TestHub {
+            val dataDir = Files.createTempDirectory("workervoice-hub-").toFile()
+            val (process, line) = launch(dataDir, "127.0.0.1:0")
+            val ready = Json.parse(line)
+            return TestHub(process, dataDir, ready.str("url"), ready.str("admin_token"))
+        }
+
+        /** Starts the hub process on [listen]; returns it with its ready line. */
+        private fun launch(dataDir: File, listen: String): Pair<Process, String> {
+            val binary = binary
+            check(binary.canExecute()) {
+                "hub binary not found at ${binary.absolutePath} (cargo build -p workervoice-hub, or -Dworkervoice.hub=PATH)"
+            }
+            val log = File(dataDir, "hub.log")
+            val process = ProcessBuilder(
+                binary.absolutePath, "serve",
+                "--data-dir", File(dataDir, "data").path,
+                "--listen", listen,
+                "--ready-json",
+            )
+                .redirectError(ProcessBuilder.Redirect.appendTo(log))
+                .redirectInput(ProcessBuilder.Redirect.PIPE)
+                .apply { environment()["RUST_LOG"] = System.getenv("RUST_LOG") ?: "warn" }
+                .start()
+            process.outputStream.close()
+
+            // Read the ready line on a separate thread so the wait is bounded;
+            // then keep draining stdout so the hub never blocks on a full pipe.
+            val ready = CompletableFuture<String?>()
+            thread(isDaemon = true, name = "hub-stdout") {
+                process.inputStream.bufferedReader().use { reader ->
+                    ready.complete(reader.readLine())
+                    while (reader.readLine() != null) { /* drain */ }
+                }
+            }
+            val line = try {
+                ready.get(HARNESS_TIMEOUT.seconds, TimeUnit.SECONDS)
+            } catch (timeout: TimeoutException) {
+                null
+            }
+            if (line == null) {
+                process.destroyForcibly()
+                val logText = log.takeIf { it.exists() }?.readText().orEmpty()
+                dataDir.deleteRecursively()
+                error("hub did not report ready within ${HARNESS_TIMEOUT.seconds} s; its log:\n$logText")
+            }
+            return process to line
+        }
+
+        private val sharedLock = Any()
+        private var shared: TestHub? = null
+
+        /** One hub for the whole test run, started on first use; see [stopShared]. */
+        fun shared(): TestHub = synchronized(sharedLock) {
+            shared?.takeIf { it.isRunning } ?: start().also { shared = it }
+        }
+
+        /** Stops the shared hub, if it was started. */
+        fun stopShared() = synchronized(sharedLock) {
+            shared?.close()
+            shared = null
+        }
+    }
+}
+
+/** One factory with enrolment codes issued through the admin API. */
+data class Factory(val id: String, val name: String, val joinCode: String?)
+
+/** An enrolment code as staff print it: typed form and QR payload. */
+data class EnrolmentCode(val code: String, val qrPayload: String)
+
+/** A worker on the roster, for [AdminClient.importRoster]. */
+data class RosterWorker(val workerNumber: String, val displayName: String, val language: String)
+
+/** The hub's staff API (`/admin/v1/...`), with a bearer token and bounded waits. */
+class AdminClient(private val baseUrl: String, private val token: String) {
+    private val http = HttpClient.newBuilder().connectTimeout(HARNESS_TIMEOUT).build()
+
+    fun createFactory(name: String, selfRegistration: Boolean = true): Factory {
+        val reply = post("/admin/v1/factories", """{"name":${Json.quote(name)},"self_registration":$selfRegistration}""")
+        return Factory(reply.str("id"), reply.str("name"), (reply as Map<*, *>)["join_code"] as String?)
+    }
+
+    fun issueCodes(factoryId: String, mode: String, count: Int): List<EnrolmentCode> {
+        val reply = post("/admin/v1/factories/$factoryId/enrolment-codes", """{"mode":"$mode","count":$count}""")
+        return reply.list("codes").map { EnrolmentCode(it.str("code"), it.str("qr_payload")) }
+    }
+
+    /** Adds workers; returns their activation codes by worker number. */
+    fun importRoster(factoryId: String, workers: List<RosterWorker>): Map<String, String> {
+        val rows = workers.joinToString(",") {
+            """{"worker_number":${Json.quote(it.workerNumber)},"display_name":${Json.quote(it.displayName)},"language":${Json.quote(it.language)}}"""
+        }
+        val reply = post("/admin/v1/factories/$factoryId/roster", """{"workers":[$rows]}""")
+        return reply.list("activation_codes").associate { it.str("worker_number") to it.str("activation_code") }
+    }
+
+    fun unlockWorker(factoryId: String, workerNumber: String) {
+        post("/admin/v1/factories/$factoryId/workers/$workerNumber/unlock", "{}")
+    }
+
+    /** The programme's public key (base64), to pin in apps. */
+    fun programmeKey(): String = get("/admin/v1/programme").str("public_key")
+
+    /** Creates a case handler; returns its id. */
+    fun createHandler(route: String, factoryId: String?, password: String): String {
+        val factory = factoryId?.let { ""","factory_id":${Json.quote(it)}""" }.orEmpty()
+        val reply = post("/admin/v1/handlers", """{"name":"$route handler","route":"$route","password":${Json.quote(password)}$factory}""")
+        return reply.str("handler_id")
+    }
+
+    /** Publishes the recipient directory from the current handlers. */
+    fun publishDirectory() {
+        post("/admin/v1/directory/publish", "{}")
+    }
+
+    private fun get(path: String): Any? {
+        val request = HttpRequest.newBuilder(URI.create(baseUrl + path))
+            .timeout(HARNESS_TIMEOUT)
+            .header("Authorization", "Bearer $token")
+            .GET()
+            .build()
+        val response = http.send(request, HttpResponse.BodyHandlers.ofString())
+        check(response.statusCode() in 200..299) { "GET $path: HTTP ${response.statusCode()}: ${response.body()}" }
+        return Json.parse(response.body())
+    }
+
+    private fun post(path: String, body: String): Any? {
+        val request = HttpRequest.newBuilder(URI.create(baseUrl + path))
+            .timeout(HARNESS_TIMEOUT)
+            .header("Authorization", "Bearer $token")
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build()
+        val response = http.send(request, HttpResponse.BodyHandlers.ofString())
+        check(response.statusCode() in 200..299) { "POST $path: HTTP ${response.statusCode()}: ${response.body()}" }
+        return Json.parse(response.body().ifBlank { "null" })
+    }
+}
+
+/** A case handler's session on the hub (`/handler/v1/...`). */
+class HandlerClient(private val baseUrl: String, handlerId: String, password: String) {
+    private val http = HttpClient.newBuilder().connectTimeout(HARNESS_TIMEOUT).build()
+    private val token: String = call(
+        "POST", "/handler/v1/login",
+        """{"handler_id":${Json.quote(handlerId)},"password":${Json.quote(password)}}""",
+        auth = false,
+    ).str("session_token")
+
+    /** Ids of the cases on the handler's route. */
+    fun caseIds(): List<String> = (call("GET", "/handler/v1/cases") as List<*>).map { it.str("case_id") }
+
+    /** The opened report: its text and the conversation's texts. */
+    fun open(caseId: String): Pair<String, List<String>> {
+        val view = call("GET", "/handler/v1/cases/$caseId")
+        val text = ((view as Map<*, *>)["content"] as Map<*, *>)["text"] as String
+        val replies = view.list("replies").map { it.str("text") }
+        return text to replies
+    }
+
+    fun reply(caseId: String, text: String) {
+        call("POST", "/handler/v1/cases/$caseId/replies", """{"text":${Json.quote(text)}}""")
+    }
+
+    fun setStatus(caseId: String, status: String) {
+        call("POST", "/handler/v1/cases/$caseId/status", """{"status":"$status"}""")
+    }
+
+    private fun call(method: String, path: String, body: String? = null, auth: Boolean = true): Any? {
+        val builder = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(HARNESS_TIMEOUT)
+        if (auth) builder.header("Authorization", "Bearer $token")
+        if (body != null) {
+            builder.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body))
+        } else {
+            builder.method(method, HttpRequest.BodyPublishers.noBody())
+        }
+        val response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString())
+        check(response.statusCode() in 200..299) { "$method $path: HTTP ${response.statusCode()}: ${response.body()}" }
+        return Json.parse(response.body().ifBlank { "null" })
+    }
+}

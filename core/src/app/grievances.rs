@@ -1,0 +1,539 @@
+//! The grievance part of [`WorkerVoice`]: compose and submit (offline), the
+//! outbox, sync, the worker's cases, and follow-up with a receipt.
+
+use std::collections::HashMap;
+
+use workervoice_protocol::directory::{Directory, DirectoryResponse};
+use workervoice_protocol::envelope::{self, Reporter};
+use workervoice_protocol::grievance::{
+    Author, CaseCursor, CaseEvent, CaseSyncRequest, CaseSyncResponse, HEADER_CASE_TOKEN, WorkerReplyRequest,
+};
+use workervoice_protocol::{b64, paths};
+
+use super::{Inner, WorkerVoice, lock, now};
+use crate::crypto::Key32;
+use crate::device::DeviceMode;
+use crate::directory::{self as dir, DirectoryError};
+use crate::error::{Error, ErrorCode};
+use crate::events::Event;
+use crate::grievance::receipt::{self, Receipt, ReceiptKeys};
+use crate::grievance::{self, GrievanceDraft};
+use crate::net::{HubClient, Method, NetError, Request};
+use crate::store::cases as case_rows;
+use crate::store::outbox::{self as outbox, OutboxState};
+use crate::sync::{self, CaseState, CaseSummary, CaseThread, PushOutcome, SyncReport, backoff};
+
+/// How often the directory is checked when nothing forces it.
+const DIRECTORY_REFRESH_SECS: i64 = 6 * 3600;
+
+/// A category the worker can choose, with its label in the current language.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct CategoryOption {
+    /// Stable id.
+    pub id: String,
+    /// Label in the session's language (falling back to English, then the id).
+    pub label: String,
+}
+
+/// What submitting returns: the receipt, shown once.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct SubmitOutcome {
+    /// The outbox id, to follow delivery.
+    pub client_id: String,
+    /// The receipt: public case id and secret. On a shared device it is kept
+    /// nowhere: the worker must write it down now.
+    pub receipt: Receipt,
+    /// Whether the device keeps the case (personal device, logged-in worker).
+    pub kept_on_device: bool,
+}
+
+/// Delivery state of one submission.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct SubmissionStatus {
+    /// State.
+    pub state: OutboxState,
+    /// Attempts so far.
+    pub attempts: u32,
+    /// For `NeedsAttention`: the hub's reason code (e.g. `case_id_taken`).
+    pub reason: Option<String>,
+}
+
+/// Counts of the outbox, for a status line or the device admin.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct OutboxSummary {
+    /// Waiting.
+    pub queued: u64,
+    /// Being sent.
+    pub sending: u64,
+    /// Acknowledged by the hub.
+    pub delivered: u64,
+    /// Refused by the hub, kept.
+    pub needs_attention: u64,
+}
+
+impl WorkerVoice {
+    /// The grievance categories of the held directory, labelled in the
+    /// current language. Empty until the first sync brought a directory.
+    pub fn categories(&self) -> Result<Vec<CategoryOption>, Error> {
+        let directory = self.inner.directory()?;
+        let languages = self.languages();
+        let preferred = [languages.primary(), "en".to_owned()];
+        Ok(directory
+            .map(|d| d.categories)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|category| {
+                let label = preferred
+                    .iter()
+                    .find_map(|lang| category.labels.get(lang).filter(|l| !l.trim().is_empty()).cloned())
+                    .unwrap_or_else(|| category.id.clone());
+                CategoryOption { id: category.id, label }
+            })
+            .collect())
+    }
+
+    /// Seals a grievance and queues it: works with no network, returns once
+    /// it is durably stored. Anonymous reports need no login; named ones do.
+    pub fn submit_grievance(&self, draft: GrievanceDraft) -> Result<SubmitOutcome, Error> {
+        let outcome = self.inner.submit(&draft)?;
+        self.inner.emit_outbox_changed();
+        Ok(outcome)
+    }
+
+    /// The delivery state of a submission.
+    pub fn submission_status(&self, client_id: &str) -> Result<Option<SubmissionStatus>, Error> {
+        let store = lock(&self.inner.store);
+        Ok(outbox::get(store.conn(), client_id)?.map(|row| SubmissionStatus {
+            state: row.state,
+            attempts: row.attempts,
+            reason: row.reason.filter(|_| row.state == OutboxState::NeedsAttention),
+        }))
+    }
+
+    /// Outbox counts.
+    pub fn outbox_summary(&self) -> Result<OutboxSummary, Error> {
+        self.inner.outbox_summary()
+    }
+
+    /// The logged-in worker's cases on this (personal) device.
+    pub fn my_cases(&self) -> Result<Vec<CaseSummary>, Error> {
+        let session = lock(&self.inner.session);
+        let session = session.as_ref().ok_or(ErrorCode::NotLoggedIn)?;
+        let store = lock(&self.inner.store);
+        case_rows::list(store.conn(), &session.local_id)?
+            .iter()
+            .map(|row| {
+                let stored = sync::open_case_row(session.vault_key(), row)?;
+                let delivery = outbox::get(store.conn(), &row.client_id)?.map_or(OutboxState::Delivered, |o| o.state);
+                Ok(CaseSummary {
+                    case_id: row.case_id.clone(),
+                    state: CaseState::parse(&row.status),
+                    delivery,
+                    category_id: stored.category_id.clone(),
+                    anonymous: stored.anonymous,
+                    text: stored.text.clone(),
+                    created_at: stored.created_at,
+                })
+            })
+            .collect()
+    }
+
+    /// The stored thread of one of the worker's cases (as of the last sync).
+    pub fn case_thread(&self, case_id: &str) -> Result<CaseThread, Error> {
+        let session = lock(&self.inner.session);
+        let session = session.as_ref().ok_or(ErrorCode::NotLoggedIn)?;
+        let store = lock(&self.inner.store);
+        sync::stored_thread(store.conn(), session.vault_key(), &session.local_id, case_id)
+    }
+
+    /// Syncs now: directory, outbox, and (with a logged-in worker on a
+    /// personal device) case updates. `force` ignores retry delays.
+    pub async fn sync_now(&self, force: bool) -> Result<SyncReport, Error> {
+        let inner = self.inner.clone();
+        self.runtime.spawn(async move { inner.sync(force).await }).await
+    }
+
+    /// Follows a case up with its receipt, on any device; nothing is stored.
+    pub async fn follow_up(&self, case_id: String, secret: String) -> Result<CaseThread, Error> {
+        let inner = self.inner.clone();
+        let secret = zeroize::Zeroizing::new(secret);
+        self.runtime.spawn(async move { inner.follow_up(&case_id, &secret).await }).await
+    }
+
+    /// Replies to a case with its receipt.
+    pub async fn reply_with_receipt(&self, case_id: String, secret: String, text: String) -> Result<(), Error> {
+        let inner = self.inner.clone();
+        let secret = zeroize::Zeroizing::new(secret);
+        self.runtime
+            .spawn(async move {
+                let keys = receipt::derive(&case_id, &secret).ok_or(ErrorCode::ReceiptInvalid)?;
+                inner.reply(&keys, &text).await
+            })
+            .await
+    }
+
+    /// Replies to one of the logged-in worker's stored cases.
+    pub async fn reply_to_case(&self, case_id: String, text: String) -> Result<(), Error> {
+        let keys = self.inner.stored_receipt(&case_id)?;
+        let inner = self.inner.clone();
+        self.runtime.spawn(async move { inner.reply(&keys, &text).await }).await
+    }
+}
+
+/// What a pull needs, copied from the session so no lock is held across the request.
+struct PullPlan {
+    owner: String,
+    vault_key: Key32,
+    cursors: Vec<CaseCursor>,
+    keys: HashMap<String, ReceiptKeys>,
+}
+
+/// Whether an error comes from this device (storage, keys) rather than the
+/// network or the hub: only those abort a sync.
+fn is_local_failure(code: ErrorCode) -> bool {
+    matches!(
+        code,
+        ErrorCode::StorageCorrupt
+            | ErrorCode::DiskFull
+            | ErrorCode::StorageFailed
+            | ErrorCode::KeyStoreUnavailable
+            | ErrorCode::DeviceKeysMissing
+            | ErrorCode::Internal
+    )
+}
+
+impl Inner {
+    fn pinned_key(&self) -> Result<&[u8], Error> {
+        self.config.programme_public_key.as_deref().ok_or_else(|| ErrorCode::DirectoryMissing.into())
+    }
+
+    fn directory(&self) -> Result<Option<Directory>, Error> {
+        let pinned = self.pinned_key()?;
+        Ok(dir::load(lock(&self.store).conn(), pinned)?)
+    }
+
+    fn outbox_summary(&self) -> Result<OutboxSummary, Error> {
+        let (queued, sending, delivered, needs_attention) = outbox::counts(lock(&self.store).conn())?;
+        Ok(OutboxSummary { queued, sending, delivered, needs_attention })
+    }
+
+    fn emit_outbox_changed(&self) {
+        if let Ok(summary) = self.outbox_summary() {
+            self.emit(Event::OutboxChanged {
+                queued: summary.queued + summary.sending,
+                needs_attention: summary.needs_attention,
+            });
+        }
+    }
+
+    fn submit(&self, draft: &GrievanceDraft) -> Result<SubmitOutcome, Error> {
+        let device = self.load_device()?;
+        device.signer()?; // enrolled and not retired
+        let factory_id = device.row().factory_id.clone().ok_or(ErrorCode::NotEnrolled)?;
+        let directory = self.directory()?.ok_or(ErrorCode::DirectoryMissing)?;
+        let language = self.languages().primary();
+        let session = lock(&self.session);
+        if !draft.anonymous && session.is_none() {
+            return Err(ErrorCode::NotLoggedIn.into());
+        }
+        let receipt = receipt::generate()?;
+        let keys = receipt::keys_of(&receipt).ok_or(ErrorCode::Internal)?;
+        let reporter = session.as_ref().map(|s| Reporter {
+            worker_number: s.profile.worker_number.clone(),
+            display_name: s.profile.display_name.clone(),
+        });
+        let now = now();
+        let sealed = grievance::seal(draft, &directory, &factory_id, reporter, &keys, &language, now)?;
+        // Personal devices keep the case (receipt, and for named reports the
+        // worker's own copy) under the vault key; shared devices keep nothing.
+        let kept = match (device.mode(), session.as_ref()) {
+            (DeviceMode::Personal, Some(session)) => {
+                let stored = sync::new_stored_case(&receipt.secret, draft, now);
+                Some((
+                    session.local_id.clone(),
+                    sync::seal_case_for(session.vault_key(), &sealed.case_id, &session.local_id, &stored)?,
+                ))
+            }
+            _ => None,
+        };
+        drop(session);
+        let mut store = lock(&self.store);
+        store.transaction(|tx| {
+            outbox::enqueue(tx, &sealed.client_id, &sealed.framed, &sealed.attachments, now)?;
+            if let Some((owner, sealed_case)) = &kept {
+                case_rows::insert(
+                    tx,
+                    &case_rows::CaseRow {
+                        case_id: sealed.case_id.clone(),
+                        owner: owner.clone(),
+                        client_id: sealed.client_id.clone(),
+                        sealed: sealed_case.clone(),
+                        status: CaseState::NotSent.as_str().to_owned(),
+                        cursor: 0,
+                        updated_at: now,
+                    },
+                )?;
+            }
+            Ok::<_, Error>(())
+        })?;
+        Ok(SubmitOutcome { client_id: sealed.client_id, receipt, kept_on_device: kept.is_some() })
+    }
+
+    async fn refresh_directory(
+        &self,
+        client: &HubClient,
+        force: bool,
+        report: &mut SyncReport,
+    ) -> Result<(), NetError> {
+        let (held, refreshed_at) = {
+            let store = lock(&self.store);
+            (dir::held_version(store.conn()).ok().flatten(), dir::refreshed_at(store.conn()).ok().flatten())
+        };
+        report.directory_version = held;
+        if !force && held.is_some() && refreshed_at.is_some_and(|at| now() - at < DIRECTORY_REFRESH_SECS) {
+            return Ok(());
+        }
+        let path = format!("{}?have={}", paths::DIRECTORY, held.unwrap_or(0));
+        let reply: DirectoryResponse = client.send(Request::new(Method::GET, &path)).await?;
+        let Ok(pinned) = self.pinned_key() else { return Ok(()) };
+        let store = lock(&self.store);
+        match reply.directory {
+            None => {
+                let _ = dir::touch(store.conn(), now());
+            }
+            Some(signed) => match dir::verify(&signed, pinned, held) {
+                Ok(directory) => {
+                    if dir::save(store.conn(), &signed, &directory, now()).is_ok() {
+                        report.directory_version = Some(directory.version);
+                    }
+                }
+                Err(DirectoryError::BadSignature | DirectoryError::Rollback { .. } | DirectoryError::Malformed) => {
+                    tracing::warn!(kind = "directory_refused", "a directory from the hub was refused");
+                    report.directory_refused = true;
+                }
+                Err(DirectoryError::NoPinnedKey) => {}
+            },
+        }
+        Ok(())
+    }
+
+    async fn sync(&self, force: bool) -> Result<SyncReport, Error> {
+        let _one_at_a_time = self.sync_lock.lock().await;
+        let device = self.load_device()?;
+        device.signer()?;
+        let client = self.client(&device.row().hub_url)?;
+        let mut report = SyncReport::default();
+        self.emit(Event::SyncStarted);
+        if !self.online() {
+            report.offline = true;
+            return self.finish_sync(report);
+        }
+        // A failure of one step (a garbled directory reply, a refused pull)
+        // must not stop the others: the outbox goes out whatever the rest does.
+        match self.refresh_directory(&client, force, &mut report).await {
+            Ok(()) => {}
+            Err(NetError::Unreachable) => report.offline = true,
+            Err(_) => tracing::info!(kind = "directory_refresh_failed", "keeping the held directory"),
+        }
+        if !report.offline {
+            self.push(&client, force, &mut report).await?;
+        }
+        if !report.offline && device.mode() == DeviceMode::Personal {
+            match self.pull(&client).await {
+                Ok(events) => report.case_events = events,
+                Err(error) if error.code() == ErrorCode::NetworkUnavailable => report.offline = true,
+                // No worker, or a bad or refused reply: cursors stay, next sync retries.
+                Err(error) if !is_local_failure(error.code()) => {}
+                Err(error) => return Err(error),
+            }
+        }
+        self.finish_sync(report)
+    }
+
+    fn finish_sync(&self, mut report: SyncReport) -> Result<SyncReport, Error> {
+        let summary = self.outbox_summary()?;
+        report.pending = u32::try_from(summary.queued + summary.sending).unwrap_or(u32::MAX);
+        report.needs_attention = u32::try_from(summary.needs_attention).unwrap_or(u32::MAX);
+        self.emit_outbox_changed();
+        self.emit(Event::SyncFinished {
+            delivered: report.delivered,
+            pending: report.pending,
+            offline: report.offline,
+        });
+        Ok(report)
+    }
+
+    async fn push(&self, client: &HubClient, force: bool, report: &mut SyncReport) -> Result<(), Error> {
+        let due = {
+            let store = lock(&self.store);
+            outbox::due(store.conn(), if force { i64::MAX } else { now() }, 100_000)?
+        };
+        if !due.is_empty() {
+            self.emit(Event::SyncProgress { done: 0, total: u32::try_from(due.len()).unwrap_or(u32::MAX) });
+        }
+        // One reset connection is not "offline": stop only when the hub is
+        // unreachable several times in a row.
+        let mut unreachable_in_a_row = 0;
+        let total = u32::try_from(due.len()).unwrap_or(u32::MAX);
+        for (done, item) in due.into_iter().enumerate() {
+            if done > 0 && done % 25 == 0 {
+                self.emit(Event::SyncProgress { done: u32::try_from(done).unwrap_or(u32::MAX), total });
+            }
+            let (body, attachments) = {
+                let mut store = lock(&self.store);
+                store.transaction(|tx| outbox::mark_sending(tx, &item.client_id).map_err(Error::from))?;
+                (outbox::body(store.conn(), &item.client_id)?, outbox::attachments(store.conn(), &item.client_id)?)
+            };
+            let Some(body) = body else { continue };
+            let outcome = sync::push_item(client, body, &attachments, &item.client_id).await;
+            let mut store = lock(&self.store);
+            let at = now();
+            store.transaction(|tx| {
+                match &outcome {
+                    PushOutcome::Delivered => outbox::mark_delivered(tx, &item.client_id, at),
+                    PushOutcome::Retry(reason) => {
+                        let delay = backoff::delay_secs(item.attempts);
+                        outbox::mark_retry(tx, &item.client_id, at + i64::try_from(delay).unwrap_or(0), reason)
+                    }
+                    PushOutcome::Offline => {
+                        let delay = backoff::delay_secs(item.attempts);
+                        outbox::mark_retry(
+                            tx,
+                            &item.client_id,
+                            at + i64::try_from(delay).unwrap_or(0),
+                            "network_unavailable",
+                        )
+                    }
+                    PushOutcome::Refused(reason) => outbox::mark_needs_attention(tx, &item.client_id, reason),
+                }
+                .map_err(Error::from)
+            })?;
+            match outcome {
+                PushOutcome::Offline => {
+                    unreachable_in_a_row += 1;
+                    if unreachable_in_a_row >= 3 {
+                        report.offline = true;
+                        break;
+                    }
+                }
+                PushOutcome::Delivered => {
+                    report.delivered += 1;
+                    unreachable_in_a_row = 0;
+                }
+                PushOutcome::Retry(_) | PushOutcome::Refused(_) => unreachable_in_a_row = 0,
+            }
+        }
+        Ok(())
+    }
+
+    /// Cursors of the logged-in worker's cases, with their reply keys.
+    fn case_cursors(&self) -> Result<PullPlan, Error> {
+        let session = lock(&self.session);
+        let session = session.as_ref().ok_or(ErrorCode::NotLoggedIn)?;
+        let store = lock(&self.store);
+        let mut cursors = Vec::new();
+        let mut keys = HashMap::new();
+        for row in case_rows::list(store.conn(), &session.local_id)? {
+            let stored = sync::open_case_row(session.vault_key(), &row)?;
+            let receipt_keys =
+                receipt::derive(&row.case_id, &stored.receipt_secret).ok_or(ErrorCode::StorageCorrupt)?;
+            cursors.push(CaseCursor {
+                case_id: row.case_id.clone(),
+                token: receipt_keys.token.to_vec(),
+                since: row.cursor,
+            });
+            keys.insert(row.case_id.clone(), receipt_keys);
+        }
+        Ok(PullPlan { owner: session.local_id.clone(), vault_key: session.vault_key().duplicate(), cursors, keys })
+    }
+
+    async fn pull(&self, client: &HubClient) -> Result<u32, Error> {
+        let PullPlan { owner, vault_key, cursors, keys } = self.case_cursors()?;
+        if cursors.is_empty() {
+            return Ok(0);
+        }
+        let mut applied = 0;
+        for batch in cursors.chunks(workervoice_protocol::grievance::MAX_CASES_PER_SYNC) {
+            let reply: CaseSyncResponse =
+                client.post_unsigned(paths::CASES_SYNC, &CaseSyncRequest { cases: batch.to_vec() }).await?;
+            if reply.updates.is_empty() {
+                continue;
+            }
+            let mut store = lock(&self.store);
+            let reply_key_of = |case_id: &str| keys.get(case_id).map(|k| k.reply_key.duplicate());
+            applied += store
+                .transaction(|tx| sync::apply_updates(tx, &vault_key, &owner, &reply.updates, &reply_key_of, now()))?;
+        }
+        if applied > 0 {
+            self.emit(Event::CasesUpdated { events: applied });
+        }
+        Ok(applied)
+    }
+
+    async fn follow_up(&self, case_id: &str, secret: &str) -> Result<CaseThread, Error> {
+        let keys = receipt::derive(case_id, secret).ok_or(ErrorCode::ReceiptInvalid)?;
+        let client = self.hub_client_for_follow_up()?;
+        let request = CaseSyncRequest {
+            cases: vec![CaseCursor { case_id: keys.case_id.clone(), token: keys.token.to_vec(), since: 0 }],
+        };
+        let reply: CaseSyncResponse = client.post_unsigned(paths::CASES_SYNC, &request).await?;
+        let update = reply.updates.into_iter().find(|u| u.case_id == keys.case_id).ok_or(ErrorCode::ReceiptInvalid)?;
+        let messages = sync::decrypt_thread(&keys.case_id, &keys.reply_key, &update.events)?;
+        Ok(CaseThread { case_id: keys.case_id, state: update.status.into(), messages })
+    }
+
+    fn hub_client_for_follow_up(&self) -> Result<HubClient, Error> {
+        let hub_url = match self.load_device() {
+            Ok(device) => device.row().hub_url.clone(),
+            Err(_) => self.config.default_hub_url.clone().ok_or(ErrorCode::NotEnrolled)?,
+        };
+        self.client(&hub_url)
+    }
+
+    fn stored_receipt(&self, case_id: &str) -> Result<ReceiptKeys, Error> {
+        let session = lock(&self.session);
+        let session = session.as_ref().ok_or(ErrorCode::NotLoggedIn)?;
+        let store = lock(&self.store);
+        let row = case_rows::get(store.conn(), &session.local_id, case_id)?.ok_or(ErrorCode::InvalidInput)?;
+        let stored = sync::open_case_row(session.vault_key(), &row)?;
+        receipt::derive(&row.case_id, &stored.receipt_secret).ok_or_else(|| ErrorCode::StorageCorrupt.into())
+    }
+
+    async fn reply(&self, keys: &ReceiptKeys, text: &str) -> Result<(), Error> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(ErrorCode::InvalidInput.into());
+        }
+        if text.len() > grievance::MAX_TEXT_BYTES {
+            return Err(ErrorCode::TooLarge.into());
+        }
+        let reply_id = uuid::Uuid::new_v4().to_string();
+        let sealed = envelope::seal(
+            keys.reply_key.expose(),
+            &envelope::reply_aad(&keys.case_id, &reply_id, Author::Worker),
+            text.as_bytes(),
+        )
+        .map_err(|_| ErrorCode::Internal)?;
+        let body =
+            serde_json::to_vec(&WorkerReplyRequest { reply_id, reply: sealed }).map_err(|_| ErrorCode::Internal)?;
+        let path = format!("/v1/cases/{}/replies", keys.case_id);
+        let client = self.hub_client_for_follow_up()?;
+        let _event: CaseEvent = client
+            .send(Request::new(Method::POST, &path).json(body).header(HEADER_CASE_TOKEN, b64::encode(&keys.token)))
+            .await
+            .map_err(|error| match error {
+                NetError::Refused(refusal)
+                    if refusal.code == workervoice_protocol::error::HubErrorCode::Unauthorized
+                        || refusal.code == workervoice_protocol::error::HubErrorCode::NotFound =>
+                {
+                    ErrorCode::ReceiptInvalid.into()
+                }
+                other => Error::from(other),
+            })?;
+        Ok(())
+    }
+}

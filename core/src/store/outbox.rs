@@ -1,0 +1,200 @@
+//! The outbox: sealed submissions waiting for the hub's acknowledgement.
+//!
+//! Rows have no owner column: on a shared tablet, who queued what must not be
+//! readable from the file. The body is the framed, sealed submission; it never
+//! changes after enqueue and is dropped (securely deleted) once delivered.
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::StoreError;
+
+/// Delivery state, as the app shows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum OutboxState {
+    /// Waiting to be sent (first time or after a transient failure).
+    Queued,
+    /// Being sent now (or the app stopped while sending: it is retried).
+    Sending,
+    /// The hub acknowledged it.
+    Delivered,
+    /// The hub refused it permanently; kept, with the reason.
+    NeedsAttention,
+}
+
+impl OutboxState {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Queued => "queued",
+            Self::Sending => "sending",
+            Self::Delivered => "delivered",
+            Self::NeedsAttention => "needs_attention",
+        }
+    }
+
+    fn parse(text: &str) -> Result<Self, StoreError> {
+        match text {
+            "queued" => Ok(Self::Queued),
+            "sending" => Ok(Self::Sending),
+            "delivered" => Ok(Self::Delivered),
+            "needs_attention" => Ok(Self::NeedsAttention),
+            _ => Err(StoreError::Malformed("outbox.state")),
+        }
+    }
+}
+
+/// An outbox row (without its body).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxRow {
+    /// Idempotency key.
+    pub client_id: String,
+    /// State.
+    pub state: OutboxState,
+    /// Delivery attempts so far.
+    pub attempts: u32,
+    /// Earliest next attempt, unix seconds.
+    pub next_attempt_at: i64,
+    /// Why it needs attention, or the last transient failure (a stable code).
+    pub reason: Option<String>,
+    /// When queued.
+    pub created_at: i64,
+}
+
+/// Enqueues a sealed submission and its attachments.
+pub fn enqueue(
+    conn: &Connection,
+    client_id: &str,
+    body: &[u8],
+    attachments: &[(String, Vec<u8>)],
+    now: i64,
+) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO outbox (client_id, kind, body, state, next_attempt_at, created_at)
+         VALUES (?1, 'grievance', ?2, 'queued', ?3, ?3)",
+        params![client_id, body, now],
+    )?;
+    let mut insert =
+        conn.prepare_cached("INSERT INTO outbox_attachments (client_id, attachment_id, body) VALUES (?1, ?2, ?3)")?;
+    for (attachment_id, bytes) in attachments {
+        insert.execute(params![client_id, attachment_id, bytes])?;
+    }
+    Ok(())
+}
+
+fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(OutboxRow, String)> {
+    Ok((
+        OutboxRow {
+            client_id: row.get(0)?,
+            state: OutboxState::Queued,
+            attempts: row.get(2)?,
+            next_attempt_at: row.get(3)?,
+            reason: row.get(4)?,
+            created_at: row.get(5)?,
+        },
+        row.get::<_, String>(1)?,
+    ))
+}
+
+fn finish(rows: Vec<(OutboxRow, String)>) -> Result<Vec<OutboxRow>, StoreError> {
+    rows.into_iter()
+        .map(|(mut row, state)| {
+            row.state = OutboxState::parse(&state)?;
+            Ok(row)
+        })
+        .collect()
+}
+
+const COLUMNS: &str = "client_id, state, attempts, next_attempt_at, reason, created_at";
+
+/// Items due for an attempt at `now` (queued, or left `sending` by a crash), oldest first.
+pub fn due(conn: &Connection, now: i64, limit: u32) -> Result<Vec<OutboxRow>, StoreError> {
+    let mut statement = conn.prepare_cached(&format!(
+        "SELECT {COLUMNS} FROM outbox WHERE state IN ('queued', 'sending') AND next_attempt_at <= ?1
+         ORDER BY created_at, client_id LIMIT ?2"
+    ))?;
+    let rows = statement.query_map(params![now, limit], from_row)?.collect::<Result<Vec<_>, _>>()?;
+    finish(rows)
+}
+
+/// One item.
+pub fn get(conn: &Connection, client_id: &str) -> Result<Option<OutboxRow>, StoreError> {
+    let row = conn
+        .query_row(&format!("SELECT {COLUMNS} FROM outbox WHERE client_id = ?1"), params![client_id], from_row)
+        .optional()?;
+    Ok(finish(row.into_iter().collect())?.pop())
+}
+
+/// The sealed body (None once delivered).
+pub fn body(conn: &Connection, client_id: &str) -> Result<Option<Vec<u8>>, StoreError> {
+    Ok(conn
+        .query_row("SELECT body FROM outbox WHERE client_id = ?1", params![client_id], |row| row.get(0))
+        .optional()?
+        .flatten())
+}
+
+/// The sealed attachments of an item.
+pub fn attachments(conn: &Connection, client_id: &str) -> Result<Vec<(String, Vec<u8>)>, StoreError> {
+    let mut statement = conn.prepare_cached(
+        "SELECT attachment_id, body FROM outbox_attachments WHERE client_id = ?1 AND body IS NOT NULL
+         ORDER BY attachment_id",
+    )?;
+    let rows = statement
+        .query_map(params![client_id], |row| Ok((row.get(0)?, row.get(1)?)))?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(rows)
+}
+
+/// Marks an item as being sent.
+pub fn mark_sending(conn: &Connection, client_id: &str) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE outbox SET state = 'sending' WHERE client_id = ?1 AND state <> 'delivered'",
+        params![client_id],
+    )?;
+    Ok(())
+}
+
+/// Marks an item delivered and drops its sealed bytes.
+pub fn mark_delivered(conn: &Connection, client_id: &str, now: i64) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE outbox SET state = 'delivered', body = NULL, reason = NULL, delivered_at = ?2 WHERE client_id = ?1",
+        params![client_id, now],
+    )?;
+    conn.execute("DELETE FROM outbox_attachments WHERE client_id = ?1", params![client_id])?;
+    Ok(())
+}
+
+/// Schedules a retry after a transient failure.
+pub fn mark_retry(conn: &Connection, client_id: &str, next_attempt_at: i64, reason: &str) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE outbox SET state = 'queued', attempts = attempts + 1, next_attempt_at = ?2, reason = ?3
+         WHERE client_id = ?1 AND state <> 'delivered'",
+        params![client_id, next_attempt_at, reason],
+    )?;
+    Ok(())
+}
+
+/// Parks an item after a permanent refusal; it is kept, never dropped.
+pub fn mark_needs_attention(conn: &Connection, client_id: &str, reason: &str) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE outbox SET state = ?2, attempts = attempts + 1, reason = ?3 WHERE client_id = ?1 AND state <> 'delivered'",
+        params![client_id, OutboxState::NeedsAttention.as_str(), reason],
+    )?;
+    Ok(())
+}
+
+/// Counts per state: (queued, sending, delivered, needs attention).
+pub fn counts(conn: &Connection) -> Result<(u64, u64, u64, u64), StoreError> {
+    let mut statement = conn.prepare_cached("SELECT state, count(*) FROM outbox GROUP BY state")?;
+    let mut counts = (0, 0, 0, 0);
+    for row in statement.query_map([], |row| Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)?)))? {
+        let (state, count) = row?;
+        let count = u64::try_from(count).unwrap_or_default();
+        match OutboxState::parse(&state)? {
+            OutboxState::Queued => counts.0 = count,
+            OutboxState::Sending => counts.1 = count,
+            OutboxState::Delivered => counts.2 = count,
+            OutboxState::NeedsAttention => counts.3 = count,
+        }
+    }
+    Ok(counts)
+}

@@ -1,0 +1,40 @@
+//! Sync with the hub: the recipient directory, the outbox, and case updates.
+//!
+//! - **Push.** Each outbox item is sent with its client id; the hub answers a
+//!   replay with the original result, so sending again after a lost reply is
+//!   safe. An item is marked delivered only on the hub's acknowledgement (and
+//!   after its attachments are complete). Transient failures retry with
+//!   exponential backoff and full jitter; permanent refusals park the item
+//!   with the reason. Nothing is ever dropped.
+//! - **Pull.** Case events after each case's cursor come down in one request;
+//!   a batch is applied in one transaction and the cursors move only with it.
+//! - **Directory.** Fetched with `have=<version>`: nothing new costs one
+//!   small request.
+
+pub mod backoff;
+mod cases;
+mod push;
+
+pub use cases::{CaseMessage, CaseState, CaseSummary, CaseThread, MessageAuthor, apply_updates, decrypt_thread};
+pub(crate) use cases::{new_stored_case, open_case_row, seal_case_for, stored_thread};
+pub use push::{PushOutcome, push_item};
+
+/// What a sync did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct SyncReport {
+    /// Items the hub acknowledged in this sync.
+    pub delivered: u32,
+    /// Items still waiting (transient failures, or not yet due).
+    pub pending: u32,
+    /// Items parked because the hub refused them.
+    pub needs_attention: u32,
+    /// Case events received.
+    pub case_events: u32,
+    /// The directory version held after the sync.
+    pub directory_version: Option<u64>,
+    /// Whether a directory offered by the hub was refused (bad signature or rollback).
+    pub directory_refused: bool,
+    /// Whether the hub could not be reached (everything stays queued).
+    pub offline: bool,
+}

@@ -1,0 +1,185 @@
+//! Anonymous follow-up with the receipt: `POST /v1/cases/sync` (news of
+//! many cases at once) and `POST /v1/cases/{case_id}/replies` (the worker
+//! answers a handler).
+//!
+//! The worker proves the receipt with its auth token; the hub keeps only
+//! `SHA-256(token)` and compares in constant time. A wrong token and an
+//! unknown case get the same answer (`refused` in a sync, `unauthorized` on
+//! a reply), so the answers do not reveal which case ids exist.
+//!
+//! Throttling, per case id: after [`MAX_TOKEN_FAILURES`] wrong tokens within
+//! [`THROTTLE_WINDOW_SECS`], every attempt for that case id is refused — even
+//! with the right token — until the oldest failures leave the window.
+//! Refused attempts are not counted while throttled, so the window does
+//! slide. Guessing a 66-bit receipt secret at ten tries an hour is hopeless;
+//! the price is that someone who knows a case id can keep its worker from
+//! following it up for a while.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::HeaderMap;
+use ring::digest::{SHA256, digest};
+use rusqlite::{Connection, TransactionBehavior, params};
+use workervoice_protocol::b64;
+use workervoice_protocol::envelope::OVERHEAD;
+use workervoice_protocol::error::HubErrorCode;
+use workervoice_protocol::grievance::{
+    Author, CaseEvent, CaseSyncRequest, CaseSyncResponse, CaseUpdates, HEADER_CASE_TOKEN, MAX_CASES_PER_SYNC,
+    WorkerReplyRequest,
+};
+
+use super::{CaseRow, NewReply, append_audit, append_event, canonical_case_id, events_after, load_case, reply_event};
+use crate::clock::unix_now;
+use crate::error::ApiError;
+use crate::extract::{JsonBody, PathParams};
+use crate::keys::constant_time_eq;
+use crate::state::AppState;
+
+/// Wrong tokens per case id within the window before the case id is throttled.
+pub(crate) const MAX_TOKEN_FAILURES: i64 = 10;
+/// The throttling window.
+pub(crate) const THROTTLE_WINDOW_SECS: i64 = 3600;
+/// Longest token accepted (the device's is 32 bytes).
+const MAX_TOKEN_BYTES: usize = 64;
+/// Longest sealed reply accepted (text of up to 16 KiB).
+pub(crate) const MAX_SEALED_REPLY_BYTES: usize = 16 * 1024 + OVERHEAD;
+/// Longest reply id accepted.
+const MAX_REPLY_ID_CHARS: usize = 64;
+
+/// `POST /v1/cases/sync`.
+pub(crate) async fn sync(
+    State(state): State<AppState>,
+    JsonBody(request): JsonBody<CaseSyncRequest>,
+) -> Result<Json<CaseSyncResponse>, ApiError> {
+    if request.cases.len() > MAX_CASES_PER_SYNC {
+        return Err(ApiError::bad_request());
+    }
+    let response = state
+        .db
+        .run(move |connection| {
+            let now = unix_now();
+            let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            forget_old_failures(&tx, now)?;
+            let mut response = CaseSyncResponse::default();
+            for cursor in request.cases {
+                match check_token(&tx, &cursor.case_id, &cursor.token, now)? {
+                    Some(case) => {
+                        let events = events_after(&tx, &case.case_id, cursor.since)?;
+                        if !events.is_empty() {
+                            response.updates.push(CaseUpdates { case_id: cursor.case_id, status: case.status, events });
+                        }
+                    }
+                    None => response.refused.push(cursor.case_id),
+                }
+            }
+            tx.commit()?;
+            Ok(response)
+        })
+        .await?;
+    Ok(Json(response))
+}
+
+/// `POST /v1/cases/{case_id}/replies` with the token in [`HEADER_CASE_TOKEN`]:
+/// appends the worker's sealed reply, or returns the event already holding
+/// this `reply_id`.
+pub(crate) async fn worker_reply(
+    State(state): State<AppState>,
+    PathParams(case_id): PathParams<String>,
+    headers: HeaderMap,
+    JsonBody(request): JsonBody<WorkerReplyRequest>,
+) -> Result<Json<CaseEvent>, ApiError> {
+    let token = headers
+        .get(HEADER_CASE_TOKEN)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| b64::decode(value.trim()))
+        .ok_or_else(ApiError::unauthorized)?;
+    if !is_plausible_reply_id(&request.reply_id) || request.reply.len() < OVERHEAD {
+        return Err(ApiError::bad_request());
+    }
+    if request.reply.len() > MAX_SEALED_REPLY_BYTES {
+        return Err(ApiError::code(HubErrorCode::PayloadTooLarge));
+    }
+    let event = state
+        .db
+        .run(move |connection| {
+            let now = unix_now();
+            let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            forget_old_failures(&tx, now)?;
+            let Some(case) = check_token(&tx, &case_id, &token, now)? else {
+                tx.commit()?;
+                return Err(ApiError::unauthorized());
+            };
+            if let Some(existing) = reply_event(&tx, &case.case_id, &request.reply_id)? {
+                return Ok(existing);
+            }
+            let reply = NewReply { author: Author::Worker, reply_id: &request.reply_id, sealed: &request.reply };
+            let event = append_event(&tx, &case.case_id, now, None, Some(reply))?;
+            append_audit(&tx, &case.case_id, now, "device", "reply")?;
+            tx.commit()?;
+            Ok(event)
+        })
+        .await?;
+    Ok(Json(event))
+}
+
+/// A client-generated reply id: 1 to 64 characters of `[A-Za-z0-9_-]`.
+pub(crate) fn is_plausible_reply_id(reply_id: &str) -> bool {
+    !reply_id.is_empty()
+        && reply_id.len() <= MAX_REPLY_ID_CHARS
+        && reply_id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+}
+
+fn forget_old_failures(connection: &Connection, now: i64) -> Result<(), ApiError> {
+    connection.execute("DELETE FROM case_token_failures WHERE at <= ?1", [now - THROTTLE_WINDOW_SECS])?;
+    Ok(())
+}
+
+/// Checks a receipt token for a case id as typed, inside the caller's write
+/// transaction, counting a failure. `Some` only for an existing case whose
+/// verifier matches and whose id is not throttled.
+fn check_token(
+    connection: &Connection,
+    typed_case_id: &str,
+    token: &[u8],
+    now: i64,
+) -> Result<Option<CaseRow>, ApiError> {
+    let Some(case_id) = canonical_case_id(typed_case_id) else {
+        return Ok(None);
+    };
+    let failures: i64 = connection.query_row(
+        "SELECT count(*) FROM case_token_failures WHERE case_id = ?1 AND at > ?2",
+        params![case_id, now - THROTTLE_WINDOW_SECS],
+        |row| row.get(0),
+    )?;
+    if failures >= MAX_TOKEN_FAILURES {
+        return Ok(None);
+    }
+    let case = load_case(connection, &case_id)?;
+    let presented = digest(&SHA256, token);
+    // Compare against a dummy for unknown cases, so both take the same path.
+    let verifier = case.as_ref().map_or(&[0u8; 32][..], |case| case.receipt_verifier.as_slice());
+    let matches = constant_time_eq(presented.as_ref(), verifier);
+    if matches
+        && token.len() <= MAX_TOKEN_BYTES
+        && !token.is_empty()
+        && let Some(case) = case
+    {
+        return Ok(Some(case));
+    }
+    connection.execute("INSERT INTO case_token_failures (case_id, at) VALUES (?1, ?2)", params![case_id, now])?;
+    Ok(None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reply_ids_are_short_plain_tokens() {
+        assert!(is_plausible_reply_id(&uuid::Uuid::new_v4().to_string()));
+        assert!(is_plausible_reply_id("r_1"));
+        assert!(!is_plausible_reply_id(""));
+        assert!(!is_plausible_reply_id("a b"));
+        assert!(!is_plausible_reply_id(&"x".repeat(65)));
+    }
+}

@@ -1,0 +1,201 @@
+//! `POST /v1/submissions`: a framed, sealed grievance from a device.
+//!
+//! The hub checks the clear header against the directory version the device
+//! sealed to, and stores the header fields, the wrapped keys and the sealed
+//! payload as received. It never needs to open anything here.
+//!
+//! Idempotency: `client_id` is unique. A request with a client id the hub
+//! already stored is answered with the original [`SubmitResponse`] — even if
+//! its body differs, since a device never changes the bytes of an item once
+//! queued and anything else sending that id is not to be trusted with a
+//! second case. A new client id with a case id already in use is refused
+//! with `case_id_taken`.
+
+use std::collections::BTreeSet;
+
+use axum::Json;
+use axum::extract::{Request, State};
+use axum::http::header::CONTENT_TYPE;
+use ring::digest::SHA256_OUTPUT_LEN;
+use rusqlite::{Connection, TransactionBehavior, params};
+use workervoice_protocol::directory::{Directory, Route};
+use workervoice_protocol::envelope::OVERHEAD;
+use workervoice_protocol::error::HubErrorCode;
+use workervoice_protocol::grievance::{
+    CaseStatus, FrameError, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, SUBMISSION_CONTENT_TYPE, SubmissionHeader,
+    SubmitResponse, parse_submission,
+};
+
+use super::{
+    CaseRow, append_audit, append_event, canonical_case_id, is_canonical_uuid, load_case_by_client_id, routes_to_text,
+    status_str,
+};
+use crate::clock::unix_now;
+use crate::db::sql_u64;
+use crate::directory::{load_directory, route_entry};
+use crate::error::ApiError;
+use crate::extract::read_body;
+use crate::state::AppState;
+
+/// Length of an HPKE X25519 encapsulated key.
+const ENC_LEN: usize = 32;
+/// Length of a wrapped 32-byte content key (plus the AEAD tag).
+const WRAPPED_KEY_LEN: usize = 32 + 16;
+
+pub(crate) async fn submit(State(state): State<AppState>, request: Request) -> Result<Json<SubmitResponse>, ApiError> {
+    let is_submission = request
+        .headers()
+        .get(CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.split(';').next())
+        .is_some_and(|value| value.trim().eq_ignore_ascii_case(SUBMISSION_CONTENT_TYPE));
+    if !is_submission {
+        return Err(ApiError::bad_request());
+    }
+    let body = read_body(request).await?;
+    let (header, payload) = parse_submission(&body).map_err(|error| match error {
+        FrameError::TooLarge => ApiError::code(HubErrorCode::PayloadTooLarge),
+        FrameError::Malformed | FrameError::BadHeader => ApiError::bad_request(),
+    })?;
+    if !is_canonical_uuid(&header.client_id) {
+        return Err(ApiError::bad_request());
+    }
+    let payload = payload.to_vec();
+    let (response, replayed) = state.db.run(move |connection| store(connection, header, payload)).await?;
+    if !replayed {
+        tracing::info!("submission received");
+    }
+    Ok(Json(response))
+}
+
+/// Checks and stores a submission in one transaction; returns the reply and
+/// whether it is a replay of a stored one.
+fn store(
+    connection: &mut Connection,
+    header: SubmissionHeader,
+    payload: Vec<u8>,
+) -> Result<(SubmitResponse, bool), ApiError> {
+    let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    if let Some(stored) = load_case_by_client_id(&tx, &header.client_id)? {
+        return Ok((original_response(&stored), true));
+    }
+    check_shape(&header, &payload)?;
+    let exists: bool =
+        tx.query_row("SELECT EXISTS (SELECT 1 FROM factories WHERE id = ?1)", [&header.factory_id], |row| row.get(0))?;
+    if !exists {
+        return Err(ApiError::code(HubErrorCode::UnknownRecipient));
+    }
+    let directory =
+        load_directory(&tx, header.directory_version)?.ok_or(ApiError::code(HubErrorCode::UnknownRecipient))?;
+    let first_deadline_hours = check_recipients(&header, &directory)?;
+    let taken: bool =
+        tx.query_row("SELECT EXISTS (SELECT 1 FROM cases WHERE case_id = ?1)", [&header.case_id], |row| row.get(0))?;
+    if taken {
+        return Err(ApiError::code(HubErrorCode::CaseIdTaken));
+    }
+
+    let now = unix_now();
+    let deadline_at = now.saturating_add(i64::from(first_deadline_hours) * 3600);
+    tx.execute(
+        "INSERT INTO cases (case_id, client_id, factory_id, routes, route_index, current_route, directory_version, \
+             receipt_verifier, payload, status, received_at, deadline_at) \
+         VALUES (?1, ?2, ?3, ?4, 0, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+        params![
+            header.case_id,
+            header.client_id,
+            header.factory_id,
+            routes_to_text(&header.routes),
+            header.routes[0].as_str(),
+            sql_u64(header.directory_version),
+            header.receipt_verifier,
+            payload,
+            status_str(CaseStatus::Received),
+            now,
+            deadline_at,
+        ],
+    )?;
+    for wrapped in &header.recipients {
+        tx.execute(
+            "INSERT INTO case_keys (case_id, handler_id, enc, wrapped_key) VALUES (?1, ?2, ?3, ?4)",
+            params![header.case_id, wrapped.handler_id, wrapped.enc, wrapped.wrapped_key],
+        )?;
+    }
+    for attachment in &header.attachments {
+        tx.execute(
+            "INSERT INTO case_attachments (case_id, attachment_id, size, sha256) VALUES (?1, ?2, ?3, ?4)",
+            params![header.case_id, attachment.attachment_id, sql_u64(attachment.size), attachment.sha256],
+        )?;
+    }
+    append_event(&tx, &header.case_id, now, Some(CaseStatus::Received), None)?;
+    append_audit(&tx, &header.case_id, now, "device", "received")?;
+    tx.commit()?;
+    Ok((SubmitResponse { case_id: header.case_id, received_at: now }, false))
+}
+
+fn original_response(stored: &CaseRow) -> SubmitResponse {
+    SubmitResponse { case_id: stored.case_id.clone(), received_at: stored.received_at }
+}
+
+/// Everything that can be checked without the database.
+fn check_shape(header: &SubmissionHeader, payload: &[u8]) -> Result<(), ApiError> {
+    let bad = ApiError::bad_request;
+    if canonical_case_id(&header.case_id).as_deref() != Some(header.case_id.as_str()) {
+        return Err(bad());
+    }
+    let distinct_routes: BTreeSet<Route> = header.routes.iter().copied().collect();
+    if header.routes.is_empty() || distinct_routes.len() != header.routes.len() {
+        return Err(bad());
+    }
+    if header.receipt_verifier.len() != SHA256_OUTPUT_LEN || payload.len() < OVERHEAD {
+        return Err(bad());
+    }
+    if header.attachments.len() > MAX_ATTACHMENTS {
+        return Err(bad());
+    }
+    let mut attachment_ids = BTreeSet::new();
+    for attachment in &header.attachments {
+        if !is_canonical_uuid(&attachment.attachment_id)
+            || !attachment_ids.insert(attachment.attachment_id.as_str())
+            || attachment.sha256.len() != SHA256_OUTPUT_LEN
+            || attachment.size == 0
+        {
+            return Err(bad());
+        }
+        if attachment.size > MAX_ATTACHMENT_BYTES {
+            return Err(ApiError::code(HubErrorCode::PayloadTooLarge));
+        }
+    }
+    let mut handler_ids = BTreeSet::new();
+    for wrapped in &header.recipients {
+        if wrapped.enc.len() != ENC_LEN
+            || wrapped.wrapped_key.len() != WRAPPED_KEY_LEN
+            || !handler_ids.insert(wrapped.handler_id.as_str())
+        {
+            return Err(bad());
+        }
+    }
+    Ok(())
+}
+
+/// Checks the wrapped keys against the directory version the device sealed
+/// to: every allowed route has handlers there, every handler of an allowed
+/// route got the content key, and nobody else did. Returns the first
+/// route's deadline in hours.
+fn check_recipients(header: &SubmissionHeader, directory: &Directory) -> Result<u32, ApiError> {
+    let unknown = || ApiError::code(HubErrorCode::UnknownRecipient);
+    let mut expected = BTreeSet::new();
+    let mut first_deadline_hours = None;
+    for route in &header.routes {
+        let entry = route_entry(directory, *route, &header.factory_id).ok_or_else(unknown)?;
+        if entry.recipients.is_empty() {
+            return Err(unknown());
+        }
+        first_deadline_hours.get_or_insert(entry.response_deadline_hours);
+        expected.extend(entry.recipients.iter().map(|recipient| recipient.handler_id.as_str()));
+    }
+    let wrapped: BTreeSet<&str> = header.recipients.iter().map(|wrapped| wrapped.handler_id.as_str()).collect();
+    if wrapped != expected {
+        return Err(unknown());
+    }
+    first_deadline_hours.ok_or_else(unknown)
+}

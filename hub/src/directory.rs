@@ -1,0 +1,256 @@
+//! The recipient directory: which handler keys may read grievances on each
+//! route, signed with the programme key (see [`crate::programme`]) and served
+//! to devices at [`paths::DIRECTORY`].
+//!
+//! Staff publish a new version from the current handler accounts; every
+//! version is kept, because a submission names the version its content key
+//! was wrapped for and the hub checks the submission against exactly that
+//! one. Routes without handlers are left out: a device cannot offer a route
+//! nobody could read.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use axum::extract::{RawQuery, State};
+use axum::routing::get;
+use axum::{Json, Router};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use workervoice_protocol::admin::{ProgrammeInfo, PublishDirectoryRequest, PublishDirectoryResponse};
+use workervoice_protocol::directory::{
+    Category, Directory, DirectoryResponse, Recipient, Route, RouteRecipients, SignedDirectory, directory_signing_input,
+};
+use workervoice_protocol::paths;
+
+use crate::clock::unix_now;
+use crate::db::{column_u64, sql_u64};
+use crate::error::ApiError;
+use crate::extract::query_u64;
+use crate::state::AppState;
+
+/// Default hours each route has to acknowledge a case.
+pub(crate) fn default_deadline_hours(route: Route) -> u32 {
+    match route {
+        Route::FactoryCommittee => 72,
+        Route::IndependentHotline => 120,
+        Route::Brand => 168,
+    }
+}
+
+/// Longest deadline accepted: a year.
+const MAX_DEADLINE_HOURS: u32 = 24 * 366;
+/// Most categories in a directory.
+const MAX_CATEGORIES: usize = 100;
+/// Longest category id.
+const MAX_CATEGORY_ID_CHARS: usize = 32;
+/// Longest label.
+const MAX_LABEL_CHARS: usize = 100;
+
+/// The device route, `GET /v1/directory?have=N` (unsigned).
+pub(crate) fn routes() -> Router<AppState> {
+    Router::new().route(paths::DIRECTORY, get(latest))
+}
+
+/// The latest signed directory if its version is above `have`, else an
+/// empty body (`{}`): a device that is up to date pays a few bytes.
+async fn latest(State(state): State<AppState>, RawQuery(query): RawQuery) -> Result<Json<DirectoryResponse>, ApiError> {
+    let have = query_u64(query.as_deref(), "have")?.unwrap_or(0);
+    let have = i64::try_from(have).unwrap_or(i64::MAX);
+    let directory = state
+        .db
+        .run(move |connection| {
+            Ok(connection
+                .query_row(
+                    "SELECT body, signature FROM directories WHERE version > ?1 ORDER BY version DESC LIMIT 1",
+                    [have],
+                    |row| Ok(SignedDirectory { body: row.get(0)?, signature: row.get(1)? }),
+                )
+                .optional()?)
+        })
+        .await?;
+    Ok(Json(DirectoryResponse { directory }))
+}
+
+/// The programme's id and public key.
+pub(crate) fn programme_info(state: &AppState) -> ProgrammeInfo {
+    ProgrammeInfo { programme_id: state.programme.id().to_owned(), public_key: state.programme.public_key().to_vec() }
+}
+
+/// Builds a directory from the current handler accounts, signs it as the
+/// next version and stores it.
+pub(crate) async fn publish(
+    state: &AppState,
+    request: PublishDirectoryRequest,
+) -> Result<PublishDirectoryResponse, ApiError> {
+    let categories = match request.categories {
+        Some(categories) => checked_categories(categories)?,
+        None => default_categories(),
+    };
+    let mut deadlines = BTreeMap::new();
+    for route in Route::ALL {
+        let hours = request.response_deadline_hours.get(&route).copied().unwrap_or(default_deadline_hours(route));
+        if !(1..=MAX_DEADLINE_HOURS).contains(&hours) {
+            return Err(ApiError::bad_request());
+        }
+        deadlines.insert(route, hours);
+    }
+    let shared = state.clone();
+    let response = state
+        .db
+        .run(move |connection| {
+            let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let previous =
+                tx.query_row("SELECT coalesce(max(version), 0) FROM directories", [], |row| column_u64(row, 0))?;
+            let directory = Directory {
+                programme_id: shared.programme.id().to_owned(),
+                version: previous + 1,
+                issued_at: unix_now(),
+                routes: route_recipients(&tx, &deadlines)?,
+                categories,
+            };
+            let body = serde_json::to_vec(&directory)
+                .map_err(|error| ApiError::internal(format!("serialising a directory: {error}")))?;
+            let signature = shared.programme.sign(&directory_signing_input(&body));
+            tx.execute(
+                "INSERT INTO directories (version, body, signature, published_at) VALUES (?1, ?2, ?3, ?4)",
+                params![sql_u64(directory.version), body, signature, directory.issued_at],
+            )?;
+            tx.commit()?;
+            Ok(PublishDirectoryResponse { version: directory.version, directory: SignedDirectory { body, signature } })
+        })
+        .await?;
+    tracing::info!(version = response.version, "directory published");
+    Ok(response)
+}
+
+/// The handlers of each route: one committee entry per factory that has
+/// committee handlers, then the hotline, then the brand.
+fn route_recipients(
+    connection: &Connection,
+    deadlines: &BTreeMap<Route, u32>,
+) -> Result<Vec<RouteRecipients>, ApiError> {
+    let mut statement = connection
+        .prepare("SELECT id, route, factory_id, public_key FROM handlers ORDER BY factory_id, created_at, id")?;
+    let rows = statement.query_map([], |row| {
+        Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, Option<String>>(2)?, row.get(3)?))
+    })?;
+    let mut by_route: BTreeMap<(Route, Option<String>), Vec<Recipient>> = BTreeMap::new();
+    for row in rows {
+        let (handler_id, route, factory_id, public_key) = row?;
+        let route = route_from_str(&route).ok_or_else(|| ApiError::internal("a handler row has an unknown route"))?;
+        by_route.entry((route, factory_id)).or_default().push(Recipient { handler_id, public_key });
+    }
+    Ok(by_route
+        .into_iter()
+        .map(|((route, factory_id), recipients)| RouteRecipients {
+            route,
+            factory_id,
+            recipients,
+            response_deadline_hours: deadlines.get(&route).copied().unwrap_or(default_deadline_hours(route)),
+        })
+        .collect())
+}
+
+/// A published directory version, parsed.
+pub(crate) fn load_directory(connection: &Connection, version: u64) -> Result<Option<Directory>, ApiError> {
+    let Ok(version) = i64::try_from(version) else { return Ok(None) };
+    let body: Option<Vec<u8>> = connection
+        .query_row("SELECT body FROM directories WHERE version = ?1", [version], |row| row.get(0))
+        .optional()?;
+    body.map(|body| serde_json::from_slice(&body).map_err(|_| ApiError::internal("a stored directory does not parse")))
+        .transpose()
+}
+
+/// The entry of `route` that serves `factory_id` (the factory's committee,
+/// or the programme-wide hotline or brand).
+pub(crate) fn route_entry<'a>(directory: &'a Directory, route: Route, factory_id: &str) -> Option<&'a RouteRecipients> {
+    directory.routes.iter().find(|entry| {
+        entry.route == route
+            && match route {
+                Route::FactoryCommittee => entry.factory_id.as_deref() == Some(factory_id),
+                Route::IndependentHotline | Route::Brand => entry.factory_id.is_none(),
+            }
+    })
+}
+
+/// A route from its wire name.
+pub(crate) fn route_from_str(name: &str) -> Option<Route> {
+    Route::ALL.into_iter().find(|route| route.as_str() == name)
+}
+
+/// Checks staff-supplied categories: 1 to 100, unique ids of lower-case
+/// letters, digits, `_` and `-`, and non-empty labels including `en`.
+fn checked_categories(categories: Vec<Category>) -> Result<Vec<Category>, ApiError> {
+    if categories.is_empty() || categories.len() > MAX_CATEGORIES {
+        return Err(ApiError::bad_request());
+    }
+    let mut ids = BTreeSet::new();
+    for category in &categories {
+        let id_ok = !category.id.is_empty()
+            && category.id.len() <= MAX_CATEGORY_ID_CHARS
+            && category.id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-');
+        let labels_ok = category.labels.contains_key("en")
+            && category.labels.iter().all(|(tag, label)| {
+                crate::workers::checked_language(tag).is_ok_and(|checked| checked == *tag)
+                    && !label.trim().is_empty()
+                    && label.chars().count() <= MAX_LABEL_CHARS
+                    && !label.chars().any(char::is_control)
+            });
+        if !id_ok || !labels_ok || !ids.insert(category.id.as_str()) {
+            return Err(ApiError::bad_request());
+        }
+    }
+    Ok(categories)
+}
+
+/// The default categories, labelled in English, Simplified Chinese and Vietnamese.
+pub(crate) fn default_categories() -> Vec<Category> {
+    [
+        ("wages", "Wages and pay", "工资待遇", "Tiền lương"),
+        ("hours", "Working hours", "工作时间", "Giờ làm việc"),
+        ("safety", "Health and safety", "健康与安全", "An toàn và sức khỏe"),
+        ("harassment", "Harassment or abuse", "骚扰或虐待", "Quấy rối hoặc ngược đãi"),
+        ("discrimination", "Discrimination", "歧视", "Phân biệt đối xử"),
+        ("retaliation", "Retaliation", "打击报复", "Trù dập, trả thù"),
+        ("other", "Something else", "其他问题", "Vấn đề khác"),
+    ]
+    .into_iter()
+    .map(|(id, en, zh, vi)| Category {
+        id: id.to_owned(),
+        labels: BTreeMap::from([
+            ("en".to_owned(), en.to_owned()),
+            ("zh-CN".to_owned(), zh.to_owned()),
+            ("vi".to_owned(), vi.to_owned()),
+        ]),
+    })
+    .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_default_categories_pass_the_checks_staff_categories_must_pass() {
+        let defaults = default_categories();
+        assert_eq!(defaults.len(), 7);
+        assert_eq!(checked_categories(defaults.clone()).unwrap(), defaults);
+    }
+
+    #[test]
+    fn categories_without_english_or_with_duplicate_ids_are_refused() {
+        let mut no_english = default_categories();
+        no_english[0].labels.remove("en");
+        assert!(checked_categories(no_english).is_err());
+        let mut duplicate = default_categories();
+        duplicate[1].id = duplicate[0].id.clone();
+        assert!(checked_categories(duplicate).is_err());
+        assert!(checked_categories(Vec::new()).is_err());
+    }
+
+    #[test]
+    fn route_names_round_trip() {
+        for route in Route::ALL {
+            assert_eq!(route_from_str(route.as_str()), Some(route));
+        }
+        assert_eq!(route_from_str("police"), None);
+    }
+}

@@ -1,0 +1,127 @@
+//! Resumable attachment uploads: in order, from the hub's count, checked
+//! against the announced hash.
+
+mod support;
+
+use support::cases::Programme;
+use support::within_time;
+use workervoice_protocol::directory::Route;
+use workervoice_protocol::grievance::{AttachmentProgress, MAX_CHUNK_BYTES, SubmitResponse};
+use workervoice_protocol::handler::AuditEntry;
+
+fn photo(len: usize, seed: u8) -> Vec<u8> {
+    (0..len).map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed)).collect()
+}
+
+#[tokio::test]
+async fn an_interrupted_upload_resumes_from_the_hubs_count_and_completes() {
+    within_time(async {
+        let programme = Programme::start().await;
+        let hub = &programme.hub;
+        let plain = photo(150_000, 3);
+        let sealed = programme.seal(&[Route::IndependentHotline], "see the photo", std::slice::from_ref(&plain));
+        hub.submit(&sealed).await.ok::<SubmitResponse>();
+        let (attachment_id, bytes) = &sealed.attachments[0];
+        let progress = |reply: support::Reply| reply.ok::<AttachmentProgress>();
+
+        assert_eq!(
+            progress(hub.attachment_progress(&sealed.client_id, attachment_id).await),
+            AttachmentProgress { received: 0, complete: false }
+        );
+        let first = hub.put_chunk(&sealed.client_id, attachment_id, 0, bytes[..60_000].to_vec()).await;
+        assert_eq!(progress(first), AttachmentProgress { received: 60_000, complete: false });
+
+        // The connection dropped; the device is unsure and resends from 0.
+        let stale = hub.put_chunk(&sealed.client_id, attachment_id, 0, bytes[..60_000].to_vec()).await;
+        assert_eq!(stale.status, 409);
+        assert_eq!(
+            serde_json::from_value::<AttachmentProgress>(stale.body).expect("progress"),
+            AttachmentProgress { received: 60_000, complete: false }
+        );
+        let ahead = hub.put_chunk(&sealed.client_id, attachment_id, 70_000, bytes[70_000..80_000].to_vec()).await;
+        assert_eq!(ahead.status, 409);
+        assert_eq!(progress(hub.attachment_progress(&sealed.client_id, attachment_id).await).received, 60_000);
+
+        let rest = hub.put_chunk(&sealed.client_id, attachment_id, 60_000, bytes[60_000..].to_vec()).await;
+        assert_eq!(progress(rest), AttachmentProgress { received: bytes.len() as u64, complete: true });
+        // A lost reply to the last chunk: resending it learns it is done.
+        let resent = hub.put_chunk(&sealed.client_id, attachment_id, 60_000, bytes[60_000..].to_vec()).await;
+        assert_eq!(resent.status, 409);
+        assert!(serde_json::from_value::<AttachmentProgress>(resent.body).expect("progress").complete);
+
+        let handler = hub.login(&programme.hotline).await;
+        let path = format!("/handler/v1/cases/{}/attachments/{attachment_id}", sealed.case_id);
+        let (status, opened) = handler.get_bytes(&path).await;
+        assert_eq!(status, 200);
+        assert_eq!(opened, plain);
+        let audit: Vec<AuditEntry> = handler.get(&format!("/handler/v1/cases/{}/audit", sealed.case_id)).await.ok();
+        let actions: Vec<&str> = audit.iter().map(|entry| entry.action.as_str()).collect();
+        assert_eq!(actions, vec!["received", "attachment_received", "attachment_opened"]);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_finished_upload_that_does_not_match_its_hash_is_discarded() {
+    within_time(async {
+        let programme = Programme::start().await;
+        let hub = &programme.hub;
+        let sealed = programme.seal(&[Route::IndependentHotline], "voice note", &[photo(10_000, 9)]);
+        hub.submit(&sealed).await.ok::<SubmitResponse>();
+        let (attachment_id, bytes) = &sealed.attachments[0];
+        let mut corrupted = bytes.clone();
+        corrupted[5_000] ^= 0xFF;
+        hub.put_chunk(&sealed.client_id, attachment_id, 0, corrupted[..4_000].to_vec())
+            .await
+            .ok::<AttachmentProgress>();
+        hub.put_chunk(&sealed.client_id, attachment_id, 4_000, corrupted[4_000..].to_vec())
+            .await
+            .assert_error("bad_request");
+        let after: AttachmentProgress = hub.attachment_progress(&sealed.client_id, attachment_id).await.ok();
+        assert_eq!(after, AttachmentProgress { received: 0, complete: false });
+        assert_eq!(hub.count_rows("attachment_chunks"), 0);
+
+        let handler = hub.login(&programme.hotline).await;
+        let path = format!("/handler/v1/cases/{}/attachments/{attachment_id}", sealed.case_id);
+        handler.get(&path).await.assert_error("not_found");
+
+        hub.upload_attachments(&sealed, 3_000).await;
+        let done: AttachmentProgress = hub.attachment_progress(&sealed.client_id, attachment_id).await.ok();
+        assert!(done.complete);
+        assert_eq!(handler.get_bytes(&path).await.0, 200);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn chunks_past_the_size_or_over_the_limit_and_unknown_uploads_are_refused() {
+    within_time(async {
+        let programme = Programme::start().await;
+        let hub = &programme.hub;
+        let sealed = programme.seal(&[Route::IndependentHotline], "photo", &[photo(1_000, 1)]);
+        hub.submit(&sealed).await.ok::<SubmitResponse>();
+        let (attachment_id, bytes) = &sealed.attachments[0];
+
+        let mut too_long = bytes.clone();
+        too_long.push(0);
+        hub.put_chunk(&sealed.client_id, attachment_id, 0, too_long).await.assert_error("bad_request");
+        hub.put_chunk(&sealed.client_id, attachment_id, 0, vec![0; MAX_CHUNK_BYTES + 1])
+            .await
+            .assert_error("payload_too_large");
+        let no_offset = hub
+            .http
+            .put(hub.url(&workervoice_protocol::grievance::attachment_path(&sealed.client_id, attachment_id)))
+            .body(bytes.clone())
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(no_offset.status().as_u16(), 400);
+
+        let stranger = uuid::Uuid::new_v4().to_string();
+        hub.attachment_progress(&stranger, attachment_id).await.assert_error("not_found");
+        hub.attachment_progress(&sealed.client_id, &stranger).await.assert_error("not_found");
+        hub.put_chunk(&stranger, attachment_id, 0, bytes.clone()).await.assert_error("not_found");
+        hub.attachment_progress("not-a-uuid", attachment_id).await.assert_error("not_found");
+    })
+    .await;
+}

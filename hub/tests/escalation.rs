@@ -1,0 +1,158 @@
+//! Escalation: a case nobody acknowledged by its deadline moves to the next
+//! route the worker allowed, and only there.
+
+mod support;
+
+use support::cases::Programme;
+use support::within_time;
+use workervoice_hub::EscalationReport;
+use workervoice_protocol::directory::Route;
+use workervoice_protocol::grievance::{CaseEvent, CaseStatus, CaseSyncResponse, SubmitResponse};
+use workervoice_protocol::handler::{AuditEntry, CaseSummary, CaseView, HandlerReplyRequest, SetStatusRequest};
+
+const HOUR: i64 = 3600;
+
+#[tokio::test]
+async fn an_unacknowledged_case_escalates_to_the_next_allowed_route_only() {
+    within_time(async {
+        let programme = Programme::start().await;
+        let hub = &programme.hub;
+        let sealed = programme.seal(&[Route::FactoryCommittee, Route::IndependentHotline], "wages withheld", &[]);
+        let submitted: SubmitResponse = hub.submit(&sealed).await.ok();
+        let received = submitted.received_at;
+        let path = format!("/handler/v1/cases/{}", sealed.case_id);
+
+        let committee = hub.login(&programme.committee).await;
+        let hotline = hub.login(&programme.hotline).await;
+        let brand = hub.login(&programme.brand).await;
+        assert_eq!(committee.get("/handler/v1/cases").await.ok::<Vec<CaseSummary>>().len(), 1);
+        hotline.get(&path).await.assert_error("not_found");
+
+        let early = hub.hub.escalate_due(received + 71 * HOUR).await.expect("pass");
+        assert_eq!(early, EscalationReport::default(), "the committee has 72 hours");
+        let due = hub.hub.escalate_due(received + 73 * HOUR).await.expect("pass");
+        assert_eq!(due, EscalationReport { escalated: 1, exhausted: 0 });
+
+        let listed: Vec<CaseSummary> = hotline.get("/handler/v1/cases").await.ok();
+        assert_eq!(listed.len(), 1);
+        assert_eq!((listed[0].current_route, listed[0].status), (Route::IndependentHotline, CaseStatus::Escalated));
+        assert_eq!(listed[0].deadline_at, received + 73 * HOUR + 120 * HOUR);
+        let view: CaseView = hotline.get(&path).await.ok();
+        assert_eq!(view.content["text"], "wages withheld");
+
+        // The committee no longer lists it, may still read it, but may not act on it.
+        assert!(committee.get("/handler/v1/cases").await.ok::<Vec<CaseSummary>>().is_empty());
+        committee.get(&path).await.ok::<CaseView>();
+        committee
+            .post(&format!("{path}/status"), &SetStatusRequest { status: CaseStatus::Acknowledged })
+            .await
+            .assert_error("unauthorized");
+        committee
+            .post(&format!("{path}/replies"), &HandlerReplyRequest { text: "late".into() })
+            .await
+            .assert_error("unauthorized");
+
+        // The worker did not allow the brand: it never sees the case.
+        assert!(brand.get("/handler/v1/cases").await.ok::<Vec<CaseSummary>>().is_empty());
+        brand.get(&path).await.assert_error("not_found");
+
+        let synced: CaseSyncResponse = hub.sync_cases(&[(&sealed.case_id, &sealed.token, 1)]).await.ok();
+        assert_eq!(synced.updates[0].status, CaseStatus::Escalated);
+        assert_eq!(synced.updates[0].events[0].status, Some(CaseStatus::Escalated));
+
+        // Overdue on the last allowed route: it stays, flagged.
+        let last = hub.hub.escalate_due(received + 73 * HOUR + 121 * HOUR).await.expect("pass");
+        assert_eq!(last, EscalationReport { escalated: 0, exhausted: 1 });
+        let again = hub.hub.escalate_due(received + 1000 * HOUR).await.expect("pass");
+        assert_eq!(again, EscalationReport::default(), "a flagged case is not looked at again");
+        let listed: Vec<CaseSummary> = hotline.get("/handler/v1/cases").await.ok();
+        assert_eq!(listed[0].current_route, Route::IndependentHotline);
+        assert!(listed[0].overdue);
+        brand.get(&path).await.assert_error("not_found");
+
+        let audit: Vec<AuditEntry> = hotline.get(&format!("{path}/audit")).await.ok();
+        let actions: Vec<(&str, &str)> =
+            audit.iter().map(|entry| (entry.actor.as_str(), entry.action.as_str())).collect();
+        assert!(actions.contains(&("hub", "escalated:independent_hotline")), "{actions:?}");
+        assert!(actions.contains(&("hub", "escalation_exhausted")), "{actions:?}");
+
+        // Acknowledging clears the flag.
+        hotline
+            .post(&format!("{path}/status"), &SetStatusRequest { status: CaseStatus::Acknowledged })
+            .await
+            .ok::<CaseEvent>();
+        let listed: Vec<CaseSummary> = hotline.get("/handler/v1/cases").await.ok();
+        assert!(!listed[0].overdue);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_acknowledged_case_does_not_escalate() {
+    within_time(async {
+        let programme = Programme::start().await;
+        let hub = &programme.hub;
+        let sealed = programme.seal(&[Route::FactoryCommittee, Route::Brand], "no breaks", &[]);
+        let submitted: SubmitResponse = hub.submit(&sealed).await.ok();
+        let committee = hub.login(&programme.committee).await;
+        committee
+            .post(
+                &format!("/handler/v1/cases/{}/status", sealed.case_id),
+                &SetStatusRequest { status: CaseStatus::Acknowledged },
+            )
+            .await
+            .ok::<CaseEvent>();
+        let report = hub.hub.escalate_due(submitted.received_at + 1000 * HOUR).await.expect("pass");
+        assert_eq!(report, EscalationReport::default());
+        let brand = hub.login(&programme.brand).await;
+        assert!(brand.get("/handler/v1/cases").await.ok::<Vec<CaseSummary>>().is_empty());
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_escalated_case_escalates_again_when_the_next_route_misses_its_deadline_too() {
+    within_time(async {
+        let programme = Programme::start().await;
+        let hub = &programme.hub;
+        let routes = [Route::FactoryCommittee, Route::IndependentHotline, Route::Brand];
+        let sealed = programme.seal(&routes, "threatened after complaining", &[]);
+        let submitted: SubmitResponse = hub.submit(&sealed).await.ok();
+        let first = submitted.received_at + 73 * HOUR;
+        hub.hub.escalate_due(first).await.expect("pass");
+        let second = hub.hub.escalate_due(first + 121 * HOUR).await.expect("pass");
+        assert_eq!(second.escalated, 1);
+        let brand = hub.login(&programme.brand).await;
+        let listed: Vec<CaseSummary> = brand.get("/handler/v1/cases").await.ok();
+        assert_eq!(listed.len(), 1);
+        assert_eq!(listed[0].deadline_at, first + 121 * HOUR + 168 * HOUR);
+        let view: CaseView = brand.get(&format!("/handler/v1/cases/{}", sealed.case_id)).await.ok();
+        assert_eq!(view.content["text"], "threatened after complaining");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_hub_escalates_overdue_cases_by_itself_every_interval() {
+    within_time(async {
+        let hub =
+            support::TestHub::start_with(|config| config.escalation_interval = std::time::Duration::from_secs(1)).await;
+        let programme = Programme::on(hub).await;
+        let hub = &programme.hub;
+        let sealed = programme.seal(&[Route::FactoryCommittee, Route::IndependentHotline], "overdue", &[]);
+        hub.submit(&sealed).await.ok::<SubmitResponse>();
+        hub.sql("UPDATE cases SET deadline_at = deadline_at - 73 * 3600");
+        let hotline = hub.login(&programme.hotline).await;
+        let mut listed: Vec<CaseSummary> = Vec::new();
+        for _ in 0..50 {
+            listed = hotline.get("/handler/v1/cases").await.ok();
+            if !listed.is_empty() {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert_eq!(listed.len(), 1, "the background pass moved the case to the hotline");
+        assert_eq!(listed[0].status, CaseStatus::Escalated);
+    })
+    .await;
+}

@@ -1,0 +1,226 @@
+//! `POST /v1/submissions`: sealed reports are checked against the directory,
+//! stored once per client id, and refused with typed errors.
+
+mod support;
+
+use support::cases::{Programme, random};
+use support::within_time;
+use workervoice_protocol::MAX_BODY_BYTES;
+use workervoice_protocol::directory::Route;
+use workervoice_protocol::grievance::{
+    AttachmentMeta, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, MAX_PAYLOAD_BYTES, SUBMISSION_MAGIC, SubmitResponse,
+    WrappedKey,
+};
+use workervoice_protocol::paths;
+
+/// A frame built by hand, bypassing `frame_submission`'s own limits.
+fn raw_frame(header_json: &[u8], payload: &[u8]) -> Vec<u8> {
+    let mut out = SUBMISSION_MAGIC.to_vec();
+    out.extend_from_slice(&(header_json.len() as u32).to_be_bytes());
+    out.extend_from_slice(header_json);
+    out.extend_from_slice(payload);
+    out
+}
+
+#[tokio::test]
+async fn a_submission_is_stored_once_and_a_replay_gets_the_original_answer() {
+    within_time(async {
+        let programme = Programme::start().await;
+        let hub = &programme.hub;
+        let sealed = programme.seal(&[Route::IndependentHotline], "my wages were cut", &[]);
+        let first: SubmitResponse = hub.submit(&sealed).await.ok();
+        assert_eq!(first.case_id, sealed.case_id);
+
+        let replay: SubmitResponse = hub.submit(&sealed).await.ok();
+        assert_eq!(replay, first);
+        // Same client id, different body: still the original answer, no new case.
+        let altered = sealed.reframed(|header| header.routes = vec![Route::Brand]);
+        let replay: SubmitResponse = hub.submit_bytes(altered).await.ok();
+        assert_eq!(replay, first);
+        let garbage_after_id = sealed.reframed(|header| header.directory_version = 999);
+        assert_eq!(hub.submit_bytes(garbage_after_id).await.ok::<SubmitResponse>(), first);
+
+        assert_eq!(hub.count_rows("cases"), 1);
+        assert_eq!(hub.count_rows("case_keys"), 2, "one wrapped key per hotline handler");
+        assert_eq!(hub.count_rows("case_events"), 1);
+        assert_eq!(hub.count_rows("case_audit"), 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn another_client_id_with_a_taken_case_id_is_refused() {
+    within_time(async {
+        let programme = Programme::start().await;
+        let first = programme.seal(&[Route::IndependentHotline], "first", &[]);
+        programme.hub.submit(&first).await.ok::<SubmitResponse>();
+        let mut second = programme.seal(&[Route::IndependentHotline], "second", &[]);
+        second.header.case_id = first.case_id.clone();
+        let framed = second.reframed(|_| {});
+        programme.hub.submit_bytes(framed).await.assert_error("case_id_taken");
+        assert_eq!(programme.hub.count_rows("cases"), 1);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn malformed_frames_are_bad_requests() {
+    within_time(async {
+        let programme = Programme::start().await;
+        let hub = &programme.hub;
+        let sealed = programme.seal(&[Route::IndependentHotline], "text", &[]);
+        let mut wrong_magic = sealed.framed.clone();
+        wrong_magic[0] = b'X';
+        let mut past_the_end = sealed.framed.clone();
+        past_the_end[4..8].copy_from_slice(&(sealed.framed.len() as u32).to_be_bytes());
+        for body in [
+            Vec::new(),
+            b"WVS1".to_vec(),
+            wrong_magic,
+            past_the_end,
+            raw_frame(b"{\"not\":\"a header\"}", &sealed.payload),
+            raw_frame(b"[", &sealed.payload),
+        ] {
+            hub.submit_bytes(body).await.assert_error("bad_request");
+        }
+        let as_json = hub
+            .http
+            .post(hub.url(paths::SUBMISSIONS))
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(sealed.framed.clone())
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(as_json.status().as_u16(), 400, "the submission content type is required");
+        assert_eq!(hub.count_rows("cases"), 0);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn oversized_submissions_are_refused_as_too_large() {
+    within_time(async {
+        let programme = Programme::start().await;
+        let hub = &programme.hub;
+        let sealed = programme.seal(&[Route::IndependentHotline], "text", &[]);
+        let header_json = serde_json::to_vec(&sealed.header).expect("json");
+        hub.submit_bytes(raw_frame(&header_json, &vec![0u8; MAX_PAYLOAD_BYTES + 1]))
+            .await
+            .assert_error("payload_too_large");
+        hub.submit_bytes(raw_frame(&header_json, &vec![0u8; MAX_BODY_BYTES])).await.assert_error("payload_too_large");
+        let huge_attachment = sealed.reframed(|header| {
+            header.attachments = vec![AttachmentMeta {
+                attachment_id: uuid::Uuid::new_v4().to_string(),
+                size: MAX_ATTACHMENT_BYTES + 1,
+                sha256: vec![0; 32],
+            }]
+        });
+        hub.submit_bytes(huge_attachment).await.assert_error("payload_too_large");
+        assert_eq!(hub.count_rows("cases"), 0);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn recipients_that_do_not_match_the_directory_are_unknown_recipients() {
+    within_time(async {
+        let programme = Programme::start().await;
+        let hub = &programme.hub;
+        let sealed = programme.seal(&[Route::IndependentHotline], "text", &[]);
+        let brand_key = programme.seal(&[Route::Brand], "text", &[]).header.recipients;
+        let other_factory = hub.create_factory(false).await;
+        let cases = [
+            ("an unknown directory version", sealed.reframed(|header| header.directory_version = 99)),
+            ("an allowed route without wrapped keys", sealed.reframed(|header| header.routes.push(Route::Brand))),
+            (
+                "a key for a route the worker did not allow",
+                sealed.reframed(|header| header.recipients.extend(brand_key.clone())),
+            ),
+            (
+                "a key for a handler nobody knows",
+                sealed.reframed(|header| {
+                    header.recipients[0] = WrappedKey { handler_id: "nobody".into(), ..header.recipients[0].clone() }
+                }),
+            ),
+            (
+                "a handler of the route left out",
+                sealed.reframed(|header| {
+                    header.recipients.pop();
+                }),
+            ),
+            (
+                "a committee the directory does not have",
+                sealed.reframed(|header| {
+                    header.factory_id = other_factory.id.clone();
+                    header.routes = vec![Route::FactoryCommittee];
+                }),
+            ),
+            ("an unknown factory", sealed.reframed(|header| header.factory_id = "no-such-factory".into())),
+        ];
+        for (what, framed) in cases {
+            let reply = hub.submit_bytes(framed).await;
+            assert_eq!(reply.error_code(), Some("unknown_recipient"), "{what}: {reply:?}");
+            reply.assert_error("unknown_recipient");
+        }
+        assert_eq!(hub.count_rows("cases"), 0);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn ids_and_fields_of_the_wrong_shape_are_bad_requests() {
+    within_time(async {
+        let programme = Programme::start().await;
+        let hub = &programme.hub;
+        let sealed = programme.seal(&[Route::IndependentHotline], "text", &[]);
+        let attachment =
+            || AttachmentMeta { attachment_id: uuid::Uuid::new_v4().to_string(), size: 100, sha256: vec![0; 32] };
+        let cases = [
+            ("a client id that is no UUID", sealed.reframed(|header| header.client_id = "client-1".into())),
+            ("an upper-case UUID", sealed.reframed(|header| header.client_id = header.client_id.to_uppercase())),
+            ("a short case id", sealed.reframed(|header| header.case_id = "ABCDE".into())),
+            ("a lower-case case id", sealed.reframed(|header| header.case_id = header.case_id.to_lowercase())),
+            ("no route", sealed.reframed(|header| header.routes.clear())),
+            (
+                "a route twice",
+                sealed.reframed(|header| header.routes = vec![Route::IndependentHotline, Route::IndependentHotline]),
+            ),
+            ("a short verifier", sealed.reframed(|header| header.receipt_verifier = vec![1; 16])),
+            (
+                "one key twice",
+                sealed.reframed(|header| {
+                    let first = header.recipients[0].clone();
+                    header.recipients[1] = first;
+                }),
+            ),
+            ("a short encapsulated key", sealed.reframed(|header| header.recipients[0].enc.truncate(31))),
+            (
+                "too many attachments",
+                sealed.reframed(|header| header.attachments = (0..=MAX_ATTACHMENTS).map(|_| attachment()).collect()),
+            ),
+            (
+                "an attachment id that is no UUID",
+                sealed.reframed(|header| {
+                    header.attachments = vec![AttachmentMeta { attachment_id: "photo".into(), ..attachment() }]
+                }),
+            ),
+            (
+                "a short attachment hash",
+                sealed.reframed(|header| {
+                    header.attachments = vec![AttachmentMeta { sha256: vec![0; 8], ..attachment() }]
+                }),
+            ),
+        ];
+        for (what, framed) in cases {
+            let reply = hub.submit_bytes(framed).await;
+            assert_eq!(reply.error_code(), Some("bad_request"), "{what}: {reply:?}");
+        }
+        let empty_payload =
+            workervoice_protocol::grievance::frame_submission(&sealed.header, &random::<4>()).expect("frames");
+        hub.submit_bytes(empty_payload).await.assert_error("bad_request");
+        assert_eq!(hub.count_rows("cases"), 0);
+        // And the real one still goes through afterwards.
+        hub.submit(&sealed).await.ok::<SubmitResponse>();
+    })
+    .await;
+}
