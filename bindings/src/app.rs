@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use workervoice_core::app::{CategoryOption, OutboxSummary, SubmissionStatus, SubmitOutcome};
+use workervoice_core::app::{CategoryOption, DeviceHealth, OutboxSummary, SubmissionStatus, SubmitOutcome};
 use workervoice_core::grievance::GrievanceDraft;
 use workervoice_core::net::NetConfig;
 use workervoice_core::sync::{CaseSummary, CaseThread, SyncReport};
@@ -11,7 +11,8 @@ use workervoice_core::{AppConfig, DeviceMode, DeviceStatus, Error, Note, WorkerP
 
 use crate::error::WorkerVoiceError;
 use crate::platform::{
-    ConnectivityMonitor, ForeignConnectivity, ForeignKeyStore, ForeignListener, PlatformKeyStore, WorkerVoiceListener,
+    ClockSource, ConnectivityMonitor, ForeignClock, ForeignConnectivity, ForeignKeyStore, ForeignListener,
+    PlatformKeyStore, WorkerVoiceListener,
 };
 
 /// How the app opens the core.
@@ -110,6 +111,46 @@ impl WorkerVoiceApp {
     /// Sets the platform's connectivity monitor (default: always online).
     pub fn set_connectivity(&self, monitor: Arc<dyn ConnectivityMonitor>) {
         self.core.set_connectivity(Arc::new(ForeignConnectivity(monitor)));
+    }
+
+    /// The device's health for its admin: sync, outbox and storage, in counts.
+    pub fn device_health(&self) -> Result<DeviceHealth, WorkerVoiceError> {
+        self.core.device_health().map_err(|e| self.error(e))
+    }
+
+    /// Hands the device back: crypto-shreds everything on it and un-enrols it.
+    pub fn hand_back_device(&self) -> Result<(), WorkerVoiceError> {
+        self.core.hand_back_device().map_err(|e| self.error(e))
+    }
+
+    /// Sets the clock (tests; default: the system clock).
+    pub fn set_clock(&self, clock: Arc<dyn ClockSource>) {
+        self.core.set_clock(Arc::new(ForeignClock(clock)));
+    }
+
+    /// Sets the kiosk idle timeout in seconds (shared devices; default 90, at least 10).
+    pub fn set_idle_timeout_secs(&self, secs: u32) {
+        self.core.set_idle_timeout_secs(secs);
+    }
+
+    /// Ends an idle kiosk session now if its time is up; returns whether it did.
+    pub fn check_idle(&self) -> bool {
+        self.core.check_idle()
+    }
+
+    /// Saves a draft (work in progress) of the logged-in worker, under their key.
+    pub fn save_draft(&self, name: String, content: Vec<u8>) -> Result<(), WorkerVoiceError> {
+        self.core.save_draft(&name, &content).map_err(|e| self.error(e))
+    }
+
+    /// The logged-in worker's draft, if any.
+    pub fn load_draft(&self, name: String) -> Result<Option<Vec<u8>>, WorkerVoiceError> {
+        self.core.load_draft(&name).map_err(|e| self.error(e))
+    }
+
+    /// Deletes the logged-in worker's draft.
+    pub fn delete_draft(&self, name: String) -> Result<(), WorkerVoiceError> {
+        self.core.delete_draft(&name).map_err(|e| self.error(e))
     }
 
     /// Updates the device languages (system settings changed).

@@ -19,10 +19,10 @@ mod platform;
 pub use app::{AppOptions, WorkerVoiceApp};
 pub use error::WorkerVoiceError;
 pub use platform::{
-    ConnectivityMonitor, PlatformKeyStore, PlatformKeyStoreError, WorkerVoiceListener, new_always_online,
+    ClockSource, ConnectivityMonitor, PlatformKeyStore, PlatformKeyStoreError, WorkerVoiceListener, new_always_online,
     new_file_key_store, new_memory_key_store,
 };
-pub use workervoice_core::app::{CategoryOption, OutboxSummary, SubmissionStatus, SubmitOutcome};
+pub use workervoice_core::app::{CategoryOption, DeviceHealth, OutboxSummary, SubmissionStatus, SubmitOutcome};
 pub use workervoice_core::grievance::receipt::Receipt;
 pub use workervoice_core::grievance::{
     AttachmentDraft, AttachmentType, CallbackRequest, GrievanceDraft, GrievanceRoute,

@@ -155,6 +155,22 @@ pub fn new_always_online() -> Arc<dyn ConnectivityMonitor> {
     Arc::new(RustAlwaysOnline)
 }
 
+/// The platform's clock (milliseconds since the Unix epoch). Tests pass a
+/// manual one to make the kiosk idle timeout happen without waiting.
+#[uniffi::export(with_foreign)]
+pub trait ClockSource: Send + Sync {
+    /// Now, in milliseconds since the Unix epoch.
+    fn now_millis(&self) -> i64;
+}
+
+pub(crate) struct ForeignClock(pub Arc<dyn ClockSource>);
+
+impl workervoice_core::Clock for ForeignClock {
+    fn now_millis(&self) -> i64 {
+        self.0.now_millis()
+    }
+}
+
 /// Receives core events (session started/ended, enrolment, later sync progress).
 #[uniffi::export(with_foreign)]
 pub trait WorkerVoiceListener: Send + Sync {

@@ -94,29 +94,31 @@ fn plain_round(texts: &[String]) -> Duration {
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;
          PRAGMA secure_delete = ON; PRAGMA temp_store = MEMORY;
          CREATE TABLE workers (local_id TEXT PRIMARY KEY) STRICT;
-         INSERT INTO workers VALUES ('w');
          CREATE TABLE notes (id TEXT PRIMARY KEY, owner TEXT NOT NULL REFERENCES workers(local_id),
                              created_at INTEGER NOT NULL, body BLOB NOT NULL) STRICT;
          CREATE INDEX notes_by_owner ON notes(owner, created_at);",
     )
     .expect("schema");
+    // The same rows as the encrypted store: a UUID owner, a UUID id.
+    let owner = uuid::Uuid::new_v4().to_string();
+    conn.execute("INSERT INTO workers VALUES (?1)", params![owner]).expect("worker");
     let start = Instant::now();
     let tx = conn.transaction().expect("tx");
     {
-        let mut insert = tx.prepare_cached("INSERT INTO notes VALUES (?1, 'w', 0, ?2)").expect("prepare");
+        let mut insert = tx.prepare_cached("INSERT INTO notes VALUES (?1, ?2, 0, ?3)").expect("prepare");
         for text in texts {
-            insert.execute(params![uuid::Uuid::new_v4().to_string(), text.as_bytes()]).expect("insert");
+            insert.execute(params![uuid::Uuid::new_v4().to_string(), owner, text.as_bytes()]).expect("insert");
         }
     }
     tx.commit().expect("commit");
     let mut read = 0;
     let mut select = conn
-        .prepare_cached("SELECT id, body FROM notes WHERE owner = 'w' ORDER BY created_at DESC, id LIMIT ?1 OFFSET ?2")
+        .prepare_cached("SELECT id, owner, created_at, body FROM notes WHERE owner = ?1 ORDER BY created_at DESC, id LIMIT ?2 OFFSET ?3")
         .expect("prepare");
     for page in 0..10u32 {
         let rows = select
-            .query_map(params![1000, page * 1000], |row| {
-                let body: Vec<u8> = row.get(1)?;
+            .query_map(params![owner, 1000, page * 1000], |row| {
+                let body: Vec<u8> = row.get(3)?;
                 Ok(String::from_utf8(body).unwrap_or_default())
             })
             .expect("query");

@@ -14,8 +14,11 @@ pub enum Event {
         /// Whether it was unlocked without the hub.
         offline: bool,
     },
-    /// The session ended (lock, logout, another worker logged in).
+    /// The session ended (lock, logout, another worker logged in, time-out).
     SessionEnded,
+    /// A kiosk session ended because nobody used it for the idle timeout
+    /// (sent just before [`Event::SessionEnded`]); drafts were kept.
+    SessionTimedOut,
     /// The outbox changed (an item queued, delivered or parked).
     OutboxChanged {
         /// Items waiting or being sent.
@@ -28,6 +31,9 @@ pub enum Event {
         /// How many.
         events: u32,
     },
+    /// The hub retired this device: everything on it was crypto-shredded and
+    /// it refuses sign-ins from now on.
+    DeviceRetired,
     /// A sync started.
     SyncStarted,
     /// Progress of the outbox during a sync.

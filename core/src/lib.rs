@@ -22,10 +22,12 @@
 
 pub mod app;
 pub mod auth;
+pub mod clock;
 pub mod connectivity;
 pub mod crypto;
 pub mod device;
 pub mod directory;
+pub mod drafts;
 pub mod error;
 pub mod events;
 pub mod grievance;
@@ -39,6 +41,7 @@ pub mod sync;
 
 pub use app::{AppConfig, DeviceStatus, WorkerVoice};
 pub use auth::{WeakPinReason, WorkerProfile};
+pub use clock::{Clock, ManualClock, SystemClock};
 pub use connectivity::{AlwaysOnline, Connectivity};
 pub use device::DeviceMode;
 pub use error::{Error, ErrorCode};

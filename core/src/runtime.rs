@@ -57,6 +57,13 @@ pub struct Cancellable<T> {
     handle: Option<JoinHandle<Result<T, Error>>>,
 }
 
+impl<T> Cancellable<T> {
+    /// Lets the operation run on by itself (it ends with the runtime).
+    pub fn detach(mut self) {
+        self.handle = None;
+    }
+}
+
 impl<T> Future for Cancellable<T> {
     type Output = Result<T, Error>;
 

@@ -14,7 +14,9 @@ use axum::{Json, Router};
 use ring::signature::{ED25519, UnparsedPublicKey};
 use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use workervoice_protocol::codes::normalize_code;
-use workervoice_protocol::enrol::{DeviceStatusResponse, EnrolRequest, EnrolResponse, enrol_challenge};
+use workervoice_protocol::enrol::{
+    DeviceHealthReport, DeviceStatusResponse, EnrolRequest, EnrolResponse, enrol_challenge,
+};
 use workervoice_protocol::error::HubErrorCode;
 use workervoice_protocol::paths;
 
@@ -31,7 +33,10 @@ const MAX_PLATFORM_CHARS: usize = 64;
 
 /// The enrolment and device-status routes.
 pub(crate) fn routes() -> Router<AppState> {
-    Router::new().route(paths::ENROL, post(enrol)).route(paths::DEVICE_STATUS, get(status))
+    Router::new()
+        .route(paths::ENROL, post(enrol))
+        .route(paths::DEVICE_STATUS, get(status))
+        .route(paths::DEVICE_HEALTH, post(health))
 }
 
 async fn enrol(
@@ -146,4 +151,26 @@ struct CodeRow {
 /// answered `device_retired` (410) by the signature check, this one too.
 async fn status(request: SignedRequest) -> Json<DeviceStatusResponse> {
     Json(DeviceStatusResponse { device_id: request.device.id, state: "active".to_owned(), hub_time: unix_now() })
+}
+
+/// A shared device's health report: counts only, stored for staff. A retired
+/// device never gets here (the signature check answers `device_retired`).
+async fn health(State(state): State<AppState>, request: SignedRequest) -> Result<Json<DeviceStatusResponse>, ApiError> {
+    let report: DeviceHealthReport = request.json()?;
+    let device_id = request.device.id.clone();
+    let now = unix_now();
+    let clamp = |value: u64| i64::try_from(value).unwrap_or(i64::MAX);
+    let id = device_id.clone();
+    state
+        .db
+        .run(move |connection| {
+            connection.execute(
+                "UPDATE devices SET reported_at = ?1, reported_queued = ?2, reported_needs_attention = ?3, \
+                 reported_storage_bytes = ?4 WHERE id = ?5",
+                params![now, clamp(report.queued), clamp(report.needs_attention), clamp(report.storage_bytes), id],
+            )?;
+            Ok(())
+        })
+        .await?;
+    Ok(Json(DeviceStatusResponse { device_id, state: "active".to_owned(), hub_time: now }))
 }

@@ -149,6 +149,18 @@ pub struct DeviceSummary {
     pub enrolled_at: i64,
     /// Last signed request, unix seconds.
     pub last_seen_at: Option<i64>,
+    /// Last health report (shared devices), unix seconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_sync_at: Option<i64>,
+    /// Outbox items waiting at the last report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queued: Option<u64>,
+    /// Outbox items needing attention at the last report.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub needs_attention: Option<u64>,
+    /// Database size at the last report, bytes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub storage_bytes: Option<u64>,
 }
 
 /// `GET /admin/v1/programme`: the programme's identity, as apps pin it.

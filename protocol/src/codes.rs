@@ -16,15 +16,21 @@ pub const ENROLMENT_CODE_SYMBOLS: usize = 12;
 /// Digits in an activation code.
 pub const ACTIVATION_CODE_DIGITS: usize = 10;
 
+/// The low `count × 5` bits of `random` as Crockford base32 symbols.
+fn crockford(random: [u8; 8], count: usize) -> Vec<u8> {
+    let mut value = u64::from_be_bytes(random);
+    (0..count)
+        .map(|_| {
+            let symbol = CROCKFORD[(value & 31) as usize];
+            value >>= 5;
+            symbol
+        })
+        .collect()
+}
+
 /// Formats 8 random bytes as an enrolment code `XXXX-XXXX-XXXX` (60 bits used).
 pub fn format_enrolment_code(random: [u8; 8]) -> String {
-    let mut value = u64::from_be_bytes(random);
-    let mut symbols = Vec::with_capacity(ENROLMENT_CODE_SYMBOLS);
-    for _ in 0..ENROLMENT_CODE_SYMBOLS {
-        symbols.push(CROCKFORD[(value & 31) as usize]);
-        value >>= 5;
-    }
-    group(&symbols, 4)
+    group(&crockford(random, ENROLMENT_CODE_SYMBOLS), 4)
 }
 
 /// Formats 8 random bytes as a 10-digit activation code `12345-67890`.
@@ -49,13 +55,7 @@ pub const RECEIPT_SECRET_DIGITS: usize = 20;
 /// millions of devices practically never collide (the hub refuses a
 /// collision, and the device then reports that the item needs attention).
 pub fn format_case_id(random: [u8; 8]) -> String {
-    let mut value = u64::from_be_bytes(random);
-    let mut symbols = Vec::with_capacity(CASE_ID_SYMBOLS);
-    for _ in 0..CASE_ID_SYMBOLS {
-        symbols.push(CROCKFORD[(value & 31) as usize]);
-        value >>= 5;
-    }
-    group(&symbols, 5)
+    group(&crockford(random, CASE_ID_SYMBOLS), 5)
 }
 
 /// Formats 16 random bytes as a receipt secret of 20 digits in groups of four
@@ -63,8 +63,7 @@ pub fn format_case_id(random: [u8; 8]) -> String {
 /// (The bias of `u128 % 10^20` is below 2^-60.)
 pub fn format_receipt_secret(random: [u8; 16]) -> String {
     let value = u128::from_be_bytes(random) % 100_000_000_000_000_000_000;
-    let digits = format!("{value:020}");
-    digits.as_bytes().chunks(4).map(|c| String::from_utf8_lossy(c).into_owned()).collect::<Vec<_>>().join(" ")
+    group(format!("{value:020}").as_bytes(), 4).replace('-', " ")
 }
 
 /// Canonical form of a typed code: upper case, separators removed, and the

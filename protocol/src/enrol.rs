@@ -77,6 +77,23 @@ pub struct DeviceStatusResponse {
     pub hub_time: i64,
 }
 
+/// `POST /v1/device/health` (signed, shared devices at each sync): what the
+/// tablet holds, for staff who look after devices. Counts only, never content
+/// or who queued what. The reply is a [`DeviceStatusResponse`]; a retired
+/// device gets `device_retired` and wipes itself.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct DeviceHealthReport {
+    /// Items waiting in the outbox.
+    pub queued: u64,
+    /// Items the hub refused, kept for attention.
+    pub needs_attention: u64,
+    /// Bytes the app's database uses.
+    pub storage_bytes: u64,
+    /// The recipient directory version held.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub directory_version: Option<u64>,
+}
+
 /// The bytes the new identity signs during enrolment: binds the code, the
 /// requested mode and the key together so none can be swapped in transit.
 pub fn enrol_challenge(code: &str, mode: DeviceMode, public_key: &[u8]) -> Vec<u8> {

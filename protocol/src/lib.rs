@@ -49,6 +49,8 @@ pub mod paths {
     pub const AUTH_CHANGE_PIN: &str = "/v1/auth/change-pin";
     /// The device's own status (is it still enrolled, has it been retired).
     pub const DEVICE_STATUS: &str = "/v1/device/status";
+    /// A shared device's health report at sync (signed).
+    pub const DEVICE_HEALTH: &str = "/v1/device/health";
     /// The signed recipient directory (`?have=N`), unsigned.
     pub const DIRECTORY: &str = "/v1/directory";
     /// Submit a sealed grievance (framed, unsigned).

@@ -99,6 +99,7 @@ impl WorkerVoice {
     /// Seals a grievance and queues it: works with no network, returns once
     /// it is durably stored. Anonymous reports need no login; named ones do.
     pub fn submit_grievance(&self, draft: GrievanceDraft) -> Result<SubmitOutcome, Error> {
+        self.inner.expire_if_idle();
         let outcome = self.inner.submit(&draft)?;
         self.inner.emit_outbox_changed();
         Ok(outcome)
@@ -121,7 +122,8 @@ impl WorkerVoice {
 
     /// The logged-in worker's cases on this (personal) device.
     pub fn my_cases(&self) -> Result<Vec<CaseSummary>, Error> {
-        let session = lock(&self.inner.session);
+        self.inner.expire_if_idle();
+        let session = self.inner.touched_session();
         let session = session.as_ref().ok_or(ErrorCode::NotLoggedIn)?;
         let store = lock(&self.inner.store);
         case_rows::list(store.conn(), &session.local_id)?
@@ -144,7 +146,8 @@ impl WorkerVoice {
 
     /// The stored thread of one of the worker's cases (as of the last sync).
     pub fn case_thread(&self, case_id: &str) -> Result<CaseThread, Error> {
-        let session = lock(&self.inner.session);
+        self.inner.expire_if_idle();
+        let session = self.inner.touched_session();
         let session = session.as_ref().ok_or(ErrorCode::NotLoggedIn)?;
         let store = lock(&self.inner.store);
         sync::stored_thread(store.conn(), session.vault_key(), &session.local_id, case_id)
@@ -236,7 +239,7 @@ impl Inner {
         let factory_id = device.row().factory_id.clone().ok_or(ErrorCode::NotEnrolled)?;
         let directory = self.directory()?.ok_or(ErrorCode::DirectoryMissing)?;
         let language = self.languages().primary();
-        let session = lock(&self.session);
+        let session = self.touched_session();
         if !draft.anonymous && session.is_none() {
             return Err(ErrorCode::NotLoggedIn.into());
         }
@@ -341,6 +344,10 @@ impl Inner {
         }
         if !report.offline {
             self.push(&client, force, &mut report).await?;
+        }
+        if !report.offline {
+            self.report_health(&client).await?;
+            self.record_sync();
         }
         if !report.offline && device.mode() == DeviceMode::Personal {
             match self.pull(&client).await {

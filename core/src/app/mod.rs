@@ -18,6 +18,7 @@ use workervoice_protocol::{auth, paths};
 use zeroize::Zeroizing;
 
 use crate::auth::{self as vault, Session, WorkerProfile};
+use crate::clock::{Clock, SystemClock};
 use crate::connectivity::{AlwaysOnline, Connectivity};
 use crate::device::{Device, DeviceMode};
 use crate::error::{Error, ErrorCode};
@@ -30,9 +31,15 @@ use crate::runtime::CoreRuntime;
 use crate::store::Store;
 use crate::store::device::DeviceState;
 
+mod device_admin;
 mod grievances;
 
+pub use device_admin::DeviceHealth;
 pub use grievances::{CategoryOption, OutboxSummary, SubmissionStatus, SubmitOutcome};
+
+/// Default kiosk idle timeout: a session on a shared device ends after this
+/// long without a call that uses it.
+pub const DEFAULT_IDLE_TIMEOUT_SECS: i64 = 90;
 
 /// How the app opens the core.
 #[derive(Debug, Clone)]
@@ -92,6 +99,9 @@ struct Inner {
     device_languages: Mutex<Vec<String>>,
     listener: Mutex<Option<Arc<dyn EventListener>>>,
     connectivity: Mutex<Arc<dyn Connectivity>>,
+    clock: Mutex<Arc<dyn Clock>>,
+    /// Kiosk idle timeout, milliseconds.
+    idle_timeout_ms: std::sync::atomic::AtomicI64,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -109,7 +119,7 @@ impl WorkerVoice {
     pub fn open(config: AppConfig, keystore: Arc<dyn KeyStore>) -> Result<Self, Error> {
         let store = Store::open(&config.data_dir)?;
         let languages = config.languages.clone();
-        Ok(Self {
+        let app = Self {
             inner: Arc::new(Inner {
                 store: Mutex::new(store),
                 sync_lock: tokio::sync::Mutex::new(()),
@@ -119,9 +129,69 @@ impl WorkerVoice {
                 device_languages: Mutex::new(languages),
                 listener: Mutex::new(None),
                 connectivity: Mutex::new(Arc::new(AlwaysOnline)),
+                clock: Mutex::new(Arc::new(SystemClock)),
+                idle_timeout_ms: std::sync::atomic::AtomicI64::new(DEFAULT_IDLE_TIMEOUT_SECS * 1000),
             }),
             runtime: CoreRuntime::new()?,
-        })
+        };
+        app.start_idle_watch();
+        Ok(app)
+    }
+
+    /// Ends an idle kiosk session within a second of its timeout, so the
+    /// screen clears even if nobody touches the tablet.
+    fn start_idle_watch(&self) {
+        let weak = Arc::downgrade(&self.inner);
+        let watch = self.runtime.spawn(async move {
+            loop {
+                tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                let Some(inner) = weak.upgrade() else { return Ok(()) };
+                inner.expire_if_idle();
+            }
+        });
+        // It ends with the runtime, or by itself once the app is dropped.
+        watch.detach();
+    }
+
+    /// Sets the clock (tests use a manual one; default: the system clock).
+    pub fn set_clock(&self, clock: Arc<dyn Clock>) {
+        *lock(&self.inner.clock) = clock;
+    }
+
+    /// Sets the kiosk idle timeout (shared devices; default 90 s).
+    pub fn set_idle_timeout_secs(&self, secs: u32) {
+        self.inner.idle_timeout_ms.store(i64::from(secs.max(10)) * 1000, std::sync::atomic::Ordering::SeqCst);
+    }
+
+    /// Ends the session now if it has been idle past the timeout (kiosk).
+    /// Returns whether it ended. Shells may call it from a UI timer; the core
+    /// also checks every second and before every call that uses the session.
+    pub fn check_idle(&self) -> bool {
+        self.inner.expire_if_idle()
+    }
+
+    /// Saves (replaces) a draft of the logged-in worker under their key.
+    pub fn save_draft(&self, name: &str, content: &[u8]) -> Result<(), Error> {
+        self.inner.expire_if_idle();
+        let session = self.inner.touched_session();
+        let session = session.as_ref().ok_or(ErrorCode::NotLoggedIn)?;
+        crate::drafts::save(&mut lock(&self.inner.store), session, name, content, now())
+    }
+
+    /// The logged-in worker's draft `name`, if any.
+    pub fn load_draft(&self, name: &str) -> Result<Option<Vec<u8>>, Error> {
+        self.inner.expire_if_idle();
+        let session = self.inner.touched_session();
+        let session = session.as_ref().ok_or(ErrorCode::NotLoggedIn)?;
+        crate::drafts::load(&lock(&self.inner.store), session, name)
+    }
+
+    /// Deletes the logged-in worker's draft `name`.
+    pub fn delete_draft(&self, name: &str) -> Result<(), Error> {
+        self.inner.expire_if_idle();
+        let session = self.inner.touched_session();
+        let session = session.as_ref().ok_or(ErrorCode::NotLoggedIn)?;
+        crate::drafts::delete(&mut lock(&self.inner.store), session, name)
     }
 
     /// Sets (or clears) the listener that receives [`Event`]s.
@@ -244,12 +314,14 @@ impl WorkerVoice {
 
     /// The logged-in worker.
     pub fn current_worker(&self) -> Option<WorkerProfile> {
+        self.inner.expire_if_idle();
         lock(&self.inner.session).as_ref().map(|s| s.profile.clone())
     }
 
     /// Saves private notes for the logged-in worker in one transaction.
     pub fn save_notes(&self, texts: &[String]) -> Result<Vec<String>, Error> {
-        let session = lock(&self.inner.session);
+        self.inner.expire_if_idle();
+        let session = self.inner.touched_session();
         let session = session.as_ref().ok_or(ErrorCode::NotLoggedIn)?;
         let mut store = lock(&self.inner.store);
         notes::save(&mut store, session, texts, chrono::Utc::now().timestamp_millis())
@@ -257,14 +329,16 @@ impl WorkerVoice {
 
     /// A page of the logged-in worker's notes, newest first (at most 1,000).
     pub fn list_notes(&self, limit: u32, offset: u32) -> Result<Vec<Note>, Error> {
-        let session = lock(&self.inner.session);
+        self.inner.expire_if_idle();
+        let session = self.inner.touched_session();
         let session = session.as_ref().ok_or(ErrorCode::NotLoggedIn)?;
         notes::list(&lock(&self.inner.store), session, limit, offset)
     }
 
     /// How many notes the logged-in worker has.
     pub fn count_notes(&self) -> Result<u64, Error> {
-        let session = lock(&self.inner.session);
+        self.inner.expire_if_idle();
+        let session = self.inner.touched_session();
         let session = session.as_ref().ok_or(ErrorCode::NotLoggedIn)?;
         notes::count(&lock(&self.inner.store), session)
     }
@@ -308,7 +382,41 @@ impl Inner {
         Ok(HubClient::new(hub_url, &self.config.net)?)
     }
 
-    fn start_session(&self, session: Session) -> WorkerProfile {
+    fn now_millis(&self) -> i64 {
+        let clock = lock(&self.clock).clone();
+        clock.now_millis()
+    }
+
+    /// Ends a kiosk session idle past the timeout; returns whether it did.
+    fn expire_if_idle(&self) -> bool {
+        let now = self.now_millis();
+        let timeout = self.idle_timeout_ms.load(std::sync::atomic::Ordering::SeqCst);
+        let expired = {
+            let mut session = lock(&self.session);
+            let idle = session.as_ref().is_some_and(|s| s.kiosk && now - s.last_active_ms > timeout);
+            // Dropping the session zeroizes its keys.
+            idle.then(|| session.take()).flatten().is_some()
+        };
+        if expired {
+            self.emit(Event::SessionTimedOut);
+            self.emit(Event::SessionEnded);
+        }
+        expired
+    }
+
+    /// The session lock, with the session's activity time refreshed.
+    fn touched_session(&self) -> MutexGuard<'_, Option<Session>> {
+        let now = self.now_millis();
+        let mut session = lock(&self.session);
+        if let Some(session) = session.as_mut() {
+            session.last_active_ms = now;
+        }
+        session
+    }
+
+    fn start_session(&self, mut session: Session) -> WorkerProfile {
+        session.last_active_ms = self.now_millis();
+        session.kiosk = self.load_device().is_ok_and(|device| device.mode() == DeviceMode::Shared);
         let profile = session.profile.clone();
         let offline = session.offline;
         // Replacing a session drops (and zeroizes) the previous one first.
@@ -343,9 +451,6 @@ impl Inner {
             match Device::load(&store, self.keystore.as_ref()) {
                 Ok(Some(device)) if device.state() == DeviceState::Enrolled => {
                     return Err(ErrorCode::AlreadyEnrolled.into());
-                }
-                Ok(Some(device)) if device.state() == DeviceState::Retired => {
-                    return Err(ErrorCode::DeviceRetired.into());
                 }
                 Ok(Some(device))
                     if device.row().hub_url == hub_url
@@ -389,10 +494,14 @@ impl Inner {
         worker_number: &str,
     ) -> Result<KdfParams, NetError> {
         let signer = device.signer().map_err(|_| NetError::Signing)?;
-        let reply: AuthParamsResponse = client
+        let reply: Result<AuthParamsResponse, NetError> = client
             .post_signed(paths::AUTH_PARAMS, &AuthParamsRequest { worker_number: worker_number.to_owned() }, &signer)
-            .await?;
-        Ok(reply.kdf)
+            .await;
+        // Every sign-in starts here: a device the hub retired wipes itself.
+        if let Err(error) = &reply {
+            self.on_refusal(error);
+        }
+        Ok(reply?.kdf)
     }
 
     fn open_online(
@@ -415,6 +524,7 @@ impl Inner {
         activation_code: &str,
         new_pin: &str,
     ) -> Result<WorkerProfile, Error> {
+        self.end_session();
         vault::check_new_pin(new_pin).map_err(Error::WeakPin)?;
         let device = self.load_device()?;
         let client = self.client(&device.row().hub_url)?;
@@ -439,6 +549,7 @@ impl Inner {
         language: &str,
         new_pin: &str,
     ) -> Result<WorkerProfile, Error> {
+        self.end_session();
         vault::check_new_pin(new_pin).map_err(Error::WeakPin)?;
         if worker_number.trim().is_empty() || display_name.trim().is_empty() || display_name.len() > 200 {
             return Err(ErrorCode::InvalidInput.into());
@@ -461,6 +572,11 @@ impl Inner {
     }
 
     async fn login(&self, worker_number: &str, pin: &str) -> Result<WorkerProfile, Error> {
+        // Whoever tries to sign in is not the worker whose session is open
+        // (or is, and is asking again): end it first, whatever the outcome,
+        // so a failed sign-in on a tablet never leaves the last worker's
+        // session in front of the next person.
+        self.end_session();
         vault::check_format(pin).map_err(|_| Error::WrongPin { attempts_left: None })?;
         let device = self.load_device()?;
         if !self.online() && device.mode() == DeviceMode::Personal {
@@ -487,6 +603,7 @@ impl Inner {
     }
 
     fn unlock_offline(&self, worker_number: &str, pin: &str) -> Result<WorkerProfile, Error> {
+        self.end_session();
         vault::check_format(pin).map_err(|_| Error::WrongPin { attempts_left: None })?;
         let session = {
             let mut store = lock(&self.store);

@@ -54,6 +54,10 @@ pub struct Session {
     kdf: KdfParams,
     /// Whether this session was unlocked without the hub.
     pub offline: bool,
+    /// Last activity (clock milliseconds); set by the app layer.
+    pub(crate) last_active_ms: i64,
+    /// Whether the session runs on a shared device (kiosk rules apply).
+    pub(crate) kiosk: bool,
 }
 
 impl Session {
@@ -196,7 +200,16 @@ fn create_vault(
         let _ = keystore.delete_secret(&worker_alias(&local_id));
         return Err(error);
     }
-    Ok(Session { local_id, profile, vault_key, hub_share, kdf: kdf.clone(), offline: false })
+    Ok(Session {
+        local_id,
+        profile,
+        vault_key,
+        hub_share,
+        kdf: kdf.clone(),
+        offline: false,
+        last_active_ms: 0,
+        kiosk: false,
+    })
 }
 
 #[allow(clippy::too_many_arguments)] // one call site
@@ -237,7 +250,16 @@ fn reopen_vault(
     store.transaction(|tx| {
         rows::update_after_login(tx, &row.local_id, &sealed_profile, cache.as_deref()).map_err(Error::from)
     })?;
-    Ok(Session { local_id: row.local_id, profile, vault_key, hub_share, kdf: kdf.clone(), offline: false })
+    Ok(Session {
+        local_id: row.local_id,
+        profile,
+        vault_key,
+        hub_share,
+        kdf: kdf.clone(),
+        offline: false,
+        last_active_ms: 0,
+        kiosk: false,
+    })
 }
 
 /// Unlocks a vault without the hub (personal devices only).
@@ -280,7 +302,16 @@ pub fn unlock_offline(
     if row.offline_failures > 0 {
         store.transaction(|tx| rows::reset_offline_failures(tx, &row.local_id).map_err(Error::from))?;
     }
-    Ok(Session { local_id: row.local_id, profile, vault_key, hub_share, kdf, offline: true })
+    Ok(Session {
+        local_id: row.local_id,
+        profile,
+        vault_key,
+        hub_share,
+        kdf,
+        offline: true,
+        last_active_ms: 0,
+        kiosk: false,
+    })
 }
 
 /// What a PIN change needs from the session, copied out so the slow PIN

@@ -62,12 +62,17 @@ pub fn derive_unlock_key(pin_secret: &Key32, pepper: &Key32, hub_share: &Key32, 
     hkdf_expand(&[pin_secret.expose(), pepper.expose(), hub_share.expose()], local_id.as_bytes(), labels::UNLOCK_KEY)
 }
 
-/// A keyed blind index (HMAC-SHA256) so a record can be found by a value
-/// (a worker number) without storing the value.
-pub fn derive_lookup(key: &Key32, value: &[u8]) -> Vec<u8> {
-    let sub = derive_key(key, labels::WORKER_LOOKUP);
+/// A keyed blind index (HMAC-SHA256 under a labelled sub-key) so a record can
+/// be found by a value without storing the value.
+pub fn blind_index(key: &Key32, label: &[u8], value: &[u8]) -> Vec<u8> {
+    let sub = derive_key(key, label);
     let mac_key = hmac::Key::new(hmac::HMAC_SHA256, sub.expose());
     hmac::sign(&mac_key, value).as_ref().to_vec()
+}
+
+/// The blind index of a worker number (see [`blind_index`]).
+pub fn derive_lookup(key: &Key32, value: &[u8]) -> Vec<u8> {
+    blind_index(key, labels::WORKER_LOOKUP, value)
 }
 
 struct Len32;

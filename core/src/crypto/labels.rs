@@ -21,3 +21,5 @@ pub const CANARY_PLAINTEXT: &[u8] = b"workervoice/canary/v1";
 pub const RECEIPT_AUTH: &[u8] = b"workervoice/receipt-auth/v1";
 /// Reply key of a receipt: opens and seals the replies of the case.
 pub const RECEIPT_REPLY: &[u8] = b"workervoice/receipt-reply/v1";
+/// Row ids of drafts (blind index under the vault key).
+pub const DRAFT_ID: &[u8] = b"workervoice/draft-id/v1";

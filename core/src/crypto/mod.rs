@@ -20,9 +20,9 @@ mod kdf;
 mod keys;
 pub mod labels;
 
-pub use aead::{Aad, SEALED_OVERHEAD, open, seal};
+pub use aead::{Aad, SEALED_OVERHEAD, open, seal, seal_many};
 pub use identity::DeviceIdentity;
-pub use kdf::{PinSecrets, derive_key, derive_lookup, derive_salted, derive_unlock_key, stretch_pin};
+pub use kdf::{PinSecrets, blind_index, derive_key, derive_lookup, derive_salted, derive_unlock_key, stretch_pin};
 pub use keys::{Key32, random_bytes, random_key};
 
 /// Why a cryptographic operation failed. Deliberately coarse: an attacker

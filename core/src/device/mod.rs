@@ -65,6 +65,9 @@ impl Device {
     /// has never started enrolment.
     pub fn load(store: &Store, keystore: &dyn KeyStore) -> Result<Option<Self>, Error> {
         let Some(row) = rows::load(store.conn())? else { return Ok(None) };
+        if row.state == DeviceState::Retired {
+            return Err(ErrorCode::DeviceRetired.into());
+        }
         let secret = keystore.load_secret(DEVICE_SECRET_ALIAS)?.ok_or(ErrorCode::DeviceKeysMissing)?;
         let kek = derive_kek(&secret)?;
         let storage_key = crypto::open(&kek, aad("wrapped_storage_key"), &row.wrapped_storage_key)

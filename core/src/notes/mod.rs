@@ -37,14 +37,15 @@ pub fn save(store: &mut Store, session: &Session, texts: &[String], now_ms: i64)
     if texts.iter().any(|text| text.len() > MAX_NOTE_BYTES) {
         return Err(ErrorCode::TooLarge.into());
     }
-    let rows = texts
-        .iter()
-        .map(|text| {
-            let id = uuid::Uuid::new_v4().to_string();
-            let body = crypto::seal(session.vault_key(), aad(&id, &session.local_id), text.as_bytes())?;
-            Ok(NoteRow { id, owner: session.local_id.clone(), created_at: now_ms, body })
-        })
-        .collect::<Result<Vec<_>, Error>>()?;
+    let ids: Vec<String> = texts.iter().map(|_| uuid::Uuid::new_v4().to_string()).collect();
+    let items: Vec<(Aad<'_>, &[u8])> =
+        ids.iter().zip(texts).map(|(id, text)| (aad(id, &session.local_id), text.as_bytes())).collect();
+    let bodies = crypto::seal_many(session.vault_key(), &items)?;
+    let rows: Vec<NoteRow> = ids
+        .into_iter()
+        .zip(bodies)
+        .map(|(id, body)| NoteRow { id, owner: session.local_id.clone(), created_at: now_ms, body })
+        .collect();
     store.transaction(|tx| rows::insert(tx, &rows).map_err(Error::from))?;
     Ok(rows.into_iter().map(|row| row.id).collect())
 }
@@ -54,8 +55,13 @@ pub fn list(store: &Store, session: &Session, limit: u32, offset: u32) -> Result
     rows::list(store.conn(), &session.local_id, limit.min(MAX_PAGE), offset)?
         .into_iter()
         .map(|row| {
-            let plain = Zeroizing::new(crypto::open(session.vault_key(), aad(&row.id, &row.owner), &row.body)?);
-            let text = std::str::from_utf8(&plain).map_err(|_| ErrorCode::StorageCorrupt)?.to_owned();
+            let plain = crypto::open(session.vault_key(), aad(&row.id, &row.owner), &row.body)?;
+            // The buffer becomes the returned text without a copy; one that is
+            // not UTF-8 is zeroized on the way out.
+            let text = String::from_utf8(plain).map_err(|error| {
+                drop(Zeroizing::new(error.into_bytes()));
+                ErrorCode::StorageCorrupt
+            })?;
             Ok(Note { id: row.id, created_at_ms: row.created_at, text })
         })
         .collect()

@@ -7,6 +7,8 @@
 //! - `secure_delete=ON`: deleted rows are overwritten, not left in free pages.
 //! - `temp_store=MEMORY`: sorts and temporary tables never touch a file.
 //! - `foreign_keys=ON`: a worker's rows go with the worker.
+//! - `journal_size_limit` 1 MiB: the WAL is truncated back after checkpoints
+//!   instead of keeping its largest size forever (phones are small).
 //!
 //! Failure policy: a file that is not a database or is damaged gives
 //! [`StoreError::Corrupt`]; a full disk gives [`StoreError::DiskFull`]. In
@@ -17,6 +19,7 @@
 
 pub mod cases;
 pub mod device;
+pub mod drafts;
 pub mod notes;
 pub mod outbox;
 mod schema;
@@ -96,7 +99,8 @@ impl Store {
              PRAGMA synchronous = FULL;
              PRAGMA foreign_keys = ON;
              PRAGMA secure_delete = ON;
-             PRAGMA temp_store = MEMORY;",
+             PRAGMA temp_store = MEMORY;
+             PRAGMA journal_size_limit = 1048576;",
         )?;
         let mut store = Self { conn, path };
         schema::upgrade(&mut store.conn)?;
@@ -139,6 +143,55 @@ impl Store {
             })
             .map(|meta| meta.len())
             .sum()
+    }
+
+    /// A number kept about the device (last sync time, …), by key.
+    pub fn meta(&self, key: &str) -> Result<Option<i64>, StoreError> {
+        use rusqlite::OptionalExtension;
+        Ok(self.conn.query_row("SELECT value FROM meta WHERE key = ?1", [key], |row| row.get(0)).optional()?)
+    }
+
+    /// Sets a number kept about the device.
+    pub fn set_meta(&self, key: &str, value: i64) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = ?2",
+            rusqlite::params![key, value],
+        )?;
+        Ok(())
+    }
+
+    /// Crypto-shreds what the device holds: every worker's rows, drafts,
+    /// cases and the outbox are deleted (overwritten: `secure_delete` is on)
+    /// and the WAL is truncated. Returns the local ids of the worker vaults
+    /// that were removed, so their key-store secrets can be deleted too.
+    pub fn wipe(&mut self, keep_device_row: bool) -> Result<Vec<String>, StoreError> {
+        let tx = self.conn.transaction()?;
+        let local_ids = {
+            let mut statement = tx.prepare("SELECT local_id FROM workers")?;
+            statement.query_map([], |row| row.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?
+        };
+        tx.execute_batch(
+            "DELETE FROM case_events; DELETE FROM cases; DELETE FROM notes; DELETE FROM drafts;
+             DELETE FROM outbox_attachments; DELETE FROM outbox; DELETE FROM workers; DELETE FROM directory;
+             DELETE FROM meta;",
+        )?;
+        if keep_device_row {
+            tx.execute(
+                "UPDATE device SET state = 'retired', wrapped_storage_key = X'', canary = X'', identity = X''",
+                [],
+            )?;
+        } else {
+            tx.execute("DELETE FROM device", [])?;
+        }
+        tx.commit()?;
+        self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(local_ids)
+    }
+
+    /// Number of worker vaults on the device (a count, not who).
+    pub fn worker_vaults(&self) -> Result<u64, StoreError> {
+        let count: i64 = self.conn.query_row("SELECT count(*) FROM workers", [], |row| row.get(0))?;
+        Ok(u64::try_from(count).unwrap_or_default())
     }
 
     /// Caps the database size in pages; used by tests to make the disk "full".

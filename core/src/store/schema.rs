@@ -7,7 +7,7 @@ use rusqlite::Connection;
 use super::StoreError;
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 pub(super) fn upgrade(conn: &mut Connection) -> Result<(), StoreError> {
     let found: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
@@ -108,6 +108,18 @@ fn upgrade_from(conn: &Connection, version: i64) -> Result<(), StoreError> {
                  owner TEXT NOT NULL,
                  sealed BLOB NOT NULL,
                  PRIMARY KEY (case_id, seq)
+             ) STRICT;",
+        )?,
+        // Drafts: no owner column, ids are blind indexes under the vault key.
+        2 => conn.execute_batch(
+            "CREATE TABLE drafts (
+                 id BLOB PRIMARY KEY,
+                 sealed BLOB NOT NULL,
+                 updated_at INTEGER NOT NULL
+             ) STRICT;
+             CREATE TABLE meta (
+                 key TEXT PRIMARY KEY,
+                 value INTEGER NOT NULL
              ) STRICT;",
         )?,
         _ => return Err(StoreError::Malformed("unknown schema version")),

@@ -15,7 +15,8 @@ use crate::clock::unix_now;
 use crate::error::ApiError;
 use crate::state::AppState;
 
-const DEVICE_COLUMNS: &str = "id, mode, platform, state, enrolled_at, last_seen_at";
+const DEVICE_COLUMNS: &str = "id, mode, platform, state, enrolled_at, last_seen_at, reported_at, reported_queued, \
+                              reported_needs_attention, reported_storage_bytes";
 
 fn device_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<DeviceSummary> {
     let mode: String = row.get(1)?;
@@ -27,6 +28,10 @@ fn device_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<DeviceSummary> {
         state: row.get(3)?,
         enrolled_at: row.get(4)?,
         last_seen_at: row.get(5)?,
+        last_sync_at: row.get(6)?,
+        queued: row.get::<_, Option<i64>>(7)?.and_then(|v| u64::try_from(v).ok()),
+        needs_attention: row.get::<_, Option<i64>>(8)?.and_then(|v| u64::try_from(v).ok()),
+        storage_bytes: row.get::<_, Option<i64>>(9)?.and_then(|v| u64::try_from(v).ok()),
     })
 }
 

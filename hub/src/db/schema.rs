@@ -17,7 +17,7 @@
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 /// The schema version this hub writes.
-pub(crate) const LATEST_VERSION: u32 = 2;
+pub(crate) const LATEST_VERSION: u32 = 3;
 
 /// Why the schema could not be brought up to date.
 #[derive(Debug, thiserror::Error)]
@@ -53,10 +53,19 @@ fn upgrade_from(tx: &Transaction<'_>, version: u32) -> rusqlite::Result<()> {
     match version {
         0 => tx.execute_batch(V1_SCHEMA),
         1 => tx.execute_batch(V2_SCHEMA),
+        2 => tx.execute_batch(V3_SCHEMA),
         // `migrate` never asks for a step past LATEST_VERSION.
         _ => Ok(()),
     }
 }
+
+/// Version 3: what shared devices report at sync (counts only), for staff.
+const V3_SCHEMA: &str = "
+ALTER TABLE devices ADD COLUMN reported_at INTEGER;
+ALTER TABLE devices ADD COLUMN reported_queued INTEGER;
+ALTER TABLE devices ADD COLUMN reported_needs_attention INTEGER;
+ALTER TABLE devices ADD COLUMN reported_storage_bytes INTEGER;
+";
 
 const V1_SCHEMA: &str = "
 CREATE TABLE factories (

@@ -503,6 +503,22 @@ fileprivate struct FfiConverterUInt64: FfiConverterPrimitive {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterInt64: FfiConverterPrimitive {
+    typealias FfiType = Int64
+    typealias SwiftType = Int64
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Int64 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: Int64, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterBool : FfiConverter {
     typealias FfiType = Int8
     typealias SwiftType = Bool
@@ -587,6 +603,216 @@ fileprivate struct FfiConverterData: FfiConverterRustBuffer {
         writeBytes(&buf, value)
     }
 }
+
+
+
+
+/**
+ * The platform's clock (milliseconds since the Unix epoch). Tests pass a
+ * manual one to make the kiosk idle timeout happen without waiting.
+ */
+public protocol ClockSource: AnyObject, Sendable {
+    
+    /**
+     * Now, in milliseconds since the Unix epoch.
+     */
+    func nowMillis()  -> Int64
+    
+}
+/**
+ * The platform's clock (milliseconds since the Unix epoch). Tests pass a
+ * manual one to make the kiosk idle timeout happen without waiting.
+ */
+open class ClockSourceImpl: ClockSource, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_workervoice_fn_clone_clocksource(self.handle, $0) }
+    }
+    // No primary constructor declared for this class.
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_workervoice_fn_free_clocksource(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Now, in milliseconds since the Unix epoch.
+     */
+open func nowMillis() -> Int64  {
+    return try!  FfiConverterInt64.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_workervoice_fn_method_clocksource_now_millis(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+
+// Put the implementation in a struct so we don't pollute the top-level namespace
+fileprivate struct UniffiCallbackInterfaceClockSource {
+
+    // Create the VTable using a series of closures.
+    // Swift automatically converts these into C callback functions.
+    //
+    // Store the vtable directly.
+    static let vtable: UniffiVTableCallbackInterfaceClockSource = UniffiVTableCallbackInterfaceClockSource(
+        uniffiFree: { (uniffiHandle: UInt64) -> () in
+            do {
+                try FfiConverterTypeClockSource.handleMap.remove(handle: uniffiHandle)
+            } catch {
+                print("Uniffi callback interface ClockSource: handle missing in uniffiFree")
+            }
+        },
+        uniffiClone: { (uniffiHandle: UInt64) -> UInt64 in
+            do {
+                return try FfiConverterTypeClockSource.handleMap.clone(handle: uniffiHandle)
+            } catch {
+                fatalError("Uniffi callback interface ClockSource: handle missing in uniffiClone")
+            }
+        },
+        nowMillis: { (
+            uniffiHandle: UInt64,
+            uniffiOutReturn: UnsafeMutablePointer<Int64>,
+            uniffiCallStatus: UnsafeMutablePointer<RustCallStatus>
+        ) in
+            let makeCall = {
+                () throws -> Int64 in
+                guard let uniffiObj = try? FfiConverterTypeClockSource.handleMap.get(handle: uniffiHandle) else {
+                    throw UniffiInternalError.unexpectedStaleHandle
+                }
+                return uniffiObj.nowMillis(
+                )
+            }
+
+            
+            let writeReturn = { uniffiOutReturn.pointee = FfiConverterInt64.lower($0) }
+            uniffiTraitInterfaceCall(
+                callStatus: uniffiCallStatus,
+                makeCall: makeCall,
+                writeReturn: writeReturn
+            )
+        }
+    )
+
+    // Rust stores this pointer for future callback invocations, so it must live
+    // for the process lifetime (not just for the init function call).
+    //
+    // `nonisolated(unsafe)` is needed under Swift 6 strict concurrency.
+    // This is safe because the pointee is initialized once during static init
+    // and never mutated by either side of the FFI.  Its fields are C function pointers.
+    nonisolated(unsafe) static let vtablePtr: UnsafePointer<UniffiVTableCallbackInterfaceClockSource> = {
+        let ptr = UnsafeMutablePointer<UniffiVTableCallbackInterfaceClockSource>.allocate(capacity: 1)
+        ptr.initialize(to: vtable)
+        return UnsafePointer(ptr)
+    }()
+}
+
+private func uniffiCallbackInitClockSource() {
+    uniffi_workervoice_fn_init_callback_vtable_clocksource(UniffiCallbackInterfaceClockSource.vtablePtr)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeClockSource: FfiConverter {
+    fileprivate static let handleMap = UniffiHandleMap<ClockSource>()
+
+    typealias FfiType = UInt64
+    typealias SwiftType = ClockSource
+
+    public static func lift(_ handle: UInt64) throws -> ClockSource {
+        if ((handle & 1) == 0) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return ClockSourceImpl(unsafeFromHandle: handle)
+        } else {
+            // Swift-generated handle, get the object from the handle map
+            return try handleMap.remove(handle: handle)
+        }
+    }
+
+    public static func lower(_ value: ClockSource) -> UInt64 {
+         if let rustImpl = value as? ClockSourceImpl {
+             // Rust-implemented object.  Clone the handle and return it
+            return rustImpl.uniffiCloneHandle()
+         } else {
+            // Swift object, generate a new vtable handle and return that.
+            return handleMap.insert(obj: value)
+         }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ClockSource {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: ClockSource, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeClockSource_lift(_ handle: UInt64) throws -> ClockSource {
+    return try FfiConverterTypeClockSource.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeClockSource_lower(_ value: ClockSource) -> UInt64 {
+    return FfiConverterTypeClockSource.lower(value)
+}
+
+
 
 
 
@@ -1175,6 +1401,11 @@ public protocol WorkerVoiceAppProtocol: AnyObject, Sendable {
     func changePin(oldPin: String, newPin: String) async throws 
     
     /**
+     * Ends an idle kiosk session now if its time is up; returns whether it did.
+     */
+    func checkIdle()  -> Bool
+    
+    /**
      * Number of notes.
      */
     func countNotes() throws  -> UInt64
@@ -1190,6 +1421,16 @@ public protocol WorkerVoiceAppProtocol: AnyObject, Sendable {
     func currentWorker()  -> WorkerProfile?
     
     /**
+     * Deletes the logged-in worker's draft.
+     */
+    func deleteDraft(name: String) throws 
+    
+    /**
+     * The device's health for its admin: sync, outbox and storage, in counts.
+     */
+    func deviceHealth() throws  -> DeviceHealth
+    
+    /**
      * Enrols with a typed code or a scanned QR payload.
      */
     func enrol(codeOrQr: String, mode: DeviceMode) async throws  -> DeviceStatus
@@ -1200,9 +1441,19 @@ public protocol WorkerVoiceAppProtocol: AnyObject, Sendable {
     func followUp(caseId: String, secret: String) async throws  -> CaseThread
     
     /**
+     * Hands the device back: crypto-shreds everything on it and un-enrols it.
+     */
+    func handBackDevice() throws 
+    
+    /**
      * A page of notes, newest first (at most 1,000 per call).
      */
     func listNotes(limit: UInt32, offset: UInt32) throws  -> [Note]
+    
+    /**
+     * The logged-in worker's draft, if any.
+     */
+    func loadDraft(name: String) throws  -> Data?
     
     /**
      * Locks: ends the session and zeroizes its keys.
@@ -1240,6 +1491,11 @@ public protocol WorkerVoiceAppProtocol: AnyObject, Sendable {
     func replyWithReceipt(caseId: String, secret: String, text: String) async throws 
     
     /**
+     * Saves a draft (work in progress) of the logged-in worker, under their key.
+     */
+    func saveDraft(name: String, content: Data) throws 
+    
+    /**
      * Saves one private note; returns its id.
      */
     func saveNote(text: String) throws  -> String
@@ -1250,9 +1506,19 @@ public protocol WorkerVoiceAppProtocol: AnyObject, Sendable {
     func saveNotes(texts: [String]) throws  -> [String]
     
     /**
+     * Sets the clock (tests; default: the system clock).
+     */
+    func setClock(clock: ClockSource) 
+    
+    /**
      * Sets the platform's connectivity monitor (default: always online).
      */
     func setConnectivity(monitor: ConnectivityMonitor) 
+    
+    /**
+     * Sets the kiosk idle timeout in seconds (shared devices; default 90, at least 10).
+     */
+    func setIdleTimeoutSecs(secs: UInt32) 
     
     /**
      * Updates the device languages (system settings changed).
@@ -1423,6 +1689,18 @@ open func changePin(oldPin: String, newPin: String)async throws   {
 }
     
     /**
+     * Ends an idle kiosk session now if its time is up; returns whether it did.
+     */
+open func checkIdle() -> Bool  {
+    return try!  FfiConverterBool.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_workervoice_fn_method_workervoiceapp_check_idle(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Number of notes.
      */
 open func countNotes()throws  -> UInt64  {
@@ -1453,6 +1731,30 @@ open func currentWorker() -> WorkerProfile?  {
     return try!  FfiConverterOptionTypeWorkerProfile.lift(try! rustCall() {
         uniffiCallStatus in
     uniffi_workervoice_fn_method_workervoiceapp_current_worker(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Deletes the logged-in worker's draft.
+     */
+open func deleteDraft(name: String)throws   {try rustCallWithError(FfiConverterTypeWorkerVoiceError_lift) {
+        uniffiCallStatus in
+    uniffi_workervoice_fn_method_workervoiceapp_delete_draft(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(name),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * The device's health for its admin: sync, outbox and storage, in counts.
+     */
+open func deviceHealth()throws  -> DeviceHealth  {
+    return try  FfiConverterTypeDeviceHealth_lift(try rustCallWithError(FfiConverterTypeWorkerVoiceError_lift) {
+        uniffiCallStatus in
+    uniffi_workervoice_fn_method_workervoiceapp_device_health(
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 })
@@ -1497,6 +1799,17 @@ open func followUp(caseId: String, secret: String)async throws  -> CaseThread  {
 }
     
     /**
+     * Hands the device back: crypto-shreds everything on it and un-enrols it.
+     */
+open func handBackDevice()throws   {try rustCallWithError(FfiConverterTypeWorkerVoiceError_lift) {
+        uniffiCallStatus in
+    uniffi_workervoice_fn_method_workervoiceapp_hand_back_device(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+}
+    
+    /**
      * A page of notes, newest first (at most 1,000 per call).
      */
 open func listNotes(limit: UInt32, offset: UInt32)throws  -> [Note]  {
@@ -1506,6 +1819,19 @@ open func listNotes(limit: UInt32, offset: UInt32)throws  -> [Note]  {
             self.uniffiCloneHandle(),
         FfiConverterUInt32.lower(limit),
         FfiConverterUInt32.lower(offset),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The logged-in worker's draft, if any.
+     */
+open func loadDraft(name: String)throws  -> Data?  {
+    return try  FfiConverterOptionData.lift(try rustCallWithError(FfiConverterTypeWorkerVoiceError_lift) {
+        uniffiCallStatus in
+    uniffi_workervoice_fn_method_workervoiceapp_load_draft(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(name),uniffiCallStatus
     )
 })
 }
@@ -1622,6 +1948,19 @@ open func replyWithReceipt(caseId: String, secret: String, text: String)async th
 }
     
     /**
+     * Saves a draft (work in progress) of the logged-in worker, under their key.
+     */
+open func saveDraft(name: String, content: Data)throws   {try rustCallWithError(FfiConverterTypeWorkerVoiceError_lift) {
+        uniffiCallStatus in
+    uniffi_workervoice_fn_method_workervoiceapp_save_draft(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(name),
+        FfiConverterData.lower(content),uniffiCallStatus
+    )
+}
+}
+    
+    /**
      * Saves one private note; returns its id.
      */
 open func saveNote(text: String)throws  -> String  {
@@ -1648,6 +1987,18 @@ open func saveNotes(texts: [String])throws  -> [String]  {
 }
     
     /**
+     * Sets the clock (tests; default: the system clock).
+     */
+open func setClock(clock: ClockSource)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_workervoice_fn_method_workervoiceapp_set_clock(
+            self.uniffiCloneHandle(),
+        FfiConverterTypeClockSource_lower(clock),uniffiCallStatus
+    )
+}
+}
+    
+    /**
      * Sets the platform's connectivity monitor (default: always online).
      */
 open func setConnectivity(monitor: ConnectivityMonitor)  {try! rustCall() {
@@ -1655,6 +2006,18 @@ open func setConnectivity(monitor: ConnectivityMonitor)  {try! rustCall() {
     uniffi_workervoice_fn_method_workervoiceapp_set_connectivity(
             self.uniffiCloneHandle(),
         FfiConverterTypeConnectivityMonitor_lower(monitor),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Sets the kiosk idle timeout in seconds (shared devices; default 90, at least 10).
+     */
+open func setIdleTimeoutSecs(secs: UInt32)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_workervoice_fn_method_workervoiceapp_set_idle_timeout_secs(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt32.lower(secs),uniffiCallStatus
     )
 }
 }
@@ -2956,6 +3319,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_workervoice_checksum_method_workervoiceapp_change_pin() != 28652) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_workervoice_checksum_method_workervoiceapp_check_idle() != 26084) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_workervoice_checksum_method_workervoiceapp_count_notes() != 51765) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -2965,13 +3331,25 @@ private let initializationResult: InitializationResult = {
     if (uniffi_workervoice_checksum_method_workervoiceapp_current_worker() != 17539) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_workervoice_checksum_method_workervoiceapp_delete_draft() != 19717) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_workervoice_checksum_method_workervoiceapp_device_health() != 41527) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_workervoice_checksum_method_workervoiceapp_enrol() != 18897) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_workervoice_checksum_method_workervoiceapp_follow_up() != 41199) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_workervoice_checksum_method_workervoiceapp_hand_back_device() != 42456) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_workervoice_checksum_method_workervoiceapp_list_notes() != 29312) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_workervoice_checksum_method_workervoiceapp_load_draft() != 44561) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_workervoice_checksum_method_workervoiceapp_lock() != 44253) {
@@ -2995,13 +3373,22 @@ private let initializationResult: InitializationResult = {
     if (uniffi_workervoice_checksum_method_workervoiceapp_reply_with_receipt() != 35551) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_workervoice_checksum_method_workervoiceapp_save_draft() != 43245) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_workervoice_checksum_method_workervoiceapp_save_note() != 65429) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_workervoice_checksum_method_workervoiceapp_save_notes() != 32259) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_workervoice_checksum_method_workervoiceapp_set_clock() != 59664) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_workervoice_checksum_method_workervoiceapp_set_connectivity() != 21841) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_workervoice_checksum_method_workervoiceapp_set_idle_timeout_secs() != 10794) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_workervoice_checksum_method_workervoiceapp_set_languages() != 53012) {
@@ -3023,6 +3410,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_workervoice_checksum_method_workervoiceapp_unlock_offline() != 21207) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_workervoice_checksum_method_clocksource_now_millis() != 25684) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_workervoice_checksum_method_connectivitymonitor_is_online() != 47676) {
@@ -3047,6 +3437,7 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
 
+    uniffiCallbackInitClockSource()
     uniffiCallbackInitConnectivityMonitor()
     uniffiCallbackInitPlatformKeyStore()
     uniffiCallbackInitWorkerVoiceListener()

@@ -1124,6 +1124,155 @@ public func FfiConverterTypeCategoryOption_lower(_ value: CategoryOption) -> Rus
 
 
 /**
+ * What the factory's device admin sees: sync health and storage, in counts.
+ */
+public struct DeviceHealth: Equatable, Hashable {
+    /**
+     * Whether the device is enrolled.
+     */
+    public var enrolled: Bool
+    /**
+     * Whether the hub retired it (it then holds nothing).
+     */
+    public var retired: Bool
+    /**
+     * Personal or shared.
+     */
+    public var mode: DeviceMode?
+    /**
+     * Last sync that reached the hub, unix seconds.
+     */
+    public var lastSyncAt: Int64?
+    /**
+     * Outbox items waiting.
+     */
+    public var queued: UInt64
+    /**
+     * Outbox items the hub refused, kept.
+     */
+    public var needsAttention: UInt64
+    /**
+     * Outbox items delivered (kept as receipts of delivery, without content).
+     */
+    public var delivered: UInt64
+    /**
+     * Bytes the database uses.
+     */
+    public var storageBytes: UInt64
+    /**
+     * Recipient directory version held.
+     */
+    public var directoryVersion: UInt64?
+    /**
+     * Worker vaults on the device (a count, never who).
+     */
+    public var workerVaults: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Whether the device is enrolled.
+         */enrolled: Bool, 
+        /**
+         * Whether the hub retired it (it then holds nothing).
+         */retired: Bool, 
+        /**
+         * Personal or shared.
+         */mode: DeviceMode?, 
+        /**
+         * Last sync that reached the hub, unix seconds.
+         */lastSyncAt: Int64?, 
+        /**
+         * Outbox items waiting.
+         */queued: UInt64, 
+        /**
+         * Outbox items the hub refused, kept.
+         */needsAttention: UInt64, 
+        /**
+         * Outbox items delivered (kept as receipts of delivery, without content).
+         */delivered: UInt64, 
+        /**
+         * Bytes the database uses.
+         */storageBytes: UInt64, 
+        /**
+         * Recipient directory version held.
+         */directoryVersion: UInt64?, 
+        /**
+         * Worker vaults on the device (a count, never who).
+         */workerVaults: UInt64) {
+        self.enrolled = enrolled
+        self.retired = retired
+        self.mode = mode
+        self.lastSyncAt = lastSyncAt
+        self.queued = queued
+        self.needsAttention = needsAttention
+        self.delivered = delivered
+        self.storageBytes = storageBytes
+        self.directoryVersion = directoryVersion
+        self.workerVaults = workerVaults
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DeviceHealth: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDeviceHealth: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DeviceHealth {
+        return
+            try DeviceHealth(
+                enrolled: FfiConverterBool.read(from: &buf), 
+                retired: FfiConverterBool.read(from: &buf), 
+                mode: FfiConverterOptionTypeDeviceMode.read(from: &buf), 
+                lastSyncAt: FfiConverterOptionInt64.read(from: &buf), 
+                queued: FfiConverterUInt64.read(from: &buf), 
+                needsAttention: FfiConverterUInt64.read(from: &buf), 
+                delivered: FfiConverterUInt64.read(from: &buf), 
+                storageBytes: FfiConverterUInt64.read(from: &buf), 
+                directoryVersion: FfiConverterOptionUInt64.read(from: &buf), 
+                workerVaults: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DeviceHealth, into buf: inout [UInt8]) {
+        FfiConverterBool.write(value.enrolled, into: &buf)
+        FfiConverterBool.write(value.retired, into: &buf)
+        FfiConverterOptionTypeDeviceMode.write(value.mode, into: &buf)
+        FfiConverterOptionInt64.write(value.lastSyncAt, into: &buf)
+        FfiConverterUInt64.write(value.queued, into: &buf)
+        FfiConverterUInt64.write(value.needsAttention, into: &buf)
+        FfiConverterUInt64.write(value.delivered, into: &buf)
+        FfiConverterUInt64.write(value.storageBytes, into: &buf)
+        FfiConverterOptionUInt64.write(value.directoryVersion, into: &buf)
+        FfiConverterUInt64.write(value.workerVaults, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDeviceHealth_lift(_ buf: RustBuffer) throws -> DeviceHealth {
+    return try FfiConverterTypeDeviceHealth.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDeviceHealth_lower(_ value: DeviceHealth) -> RustBuffer {
+    return FfiConverterTypeDeviceHealth.lower(value)
+}
+
+
+/**
  * What the app can show about the device.
  */
 public struct DeviceStatus: Equatable, Hashable {
@@ -2611,9 +2760,14 @@ public enum Event: Equatable, Hashable {
          */offline: Bool
     )
     /**
-     * The session ended (lock, logout, another worker logged in).
+     * The session ended (lock, logout, another worker logged in, time-out).
      */
     case sessionEnded
+    /**
+     * A kiosk session ended because nobody used it for the idle timeout
+     * (sent just before [`Event::SessionEnded`]); drafts were kept.
+     */
+    case sessionTimedOut
     /**
      * The outbox changed (an item queued, delivered or parked).
      */
@@ -2633,6 +2787,11 @@ public enum Event: Equatable, Hashable {
          * How many.
          */events: UInt32
     )
+    /**
+     * The hub retired this device: everything on it was crypto-shredded and
+     * it refuses sign-ins from now on.
+     */
+    case deviceRetired
     /**
      * A sync started.
      */
@@ -2691,18 +2850,22 @@ public struct FfiConverterTypeEvent: FfiConverterRustBuffer {
         
         case 3: return .sessionEnded
         
-        case 4: return .outboxChanged(queued: try FfiConverterUInt64.read(from: &buf), needsAttention: try FfiConverterUInt64.read(from: &buf)
+        case 4: return .sessionTimedOut
+        
+        case 5: return .outboxChanged(queued: try FfiConverterUInt64.read(from: &buf), needsAttention: try FfiConverterUInt64.read(from: &buf)
         )
         
-        case 5: return .casesUpdated(events: try FfiConverterUInt32.read(from: &buf)
+        case 6: return .casesUpdated(events: try FfiConverterUInt32.read(from: &buf)
         )
         
-        case 6: return .syncStarted
+        case 7: return .deviceRetired
         
-        case 7: return .syncProgress(done: try FfiConverterUInt32.read(from: &buf), total: try FfiConverterUInt32.read(from: &buf)
+        case 8: return .syncStarted
+        
+        case 9: return .syncProgress(done: try FfiConverterUInt32.read(from: &buf), total: try FfiConverterUInt32.read(from: &buf)
         )
         
-        case 8: return .syncFinished(delivered: try FfiConverterUInt32.read(from: &buf), pending: try FfiConverterUInt32.read(from: &buf), offline: try FfiConverterBool.read(from: &buf)
+        case 10: return .syncFinished(delivered: try FfiConverterUInt32.read(from: &buf), pending: try FfiConverterUInt32.read(from: &buf), offline: try FfiConverterBool.read(from: &buf)
         )
         
         default: throw UniffiInternalError.unexpectedEnumCase
@@ -2727,29 +2890,37 @@ public struct FfiConverterTypeEvent: FfiConverterRustBuffer {
             writeInt(&buf, Int32(3))
         
         
-        case let .outboxChanged(queued,needsAttention):
+        case .sessionTimedOut:
             writeInt(&buf, Int32(4))
+        
+        
+        case let .outboxChanged(queued,needsAttention):
+            writeInt(&buf, Int32(5))
             FfiConverterUInt64.write(queued, into: &buf)
             FfiConverterUInt64.write(needsAttention, into: &buf)
             
         
         case let .casesUpdated(events):
-            writeInt(&buf, Int32(5))
+            writeInt(&buf, Int32(6))
             FfiConverterUInt32.write(events, into: &buf)
             
         
+        case .deviceRetired:
+            writeInt(&buf, Int32(7))
+        
+        
         case .syncStarted:
-            writeInt(&buf, Int32(6))
+            writeInt(&buf, Int32(8))
         
         
         case let .syncProgress(done,total):
-            writeInt(&buf, Int32(7))
+            writeInt(&buf, Int32(9))
             FfiConverterUInt32.write(done, into: &buf)
             FfiConverterUInt32.write(total, into: &buf)
             
         
         case let .syncFinished(delivered,pending,offline):
-            writeInt(&buf, Int32(8))
+            writeInt(&buf, Int32(10))
             FfiConverterUInt32.write(delivered, into: &buf)
             FfiConverterUInt32.write(pending, into: &buf)
             FfiConverterBool.write(offline, into: &buf)
@@ -3163,6 +3334,30 @@ fileprivate struct FfiConverterOptionUInt64: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterUInt64.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionInt64: FfiConverterRustBuffer {
+    typealias SwiftType = Int64?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterInt64.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterInt64.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }

@@ -243,6 +243,13 @@ typedef void (*UniffiForeignFutureCompleteVoid)(uint64_t, UniffiForeignFutureRes
     );
 
 #endif
+#ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_CLOCK_SOURCE_METHOD0
+#define UNIFFI_FFIDEF_CALLBACK_INTERFACE_CLOCK_SOURCE_METHOD0
+typedef void (*UniffiCallbackInterfaceClockSourceMethod0)(uint64_t, int64_t* _Nonnull, 
+        RustCallStatus *_Nonnull uniffiCallStatus
+    );
+
+#endif
 #ifndef UNIFFI_FFIDEF_CALLBACK_INTERFACE_CONNECTIVITY_MONITOR_METHOD0
 #define UNIFFI_FFIDEF_CALLBACK_INTERFACE_CONNECTIVITY_MONITOR_METHOD0
 typedef void (*UniffiCallbackInterfaceConnectivityMonitorMethod0)(uint64_t, int8_t* _Nonnull, 
@@ -283,6 +290,15 @@ typedef void (*UniffiCallbackInterfacePlatformKeyStoreMethod2)(uint64_t, RustBuf
 typedef void (*UniffiCallbackInterfaceWorkerVoiceListenerMethod0)(uint64_t, RustBuffer, void* _Nonnull, 
         RustCallStatus *_Nonnull uniffiCallStatus
     );
+
+#endif
+#ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_CLOCK_SOURCE
+#define UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_CLOCK_SOURCE
+typedef struct UniffiVTableCallbackInterfaceClockSource {
+    UniffiCallbackInterfaceFree _Nonnull uniffiFree;
+    UniffiCallbackInterfaceClone _Nonnull uniffiClone;
+    UniffiCallbackInterfaceClockSourceMethod0 _Nonnull nowMillis;
+} UniffiVTableCallbackInterfaceClockSource;
 
 #endif
 #ifndef UNIFFI_FFIDEF_V_TABLE_CALLBACK_INTERFACE_CONNECTIVITY_MONITOR
@@ -350,6 +366,11 @@ RustBuffer uniffi_workervoice_fn_method_workervoiceapp_categories(uint64_t ptr, 
 uint64_t uniffi_workervoice_fn_method_workervoiceapp_change_pin(uint64_t ptr, RustBuffer old_pin, RustBuffer new_pin
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_METHOD_WORKERVOICEAPP_CHECK_IDLE
+#define UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_METHOD_WORKERVOICEAPP_CHECK_IDLE
+int8_t uniffi_workervoice_fn_method_workervoiceapp_check_idle(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_METHOD_WORKERVOICEAPP_COUNT_NOTES
 #define UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_METHOD_WORKERVOICEAPP_COUNT_NOTES
 uint64_t uniffi_workervoice_fn_method_workervoiceapp_count_notes(uint64_t ptr, RustCallStatus *_Nonnull out_status
@@ -365,6 +386,16 @@ RustBuffer uniffi_workervoice_fn_method_workervoiceapp_current_language(uint64_t
 RustBuffer uniffi_workervoice_fn_method_workervoiceapp_current_worker(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_METHOD_WORKERVOICEAPP_DELETE_DRAFT
+#define UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_METHOD_WORKERVOICEAPP_DELETE_DRAFT
+void uniffi_workervoice_fn_method_workervoiceapp_delete_draft(uint64_t ptr, RustBuffer name, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_METHOD_WORKERVOICEAPP_DEVICE_HEALTH
+#define UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_METHOD_WORKERVOICEAPP_DEVICE_HEALTH
+RustBuffer uniffi_workervoice_fn_method_workervoiceapp_device_health(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_METHOD_WORKERVOICEAPP_ENROL
 #define UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_METHOD_WORKERVOICEAPP_ENROL
 uint64_t uniffi_workervoice_fn_method_workervoiceapp_enrol(uint64_t ptr, RustBuffer code_or_qr, RustBuffer mode
@@ -375,9 +406,19 @@ uint64_t uniffi_workervoice_fn_method_workervoiceapp_enrol(uint64_t ptr, RustBuf
 uint64_t uniffi_workervoice_fn_method_workervoiceapp_follow_up(uint64_t ptr, RustBuffer case_id, RustBuffer secret
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_METHOD_WORKERVOICEAPP_HAND_BACK_DEVICE
+#define UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_METHOD_WORKERVOICEAPP_HAND_BACK_DEVICE
+void uniffi_workervoice_fn_method_workervoiceapp_hand_back_device(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_METHOD_WORKERVOICEAPP_LIST_NOTES
 #define UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_METHOD_WORKERVOICEAPP_LIST_NOTES
 RustBuffer uniffi_workervoice_fn_method_workervoiceapp_list_notes(uint64_t ptr, uint32_t limit, uint32_t offset, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_METHOD_WORKERVOICEAPP_LOAD_DRAFT
+#define UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_METHOD_WORKERVOICEAPP_LOAD_DRAFT
+RustBuffer uniffi_workervoice_fn_method_workervoiceapp_load_draft(uint64_t ptr, RustBuffer name, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_METHOD_WORKERVOICEAPP_LOCK
@@ -415,6 +456,11 @@ uint64_t uniffi_workervoice_fn_method_workervoiceapp_reply_to_case(uint64_t ptr,
 uint64_t uniffi_workervoice_fn_method_workervoiceapp_reply_with_receipt(uint64_t ptr, RustBuffer case_id, RustBuffer secret, RustBuffer text
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_METHOD_WORKERVOICEAPP_SAVE_DRAFT
+#define UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_METHOD_WORKERVOICEAPP_SAVE_DRAFT
+void uniffi_workervoice_fn_method_workervoiceapp_save_draft(uint64_t ptr, RustBuffer name, RustBuffer content, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_METHOD_WORKERVOICEAPP_SAVE_NOTE
 #define UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_METHOD_WORKERVOICEAPP_SAVE_NOTE
 RustBuffer uniffi_workervoice_fn_method_workervoiceapp_save_note(uint64_t ptr, RustBuffer text, RustCallStatus *_Nonnull out_status
@@ -425,9 +471,19 @@ RustBuffer uniffi_workervoice_fn_method_workervoiceapp_save_note(uint64_t ptr, R
 RustBuffer uniffi_workervoice_fn_method_workervoiceapp_save_notes(uint64_t ptr, RustBuffer texts, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_METHOD_WORKERVOICEAPP_SET_CLOCK
+#define UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_METHOD_WORKERVOICEAPP_SET_CLOCK
+void uniffi_workervoice_fn_method_workervoiceapp_set_clock(uint64_t ptr, uint64_t clock, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_METHOD_WORKERVOICEAPP_SET_CONNECTIVITY
 #define UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_METHOD_WORKERVOICEAPP_SET_CONNECTIVITY
 void uniffi_workervoice_fn_method_workervoiceapp_set_connectivity(uint64_t ptr, uint64_t monitor, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_METHOD_WORKERVOICEAPP_SET_IDLE_TIMEOUT_SECS
+#define UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_METHOD_WORKERVOICEAPP_SET_IDLE_TIMEOUT_SECS
+void uniffi_workervoice_fn_method_workervoiceapp_set_idle_timeout_secs(uint64_t ptr, uint32_t secs, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_METHOD_WORKERVOICEAPP_SET_LANGUAGES
@@ -463,6 +519,26 @@ uint64_t uniffi_workervoice_fn_method_workervoiceapp_sync_now(uint64_t ptr, int8
 #ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_METHOD_WORKERVOICEAPP_UNLOCK_OFFLINE
 #define UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_METHOD_WORKERVOICEAPP_UNLOCK_OFFLINE
 RustBuffer uniffi_workervoice_fn_method_workervoiceapp_unlock_offline(uint64_t ptr, RustBuffer worker_number, RustBuffer pin, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_CLONE_CLOCKSOURCE
+#define UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_CLONE_CLOCKSOURCE
+uint64_t uniffi_workervoice_fn_clone_clocksource(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_FREE_CLOCKSOURCE
+#define UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_FREE_CLOCKSOURCE
+void uniffi_workervoice_fn_free_clocksource(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_INIT_CALLBACK_VTABLE_CLOCKSOURCE
+#define UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_INIT_CALLBACK_VTABLE_CLOCKSOURCE
+void uniffi_workervoice_fn_init_callback_vtable_clocksource(const UniffiVTableCallbackInterfaceClockSource* _Nonnull vtable
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_METHOD_CLOCKSOURCE_NOW_MILLIS
+#define UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_METHOD_CLOCKSOURCE_NOW_MILLIS
+int64_t uniffi_workervoice_fn_method_clocksource_now_millis(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_CLONE_CONNECTIVITYMONITOR
@@ -905,6 +981,12 @@ uint16_t uniffi_workervoice_checksum_method_workervoiceapp_change_pin(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_CHECKSUM_METHOD_WORKERVOICEAPP_CHECK_IDLE
+#define UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_CHECKSUM_METHOD_WORKERVOICEAPP_CHECK_IDLE
+uint16_t uniffi_workervoice_checksum_method_workervoiceapp_check_idle(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_CHECKSUM_METHOD_WORKERVOICEAPP_COUNT_NOTES
 #define UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_CHECKSUM_METHOD_WORKERVOICEAPP_COUNT_NOTES
 uint16_t uniffi_workervoice_checksum_method_workervoiceapp_count_notes(void
@@ -923,6 +1005,18 @@ uint16_t uniffi_workervoice_checksum_method_workervoiceapp_current_worker(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_CHECKSUM_METHOD_WORKERVOICEAPP_DELETE_DRAFT
+#define UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_CHECKSUM_METHOD_WORKERVOICEAPP_DELETE_DRAFT
+uint16_t uniffi_workervoice_checksum_method_workervoiceapp_delete_draft(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_CHECKSUM_METHOD_WORKERVOICEAPP_DEVICE_HEALTH
+#define UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_CHECKSUM_METHOD_WORKERVOICEAPP_DEVICE_HEALTH
+uint16_t uniffi_workervoice_checksum_method_workervoiceapp_device_health(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_CHECKSUM_METHOD_WORKERVOICEAPP_ENROL
 #define UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_CHECKSUM_METHOD_WORKERVOICEAPP_ENROL
 uint16_t uniffi_workervoice_checksum_method_workervoiceapp_enrol(void
@@ -935,9 +1029,21 @@ uint16_t uniffi_workervoice_checksum_method_workervoiceapp_follow_up(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_CHECKSUM_METHOD_WORKERVOICEAPP_HAND_BACK_DEVICE
+#define UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_CHECKSUM_METHOD_WORKERVOICEAPP_HAND_BACK_DEVICE
+uint16_t uniffi_workervoice_checksum_method_workervoiceapp_hand_back_device(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_CHECKSUM_METHOD_WORKERVOICEAPP_LIST_NOTES
 #define UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_CHECKSUM_METHOD_WORKERVOICEAPP_LIST_NOTES
 uint16_t uniffi_workervoice_checksum_method_workervoiceapp_list_notes(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_CHECKSUM_METHOD_WORKERVOICEAPP_LOAD_DRAFT
+#define UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_CHECKSUM_METHOD_WORKERVOICEAPP_LOAD_DRAFT
+uint16_t uniffi_workervoice_checksum_method_workervoiceapp_load_draft(void
     
 );
 #endif
@@ -983,6 +1089,12 @@ uint16_t uniffi_workervoice_checksum_method_workervoiceapp_reply_with_receipt(vo
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_CHECKSUM_METHOD_WORKERVOICEAPP_SAVE_DRAFT
+#define UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_CHECKSUM_METHOD_WORKERVOICEAPP_SAVE_DRAFT
+uint16_t uniffi_workervoice_checksum_method_workervoiceapp_save_draft(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_CHECKSUM_METHOD_WORKERVOICEAPP_SAVE_NOTE
 #define UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_CHECKSUM_METHOD_WORKERVOICEAPP_SAVE_NOTE
 uint16_t uniffi_workervoice_checksum_method_workervoiceapp_save_note(void
@@ -995,9 +1107,21 @@ uint16_t uniffi_workervoice_checksum_method_workervoiceapp_save_notes(void
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_CHECKSUM_METHOD_WORKERVOICEAPP_SET_CLOCK
+#define UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_CHECKSUM_METHOD_WORKERVOICEAPP_SET_CLOCK
+uint16_t uniffi_workervoice_checksum_method_workervoiceapp_set_clock(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_CHECKSUM_METHOD_WORKERVOICEAPP_SET_CONNECTIVITY
 #define UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_CHECKSUM_METHOD_WORKERVOICEAPP_SET_CONNECTIVITY
 uint16_t uniffi_workervoice_checksum_method_workervoiceapp_set_connectivity(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_CHECKSUM_METHOD_WORKERVOICEAPP_SET_IDLE_TIMEOUT_SECS
+#define UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_CHECKSUM_METHOD_WORKERVOICEAPP_SET_IDLE_TIMEOUT_SECS
+uint16_t uniffi_workervoice_checksum_method_workervoiceapp_set_idle_timeout_secs(void
     
 );
 #endif
@@ -1040,6 +1164,12 @@ uint16_t uniffi_workervoice_checksum_method_workervoiceapp_sync_now(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_CHECKSUM_METHOD_WORKERVOICEAPP_UNLOCK_OFFLINE
 #define UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_CHECKSUM_METHOD_WORKERVOICEAPP_UNLOCK_OFFLINE
 uint16_t uniffi_workervoice_checksum_method_workervoiceapp_unlock_offline(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_CHECKSUM_METHOD_CLOCKSOURCE_NOW_MILLIS
+#define UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_CHECKSUM_METHOD_CLOCKSOURCE_NOW_MILLIS
+uint16_t uniffi_workervoice_checksum_method_clocksource_now_millis(void
     
 );
 #endif

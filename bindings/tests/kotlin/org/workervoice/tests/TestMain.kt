@@ -13,12 +13,14 @@ val ALL_TESTS: List<Class<*>> = listOf(
     LocalApiTest::class.java,
     EnrolmentTest::class.java,
     SessionTest::class.java,
+    RegistrationTest::class.java,
     NotesTest::class.java,
     KeyStoreTest::class.java,
     CancellationTest::class.java,
     EventsTest::class.java,
     GrievanceTest::class.java,
     SyncTest::class.java,
+    KioskTest::class.java,
 )
 
 /**

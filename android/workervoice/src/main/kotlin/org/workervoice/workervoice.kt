@@ -41,6 +41,7 @@ import kotlinx.coroutines.suspendCancellableCoroutine
 import org.workervoice.model.CaseSummary
 import org.workervoice.model.CaseThread
 import org.workervoice.model.CategoryOption
+import org.workervoice.model.DeviceHealth
 import org.workervoice.model.DeviceMode
 import org.workervoice.model.DeviceStatus
 import org.workervoice.model.ErrorCode
@@ -48,6 +49,7 @@ import org.workervoice.model.Event
 import org.workervoice.model.FfiConverterTypeCaseSummary
 import org.workervoice.model.FfiConverterTypeCaseThread
 import org.workervoice.model.FfiConverterTypeCategoryOption
+import org.workervoice.model.FfiConverterTypeDeviceHealth
 import org.workervoice.model.FfiConverterTypeDeviceMode
 import org.workervoice.model.FfiConverterTypeDeviceStatus
 import org.workervoice.model.FfiConverterTypeErrorCode
@@ -71,6 +73,7 @@ import org.workervoice.model.WorkerProfile
 import org.workervoice.model.RustBuffer as RustBufferCaseSummary
 import org.workervoice.model.RustBuffer as RustBufferCaseThread
 import org.workervoice.model.RustBuffer as RustBufferCategoryOption
+import org.workervoice.model.RustBuffer as RustBufferDeviceHealth
 import org.workervoice.model.RustBuffer as RustBufferDeviceMode
 import org.workervoice.model.RustBuffer as RustBufferDeviceStatus
 import org.workervoice.model.RustBuffer as RustBufferErrorCode
@@ -702,6 +705,9 @@ internal open class UniffiForeignFutureResultVoid(
 internal interface UniffiForeignFutureCompleteVoid : com.sun.jna.Callback {
     fun callback(`callbackData`: Long,`result`: UniffiForeignFutureResultVoid.UniffiByValue,)
 }
+internal interface UniffiCallbackInterfaceClockSourceMethod0 : com.sun.jna.Callback {
+    fun callback(`uniffiHandle`: Long,`uniffiOutReturn`: LongByReference,uniffiCallStatus: UniffiRustCallStatus,)
+}
 internal interface UniffiCallbackInterfaceConnectivityMonitorMethod0 : com.sun.jna.Callback {
     fun callback(`uniffiHandle`: Long,`uniffiOutReturn`: ByteByReference,uniffiCallStatus: UniffiRustCallStatus,)
 }
@@ -719,6 +725,25 @@ internal interface UniffiCallbackInterfacePlatformKeyStoreMethod2 : com.sun.jna.
 }
 internal interface UniffiCallbackInterfaceWorkerVoiceListenerMethod0 : com.sun.jna.Callback {
     fun callback(`uniffiHandle`: Long,`event`: RustBufferEvent.ByValue,`uniffiOutReturn`: Pointer,uniffiCallStatus: UniffiRustCallStatus,)
+}
+@Structure.FieldOrder("uniffiFree", "uniffiClone", "nowMillis")
+internal open class UniffiVTableCallbackInterfaceClockSource(
+    @JvmField internal var `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+    @JvmField internal var `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+    @JvmField internal var `nowMillis`: UniffiCallbackInterfaceClockSourceMethod0? = null,
+) : Structure() {
+    class UniffiByValue(
+        `uniffiFree`: UniffiCallbackInterfaceFree? = null,
+        `uniffiClone`: UniffiCallbackInterfaceClone? = null,
+        `nowMillis`: UniffiCallbackInterfaceClockSourceMethod0? = null,
+    ): UniffiVTableCallbackInterfaceClockSource(`uniffiFree`,`uniffiClone`,`nowMillis`,), Structure.ByValue
+
+   internal fun uniffiSetValue(other: UniffiVTableCallbackInterfaceClockSource) {
+        `uniffiFree` = other.`uniffiFree`
+        `uniffiClone` = other.`uniffiClone`
+        `nowMillis` = other.`nowMillis`
+    }
+
 }
 @Structure.FieldOrder("uniffiFree", "uniffiClone", "isOnline", "isMetered")
 internal open class UniffiVTableCallbackInterfaceConnectivityMonitor(
@@ -833,17 +858,27 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_workervoice_checksum_method_workervoiceapp_change_pin(
     ): Int
+    external fun uniffi_workervoice_checksum_method_workervoiceapp_check_idle(
+    ): Int
     external fun uniffi_workervoice_checksum_method_workervoiceapp_count_notes(
     ): Int
     external fun uniffi_workervoice_checksum_method_workervoiceapp_current_language(
     ): Int
     external fun uniffi_workervoice_checksum_method_workervoiceapp_current_worker(
     ): Int
+    external fun uniffi_workervoice_checksum_method_workervoiceapp_delete_draft(
+    ): Int
+    external fun uniffi_workervoice_checksum_method_workervoiceapp_device_health(
+    ): Int
     external fun uniffi_workervoice_checksum_method_workervoiceapp_enrol(
     ): Int
     external fun uniffi_workervoice_checksum_method_workervoiceapp_follow_up(
     ): Int
+    external fun uniffi_workervoice_checksum_method_workervoiceapp_hand_back_device(
+    ): Int
     external fun uniffi_workervoice_checksum_method_workervoiceapp_list_notes(
+    ): Int
+    external fun uniffi_workervoice_checksum_method_workervoiceapp_load_draft(
     ): Int
     external fun uniffi_workervoice_checksum_method_workervoiceapp_lock(
     ): Int
@@ -859,11 +894,17 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_workervoice_checksum_method_workervoiceapp_reply_with_receipt(
     ): Int
+    external fun uniffi_workervoice_checksum_method_workervoiceapp_save_draft(
+    ): Int
     external fun uniffi_workervoice_checksum_method_workervoiceapp_save_note(
     ): Int
     external fun uniffi_workervoice_checksum_method_workervoiceapp_save_notes(
     ): Int
+    external fun uniffi_workervoice_checksum_method_workervoiceapp_set_clock(
+    ): Int
     external fun uniffi_workervoice_checksum_method_workervoiceapp_set_connectivity(
+    ): Int
+    external fun uniffi_workervoice_checksum_method_workervoiceapp_set_idle_timeout_secs(
     ): Int
     external fun uniffi_workervoice_checksum_method_workervoiceapp_set_languages(
     ): Int
@@ -878,6 +919,8 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_workervoice_checksum_method_workervoiceapp_sync_now(
     ): Int
     external fun uniffi_workervoice_checksum_method_workervoiceapp_unlock_offline(
+    ): Int
+    external fun uniffi_workervoice_checksum_method_clocksource_now_millis(
     ): Int
     external fun uniffi_workervoice_checksum_method_connectivitymonitor_is_online(
     ): Int
@@ -909,6 +952,7 @@ internal object UniffiLib {
 
     init {
         Native.register(UniffiLib::class.java, findLibraryName(componentName = "workervoice"))
+        uniffiCallbackInterfaceClockSource.register(this)
         uniffiCallbackInterfaceConnectivityMonitor.register(this)
         uniffiCallbackInterfacePlatformKeyStore.register(this)
         uniffiCallbackInterfaceWorkerVoiceListener.register(this)
@@ -931,17 +975,27 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_workervoice_fn_method_workervoiceapp_change_pin(`ptr`: Long,`oldPin`: RustBuffer.ByValue,`newPin`: RustBuffer.ByValue,
     ): Long
+    external fun uniffi_workervoice_fn_method_workervoiceapp_check_idle(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Byte
     external fun uniffi_workervoice_fn_method_workervoiceapp_count_notes(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_workervoice_fn_method_workervoiceapp_current_language(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_workervoice_fn_method_workervoiceapp_current_worker(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_workervoice_fn_method_workervoiceapp_delete_draft(`ptr`: Long,`name`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_workervoice_fn_method_workervoiceapp_device_health(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferDeviceHealth.ByValue
     external fun uniffi_workervoice_fn_method_workervoiceapp_enrol(`ptr`: Long,`codeOrQr`: RustBuffer.ByValue,`mode`: RustBufferDeviceMode.ByValue,
     ): Long
     external fun uniffi_workervoice_fn_method_workervoiceapp_follow_up(`ptr`: Long,`caseId`: RustBuffer.ByValue,`secret`: RustBuffer.ByValue,
     ): Long
+    external fun uniffi_workervoice_fn_method_workervoiceapp_hand_back_device(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
     external fun uniffi_workervoice_fn_method_workervoiceapp_list_notes(`ptr`: Long,`limit`: Int,`offset`: Int,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_workervoice_fn_method_workervoiceapp_load_draft(`ptr`: Long,`name`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_workervoice_fn_method_workervoiceapp_lock(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
@@ -957,11 +1011,17 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_workervoice_fn_method_workervoiceapp_reply_with_receipt(`ptr`: Long,`caseId`: RustBuffer.ByValue,`secret`: RustBuffer.ByValue,`text`: RustBuffer.ByValue,
     ): Long
+    external fun uniffi_workervoice_fn_method_workervoiceapp_save_draft(`ptr`: Long,`name`: RustBuffer.ByValue,`content`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
     external fun uniffi_workervoice_fn_method_workervoiceapp_save_note(`ptr`: Long,`text`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_workervoice_fn_method_workervoiceapp_save_notes(`ptr`: Long,`texts`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_workervoice_fn_method_workervoiceapp_set_clock(`ptr`: Long,`clock`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
     external fun uniffi_workervoice_fn_method_workervoiceapp_set_connectivity(`ptr`: Long,`monitor`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_workervoice_fn_method_workervoiceapp_set_idle_timeout_secs(`ptr`: Long,`secs`: Int,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_workervoice_fn_method_workervoiceapp_set_languages(`ptr`: Long,`languages`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
@@ -977,6 +1037,14 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_workervoice_fn_method_workervoiceapp_unlock_offline(`ptr`: Long,`workerNumber`: RustBuffer.ByValue,`pin`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferWorkerProfile.ByValue
+    external fun uniffi_workervoice_fn_clone_clocksource(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_workervoice_fn_free_clocksource(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_workervoice_fn_init_callback_vtable_clocksource(`vtable`: UniffiVTableCallbackInterfaceClockSource,
+    ): Unit
+    external fun uniffi_workervoice_fn_method_clocksource_now_millis(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
     external fun uniffi_workervoice_fn_clone_connectivitymonitor(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_workervoice_fn_free_connectivitymonitor(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1173,6 +1241,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_change_pin() and 0xFFFF) != 28652) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_check_idle() and 0xFFFF) != 26084) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_count_notes() and 0xFFFF) != 51765) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1182,13 +1253,25 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_current_worker() and 0xFFFF) != 17539) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_delete_draft() and 0xFFFF) != 19717) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_device_health() and 0xFFFF) != 41527) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_enrol() and 0xFFFF) != 18897) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_follow_up() and 0xFFFF) != 41199) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_hand_back_device() and 0xFFFF) != 42456) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_list_notes() and 0xFFFF) != 29312) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_load_draft() and 0xFFFF) != 44561) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_lock() and 0xFFFF) != 44253) {
@@ -1212,13 +1295,22 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_reply_with_receipt() and 0xFFFF) != 35551) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_save_draft() and 0xFFFF) != 43245) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_save_note() and 0xFFFF) != 65429) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_save_notes() and 0xFFFF) != 32259) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_set_clock() and 0xFFFF) != 59664) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_set_connectivity() and 0xFFFF) != 21841) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_set_idle_timeout_secs() and 0xFFFF) != 10794) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_set_languages() and 0xFFFF) != 53012) {
@@ -1240,6 +1332,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_unlock_offline() and 0xFFFF) != 21207) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_workervoice_checksum_method_clocksource_now_millis() and 0xFFFF) != 25684) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_workervoice_checksum_method_connectivitymonitor_is_online() and 0xFFFF) != 47676) {
@@ -1540,6 +1635,29 @@ public object FfiConverterULong: FfiConverter<ULong, Long> {
 /**
  * @suppress
  */
+public object FfiConverterLong: FfiConverter<Long, Long> {
+    override fun lift(value: Long): Long {
+        return value
+    }
+
+    override fun read(buf: ByteBuffer): Long {
+        return buf.getLong()
+    }
+
+    override fun lower(value: Long): Long {
+        return value
+    }
+
+    override fun allocationSize(value: Long) = 8UL
+
+    override fun write(value: Long, buf: ByteBuffer) {
+        buf.putLong(value)
+    }
+}
+
+/**
+ * @suppress
+ */
 public object FfiConverterBoolean: FfiConverter<Boolean, Byte> {
     override fun lift(value: Byte): Boolean {
         return value.toInt() != 0
@@ -1633,6 +1751,330 @@ public object FfiConverterByteArray: FfiConverterRustBuffer<ByteArray> {
     override fun write(value: ByteArray, buf: ByteBuffer) {
         buf.putInt(value.size)
         buf.put(value)
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * The platform's clock (milliseconds since the Unix epoch). Tests pass a
+ * manual one to make the kiosk idle timeout happen without waiting.
+ */
+public interface ClockSource {
+    
+    /**
+     * Now, in milliseconds since the Unix epoch.
+     */
+    fun `nowMillis`(): kotlin.Long
+    
+    companion object
+}
+
+/**
+ * The platform's clock (milliseconds since the Unix epoch). Tests pass a
+ * manual one to make the kiosk idle timeout happen without waiting.
+ */
+open class ClockSourceImpl: Disposable, AutoCloseable, ClockSource
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_workervoice_fn_free_clocksource(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_workervoice_fn_clone_clocksource(handle, status)
+        }
+    }
+
+    
+    /**
+     * Now, in milliseconds since the Unix epoch.
+     */override fun `nowMillis`(): kotlin.Long {
+            return FfiConverterLong.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_workervoice_fn_method_clocksource_now_millis(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+
+// Put the implementation in an object so we don't pollute the top-level namespace
+internal object uniffiCallbackInterfaceClockSource {
+    internal object `nowMillis`: UniffiCallbackInterfaceClockSourceMethod0 {
+        override fun callback(`uniffiHandle`: Long,`uniffiOutReturn`: LongByReference,uniffiCallStatus: UniffiRustCallStatus,) {
+            val uniffiObj = FfiConverterTypeClockSource.handleMap.get(uniffiHandle)
+            val makeCall = { ->
+                uniffiObj.`nowMillis`(
+                )
+            }
+            val writeReturn = { value: kotlin.Long -> uniffiOutReturn.setValue(FfiConverterLong.lower(value)) }
+            uniffiTraitInterfaceCall(uniffiCallStatus, makeCall, writeReturn)
+        }
+    }
+
+    internal object uniffiFree: UniffiCallbackInterfaceFree {
+        override fun callback(handle: Long) {
+            FfiConverterTypeClockSource.handleMap.remove(handle)
+        }
+    }
+
+    internal object uniffiClone: UniffiCallbackInterfaceClone {
+        override fun callback(handle: Long): Long {
+            return FfiConverterTypeClockSource.handleMap.clone(handle)
+        }
+    }
+
+    internal var vtable = UniffiVTableCallbackInterfaceClockSource.UniffiByValue(
+        uniffiFree,
+        uniffiClone,
+        `nowMillis`,
+    )
+
+    // Registers the foreign callback with the Rust side.
+    // This method is generated for each callback interface.
+    internal fun register(lib: UniffiLib) {
+        lib.uniffi_workervoice_fn_init_callback_vtable_clocksource(vtable)
+    }
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeClockSource: FfiConverter<ClockSource, Long> {
+    internal val handleMap = UniffiHandleMap<ClockSource>()
+
+    override fun lower(value: ClockSource): Long {
+        if (value is ClockSourceImpl) {
+             // Rust-implemented object.  Clone the handle and return it
+            return value.uniffiCloneHandle()
+         } else {
+            // Kotlin object, generate a new vtable handle and return that.
+            return handleMap.insert(value)
+         }
+    }
+
+    override fun lift(value: Long): ClockSource {
+        if ((value and 1.toLong()) == 0.toLong()) {
+            // Rust-generated handle, construct a new class that uses the handle to implement the
+            // interface
+            return ClockSourceImpl(UniffiWithHandle, value)
+        } else {
+            // Kotlin-generated handle, get the object from the handle map
+            return handleMap.remove(value)
+        }
+    }
+
+    override fun read(buf: ByteBuffer): ClockSource {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: ClockSource) = 8UL
+
+    override fun write(value: ClockSource, buf: ByteBuffer) {
+        buf.putLong(lower(value))
     }
 }
 
@@ -2538,6 +2980,11 @@ public interface WorkerVoiceAppInterface {
     suspend fun `changePin`(`oldPin`: kotlin.String, `newPin`: kotlin.String)
     
     /**
+     * Ends an idle kiosk session now if its time is up; returns whether it did.
+     */
+    fun `checkIdle`(): kotlin.Boolean
+    
+    /**
      * Number of notes.
      */
     fun `countNotes`(): kotlin.ULong
@@ -2553,6 +3000,16 @@ public interface WorkerVoiceAppInterface {
     fun `currentWorker`(): WorkerProfile?
     
     /**
+     * Deletes the logged-in worker's draft.
+     */
+    fun `deleteDraft`(`name`: kotlin.String)
+    
+    /**
+     * The device's health for its admin: sync, outbox and storage, in counts.
+     */
+    fun `deviceHealth`(): DeviceHealth
+    
+    /**
      * Enrols with a typed code or a scanned QR payload.
      */
     suspend fun `enrol`(`codeOrQr`: kotlin.String, `mode`: DeviceMode): DeviceStatus
@@ -2563,9 +3020,19 @@ public interface WorkerVoiceAppInterface {
     suspend fun `followUp`(`caseId`: kotlin.String, `secret`: kotlin.String): CaseThread
     
     /**
+     * Hands the device back: crypto-shreds everything on it and un-enrols it.
+     */
+    fun `handBackDevice`()
+    
+    /**
      * A page of notes, newest first (at most 1,000 per call).
      */
     fun `listNotes`(`limit`: kotlin.UInt, `offset`: kotlin.UInt): List<Note>
+    
+    /**
+     * The logged-in worker's draft, if any.
+     */
+    fun `loadDraft`(`name`: kotlin.String): kotlin.ByteArray?
     
     /**
      * Locks: ends the session and zeroizes its keys.
@@ -2603,6 +3070,11 @@ public interface WorkerVoiceAppInterface {
     suspend fun `replyWithReceipt`(`caseId`: kotlin.String, `secret`: kotlin.String, `text`: kotlin.String)
     
     /**
+     * Saves a draft (work in progress) of the logged-in worker, under their key.
+     */
+    fun `saveDraft`(`name`: kotlin.String, `content`: kotlin.ByteArray)
+    
+    /**
      * Saves one private note; returns its id.
      */
     fun `saveNote`(`text`: kotlin.String): kotlin.String
@@ -2613,9 +3085,19 @@ public interface WorkerVoiceAppInterface {
     fun `saveNotes`(`texts`: List<kotlin.String>): List<kotlin.String>
     
     /**
+     * Sets the clock (tests; default: the system clock).
+     */
+    fun `setClock`(`clock`: ClockSource)
+    
+    /**
      * Sets the platform's connectivity monitor (default: always online).
      */
     fun `setConnectivity`(`monitor`: ConnectivityMonitor)
+    
+    /**
+     * Sets the kiosk idle timeout in seconds (shared devices; default 90, at least 10).
+     */
+    fun `setIdleTimeoutSecs`(`secs`: kotlin.UInt)
     
     /**
      * Updates the device languages (system settings changed).
@@ -2850,6 +3332,22 @@ open class WorkerVoiceApp: Disposable, AutoCloseable, WorkerVoiceAppInterface
 
     
     /**
+     * Ends an idle kiosk session now if its time is up; returns whether it did.
+     */override fun `checkIdle`(): kotlin.Boolean {
+            return FfiConverterBoolean.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_workervoice_fn_method_workervoiceapp_check_idle(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
      * Number of notes.
      */
     @Throws(WorkerVoiceException::class)override fun `countNotes`(): kotlin.ULong {
@@ -2889,6 +3387,40 @@ open class WorkerVoiceApp: Disposable, AutoCloseable, WorkerVoiceAppInterface
     callWithHandle {
     uniffiRustCall() { _status ->
     UniffiLib.uniffi_workervoice_fn_method_workervoiceapp_current_worker(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Deletes the logged-in worker's draft.
+     */
+    @Throws(WorkerVoiceException::class)override fun `deleteDraft`(`name`: kotlin.String)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(WorkerVoiceException) { _status ->
+    UniffiLib.uniffi_workervoice_fn_method_workervoiceapp_delete_draft(
+        it,
+        
+        FfiConverterString.lower(`name`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * The device's health for its admin: sync, outbox and storage, in counts.
+     */
+    @Throws(WorkerVoiceException::class)override fun `deviceHealth`(): DeviceHealth {
+            return FfiConverterTypeDeviceHealth.lift(
+    callWithHandle {
+    uniffiRustCallWithError(WorkerVoiceException) { _status ->
+    UniffiLib.uniffi_workervoice_fn_method_workervoiceapp_device_health(
         it,
         _status)
 }
@@ -2951,6 +3483,22 @@ open class WorkerVoiceApp: Disposable, AutoCloseable, WorkerVoiceAppInterface
 
     
     /**
+     * Hands the device back: crypto-shreds everything on it and un-enrols it.
+     */
+    @Throws(WorkerVoiceException::class)override fun `handBackDevice`()
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(WorkerVoiceException) { _status ->
+    UniffiLib.uniffi_workervoice_fn_method_workervoiceapp_hand_back_device(
+        it,
+        _status)
+}
+    }
+    
+    
+
+    
+    /**
      * A page of notes, newest first (at most 1,000 per call).
      */
     @Throws(WorkerVoiceException::class)override fun `listNotes`(`limit`: kotlin.UInt, `offset`: kotlin.UInt): List<Note> {
@@ -2962,6 +3510,24 @@ open class WorkerVoiceApp: Disposable, AutoCloseable, WorkerVoiceAppInterface
         
         FfiConverterUInt.lower(`limit`),
         FfiConverterUInt.lower(`offset`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The logged-in worker's draft, if any.
+     */
+    @Throws(WorkerVoiceException::class)override fun `loadDraft`(`name`: kotlin.String): kotlin.ByteArray? {
+            return FfiConverterOptionalByteArray.lift(
+    callWithHandle {
+    uniffiRustCallWithError(WorkerVoiceException) { _status ->
+    UniffiLib.uniffi_workervoice_fn_method_workervoiceapp_load_draft(
+        it,
+        
+        FfiConverterString.lower(`name`),_status)
 }
     }
     )
@@ -3129,6 +3695,24 @@ open class WorkerVoiceApp: Disposable, AutoCloseable, WorkerVoiceAppInterface
 
     
     /**
+     * Saves a draft (work in progress) of the logged-in worker, under their key.
+     */
+    @Throws(WorkerVoiceException::class)override fun `saveDraft`(`name`: kotlin.String, `content`: kotlin.ByteArray)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(WorkerVoiceException) { _status ->
+    UniffiLib.uniffi_workervoice_fn_method_workervoiceapp_save_draft(
+        it,
+        
+        FfiConverterString.lower(`name`),
+        FfiConverterByteArray.lower(`content`),_status)
+}
+    }
+    
+    
+
+    
+    /**
      * Saves one private note; returns its id.
      */
     @Throws(WorkerVoiceException::class)override fun `saveNote`(`text`: kotlin.String): kotlin.String {
@@ -3165,6 +3749,22 @@ open class WorkerVoiceApp: Disposable, AutoCloseable, WorkerVoiceAppInterface
 
     
     /**
+     * Sets the clock (tests; default: the system clock).
+     */override fun `setClock`(`clock`: ClockSource)
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_workervoice_fn_method_workervoiceapp_set_clock(
+        it,
+        
+        FfiConverterTypeClockSource.lower(`clock`),_status)
+}
+    }
+    
+    
+
+    
+    /**
      * Sets the platform's connectivity monitor (default: always online).
      */override fun `setConnectivity`(`monitor`: ConnectivityMonitor)
         = 
@@ -3174,6 +3774,22 @@ open class WorkerVoiceApp: Disposable, AutoCloseable, WorkerVoiceAppInterface
         it,
         
         FfiConverterTypeConnectivityMonitor.lower(`monitor`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Sets the kiosk idle timeout in seconds (shared devices; default 90, at least 10).
+     */override fun `setIdleTimeoutSecs`(`secs`: kotlin.UInt)
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_workervoice_fn_method_workervoiceapp_set_idle_timeout_secs(
+        it,
+        
+        FfiConverterUInt.lower(`secs`),_status)
 }
     }
     
@@ -4609,6 +5225,8 @@ public object FfiConverterSequenceTypeNote: FfiConverterRustBuffer<List<Note>> {
         }
     }
 }
+
+
 
 
 

@@ -1442,6 +1442,117 @@ public object FfiConverterTypeCategoryOption: FfiConverterRustBuffer<CategoryOpt
 
 
 /**
+ * What the factory's device admin sees: sync health and storage, in counts.
+ */
+data class DeviceHealth (
+    /**
+     * Whether the device is enrolled.
+     */
+    var `enrolled`: kotlin.Boolean
+    , 
+    /**
+     * Whether the hub retired it (it then holds nothing).
+     */
+    var `retired`: kotlin.Boolean
+    , 
+    /**
+     * Personal or shared.
+     */
+    var `mode`: DeviceMode?
+    , 
+    /**
+     * Last sync that reached the hub, unix seconds.
+     */
+    var `lastSyncAt`: kotlin.Long?
+    , 
+    /**
+     * Outbox items waiting.
+     */
+    var `queued`: kotlin.ULong
+    , 
+    /**
+     * Outbox items the hub refused, kept.
+     */
+    var `needsAttention`: kotlin.ULong
+    , 
+    /**
+     * Outbox items delivered (kept as receipts of delivery, without content).
+     */
+    var `delivered`: kotlin.ULong
+    , 
+    /**
+     * Bytes the database uses.
+     */
+    var `storageBytes`: kotlin.ULong
+    , 
+    /**
+     * Recipient directory version held.
+     */
+    var `directoryVersion`: kotlin.ULong?
+    , 
+    /**
+     * Worker vaults on the device (a count, never who).
+     */
+    var `workerVaults`: kotlin.ULong
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeDeviceHealth: FfiConverterRustBuffer<DeviceHealth> {
+    override fun read(buf: ByteBuffer): DeviceHealth {
+        return DeviceHealth(
+            FfiConverterBoolean.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterOptionalTypeDeviceMode.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterOptionalULong.read(buf),
+            FfiConverterULong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: DeviceHealth) = (
+            FfiConverterBoolean.allocationSize(value.`enrolled`) +
+            FfiConverterBoolean.allocationSize(value.`retired`) +
+            FfiConverterOptionalTypeDeviceMode.allocationSize(value.`mode`) +
+            FfiConverterOptionalLong.allocationSize(value.`lastSyncAt`) +
+            FfiConverterULong.allocationSize(value.`queued`) +
+            FfiConverterULong.allocationSize(value.`needsAttention`) +
+            FfiConverterULong.allocationSize(value.`delivered`) +
+            FfiConverterULong.allocationSize(value.`storageBytes`) +
+            FfiConverterOptionalULong.allocationSize(value.`directoryVersion`) +
+            FfiConverterULong.allocationSize(value.`workerVaults`)
+    )
+
+    override fun write(value: DeviceHealth, buf: ByteBuffer) {
+            FfiConverterBoolean.write(value.`enrolled`, buf)
+            FfiConverterBoolean.write(value.`retired`, buf)
+            FfiConverterOptionalTypeDeviceMode.write(value.`mode`, buf)
+            FfiConverterOptionalLong.write(value.`lastSyncAt`, buf)
+            FfiConverterULong.write(value.`queued`, buf)
+            FfiConverterULong.write(value.`needsAttention`, buf)
+            FfiConverterULong.write(value.`delivered`, buf)
+            FfiConverterULong.write(value.`storageBytes`, buf)
+            FfiConverterOptionalULong.write(value.`directoryVersion`, buf)
+            FfiConverterULong.write(value.`workerVaults`, buf)
+    }
+}
+
+
+
+/**
  * What the app can show about the device.
  */
 data class DeviceStatus (
@@ -2379,9 +2490,16 @@ sealed class Event {
     }
     
     /**
-     * The session ended (lock, logout, another worker logged in).
+     * The session ended (lock, logout, another worker logged in, time-out).
      */
     object SessionEnded : Event()
+    
+    
+    /**
+     * A kiosk session ended because nobody used it for the idle timeout
+     * (sent just before [`Event::SessionEnded`]); drafts were kept.
+     */
+    object SessionTimedOut : Event()
     
     
     /**
@@ -2417,6 +2535,13 @@ sealed class Event {
 
         companion object
     }
+    
+    /**
+     * The hub retired this device: everything on it was crypto-shredded and
+     * it refuses sign-ins from now on.
+     */
+    object DeviceRetired : Event()
+    
     
     /**
      * A sync started.
@@ -2489,19 +2614,21 @@ public object FfiConverterTypeEvent : FfiConverterRustBuffer<Event>{
                 FfiConverterBoolean.read(buf),
                 )
             3 -> Event.SessionEnded
-            4 -> Event.OutboxChanged(
+            4 -> Event.SessionTimedOut
+            5 -> Event.OutboxChanged(
                 FfiConverterULong.read(buf),
                 FfiConverterULong.read(buf),
                 )
-            5 -> Event.CasesUpdated(
+            6 -> Event.CasesUpdated(
                 FfiConverterUInt.read(buf),
                 )
-            6 -> Event.SyncStarted
-            7 -> Event.SyncProgress(
+            7 -> Event.DeviceRetired
+            8 -> Event.SyncStarted
+            9 -> Event.SyncProgress(
                 FfiConverterUInt.read(buf),
                 FfiConverterUInt.read(buf),
                 )
-            8 -> Event.SyncFinished(
+            10 -> Event.SyncFinished(
                 FfiConverterUInt.read(buf),
                 FfiConverterUInt.read(buf),
                 FfiConverterBoolean.read(buf),
@@ -2531,6 +2658,12 @@ public object FfiConverterTypeEvent : FfiConverterRustBuffer<Event>{
                 4UL
             )
         }
+        is Event.SessionTimedOut -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
         is Event.OutboxChanged -> {
             // Add the size for the Int that specifies the variant plus the size needed for all fields
             (
@@ -2544,6 +2677,12 @@ public object FfiConverterTypeEvent : FfiConverterRustBuffer<Event>{
             (
                 4UL
                 + FfiConverterUInt.allocationSize(value.`events`)
+            )
+        }
+        is Event.DeviceRetired -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
             )
         }
         is Event.SyncStarted -> {
@@ -2587,29 +2726,37 @@ public object FfiConverterTypeEvent : FfiConverterRustBuffer<Event>{
                 buf.putInt(3)
                 Unit
             }
-            is Event.OutboxChanged -> {
+            is Event.SessionTimedOut -> {
                 buf.putInt(4)
+                Unit
+            }
+            is Event.OutboxChanged -> {
+                buf.putInt(5)
                 FfiConverterULong.write(value.`queued`, buf)
                 FfiConverterULong.write(value.`needsAttention`, buf)
                 Unit
             }
             is Event.CasesUpdated -> {
-                buf.putInt(5)
+                buf.putInt(6)
                 FfiConverterUInt.write(value.`events`, buf)
                 Unit
             }
+            is Event.DeviceRetired -> {
+                buf.putInt(7)
+                Unit
+            }
             is Event.SyncStarted -> {
-                buf.putInt(6)
+                buf.putInt(8)
                 Unit
             }
             is Event.SyncProgress -> {
-                buf.putInt(7)
+                buf.putInt(9)
                 FfiConverterUInt.write(value.`done`, buf)
                 FfiConverterUInt.write(value.`total`, buf)
                 Unit
             }
             is Event.SyncFinished -> {
-                buf.putInt(8)
+                buf.putInt(10)
                 FfiConverterUInt.write(value.`delivered`, buf)
                 FfiConverterUInt.write(value.`pending`, buf)
                 FfiConverterBoolean.write(value.`offline`, buf)
@@ -2849,6 +2996,38 @@ public object FfiConverterOptionalULong: FfiConverterRustBuffer<kotlin.ULong?> {
         } else {
             buf.put(1)
             FfiConverterULong.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalLong: FfiConverterRustBuffer<kotlin.Long?> {
+    override fun read(buf: ByteBuffer): kotlin.Long? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterLong.read(buf)
+    }
+
+    override fun allocationSize(value: kotlin.Long?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterLong.allocationSize(value)
+        }
+    }
+
+    override fun write(value: kotlin.Long?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterLong.write(value, buf)
         }
     }
 }

@@ -1,0 +1,148 @@
+//! Looking after a device: its health for the factory's device admin, handing
+//! it back, and wiping it when the hub retires it.
+//!
+//! A wipe crypto-shreds: the key-store secrets of the device and of every
+//! worker vault are deleted (nothing sealed under them can be opened again),
+//! and the rows are deleted too (`secure_delete` overwrites them; the WAL is
+//! truncated). Undelivered outbox items are sent first when the hub can be
+//! reached: they are sealed to handlers and a lost grievance is a harm.
+
+use workervoice_protocol::enrol::{DeviceHealthReport, DeviceStatusResponse};
+use workervoice_protocol::error::HubErrorCode;
+use workervoice_protocol::paths;
+
+use super::{Inner, WorkerVoice, lock, now};
+use crate::device::DeviceMode;
+use crate::directory as dir;
+use crate::error::{Error, ErrorCode};
+use crate::events::Event;
+use crate::keystore::{DEVICE_SECRET_ALIAS, worker_alias};
+use crate::net::{HubClient, NetError};
+use crate::store::outbox;
+
+/// Key of the last successful sync time in the store's meta table.
+pub(super) const LAST_SYNC_AT: &str = "last_sync_at";
+
+/// What the factory's device admin sees: sync health and storage, in counts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct DeviceHealth {
+    /// Whether the device is enrolled.
+    pub enrolled: bool,
+    /// Whether the hub retired it (it then holds nothing).
+    pub retired: bool,
+    /// Personal or shared.
+    pub mode: Option<DeviceMode>,
+    /// Last sync that reached the hub, unix seconds.
+    pub last_sync_at: Option<i64>,
+    /// Outbox items waiting.
+    pub queued: u64,
+    /// Outbox items the hub refused, kept.
+    pub needs_attention: u64,
+    /// Outbox items delivered (kept as receipts of delivery, without content).
+    pub delivered: u64,
+    /// Bytes the database uses.
+    pub storage_bytes: u64,
+    /// Recipient directory version held.
+    pub directory_version: Option<u64>,
+    /// Worker vaults on the device (a count, never who).
+    pub worker_vaults: u64,
+}
+
+impl WorkerVoice {
+    /// The device's health, for its admin screen.
+    pub fn device_health(&self) -> Result<DeviceHealth, Error> {
+        let status = self.status()?;
+        let store = lock(&self.inner.store);
+        let (queued, sending, delivered, needs_attention) = outbox::counts(store.conn())?;
+        Ok(DeviceHealth {
+            enrolled: status.enrolled,
+            retired: status.retired,
+            mode: status.mode,
+            last_sync_at: store.meta(LAST_SYNC_AT)?,
+            queued: queued + sending,
+            needs_attention,
+            delivered,
+            storage_bytes: store.size_on_disk(),
+            directory_version: dir::held_version(store.conn())?,
+            worker_vaults: store.worker_vaults()?,
+        })
+    }
+
+    /// Hands the device back: crypto-shreds everything on it and un-enrols
+    /// it, so it can be enrolled again (e.g. for another factory). Sync first
+    /// if the outbox is not empty: what is still queued is deleted.
+    pub fn hand_back_device(&self) -> Result<(), Error> {
+        self.inner.wipe(false)
+    }
+}
+
+impl Inner {
+    /// Crypto-shreds the device; `retired` keeps a marker row so it refuses
+    /// everything afterwards, otherwise it returns to "not enrolled".
+    pub(super) fn wipe(&self, retired: bool) -> Result<(), Error> {
+        self.end_session();
+        let local_ids = lock(&self.store).wipe(retired)?;
+        let mut failures = 0;
+        for local_id in local_ids {
+            failures += usize::from(self.keystore.delete_secret(&worker_alias(&local_id)).is_err());
+        }
+        failures += usize::from(self.keystore.delete_secret(DEVICE_SECRET_ALIAS).is_err());
+        if failures > 0 {
+            // The rows are gone either way; a secret left in the key store
+            // opens nothing any more. Say so, without detail.
+            tracing::warn!(kind = "wipe_keystore", failures, "some key-store secrets could not be deleted");
+        }
+        Ok(())
+    }
+
+    /// Reports a shared device's health to the hub; learns if it was retired
+    /// (and then wipes). Personal devices do not report: a signed request
+    /// next to unsigned submissions would let the hub link them by timing.
+    pub(super) async fn report_health(&self, client: &HubClient) -> Result<(), Error> {
+        let device = self.load_device()?;
+        if device.mode() != DeviceMode::Shared {
+            return Ok(());
+        }
+        let report = {
+            let store = lock(&self.store);
+            let (queued, sending, _, needs_attention) = outbox::counts(store.conn())?;
+            DeviceHealthReport {
+                queued: queued + sending,
+                needs_attention,
+                storage_bytes: store.size_on_disk(),
+                directory_version: dir::held_version(store.conn())?,
+            }
+        };
+        let signer = device.signer()?;
+        let reply: Result<DeviceStatusResponse, NetError> =
+            client.post_signed(paths::DEVICE_HEALTH, &report, &signer).await;
+        match reply {
+            Ok(_) => Ok(()),
+            Err(NetError::Refused(refusal)) if refusal.code == HubErrorCode::DeviceRetired => {
+                self.retire_now()?;
+                Err(ErrorCode::DeviceRetired.into())
+            }
+            // Health is best effort: a failure here never fails the sync.
+            Err(_) => Ok(()),
+        }
+    }
+
+    /// The hub retired this device: wipe it and say so.
+    pub(super) fn retire_now(&self) -> Result<(), Error> {
+        self.wipe(true)?;
+        self.emit(Event::DeviceRetired);
+        Ok(())
+    }
+
+    /// After a refusal of a signed request: a retired device wipes itself.
+    pub(super) fn on_refusal(&self, error: &NetError) {
+        if matches!(error, NetError::Refused(refusal) if refusal.code == HubErrorCode::DeviceRetired) {
+            let _ = self.retire_now();
+        }
+    }
+
+    pub(super) fn record_sync(&self) {
+        let _ = lock(&self.store).set_meta(LAST_SYNC_AT, now());
+    }
+}

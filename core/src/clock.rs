@@ -1,0 +1,43 @@
+//! Time, as a platform service: the kiosk's idle timeout must be testable
+//! without waiting, and a shell may want the system's monotonic-ish clock.
+
+use std::sync::atomic::{AtomicI64, Ordering};
+
+/// Milliseconds since the Unix epoch. Called on core threads; must not block.
+pub trait Clock: Send + Sync {
+    /// Now, in milliseconds since the Unix epoch.
+    fn now_millis(&self) -> i64;
+}
+
+/// The system clock.
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now_millis(&self) -> i64 {
+        chrono::Utc::now().timestamp_millis()
+    }
+}
+
+/// A clock that moves only when told (tests).
+#[derive(Default)]
+pub struct ManualClock {
+    now: AtomicI64,
+}
+
+impl ManualClock {
+    /// A clock at `start` milliseconds.
+    pub fn starting_at(start: i64) -> Self {
+        Self { now: AtomicI64::new(start) }
+    }
+
+    /// Moves the clock forward.
+    pub fn advance_millis(&self, millis: i64) {
+        self.now.fetch_add(millis, Ordering::SeqCst);
+    }
+}
+
+impl Clock for ManualClock {
+    fn now_millis(&self) -> i64 {
+        self.now.load(Ordering::SeqCst)
+    }
+}
