@@ -156,7 +156,11 @@ async fn seed(state: &AppState) -> anyhow::Result<DemoSeed> {
         None => {
             factories::create_factory(
                 state,
-                CreateFactoryRequest { name: DEMO_FACTORY_NAME.to_owned(), self_registration: true },
+                CreateFactoryRequest {
+                    name: DEMO_FACTORY_NAME.to_owned(),
+                    self_registration: true,
+                    kiosk_idle_timeout_secs: None,
+                },
             )
             .await?
         }

@@ -62,7 +62,8 @@ async fn enrol(
             let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let code = tx
                 .query_row(
-                    "SELECT c.factory_id, f.name, c.mode, c.expires_at, c.used_at, d.id, d.public_key, d.state \
+                    "SELECT c.factory_id, f.name, c.mode, c.expires_at, c.used_at, d.id, d.public_key, d.state, \
+                     f.kiosk_idle_timeout_secs \
                      FROM enrolment_codes c JOIN factories f ON f.id = c.factory_id \
                      LEFT JOIN devices d ON d.id = c.device_id \
                      WHERE c.code_hash = ?1",
@@ -77,6 +78,7 @@ async fn enrol(
                             device_id: row.get(5)?,
                             device_key: row.get(6)?,
                             device_state: row.get(7)?,
+                            idle_secs: row.get(8)?,
                         })
                     },
                 )
@@ -85,6 +87,7 @@ async fn enrol(
             // except the same key repeating its own successful enrolment
             // (its reply was lost): that gets the original answer again, so
             // a flaky network never burns a code.
+            let idle_secs = code.as_ref().map(|row| row.idle_secs);
             let (factory_id, factory_name) = match code {
                 Some(row) if row.mode != request.mode.as_str() => {
                     return Err(ApiError::code(HubErrorCode::EnrolmentCodeInvalid));
@@ -104,6 +107,7 @@ async fn enrol(
                         factory_name,
                         mode: request.mode,
                         hub_time: now,
+                        kiosk_idle_timeout_secs: idle_secs,
                     });
                 }
                 Some(row) if row.used_at.is_none() && now < row.expires_at => (row.factory_id, row.factory_name),
@@ -128,7 +132,14 @@ async fn enrol(
                 params![now, device_id, code_hash],
             )?;
             tx.commit()?;
-            Ok(EnrolResponse { device_id, factory_id, factory_name, mode: request.mode, hub_time: now })
+            Ok(EnrolResponse {
+                device_id,
+                factory_id,
+                factory_name,
+                mode: request.mode,
+                hub_time: now,
+                kiosk_idle_timeout_secs: idle_secs,
+            })
         })
         .await?;
     tracing::info!(mode = response.mode.as_str(), "device enrolled");
@@ -145,12 +156,18 @@ struct CodeRow {
     device_id: Option<String>,
     device_key: Option<Vec<u8>>,
     device_state: Option<String>,
+    idle_secs: u32,
 }
 
 /// A retired device never gets here: every signed request from it is
 /// answered `device_retired` (410) by the signature check, this one too.
 async fn status(request: SignedRequest) -> Json<DeviceStatusResponse> {
-    Json(DeviceStatusResponse { device_id: request.device.id, state: "active".to_owned(), hub_time: unix_now() })
+    Json(DeviceStatusResponse {
+        device_id: request.device.id,
+        state: "active".to_owned(),
+        hub_time: unix_now(),
+        kiosk_idle_timeout_secs: None,
+    })
 }
 
 /// A shared device's health report: counts only, stored for staff. A retired
@@ -161,7 +178,7 @@ async fn health(State(state): State<AppState>, request: SignedRequest) -> Result
     let now = unix_now();
     let clamp = |value: u64| i64::try_from(value).unwrap_or(i64::MAX);
     let id = device_id.clone();
-    state
+    let idle_secs: u32 = state
         .db
         .run(move |connection| {
             connection.execute(
@@ -169,8 +186,18 @@ async fn health(State(state): State<AppState>, request: SignedRequest) -> Result
                  reported_storage_bytes = ?4 WHERE id = ?5",
                 params![now, clamp(report.queued), clamp(report.needs_attention), clamp(report.storage_bytes), id],
             )?;
-            Ok(())
+            Ok(connection.query_row(
+                "SELECT f.kiosk_idle_timeout_secs FROM devices d JOIN factories f ON f.id = d.factory_id WHERE d.id = ?1",
+                [&id],
+                |row| row.get(0),
+            )?)
         })
         .await?;
-    Ok(Json(DeviceStatusResponse { device_id, state: "active".to_owned(), hub_time: now }))
+    // The factory's settings ride along, so a tablet picks up a change at its next sync.
+    Ok(Json(DeviceStatusResponse {
+        device_id,
+        state: "active".to_owned(),
+        hub_time: now,
+        kiosk_idle_timeout_secs: Some(idle_secs),
+    }))
 }

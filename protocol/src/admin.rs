@@ -20,6 +20,22 @@ pub struct CreateFactoryRequest {
     /// Whether workers may self-register with the factory's join code.
     #[serde(default)]
     pub self_registration: bool,
+    /// Seconds of inactivity after which a kiosk session ends on this
+    /// factory's shared tablets (30..=1800; default 90).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kiosk_idle_timeout_secs: Option<u32>,
+}
+
+/// Default kiosk idle time-out of a factory, seconds.
+pub const DEFAULT_KIOSK_IDLE_TIMEOUT_SECS: u32 = 90;
+/// Allowed kiosk idle time-outs, seconds.
+pub const KIOSK_IDLE_TIMEOUT_RANGE: std::ops::RangeInclusive<u32> = 30..=1800;
+
+/// `POST /admin/v1/factories/{id}/settings`: a factory's settings for its devices.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FactorySettings {
+    /// Seconds of inactivity after which a kiosk session ends (30..=1800).
+    pub kiosk_idle_timeout_secs: u32,
 }
 
 /// A factory as staff see it.
@@ -32,6 +48,13 @@ pub struct Factory {
     /// The join code for self-registration, when it is allowed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub join_code: Option<String>,
+    /// Kiosk idle time-out of the factory's shared tablets, seconds.
+    #[serde(default = "default_idle")]
+    pub kiosk_idle_timeout_secs: u32,
+}
+
+fn default_idle() -> u32 {
+    DEFAULT_KIOSK_IDLE_TIMEOUT_SECS
 }
 
 /// `POST /admin/v1/factories/{id}/enrolment-codes`.

@@ -64,6 +64,9 @@ pub struct EnrolResponse {
     pub mode: DeviceMode,
     /// The hub's clock (unix seconds), so the device can detect a wrong clock.
     pub hub_time: i64,
+    /// The factory's kiosk idle time-out, seconds (shared devices apply it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kiosk_idle_timeout_secs: Option<u32>,
 }
 
 /// `GET /v1/device/status` reply.
@@ -75,6 +78,9 @@ pub struct DeviceStatusResponse {
     pub state: String,
     /// The hub's clock (unix seconds).
     pub hub_time: i64,
+    /// The factory's kiosk idle time-out, seconds (shared devices apply it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kiosk_idle_timeout_secs: Option<u32>,
 }
 
 /// `POST /v1/device/health` (signed, shared devices at each sync): what the

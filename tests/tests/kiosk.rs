@@ -177,3 +177,42 @@ async fn a_failed_sign_in_never_leaves_the_previous_workers_session_open() {
     assert!(tablet.app.current_worker().is_none(), "the first worker's session ended with the attempt");
     assert_eq!(tablet.app.list_notes(10, 0).unwrap_err().code(), ErrorCode::NotLoggedIn);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_idle_time_out_is_the_factorys_setting_and_follows_its_changes() {
+    let hub = TestHub::start().await;
+    let reply = hub
+        .admin("/admin/v1/factories", serde_json::json!({"name": "Strict Factory", "kiosk_idle_timeout_secs": 45}))
+        .await;
+    assert_eq!(reply["kiosk_idle_timeout_secs"], 45);
+    let factory = workervoice_e2e::Factory { id: reply["id"].as_str().unwrap().to_owned(), join_code: None };
+    let tablet = TestDevice::enrolled_with_worker(&hub, &factory, DeviceMode::Shared, "T-1", "en").await;
+    let clock = Arc::new(ManualClock::starting_at(1_800_000_000_000));
+    tablet.app.core().set_clock(clock.clone());
+    tablet.app.login("T-1".into(), PIN.into()).await.unwrap();
+    clock.advance_millis(46_000);
+    assert!(tablet.app.check_idle(), "the factory's 45 s applies from enrolment");
+
+    // Staff relax it; the tablet picks it up at its next sync.
+    hub.admin(
+        &format!("/admin/v1/factories/{}/settings", factory.id),
+        serde_json::json!({"kiosk_idle_timeout_secs": 300}),
+    )
+    .await;
+    tablet.app.sync_now(false).await.unwrap();
+    tablet.app.login("T-1".into(), PIN.into()).await.unwrap();
+    clock.advance_millis(200_000);
+    assert!(!tablet.app.check_idle(), "300 s now");
+    clock.advance_millis(101_000);
+    assert!(tablet.app.check_idle());
+
+    // Out-of-range settings are refused.
+    let refused = reqwest::Client::new()
+        .post(format!("{}/admin/v1/factories/{}/settings", hub.url(), factory.id))
+        .bearer_auth(&hub.hub.admin_token)
+        .json(&serde_json::json!({"kiosk_idle_timeout_secs": 5}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status().as_u16(), 400);
+}

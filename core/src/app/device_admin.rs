@@ -20,6 +20,9 @@ use crate::keystore::{DEVICE_SECRET_ALIAS, worker_alias};
 use crate::net::{HubClient, NetError};
 use crate::store::outbox;
 
+/// How long a shared device keeps a delivered outbox row (without its bytes).
+const DELIVERED_ROWS_KEPT_SECS: i64 = 24 * 3600;
+
 /// Key of the last successful sync time in the store's meta table.
 pub(super) const LAST_SYNC_AT: &str = "last_sync_at";
 
@@ -118,7 +121,10 @@ impl Inner {
         let reply: Result<DeviceStatusResponse, NetError> =
             client.post_signed(paths::DEVICE_HEALTH, &report, &signer).await;
         match reply {
-            Ok(_) => Ok(()),
+            Ok(status) => {
+                self.apply_factory_idle_timeout(status.kiosk_idle_timeout_secs);
+                Ok(())
+            }
             Err(NetError::Refused(refusal)) if refusal.code == HubErrorCode::DeviceRetired => {
                 self.retire_now()?;
                 Err(ErrorCode::DeviceRetired.into())
@@ -143,6 +149,13 @@ impl Inner {
     }
 
     pub(super) fn record_sync(&self) {
-        let _ = lock(&self.store).set_meta(LAST_SYNC_AT, now());
+        let store = lock(&self.store);
+        let _ = store.set_meta(LAST_SYNC_AT, now());
+        // A tablet keeps no trace of what was sent once it is delivered: the
+        // sealed bytes went at delivery, the rows go a day later.
+        let shared = crate::store::device::load(store.conn()).ok().flatten().is_some_and(|row| row.mode == "shared");
+        if shared {
+            let _ = outbox::purge_delivered_before(store.conn(), now() - DELIVERED_ROWS_KEPT_SECS);
+        }
     }
 }

@@ -38,8 +38,12 @@ pub use device_admin::DeviceHealth;
 pub use grievances::{CategoryOption, OutboxSummary, SubmissionStatus, SubmitOutcome};
 
 /// Default kiosk idle timeout: a session on a shared device ends after this
-/// long without a call that uses it.
+/// long without a call that uses it. The factory's setting on the hub
+/// replaces it at enrolment and at each sync.
 pub const DEFAULT_IDLE_TIMEOUT_SECS: i64 = 90;
+
+/// Meta key of the factory's kiosk idle time-out, as the hub last sent it.
+const IDLE_TIMEOUT_KEY: &str = "kiosk_idle_timeout_secs";
 
 /// How the app opens the core.
 #[derive(Debug, Clone)]
@@ -134,6 +138,10 @@ impl WorkerVoice {
             }),
             runtime: CoreRuntime::new()?,
         };
+        let stored_timeout = lock(&app.inner.store).meta(IDLE_TIMEOUT_KEY)?;
+        if let Some(secs) = stored_timeout.and_then(|secs| u32::try_from(secs).ok()) {
+            app.set_idle_timeout_secs(secs);
+        }
         app.start_idle_watch();
         Ok(app)
     }
@@ -387,6 +395,13 @@ impl Inner {
         clock.now_millis()
     }
 
+    /// Applies (and remembers) the factory's kiosk idle time-out from the hub.
+    fn apply_factory_idle_timeout(&self, secs: Option<u32>) {
+        let Some(secs) = secs else { return };
+        self.idle_timeout_ms.store(i64::from(secs.max(10)) * 1000, std::sync::atomic::Ordering::SeqCst);
+        let _ = lock(&self.store).set_meta(IDLE_TIMEOUT_KEY, i64::from(secs));
+    }
+
     /// Ends a kiosk session idle past the timeout; returns whether it did.
     fn expire_if_idle(&self) -> bool {
         let now = self.now_millis();
@@ -483,6 +498,7 @@ impl Inner {
         let store = lock(&self.store);
         device.mark_enrolled(&store, &reply.device_id, &reply.factory_id, &reply.factory_name, now())?;
         drop(store);
+        self.apply_factory_idle_timeout(reply.kiosk_idle_timeout_secs);
         self.emit(Event::Enrolled { factory_name: reply.factory_name });
         Ok(())
     }

@@ -1,7 +1,10 @@
 //! Factories and the one-time enrolment codes that bring devices into them.
 
 use rusqlite::{Connection, TransactionBehavior, params};
-use workervoice_protocol::admin::{CreateFactoryRequest, Factory, IssueCodesRequest, IssueCodesResponse, IssuedCode};
+use workervoice_protocol::admin::{
+    CreateFactoryRequest, DEFAULT_KIOSK_IDLE_TIMEOUT_SECS, Factory, FactorySettings, IssueCodesRequest,
+    IssueCodesResponse, IssuedCode, KIOSK_IDLE_TIMEOUT_RANGE,
+};
 use workervoice_protocol::codes::{EnrolmentQr, format_enrolment_code, normalize_code};
 
 use crate::clock::unix_now;
@@ -26,16 +29,20 @@ pub(crate) fn ensure_factory_exists(connection: &Connection, factory_id: &str) -
 /// Creates a factory; with self-registration on, it gets a join code.
 pub(crate) async fn create_factory(state: &AppState, request: CreateFactoryRequest) -> Result<Factory, ApiError> {
     let name = checked_display_name(&request.name)?;
+    let idle = request.kiosk_idle_timeout_secs.unwrap_or(DEFAULT_KIOSK_IDLE_TIMEOUT_SECS);
+    if !KIOSK_IDLE_TIMEOUT_RANGE.contains(&idle) {
+        return Err(ApiError::bad_request());
+    }
     let join_code = if request.self_registration { Some(format_enrolment_code(state.keys.random()?)) } else { None };
-    let factory = Factory { id: uuid::Uuid::new_v4().to_string(), name, join_code };
+    let factory = Factory { id: uuid::Uuid::new_v4().to_string(), name, join_code, kiosk_idle_timeout_secs: idle };
     let stored = factory.clone();
     state
         .db
         .run(move |connection| {
             connection.execute(
-                "INSERT INTO factories (id, name, self_registration, join_code, created_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![stored.id, stored.name, stored.join_code.is_some(), stored.join_code, unix_now()],
+                "INSERT INTO factories (id, name, self_registration, join_code, created_at, kiosk_idle_timeout_secs) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                params![stored.id, stored.name, stored.join_code.is_some(), stored.join_code, unix_now(), idle],
             )?;
             Ok(())
         })
@@ -50,11 +57,17 @@ pub(crate) async fn factories(state: &AppState) -> Result<Vec<Factory>, ApiError
         .db
         .run(|connection| {
             let mut statement = connection.prepare(
-                "SELECT id, name, CASE WHEN self_registration = 1 THEN join_code END \
+                "SELECT id, name, CASE WHEN self_registration = 1 THEN join_code END, kiosk_idle_timeout_secs \
                  FROM factories ORDER BY created_at, rowid",
             )?;
-            let rows = statement
-                .query_map([], |row| Ok(Factory { id: row.get(0)?, name: row.get(1)?, join_code: row.get(2)? }))?;
+            let rows = statement.query_map([], |row| {
+                Ok(Factory {
+                    id: row.get(0)?,
+                    name: row.get(1)?,
+                    join_code: row.get(2)?,
+                    kiosk_idle_timeout_secs: row.get(3)?,
+                })
+            })?;
             Ok(rows.collect::<Result<Vec<_>, _>>()?)
         })
         .await
@@ -98,4 +111,28 @@ pub(crate) async fn issue_codes(
         .await?;
     tracing::info!(count = codes.len(), mode = mode.as_str(), "enrolment codes issued");
     Ok(IssueCodesResponse { codes })
+}
+
+/// Changes a factory's settings for its devices.
+pub(crate) async fn update_settings(
+    state: &AppState,
+    factory_id: String,
+    settings: FactorySettings,
+) -> Result<(), ApiError> {
+    if !KIOSK_IDLE_TIMEOUT_RANGE.contains(&settings.kiosk_idle_timeout_secs) {
+        return Err(ApiError::bad_request());
+    }
+    state
+        .db
+        .run(move |connection| {
+            ensure_factory_exists(connection, &factory_id)?;
+            connection.execute(
+                "UPDATE factories SET kiosk_idle_timeout_secs = ?1 WHERE id = ?2",
+                params![settings.kiosk_idle_timeout_secs, factory_id],
+            )?;
+            Ok(())
+        })
+        .await?;
+    tracing::info!("factory settings changed");
+    Ok(())
 }

@@ -37,6 +37,7 @@ pub(crate) fn routes(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/admin/v1/factories", post(create_factory).get(list_factories))
         .route("/admin/v1/factories/{factory_id}/enrolment-codes", post(issue_codes))
+        .route("/admin/v1/factories/{factory_id}/settings", post(update_factory_settings))
         .route("/admin/v1/factories/{factory_id}/roster", post(import_roster))
         .route("/admin/v1/factories/{factory_id}/workers", get(list_workers))
         .route("/admin/v1/factories/{factory_id}/workers/{worker_number}/unlock", post(unlock_worker))
@@ -78,6 +79,15 @@ async fn create_factory(
 
 async fn list_factories(State(state): State<AppState>) -> Result<Json<Vec<Factory>>, ApiError> {
     factories::factories(&state).await.map(Json)
+}
+
+async fn update_factory_settings(
+    State(state): State<AppState>,
+    PathParams(factory_id): PathParams<String>,
+    JsonBody(settings): JsonBody<workervoice_protocol::admin::FactorySettings>,
+) -> Result<Json<workervoice_protocol::auth::Ok>, ApiError> {
+    factories::update_settings(&state, factory_id, settings).await?;
+    Ok(Json(workervoice_protocol::auth::Ok { ok: true }))
 }
 
 async fn issue_codes(

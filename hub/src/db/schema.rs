@@ -17,7 +17,7 @@
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 /// The schema version this hub writes.
-pub(crate) const LATEST_VERSION: u32 = 3;
+pub(crate) const LATEST_VERSION: u32 = 4;
 
 /// Why the schema could not be brought up to date.
 #[derive(Debug, thiserror::Error)]
@@ -54,6 +54,7 @@ fn upgrade_from(tx: &Transaction<'_>, version: u32) -> rusqlite::Result<()> {
         0 => tx.execute_batch(V1_SCHEMA),
         1 => tx.execute_batch(V2_SCHEMA),
         2 => tx.execute_batch(V3_SCHEMA),
+        3 => tx.execute_batch(V4_SCHEMA),
         // `migrate` never asks for a step past LATEST_VERSION.
         _ => Ok(()),
     }
@@ -65,6 +66,11 @@ ALTER TABLE devices ADD COLUMN reported_at INTEGER;
 ALTER TABLE devices ADD COLUMN reported_queued INTEGER;
 ALTER TABLE devices ADD COLUMN reported_needs_attention INTEGER;
 ALTER TABLE devices ADD COLUMN reported_storage_bytes INTEGER;
+";
+
+/// Version 4: a factory's kiosk idle time-out, sent to its shared tablets.
+const V4_SCHEMA: &str = "
+ALTER TABLE factories ADD COLUMN kiosk_idle_timeout_secs INTEGER NOT NULL DEFAULT 90;
 ";
 
 const V1_SCHEMA: &str = "

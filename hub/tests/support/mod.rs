@@ -167,7 +167,8 @@ impl TestHub {
     }
 
     pub async fn create_factory(&self, self_registration: bool) -> Factory {
-        let request = CreateFactoryRequest { name: "Test Factory".into(), self_registration };
+        let request =
+            CreateFactoryRequest { name: "Test Factory".into(), self_registration, kiosk_idle_timeout_secs: None };
         self.admin_post("/admin/v1/factories", &request).await.ok()
     }
 
