@@ -200,6 +200,17 @@ impl WorkerVoiceApp {
         self.core.login(worker_number, pin).await.map_err(|e| self.error(e))
     }
 
+    /// Logs in after a PIN change made on another device, giving the previous
+    /// PIN once (answer to `VAULT_UNREADABLE`); online only.
+    pub async fn login_with_previous_pin(
+        &self,
+        worker_number: String,
+        pin: String,
+        previous_pin: String,
+    ) -> Result<WorkerProfile, WorkerVoiceError> {
+        self.core.login_with_previous_pin(worker_number, pin, previous_pin).await.map_err(|e| self.error(e))
+    }
+
     /// Unlocks offline (personal devices).
     pub fn unlock_offline(&self, worker_number: String, pin: String) -> Result<WorkerProfile, WorkerVoiceError> {
         self.core.unlock_offline(&worker_number, &pin).map_err(|e| self.error(e))

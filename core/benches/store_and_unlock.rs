@@ -47,7 +47,8 @@ fn personal_device_with_vault(dir: &std::path::Path, keystore: &MemoryKeyStore) 
         language: "vi".into(),
         hub_share: vec![7u8; 32],
     };
-    let session = auth::open_vault_online(&mut store, &device, keystore, &login, &kdf, &secrets, 0).expect("vault");
+    let session =
+        auth::open_vault_online(&mut store, &device, keystore, &login, &kdf, &secrets, None, 0).expect("vault");
     (store, session)
 }
 

@@ -382,3 +382,33 @@ async fn production_configuration_refuses_a_plain_http_hub() {
         ErrorCode::InsecureHubUrl
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_pin_changed_on_one_phone_is_caught_up_on_the_other_with_the_previous_pin_once() {
+    let hub = TestHub::start().await;
+    let factory = hub.factory(false).await;
+    let phone_a = TestDevice::enrolled_with_worker(&hub, &factory, DeviceMode::Personal, "7701", "en").await;
+    // The same worker on a second phone.
+    let phone_b = TestDevice::open(&hub.url());
+    let (code, _) = hub.code(&factory, "personal").await;
+    phone_b.app.enrol(code, DeviceMode::Personal).await.unwrap();
+    phone_b.app.login("7701".into(), PIN.into()).await.unwrap();
+    phone_b.app.save_note("kept on the second phone".into()).unwrap();
+    phone_b.app.lock();
+
+    phone_a.app.change_pin(PIN.into(), OTHER_PIN.into()).await.unwrap();
+
+    assert_eq!(code_of(phone_b.app.login("7701".into(), OTHER_PIN.into()).await), ErrorCode::VaultUnreadable);
+    assert_eq!(
+        code_of(phone_b.app.login_with_previous_pin("7701".into(), OTHER_PIN.into(), WRONG_PIN.into()).await),
+        ErrorCode::WrongPin
+    );
+    phone_b.app.login_with_previous_pin("7701".into(), OTHER_PIN.into(), PIN.into()).await.expect("caught up");
+    assert_eq!(phone_b.app.list_notes(10, 0).unwrap()[0].text, "kept on the second phone");
+    phone_b.app.lock();
+    // From now on the new PIN alone opens it, online and offline.
+    phone_b.app.login("7701".into(), OTHER_PIN.into()).await.unwrap();
+    phone_b.app.lock();
+    phone_b.app.unlock_offline("7701".into(), OTHER_PIN.into()).unwrap();
+    assert_eq!(code_of(phone_b.app.unlock_offline("7701".into(), PIN.into())), ErrorCode::WrongPin);
+}

@@ -299,7 +299,22 @@ impl WorkerVoice {
     pub async fn login(&self, worker_number: String, pin: String) -> Result<WorkerProfile, Error> {
         let inner = self.inner.clone();
         let pin = Zeroizing::new(pin);
-        self.runtime.spawn(async move { inner.login(&worker_number, &pin).await }).await
+        self.runtime.spawn(async move { inner.login(&worker_number, &pin, None).await }).await
+    }
+
+    /// Logs in with the current PIN after it was changed on another device,
+    /// giving the previous PIN once: the hub checks the current PIN as usual;
+    /// this device's vault, still wrapped under the previous PIN, is opened
+    /// with it and re-wrapped under the current one. Online only.
+    pub async fn login_with_previous_pin(
+        &self,
+        worker_number: String,
+        pin: String,
+        previous_pin: String,
+    ) -> Result<WorkerProfile, Error> {
+        let inner = self.inner.clone();
+        let (pin, previous_pin) = (Zeroizing::new(pin), Zeroizing::new(previous_pin));
+        self.runtime.spawn(async move { inner.login(&worker_number, &pin, Some(&previous_pin)).await }).await
     }
 
     /// Unlocks without the hub (personal devices that logged in online before).
@@ -525,11 +540,12 @@ impl Inner {
         kdf: &KdfParams,
         secrets: &crate::crypto::PinSecrets,
         reply: &LoginResponse,
+        previous: Option<&crate::crypto::PinSecrets>,
     ) -> Result<WorkerProfile, Error> {
         let session = {
             let mut store = lock(&self.store);
             let device = Device::load(&store, self.keystore.as_ref())?.ok_or(ErrorCode::NotEnrolled)?;
-            vault::open_vault_online(&mut store, &device, self.keystore.as_ref(), reply, kdf, secrets, now())?
+            vault::open_vault_online(&mut store, &device, self.keystore.as_ref(), reply, kdf, secrets, previous, now())?
         };
         Ok(self.start_session(session))
     }
@@ -554,7 +570,7 @@ impl Inner {
         };
         let reply: LoginResponse = client.post_signed(paths::AUTH_ACTIVATE, &request, &device.signer()?).await?;
         self.end_session();
-        self.open_online(&kdf, &secrets, &reply)
+        self.open_online(&kdf, &secrets, &reply, None)
     }
 
     async fn register(
@@ -584,10 +600,10 @@ impl Inner {
         };
         let reply: LoginResponse = client.post_signed(paths::AUTH_REGISTER, &request, &device.signer()?).await?;
         self.end_session();
-        self.open_online(&kdf, &secrets, &reply)
+        self.open_online(&kdf, &secrets, &reply, None)
     }
 
-    async fn login(&self, worker_number: &str, pin: &str) -> Result<WorkerProfile, Error> {
+    async fn login(&self, worker_number: &str, pin: &str, previous_pin: Option<&str>) -> Result<WorkerProfile, Error> {
         // Whoever tries to sign in is not the worker whose session is open
         // (or is, and is asking again): end it first, whatever the outcome,
         // so a failed sign-in on a tablet never leaves the last worker's
@@ -615,7 +631,19 @@ impl Inner {
             LoginRequest { worker_number: worker_number.trim().to_owned(), pin_proof: secrets.proof.to_vec() };
         let reply: LoginResponse = client.post_signed(paths::AUTH_LOGIN, &request, &device.signer()?).await?;
         self.end_session();
-        self.open_online(&kdf, &secrets, &reply)
+        // After a PIN change on another device, this vault is still wrapped
+        // under the previous PIN, with the parameters stored beside it.
+        let previous = match previous_pin {
+            Some(previous_pin) => {
+                let stored = vault::stored_kdf(&lock(&self.store), &device, worker_number.trim())?;
+                match stored {
+                    Some(stored) => Some(stretch_off_thread(previous_pin, &stored).await?),
+                    None => None,
+                }
+            }
+            None => None,
+        };
+        self.open_online(&kdf, &secrets, &reply, previous.as_ref())
     }
 
     fn unlock_offline(&self, worker_number: &str, pin: &str) -> Result<WorkerProfile, Error> {

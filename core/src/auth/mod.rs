@@ -140,7 +140,10 @@ fn offline_cache(
 }
 
 /// Opens (or, on first login on this device, creates) the worker's vault after
-/// the hub accepted the PIN and released `login.hub_share`.
+/// the hub accepted the PIN and released `login.hub_share`. `previous` is the
+/// previous PIN stretched with this vault's stored parameters, when the worker
+/// changed their PIN on another device.
+#[allow(clippy::too_many_arguments)] // the three parties of the unlock key, plus where to put the vault
 pub fn open_vault_online(
     store: &mut Store,
     device: &Device,
@@ -148,6 +151,7 @@ pub fn open_vault_online(
     login: &LoginResponse,
     kdf: &KdfParams,
     secrets: &PinSecrets,
+    previous: Option<&PinSecrets>,
     now: i64,
 ) -> Result<Session, Error> {
     let hub_share = Key32::from_slice(&login.hub_share).map_err(|_| ErrorCode::BadReply)?;
@@ -160,7 +164,7 @@ pub fn open_vault_online(
     let lookup = device.worker_lookup(&login.worker_number);
     match rows::find(store.conn(), &lookup)? {
         None => create_vault(store, device, keystore, lookup, profile, hub_share, kdf, secrets, now),
-        Some(row) => reopen_vault(store, device, keystore, row, profile, hub_share, kdf, secrets),
+        Some(row) => reopen_vault(store, device, keystore, row, profile, hub_share, kdf, secrets, previous),
     }
 }
 
@@ -222,6 +226,7 @@ fn reopen_vault(
     hub_share: Key32,
     kdf: &KdfParams,
     secrets: &PinSecrets,
+    previous: Option<&PinSecrets>,
 ) -> Result<Session, Error> {
     let (pepper, offline_key) = pepper_and_offline_key(keystore, &row.local_id)?;
     let unlock_key = crypto::derive_unlock_key(&secrets.pin_secret, &pepper, &hub_share, &row.local_id);
@@ -242,8 +247,24 @@ fn reopen_vault(
         key
     } else {
         None
-    }
-    .ok_or(ErrorCode::VaultUnreadable)?;
+    };
+    let vault_key = match (vault_key, previous) {
+        (Some(key), _) => key,
+        // The PIN was changed on another device: this vault is still wrapped
+        // under the previous PIN (with the parameters stored beside it).
+        // Opened with it once, it is re-wrapped under the PIN the hub just
+        // accepted; no data is re-encrypted.
+        (None, Some(previous)) => {
+            let old_unlock = crypto::derive_unlock_key(&previous.pin_secret, &pepper, &hub_share, &row.local_id);
+            let key = open_vault_key(&old_unlock, &row.local_id, &row.wrapped_vault_key)
+                .ok_or(Error::WrongPin { attempts_left: None })?;
+            let wrapped = crypto::seal(&unlock_key, aad(&row.local_id, "vault_key"), key.expose())?;
+            let kdf_text = kdf_json(kdf)?;
+            store.transaction(|tx| rows::replace_wrap(tx, &row.local_id, &kdf_text, &wrapped).map_err(Error::from))?;
+            key
+        }
+        (None, None) => return Err(ErrorCode::VaultUnreadable.into()),
+    };
     check_canary(&vault_key, &row)?;
     let sealed_profile = seal_profile(&vault_key, &row.local_id, &profile)?;
     let cache = offline_cache(device, &offline_key, &row.local_id, &hub_share)?;
@@ -260,6 +281,12 @@ fn reopen_vault(
         last_active_ms: 0,
         kiosk: false,
     })
+}
+
+/// The KDF parameters this device's vault of `worker_number` is wrapped with,
+/// if it has one (to stretch a previous PIN after a change elsewhere).
+pub fn stored_kdf(store: &Store, device: &Device, worker_number: &str) -> Result<Option<KdfParams>, Error> {
+    rows::find(store.conn(), &device.worker_lookup(worker_number))?.map(|row| parse_kdf(&row.kdf)).transpose()
 }
 
 /// Unlocks a vault without the hub (personal devices only).

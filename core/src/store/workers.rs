@@ -123,6 +123,17 @@ pub fn clear_pending_wrap(conn: &Connection, local_id: &str) -> Result<(), Store
     Ok(())
 }
 
+/// Replaces the wrap of the vault key (after a PIN changed elsewhere was
+/// caught up on this device); drops any pending wrap.
+pub fn replace_wrap(conn: &Connection, local_id: &str, kdf: &str, wrapped: &[u8]) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE workers SET kdf = ?2, wrapped_vault_key = ?3, pending_kdf = NULL, pending_wrapped_vault_key = NULL
+         WHERE local_id = ?1",
+        params![local_id, kdf, wrapped],
+    )?;
+    Ok(())
+}
+
 /// Counts a wrong offline PIN; returns the new count.
 pub fn count_offline_failure(conn: &Connection, local_id: &str) -> Result<u32, StoreError> {
     Ok(conn.query_row(

@@ -1466,6 +1466,12 @@ public protocol WorkerVoiceAppProtocol: AnyObject, Sendable {
     func login(workerNumber: String, pin: String) async throws  -> WorkerProfile
     
     /**
+     * Logs in after a PIN change made on another device, giving the previous
+     * PIN once (answer to `VAULT_UNREADABLE`); online only.
+     */
+    func loginWithPreviousPin(workerNumber: String, pin: String, previousPin: String) async throws  -> WorkerProfile
+    
+    /**
      * The logged-in worker's cases on this personal device.
      */
     func myCases() throws  -> [CaseSummary]
@@ -1856,6 +1862,26 @@ open func login(workerNumber: String, pin: String)async throws  -> WorkerProfile
             rustFutureFunc: {
                 uniffi_workervoice_fn_method_workervoiceapp_login(
                         self.uniffiCloneHandle(),FfiConverterString.lower(workerNumber),FfiConverterString.lower(pin)
+                )
+            },
+            pollFunc: ffi_workervoice_rust_future_poll_rust_buffer,
+            completeFunc: ffi_workervoice_rust_future_complete_rust_buffer,
+            freeFunc: ffi_workervoice_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeWorkerProfile_lift,
+            errorHandler: FfiConverterTypeWorkerVoiceError_lift
+        )
+}
+    
+    /**
+     * Logs in after a PIN change made on another device, giving the previous
+     * PIN once (answer to `VAULT_UNREADABLE`); online only.
+     */
+open func loginWithPreviousPin(workerNumber: String, pin: String, previousPin: String)async throws  -> WorkerProfile  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_workervoice_fn_method_workervoiceapp_login_with_previous_pin(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(workerNumber),FfiConverterString.lower(pin),FfiConverterString.lower(previousPin)
                 )
             },
             pollFunc: ffi_workervoice_rust_future_poll_rust_buffer,
@@ -3356,6 +3382,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_workervoice_checksum_method_workervoiceapp_login() != 63281) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_workervoice_checksum_method_workervoiceapp_login_with_previous_pin() != 40640) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_workervoice_checksum_method_workervoiceapp_my_cases() != 33263) {

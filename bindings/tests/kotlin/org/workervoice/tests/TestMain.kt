@@ -14,6 +14,7 @@ val ALL_TESTS: List<Class<*>> = listOf(
     EnrolmentTest::class.java,
     SessionTest::class.java,
     RegistrationTest::class.java,
+    TwoPhonesTest::class.java,
     NotesTest::class.java,
     KeyStoreTest::class.java,
     CancellationTest::class.java,

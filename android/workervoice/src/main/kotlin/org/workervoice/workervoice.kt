@@ -884,6 +884,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_workervoice_checksum_method_workervoiceapp_login(
     ): Int
+    external fun uniffi_workervoice_checksum_method_workervoiceapp_login_with_previous_pin(
+    ): Int
     external fun uniffi_workervoice_checksum_method_workervoiceapp_my_cases(
     ): Int
     external fun uniffi_workervoice_checksum_method_workervoiceapp_outbox_summary(
@@ -1000,6 +1002,8 @@ internal object UniffiLib {
     external fun uniffi_workervoice_fn_method_workervoiceapp_lock(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_workervoice_fn_method_workervoiceapp_login(`ptr`: Long,`workerNumber`: RustBuffer.ByValue,`pin`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_workervoice_fn_method_workervoiceapp_login_with_previous_pin(`ptr`: Long,`workerNumber`: RustBuffer.ByValue,`pin`: RustBuffer.ByValue,`previousPin`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_workervoice_fn_method_workervoiceapp_my_cases(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1278,6 +1282,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_login() and 0xFFFF) != 63281) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_login_with_previous_pin() and 0xFFFF) != 40640) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_my_cases() and 0xFFFF) != 33263) {
@@ -3045,6 +3052,12 @@ public interface WorkerVoiceAppInterface {
     suspend fun `login`(`workerNumber`: kotlin.String, `pin`: kotlin.String): WorkerProfile
     
     /**
+     * Logs in after a PIN change made on another device, giving the previous
+     * PIN once (answer to `VAULT_UNREADABLE`); online only.
+     */
+    suspend fun `loginWithPreviousPin`(`workerNumber`: kotlin.String, `pin`: kotlin.String, `previousPin`: kotlin.String): WorkerProfile
+    
+    /**
      * The logged-in worker's cases on this personal device.
      */
     fun `myCases`(): List<CaseSummary>
@@ -3563,6 +3576,34 @@ open class WorkerVoiceApp: Disposable, AutoCloseable, WorkerVoiceAppInterface
                 
         FfiConverterString.lower(`workerNumber`),
         FfiConverterString.lower(`pin`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_workervoice_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_workervoice_rust_future_complete_rust_buffer(future, continuation).let { RustBufferWorkerProfile.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_workervoice_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeWorkerProfile.lift(it) },
+        // Error FFI converter
+        WorkerVoiceException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * Logs in after a PIN change made on another device, giving the previous
+     * PIN once (answer to `VAULT_UNREADABLE`); online only.
+     */
+    @Throws(WorkerVoiceException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `loginWithPreviousPin`(`workerNumber`: kotlin.String, `pin`: kotlin.String, `previousPin`: kotlin.String) : WorkerProfile {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_workervoice_fn_method_workervoiceapp_login_with_previous_pin(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`workerNumber`),
+        FfiConverterString.lower(`pin`),
+        FfiConverterString.lower(`previousPin`),
             )
         },
         { future, callback, continuation -> UniffiLib.ffi_workervoice_rust_future_poll_rust_buffer(future, callback, continuation) },
