@@ -61,6 +61,19 @@ pub struct Session {
 }
 
 impl Session {
+    /// A session just unlocked; the app layer sets its activity time and
+    /// whether kiosk rules apply when it starts it.
+    fn new(
+        local_id: String,
+        profile: WorkerProfile,
+        vault_key: Key32,
+        hub_share: Key32,
+        kdf: KdfParams,
+        offline: bool,
+    ) -> Self {
+        Self { local_id, profile, vault_key, hub_share, kdf, offline, last_active_ms: 0, kiosk: false }
+    }
+
     /// The vault key, for the record modules that seal under it.
     pub(crate) fn vault_key(&self) -> &Key32 {
         &self.vault_key
@@ -204,16 +217,7 @@ fn create_vault(
         let _ = keystore.delete_secret(&worker_alias(&local_id));
         return Err(error);
     }
-    Ok(Session {
-        local_id,
-        profile,
-        vault_key,
-        hub_share,
-        kdf: kdf.clone(),
-        offline: false,
-        last_active_ms: 0,
-        kiosk: false,
-    })
+    Ok(Session::new(local_id, profile, vault_key, hub_share, kdf.clone(), false))
 }
 
 #[allow(clippy::too_many_arguments)] // one call site
@@ -271,16 +275,7 @@ fn reopen_vault(
     store.transaction(|tx| {
         rows::update_after_login(tx, &row.local_id, &sealed_profile, cache.as_deref()).map_err(Error::from)
     })?;
-    Ok(Session {
-        local_id: row.local_id,
-        profile,
-        vault_key,
-        hub_share,
-        kdf: kdf.clone(),
-        offline: false,
-        last_active_ms: 0,
-        kiosk: false,
-    })
+    Ok(Session::new(row.local_id, profile, vault_key, hub_share, kdf.clone(), false))
 }
 
 /// The KDF parameters this device's vault of `worker_number` is wrapped with,
@@ -329,16 +324,7 @@ pub fn unlock_offline(
     if row.offline_failures > 0 {
         store.transaction(|tx| rows::reset_offline_failures(tx, &row.local_id).map_err(Error::from))?;
     }
-    Ok(Session {
-        local_id: row.local_id,
-        profile,
-        vault_key,
-        hub_share,
-        kdf,
-        offline: true,
-        last_active_ms: 0,
-        kiosk: false,
-    })
+    Ok(Session::new(row.local_id, profile, vault_key, hub_share, kdf, true))
 }
 
 /// What a PIN change needs from the session, copied out so the slow PIN
