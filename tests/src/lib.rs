@@ -24,6 +24,32 @@ pub const OTHER_PIN: &str = "739164";
 /// A third, wrong, PIN that passes the format check.
 pub const WRONG_PIN: &str = "905172";
 
+/// A connectivity monitor a test switches on and off (the platform's view of
+/// the network, without touching the network itself).
+pub struct NetworkSwitch(std::sync::atomic::AtomicBool);
+
+impl NetworkSwitch {
+    /// A switch in the given position.
+    pub fn new(online: bool) -> Arc<Self> {
+        Arc::new(Self(std::sync::atomic::AtomicBool::new(online)))
+    }
+
+    /// Turns the network on or off.
+    pub fn set(&self, online: bool) {
+        self.0.store(online, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
+impl workervoice_core::Connectivity for NetworkSwitch {
+    fn is_online(&self) -> bool {
+        self.0.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    fn is_metered(&self) -> bool {
+        false
+    }
+}
+
 /// Installs ring as the process's rustls provider (for the admin client).
 fn ensure_crypto_provider() {
     let _ = rustls::crypto::ring::default_provider().install_default();

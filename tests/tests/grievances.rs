@@ -343,18 +343,6 @@ async fn submissions_carry_no_device_or_worker_identifier_on_the_wire() {
     }
 }
 
-struct NoNetwork;
-
-impl workervoice_core::Connectivity for NoNetwork {
-    fn is_online(&self) -> bool {
-        false
-    }
-
-    fn is_metered(&self) -> bool {
-        false
-    }
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn with_no_network_sync_sends_nothing_and_login_unlocks_offline_at_once() {
     let hub = TestHub::start().await;
@@ -371,7 +359,7 @@ async fn with_no_network_sync_sends_nothing_and_login_unlocks_offline_at_once() 
         ))
         .unwrap();
     phone.app.lock();
-    phone.app.core().set_connectivity(std::sync::Arc::new(NoNetwork));
+    phone.app.core().set_connectivity(workervoice_e2e::NetworkSwitch::new(false));
     proxy.counts.reset_traffic();
     let report = phone.app.sync_now(true).await.unwrap();
     assert!(report.offline && report.pending == 1);

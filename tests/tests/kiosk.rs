@@ -110,7 +110,7 @@ async fn a_remote_wipe_shreds_the_tablet_at_its_next_sync_and_refuses_sign_ins()
         attachments: vec![],
     };
     let queued = tablet.app.submit_grievance(report("queued before the wipe")).unwrap();
-    tablet.app.core().set_connectivity(Arc::new(NoNetwork));
+    tablet.app.core().set_connectivity(workervoice_e2e::NetworkSwitch::new(false));
     let _ = tablet.app.sync_now(false).await.unwrap();
     tablet.app.core().set_connectivity(Arc::new(workervoice_core::AlwaysOnline));
     let health = tablet.app.device_health().unwrap();
@@ -151,18 +151,6 @@ async fn a_handed_back_tablet_holds_nothing_and_can_be_enrolled_again() {
     assert!(tablet.app.enrol(code, DeviceMode::Shared).await.unwrap().enrolled);
     assert_eq!(tablet.app.login("H-1".into(), PIN.into()).await.map(|p| p.worker_number).unwrap(), "H-1");
     assert!(tablet.app.list_notes(10, 0).unwrap().is_empty(), "the old vault is gone; a new one starts empty");
-}
-
-struct NoNetwork;
-
-impl workervoice_core::Connectivity for NoNetwork {
-    fn is_online(&self) -> bool {
-        false
-    }
-
-    fn is_metered(&self) -> bool {
-        false
-    }
 }
 
 #[tokio::test(flavor = "multi_thread")]

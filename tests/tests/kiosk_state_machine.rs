@@ -11,12 +11,11 @@
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use proptest::prelude::*;
 use workervoice::{DeviceMode, ErrorCode, GrievanceDraft, GrievanceRoute, WorkerVoiceApp};
 use workervoice_core::ManualClock;
-use workervoice_e2e::{PIN, TestDevice, TestHub, WRONG_PIN, files_containing, open_app_pinned};
+use workervoice_e2e::{NetworkSwitch, PIN, TestDevice, TestHub, WRONG_PIN, files_containing, open_app_pinned};
 
 const WORKERS: usize = 3;
 
@@ -49,18 +48,6 @@ fn op() -> impl Strategy<Value = Op> {
     ]
 }
 
-struct Switch(AtomicBool);
-
-impl workervoice_core::Connectivity for Switch {
-    fn is_online(&self) -> bool {
-        self.0.load(Ordering::SeqCst)
-    }
-
-    fn is_metered(&self) -> bool {
-        false
-    }
-}
-
 struct Model {
     current: Option<usize>,
     notes: Vec<BTreeSet<String>>,
@@ -77,12 +64,12 @@ fn number(worker: usize) -> String {
 struct Tablet {
     app: Arc<WorkerVoiceApp>,
     clock: Arc<ManualClock>,
-    network: Arc<Switch>,
+    network: Arc<NetworkSwitch>,
 }
 
 fn attach(app: Arc<WorkerVoiceApp>, online: bool) -> Tablet {
     let clock = Arc::new(ManualClock::starting_at(1_800_000_000_000));
-    let network = Arc::new(Switch(AtomicBool::new(online)));
+    let network = NetworkSwitch::new(online);
     app.core().set_clock(clock.clone());
     app.core().set_connectivity(network.clone());
     Tablet { app, clock, network }
@@ -198,7 +185,7 @@ async fn run(ops: Vec<Op>) {
                 model.current = None;
             }
             Op::Network(online) => {
-                tablet.network.0.store(online, Ordering::SeqCst);
+                tablet.network.set(online);
                 model.online = online;
                 continue;
             }
