@@ -211,7 +211,10 @@ impl WorkerVoiceApp {
         self.core.login_with_previous_pin(worker_number, pin, previous_pin).await.map_err(|e| self.error(e))
     }
 
-    /// Unlocks offline (personal devices).
+    /// Signs in without the hub. Personal devices: opens the vault with the
+    /// PIN (after an earlier online login). Shared devices: starts a
+    /// provisional session the hub confirms at the next sync; it can submit
+    /// (named reports are held until then) but opens nothing stored.
     pub fn unlock_offline(&self, worker_number: String, pin: String) -> Result<WorkerProfile, WorkerVoiceError> {
         self.core.unlock_offline(&worker_number, &pin).map_err(|e| self.error(e))
     }
@@ -229,6 +232,12 @@ impl WorkerVoiceApp {
     /// The logged-in worker, if any.
     pub fn current_worker(&self) -> Option<WorkerProfile> {
         self.core.current_worker()
+    }
+
+    /// Whether the session was signed in offline on a shared device: the app
+    /// should say that history and replies need a connection.
+    pub fn session_is_provisional(&self) -> bool {
+        self.core.session_is_provisional()
     }
 
     /// Saves one private note; returns its id.

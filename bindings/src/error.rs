@@ -113,9 +113,10 @@ impl WorkerVoiceError {
                 | ErrorCode::AlreadyEnrolled
                 | ErrorCode::DeviceRetired
                 | ErrorCode::DeviceKeysMissing => Self::Device { code, localized },
-                ErrorCode::NotLoggedIn | ErrorCode::VaultUnreadable | ErrorCode::OfflineUnlockUnavailable => {
-                    Self::Session { code, localized }
-                }
+                ErrorCode::NotLoggedIn
+                | ErrorCode::VaultUnreadable
+                | ErrorCode::OfflineUnlockUnavailable
+                | ErrorCode::NeedsHub => Self::Session { code, localized },
                 ErrorCode::InvalidInput | ErrorCode::TooLarge | ErrorCode::ReceiptInvalid => {
                     Self::Input { code, localized }
                 }

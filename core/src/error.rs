@@ -73,6 +73,9 @@ pub enum ErrorCode {
     DirectoryMissing,
     /// A receipt's case id or secret is wrong (or the hub refused it).
     ReceiptInvalid,
+    /// Signed in offline on a shared device: reading saved data (history,
+    /// replies, notes, the PIN) needs a connection to the hub.
+    NeedsHub,
     /// A bug.
     Internal,
 }
@@ -109,6 +112,7 @@ impl ErrorCode {
             Self::KeyStoreUnavailable => "key_store_unavailable",
             Self::DirectoryMissing => "directory_missing",
             Self::ReceiptInvalid => "receipt_invalid",
+            Self::NeedsHub => "needs_hub",
             Self::Internal => "internal",
         }
     }
@@ -246,6 +250,9 @@ mod tests {
             ErrorCode::DiskFull,
             ErrorCode::StorageFailed,
             ErrorCode::KeyStoreUnavailable,
+            ErrorCode::DirectoryMissing,
+            ErrorCode::ReceiptInvalid,
+            ErrorCode::NeedsHub,
             ErrorCode::Internal,
         ];
         let strings: std::collections::HashSet<_> = all.iter().map(|c| c.as_str()).collect();

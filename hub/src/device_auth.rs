@@ -46,9 +46,7 @@ pub(crate) struct AuthenticatedDevice {
     pub(crate) id: String,
     /// The factory the device was enrolled into.
     pub(crate) factory_id: String,
-    /// How it is used; no v1 endpoint behaves differently yet, but handlers
-    /// get it so later ones (kiosk sessions) can.
-    #[allow(dead_code)]
+    /// How it is used (offline sign-ins exist only on shared devices).
     pub(crate) mode: DeviceMode,
 }
 

@@ -44,6 +44,8 @@ mod labels {
     pub(super) const HANDLER_KEY_PEPPER: &[u8] = b"workervoice/hub/handler-key-pepper/v1";
     /// HMAC key the demo handlers' passwords are derived with.
     pub(super) const DEMO_PASSWORD: &[u8] = b"workervoice/hub/demo-password/v1";
+    /// Seed of the X25519 key pair that offline sign-in proofs are sealed to.
+    pub(super) const OFFLINE_SIGN_IN: &[u8] = b"workervoice/hub/offline-sign-in/v1";
 }
 
 /// Version byte in front of every sealed share, so the format can evolve.
@@ -58,6 +60,7 @@ pub(crate) struct HubKeys {
     share_wrap: aead::LessSafeKey,
     handler_key_pepper: hmac::Key,
     demo_password: hmac::Key,
+    offline_sign_in_seed: Zeroizing<[u8; 32]>,
     rng: SystemRandom,
 }
 
@@ -75,7 +78,14 @@ impl HubKeys {
         // ok: 32 bytes of output, as above.
         let share_info = [labels::SHARE_WRAP];
         let share_okm = prk.expand(&share_info, &aead::CHACHA20_POLY1305).expect("one block of output");
+        let mut offline_sign_in_seed = Zeroizing::new([0u8; 32]);
+        let seed_info = [labels::OFFLINE_SIGN_IN];
+        // ok: 32 bytes of output, as above.
+        prk.expand(&seed_info, hkdf::HKDF_SHA256)
+            .and_then(|okm| okm.fill(offline_sign_in_seed.as_mut_slice()))
+            .expect("one block of output");
         Self {
+            offline_sign_in_seed,
             pin_verifier: hmac_key(labels::PIN_VERIFIER),
             fake_salt: hmac_key(labels::FAKE_SALT),
             code_hash: hmac_key(labels::CODE_HASH),
@@ -114,6 +124,11 @@ impl HubKeys {
         }
         warn_if_readable_by_others(&path);
         Ok(Self::derive(&secret))
+    }
+
+    /// Seed of the offline sign-in key pair (see `auth::offline`).
+    pub(crate) fn offline_sign_in_seed(&self) -> &[u8] {
+        self.offline_sign_in_seed.as_slice()
     }
 
     /// `n` bytes from the system RNG.

@@ -335,3 +335,31 @@ async fn retiring_a_device_shreds_its_shares() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn offline_sign_in_confirmation_is_for_shared_devices_and_answers_a_replay_alike() {
+    use workervoice_protocol::auth::{ConfirmSignInRequest, ConfirmSignInResponse};
+    within_time(async {
+        let (hub, factory, phone, code, _) = roster_hub().await;
+        let activated: LoginResponse = phone.activate("1001", &code, "2468").await.ok();
+        assert_eq!(activated.offline_sign_in_key, None, "personal phones never sign in provisionally");
+        let tablet = second_device(&hub, &factory).await;
+        let key = tablet.login_ok("1001", "2468").await.offline_sign_in_key.expect("a tablet gets the key");
+        assert_eq!(key.len(), 32);
+        assert_eq!(tablet.login_ok("1001", "2468").await.offline_sign_in_key, Some(key), "stable");
+
+        let request = ConfirmSignInRequest { sign_in_id: "3f1c".into(), enc: vec![9; 32], sealed: vec![1; 80] };
+        phone.post(paths::AUTH_CONFIRM_OFFLINE, &request).await.assert_error("unauthorized");
+        // Not a proof this tablet sealed for this id: rejected, final, and the
+        // same answer to a retry.
+        let first: ConfirmSignInResponse = tablet.post(paths::AUTH_CONFIRM_OFFLINE, &request).await.ok();
+        let again: ConfirmSignInResponse = tablet.post(paths::AUTH_CONFIRM_OFFLINE, &request).await.ok();
+        assert!(!first.confirmed && !again.confirmed);
+        let oversized = ConfirmSignInRequest { sealed: vec![0; 4096], ..request.clone() };
+        tablet.post(paths::AUTH_CONFIRM_OFFLINE, &oversized).await.assert_error("bad_request");
+        let no_id = ConfirmSignInRequest { sign_in_id: String::new(), ..request };
+        tablet.post(paths::AUTH_CONFIRM_OFFLINE, &no_id).await.assert_error("bad_request");
+        assert!(workers(&hub, &factory).await.iter().all(|w| w.failed_attempts == 0), "garbage counts against nobody");
+    })
+    .await;
+}

@@ -115,6 +115,10 @@ pub struct LoginResponse {
     /// The share for this (worker, device) pair: one input of the unlock key.
     #[serde(with = "crate::b64")]
     pub hub_share: Vec<u8>,
+    /// Shared devices only: the hub's X25519 public key that offline
+    /// sign-in proofs are sealed to ([`OfflineSignInProof`]).
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::b64::option")]
+    pub offline_sign_in_key: Option<Vec<u8>>,
 }
 
 /// `POST /v1/auth/change-pin`.
@@ -137,4 +141,55 @@ pub struct ChangePinRequest {
 pub struct Ok {
     /// Always true.
     pub ok: bool,
+}
+
+/// What a shared device seals to the hub's offline sign-in key when a worker
+/// signs in without a network: the same proof an online login sends. Sealed
+/// with HPKE ([`offline_sign_in_info`]), so the tablet that holds it cannot
+/// test PINs against it; only the hub can open and check it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OfflineSignInProof {
+    /// The worker number typed at the kiosk.
+    pub worker_number: String,
+    /// Proof derived from the PIN, with the parameters the kiosk held.
+    #[serde(with = "crate::b64")]
+    pub pin_proof: Vec<u8>,
+    /// When the worker signed in (device clock, unix seconds).
+    pub signed_in_at: i64,
+}
+
+/// `POST /v1/auth/confirm-offline` (signed by the shared device): asks the
+/// hub to check a sign-in made offline. Idempotent per (device, `sign_in_id`):
+/// a replay gets the first answer and is not counted again.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ConfirmSignInRequest {
+    /// Random id the device gave the sign-in (a UUID).
+    pub sign_in_id: String,
+    /// HPKE encapsulated key.
+    #[serde(with = "crate::b64")]
+    pub enc: Vec<u8>,
+    /// The sealed [`OfflineSignInProof`] (JSON).
+    #[serde(with = "crate::b64")]
+    pub sealed: Vec<u8>,
+}
+
+/// Reply to [`ConfirmSignInRequest`]. A locked worker is a refusal
+/// (`pin_locked`): the device keeps asking until staff unlock the worker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConfirmSignInResponse {
+    /// Whether the PIN was right. `false` is final: what was done in that
+    /// session must not be attributed to the worker.
+    pub confirmed: bool,
+}
+
+/// Longest sign-in id a device may send.
+pub const MAX_SIGN_IN_ID_LEN: usize = 64;
+/// Largest sealed offline proof accepted, in bytes.
+pub const MAX_SEALED_PROOF_LEN: usize = 1024;
+
+/// HPKE `info` for an offline sign-in proof: binds it to the device that
+/// made it and to its id, so it cannot be replayed from another device or
+/// under another id.
+pub fn offline_sign_in_info(device_id: &str, sign_in_id: &str) -> Vec<u8> {
+    format!("workervoice/offline-sign-in/v1\n{device_id}\n{sign_in_id}").into_bytes()
 }

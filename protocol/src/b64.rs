@@ -28,6 +28,27 @@ pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Vec<u8>
     decode(&text).ok_or_else(|| serde::de::Error::custom("invalid base64"))
 }
 
+/// `#[serde(with = "workervoice_protocol::b64::option")]` for `Option<Vec<u8>>`
+/// fields (absent or `null` is `None`; pair it with `default`).
+pub mod option {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    /// Serializes `Some` as base64 and `None` as `null`.
+    pub fn serialize<S: Serializer>(bytes: &Option<Vec<u8>>, serializer: S) -> Result<S::Ok, S::Error> {
+        match bytes {
+            Some(bytes) => serializer.serialize_some(&super::encode(bytes)),
+            None => serializer.serialize_none(),
+        }
+    }
+
+    /// See [`serialize`].
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Vec<u8>>, D::Error> {
+        Option::<String>::deserialize(deserializer)?
+            .map(|text| super::decode(&text).ok_or_else(|| serde::de::Error::custom("invalid base64")))
+            .transpose()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -211,7 +211,7 @@ pub struct CaseEvent {
     pub author: Option<Author>,
     /// …and its text sealed under the case's reply key (ChaCha20-Poly1305,
     /// format of `core::crypto::seal`, associated data `case_id`/`reply_id`).
-    #[serde(default, skip_serializing_if = "Option::is_none", with = "opt_b64")]
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::b64::option")]
     pub reply: Option<Vec<u8>>,
     /// For a reply: its client-generated id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -275,23 +275,6 @@ pub struct WorkerReplyRequest {
 
 /// Header carrying the receipt's auth token (base64) on per-case requests.
 pub const HEADER_CASE_TOKEN: &str = "x-wv-case-token";
-
-mod opt_b64 {
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(bytes: &Option<Vec<u8>>, serializer: S) -> Result<S::Ok, S::Error> {
-        match bytes {
-            Some(bytes) => serializer.serialize_some(&crate::b64::encode(bytes)),
-            None => serializer.serialize_none(),
-        }
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Vec<u8>>, D::Error> {
-        Option::<String>::deserialize(deserializer)?
-            .map(|text| crate::b64::decode(&text).ok_or_else(|| serde::de::Error::custom("invalid base64")))
-            .transpose()
-    }
-}
 
 #[cfg(test)]
 mod tests {

@@ -47,6 +47,8 @@ pub mod paths {
     pub const AUTH_LOGIN: &str = "/v1/auth/login";
     /// Change PIN (old proof + new proof).
     pub const AUTH_CHANGE_PIN: &str = "/v1/auth/change-pin";
+    /// Signed (shared devices): confirm a sign-in made offline.
+    pub const AUTH_CONFIRM_OFFLINE: &str = "/v1/auth/confirm-offline";
     /// The device's own status (is it still enrolled, has it been retired).
     pub const DEVICE_STATUS: &str = "/v1/device/status";
     /// A shared device's health report at sync (signed).

@@ -56,6 +56,7 @@ pub struct Controls {
     offline: AtomicBool,
     percent: AtomicU64,
     canned: Mutex<Vec<(String, Vec<u8>)>>,
+    lost: Mutex<Vec<(String, u32)>>,
 }
 
 /// The running proxy.
@@ -133,6 +134,13 @@ impl FaultProxy {
     /// (a whole raw HTTP response), instead of forwarding them.
     pub fn serve_canned(&self, needle: &str, response: Vec<u8>) {
         self.controls.canned.lock().expect("canned").push((needle.to_owned(), response));
+    }
+
+    /// Forwards the next `times` requests whose request line contains
+    /// `needle` to the hub, then drops the hub's answer (the client sees the
+    /// connection close after the hub has acted).
+    pub fn lose_answers(&self, needle: &str, times: u32) {
+        self.controls.lost.lock().expect("lost").push((needle.to_owned(), times));
     }
 
     /// Stops serving canned responses.
@@ -216,7 +224,15 @@ async fn serve(mut client: TcpStream, upstream: &str, counts: &FaultCounts, cont
             return;
         }
         let Some(mut response) = read_message(&mut server).await else { return };
-        if rng.chance(percent) {
+        let lose = controls.lost.lock().ok().is_some_and(|mut list| {
+            list.iter_mut().find(|(needle, times)| *times > 0 && request_line.contains(needle.as_str())).is_some_and(
+                |(_, times)| {
+                    *times -= 1;
+                    true
+                },
+            )
+        });
+        if lose || rng.chance(percent) {
             counts.dropped_responses.fetch_add(1, Ordering::Relaxed);
             return;
         }

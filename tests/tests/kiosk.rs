@@ -204,3 +204,197 @@ async fn the_idle_time_out_is_the_factorys_setting_and_follows_its_changes() {
         .unwrap();
     assert_eq!(refused.status().as_u16(), 400);
 }
+
+fn named_report(text: &str) -> workervoice::GrievanceDraft {
+    workervoice::GrievanceDraft {
+        category_id: "wages".into(),
+        text: text.into(),
+        anonymous: false,
+        routes: vec![workervoice::GrievanceRoute::IndependentHotline],
+        callback: None,
+        attachments: vec![],
+    }
+}
+
+fn anonymous_report(text: &str) -> workervoice::GrievanceDraft {
+    workervoice::GrievanceDraft { anonymous: true, ..named_report(text) }
+}
+
+async fn failed_attempts(hub: &TestHub, factory: &workervoice_e2e::Factory, number: &str) -> u64 {
+    let workers = hub.admin_get(&format!("/admin/v1/factories/{}/workers", factory.id)).await;
+    let worker = workers.as_array().unwrap().iter().find(|w| w["worker_number"] == number).unwrap().clone();
+    worker["failed_attempts"].as_u64().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_offline_sign_in_with_a_wrong_pin_is_rejected_at_sync_and_its_report_kept_and_flagged() {
+    use workervoice::OutboxState;
+    use workervoice_e2e::OTHER_PIN;
+    use workervoice_e2e::fault_proxy::FaultProxy;
+
+    let hub = TestHub::start().await;
+    let (factory, _, hotline) = hub.grievance_programme().await;
+    let proxy = FaultProxy::start(&hub.url(), 0, 7).await;
+    let tablet = TestDevice::grievance_device(&hub, &proxy.url, &factory, DeviceMode::Shared, Some("O-1")).await;
+    tablet.app.sync_now(false).await.unwrap();
+    tablet.app.lock();
+
+    // The worker changes their PIN on their phone; the tablet still holds
+    // the check of the old one.
+    let phone = TestDevice::grievance_device(&hub, &hub.url(), &factory, DeviceMode::Personal, None).await;
+    phone.app.login("O-1".into(), PIN.into()).await.unwrap();
+    phone.app.change_pin(PIN.into(), OTHER_PIN.into()).await.unwrap();
+
+    // Offline, someone types the old PIN at the tablet: it passes the
+    // tablet's 8-bit check, so the session is provisional.
+    let network = workervoice_e2e::NetworkSwitch::new(false);
+    tablet.app.core().set_connectivity(network.clone());
+    let profile = tablet.app.login("O-1".into(), PIN.into()).await.expect("provisional sign-in");
+    assert_eq!((profile.worker_number.as_str(), profile.language.as_str()), ("O-1", "vi"));
+    assert!(tablet.app.session_is_provisional());
+    assert_eq!(tablet.app.my_cases().unwrap_err().code(), ErrorCode::NeedsHub);
+    assert_eq!(tablet.app.list_notes(10, 0).unwrap_err().code(), ErrorCode::NeedsHub);
+    let named = tablet.app.submit_grievance(named_report("MARKER-held-7731 named while offline")).unwrap();
+    let anonymous = tablet.app.submit_grievance(anonymous_report("anonymous while offline")).unwrap();
+    assert!(files_containing(tablet.root.path(), b"MARKER-held-7731").is_empty());
+
+    // Back online, the hub checks the sign-in. The first answer is lost on
+    // the way: the tablet asks again and the hub answers the same, counting
+    // the wrong PIN once.
+    network.set(true);
+    proxy.lose_answers("confirm-offline", 1);
+    let interrupted = tablet.app.sync_now(true).await.unwrap();
+    assert_eq!((interrupted.sign_ins_confirmed, interrupted.sign_ins_rejected), (0, 0));
+    let report = tablet.app.sync_now(true).await.unwrap();
+    assert_eq!((report.sign_ins_confirmed, report.sign_ins_rejected), (0, 1), "{report:?}");
+    assert_eq!(failed_attempts(&hub, &factory, "O-1").await, 1, "one wrong PIN, counted once");
+    assert!(tablet.app.current_worker().is_none(), "a rejected sign-in ends the session still open");
+
+    // The named report is kept, parked, and never sent as the worker's; the
+    // anonymous one carried no name and went out.
+    let status = tablet.app.submission_status(named.client_id.clone()).unwrap().unwrap();
+    assert_eq!(status.state, OutboxState::NeedsAttention);
+    assert_eq!(status.reason.as_deref(), Some(workervoice_core::app::SIGN_IN_NOT_CONFIRMED));
+    let cases = hotline.cases().await;
+    assert!(cases.iter().any(|c| c["case_id"] == anonymous.receipt.case_id.as_str()));
+    assert!(cases.iter().all(|c| c["case_id"] != named.receipt.case_id.as_str()));
+    let again = tablet.app.sync_now(true).await.unwrap();
+    assert_eq!((again.delivered, again.needs_attention), (0, 1));
+    assert!(hotline.cases().await.iter().all(|c| c["case_id"] != named.receipt.case_id.as_str()));
+    assert_eq!(tablet.app.device_health().unwrap().needs_attention, 1);
+
+    // The worker's new PIN works online on the tablet, with a full session.
+    tablet.app.login_with_previous_pin("O-1".into(), OTHER_PIN.into(), PIN.into()).await.unwrap();
+    assert!(!tablet.app.session_is_provisional());
+    assert_eq!(failed_attempts(&hub, &factory, "O-1").await, 0);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_offline_sign_in_with_the_right_pin_is_confirmed_and_its_report_delivered_with_the_name() {
+    let hub = TestHub::start().await;
+    let (factory, _, hotline) = hub.grievance_programme().await;
+    let tablet = TestDevice::grievance_device(&hub, &hub.url(), &factory, DeviceMode::Shared, Some("O-2")).await;
+    tablet.app.sync_now(false).await.unwrap();
+    tablet.app.save_draft("grievance".into(), b"saved online".to_vec()).unwrap();
+    tablet.app.lock();
+
+    let network = workervoice_e2e::NetworkSwitch::new(false);
+    tablet.app.core().set_connectivity(network.clone());
+    tablet.app.login("O-2".into(), PIN.into()).await.expect("provisional sign-in");
+    // Nothing stored opens without the hub; a draft lives in memory for the session.
+    assert_eq!(tablet.app.load_draft("grievance".into()).unwrap(), None);
+    tablet.app.save_draft("offline".into(), b"MARKER-mem-draft-6620".to_vec()).unwrap();
+    assert_eq!(tablet.app.load_draft("offline".into()).unwrap().as_deref(), Some(&b"MARKER-mem-draft-6620"[..]));
+    assert!(files_containing(tablet.root.path(), b"MARKER-mem-draft-6620").is_empty());
+    let held = tablet.app.submit_grievance(named_report("named, signed in offline")).unwrap();
+    let offline = tablet.app.sync_now(true).await.unwrap();
+    assert!(offline.offline);
+    assert_eq!(offline.pending, 1);
+
+    network.set(true);
+    let report = tablet.app.sync_now(true).await.unwrap();
+    assert_eq!((report.sign_ins_confirmed, report.delivered, report.pending), (1, 1, 0), "{report:?}");
+    let (_, view) = hotline.open(&held.receipt.case_id).await;
+    assert_eq!(view["content"]["reporter"]["worker_number"], "O-2");
+    // The session stays open; what it submits now is not held.
+    assert!(tablet.app.session_is_provisional());
+    let later = tablet.app.submit_grievance(named_report("after confirmation")).unwrap();
+    assert_eq!(tablet.app.sync_now(true).await.unwrap().delivered, 1);
+    assert!(hotline.cases().await.iter().any(|c| c["case_id"] == later.receipt.case_id.as_str()));
+
+    // The in-memory draft ends with the session; the stored one is back online.
+    tablet.app.lock();
+    tablet.app.login("O-2".into(), PIN.into()).await.unwrap();
+    assert!(!tablet.app.session_is_provisional());
+    assert_eq!(tablet.app.load_draft("offline".into()).unwrap(), None);
+    assert_eq!(tablet.app.load_draft("grievance".into()).unwrap().as_deref(), Some(&b"saved online"[..]));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn offline_sign_in_needs_an_earlier_online_one_and_five_wrong_checks_switch_it_off() {
+    let hub = TestHub::start().await;
+    let factory = hub.factory(false).await;
+    let tablet = TestDevice::enrolled_with_worker(&hub, &factory, DeviceMode::Shared, "O-3", "en").await;
+    tablet.app.lock();
+    let newcomer = hub.worker(&factory, "O-4", "Wei Li", "zh-CN").await;
+    assert!(!newcomer.is_empty());
+    tablet.app.core().set_connectivity(workervoice_e2e::NetworkSwitch::new(false));
+    let never_here = tablet.app.login("O-4".into(), PIN.into()).await.unwrap_err();
+    assert_eq!(never_here.code(), ErrorCode::OfflineUnlockUnavailable);
+
+    // Wrong PINs: most fail the 8-bit check at once (about 1 in 256 passes it
+    // and becomes a provisional session the hub will reject; that resets the
+    // local count, so count consecutive failures).
+    let mut in_a_row = 0;
+    for candidate in 100_000..100_400u32 {
+        let wrong = format!("{candidate}");
+        if wrong == PIN {
+            continue;
+        }
+        match tablet.app.login("O-3".into(), wrong).await {
+            Ok(_) => in_a_row = 0,
+            Err(error) => {
+                assert_eq!(error.code(), ErrorCode::WrongPin);
+                in_a_row += 1;
+                let workervoice::WorkerVoiceError::Pin { attempts_left, .. } = &error else { panic!("{error:?}") };
+                assert_eq!(*attempts_left, Some(5 - in_a_row), "{error:?}");
+                if in_a_row == 5 {
+                    break;
+                }
+            }
+        }
+    }
+    assert_eq!(in_a_row, 5);
+    let switched_off = tablet.app.login("O-3".into(), PIN.into()).await.unwrap_err();
+    assert_eq!(switched_off.code(), ErrorCode::OfflineUnlockUnavailable, "the right PIN now needs the hub");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_offline_sign_in_of_a_locked_worker_waits_for_staff_to_unlock_and_is_then_confirmed() {
+    use workervoice_e2e::WRONG_PIN;
+    let hub = TestHub::start().await;
+    let (factory, _, hotline) = hub.grievance_programme().await;
+    let tablet = TestDevice::grievance_device(&hub, &hub.url(), &factory, DeviceMode::Shared, Some("O-5")).await;
+    tablet.app.sync_now(false).await.unwrap();
+    tablet.app.lock();
+    let network = workervoice_e2e::NetworkSwitch::new(false);
+    tablet.app.core().set_connectivity(network.clone());
+    tablet.app.login("O-5".into(), PIN.into()).await.expect("provisional sign-in");
+    let held = tablet.app.submit_grievance(named_report("held while the worker is locked")).unwrap();
+    tablet.app.lock();
+
+    // Meanwhile someone locks the worker out with wrong PINs on another device.
+    let phone = TestDevice::grievance_device(&hub, &hub.url(), &factory, DeviceMode::Personal, None).await;
+    for _ in 0..10 {
+        let _ = phone.app.login("O-5".into(), WRONG_PIN.into()).await;
+    }
+    assert_eq!(phone.app.login("O-5".into(), PIN.into()).await.unwrap_err().code(), ErrorCode::PinLocked);
+
+    network.set(true);
+    let waiting = tablet.app.sync_now(true).await.unwrap();
+    assert_eq!((waiting.sign_ins_confirmed, waiting.sign_ins_rejected, waiting.pending), (0, 0, 1), "{waiting:?}");
+    hub.unlock_worker(&factory, "O-5").await;
+    let released = tablet.app.sync_now(true).await.unwrap();
+    assert_eq!((released.sign_ins_confirmed, released.delivered, released.pending), (1, 1, 0), "{released:?}");
+    assert!(hotline.cases().await.iter().any(|c| c["case_id"] == held.receipt.case_id.as_str()));
+}

@@ -157,5 +157,9 @@ impl Inner {
         if shared {
             let _ = outbox::purge_delivered_before(store.conn(), now() - DELIVERED_ROWS_KEPT_SECS);
         }
+        drop(store);
+        if shared && let Err(error) = self.enforce_kiosk_limits() {
+            tracing::warn!(kind = "kiosk_limits", code = error.code().as_str(), "could not trim the tablet's storage");
+        }
     }
 }

@@ -125,11 +125,12 @@ impl WorkerVoice {
         self.inner.expire_if_idle();
         let session = self.inner.touched_session();
         let session = session.as_ref().ok_or(ErrorCode::NotLoggedIn)?;
+        let vault_key = session.vault_key()?;
         let store = lock(&self.inner.store);
         case_rows::list(store.conn(), &session.local_id)?
             .iter()
             .map(|row| {
-                let stored = sync::open_case_row(session.vault_key(), row)?;
+                let stored = sync::open_case_row(vault_key, row)?;
                 let delivery = outbox::get(store.conn(), &row.client_id)?.map_or(OutboxState::Delivered, |o| o.state);
                 Ok(CaseSummary {
                     case_id: row.case_id.clone(),
@@ -150,7 +151,7 @@ impl WorkerVoice {
         let session = self.inner.touched_session();
         let session = session.as_ref().ok_or(ErrorCode::NotLoggedIn)?;
         let store = lock(&self.inner.store);
-        sync::stored_thread(store.conn(), session.vault_key(), &session.local_id, case_id)
+        sync::stored_thread(store.conn(), session.vault_key()?, &session.local_id, case_id)
     }
 
     /// Syncs now: directory, outbox, and (with a logged-in worker on a
@@ -258,15 +259,23 @@ impl Inner {
                 let stored = sync::new_stored_case(&receipt.secret, draft, now);
                 Some((
                     session.local_id.clone(),
-                    sync::seal_case_for(session.vault_key(), &sealed.case_id, &session.local_id, &stored)?,
+                    sync::seal_case_for(session.vault_key()?, &sealed.case_id, &session.local_id, &stored)?,
                 ))
             }
             _ => None,
         };
+        // A named report from a kiosk session signed in offline waits for the
+        // hub to confirm that sign-in; it is never sent as the worker's if
+        // the hub rejects it. An anonymous one carries no name: it goes out.
+        let held_by = if draft.anonymous {
+            None
+        } else {
+            session.as_ref().and_then(|s| s.provisional_sign_in()).map(str::to_owned)
+        };
         drop(session);
         let mut store = lock(&self.store);
         store.transaction(|tx| {
-            outbox::enqueue(tx, &sealed.client_id, &sealed.framed, &sealed.attachments, now)?;
+            outbox::enqueue(tx, &sealed.client_id, &sealed.framed, &sealed.attachments, held_by.as_deref(), now)?;
             if let Some((owner, sealed_case)) = &kept {
                 case_rows::insert(
                     tx,
@@ -341,6 +350,9 @@ impl Inner {
             Ok(()) => {}
             Err(NetError::Unreachable) => report.offline = true,
             Err(_) => tracing::info!(kind = "directory_refresh_failed", "keeping the held directory"),
+        }
+        if !report.offline && device.mode() == DeviceMode::Shared {
+            self.confirm_sign_ins(&client, &device, &mut report).await?;
         }
         if !report.offline {
             self.push(&client, force, &mut report).await?;
@@ -445,7 +457,7 @@ impl Inner {
         let mut cursors = Vec::new();
         let mut keys = HashMap::new();
         for row in case_rows::list(store.conn(), &session.local_id)? {
-            let stored = sync::open_case_row(session.vault_key(), &row)?;
+            let stored = sync::open_case_row(session.vault_key()?, &row)?;
             let receipt_keys =
                 receipt::derive(&row.case_id, &stored.receipt_secret).ok_or(ErrorCode::StorageCorrupt)?;
             cursors.push(CaseCursor {
@@ -455,7 +467,7 @@ impl Inner {
             });
             keys.insert(row.case_id.clone(), receipt_keys);
         }
-        Ok(PullPlan { owner: session.local_id.clone(), vault_key: session.vault_key().duplicate(), cursors, keys })
+        Ok(PullPlan { owner: session.local_id.clone(), vault_key: session.vault_key()?.duplicate(), cursors, keys })
     }
 
     async fn pull(&self, client: &HubClient) -> Result<u32, Error> {
@@ -506,7 +518,7 @@ impl Inner {
         let session = session.as_ref().ok_or(ErrorCode::NotLoggedIn)?;
         let store = lock(&self.store);
         let row = case_rows::get(store.conn(), &session.local_id, case_id)?.ok_or(ErrorCode::InvalidInput)?;
-        let stored = sync::open_case_row(session.vault_key(), &row)?;
+        let stored = sync::open_case_row(session.vault_key()?, &row)?;
         receipt::derive(&row.case_id, &stored.receipt_secret).ok_or_else(|| ErrorCode::StorageCorrupt.into())
     }
 

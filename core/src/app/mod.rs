@@ -33,9 +33,11 @@ use crate::store::device::DeviceState;
 
 mod device_admin;
 mod grievances;
+mod kiosk;
 
 pub use device_admin::DeviceHealth;
 pub use grievances::{CategoryOption, OutboxSummary, SubmissionStatus, SubmitOutcome};
+pub use kiosk::{DRAFT_MAX_AGE_SECS, MAX_VAULTS, SIGN_IN_NOT_CONFIRMED, VAULT_MAX_IDLE_DAYS};
 
 /// Default kiosk idle timeout: a session on a shared device ends after this
 /// long without a call that uses it. The factory's setting on the hub
@@ -179,27 +181,50 @@ impl WorkerVoice {
     }
 
     /// Saves (replaces) a draft of the logged-in worker under their key.
+    ///
+    /// In a provisional kiosk session (signed in offline) there is no vault
+    /// key to seal under: the draft is kept in memory for this session only
+    /// and is gone when it ends.
     pub fn save_draft(&self, name: &str, content: &[u8]) -> Result<(), Error> {
         self.inner.expire_if_idle();
-        let session = self.inner.touched_session();
-        let session = session.as_ref().ok_or(ErrorCode::NotLoggedIn)?;
+        let mut session = self.inner.touched_session();
+        let session = session.as_mut().ok_or(ErrorCode::NotLoggedIn)?;
+        crate::drafts::check(name, content)?;
+        if let Some(drafts) = session.provisional_drafts() {
+            drafts.insert(name.to_owned(), Zeroizing::new(content.to_vec()));
+            return Ok(());
+        }
         crate::drafts::save(&mut lock(&self.inner.store), session, name, content, now())
     }
 
     /// The logged-in worker's draft `name`, if any.
     pub fn load_draft(&self, name: &str) -> Result<Option<Vec<u8>>, Error> {
         self.inner.expire_if_idle();
-        let session = self.inner.touched_session();
-        let session = session.as_ref().ok_or(ErrorCode::NotLoggedIn)?;
+        let mut session = self.inner.touched_session();
+        let session = session.as_mut().ok_or(ErrorCode::NotLoggedIn)?;
+        if let Some(drafts) = session.provisional_drafts() {
+            return Ok(drafts.get(name).map(|draft| draft.to_vec()));
+        }
         crate::drafts::load(&lock(&self.inner.store), session, name)
     }
 
     /// Deletes the logged-in worker's draft `name`.
     pub fn delete_draft(&self, name: &str) -> Result<(), Error> {
         self.inner.expire_if_idle();
-        let session = self.inner.touched_session();
-        let session = session.as_ref().ok_or(ErrorCode::NotLoggedIn)?;
+        let mut session = self.inner.touched_session();
+        let session = session.as_mut().ok_or(ErrorCode::NotLoggedIn)?;
+        if let Some(drafts) = session.provisional_drafts() {
+            drafts.remove(name);
+            return Ok(());
+        }
         crate::drafts::delete(&mut lock(&self.inner.store), session, name)
+    }
+
+    /// Whether the open session was signed in offline on a shared device and
+    /// waits for the hub to confirm it (it can submit but not read history).
+    pub fn session_is_provisional(&self) -> bool {
+        self.inner.expire_if_idle();
+        lock(&self.inner.session).as_ref().is_some_and(Session::is_provisional)
     }
 
     /// Sets (or clears) the listener that receives [`Event`]s.
@@ -317,7 +342,9 @@ impl WorkerVoice {
         self.runtime.spawn(async move { inner.login(&worker_number, &pin, Some(&previous_pin)).await }).await
     }
 
-    /// Unlocks without the hub (personal devices that logged in online before).
+    /// Signs in without the hub: on a personal device that logged in online
+    /// before, the vault opens; on a shared device, a provisional session
+    /// starts that the hub confirms at the next sync (see `auth::kiosk`).
     pub fn unlock_offline(&self, worker_number: &str, pin: &str) -> Result<WorkerProfile, Error> {
         self.inner.unlock_offline(worker_number, pin)
     }
@@ -545,6 +572,9 @@ impl Inner {
         let session = {
             let mut store = lock(&self.store);
             let device = Device::load(&store, self.keystore.as_ref())?.ok_or(ErrorCode::NotEnrolled)?;
+            if let Some(key) = reply.offline_sign_in_key.as_deref().filter(|_| device.mode() == DeviceMode::Shared) {
+                store.set_meta_blob(vault::kiosk::HUB_KEY_META, key)?;
+            }
             vault::open_vault_online(&mut store, &device, self.keystore.as_ref(), reply, kdf, secrets, previous, now())?
         };
         Ok(self.start_session(session))
@@ -611,19 +641,15 @@ impl Inner {
         self.end_session();
         vault::check_format(pin).map_err(|_| Error::WrongPin { attempts_left: None })?;
         let device = self.load_device()?;
-        if !self.online() && device.mode() == DeviceMode::Personal {
-            // No network: unlock offline at once instead of waiting for a timeout.
-            return self.unlock_offline(worker_number, pin);
-        }
         if !self.online() {
-            return Err(ErrorCode::NetworkUnavailable.into());
+            // No network: sign in offline at once instead of waiting for a
+            // timeout (personal: cached unlock; shared: provisional session).
+            return self.unlock_offline(worker_number, pin);
         }
         let client = self.client(&device.row().hub_url)?;
         let kdf = match self.fetch_params(&client, &device, worker_number.trim()).await {
             Ok(kdf) => kdf,
-            Err(NetError::Unreachable) if device.mode() == DeviceMode::Personal => {
-                return self.unlock_offline(worker_number, pin);
-            }
+            Err(NetError::Unreachable) => return self.unlock_offline(worker_number, pin),
             Err(error) => return Err(error.into()),
         };
         let secrets = stretch_off_thread(pin, &kdf).await?;
@@ -653,7 +679,19 @@ impl Inner {
             let mut store = lock(&self.store);
             let device = Device::load(&store, self.keystore.as_ref())?.ok_or(ErrorCode::NotEnrolled)?;
             device.signer()?; // enrolled and not retired
-            vault::unlock_offline(&mut store, &device, self.keystore.as_ref(), worker_number.trim(), pin)?
+            match device.mode() {
+                DeviceMode::Personal => {
+                    vault::unlock_offline(&mut store, &device, self.keystore.as_ref(), worker_number.trim(), pin)?
+                }
+                DeviceMode::Shared => vault::kiosk::sign_in_offline(
+                    &mut store,
+                    &device,
+                    self.keystore.as_ref(),
+                    worker_number.trim(),
+                    pin,
+                    now(),
+                )?,
+            }
         };
         self.end_session();
         Ok(self.start_session(session))
@@ -665,7 +703,7 @@ impl Inner {
         let client = self.client(&device.row().hub_url)?;
         // Copy what is needed, then stretch both PINs with no lock held: the
         // stretches take most of a second and every other call must go on.
-        let inputs = lock(&self.session).as_ref().map(Session::pin_change_inputs).ok_or(ErrorCode::NotLoggedIn)?;
+        let inputs = lock(&self.session).as_ref().map(Session::pin_change_inputs).ok_or(ErrorCode::NotLoggedIn)??;
         let new_kdf = vault::new_kdf_params(inputs.kdf.iterations)?;
         let old = stretch_off_thread(old_pin, &inputs.kdf).await?;
         let new = stretch_off_thread(new_pin, &new_kdf).await?;
@@ -689,7 +727,11 @@ impl Inner {
         if let Some(accepted) = accepted {
             let mut session = lock(&self.session);
             if let Some(session) = session.as_mut() {
-                vault::finish_pin_change(&mut lock(&self.store), session, new_kdf, accepted)?;
+                let mut store = lock(&self.store);
+                vault::finish_pin_change(&mut store, session, new_kdf, accepted)?;
+                if accepted {
+                    vault::kiosk::refresh_after_pin_change(&mut store, &device, self.keystore.as_ref(), session, &new)?;
+                }
             }
         }
         result.map(|_| ()).map_err(Error::from)

@@ -11,6 +11,7 @@
 //! wrong PINs offline remove the cache and the next unlock must be online,
 //! where the hub counts attempts. A shared device never caches it.
 
+pub mod kiosk;
 pub mod pin_policy;
 
 use serde::{Deserialize, Serialize};
@@ -43,21 +44,30 @@ pub struct WorkerProfile {
     pub language: String,
 }
 
-/// An unlocked vault. Dropping it zeroizes the keys.
+/// A signed-in worker. Dropping it zeroizes the keys and anything held in memory.
 pub struct Session {
     /// The vault's local id (owner of the worker's rows).
     pub local_id: String,
     /// The worker.
     pub profile: WorkerProfile,
-    vault_key: Key32,
-    hub_share: Key32,
-    kdf: KdfParams,
+    access: Access,
     /// Whether this session was unlocked without the hub.
     pub offline: bool,
     /// Last activity (clock milliseconds); set by the app layer.
     pub(crate) last_active_ms: i64,
     /// Whether the session runs on a shared device (kiosk rules apply).
     pub(crate) kiosk: bool,
+}
+
+/// What a session can open.
+enum Access {
+    /// The vault is open: the worker's stored data can be read and written.
+    Vault { vault_key: Key32, hub_share: Key32, kdf: KdfParams },
+    /// Signed in offline on a kiosk ([`kiosk`]): nothing stored can be
+    /// opened; what the worker submits is held until the hub confirms the
+    /// sign-in (`sign_in_id` becomes `None` if it does while the session is
+    /// still open); drafts live in memory only, for this session.
+    Provisional { sign_in_id: Option<String>, drafts: std::collections::BTreeMap<String, Zeroizing<Vec<u8>>> },
 }
 
 impl Session {
@@ -71,12 +81,65 @@ impl Session {
         kdf: KdfParams,
         offline: bool,
     ) -> Self {
-        Self { local_id, profile, vault_key, hub_share, kdf, offline, last_active_ms: 0, kiosk: false }
+        Self {
+            local_id,
+            profile,
+            access: Access::Vault { vault_key, hub_share, kdf },
+            offline,
+            last_active_ms: 0,
+            kiosk: false,
+        }
     }
 
-    /// The vault key, for the record modules that seal under it.
-    pub(crate) fn vault_key(&self) -> &Key32 {
-        &self.vault_key
+    /// A provisional kiosk session waiting for the hub to confirm `sign_in_id`.
+    fn provisional(local_id: String, profile: WorkerProfile, sign_in_id: String) -> Self {
+        Self {
+            local_id,
+            profile,
+            access: Access::Provisional { sign_in_id: Some(sign_in_id), drafts: std::collections::BTreeMap::new() },
+            offline: true,
+            last_active_ms: 0,
+            kiosk: true,
+        }
+    }
+
+    /// The vault key, for the record modules that seal under it. A
+    /// provisional kiosk session has none: reading needs the hub.
+    pub(crate) fn vault_key(&self) -> Result<&Key32, Error> {
+        match &self.access {
+            Access::Vault { vault_key, .. } => Ok(vault_key),
+            Access::Provisional { .. } => Err(ErrorCode::NeedsHub.into()),
+        }
+    }
+
+    /// Whether this is a provisional kiosk session (signed in offline).
+    pub fn is_provisional(&self) -> bool {
+        matches!(self.access, Access::Provisional { .. })
+    }
+
+    /// The offline kiosk sign-in this session waits on: what it submits
+    /// with a name is held until the hub confirms it.
+    pub fn provisional_sign_in(&self) -> Option<&str> {
+        match &self.access {
+            Access::Vault { .. } => None,
+            Access::Provisional { sign_in_id, .. } => sign_in_id.as_deref(),
+        }
+    }
+
+    /// The hub confirmed this session's sign-in while it is still open:
+    /// what it submits from now on is not held (it still opens nothing stored).
+    pub(crate) fn sign_in_confirmed(&mut self) {
+        if let Access::Provisional { sign_in_id, .. } = &mut self.access {
+            *sign_in_id = None;
+        }
+    }
+
+    /// A provisional session's in-memory drafts (`None` for an open vault).
+    pub(crate) fn provisional_drafts(&mut self) -> Option<&mut std::collections::BTreeMap<String, Zeroizing<Vec<u8>>>> {
+        match &mut self.access {
+            Access::Vault { .. } => None,
+            Access::Provisional { drafts, .. } => Some(drafts),
+        }
     }
 }
 
@@ -112,14 +175,19 @@ fn kdf_json(kdf: &KdfParams) -> Result<String, Error> {
     serde_json::to_string(kdf).map_err(|_| ErrorCode::Internal.into())
 }
 
-fn parse_kdf(text: &str) -> Result<KdfParams, Error> {
+pub(crate) fn parse_kdf(text: &str) -> Result<KdfParams, Error> {
     serde_json::from_str(text).map_err(|_| ErrorCode::StorageCorrupt.into())
 }
 
-fn pepper_and_offline_key(keystore: &dyn KeyStore, local_id: &str) -> Result<(Key32, Key32), Error> {
-    let secret = keystore.load_secret(&worker_alias(local_id))?.ok_or(ErrorCode::DeviceKeysMissing)?;
-    let secret = Key32::from_slice(&secret).map_err(|_| ErrorCode::KeyStoreUnavailable)?;
+pub(crate) fn pepper_and_offline_key(keystore: &dyn KeyStore, local_id: &str) -> Result<(Key32, Key32), Error> {
+    let secret = worker_secret(keystore, local_id)?;
     Ok((crypto::derive_key(&secret, labels::PIN_PEPPER), crypto::derive_key(&secret, labels::OFFLINE_UNLOCK)))
+}
+
+/// The worker's secret in the platform key store (one per vault on this device).
+pub(crate) fn worker_secret(keystore: &dyn KeyStore, local_id: &str) -> Result<Key32, Error> {
+    let secret = keystore.load_secret(&worker_alias(local_id))?.ok_or(ErrorCode::DeviceKeysMissing)?;
+    Key32::from_slice(&secret).map_err(|_| ErrorCode::KeyStoreUnavailable.into())
 }
 
 fn seal_profile(vault_key: &Key32, local_id: &str, profile: &WorkerProfile) -> Result<Vec<u8>, Error> {
@@ -177,7 +245,7 @@ pub fn open_vault_online(
     let lookup = device.worker_lookup(&login.worker_number);
     match rows::find(store.conn(), &lookup)? {
         None => create_vault(store, device, keystore, lookup, profile, hub_share, kdf, secrets, now),
-        Some(row) => reopen_vault(store, device, keystore, row, profile, hub_share, kdf, secrets, previous),
+        Some(row) => reopen_vault(store, device, keystore, row, profile, hub_share, kdf, secrets, previous, now),
     }
 }
 
@@ -210,6 +278,8 @@ fn create_vault(
         offline_share: offline_cache(device, &offline_key, &local_id, &hub_share)?,
         offline_failures: 0,
         created_at: now,
+        kiosk_offline: kiosk::offline_data(device, keystore, &local_id, &profile, secrets)?,
+        last_used_day: kiosk::day_of(now),
     };
     let inserted = store.transaction(|tx| rows::insert(tx, &row).map_err(Error::from));
     if let Err(error) = inserted {
@@ -231,6 +301,7 @@ fn reopen_vault(
     kdf: &KdfParams,
     secrets: &PinSecrets,
     previous: Option<&PinSecrets>,
+    now: i64,
 ) -> Result<Session, Error> {
     let (pepper, offline_key) = pepper_and_offline_key(keystore, &row.local_id)?;
     let unlock_key = crypto::derive_unlock_key(&secrets.pin_secret, &pepper, &hub_share, &row.local_id);
@@ -272,9 +343,14 @@ fn reopen_vault(
     check_canary(&vault_key, &row)?;
     let sealed_profile = seal_profile(&vault_key, &row.local_id, &profile)?;
     let cache = offline_cache(device, &offline_key, &row.local_id, &hub_share)?;
-    store.transaction(|tx| {
-        rows::update_after_login(tx, &row.local_id, &sealed_profile, cache.as_deref()).map_err(Error::from)
-    })?;
+    let kiosk_offline = kiosk::offline_data(device, keystore, &row.local_id, &profile, secrets)?;
+    let after = rows::AfterLogin {
+        profile: &sealed_profile,
+        offline_share: cache.as_deref(),
+        kiosk_offline: kiosk_offline.as_deref(),
+        day: kiosk::day_of(now),
+    };
+    store.transaction(|tx| rows::update_after_login(tx, &row.local_id, &after).map_err(Error::from))?;
     Ok(Session::new(row.local_id, profile, vault_key, hub_share, kdf.clone(), false))
 }
 
@@ -341,15 +417,18 @@ pub struct PinChangeInputs {
 }
 
 impl Session {
-    /// Copies what a PIN change needs.
-    pub fn pin_change_inputs(&self) -> PinChangeInputs {
-        PinChangeInputs {
+    /// Copies what a PIN change needs (not possible in a provisional session).
+    pub fn pin_change_inputs(&self) -> Result<PinChangeInputs, Error> {
+        let Access::Vault { vault_key, hub_share, kdf } = &self.access else {
+            return Err(ErrorCode::NeedsHub.into());
+        };
+        Ok(PinChangeInputs {
             local_id: self.local_id.clone(),
             worker_number: self.profile.worker_number.clone(),
-            kdf: self.kdf.clone(),
-            vault_key: self.vault_key.duplicate(),
-            hub_share: self.hub_share.duplicate(),
-        }
+            kdf: kdf.clone(),
+            vault_key: vault_key.duplicate(),
+            hub_share: hub_share.duplicate(),
+        })
     }
 }
 
@@ -386,8 +465,8 @@ pub fn finish_pin_change(
         }
         .map_err(Error::from)
     })?;
-    if accepted {
-        session.kdf = new_kdf;
+    if accepted && let Access::Vault { kdf, .. } = &mut session.access {
+        *kdf = new_kdf;
     }
     Ok(())
 }

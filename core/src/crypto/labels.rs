@@ -23,3 +23,7 @@ pub const RECEIPT_AUTH: &[u8] = b"workervoice/receipt-auth/v1";
 pub const RECEIPT_REPLY: &[u8] = b"workervoice/receipt-reply/v1";
 /// Row ids of drafts (blind index under the vault key).
 pub const DRAFT_ID: &[u8] = b"workervoice/draft-id/v1";
+/// Key sealing a worker's kiosk offline sign-in data, from the worker's key-store secret.
+pub const KIOSK_OFFLINE: &[u8] = b"workervoice/kiosk-offline/v1";
+/// The 8-bit PIN check a kiosk keeps for offline sign-in (from the stretched PIN).
+pub const KIOSK_PIN_CHECK: &[u8] = b"workervoice/kiosk-pin-check/v1";

@@ -40,7 +40,7 @@ pub fn save(store: &mut Store, session: &Session, texts: &[String], now_ms: i64)
     let ids: Vec<String> = texts.iter().map(|_| uuid::Uuid::new_v4().to_string()).collect();
     let items: Vec<(Aad<'_>, &[u8])> =
         ids.iter().zip(texts).map(|(id, text)| (aad(id, &session.local_id), text.as_bytes())).collect();
-    let bodies = crypto::seal_many(session.vault_key(), &items)?;
+    let bodies = crypto::seal_many(session.vault_key()?, &items)?;
     let rows: Vec<NoteRow> = ids
         .into_iter()
         .zip(bodies)
@@ -52,10 +52,11 @@ pub fn save(store: &mut Store, session: &Session, texts: &[String], now_ms: i64)
 
 /// A page of the worker's notes, newest first.
 pub fn list(store: &Store, session: &Session, limit: u32, offset: u32) -> Result<Vec<Note>, Error> {
+    let vault_key = session.vault_key()?;
     rows::list(store.conn(), &session.local_id, limit.min(MAX_PAGE), offset)?
         .into_iter()
         .map(|row| {
-            let plain = crypto::open(session.vault_key(), aad(&row.id, &row.owner), &row.body)?;
+            let plain = crypto::open(vault_key, aad(&row.id, &row.owner), &row.body)?;
             // The buffer becomes the returned text without a copy; one that is
             // not UTF-8 is zeroized on the way out.
             let text = String::from_utf8(plain).map_err(|error| {
@@ -69,5 +70,6 @@ pub fn list(store: &Store, session: &Session, limit: u32, offset: u32) -> Result
 
 /// How many notes the worker has.
 pub fn count(store: &Store, session: &Session) -> Result<u64, Error> {
+    session.vault_key()?;
     Ok(rows::count(store.conn(), &session.local_id)?)
 }

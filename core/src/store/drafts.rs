@@ -24,6 +24,11 @@ pub fn get(conn: &Connection, id: &[u8]) -> Result<Option<Vec<u8>>, StoreError> 
     Ok(conn.query_row("SELECT sealed FROM drafts WHERE id = ?1", params![id], |row| row.get(0)).optional()?)
 }
 
+/// Deletes drafts not saved since `cutoff` (unix seconds); returns how many.
+pub fn purge_older_than(conn: &Connection, cutoff: i64) -> Result<usize, StoreError> {
+    Ok(conn.execute("DELETE FROM drafts WHERE updated_at < ?1", params![cutoff])?)
+}
+
 /// Deletes a draft (securely: `secure_delete` is on).
 pub fn delete(conn: &Connection, id: &[u8]) -> Result<(), StoreError> {
     conn.execute("DELETE FROM drafts WHERE id = ?1", params![id])?;

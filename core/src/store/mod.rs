@@ -23,6 +23,7 @@ pub mod drafts;
 pub mod notes;
 pub mod outbox;
 mod schema;
+pub mod sign_ins;
 pub mod workers;
 
 use std::path::{Path, PathBuf};
@@ -160,6 +161,21 @@ impl Store {
         Ok(())
     }
 
+    /// A small binary value kept about the device (e.g. a hub public key).
+    pub fn meta_blob(&self, key: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        use rusqlite::OptionalExtension;
+        Ok(self.conn.query_row("SELECT value FROM meta_blob WHERE key = ?1", [key], |row| row.get(0)).optional()?)
+    }
+
+    /// Sets a small binary value kept about the device.
+    pub fn set_meta_blob(&self, key: &str, value: &[u8]) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO meta_blob (key, value) VALUES (?1, ?2) ON CONFLICT (key) DO UPDATE SET value = ?2",
+            rusqlite::params![key, value],
+        )?;
+        Ok(())
+    }
+
     /// Crypto-shreds what the device holds: every worker's rows, drafts,
     /// cases and the outbox are deleted (overwritten: `secure_delete` is on)
     /// and the WAL is truncated. Returns the local ids of the worker vaults
@@ -173,7 +189,7 @@ impl Store {
         tx.execute_batch(
             "DELETE FROM case_events; DELETE FROM cases; DELETE FROM notes; DELETE FROM drafts;
              DELETE FROM outbox_attachments; DELETE FROM outbox; DELETE FROM workers; DELETE FROM directory;
-             DELETE FROM meta;",
+             DELETE FROM meta; DELETE FROM meta_blob; DELETE FROM offline_sign_ins;",
         )?;
         if keep_device_row {
             tx.execute(

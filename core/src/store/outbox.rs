@@ -60,18 +60,21 @@ pub struct OutboxRow {
     pub created_at: i64,
 }
 
-/// Enqueues a sealed submission and its attachments.
+/// Enqueues a sealed submission and its attachments. `held_by` names the
+/// offline kiosk sign-in it waits for: it is not sent until the hub confirms
+/// that sign-in ([`release_held`]), and never if it rejects it ([`reject_held`]).
 pub fn enqueue(
     conn: &Connection,
     client_id: &str,
     body: &[u8],
     attachments: &[(String, Vec<u8>)],
+    held_by: Option<&str>,
     now: i64,
 ) -> Result<(), StoreError> {
     conn.execute(
-        "INSERT INTO outbox (client_id, kind, body, state, next_attempt_at, created_at)
-         VALUES (?1, 'grievance', ?2, 'queued', ?3, ?3)",
-        params![client_id, body, now],
+        "INSERT INTO outbox (client_id, kind, body, state, next_attempt_at, created_at, held_by)
+         VALUES (?1, 'grievance', ?2, 'queued', ?3, ?3, ?4)",
+        params![client_id, body, now, held_by],
     )?;
     let mut insert =
         conn.prepare_cached("INSERT INTO outbox_attachments (client_id, attachment_id, body) VALUES (?1, ?2, ?3)")?;
@@ -109,7 +112,8 @@ const COLUMNS: &str = "client_id, state, attempts, next_attempt_at, reason, crea
 /// Items due for an attempt at `now` (queued, or left `sending` by a crash), oldest first.
 pub fn due(conn: &Connection, now: i64, limit: u32) -> Result<Vec<OutboxRow>, StoreError> {
     let mut statement = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM outbox WHERE state IN ('queued', 'sending') AND next_attempt_at <= ?1
+        "SELECT {COLUMNS} FROM outbox
+         WHERE state IN ('queued', 'sending') AND next_attempt_at <= ?1 AND held_by IS NULL
          ORDER BY created_at, client_id LIMIT ?2"
     ))?;
     let rows = statement.query_map(params![now, limit], from_row)?.collect::<Result<Vec<_>, _>>()?;
@@ -182,6 +186,29 @@ pub fn mark_needs_attention(conn: &Connection, client_id: &str, reason: &str) ->
     Ok(())
 }
 
+/// The hub confirmed the sign-in: its items go out like any others.
+pub fn release_held(conn: &Connection, sign_in_id: &str) -> Result<usize, StoreError> {
+    Ok(conn.execute("UPDATE outbox SET held_by = NULL WHERE held_by = ?1 AND state = 'queued'", params![sign_in_id])?)
+}
+
+/// The hub rejected the sign-in: its items are kept, parked with the reason,
+/// still held (never sent as the worker's).
+pub fn reject_held(conn: &Connection, sign_in_id: &str, reason: &str) -> Result<usize, StoreError> {
+    Ok(conn.execute(
+        "UPDATE outbox SET state = ?2, reason = ?3 WHERE held_by = ?1 AND state = 'queued'",
+        params![sign_in_id, OutboxState::NeedsAttention.as_str(), reason],
+    )?)
+}
+
+/// Items waiting for the hub to confirm an offline sign-in.
+pub fn held_count(conn: &Connection) -> Result<u64, StoreError> {
+    let count: i64 =
+        conn.query_row("SELECT count(*) FROM outbox WHERE held_by IS NOT NULL AND state = 'queued'", [], |row| {
+            row.get(0)
+        })?;
+    Ok(u64::try_from(count).unwrap_or_default())
+}
+
 /// Deletes delivered rows acknowledged before `cutoff` (unix seconds); their
 /// sealed bytes were already dropped at delivery. Returns how many went.
 pub fn purge_delivered_before(conn: &Connection, cutoff: i64) -> Result<usize, StoreError> {
@@ -215,7 +242,7 @@ mod tests {
         let store = crate::store::Store::open(dir.path()).unwrap();
         let conn = store.conn();
         for (id, state_at) in [("old", Some(100)), ("recent", Some(10_000)), ("queued", None), ("parked", None)] {
-            enqueue(conn, id, b"sealed", &[], 50).unwrap();
+            enqueue(conn, id, b"sealed", &[], None, 50).unwrap();
             if let Some(at) = state_at {
                 mark_delivered(conn, id, at).unwrap();
             }

@@ -7,7 +7,7 @@ use rusqlite::Connection;
 use super::StoreError;
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 
 pub(super) fn upgrade(conn: &mut Connection) -> Result<(), StoreError> {
     let found: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
@@ -120,6 +120,26 @@ fn upgrade_from(conn: &Connection, version: i64) -> Result<(), StoreError> {
              CREATE TABLE meta (
                  key TEXT PRIMARY KEY,
                  value INTEGER NOT NULL
+             ) STRICT;",
+        )?,
+        // Kiosk offline sign-in: per vault, the profile and an 8-bit PIN check
+        // sealed under the worker's key-store key (shared devices only) and the
+        // day it was last used (for eviction); outbox items a provisional
+        // session queued are held by its sign-in id until the hub confirms it;
+        // the sealed proofs waiting for the hub; small binary settings.
+        3 => conn.execute_batch(
+            "ALTER TABLE workers ADD COLUMN kiosk_offline BLOB;
+             ALTER TABLE workers ADD COLUMN last_used_day INTEGER NOT NULL DEFAULT 0;
+             ALTER TABLE outbox ADD COLUMN held_by TEXT;
+             CREATE TABLE offline_sign_ins (
+                 id TEXT PRIMARY KEY,
+                 enc BLOB NOT NULL,
+                 sealed BLOB NOT NULL,
+                 created_at INTEGER NOT NULL
+             ) STRICT;
+             CREATE TABLE meta_blob (
+                 key TEXT PRIMARY KEY,
+                 value BLOB NOT NULL
              ) STRICT;",
         )?,
         _ => return Err(StoreError::Malformed("unknown schema version")),

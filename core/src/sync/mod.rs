@@ -37,4 +37,8 @@ pub struct SyncReport {
     pub directory_refused: bool,
     /// Whether the hub could not be reached (everything stays queued).
     pub offline: bool,
+    /// Offline kiosk sign-ins the hub confirmed (their items went out).
+    pub sign_ins_confirmed: u32,
+    /// Offline kiosk sign-ins the hub rejected (their items are kept, parked).
+    pub sign_ins_rejected: u32,
 }

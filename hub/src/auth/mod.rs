@@ -15,6 +15,7 @@
 //! returns them from then on.
 
 mod attempts;
+mod offline;
 pub(crate) mod shares;
 
 use axum::extract::State;
@@ -25,6 +26,7 @@ use workervoice_protocol::auth::{
     LoginRequest, LoginResponse, PROOF_LEN, RegisterRequest,
 };
 use workervoice_protocol::codes::normalize_code;
+use workervoice_protocol::enrol::DeviceMode;
 use workervoice_protocol::error::HubErrorCode;
 use workervoice_protocol::paths;
 
@@ -47,6 +49,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route(paths::AUTH_REGISTER, post(register))
         .route(paths::AUTH_LOGIN, post(login))
         .route(paths::AUTH_CHANGE_PIN, post(change_pin))
+        .route(paths::AUTH_CONFIRM_OFFLINE, post(offline::confirm))
 }
 
 /// `POST /v1/auth/params`: the worker's KDF parameters, or deterministic
@@ -109,7 +112,7 @@ async fn activate(State(state): State<AppState>, request: SignedRequest) -> Resu
             )?;
             let share = shares::issue_share(&tx, &shared.keys, &worker.id, &device.id, now)?;
             tx.commit()?;
-            Ok(login_response(&worker, &share))
+            Ok(login_response(&worker, &share, offline_key(&shared, device.mode)))
         })
         .await?;
     Ok(Json(response))
@@ -161,7 +164,14 @@ async fn register(State(state): State<AppState>, request: SignedRequest) -> Resu
             )?;
             let share = shares::issue_share(&tx, &shared.keys, &id, &device.id, now)?;
             tx.commit()?;
-            Ok(LoginResponse { worker_id: id, worker_number, display_name, language, hub_share: share.to_vec() })
+            Ok(LoginResponse {
+                worker_id: id,
+                worker_number,
+                display_name,
+                language,
+                hub_share: share.to_vec(),
+                offline_sign_in_key: offline_key(&shared, device.mode),
+            })
         })
         .await?;
     Ok(Json(response))
@@ -199,7 +209,7 @@ async fn login(State(state): State<AppState>, request: SignedRequest) -> Result<
             reset_failures(&tx, &worker.id)?;
             let share = shares::share_for(&tx, &shared.keys, &worker.id, &device.id, now)?;
             tx.commit()?;
-            Ok(login_response(&worker, &share))
+            Ok(login_response(&worker, &share, offline_key(&shared, device.mode)))
         })
         .await?;
     Ok(Json(response))
@@ -260,8 +270,14 @@ fn check_new_pin(kdf: &KdfParams, proof: &[u8]) -> Result<(), ApiError> {
     if kdf.is_acceptable() && proof.len() == PROOF_LEN { Ok(()) } else { Err(ApiError::bad_request()) }
 }
 
-fn login_response(worker: &WorkerRow, share: &[u8]) -> LoginResponse {
+/// Shared devices get the key to seal offline sign-in proofs to.
+fn offline_key(state: &AppState, mode: DeviceMode) -> Option<Vec<u8>> {
+    (mode == DeviceMode::Shared).then(|| offline::public_key(&state.keys))
+}
+
+fn login_response(worker: &WorkerRow, share: &[u8], offline_sign_in_key: Option<Vec<u8>>) -> LoginResponse {
     LoginResponse {
+        offline_sign_in_key,
         worker_id: worker.id.clone(),
         worker_number: worker.worker_number.clone(),
         display_name: worker.display_name.clone(),

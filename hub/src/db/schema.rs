@@ -17,7 +17,7 @@
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 /// The schema version this hub writes.
-pub(crate) const LATEST_VERSION: u32 = 4;
+pub(crate) const LATEST_VERSION: u32 = 5;
 
 /// Why the schema could not be brought up to date.
 #[derive(Debug, thiserror::Error)]
@@ -55,6 +55,7 @@ fn upgrade_from(tx: &Transaction<'_>, version: u32) -> rusqlite::Result<()> {
         1 => tx.execute_batch(V2_SCHEMA),
         2 => tx.execute_batch(V3_SCHEMA),
         3 => tx.execute_batch(V4_SCHEMA),
+        4 => tx.execute_batch(V5_SCHEMA),
         // `migrate` never asks for a step past LATEST_VERSION.
         _ => Ok(()),
     }
@@ -71,6 +72,19 @@ ALTER TABLE devices ADD COLUMN reported_storage_bytes INTEGER;
 /// Version 4: a factory's kiosk idle time-out, sent to its shared tablets.
 const V4_SCHEMA: &str = "
 ALTER TABLE factories ADD COLUMN kiosk_idle_timeout_secs INTEGER NOT NULL DEFAULT 90;
+";
+
+/// Version 5: outcomes of sign-ins shared devices made offline, so a
+/// retried confirmation gets the same answer and is counted once. Nothing
+/// about the worker is kept here.
+const V5_SCHEMA: &str = "
+CREATE TABLE offline_sign_ins (
+    device_id  TEXT NOT NULL REFERENCES devices(id),
+    sign_in_id TEXT NOT NULL,
+    confirmed  INTEGER NOT NULL CHECK (confirmed IN (0, 1)),
+    decided_at INTEGER NOT NULL,
+    PRIMARY KEY (device_id, sign_in_id)
+) STRICT;
 ";
 
 const V1_SCHEMA: &str = "

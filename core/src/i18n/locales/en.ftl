@@ -26,6 +26,7 @@ error-device-retired = This device has been switched off by the programme.
 error-device-keys-missing = This device's security keys are missing. Set the device up again.
 error-vault-unreadable = Your saved data on this device cannot be opened with this PIN. If you changed your PIN on another device, use your previous PIN here once.
 error-not-logged-in = Please log in first.
+error-needs-hub = You signed in without a connection: you can write and send reports, but to read your saved reports and replies, sign in again when the tablet is online.
 error-offline-unlock-unavailable = Connect to the internet to log in.
 error-network-unavailable = No connection. Try again when you are online.
 error-hub-unavailable = The service is busy. Try again in a few minutes.

@@ -24,6 +24,7 @@ error-device-retired = Thiết bị này đã bị chương trình ngừng sử 
 error-device-keys-missing = Khóa bảo mật của thiết bị bị mất. Hãy cài đặt lại thiết bị.
 error-vault-unreadable = Không thể mở dữ liệu đã lưu trên thiết bị này bằng mã PIN này. Nếu bạn đã đổi mã PIN trên thiết bị khác, hãy dùng mã PIN cũ ở đây một lần.
 error-not-logged-in = Vui lòng đăng nhập trước.
+error-needs-hub = Bạn đã đăng nhập khi không có mạng: bạn có thể viết và gửi báo cáo, nhưng để đọc các báo cáo và phản hồi đã lưu, hãy đăng nhập lại khi máy tính bảng có mạng.
 error-offline-unlock-unavailable = Hãy kết nối mạng để đăng nhập.
 error-network-unavailable = Không có kết nối. Hãy thử lại khi có mạng.
 error-hub-unavailable = Dịch vụ đang bận. Hãy thử lại sau vài phút.

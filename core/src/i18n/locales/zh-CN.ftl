@@ -24,6 +24,7 @@ error-device-retired = 本设备已被项目停用。
 error-device-keys-missing = 本设备的安全密钥丢失。请重新设置本设备。
 error-vault-unreadable = 无法用这个密码打开您在本设备上保存的数据。如果您在其他设备上修改过密码，请在这里使用一次旧密码。
 error-not-logged-in = 请先登录。
+error-needs-hub = 您是在没有网络时登录的：可以填写并发送报告，但要查看已保存的报告和回复，请在平板电脑联网后重新登录。
 error-offline-unlock-unavailable = 请连接网络后登录。
 error-network-unavailable = 没有网络连接。请在联网后重试。
 error-hub-unavailable = 服务繁忙，请几分钟后重试。

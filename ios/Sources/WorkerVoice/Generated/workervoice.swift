@@ -1512,6 +1512,12 @@ public protocol WorkerVoiceAppProtocol: AnyObject, Sendable {
     func saveNotes(texts: [String]) throws  -> [String]
     
     /**
+     * Whether the session was signed in offline on a shared device: the app
+     * should say that history and replies need a connection.
+     */
+    func sessionIsProvisional()  -> Bool
+    
+    /**
      * Sets the clock (tests; default: the system clock).
      */
     func setClock(clock: ClockSource) 
@@ -1557,7 +1563,10 @@ public protocol WorkerVoiceAppProtocol: AnyObject, Sendable {
     func syncNow(force: Bool) async throws  -> SyncReport
     
     /**
-     * Unlocks offline (personal devices).
+     * Signs in without the hub. Personal devices: opens the vault with the
+     * PIN (after an earlier online login). Shared devices: starts a
+     * provisional session the hub confirms at the next sync; it can submit
+     * (named reports are held until then) but opens nothing stored.
      */
     func unlockOffline(workerNumber: String, pin: String) throws  -> WorkerProfile
     
@@ -2013,6 +2022,19 @@ open func saveNotes(texts: [String])throws  -> [String]  {
 }
     
     /**
+     * Whether the session was signed in offline on a shared device: the app
+     * should say that history and replies need a connection.
+     */
+open func sessionIsProvisional() -> Bool  {
+    return try!  FfiConverterBool.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_workervoice_fn_method_workervoiceapp_session_is_provisional(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Sets the clock (tests; default: the system clock).
      */
 open func setClock(clock: ClockSource)  {try! rustCall() {
@@ -2130,7 +2152,10 @@ open func syncNow(force: Bool)async throws  -> SyncReport  {
 }
     
     /**
-     * Unlocks offline (personal devices).
+     * Signs in without the hub. Personal devices: opens the vault with the
+     * PIN (after an earlier online login). Shared devices: starts a
+     * provisional session the hub confirms at the next sync; it can submit
+     * (named reports are held until then) but opens nothing stored.
      */
 open func unlockOffline(workerNumber: String, pin: String)throws  -> WorkerProfile  {
     return try  FfiConverterTypeWorkerProfile_lift(try rustCallWithError(FfiConverterTypeWorkerVoiceError_lift) {
@@ -3411,6 +3436,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_workervoice_checksum_method_workervoiceapp_save_notes() != 32259) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_workervoice_checksum_method_workervoiceapp_session_is_provisional() != 31522) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_workervoice_checksum_method_workervoiceapp_set_clock() != 59664) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -3438,7 +3466,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_workervoice_checksum_method_workervoiceapp_sync_now() != 10847) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_workervoice_checksum_method_workervoiceapp_unlock_offline() != 21207) {
+    if (uniffi_workervoice_checksum_method_workervoiceapp_unlock_offline() != 45135) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_workervoice_checksum_method_clocksource_now_millis() != 25684) {

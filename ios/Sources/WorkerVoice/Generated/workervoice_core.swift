@@ -1941,6 +1941,14 @@ public struct SyncReport: Equatable, Hashable {
      * Whether the hub could not be reached (everything stays queued).
      */
     public var offline: Bool
+    /**
+     * Offline kiosk sign-ins the hub confirmed (their items went out).
+     */
+    public var signInsConfirmed: UInt32
+    /**
+     * Offline kiosk sign-ins the hub rejected (their items are kept, parked).
+     */
+    public var signInsRejected: UInt32
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -1965,7 +1973,13 @@ public struct SyncReport: Equatable, Hashable {
          */directoryRefused: Bool, 
         /**
          * Whether the hub could not be reached (everything stays queued).
-         */offline: Bool) {
+         */offline: Bool, 
+        /**
+         * Offline kiosk sign-ins the hub confirmed (their items went out).
+         */signInsConfirmed: UInt32, 
+        /**
+         * Offline kiosk sign-ins the hub rejected (their items are kept, parked).
+         */signInsRejected: UInt32) {
         self.delivered = delivered
         self.pending = pending
         self.needsAttention = needsAttention
@@ -1973,6 +1987,8 @@ public struct SyncReport: Equatable, Hashable {
         self.directoryVersion = directoryVersion
         self.directoryRefused = directoryRefused
         self.offline = offline
+        self.signInsConfirmed = signInsConfirmed
+        self.signInsRejected = signInsRejected
     }
 
     
@@ -1997,7 +2013,9 @@ public struct FfiConverterTypeSyncReport: FfiConverterRustBuffer {
                 caseEvents: FfiConverterUInt32.read(from: &buf), 
                 directoryVersion: FfiConverterOptionUInt64.read(from: &buf), 
                 directoryRefused: FfiConverterBool.read(from: &buf), 
-                offline: FfiConverterBool.read(from: &buf)
+                offline: FfiConverterBool.read(from: &buf), 
+                signInsConfirmed: FfiConverterUInt32.read(from: &buf), 
+                signInsRejected: FfiConverterUInt32.read(from: &buf)
         )
     }
 
@@ -2009,6 +2027,8 @@ public struct FfiConverterTypeSyncReport: FfiConverterRustBuffer {
         FfiConverterOptionUInt64.write(value.directoryVersion, into: &buf)
         FfiConverterBool.write(value.directoryRefused, into: &buf)
         FfiConverterBool.write(value.offline, into: &buf)
+        FfiConverterUInt32.write(value.signInsConfirmed, into: &buf)
+        FfiConverterUInt32.write(value.signInsRejected, into: &buf)
     }
 }
 
@@ -2511,6 +2531,11 @@ public enum ErrorCode: Equatable, Hashable {
      */
     case receiptInvalid
     /**
+     * Signed in offline on a shared device: reading saved data (history,
+     * replies, notes, the PIN) needs a connection to the hub.
+     */
+    case needsHub
+    /**
      * A bug.
      */
     case `internal`
@@ -2591,7 +2616,9 @@ public struct FfiConverterTypeErrorCode: FfiConverterRustBuffer {
         
         case 28: return .receiptInvalid
         
-        case 29: return .`internal`
+        case 29: return .needsHub
+        
+        case 30: return .`internal`
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -2713,8 +2740,12 @@ public struct FfiConverterTypeErrorCode: FfiConverterRustBuffer {
             writeInt(&buf, Int32(28))
         
         
-        case .`internal`:
+        case .needsHub:
             writeInt(&buf, Int32(29))
+        
+        
+        case .`internal`:
+            writeInt(&buf, Int32(30))
         
         }
     }

@@ -10,11 +10,20 @@ import kotlin.test.assertTrue
 import kotlinx.coroutines.runBlocking
 import org.junit.Test
 import org.workervoice.ClockSource
+import org.workervoice.ConnectivityMonitor
 import org.workervoice.WorkerVoiceException
 import org.workervoice.WorkerVoiceListener
 import org.workervoice.model.DeviceMode
 import org.workervoice.model.ErrorCode
 import org.workervoice.model.Event
+import org.workervoice.model.GrievanceDraft
+import org.workervoice.model.GrievanceRoute
+import org.workervoice.model.OutboxState
+import org.workervoice.testing.HandlerClient
+import org.workervoice.testing.HANDLER_PASSWORD
+import org.workervoice.testing.KotlinMemoryKeyStore
+import org.workervoice.testing.RosterWorker
+import org.workervoice.testing.assertReadableMessage
 import org.workervoice.testing.PIN
 import org.workervoice.testing.WorkerVoiceTest
 import org.workervoice.testing.assertWorkerVoiceError
@@ -82,5 +91,42 @@ class KioskTest : WorkerVoiceTest() {
             runBlocking { tablet.app.login("W0001", PIN) }
         }
         assertEquals(ErrorCode.NOT_ENROLLED, notEnrolled.code)
+    }
+
+    private class Switch(@Volatile var online: Boolean) : ConnectivityMonitor {
+        override fun isOnline() = online
+        override fun isMetered() = false
+    }
+
+    @Test
+    fun anOfflineSignInSubmitsAndTheHubConfirmsItAtTheNextSync() = runBlocking {
+        val (factory, _, hotlineId) = grievanceProgramme(hub)
+        val tablet = openApp(KotlinMemoryKeyStore(), languages = listOf("en"), defaultHubUrl = hub.url, programmeKey = hub.admin.programmeKey())
+        tablet.enrol(hub.admin.issueCodes(factory.id, "shared", 1).single().code, DeviceMode.SHARED)
+        val activation = hub.admin.importRoster(factory.id, listOf(RosterWorker("KO1", "Lan", "vi"))).getValue("KO1")
+        tablet.activate("KO1", activation, PIN)
+        tablet.syncNow(false)
+        tablet.lock()
+
+        val network = Switch(false)
+        tablet.setConnectivity(network)
+        val profile = tablet.login("KO1", PIN)
+        assertEquals("vi", profile.language, "the session speaks the worker's language offline too")
+        assertTrue(tablet.sessionIsProvisional())
+        val needsHub = assertWorkerVoiceError<WorkerVoiceException.Session> { tablet.myCases() }
+        assertEquals(ErrorCode.NEEDS_HUB, needsHub.code)
+        assertReadableMessage(needsHub.localized)
+        val held = tablet.submitGrievance(
+            GrievanceDraft("wages", "Báo cáo khi không có mạng", false, listOf(GrievanceRoute.INDEPENDENT_HOTLINE), null, emptyList()),
+        )
+        assertEquals(OutboxState.QUEUED, tablet.submissionStatus(held.clientId)?.state)
+        assertTrue(tablet.syncNow(true).offline)
+
+        network.online = true
+        val report = tablet.syncNow(true)
+        assertEquals(1u, report.signInsConfirmed)
+        assertEquals(0u, report.signInsRejected)
+        assertEquals(1u, report.delivered)
+        assertTrue(held.receipt.caseId in HandlerClient(hub.url, hotlineId, HANDLER_PASSWORD).caseIds())
     }
 }

@@ -902,6 +902,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_workervoice_checksum_method_workervoiceapp_save_notes(
     ): Int
+    external fun uniffi_workervoice_checksum_method_workervoiceapp_session_is_provisional(
+    ): Int
     external fun uniffi_workervoice_checksum_method_workervoiceapp_set_clock(
     ): Int
     external fun uniffi_workervoice_checksum_method_workervoiceapp_set_connectivity(
@@ -1021,6 +1023,8 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_workervoice_fn_method_workervoiceapp_save_notes(`ptr`: Long,`texts`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
+    external fun uniffi_workervoice_fn_method_workervoiceapp_session_is_provisional(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Byte
     external fun uniffi_workervoice_fn_method_workervoiceapp_set_clock(`ptr`: Long,`clock`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_workervoice_fn_method_workervoiceapp_set_connectivity(`ptr`: Long,`monitor`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1311,6 +1315,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_save_notes() and 0xFFFF) != 32259) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_session_is_provisional() and 0xFFFF) != 31522) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_set_clock() and 0xFFFF) != 59664) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1338,7 +1345,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_sync_now() and 0xFFFF) != 10847) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_unlock_offline() and 0xFFFF) != 21207) {
+    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_unlock_offline() and 0xFFFF) != 45135) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_workervoice_checksum_method_clocksource_now_millis() and 0xFFFF) != 25684) {
@@ -3098,6 +3105,12 @@ public interface WorkerVoiceAppInterface {
     fun `saveNotes`(`texts`: List<kotlin.String>): List<kotlin.String>
     
     /**
+     * Whether the session was signed in offline on a shared device: the app
+     * should say that history and replies need a connection.
+     */
+    fun `sessionIsProvisional`(): kotlin.Boolean
+    
+    /**
      * Sets the clock (tests; default: the system clock).
      */
     fun `setClock`(`clock`: ClockSource)
@@ -3143,7 +3156,10 @@ public interface WorkerVoiceAppInterface {
     suspend fun `syncNow`(`force`: kotlin.Boolean): SyncReport
     
     /**
-     * Unlocks offline (personal devices).
+     * Signs in without the hub. Personal devices: opens the vault with the
+     * PIN (after an earlier online login). Shared devices: starts a
+     * provisional session the hub confirms at the next sync; it can submit
+     * (named reports are held until then) but opens nothing stored.
      */
     fun `unlockOffline`(`workerNumber`: kotlin.String, `pin`: kotlin.String): WorkerProfile
     
@@ -3790,6 +3806,23 @@ open class WorkerVoiceApp: Disposable, AutoCloseable, WorkerVoiceAppInterface
 
     
     /**
+     * Whether the session was signed in offline on a shared device: the app
+     * should say that history and replies need a connection.
+     */override fun `sessionIsProvisional`(): kotlin.Boolean {
+            return FfiConverterBoolean.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_workervoice_fn_method_workervoiceapp_session_is_provisional(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
      * Sets the clock (tests; default: the system clock).
      */override fun `setClock`(`clock`: ClockSource)
         = 
@@ -3948,7 +3981,10 @@ open class WorkerVoiceApp: Disposable, AutoCloseable, WorkerVoiceAppInterface
 
     
     /**
-     * Unlocks offline (personal devices).
+     * Signs in without the hub. Personal devices: opens the vault with the
+     * PIN (after an earlier online login). Shared devices: starts a
+     * provisional session the hub confirms at the next sync; it can submit
+     * (named reports are held until then) but opens nothing stored.
      */
     @Throws(WorkerVoiceException::class)override fun `unlockOffline`(`workerNumber`: kotlin.String, `pin`: kotlin.String): WorkerProfile {
             return FfiConverterTypeWorkerProfile.lift(

@@ -2042,6 +2042,16 @@ data class SyncReport (
      * Whether the hub could not be reached (everything stays queued).
      */
     var `offline`: kotlin.Boolean
+    , 
+    /**
+     * Offline kiosk sign-ins the hub confirmed (their items went out).
+     */
+    var `signInsConfirmed`: kotlin.UInt
+    , 
+    /**
+     * Offline kiosk sign-ins the hub rejected (their items are kept, parked).
+     */
+    var `signInsRejected`: kotlin.UInt
     
 ){
     
@@ -2065,6 +2075,8 @@ public object FfiConverterTypeSyncReport: FfiConverterRustBuffer<SyncReport> {
             FfiConverterOptionalULong.read(buf),
             FfiConverterBoolean.read(buf),
             FfiConverterBoolean.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterUInt.read(buf),
         )
     }
 
@@ -2075,7 +2087,9 @@ public object FfiConverterTypeSyncReport: FfiConverterRustBuffer<SyncReport> {
             FfiConverterUInt.allocationSize(value.`caseEvents`) +
             FfiConverterOptionalULong.allocationSize(value.`directoryVersion`) +
             FfiConverterBoolean.allocationSize(value.`directoryRefused`) +
-            FfiConverterBoolean.allocationSize(value.`offline`)
+            FfiConverterBoolean.allocationSize(value.`offline`) +
+            FfiConverterUInt.allocationSize(value.`signInsConfirmed`) +
+            FfiConverterUInt.allocationSize(value.`signInsRejected`)
     )
 
     override fun write(value: SyncReport, buf: ByteBuffer) {
@@ -2086,6 +2100,8 @@ public object FfiConverterTypeSyncReport: FfiConverterRustBuffer<SyncReport> {
             FfiConverterOptionalULong.write(value.`directoryVersion`, buf)
             FfiConverterBoolean.write(value.`directoryRefused`, buf)
             FfiConverterBoolean.write(value.`offline`, buf)
+            FfiConverterUInt.write(value.`signInsConfirmed`, buf)
+            FfiConverterUInt.write(value.`signInsRejected`, buf)
     }
 }
 
@@ -2421,6 +2437,11 @@ enum class ErrorCode {
      * A receipt's case id or secret is wrong (or the hub refused it).
      */
     RECEIPT_INVALID,
+    /**
+     * Signed in offline on a shared device: reading saved data (history,
+     * replies, notes, the PIN) needs a connection to the hub.
+     */
+    NEEDS_HUB,
     /**
      * A bug.
      */

@@ -1,0 +1,130 @@
+//! Shared-tablet upkeep at sync: asking the hub to confirm sign-ins made
+//! offline (see `auth::kiosk`), and keeping a tablet used by thousands of
+//! workers small.
+
+use workervoice_protocol::auth::{ConfirmSignInRequest, ConfirmSignInResponse};
+use workervoice_protocol::error::HubErrorCode;
+use workervoice_protocol::paths;
+
+use super::{Inner, lock, now};
+use crate::auth::kiosk::day_of;
+use crate::device::Device;
+use crate::error::Error;
+use crate::keystore::worker_alias;
+use crate::net::{HubClient, NetError};
+use crate::store::{drafts, outbox, sign_ins, workers};
+use crate::sync::SyncReport;
+
+/// Reason parked on items of an offline sign-in the hub rejected.
+pub const SIGN_IN_NOT_CONFIRMED: &str = "sign_in_not_confirmed";
+
+/// A tablet forgets a worker's vault after this many days without a sign-in
+/// (the worker signs in online again and a new one is made).
+pub const VAULT_MAX_IDLE_DAYS: i64 = 180;
+/// At most this many vaults on a tablet; the least recently used go first.
+pub const MAX_VAULTS: u32 = 5_000;
+/// Drafts on a tablet not saved for this long are deleted (they have no
+/// owner column, so they are capped by age, not per worker).
+pub const DRAFT_MAX_AGE_SECS: i64 = 30 * 86_400;
+
+impl Inner {
+    /// Asks the hub about every offline sign-in still waiting; releases or
+    /// parks the items each one held. Stops (`Ok`) when the hub cannot be
+    /// reached; a locked worker's sign-in waits for staff to unlock.
+    pub(super) async fn confirm_sign_ins(
+        &self,
+        client: &HubClient,
+        device: &Device,
+        report: &mut SyncReport,
+    ) -> Result<(), Error> {
+        let pending = sign_ins::pending(lock(&self.store).conn())?;
+        if pending.is_empty() {
+            return Ok(());
+        }
+        let signer = device.signer()?;
+        for sign_in in pending {
+            let request =
+                ConfirmSignInRequest { sign_in_id: sign_in.id.clone(), enc: sign_in.enc, sealed: sign_in.sealed };
+            let reply: Result<ConfirmSignInResponse, NetError> =
+                client.post_signed(paths::AUTH_CONFIRM_OFFLINE, &request, &signer).await;
+            let confirmed = match reply {
+                Ok(reply) => reply.confirmed,
+                Err(NetError::Unreachable) => {
+                    report.offline = true;
+                    return Ok(());
+                }
+                Err(NetError::Refused(refusal)) if refusal.code == HubErrorCode::DeviceRetired => {
+                    self.retire_now()?;
+                    return Err(crate::error::ErrorCode::DeviceRetired.into());
+                }
+                // Locked worker, hub trouble, a garbled reply: ask again next sync.
+                Err(_) => continue,
+            };
+            // Session before store (the lock order): a submit in the same
+            // session cannot slip in between the decision and the session
+            // learning it, and be held by a sign-in that no longer waits.
+            let mut session = lock(&self.session);
+            let open_here = session.as_ref().is_some_and(|s| s.provisional_sign_in() == Some(sign_in.id.as_str()));
+            let mut store = lock(&self.store);
+            store.transaction(|tx| {
+                if confirmed {
+                    outbox::release_held(tx, &sign_in.id)?;
+                } else {
+                    outbox::reject_held(tx, &sign_in.id, SIGN_IN_NOT_CONFIRMED)?;
+                }
+                sign_ins::remove(tx, &sign_in.id)?;
+                Ok::<_, Error>(())
+            })?;
+            drop(store);
+            let mut ended = false;
+            if open_here {
+                if confirmed {
+                    if let Some(session) = session.as_mut() {
+                        session.sign_in_confirmed();
+                    }
+                } else {
+                    // Whoever is at the tablet did not know the PIN: end it.
+                    ended = session.take().is_some();
+                }
+            }
+            drop(session);
+            if ended {
+                self.emit(crate::events::Event::SessionEnded);
+            }
+            if confirmed {
+                report.sign_ins_confirmed += 1;
+            } else {
+                report.sign_ins_rejected += 1;
+            }
+        }
+        Ok(())
+    }
+
+    /// Keeps a tablet small: forgets vaults unused for [`VAULT_MAX_IDLE_DAYS`]
+    /// or beyond [`MAX_VAULTS`] (never the open session's), with their
+    /// key-store secrets, and drops drafts older than [`DRAFT_MAX_AGE_SECS`].
+    /// Returns how many vaults went.
+    pub(super) fn enforce_kiosk_limits(&self) -> Result<usize, Error> {
+        let open = lock(&self.session).as_ref().map(|session| session.local_id.clone());
+        let now = now();
+        let evicted = {
+            let mut store = lock(&self.store);
+            let candidates = workers::eviction_candidates(store.conn(), day_of(now) - VAULT_MAX_IDLE_DAYS, MAX_VAULTS)?;
+            let evicted: Vec<String> = candidates.into_iter().filter(|id| Some(id) != open.as_ref()).collect();
+            store.transaction(|tx| {
+                for local_id in &evicted {
+                    workers::delete(tx, local_id)?;
+                }
+                drafts::purge_older_than(tx, now - DRAFT_MAX_AGE_SECS)?;
+                Ok::<_, Error>(())
+            })?;
+            evicted
+        };
+        // The rows are gone; with the secret gone too, nothing of the vault
+        // can be opened again (crypto-shredding).
+        for local_id in &evicted {
+            let _ = self.keystore.delete_secret(&worker_alias(local_id));
+        }
+        Ok(evicted.len())
+    }
+}

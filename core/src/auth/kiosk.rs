@@ -1,0 +1,154 @@
+//! Offline sign-in on a shared tablet, confirmed by the hub later.
+//!
+//! A kiosk never caches the hub share (so no vault opens without the hub)
+//! and holds no full PIN verifier. What it keeps, per worker who signed in
+//! there online, sealed under that worker's key-store key:
+//!
+//! - the profile (number, name, language), so the session speaks the
+//!   worker's language and a named report carries the name;
+//! - an **8-bit check** of the stretched PIN. It catches most typos at once,
+//!   and leaves someone who copied the tablet (with its key store) about one
+//!   in 256 of all PINs per worker, each needing the full PBKDF2 stretch, and
+//!   no way to tell the right one from the other ~4,000 of a 6-digit space.
+//!
+//! A sign-in that passes the check gives a *provisional* session: no vault
+//! key, so nothing stored opens (history and replies need the hub), but the
+//! worker can write and submit. Its PIN proof — what an online login would
+//! have sent — is sealed with HPKE to the hub's offline sign-in key, bound to
+//! this device and a random sign-in id, so the tablet cannot test PINs
+//! against it. Named reports from the session are held in the outbox under
+//! that id. At the next sync the hub checks the proof (counting a wrong one
+//! toward the worker's lock): confirmed, the held items go out; rejected,
+//! they stay on the tablet, parked as *needs attention*, and are never sent
+//! as the worker's. Five wrong checks in a row remove the offline data: the
+//! next sign-in of that worker must be online.
+
+use serde::{Deserialize, Serialize};
+use workervoice_protocol::auth::{OfflineSignInProof, offline_sign_in_info};
+use zeroize::Zeroizing;
+
+use super::{MAX_OFFLINE_FAILURES, Session, WorkerProfile, parse_kdf, stretch, worker_secret};
+use crate::crypto::{self, Aad, PinSecrets, labels};
+use crate::device::{Device, DeviceMode};
+use crate::error::{Error, ErrorCode};
+use crate::keystore::KeyStore;
+use crate::store::Store;
+use crate::store::sign_ins::{self, PendingSignIn};
+use crate::store::workers as rows;
+
+/// Meta key of the hub's offline sign-in public key (X25519), sent with
+/// every online login on a shared device.
+pub const HUB_KEY_META: &str = "offline_sign_in_key";
+
+/// What the kiosk keeps per worker for offline sign-in.
+#[derive(Serialize, Deserialize)]
+struct OfflineData {
+    profile: WorkerProfile,
+    check: u8,
+}
+
+fn aad(local_id: &str) -> Aad<'_> {
+    Aad { table: "workers", row: local_id, owner: local_id, column: "kiosk_offline" }
+}
+
+/// Unix days: vaults record the day they were last used, not the minute.
+pub fn day_of(unix_secs: i64) -> i64 {
+    unix_secs.div_euclid(86_400)
+}
+
+fn check_of(secrets: &PinSecrets) -> u8 {
+    crypto::derive_key(&secrets.pin_secret, labels::KIOSK_PIN_CHECK).expose()[0]
+}
+
+/// The sealed offline data for a worker who just signed in online (shared
+/// devices only; `None` on personal ones).
+pub(crate) fn offline_data(
+    device: &Device,
+    keystore: &dyn KeyStore,
+    local_id: &str,
+    profile: &WorkerProfile,
+    secrets: &PinSecrets,
+) -> Result<Option<Vec<u8>>, Error> {
+    if device.mode() != DeviceMode::Shared {
+        return Ok(None);
+    }
+    let key = crypto::derive_key(&worker_secret(keystore, local_id)?, labels::KIOSK_OFFLINE);
+    let data = OfflineData { profile: profile.clone(), check: check_of(secrets) };
+    let json = Zeroizing::new(serde_json::to_vec(&data).map_err(|_| ErrorCode::Internal)?);
+    Ok(Some(crypto::seal(&key, aad(local_id), &json)?))
+}
+
+/// After a PIN change on the tablet, the offline check follows the new PIN.
+pub(crate) fn refresh_after_pin_change(
+    store: &mut Store,
+    device: &Device,
+    keystore: &dyn KeyStore,
+    session: &Session,
+    new: &PinSecrets,
+) -> Result<(), Error> {
+    let sealed = offline_data(device, keystore, &session.local_id, &session.profile, new)?;
+    store.transaction(|tx| rows::set_kiosk_offline(tx, &session.local_id, sealed.as_deref()).map_err(Error::from))
+}
+
+/// Signs a worker in on a shared device without the hub. Returns a
+/// provisional session; the sealed proof is stored for the next sync.
+pub fn sign_in_offline(
+    store: &mut Store,
+    device: &Device,
+    keystore: &dyn KeyStore,
+    worker_number: &str,
+    pin: &str,
+    now: i64,
+) -> Result<Session, Error> {
+    if device.mode() != DeviceMode::Shared {
+        return Err(ErrorCode::OfflineUnlockUnavailable.into());
+    }
+    let device_id = device.row().device_id.clone().ok_or(ErrorCode::NotEnrolled)?;
+    let hub_key = store.meta_blob(HUB_KEY_META)?.ok_or(ErrorCode::OfflineUnlockUnavailable)?;
+    let row =
+        rows::find(store.conn(), &device.worker_lookup(worker_number))?.ok_or(ErrorCode::OfflineUnlockUnavailable)?;
+    let sealed = row.kiosk_offline.as_deref().ok_or(ErrorCode::OfflineUnlockUnavailable)?;
+    if row.offline_failures >= MAX_OFFLINE_FAILURES {
+        store.transaction(|tx| rows::drop_kiosk_offline(tx, &row.local_id).map_err(Error::from))?;
+        return Err(ErrorCode::OfflineUnlockUnavailable.into());
+    }
+    let key = crypto::derive_key(&worker_secret(keystore, &row.local_id)?, labels::KIOSK_OFFLINE);
+    let json =
+        Zeroizing::new(crypto::open(&key, aad(&row.local_id), sealed).map_err(|_| ErrorCode::DeviceKeysMissing)?);
+    let data: OfflineData = serde_json::from_slice(&json).map_err(|_| ErrorCode::StorageCorrupt)?;
+    let secrets = stretch(pin, &parse_kdf(&row.kdf)?)?;
+    if check_of(&secrets) != data.check {
+        let failures = store.transaction(|tx| rows::count_offline_failure(tx, &row.local_id).map_err(Error::from))?;
+        if failures >= MAX_OFFLINE_FAILURES {
+            store.transaction(|tx| rows::drop_kiosk_offline(tx, &row.local_id).map_err(Error::from))?;
+        }
+        return Err(Error::WrongPin { attempts_left: Some(MAX_OFFLINE_FAILURES.saturating_sub(failures)) });
+    }
+    let sign_in_id = uuid::Uuid::new_v4().to_string();
+    let proof = OfflineSignInProof {
+        worker_number: data.profile.worker_number.clone(),
+        pin_proof: secrets.proof.to_vec(),
+        signed_in_at: now,
+    };
+    let proof_json = Zeroizing::new(serde_json::to_vec(&proof).map_err(|_| ErrorCode::Internal)?);
+    let sealed_proof = crypto::hpke::seal_base(
+        &hub_key,
+        &offline_sign_in_info(&device_id, &sign_in_id),
+        sign_in_id.as_bytes(),
+        &proof_json,
+    )
+    .map_err(|_| ErrorCode::OfflineUnlockUnavailable)?;
+    let pending = PendingSignIn {
+        id: sign_in_id.clone(),
+        enc: sealed_proof.enc.to_vec(),
+        sealed: sealed_proof.ciphertext,
+        created_at: now,
+    };
+    store.transaction(|tx| {
+        sign_ins::insert(tx, &pending)?;
+        rows::reset_offline_failures(tx, &row.local_id)?;
+        rows::touch(tx, &row.local_id, day_of(now))?;
+        Ok::<_, Error>(())
+    })?;
+    Ok(Session::provisional(row.local_id, data.profile, sign_in_id))
+}

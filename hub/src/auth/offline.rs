@@ -1,0 +1,143 @@
+//! Sign-ins made offline on a shared tablet, confirmed at its next sync.
+//!
+//! A kiosk holds no PIN verifier. When a worker signs in there without a
+//! network, the tablet seals the PIN proof an online login would have sent
+//! to this hub's *offline sign-in key* (HPKE base mode, X25519 / HKDF-SHA256 /
+//! ChaCha20-Poly1305, `info` binding the device and the sign-in id) and
+//! holds what the worker submits until the hub has checked it.
+//!
+//! Here the hub opens the proof and checks it exactly like a login: a wrong
+//! proof counts toward the worker's lock, a right one resets the count. The
+//! outcome is stored per (device, sign-in id) so a retried request (its reply
+//! lost) gets the same answer and is not counted twice. Nothing about the
+//! worker is stored with it. A locked worker is a refusal, not a rejection:
+//! the proof is not checked and the device asks again after staff unlock.
+//!
+//! The key pair is derived from the hub secret, so it survives restarts and
+//! a copy of `hub.db` alone cannot open stored proofs (none are stored).
+
+use axum::Json;
+use axum::extract::State;
+use hpke::aead::ChaCha20Poly1305;
+use hpke::kdf::HkdfSha256;
+use hpke::kem::X25519HkdfSha256;
+use hpke::{Deserializable, Kem, OpModeR, Serializable};
+use rusqlite::{OptionalExtension, params};
+use workervoice_protocol::auth::{
+    ConfirmSignInRequest, ConfirmSignInResponse, MAX_SEALED_PROOF_LEN, MAX_SIGN_IN_ID_LEN, OfflineSignInProof,
+    PROOF_LEN, offline_sign_in_info,
+};
+use workervoice_protocol::enrol::DeviceMode;
+use workervoice_protocol::error::HubErrorCode;
+use zeroize::Zeroizing;
+
+use super::attempts::{Checked, Presented, check_secret, reset_failures};
+use crate::clock::unix_now;
+use crate::device_auth::SignedRequest;
+use crate::error::ApiError;
+use crate::keys::HubKeys;
+use crate::state::AppState;
+use crate::workers::{checked_worker_number, load_worker, number_key};
+
+/// The public half of the offline sign-in key, sent to shared devices with
+/// every login.
+pub(crate) fn public_key(keys: &HubKeys) -> Vec<u8> {
+    let (_, public) = X25519HkdfSha256::derive_keypair(keys.offline_sign_in_seed());
+    public.to_bytes().to_vec()
+}
+
+/// Opens a sealed proof; `None` if it does not open for this device and id
+/// or is not a proof.
+fn open_proof(keys: &HubKeys, device_id: &str, request: &ConfirmSignInRequest) -> Option<OfflineSignInProof> {
+    let (private, _) = X25519HkdfSha256::derive_keypair(keys.offline_sign_in_seed());
+    let enc = <X25519HkdfSha256 as Kem>::EncappedKey::from_bytes(&request.enc).ok()?;
+    let plain = Zeroizing::new(
+        hpke::single_shot_open::<ChaCha20Poly1305, HkdfSha256, X25519HkdfSha256>(
+            &OpModeR::Base,
+            &private,
+            &enc,
+            &offline_sign_in_info(device_id, &request.sign_in_id),
+            &request.sealed,
+            request.sign_in_id.as_bytes(),
+        )
+        .ok()?,
+    );
+    serde_json::from_slice(&plain).ok()
+}
+
+/// `POST /v1/auth/confirm-offline`: checks a sign-in a shared device made
+/// offline. See the module documentation.
+pub(crate) async fn confirm(
+    State(state): State<AppState>,
+    request: SignedRequest,
+) -> Result<Json<ConfirmSignInResponse>, ApiError> {
+    let body: ConfirmSignInRequest = request.json()?;
+    let device = request.device;
+    if device.mode != DeviceMode::Shared {
+        return Err(ApiError::code(HubErrorCode::Unauthorized));
+    }
+    if body.sign_in_id.is_empty()
+        || body.sign_in_id.len() > MAX_SIGN_IN_ID_LEN
+        || body.sealed.len() > MAX_SEALED_PROOF_LEN
+    {
+        return Err(ApiError::bad_request());
+    }
+    let shared = state.clone();
+    let confirmed = state
+        .db
+        .run(move |connection| {
+            let tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let decided: Option<bool> = tx
+                .query_row(
+                    "SELECT confirmed FROM offline_sign_ins WHERE device_id = ?1 AND sign_in_id = ?2",
+                    params![device.id, body.sign_in_id],
+                    |row| row.get(0),
+                )
+                .optional()?;
+            if let Some(confirmed) = decided {
+                return Ok(confirmed);
+            }
+            let confirmed = match open_proof(&shared.keys, &device.id, &body) {
+                // Not a proof sealed by this device under this id: nothing to
+                // count against a worker, and final.
+                None => false,
+                Some(proof) => {
+                    let Ok(worker_number) = checked_worker_number(&proof.worker_number) else {
+                        return Err(ApiError::bad_request());
+                    };
+                    if proof.pin_proof.len() != PROOF_LEN {
+                        return Err(ApiError::bad_request());
+                    }
+                    let key = number_key(&worker_number);
+                    if load_worker(&tx, &device.factory_id, &key)?.is_some_and(|worker| worker.locked) {
+                        // Not checked, not decided: staff may unlock the worker.
+                        return Err(ApiError::code(HubErrorCode::PinLocked));
+                    }
+                    let checked = check_secret(
+                        &tx,
+                        &shared.keys,
+                        shared.max_pin_attempts,
+                        &device.factory_id,
+                        &key,
+                        Presented::PinProof(&proof.pin_proof),
+                    )?;
+                    match checked {
+                        Checked::Passed(worker) => {
+                            reset_failures(&tx, &worker.id)?;
+                            true
+                        }
+                        Checked::Refused(_) => false,
+                    }
+                }
+            };
+            tx.execute(
+                "INSERT INTO offline_sign_ins (device_id, sign_in_id, confirmed, decided_at) VALUES (?1, ?2, ?3, ?4)",
+                params![device.id, body.sign_in_id, confirmed, unix_now()],
+            )?;
+            tx.commit()?;
+            Ok(confirmed)
+        })
+        .await?;
+    tracing::info!(kind = "offline_sign_in_checked", confirmed, "an offline sign-in was checked");
+    Ok(Json(ConfirmSignInResponse { confirmed }))
+}
