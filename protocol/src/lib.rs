@@ -22,6 +22,7 @@ pub mod enrol;
 pub mod envelope;
 pub mod error;
 pub mod grievance;
+pub mod progress;
 pub mod handler;
 pub mod signing;
 

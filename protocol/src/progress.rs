@@ -1,0 +1,495 @@
+//! Training progress: an append-only log of events, merged across a
+//! worker's devices, from which every total is derived.
+//!
+//! Devices record what the worker *did* (a lesson completed, a quiz attempt
+//! with its answers), never what it is worth. What an event earns is worked
+//! out from the module version it names ([`ScoringRules`]) as a set of
+//! *activities* — "lesson L of module M", "question Q of M answered right",
+//! "M passed" — each with its points. Totals are a function of the set of
+//! distinct activities, so:
+//!
+//! - merging logs is a set union keyed by event id: any order, any
+//!   duplication, the same totals;
+//! - adding events can only add activities: a sync never lowers a total;
+//! - repeating a lesson or a quiz earns nothing twice, and nothing is earned
+//!   for an activity not completed (a quiz attempt counts only when every
+//!   question was answered).
+//!
+//! Days (for streaks) are counted in the worker's time zone, from times the
+//! hub has corrected for the device's clock ([`corrected_time`]).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::{Deserialize, Serialize};
+
+/// Longest event id a device may send.
+pub const MAX_EVENT_ID_LEN: usize = 64;
+/// Most events in one upload.
+pub const MAX_EVENTS_PER_UPLOAD: usize = 500;
+/// Most answers in one quiz attempt.
+pub const MAX_ANSWERS: usize = 200;
+
+/// An answer as the worker gave it.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(tag = "type", content = "value", rename_all = "snake_case")]
+pub enum AnswerGiven {
+    /// One option chosen (single choice).
+    Choice(String),
+    /// Several options chosen (multiple choice).
+    Choices(Vec<String>),
+    /// True or false.
+    Bool(bool),
+    /// Items in the order the worker put them.
+    Order(Vec<String>),
+}
+
+/// The right answer of a question, from the module.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum CorrectAnswer {
+    /// This option.
+    Choice(String),
+    /// Exactly these options, in any order.
+    Choices(BTreeSet<String>),
+    /// True or false.
+    Bool(bool),
+    /// These items in this order.
+    Order(Vec<String>),
+}
+
+impl CorrectAnswer {
+    /// Whether `given` is right.
+    pub fn accepts(&self, given: &AnswerGiven) -> bool {
+        match (self, given) {
+            (Self::Choice(right), AnswerGiven::Choice(given)) => right == given,
+            (Self::Choices(right), AnswerGiven::Choices(given)) => {
+                let given: BTreeSet<&String> = given.iter().collect();
+                given.len() == right.len() && right.iter().all(|option| given.contains(option))
+            }
+            (Self::Bool(right), AnswerGiven::Bool(given)) => right == given,
+            (Self::Order(right), AnswerGiven::Order(given)) => right == given,
+            _ => false,
+        }
+    }
+}
+
+/// What happened, as the device recorded it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum EventKind {
+    /// The worker reached the end of a lesson.
+    LessonCompleted {
+        /// The lesson's id in the module.
+        lesson_id: String,
+    },
+    /// The worker submitted the quiz with these answers (question id → answer).
+    QuizAttempt {
+        /// The answers given.
+        answers: BTreeMap<String, AnswerGiven>,
+    },
+}
+
+/// One event of a worker's progress log.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProgressEvent {
+    /// Random id given on the device (a UUID); the merge key.
+    pub id: String,
+    /// The module.
+    pub module_id: String,
+    /// The module version the worker took.
+    pub module_version: u64,
+    /// When, unix seconds: the device's clock in an upload, the hub's
+    /// corrected time once merged.
+    pub at: i64,
+    /// What happened.
+    pub kind: EventKind,
+}
+
+impl ProgressEvent {
+    /// Whether the fields are within the protocol's limits.
+    pub fn is_well_formed(&self) -> bool {
+        let id_ok = |id: &str| !id.is_empty() && id.len() <= MAX_EVENT_ID_LEN;
+        id_ok(&self.id)
+            && id_ok(&self.module_id)
+            && match &self.kind {
+                EventKind::LessonCompleted { lesson_id } => id_ok(lesson_id),
+                EventKind::QuizAttempt { answers } => {
+                    answers.len() <= MAX_ANSWERS && answers.keys().all(|question| id_ok(question))
+                }
+            }
+    }
+}
+
+/// A badge and the rule that earns it, defined in a training pack.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BadgeRule {
+    /// Stable id (unique across the programme's packs).
+    pub id: String,
+    /// What earns it.
+    pub rule: BadgeCondition,
+}
+
+/// Conditions a badge can have. Every one is monotone in the log (once true,
+/// more events keep it true), so a badge once earned is never lost.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum BadgeCondition {
+    /// The module that defines the badge was passed.
+    ModulePassed,
+    /// Every question of the module answered right in one attempt.
+    PerfectQuiz,
+    /// At least this many points in total.
+    PointsAtLeast {
+        /// The threshold.
+        points: u64,
+    },
+    /// Learning on this many consecutive days (the longest run counts).
+    StreakDays {
+        /// The run length.
+        days: u32,
+    },
+    /// At least this many lessons completed in total.
+    LessonsAtLeast {
+        /// The threshold.
+        lessons: u32,
+    },
+}
+
+/// What one module version awards, taken from its pack.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ScoringRules {
+    /// The module.
+    pub module_id: String,
+    /// Its version.
+    pub version: u64,
+    /// Lesson ids.
+    pub lessons: BTreeSet<String>,
+    /// Question id → right answer.
+    pub questions: BTreeMap<String, CorrectAnswer>,
+    /// Percentage of right answers needed to pass.
+    pub pass_mark_percent: u8,
+    /// Points for each lesson completed (once).
+    pub points_per_lesson: u32,
+    /// Points for each question answered right (once, in any attempt).
+    pub points_per_correct_answer: u32,
+    /// Points for passing the quiz (once).
+    pub points_for_passing: u32,
+    /// Badges the pack defines.
+    pub badges: Vec<BadgeRule>,
+}
+
+/// Kinds of activity an event can earn.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Activity {
+    /// A lesson completed.
+    Lesson {
+        /// The module.
+        module_id: String,
+        /// The lesson.
+        lesson_id: String,
+    },
+    /// A question answered right.
+    Correct {
+        /// The module.
+        module_id: String,
+        /// The question.
+        question_id: String,
+    },
+    /// A module's quiz passed.
+    Passed {
+        /// The module.
+        module_id: String,
+    },
+    /// A module's quiz answered without a mistake.
+    Perfect {
+        /// The module.
+        module_id: String,
+    },
+}
+
+/// What one event earned: its activities and their points, plus whether
+/// it counts as learning on its day (for streaks).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Earned {
+    /// Activity → points.
+    pub activities: BTreeMap<Activity, u32>,
+    /// A completed lesson or a complete quiz attempt (not an empty one).
+    pub counts_for_streak: bool,
+}
+
+/// What `event` earns under `rules` (the rules of the version it names).
+/// Unknown lessons and incomplete quiz attempts earn nothing.
+pub fn earned(event: &ProgressEvent, rules: &ScoringRules) -> Earned {
+    let mut earned = Earned::default();
+    if event.module_id != rules.module_id || event.module_version != rules.version {
+        return earned;
+    }
+    let module_id = || rules.module_id.clone();
+    match &event.kind {
+        EventKind::LessonCompleted { lesson_id } => {
+            if rules.lessons.contains(lesson_id) {
+                earned.activities.insert(
+                    Activity::Lesson { module_id: module_id(), lesson_id: lesson_id.clone() },
+                    rules.points_per_lesson,
+                );
+                earned.counts_for_streak = true;
+            }
+        }
+        EventKind::QuizAttempt { answers } => {
+            let complete = !rules.questions.is_empty()
+                && rules.questions.keys().all(|question| answers.contains_key(question))
+                && answers.keys().all(|question| rules.questions.contains_key(question));
+            if !complete {
+                return earned;
+            }
+            earned.counts_for_streak = true;
+            let mut right = 0usize;
+            for (question_id, correct) in &rules.questions {
+                if answers.get(question_id).is_some_and(|given| correct.accepts(given)) {
+                    right += 1;
+                    earned.activities.insert(
+                        Activity::Correct { module_id: module_id(), question_id: question_id.clone() },
+                        rules.points_per_correct_answer,
+                    );
+                }
+            }
+            let total = rules.questions.len();
+            if right * 100 >= usize::from(rules.pass_mark_percent) * total {
+                earned.activities.insert(Activity::Passed { module_id: module_id() }, rules.points_for_passing);
+            }
+            if right == total {
+                earned.activities.insert(Activity::Perfect { module_id: module_id() }, 0);
+            }
+        }
+    }
+    earned
+}
+
+/// The day (days since 1970-01-01 in the worker's zone) of a time.
+pub fn local_day(at: i64, utc_offset_minutes: i32) -> i64 {
+    (at + i64::from(utc_offset_minutes) * 60).div_euclid(86_400)
+}
+
+/// An event time on the hub's clock: the device's time shifted by how far
+/// the device's clock was from the hub's when it sent the upload. A device
+/// clock set wrong by a day (or a month) is corrected, as long as it was
+/// not changed between the event and the upload.
+pub fn corrected_time(device_at: i64, device_sent_at: i64, hub_received_at: i64) -> i64 {
+    device_at.saturating_add(hub_received_at.saturating_sub(device_sent_at))
+}
+
+/// Points needed for each level: level n needs `LEVELS[n - 1]` points.
+pub const LEVELS: [u64; 10] = [0, 50, 150, 300, 500, 800, 1_200, 1_700, 2_300, 3_000];
+
+/// The level for a points total (1 to 10).
+pub fn level_for(points: u64) -> u32 {
+    u32::try_from(LEVELS.iter().filter(|&&needed| points >= needed).count()).unwrap_or(1).max(1)
+}
+
+/// A worker's totals, derived from the merged log.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Totals {
+    /// Points: the sum over distinct activities.
+    pub points: u64,
+    /// Level, from the points.
+    pub level: u32,
+    /// Distinct lessons completed.
+    pub lessons_completed: u32,
+    /// Modules whose quiz was passed.
+    pub modules_passed: BTreeSet<String>,
+    /// Badges earned.
+    pub badges: BTreeSet<String>,
+    /// Longest run of consecutive learning days.
+    pub longest_streak_days: u32,
+    /// The run that ends today or yesterday (0 if the last learning day is older).
+    pub current_streak_days: u32,
+}
+
+/// Derives the totals from what each event of the merged log earned, with
+/// `badges` the badge rules of every module (`module id → rules`).
+/// `today` is the current day in the worker's zone ([`local_day`]).
+pub fn totals<'a>(
+    log: impl IntoIterator<Item = (&'a Earned, i64)>,
+    badges: &BTreeMap<String, Vec<BadgeRule>>,
+    utc_offset_minutes: i32,
+    today: i64,
+) -> Totals {
+    let mut activities: BTreeMap<&Activity, u32> = BTreeMap::new();
+    let mut days = BTreeSet::new();
+    for (earned, at) in log {
+        for (activity, points) in &earned.activities {
+            let entry = activities.entry(activity).or_insert(0);
+            *entry = (*entry).max(*points);
+        }
+        if earned.counts_for_streak {
+            days.insert(local_day(at, utc_offset_minutes));
+        }
+    }
+    let mut totals = Totals { points: activities.values().map(|&points| u64::from(points)).sum(), ..Totals::default() };
+    totals.level = level_for(totals.points);
+    let mut perfect = BTreeSet::new();
+    for activity in activities.keys() {
+        match activity {
+            Activity::Lesson { .. } => totals.lessons_completed += 1,
+            Activity::Passed { module_id } => {
+                totals.modules_passed.insert(module_id.clone());
+            }
+            Activity::Perfect { module_id } => {
+                perfect.insert(module_id.clone());
+            }
+            Activity::Correct { .. } => {}
+        }
+    }
+    let (longest, current) = streaks(&days, today);
+    totals.longest_streak_days = longest;
+    totals.current_streak_days = current;
+    for (module_id, rules) in badges {
+        for badge in rules {
+            let earned = match &badge.rule {
+                BadgeCondition::ModulePassed => totals.modules_passed.contains(module_id),
+                BadgeCondition::PerfectQuiz => perfect.contains(module_id),
+                BadgeCondition::PointsAtLeast { points } => totals.points >= *points,
+                BadgeCondition::StreakDays { days } => totals.longest_streak_days >= *days,
+                BadgeCondition::LessonsAtLeast { lessons } => totals.lessons_completed >= *lessons,
+            };
+            if earned {
+                totals.badges.insert(badge.id.clone());
+            }
+        }
+    }
+    totals
+}
+
+/// (longest run, run ending today or yesterday) of consecutive days.
+fn streaks(days: &BTreeSet<i64>, today: i64) -> (u32, u32) {
+    let (mut longest, mut run, mut previous) = (0u32, 0u32, None::<i64>);
+    for &day in days {
+        run = if previous == Some(day - 1) { run + 1 } else { 1 };
+        longest = longest.max(run);
+        previous = Some(day);
+    }
+    let current = match previous {
+        Some(last) if last == today || last == today - 1 => run,
+        _ => 0,
+    };
+    (longest, current)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rules() -> ScoringRules {
+        ScoringRules {
+            module_id: "fire".into(),
+            version: 1,
+            lessons: ["exits".into(), "extinguisher".into()].into(),
+            questions: [
+                ("q1".to_owned(), CorrectAnswer::Choice("b".into())),
+                ("q2".to_owned(), CorrectAnswer::Bool(true)),
+                ("q3".to_owned(), CorrectAnswer::Order(vec!["x".into(), "y".into(), "z".into()])),
+                ("q4".to_owned(), CorrectAnswer::Choices(["a".to_owned(), "c".to_owned()].into())),
+            ]
+            .into(),
+            pass_mark_percent: 75,
+            points_per_lesson: 10,
+            points_per_correct_answer: 5,
+            points_for_passing: 20,
+            badges: vec![
+                BadgeRule { id: "fire-safe".into(), rule: BadgeCondition::ModulePassed },
+                BadgeRule { id: "flawless".into(), rule: BadgeCondition::PerfectQuiz },
+                BadgeRule { id: "three-days".into(), rule: BadgeCondition::StreakDays { days: 3 } },
+            ],
+        }
+    }
+
+    fn event(id: &str, at: i64, kind: EventKind) -> ProgressEvent {
+        ProgressEvent { id: id.into(), module_id: "fire".into(), module_version: 1, at, kind }
+    }
+
+    fn lesson(id: &str, at: i64, lesson: &str) -> ProgressEvent {
+        event(id, at, EventKind::LessonCompleted { lesson_id: lesson.into() })
+    }
+
+    fn attempt(id: &str, at: i64, answers: &[(&str, AnswerGiven)]) -> ProgressEvent {
+        let answers = answers.iter().map(|(q, a)| ((*q).to_owned(), a.clone())).collect();
+        event(id, at, EventKind::QuizAttempt { answers })
+    }
+
+    fn all_right() -> Vec<(&'static str, AnswerGiven)> {
+        vec![
+            ("q1", AnswerGiven::Choice("b".into())),
+            ("q2", AnswerGiven::Bool(true)),
+            ("q3", AnswerGiven::Order(vec!["x".into(), "y".into(), "z".into()])),
+            ("q4", AnswerGiven::Choices(vec!["c".into(), "a".into()])),
+        ]
+    }
+
+    fn totals_of(events: &[ProgressEvent], offset: i32, today: i64) -> Totals {
+        let rules = rules();
+        let earned: Vec<(Earned, i64)> = events.iter().map(|e| (earned(e, &rules), e.at)).collect();
+        let badges = [("fire".to_owned(), rules.badges.clone())].into();
+        totals(earned.iter().map(|(e, at)| (e, *at)), &badges, offset, today)
+    }
+
+    #[test]
+    fn each_activity_earns_once_and_an_incomplete_quiz_earns_nothing() {
+        let day = 20_000 * 86_400;
+        let mut log = vec![lesson("1", day, "exits"), lesson("2", day, "exits"), lesson("3", day, "no-such-lesson")];
+        assert_eq!(totals_of(&log, 0, 20_000).points, 10);
+        log.push(attempt("4", day, &all_right()[..3]));
+        assert_eq!(totals_of(&log, 0, 20_000).points, 10, "three of four questions is not a finished quiz");
+        let mut one_wrong = all_right();
+        one_wrong[1].1 = AnswerGiven::Bool(false);
+        log.push(attempt("5", day, &one_wrong));
+        let totals = totals_of(&log, 0, 20_000);
+        assert_eq!(totals.points, 10 + 3 * 5 + 20, "3 of 4 right passes a 75 % mark");
+        assert!(totals.badges.contains("fire-safe") && !totals.badges.contains("flawless"));
+        log.push(attempt("6", day, &all_right()));
+        let totals = totals_of(&log, 0, 20_000);
+        assert_eq!(totals.points, 10 + 4 * 5 + 20, "the fourth question now, the pass not again");
+        assert!(totals.badges.contains("flawless"));
+        assert_eq!(totals.level, 2, "50 points reach level 2");
+    }
+
+    #[test]
+    fn multiple_choice_needs_exactly_the_right_options_in_any_order() {
+        let right = CorrectAnswer::Choices(["a".to_owned(), "c".to_owned()].into());
+        assert!(right.accepts(&AnswerGiven::Choices(vec!["c".into(), "a".into()])));
+        assert!(!right.accepts(&AnswerGiven::Choices(vec!["a".into()])));
+        assert!(!right.accepts(&AnswerGiven::Choices(vec!["a".into(), "c".into(), "d".into()])));
+        assert!(!right.accepts(&AnswerGiven::Choices(vec!["a".into(), "a".into()])));
+        assert!(!right.accepts(&AnswerGiven::Choice("a".into())));
+    }
+
+    #[test]
+    fn streak_days_follow_the_workers_zone_not_utc() {
+        // 23:30 and 00:30 the next day in UTC+7 are 16:30 and 17:30 UTC of one day.
+        let base = 20_000 * 86_400 + 16 * 3600 + 30 * 60;
+        let log = vec![lesson("1", base, "exits"), lesson("2", base + 3600, "extinguisher")];
+        assert_eq!(totals_of(&log, 0, 20_000).longest_streak_days, 1, "one day in UTC");
+        let plus_seven = totals_of(&log, 7 * 60, 20_001);
+        assert_eq!((plus_seven.longest_streak_days, plus_seven.current_streak_days), (2, 2), "two days in UTC+7");
+        assert_eq!(totals_of(&log, 7 * 60, 20_003).current_streak_days, 0, "a missed day ends the current run");
+        assert_eq!(totals_of(&log, 7 * 60, 20_003).longest_streak_days, 2, "but not the longest");
+    }
+
+    #[test]
+    fn a_device_clock_set_wrong_is_corrected_by_the_upload_time() {
+        let day = 86_400;
+        // The device's clock runs a day ahead; it records and uploads with it.
+        let real_event = 20_000 * day + 3600;
+        let (device_event, device_sent) = (real_event + day, real_event + day + 600);
+        let hub_received = real_event + 600;
+        assert_eq!(corrected_time(device_event, device_sent, hub_received), real_event);
+    }
+
+    #[test]
+    fn levels_rise_with_points() {
+        assert_eq!(level_for(0), 1);
+        assert_eq!(level_for(49), 1);
+        assert_eq!(level_for(50), 2);
+        assert_eq!(level_for(3_000), 10);
+        assert_eq!(level_for(u64::MAX), 10);
+    }
+}
