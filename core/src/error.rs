@@ -73,6 +73,11 @@ pub enum ErrorCode {
     DirectoryMissing,
     /// A receipt's case id or secret is wrong (or the hub refused it).
     ReceiptInvalid,
+    /// Content (a training module, a survey) did not verify against the
+    /// programme's signature and was not used.
+    ContentUnverified,
+    /// Content is not (fully) on the device yet.
+    ContentNotDownloaded,
     /// A bug.
     Internal,
 }
@@ -109,6 +114,8 @@ impl ErrorCode {
             Self::KeyStoreUnavailable => "key_store_unavailable",
             Self::DirectoryMissing => "directory_missing",
             Self::ReceiptInvalid => "receipt_invalid",
+            Self::ContentUnverified => "content_unverified",
+            Self::ContentNotDownloaded => "content_not_downloaded",
             Self::Internal => "internal",
         }
     }
@@ -246,6 +253,10 @@ mod tests {
             ErrorCode::DiskFull,
             ErrorCode::StorageFailed,
             ErrorCode::KeyStoreUnavailable,
+            ErrorCode::DirectoryMissing,
+            ErrorCode::ReceiptInvalid,
+            ErrorCode::ContentUnverified,
+            ErrorCode::ContentNotDownloaded,
             ErrorCode::Internal,
         ];
         let strings: std::collections::HashSet<_> = all.iter().map(|c| c.as_str()).collect();

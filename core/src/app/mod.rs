@@ -31,9 +31,11 @@ use crate::runtime::CoreRuntime;
 use crate::store::Store;
 use crate::store::device::DeviceState;
 
+mod content;
 mod device_admin;
 mod grievances;
 
+pub use content::{ContentEntry, ContentSyncReport};
 pub use device_admin::DeviceHealth;
 pub use grievances::{CategoryOption, OutboxSummary, SubmissionStatus, SubmitOutcome};
 
@@ -97,6 +99,8 @@ struct Inner {
     store: Mutex<Store>,
     /// One sync at a time (push, pull and directory refresh).
     sync_lock: tokio::sync::Mutex<()>,
+    /// Content folders, budget, pins, and the content sync lock.
+    content: crate::content::ContentState,
     keystore: Arc<dyn KeyStore>,
     config: AppConfig,
     session: Mutex<Option<Session>>,
@@ -127,6 +131,7 @@ impl WorkerVoice {
             inner: Arc::new(Inner {
                 store: Mutex::new(store),
                 sync_lock: tokio::sync::Mutex::new(()),
+                content: crate::content::ContentState::new(&config.data_dir),
                 keystore,
                 config,
                 session: Mutex::new(None),
