@@ -21,7 +21,7 @@ use crate::net::HubClient;
 /// Emit a progress event at most once per this many bytes.
 const PROGRESS_STEP_BYTES: u64 = 256 * 1024;
 /// Attempts at one blob that made no progress before the sync gives up on it.
-const MAX_STALLED_ATTEMPTS: u32 = 3;
+const MAX_STALLED_ATTEMPTS: u32 = 4;
 /// Attempts at one blob in one sync, whatever they achieved.
 const MAX_ATTEMPTS: u32 = 100;
 
