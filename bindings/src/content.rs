@@ -26,6 +26,12 @@ impl WorkerVoiceApp {
         self.core().sync_content().await.map_err(|e| self.content_error(e))
     }
 
+    /// Downloads one item now (the worker opened it), evicting least
+    /// recently used media of other items if the budget needs it.
+    pub async fn download_content(&self, kind: String, id: String) -> Result<ContentSyncReport, WorkerVoiceError> {
+        self.core().download_content(kind, id).await.map_err(|e| self.content_error(e))
+    }
+
     /// The content catalog held on the device, titles in the current language.
     pub fn content_catalog(&self) -> Result<Vec<ContentEntry>, WorkerVoiceError> {
         self.core().content_catalog().map_err(|e| self.content_error(e))

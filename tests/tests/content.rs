@@ -31,6 +31,11 @@ fn noise(len: usize, seed: u64) -> Vec<u8> {
 
 /// A training module pack with the given media files (name, bytes).
 fn write_pack(folder: &Path, media: &[(&str, Vec<u8>)]) {
+    write_pack_as(folder, "fire-safety", media);
+}
+
+/// [`write_pack`] with another id.
+fn write_pack_as(folder: &Path, id: &str, media: &[(&str, Vec<u8>)]) {
     std::fs::create_dir_all(folder.join("media")).unwrap();
     for (name, bytes) in media {
         std::fs::write(folder.join("media").join(name), bytes).unwrap();
@@ -38,7 +43,7 @@ fn write_pack(folder: &Path, media: &[(&str, Vec<u8>)]) {
     let refs: Vec<String> = media.iter().map(|(name, _)| format!("file:media/{name}")).collect();
     let pack = json!({
         "kind": "training_module",
-        "id": "fire-safety",
+        "id": id,
         "languages": ["en", "vi"],
         "titles": {"en": "Fire safety", "vi": "An toàn cháy nổ"},
         "document": {
@@ -262,6 +267,129 @@ async fn a_20_mb_pack_cut_ten_times_resumes_and_moves_under_21_mb() {
         assert!(seen.windows(2).all(|w| w[0].0 <= w[1].0), "progress went backwards: {seen:?}");
         let (done, total) = *seen.last().unwrap();
         assert_eq!(done, total);
+    })
+    .await
+    .expect("the test took too long");
+}
+
+#[tokio::test]
+async fn an_older_version_offered_after_a_newer_one_is_refused_and_the_newer_kept() {
+    tokio::time::timeout(LIMIT, async {
+        let hub = TestHub::start().await;
+        let key = hub.programme_key().await;
+        let device = device(&hub, &hub.url(), &key).await;
+        let pack = tempfile::tempdir().unwrap();
+        write_pack(pack.path(), &[("exit.png", noise(2000, 20))]);
+        let first = publish(&hub, pack.path());
+        device.app.sync_content().await.unwrap();
+        write_pack(pack.path(), &[("exit.png", noise(2000, 21))]);
+        publish(&hub, pack.path());
+        device.app.sync_content().await.unwrap();
+        assert_eq!(device.app.load_training_module("fire-safety".into()).unwrap().version, 2);
+
+        // The hub (or someone in the middle) offers version 1 again.
+        let db = rusqlite::Connection::open(hub.dir.path().join("hub.db")).unwrap();
+        db.busy_timeout(Duration::from_secs(5)).unwrap();
+        db.execute("UPDATE content_items SET current_manifest = ?1", [&first.manifest_sha256]).unwrap();
+        let report = device.app.sync_content().await.unwrap();
+        assert_eq!(report.refused, vec!["fire-safety".to_owned()]);
+        let module = device.app.load_training_module("fire-safety".into()).unwrap();
+        assert_eq!(module.version, 2, "the newer version is kept");
+        assert!(device.app.media_path(module.lessons[0].media[0].clone()).is_ok());
+    })
+    .await
+    .expect("the test took too long");
+}
+
+#[tokio::test]
+async fn media_beyond_the_budget_wait_and_evict_the_least_recently_used_but_never_the_module_in_use() {
+    tokio::time::timeout(LIMIT, async {
+        let hub = TestHub::start().await;
+        let key = hub.programme_key().await;
+        let device = device(&hub, &hub.url(), &key).await;
+        device.app.set_content_budget_bytes(500_000);
+        let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let (media_a, media_b) = (noise(300_000, 30), noise(300_000, 31));
+        write_pack_as(a.path(), "a-module", &[("a.mp3", media_a.clone())]);
+        write_pack_as(b.path(), "b-module", &[("b.mp3", media_b.clone())]);
+        publish(&hub, a.path());
+        publish(&hub, b.path());
+
+        // A background sync fills the budget and defers the rest.
+        let report = device.app.sync_content().await.unwrap();
+        assert_eq!(report.deferred_blobs, 1, "{report:?}");
+        let complete =
+            |id: &str| device.app.content_catalog().unwrap().into_iter().find(|e| e.id == id).unwrap().complete;
+        assert!(complete("a-module") && !complete("b-module"));
+        assert!(device.app.content_storage_bytes().unwrap() <= 500_000);
+
+        // The worker opens B: A's media, least recently used, make room.
+        let report = device.app.download_content("training_module".into(), "b-module".into()).await.unwrap();
+        assert_eq!((report.blobs_downloaded, report.deferred_blobs), (1, 0), "{report:?}");
+        assert!(complete("b-module") && !complete("a-module"));
+        assert!(device.app.content_storage_bytes().unwrap() <= 500_000);
+
+        // B is in use: asking for A now cannot evict B's media.
+        device.app.load_training_module("b-module".into()).unwrap();
+        let report = device.app.download_content("training_module".into(), "a-module".into()).await.unwrap();
+        assert_eq!(report.deferred_blobs, 1, "{report:?}");
+        assert!(device.app.media_path(sha256_hex(&media_b)).is_ok());
+        let error = device.app.media_path(sha256_hex(&media_a)).unwrap_err();
+        assert_eq!(error.code(), ErrorCode::ContentNotDownloaded);
+    })
+    .await
+    .expect("the test took too long");
+}
+
+#[tokio::test]
+async fn bad_replies_are_typed_errors_and_nothing_held_is_lost() {
+    tokio::time::timeout(LIMIT, async {
+        let hub = TestHub::start().await;
+        let proxy = FaultProxy::start(&hub.url(), 0, 3).await;
+        let key = hub.programme_key().await;
+        let device = device(&hub, &proxy.url, &key).await;
+        let pack = tempfile::tempdir().unwrap();
+        let picture = noise(20_000, 40);
+        write_pack(pack.path(), &[("exit.png", picture.clone())]);
+        publish(&hub, pack.path());
+        device.app.sync_content().await.unwrap();
+        let new_picture = noise(20_000, 41);
+        write_pack(pack.path(), &[("exit.png", new_picture.clone())]);
+        publish(&hub, pack.path());
+
+        let http = |status: &str, headers: &str, body: &[u8]| {
+            let mut response =
+                format!("HTTP/1.1 {status}\r\n{headers}content-length: {}\r\n\r\n", body.len()).into_bytes();
+            response.extend_from_slice(body);
+            response
+        };
+        let too_long = format!("{{\"factory_id\":\"{}\"}}", "x".repeat(300 * 1024));
+        let json = "content-type: application/json\r\n";
+        let cases: Vec<(String, Vec<u8>)> = vec![
+            ("/v1/content/catalog".into(), http("200 OK", json, b"{\"factory_id\":")),
+            ("/v1/content/catalog".into(), http("200 OK", json, too_long.as_bytes())),
+            ("/v1/content/manifests/".into(), http("200 OK", json, b"[1, 2, 3]")),
+            // A blob reply whose length is not the blob's size.
+            (
+                format!("/v1/content/blobs/{}", sha256_hex(&new_picture)),
+                http("200 OK", "content-type: application/octet-stream\r\n", b"0123456789"),
+            ),
+        ];
+        for (needle, response) in &cases {
+            let needle = needle.as_str();
+            proxy.clear_canned();
+            proxy.serve_canned(needle, response.clone());
+            let error = device.app.sync_content().await.expect_err(needle);
+            assert_eq!(error.code(), ErrorCode::BadReply, "{needle}");
+            // The held version is whole: version 1, with its picture.
+            let module = device.app.load_training_module("fire-safety".into()).unwrap();
+            assert_eq!(module.version, 1, "{needle}");
+            let path = device.app.media_path(sha256_hex(&picture)).unwrap();
+            assert_eq!(std::fs::read(path).unwrap(), picture);
+        }
+        proxy.clear_canned();
+        device.app.sync_content().await.unwrap();
+        assert_eq!(device.app.load_training_module("fire-safety".into()).unwrap().version, 2);
     })
     .await
     .expect("the test took too long");

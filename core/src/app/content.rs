@@ -78,6 +78,15 @@ impl WorkerVoice {
         self.runtime.spawn(async move { inner.sync_content().await }).await
     }
 
+    /// Downloads one item of the held catalog now, because the worker asked
+    /// for it: like a sync of that item, except that least recently used
+    /// media of other items may be evicted to fit the budget (never those of
+    /// the module in use). `kind` is `training_module` or `survey`.
+    pub async fn download_content(&self, kind: String, id: String) -> Result<ContentSyncReport, Error> {
+        let inner = self.inner.clone();
+        self.runtime.spawn(async move { inner.download_content(&kind, &id).await }).await
+    }
+
     /// The catalog held on the device, with what is downloaded of each item.
     pub fn content_catalog(&self) -> Result<Vec<ContentEntry>, Error> {
         self.inner.content_catalog()
@@ -145,9 +154,10 @@ impl Inner {
         };
         report.items = u32::try_from(entries.len()).unwrap_or(u32::MAX);
         let mut changed = 0u32;
+        let mut completed = true;
         for entry in &entries {
             let downloaded_before = report.blobs_downloaded + report.manifests_fetched;
-            match self.sync_item(&client, entry, &pinned_key, &mut report).await {
+            match self.sync_item(&client, entry, &pinned_key, false, &mut report).await {
                 Ok(()) => {}
                 Err(error) if error.is_refusal() => {
                     tracing::warn!(kind = "content_refused", "a content item did not verify and was not used");
@@ -155,6 +165,7 @@ impl Inner {
                 }
                 Err(error) if error.is_network() => {
                     report.offline = true;
+                    completed = false;
                     break;
                 }
                 Err(error) => return Err(error.into()),
@@ -163,10 +174,33 @@ impl Inner {
                 changed += 1;
             }
         }
-        if report.catalog_changed {
+        if completed {
+            // Every item had its chance: what no held manifest references
+            // now (old versions, withdrawn items, refused downloads) goes.
             self.collect_unreferenced_blobs()?;
         }
         self.emit(Event::ContentUpdated { changed, refused: u32::try_from(report.refused.len()).unwrap_or(u32::MAX) });
+        Ok(report)
+    }
+
+    async fn download_content(&self, kind: &str, id: &str) -> Result<ContentSyncReport, Error> {
+        let kind = ContentKind::parse(kind).ok_or(ErrorCode::InvalidInput)?;
+        let _one_at_a_time = self.content.sync_lock.lock().await;
+        let device = self.load_device()?;
+        device.signer()?;
+        let client = self.client(&device.row().hub_url)?;
+        let pinned_key = self.content_key()?.to_vec();
+        let entry = held::catalog(lock(&self.store).conn())?
+            .into_iter()
+            .find(|entry| entry.kind == kind && entry.id == id)
+            .ok_or(ErrorCode::ContentNotDownloaded)?;
+        if !self.online() {
+            return Err(ErrorCode::NetworkUnavailable.into());
+        }
+        let mut report = ContentSyncReport { items: 1, ..ContentSyncReport::default() };
+        self.sync_item(&client, &entry, &pinned_key, true, &mut report).await?;
+        let changed = u32::from(report.blobs_downloaded + report.manifests_fetched > 0);
+        self.emit(Event::ContentUpdated { changed, refused: 0 });
         Ok(report)
     }
 
@@ -176,6 +210,7 @@ impl Inner {
         client: &HubClient,
         entry: &CatalogEntry,
         pinned_key: &[u8],
+        may_evict: bool,
         report: &mut ContentSyncReport,
     ) -> Result<(), ContentError> {
         let held_manifest = held::manifest(lock(&self.store).conn(), entry.kind, &entry.id)?;
@@ -213,11 +248,15 @@ impl Inner {
             .min(total);
         let mut last_emitted = done;
         let protected: HashSet<String> = manifest.blobs().map(|blob| blob.sha256.clone()).collect();
-        // The body first: the new manifest replaces the held one only once
-        // its document is verified, so a bad reply never costs a working module.
+        // The body comes first (`Manifest::blobs`) and its shape is checked
+        // before any media downloads. The new manifest replaces the held one
+        // only once every blob it needs has arrived and verified (or is
+        // deferred by the budget): a cut, a bad reply or a tampered blob
+        // leaves the held version whole.
+        let mut body_checked = false;
         for blob in &missing {
             let is_body = blob.sha256 == manifest.body.sha256;
-            if !is_body && !self.make_room(blob.size, &protected)? {
+            if !is_body && !self.make_room(blob.size, &protected, may_evict)? {
                 report.deferred_blobs += 1;
                 continue;
             }
@@ -226,16 +265,15 @@ impl Inner {
             report.bytes_downloaded += received;
             report.blobs_downloaded += 1;
             held::record_blob(lock(&self.store).conn(), &blob.sha256, blob.size, now())?;
-            if is_body && let Some(signed) = &fresh {
+            if is_body {
                 self.check_document(&manifest)?;
-                held::save_manifest(lock(&self.store).conn(), &manifest, signed, now())?;
+                body_checked = true;
             }
         }
-        if let Some(signed) = &fresh
-            && !missing.iter().any(|blob| blob.sha256 == manifest.body.sha256)
-        {
-            // The body was already held (only media changed).
-            self.check_document(&manifest)?;
+        if let Some(signed) = &fresh {
+            if !body_checked {
+                self.check_document(&manifest)?;
+            }
             held::save_manifest(lock(&self.store).conn(), &manifest, signed, now())?;
         }
         if total > 0 && last_emitted != done {
@@ -296,11 +334,14 @@ impl Inner {
         training::parse(manifest, &body).map(|_| ())
     }
 
-    /// Evicts least recently used media until `size` more bytes fit in the
-    /// budget. Never evicts a body document of a held manifest, the blobs of
-    /// the item being downloaded, or the media of the module in use.
-    /// Returns whether the bytes fit.
-    fn make_room(&self, size: u64, protected: &HashSet<String>) -> Result<bool, ContentError> {
+    /// Makes room for `size` more bytes within the budget; returns whether
+    /// they fit. Blobs no held manifest references (an old version, a
+    /// withdrawn item) go first. With `may_evict` (the worker asked for this
+    /// item), least recently used media of other items go next — but never
+    /// a body document of a held manifest, a blob of the item being
+    /// downloaded, or the media of the module in use. A background sync does
+    /// not evict one item's media for another's: it defers instead.
+    fn make_room(&self, size: u64, protected: &HashSet<String>, may_evict: bool) -> Result<bool, ContentError> {
         let budget = self.content.budget();
         let store = lock(&self.store);
         let mut used = held::held_bytes(store.conn())?;
@@ -308,22 +349,29 @@ impl Inner {
             return Ok(true);
         }
         let pinned = self.content.pinned();
-        let bodies: HashSet<String> =
-            held::manifests(store.conn())?.into_iter().map(|manifest| manifest.body.sha256).collect();
-        for (sha256, blob_size) in held::blobs_by_age(store.conn())? {
+        let manifests = held::manifests(store.conn())?;
+        let bodies: HashSet<&str> = manifests.iter().map(|manifest| manifest.body.sha256.as_str()).collect();
+        let referenced: HashSet<&str> =
+            manifests.iter().flat_map(|manifest| manifest.blobs().map(|blob| blob.sha256.as_str())).collect();
+        let by_age = held::blobs_by_age(store.conn())?;
+        let stale_first = by_age
+            .iter()
+            .filter(|(sha256, _)| !referenced.contains(sha256.as_str()))
+            .chain(by_age.iter().filter(|(sha256, _)| may_evict && referenced.contains(sha256.as_str())));
+        for (sha256, blob_size) in stale_first {
             if used.saturating_add(size) <= budget {
                 break;
             }
-            if protected.contains(&sha256) || pinned.contains(&sha256) || bodies.contains(&sha256) {
+            if protected.contains(sha256) || pinned.contains(sha256) || bodies.contains(sha256.as_str()) {
                 continue;
             }
-            match std::fs::remove_file(self.content.dirs.blob(&sha256)) {
+            match std::fs::remove_file(self.content.dirs.blob(sha256)) {
                 Ok(()) => {}
                 Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
                 Err(error) => return Err(error.into()),
             }
-            held::forget_blob(store.conn(), &sha256)?;
-            used = used.saturating_sub(blob_size);
+            held::forget_blob(store.conn(), sha256)?;
+            used = used.saturating_sub(*blob_size);
         }
         Ok(used.saturating_add(size) <= budget)
     }
