@@ -402,6 +402,16 @@ mod tests {
         assert_ne!(first, catalog_etag(&[]));
     }
 
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_bytes_never_verify_and_never_panic(body in proptest::collection::vec(proptest::num::u8::ANY, 0..512),
+                                                         signature in proptest::collection::vec(proptest::num::u8::ANY, 0..80)) {
+            let pinned = [7u8; 32];
+            let signed = SignedManifest { body, signature };
+            proptest::prop_assert!(verify_manifest(&signed, &pinned).is_err());
+        }
+    }
+
     #[test]
     fn addresses_and_ids_are_checked() {
         assert!(is_sha256_hex(&sha256_hex(b"")));

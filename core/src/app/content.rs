@@ -150,7 +150,14 @@ impl Inner {
                 report.offline = true;
                 return Ok(report);
             }
-            Err(error) => return Err(error.into()),
+            Err(error) => {
+                // The catalog is a signed request: a device the hub retired
+                // learns it here too, and wipes itself.
+                if let ContentError::Net(refusal) = &error {
+                    self.on_refusal(refusal);
+                }
+                return Err(error.into());
+            }
         };
         report.items = u32::try_from(entries.len()).unwrap_or(u32::MAX);
         let mut changed = 0u32;

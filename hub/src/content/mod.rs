@@ -222,4 +222,16 @@ mod tests {
         assert_eq!(parse_range("bytes=0-1,5-6"), None);
         assert_eq!(parse_range("items=0-"), None);
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_range_header_parses_or_is_ignored_without_panicking(value in "\\PC{0,40}") {
+            let _ = parse_range(&value);
+        }
+
+        #[test]
+        fn an_open_range_round_trips(start in 0u64..u64::MAX) {
+            proptest::prop_assert_eq!(parse_range(&format!("bytes={start}-")), Some((start, None)));
+        }
+    }
 }

@@ -9,6 +9,7 @@ import kotlin.test.assertTrue
 import kotlinx.coroutines.runBlocking
 import org.junit.After
 import org.junit.Test
+import org.workervoice.WorkerVoiceException
 import org.workervoice.WorkerVoiceListener
 import org.workervoice.model.DeviceMode
 import org.workervoice.model.ErrorCode
@@ -16,6 +17,7 @@ import org.workervoice.model.Event
 import org.workervoice.model.QuizAnswer
 import org.workervoice.testing.TestHub
 import org.workervoice.testing.WorkerVoiceTest
+import org.workervoice.testing.assertWorkerVoiceError
 
 /** Training content from Kotlin: a signed pack downloaded with progress events, then opened verified. */
 class ContentTest : WorkerVoiceTest() {
@@ -76,7 +78,7 @@ class ContentTest : WorkerVoiceTest() {
         assertContentEquals(picture, File(app.mediaPath(module.lessons.single().media.single())).readBytes())
 
         assertFalse(app.syncContent().catalogChanged, "nothing new")
-        val missing = assertWorkerVoiceError<org.workervoice.WorkerVoiceException> { app.loadTrainingModule("no-such-module") }
+        val missing = assertWorkerVoiceError<WorkerVoiceException.Device> { app.loadTrainingModule("no-such-module") }
         assertEquals(ErrorCode.CONTENT_NOT_DOWNLOADED, missing.code)
     }
 }
