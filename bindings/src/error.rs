@@ -120,7 +120,8 @@ impl WorkerVoiceError {
                 ErrorCode::InvalidInput | ErrorCode::TooLarge | ErrorCode::ReceiptInvalid => {
                     Self::Input { code, localized }
                 }
-                ErrorCode::DirectoryMissing => Self::Device { code, localized },
+                ErrorCode::DirectoryMissing | ErrorCode::ContentNotDownloaded => Self::Device { code, localized },
+                ErrorCode::ContentUnverified => Self::Refused { code, localized },
                 ErrorCode::StorageCorrupt | ErrorCode::DiskFull | ErrorCode::StorageFailed => {
                     Self::Storage { code, localized }
                 }

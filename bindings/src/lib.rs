@@ -13,6 +13,7 @@
 //! calling coroutine or task. Every method is safe to call from any thread.
 
 mod app;
+mod content;
 mod error;
 mod platform;
 
@@ -22,7 +23,10 @@ pub use platform::{
     ClockSource, ConnectivityMonitor, PlatformKeyStore, PlatformKeyStoreError, WorkerVoiceListener, new_always_online,
     new_file_key_store, new_memory_key_store,
 };
-pub use workervoice_core::app::{CategoryOption, DeviceHealth, OutboxSummary, SubmissionStatus, SubmitOutcome};
+pub use workervoice_core::app::{
+    CategoryOption, ContentEntry, ContentSyncReport, DeviceHealth, OutboxSummary, SubmissionStatus, SubmitOutcome,
+};
+pub use workervoice_core::content::{Lesson, QuizAnswer, QuizOption, QuizQuestion, TrainingModule};
 pub use workervoice_core::grievance::receipt::Receipt;
 pub use workervoice_core::grievance::{
     AttachmentDraft, AttachmentType, CallbackRequest, GrievanceDraft, GrievanceRoute,

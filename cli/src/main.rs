@@ -140,6 +140,27 @@ enum Command {
         /// The public case id.
         case_id: String,
     },
+    /// Training modules (and later surveys) signed by the programme.
+    #[command(subcommand)]
+    Content(ContentCommand),
+}
+
+#[derive(Subcommand)]
+enum ContentCommand {
+    /// Fetch the factory's catalog and download what is new (resumes cut downloads).
+    Sync,
+    /// List the catalog held on this device.
+    List,
+    /// Download one training module now, evicting old media if the budget needs it.
+    Download {
+        /// The module's id.
+        id: String,
+    },
+    /// Open a training module (verified again) and show its outline and media files.
+    Show {
+        /// The module's id.
+        id: String,
+    },
 }
 
 #[derive(Subcommand)]
@@ -412,6 +433,7 @@ async fn execute(app: &Arc<WorkerVoiceApp>, command: Command, stdin: &mut Stdin)
             app.reply_with_receipt(case_id, secret, text).await?;
             Ok(json!({ "replied": true }))
         }
+        Command::Content(command) => content(app, command).await,
         Command::Status => {
             let status = app.status()?;
             let outbox = app.outbox_summary()?;
@@ -424,6 +446,57 @@ async fn execute(app: &Arc<WorkerVoiceApp>, command: Command, stdin: &mut Stdin)
                 "hub": status.hub_url,
                 "storage_bytes": status.storage_bytes,
                 "outbox": { "queued": outbox.queued, "sending": outbox.sending, "delivered": outbox.delivered, "needs_attention": outbox.needs_attention },
+            }))
+        }
+    }
+}
+
+fn content_report_json(report: &workervoice::ContentSyncReport) -> Value {
+    json!({
+        "catalog_changed": report.catalog_changed,
+        "items": report.items,
+        "manifests_fetched": report.manifests_fetched,
+        "blobs_downloaded": report.blobs_downloaded,
+        "bytes_downloaded": report.bytes_downloaded,
+        "refused": report.refused,
+        "deferred_blobs": report.deferred_blobs,
+        "offline": report.offline,
+    })
+}
+
+async fn content(app: &Arc<WorkerVoiceApp>, command: ContentCommand) -> Result<Value, WorkerVoiceError> {
+    match command {
+        ContentCommand::Sync => Ok(content_report_json(&app.sync_content().await?)),
+        ContentCommand::Download { id } => {
+            Ok(content_report_json(&app.download_content("training_module".to_owned(), id).await?))
+        }
+        ContentCommand::List => {
+            let entries = app.content_catalog()?;
+            Ok(json!({ "content": entries.iter().map(|e| json!({
+                "kind": e.kind,
+                "id": e.id,
+                "title": e.title,
+                "version": e.version,
+                "held_version": e.held_version,
+                "total_bytes": e.total_bytes,
+                "complete": e.complete,
+            })).collect::<Vec<_>>(), "storage_bytes": app.content_storage_bytes()? }))
+        }
+        ContentCommand::Show { id } => {
+            let module = app.load_training_module(id)?;
+            let media_path = |sha256: &String| app.media_path(sha256.clone()).ok();
+            Ok(json!({
+                "id": module.id,
+                "version": module.version,
+                "languages": module.languages,
+                "title": module.title,
+                "lessons": module.lessons.iter().map(|l| json!({
+                    "id": l.id,
+                    "title": l.title,
+                    "media": l.media.iter().map(|m| json!({"sha256": m, "path": media_path(m)})).collect::<Vec<_>>(),
+                })).collect::<Vec<_>>(),
+                "questions": module.questions.len(),
+                "pass_mark_percent": module.pass_mark_percent,
             }))
         }
     }

@@ -76,6 +76,11 @@ pub enum ErrorCode {
     /// Signed in offline on a shared device: reading saved data (history,
     /// replies, notes, the PIN) needs a connection to the hub.
     NeedsHub,
+    /// Content (a training module, a survey) did not verify against the
+    /// programme's signature and was not used.
+    ContentUnverified,
+    /// Content is not (fully) on the device yet.
+    ContentNotDownloaded,
     /// A bug.
     Internal,
 }
@@ -113,6 +118,8 @@ impl ErrorCode {
             Self::DirectoryMissing => "directory_missing",
             Self::ReceiptInvalid => "receipt_invalid",
             Self::NeedsHub => "needs_hub",
+            Self::ContentUnverified => "content_unverified",
+            Self::ContentNotDownloaded => "content_not_downloaded",
             Self::Internal => "internal",
         }
     }
@@ -253,6 +260,8 @@ mod tests {
             ErrorCode::DirectoryMissing,
             ErrorCode::ReceiptInvalid,
             ErrorCode::NeedsHub,
+            ErrorCode::ContentUnverified,
+            ErrorCode::ContentNotDownloaded,
             ErrorCode::Internal,
         ];
         let strings: std::collections::HashSet<_> = all.iter().map(|c| c.as_str()).collect();

@@ -52,6 +52,23 @@ pub enum Event {
         /// Whether the hub could not be reached.
         offline: bool,
     },
+    /// Progress of downloading one content item's blobs (sent at most every
+    /// few hundred kilobytes, and once at the end).
+    ContentProgress {
+        /// The item's id.
+        content_id: String,
+        /// Bytes held so far, including what earlier, interrupted downloads kept.
+        done_bytes: u64,
+        /// Bytes of every blob the item still needed when the download began.
+        total_bytes: u64,
+    },
+    /// A content sync ended.
+    ContentUpdated {
+        /// Items whose manifest or blobs changed.
+        changed: u32,
+        /// Items refused because they did not verify.
+        refused: u32,
+    },
 }
 
 /// Receives [`Event`]s. Called on a core thread; implementations hand the

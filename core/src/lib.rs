@@ -16,7 +16,8 @@
 //!
 //! Modules by domain: [`crypto`] (keys, sealing, KDFs), [`store`] (SQLite),
 //! [`keystore`] (platform key store), [`device`] (identity, enrolment),
-//! [`auth`] (PIN, vault), [`notes`] (worker-private notes), [`net`] (hub
+//! [`auth`] (PIN, vault), [`notes`] (worker-private notes), [`content`]
+//! (signed training modules and survey packs), [`net`] (hub
 //! client), [`i18n`] (Fluent messages), [`events`], [`connectivity`],
 //! [`runtime`].
 
@@ -24,6 +25,7 @@ pub mod app;
 pub mod auth;
 pub mod clock;
 pub mod connectivity;
+pub mod content;
 pub mod crypto;
 pub mod device;
 pub mod directory;

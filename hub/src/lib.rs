@@ -25,6 +25,10 @@
 //!   worker or device identifier), resumable attachment uploads, anonymous
 //!   follow-up with the receipt's token, escalation past a route's deadline.
 //!   The hub stores ciphertext it cannot open.
+//! - **Content** (`content`): training modules (and later surveys) published
+//!   from a folder as a manifest signed with the programme key plus
+//!   content-addressed blobs; a catalog per factory, and blob downloads that
+//!   resume with HTTP ranges.
 //! - **Case handlers** (`handlers`): accounts whose X25519 private keys are
 //!   wrapped under their passwords; a login session opens reports in memory
 //!   for that handler, and replies are sealed under the case's reply key.
@@ -40,6 +44,7 @@ mod auth;
 mod cases;
 mod clock;
 mod config;
+mod content;
 mod db;
 mod demo;
 mod device_auth;
@@ -57,5 +62,6 @@ mod workers;
 
 pub use cases::escalation::EscalationReport;
 pub use config::{DEFAULT_ESCALATION_INTERVAL, DEFAULT_MAX_PIN_ATTEMPTS, DEFAULT_PIN_ITERATIONS, HubConfig, TlsFiles};
+pub use content::publish::{PackAssignment, PublishedPack, publish_pack};
 pub use demo::{DEMO_FACTORY_NAME, DemoHandler, DemoSeed, DemoWorker, seed_demo};
 pub use server::{RunningHub, start};

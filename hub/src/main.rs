@@ -1,6 +1,7 @@
 //! `workervoice-hub`: runs the reference hub until Ctrl-C (or SIGTERM).
 //!
 //! ```text
+//! workervoice-hub publish-pack [--data-dir DIR] [--factory ID ...] FOLDER
 //! workervoice-hub [serve] [--data-dir DIR] [--listen ADDR] [--tls-cert PEM --tls-key PEM]
 //!                 [--admin-token T] [--public-url URL] [--demo] [--ready-json] ...
 //! ```
@@ -34,6 +35,22 @@ struct Cli {
 enum Command {
     /// Serve the hub (the default).
     Serve(ServeArgs),
+    /// Publish a content pack (a folder with pack.json and its media),
+    /// signed with the programme key in the data directory.
+    PublishPack(PublishPackArgs),
+}
+
+#[derive(Args, Clone)]
+struct PublishPackArgs {
+    /// The hub's data directory (holds the programme key and hub.db).
+    #[arg(long, value_name = "DIR", default_value = "./hub-data", env = "WORKERVOICE_HUB_DATA_DIR")]
+    data_dir: PathBuf,
+    /// Assign the pack to this factory only (repeat for several). Without
+    /// it, the pack goes to every factory.
+    #[arg(long = "factory", value_name = "ID")]
+    factories: Vec<String>,
+    /// The pack folder: pack.json and the media files it names.
+    folder: PathBuf,
 }
 
 #[derive(Args, Clone)]
@@ -102,6 +119,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let args = match cli.command {
         Some(Command::Serve(args)) => args,
+        Some(Command::PublishPack(args)) => return publish_pack(&args),
         None => cli.serve,
     };
     tracing_subscriber::fmt()
@@ -121,6 +139,27 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("workervoice-hub: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `publish-pack`: prints one line of JSON describing what was published.
+fn publish_pack(args: &PublishPackArgs) -> ExitCode {
+    let assignment = if args.factories.is_empty() {
+        workervoice_hub::PackAssignment::AllFactories
+    } else {
+        workervoice_hub::PackAssignment::Factories(args.factories.clone())
+    };
+    let outcome = workervoice_hub::publish_pack(&args.data_dir, &args.folder, &assignment)
+        .and_then(|published| Ok(serde_json::to_string(&published)?));
+    match outcome {
+        Ok(line) => {
+            println!("{line}");
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("workervoice-hub publish-pack: {error:#}");
             ExitCode::FAILURE
         }
     }

@@ -1,4 +1,5 @@
-//! The programme's signing key, which signs recipient directories.
+//! The programme's signing key, which signs recipient directories and
+//! content manifests (training modules, surveys).
 //!
 //! Devices pin the programme's Ed25519 public key and accept a directory
 //! only if it verifies under it. Whoever holds the private key decides who
@@ -17,7 +18,6 @@ use std::fs;
 use std::path::Path;
 
 use anyhow::{Context, bail};
-use ring::digest::{SHA256, digest};
 use ring::rand::SystemRandom;
 use ring::signature::{Ed25519KeyPair, KeyPair};
 
@@ -81,9 +81,8 @@ impl ProgrammeKey {
 }
 
 fn programme_id(public_key: &[u8]) -> String {
-    let hash = digest(&SHA256, public_key);
-    let hex: String = hash.as_ref()[..8].iter().map(|byte| format!("{byte:02x}")).collect();
-    format!("wvp-{hex}")
+    // One definition, shared with devices, which check it in every manifest.
+    workervoice_protocol::content::programme_id(public_key)
 }
 
 #[cfg(test)]

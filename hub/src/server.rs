@@ -25,7 +25,7 @@ use crate::handlers::sessions::Sessions;
 use crate::keys::{HubKeys, load_or_create_admin_token};
 use crate::programme::ProgrammeKey;
 use crate::state::{AppState, SharedState};
-use crate::{admin, cases, directory, enrol, handlers, tls};
+use crate::{admin, cases, content, directory, enrol, handlers, tls};
 
 /// How long [`RunningHub::shutdown`] lets requests in flight finish.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
@@ -118,6 +118,7 @@ pub async fn start(config: HubConfig) -> anyhow::Result<RunningHub> {
         keys,
         programme,
         sessions: Sessions::default(),
+        data_dir: config.data_dir.clone(),
         admin_token: admin_token.clone(),
         public_url,
         pin_iterations: config.pin_iterations,
@@ -152,6 +153,7 @@ fn router(state: AppState) -> Router {
         .merge(crate::auth::routes())
         .merge(admin::routes(state.clone()))
         .merge(directory::routes())
+        .merge(content::routes())
         .merge(cases::routes())
         .merge(handlers::routes())
         .fallback(unknown_route)

@@ -21,6 +21,8 @@ pub(crate) struct SharedState {
     pub(crate) programme: ProgrammeKey,
     /// Live handler sessions, in memory only.
     pub(crate) sessions: Sessions,
+    /// The data directory (content blobs live in its `content/`).
+    pub(crate) data_dir: std::path::PathBuf,
     /// The staff bearer token.
     pub(crate) admin_token: String,
     /// Base URL written into enrolment QR codes.

@@ -317,3 +317,46 @@ async fn the_log_holds_no_report_reply_token_or_case_id() {
     })
     .await;
 }
+
+#[test]
+fn publish_pack_prints_what_it_published_and_refuses_a_bad_folder() {
+    let data = tempfile::tempdir().expect("data dir");
+    let pack = tempfile::tempdir().expect("pack dir");
+    std::fs::write(pack.path().join("exit.png"), b"picture").expect("media");
+    let description = serde_json::json!({
+        "kind": "training_module",
+        "id": "fire-safety",
+        "languages": ["en"],
+        "titles": {"en": "Fire safety"},
+        "document": {"lessons": [{"id": "l1", "title": {"en": "Exits"}, "text": {"en": "Go."},
+                                  "media": ["file:exit.png"]}],
+                     "quiz": {"pass_mark_percent": 50, "questions": []}}
+    });
+    std::fs::write(pack.path().join("pack.json"), description.to_string()).expect("pack.json");
+    let run = |folder: &std::path::Path| {
+        Command::new(env!("CARGO_BIN_EXE_workervoice-hub"))
+            .arg("publish-pack")
+            .arg("--data-dir")
+            .arg(data.path())
+            .arg(folder)
+            .output()
+            .expect("the binary runs")
+    };
+    let output = run(pack.path());
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let line: serde_json::Value = serde_json::from_slice(&output.stdout).expect("one JSON line");
+    assert_eq!(line["id"], "fire-safety");
+    assert_eq!(line["version"], 1);
+    assert_eq!(line["media"], 1);
+    assert!(data.path().join("programme-signing.key").exists());
+
+    // A media path leading out of the folder is refused, and nothing is published.
+    std::fs::write(
+        pack.path().join("pack.json"),
+        description.to_string().replace("file:exit.png", "file:../../etc/passwd"),
+    )
+    .expect("pack.json");
+    let refused = run(pack.path());
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("publish-pack"));
+}

@@ -17,13 +17,14 @@ pub mod admin;
 pub mod auth;
 pub mod b64;
 pub mod codes;
+pub mod content;
 pub mod directory;
 pub mod enrol;
 pub mod envelope;
 pub mod error;
 pub mod grievance;
-pub mod progress;
 pub mod handler;
+pub mod progress;
 pub mod signing;
 
 /// Version of the wire protocol; every path is prefixed with `/v{PROTOCOL_VERSION}`.
@@ -60,6 +61,14 @@ pub mod paths {
     pub const SUBMISSIONS: &str = "/v1/submissions";
     /// Follow up cases with receipt tokens (unsigned).
     pub const CASES_SYNC: &str = "/v1/cases/sync";
+    /// The device's factory's content catalog (`?have=ETAG`), signed;
+    /// `304 Not Modified` with no body while the ETag matches.
+    pub const CONTENT_CATALOG: &str = "/v1/content/catalog";
+    /// A signed content manifest by its SHA-256 (`/v1/content/manifests/{sha256}`), unsigned.
+    pub const CONTENT_MANIFESTS: &str = "/v1/content/manifests";
+    /// A content blob by its SHA-256 (`/v1/content/blobs/{sha256}`), raw
+    /// bytes, unsigned, with `Range: bytes=N-` for resuming.
+    pub const CONTENT_BLOBS: &str = "/v1/content/blobs";
     /// Liveness probe, unsigned.
     pub const HEALTH: &str = "/health";
 }

@@ -4,6 +4,7 @@
 //! - bytes on the wire for one text report, against its sealed size and text;
 //! - round trips to deliver 1,000 queued reports;
 //! - a sync with nothing new (target: one request, under 1 KB);
+//! - a content (catalog) re-sync with nothing new (target: one request, under 2 KB);
 //! - hub: acknowledged reports per second with 100 concurrent devices.
 //!
 //! Run: `cargo bench -p workervoice-e2e --bench sync_wire`.
@@ -81,6 +82,28 @@ async fn main() {
     let (requests, bytes) =
         (counts.requests.load(Relaxed), counts.bytes_up.load(Relaxed) + counts.bytes_down.load(Relaxed));
     println!("sync with nothing new: {requests} request(s), {bytes} bytes in all (target: 1 request, < 1,024 bytes)");
+
+    // A content sync with nothing new, after a training module arrived.
+    let pack = tempfile::tempdir().expect("pack dir");
+    std::fs::write(pack.path().join("exit.png"), vec![7u8; 50_000]).expect("media");
+    let description = serde_json::json!({
+        "kind": "training_module", "id": "fire-safety", "languages": ["en"], "titles": {"en": "Fire safety"},
+        "document": {"lessons": [{"id": "exits", "title": {"en": "Exits"}, "text": {"en": "Know two ways out."},
+                                  "media": ["file:exit.png"]}],
+                     "quiz": {"pass_mark_percent": 80, "questions": []}}
+    });
+    std::fs::write(pack.path().join("pack.json"), description.to_string()).expect("pack.json");
+    workervoice_hub::publish_pack(hub.dir.path(), pack.path(), &workervoice_hub::PackAssignment::AllFactories)
+        .expect("publish");
+    phone.app.sync_content().await.expect("content");
+    counts.reset_traffic();
+    let quiet = phone.app.sync_content().await.expect("quiet content sync");
+    assert!(!quiet.catalog_changed && quiet.blobs_downloaded == 0);
+    let (requests, bytes) =
+        (counts.requests.load(Relaxed), counts.bytes_up.load(Relaxed) + counts.bytes_down.load(Relaxed));
+    println!(
+        "content re-sync with nothing new: {requests} request(s), {bytes} bytes in all (target: 1 request, < 2,048 bytes)"
+    );
 
     // Hub throughput: 100 concurrent devices posting pre-sealed reports.
     let key = hub.programme_key().await;

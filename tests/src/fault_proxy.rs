@@ -8,6 +8,10 @@
 //! - answers `503` itself without forwarding,
 //! - garbles the response body (forwards, then flips bytes).
 //!
+//! It can also cut chosen responses part-way ([`FaultProxy::cut_responses`]):
+//! it forwards the first bytes of the response, then closes the connection,
+//! as a phone losing its signal mid-download would see.
+//!
 //! Requests and responses are framed by `Content-Length` (what reqwest and
 //! the hub send). Each request gets its own upstream connection.
 
@@ -57,6 +61,12 @@ pub struct Controls {
     percent: AtomicU64,
     canned: Mutex<Vec<(String, Vec<u8>)>>,
     lost: Mutex<Vec<(String, u32)>>,
+    /// Responses of at least `min_len` bytes to requests whose line contains
+    /// the needle are cut after the given fraction (per million) of their
+    /// bytes, one cut per response.
+    cuts: Mutex<Option<(String, usize, std::collections::VecDeque<u64>)>>,
+    /// Cuts made so far.
+    cuts_made: AtomicU64,
 }
 
 /// The running proxy.
@@ -141,6 +151,19 @@ impl FaultProxy {
     /// connection close after the hub has acted).
     pub fn lose_answers(&self, needle: &str, times: u32) {
         self.controls.lost.lock().expect("lost").push((needle.to_owned(), times));
+    }
+
+    /// Cuts the next responses of at least `min_len` bytes to requests whose
+    /// request line contains `needle`: the n-th such response is cut after
+    /// `per_million[n]` millionths of its bytes (head included), then the
+    /// connection closes.
+    pub fn cut_responses(&self, needle: &str, min_len: usize, per_million: Vec<u64>) {
+        *self.controls.cuts.lock().expect("cuts") = Some((needle.to_owned(), min_len, per_million.into()));
+    }
+
+    /// How many responses were cut so far.
+    pub fn cuts_made(&self) -> u64 {
+        self.controls.cuts_made.load(Ordering::SeqCst)
     }
 
     /// Stops serving canned responses.
@@ -232,6 +255,20 @@ async fn serve(mut client: TcpStream, upstream: &str, counts: &FaultCounts, cont
                 },
             )
         });
+        let cut = controls.cuts.lock().ok().and_then(|mut cuts| match cuts.as_mut() {
+            Some((needle, min_len, queue)) if request_line.contains(needle.as_str()) && response.len() >= *min_len => {
+                queue.pop_front()
+            }
+            _ => None,
+        });
+        if let Some(per_million) = cut {
+            let at = (response.len() as u64 * per_million.min(999_999) / 1_000_000) as usize;
+            controls.cuts_made.fetch_add(1, Ordering::SeqCst);
+            counts.bytes_down.fetch_add(at as u64, Ordering::Relaxed);
+            let _ = client.write_all(&response[..at]).await;
+            let _ = client.shutdown().await;
+            return;
+        }
         if lose || rng.chance(percent) {
             counts.dropped_responses.fetch_add(1, Ordering::Relaxed);
             return;

@@ -31,10 +31,12 @@ use crate::runtime::CoreRuntime;
 use crate::store::Store;
 use crate::store::device::DeviceState;
 
+mod content;
 mod device_admin;
 mod grievances;
 mod kiosk;
 
+pub use content::{ContentEntry, ContentSyncReport};
 pub use device_admin::DeviceHealth;
 pub use grievances::{CategoryOption, OutboxSummary, SubmissionStatus, SubmitOutcome};
 pub use kiosk::{DRAFT_MAX_AGE_SECS, MAX_VAULTS, SIGN_IN_NOT_CONFIRMED, VAULT_MAX_IDLE_DAYS};
@@ -99,6 +101,8 @@ struct Inner {
     store: Mutex<Store>,
     /// One sync at a time (push, pull and directory refresh).
     sync_lock: tokio::sync::Mutex<()>,
+    /// Content folders, budget, pins, and the content sync lock.
+    content: crate::content::ContentState,
     keystore: Arc<dyn KeyStore>,
     config: AppConfig,
     session: Mutex<Option<Session>>,
@@ -129,6 +133,7 @@ impl WorkerVoice {
             inner: Arc::new(Inner {
                 store: Mutex::new(store),
                 sync_lock: tokio::sync::Mutex::new(()),
+                content: crate::content::ContentState::new(&config.data_dir),
                 keystore,
                 config,
                 session: Mutex::new(None),

@@ -10,8 +10,7 @@ mod signer;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub use reqwest::Method;
-use reqwest::StatusCode;
+pub use reqwest::{Method, StatusCode};
 use rustls::pki_types::CertificateDer;
 use rustls::pki_types::pem::PemObject;
 use serde::Serialize;
@@ -118,6 +117,7 @@ impl NetError {
 pub struct HubClient {
     base: Url,
     http: reqwest::Client,
+    request_timeout: Duration,
 }
 
 fn is_loopback(url: &Url) -> bool {
@@ -174,7 +174,7 @@ impl HubClient {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|_| NetError::Tls)?;
-        Ok(Self { base, http })
+        Ok(Self { base, http, request_timeout: config.request_timeout })
     }
 
     /// The hub's base URL.
@@ -206,6 +206,33 @@ impl HubClient {
 
     /// Sends a request built with [`Request`].
     pub async fn send<R: DeserializeOwned>(&self, request: Request<'_>) -> Result<R, NetError> {
+        let (status, bytes) = self.send_raw(request).await?;
+        decode_reply(status, &bytes)
+    }
+
+    /// Sends a request and returns its status and (bounded) body undecoded,
+    /// for replies whose status carries meaning of its own (`304`).
+    pub async fn send_raw(&self, request: Request<'_>) -> Result<(StatusCode, Vec<u8>), NetError> {
+        let mut response = self.build(request)?.send().await.map_err(|error| classify(&error))?;
+        let status = response.status();
+        let bytes = read_bounded(&mut response).await?;
+        Ok((status, bytes))
+    }
+
+    /// Starts a request whose body the caller streams (content blobs), with
+    /// `timeout` for the whole transfer instead of the configured request
+    /// timeout: a large blob on a slow link takes longer than any one JSON
+    /// reply, and the caller detects stalls chunk by chunk.
+    pub async fn open_stream(&self, request: Request<'_>, timeout: Duration) -> Result<reqwest::Response, NetError> {
+        self.build(request)?.timeout(timeout).send().await.map_err(|error| classify(&error))
+    }
+
+    /// The configured timeout of one request.
+    pub fn request_timeout(&self) -> Duration {
+        self.request_timeout
+    }
+
+    fn build(&self, request: Request<'_>) -> Result<reqwest::RequestBuilder, NetError> {
         let url = self.base.join(request.path).map_err(|_| NetError::InsecureUrl)?;
         let mut builder = self.http.request(request.method.clone(), url.clone());
         if let Some(content_type) = request.content_type {
@@ -224,10 +251,7 @@ impl HubClient {
                 builder = builder.header(name, value);
             }
         }
-        let mut response = builder.body(request.body).send().await.map_err(|error| classify(&error))?;
-        let status = response.status();
-        let bytes = read_bounded(&mut response).await?;
-        decode_reply(status, &bytes)
+        Ok(builder.body(request.body))
     }
 }
 

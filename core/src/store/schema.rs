@@ -7,7 +7,7 @@ use rusqlite::Connection;
 use super::StoreError;
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 
 pub(super) fn upgrade(conn: &mut Connection) -> Result<(), StoreError> {
     let found: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
@@ -141,6 +141,41 @@ fn upgrade_from(conn: &Connection, version: i64) -> Result<(), StoreError> {
                  key TEXT PRIMARY KEY,
                  value BLOB NOT NULL
              ) STRICT;",
+        )?,
+        // Content (training modules, surveys): not worker data, so not
+        // sealed. The catalog the hub last sent, the verified manifest held
+        // per item, and the blobs on disk (files under `content/blobs/`)
+        // with their last use, for eviction under the storage budget.
+        4 => conn.execute_batch(
+            "CREATE TABLE content_sync (
+                 id INTEGER PRIMARY KEY CHECK (id = 1),
+                 etag TEXT NOT NULL,
+                 synced_at INTEGER NOT NULL
+             ) STRICT;
+             CREATE TABLE content_catalog (
+                 kind TEXT NOT NULL,
+                 id TEXT NOT NULL,
+                 version INTEGER NOT NULL,
+                 manifest_sha256 TEXT NOT NULL,
+                 total_bytes INTEGER NOT NULL,
+                 PRIMARY KEY (kind, id)
+             ) STRICT;
+             CREATE TABLE content_manifests (
+                 kind TEXT NOT NULL,
+                 id TEXT NOT NULL,
+                 version INTEGER NOT NULL,
+                 sha256 TEXT NOT NULL,
+                 body BLOB NOT NULL,
+                 signature BLOB NOT NULL,
+                 fetched_at INTEGER NOT NULL,
+                 PRIMARY KEY (kind, id)
+             ) STRICT;
+             CREATE TABLE content_blobs (
+                 sha256 TEXT PRIMARY KEY,
+                 size INTEGER NOT NULL,
+                 last_used INTEGER NOT NULL
+             ) STRICT;
+             CREATE INDEX content_blobs_by_use ON content_blobs(last_used);",
         )?,
         _ => return Err(StoreError::Malformed("unknown schema version")),
     }

@@ -35,15 +35,7 @@ pub(crate) struct Db {
 impl Db {
     /// Opens (or creates) `<data_dir>/hub.db` and brings its schema up to date.
     pub(crate) fn open(data_dir: &Path) -> anyhow::Result<Self> {
-        let path = data_dir.join(DB_FILE);
-        let mut connection =
-            Connection::open(&path).with_context(|| format!("opening the hub database {}", path.display()))?;
-        configure(&connection).map_err(|error| unreadable(&path, error))?;
-        schema::migrate(&mut connection).map_err(|error| match error {
-            schema::MigrationError::Sqlite(error) => unreadable(&path, error),
-            other => anyhow::Error::new(other).context(format!("upgrading {}", path.display())),
-        })?;
-        Ok(Self { connection: Arc::new(Mutex::new(connection)) })
+        Ok(Self { connection: Arc::new(Mutex::new(open_connection(data_dir)?)) })
     }
 
     /// Runs `work` with the connection on the blocking pool.
@@ -62,6 +54,21 @@ impl Db {
         .await
         .map_err(|error| ApiError::internal(format!("database task failed: {error}")))?
     }
+}
+
+/// Opens (or creates) `<data_dir>/hub.db` as one connection, configured and
+/// with its schema up to date (for the hub, and for commands such as
+/// `publish-pack` that work on the data directory directly).
+pub(crate) fn open_connection(data_dir: &Path) -> anyhow::Result<Connection> {
+    let path = data_dir.join(DB_FILE);
+    let mut connection =
+        Connection::open(&path).with_context(|| format!("opening the hub database {}", path.display()))?;
+    configure(&connection).map_err(|error| unreadable(&path, error))?;
+    schema::migrate(&mut connection).map_err(|error| match error {
+        schema::MigrationError::Sqlite(error) => unreadable(&path, error),
+        other => anyhow::Error::new(other).context(format!("upgrading {}", path.display())),
+    })?;
+    Ok(connection)
 }
 
 /// Reads an integer column that holds a count, size or version (stored as

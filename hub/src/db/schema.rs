@@ -17,7 +17,7 @@
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 /// The schema version this hub writes.
-pub(crate) const LATEST_VERSION: u32 = 5;
+pub(crate) const LATEST_VERSION: u32 = 6;
 
 /// Why the schema could not be brought up to date.
 #[derive(Debug, thiserror::Error)]
@@ -56,6 +56,7 @@ fn upgrade_from(tx: &Transaction<'_>, version: u32) -> rusqlite::Result<()> {
         2 => tx.execute_batch(V3_SCHEMA),
         3 => tx.execute_batch(V4_SCHEMA),
         4 => tx.execute_batch(V5_SCHEMA),
+        5 => tx.execute_batch(V6_SCHEMA),
         // `migrate` never asks for a step past LATEST_VERSION.
         _ => Ok(()),
     }
@@ -85,6 +86,46 @@ CREATE TABLE offline_sign_ins (
     decided_at INTEGER NOT NULL,
     PRIMARY KEY (device_id, sign_in_id)
 ) STRICT;
+";
+
+/// Version 6: the signed content channel (training modules, surveys).
+/// Blob bytes live in files under `<data-dir>/content/`, named by SHA-256;
+/// rows here say which blobs exist, which signed manifests were published
+/// and which is current per item, and which factories get each item
+/// (`all_factories`, or the rows of `content_assignments`).
+const V6_SCHEMA: &str = "
+CREATE TABLE content_blobs (
+    sha256     TEXT PRIMARY KEY,
+    size       INTEGER NOT NULL,
+    media_type TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+);
+CREATE TABLE content_manifests (
+    sha256       TEXT PRIMARY KEY,
+    kind         TEXT NOT NULL,
+    content_id   TEXT NOT NULL,
+    version      INTEGER NOT NULL,
+    body         BLOB NOT NULL,
+    signature    BLOB NOT NULL,
+    total_bytes  INTEGER NOT NULL,
+    published_at INTEGER NOT NULL,
+    UNIQUE (kind, content_id, version)
+);
+CREATE TABLE content_items (
+    kind             TEXT NOT NULL,
+    content_id       TEXT NOT NULL,
+    current_manifest TEXT NOT NULL REFERENCES content_manifests(sha256),
+    all_factories    INTEGER NOT NULL CHECK (all_factories IN (0, 1)),
+    PRIMARY KEY (kind, content_id)
+);
+CREATE TABLE content_assignments (
+    kind       TEXT NOT NULL,
+    content_id TEXT NOT NULL,
+    factory_id TEXT NOT NULL REFERENCES factories(id),
+    PRIMARY KEY (kind, content_id, factory_id),
+    FOREIGN KEY (kind, content_id) REFERENCES content_items(kind, content_id) ON DELETE CASCADE
+);
+CREATE INDEX content_assignments_by_factory ON content_assignments(factory_id);
 ";
 
 const V1_SCHEMA: &str = "

@@ -42,4 +42,6 @@ error-storage-failed = The app could not save. Nothing was lost. Try again.
 error-key-store-unavailable = The phone's security store is not available. Unlock the phone and try again.
 error-directory-missing = Connect to the internet once so the app can learn who receives reports.
 error-receipt-invalid = This case number or secret code is not right. Check what you wrote down.
+error-content-unverified = This content could not be checked as coming from the programme, so it was not used. It will be downloaded again.
+error-content-not-downloaded = This content is not on the device yet. Connect to the internet to download it.
 error-internal = Something went wrong. Try again.

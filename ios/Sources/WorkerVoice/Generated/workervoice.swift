@@ -1570,6 +1570,45 @@ public protocol WorkerVoiceAppProtocol: AnyObject, Sendable {
      */
     func unlockOffline(workerNumber: String, pin: String) throws  -> WorkerProfile
     
+    /**
+     * The content catalog held on the device, titles in the current language.
+     */
+    func contentCatalog() throws  -> [ContentEntry]
+    
+    /**
+     * Bytes content takes on disk now.
+     */
+    func contentStorageBytes() throws  -> UInt64
+    
+    /**
+     * Downloads one item now (the worker opened it), evicting least
+     * recently used media of other items if the budget needs it.
+     */
+    func downloadContent(kind: String, id: String) async throws  -> ContentSyncReport
+    
+    /**
+     * A training module, verified again from what the device holds.
+     */
+    func loadTrainingModule(id: String) throws  -> TrainingModule
+    
+    /**
+     * The file path of a verified media blob named by a module (SHA-256 hex).
+     */
+    func mediaPath(sha256: String) throws  -> String
+    
+    /**
+     * Sets the bytes content may take on disk (default 256 MiB).
+     */
+    func setContentBudgetBytes(bytes: UInt64) 
+    
+    /**
+     * Syncs content: one small request when nothing changed; otherwise the
+     * new manifests and the blobs not held yet, resuming cut downloads.
+     * Progress arrives as `Event.ContentProgress`; items that do not
+     * verify are refused and listed in the report.
+     */
+    func syncContent() async throws  -> ContentSyncReport
+    
 }
 /**
  * The Worker Voice core, for one app process. Safe to call from any thread.
@@ -2166,6 +2205,110 @@ open func unlockOffline(workerNumber: String, pin: String)throws  -> WorkerProfi
         FfiConverterString.lower(pin),uniffiCallStatus
     )
 })
+}
+    
+    /**
+     * The content catalog held on the device, titles in the current language.
+     */
+open func contentCatalog()throws  -> [ContentEntry]  {
+    return try  FfiConverterSequenceTypeContentEntry.lift(try rustCallWithError(FfiConverterTypeWorkerVoiceError_lift) {
+        uniffiCallStatus in
+    uniffi_workervoice_fn_method_workervoiceapp_content_catalog(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Bytes content takes on disk now.
+     */
+open func contentStorageBytes()throws  -> UInt64  {
+    return try  FfiConverterUInt64.lift(try rustCallWithError(FfiConverterTypeWorkerVoiceError_lift) {
+        uniffiCallStatus in
+    uniffi_workervoice_fn_method_workervoiceapp_content_storage_bytes(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Downloads one item now (the worker opened it), evicting least
+     * recently used media of other items if the budget needs it.
+     */
+open func downloadContent(kind: String, id: String)async throws  -> ContentSyncReport  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_workervoice_fn_method_workervoiceapp_download_content(
+                        self.uniffiCloneHandle(),FfiConverterString.lower(kind),FfiConverterString.lower(id)
+                )
+            },
+            pollFunc: ffi_workervoice_rust_future_poll_rust_buffer,
+            completeFunc: ffi_workervoice_rust_future_complete_rust_buffer,
+            freeFunc: ffi_workervoice_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeContentSyncReport_lift,
+            errorHandler: FfiConverterTypeWorkerVoiceError_lift
+        )
+}
+    
+    /**
+     * A training module, verified again from what the device holds.
+     */
+open func loadTrainingModule(id: String)throws  -> TrainingModule  {
+    return try  FfiConverterTypeTrainingModule_lift(try rustCallWithError(FfiConverterTypeWorkerVoiceError_lift) {
+        uniffiCallStatus in
+    uniffi_workervoice_fn_method_workervoiceapp_load_training_module(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The file path of a verified media blob named by a module (SHA-256 hex).
+     */
+open func mediaPath(sha256: String)throws  -> String  {
+    return try  FfiConverterString.lift(try rustCallWithError(FfiConverterTypeWorkerVoiceError_lift) {
+        uniffiCallStatus in
+    uniffi_workervoice_fn_method_workervoiceapp_media_path(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(sha256),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Sets the bytes content may take on disk (default 256 MiB).
+     */
+open func setContentBudgetBytes(bytes: UInt64)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_workervoice_fn_method_workervoiceapp_set_content_budget_bytes(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt64.lower(bytes),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Syncs content: one small request when nothing changed; otherwise the
+     * new manifests and the blobs not held yet, resuming cut downloads.
+     * Progress arrives as `Event.ContentProgress`; items that do not
+     * verify are refused and listed in the report.
+     */
+open func syncContent()async throws  -> ContentSyncReport  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_workervoice_fn_method_workervoiceapp_sync_content(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_workervoice_rust_future_poll_rust_buffer,
+            completeFunc: ffi_workervoice_rust_future_complete_rust_buffer,
+            freeFunc: ffi_workervoice_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeContentSyncReport_lift,
+            errorHandler: FfiConverterTypeWorkerVoiceError_lift
+        )
 }
     
 
@@ -3178,6 +3321,31 @@ fileprivate struct FfiConverterSequenceTypeCategoryOption: FfiConverterRustBuffe
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeContentEntry: FfiConverterRustBuffer {
+    typealias SwiftType = [ContentEntry]
+
+    public static func write(_ value: [ContentEntry], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeContentEntry.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ContentEntry] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ContentEntry]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeContentEntry.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeNote: FfiConverterRustBuffer {
     typealias SwiftType = [Note]
 
@@ -3467,6 +3635,27 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_workervoice_checksum_method_workervoiceapp_unlock_offline() != 45135) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_workervoice_checksum_method_workervoiceapp_content_catalog() != 33403) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_workervoice_checksum_method_workervoiceapp_content_storage_bytes() != 42099) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_workervoice_checksum_method_workervoiceapp_download_content() != 4138) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_workervoice_checksum_method_workervoiceapp_load_training_module() != 3218) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_workervoice_checksum_method_workervoiceapp_media_path() != 52312) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_workervoice_checksum_method_workervoiceapp_set_content_budget_bytes() != 9060) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_workervoice_checksum_method_workervoiceapp_sync_content() != 58852) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_workervoice_checksum_method_clocksource_now_millis() != 25684) {

@@ -465,6 +465,22 @@ fileprivate final class UniffiHandleMap<T>: @unchecked Sendable {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterUInt8: FfiConverterPrimitive {
+    typealias FfiType = UInt8
+    typealias SwiftType = UInt8
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt8 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: UInt8, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
     typealias FfiType = UInt32
     typealias SwiftType = UInt32
@@ -1124,6 +1140,258 @@ public func FfiConverterTypeCategoryOption_lower(_ value: CategoryOption) -> Rus
 
 
 /**
+ * An item of the catalog, as the app lists it.
+ */
+public struct ContentEntry: Equatable, Hashable {
+    /**
+     * `training_module` or `survey`.
+     */
+    public var kind: String
+    /**
+     * The item's id.
+     */
+    public var id: String
+    /**
+     * Version in the catalog.
+     */
+    public var version: UInt64
+    /**
+     * Version held and verified on the device, if any.
+     */
+    public var heldVersion: UInt64?
+    /**
+     * Title in the current language (falling back to the item's first language, then the id).
+     */
+    public var title: String
+    /**
+     * Bytes of all its blobs.
+     */
+    public var totalBytes: UInt64
+    /**
+     * Whether the held version has its body and every media blob on the device.
+     */
+    public var complete: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * `training_module` or `survey`.
+         */kind: String, 
+        /**
+         * The item's id.
+         */id: String, 
+        /**
+         * Version in the catalog.
+         */version: UInt64, 
+        /**
+         * Version held and verified on the device, if any.
+         */heldVersion: UInt64?, 
+        /**
+         * Title in the current language (falling back to the item's first language, then the id).
+         */title: String, 
+        /**
+         * Bytes of all its blobs.
+         */totalBytes: UInt64, 
+        /**
+         * Whether the held version has its body and every media blob on the device.
+         */complete: Bool) {
+        self.kind = kind
+        self.id = id
+        self.version = version
+        self.heldVersion = heldVersion
+        self.title = title
+        self.totalBytes = totalBytes
+        self.complete = complete
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ContentEntry: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeContentEntry: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ContentEntry {
+        return
+            try ContentEntry(
+                kind: FfiConverterString.read(from: &buf), 
+                id: FfiConverterString.read(from: &buf), 
+                version: FfiConverterUInt64.read(from: &buf), 
+                heldVersion: FfiConverterOptionUInt64.read(from: &buf), 
+                title: FfiConverterString.read(from: &buf), 
+                totalBytes: FfiConverterUInt64.read(from: &buf), 
+                complete: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ContentEntry, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.kind, into: &buf)
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterUInt64.write(value.version, into: &buf)
+        FfiConverterOptionUInt64.write(value.heldVersion, into: &buf)
+        FfiConverterString.write(value.title, into: &buf)
+        FfiConverterUInt64.write(value.totalBytes, into: &buf)
+        FfiConverterBool.write(value.complete, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeContentEntry_lift(_ buf: RustBuffer) throws -> ContentEntry {
+    return try FfiConverterTypeContentEntry.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeContentEntry_lower(_ value: ContentEntry) -> RustBuffer {
+    return FfiConverterTypeContentEntry.lower(value)
+}
+
+
+/**
+ * What a content sync did.
+ */
+public struct ContentSyncReport: Equatable, Hashable {
+    /**
+     * Whether the hub sent a new catalog (otherwise: `304`, nothing new).
+     */
+    public var catalogChanged: Bool
+    /**
+     * Items in the catalog.
+     */
+    public var items: UInt32
+    /**
+     * Manifests fetched and verified.
+     */
+    public var manifestsFetched: UInt32
+    /**
+     * Blobs downloaded and verified.
+     */
+    public var blobsDownloaded: UInt32
+    /**
+     * Bytes of blobs received in this sync.
+     */
+    public var bytesDownloaded: UInt64
+    /**
+     * Ids of items refused because they did not verify (tampered, signed by
+     * another key, rolled back); what was held of them is kept.
+     */
+    public var refused: [String]
+    /**
+     * Media left for later because the storage budget is full.
+     */
+    public var deferredBlobs: UInt32
+    /**
+     * Whether the hub could not be reached (or the download was cut too
+     * often); what arrived is kept and the next sync resumes it.
+     */
+    public var offline: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Whether the hub sent a new catalog (otherwise: `304`, nothing new).
+         */catalogChanged: Bool, 
+        /**
+         * Items in the catalog.
+         */items: UInt32, 
+        /**
+         * Manifests fetched and verified.
+         */manifestsFetched: UInt32, 
+        /**
+         * Blobs downloaded and verified.
+         */blobsDownloaded: UInt32, 
+        /**
+         * Bytes of blobs received in this sync.
+         */bytesDownloaded: UInt64, 
+        /**
+         * Ids of items refused because they did not verify (tampered, signed by
+         * another key, rolled back); what was held of them is kept.
+         */refused: [String], 
+        /**
+         * Media left for later because the storage budget is full.
+         */deferredBlobs: UInt32, 
+        /**
+         * Whether the hub could not be reached (or the download was cut too
+         * often); what arrived is kept and the next sync resumes it.
+         */offline: Bool) {
+        self.catalogChanged = catalogChanged
+        self.items = items
+        self.manifestsFetched = manifestsFetched
+        self.blobsDownloaded = blobsDownloaded
+        self.bytesDownloaded = bytesDownloaded
+        self.refused = refused
+        self.deferredBlobs = deferredBlobs
+        self.offline = offline
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ContentSyncReport: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeContentSyncReport: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ContentSyncReport {
+        return
+            try ContentSyncReport(
+                catalogChanged: FfiConverterBool.read(from: &buf), 
+                items: FfiConverterUInt32.read(from: &buf), 
+                manifestsFetched: FfiConverterUInt32.read(from: &buf), 
+                blobsDownloaded: FfiConverterUInt32.read(from: &buf), 
+                bytesDownloaded: FfiConverterUInt64.read(from: &buf), 
+                refused: FfiConverterSequenceString.read(from: &buf), 
+                deferredBlobs: FfiConverterUInt32.read(from: &buf), 
+                offline: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ContentSyncReport, into buf: inout [UInt8]) {
+        FfiConverterBool.write(value.catalogChanged, into: &buf)
+        FfiConverterUInt32.write(value.items, into: &buf)
+        FfiConverterUInt32.write(value.manifestsFetched, into: &buf)
+        FfiConverterUInt32.write(value.blobsDownloaded, into: &buf)
+        FfiConverterUInt64.write(value.bytesDownloaded, into: &buf)
+        FfiConverterSequenceString.write(value.refused, into: &buf)
+        FfiConverterUInt32.write(value.deferredBlobs, into: &buf)
+        FfiConverterBool.write(value.offline, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeContentSyncReport_lift(_ buf: RustBuffer) throws -> ContentSyncReport {
+    return try FfiConverterTypeContentSyncReport.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeContentSyncReport_lower(_ value: ContentSyncReport) -> RustBuffer {
+    return FfiConverterTypeContentSyncReport.lower(value)
+}
+
+
+/**
  * What the factory's device admin sees: sync health and storage, in counts.
  */
 public struct DeviceHealth: Equatable, Hashable {
@@ -1511,6 +1779,95 @@ public func FfiConverterTypeGrievanceDraft_lower(_ value: GrievanceDraft) -> Rus
 
 
 /**
+ * One lesson.
+ */
+public struct Lesson: Equatable, Hashable {
+    /**
+     * Stable id within the module.
+     */
+    public var id: String
+    /**
+     * Title per language.
+     */
+    public var title: [String: String]
+    /**
+     * Text per language.
+     */
+    public var text: [String: String]
+    /**
+     * Media shown with the lesson: SHA-256 (hex) of blobs the manifest lists.
+     */
+    public var media: [String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Stable id within the module.
+         */id: String, 
+        /**
+         * Title per language.
+         */title: [String: String], 
+        /**
+         * Text per language.
+         */text: [String: String], 
+        /**
+         * Media shown with the lesson: SHA-256 (hex) of blobs the manifest lists.
+         */media: [String]) {
+        self.id = id
+        self.title = title
+        self.text = text
+        self.media = media
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Lesson: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLesson: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Lesson {
+        return
+            try Lesson(
+                id: FfiConverterString.read(from: &buf), 
+                title: FfiConverterDictionaryStringString.read(from: &buf), 
+                text: FfiConverterDictionaryStringString.read(from: &buf), 
+                media: FfiConverterSequenceString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Lesson, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterDictionaryStringString.write(value.title, into: &buf)
+        FfiConverterDictionaryStringString.write(value.text, into: &buf)
+        FfiConverterSequenceString.write(value.media, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLesson_lift(_ buf: RustBuffer) throws -> Lesson {
+    return try FfiConverterTypeLesson.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLesson_lower(_ value: Lesson) -> RustBuffer {
+    return FfiConverterTypeLesson.lower(value)
+}
+
+
+/**
  * A note as the app shows it.
  */
 public struct Note: Equatable, Hashable {
@@ -1675,6 +2032,164 @@ public func FfiConverterTypeOutboxSummary_lift(_ buf: RustBuffer) throws -> Outb
 #endif
 public func FfiConverterTypeOutboxSummary_lower(_ value: OutboxSummary) -> RustBuffer {
     return FfiConverterTypeOutboxSummary.lower(value)
+}
+
+
+/**
+ * An option of a choice or ordering question.
+ */
+public struct QuizOption: Equatable, Hashable {
+    /**
+     * Stable id within the question.
+     */
+    public var id: String
+    /**
+     * Text per language.
+     */
+    public var text: [String: String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Stable id within the question.
+         */id: String, 
+        /**
+         * Text per language.
+         */text: [String: String]) {
+        self.id = id
+        self.text = text
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension QuizOption: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeQuizOption: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> QuizOption {
+        return
+            try QuizOption(
+                id: FfiConverterString.read(from: &buf), 
+                text: FfiConverterDictionaryStringString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: QuizOption, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterDictionaryStringString.write(value.text, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeQuizOption_lift(_ buf: RustBuffer) throws -> QuizOption {
+    return try FfiConverterTypeQuizOption.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeQuizOption_lower(_ value: QuizOption) -> RustBuffer {
+    return FfiConverterTypeQuizOption.lower(value)
+}
+
+
+/**
+ * One quiz question.
+ */
+public struct QuizQuestion: Equatable, Hashable {
+    /**
+     * Stable id within the module.
+     */
+    public var id: String
+    /**
+     * The question per language.
+     */
+    public var prompt: [String: String]
+    /**
+     * Media shown with the question (SHA-256 hex), e.g. an audio prompt.
+     */
+    public var media: [String]
+    /**
+     * How it is answered, with the right answer.
+     */
+    public var answer: QuizAnswer
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Stable id within the module.
+         */id: String, 
+        /**
+         * The question per language.
+         */prompt: [String: String], 
+        /**
+         * Media shown with the question (SHA-256 hex), e.g. an audio prompt.
+         */media: [String], 
+        /**
+         * How it is answered, with the right answer.
+         */answer: QuizAnswer) {
+        self.id = id
+        self.prompt = prompt
+        self.media = media
+        self.answer = answer
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension QuizQuestion: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeQuizQuestion: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> QuizQuestion {
+        return
+            try QuizQuestion(
+                id: FfiConverterString.read(from: &buf), 
+                prompt: FfiConverterDictionaryStringString.read(from: &buf), 
+                media: FfiConverterSequenceString.read(from: &buf), 
+                answer: FfiConverterTypeQuizAnswer.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: QuizQuestion, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterDictionaryStringString.write(value.prompt, into: &buf)
+        FfiConverterSequenceString.write(value.media, into: &buf)
+        FfiConverterTypeQuizAnswer.write(value.answer, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeQuizQuestion_lift(_ buf: RustBuffer) throws -> QuizQuestion {
+    return try FfiConverterTypeQuizQuestion.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeQuizQuestion_lower(_ value: QuizQuestion) -> RustBuffer {
+    return FfiConverterTypeQuizQuestion.lower(value)
 }
 
 
@@ -2045,6 +2560,125 @@ public func FfiConverterTypeSyncReport_lift(_ buf: RustBuffer) throws -> SyncRep
 #endif
 public func FfiConverterTypeSyncReport_lower(_ value: SyncReport) -> RustBuffer {
     return FfiConverterTypeSyncReport.lower(value)
+}
+
+
+/**
+ * A verified training module, ready to render.
+ */
+public struct TrainingModule: Equatable, Hashable {
+    /**
+     * The module's id.
+     */
+    public var id: String
+    /**
+     * Its version.
+     */
+    public var version: UInt64
+    /**
+     * Its languages, the first being its default.
+     */
+    public var languages: [String]
+    /**
+     * Title per language.
+     */
+    public var title: [String: String]
+    /**
+     * The lessons, in order.
+     */
+    public var lessons: [Lesson]
+    /**
+     * Percentage of right answers needed to pass the quiz (0–100).
+     */
+    public var passMarkPercent: UInt8
+    /**
+     * The quiz questions, in order.
+     */
+    public var questions: [QuizQuestion]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The module's id.
+         */id: String, 
+        /**
+         * Its version.
+         */version: UInt64, 
+        /**
+         * Its languages, the first being its default.
+         */languages: [String], 
+        /**
+         * Title per language.
+         */title: [String: String], 
+        /**
+         * The lessons, in order.
+         */lessons: [Lesson], 
+        /**
+         * Percentage of right answers needed to pass the quiz (0–100).
+         */passMarkPercent: UInt8, 
+        /**
+         * The quiz questions, in order.
+         */questions: [QuizQuestion]) {
+        self.id = id
+        self.version = version
+        self.languages = languages
+        self.title = title
+        self.lessons = lessons
+        self.passMarkPercent = passMarkPercent
+        self.questions = questions
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TrainingModule: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTrainingModule: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TrainingModule {
+        return
+            try TrainingModule(
+                id: FfiConverterString.read(from: &buf), 
+                version: FfiConverterUInt64.read(from: &buf), 
+                languages: FfiConverterSequenceString.read(from: &buf), 
+                title: FfiConverterDictionaryStringString.read(from: &buf), 
+                lessons: FfiConverterSequenceTypeLesson.read(from: &buf), 
+                passMarkPercent: FfiConverterUInt8.read(from: &buf), 
+                questions: FfiConverterSequenceTypeQuizQuestion.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TrainingModule, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterUInt64.write(value.version, into: &buf)
+        FfiConverterSequenceString.write(value.languages, into: &buf)
+        FfiConverterDictionaryStringString.write(value.title, into: &buf)
+        FfiConverterSequenceTypeLesson.write(value.lessons, into: &buf)
+        FfiConverterUInt8.write(value.passMarkPercent, into: &buf)
+        FfiConverterSequenceTypeQuizQuestion.write(value.questions, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTrainingModule_lift(_ buf: RustBuffer) throws -> TrainingModule {
+    return try FfiConverterTypeTrainingModule.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTrainingModule_lower(_ value: TrainingModule) -> RustBuffer {
+    return FfiConverterTypeTrainingModule.lower(value)
 }
 
 
@@ -2536,6 +3170,15 @@ public enum ErrorCode: Equatable, Hashable {
      */
     case needsHub
     /**
+     * Content (a training module, a survey) did not verify against the
+     * programme's signature and was not used.
+     */
+    case contentUnverified
+    /**
+     * Content is not (fully) on the device yet.
+     */
+    case contentNotDownloaded
+    /**
      * A bug.
      */
     case `internal`
@@ -2618,7 +3261,11 @@ public struct FfiConverterTypeErrorCode: FfiConverterRustBuffer {
         
         case 29: return .needsHub
         
-        case 30: return .`internal`
+        case 30: return .contentUnverified
+        
+        case 31: return .contentNotDownloaded
+        
+        case 32: return .`internal`
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -2744,8 +3391,16 @@ public struct FfiConverterTypeErrorCode: FfiConverterRustBuffer {
             writeInt(&buf, Int32(29))
         
         
-        case .`internal`:
+        case .contentUnverified:
             writeInt(&buf, Int32(30))
+        
+        
+        case .contentNotDownloaded:
+            writeInt(&buf, Int32(31))
+        
+        
+        case .`internal`:
+            writeInt(&buf, Int32(32))
         
         }
     }
@@ -2852,6 +3507,32 @@ public enum Event: Equatable, Hashable {
          * Whether the hub could not be reached.
          */offline: Bool
     )
+    /**
+     * Progress of downloading one content item's blobs (sent at most every
+     * few hundred kilobytes, and once at the end).
+     */
+    case contentProgress(
+        /**
+         * The item's id.
+         */contentId: String, 
+        /**
+         * Bytes held so far, including what earlier, interrupted downloads kept.
+         */doneBytes: UInt64, 
+        /**
+         * Bytes of every blob the item still needed when the download began.
+         */totalBytes: UInt64
+    )
+    /**
+     * A content sync ended.
+     */
+    case contentUpdated(
+        /**
+         * Items whose manifest or blobs changed.
+         */changed: UInt32, 
+        /**
+         * Items refused because they did not verify.
+         */refused: UInt32
+    )
 
 
 
@@ -2897,6 +3578,12 @@ public struct FfiConverterTypeEvent: FfiConverterRustBuffer {
         )
         
         case 10: return .syncFinished(delivered: try FfiConverterUInt32.read(from: &buf), pending: try FfiConverterUInt32.read(from: &buf), offline: try FfiConverterBool.read(from: &buf)
+        )
+        
+        case 11: return .contentProgress(contentId: try FfiConverterString.read(from: &buf), doneBytes: try FfiConverterUInt64.read(from: &buf), totalBytes: try FfiConverterUInt64.read(from: &buf)
+        )
+        
+        case 12: return .contentUpdated(changed: try FfiConverterUInt32.read(from: &buf), refused: try FfiConverterUInt32.read(from: &buf)
         )
         
         default: throw UniffiInternalError.unexpectedEnumCase
@@ -2955,6 +3642,19 @@ public struct FfiConverterTypeEvent: FfiConverterRustBuffer {
             FfiConverterUInt32.write(delivered, into: &buf)
             FfiConverterUInt32.write(pending, into: &buf)
             FfiConverterBool.write(offline, into: &buf)
+            
+        
+        case let .contentProgress(contentId,doneBytes,totalBytes):
+            writeInt(&buf, Int32(11))
+            FfiConverterString.write(contentId, into: &buf)
+            FfiConverterUInt64.write(doneBytes, into: &buf)
+            FfiConverterUInt64.write(totalBytes, into: &buf)
+            
+        
+        case let .contentUpdated(changed,refused):
+            writeInt(&buf, Int32(12))
+            FfiConverterUInt32.write(changed, into: &buf)
+            FfiConverterUInt32.write(refused, into: &buf)
             
         }
     }
@@ -3228,6 +3928,137 @@ public func FfiConverterTypeOutboxState_lift(_ buf: RustBuffer) throws -> Outbox
 #endif
 public func FfiConverterTypeOutboxState_lower(_ value: OutboxState) -> RustBuffer {
     return FfiConverterTypeOutboxState.lower(value)
+}
+
+
+
+/**
+ * The kinds of question and their right answers.
+ */
+
+public enum QuizAnswer: Equatable, Hashable {
+    
+    /**
+     * One option is right.
+     */
+    case singleChoice(
+        /**
+         * The options.
+         */options: [QuizOption], 
+        /**
+         * The right option's id.
+         */correct: String
+    )
+    /**
+     * Every option in `correct` and no other must be chosen.
+     */
+    case multipleChoice(
+        /**
+         * The options.
+         */options: [QuizOption], 
+        /**
+         * The right options' ids.
+         */correct: [String]
+    )
+    /**
+     * A statement that is true or false.
+     */
+    case trueFalse(
+        /**
+         * Whether it is true.
+         */correct: Bool
+    )
+    /**
+     * Put the items in the right order.
+     */
+    case ordering(
+        /**
+         * The items, in the order shown.
+         */items: [QuizOption], 
+        /**
+         * Item ids in the right order.
+         */correctOrder: [String]
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension QuizAnswer: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeQuizAnswer: FfiConverterRustBuffer {
+    typealias SwiftType = QuizAnswer
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> QuizAnswer {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .singleChoice(options: try FfiConverterSequenceTypeQuizOption.read(from: &buf), correct: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 2: return .multipleChoice(options: try FfiConverterSequenceTypeQuizOption.read(from: &buf), correct: try FfiConverterSequenceString.read(from: &buf)
+        )
+        
+        case 3: return .trueFalse(correct: try FfiConverterBool.read(from: &buf)
+        )
+        
+        case 4: return .ordering(items: try FfiConverterSequenceTypeQuizOption.read(from: &buf), correctOrder: try FfiConverterSequenceString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: QuizAnswer, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .singleChoice(options,correct):
+            writeInt(&buf, Int32(1))
+            FfiConverterSequenceTypeQuizOption.write(options, into: &buf)
+            FfiConverterString.write(correct, into: &buf)
+            
+        
+        case let .multipleChoice(options,correct):
+            writeInt(&buf, Int32(2))
+            FfiConverterSequenceTypeQuizOption.write(options, into: &buf)
+            FfiConverterSequenceString.write(correct, into: &buf)
+            
+        
+        case let .trueFalse(correct):
+            writeInt(&buf, Int32(3))
+            FfiConverterBool.write(correct, into: &buf)
+            
+        
+        case let .ordering(items,correctOrder):
+            writeInt(&buf, Int32(4))
+            FfiConverterSequenceTypeQuizOption.write(items, into: &buf)
+            FfiConverterSequenceString.write(correctOrder, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeQuizAnswer_lift(_ buf: RustBuffer) throws -> QuizAnswer {
+    return try FfiConverterTypeQuizAnswer.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeQuizAnswer_lower(_ value: QuizAnswer) -> RustBuffer {
+    return FfiConverterTypeQuizAnswer.lower(value)
 }
 
 
@@ -3541,6 +4372,31 @@ fileprivate struct FfiConverterOptionTypeMessageAuthor: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
+    typealias SwiftType = [String]
+
+    public static func write(_ value: [String], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterString.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [String]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterString.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeAttachmentDraft: FfiConverterRustBuffer {
     typealias SwiftType = [AttachmentDraft]
 
@@ -3591,6 +4447,81 @@ fileprivate struct FfiConverterSequenceTypeCaseMessage: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeLesson: FfiConverterRustBuffer {
+    typealias SwiftType = [Lesson]
+
+    public static func write(_ value: [Lesson], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeLesson.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [Lesson] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [Lesson]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeLesson.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeQuizOption: FfiConverterRustBuffer {
+    typealias SwiftType = [QuizOption]
+
+    public static func write(_ value: [QuizOption], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeQuizOption.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [QuizOption] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [QuizOption]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeQuizOption.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeQuizQuestion: FfiConverterRustBuffer {
+    typealias SwiftType = [QuizQuestion]
+
+    public static func write(_ value: [QuizQuestion], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeQuizQuestion.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [QuizQuestion] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [QuizQuestion]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeQuizQuestion.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeGrievanceRoute: FfiConverterRustBuffer {
     typealias SwiftType = [GrievanceRoute]
 
@@ -3610,6 +4541,32 @@ fileprivate struct FfiConverterSequenceTypeGrievanceRoute: FfiConverterRustBuffe
             seq.append(try FfiConverterTypeGrievanceRoute.read(from: &buf))
         }
         return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterDictionaryStringString: FfiConverterRustBuffer {
+    public static func write(_ value: [String: String], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for (key, value) in value {
+            FfiConverterString.write(key, into: &buf)
+            FfiConverterString.write(value, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String: String] {
+        let len: Int32 = try readInt(&buf)
+        var dict = [String: String]()
+        dict.reserveCapacity(Int(len))
+        for _ in 0..<len {
+            let key = try FfiConverterString.read(from: &buf)
+            let value = try FfiConverterString.read(from: &buf)
+            dict[key] = value
+        }
+        return dict
     }
 }
 

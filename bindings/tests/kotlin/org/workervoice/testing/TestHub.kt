@@ -61,6 +61,21 @@ class TestHub private constructor(
         dataDir.deleteRecursively()
     }
 
+    /**
+     * Publishes the content pack in [folder] (`pack.json` and its media) to
+     * every factory, with the hub's own `publish-pack` command on its data
+     * directory (the hub keeps running).
+     */
+    fun publishPack(folder: File) {
+        val process = ProcessBuilder(binary.absolutePath, "publish-pack", "--data-dir", File(dataDir, "data").path, folder.path)
+            .redirectErrorStream(true)
+            .start()
+        process.outputStream.close()
+        val finished = process.waitFor(HARNESS_TIMEOUT.seconds, TimeUnit.SECONDS)
+        val output = process.inputStream.bufferedReader().readText()
+        check(finished && process.exitValue() == 0) { "publish-pack failed: $output" }
+    }
+
     companion object {
         /** The hub binary: `-Dworkervoice.hub=PATH`, else `target/debug/workervoice-hub`. */
         val binary: File

@@ -22,6 +22,7 @@ val ALL_TESTS: List<Class<*>> = listOf(
     GrievanceTest::class.java,
     SyncTest::class.java,
     KioskTest::class.java,
+    ContentTest::class.java,
 )
 
 /**

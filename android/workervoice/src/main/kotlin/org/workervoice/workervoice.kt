@@ -41,6 +41,8 @@ import kotlinx.coroutines.suspendCancellableCoroutine
 import org.workervoice.model.CaseSummary
 import org.workervoice.model.CaseThread
 import org.workervoice.model.CategoryOption
+import org.workervoice.model.ContentEntry
+import org.workervoice.model.ContentSyncReport
 import org.workervoice.model.DeviceHealth
 import org.workervoice.model.DeviceMode
 import org.workervoice.model.DeviceStatus
@@ -49,6 +51,8 @@ import org.workervoice.model.Event
 import org.workervoice.model.FfiConverterTypeCaseSummary
 import org.workervoice.model.FfiConverterTypeCaseThread
 import org.workervoice.model.FfiConverterTypeCategoryOption
+import org.workervoice.model.FfiConverterTypeContentEntry
+import org.workervoice.model.FfiConverterTypeContentSyncReport
 import org.workervoice.model.FfiConverterTypeDeviceHealth
 import org.workervoice.model.FfiConverterTypeDeviceMode
 import org.workervoice.model.FfiConverterTypeDeviceStatus
@@ -60,6 +64,7 @@ import org.workervoice.model.FfiConverterTypeOutboxSummary
 import org.workervoice.model.FfiConverterTypeSubmissionStatus
 import org.workervoice.model.FfiConverterTypeSubmitOutcome
 import org.workervoice.model.FfiConverterTypeSyncReport
+import org.workervoice.model.FfiConverterTypeTrainingModule
 import org.workervoice.model.FfiConverterTypeWeakPinReason
 import org.workervoice.model.FfiConverterTypeWorkerProfile
 import org.workervoice.model.GrievanceDraft
@@ -68,11 +73,14 @@ import org.workervoice.model.OutboxSummary
 import org.workervoice.model.SubmissionStatus
 import org.workervoice.model.SubmitOutcome
 import org.workervoice.model.SyncReport
+import org.workervoice.model.TrainingModule
 import org.workervoice.model.WeakPinReason
 import org.workervoice.model.WorkerProfile
 import org.workervoice.model.RustBuffer as RustBufferCaseSummary
 import org.workervoice.model.RustBuffer as RustBufferCaseThread
 import org.workervoice.model.RustBuffer as RustBufferCategoryOption
+import org.workervoice.model.RustBuffer as RustBufferContentEntry
+import org.workervoice.model.RustBuffer as RustBufferContentSyncReport
 import org.workervoice.model.RustBuffer as RustBufferDeviceHealth
 import org.workervoice.model.RustBuffer as RustBufferDeviceMode
 import org.workervoice.model.RustBuffer as RustBufferDeviceStatus
@@ -84,6 +92,7 @@ import org.workervoice.model.RustBuffer as RustBufferOutboxSummary
 import org.workervoice.model.RustBuffer as RustBufferSubmissionStatus
 import org.workervoice.model.RustBuffer as RustBufferSubmitOutcome
 import org.workervoice.model.RustBuffer as RustBufferSyncReport
+import org.workervoice.model.RustBuffer as RustBufferTrainingModule
 import org.workervoice.model.RustBuffer as RustBufferWeakPinReason
 import org.workervoice.model.RustBuffer as RustBufferWorkerProfile
 
@@ -924,6 +933,20 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_workervoice_checksum_method_workervoiceapp_unlock_offline(
     ): Int
+    external fun uniffi_workervoice_checksum_method_workervoiceapp_content_catalog(
+    ): Int
+    external fun uniffi_workervoice_checksum_method_workervoiceapp_content_storage_bytes(
+    ): Int
+    external fun uniffi_workervoice_checksum_method_workervoiceapp_download_content(
+    ): Int
+    external fun uniffi_workervoice_checksum_method_workervoiceapp_load_training_module(
+    ): Int
+    external fun uniffi_workervoice_checksum_method_workervoiceapp_media_path(
+    ): Int
+    external fun uniffi_workervoice_checksum_method_workervoiceapp_set_content_budget_bytes(
+    ): Int
+    external fun uniffi_workervoice_checksum_method_workervoiceapp_sync_content(
+    ): Int
     external fun uniffi_workervoice_checksum_method_clocksource_now_millis(
     ): Int
     external fun uniffi_workervoice_checksum_method_connectivitymonitor_is_online(
@@ -1045,6 +1068,20 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_workervoice_fn_method_workervoiceapp_unlock_offline(`ptr`: Long,`workerNumber`: RustBuffer.ByValue,`pin`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferWorkerProfile.ByValue
+    external fun uniffi_workervoice_fn_method_workervoiceapp_content_catalog(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_workervoice_fn_method_workervoiceapp_content_storage_bytes(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_workervoice_fn_method_workervoiceapp_download_content(`ptr`: Long,`kind`: RustBuffer.ByValue,`id`: RustBuffer.ByValue,
+    ): Long
+    external fun uniffi_workervoice_fn_method_workervoiceapp_load_training_module(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferTrainingModule.ByValue
+    external fun uniffi_workervoice_fn_method_workervoiceapp_media_path(`ptr`: Long,`sha256`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_workervoice_fn_method_workervoiceapp_set_content_budget_bytes(`ptr`: Long,`bytes`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_workervoice_fn_method_workervoiceapp_sync_content(`ptr`: Long,
+    ): Long
     external fun uniffi_workervoice_fn_clone_clocksource(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_workervoice_fn_free_clocksource(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1346,6 +1383,27 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_unlock_offline() and 0xFFFF) != 45135) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_content_catalog() and 0xFFFF) != 33403) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_content_storage_bytes() and 0xFFFF) != 42099) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_download_content() and 0xFFFF) != 4138) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_load_training_module() and 0xFFFF) != 3218) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_media_path() and 0xFFFF) != 52312) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_set_content_budget_bytes() and 0xFFFF) != 9060) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_sync_content() and 0xFFFF) != 58852) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_workervoice_checksum_method_clocksource_now_millis() and 0xFFFF) != 25684) {
@@ -3163,6 +3221,45 @@ public interface WorkerVoiceAppInterface {
      */
     fun `unlockOffline`(`workerNumber`: kotlin.String, `pin`: kotlin.String): WorkerProfile
     
+    /**
+     * The content catalog held on the device, titles in the current language.
+     */
+    fun `contentCatalog`(): List<ContentEntry>
+    
+    /**
+     * Bytes content takes on disk now.
+     */
+    fun `contentStorageBytes`(): kotlin.ULong
+    
+    /**
+     * Downloads one item now (the worker opened it), evicting least
+     * recently used media of other items if the budget needs it.
+     */
+    suspend fun `downloadContent`(`kind`: kotlin.String, `id`: kotlin.String): ContentSyncReport
+    
+    /**
+     * A training module, verified again from what the device holds.
+     */
+    fun `loadTrainingModule`(`id`: kotlin.String): TrainingModule
+    
+    /**
+     * The file path of a verified media blob named by a module (SHA-256 hex).
+     */
+    fun `mediaPath`(`sha256`: kotlin.String): kotlin.String
+    
+    /**
+     * Sets the bytes content may take on disk (default 256 MiB).
+     */
+    fun `setContentBudgetBytes`(`bytes`: kotlin.ULong)
+    
+    /**
+     * Syncs content: one small request when nothing changed; otherwise the
+     * new manifests and the blobs not held yet, resuming cut downloads.
+     * Progress arrives as `Event.ContentProgress`; items that do not
+     * verify are refused and listed in the report.
+     */
+    suspend fun `syncContent`(): ContentSyncReport
+    
     companion object
 }
 
@@ -4000,6 +4097,146 @@ open class WorkerVoiceApp: Disposable, AutoCloseable, WorkerVoiceAppInterface
     )
     }
     
+
+    
+    /**
+     * The content catalog held on the device, titles in the current language.
+     */
+    @Throws(WorkerVoiceException::class)override fun `contentCatalog`(): List<ContentEntry> {
+            return FfiConverterSequenceTypeContentEntry.lift(
+    callWithHandle {
+    uniffiRustCallWithError(WorkerVoiceException) { _status ->
+    UniffiLib.uniffi_workervoice_fn_method_workervoiceapp_content_catalog(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Bytes content takes on disk now.
+     */
+    @Throws(WorkerVoiceException::class)override fun `contentStorageBytes`(): kotlin.ULong {
+            return FfiConverterULong.lift(
+    callWithHandle {
+    uniffiRustCallWithError(WorkerVoiceException) { _status ->
+    UniffiLib.uniffi_workervoice_fn_method_workervoiceapp_content_storage_bytes(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Downloads one item now (the worker opened it), evicting least
+     * recently used media of other items if the budget needs it.
+     */
+    @Throws(WorkerVoiceException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `downloadContent`(`kind`: kotlin.String, `id`: kotlin.String) : ContentSyncReport {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_workervoice_fn_method_workervoiceapp_download_content(
+                uniffiHandle,
+                
+        FfiConverterString.lower(`kind`),
+        FfiConverterString.lower(`id`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_workervoice_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_workervoice_rust_future_complete_rust_buffer(future, continuation).let { RustBufferContentSyncReport.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_workervoice_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeContentSyncReport.lift(it) },
+        // Error FFI converter
+        WorkerVoiceException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * A training module, verified again from what the device holds.
+     */
+    @Throws(WorkerVoiceException::class)override fun `loadTrainingModule`(`id`: kotlin.String): TrainingModule {
+            return FfiConverterTypeTrainingModule.lift(
+    callWithHandle {
+    uniffiRustCallWithError(WorkerVoiceException) { _status ->
+    UniffiLib.uniffi_workervoice_fn_method_workervoiceapp_load_training_module(
+        it,
+        
+        FfiConverterString.lower(`id`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The file path of a verified media blob named by a module (SHA-256 hex).
+     */
+    @Throws(WorkerVoiceException::class)override fun `mediaPath`(`sha256`: kotlin.String): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCallWithError(WorkerVoiceException) { _status ->
+    UniffiLib.uniffi_workervoice_fn_method_workervoiceapp_media_path(
+        it,
+        
+        FfiConverterString.lower(`sha256`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Sets the bytes content may take on disk (default 256 MiB).
+     */override fun `setContentBudgetBytes`(`bytes`: kotlin.ULong)
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_workervoice_fn_method_workervoiceapp_set_content_budget_bytes(
+        it,
+        
+        FfiConverterULong.lower(`bytes`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Syncs content: one small request when nothing changed; otherwise the
+     * new manifests and the blobs not held yet, resuming cut downloads.
+     * Progress arrives as `Event.ContentProgress`; items that do not
+     * verify are refused and listed in the report.
+     */
+    @Throws(WorkerVoiceException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `syncContent`() : ContentSyncReport {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_workervoice_fn_method_workervoiceapp_sync_content(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_workervoice_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_workervoice_rust_future_complete_rust_buffer(future, continuation).let { RustBufferContentSyncReport.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_workervoice_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeContentSyncReport.lift(it) },
+        // Error FFI converter
+        WorkerVoiceException.ErrorHandler,
+    )
+    }
 
     
 
@@ -5281,6 +5518,34 @@ public object FfiConverterSequenceTypeCategoryOption: FfiConverterRustBuffer<Lis
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeContentEntry: FfiConverterRustBuffer<List<ContentEntry>> {
+    override fun read(buf: ByteBuffer): List<ContentEntry> {
+        val len = buf.getInt()
+        return List<ContentEntry>(len) {
+            FfiConverterTypeContentEntry.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ContentEntry>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeContentEntry.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ContentEntry>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeContentEntry.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeNote: FfiConverterRustBuffer<List<Note>> {
     override fun read(buf: ByteBuffer): List<Note> {
         val len = buf.getInt()
@@ -5302,6 +5567,12 @@ public object FfiConverterSequenceTypeNote: FfiConverterRustBuffer<List<Note>> {
         }
     }
 }
+
+
+
+
+
+
 
 
 

@@ -904,6 +904,33 @@ object NoHandle
 /**
  * @suppress
  */
+public object FfiConverterUByte: FfiConverter<UByte, Byte> {
+    override fun lift(value: Byte): UByte {
+        return value.toUByte()
+    }
+
+    fun lift(value: Int): UByte {
+        return value.toUByte()
+    }
+
+    override fun read(buf: ByteBuffer): UByte {
+        return lift(buf.get())
+    }
+
+    override fun lower(value: UByte): Byte {
+        return value.toByte()
+    }
+
+    override fun allocationSize(value: UByte) = 1UL
+
+    override fun write(value: UByte, buf: ByteBuffer) {
+        buf.put(value.toByte())
+    }
+}
+
+/**
+ * @suppress
+ */
 public object FfiConverterUInt: FfiConverter<UInt, Int> {
     override fun lift(value: Int): UInt {
         return value.toUInt()
@@ -1442,6 +1469,190 @@ public object FfiConverterTypeCategoryOption: FfiConverterRustBuffer<CategoryOpt
 
 
 /**
+ * An item of the catalog, as the app lists it.
+ */
+data class ContentEntry (
+    /**
+     * `training_module` or `survey`.
+     */
+    var `kind`: kotlin.String
+    , 
+    /**
+     * The item's id.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * Version in the catalog.
+     */
+    var `version`: kotlin.ULong
+    , 
+    /**
+     * Version held and verified on the device, if any.
+     */
+    var `heldVersion`: kotlin.ULong?
+    , 
+    /**
+     * Title in the current language (falling back to the item's first language, then the id).
+     */
+    var `title`: kotlin.String
+    , 
+    /**
+     * Bytes of all its blobs.
+     */
+    var `totalBytes`: kotlin.ULong
+    , 
+    /**
+     * Whether the held version has its body and every media blob on the device.
+     */
+    var `complete`: kotlin.Boolean
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeContentEntry: FfiConverterRustBuffer<ContentEntry> {
+    override fun read(buf: ByteBuffer): ContentEntry {
+        return ContentEntry(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterOptionalULong.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ContentEntry) = (
+            FfiConverterString.allocationSize(value.`kind`) +
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterULong.allocationSize(value.`version`) +
+            FfiConverterOptionalULong.allocationSize(value.`heldVersion`) +
+            FfiConverterString.allocationSize(value.`title`) +
+            FfiConverterULong.allocationSize(value.`totalBytes`) +
+            FfiConverterBoolean.allocationSize(value.`complete`)
+    )
+
+    override fun write(value: ContentEntry, buf: ByteBuffer) {
+            FfiConverterString.write(value.`kind`, buf)
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterULong.write(value.`version`, buf)
+            FfiConverterOptionalULong.write(value.`heldVersion`, buf)
+            FfiConverterString.write(value.`title`, buf)
+            FfiConverterULong.write(value.`totalBytes`, buf)
+            FfiConverterBoolean.write(value.`complete`, buf)
+    }
+}
+
+
+
+/**
+ * What a content sync did.
+ */
+data class ContentSyncReport (
+    /**
+     * Whether the hub sent a new catalog (otherwise: `304`, nothing new).
+     */
+    var `catalogChanged`: kotlin.Boolean
+    , 
+    /**
+     * Items in the catalog.
+     */
+    var `items`: kotlin.UInt
+    , 
+    /**
+     * Manifests fetched and verified.
+     */
+    var `manifestsFetched`: kotlin.UInt
+    , 
+    /**
+     * Blobs downloaded and verified.
+     */
+    var `blobsDownloaded`: kotlin.UInt
+    , 
+    /**
+     * Bytes of blobs received in this sync.
+     */
+    var `bytesDownloaded`: kotlin.ULong
+    , 
+    /**
+     * Ids of items refused because they did not verify (tampered, signed by
+     * another key, rolled back); what was held of them is kept.
+     */
+    var `refused`: List<kotlin.String>
+    , 
+    /**
+     * Media left for later because the storage budget is full.
+     */
+    var `deferredBlobs`: kotlin.UInt
+    , 
+    /**
+     * Whether the hub could not be reached (or the download was cut too
+     * often); what arrived is kept and the next sync resumes it.
+     */
+    var `offline`: kotlin.Boolean
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeContentSyncReport: FfiConverterRustBuffer<ContentSyncReport> {
+    override fun read(buf: ByteBuffer): ContentSyncReport {
+        return ContentSyncReport(
+            FfiConverterBoolean.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ContentSyncReport) = (
+            FfiConverterBoolean.allocationSize(value.`catalogChanged`) +
+            FfiConverterUInt.allocationSize(value.`items`) +
+            FfiConverterUInt.allocationSize(value.`manifestsFetched`) +
+            FfiConverterUInt.allocationSize(value.`blobsDownloaded`) +
+            FfiConverterULong.allocationSize(value.`bytesDownloaded`) +
+            FfiConverterSequenceString.allocationSize(value.`refused`) +
+            FfiConverterUInt.allocationSize(value.`deferredBlobs`) +
+            FfiConverterBoolean.allocationSize(value.`offline`)
+    )
+
+    override fun write(value: ContentSyncReport, buf: ByteBuffer) {
+            FfiConverterBoolean.write(value.`catalogChanged`, buf)
+            FfiConverterUInt.write(value.`items`, buf)
+            FfiConverterUInt.write(value.`manifestsFetched`, buf)
+            FfiConverterUInt.write(value.`blobsDownloaded`, buf)
+            FfiConverterULong.write(value.`bytesDownloaded`, buf)
+            FfiConverterSequenceString.write(value.`refused`, buf)
+            FfiConverterUInt.write(value.`deferredBlobs`, buf)
+            FfiConverterBoolean.write(value.`offline`, buf)
+    }
+}
+
+
+
+/**
  * What the factory's device admin sees: sync health and storage, in counts.
  */
 data class DeviceHealth (
@@ -1727,6 +1938,69 @@ public object FfiConverterTypeGrievanceDraft: FfiConverterRustBuffer<GrievanceDr
 
 
 /**
+ * One lesson.
+ */
+data class Lesson (
+    /**
+     * Stable id within the module.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * Title per language.
+     */
+    var `title`: Map<kotlin.String, kotlin.String>
+    , 
+    /**
+     * Text per language.
+     */
+    var `text`: Map<kotlin.String, kotlin.String>
+    , 
+    /**
+     * Media shown with the lesson: SHA-256 (hex) of blobs the manifest lists.
+     */
+    var `media`: List<kotlin.String>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeLesson: FfiConverterRustBuffer<Lesson> {
+    override fun read(buf: ByteBuffer): Lesson {
+        return Lesson(
+            FfiConverterString.read(buf),
+            FfiConverterMapStringString.read(buf),
+            FfiConverterMapStringString.read(buf),
+            FfiConverterSequenceString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Lesson) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterMapStringString.allocationSize(value.`title`) +
+            FfiConverterMapStringString.allocationSize(value.`text`) +
+            FfiConverterSequenceString.allocationSize(value.`media`)
+    )
+
+    override fun write(value: Lesson, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterMapStringString.write(value.`title`, buf)
+            FfiConverterMapStringString.write(value.`text`, buf)
+            FfiConverterSequenceString.write(value.`media`, buf)
+    }
+}
+
+
+
+/**
  * A note as the app shows it.
  */
 data class Note (
@@ -1839,6 +2113,116 @@ public object FfiConverterTypeOutboxSummary: FfiConverterRustBuffer<OutboxSummar
             FfiConverterULong.write(value.`sending`, buf)
             FfiConverterULong.write(value.`delivered`, buf)
             FfiConverterULong.write(value.`needsAttention`, buf)
+    }
+}
+
+
+
+/**
+ * An option of a choice or ordering question.
+ */
+data class QuizOption (
+    /**
+     * Stable id within the question.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * Text per language.
+     */
+    var `text`: Map<kotlin.String, kotlin.String>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeQuizOption: FfiConverterRustBuffer<QuizOption> {
+    override fun read(buf: ByteBuffer): QuizOption {
+        return QuizOption(
+            FfiConverterString.read(buf),
+            FfiConverterMapStringString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: QuizOption) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterMapStringString.allocationSize(value.`text`)
+    )
+
+    override fun write(value: QuizOption, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterMapStringString.write(value.`text`, buf)
+    }
+}
+
+
+
+/**
+ * One quiz question.
+ */
+data class QuizQuestion (
+    /**
+     * Stable id within the module.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * The question per language.
+     */
+    var `prompt`: Map<kotlin.String, kotlin.String>
+    , 
+    /**
+     * Media shown with the question (SHA-256 hex), e.g. an audio prompt.
+     */
+    var `media`: List<kotlin.String>
+    , 
+    /**
+     * How it is answered, with the right answer.
+     */
+    var `answer`: QuizAnswer
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeQuizQuestion: FfiConverterRustBuffer<QuizQuestion> {
+    override fun read(buf: ByteBuffer): QuizQuestion {
+        return QuizQuestion(
+            FfiConverterString.read(buf),
+            FfiConverterMapStringString.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterTypeQuizAnswer.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: QuizQuestion) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterMapStringString.allocationSize(value.`prompt`) +
+            FfiConverterSequenceString.allocationSize(value.`media`) +
+            FfiConverterTypeQuizAnswer.allocationSize(value.`answer`)
+    )
+
+    override fun write(value: QuizQuestion, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterMapStringString.write(value.`prompt`, buf)
+            FfiConverterSequenceString.write(value.`media`, buf)
+            FfiConverterTypeQuizAnswer.write(value.`answer`, buf)
     }
 }
 
@@ -2102,6 +2486,93 @@ public object FfiConverterTypeSyncReport: FfiConverterRustBuffer<SyncReport> {
             FfiConverterBoolean.write(value.`offline`, buf)
             FfiConverterUInt.write(value.`signInsConfirmed`, buf)
             FfiConverterUInt.write(value.`signInsRejected`, buf)
+    }
+}
+
+
+
+/**
+ * A verified training module, ready to render.
+ */
+data class TrainingModule (
+    /**
+     * The module's id.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * Its version.
+     */
+    var `version`: kotlin.ULong
+    , 
+    /**
+     * Its languages, the first being its default.
+     */
+    var `languages`: List<kotlin.String>
+    , 
+    /**
+     * Title per language.
+     */
+    var `title`: Map<kotlin.String, kotlin.String>
+    , 
+    /**
+     * The lessons, in order.
+     */
+    var `lessons`: List<Lesson>
+    , 
+    /**
+     * Percentage of right answers needed to pass the quiz (0–100).
+     */
+    var `passMarkPercent`: kotlin.UByte
+    , 
+    /**
+     * The quiz questions, in order.
+     */
+    var `questions`: List<QuizQuestion>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTrainingModule: FfiConverterRustBuffer<TrainingModule> {
+    override fun read(buf: ByteBuffer): TrainingModule {
+        return TrainingModule(
+            FfiConverterString.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterMapStringString.read(buf),
+            FfiConverterSequenceTypeLesson.read(buf),
+            FfiConverterUByte.read(buf),
+            FfiConverterSequenceTypeQuizQuestion.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: TrainingModule) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterULong.allocationSize(value.`version`) +
+            FfiConverterSequenceString.allocationSize(value.`languages`) +
+            FfiConverterMapStringString.allocationSize(value.`title`) +
+            FfiConverterSequenceTypeLesson.allocationSize(value.`lessons`) +
+            FfiConverterUByte.allocationSize(value.`passMarkPercent`) +
+            FfiConverterSequenceTypeQuizQuestion.allocationSize(value.`questions`)
+    )
+
+    override fun write(value: TrainingModule, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterULong.write(value.`version`, buf)
+            FfiConverterSequenceString.write(value.`languages`, buf)
+            FfiConverterMapStringString.write(value.`title`, buf)
+            FfiConverterSequenceTypeLesson.write(value.`lessons`, buf)
+            FfiConverterUByte.write(value.`passMarkPercent`, buf)
+            FfiConverterSequenceTypeQuizQuestion.write(value.`questions`, buf)
     }
 }
 
@@ -2443,6 +2914,15 @@ enum class ErrorCode {
      */
     NEEDS_HUB,
     /**
+     * Content (a training module, a survey) did not verify against the
+     * programme's signature and was not used.
+     */
+    CONTENT_UNVERIFIED,
+    /**
+     * Content is not (fully) on the device yet.
+     */
+    CONTENT_NOT_DOWNLOADED,
+    /**
      * A bug.
      */
     INTERNAL;
@@ -2612,6 +3092,49 @@ sealed class Event {
         companion object
     }
     
+    /**
+     * Progress of downloading one content item's blobs (sent at most every
+     * few hundred kilobytes, and once at the end).
+     */
+    data class ContentProgress(
+        /**
+         * The item's id.
+         */
+        val `contentId`: kotlin.String, 
+        /**
+         * Bytes held so far, including what earlier, interrupted downloads kept.
+         */
+        val `doneBytes`: kotlin.ULong, 
+        /**
+         * Bytes of every blob the item still needed when the download began.
+         */
+        val `totalBytes`: kotlin.ULong) : Event()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * A content sync ended.
+     */
+    data class ContentUpdated(
+        /**
+         * Items whose manifest or blobs changed.
+         */
+        val `changed`: kotlin.UInt, 
+        /**
+         * Items refused because they did not verify.
+         */
+        val `refused`: kotlin.UInt) : Event()
+        
+    {
+        
+
+        companion object
+    }
+    
 
     
 
@@ -2653,6 +3176,15 @@ public object FfiConverterTypeEvent : FfiConverterRustBuffer<Event>{
                 FfiConverterUInt.read(buf),
                 FfiConverterUInt.read(buf),
                 FfiConverterBoolean.read(buf),
+                )
+            11 -> Event.ContentProgress(
+                FfiConverterString.read(buf),
+                FfiConverterULong.read(buf),
+                FfiConverterULong.read(buf),
+                )
+            12 -> Event.ContentUpdated(
+                FfiConverterUInt.read(buf),
+                FfiConverterUInt.read(buf),
                 )
             else -> throw RuntimeException("invalid enum value, something is very wrong!!")
         }
@@ -2729,6 +3261,23 @@ public object FfiConverterTypeEvent : FfiConverterRustBuffer<Event>{
                 + FfiConverterBoolean.allocationSize(value.`offline`)
             )
         }
+        is Event.ContentProgress -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`contentId`)
+                + FfiConverterULong.allocationSize(value.`doneBytes`)
+                + FfiConverterULong.allocationSize(value.`totalBytes`)
+            )
+        }
+        is Event.ContentUpdated -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterUInt.allocationSize(value.`changed`)
+                + FfiConverterUInt.allocationSize(value.`refused`)
+            )
+        }
     }
 
     override fun write(value: Event, buf: ByteBuffer) {
@@ -2781,6 +3330,19 @@ public object FfiConverterTypeEvent : FfiConverterRustBuffer<Event>{
                 FfiConverterUInt.write(value.`delivered`, buf)
                 FfiConverterUInt.write(value.`pending`, buf)
                 FfiConverterBoolean.write(value.`offline`, buf)
+                Unit
+            }
+            is Event.ContentProgress -> {
+                buf.putInt(11)
+                FfiConverterString.write(value.`contentId`, buf)
+                FfiConverterULong.write(value.`doneBytes`, buf)
+                FfiConverterULong.write(value.`totalBytes`, buf)
+                Unit
+            }
+            is Event.ContentUpdated -> {
+                buf.putInt(12)
+                FfiConverterUInt.write(value.`changed`, buf)
+                FfiConverterUInt.write(value.`refused`, buf)
                 Unit
             }
         }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
@@ -2925,6 +3487,185 @@ public object FfiConverterTypeOutboxState: FfiConverterRustBuffer<OutboxState> {
 
     override fun write(value: OutboxState, buf: ByteBuffer) {
         buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * The kinds of question and their right answers.
+ */
+sealed class QuizAnswer {
+    
+    /**
+     * One option is right.
+     */
+    data class SingleChoice(
+        /**
+         * The options.
+         */
+        val `options`: List<org.workervoice.model.QuizOption>, 
+        /**
+         * The right option's id.
+         */
+        val `correct`: kotlin.String) : QuizAnswer()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * Every option in `correct` and no other must be chosen.
+     */
+    data class MultipleChoice(
+        /**
+         * The options.
+         */
+        val `options`: List<org.workervoice.model.QuizOption>, 
+        /**
+         * The right options' ids.
+         */
+        val `correct`: List<kotlin.String>) : QuizAnswer()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * A statement that is true or false.
+     */
+    data class TrueFalse(
+        /**
+         * Whether it is true.
+         */
+        val `correct`: kotlin.Boolean) : QuizAnswer()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * Put the items in the right order.
+     */
+    data class Ordering(
+        /**
+         * The items, in the order shown.
+         */
+        val `items`: List<org.workervoice.model.QuizOption>, 
+        /**
+         * Item ids in the right order.
+         */
+        val `correctOrder`: List<kotlin.String>) : QuizAnswer()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeQuizAnswer : FfiConverterRustBuffer<QuizAnswer>{
+    override fun read(buf: ByteBuffer): QuizAnswer {
+        return when(buf.getInt()) {
+            1 -> QuizAnswer.SingleChoice(
+                FfiConverterSequenceTypeQuizOption.read(buf),
+                FfiConverterString.read(buf),
+                )
+            2 -> QuizAnswer.MultipleChoice(
+                FfiConverterSequenceTypeQuizOption.read(buf),
+                FfiConverterSequenceString.read(buf),
+                )
+            3 -> QuizAnswer.TrueFalse(
+                FfiConverterBoolean.read(buf),
+                )
+            4 -> QuizAnswer.Ordering(
+                FfiConverterSequenceTypeQuizOption.read(buf),
+                FfiConverterSequenceString.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: QuizAnswer): ULong = when(value) {
+        is QuizAnswer.SingleChoice -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterSequenceTypeQuizOption.allocationSize(value.`options`)
+                + FfiConverterString.allocationSize(value.`correct`)
+            )
+        }
+        is QuizAnswer.MultipleChoice -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterSequenceTypeQuizOption.allocationSize(value.`options`)
+                + FfiConverterSequenceString.allocationSize(value.`correct`)
+            )
+        }
+        is QuizAnswer.TrueFalse -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterBoolean.allocationSize(value.`correct`)
+            )
+        }
+        is QuizAnswer.Ordering -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterSequenceTypeQuizOption.allocationSize(value.`items`)
+                + FfiConverterSequenceString.allocationSize(value.`correctOrder`)
+            )
+        }
+    }
+
+    override fun write(value: QuizAnswer, buf: ByteBuffer) {
+        when(value) {
+            is QuizAnswer.SingleChoice -> {
+                buf.putInt(1)
+                FfiConverterSequenceTypeQuizOption.write(value.`options`, buf)
+                FfiConverterString.write(value.`correct`, buf)
+                Unit
+            }
+            is QuizAnswer.MultipleChoice -> {
+                buf.putInt(2)
+                FfiConverterSequenceTypeQuizOption.write(value.`options`, buf)
+                FfiConverterSequenceString.write(value.`correct`, buf)
+                Unit
+            }
+            is QuizAnswer.TrueFalse -> {
+                buf.putInt(3)
+                FfiConverterBoolean.write(value.`correct`, buf)
+                Unit
+            }
+            is QuizAnswer.Ordering -> {
+                buf.putInt(4)
+                FfiConverterSequenceTypeQuizOption.write(value.`items`, buf)
+                FfiConverterSequenceString.write(value.`correctOrder`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
     }
 }
 
@@ -3251,6 +3992,34 @@ public object FfiConverterOptionalTypeMessageAuthor: FfiConverterRustBuffer<Mess
 /**
  * @suppress
  */
+public object FfiConverterSequenceString: FfiConverterRustBuffer<List<kotlin.String>> {
+    override fun read(buf: ByteBuffer): List<kotlin.String> {
+        val len = buf.getInt()
+        return List<kotlin.String>(len) {
+            FfiConverterString.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<kotlin.String>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterString.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<kotlin.String>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterString.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeAttachmentDraft: FfiConverterRustBuffer<List<AttachmentDraft>> {
     override fun read(buf: ByteBuffer): List<AttachmentDraft> {
         val len = buf.getInt()
@@ -3307,6 +4076,90 @@ public object FfiConverterSequenceTypeCaseMessage: FfiConverterRustBuffer<List<C
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeLesson: FfiConverterRustBuffer<List<Lesson>> {
+    override fun read(buf: ByteBuffer): List<Lesson> {
+        val len = buf.getInt()
+        return List<Lesson>(len) {
+            FfiConverterTypeLesson.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<Lesson>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeLesson.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<Lesson>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeLesson.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeQuizOption: FfiConverterRustBuffer<List<QuizOption>> {
+    override fun read(buf: ByteBuffer): List<QuizOption> {
+        val len = buf.getInt()
+        return List<QuizOption>(len) {
+            FfiConverterTypeQuizOption.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<QuizOption>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeQuizOption.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<QuizOption>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeQuizOption.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeQuizQuestion: FfiConverterRustBuffer<List<QuizQuestion>> {
+    override fun read(buf: ByteBuffer): List<QuizQuestion> {
+        val len = buf.getInt()
+        return List<QuizQuestion>(len) {
+            FfiConverterTypeQuizQuestion.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<QuizQuestion>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeQuizQuestion.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<QuizQuestion>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeQuizQuestion.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeGrievanceRoute: FfiConverterRustBuffer<List<GrievanceRoute>> {
     override fun read(buf: ByteBuffer): List<GrievanceRoute> {
         val len = buf.getInt()
@@ -3325,6 +4178,45 @@ public object FfiConverterSequenceTypeGrievanceRoute: FfiConverterRustBuffer<Lis
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeGrievanceRoute.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.String, kotlin.String>> {
+    override fun read(buf: ByteBuffer): Map<kotlin.String, kotlin.String> {
+        val len = buf.getInt()
+        return buildMap<kotlin.String, kotlin.String>(len) {
+            repeat(len) {
+                val k = FfiConverterString.read(buf)
+                val v = FfiConverterString.read(buf)
+                this[k] = v
+            }
+        }
+    }
+
+    override fun allocationSize(value: Map<kotlin.String, kotlin.String>): ULong {
+        val spaceForMapSize = 4UL
+        val spaceForChildren = value.map { (k, v) ->
+            FfiConverterString.allocationSize(k) +
+            FfiConverterString.allocationSize(v)
+        }.sum()
+        return spaceForMapSize + spaceForChildren
+    }
+
+    override fun write(value: Map<kotlin.String, kotlin.String>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        // The parens on `(k, v)` here ensure we're calling the right method,
+        // which is important for compatibility with older android devices.
+        // Ref https://blog.danlew.net/2017/03/16/kotlin-puzzler-whose-line-is-it-anyways/
+        value.forEach { (k, v) ->
+            FfiConverterString.write(k, buf)
+            FfiConverterString.write(v, buf)
         }
     }
 }
