@@ -54,7 +54,7 @@ pub struct WorkerVoiceApp {
 }
 
 impl WorkerVoiceApp {
-    fn error(&self, error: Error) -> WorkerVoiceError {
+    pub(crate) fn error(&self, error: Error) -> WorkerVoiceError {
         let localized = self.core.localize(&error);
         WorkerVoiceError::from_core(&error, localized)
     }

@@ -16,6 +16,7 @@ mod app;
 mod content;
 mod error;
 mod platform;
+mod training;
 
 pub use app::{AppOptions, WorkerVoiceApp};
 pub use error::WorkerVoiceError;
@@ -24,9 +25,10 @@ pub use platform::{
     new_file_key_store, new_memory_key_store,
 };
 pub use workervoice_core::app::{
-    CategoryOption, ContentEntry, ContentSyncReport, DeviceHealth, OutboxSummary, SubmissionStatus, SubmitOutcome,
+    ActivityOutcome, CategoryOption, ContentEntry, ContentSyncReport, DeviceHealth, OutboxSummary, QuizAnswerInput,
+    QuizResponse, SubmissionStatus, SubmitOutcome, TrainingProgress,
 };
-pub use workervoice_core::content::{Lesson, QuizAnswer, QuizOption, QuizQuestion, TrainingModule};
+pub use workervoice_core::content::{BadgeInfo, Lesson, QuizAnswer, QuizOption, QuizQuestion, TrainingModule};
 pub use workervoice_core::grievance::receipt::Receipt;
 pub use workervoice_core::grievance::{
     AttachmentDraft, AttachmentType, CallbackRequest, GrievanceDraft, GrievanceRoute,

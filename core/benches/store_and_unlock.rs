@@ -46,7 +46,8 @@ fn personal_device_with_vault(dir: &std::path::Path, keystore: &MemoryKeyStore) 
         display_name: "Lan".into(),
         language: "vi".into(),
         hub_share: vec![7u8; 32],
-        offline_sign_in_key: None,
+        hub_sealing_key: None,
+        utc_offset_minutes: 0,
     };
     let session =
         auth::open_vault_online(&mut store, &device, keystore, &login, &kdf, &secrets, None, 0).expect("vault");

@@ -9,6 +9,29 @@ pub trait Clock: Send + Sync {
     fn now_millis(&self) -> i64;
 }
 
+/// A clock that can be swapped while others hold it (the app's clock: the
+/// shell or a test may replace it at any time).
+pub struct SharedClock(std::sync::Mutex<std::sync::Arc<dyn Clock>>);
+
+impl SharedClock {
+    /// Starts with `clock`.
+    pub fn new(clock: std::sync::Arc<dyn Clock>) -> Self {
+        Self(std::sync::Mutex::new(clock))
+    }
+
+    /// Replaces the clock.
+    pub fn set(&self, clock: std::sync::Arc<dyn Clock>) {
+        *self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = clock;
+    }
+}
+
+impl Clock for SharedClock {
+    fn now_millis(&self) -> i64 {
+        let clock = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
+        clock.now_millis()
+    }
+}
+
 /// The system clock.
 pub struct SystemClock;
 

@@ -40,6 +40,7 @@ pub mod notes;
 pub mod runtime;
 pub mod store;
 pub mod sync;
+pub mod training;
 
 pub use app::{AppConfig, DeviceStatus, WorkerVoice};
 pub use auth::{WeakPinReason, WorkerProfile};

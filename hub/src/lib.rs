@@ -55,6 +55,7 @@ mod extract;
 mod handlers;
 mod keys;
 mod programme;
+mod progress;
 mod server;
 mod state;
 mod tls;

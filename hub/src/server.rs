@@ -25,7 +25,7 @@ use crate::handlers::sessions::Sessions;
 use crate::keys::{HubKeys, load_or_create_admin_token};
 use crate::programme::ProgrammeKey;
 use crate::state::{AppState, SharedState};
-use crate::{admin, cases, content, directory, enrol, handlers, tls};
+use crate::{admin, cases, content, directory, enrol, handlers, progress, tls};
 
 /// How long [`RunningHub::shutdown`] lets requests in flight finish.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
@@ -154,6 +154,7 @@ fn router(state: AppState) -> Router {
         .merge(admin::routes(state.clone()))
         .merge(directory::routes())
         .merge(content::routes())
+        .merge(progress::routes())
         .merge(cases::routes())
         .merge(handlers::routes())
         .fallback(unknown_route)

@@ -342,11 +342,11 @@ async fn offline_sign_in_confirmation_is_for_shared_devices_and_answers_a_replay
     within_time(async {
         let (hub, factory, phone, code, _) = roster_hub().await;
         let activated: LoginResponse = phone.activate("1001", &code, "2468").await.ok();
-        assert_eq!(activated.offline_sign_in_key, None, "personal phones never sign in provisionally");
         let tablet = second_device(&hub, &factory).await;
-        let key = tablet.login_ok("1001", "2468").await.offline_sign_in_key.expect("a tablet gets the key");
+        let key = tablet.login_ok("1001", "2468").await.hub_sealing_key.expect("devices get the hub's sealing key");
         assert_eq!(key.len(), 32);
-        assert_eq!(tablet.login_ok("1001", "2468").await.offline_sign_in_key, Some(key), "stable");
+        assert_eq!(activated.hub_sealing_key, Some(key.clone()), "the same key for every device");
+        assert_eq!(tablet.login_ok("1001", "2468").await.hub_sealing_key, Some(key), "stable");
 
         let request = ConfirmSignInRequest { sign_in_id: "3f1c".into(), enc: vec![9; 32], sealed: vec![1; 80] };
         phone.post(paths::AUTH_CONFIRM_OFFLINE, &request).await.assert_error("unauthorized");

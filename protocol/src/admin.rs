@@ -36,7 +36,14 @@ pub const KIOSK_IDLE_TIMEOUT_RANGE: std::ops::RangeInclusive<u32> = 30..=1800;
 pub struct FactorySettings {
     /// Seconds of inactivity after which a kiosk session ends (30..=1800).
     pub kiosk_idle_timeout_secs: u32,
+    /// The factory's offset from UTC in minutes (−720..=840), for counting
+    /// training streak days in the workers' time zone. Left out: unchanged.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub utc_offset_minutes: Option<i32>,
 }
+
+/// Allowed offsets from UTC, minutes.
+pub const UTC_OFFSET_RANGE: std::ops::RangeInclusive<i32> = -720..=840;
 
 /// A factory as staff see it.
 #[derive(Debug, Clone, Serialize, Deserialize)]

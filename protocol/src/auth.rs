@@ -115,10 +115,15 @@ pub struct LoginResponse {
     /// The share for this (worker, device) pair: one input of the unlock key.
     #[serde(with = "crate::b64")]
     pub hub_share: Vec<u8>,
-    /// Shared devices only: the hub's X25519 public key that offline
-    /// sign-in proofs are sealed to ([`OfflineSignInProof`]).
+    /// The hub's X25519 public key that a device seals to what only the hub
+    /// may read: offline sign-in proofs ([`OfflineSignInProof`]) and training
+    /// progress uploads. HPKE `info` strings keep the uses apart.
     #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::b64::option")]
-    pub offline_sign_in_key: Option<Vec<u8>>,
+    pub hub_sealing_key: Option<Vec<u8>>,
+    /// The factory's offset from UTC in minutes (its staff setting), for
+    /// counting days (training streaks) in the worker's time zone.
+    #[serde(default)]
+    pub utc_offset_minutes: i32,
 }
 
 /// `POST /v1/auth/change-pin`.

@@ -26,6 +26,7 @@ pub mod grievance;
 pub mod handler;
 pub mod progress;
 pub mod signing;
+pub mod training;
 
 /// Version of the wire protocol; every path is prefixed with `/v{PROTOCOL_VERSION}`.
 pub const PROTOCOL_VERSION: u32 = 1;
@@ -51,6 +52,10 @@ pub mod paths {
     pub const AUTH_CHANGE_PIN: &str = "/v1/auth/change-pin";
     /// Signed (shared devices): confirm a sign-in made offline.
     pub const AUTH_CONFIRM_OFFLINE: &str = "/v1/auth/confirm-offline";
+    /// Signed: a sealed batch of a worker's training progress events.
+    pub const PROGRESS_UPLOAD: &str = "/v1/progress/upload";
+    /// Signed: a worker's merged training progress after a cursor.
+    pub const PROGRESS_PULL: &str = "/v1/progress/pull";
     /// The device's own status (is it still enrolled, has it been retired).
     pub const DEVICE_STATUS: &str = "/v1/device/status";
     /// A shared device's health report at sync (signed).

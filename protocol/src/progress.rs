@@ -211,10 +211,35 @@ pub enum Activity {
 /// it counts as learning on its day (for streaks).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Earned {
-    /// Activity → points.
+    /// Activity → points (a list of pairs in JSON: the keys are not strings).
+    #[serde(with = "activity_list")]
     pub activities: BTreeMap<Activity, u32>,
     /// A completed lesson or a complete quiz attempt (not an empty one).
     pub counts_for_streak: bool,
+}
+
+mod activity_list {
+    use std::collections::BTreeMap;
+
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use super::Activity;
+
+    #[derive(Serialize, Deserialize)]
+    struct Entry {
+        activity: Activity,
+        points: u32,
+    }
+
+    pub(super) fn serialize<S: Serializer>(map: &BTreeMap<Activity, u32>, serializer: S) -> Result<S::Ok, S::Error> {
+        let entries: Vec<Entry> =
+            map.iter().map(|(activity, points)| Entry { activity: activity.clone(), points: *points }).collect();
+        entries.serialize(serializer)
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<BTreeMap<Activity, u32>, D::Error> {
+        Ok(Vec::<Entry>::deserialize(deserializer)?.into_iter().map(|entry| (entry.activity, entry.points)).collect())
+    }
 }
 
 /// What `event` earns under `rules` (the rules of the version it names).
@@ -375,6 +400,115 @@ fn streaks(days: &BTreeSet<i64>, today: i64) -> (u32, u32) {
     (longest, current)
 }
 
+/// HKDF label of the key that authenticates a worker's progress, derived
+/// from the hub share of that (worker, device) pair.
+pub const PROGRESS_MAC_LABEL: &[u8] = b"workervoice/progress-mac/v1";
+/// Longest upload id.
+pub const MAX_UPLOAD_ID_LEN: usize = 64;
+/// Largest sealed upload, bytes.
+pub const MAX_SEALED_UPLOAD: usize = 256 * 1024;
+/// Most events in one pull reply.
+pub const MAX_PULL_EVENTS: usize = 500;
+
+/// What a device seals to the hub for one upload: whose events they are and
+/// the proof of it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProgressBatch {
+    /// The hub's id of the worker.
+    pub worker_id: String,
+    /// The events, with the device's clock in `at`.
+    pub events: Vec<ProgressEvent>,
+    /// HMAC-SHA256 under the key from [`PROGRESS_MAC_LABEL`] over
+    /// [`batch_mac_input`], when the worker's vault was open.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::b64::option")]
+    pub mac: Option<Vec<u8>>,
+    /// Instead of a MAC, from a kiosk session signed in offline: the sign-in
+    /// the hub must have confirmed for this worker.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sign_in_id: Option<String>,
+}
+
+/// The bytes a batch MAC covers.
+pub fn batch_mac_input(upload_id: &str, worker_id: &str, events: &[ProgressEvent]) -> Vec<u8> {
+    let mut input = format!("workervoice/progress-batch/v1\n{upload_id}\n{worker_id}\n").into_bytes();
+    // Serialising the same values always gives the same bytes (no maps with
+    // random order, no floats), on the device and on the hub.
+    input.extend_from_slice(&serde_json::to_vec(events).unwrap_or_default());
+    input
+}
+
+/// The bytes a pull MAC covers.
+pub fn pull_mac_input(worker_id: &str, cursor: u64) -> Vec<u8> {
+    format!("workervoice/progress-pull/v1\n{worker_id}\n{cursor}").into_bytes()
+}
+
+/// HPKE `info` of an upload: binds it to the device and the upload id.
+pub fn upload_info(device_id: &str, upload_id: &str) -> Vec<u8> {
+    format!("workervoice/progress-upload/v1\n{device_id}\n{upload_id}").into_bytes()
+}
+
+/// `POST /v1/progress/upload` (signed): a sealed [`ProgressBatch`].
+/// Idempotent per (device, `upload_id`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ProgressUpload {
+    /// Random id (the outbox item's client id).
+    pub upload_id: String,
+    /// HPKE encapsulated key.
+    #[serde(with = "crate::b64")]
+    pub enc: Vec<u8>,
+    /// The sealed batch (associated data: the upload id).
+    #[serde(with = "crate::b64")]
+    pub sealed: Vec<u8>,
+    /// The device's own clock when it sent this, unix seconds, so the hub
+    /// can correct the events' times ([`corrected_time`]).
+    pub device_sent_at: i64,
+}
+
+/// Reply to [`ProgressUpload`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProgressUploadResponse {
+    /// Events new to the hub (0 for a replay).
+    pub merged: u32,
+}
+
+/// `POST /v1/progress/pull` (signed): the worker's merged events after `cursor`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ProgressPullRequest {
+    /// The worker.
+    pub worker_id: String,
+    /// The last sequence number the device holds (0 at first).
+    pub cursor: u64,
+    /// HMAC over [`pull_mac_input`] (see [`ProgressBatch::mac`]).
+    #[serde(with = "crate::b64")]
+    pub mac: Vec<u8>,
+}
+
+/// An event of the merged log with what the hub says it earned.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MergedEvent {
+    /// The event, its time on the hub's clock.
+    pub event: ProgressEvent,
+    /// What it earned under its module version's rules.
+    pub earned: Earned,
+}
+
+/// Reply to [`ProgressPullRequest`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProgressPullResponse {
+    /// Events after the cursor, in merge order (at most [`MAX_PULL_EVENTS`]).
+    pub events: Vec<MergedEvent>,
+    /// The cursor to send next time.
+    pub cursor: u64,
+    /// Whether more events wait after this page.
+    pub more: bool,
+    /// The totals of the whole merged log.
+    pub totals: Totals,
+    /// The factory's offset from UTC (streak days).
+    pub utc_offset_minutes: i32,
+    /// Badge rules of the modules in the log.
+    pub badges: BTreeMap<String, Vec<BadgeRule>>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -485,11 +619,86 @@ mod tests {
     }
 
     #[test]
+    fn what_an_event_earned_round_trips_through_json() {
+        let earned = earned(&attempt("1", 0, &all_right()), &rules());
+        assert_eq!(earned.activities.len(), 6);
+        let json = serde_json::to_string(&earned).unwrap();
+        assert_eq!(serde_json::from_str::<Earned>(&json).unwrap(), earned);
+    }
+
+    #[test]
     fn levels_rise_with_points() {
         assert_eq!(level_for(0), 1);
         assert_eq!(level_for(49), 1);
         assert_eq!(level_for(50), 2);
         assert_eq!(level_for(3_000), 10);
         assert_eq!(level_for(u64::MAX), 10);
+    }
+
+    mod merge {
+        use super::*;
+        use proptest::prelude::*;
+
+        fn any_event() -> impl Strategy<Value = ProgressEvent> {
+            let day = 20_000i64 * 86_400;
+            let lesson = prop_oneof![Just("exits"), Just("extinguisher"), Just("unknown")]
+                .prop_map(|lesson| EventKind::LessonCompleted { lesson_id: lesson.into() });
+            let answer = |right: AnswerGiven, wrong: AnswerGiven| prop_oneof![Just(right), Just(wrong)];
+            let quiz = (
+                answer(AnswerGiven::Choice("b".into()), AnswerGiven::Choice("a".into())),
+                answer(AnswerGiven::Bool(true), AnswerGiven::Bool(false)),
+                answer(
+                    AnswerGiven::Order(vec!["x".into(), "y".into(), "z".into()]),
+                    AnswerGiven::Order(vec!["z".into(), "y".into(), "x".into()]),
+                ),
+                answer(AnswerGiven::Choices(vec!["a".into(), "c".into()]), AnswerGiven::Choices(vec!["a".into()])),
+                any::<bool>(),
+            )
+                .prop_map(|(q1, q2, q3, q4, finished)| {
+                    let mut answers: BTreeMap<String, AnswerGiven> =
+                        [("q1".into(), q1), ("q2".into(), q2), ("q3".into(), q3)].into();
+                    if finished {
+                        answers.insert("q4".into(), q4);
+                    }
+                    EventKind::QuizAttempt { answers }
+                });
+            (prop_oneof![lesson, quiz], 0..6i64, 0..86_400i64, any::<u64>())
+                .prop_map(move |(kind, d, s, id)| event(&format!("{id:016x}"), day + d * 86_400 + s, kind))
+        }
+
+        proptest! {
+            #[test]
+            fn any_interleaving_with_duplicates_merges_to_the_same_totals_and_never_lowers_them(
+                phone in prop::collection::vec(any_event(), 0..20),
+                kiosk in prop::collection::vec(any_event(), 0..20),
+                order in prop::collection::vec(any::<prop::sample::Index>(), 0..80),
+            ) {
+                let rules = rules();
+                let badges: BTreeMap<String, Vec<BadgeRule>> = [("fire".to_owned(), rules.badges.clone())].into();
+                let all: Vec<&ProgressEvent> = phone.iter().chain(kiosk.iter()).collect();
+                let derive = |log: &BTreeMap<String, &ProgressEvent>| {
+                    let earned: Vec<(Earned, i64)> = log.values().map(|e| (earned(e, &rules), e.at)).collect();
+                    totals(earned.iter().map(|(e, at)| (e, *at)), &badges, 7 * 60, 20_010)
+                };
+                // The hub receives the events in a random order, with
+                // duplicates (retries), then every event once more.
+                let mut merged: BTreeMap<String, &ProgressEvent> = BTreeMap::new();
+                let mut last = derive(&merged);
+                let deliveries = order.iter().filter(|_| !all.is_empty()).map(|index| *index.get(&all));
+                for event in deliveries.chain(all.iter().copied()) {
+                    merged.entry(event.id.clone()).or_insert(event);
+                    let now = derive(&merged);
+                    prop_assert!(now.points >= last.points && now.level >= last.level);
+                    prop_assert!(now.lessons_completed >= last.lessons_completed);
+                    prop_assert!(now.badges.is_superset(&last.badges));
+                    prop_assert!(now.longest_streak_days >= last.longest_streak_days);
+                    last = now;
+                }
+                let in_order: BTreeMap<String, &ProgressEvent> = all.iter().rev().map(|e| (e.id.clone(), *e)).collect();
+                let reversed: BTreeMap<String, &ProgressEvent> = all.iter().map(|e| (e.id.clone(), *e)).collect();
+                prop_assert_eq!(&last, &derive(&in_order));
+                prop_assert_eq!(&last, &derive(&reversed));
+            }
+        }
     }
 }

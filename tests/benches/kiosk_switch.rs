@@ -2,16 +2,38 @@
 //! - time to switch from one worker to the next on a shared tablet, sign-in
 //!   included (PBKDF2 at 600,000 iterations, hub round trips, vault open),
 //!   p50 and max (target: under 1.5 s);
-//! - storage used by the tablet after N workers each signed in and submitted
-//!   one report, per worker and extrapolated to 2,000 workers
-//!   (`WV_KIOSK_WORKERS`, default 200; lessons come with the training issue).
+//! - storage used by the tablet after N workers each signed in, submitted
+//!   one report and took one lesson (with its quiz), per worker and
+//!   extrapolated to 2,000 workers (`WV_KIOSK_WORKERS`, default 200); the
+//!   training pack itself is counted apart (shared by all workers).
 //!
 //! Run: `cargo bench -p workervoice-e2e --bench kiosk_switch`.
 
 use std::time::{Duration, Instant};
 
-use workervoice::{DeviceMode, GrievanceDraft, GrievanceRoute};
+use workervoice::{DeviceMode, GrievanceDraft, GrievanceRoute, QuizAnswerInput, QuizResponse};
 use workervoice_e2e::{PIN, TestDevice, TestHub};
+use workervoice_hub::{PackAssignment, publish_pack};
+
+/// A one-lesson module with a two-question quiz.
+fn publish_lesson(hub: &TestHub) {
+    let folder = hub.dir.path().join("bench-pack");
+    std::fs::create_dir_all(&folder).expect("pack folder");
+    let pack = serde_json::json!({
+        "kind": "training_module", "id": "rights", "languages": ["vi"], "titles": {"vi": "Quyền lợi"},
+        "document": {
+            "lessons": [{"id": "overtime", "title": {"vi": "Tăng ca"}, "text": {"vi": "Tăng ca là tự nguyện."}}],
+            "quiz": {"pass_mark_percent": 50, "questions": [
+                {"id": "q1", "prompt": {"vi": "Tăng ca là bắt buộc."}, "answer": {"type": "true_false", "correct": false}},
+                {"id": "q2", "prompt": {"vi": "Ai trả lương tăng ca?"}, "answer": {"type": "single_choice",
+                    "options": [{"id": "a", "text": {"vi": "Nhà máy"}}, {"id": "b", "text": {"vi": "Công nhân"}}],
+                    "correct": "a"}}]},
+            "badges": [{"id": "rights", "title": {"vi": "Hiểu quyền"}, "rule": {"type": "module_passed"}}]
+        }
+    });
+    std::fs::write(folder.join("pack.json"), serde_json::to_vec(&pack).expect("json")).expect("pack.json");
+    publish_pack(hub.dir.path(), &folder, &PackAssignment::AllFactories).expect("publish");
+}
 
 #[tokio::main(flavor = "multi_thread")]
 async fn main() {
@@ -20,6 +42,8 @@ async fn main() {
     let (factory, _, _) = hub.grievance_programme().await;
     let tablet = TestDevice::grievance_device(&hub, &hub.url(), &factory, DeviceMode::Shared, None).await;
     tablet.app.sync_now(false).await.expect("directory");
+    publish_lesson(&hub);
+    tablet.app.sync_content().await.expect("content");
     let empty = std::fs::metadata(tablet.data_dir().join("workervoice.db")).map(|m| m.len()).unwrap_or(0);
 
     let mut activations = Vec::with_capacity(workers);
@@ -39,6 +63,12 @@ async fn main() {
             attachments: vec![],
         };
         tablet.app.submit_grievance(draft).expect("submit");
+        tablet.app.complete_lesson("rights".into(), "overtime".into()).expect("lesson");
+        let answers = vec![
+            QuizAnswerInput { question_id: "q1".into(), response: QuizResponse::TrueFalse { value: false } },
+            QuizAnswerInput { question_id: "q2".into(), response: QuizResponse::Choice { option_id: "a".into() } },
+        ];
+        tablet.app.submit_quiz("rights".into(), answers).expect("quiz");
         tablet.app.lock();
     }
     tablet.app.sync_now(true).await.expect("deliver");
@@ -46,12 +76,14 @@ async fn main() {
     let database = std::fs::metadata(tablet.data_dir().join("workervoice.db")).map(|m| m.len()).unwrap_or(0);
     let per_worker = (database.saturating_sub(empty.min(database))) as f64 / workers as f64;
     println!(
-        "tablet storage after {workers} workers each submitted a report (delivered): database {:.2} MB + WAL {:.2} MB \
-         ({:.0} database bytes per worker; 2,000 workers ≈ {:.1} MB + WAL ≤ ~4 MB)",
+        "tablet storage after {workers} workers each submitted a report and took a lesson and its quiz (delivered): \
+         database {:.2} MB + WAL {:.2} MB ({:.0} database bytes per worker; 2,000 workers ≈ {:.1} MB + WAL ≤ ~4 MB; \
+         the training pack, shared: {} bytes)",
         database as f64 / 1e6,
         health.storage_bytes.saturating_sub(database) as f64 / 1e6,
         per_worker,
-        (empty as f64 + per_worker * 2000.0) / 1e6
+        (empty as f64 + per_worker * 2000.0) / 1e6,
+        tablet.app.content_storage_bytes().expect("content bytes")
     );
 
     let mut switches: Vec<Duration> = Vec::new();

@@ -442,6 +442,16 @@ impl Inner {
     }
 
     fn load_training_module(&self, id: &str) -> Result<TrainingModule, Error> {
+        let (manifest, body) = self.training_body(id)?;
+        let module = training::parse(&manifest, &body)?;
+        self.content.pin(manifest.media.iter().map(|blob| blob.sha256.clone()));
+        let store = lock(&self.store);
+        held::touch_blobs(store.conn(), manifest.blobs().map(|blob| blob.sha256.as_str()), now())?;
+        Ok(module)
+    }
+
+    /// The verified manifest and body document of a module held on the device.
+    pub(super) fn training_body(&self, id: &str) -> Result<(Manifest, Vec<u8>), Error> {
         let pinned_key = self.content_key()?;
         let held_manifest = held::manifest(lock(&self.store).conn(), ContentKind::TrainingModule, id)?
             .ok_or(ErrorCode::ContentNotDownloaded)?;
@@ -459,11 +469,7 @@ impl Inner {
         {
             return Err(ContentError::HashMismatch.into());
         }
-        let module = training::parse(&manifest, &body)?;
-        self.content.pin(manifest.media.iter().map(|blob| blob.sha256.clone()));
-        let store = lock(&self.store);
-        held::touch_blobs(store.conn(), manifest.blobs().map(|blob| blob.sha256.as_str()), now())?;
-        Ok(module)
+        Ok((manifest, body))
     }
 
     fn media_path(&self, sha256: &str) -> Result<String, Error> {

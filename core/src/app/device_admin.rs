@@ -151,6 +151,8 @@ impl Inner {
     pub(super) fn record_sync(&self) {
         let store = lock(&self.store);
         let _ = store.set_meta(LAST_SYNC_AT, now());
+        let offset = self.hub_clock_offset.load(std::sync::atomic::Ordering::SeqCst);
+        let _ = store.set_meta(super::HUB_CLOCK_OFFSET_KEY, offset);
         // A tablet keeps no trace of what was sent once it is delivered: the
         // sealed bytes went at delivery, the rows go a day later.
         let shared = crate::store::device::load(store.conn()).ok().flatten().is_some_and(|row| row.mode == "shared");

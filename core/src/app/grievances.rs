@@ -20,7 +20,7 @@ use crate::grievance::receipt::{self, Receipt, ReceiptKeys};
 use crate::grievance::{self, GrievanceDraft};
 use crate::net::{HubClient, Method, NetError, Request};
 use crate::store::cases as case_rows;
-use crate::store::outbox::{self as outbox, OutboxState};
+use crate::store::outbox::{self as outbox, OutboxKind, OutboxState};
 use crate::sync::{self, CaseState, CaseSummary, CaseThread, PushOutcome, SyncReport, backoff};
 
 /// How often the directory is checked when nothing forces it.
@@ -225,7 +225,7 @@ impl Inner {
         Ok(OutboxSummary { queued, sending, delivered, needs_attention })
     }
 
-    fn emit_outbox_changed(&self) {
+    pub(super) fn emit_outbox_changed(&self) {
         if let Ok(summary) = self.outbox_summary() {
             self.emit(Event::OutboxChanged {
                 queued: summary.queued + summary.sending,
@@ -361,6 +361,15 @@ impl Inner {
             self.report_health(&client).await?;
             self.record_sync();
         }
+        if !report.offline {
+            // After the reports, never in the same breath: see ADR 0009.
+            match self.pull_progress(&client).await {
+                Ok(events) => report.progress_events = events,
+                Err(error) if error.code() == ErrorCode::NetworkUnavailable => report.offline = true,
+                Err(error) if !is_local_failure(error.code()) => {}
+                Err(error) => return Err(error),
+            }
+        }
         if !report.offline && device.mode() == DeviceMode::Personal {
             match self.pull(&client).await {
                 Ok(events) => report.case_events = events,
@@ -408,7 +417,10 @@ impl Inner {
                 (outbox::body(store.conn(), &item.client_id)?, outbox::attachments(store.conn(), &item.client_id)?)
             };
             let Some(body) = body else { continue };
-            let outcome = sync::push_item(client, body, &attachments, &item.client_id).await;
+            let outcome = match item.kind {
+                OutboxKind::Grievance => sync::push_item(client, body, &attachments, &item.client_id).await,
+                OutboxKind::Progress => self.push_progress(client, &body).await,
+            };
             let mut store = lock(&self.store);
             let at = now();
             store.transaction(|tx| {

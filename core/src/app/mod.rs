@@ -18,7 +18,7 @@ use workervoice_protocol::{auth, paths};
 use zeroize::Zeroizing;
 
 use crate::auth::{self as vault, Session, WorkerProfile};
-use crate::clock::{Clock, SystemClock};
+use crate::clock::{Clock, SharedClock, SystemClock};
 use crate::connectivity::{AlwaysOnline, Connectivity};
 use crate::device::{Device, DeviceMode};
 use crate::error::{Error, ErrorCode};
@@ -35,11 +35,13 @@ mod content;
 mod device_admin;
 mod grievances;
 mod kiosk;
+mod training;
 
 pub use content::{ContentEntry, ContentSyncReport};
 pub use device_admin::DeviceHealth;
 pub use grievances::{CategoryOption, OutboxSummary, SubmissionStatus, SubmitOutcome};
 pub use kiosk::{DRAFT_MAX_AGE_SECS, MAX_VAULTS, SIGN_IN_NOT_CONFIRMED, VAULT_MAX_IDLE_DAYS};
+pub use training::{ActivityOutcome, QuizAnswerInput, QuizResponse, TrainingProgress};
 
 /// Default kiosk idle timeout: a session on a shared device ends after this
 /// long without a call that uses it. The factory's setting on the hub
@@ -48,6 +50,12 @@ pub const DEFAULT_IDLE_TIMEOUT_SECS: i64 = 90;
 
 /// Meta key of the factory's kiosk idle time-out, as the hub last sent it.
 const IDLE_TIMEOUT_KEY: &str = "kiosk_idle_timeout_secs";
+
+/// Meta key of the offset of the hub's clock from the device's (seconds).
+pub(crate) const HUB_CLOCK_OFFSET_KEY: &str = "hub_clock_offset_secs";
+
+/// Meta key of the factory's offset from UTC (minutes), as the hub last sent it.
+pub(crate) const UTC_OFFSET_KEY: &str = "factory_utc_offset_minutes";
 
 /// How the app opens the core.
 #[derive(Debug, Clone)]
@@ -109,7 +117,9 @@ struct Inner {
     device_languages: Mutex<Vec<String>>,
     listener: Mutex<Option<Arc<dyn EventListener>>>,
     connectivity: Mutex<Arc<dyn Connectivity>>,
-    clock: Mutex<Arc<dyn Clock>>,
+    clock: Arc<SharedClock>,
+    /// Seconds to add to the device's clock to get the hub's (learned from replies).
+    hub_clock_offset: Arc<std::sync::atomic::AtomicI64>,
     /// Kiosk idle timeout, milliseconds.
     idle_timeout_ms: std::sync::atomic::AtomicI64,
 }
@@ -140,11 +150,14 @@ impl WorkerVoice {
                 device_languages: Mutex::new(languages),
                 listener: Mutex::new(None),
                 connectivity: Mutex::new(Arc::new(AlwaysOnline)),
-                clock: Mutex::new(Arc::new(SystemClock)),
+                clock: Arc::new(SharedClock::new(Arc::new(SystemClock))),
+                hub_clock_offset: Arc::new(std::sync::atomic::AtomicI64::new(0)),
                 idle_timeout_ms: std::sync::atomic::AtomicI64::new(DEFAULT_IDLE_TIMEOUT_SECS * 1000),
             }),
             runtime: CoreRuntime::new()?,
         };
+        let stored_offset = lock(&app.inner.store).meta(HUB_CLOCK_OFFSET_KEY)?;
+        app.inner.hub_clock_offset.store(stored_offset.unwrap_or(0), std::sync::atomic::Ordering::SeqCst);
         let stored_timeout = lock(&app.inner.store).meta(IDLE_TIMEOUT_KEY)?;
         if let Some(secs) = stored_timeout.and_then(|secs| u32::try_from(secs).ok()) {
             app.set_idle_timeout_secs(secs);
@@ -170,7 +183,7 @@ impl WorkerVoice {
 
     /// Sets the clock (tests use a manual one; default: the system clock).
     pub fn set_clock(&self, clock: Arc<dyn Clock>) {
-        *lock(&self.inner.clock) = clock;
+        self.inner.clock.set(clock);
     }
 
     /// Sets the kiosk idle timeout (shared devices; default 90 s).
@@ -434,12 +447,26 @@ impl Inner {
     }
 
     fn client(&self, hub_url: &str) -> Result<HubClient, Error> {
-        Ok(HubClient::new(hub_url, &self.config.net)?)
+        Ok(HubClient::new(hub_url, &self.config.net)?.with_time(self.hub_time()))
+    }
+
+    /// The device's clock and what it learned of the hub's.
+    fn hub_time(&self) -> crate::net::HubTime {
+        crate::net::HubTime::new(self.clock.clone(), self.hub_clock_offset.clone())
+    }
+
+    /// The device's own clock, unix seconds.
+    fn device_now(&self) -> i64 {
+        self.hub_time().device_secs()
+    }
+
+    /// The hub's clock as the device knows it, unix seconds.
+    fn hub_now(&self) -> i64 {
+        self.hub_time().hub_secs()
     }
 
     fn now_millis(&self) -> i64 {
-        let clock = lock(&self.clock).clone();
-        clock.now_millis()
+        self.clock.now_millis()
     }
 
     /// Applies (and remembers) the factory's kiosk idle time-out from the hub.
@@ -577,9 +604,10 @@ impl Inner {
         let session = {
             let mut store = lock(&self.store);
             let device = Device::load(&store, self.keystore.as_ref())?.ok_or(ErrorCode::NotEnrolled)?;
-            if let Some(key) = reply.offline_sign_in_key.as_deref().filter(|_| device.mode() == DeviceMode::Shared) {
+            if let Some(key) = reply.hub_sealing_key.as_deref() {
                 store.set_meta_blob(vault::kiosk::HUB_KEY_META, key)?;
             }
+            store.set_meta(UTC_OFFSET_KEY, i64::from(reply.utc_offset_minutes))?;
             vault::open_vault_online(&mut store, &device, self.keystore.as_ref(), reply, kdf, secrets, previous, now())?
         };
         Ok(self.start_session(session))

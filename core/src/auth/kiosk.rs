@@ -36,9 +36,9 @@ use crate::store::Store;
 use crate::store::sign_ins::{self, PendingSignIn};
 use crate::store::workers as rows;
 
-/// Meta key of the hub's offline sign-in public key (X25519), sent with
-/// every online login on a shared device.
-pub const HUB_KEY_META: &str = "offline_sign_in_key";
+/// Meta key of the hub's sealing key (X25519), sent with every online
+/// login: offline sign-in proofs and training uploads are sealed to it.
+pub const HUB_KEY_META: &str = "hub_sealing_key";
 
 /// What the kiosk keeps per worker for offline sign-in.
 #[derive(Serialize, Deserialize)]

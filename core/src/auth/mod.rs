@@ -65,9 +65,18 @@ enum Access {
     Vault { vault_key: Key32, hub_share: Key32, kdf: KdfParams },
     /// Signed in offline on a kiosk ([`kiosk`]): nothing stored can be
     /// opened; what the worker submits is held until the hub confirms the
-    /// sign-in (`sign_in_id` becomes `None` if it does while the session is
-    /// still open); drafts live in memory only, for this session.
-    Provisional { sign_in_id: Option<String>, drafts: std::collections::BTreeMap<String, Zeroizing<Vec<u8>>> },
+    /// sign-in (`confirmed` if it does while the session is still open);
+    /// drafts and training progress live in memory only, for this session.
+    Provisional(Box<Provisional>),
+}
+
+/// What a provisional session holds in memory.
+struct Provisional {
+    sign_in_id: String,
+    confirmed: bool,
+    drafts: std::collections::BTreeMap<String, Zeroizing<Vec<u8>>>,
+    progress: Vec<crate::training::LoggedEvent>,
+    badges: std::collections::BTreeMap<String, Vec<workervoice_protocol::progress::BadgeRule>>,
 }
 
 impl Session {
@@ -96,7 +105,13 @@ impl Session {
         Self {
             local_id,
             profile,
-            access: Access::Provisional { sign_in_id: Some(sign_in_id), drafts: std::collections::BTreeMap::new() },
+            access: Access::Provisional(Box::new(Provisional {
+                sign_in_id,
+                confirmed: false,
+                drafts: std::collections::BTreeMap::new(),
+                progress: Vec::new(),
+                badges: std::collections::BTreeMap::new(),
+            })),
             offline: true,
             last_active_ms: 0,
             kiosk: true,
@@ -108,29 +123,77 @@ impl Session {
     pub(crate) fn vault_key(&self) -> Result<&Key32, Error> {
         match &self.access {
             Access::Vault { vault_key, .. } => Ok(vault_key),
-            Access::Provisional { .. } => Err(ErrorCode::NeedsHub.into()),
+            Access::Provisional(_) => Err(ErrorCode::NeedsHub.into()),
         }
     }
 
     /// Whether this is a provisional kiosk session (signed in offline).
     pub fn is_provisional(&self) -> bool {
-        matches!(self.access, Access::Provisional { .. })
+        matches!(self.access, Access::Provisional(_))
     }
 
     /// The offline kiosk sign-in this session waits on: what it submits
     /// with a name is held until the hub confirms it.
     pub fn provisional_sign_in(&self) -> Option<&str> {
         match &self.access {
+            Access::Provisional(provisional) if !provisional.confirmed => Some(&provisional.sign_in_id),
+            _ => None,
+        }
+    }
+
+    /// The offline kiosk sign-in of a provisional session, confirmed or not
+    /// (what its training uploads name instead of a MAC).
+    pub fn offline_sign_in(&self) -> Option<&str> {
+        match &self.access {
+            Access::Provisional(provisional) => Some(&provisional.sign_in_id),
             Access::Vault { .. } => None,
-            Access::Provisional { sign_in_id, .. } => sign_in_id.as_deref(),
         }
     }
 
     /// The hub confirmed this session's sign-in while it is still open:
     /// what it submits from now on is not held (it still opens nothing stored).
     pub(crate) fn sign_in_confirmed(&mut self) {
-        if let Access::Provisional { sign_in_id, .. } = &mut self.access {
-            *sign_in_id = None;
+        if let Access::Provisional(provisional) = &mut self.access {
+            provisional.confirmed = true;
+        }
+    }
+
+    /// The hub share of an open vault (what training progress is
+    /// authenticated with); a provisional session has none.
+    pub(crate) fn hub_share(&self) -> Result<&Key32, Error> {
+        match &self.access {
+            Access::Vault { hub_share, .. } => Ok(hub_share),
+            Access::Provisional(_) => Err(ErrorCode::NeedsHub.into()),
+        }
+    }
+
+    /// Training progress of a provisional session (in memory).
+    pub(crate) fn provisional_progress(&self) -> &[crate::training::LoggedEvent] {
+        match &self.access {
+            Access::Provisional(provisional) => &provisional.progress,
+            Access::Vault { .. } => &[],
+        }
+    }
+
+    /// Badge rules of the modules a provisional session took.
+    pub(crate) fn provisional_badges(
+        &self,
+    ) -> Option<&std::collections::BTreeMap<String, Vec<workervoice_protocol::progress::BadgeRule>>> {
+        match &self.access {
+            Access::Provisional(provisional) => Some(&provisional.badges),
+            Access::Vault { .. } => None,
+        }
+    }
+
+    /// Keeps a provisional session's training event and its module's badges.
+    pub(crate) fn push_provisional_progress(
+        &mut self,
+        entry: crate::training::LoggedEvent,
+        badges: (String, Vec<workervoice_protocol::progress::BadgeRule>),
+    ) {
+        if let Access::Provisional(provisional) = &mut self.access {
+            provisional.progress.push(entry);
+            provisional.badges.insert(badges.0, badges.1);
         }
     }
 
@@ -138,7 +201,7 @@ impl Session {
     pub(crate) fn provisional_drafts(&mut self) -> Option<&mut std::collections::BTreeMap<String, Zeroizing<Vec<u8>>>> {
         match &mut self.access {
             Access::Vault { .. } => None,
-            Access::Provisional { drafts, .. } => Some(drafts),
+            Access::Provisional(provisional) => Some(&mut provisional.drafts),
         }
     }
 }

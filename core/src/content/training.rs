@@ -19,19 +19,12 @@
 //! Per-language text is a map from BCP 47 tag to text; the app picks the
 //! worker's language with a fallback to the module's first language.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
-use serde::Deserialize;
 use workervoice_protocol::content::{MEDIA_REF_PREFIX, Manifest, is_sha256_hex};
+use workervoice_protocol::training::{AnswerDoc, DocumentError, ModuleDocument, OptionDoc};
 
 use super::ContentError;
-
-/// Most lessons in a module.
-const MAX_LESSONS: usize = 200;
-/// Most questions in a quiz.
-const MAX_QUESTIONS: usize = 200;
-/// Most options in a question.
-const MAX_OPTIONS: usize = 20;
 
 /// A verified training module, ready to render.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -51,10 +44,12 @@ pub struct TrainingModule {
     pub pass_mark_percent: u8,
     /// The quiz questions, in order.
     pub questions: Vec<QuizQuestion>,
+    /// Badges the module defines.
+    pub badges: Vec<BadgeInfo>,
 }
 
 /// One lesson.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Lesson {
     /// Stable id within the module.
@@ -64,12 +59,11 @@ pub struct Lesson {
     /// Text per language.
     pub text: HashMap<String, String>,
     /// Media shown with the lesson: SHA-256 (hex) of blobs the manifest lists.
-    #[serde(default)]
     pub media: Vec<String>,
 }
 
 /// One quiz question.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct QuizQuestion {
     /// Stable id within the module.
@@ -77,14 +71,13 @@ pub struct QuizQuestion {
     /// The question per language.
     pub prompt: HashMap<String, String>,
     /// Media shown with the question (SHA-256 hex), e.g. an audio prompt.
-    #[serde(default)]
     pub media: Vec<String>,
     /// How it is answered, with the right answer.
     pub answer: QuizAnswer,
 }
 
 /// An option of a choice or ordering question.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct QuizOption {
     /// Stable id within the question.
@@ -94,8 +87,7 @@ pub struct QuizOption {
 }
 
 /// The kinds of question and their right answers.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum QuizAnswer {
     /// One option is right.
@@ -126,46 +118,66 @@ pub enum QuizAnswer {
     },
 }
 
-#[derive(Deserialize)]
-struct Document {
-    lessons: Vec<Lesson>,
-    quiz: QuizDocument,
+/// A badge a module defines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct BadgeInfo {
+    /// Stable id (as in [`crate::app::TrainingProgress::badges`]).
+    pub id: String,
+    /// Its name per language.
+    pub title: HashMap<String, String>,
 }
 
-#[derive(Deserialize)]
-struct QuizDocument {
-    pass_mark_percent: u8,
-    questions: Vec<QuizQuestion>,
+fn texts(texts: workervoice_protocol::training::Texts) -> HashMap<String, String> {
+    texts.into_iter().collect()
 }
 
-/// Parses a verified body document and checks it is consistent: unique
-/// ids, answers naming existing options, and every media reference listed
-/// in the manifest. Media references come back as bare hex.
+fn option(option: OptionDoc) -> QuizOption {
+    QuizOption { id: option.id, text: texts(option.text) }
+}
+
+fn bare_media(refs: Vec<String>) -> Vec<String> {
+    refs.into_iter().map(|reference| reference.trim_start_matches(MEDIA_REF_PREFIX).to_owned()).collect()
+}
+
+/// Parses a verified body document and checks it is consistent (see
+/// [`ModuleDocument::parse`]): unique ids, answers naming existing options,
+/// every media reference listed in the manifest. Media references come back
+/// as bare hex.
 pub fn parse(manifest: &Manifest, body: &[u8]) -> Result<TrainingModule, ContentError> {
-    let document: Document = serde_json::from_slice(body).map_err(|_| ContentError::Document("does not parse"))?;
-    if document.lessons.len() > MAX_LESSONS || document.quiz.questions.len() > MAX_QUESTIONS {
-        return Err(ContentError::Document("too many lessons or questions"));
-    }
-    if document.quiz.pass_mark_percent > 100 {
-        return Err(ContentError::Document("pass mark"));
-    }
-    let mut lessons = document.lessons;
-    unique(lessons.iter().map(|lesson| lesson.id.as_str()))?;
-    for lesson in &mut lessons {
-        if lesson.text.is_empty() || lesson.title.is_empty() {
-            return Err(ContentError::Document("lesson without text"));
-        }
-        lesson.media = media_refs(manifest, &lesson.media)?;
-    }
-    let mut questions = document.quiz.questions;
-    unique(questions.iter().map(|question| question.id.as_str()))?;
-    for question in &mut questions {
-        if question.prompt.is_empty() {
-            return Err(ContentError::Document("question without prompt"));
-        }
-        question.media = media_refs(manifest, &question.media)?;
-        check_answer(&question.answer)?;
-    }
+    let document = document(manifest, body)?;
+    let lessons = document
+        .lessons
+        .into_iter()
+        .map(|lesson| Lesson {
+            id: lesson.id,
+            title: texts(lesson.title),
+            text: texts(lesson.text),
+            media: bare_media(lesson.media),
+        })
+        .collect();
+    let questions = document
+        .quiz
+        .questions
+        .into_iter()
+        .map(|question| QuizQuestion {
+            id: question.id,
+            prompt: texts(question.prompt),
+            media: bare_media(question.media),
+            answer: match question.answer {
+                AnswerDoc::SingleChoice { options, correct } => {
+                    QuizAnswer::SingleChoice { options: options.into_iter().map(option).collect(), correct }
+                }
+                AnswerDoc::MultipleChoice { options, correct } => {
+                    QuizAnswer::MultipleChoice { options: options.into_iter().map(option).collect(), correct }
+                }
+                AnswerDoc::TrueFalse { correct } => QuizAnswer::TrueFalse { correct },
+                AnswerDoc::Ordering { items, correct_order } => {
+                    QuizAnswer::Ordering { items: items.into_iter().map(option).collect(), correct_order }
+                }
+            },
+        })
+        .collect();
     Ok(TrainingModule {
         id: manifest.id.clone(),
         version: manifest.version,
@@ -174,54 +186,25 @@ pub fn parse(manifest: &Manifest, body: &[u8]) -> Result<TrainingModule, Content
         lessons,
         pass_mark_percent: document.quiz.pass_mark_percent,
         questions,
+        badges: document
+            .badges
+            .into_iter()
+            .map(|badge| BadgeInfo { id: badge.id, title: texts(badge.title) })
+            .collect(),
     })
 }
 
-fn unique<'a>(ids: impl Iterator<Item = &'a str>) -> Result<(), ContentError> {
-    let mut seen = HashSet::new();
-    for id in ids {
-        if id.is_empty() || !seen.insert(id) {
-            return Err(ContentError::Document("empty or repeated id"));
-        }
-    }
-    Ok(())
-}
-
-fn media_refs(manifest: &Manifest, refs: &[String]) -> Result<Vec<String>, ContentError> {
-    refs.iter()
-        .map(|reference| {
-            let sha256 = reference.strip_prefix(MEDIA_REF_PREFIX).filter(|hex| is_sha256_hex(hex));
-            match sha256 {
-                Some(sha256) if manifest.media_blob(sha256).is_some() => Ok(sha256.to_owned()),
-                _ => Err(ContentError::Document("media reference not in the manifest")),
-            }
-        })
-        .collect()
-}
-
-fn check_answer(answer: &QuizAnswer) -> Result<(), ContentError> {
-    let option_ids = |options: &[QuizOption]| -> Result<HashSet<String>, ContentError> {
-        if options.len() < 2 || options.len() > MAX_OPTIONS {
-            return Err(ContentError::Document("number of options"));
-        }
-        unique(options.iter().map(|option| option.id.as_str()))?;
-        Ok(options.iter().map(|option| option.id.clone()).collect())
+/// The checked document of a verified manifest's body (what scoring reads).
+pub fn document(manifest: &Manifest, body: &[u8]) -> Result<ModuleDocument, ContentError> {
+    let listed = |reference: &str| {
+        reference
+            .strip_prefix(MEDIA_REF_PREFIX)
+            .is_some_and(|hex| is_sha256_hex(hex) && manifest.media_blob(hex).is_some())
     };
-    let ok = match answer {
-        QuizAnswer::SingleChoice { options, correct } => option_ids(options)?.contains(correct),
-        QuizAnswer::MultipleChoice { options, correct } => {
-            let ids = option_ids(options)?;
-            let chosen: HashSet<&String> = correct.iter().collect();
-            !correct.is_empty() && chosen.len() == correct.len() && correct.iter().all(|id| ids.contains(id))
-        }
-        QuizAnswer::TrueFalse { .. } => true,
-        QuizAnswer::Ordering { items, correct_order } => {
-            let ids = option_ids(items)?;
-            let ordered: HashSet<String> = correct_order.iter().cloned().collect();
-            correct_order.len() == ids.len() && ordered == ids
-        }
-    };
-    if ok { Ok(()) } else { Err(ContentError::Document("answer does not match the options")) }
+    ModuleDocument::parse(body, listed).map_err(|error| match error {
+        DocumentError::Malformed => ContentError::Document("does not parse"),
+        DocumentError::Inconsistent(what) => ContentError::Document(what),
+    })
 }
 
 #[cfg(test)]

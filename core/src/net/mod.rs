@@ -112,12 +112,55 @@ impl NetError {
     }
 }
 
+/// The device's idea of the hub's clock: its own clock plus the offset the
+/// hub's replies taught it (their `Date` header). Signed requests carry this
+/// time, so a device whose clock is off by a day still syncs: its first
+/// signed request is refused (`clock_skew`), the refusal's `Date` teaches the
+/// offset, and the request is signed again once.
+#[derive(Clone)]
+pub struct HubTime {
+    clock: Arc<dyn crate::clock::Clock>,
+    offset_secs: Arc<std::sync::atomic::AtomicI64>,
+}
+
+impl HubTime {
+    /// The device's `clock` and the offset learned so far (shared, updated in place).
+    pub fn new(clock: Arc<dyn crate::clock::Clock>, offset_secs: Arc<std::sync::atomic::AtomicI64>) -> Self {
+        Self { clock, offset_secs }
+    }
+
+    /// The device's own clock, unix seconds.
+    pub fn device_secs(&self) -> i64 {
+        self.clock.now_millis().div_euclid(1000)
+    }
+
+    /// The hub's clock as the device knows it, unix seconds.
+    pub fn hub_secs(&self) -> i64 {
+        self.device_secs().saturating_add(self.offset_secs.load(std::sync::atomic::Ordering::SeqCst))
+    }
+
+    /// Learns the hub's clock from a reply; returns whether the offset moved
+    /// by more than a minute.
+    fn learn(&self, hub_secs: i64) -> bool {
+        let offset = hub_secs.saturating_sub(self.device_secs());
+        let previous = self.offset_secs.swap(offset, std::sync::atomic::Ordering::SeqCst);
+        (offset - previous).abs() > 60
+    }
+}
+
+/// The `Date` header of a reply, unix seconds.
+fn reply_date(headers: &reqwest::header::HeaderMap) -> Option<i64> {
+    let text = headers.get(reqwest::header::DATE)?.to_str().ok()?;
+    chrono::DateTime::parse_from_rfc2822(text).ok().map(|date| date.timestamp())
+}
+
 /// A client for one hub.
 #[derive(Clone)]
 pub struct HubClient {
     base: Url,
     http: reqwest::Client,
     request_timeout: Duration,
+    time: Option<HubTime>,
 }
 
 fn is_loopback(url: &Url) -> bool {
@@ -174,7 +217,14 @@ impl HubClient {
             .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|_| NetError::Tls)?;
-        Ok(Self { base, http, request_timeout: config.request_timeout })
+        Ok(Self { base, http, request_timeout: config.request_timeout, time: None })
+    }
+
+    /// Signs with (and keeps learning) the hub's clock as `time` knows it,
+    /// instead of the system clock.
+    pub fn with_time(mut self, time: HubTime) -> Self {
+        self.time = Some(time);
+        self
     }
 
     /// The hub's base URL.
@@ -213,10 +263,30 @@ impl HubClient {
     /// Sends a request and returns its status and (bounded) body undecoded,
     /// for replies whose status carries meaning of its own (`304`).
     pub async fn send_raw(&self, request: Request<'_>) -> Result<(StatusCode, Vec<u8>), NetError> {
+        let retry = request.signer.is_some().then(|| request.clone());
+        let (status, bytes, moved) = self.send_once(request).await?;
+        // A refused timestamp after the clock offset just moved: sign again, once.
+        if let Some(retry) = retry
+            && moved
+            && status == StatusCode::UNAUTHORIZED
+            && decode_reply::<serde_json::Value>(status, &bytes)
+                .is_err_and(|error| matches!(&error, NetError::Refused(e) if e.code == HubErrorCode::ClockSkew))
+        {
+            let (status, bytes, _) = self.send_once(retry).await?;
+            return Ok((status, bytes));
+        }
+        Ok((status, bytes))
+    }
+
+    async fn send_once(&self, request: Request<'_>) -> Result<(StatusCode, Vec<u8>, bool), NetError> {
         let mut response = self.build(request)?.send().await.map_err(|error| classify(&error))?;
+        let moved = match (&self.time, reply_date(response.headers())) {
+            (Some(time), Some(date)) => time.learn(date),
+            _ => false,
+        };
         let status = response.status();
         let bytes = read_bounded(&mut response).await?;
-        Ok((status, bytes))
+        Ok((status, bytes, moved))
     }
 
     /// Starts a request whose body the caller streams (content blobs), with
@@ -247,7 +317,8 @@ impl HubClient {
                 path_and_query.push('?');
                 path_and_query.push_str(query);
             }
-            for (name, value) in signer.headers(request.method.as_str(), &path_and_query, &request.body)? {
+            let timestamp = self.time.as_ref().map_or_else(|| chrono::Utc::now().timestamp(), HubTime::hub_secs);
+            for (name, value) in signer.headers(request.method.as_str(), &path_and_query, &request.body, timestamp)? {
                 builder = builder.header(name, value);
             }
         }
@@ -256,6 +327,7 @@ impl HubClient {
 }
 
 /// One request to the hub: method, path (with query), body and headers.
+#[derive(Clone)]
 pub struct Request<'a> {
     method: Method,
     path: &'a str,

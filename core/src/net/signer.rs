@@ -18,14 +18,15 @@ impl Signer {
         Self { device_id, identity }
     }
 
-    /// The four headers of a signed request.
+    /// The four headers of a signed request made at `timestamp` (unix
+    /// seconds on the hub's clock, as well as the device knows it).
     pub fn headers(
         &self,
         method: &str,
         path_and_query: &str,
         body: &[u8],
+        timestamp: i64,
     ) -> Result<Vec<(&'static str, String)>, NetError> {
-        let timestamp = chrono::Utc::now().timestamp();
         let nonce = b64::encode(&random_bytes::<{ signing::NONCE_LEN }>().map_err(|_| NetError::Signing)?);
         let canonical = signing::canonical_request(&RequestToSign {
             method,

@@ -22,6 +22,7 @@ pub mod device;
 pub mod drafts;
 pub mod notes;
 pub mod outbox;
+pub mod progress;
 mod schema;
 pub mod sign_ins;
 pub mod workers;
@@ -188,6 +189,7 @@ impl Store {
         };
         tx.execute_batch(
             "DELETE FROM case_events; DELETE FROM cases; DELETE FROM notes; DELETE FROM drafts;
+             DELETE FROM progress_events; DELETE FROM progress_state;
              DELETE FROM outbox_attachments; DELETE FROM outbox; DELETE FROM workers; DELETE FROM directory;
              DELETE FROM meta; DELETE FROM meta_blob; DELETE FROM offline_sign_ins;",
         )?;

@@ -43,11 +43,39 @@ impl OutboxState {
     }
 }
 
+/// What an outbox item carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutboxKind {
+    /// A framed, sealed grievance submission (and its attachments).
+    Grievance,
+    /// A sealed batch of training progress events.
+    Progress,
+}
+
+impl OutboxKind {
+    fn as_str(self) -> &'static str {
+        match self {
+            Self::Grievance => "grievance",
+            Self::Progress => "progress",
+        }
+    }
+
+    fn parse(text: &str) -> Result<Self, StoreError> {
+        match text {
+            "grievance" => Ok(Self::Grievance),
+            "progress" => Ok(Self::Progress),
+            _ => Err(StoreError::Malformed("outbox.kind")),
+        }
+    }
+}
+
 /// An outbox row (without its body).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OutboxRow {
     /// Idempotency key.
     pub client_id: String,
+    /// What it carries.
+    pub kind: OutboxKind,
     /// State.
     pub state: OutboxState,
     /// Delivery attempts so far.
@@ -58,6 +86,33 @@ pub struct OutboxRow {
     pub reason: Option<String>,
     /// When queued.
     pub created_at: i64,
+}
+
+fn insert(
+    conn: &Connection,
+    client_id: &str,
+    kind: OutboxKind,
+    body: &[u8],
+    held_by: Option<&str>,
+    now: i64,
+) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO outbox (client_id, kind, body, state, next_attempt_at, created_at, held_by)
+         VALUES (?1, ?2, ?3, 'queued', ?4, ?4, ?5)",
+        params![client_id, kind.as_str(), body, now, held_by],
+    )?;
+    Ok(())
+}
+
+/// Enqueues a sealed training progress upload (see [`enqueue`] for `held_by`).
+pub fn enqueue_progress(
+    conn: &Connection,
+    client_id: &str,
+    body: &[u8],
+    held_by: Option<&str>,
+    now: i64,
+) -> Result<(), StoreError> {
+    insert(conn, client_id, OutboxKind::Progress, body, held_by, now)
 }
 
 /// Enqueues a sealed submission and its attachments. `held_by` names the
@@ -71,11 +126,7 @@ pub fn enqueue(
     held_by: Option<&str>,
     now: i64,
 ) -> Result<(), StoreError> {
-    conn.execute(
-        "INSERT INTO outbox (client_id, kind, body, state, next_attempt_at, created_at, held_by)
-         VALUES (?1, 'grievance', ?2, 'queued', ?3, ?3, ?4)",
-        params![client_id, body, now, held_by],
-    )?;
+    insert(conn, client_id, OutboxKind::Grievance, body, held_by, now)?;
     let mut insert =
         conn.prepare_cached("INSERT INTO outbox_attachments (client_id, attachment_id, body) VALUES (?1, ?2, ?3)")?;
     for (attachment_id, bytes) in attachments {
@@ -84,10 +135,11 @@ pub fn enqueue(
     Ok(())
 }
 
-fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(OutboxRow, String)> {
+fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(OutboxRow, String, String)> {
     Ok((
         OutboxRow {
             client_id: row.get(0)?,
+            kind: OutboxKind::Grievance,
             state: OutboxState::Queued,
             attempts: row.get(2)?,
             next_attempt_at: row.get(3)?,
@@ -95,19 +147,21 @@ fn from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<(OutboxRow, String)> {
             created_at: row.get(5)?,
         },
         row.get::<_, String>(1)?,
+        row.get::<_, String>(6)?,
     ))
 }
 
-fn finish(rows: Vec<(OutboxRow, String)>) -> Result<Vec<OutboxRow>, StoreError> {
+fn finish(rows: Vec<(OutboxRow, String, String)>) -> Result<Vec<OutboxRow>, StoreError> {
     rows.into_iter()
-        .map(|(mut row, state)| {
+        .map(|(mut row, state, kind)| {
             row.state = OutboxState::parse(&state)?;
+            row.kind = OutboxKind::parse(&kind)?;
             Ok(row)
         })
         .collect()
 }
 
-const COLUMNS: &str = "client_id, state, attempts, next_attempt_at, reason, created_at";
+const COLUMNS: &str = "client_id, state, attempts, next_attempt_at, reason, created_at, kind";
 
 /// Items due for an attempt at `now` (queued, or left `sending` by a crash), oldest first.
 pub fn due(conn: &Connection, now: i64, limit: u32) -> Result<Vec<OutboxRow>, StoreError> {

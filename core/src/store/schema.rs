@@ -7,7 +7,7 @@ use rusqlite::Connection;
 use super::StoreError;
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 6;
 
 pub(super) fn upgrade(conn: &mut Connection) -> Result<(), StoreError> {
     let found: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
@@ -176,6 +176,22 @@ fn upgrade_from(conn: &Connection, version: i64) -> Result<(), StoreError> {
                  last_used INTEGER NOT NULL
              ) STRICT;
              CREATE INDEX content_blobs_by_use ON content_blobs(last_used);",
+        )?,
+        // Training progress: the worker's log (events and what each earned)
+        // and state (pull cursor, badge rules, the hub's totals), sealed
+        // under the vault key; uploads travel in the outbox (kind `progress`).
+        5 => conn.execute_batch(
+            "CREATE TABLE progress_events (
+                 id TEXT NOT NULL,
+                 owner TEXT NOT NULL REFERENCES workers(local_id) ON DELETE CASCADE,
+                 sealed BLOB NOT NULL,
+                 PRIMARY KEY (owner, id)
+             ) STRICT;
+             CREATE TABLE progress_state (
+                 owner TEXT PRIMARY KEY REFERENCES workers(local_id) ON DELETE CASCADE,
+                 cursor INTEGER NOT NULL,
+                 sealed BLOB
+             ) STRICT;",
         )?,
         _ => return Err(StoreError::Malformed("unknown schema version")),
     }

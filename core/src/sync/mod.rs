@@ -17,7 +17,7 @@ mod push;
 
 pub use cases::{CaseMessage, CaseState, CaseSummary, CaseThread, MessageAuthor, apply_updates, decrypt_thread};
 pub(crate) use cases::{new_stored_case, open_case_row, seal_case_for, stored_thread};
-pub use push::{PushOutcome, push_item};
+pub use push::{PushOutcome, outcome, push_item};
 
 /// What a sync did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -41,4 +41,7 @@ pub struct SyncReport {
     pub sign_ins_confirmed: u32,
     /// Offline kiosk sign-ins the hub rejected (their items are kept, parked).
     pub sign_ins_rejected: u32,
+    /// Training progress events of the signed-in worker pulled from the hub
+    /// (their other devices' and this one's, with the hub's scoring).
+    pub progress_events: u32,
 }

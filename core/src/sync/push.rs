@@ -27,7 +27,8 @@ pub enum PushOutcome {
     Offline,
 }
 
-fn outcome(error: NetError) -> PushOutcome {
+/// What a failed request means for an outbox item.
+pub fn outcome(error: NetError) -> PushOutcome {
     match error {
         NetError::Unreachable => PushOutcome::Offline,
         NetError::Refused(refusal) if !refusal.code.is_transient() => PushOutcome::Refused(

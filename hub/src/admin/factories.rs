@@ -3,7 +3,7 @@
 use rusqlite::{Connection, TransactionBehavior, params};
 use workervoice_protocol::admin::{
     CreateFactoryRequest, DEFAULT_KIOSK_IDLE_TIMEOUT_SECS, Factory, FactorySettings, IssueCodesRequest,
-    IssueCodesResponse, IssuedCode, KIOSK_IDLE_TIMEOUT_RANGE,
+    IssueCodesResponse, IssuedCode, KIOSK_IDLE_TIMEOUT_RANGE, UTC_OFFSET_RANGE,
 };
 use workervoice_protocol::codes::{EnrolmentQr, format_enrolment_code, normalize_code};
 
@@ -119,7 +119,9 @@ pub(crate) async fn update_settings(
     factory_id: String,
     settings: FactorySettings,
 ) -> Result<(), ApiError> {
-    if !KIOSK_IDLE_TIMEOUT_RANGE.contains(&settings.kiosk_idle_timeout_secs) {
+    if !KIOSK_IDLE_TIMEOUT_RANGE.contains(&settings.kiosk_idle_timeout_secs)
+        || settings.utc_offset_minutes.is_some_and(|offset| !UTC_OFFSET_RANGE.contains(&offset))
+    {
         return Err(ApiError::bad_request());
     }
     state
@@ -127,8 +129,10 @@ pub(crate) async fn update_settings(
         .run(move |connection| {
             ensure_factory_exists(connection, &factory_id)?;
             connection.execute(
-                "UPDATE factories SET kiosk_idle_timeout_secs = ?1 WHERE id = ?2",
-                params![settings.kiosk_idle_timeout_secs, factory_id],
+                "UPDATE factories SET kiosk_idle_timeout_secs = ?1,
+                        utc_offset_minutes = coalesce(?3, utc_offset_minutes)
+                  WHERE id = ?2",
+                params![settings.kiosk_idle_timeout_secs, factory_id, settings.utc_offset_minutes],
             )?;
             Ok(())
         })

@@ -15,7 +15,7 @@
 //! returns them from then on.
 
 mod attempts;
-mod offline;
+pub(crate) mod offline;
 pub(crate) mod shares;
 
 use axum::extract::State;
@@ -26,7 +26,6 @@ use workervoice_protocol::auth::{
     LoginRequest, LoginResponse, PROOF_LEN, RegisterRequest,
 };
 use workervoice_protocol::codes::normalize_code;
-use workervoice_protocol::enrol::DeviceMode;
 use workervoice_protocol::error::HubErrorCode;
 use workervoice_protocol::paths;
 
@@ -111,8 +110,9 @@ async fn activate(State(state): State<AppState>, request: SignedRequest) -> Resu
                 rusqlite::params![verifier, body.kdf.algorithm, body.kdf.salt, body.kdf.iterations, worker.id],
             )?;
             let share = shares::issue_share(&tx, &shared.keys, &worker.id, &device.id, now)?;
+            let offset = factory_utc_offset(&tx, &device.factory_id)?;
             tx.commit()?;
-            Ok(login_response(&worker, &share, offline_key(&shared, device.mode)))
+            Ok(login_response(&shared, &worker, &share, offset))
         })
         .await?;
     Ok(Json(response))
@@ -163,6 +163,7 @@ async fn register(State(state): State<AppState>, request: SignedRequest) -> Resu
                 now,
             )?;
             let share = shares::issue_share(&tx, &shared.keys, &id, &device.id, now)?;
+            let utc_offset_minutes = factory_utc_offset(&tx, &device.factory_id)?;
             tx.commit()?;
             Ok(LoginResponse {
                 worker_id: id,
@@ -170,7 +171,8 @@ async fn register(State(state): State<AppState>, request: SignedRequest) -> Resu
                 display_name,
                 language,
                 hub_share: share.to_vec(),
-                offline_sign_in_key: offline_key(&shared, device.mode),
+                hub_sealing_key: Some(offline::public_key(&shared.keys)),
+                utc_offset_minutes,
             })
         })
         .await?;
@@ -208,8 +210,9 @@ async fn login(State(state): State<AppState>, request: SignedRequest) -> Result<
             };
             reset_failures(&tx, &worker.id)?;
             let share = shares::share_for(&tx, &shared.keys, &worker.id, &device.id, now)?;
+            let offset = factory_utc_offset(&tx, &device.factory_id)?;
             tx.commit()?;
-            Ok(login_response(&worker, &share, offline_key(&shared, device.mode)))
+            Ok(login_response(&shared, &worker, &share, offset))
         })
         .await?;
     Ok(Json(response))
@@ -270,14 +273,15 @@ fn check_new_pin(kdf: &KdfParams, proof: &[u8]) -> Result<(), ApiError> {
     if kdf.is_acceptable() && proof.len() == PROOF_LEN { Ok(()) } else { Err(ApiError::bad_request()) }
 }
 
-/// Shared devices get the key to seal offline sign-in proofs to.
-fn offline_key(state: &AppState, mode: DeviceMode) -> Option<Vec<u8>> {
-    (mode == DeviceMode::Shared).then(|| offline::public_key(&state.keys))
+/// The factory's offset from UTC, minutes.
+fn factory_utc_offset(connection: &rusqlite::Connection, factory_id: &str) -> rusqlite::Result<i32> {
+    connection.query_row("SELECT utc_offset_minutes FROM factories WHERE id = ?1", [factory_id], |row| row.get(0))
 }
 
-fn login_response(worker: &WorkerRow, share: &[u8], offline_sign_in_key: Option<Vec<u8>>) -> LoginResponse {
+fn login_response(state: &AppState, worker: &WorkerRow, share: &[u8], utc_offset_minutes: i32) -> LoginResponse {
     LoginResponse {
-        offline_sign_in_key,
+        hub_sealing_key: Some(offline::public_key(&state.keys)),
+        utc_offset_minutes,
         worker_id: worker.id.clone(),
         worker_number: worker.worker_number.clone(),
         display_name: worker.display_name.clone(),

@@ -9,8 +9,9 @@
 //! Here the hub opens the proof and checks it exactly like a login: a wrong
 //! proof counts toward the worker's lock, a right one resets the count. The
 //! outcome is stored per (device, sign-in id) so a retried request (its reply
-//! lost) gets the same answer and is not counted twice. Nothing about the
-//! worker is stored with it. A locked worker is a refusal, not a rejection:
+//! lost) gets the same answer and is not counted twice. A confirmed sign-in
+//! keeps the worker's id, so training done in that session can be credited
+//! to them (`progress`); a rejected one keeps nothing of anyone. A locked worker is a refusal, not a rejection:
 //! the proof is not checked and the device asks again after staff unlock.
 //!
 //! The key pair is derived from the hub secret, so it survives restarts and
@@ -97,10 +98,10 @@ pub(crate) async fn confirm(
             if let Some(confirmed) = decided {
                 return Ok(confirmed);
             }
-            let confirmed = match open_proof(&shared.keys, &device.id, &body) {
+            let (confirmed, worker_id) = match open_proof(&shared.keys, &device.id, &body) {
                 // Not a proof sealed by this device under this id: nothing to
                 // count against a worker, and final.
-                None => false,
+                None => (false, None),
                 Some(proof) => {
                     let Ok(worker_number) = checked_worker_number(&proof.worker_number) else {
                         return Err(ApiError::bad_request());
@@ -124,15 +125,16 @@ pub(crate) async fn confirm(
                     match checked {
                         Checked::Passed(worker) => {
                             reset_failures(&tx, &worker.id)?;
-                            true
+                            (true, Some(worker.id))
                         }
-                        Checked::Refused(_) => false,
+                        Checked::Refused(_) => (false, None),
                     }
                 }
             };
             tx.execute(
-                "INSERT INTO offline_sign_ins (device_id, sign_in_id, confirmed, decided_at) VALUES (?1, ?2, ?3, ?4)",
-                params![device.id, body.sign_in_id, confirmed, unix_now()],
+                "INSERT INTO offline_sign_ins (device_id, sign_in_id, confirmed, decided_at, worker_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![device.id, body.sign_in_id, confirmed, unix_now(), worker_id],
             )?;
             tx.commit()?;
             Ok(confirmed)

@@ -92,6 +92,26 @@ pub(crate) fn catalog_entries(connection: &Connection, factory_id: &str) -> Resu
     Ok(entries)
 }
 
+/// The SHA-256 of the body document of a published version of an item.
+pub(crate) fn module_body(
+    connection: &Connection,
+    kind: ContentKind,
+    content_id: &str,
+    version: u64,
+) -> Result<Option<String>, ApiError> {
+    let body: Option<Vec<u8>> = connection
+        .query_row(
+            "SELECT body FROM content_manifests WHERE kind = ?1 AND content_id = ?2 AND version = ?3",
+            params![kind.as_str(), content_id, i64::try_from(version).unwrap_or(i64::MAX)],
+            |row| row.get(0),
+        )
+        .optional()?;
+    let Some(body) = body else { return Ok(None) };
+    let manifest: workervoice_protocol::content::Manifest =
+        serde_json::from_slice(&body).map_err(|_| ApiError::internal("a stored manifest does not parse"))?;
+    Ok(Some(manifest.body.sha256))
+}
+
 /// A signed manifest by the SHA-256 of its body.
 async fn manifest(
     State(state): State<AppState>,

@@ -17,7 +17,7 @@
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 /// The schema version this hub writes.
-pub(crate) const LATEST_VERSION: u32 = 6;
+pub(crate) const LATEST_VERSION: u32 = 7;
 
 /// Why the schema could not be brought up to date.
 #[derive(Debug, thiserror::Error)]
@@ -57,6 +57,7 @@ fn upgrade_from(tx: &Transaction<'_>, version: u32) -> rusqlite::Result<()> {
         3 => tx.execute_batch(V4_SCHEMA),
         4 => tx.execute_batch(V5_SCHEMA),
         5 => tx.execute_batch(V6_SCHEMA),
+        6 => tx.execute_batch(V7_SCHEMA),
         // `migrate` never asks for a step past LATEST_VERSION.
         _ => Ok(()),
     }
@@ -126,6 +127,36 @@ CREATE TABLE content_assignments (
     FOREIGN KEY (kind, content_id) REFERENCES content_items(kind, content_id) ON DELETE CASCADE
 );
 CREATE INDEX content_assignments_by_factory ON content_assignments(factory_id);
+";
+
+/// Version 7: training progress. Each worker's merged log (`seq` is the
+/// pull cursor; an event id is merged once per worker), the uploads already
+/// applied (idempotency by the device's id for it), the factory's offset
+/// from UTC (streak days), and the worker a confirmed offline sign-in was for.
+const V7_SCHEMA: &str = "
+CREATE TABLE progress_events (
+    seq            INTEGER PRIMARY KEY AUTOINCREMENT,
+    worker_id      TEXT NOT NULL REFERENCES workers(id),
+    event_id       TEXT NOT NULL,
+    module_id      TEXT NOT NULL,
+    module_version INTEGER NOT NULL,
+    at             INTEGER NOT NULL,
+    event          TEXT NOT NULL,
+    earned         TEXT NOT NULL,
+    device_id      TEXT NOT NULL,
+    received_at    INTEGER NOT NULL,
+    UNIQUE (worker_id, event_id)
+);
+CREATE INDEX progress_events_by_module ON progress_events(module_id, worker_id);
+CREATE TABLE progress_uploads (
+    device_id   TEXT NOT NULL,
+    upload_id   TEXT NOT NULL,
+    merged      INTEGER NOT NULL,
+    received_at INTEGER NOT NULL,
+    PRIMARY KEY (device_id, upload_id)
+) WITHOUT ROWID;
+ALTER TABLE factories ADD COLUMN utc_offset_minutes INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE offline_sign_ins ADD COLUMN worker_id TEXT;
 ";
 
 const V1_SCHEMA: &str = "

@@ -1609,6 +1609,23 @@ public protocol WorkerVoiceAppProtocol: AnyObject, Sendable {
      */
     func syncContent() async throws  -> ContentSyncReport
     
+    /**
+     * Records that the signed-in worker finished a lesson of a module on
+     * the device. Doing it again earns nothing more.
+     */
+    func completeLesson(moduleId: String, lessonId: String) throws  -> ActivityOutcome
+    
+    /**
+     * Grades and records a quiz attempt; every question must be answered
+     * (`invalid_input` otherwise, and nothing is recorded).
+     */
+    func submitQuiz(moduleId: String, answers: [QuizAnswerInput]) throws  -> ActivityOutcome
+    
+    /**
+     * The signed-in worker's points, level, badges and streaks.
+     */
+    func trainingProgress() throws  -> TrainingProgress
+    
 }
 /**
  * The Worker Voice core, for one app process. Safe to call from any thread.
@@ -2309,6 +2326,48 @@ open func syncContent()async throws  -> ContentSyncReport  {
             liftFunc: FfiConverterTypeContentSyncReport_lift,
             errorHandler: FfiConverterTypeWorkerVoiceError_lift
         )
+}
+    
+    /**
+     * Records that the signed-in worker finished a lesson of a module on
+     * the device. Doing it again earns nothing more.
+     */
+open func completeLesson(moduleId: String, lessonId: String)throws  -> ActivityOutcome  {
+    return try  FfiConverterTypeActivityOutcome_lift(try rustCallWithError(FfiConverterTypeWorkerVoiceError_lift) {
+        uniffiCallStatus in
+    uniffi_workervoice_fn_method_workervoiceapp_complete_lesson(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(moduleId),
+        FfiConverterString.lower(lessonId),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Grades and records a quiz attempt; every question must be answered
+     * (`invalid_input` otherwise, and nothing is recorded).
+     */
+open func submitQuiz(moduleId: String, answers: [QuizAnswerInput])throws  -> ActivityOutcome  {
+    return try  FfiConverterTypeActivityOutcome_lift(try rustCallWithError(FfiConverterTypeWorkerVoiceError_lift) {
+        uniffiCallStatus in
+    uniffi_workervoice_fn_method_workervoiceapp_submit_quiz(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(moduleId),
+        FfiConverterSequenceTypeQuizAnswerInput.lower(answers),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The signed-in worker's points, level, badges and streaks.
+     */
+open func trainingProgress()throws  -> TrainingProgress  {
+    return try  FfiConverterTypeTrainingProgress_lift(try rustCallWithError(FfiConverterTypeWorkerVoiceError_lift) {
+        uniffiCallStatus in
+    uniffi_workervoice_fn_method_workervoiceapp_training_progress(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
 }
     
 
@@ -3367,6 +3426,31 @@ fileprivate struct FfiConverterSequenceTypeNote: FfiConverterRustBuffer {
         return seq
     }
 }
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeQuizAnswerInput: FfiConverterRustBuffer {
+    typealias SwiftType = [QuizAnswerInput]
+
+    public static func write(_ value: [QuizAnswerInput], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeQuizAnswerInput.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [QuizAnswerInput] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [QuizAnswerInput]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeQuizAnswerInput.read(from: &buf))
+        }
+        return seq
+    }
+}
 private let UNIFFI_RUST_FUTURE_POLL_READY: Int8 = 0
 private let UNIFFI_RUST_FUTURE_POLL_WAKE: Int8 = 1
 
@@ -3656,6 +3740,15 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_workervoice_checksum_method_workervoiceapp_sync_content() != 58852) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_workervoice_checksum_method_workervoiceapp_complete_lesson() != 64298) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_workervoice_checksum_method_workervoiceapp_submit_quiz() != 45972) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_workervoice_checksum_method_workervoiceapp_training_progress() != 21870) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_workervoice_checksum_method_clocksource_now_millis() != 25684) {

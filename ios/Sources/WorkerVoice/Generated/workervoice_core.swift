@@ -616,6 +616,125 @@ fileprivate struct FfiConverterData: FfiConverterRustBuffer {
 
 
 /**
+ * What finishing a lesson or a quiz gave.
+ */
+public struct ActivityOutcome: Equatable, Hashable {
+    /**
+     * Points this activity added (0 for a lesson done before).
+     */
+    public var pointsEarned: UInt32
+    /**
+     * Quizzes: right answers, of `questions`.
+     */
+    public var correct: UInt32
+    /**
+     * Quizzes: number of questions.
+     */
+    public var questions: UInt32
+    /**
+     * Quizzes: whether this attempt reached the pass mark.
+     */
+    public var passed: Bool
+    /**
+     * Quizzes: the questions answered right.
+     */
+    public var correctQuestionIds: [String]
+    /**
+     * Badges earned by this activity.
+     */
+    public var newBadges: [String]
+    /**
+     * The worker's progress now.
+     */
+    public var progress: TrainingProgress
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Points this activity added (0 for a lesson done before).
+         */pointsEarned: UInt32, 
+        /**
+         * Quizzes: right answers, of `questions`.
+         */correct: UInt32, 
+        /**
+         * Quizzes: number of questions.
+         */questions: UInt32, 
+        /**
+         * Quizzes: whether this attempt reached the pass mark.
+         */passed: Bool, 
+        /**
+         * Quizzes: the questions answered right.
+         */correctQuestionIds: [String], 
+        /**
+         * Badges earned by this activity.
+         */newBadges: [String], 
+        /**
+         * The worker's progress now.
+         */progress: TrainingProgress) {
+        self.pointsEarned = pointsEarned
+        self.correct = correct
+        self.questions = questions
+        self.passed = passed
+        self.correctQuestionIds = correctQuestionIds
+        self.newBadges = newBadges
+        self.progress = progress
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ActivityOutcome: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeActivityOutcome: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ActivityOutcome {
+        return
+            try ActivityOutcome(
+                pointsEarned: FfiConverterUInt32.read(from: &buf), 
+                correct: FfiConverterUInt32.read(from: &buf), 
+                questions: FfiConverterUInt32.read(from: &buf), 
+                passed: FfiConverterBool.read(from: &buf), 
+                correctQuestionIds: FfiConverterSequenceString.read(from: &buf), 
+                newBadges: FfiConverterSequenceString.read(from: &buf), 
+                progress: FfiConverterTypeTrainingProgress.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ActivityOutcome, into buf: inout [UInt8]) {
+        FfiConverterUInt32.write(value.pointsEarned, into: &buf)
+        FfiConverterUInt32.write(value.correct, into: &buf)
+        FfiConverterUInt32.write(value.questions, into: &buf)
+        FfiConverterBool.write(value.passed, into: &buf)
+        FfiConverterSequenceString.write(value.correctQuestionIds, into: &buf)
+        FfiConverterSequenceString.write(value.newBadges, into: &buf)
+        FfiConverterTypeTrainingProgress.write(value.progress, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeActivityOutcome_lift(_ buf: RustBuffer) throws -> ActivityOutcome {
+    return try FfiConverterTypeActivityOutcome.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeActivityOutcome_lower(_ value: ActivityOutcome) -> RustBuffer {
+    return FfiConverterTypeActivityOutcome.lower(value)
+}
+
+
+/**
  * A photo or voice note to attach.
  */
 public struct AttachmentDraft: Equatable, Hashable {
@@ -691,6 +810,75 @@ public func FfiConverterTypeAttachmentDraft_lift(_ buf: RustBuffer) throws -> At
 #endif
 public func FfiConverterTypeAttachmentDraft_lower(_ value: AttachmentDraft) -> RustBuffer {
     return FfiConverterTypeAttachmentDraft.lower(value)
+}
+
+
+/**
+ * A badge a module defines.
+ */
+public struct BadgeInfo: Equatable, Hashable {
+    /**
+     * Stable id (as in [`crate::app::TrainingProgress::badges`]).
+     */
+    public var id: String
+    /**
+     * Its name per language.
+     */
+    public var title: [String: String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Stable id (as in [`crate::app::TrainingProgress::badges`]).
+         */id: String, 
+        /**
+         * Its name per language.
+         */title: [String: String]) {
+        self.id = id
+        self.title = title
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension BadgeInfo: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeBadgeInfo: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> BadgeInfo {
+        return
+            try BadgeInfo(
+                id: FfiConverterString.read(from: &buf), 
+                title: FfiConverterDictionaryStringString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: BadgeInfo, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterDictionaryStringString.write(value.title, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBadgeInfo_lift(_ buf: RustBuffer) throws -> BadgeInfo {
+    return try FfiConverterTypeBadgeInfo.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeBadgeInfo_lower(_ value: BadgeInfo) -> RustBuffer {
+    return FfiConverterTypeBadgeInfo.lower(value)
 }
 
 
@@ -2036,6 +2224,75 @@ public func FfiConverterTypeOutboxSummary_lower(_ value: OutboxSummary) -> RustB
 
 
 /**
+ * One question's answer.
+ */
+public struct QuizAnswerInput: Equatable, Hashable {
+    /**
+     * The question.
+     */
+    public var questionId: String
+    /**
+     * The answer.
+     */
+    public var response: QuizResponse
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The question.
+         */questionId: String, 
+        /**
+         * The answer.
+         */response: QuizResponse) {
+        self.questionId = questionId
+        self.response = response
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension QuizAnswerInput: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeQuizAnswerInput: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> QuizAnswerInput {
+        return
+            try QuizAnswerInput(
+                questionId: FfiConverterString.read(from: &buf), 
+                response: FfiConverterTypeQuizResponse.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: QuizAnswerInput, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.questionId, into: &buf)
+        FfiConverterTypeQuizResponse.write(value.response, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeQuizAnswerInput_lift(_ buf: RustBuffer) throws -> QuizAnswerInput {
+    return try FfiConverterTypeQuizAnswerInput.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeQuizAnswerInput_lower(_ value: QuizAnswerInput) -> RustBuffer {
+    return FfiConverterTypeQuizAnswerInput.lower(value)
+}
+
+
+/**
  * An option of a choice or ordering question.
  */
 public struct QuizOption: Equatable, Hashable {
@@ -2464,6 +2721,11 @@ public struct SyncReport: Equatable, Hashable {
      * Offline kiosk sign-ins the hub rejected (their items are kept, parked).
      */
     public var signInsRejected: UInt32
+    /**
+     * Training progress events of the signed-in worker pulled from the hub
+     * (their other devices' and this one's, with the hub's scoring).
+     */
+    public var progressEvents: UInt32
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2494,7 +2756,11 @@ public struct SyncReport: Equatable, Hashable {
          */signInsConfirmed: UInt32, 
         /**
          * Offline kiosk sign-ins the hub rejected (their items are kept, parked).
-         */signInsRejected: UInt32) {
+         */signInsRejected: UInt32, 
+        /**
+         * Training progress events of the signed-in worker pulled from the hub
+         * (their other devices' and this one's, with the hub's scoring).
+         */progressEvents: UInt32) {
         self.delivered = delivered
         self.pending = pending
         self.needsAttention = needsAttention
@@ -2504,6 +2770,7 @@ public struct SyncReport: Equatable, Hashable {
         self.offline = offline
         self.signInsConfirmed = signInsConfirmed
         self.signInsRejected = signInsRejected
+        self.progressEvents = progressEvents
     }
 
     
@@ -2530,7 +2797,8 @@ public struct FfiConverterTypeSyncReport: FfiConverterRustBuffer {
                 directoryRefused: FfiConverterBool.read(from: &buf), 
                 offline: FfiConverterBool.read(from: &buf), 
                 signInsConfirmed: FfiConverterUInt32.read(from: &buf), 
-                signInsRejected: FfiConverterUInt32.read(from: &buf)
+                signInsRejected: FfiConverterUInt32.read(from: &buf), 
+                progressEvents: FfiConverterUInt32.read(from: &buf)
         )
     }
 
@@ -2544,6 +2812,7 @@ public struct FfiConverterTypeSyncReport: FfiConverterRustBuffer {
         FfiConverterBool.write(value.offline, into: &buf)
         FfiConverterUInt32.write(value.signInsConfirmed, into: &buf)
         FfiConverterUInt32.write(value.signInsRejected, into: &buf)
+        FfiConverterUInt32.write(value.progressEvents, into: &buf)
     }
 }
 
@@ -2595,6 +2864,10 @@ public struct TrainingModule: Equatable, Hashable {
      * The quiz questions, in order.
      */
     public var questions: [QuizQuestion]
+    /**
+     * Badges the module defines.
+     */
+    public var badges: [BadgeInfo]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2619,7 +2892,10 @@ public struct TrainingModule: Equatable, Hashable {
          */passMarkPercent: UInt8, 
         /**
          * The quiz questions, in order.
-         */questions: [QuizQuestion]) {
+         */questions: [QuizQuestion], 
+        /**
+         * Badges the module defines.
+         */badges: [BadgeInfo]) {
         self.id = id
         self.version = version
         self.languages = languages
@@ -2627,6 +2903,7 @@ public struct TrainingModule: Equatable, Hashable {
         self.lessons = lessons
         self.passMarkPercent = passMarkPercent
         self.questions = questions
+        self.badges = badges
     }
 
     
@@ -2651,7 +2928,8 @@ public struct FfiConverterTypeTrainingModule: FfiConverterRustBuffer {
                 title: FfiConverterDictionaryStringString.read(from: &buf), 
                 lessons: FfiConverterSequenceTypeLesson.read(from: &buf), 
                 passMarkPercent: FfiConverterUInt8.read(from: &buf), 
-                questions: FfiConverterSequenceTypeQuizQuestion.read(from: &buf)
+                questions: FfiConverterSequenceTypeQuizQuestion.read(from: &buf), 
+                badges: FfiConverterSequenceTypeBadgeInfo.read(from: &buf)
         )
     }
 
@@ -2663,6 +2941,7 @@ public struct FfiConverterTypeTrainingModule: FfiConverterRustBuffer {
         FfiConverterSequenceTypeLesson.write(value.lessons, into: &buf)
         FfiConverterUInt8.write(value.passMarkPercent, into: &buf)
         FfiConverterSequenceTypeQuizQuestion.write(value.questions, into: &buf)
+        FfiConverterSequenceTypeBadgeInfo.write(value.badges, into: &buf)
     }
 }
 
@@ -2679,6 +2958,125 @@ public func FfiConverterTypeTrainingModule_lift(_ buf: RustBuffer) throws -> Tra
 #endif
 public func FfiConverterTypeTrainingModule_lower(_ value: TrainingModule) -> RustBuffer {
     return FfiConverterTypeTrainingModule.lower(value)
+}
+
+
+/**
+ * A worker's progress, as the app shows it.
+ */
+public struct TrainingProgress: Equatable, Hashable {
+    /**
+     * Points: each lesson, right answer and pass counted once.
+     */
+    public var points: UInt64
+    /**
+     * Level 1–10, from the points.
+     */
+    public var level: UInt32
+    /**
+     * Distinct lessons completed.
+     */
+    public var lessonsCompleted: UInt32
+    /**
+     * Modules whose quiz was passed.
+     */
+    public var modulesPassed: [String]
+    /**
+     * Badge ids earned (titles come with the modules).
+     */
+    public var badges: [String]
+    /**
+     * Longest run of consecutive learning days.
+     */
+    public var longestStreakDays: UInt32
+    /**
+     * The run that ends today or yesterday.
+     */
+    public var currentStreakDays: UInt32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Points: each lesson, right answer and pass counted once.
+         */points: UInt64, 
+        /**
+         * Level 1–10, from the points.
+         */level: UInt32, 
+        /**
+         * Distinct lessons completed.
+         */lessonsCompleted: UInt32, 
+        /**
+         * Modules whose quiz was passed.
+         */modulesPassed: [String], 
+        /**
+         * Badge ids earned (titles come with the modules).
+         */badges: [String], 
+        /**
+         * Longest run of consecutive learning days.
+         */longestStreakDays: UInt32, 
+        /**
+         * The run that ends today or yesterday.
+         */currentStreakDays: UInt32) {
+        self.points = points
+        self.level = level
+        self.lessonsCompleted = lessonsCompleted
+        self.modulesPassed = modulesPassed
+        self.badges = badges
+        self.longestStreakDays = longestStreakDays
+        self.currentStreakDays = currentStreakDays
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension TrainingProgress: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeTrainingProgress: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> TrainingProgress {
+        return
+            try TrainingProgress(
+                points: FfiConverterUInt64.read(from: &buf), 
+                level: FfiConverterUInt32.read(from: &buf), 
+                lessonsCompleted: FfiConverterUInt32.read(from: &buf), 
+                modulesPassed: FfiConverterSequenceString.read(from: &buf), 
+                badges: FfiConverterSequenceString.read(from: &buf), 
+                longestStreakDays: FfiConverterUInt32.read(from: &buf), 
+                currentStreakDays: FfiConverterUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: TrainingProgress, into buf: inout [UInt8]) {
+        FfiConverterUInt64.write(value.points, into: &buf)
+        FfiConverterUInt32.write(value.level, into: &buf)
+        FfiConverterUInt32.write(value.lessonsCompleted, into: &buf)
+        FfiConverterSequenceString.write(value.modulesPassed, into: &buf)
+        FfiConverterSequenceString.write(value.badges, into: &buf)
+        FfiConverterUInt32.write(value.longestStreakDays, into: &buf)
+        FfiConverterUInt32.write(value.currentStreakDays, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTrainingProgress_lift(_ buf: RustBuffer) throws -> TrainingProgress {
+    return try FfiConverterTypeTrainingProgress.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeTrainingProgress_lower(_ value: TrainingProgress) -> RustBuffer {
+    return FfiConverterTypeTrainingProgress.lower(value)
 }
 
 
@@ -4064,6 +4462,125 @@ public func FfiConverterTypeQuizAnswer_lower(_ value: QuizAnswer) -> RustBuffer 
 
 
 /**
+ * An answer to one quiz question.
+ */
+
+public enum QuizResponse: Equatable, Hashable {
+    
+    /**
+     * The option chosen (single choice).
+     */
+    case choice(
+        /**
+         * Its id.
+         */optionId: String
+    )
+    /**
+     * The options chosen (multiple choice).
+     */
+    case choices(
+        /**
+         * Their ids.
+         */optionIds: [String]
+    )
+    /**
+     * True or false.
+     */
+    case trueFalse(
+        /**
+         * The worker's answer.
+         */value: Bool
+    )
+    /**
+     * Items in the order the worker put them.
+     */
+    case order(
+        /**
+         * Item ids, first to last.
+         */itemIds: [String]
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension QuizResponse: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeQuizResponse: FfiConverterRustBuffer {
+    typealias SwiftType = QuizResponse
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> QuizResponse {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .choice(optionId: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 2: return .choices(optionIds: try FfiConverterSequenceString.read(from: &buf)
+        )
+        
+        case 3: return .trueFalse(value: try FfiConverterBool.read(from: &buf)
+        )
+        
+        case 4: return .order(itemIds: try FfiConverterSequenceString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: QuizResponse, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .choice(optionId):
+            writeInt(&buf, Int32(1))
+            FfiConverterString.write(optionId, into: &buf)
+            
+        
+        case let .choices(optionIds):
+            writeInt(&buf, Int32(2))
+            FfiConverterSequenceString.write(optionIds, into: &buf)
+            
+        
+        case let .trueFalse(value):
+            writeInt(&buf, Int32(3))
+            FfiConverterBool.write(value, into: &buf)
+            
+        
+        case let .order(itemIds):
+            writeInt(&buf, Int32(4))
+            FfiConverterSequenceString.write(itemIds, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeQuizResponse_lift(_ buf: RustBuffer) throws -> QuizResponse {
+    return try FfiConverterTypeQuizResponse.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeQuizResponse_lower(_ value: QuizResponse) -> RustBuffer {
+    return FfiConverterTypeQuizResponse.lower(value)
+}
+
+
+
+/**
  * Why a new PIN was refused.
  */
 
@@ -4414,6 +4931,31 @@ fileprivate struct FfiConverterSequenceTypeAttachmentDraft: FfiConverterRustBuff
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeAttachmentDraft.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeBadgeInfo: FfiConverterRustBuffer {
+    typealias SwiftType = [BadgeInfo]
+
+    public static func write(_ value: [BadgeInfo], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeBadgeInfo.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [BadgeInfo] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [BadgeInfo]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeBadgeInfo.read(from: &buf))
         }
         return seq
     }

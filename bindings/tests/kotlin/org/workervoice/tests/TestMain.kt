@@ -23,6 +23,7 @@ val ALL_TESTS: List<Class<*>> = listOf(
     SyncTest::class.java,
     KioskTest::class.java,
     ContentTest::class.java,
+    TrainingTest::class.java,
 )
 
 /**

@@ -38,6 +38,7 @@ import kotlinx.coroutines.GlobalScope
 import kotlinx.coroutines.Job
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.suspendCancellableCoroutine
+import org.workervoice.model.ActivityOutcome
 import org.workervoice.model.CaseSummary
 import org.workervoice.model.CaseThread
 import org.workervoice.model.CategoryOption
@@ -48,6 +49,7 @@ import org.workervoice.model.DeviceMode
 import org.workervoice.model.DeviceStatus
 import org.workervoice.model.ErrorCode
 import org.workervoice.model.Event
+import org.workervoice.model.FfiConverterTypeActivityOutcome
 import org.workervoice.model.FfiConverterTypeCaseSummary
 import org.workervoice.model.FfiConverterTypeCaseThread
 import org.workervoice.model.FfiConverterTypeCategoryOption
@@ -61,21 +63,26 @@ import org.workervoice.model.FfiConverterTypeEvent
 import org.workervoice.model.FfiConverterTypeGrievanceDraft
 import org.workervoice.model.FfiConverterTypeNote
 import org.workervoice.model.FfiConverterTypeOutboxSummary
+import org.workervoice.model.FfiConverterTypeQuizAnswerInput
 import org.workervoice.model.FfiConverterTypeSubmissionStatus
 import org.workervoice.model.FfiConverterTypeSubmitOutcome
 import org.workervoice.model.FfiConverterTypeSyncReport
 import org.workervoice.model.FfiConverterTypeTrainingModule
+import org.workervoice.model.FfiConverterTypeTrainingProgress
 import org.workervoice.model.FfiConverterTypeWeakPinReason
 import org.workervoice.model.FfiConverterTypeWorkerProfile
 import org.workervoice.model.GrievanceDraft
 import org.workervoice.model.Note
 import org.workervoice.model.OutboxSummary
+import org.workervoice.model.QuizAnswerInput
 import org.workervoice.model.SubmissionStatus
 import org.workervoice.model.SubmitOutcome
 import org.workervoice.model.SyncReport
 import org.workervoice.model.TrainingModule
+import org.workervoice.model.TrainingProgress
 import org.workervoice.model.WeakPinReason
 import org.workervoice.model.WorkerProfile
+import org.workervoice.model.RustBuffer as RustBufferActivityOutcome
 import org.workervoice.model.RustBuffer as RustBufferCaseSummary
 import org.workervoice.model.RustBuffer as RustBufferCaseThread
 import org.workervoice.model.RustBuffer as RustBufferCategoryOption
@@ -89,10 +96,12 @@ import org.workervoice.model.RustBuffer as RustBufferEvent
 import org.workervoice.model.RustBuffer as RustBufferGrievanceDraft
 import org.workervoice.model.RustBuffer as RustBufferNote
 import org.workervoice.model.RustBuffer as RustBufferOutboxSummary
+import org.workervoice.model.RustBuffer as RustBufferQuizAnswerInput
 import org.workervoice.model.RustBuffer as RustBufferSubmissionStatus
 import org.workervoice.model.RustBuffer as RustBufferSubmitOutcome
 import org.workervoice.model.RustBuffer as RustBufferSyncReport
 import org.workervoice.model.RustBuffer as RustBufferTrainingModule
+import org.workervoice.model.RustBuffer as RustBufferTrainingProgress
 import org.workervoice.model.RustBuffer as RustBufferWeakPinReason
 import org.workervoice.model.RustBuffer as RustBufferWorkerProfile
 
@@ -947,6 +956,12 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_workervoice_checksum_method_workervoiceapp_sync_content(
     ): Int
+    external fun uniffi_workervoice_checksum_method_workervoiceapp_complete_lesson(
+    ): Int
+    external fun uniffi_workervoice_checksum_method_workervoiceapp_submit_quiz(
+    ): Int
+    external fun uniffi_workervoice_checksum_method_workervoiceapp_training_progress(
+    ): Int
     external fun uniffi_workervoice_checksum_method_clocksource_now_millis(
     ): Int
     external fun uniffi_workervoice_checksum_method_connectivitymonitor_is_online(
@@ -1082,6 +1097,12 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_workervoice_fn_method_workervoiceapp_sync_content(`ptr`: Long,
     ): Long
+    external fun uniffi_workervoice_fn_method_workervoiceapp_complete_lesson(`ptr`: Long,`moduleId`: RustBuffer.ByValue,`lessonId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferActivityOutcome.ByValue
+    external fun uniffi_workervoice_fn_method_workervoiceapp_submit_quiz(`ptr`: Long,`moduleId`: RustBuffer.ByValue,`answers`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferActivityOutcome.ByValue
+    external fun uniffi_workervoice_fn_method_workervoiceapp_training_progress(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferTrainingProgress.ByValue
     external fun uniffi_workervoice_fn_clone_clocksource(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_workervoice_fn_free_clocksource(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1404,6 +1425,15 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_sync_content() and 0xFFFF) != 58852) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_complete_lesson() and 0xFFFF) != 64298) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_submit_quiz() and 0xFFFF) != 45972) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_training_progress() and 0xFFFF) != 21870) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_workervoice_checksum_method_clocksource_now_millis() and 0xFFFF) != 25684) {
@@ -3260,6 +3290,23 @@ public interface WorkerVoiceAppInterface {
      */
     suspend fun `syncContent`(): ContentSyncReport
     
+    /**
+     * Records that the signed-in worker finished a lesson of a module on
+     * the device. Doing it again earns nothing more.
+     */
+    fun `completeLesson`(`moduleId`: kotlin.String, `lessonId`: kotlin.String): ActivityOutcome
+    
+    /**
+     * Grades and records a quiz attempt; every question must be answered
+     * (`invalid_input` otherwise, and nothing is recorded).
+     */
+    fun `submitQuiz`(`moduleId`: kotlin.String, `answers`: List<QuizAnswerInput>): ActivityOutcome
+    
+    /**
+     * The signed-in worker's points, level, badges and streaks.
+     */
+    fun `trainingProgress`(): TrainingProgress
+    
     companion object
 }
 
@@ -4237,6 +4284,63 @@ open class WorkerVoiceApp: Disposable, AutoCloseable, WorkerVoiceAppInterface
         WorkerVoiceException.ErrorHandler,
     )
     }
+
+    
+    /**
+     * Records that the signed-in worker finished a lesson of a module on
+     * the device. Doing it again earns nothing more.
+     */
+    @Throws(WorkerVoiceException::class)override fun `completeLesson`(`moduleId`: kotlin.String, `lessonId`: kotlin.String): ActivityOutcome {
+            return FfiConverterTypeActivityOutcome.lift(
+    callWithHandle {
+    uniffiRustCallWithError(WorkerVoiceException) { _status ->
+    UniffiLib.uniffi_workervoice_fn_method_workervoiceapp_complete_lesson(
+        it,
+        
+        FfiConverterString.lower(`moduleId`),
+        FfiConverterString.lower(`lessonId`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Grades and records a quiz attempt; every question must be answered
+     * (`invalid_input` otherwise, and nothing is recorded).
+     */
+    @Throws(WorkerVoiceException::class)override fun `submitQuiz`(`moduleId`: kotlin.String, `answers`: List<QuizAnswerInput>): ActivityOutcome {
+            return FfiConverterTypeActivityOutcome.lift(
+    callWithHandle {
+    uniffiRustCallWithError(WorkerVoiceException) { _status ->
+    UniffiLib.uniffi_workervoice_fn_method_workervoiceapp_submit_quiz(
+        it,
+        
+        FfiConverterString.lower(`moduleId`),
+        FfiConverterSequenceTypeQuizAnswerInput.lower(`answers`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The signed-in worker's points, level, badges and streaks.
+     */
+    @Throws(WorkerVoiceException::class)override fun `trainingProgress`(): TrainingProgress {
+            return FfiConverterTypeTrainingProgress.lift(
+    callWithHandle {
+    uniffiRustCallWithError(WorkerVoiceException) { _status ->
+    UniffiLib.uniffi_workervoice_fn_method_workervoiceapp_training_progress(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
 
     
 
@@ -5567,6 +5671,40 @@ public object FfiConverterSequenceTypeNote: FfiConverterRustBuffer<List<Note>> {
         }
     }
 }
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeQuizAnswerInput: FfiConverterRustBuffer<List<QuizAnswerInput>> {
+    override fun read(buf: ByteBuffer): List<QuizAnswerInput> {
+        val len = buf.getInt()
+        return List<QuizAnswerInput>(len) {
+            FfiConverterTypeQuizAnswerInput.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<QuizAnswerInput>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeQuizAnswerInput.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<QuizAnswerInput>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeQuizAnswerInput.write(it, buf)
+        }
+    }
+}
+
+
+
+
+
+
 
 
 

@@ -1099,6 +1099,93 @@ public object FfiConverterByteArray: FfiConverterRustBuffer<ByteArray> {
 
 
 /**
+ * What finishing a lesson or a quiz gave.
+ */
+data class ActivityOutcome (
+    /**
+     * Points this activity added (0 for a lesson done before).
+     */
+    var `pointsEarned`: kotlin.UInt
+    , 
+    /**
+     * Quizzes: right answers, of `questions`.
+     */
+    var `correct`: kotlin.UInt
+    , 
+    /**
+     * Quizzes: number of questions.
+     */
+    var `questions`: kotlin.UInt
+    , 
+    /**
+     * Quizzes: whether this attempt reached the pass mark.
+     */
+    var `passed`: kotlin.Boolean
+    , 
+    /**
+     * Quizzes: the questions answered right.
+     */
+    var `correctQuestionIds`: List<kotlin.String>
+    , 
+    /**
+     * Badges earned by this activity.
+     */
+    var `newBadges`: List<kotlin.String>
+    , 
+    /**
+     * The worker's progress now.
+     */
+    var `progress`: TrainingProgress
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeActivityOutcome: FfiConverterRustBuffer<ActivityOutcome> {
+    override fun read(buf: ByteBuffer): ActivityOutcome {
+        return ActivityOutcome(
+            FfiConverterUInt.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterTypeTrainingProgress.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ActivityOutcome) = (
+            FfiConverterUInt.allocationSize(value.`pointsEarned`) +
+            FfiConverterUInt.allocationSize(value.`correct`) +
+            FfiConverterUInt.allocationSize(value.`questions`) +
+            FfiConverterBoolean.allocationSize(value.`passed`) +
+            FfiConverterSequenceString.allocationSize(value.`correctQuestionIds`) +
+            FfiConverterSequenceString.allocationSize(value.`newBadges`) +
+            FfiConverterTypeTrainingProgress.allocationSize(value.`progress`)
+    )
+
+    override fun write(value: ActivityOutcome, buf: ByteBuffer) {
+            FfiConverterUInt.write(value.`pointsEarned`, buf)
+            FfiConverterUInt.write(value.`correct`, buf)
+            FfiConverterUInt.write(value.`questions`, buf)
+            FfiConverterBoolean.write(value.`passed`, buf)
+            FfiConverterSequenceString.write(value.`correctQuestionIds`, buf)
+            FfiConverterSequenceString.write(value.`newBadges`, buf)
+            FfiConverterTypeTrainingProgress.write(value.`progress`, buf)
+    }
+}
+
+
+
+/**
  * A photo or voice note to attach.
  */
 data class AttachmentDraft (
@@ -1148,6 +1235,53 @@ public object FfiConverterTypeAttachmentDraft: FfiConverterRustBuffer<Attachment
             FfiConverterTypeAttachmentType.write(value.`kind`, buf)
             FfiConverterString.write(value.`mime`, buf)
             FfiConverterByteArray.write(value.`bytes`, buf)
+    }
+}
+
+
+
+/**
+ * A badge a module defines.
+ */
+data class BadgeInfo (
+    /**
+     * Stable id (as in [`crate::app::TrainingProgress::badges`]).
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * Its name per language.
+     */
+    var `title`: Map<kotlin.String, kotlin.String>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeBadgeInfo: FfiConverterRustBuffer<BadgeInfo> {
+    override fun read(buf: ByteBuffer): BadgeInfo {
+        return BadgeInfo(
+            FfiConverterString.read(buf),
+            FfiConverterMapStringString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: BadgeInfo) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterMapStringString.allocationSize(value.`title`)
+    )
+
+    override fun write(value: BadgeInfo, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterMapStringString.write(value.`title`, buf)
     }
 }
 
@@ -2119,6 +2253,53 @@ public object FfiConverterTypeOutboxSummary: FfiConverterRustBuffer<OutboxSummar
 
 
 /**
+ * One question's answer.
+ */
+data class QuizAnswerInput (
+    /**
+     * The question.
+     */
+    var `questionId`: kotlin.String
+    , 
+    /**
+     * The answer.
+     */
+    var `response`: QuizResponse
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeQuizAnswerInput: FfiConverterRustBuffer<QuizAnswerInput> {
+    override fun read(buf: ByteBuffer): QuizAnswerInput {
+        return QuizAnswerInput(
+            FfiConverterString.read(buf),
+            FfiConverterTypeQuizResponse.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: QuizAnswerInput) = (
+            FfiConverterString.allocationSize(value.`questionId`) +
+            FfiConverterTypeQuizResponse.allocationSize(value.`response`)
+    )
+
+    override fun write(value: QuizAnswerInput, buf: ByteBuffer) {
+            FfiConverterString.write(value.`questionId`, buf)
+            FfiConverterTypeQuizResponse.write(value.`response`, buf)
+    }
+}
+
+
+
+/**
  * An option of a choice or ordering question.
  */
 data class QuizOption (
@@ -2436,6 +2617,12 @@ data class SyncReport (
      * Offline kiosk sign-ins the hub rejected (their items are kept, parked).
      */
     var `signInsRejected`: kotlin.UInt
+    , 
+    /**
+     * Training progress events of the signed-in worker pulled from the hub
+     * (their other devices' and this one's, with the hub's scoring).
+     */
+    var `progressEvents`: kotlin.UInt
     
 ){
     
@@ -2461,6 +2648,7 @@ public object FfiConverterTypeSyncReport: FfiConverterRustBuffer<SyncReport> {
             FfiConverterBoolean.read(buf),
             FfiConverterUInt.read(buf),
             FfiConverterUInt.read(buf),
+            FfiConverterUInt.read(buf),
         )
     }
 
@@ -2473,7 +2661,8 @@ public object FfiConverterTypeSyncReport: FfiConverterRustBuffer<SyncReport> {
             FfiConverterBoolean.allocationSize(value.`directoryRefused`) +
             FfiConverterBoolean.allocationSize(value.`offline`) +
             FfiConverterUInt.allocationSize(value.`signInsConfirmed`) +
-            FfiConverterUInt.allocationSize(value.`signInsRejected`)
+            FfiConverterUInt.allocationSize(value.`signInsRejected`) +
+            FfiConverterUInt.allocationSize(value.`progressEvents`)
     )
 
     override fun write(value: SyncReport, buf: ByteBuffer) {
@@ -2486,6 +2675,7 @@ public object FfiConverterTypeSyncReport: FfiConverterRustBuffer<SyncReport> {
             FfiConverterBoolean.write(value.`offline`, buf)
             FfiConverterUInt.write(value.`signInsConfirmed`, buf)
             FfiConverterUInt.write(value.`signInsRejected`, buf)
+            FfiConverterUInt.write(value.`progressEvents`, buf)
     }
 }
 
@@ -2529,6 +2719,11 @@ data class TrainingModule (
      * The quiz questions, in order.
      */
     var `questions`: List<QuizQuestion>
+    , 
+    /**
+     * Badges the module defines.
+     */
+    var `badges`: List<BadgeInfo>
     
 ){
     
@@ -2552,6 +2747,7 @@ public object FfiConverterTypeTrainingModule: FfiConverterRustBuffer<TrainingMod
             FfiConverterSequenceTypeLesson.read(buf),
             FfiConverterUByte.read(buf),
             FfiConverterSequenceTypeQuizQuestion.read(buf),
+            FfiConverterSequenceTypeBadgeInfo.read(buf),
         )
     }
 
@@ -2562,7 +2758,8 @@ public object FfiConverterTypeTrainingModule: FfiConverterRustBuffer<TrainingMod
             FfiConverterMapStringString.allocationSize(value.`title`) +
             FfiConverterSequenceTypeLesson.allocationSize(value.`lessons`) +
             FfiConverterUByte.allocationSize(value.`passMarkPercent`) +
-            FfiConverterSequenceTypeQuizQuestion.allocationSize(value.`questions`)
+            FfiConverterSequenceTypeQuizQuestion.allocationSize(value.`questions`) +
+            FfiConverterSequenceTypeBadgeInfo.allocationSize(value.`badges`)
     )
 
     override fun write(value: TrainingModule, buf: ByteBuffer) {
@@ -2573,6 +2770,94 @@ public object FfiConverterTypeTrainingModule: FfiConverterRustBuffer<TrainingMod
             FfiConverterSequenceTypeLesson.write(value.`lessons`, buf)
             FfiConverterUByte.write(value.`passMarkPercent`, buf)
             FfiConverterSequenceTypeQuizQuestion.write(value.`questions`, buf)
+            FfiConverterSequenceTypeBadgeInfo.write(value.`badges`, buf)
+    }
+}
+
+
+
+/**
+ * A worker's progress, as the app shows it.
+ */
+data class TrainingProgress (
+    /**
+     * Points: each lesson, right answer and pass counted once.
+     */
+    var `points`: kotlin.ULong
+    , 
+    /**
+     * Level 1–10, from the points.
+     */
+    var `level`: kotlin.UInt
+    , 
+    /**
+     * Distinct lessons completed.
+     */
+    var `lessonsCompleted`: kotlin.UInt
+    , 
+    /**
+     * Modules whose quiz was passed.
+     */
+    var `modulesPassed`: List<kotlin.String>
+    , 
+    /**
+     * Badge ids earned (titles come with the modules).
+     */
+    var `badges`: List<kotlin.String>
+    , 
+    /**
+     * Longest run of consecutive learning days.
+     */
+    var `longestStreakDays`: kotlin.UInt
+    , 
+    /**
+     * The run that ends today or yesterday.
+     */
+    var `currentStreakDays`: kotlin.UInt
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeTrainingProgress: FfiConverterRustBuffer<TrainingProgress> {
+    override fun read(buf: ByteBuffer): TrainingProgress {
+        return TrainingProgress(
+            FfiConverterULong.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterUInt.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: TrainingProgress) = (
+            FfiConverterULong.allocationSize(value.`points`) +
+            FfiConverterUInt.allocationSize(value.`level`) +
+            FfiConverterUInt.allocationSize(value.`lessonsCompleted`) +
+            FfiConverterSequenceString.allocationSize(value.`modulesPassed`) +
+            FfiConverterSequenceString.allocationSize(value.`badges`) +
+            FfiConverterUInt.allocationSize(value.`longestStreakDays`) +
+            FfiConverterUInt.allocationSize(value.`currentStreakDays`)
+    )
+
+    override fun write(value: TrainingProgress, buf: ByteBuffer) {
+            FfiConverterULong.write(value.`points`, buf)
+            FfiConverterUInt.write(value.`level`, buf)
+            FfiConverterUInt.write(value.`lessonsCompleted`, buf)
+            FfiConverterSequenceString.write(value.`modulesPassed`, buf)
+            FfiConverterSequenceString.write(value.`badges`, buf)
+            FfiConverterUInt.write(value.`longestStreakDays`, buf)
+            FfiConverterUInt.write(value.`currentStreakDays`, buf)
     }
 }
 
@@ -3674,6 +3959,164 @@ public object FfiConverterTypeQuizAnswer : FfiConverterRustBuffer<QuizAnswer>{
 
 
 /**
+ * An answer to one quiz question.
+ */
+sealed class QuizResponse {
+    
+    /**
+     * The option chosen (single choice).
+     */
+    data class Choice(
+        /**
+         * Its id.
+         */
+        val `optionId`: kotlin.String) : QuizResponse()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * The options chosen (multiple choice).
+     */
+    data class Choices(
+        /**
+         * Their ids.
+         */
+        val `optionIds`: List<kotlin.String>) : QuizResponse()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * True or false.
+     */
+    data class TrueFalse(
+        /**
+         * The worker's answer.
+         */
+        val `value`: kotlin.Boolean) : QuizResponse()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * Items in the order the worker put them.
+     */
+    data class Order(
+        /**
+         * Item ids, first to last.
+         */
+        val `itemIds`: List<kotlin.String>) : QuizResponse()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeQuizResponse : FfiConverterRustBuffer<QuizResponse>{
+    override fun read(buf: ByteBuffer): QuizResponse {
+        return when(buf.getInt()) {
+            1 -> QuizResponse.Choice(
+                FfiConverterString.read(buf),
+                )
+            2 -> QuizResponse.Choices(
+                FfiConverterSequenceString.read(buf),
+                )
+            3 -> QuizResponse.TrueFalse(
+                FfiConverterBoolean.read(buf),
+                )
+            4 -> QuizResponse.Order(
+                FfiConverterSequenceString.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: QuizResponse): ULong = when(value) {
+        is QuizResponse.Choice -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`optionId`)
+            )
+        }
+        is QuizResponse.Choices -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterSequenceString.allocationSize(value.`optionIds`)
+            )
+        }
+        is QuizResponse.TrueFalse -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterBoolean.allocationSize(value.`value`)
+            )
+        }
+        is QuizResponse.Order -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterSequenceString.allocationSize(value.`itemIds`)
+            )
+        }
+    }
+
+    override fun write(value: QuizResponse, buf: ByteBuffer) {
+        when(value) {
+            is QuizResponse.Choice -> {
+                buf.putInt(1)
+                FfiConverterString.write(value.`optionId`, buf)
+                Unit
+            }
+            is QuizResponse.Choices -> {
+                buf.putInt(2)
+                FfiConverterSequenceString.write(value.`optionIds`, buf)
+                Unit
+            }
+            is QuizResponse.TrueFalse -> {
+                buf.putInt(3)
+                FfiConverterBoolean.write(value.`value`, buf)
+                Unit
+            }
+            is QuizResponse.Order -> {
+                buf.putInt(4)
+                FfiConverterSequenceString.write(value.`itemIds`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
  * Why a new PIN was refused.
  */
 
@@ -4038,6 +4481,34 @@ public object FfiConverterSequenceTypeAttachmentDraft: FfiConverterRustBuffer<Li
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeAttachmentDraft.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeBadgeInfo: FfiConverterRustBuffer<List<BadgeInfo>> {
+    override fun read(buf: ByteBuffer): List<BadgeInfo> {
+        val len = buf.getInt()
+        return List<BadgeInfo>(len) {
+            FfiConverterTypeBadgeInfo.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<BadgeInfo>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeBadgeInfo.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<BadgeInfo>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeBadgeInfo.write(it, buf)
         }
     }
 }

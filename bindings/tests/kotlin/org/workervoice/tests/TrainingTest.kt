@@ -1,0 +1,101 @@
+package org.workervoice.tests
+
+import java.io.File
+import java.util.concurrent.CopyOnWriteArrayList
+import kotlin.test.assertEquals
+import kotlin.test.assertTrue
+import kotlinx.coroutines.runBlocking
+import org.junit.After
+import org.junit.Test
+import org.workervoice.WorkerVoiceException
+import org.workervoice.WorkerVoiceListener
+import org.workervoice.model.DeviceMode
+import org.workervoice.model.ErrorCode
+import org.workervoice.model.Event
+import org.workervoice.model.QuizAnswerInput
+import org.workervoice.model.QuizResponse
+import org.workervoice.testing.PIN
+import org.workervoice.testing.RosterWorker
+import org.workervoice.testing.TestHub
+import org.workervoice.testing.WorkerVoiceTest
+import org.workervoice.testing.assertWorkerVoiceError
+
+/** Training from Kotlin: download a pack with progress events, take a lesson and a quiz, earn a badge. */
+class TrainingTest : WorkerVoiceTest() {
+    private val ownHub = TestHub.start()
+
+    @After
+    fun stopHub() = ownHub.close()
+
+    private fun writePack(folder: File) {
+        File(folder, "exit.png").writeBytes(ByteArray(600_000) { (it * 7 % 253).toByte() })
+        File(folder, "pack.json").writeText(
+            """
+            {"kind": "training_module", "id": "fire-safety", "languages": ["en", "vi"],
+             "titles": {"en": "Fire safety", "vi": "An toàn cháy nổ"},
+             "document": {
+               "lessons": [{"id": "exits", "title": {"en": "Exits", "vi": "Lối thoát"},
+                            "text": {"en": "Know two ways out.", "vi": "Biết hai lối thoát."},
+                            "media": ["file:exit.png"]}],
+               "quiz": {"pass_mark_percent": 100, "questions": [
+                 {"id": "q1", "prompt": {"en": "Lifts are safe in a fire."},
+                  "answer": {"type": "true_false", "correct": false}},
+                 {"id": "q2", "prompt": {"en": "Which exit?"}, "answer": {"type": "single_choice",
+                    "options": [{"id": "a", "text": {"en": "Stairs"}}, {"id": "b", "text": {"en": "Lift"}}],
+                    "correct": "a"}}]},
+               "points": {"lesson": 10, "correct_answer": 5, "passing": 20},
+               "badges": [{"id": "fire-safe", "title": {"en": "Fire safe", "vi": "An toàn"},
+                           "rule": {"type": "module_passed"}}]}}
+            """.trimIndent(),
+        )
+    }
+
+    @Test
+    fun aWorkerTakesALessonAndAQuizAndEarnsABadgeThatSurvivesTheSync() = runBlocking {
+        val folder = newDataDir()
+        writePack(folder)
+        ownHub.publishPack(folder)
+        val factory = ownHub.admin.createFactory("Training factory", false)
+        val app = openApp(languages = listOf("vi"), defaultHubUrl = ownHub.url, programmeKey = ownHub.admin.programmeKey())
+        app.enrol(ownHub.admin.issueCodes(factory.id, "personal", 1).single().code, DeviceMode.PERSONAL)
+        val activation = ownHub.admin.importRoster(factory.id, listOf(RosterWorker("TR1", "Lan", "vi"))).getValue("TR1")
+        app.activate("TR1", activation, PIN)
+        val events = CopyOnWriteArrayList<Event>()
+        app.setListener(object : WorkerVoiceListener {
+            override fun onEvent(event: Event) {
+                events += event
+            }
+        })
+
+        app.syncContent()
+        assertTrue(events.filterIsInstance<Event.ContentProgress>().isNotEmpty(), "download progress")
+        val module = app.loadTrainingModule("fire-safety")
+        assertEquals("An toàn", module.badges.single().title["vi"])
+
+        val lesson = app.completeLesson("fire-safety", "exits")
+        assertEquals(10u, lesson.pointsEarned)
+        val incomplete = assertWorkerVoiceError<WorkerVoiceException.Input> {
+            app.submitQuiz("fire-safety", listOf(QuizAnswerInput("q1", QuizResponse.TrueFalse(false))))
+        }
+        assertEquals(ErrorCode.INVALID_INPUT, incomplete.code)
+        val quiz = app.submitQuiz(
+            "fire-safety",
+            listOf(
+                QuizAnswerInput("q1", QuizResponse.TrueFalse(false)),
+                QuizAnswerInput("q2", QuizResponse.Choice("a")),
+            ),
+        )
+        assertTrue(quiz.passed)
+        assertEquals(2u, quiz.correct)
+        assertEquals(listOf("fire-safe"), quiz.newBadges)
+        assertEquals(40uL, quiz.progress.points)
+
+        val report = app.syncNow(true)
+        assertEquals(0u, report.pending)
+        assertTrue(report.progressEvents >= 2u, "$report")
+        val after = app.trainingProgress()
+        assertEquals(40uL, after.points, "a sync never lowers points")
+        assertEquals(listOf("fire-safe"), after.badges)
+        assertEquals(1u, after.lessonsCompleted)
+    }
+}

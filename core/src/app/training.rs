@@ -1,0 +1,309 @@
+//! Taking training: lessons and quizzes of the modules on the device, the
+//! worker's points, level, badges and streaks, and bringing the log in step
+//! with the hub (see `crate::training`).
+
+use std::collections::BTreeMap;
+
+use workervoice_protocol::paths;
+use workervoice_protocol::progress::{
+    AnswerGiven, EventKind, ProgressEvent, ProgressPullRequest, ProgressPullResponse, ProgressUpload,
+    ProgressUploadResponse, ScoringRules, Totals,
+};
+
+use super::{Inner, WorkerVoice, lock};
+use crate::error::{Error, ErrorCode};
+use crate::net::{HubClient, NetError};
+use crate::sync::PushOutcome;
+use crate::training::{self, LoggedEvent, UploadContext};
+
+/// A worker's progress, as the app shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct TrainingProgress {
+    /// Points: each lesson, right answer and pass counted once.
+    pub points: u64,
+    /// Level 1–10, from the points.
+    pub level: u32,
+    /// Distinct lessons completed.
+    pub lessons_completed: u32,
+    /// Modules whose quiz was passed.
+    pub modules_passed: Vec<String>,
+    /// Badge ids earned (titles come with the modules).
+    pub badges: Vec<String>,
+    /// Longest run of consecutive learning days.
+    pub longest_streak_days: u32,
+    /// The run that ends today or yesterday.
+    pub current_streak_days: u32,
+}
+
+impl From<Totals> for TrainingProgress {
+    fn from(totals: Totals) -> Self {
+        Self {
+            points: totals.points,
+            level: totals.level,
+            lessons_completed: totals.lessons_completed,
+            modules_passed: totals.modules_passed.into_iter().collect(),
+            badges: totals.badges.into_iter().collect(),
+            longest_streak_days: totals.longest_streak_days,
+            current_streak_days: totals.current_streak_days,
+        }
+    }
+}
+
+/// An answer to one quiz question.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum QuizResponse {
+    /// The option chosen (single choice).
+    Choice {
+        /// Its id.
+        option_id: String,
+    },
+    /// The options chosen (multiple choice).
+    Choices {
+        /// Their ids.
+        option_ids: Vec<String>,
+    },
+    /// True or false.
+    TrueFalse {
+        /// The worker's answer.
+        value: bool,
+    },
+    /// Items in the order the worker put them.
+    Order {
+        /// Item ids, first to last.
+        item_ids: Vec<String>,
+    },
+}
+
+/// One question's answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct QuizAnswerInput {
+    /// The question.
+    pub question_id: String,
+    /// The answer.
+    pub response: QuizResponse,
+}
+
+/// What finishing a lesson or a quiz gave.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct ActivityOutcome {
+    /// Points this activity added (0 for a lesson done before).
+    pub points_earned: u32,
+    /// Quizzes: right answers, of `questions`.
+    pub correct: u32,
+    /// Quizzes: number of questions.
+    pub questions: u32,
+    /// Quizzes: whether this attempt reached the pass mark.
+    pub passed: bool,
+    /// Quizzes: the questions answered right.
+    pub correct_question_ids: Vec<String>,
+    /// Badges earned by this activity.
+    pub new_badges: Vec<String>,
+    /// The worker's progress now.
+    pub progress: TrainingProgress,
+}
+
+impl From<QuizResponse> for AnswerGiven {
+    fn from(response: QuizResponse) -> Self {
+        match response {
+            QuizResponse::Choice { option_id } => Self::Choice(option_id),
+            QuizResponse::Choices { option_ids } => Self::Choices(option_ids),
+            QuizResponse::TrueFalse { value } => Self::Bool(value),
+            QuizResponse::Order { item_ids } => Self::Order(item_ids),
+        }
+    }
+}
+
+impl WorkerVoice {
+    /// Records that the signed-in worker finished lesson `lesson_id` of
+    /// module `module_id` (the version on the device).
+    pub fn complete_lesson(&self, module_id: &str, lesson_id: &str) -> Result<ActivityOutcome, Error> {
+        let (rules, version) = self.inner.module_rules(module_id)?;
+        if !rules.lessons.contains(lesson_id) {
+            return Err(ErrorCode::InvalidInput.into());
+        }
+        self.inner.record(module_id, version, &rules, EventKind::LessonCompleted { lesson_id: lesson_id.to_owned() })
+    }
+
+    /// Records a quiz attempt with every answer; grades it. An attempt that
+    /// leaves a question out is refused (`invalid_input`) and earns nothing.
+    pub fn submit_quiz(&self, module_id: &str, answers: Vec<QuizAnswerInput>) -> Result<ActivityOutcome, Error> {
+        let (rules, version) = self.inner.module_rules(module_id)?;
+        let answers: BTreeMap<String, AnswerGiven> =
+            answers.into_iter().map(|answer| (answer.question_id, AnswerGiven::from(answer.response))).collect();
+        let complete =
+            answers.len() == rules.questions.len() && answers.keys().all(|q| rules.questions.contains_key(q));
+        if !complete {
+            return Err(ErrorCode::InvalidInput.into());
+        }
+        let correct_question_ids: Vec<String> = rules
+            .questions
+            .iter()
+            .filter(|(question, right)| answers.get(*question).is_some_and(|given| right.accepts(given)))
+            .map(|(question, _)| question.clone())
+            .collect();
+        let mut outcome = self.inner.record(module_id, version, &rules, EventKind::QuizAttempt { answers })?;
+        outcome.questions = u32::try_from(rules.questions.len()).unwrap_or(u32::MAX);
+        outcome.correct = u32::try_from(correct_question_ids.len()).unwrap_or(u32::MAX);
+        outcome.passed =
+            correct_question_ids.len() * 100 >= usize::from(rules.pass_mark_percent) * rules.questions.len();
+        outcome.correct_question_ids = correct_question_ids;
+        Ok(outcome)
+    }
+
+    /// The signed-in worker's progress: from the log on this device, merged
+    /// with the hub's at each sync (it never goes down after one).
+    pub fn training_progress(&self) -> Result<TrainingProgress, Error> {
+        self.inner.expire_if_idle();
+        let session = self.inner.touched_session();
+        let session = session.as_ref().ok_or(ErrorCode::NotLoggedIn)?;
+        let store = lock(&self.inner.store);
+        let entries = training::log(&store, session)?;
+        let state = training::state(&store, session)?;
+        Ok(training::derive(&entries, &state, self.inner.hub_now()).into())
+    }
+}
+
+impl Inner {
+    /// The scoring rules of the module version held on the device.
+    fn module_rules(&self, module_id: &str) -> Result<(ScoringRules, u64), Error> {
+        let (manifest, body) = self.training_body(module_id)?;
+        let document = crate::content::training::document(&manifest, &body)?;
+        Ok((document.scoring_rules(module_id, manifest.version), manifest.version))
+    }
+
+    fn record(
+        &self,
+        module_id: &str,
+        version: u64,
+        rules: &ScoringRules,
+        kind: EventKind,
+    ) -> Result<ActivityOutcome, Error> {
+        self.expire_if_idle();
+        let device = self.load_device()?;
+        let device_id = device.row().device_id.clone().ok_or(ErrorCode::NotEnrolled)?;
+        let hub_key = lock(&self.store).meta_blob(crate::auth::kiosk::HUB_KEY_META)?.ok_or(ErrorCode::NeedsHub)?;
+        let device_now = self.device_now();
+        let event = ProgressEvent {
+            id: uuid::Uuid::new_v4().to_string(),
+            module_id: module_id.to_owned(),
+            module_version: version,
+            at: device_now,
+            kind,
+        };
+        let hub_now = self.hub_now();
+        let (points, before, after) = {
+            let mut session = self.touched_session();
+            let session = session.as_mut().ok_or(ErrorCode::NotLoggedIn)?;
+            let mut store = lock(&self.store);
+            let state = training::state(&store, session)?;
+            let before = training::derive(&training::log(&store, session)?, &state, hub_now);
+            let context = UploadContext { device_id: &device_id, hub_key: &hub_key, now: device_now };
+            let points = training::record(&mut store, session, event, rules, &context)?;
+            let state = training::state(&store, session)?;
+            let mut after = training::derive(&training::log(&store, session)?, &state, hub_now);
+            after.badges.extend(before.badges.iter().cloned());
+            (points, before, after)
+        };
+        self.emit_outbox_changed();
+        let new_badges = after.badges.difference(&before.badges).cloned().collect();
+        Ok(ActivityOutcome {
+            points_earned: points,
+            correct: 0,
+            questions: 0,
+            passed: false,
+            correct_question_ids: Vec::new(),
+            new_badges,
+            progress: after.into(),
+        })
+    }
+
+    /// Sends one queued progress upload, stamped with the device's clock now.
+    pub(super) async fn push_progress(&self, client: &HubClient, body: &[u8]) -> PushOutcome {
+        let Ok(queued) = serde_json::from_slice::<training::QueuedUpload>(body) else {
+            return PushOutcome::Refused("storage_corrupt".into());
+        };
+        let Ok(signer) = self.load_device().and_then(|device| device.signer()) else {
+            return PushOutcome::Retry("device_keys_missing");
+        };
+        let upload = ProgressUpload {
+            upload_id: queued.upload_id,
+            enc: queued.enc,
+            sealed: queued.sealed,
+            device_sent_at: self.device_now(),
+        };
+        let sent: Result<ProgressUploadResponse, NetError> =
+            client.post_signed(paths::PROGRESS_UPLOAD, &upload, &signer).await;
+        match sent {
+            Ok(_) => PushOutcome::Delivered,
+            Err(error) => crate::sync::outcome(error),
+        }
+    }
+
+    /// Brings the signed-in worker's log in step with the hub: pulls what
+    /// their other devices sent, with what the hub says each event earned.
+    /// No session, or a provisional one: nothing to do.
+    pub(super) async fn pull_progress(&self, client: &HubClient) -> Result<u32, Error> {
+        let plan = {
+            let session = lock(&self.session);
+            let Some(session) = session.as_ref() else { return Ok(0) };
+            let (Ok(vault_key), Ok(share)) = (session.vault_key(), session.hub_share()) else { return Ok(0) };
+            let store = lock(&self.store);
+            (
+                session.local_id.clone(),
+                session.profile.worker_id.clone(),
+                vault_key.duplicate(),
+                share.duplicate(),
+                training::cursor(&store, session)?,
+                training::state(&store, session)?,
+            )
+        };
+        let (owner, worker_id, vault_key, share, mut cursor, mut state) = plan;
+        let device = self.load_device()?;
+        let signer = device.signer()?;
+        let mut pulled = 0u32;
+        loop {
+            let request = ProgressPullRequest {
+                worker_id: worker_id.clone(),
+                cursor,
+                mac: training::pull_mac(&share, &worker_id, cursor),
+            };
+            let reply: Result<ProgressPullResponse, NetError> =
+                client.post_signed(paths::PROGRESS_PULL, &request, &signer).await;
+            let reply = reply?;
+            if reply.cursor < cursor {
+                return Err(ErrorCode::BadReply.into());
+            }
+            for (module, rules) in reply.badges {
+                state.badges.insert(module, rules);
+            }
+            state.hub_totals = Some(reply.totals);
+            state.utc_offset_minutes = reply.utc_offset_minutes;
+            // The session may have ended (or changed) while the reply came: keep
+            // nothing for a vault that is no longer open. Session before store.
+            let session = lock(&self.session);
+            if session.as_ref().is_none_or(|s| s.local_id != owner) {
+                return Ok(pulled);
+            }
+            let mut store = lock(&self.store);
+            store.transaction(|tx| {
+                for merged in &reply.events {
+                    let entry = LoggedEvent { event: merged.event.clone(), earned: merged.earned.clone() };
+                    training::save_event(tx, &vault_key, &owner, &entry)?;
+                }
+                training::save_state(tx, &vault_key, &owner, reply.cursor, &state)?;
+                Ok::<_, Error>(())
+            })?;
+            drop(store);
+            drop(session);
+            pulled += u32::try_from(reply.events.len()).unwrap_or(u32::MAX);
+            cursor = reply.cursor;
+            if !reply.more {
+                return Ok(pulled);
+            }
+        }
+    }
+}

@@ -1,0 +1,353 @@
+//! The body document of a training module, as programme staff publish it
+//! and as devices and the hub read it: lessons, a quiz, what they are worth
+//! and the badges the pack defines.
+//!
+//! ```json
+//! {
+//!   "lessons": [{"id": "exits", "title": {"en": "Exits"}, "text": {"en": "…"},
+//!                "media": ["sha256:…"]}],
+//!   "quiz": {"pass_mark_percent": 80, "questions": [
+//!     {"id": "q1", "prompt": {"en": "…"}, "media": [],
+//!      "answer": {"type": "single_choice", "options": [{"id": "a", "text": {"en": "…"}}], "correct": "a"}}
+//!   ]},
+//!   "points": {"lesson": 10, "correct_answer": 5, "passing": 20},
+//!   "badges": [{"id": "fire-safe", "title": {"en": "Fire safe"}, "rule": {"type": "module_passed"}}]
+//! }
+//! ```
+//!
+//! `points` and `badges` may be left out (default points, no badges). The
+//! same document gives the device what to render and both sides the
+//! [`ScoringRules`] of this version, so the hub never takes a device's word
+//! for what an activity is worth.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use serde::{Deserialize, Serialize};
+
+use crate::progress::{BadgeCondition, BadgeRule, CorrectAnswer, ScoringRules};
+
+/// Most lessons in a module.
+pub const MAX_LESSONS: usize = 200;
+/// Most questions in a quiz.
+pub const MAX_QUESTIONS: usize = 200;
+/// Most options in a question.
+pub const MAX_OPTIONS: usize = 20;
+/// Most badges in a module.
+pub const MAX_BADGES: usize = 50;
+/// Most points one activity can be worth.
+pub const MAX_POINTS: u32 = 1_000;
+
+/// Text per language (BCP 47 tag → text).
+pub type Texts = BTreeMap<String, String>;
+
+/// The whole document.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModuleDocument {
+    /// Lessons, in order.
+    pub lessons: Vec<LessonDoc>,
+    /// The quiz.
+    pub quiz: QuizDoc,
+    /// What activities are worth.
+    #[serde(default)]
+    pub points: PointsDoc,
+    /// Badges this pack defines.
+    #[serde(default)]
+    pub badges: Vec<BadgeDoc>,
+}
+
+/// A lesson.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LessonDoc {
+    /// Stable id within the module.
+    pub id: String,
+    /// Title per language.
+    pub title: Texts,
+    /// Text per language.
+    pub text: Texts,
+    /// Media references (`sha256:<hex>`, listed in the manifest).
+    #[serde(default)]
+    pub media: Vec<String>,
+}
+
+/// The quiz.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuizDoc {
+    /// Percentage of right answers needed to pass (0–100).
+    pub pass_mark_percent: u8,
+    /// Questions, in order.
+    pub questions: Vec<QuestionDoc>,
+}
+
+/// A quiz question.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuestionDoc {
+    /// Stable id within the module.
+    pub id: String,
+    /// The question per language.
+    pub prompt: Texts,
+    /// Media references (e.g. an audio prompt).
+    #[serde(default)]
+    pub media: Vec<String>,
+    /// How it is answered, with the right answer.
+    pub answer: AnswerDoc,
+}
+
+/// An option of a choice or ordering question.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OptionDoc {
+    /// Stable id within the question.
+    pub id: String,
+    /// Text per language.
+    pub text: Texts,
+}
+
+/// Kinds of question with their right answers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum AnswerDoc {
+    /// One option is right.
+    SingleChoice {
+        /// The options.
+        options: Vec<OptionDoc>,
+        /// The right one.
+        correct: String,
+    },
+    /// Exactly these options are right.
+    MultipleChoice {
+        /// The options.
+        options: Vec<OptionDoc>,
+        /// The right ones.
+        correct: Vec<String>,
+    },
+    /// A statement, true or false.
+    TrueFalse {
+        /// Whether it is true.
+        correct: bool,
+    },
+    /// Put the items in order.
+    Ordering {
+        /// The items as shown.
+        items: Vec<OptionDoc>,
+        /// Their right order.
+        correct_order: Vec<String>,
+    },
+}
+
+/// What activities are worth.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PointsDoc {
+    /// Each lesson completed (once).
+    pub lesson: u32,
+    /// Each question answered right (once).
+    pub correct_answer: u32,
+    /// Passing the quiz (once).
+    pub passing: u32,
+}
+
+impl Default for PointsDoc {
+    fn default() -> Self {
+        Self { lesson: 10, correct_answer: 5, passing: 20 }
+    }
+}
+
+/// A badge the pack defines.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BadgeDoc {
+    /// Stable id, unique across the programme's packs.
+    pub id: String,
+    /// Its name per language.
+    pub title: Texts,
+    /// What earns it.
+    pub rule: BadgeCondition,
+}
+
+/// Why a document is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DocumentError {
+    /// Not the document's JSON shape.
+    #[error("the module document does not parse")]
+    Malformed,
+    /// Parses, but is inconsistent; says what.
+    #[error("the module document is inconsistent: {0}")]
+    Inconsistent(&'static str),
+}
+
+impl ModuleDocument {
+    /// Parses and checks a document. `media_listed` says whether a
+    /// `sha256:<hex>` reference names a blob of the manifest.
+    pub fn parse(body: &[u8], media_listed: impl Fn(&str) -> bool) -> Result<Self, DocumentError> {
+        let document: Self = serde_json::from_slice(body).map_err(|_| DocumentError::Malformed)?;
+        document.check(media_listed)?;
+        Ok(document)
+    }
+
+    fn check(&self, media_listed: impl Fn(&str) -> bool) -> Result<(), DocumentError> {
+        use DocumentError::Inconsistent;
+        if self.lessons.len() > MAX_LESSONS || self.quiz.questions.len() > MAX_QUESTIONS {
+            return Err(Inconsistent("too many lessons or questions"));
+        }
+        if self.badges.len() > MAX_BADGES {
+            return Err(Inconsistent("too many badges"));
+        }
+        if self.quiz.pass_mark_percent > 100 {
+            return Err(Inconsistent("pass mark"));
+        }
+        let points = self.points;
+        if points.lesson > MAX_POINTS || points.correct_answer > MAX_POINTS || points.passing > MAX_POINTS {
+            return Err(Inconsistent("points"));
+        }
+        unique(self.lessons.iter().map(|lesson| lesson.id.as_str()))?;
+        unique(self.quiz.questions.iter().map(|question| question.id.as_str()))?;
+        unique(self.badges.iter().map(|badge| badge.id.as_str()))?;
+        for lesson in &self.lessons {
+            if lesson.text.is_empty() || lesson.title.is_empty() {
+                return Err(Inconsistent("lesson without text"));
+            }
+            if !lesson.media.iter().all(|reference| media_listed(reference)) {
+                return Err(Inconsistent("media reference not in the manifest"));
+            }
+        }
+        for question in &self.quiz.questions {
+            if question.prompt.is_empty() {
+                return Err(Inconsistent("question without prompt"));
+            }
+            if !question.media.iter().all(|reference| media_listed(reference)) {
+                return Err(Inconsistent("media reference not in the manifest"));
+            }
+            check_answer(&question.answer)?;
+        }
+        if self.badges.iter().any(|badge| badge.title.is_empty()) {
+            return Err(Inconsistent("badge without a name"));
+        }
+        Ok(())
+    }
+
+    /// What this version awards.
+    pub fn scoring_rules(&self, module_id: &str, version: u64) -> ScoringRules {
+        ScoringRules {
+            module_id: module_id.to_owned(),
+            version,
+            lessons: self.lessons.iter().map(|lesson| lesson.id.clone()).collect(),
+            questions: self
+                .quiz
+                .questions
+                .iter()
+                .map(|question| (question.id.clone(), correct_answer(&question.answer)))
+                .collect(),
+            pass_mark_percent: self.quiz.pass_mark_percent,
+            points_per_lesson: self.points.lesson,
+            points_per_correct_answer: self.points.correct_answer,
+            points_for_passing: self.points.passing,
+            badges: self
+                .badges
+                .iter()
+                .map(|badge| BadgeRule { id: badge.id.clone(), rule: badge.rule.clone() })
+                .collect(),
+        }
+    }
+}
+
+fn correct_answer(answer: &AnswerDoc) -> CorrectAnswer {
+    match answer {
+        AnswerDoc::SingleChoice { correct, .. } => CorrectAnswer::Choice(correct.clone()),
+        AnswerDoc::MultipleChoice { correct, .. } => CorrectAnswer::Choices(correct.iter().cloned().collect()),
+        AnswerDoc::TrueFalse { correct } => CorrectAnswer::Bool(*correct),
+        AnswerDoc::Ordering { correct_order, .. } => CorrectAnswer::Order(correct_order.clone()),
+    }
+}
+
+fn unique<'a>(ids: impl Iterator<Item = &'a str>) -> Result<(), DocumentError> {
+    let mut seen = HashSet::new();
+    for id in ids {
+        if id.is_empty() || id.len() > crate::progress::MAX_EVENT_ID_LEN || !seen.insert(id) {
+            return Err(DocumentError::Inconsistent("empty, long or repeated id"));
+        }
+    }
+    Ok(())
+}
+
+fn check_answer(answer: &AnswerDoc) -> Result<(), DocumentError> {
+    let option_ids = |options: &[OptionDoc]| -> Result<BTreeSet<String>, DocumentError> {
+        if options.len() < 2 || options.len() > MAX_OPTIONS {
+            return Err(DocumentError::Inconsistent("number of options"));
+        }
+        unique(options.iter().map(|option| option.id.as_str()))?;
+        if options.iter().any(|option| option.text.is_empty()) {
+            return Err(DocumentError::Inconsistent("option without text"));
+        }
+        Ok(options.iter().map(|option| option.id.clone()).collect())
+    };
+    let ok = match answer {
+        AnswerDoc::SingleChoice { options, correct } => option_ids(options)?.contains(correct),
+        AnswerDoc::MultipleChoice { options, correct } => {
+            let ids = option_ids(options)?;
+            let chosen: BTreeSet<&String> = correct.iter().collect();
+            !correct.is_empty() && chosen.len() == correct.len() && correct.iter().all(|id| ids.contains(id))
+        }
+        AnswerDoc::TrueFalse { .. } => true,
+        AnswerDoc::Ordering { items, correct_order } => {
+            let ids = option_ids(items)?;
+            let ordered: BTreeSet<String> = correct_order.iter().cloned().collect();
+            correct_order.len() == ids.len() && ordered == ids
+        }
+    };
+    if ok { Ok(()) } else { Err(DocumentError::Inconsistent("answer does not match the options")) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::progress::{AnswerGiven, EventKind, ProgressEvent, earned};
+
+    fn document(answer: serde_json::Value) -> Vec<u8> {
+        serde_json::to_vec(&serde_json::json!({
+            "lessons": [{"id": "l1", "title": {"en": "Exits"}, "text": {"en": "Know them."}, "media": ["sha256:aa"]}],
+            "quiz": {"pass_mark_percent": 50, "questions": [
+                {"id": "q1", "prompt": {"en": "Which?"}, "answer": answer},
+                {"id": "q2", "prompt": {"en": "True?"}, "answer": {"type": "true_false", "correct": true}}
+            ]},
+            "points": {"lesson": 7, "correct_answer": 3, "passing": 11},
+            "badges": [{"id": "b1", "title": {"en": "Safe"}, "rule": {"type": "module_passed"}}]
+        }))
+        .unwrap()
+    }
+
+    fn single(correct: &str) -> serde_json::Value {
+        serde_json::json!({"type": "single_choice",
+            "options": [{"id": "a", "text": {"en": "A"}}, {"id": "b", "text": {"en": "B"}}], "correct": correct})
+    }
+
+    #[test]
+    fn a_document_gives_the_rules_both_sides_score_with() {
+        let document = ModuleDocument::parse(&document(single("b")), |reference| reference == "sha256:aa").unwrap();
+        let rules = document.scoring_rules("fire", 3);
+        assert_eq!((rules.points_per_lesson, rules.points_per_correct_answer, rules.points_for_passing), (7, 3, 11));
+        let attempt = ProgressEvent {
+            id: "e1".into(),
+            module_id: "fire".into(),
+            module_version: 3,
+            at: 0,
+            kind: EventKind::QuizAttempt {
+                answers: [("q1".into(), AnswerGiven::Choice("b".into())), ("q2".into(), AnswerGiven::Bool(false))]
+                    .into(),
+            },
+        };
+        let points: u32 = earned(&attempt, &rules).activities.values().sum();
+        assert_eq!(points, 3 + 11, "one right answer of two passes a 50 % mark");
+    }
+
+    #[test]
+    fn inconsistent_documents_are_refused() {
+        let listed = |reference: &str| reference == "sha256:aa";
+        assert!(matches!(ModuleDocument::parse(&document(single("z")), listed), Err(DocumentError::Inconsistent(_))));
+        assert!(matches!(
+            ModuleDocument::parse(&document(single("a")), |_| false),
+            Err(DocumentError::Inconsistent(_))
+        ));
+        assert_eq!(ModuleDocument::parse(b"{\"lessons\": 5}", listed), Err(DocumentError::Malformed));
+        let mut too_rich: serde_json::Value = serde_json::from_slice(&document(single("a"))).unwrap();
+        too_rich["points"]["passing"] = serde_json::json!(MAX_POINTS + 1);
+        let bytes = serde_json::to_vec(&too_rich).unwrap();
+        assert!(matches!(ModuleDocument::parse(&bytes, listed), Err(DocumentError::Inconsistent("points"))));
+    }
+}

@@ -1,0 +1,267 @@
+//! Training end to end: a pack published on a real hub, taken on a phone and
+//! a kiosk by the same worker, progress merged on the hub; points that never
+//! go down or count twice; streaks on the hub's clock when the device's is a
+//! day off.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use proptest::prelude::*;
+use serde_json::json;
+use workervoice::{DeviceMode, ErrorCode, QuizAnswerInput, QuizResponse, WorkerVoiceApp};
+use workervoice_core::ManualClock;
+use workervoice_e2e::{Factory, PIN, TestDevice, TestHub};
+use workervoice_hub::{PackAssignment, publish_pack};
+
+const MODULE: &str = "fire-safety";
+
+/// A pack: two lessons, a quiz of three questions (pass mark 60 %), points
+/// 10 per lesson, 5 per right answer, 20 for passing, and three badges.
+fn write_pack(folder: &Path) {
+    std::fs::create_dir_all(folder).unwrap();
+    let pack = json!({
+        "kind": "training_module",
+        "id": MODULE,
+        "languages": ["en", "vi"],
+        "titles": {"en": "Fire safety", "vi": "An toàn cháy nổ"},
+        "document": {
+            "lessons": [
+                {"id": "exits", "title": {"en": "Exits"}, "text": {"en": "Know two ways out."}},
+                {"id": "alarm", "title": {"en": "Alarm"}, "text": {"en": "Walk, do not run."}}
+            ],
+            "quiz": {"pass_mark_percent": 60, "questions": [
+                {"id": "q1", "prompt": {"en": "Lifts are safe in a fire."},
+                 "answer": {"type": "true_false", "correct": false}},
+                {"id": "q2", "prompt": {"en": "Which exit?"}, "answer": {"type": "single_choice",
+                    "options": [{"id": "a", "text": {"en": "Stairs"}}, {"id": "b", "text": {"en": "Lift"}}],
+                    "correct": "a"}},
+                {"id": "q3", "prompt": {"en": "In order"}, "answer": {"type": "ordering",
+                    "items": [{"id": "x", "text": {"en": "Alarm"}}, {"id": "y", "text": {"en": "Leave"}},
+                              {"id": "z", "text": {"en": "Gather"}}],
+                    "correct_order": ["x", "y", "z"]}}
+            ]},
+            "points": {"lesson": 10, "correct_answer": 5, "passing": 20},
+            "badges": [
+                {"id": "fire-safe", "title": {"en": "Fire safe"}, "rule": {"type": "module_passed"}},
+                {"id": "flawless", "title": {"en": "Flawless"}, "rule": {"type": "perfect_quiz"}},
+                {"id": "three-days", "title": {"en": "Three days"}, "rule": {"type": "streak_days", "days": 3}}
+            ]
+        }
+    });
+    std::fs::write(folder.join("pack.json"), serde_json::to_vec(&pack).unwrap()).unwrap();
+}
+
+fn answers(q1: bool, q2: &str, q3: &[&str]) -> Vec<QuizAnswerInput> {
+    vec![
+        QuizAnswerInput { question_id: "q1".into(), response: QuizResponse::TrueFalse { value: q1 } },
+        QuizAnswerInput { question_id: "q2".into(), response: QuizResponse::Choice { option_id: q2.into() } },
+        QuizAnswerInput {
+            question_id: "q3".into(),
+            response: QuizResponse::Order { item_ids: q3.iter().map(|id| (*id).to_owned()).collect() },
+        },
+    ]
+}
+
+fn all_right() -> Vec<QuizAnswerInput> {
+    answers(false, "a", &["x", "y", "z"])
+}
+
+/// A hub with the pack published, a factory, and one worker's activation code.
+async fn programme() -> (TestHub, Factory, String, String) {
+    let hub = TestHub::start().await;
+    let folder = hub.dir.path().join("pack-source");
+    write_pack(&folder);
+    publish_pack(hub.dir.path(), &folder, &PackAssignment::AllFactories).expect("the pack publishes");
+    let factory = hub.factory(false).await;
+    let code = hub.worker(&factory, "T-1", "Nguyễn Thị Lan", "vi").await;
+    let key = hub.programme_key().await;
+    (hub, factory, code, key)
+}
+
+/// A device of `factory` with the module downloaded and the worker signed in.
+async fn device(
+    hub: &TestHub,
+    factory: &Factory,
+    key: &str,
+    mode: DeviceMode,
+    activation: Option<&str>,
+    clock: Option<Arc<ManualClock>>,
+) -> TestDevice {
+    let device = TestDevice::open_pinned(&hub.url(), Some(key));
+    if let Some(clock) = clock {
+        device.app.core().set_clock(clock);
+    }
+    let (code, _) = hub.code(factory, if mode == DeviceMode::Shared { "shared" } else { "personal" }).await;
+    device.app.enrol(code, mode).await.expect("enrol");
+    match activation {
+        Some(activation) => device.app.activate("T-1".into(), activation.into(), PIN.into()).await.expect("activate"),
+        None => device.app.login("T-1".into(), PIN.into()).await.expect("login"),
+    };
+    device.app.sync_content().await.expect("content");
+    device
+}
+
+fn points(app: &WorkerVoiceApp) -> u64 {
+    app.training_progress().expect("progress").points
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_lesson_and_a_quiz_earn_their_points_once_and_a_badge_that_survives_the_sync() {
+    let (hub, factory, code, key) = programme().await;
+    let phone = device(&hub, &factory, &key, DeviceMode::Personal, Some(&code), None).await;
+    let module = phone.app.load_training_module(MODULE.into()).expect("module");
+    assert_eq!(module.badges.len(), 3);
+
+    let lesson = phone.app.complete_lesson(MODULE.into(), "exits".into()).unwrap();
+    assert_eq!((lesson.points_earned, lesson.progress.points, lesson.progress.lessons_completed), (10, 10, 1));
+    let again = phone.app.complete_lesson(MODULE.into(), "exits".into()).unwrap();
+    assert_eq!((again.points_earned, again.progress.points), (0, 10), "a lesson counts once");
+    let unknown = phone.app.complete_lesson(MODULE.into(), "no-such-lesson".into()).unwrap_err();
+    assert_eq!(unknown.code(), ErrorCode::InvalidInput);
+
+    let mut incomplete = all_right();
+    incomplete.pop();
+    let refused = phone.app.submit_quiz(MODULE.into(), incomplete).unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::InvalidInput, "no points without finishing the quiz");
+    assert_eq!(points(&phone.app), 10);
+
+    let failed = phone.app.submit_quiz(MODULE.into(), answers(true, "b", &["x", "y", "z"])).unwrap();
+    assert_eq!((failed.correct, failed.questions, failed.passed, failed.points_earned), (1, 3, false, 5));
+    let passed = phone.app.submit_quiz(MODULE.into(), all_right()).unwrap();
+    assert!(passed.passed);
+    assert_eq!(passed.points_earned, 2 * 5 + 20, "the two answers not right before, and the pass");
+    assert!(passed.new_badges.contains(&"fire-safe".to_owned()) && passed.new_badges.contains(&"flawless".to_owned()));
+    let before = phone.app.training_progress().unwrap();
+    assert_eq!((before.points, before.level), (45, 1));
+
+    let report = phone.app.sync_now(true).await.unwrap();
+    assert_eq!(report.pending, 0, "{report:?}");
+    assert!(report.progress_events >= 4, "{report:?}");
+    let after = phone.app.training_progress().unwrap();
+    assert_eq!(after, before, "the hub's scoring agrees with the device's");
+}
+
+/// One step of the two-device test.
+#[derive(Debug, Clone)]
+enum Step {
+    Lesson(bool, usize),
+    Quiz(bool, [bool; 3]),
+    Sync(bool),
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    prop_oneof![
+        (any::<bool>(), 0..2usize).prop_map(|(kiosk, lesson)| Step::Lesson(kiosk, lesson)),
+        (any::<bool>(), any::<[bool; 3]>()).prop_map(|(kiosk, right)| Step::Quiz(kiosk, right)),
+        any::<bool>().prop_map(Step::Sync),
+    ]
+}
+
+async fn two_devices(steps: Vec<Step>) {
+    let (hub, factory, code, key) = programme().await;
+    let phone = device(&hub, &factory, &key, DeviceMode::Personal, Some(&code), None).await;
+    let kiosk = device(&hub, &factory, &key, DeviceMode::Shared, None, None).await;
+    let lessons = ["exits", "alarm"];
+    for step in steps {
+        match step {
+            Step::Lesson(on_kiosk, lesson) => {
+                let app = if on_kiosk { &kiosk.app } else { &phone.app };
+                app.complete_lesson(MODULE.into(), lessons[lesson].into()).unwrap();
+            }
+            Step::Quiz(on_kiosk, right) => {
+                let app = if on_kiosk { &kiosk.app } else { &phone.app };
+                let given = answers(
+                    !right[0],
+                    if right[1] { "a" } else { "b" },
+                    if right[2] { &["x", "y", "z"] } else { &["z", "y", "x"] },
+                );
+                app.submit_quiz(MODULE.into(), given).unwrap();
+            }
+            Step::Sync(on_kiosk) => {
+                let app = if on_kiosk { &kiosk.app } else { &phone.app };
+                let before = app.training_progress().unwrap();
+                app.sync_now(true).await.unwrap();
+                let after = app.training_progress().unwrap();
+                assert!(after.points >= before.points, "a sync lowered points: {before:?} → {after:?}");
+                assert!(after.lessons_completed >= before.lessons_completed);
+                assert!(before.badges.iter().all(|badge| after.badges.contains(badge)), "a badge was lost");
+            }
+        }
+    }
+    // Each sends what it has, then each pulls what the other sent.
+    for app in [&phone.app, &kiosk.app, &phone.app] {
+        app.sync_now(true).await.unwrap();
+    }
+    let (on_phone, on_kiosk) = (phone.app.training_progress().unwrap(), kiosk.app.training_progress().unwrap());
+    assert_eq!(on_phone, on_kiosk, "both devices derive the same totals from the merged log");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 4, failure_persistence: None, ..ProptestConfig::default() })]
+
+    #[test]
+    fn a_phone_and_a_kiosk_merge_to_the_same_totals_and_a_sync_never_lowers_them(
+        steps in prop::collection::vec(step(), 4..14)
+    ) {
+        let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("runtime");
+        runtime.block_on(two_devices(steps));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn streak_days_use_the_hubs_clock_when_the_device_clock_is_a_day_off() {
+    let (hub, factory, code, key) = programme().await;
+    hub.admin(
+        &format!("/admin/v1/factories/{}/settings", factory.id),
+        json!({"kiosk_idle_timeout_secs": 90, "utc_offset_minutes": 420}),
+    )
+    .await;
+    // The phone's clock runs a day ahead of the hub's: its signed requests
+    // would be refused as replays from the future until it learns the hub's
+    // clock from a reply.
+    let day_ms = 86_400_000;
+    let clock = Arc::new(ManualClock::starting_at(chrono::Utc::now().timestamp_millis() + day_ms));
+    let phone = device(&hub, &factory, &key, DeviceMode::Personal, Some(&code), Some(clock.clone())).await;
+
+    // Learning on three days in a row, by the device's clock, offline.
+    phone.app.complete_lesson(MODULE.into(), "exits".into()).unwrap();
+    clock.advance_millis(day_ms);
+    phone.app.complete_lesson(MODULE.into(), "alarm".into()).unwrap();
+    clock.advance_millis(day_ms);
+    phone.app.submit_quiz(MODULE.into(), all_right()).unwrap();
+
+    // It syncs (its clock now three days ahead): the hub moves the events
+    // back by the clock's error, so the last learning day is today.
+    let report = phone.app.sync_now(true).await.expect("a wrong clock does not stop the sync");
+    assert_eq!(report.pending, 0, "{report:?}");
+    let progress = phone.app.training_progress().unwrap();
+    assert_eq!(progress.longest_streak_days, 3, "{progress:?}");
+    assert!(progress.badges.contains(&"three-days".to_owned()));
+    assert!(progress.current_streak_days >= 2, "the run ends today or yesterday on the hub's clock: {progress:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_lesson_taken_at_a_kiosk_signed_in_offline_counts_once_the_hub_confirms_the_sign_in() {
+    let (hub, factory, code, key) = programme().await;
+    let phone = device(&hub, &factory, &key, DeviceMode::Personal, Some(&code), None).await;
+    let kiosk = device(&hub, &factory, &key, DeviceMode::Shared, None, None).await;
+    kiosk.app.lock();
+
+    let network = workervoice_e2e::NetworkSwitch::new(false);
+    kiosk.app.core().set_connectivity(network.clone());
+    kiosk.app.login("T-1".into(), PIN.into()).await.expect("provisional sign-in");
+    assert!(kiosk.app.session_is_provisional());
+    let lesson = kiosk.app.complete_lesson(MODULE.into(), "exits".into()).expect("training works offline");
+    assert_eq!(lesson.progress.points, 10, "the session shows what it did");
+    let quiz = kiosk.app.submit_quiz(MODULE.into(), all_right()).unwrap();
+    assert!(quiz.new_badges.contains(&"fire-safe".to_owned()));
+    kiosk.app.lock();
+
+    network.set(true);
+    let report = kiosk.app.sync_now(true).await.unwrap();
+    assert_eq!((report.sign_ins_confirmed, report.pending), (1, 0), "{report:?}");
+    phone.app.sync_now(true).await.unwrap();
+    let on_phone = phone.app.training_progress().unwrap();
+    assert_eq!(on_phone.points, 10 + 3 * 5 + 20, "{on_phone:?}");
+    assert!(on_phone.badges.contains(&"fire-safe".to_owned()));
+}
