@@ -2,7 +2,7 @@
 //! modules on the device, and the worker's points, level, badges and streaks
 //! (derived from a log merged across the worker's devices at each sync).
 
-use workervoice_core::app::{ActivityOutcome, QuizAnswerInput, TrainingProgress};
+use workervoice_core::app::{ActivityOutcome, CertificateView, Leaderboard, QuizAnswerInput, TrainingProgress};
 
 use crate::app::WorkerVoiceApp;
 use crate::error::WorkerVoiceError;
@@ -28,5 +28,23 @@ impl WorkerVoiceApp {
     /// The signed-in worker's points, level, badges and streaks.
     pub fn training_progress(&self) -> Result<TrainingProgress, WorkerVoiceError> {
         self.core().training_progress().map_err(|e| self.error(e))
+    }
+
+    /// The signed-in worker's certificates (signed by the programme; they
+    /// come with the sync after a quiz is passed).
+    pub fn certificates(&self) -> Result<Vec<CertificateView>, WorkerVoiceError> {
+        self.core().certificates().map_err(|e| self.error(e))
+    }
+
+    /// Checks a certificate someone shows (its bytes and signature, e.g.
+    /// from a QR code) against the pinned programme key.
+    pub fn verify_certificate(&self, body: Vec<u8>, signature: Vec<u8>) -> Result<CertificateView, WorkerVoiceError> {
+        self.core().verify_certificate(body, signature).map_err(|e| self.error(e))
+    }
+
+    /// The factory's leaderboard (pseudonyms only, hidden while fewer than
+    /// five take part), joining or leaving it first when `opt_in` says so.
+    pub async fn leaderboard(&self, opt_in: Option<bool>) -> Result<Leaderboard, WorkerVoiceError> {
+        self.core().leaderboard(opt_in).await.map_err(|e| self.error(e))
     }
 }

@@ -14,25 +14,23 @@
 //! - **Pull** (signed, with the same MAC): the worker's merged events after a
 //!   cursor, with what each earned, and the totals.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use axum::Json;
 use axum::extract::State;
 use axum::routing::post;
-use hpke::aead::ChaCha20Poly1305;
-use hpke::kdf::HkdfSha256;
-use hpke::kem::X25519HkdfSha256;
-use hpke::{Deserializable, Kem, OpModeR};
 use ring::hmac;
 use rusqlite::{Connection, OptionalExtension, params};
+use workervoice_protocol::admin::ModuleCompletion;
 use workervoice_protocol::content::ContentKind;
 use workervoice_protocol::error::HubErrorCode;
 use workervoice_protocol::paths;
 use workervoice_protocol::progress::{
-    BadgeRule, Earned, MAX_EVENTS_PER_UPLOAD, MAX_PULL_EVENTS, MAX_SEALED_UPLOAD, MAX_UPLOAD_ID_LEN, MergedEvent,
+    Activity, BadgeRule, Certificate, Earned, LeaderboardEntry, LeaderboardRequest, LeaderboardResponse,
+    MAX_EVENTS_PER_UPLOAD, MAX_PULL_EVENTS, MAX_SEALED_UPLOAD, MAX_UPLOAD_ID_LEN, MIN_GROUP, MergedEvent,
     PROGRESS_MAC_LABEL, ProgressBatch, ProgressEvent, ProgressPullRequest, ProgressPullResponse, ProgressUpload,
-    ProgressUploadResponse, ScoringRules, batch_mac_input, corrected_time, earned, local_day, pull_mac_input, totals,
-    upload_info,
+    ProgressUploadResponse, ScoringRules, SignedCertificate, Totals, batch_mac_input, certificate_signing_input,
+    corrected_time, earned, leaderboard_mac_input, local_day, pull_mac_input, totals, upload_info,
 };
 use workervoice_protocol::training::ModuleDocument;
 use zeroize::Zeroizing;
@@ -44,7 +42,10 @@ use crate::state::AppState;
 
 /// The `/v1/progress/*` routes.
 pub(crate) fn routes() -> axum::Router<AppState> {
-    axum::Router::new().route(paths::PROGRESS_UPLOAD, post(upload)).route(paths::PROGRESS_PULL, post(pull))
+    axum::Router::new()
+        .route(paths::PROGRESS_UPLOAD, post(upload))
+        .route(paths::PROGRESS_PULL, post(pull))
+        .route(paths::PROGRESS_LEADERBOARD, post(leaderboard))
 }
 
 /// The key a worker's progress is authenticated with on one device.
@@ -57,24 +58,6 @@ fn mac_key(share: &[u8]) -> hmac::Key {
     hmac::Key::new(hmac::HMAC_SHA256, key.as_slice())
 }
 
-/// The share of an existing (worker, device) pair; `None` if the worker never
-/// signed in on that device.
-fn existing_share(
-    connection: &Connection,
-    state: &AppState,
-    worker_id: &str,
-    device_id: &str,
-) -> Result<Option<Zeroizing<Vec<u8>>>, ApiError> {
-    let sealed: Option<Vec<u8>> = connection
-        .query_row(
-            "SELECT sealed_share FROM worker_device_shares WHERE worker_id = ?1 AND device_id = ?2",
-            params![worker_id, device_id],
-            |row| row.get(0),
-        )
-        .optional()?;
-    sealed.map(|sealed| state.keys.open_share(worker_id, device_id, &sealed)).transpose()
-}
-
 /// Whether `worker_id` is a worker of the device's factory.
 fn in_factory(connection: &Connection, worker_id: &str, factory_id: &str) -> Result<bool, ApiError> {
     Ok(connection
@@ -85,6 +68,26 @@ fn in_factory(connection: &Connection, worker_id: &str, factory_id: &str) -> Res
         )
         .optional()?
         .is_some())
+}
+
+/// Checks that a request about `worker_id` comes from a device where that
+/// worker signed in: a worker of the device's factory, and a MAC over
+/// `input` under the key from their share on that device.
+fn check_worker_mac(
+    connection: &Connection,
+    state: &AppState,
+    device: &AuthenticatedDevice,
+    worker_id: &str,
+    input: &[u8],
+    mac: &[u8],
+) -> Result<(), ApiError> {
+    let refused = || ApiError::code(HubErrorCode::Unauthorized);
+    if !in_factory(connection, worker_id, &device.factory_id)? {
+        return Err(refused());
+    }
+    let share =
+        crate::auth::shares::existing_share(connection, &state.keys, worker_id, &device.id)?.ok_or_else(refused)?;
+    hmac::verify(&mac_key(&share), input, mac).map_err(|_| refused())
 }
 
 /// Checks that the batch is the worker's: a MAC under the pair's share, or a
@@ -101,7 +104,9 @@ fn authorised(
     }
     match (&batch.mac, &batch.sign_in_id) {
         (Some(mac), None) => {
-            let Some(share) = existing_share(connection, state, &batch.worker_id, &device.id)? else {
+            let Some(share) =
+                crate::auth::shares::existing_share(connection, &state.keys, &batch.worker_id, &device.id)?
+            else {
                 return Ok(false);
             };
             let input = batch_mac_input(upload_id, &batch.worker_id, &batch.events);
@@ -121,19 +126,14 @@ fn authorised(
 }
 
 fn open_batch(state: &AppState, device_id: &str, upload: &ProgressUpload) -> Option<ProgressBatch> {
-    let (private, _) = X25519HkdfSha256::derive_keypair(state.keys.offline_sign_in_seed());
-    let enc = <X25519HkdfSha256 as Kem>::EncappedKey::from_bytes(&upload.enc).ok()?;
-    let plain = Zeroizing::new(
-        hpke::single_shot_open::<ChaCha20Poly1305, HkdfSha256, X25519HkdfSha256>(
-            &OpModeR::Base,
-            &private,
-            &enc,
-            &upload_info(device_id, &upload.upload_id),
-            &upload.sealed,
-            upload.upload_id.as_bytes(),
-        )
-        .ok()?,
-    );
+    let info = upload_info(device_id, &upload.upload_id);
+    let plain = crate::auth::offline::open_sealed(
+        &state.keys,
+        &upload.enc,
+        &info,
+        upload.upload_id.as_bytes(),
+        &upload.sealed,
+    )?;
     serde_json::from_slice(&plain).ok()
 }
 
@@ -242,74 +242,272 @@ async fn pull(State(state): State<AppState>, request: SignedRequest) -> Result<J
     let reply = state
         .db
         .run(move |connection| {
-            if !in_factory(connection, &body.worker_id, &device.factory_id)? {
-                return Err(ApiError::code(HubErrorCode::Unauthorized));
-            }
-            let Some(share) = existing_share(connection, &shared, &body.worker_id, &device.id)? else {
-                return Err(ApiError::code(HubErrorCode::Unauthorized));
-            };
-            if hmac::verify(&mac_key(&share), &pull_mac_input(&body.worker_id, body.cursor), &body.mac).is_err() {
-                return Err(ApiError::code(HubErrorCode::Unauthorized));
-            }
+            let input = pull_mac_input(&body.worker_id, body.cursor);
+            check_worker_mac(connection, &shared, &device, &body.worker_id, &input, &body.mac)?;
             let utc_offset_minutes: i32 = connection.query_row(
                 "SELECT utc_offset_minutes FROM factories WHERE id = ?1",
                 [&device.factory_id],
                 |row| row.get(0),
             )?;
-            let mut statement = connection.prepare(
-                "SELECT seq, event, earned, module_id, module_version FROM progress_events
-                  WHERE worker_id = ?1 ORDER BY seq",
-            )?;
-            let rows = statement.query_map([&body.worker_id], |row| {
-                Ok((
-                    row.get::<_, i64>(0)?,
-                    row.get::<_, String>(1)?,
-                    row.get::<_, String>(2)?,
-                    row.get::<_, String>(3)?,
-                    row.get::<_, i64>(4)?,
-                ))
-            })?;
-            let mut all = Vec::new();
-            for row in rows {
-                let (seq, event, earned, module_id, version) = row?;
-                let event: ProgressEvent =
-                    serde_json::from_str(&event).map_err(|_| ApiError::internal("a stored event does not parse"))?;
-                let earned: Earned =
-                    serde_json::from_str(&earned).map_err(|_| ApiError::internal("stored earnings do not parse"))?;
-                all.push((seq, event, earned, module_id, u64::try_from(version).unwrap_or(0)));
-            }
-            let mut badges: BTreeMap<String, (u64, Vec<BadgeRule>)> = BTreeMap::new();
-            for (_, _, _, module_id, version) in &all {
-                if badges.get(module_id).is_some_and(|(held, _)| held >= version) {
-                    continue;
-                }
-                if let Some((_, rules)) = rules_of(connection, &shared, module_id, *version)? {
-                    badges.insert(module_id.clone(), (*version, rules));
-                }
-            }
-            let badges: BTreeMap<String, Vec<BadgeRule>> =
-                badges.into_iter().map(|(module, (_, rules))| (module, rules)).collect();
-            let today = local_day(unix_now(), utc_offset_minutes);
-            let totals = totals(
-                all.iter().map(|(_, event, earned, _, _)| (earned, event.at)),
-                &badges,
-                utc_offset_minutes,
-                today,
-            );
+            let tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let log = worker_log(&tx, &body.worker_id)?;
+            let (totals, badges) = worker_totals(&tx, &shared, &log, utc_offset_minutes)?;
+            let certificates = certificates(&tx, &shared, &body.worker_id, &device.factory_id, &log)?;
+            tx.commit()?;
             let after: Vec<_> =
-                all.into_iter().filter(|(seq, ..)| u64::try_from(*seq).unwrap_or(0) > body.cursor).collect();
+                log.into_iter().filter(|(seq, ..)| u64::try_from(*seq).unwrap_or(0) > body.cursor).collect();
             let more = after.len() > MAX_PULL_EVENTS;
             let page: Vec<_> = after.into_iter().take(MAX_PULL_EVENTS).collect();
             let cursor = page.last().map_or(body.cursor, |(seq, ..)| u64::try_from(*seq).unwrap_or(body.cursor));
             Ok(ProgressPullResponse {
-                events: page.into_iter().map(|(_, event, earned, _, _)| MergedEvent { event, earned }).collect(),
+                events: page.into_iter().map(|(_, event, earned)| MergedEvent { event, earned }).collect(),
                 cursor,
                 more,
                 totals,
                 utc_offset_minutes,
                 badges,
+                certificates,
             })
         })
         .await?;
     Ok(Json(reply))
+}
+
+/// A worker's merged log: (seq, event, earned).
+fn worker_log(connection: &Connection, worker_id: &str) -> Result<Vec<(i64, ProgressEvent, Earned)>, ApiError> {
+    let mut statement =
+        connection.prepare("SELECT seq, event, earned FROM progress_events WHERE worker_id = ?1 ORDER BY seq")?;
+    let rows = statement.query_map([worker_id], |row| {
+        Ok((row.get::<_, i64>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?))
+    })?;
+    let mut log = Vec::new();
+    for row in rows {
+        let (seq, event, earned) = row?;
+        let event: ProgressEvent =
+            serde_json::from_str(&event).map_err(|_| ApiError::internal("a stored event does not parse"))?;
+        let earned: Earned =
+            serde_json::from_str(&earned).map_err(|_| ApiError::internal("stored earnings do not parse"))?;
+        log.push((seq, event, earned));
+    }
+    Ok(log)
+}
+
+/// Badge rules of the modules in a log (the newest version of each held).
+fn badge_rules(
+    connection: &Connection,
+    state: &AppState,
+    log: &[(i64, ProgressEvent, Earned)],
+) -> Result<BTreeMap<String, Vec<BadgeRule>>, ApiError> {
+    let mut newest: BTreeMap<&str, u64> = BTreeMap::new();
+    for (_, event, _) in log {
+        let entry = newest.entry(&event.module_id).or_insert(event.module_version);
+        *entry = (*entry).max(event.module_version);
+    }
+    let mut badges = BTreeMap::new();
+    for (module_id, version) in newest {
+        if let Some((_, rules)) = rules_of(connection, state, module_id, version)? {
+            badges.insert(module_id.to_owned(), rules);
+        }
+    }
+    Ok(badges)
+}
+
+/// A worker's totals now.
+fn worker_totals(
+    connection: &Connection,
+    state: &AppState,
+    log: &[(i64, ProgressEvent, Earned)],
+    utc_offset_minutes: i32,
+) -> Result<(Totals, BTreeMap<String, Vec<BadgeRule>>), ApiError> {
+    let badges = badge_rules(connection, state, log)?;
+    let today = local_day(unix_now(), utc_offset_minutes);
+    let derived = totals(log.iter().map(|(_, event, earned)| (earned, event.at)), &badges, utc_offset_minutes, today);
+    Ok((derived, badges))
+}
+
+/// Issues (once) a certificate for every module the worker passed; returns
+/// all of the worker's certificates.
+fn certificates(
+    connection: &Connection,
+    state: &AppState,
+    worker_id: &str,
+    factory_id: &str,
+    log: &[(i64, ProgressEvent, Earned)],
+) -> Result<Vec<SignedCertificate>, ApiError> {
+    let mut passed: BTreeMap<&str, (i64, u64)> = BTreeMap::new();
+    for (_, event, earned) in log {
+        if earned.activities.keys().any(|activity| matches!(activity, Activity::Passed { .. })) {
+            let entry = passed.entry(&event.module_id).or_insert((event.at, event.module_version));
+            if event.at < entry.0 {
+                *entry = (event.at, event.module_version);
+            }
+        }
+    }
+    for (module_id, (passed_at, version)) in passed {
+        let held: bool = connection
+            .query_row(
+                "SELECT 1 FROM certificates WHERE worker_id = ?1 AND module_id = ?2",
+                params![worker_id, module_id],
+                |_| Ok(()),
+            )
+            .optional()?
+            .is_some();
+        if held {
+            continue;
+        }
+        let (worker_name, worker_number, factory_name): (String, String, String) = connection.query_row(
+            "SELECT w.display_name, w.worker_number, f.name FROM workers w JOIN factories f ON f.id = w.factory_id
+              WHERE w.id = ?1 AND f.id = ?2",
+            params![worker_id, factory_id],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+        )?;
+        let certificate = Certificate {
+            certificate_id: uuid::Uuid::new_v4().to_string(),
+            programme_id: state.programme.id().to_owned(),
+            worker_name,
+            worker_number,
+            factory_name,
+            module_id: module_id.to_owned(),
+            module_version: version,
+            module_title: crate::content::module_titles(connection, ContentKind::TrainingModule, module_id, version)?,
+            passed_at,
+        };
+        let body = serde_json::to_vec(&certificate).map_err(|_| ApiError::internal("certificate json"))?;
+        let signature = state.programme.sign(&certificate_signing_input(&body));
+        connection.execute(
+            "INSERT INTO certificates (worker_id, module_id, body, signature, issued_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![worker_id, module_id, body, signature, unix_now()],
+        )?;
+    }
+    let mut statement =
+        connection.prepare("SELECT body, signature FROM certificates WHERE worker_id = ?1 ORDER BY module_id")?;
+    let rows =
+        statement.query_map([worker_id], |row| Ok(SignedCertificate { body: row.get(0)?, signature: row.get(1)? }))?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}
+
+/// Emoji that start pseudonyms: no language, no name.
+const PSEUDONYM_ANIMALS: [&str; 24] = [
+    "🦊", "🐼", "🐯", "🦁", "🐸", "🐵", "🦉", "🐢", "🐬", "🦋", "🐝", "🦜", "🐘", "🦒", "🦓", "🐙", "🦀", "🐧", "🦩",
+    "🐨", "🦔", "🦦", "🐳", "🦚",
+];
+
+fn new_pseudonym(state: &AppState) -> Result<String, ApiError> {
+    let bytes: [u8; 4] = state.keys.random()?;
+    let animal = PSEUDONYM_ANIMALS[usize::from(bytes[0]) % PSEUDONYM_ANIMALS.len()];
+    let number = u32::from_be_bytes([0, bytes[1], bytes[2], bytes[3]]) % 10_000;
+    Ok(format!("{animal} {number:04}"))
+}
+
+/// `POST /v1/progress/leaderboard`: opt in or out, and the factory's board
+/// (pseudonyms only; nothing shown while fewer than five take part).
+async fn leaderboard(
+    State(state): State<AppState>,
+    request: SignedRequest,
+) -> Result<Json<LeaderboardResponse>, ApiError> {
+    let body: LeaderboardRequest = request.json()?;
+    let device = request.device;
+    let shared = state.clone();
+    let reply = state
+        .db
+        .run(move |connection| {
+            let input = leaderboard_mac_input(&body.worker_id, body.opt_in);
+            check_worker_mac(connection, &shared, &device, &body.worker_id, &input, &body.mac)?;
+            let tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            match body.opt_in {
+                Some(true) => {
+                    let pseudonym = new_pseudonym(&shared)?;
+                    tx.execute(
+                        "INSERT OR IGNORE INTO leaderboard (worker_id, factory_id, pseudonym, joined_at)
+                         VALUES (?1, ?2, ?3, ?4)",
+                        params![body.worker_id, device.factory_id, pseudonym, unix_now()],
+                    )?;
+                }
+                Some(false) => {
+                    tx.execute("DELETE FROM leaderboard WHERE worker_id = ?1", [&body.worker_id])?;
+                }
+                None => {}
+            }
+            let utc_offset_minutes: i32 =
+                tx.query_row("SELECT utc_offset_minutes FROM factories WHERE id = ?1", [&device.factory_id], |row| {
+                    row.get(0)
+                })?;
+            let members: Vec<(String, String)> = {
+                let mut statement = tx.prepare("SELECT worker_id, pseudonym FROM leaderboard WHERE factory_id = ?1")?;
+                let rows = statement.query_map([&device.factory_id], |row| Ok((row.get(0)?, row.get(1)?)))?;
+                rows.collect::<Result<Vec<_>, _>>()?
+            };
+            let own = members.iter().find(|(worker, _)| *worker == body.worker_id).map(|(_, p)| p.clone());
+            let suppressed = u32::try_from(members.len()).unwrap_or(u32::MAX) < MIN_GROUP;
+            let mut board = Vec::new();
+            if !suppressed {
+                for (worker_id, pseudonym) in &members {
+                    let log = worker_log(&tx, worker_id)?;
+                    let (totals, _) = worker_totals(&tx, &shared, &log, utc_offset_minutes)?;
+                    board.push((worker_id.clone(), pseudonym.clone(), totals.points, totals.level));
+                }
+                board.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.1.cmp(&b.1)));
+            }
+            tx.commit()?;
+            let own_rank = board
+                .iter()
+                .position(|(worker_id, ..)| *worker_id == body.worker_id)
+                .map(|at| u32::try_from(at + 1).unwrap_or(u32::MAX));
+            let entries = board
+                .into_iter()
+                .take(LEADERBOARD_SIZE)
+                .enumerate()
+                .map(|(at, (_, pseudonym, points, level))| LeaderboardEntry {
+                    rank: u32::try_from(at + 1).unwrap_or(u32::MAX),
+                    pseudonym,
+                    points,
+                    level,
+                })
+                .collect();
+            Ok(LeaderboardResponse { opted_in: own.is_some(), pseudonym: own, suppressed, entries, own_rank })
+        })
+        .await?;
+    Ok(Json(reply))
+}
+
+/// Lines shown on a leaderboard.
+const LEADERBOARD_SIZE: usize = 10;
+
+/// Per module of a factory: how many workers started it and how many passed,
+/// each count suppressed below [`MIN_GROUP`].
+pub(crate) fn completion_report(connection: &Connection, factory_id: &str) -> Result<Vec<ModuleCompletion>, ApiError> {
+    let mut statement = connection.prepare(
+        "SELECT p.module_id, p.worker_id, p.earned FROM progress_events p JOIN workers w ON w.id = p.worker_id
+          WHERE w.factory_id = ?1 ORDER BY p.module_id",
+    )?;
+    let rows = statement.query_map([factory_id], |row| {
+        Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, String>(2)?))
+    })?;
+    let mut modules: BTreeMap<String, (BTreeSet<String>, BTreeSet<String>)> = BTreeMap::new();
+    for row in rows {
+        let (module_id, worker_id, earned) = row?;
+        let earned: Earned =
+            serde_json::from_str(&earned).map_err(|_| ApiError::internal("stored earnings do not parse"))?;
+        let (started, passed) = modules.entry(module_id).or_default();
+        if earned.activities.keys().any(|activity| matches!(activity, Activity::Passed { .. })) {
+            passed.insert(worker_id.clone());
+        }
+        started.insert(worker_id);
+    }
+    let shown = |count: usize| {
+        let count = u32::try_from(count).unwrap_or(u32::MAX);
+        (count == 0 || count >= MIN_GROUP).then_some(count)
+    };
+    Ok(modules
+        .into_iter()
+        .map(|(module_id, (started, passed))| {
+            // Passed, shown next to started, also tells how many did not pass.
+            let not_passed_shown = shown(started.len() - passed.len()).is_some();
+            ModuleCompletion {
+                module_id,
+                workers_started: shown(started.len()),
+                workers_passed: shown(passed.len()).filter(|_| not_passed_shown),
+            }
+        })
+        .collect())
 }

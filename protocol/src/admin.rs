@@ -246,3 +246,17 @@ mod tests {
         assert_eq!(serde_json::from_str::<PublishDirectoryRequest>("{}").unwrap(), PublishDirectoryRequest::default());
     }
 }
+
+/// `GET /admin/v1/factories/{id}/training-report`: per module, how many of
+/// the factory's workers started it and how many passed. A count of 1 to 4
+/// is left out (`null`), and so is the number passed when fewer than five
+/// started but did not pass (it would single those out).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ModuleCompletion {
+    /// The module.
+    pub module_id: String,
+    /// Workers with any activity in it (`null`: suppressed).
+    pub workers_started: Option<u32>,
+    /// Workers who passed its quiz (`null`: suppressed).
+    pub workers_passed: Option<u32>,
+}

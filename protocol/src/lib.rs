@@ -56,6 +56,8 @@ pub mod paths {
     pub const PROGRESS_UPLOAD: &str = "/v1/progress/upload";
     /// Signed: a worker's merged training progress after a cursor.
     pub const PROGRESS_PULL: &str = "/v1/progress/pull";
+    /// Signed: join or leave the factory's leaderboard, and see it.
+    pub const PROGRESS_LEADERBOARD: &str = "/v1/progress/leaderboard";
     /// The device's own status (is it still enrolled, has it been retired).
     pub const DEVICE_STATUS: &str = "/v1/device/status";
     /// A shared device's health report at sync (signed).

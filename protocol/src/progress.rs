@@ -507,6 +507,117 @@ pub struct ProgressPullResponse {
     pub utc_offset_minutes: i32,
     /// Badge rules of the modules in the log.
     pub badges: BTreeMap<String, Vec<BadgeRule>>,
+    /// The worker's certificates (one per module passed).
+    #[serde(default)]
+    pub certificates: Vec<SignedCertificate>,
+}
+
+/// Fewest people a breakdown may show: a count of 1 to 4 is suppressed.
+pub const MIN_GROUP: u32 = 5;
+
+/// A certificate: the hub's statement, signed with the programme key, that
+/// a worker passed a module.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Certificate {
+    /// Stable id (one per worker and module).
+    pub certificate_id: String,
+    /// The programme that signs it ([`crate::content::programme_id`]).
+    pub programme_id: String,
+    /// The worker's name as on the roster.
+    pub worker_name: String,
+    /// The worker number.
+    pub worker_number: String,
+    /// The factory.
+    pub factory_name: String,
+    /// The module.
+    pub module_id: String,
+    /// The version passed.
+    pub module_version: u64,
+    /// The module's title per language.
+    pub module_title: BTreeMap<String, String>,
+    /// When the passing attempt was made (hub clock, unix seconds).
+    pub passed_at: i64,
+}
+
+/// A certificate as issued: the exact JSON bytes signed, and the signature.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedCertificate {
+    /// The [`Certificate`] as JSON.
+    #[serde(with = "crate::b64")]
+    pub body: Vec<u8>,
+    /// Ed25519 over [`certificate_signing_input`].
+    #[serde(with = "crate::b64")]
+    pub signature: Vec<u8>,
+}
+
+/// What the programme key signs for a certificate (domain-separated from
+/// directories and manifests).
+pub fn certificate_signing_input(body: &[u8]) -> Vec<u8> {
+    let mut input = b"workervoice/certificate/v1\n".to_vec();
+    input.extend_from_slice(body);
+    input
+}
+
+/// The certificate, if `signed` verifies under `programme_key` and is one.
+pub fn verify_certificate(signed: &SignedCertificate, programme_key: &[u8]) -> Option<Certificate> {
+    let key = ring::signature::UnparsedPublicKey::new(&ring::signature::ED25519, programme_key);
+    key.verify(&certificate_signing_input(&signed.body), &signed.signature).ok()?;
+    let certificate: Certificate = serde_json::from_slice(&signed.body).ok()?;
+    (certificate.programme_id == crate::content::programme_id(programme_key)).then_some(certificate)
+}
+
+/// `POST /v1/progress/leaderboard` (signed, with the worker's MAC): opt in or
+/// out (`opt_in`), or only look (`None`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct LeaderboardRequest {
+    /// The worker.
+    pub worker_id: String,
+    /// Join (`true`), leave (`false`) or only look.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opt_in: Option<bool>,
+    /// HMAC over [`leaderboard_mac_input`].
+    #[serde(with = "crate::b64")]
+    pub mac: Vec<u8>,
+}
+
+/// The bytes a leaderboard MAC covers.
+pub fn leaderboard_mac_input(worker_id: &str, opt_in: Option<bool>) -> Vec<u8> {
+    let choice = match opt_in {
+        Some(true) => "in",
+        Some(false) => "out",
+        None => "look",
+    };
+    format!("workervoice/leaderboard/v1\n{worker_id}\n{choice}").into_bytes()
+}
+
+/// One line of a factory's leaderboard.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeaderboardEntry {
+    /// 1 for the most points.
+    pub rank: u32,
+    /// The pseudonym (never a name or number).
+    pub pseudonym: String,
+    /// Points.
+    pub points: u64,
+    /// Level.
+    pub level: u32,
+}
+
+/// Reply to [`LeaderboardRequest`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeaderboardResponse {
+    /// Whether this worker takes part.
+    pub opted_in: bool,
+    /// Their pseudonym while they take part.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pseudonym: Option<String>,
+    /// Fewer than [`MIN_GROUP`] take part: nothing is shown.
+    pub suppressed: bool,
+    /// The top of the board (empty when suppressed).
+    pub entries: Vec<LeaderboardEntry>,
+    /// This worker's rank, when they take part and the board is shown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub own_rank: Option<u32>,
 }
 
 #[cfg(test)]

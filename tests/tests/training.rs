@@ -265,3 +265,79 @@ async fn a_lesson_taken_at_a_kiosk_signed_in_offline_counts_once_the_hub_confirm
     assert_eq!(on_phone.points, 10 + 3 * 5 + 20, "{on_phone:?}");
     assert!(on_phone.badges.contains(&"fire-safe".to_owned()));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn passing_a_quiz_brings_a_certificate_another_device_can_check_and_a_forgery_fails() {
+    let (hub, factory, code, key) = programme().await;
+    let phone = device(&hub, &factory, &key, DeviceMode::Personal, Some(&code), None).await;
+    assert!(phone.app.certificates().unwrap().is_empty());
+    phone.app.submit_quiz(MODULE.into(), all_right()).unwrap();
+    phone.app.sync_now(true).await.unwrap();
+    let certificates = phone.app.certificates().unwrap();
+    assert_eq!(certificates.len(), 1, "one per module passed");
+    let certificate = &certificates[0];
+    assert_eq!((certificate.module_id.as_str(), certificate.worker_number.as_str()), (MODULE, "T-1"));
+    assert_eq!(certificate.worker_name, "Nguyễn Thị Lan");
+    assert_eq!(certificate.module_title["vi"], "An toàn cháy nổ");
+    phone.app.sync_now(true).await.unwrap();
+    assert_eq!(phone.app.certificates().unwrap(), certificates, "issued once, the same every sync");
+
+    // Someone else's device, pinning the same programme, checks it.
+    let checker = TestDevice::open_pinned(&hub.url(), Some(&key));
+    let checked = checker.app.verify_certificate(certificate.body.clone(), certificate.signature.clone()).unwrap();
+    assert_eq!(checked, *certificate);
+    let forged = String::from_utf8(certificate.body.clone()).unwrap().replace("Nguyễn Thị Lan", "Trần Văn Minh");
+    let refused = checker.app.verify_certificate(forged.into_bytes(), certificate.signature.clone()).unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::ContentUnverified);
+    let elsewhere = TestDevice::open_pinned(&hub.url(), Some(&workervoice_protocol::b64::encode(&[7u8; 32])));
+    let other_programme =
+        elsewhere.app.verify_certificate(certificate.body.clone(), certificate.signature.clone()).unwrap_err();
+    assert_eq!(other_programme.code(), ErrorCode::ContentUnverified);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_leaderboard_shows_pseudonyms_only_once_five_take_part_and_reports_hide_small_groups() {
+    let (hub, factory, code, key) = programme().await;
+    let mut phones = vec![device(&hub, &factory, &key, DeviceMode::Personal, Some(&code), None).await];
+    for i in 2..=5 {
+        let number = format!("T-{i}");
+        let activation = hub.worker(&factory, &number, &format!("Worker {i}"), "en").await;
+        let phone = TestDevice::open_pinned(&hub.url(), Some(&key));
+        let (enrolment, _) = hub.code(&factory, "personal").await;
+        phone.app.enrol(enrolment, DeviceMode::Personal).await.unwrap();
+        phone.app.activate(number, activation, PIN.into()).await.unwrap();
+        phone.app.sync_content().await.unwrap();
+        phones.push(phone);
+    }
+    for (i, phone) in phones.iter().enumerate() {
+        phone.app.complete_lesson(MODULE.into(), "exits".into()).unwrap();
+        if i < 4 {
+            phone.app.submit_quiz(MODULE.into(), all_right()).unwrap();
+        }
+        phone.app.sync_now(true).await.unwrap();
+    }
+
+    // Completion report: 5 started, 4 passed — the 4 (and so the 1) stay hidden.
+    let report = hub.admin_get(&format!("/admin/v1/factories/{}/training-report", factory.id)).await;
+    assert_eq!(report, json!([{"module_id": MODULE, "workers_started": 5, "workers_passed": null}]), "{report}");
+
+    let looked = phones[0].app.leaderboard(None).await.unwrap();
+    assert!(!looked.opted_in && looked.suppressed && looked.entries.is_empty());
+    for phone in &phones[..4] {
+        let board = phone.app.leaderboard(Some(true)).await.unwrap();
+        assert!(board.opted_in && board.pseudonym.is_some());
+        assert!(board.suppressed && board.entries.is_empty(), "fewer than five: nothing shown");
+    }
+    let board = phones[4].app.leaderboard(Some(true)).await.unwrap();
+    assert!(!board.suppressed, "{board:?}");
+    assert_eq!(board.entries.len(), 5);
+    assert_eq!(board.own_rank, Some(5), "the one who did not pass the quiz has the fewest points");
+    assert_eq!(board.entries[0].points, 10 + 3 * 5 + 20);
+    let shown = format!("{board:?}");
+    for i in 1..=5 {
+        assert!(!shown.contains(&format!("T-{i}")) && !shown.contains(&format!("Worker {i}")), "{shown}");
+    }
+    assert!(!shown.contains("Nguyễn"));
+    let left = phones[4].app.leaderboard(Some(false)).await.unwrap();
+    assert!(!left.opted_in && left.suppressed, "four left: hidden again");
+}

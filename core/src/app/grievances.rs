@@ -361,8 +361,7 @@ impl Inner {
             self.report_health(&client).await?;
             self.record_sync();
         }
-        if !report.offline {
-            // After the reports, never in the same breath: see ADR 0009.
+        if !report.offline && self.progress_pull_due(force)? {
             match self.pull_progress(&client).await {
                 Ok(events) => report.progress_events = events,
                 Err(error) if error.code() == ErrorCode::NetworkUnavailable => report.offline = true,
@@ -453,6 +452,9 @@ impl Inner {
                 }
                 PushOutcome::Delivered => {
                     report.delivered += 1;
+                    if item.kind == OutboxKind::Progress {
+                        self.progress_sent.store(true, std::sync::atomic::Ordering::SeqCst);
+                    }
                     unreachable_in_a_row = 0;
                 }
                 PushOutcome::Retry(_) | PushOutcome::Refused(_) => unreachable_in_a_row = 0,

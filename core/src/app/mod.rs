@@ -41,7 +41,9 @@ pub use content::{ContentEntry, ContentSyncReport};
 pub use device_admin::DeviceHealth;
 pub use grievances::{CategoryOption, OutboxSummary, SubmissionStatus, SubmitOutcome};
 pub use kiosk::{DRAFT_MAX_AGE_SECS, MAX_VAULTS, SIGN_IN_NOT_CONFIRMED, VAULT_MAX_IDLE_DAYS};
-pub use training::{ActivityOutcome, QuizAnswerInput, QuizResponse, TrainingProgress};
+pub use training::{
+    ActivityOutcome, CertificateView, Leaderboard, LeaderboardLine, QuizAnswerInput, QuizResponse, TrainingProgress,
+};
 
 /// Default kiosk idle timeout: a session on a shared device ends after this
 /// long without a call that uses it. The factory's setting on the hub
@@ -120,6 +122,10 @@ struct Inner {
     clock: Arc<SharedClock>,
     /// Seconds to add to the device's clock to get the hub's (learned from replies).
     hub_clock_offset: Arc<std::sync::atomic::AtomicI64>,
+    /// A progress upload was delivered since the last pull.
+    progress_sent: std::sync::atomic::AtomicBool,
+    /// The vault whose progress was last pulled, and when (device seconds).
+    progress_pulled: Mutex<Option<(String, i64)>>,
     /// Kiosk idle timeout, milliseconds.
     idle_timeout_ms: std::sync::atomic::AtomicI64,
 }
@@ -152,6 +158,8 @@ impl WorkerVoice {
                 connectivity: Mutex::new(Arc::new(AlwaysOnline)),
                 clock: Arc::new(SharedClock::new(Arc::new(SystemClock))),
                 hub_clock_offset: Arc::new(std::sync::atomic::AtomicI64::new(0)),
+                progress_sent: std::sync::atomic::AtomicBool::new(false),
+                progress_pulled: Mutex::new(None),
                 idle_timeout_ms: std::sync::atomic::AtomicI64::new(DEFAULT_IDLE_TIMEOUT_SECS * 1000),
             }),
             runtime: CoreRuntime::new()?,

@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 
 use workervoice_protocol::paths;
 use workervoice_protocol::progress::{
-    AnswerGiven, EventKind, ProgressEvent, ProgressPullRequest, ProgressPullResponse, ProgressUpload,
-    ProgressUploadResponse, ScoringRules, Totals,
+    AnswerGiven, Certificate, EventKind, LeaderboardRequest, LeaderboardResponse, ProgressEvent, ProgressPullRequest,
+    ProgressPullResponse, ProgressUpload, ProgressUploadResponse, ScoringRules, SignedCertificate, Totals,
+    verify_certificate,
 };
 
 use super::{Inner, WorkerVoice, lock};
@@ -15,6 +16,9 @@ use crate::error::{Error, ErrorCode};
 use crate::net::{HubClient, NetError};
 use crate::sync::PushOutcome;
 use crate::training::{self, LoggedEvent, UploadContext};
+
+/// Least time between two background pulls of a worker's progress, seconds.
+pub const PROGRESS_PULL_SECS: i64 = 600;
 
 /// A worker's progress, as the app shows it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -106,6 +110,75 @@ pub struct ActivityOutcome {
     pub progress: TrainingProgress,
 }
 
+/// A certificate: the programme's signed statement that a worker passed a
+/// module. `body` and `signature` are what another device checks
+/// ([`WorkerVoice::verify_certificate`]), e.g. from a QR code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct CertificateView {
+    /// The module.
+    pub module_id: String,
+    /// Its title per language.
+    pub module_title: std::collections::HashMap<String, String>,
+    /// The worker's name.
+    pub worker_name: String,
+    /// The worker number.
+    pub worker_number: String,
+    /// The factory.
+    pub factory_name: String,
+    /// When the quiz was passed (unix seconds).
+    pub passed_at: i64,
+    /// The signed bytes.
+    pub body: Vec<u8>,
+    /// The programme's signature.
+    pub signature: Vec<u8>,
+}
+
+impl CertificateView {
+    fn new(certificate: Certificate, signed: SignedCertificate) -> Self {
+        Self {
+            module_id: certificate.module_id,
+            module_title: certificate.module_title.into_iter().collect(),
+            worker_name: certificate.worker_name,
+            worker_number: certificate.worker_number,
+            factory_name: certificate.factory_name,
+            passed_at: certificate.passed_at,
+            body: signed.body,
+            signature: signed.signature,
+        }
+    }
+}
+
+/// A factory's leaderboard, as the app shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct Leaderboard {
+    /// Whether the worker takes part.
+    pub opted_in: bool,
+    /// Their pseudonym while they do.
+    pub pseudonym: Option<String>,
+    /// Fewer than five take part: nothing is shown.
+    pub suppressed: bool,
+    /// The top of the board.
+    pub entries: Vec<LeaderboardLine>,
+    /// The worker's rank, when they take part and the board is shown.
+    pub own_rank: Option<u32>,
+}
+
+/// One line of a leaderboard.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct LeaderboardLine {
+    /// 1 for the most points.
+    pub rank: u32,
+    /// A pseudonym, never a name.
+    pub pseudonym: String,
+    /// Points.
+    pub points: u64,
+    /// Level.
+    pub level: u32,
+}
+
 impl From<QuizResponse> for AnswerGiven {
     fn from(response: QuizResponse) -> Self {
         match response {
@@ -152,6 +225,39 @@ impl WorkerVoice {
             correct_question_ids.len() * 100 >= usize::from(rules.pass_mark_percent) * rules.questions.len();
         outcome.correct_question_ids = correct_question_ids;
         Ok(outcome)
+    }
+
+    /// The signed-in worker's certificates that verify under the pinned
+    /// programme key (they come with the sync after a quiz is passed).
+    pub fn certificates(&self) -> Result<Vec<CertificateView>, Error> {
+        self.inner.expire_if_idle();
+        let key = self.inner.config.programme_public_key.clone().ok_or(ErrorCode::ContentUnverified)?;
+        let session = self.inner.touched_session();
+        let session = session.as_ref().ok_or(ErrorCode::NotLoggedIn)?;
+        let state = training::state(&lock(&self.inner.store), session)?;
+        Ok(state
+            .certificates
+            .into_iter()
+            .filter_map(|signed| {
+                verify_certificate(&signed, &key).map(|certificate| CertificateView::new(certificate, signed))
+            })
+            .collect())
+    }
+
+    /// Checks a certificate shown by someone (its bytes and signature):
+    /// `content_unverified` unless the pinned programme key signed it.
+    pub fn verify_certificate(&self, body: Vec<u8>, signature: Vec<u8>) -> Result<CertificateView, Error> {
+        let key = self.inner.config.programme_public_key.clone().ok_or(ErrorCode::ContentUnverified)?;
+        let signed = SignedCertificate { body, signature };
+        let certificate = verify_certificate(&signed, &key).ok_or(ErrorCode::ContentUnverified)?;
+        Ok(CertificateView::new(certificate, signed))
+    }
+
+    /// The factory's leaderboard, joining (`Some(true)`) or leaving
+    /// (`Some(false)`) it first. Online, with the worker's vault open.
+    pub async fn leaderboard(&self, opt_in: Option<bool>) -> Result<Leaderboard, Error> {
+        let inner = self.inner.clone();
+        self.runtime.spawn(async move { inner.leaderboard(opt_in).await }).await
     }
 
     /// The signed-in worker's progress: from the log on this device, merged
@@ -221,6 +327,65 @@ impl Inner {
         })
     }
 
+    /// Whether this sync should pull the signed-in worker's progress: only on
+    /// a device that holds training, and then when asked (`force`), when an
+    /// upload just went out, or every [`PROGRESS_PULL_SECS`] — so a quiet
+    /// sync stays one small request.
+    pub(super) fn progress_pull_due(&self, force: bool) -> Result<bool, Error> {
+        let Some(owner) = lock(&self.session).as_ref().filter(|s| !s.is_provisional()).map(|s| s.local_id.clone())
+        else {
+            return Ok(false);
+        };
+        let holds_training = crate::content::held::manifests(lock(&self.store).conn())?
+            .iter()
+            .any(|manifest| manifest.kind == workervoice_protocol::content::ContentKind::TrainingModule);
+        if !holds_training {
+            return Ok(false);
+        }
+        let sent = self.progress_sent.swap(false, std::sync::atomic::Ordering::SeqCst);
+        let now = self.device_now();
+        let mut pulled = lock(&self.progress_pulled);
+        let stale = pulled.as_ref().is_none_or(|(who, at)| *who != owner || now - at >= PROGRESS_PULL_SECS);
+        let due = force || sent || stale;
+        if due {
+            *pulled = Some((owner, now));
+        }
+        Ok(due)
+    }
+
+    async fn leaderboard(&self, opt_in: Option<bool>) -> Result<Leaderboard, Error> {
+        self.expire_if_idle();
+        let (worker_id, mac) = {
+            let session = self.touched_session();
+            let session = session.as_ref().ok_or(ErrorCode::NotLoggedIn)?;
+            let share = session.hub_share()?;
+            let worker_id = session.profile.worker_id.clone();
+            let mac = training::leaderboard_mac(share, &worker_id, opt_in);
+            (worker_id, mac)
+        };
+        let device = self.load_device()?;
+        let client = self.client(&device.row().hub_url)?;
+        let request = LeaderboardRequest { worker_id, opt_in, mac };
+        let reply: LeaderboardResponse =
+            client.post_signed(paths::PROGRESS_LEADERBOARD, &request, &device.signer()?).await?;
+        Ok(Leaderboard {
+            opted_in: reply.opted_in,
+            pseudonym: reply.pseudonym,
+            suppressed: reply.suppressed,
+            entries: reply
+                .entries
+                .into_iter()
+                .map(|entry| LeaderboardLine {
+                    rank: entry.rank,
+                    pseudonym: entry.pseudonym,
+                    points: entry.points,
+                    level: entry.level,
+                })
+                .collect(),
+            own_rank: reply.own_rank,
+        })
+    }
+
     /// Sends one queued progress upload, stamped with the device's clock now.
     pub(super) async fn push_progress(&self, client: &HubClient, body: &[u8]) -> PushOutcome {
         let Ok(queued) = serde_json::from_slice::<training::QueuedUpload>(body) else {
@@ -281,6 +446,7 @@ impl Inner {
                 state.badges.insert(module, rules);
             }
             state.hub_totals = Some(reply.totals);
+            state.certificates = reply.certificates;
             state.utc_offset_minutes = reply.utc_offset_minutes;
             // The session may have ended (or changed) while the reply came: keep
             // nothing for a vault that is no longer open. Session before store.

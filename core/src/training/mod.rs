@@ -43,6 +43,9 @@ pub struct ProgressState {
     pub hub_totals: Option<Totals>,
     /// The factory's offset from UTC, minutes (streak days).
     pub utc_offset_minutes: i32,
+    /// The worker's certificates, as the hub issued them.
+    #[serde(default)]
+    pub certificates: Vec<workervoice_protocol::progress::SignedCertificate>,
 }
 
 /// What an upload in the outbox holds: the sealed batch and its id.
@@ -72,6 +75,12 @@ pub fn mac_key(hub_share: &Key32) -> hmac::Key {
     hmac::Key::new(hmac::HMAC_SHA256, key.expose())
 }
 
+/// The MAC of a leaderboard request.
+pub fn leaderboard_mac(hub_share: &Key32, worker_id: &str, opt_in: Option<bool>) -> Vec<u8> {
+    let input = workervoice_protocol::progress::leaderboard_mac_input(worker_id, opt_in);
+    hmac::sign(&mac_key(hub_share), &input).as_ref().to_vec()
+}
+
 /// The MAC of a pull request.
 pub fn pull_mac(hub_share: &Key32, worker_id: &str, cursor: u64) -> Vec<u8> {
     hmac::sign(&mac_key(hub_share), &pull_mac_input(worker_id, cursor)).as_ref().to_vec()
@@ -95,8 +104,8 @@ pub fn state(store: &Store, session: &Session) -> Result<ProgressState, Error> {
     let Ok(vault_key) = session.vault_key() else {
         return Ok(ProgressState {
             badges: session.provisional_badges().cloned().unwrap_or_default(),
-            hub_totals: None,
             utc_offset_minutes: factory_offset(store)?,
+            ..ProgressState::default()
         });
     };
     let Some((_, Some(sealed))) = rows::state(store.conn(), &session.local_id)? else {

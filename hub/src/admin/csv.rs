@@ -18,6 +18,13 @@ pub(crate) enum CsvError {
     UnterminatedQuote { record: usize },
 }
 
+/// A field for CSV output: quoted when it holds a comma, a quote or a line
+/// break, and prefixed with `'` when a spreadsheet would read it as a formula.
+pub(crate) fn quote(field: &str) -> String {
+    let field = if field.starts_with(['=', '+', '-', '@']) { format!("'{field}") } else { field.to_owned() };
+    if field.contains([',', '"', '\n', '\r']) { format!("\"{}\"", field.replace('"', "\"\"")) } else { field }
+}
+
 /// Splits CSV text into records of fields.
 pub(crate) fn parse_records(text: &str) -> Result<Vec<Vec<String>>, CsvError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
@@ -85,6 +92,15 @@ fn finish_record(records: &mut Vec<Vec<String>>, record: &mut Vec<String>, field
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn output_fields_are_quoted_and_never_read_as_formulas() {
+        assert_eq!(quote("fire-safety"), "fire-safety");
+        assert_eq!(quote("a,b"), "\"a,b\"");
+        assert_eq!(quote("say \"hi\""), "\"say \"\"hi\"\"\"");
+        assert_eq!(quote("=HYPERLINK(1)"), "'=HYPERLINK(1)");
+        assert_eq!(quote("-1,2"), "\"'-1,2\"");
+    }
     use proptest::prelude::*;
 
     fn rows(text: &str) -> Vec<Vec<String>> {

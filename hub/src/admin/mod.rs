@@ -43,6 +43,7 @@ pub(crate) fn routes(state: AppState) -> Router<AppState> {
         .route("/admin/v1/factories/{factory_id}/workers/{worker_number}/unlock", post(unlock_worker))
         .route("/admin/v1/factories/{factory_id}/workers/{worker_number}/reset", post(reset_worker))
         .route("/admin/v1/factories/{factory_id}/devices", get(list_devices))
+        .route("/admin/v1/factories/{factory_id}/training-report", get(training_report))
         .route("/admin/v1/devices/{device_id}/retire", post(retire_device))
         .route("/admin/v1/programme", get(programme))
         .route("/admin/v1/directory/publish", post(publish_directory))
@@ -141,6 +142,37 @@ async fn list_devices(
     PathParams(factory_id): PathParams<String>,
 ) -> Result<Json<Vec<DeviceSummary>>, ApiError> {
     devices::devices(&state, factory_id).await.map(Json)
+}
+
+/// Per module of a factory: workers who started it and who passed, with
+/// small groups suppressed. JSON, or CSV with `?format=csv`.
+async fn training_report(
+    State(state): State<AppState>,
+    PathParams(factory_id): PathParams<String>,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
+) -> Result<Response, ApiError> {
+    use axum::response::IntoResponse;
+    let rows = state
+        .db
+        .run(move |connection| {
+            factories::ensure_factory_exists(connection, &factory_id)?;
+            crate::progress::completion_report(connection, &factory_id)
+        })
+        .await?;
+    if query.as_deref() == Some("format=csv") {
+        let count = |value: Option<u32>| value.map_or_else(|| "suppressed".to_owned(), |n| n.to_string());
+        let mut text = String::from("module_id,workers_started,workers_passed\r\n");
+        for row in &rows {
+            text.push_str(&format!(
+                "{},{},{}\r\n",
+                csv::quote(&row.module_id),
+                count(row.workers_started),
+                count(row.workers_passed)
+            ));
+        }
+        return Ok(([(CONTENT_TYPE, "text/csv; charset=utf-8")], text).into_response());
+    }
+    Ok(Json(rows).into_response())
 }
 
 async fn retire_device(

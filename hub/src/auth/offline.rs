@@ -47,22 +47,35 @@ pub(crate) fn public_key(keys: &HubKeys) -> Vec<u8> {
     public.to_bytes().to_vec()
 }
 
+/// Opens what a device sealed to the hub's key (HPKE base mode, the
+/// suite of the module documentation); `None` if it does not open with this
+/// `info` and associated data.
+pub(crate) fn open_sealed(
+    keys: &HubKeys,
+    enc: &[u8],
+    info: &[u8],
+    aad: &[u8],
+    sealed: &[u8],
+) -> Option<Zeroizing<Vec<u8>>> {
+    let (private, _) = X25519HkdfSha256::derive_keypair(keys.offline_sign_in_seed());
+    let enc = <X25519HkdfSha256 as Kem>::EncappedKey::from_bytes(enc).ok()?;
+    hpke::single_shot_open::<ChaCha20Poly1305, HkdfSha256, X25519HkdfSha256>(
+        &OpModeR::Base,
+        &private,
+        &enc,
+        info,
+        sealed,
+        aad,
+    )
+    .ok()
+    .map(Zeroizing::new)
+}
+
 /// Opens a sealed proof; `None` if it does not open for this device and id
 /// or is not a proof.
 fn open_proof(keys: &HubKeys, device_id: &str, request: &ConfirmSignInRequest) -> Option<OfflineSignInProof> {
-    let (private, _) = X25519HkdfSha256::derive_keypair(keys.offline_sign_in_seed());
-    let enc = <X25519HkdfSha256 as Kem>::EncappedKey::from_bytes(&request.enc).ok()?;
-    let plain = Zeroizing::new(
-        hpke::single_shot_open::<ChaCha20Poly1305, HkdfSha256, X25519HkdfSha256>(
-            &OpModeR::Base,
-            &private,
-            &enc,
-            &offline_sign_in_info(device_id, &request.sign_in_id),
-            &request.sealed,
-            request.sign_in_id.as_bytes(),
-        )
-        .ok()?,
-    );
+    let info = offline_sign_in_info(device_id, &request.sign_in_id);
+    let plain = open_sealed(keys, &request.enc, &info, request.sign_in_id.as_bytes(), &request.sealed)?;
     serde_json::from_slice(&plain).ok()
 }
 

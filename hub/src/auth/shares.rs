@@ -44,6 +44,20 @@ pub(crate) fn share_for(
     device_id: &str,
     now: i64,
 ) -> Result<Zeroizing<Vec<u8>>, ApiError> {
+    match existing_share(connection, keys, worker_id, device_id)? {
+        Some(share) => Ok(share),
+        None => issue_share(connection, keys, worker_id, device_id, now),
+    }
+}
+
+/// The pair's share if the worker ever signed in on that device (what
+/// authenticates their training progress from it); never makes one.
+pub(crate) fn existing_share(
+    connection: &Connection,
+    keys: &HubKeys,
+    worker_id: &str,
+    device_id: &str,
+) -> Result<Option<Zeroizing<Vec<u8>>>, ApiError> {
     let sealed: Option<Vec<u8>> = connection
         .query_row(
             "SELECT sealed_share FROM worker_device_shares WHERE worker_id = ?1 AND device_id = ?2",
@@ -51,10 +65,7 @@ pub(crate) fn share_for(
             |row| row.get(0),
         )
         .optional()?;
-    match sealed {
-        Some(sealed) => keys.open_share(worker_id, device_id, &sealed),
-        None => issue_share(connection, keys, worker_id, device_id, now),
-    }
+    sealed.map(|sealed| keys.open_share(worker_id, device_id, &sealed)).transpose()
 }
 
 /// Deletes every share of a worker (after a staff reset).

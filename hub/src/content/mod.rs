@@ -92,13 +92,22 @@ pub(crate) fn catalog_entries(connection: &Connection, factory_id: &str) -> Resu
     Ok(entries)
 }
 
-/// The SHA-256 of the body document of a published version of an item.
-pub(crate) fn module_body(
+/// The titles of a published version of an item (empty if unknown).
+pub(crate) fn module_titles(
     connection: &Connection,
     kind: ContentKind,
     content_id: &str,
     version: u64,
-) -> Result<Option<String>, ApiError> {
+) -> Result<std::collections::BTreeMap<String, String>, ApiError> {
+    Ok(published_manifest(connection, kind, content_id, version)?.map(|manifest| manifest.titles).unwrap_or_default())
+}
+
+fn published_manifest(
+    connection: &Connection,
+    kind: ContentKind,
+    content_id: &str,
+    version: u64,
+) -> Result<Option<workervoice_protocol::content::Manifest>, ApiError> {
     let body: Option<Vec<u8>> = connection
         .query_row(
             "SELECT body FROM content_manifests WHERE kind = ?1 AND content_id = ?2 AND version = ?3",
@@ -106,10 +115,18 @@ pub(crate) fn module_body(
             |row| row.get(0),
         )
         .optional()?;
-    let Some(body) = body else { return Ok(None) };
-    let manifest: workervoice_protocol::content::Manifest =
-        serde_json::from_slice(&body).map_err(|_| ApiError::internal("a stored manifest does not parse"))?;
-    Ok(Some(manifest.body.sha256))
+    body.map(|body| serde_json::from_slice(&body).map_err(|_| ApiError::internal("a stored manifest does not parse")))
+        .transpose()
+}
+
+/// The SHA-256 of the body document of a published version of an item.
+pub(crate) fn module_body(
+    connection: &Connection,
+    kind: ContentKind,
+    content_id: &str,
+    version: u64,
+) -> Result<Option<String>, ApiError> {
+    Ok(published_manifest(connection, kind, content_id, version)?.map(|manifest| manifest.body.sha256))
 }
 
 /// A signed manifest by the SHA-256 of its body.

@@ -17,7 +17,7 @@
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 /// The schema version this hub writes.
-pub(crate) const LATEST_VERSION: u32 = 7;
+pub(crate) const LATEST_VERSION: u32 = 8;
 
 /// Why the schema could not be brought up to date.
 #[derive(Debug, thiserror::Error)]
@@ -58,6 +58,7 @@ fn upgrade_from(tx: &Transaction<'_>, version: u32) -> rusqlite::Result<()> {
         4 => tx.execute_batch(V5_SCHEMA),
         5 => tx.execute_batch(V6_SCHEMA),
         6 => tx.execute_batch(V7_SCHEMA),
+        7 => tx.execute_batch(V8_SCHEMA),
         // `migrate` never asks for a step past LATEST_VERSION.
         _ => Ok(()),
     }
@@ -157,6 +158,26 @@ CREATE TABLE progress_uploads (
 ) WITHOUT ROWID;
 ALTER TABLE factories ADD COLUMN utc_offset_minutes INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE offline_sign_ins ADD COLUMN worker_id TEXT;
+";
+
+/// Version 8: certificates (signed with the programme key, issued once per
+/// worker and module) and the opt-in leaderboard (pseudonyms only).
+const V8_SCHEMA: &str = "
+CREATE TABLE certificates (
+    worker_id TEXT NOT NULL REFERENCES workers(id),
+    module_id TEXT NOT NULL,
+    body      BLOB NOT NULL,
+    signature BLOB NOT NULL,
+    issued_at INTEGER NOT NULL,
+    PRIMARY KEY (worker_id, module_id)
+) WITHOUT ROWID;
+CREATE TABLE leaderboard (
+    worker_id  TEXT PRIMARY KEY REFERENCES workers(id),
+    factory_id TEXT NOT NULL REFERENCES factories(id),
+    pseudonym  TEXT NOT NULL,
+    joined_at  INTEGER NOT NULL,
+    UNIQUE (factory_id, pseudonym)
+) WITHOUT ROWID;
 ";
 
 const V1_SCHEMA: &str = "

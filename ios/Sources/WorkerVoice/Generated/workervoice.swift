@@ -1610,10 +1610,22 @@ public protocol WorkerVoiceAppProtocol: AnyObject, Sendable {
     func syncContent() async throws  -> ContentSyncReport
     
     /**
+     * The signed-in worker's certificates (signed by the programme; they
+     * come with the sync after a quiz is passed).
+     */
+    func certificates() throws  -> [CertificateView]
+    
+    /**
      * Records that the signed-in worker finished a lesson of a module on
      * the device. Doing it again earns nothing more.
      */
     func completeLesson(moduleId: String, lessonId: String) throws  -> ActivityOutcome
+    
+    /**
+     * The factory's leaderboard (pseudonyms only, hidden while fewer than
+     * five take part), joining or leaving it first when `opt_in` says so.
+     */
+    func leaderboard(optIn: Bool?) async throws  -> Leaderboard
     
     /**
      * Grades and records a quiz attempt; every question must be answered
@@ -1625,6 +1637,12 @@ public protocol WorkerVoiceAppProtocol: AnyObject, Sendable {
      * The signed-in worker's points, level, badges and streaks.
      */
     func trainingProgress() throws  -> TrainingProgress
+    
+    /**
+     * Checks a certificate someone shows (its bytes and signature, e.g.
+     * from a QR code) against the pinned programme key.
+     */
+    func verifyCertificate(body: Data, signature: Data) throws  -> CertificateView
     
 }
 /**
@@ -2329,6 +2347,19 @@ open func syncContent()async throws  -> ContentSyncReport  {
 }
     
     /**
+     * The signed-in worker's certificates (signed by the programme; they
+     * come with the sync after a quiz is passed).
+     */
+open func certificates()throws  -> [CertificateView]  {
+    return try  FfiConverterSequenceTypeCertificateView.lift(try rustCallWithError(FfiConverterTypeWorkerVoiceError_lift) {
+        uniffiCallStatus in
+    uniffi_workervoice_fn_method_workervoiceapp_certificates(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * Records that the signed-in worker finished a lesson of a module on
      * the device. Doing it again earns nothing more.
      */
@@ -2341,6 +2372,26 @@ open func completeLesson(moduleId: String, lessonId: String)throws  -> ActivityO
         FfiConverterString.lower(lessonId),uniffiCallStatus
     )
 })
+}
+    
+    /**
+     * The factory's leaderboard (pseudonyms only, hidden while fewer than
+     * five take part), joining or leaving it first when `opt_in` says so.
+     */
+open func leaderboard(optIn: Bool?)async throws  -> Leaderboard  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_workervoice_fn_method_workervoiceapp_leaderboard(
+                        self.uniffiCloneHandle(),FfiConverterOptionBool.lower(optIn)
+                )
+            },
+            pollFunc: ffi_workervoice_rust_future_poll_rust_buffer,
+            completeFunc: ffi_workervoice_rust_future_complete_rust_buffer,
+            freeFunc: ffi_workervoice_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterTypeLeaderboard_lift,
+            errorHandler: FfiConverterTypeWorkerVoiceError_lift
+        )
 }
     
     /**
@@ -2366,6 +2417,21 @@ open func trainingProgress()throws  -> TrainingProgress  {
         uniffiCallStatus in
     uniffi_workervoice_fn_method_workervoiceapp_training_progress(
             self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Checks a certificate someone shows (its bytes and signature, e.g.
+     * from a QR code) against the pinned programme key.
+     */
+open func verifyCertificate(body: Data, signature: Data)throws  -> CertificateView  {
+    return try  FfiConverterTypeCertificateView_lift(try rustCallWithError(FfiConverterTypeWorkerVoiceError_lift) {
+        uniffiCallStatus in
+    uniffi_workervoice_fn_method_workervoiceapp_verify_certificate(
+            self.uniffiCloneHandle(),
+        FfiConverterData.lower(body),
+        FfiConverterData.lower(signature),uniffiCallStatus
     )
 })
 }
@@ -3161,6 +3227,30 @@ fileprivate struct FfiConverterOptionUInt32: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionBool: FfiConverterRustBuffer {
+    typealias SwiftType = Bool?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterBool.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterBool.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionString: FfiConverterRustBuffer {
     typealias SwiftType = String?
 
@@ -3372,6 +3462,31 @@ fileprivate struct FfiConverterSequenceTypeCategoryOption: FfiConverterRustBuffe
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeCategoryOption.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeCertificateView: FfiConverterRustBuffer {
+    typealias SwiftType = [CertificateView]
+
+    public static func write(_ value: [CertificateView], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeCertificateView.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [CertificateView] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [CertificateView]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeCertificateView.read(from: &buf))
         }
         return seq
     }
@@ -3742,13 +3857,22 @@ private let initializationResult: InitializationResult = {
     if (uniffi_workervoice_checksum_method_workervoiceapp_sync_content() != 58852) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_workervoice_checksum_method_workervoiceapp_certificates() != 15308) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_workervoice_checksum_method_workervoiceapp_complete_lesson() != 64298) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_workervoice_checksum_method_workervoiceapp_leaderboard() != 29229) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_workervoice_checksum_method_workervoiceapp_submit_quiz() != 45972) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_workervoice_checksum_method_workervoiceapp_training_progress() != 21870) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_workervoice_checksum_method_workervoiceapp_verify_certificate() != 14127) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_workervoice_checksum_method_clocksource_now_millis() != 25684) {

@@ -1328,6 +1328,137 @@ public func FfiConverterTypeCategoryOption_lower(_ value: CategoryOption) -> Rus
 
 
 /**
+ * A certificate: the programme's signed statement that a worker passed a
+ * module. `body` and `signature` are what another device checks
+ * ([`WorkerVoice::verify_certificate`]), e.g. from a QR code.
+ */
+public struct CertificateView: Equatable, Hashable {
+    /**
+     * The module.
+     */
+    public var moduleId: String
+    /**
+     * Its title per language.
+     */
+    public var moduleTitle: [String: String]
+    /**
+     * The worker's name.
+     */
+    public var workerName: String
+    /**
+     * The worker number.
+     */
+    public var workerNumber: String
+    /**
+     * The factory.
+     */
+    public var factoryName: String
+    /**
+     * When the quiz was passed (unix seconds).
+     */
+    public var passedAt: Int64
+    /**
+     * The signed bytes.
+     */
+    public var body: Data
+    /**
+     * The programme's signature.
+     */
+    public var signature: Data
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The module.
+         */moduleId: String, 
+        /**
+         * Its title per language.
+         */moduleTitle: [String: String], 
+        /**
+         * The worker's name.
+         */workerName: String, 
+        /**
+         * The worker number.
+         */workerNumber: String, 
+        /**
+         * The factory.
+         */factoryName: String, 
+        /**
+         * When the quiz was passed (unix seconds).
+         */passedAt: Int64, 
+        /**
+         * The signed bytes.
+         */body: Data, 
+        /**
+         * The programme's signature.
+         */signature: Data) {
+        self.moduleId = moduleId
+        self.moduleTitle = moduleTitle
+        self.workerName = workerName
+        self.workerNumber = workerNumber
+        self.factoryName = factoryName
+        self.passedAt = passedAt
+        self.body = body
+        self.signature = signature
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CertificateView: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCertificateView: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CertificateView {
+        return
+            try CertificateView(
+                moduleId: FfiConverterString.read(from: &buf), 
+                moduleTitle: FfiConverterDictionaryStringString.read(from: &buf), 
+                workerName: FfiConverterString.read(from: &buf), 
+                workerNumber: FfiConverterString.read(from: &buf), 
+                factoryName: FfiConverterString.read(from: &buf), 
+                passedAt: FfiConverterInt64.read(from: &buf), 
+                body: FfiConverterData.read(from: &buf), 
+                signature: FfiConverterData.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CertificateView, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.moduleId, into: &buf)
+        FfiConverterDictionaryStringString.write(value.moduleTitle, into: &buf)
+        FfiConverterString.write(value.workerName, into: &buf)
+        FfiConverterString.write(value.workerNumber, into: &buf)
+        FfiConverterString.write(value.factoryName, into: &buf)
+        FfiConverterInt64.write(value.passedAt, into: &buf)
+        FfiConverterData.write(value.body, into: &buf)
+        FfiConverterData.write(value.signature, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCertificateView_lift(_ buf: RustBuffer) throws -> CertificateView {
+    return try FfiConverterTypeCertificateView.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCertificateView_lower(_ value: CertificateView) -> RustBuffer {
+    return FfiConverterTypeCertificateView.lower(value)
+}
+
+
+/**
  * An item of the catalog, as the app lists it.
  */
 public struct ContentEntry: Equatable, Hashable {
@@ -1963,6 +2094,194 @@ public func FfiConverterTypeGrievanceDraft_lift(_ buf: RustBuffer) throws -> Gri
 #endif
 public func FfiConverterTypeGrievanceDraft_lower(_ value: GrievanceDraft) -> RustBuffer {
     return FfiConverterTypeGrievanceDraft.lower(value)
+}
+
+
+/**
+ * A factory's leaderboard, as the app shows it.
+ */
+public struct Leaderboard: Equatable, Hashable {
+    /**
+     * Whether the worker takes part.
+     */
+    public var optedIn: Bool
+    /**
+     * Their pseudonym while they do.
+     */
+    public var pseudonym: String?
+    /**
+     * Fewer than five take part: nothing is shown.
+     */
+    public var suppressed: Bool
+    /**
+     * The top of the board.
+     */
+    public var entries: [LeaderboardLine]
+    /**
+     * The worker's rank, when they take part and the board is shown.
+     */
+    public var ownRank: UInt32?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Whether the worker takes part.
+         */optedIn: Bool, 
+        /**
+         * Their pseudonym while they do.
+         */pseudonym: String?, 
+        /**
+         * Fewer than five take part: nothing is shown.
+         */suppressed: Bool, 
+        /**
+         * The top of the board.
+         */entries: [LeaderboardLine], 
+        /**
+         * The worker's rank, when they take part and the board is shown.
+         */ownRank: UInt32?) {
+        self.optedIn = optedIn
+        self.pseudonym = pseudonym
+        self.suppressed = suppressed
+        self.entries = entries
+        self.ownRank = ownRank
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension Leaderboard: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLeaderboard: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Leaderboard {
+        return
+            try Leaderboard(
+                optedIn: FfiConverterBool.read(from: &buf), 
+                pseudonym: FfiConverterOptionString.read(from: &buf), 
+                suppressed: FfiConverterBool.read(from: &buf), 
+                entries: FfiConverterSequenceTypeLeaderboardLine.read(from: &buf), 
+                ownRank: FfiConverterOptionUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: Leaderboard, into buf: inout [UInt8]) {
+        FfiConverterBool.write(value.optedIn, into: &buf)
+        FfiConverterOptionString.write(value.pseudonym, into: &buf)
+        FfiConverterBool.write(value.suppressed, into: &buf)
+        FfiConverterSequenceTypeLeaderboardLine.write(value.entries, into: &buf)
+        FfiConverterOptionUInt32.write(value.ownRank, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLeaderboard_lift(_ buf: RustBuffer) throws -> Leaderboard {
+    return try FfiConverterTypeLeaderboard.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLeaderboard_lower(_ value: Leaderboard) -> RustBuffer {
+    return FfiConverterTypeLeaderboard.lower(value)
+}
+
+
+/**
+ * One line of a leaderboard.
+ */
+public struct LeaderboardLine: Equatable, Hashable {
+    /**
+     * 1 for the most points.
+     */
+    public var rank: UInt32
+    /**
+     * A pseudonym, never a name.
+     */
+    public var pseudonym: String
+    /**
+     * Points.
+     */
+    public var points: UInt64
+    /**
+     * Level.
+     */
+    public var level: UInt32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * 1 for the most points.
+         */rank: UInt32, 
+        /**
+         * A pseudonym, never a name.
+         */pseudonym: String, 
+        /**
+         * Points.
+         */points: UInt64, 
+        /**
+         * Level.
+         */level: UInt32) {
+        self.rank = rank
+        self.pseudonym = pseudonym
+        self.points = points
+        self.level = level
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension LeaderboardLine: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLeaderboardLine: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LeaderboardLine {
+        return
+            try LeaderboardLine(
+                rank: FfiConverterUInt32.read(from: &buf), 
+                pseudonym: FfiConverterString.read(from: &buf), 
+                points: FfiConverterUInt64.read(from: &buf), 
+                level: FfiConverterUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: LeaderboardLine, into buf: inout [UInt8]) {
+        FfiConverterUInt32.write(value.rank, into: &buf)
+        FfiConverterString.write(value.pseudonym, into: &buf)
+        FfiConverterUInt64.write(value.points, into: &buf)
+        FfiConverterUInt32.write(value.level, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLeaderboardLine_lift(_ buf: RustBuffer) throws -> LeaderboardLine {
+    return try FfiConverterTypeLeaderboardLine.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLeaderboardLine_lower(_ value: LeaderboardLine) -> RustBuffer {
+    return FfiConverterTypeLeaderboardLine.lower(value)
 }
 
 
@@ -4697,6 +5016,30 @@ public func FfiConverterTypeWeakPinReason_lower(_ value: WeakPinReason) -> RustB
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterOptionUInt32: FfiConverterRustBuffer {
+    typealias SwiftType = UInt32?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterUInt32.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterUInt32.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterOptionUInt64: FfiConverterRustBuffer {
     typealias SwiftType = UInt64?
 
@@ -4981,6 +5324,31 @@ fileprivate struct FfiConverterSequenceTypeCaseMessage: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeCaseMessage.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeLeaderboardLine: FfiConverterRustBuffer {
+    typealias SwiftType = [LeaderboardLine]
+
+    public static func write(_ value: [LeaderboardLine], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeLeaderboardLine.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [LeaderboardLine] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [LeaderboardLine]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeLeaderboardLine.read(from: &buf))
         }
         return seq
     }

@@ -97,5 +97,15 @@ class TrainingTest : WorkerVoiceTest() {
         assertEquals(40uL, after.points, "a sync never lowers points")
         assertEquals(listOf("fire-safe"), after.badges)
         assertEquals(1u, after.lessonsCompleted)
+
+        val certificate = app.certificates().single()
+        assertEquals("fire-safety", certificate.moduleId)
+        assertEquals("Lan", app.verifyCertificate(certificate.body, certificate.signature).workerName)
+        val forged = assertWorkerVoiceError<WorkerVoiceException.Refused> {
+            app.verifyCertificate(certificate.body.copyOf().also { it[it.size / 2] = (it[it.size / 2] + 1).toByte() }, certificate.signature)
+        }
+        assertEquals(ErrorCode.CONTENT_UNVERIFIED, forged.code)
+        val board = app.leaderboard(true)
+        assertTrue(board.optedIn && board.suppressed && board.entries.isEmpty(), "one of fewer than five: hidden")
     }
 }

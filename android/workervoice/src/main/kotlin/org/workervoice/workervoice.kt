@@ -42,6 +42,7 @@ import org.workervoice.model.ActivityOutcome
 import org.workervoice.model.CaseSummary
 import org.workervoice.model.CaseThread
 import org.workervoice.model.CategoryOption
+import org.workervoice.model.CertificateView
 import org.workervoice.model.ContentEntry
 import org.workervoice.model.ContentSyncReport
 import org.workervoice.model.DeviceHealth
@@ -53,6 +54,7 @@ import org.workervoice.model.FfiConverterTypeActivityOutcome
 import org.workervoice.model.FfiConverterTypeCaseSummary
 import org.workervoice.model.FfiConverterTypeCaseThread
 import org.workervoice.model.FfiConverterTypeCategoryOption
+import org.workervoice.model.FfiConverterTypeCertificateView
 import org.workervoice.model.FfiConverterTypeContentEntry
 import org.workervoice.model.FfiConverterTypeContentSyncReport
 import org.workervoice.model.FfiConverterTypeDeviceHealth
@@ -61,6 +63,7 @@ import org.workervoice.model.FfiConverterTypeDeviceStatus
 import org.workervoice.model.FfiConverterTypeErrorCode
 import org.workervoice.model.FfiConverterTypeEvent
 import org.workervoice.model.FfiConverterTypeGrievanceDraft
+import org.workervoice.model.FfiConverterTypeLeaderboard
 import org.workervoice.model.FfiConverterTypeNote
 import org.workervoice.model.FfiConverterTypeOutboxSummary
 import org.workervoice.model.FfiConverterTypeQuizAnswerInput
@@ -72,6 +75,7 @@ import org.workervoice.model.FfiConverterTypeTrainingProgress
 import org.workervoice.model.FfiConverterTypeWeakPinReason
 import org.workervoice.model.FfiConverterTypeWorkerProfile
 import org.workervoice.model.GrievanceDraft
+import org.workervoice.model.Leaderboard
 import org.workervoice.model.Note
 import org.workervoice.model.OutboxSummary
 import org.workervoice.model.QuizAnswerInput
@@ -86,6 +90,7 @@ import org.workervoice.model.RustBuffer as RustBufferActivityOutcome
 import org.workervoice.model.RustBuffer as RustBufferCaseSummary
 import org.workervoice.model.RustBuffer as RustBufferCaseThread
 import org.workervoice.model.RustBuffer as RustBufferCategoryOption
+import org.workervoice.model.RustBuffer as RustBufferCertificateView
 import org.workervoice.model.RustBuffer as RustBufferContentEntry
 import org.workervoice.model.RustBuffer as RustBufferContentSyncReport
 import org.workervoice.model.RustBuffer as RustBufferDeviceHealth
@@ -94,6 +99,7 @@ import org.workervoice.model.RustBuffer as RustBufferDeviceStatus
 import org.workervoice.model.RustBuffer as RustBufferErrorCode
 import org.workervoice.model.RustBuffer as RustBufferEvent
 import org.workervoice.model.RustBuffer as RustBufferGrievanceDraft
+import org.workervoice.model.RustBuffer as RustBufferLeaderboard
 import org.workervoice.model.RustBuffer as RustBufferNote
 import org.workervoice.model.RustBuffer as RustBufferOutboxSummary
 import org.workervoice.model.RustBuffer as RustBufferQuizAnswerInput
@@ -956,11 +962,17 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_workervoice_checksum_method_workervoiceapp_sync_content(
     ): Int
+    external fun uniffi_workervoice_checksum_method_workervoiceapp_certificates(
+    ): Int
     external fun uniffi_workervoice_checksum_method_workervoiceapp_complete_lesson(
+    ): Int
+    external fun uniffi_workervoice_checksum_method_workervoiceapp_leaderboard(
     ): Int
     external fun uniffi_workervoice_checksum_method_workervoiceapp_submit_quiz(
     ): Int
     external fun uniffi_workervoice_checksum_method_workervoiceapp_training_progress(
+    ): Int
+    external fun uniffi_workervoice_checksum_method_workervoiceapp_verify_certificate(
     ): Int
     external fun uniffi_workervoice_checksum_method_clocksource_now_millis(
     ): Int
@@ -1097,12 +1109,18 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_workervoice_fn_method_workervoiceapp_sync_content(`ptr`: Long,
     ): Long
+    external fun uniffi_workervoice_fn_method_workervoiceapp_certificates(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_workervoice_fn_method_workervoiceapp_complete_lesson(`ptr`: Long,`moduleId`: RustBuffer.ByValue,`lessonId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferActivityOutcome.ByValue
+    external fun uniffi_workervoice_fn_method_workervoiceapp_leaderboard(`ptr`: Long,`optIn`: RustBuffer.ByValue,
+    ): Long
     external fun uniffi_workervoice_fn_method_workervoiceapp_submit_quiz(`ptr`: Long,`moduleId`: RustBuffer.ByValue,`answers`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferActivityOutcome.ByValue
     external fun uniffi_workervoice_fn_method_workervoiceapp_training_progress(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferTrainingProgress.ByValue
+    external fun uniffi_workervoice_fn_method_workervoiceapp_verify_certificate(`ptr`: Long,`body`: RustBuffer.ByValue,`signature`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferCertificateView.ByValue
     external fun uniffi_workervoice_fn_clone_clocksource(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_workervoice_fn_free_clocksource(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1427,13 +1445,22 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_sync_content() and 0xFFFF) != 58852) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_certificates() and 0xFFFF) != 15308) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_complete_lesson() and 0xFFFF) != 64298) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_leaderboard() and 0xFFFF) != 29229) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_submit_quiz() and 0xFFFF) != 45972) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_training_progress() and 0xFFFF) != 21870) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_verify_certificate() and 0xFFFF) != 14127) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_workervoice_checksum_method_clocksource_now_millis() and 0xFFFF) != 25684) {
@@ -3291,10 +3318,22 @@ public interface WorkerVoiceAppInterface {
     suspend fun `syncContent`(): ContentSyncReport
     
     /**
+     * The signed-in worker's certificates (signed by the programme; they
+     * come with the sync after a quiz is passed).
+     */
+    fun `certificates`(): List<CertificateView>
+    
+    /**
      * Records that the signed-in worker finished a lesson of a module on
      * the device. Doing it again earns nothing more.
      */
     fun `completeLesson`(`moduleId`: kotlin.String, `lessonId`: kotlin.String): ActivityOutcome
+    
+    /**
+     * The factory's leaderboard (pseudonyms only, hidden while fewer than
+     * five take part), joining or leaving it first when `opt_in` says so.
+     */
+    suspend fun `leaderboard`(`optIn`: kotlin.Boolean?): Leaderboard
     
     /**
      * Grades and records a quiz attempt; every question must be answered
@@ -3306,6 +3345,12 @@ public interface WorkerVoiceAppInterface {
      * The signed-in worker's points, level, badges and streaks.
      */
     fun `trainingProgress`(): TrainingProgress
+    
+    /**
+     * Checks a certificate someone shows (its bytes and signature, e.g.
+     * from a QR code) against the pinned programme key.
+     */
+    fun `verifyCertificate`(`body`: kotlin.ByteArray, `signature`: kotlin.ByteArray): CertificateView
     
     companion object
 }
@@ -4287,6 +4332,24 @@ open class WorkerVoiceApp: Disposable, AutoCloseable, WorkerVoiceAppInterface
 
     
     /**
+     * The signed-in worker's certificates (signed by the programme; they
+     * come with the sync after a quiz is passed).
+     */
+    @Throws(WorkerVoiceException::class)override fun `certificates`(): List<CertificateView> {
+            return FfiConverterSequenceTypeCertificateView.lift(
+    callWithHandle {
+    uniffiRustCallWithError(WorkerVoiceException) { _status ->
+    UniffiLib.uniffi_workervoice_fn_method_workervoiceapp_certificates(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
      * Records that the signed-in worker finished a lesson of a module on
      * the device. Doing it again earns nothing more.
      */
@@ -4304,6 +4367,32 @@ open class WorkerVoiceApp: Disposable, AutoCloseable, WorkerVoiceAppInterface
     )
     }
     
+
+    
+    /**
+     * The factory's leaderboard (pseudonyms only, hidden while fewer than
+     * five take part), joining or leaving it first when `opt_in` says so.
+     */
+    @Throws(WorkerVoiceException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `leaderboard`(`optIn`: kotlin.Boolean?) : Leaderboard {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_workervoice_fn_method_workervoiceapp_leaderboard(
+                uniffiHandle,
+                
+        FfiConverterOptionalBoolean.lower(`optIn`),
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_workervoice_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_workervoice_rust_future_complete_rust_buffer(future, continuation).let { RustBufferLeaderboard.create(it.capacity.toULong(), it.len.toULong(), it.data) } },
+        { future -> UniffiLib.ffi_workervoice_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterTypeLeaderboard.lift(it) },
+        // Error FFI converter
+        WorkerVoiceException.ErrorHandler,
+    )
+    }
 
     
     /**
@@ -4336,6 +4425,26 @@ open class WorkerVoiceApp: Disposable, AutoCloseable, WorkerVoiceAppInterface
     UniffiLib.uniffi_workervoice_fn_method_workervoiceapp_training_progress(
         it,
         _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Checks a certificate someone shows (its bytes and signature, e.g.
+     * from a QR code) against the pinned programme key.
+     */
+    @Throws(WorkerVoiceException::class)override fun `verifyCertificate`(`body`: kotlin.ByteArray, `signature`: kotlin.ByteArray): CertificateView {
+            return FfiConverterTypeCertificateView.lift(
+    callWithHandle {
+    uniffiRustCallWithError(WorkerVoiceException) { _status ->
+    UniffiLib.uniffi_workervoice_fn_method_workervoiceapp_verify_certificate(
+        it,
+        
+        FfiConverterByteArray.lower(`body`),
+        FfiConverterByteArray.lower(`signature`),_status)
 }
     }
     )
@@ -5346,6 +5455,38 @@ public object FfiConverterOptionalUInt: FfiConverterRustBuffer<kotlin.UInt?> {
 /**
  * @suppress
  */
+public object FfiConverterOptionalBoolean: FfiConverterRustBuffer<kotlin.Boolean?> {
+    override fun read(buf: ByteBuffer): kotlin.Boolean? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterBoolean.read(buf)
+    }
+
+    override fun allocationSize(value: kotlin.Boolean?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterBoolean.allocationSize(value)
+        }
+    }
+
+    override fun write(value: kotlin.Boolean?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterBoolean.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalString: FfiConverterRustBuffer<kotlin.String?> {
     override fun read(buf: ByteBuffer): kotlin.String? {
         if (buf.get().toInt() == 0) {
@@ -5622,6 +5763,34 @@ public object FfiConverterSequenceTypeCategoryOption: FfiConverterRustBuffer<Lis
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeCertificateView: FfiConverterRustBuffer<List<CertificateView>> {
+    override fun read(buf: ByteBuffer): List<CertificateView> {
+        val len = buf.getInt()
+        return List<CertificateView>(len) {
+            FfiConverterTypeCertificateView.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<CertificateView>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeCertificateView.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<CertificateView>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeCertificateView.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeContentEntry: FfiConverterRustBuffer<List<ContentEntry>> {
     override fun read(buf: ByteBuffer): List<ContentEntry> {
         val len = buf.getInt()
@@ -5699,6 +5868,10 @@ public object FfiConverterSequenceTypeQuizAnswerInput: FfiConverterRustBuffer<Li
         }
     }
 }
+
+
+
+
 
 
 

@@ -1603,6 +1603,103 @@ public object FfiConverterTypeCategoryOption: FfiConverterRustBuffer<CategoryOpt
 
 
 /**
+ * A certificate: the programme's signed statement that a worker passed a
+ * module. `body` and `signature` are what another device checks
+ * ([`WorkerVoice::verify_certificate`]), e.g. from a QR code.
+ */
+data class CertificateView (
+    /**
+     * The module.
+     */
+    var `moduleId`: kotlin.String
+    , 
+    /**
+     * Its title per language.
+     */
+    var `moduleTitle`: Map<kotlin.String, kotlin.String>
+    , 
+    /**
+     * The worker's name.
+     */
+    var `workerName`: kotlin.String
+    , 
+    /**
+     * The worker number.
+     */
+    var `workerNumber`: kotlin.String
+    , 
+    /**
+     * The factory.
+     */
+    var `factoryName`: kotlin.String
+    , 
+    /**
+     * When the quiz was passed (unix seconds).
+     */
+    var `passedAt`: kotlin.Long
+    , 
+    /**
+     * The signed bytes.
+     */
+    var `body`: kotlin.ByteArray
+    , 
+    /**
+     * The programme's signature.
+     */
+    var `signature`: kotlin.ByteArray
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCertificateView: FfiConverterRustBuffer<CertificateView> {
+    override fun read(buf: ByteBuffer): CertificateView {
+        return CertificateView(
+            FfiConverterString.read(buf),
+            FfiConverterMapStringString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterByteArray.read(buf),
+            FfiConverterByteArray.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CertificateView) = (
+            FfiConverterString.allocationSize(value.`moduleId`) +
+            FfiConverterMapStringString.allocationSize(value.`moduleTitle`) +
+            FfiConverterString.allocationSize(value.`workerName`) +
+            FfiConverterString.allocationSize(value.`workerNumber`) +
+            FfiConverterString.allocationSize(value.`factoryName`) +
+            FfiConverterLong.allocationSize(value.`passedAt`) +
+            FfiConverterByteArray.allocationSize(value.`body`) +
+            FfiConverterByteArray.allocationSize(value.`signature`)
+    )
+
+    override fun write(value: CertificateView, buf: ByteBuffer) {
+            FfiConverterString.write(value.`moduleId`, buf)
+            FfiConverterMapStringString.write(value.`moduleTitle`, buf)
+            FfiConverterString.write(value.`workerName`, buf)
+            FfiConverterString.write(value.`workerNumber`, buf)
+            FfiConverterString.write(value.`factoryName`, buf)
+            FfiConverterLong.write(value.`passedAt`, buf)
+            FfiConverterByteArray.write(value.`body`, buf)
+            FfiConverterByteArray.write(value.`signature`, buf)
+    }
+}
+
+
+
+/**
  * An item of the catalog, as the app lists it.
  */
 data class ContentEntry (
@@ -2066,6 +2163,140 @@ public object FfiConverterTypeGrievanceDraft: FfiConverterRustBuffer<GrievanceDr
             FfiConverterSequenceTypeGrievanceRoute.write(value.`routes`, buf)
             FfiConverterOptionalTypeCallbackRequest.write(value.`callback`, buf)
             FfiConverterSequenceTypeAttachmentDraft.write(value.`attachments`, buf)
+    }
+}
+
+
+
+/**
+ * A factory's leaderboard, as the app shows it.
+ */
+data class Leaderboard (
+    /**
+     * Whether the worker takes part.
+     */
+    var `optedIn`: kotlin.Boolean
+    , 
+    /**
+     * Their pseudonym while they do.
+     */
+    var `pseudonym`: kotlin.String?
+    , 
+    /**
+     * Fewer than five take part: nothing is shown.
+     */
+    var `suppressed`: kotlin.Boolean
+    , 
+    /**
+     * The top of the board.
+     */
+    var `entries`: List<LeaderboardLine>
+    , 
+    /**
+     * The worker's rank, when they take part and the board is shown.
+     */
+    var `ownRank`: kotlin.UInt?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeLeaderboard: FfiConverterRustBuffer<Leaderboard> {
+    override fun read(buf: ByteBuffer): Leaderboard {
+        return Leaderboard(
+            FfiConverterBoolean.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterSequenceTypeLeaderboardLine.read(buf),
+            FfiConverterOptionalUInt.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: Leaderboard) = (
+            FfiConverterBoolean.allocationSize(value.`optedIn`) +
+            FfiConverterOptionalString.allocationSize(value.`pseudonym`) +
+            FfiConverterBoolean.allocationSize(value.`suppressed`) +
+            FfiConverterSequenceTypeLeaderboardLine.allocationSize(value.`entries`) +
+            FfiConverterOptionalUInt.allocationSize(value.`ownRank`)
+    )
+
+    override fun write(value: Leaderboard, buf: ByteBuffer) {
+            FfiConverterBoolean.write(value.`optedIn`, buf)
+            FfiConverterOptionalString.write(value.`pseudonym`, buf)
+            FfiConverterBoolean.write(value.`suppressed`, buf)
+            FfiConverterSequenceTypeLeaderboardLine.write(value.`entries`, buf)
+            FfiConverterOptionalUInt.write(value.`ownRank`, buf)
+    }
+}
+
+
+
+/**
+ * One line of a leaderboard.
+ */
+data class LeaderboardLine (
+    /**
+     * 1 for the most points.
+     */
+    var `rank`: kotlin.UInt
+    , 
+    /**
+     * A pseudonym, never a name.
+     */
+    var `pseudonym`: kotlin.String
+    , 
+    /**
+     * Points.
+     */
+    var `points`: kotlin.ULong
+    , 
+    /**
+     * Level.
+     */
+    var `level`: kotlin.UInt
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeLeaderboardLine: FfiConverterRustBuffer<LeaderboardLine> {
+    override fun read(buf: ByteBuffer): LeaderboardLine {
+        return LeaderboardLine(
+            FfiConverterUInt.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterUInt.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: LeaderboardLine) = (
+            FfiConverterUInt.allocationSize(value.`rank`) +
+            FfiConverterString.allocationSize(value.`pseudonym`) +
+            FfiConverterULong.allocationSize(value.`points`) +
+            FfiConverterUInt.allocationSize(value.`level`)
+    )
+
+    override fun write(value: LeaderboardLine, buf: ByteBuffer) {
+            FfiConverterUInt.write(value.`rank`, buf)
+            FfiConverterString.write(value.`pseudonym`, buf)
+            FfiConverterULong.write(value.`points`, buf)
+            FfiConverterUInt.write(value.`level`, buf)
     }
 }
 
@@ -4179,6 +4410,38 @@ public object FfiConverterTypeWeakPinReason: FfiConverterRustBuffer<WeakPinReaso
 /**
  * @suppress
  */
+public object FfiConverterOptionalUInt: FfiConverterRustBuffer<kotlin.UInt?> {
+    override fun read(buf: ByteBuffer): kotlin.UInt? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterUInt.read(buf)
+    }
+
+    override fun allocationSize(value: kotlin.UInt?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterUInt.allocationSize(value)
+        }
+    }
+
+    override fun write(value: kotlin.UInt?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterUInt.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterOptionalULong: FfiConverterRustBuffer<kotlin.ULong?> {
     override fun read(buf: ByteBuffer): kotlin.ULong? {
         if (buf.get().toInt() == 0) {
@@ -4537,6 +4800,34 @@ public object FfiConverterSequenceTypeCaseMessage: FfiConverterRustBuffer<List<C
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeCaseMessage.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeLeaderboardLine: FfiConverterRustBuffer<List<LeaderboardLine>> {
+    override fun read(buf: ByteBuffer): List<LeaderboardLine> {
+        val len = buf.getInt()
+        return List<LeaderboardLine>(len) {
+            FfiConverterTypeLeaderboardLine.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<LeaderboardLine>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeLeaderboardLine.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<LeaderboardLine>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeLeaderboardLine.write(it, buf)
         }
     }
 }
