@@ -26,6 +26,7 @@ pub mod grievance;
 pub mod handler;
 pub mod progress;
 pub mod signing;
+pub mod survey;
 pub mod training;
 
 /// Version of the wire protocol; every path is prefixed with `/v{PROTOCOL_VERSION}`.
