@@ -16,6 +16,7 @@ mod app;
 mod content;
 mod error;
 mod platform;
+mod surveys;
 mod training;
 
 pub use app::{AppOptions, WorkerVoiceApp};

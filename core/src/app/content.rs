@@ -331,14 +331,23 @@ impl Inner {
         Err(ContentError::Interrupted)
     }
 
-    /// Checks a training module's document against its shape before its
-    /// manifest is kept (other kinds are checked by their own domain).
+    /// Checks an item's document against its kind's shape before its
+    /// manifest is kept: a module or survey that would not render is refused.
     fn check_document(&self, manifest: &Manifest) -> Result<(), ContentError> {
-        if manifest.kind != ContentKind::TrainingModule {
-            return Ok(());
-        }
         let body = std::fs::read(self.content.dirs.blob(&manifest.body.sha256))?;
-        training::parse(manifest, &body).map(|_| ())
+        match manifest.kind {
+            ContentKind::TrainingModule => training::parse(manifest, &body).map(|_| ()),
+            ContentKind::Survey => {
+                let listed = |reference: &str| {
+                    reference
+                        .strip_prefix(workervoice_protocol::content::MEDIA_REF_PREFIX)
+                        .is_some_and(|hex| manifest.media_blob(hex).is_some())
+                };
+                workervoice_protocol::survey::SurveyDefinition::parse(&body, listed)
+                    .map(|_| ())
+                    .map_err(|_| ContentError::Document("survey"))
+            }
+        }
     }
 
     /// Makes room for `size` more bytes within the budget; returns whether
@@ -452,9 +461,14 @@ impl Inner {
 
     /// The verified manifest and body document of a module held on the device.
     pub(super) fn training_body(&self, id: &str) -> Result<(Manifest, Vec<u8>), Error> {
+        self.content_body(ContentKind::TrainingModule, id)
+    }
+
+    /// The verified manifest and body document of an item held on the device.
+    pub(super) fn content_body(&self, kind: ContentKind, id: &str) -> Result<(Manifest, Vec<u8>), Error> {
         let pinned_key = self.content_key()?;
-        let held_manifest = held::manifest(lock(&self.store).conn(), ContentKind::TrainingModule, id)?
-            .ok_or(ErrorCode::ContentNotDownloaded)?;
+        let held_manifest =
+            held::manifest(lock(&self.store).conn(), kind, id)?.ok_or(ErrorCode::ContentNotDownloaded)?;
         let manifest = verify_manifest(&held_manifest.signed, pinned_key).map_err(ContentError::from)?;
         let path = self.content.dirs.blob(&manifest.body.sha256);
         let body = match std::fs::read(&path) {

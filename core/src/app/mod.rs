@@ -35,12 +35,17 @@ mod content;
 mod device_admin;
 mod grievances;
 mod kiosk;
+mod surveys;
 mod training;
 
 pub use content::{ContentEntry, ContentSyncReport};
 pub use device_admin::DeviceHealth;
 pub use grievances::{CategoryOption, OutboxSummary, SubmissionStatus, SubmitOutcome};
 pub use kiosk::{DRAFT_MAX_AGE_SECS, MAX_VAULTS, SIGN_IN_NOT_CONFIRMED, VAULT_MAX_IDLE_DAYS};
+pub use surveys::{
+    ChoiceView, SurveyAnswerEntry, SurveyAnswerInput, SurveyCheck, SurveyProblem, SurveyQuestionKind,
+    SurveyQuestionView, SurveyView,
+};
 pub use training::{
     ActivityOutcome, CertificateView, Leaderboard, LeaderboardLine, QuizAnswerInput, QuizResponse, TrainingProgress,
 };
@@ -427,13 +432,19 @@ impl WorkerVoice {
 }
 
 impl Inner {
-    fn languages(&self) -> Languages {
+    /// The languages asked for now, most preferred first: the signed-in
+    /// worker's, then the device's (content text picks from these).
+    fn requested_languages(&self) -> Vec<String> {
         let mut requested = Vec::new();
         if let Some(session) = lock(&self.session).as_ref() {
             requested.push(session.profile.language.clone());
         }
         requested.extend(lock(&self.device_languages).iter().cloned());
-        Languages::negotiate(&requested)
+        requested
+    }
+
+    fn languages(&self) -> Languages {
+        Languages::negotiate(&self.requested_languages())
     }
 
     /// Whether the platform says there is a network (asked without holding a lock).

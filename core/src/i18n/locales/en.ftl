@@ -45,3 +45,15 @@ error-receipt-invalid = This case number or secret code is not right. Check what
 error-content-unverified = This content could not be checked as coming from the programme, so it was not used. It will be downloaded again.
 error-content-not-downloaded = This content is not on the device yet. Connect to the internet to download it.
 error-internal = Something went wrong. Try again.
+
+# Survey answers
+survey-required = Please answer this question.
+survey-wrong-type = This answer does not fit the question.
+survey-unknown-option = Please choose one of the options shown.
+survey-out-of-range = Please give a value from { $min } to { $max }.
+survey-not-whole = Please give a whole number.
+survey-too-few = Please choose or write at least { $min }.
+survey-too-many = Please choose or write at most { $max }.
+survey-bad-date = Please give a date within the allowed range.
+survey-not-shown = This question is not asked for your earlier answers.
+survey-unknown-question = This question is not in the survey.

@@ -43,3 +43,15 @@ error-receipt-invalid = Mã vụ việc hoặc mã bí mật không đúng. Hãy
 error-content-unverified = Không xác minh được nội dung này đến từ chương trình nên nội dung không được dùng. Nội dung sẽ được tải lại.
 error-content-not-downloaded = Nội dung này chưa có trên thiết bị. Hãy kết nối internet để tải về.
 error-internal = Đã xảy ra lỗi. Hãy thử lại.
+
+# Survey answers
+survey-required = Vui lòng trả lời câu hỏi này.
+survey-wrong-type = Câu trả lời này không phù hợp với câu hỏi.
+survey-unknown-option = Vui lòng chọn một trong các lựa chọn.
+survey-out-of-range = Vui lòng nhập giá trị từ { $min } đến { $max }.
+survey-not-whole = Vui lòng nhập số nguyên.
+survey-too-few = Vui lòng chọn hoặc viết ít nhất { $min }.
+survey-too-many = Vui lòng chọn hoặc viết nhiều nhất { $max }.
+survey-bad-date = Vui lòng chọn ngày trong khoảng cho phép.
+survey-not-shown = Câu hỏi này không áp dụng với các câu trả lời trước của bạn.
+survey-unknown-question = Câu hỏi này không có trong khảo sát.

@@ -43,3 +43,15 @@ error-receipt-invalid = 案件编号或密码不正确。请核对您记下的�
 error-content-unverified = 无法确认此内容来自项目方，因此未被使用。稍后将重新下载。
 error-content-not-downloaded = 此内容尚未下载到设备。请连接网络后下载。
 error-internal = 出了点问题，请重试。
+
+# Survey answers
+survey-required = 请回答这个问题。
+survey-wrong-type = 这个答案与问题不符。
+survey-unknown-option = 请从显示的选项中选择。
+survey-out-of-range = 请填写 { $min } 到 { $max } 之间的数值。
+survey-not-whole = 请填写整数。
+survey-too-few = 请至少选择或填写 { $min } 项。
+survey-too-many = 最多只能选择或填写 { $max } 项。
+survey-bad-date = 请选择允许范围内的日期。
+survey-not-shown = 根据您之前的回答，这个问题不需要回答。
+survey-unknown-question = 调查中没有这个问题。

@@ -1610,6 +1610,18 @@ public protocol WorkerVoiceAppProtocol: AnyObject, Sendable {
     func syncContent() async throws  -> ContentSyncReport
     
     /**
+     * Which questions are shown for these answers, and every problem with
+     * a message in the current language (none: ready to submit).
+     */
+    func checkSurvey(id: String, answers: [SurveyAnswerEntry]) throws  -> SurveyCheck
+    
+    /**
+     * A survey on the device, verified, texts in the current language
+     * (falling back, never blank).
+     */
+    func loadSurvey(id: String) throws  -> SurveyView
+    
+    /**
      * The signed-in worker's certificates (signed by the programme; they
      * come with the sync after a quiz is passed).
      */
@@ -2344,6 +2356,35 @@ open func syncContent()async throws  -> ContentSyncReport  {
             liftFunc: FfiConverterTypeContentSyncReport_lift,
             errorHandler: FfiConverterTypeWorkerVoiceError_lift
         )
+}
+    
+    /**
+     * Which questions are shown for these answers, and every problem with
+     * a message in the current language (none: ready to submit).
+     */
+open func checkSurvey(id: String, answers: [SurveyAnswerEntry])throws  -> SurveyCheck  {
+    return try  FfiConverterTypeSurveyCheck_lift(try rustCallWithError(FfiConverterTypeWorkerVoiceError_lift) {
+        uniffiCallStatus in
+    uniffi_workervoice_fn_method_workervoiceapp_check_survey(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),
+        FfiConverterSequenceTypeSurveyAnswerEntry.lower(answers),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A survey on the device, verified, texts in the current language
+     * (falling back, never blank).
+     */
+open func loadSurvey(id: String)throws  -> SurveyView  {
+    return try  FfiConverterTypeSurveyView_lift(try rustCallWithError(FfiConverterTypeWorkerVoiceError_lift) {
+        uniffiCallStatus in
+    uniffi_workervoice_fn_method_workervoiceapp_load_survey(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),uniffiCallStatus
+    )
+})
 }
     
     /**
@@ -3566,6 +3607,31 @@ fileprivate struct FfiConverterSequenceTypeQuizAnswerInput: FfiConverterRustBuff
         return seq
     }
 }
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeSurveyAnswerEntry: FfiConverterRustBuffer {
+    typealias SwiftType = [SurveyAnswerEntry]
+
+    public static func write(_ value: [SurveyAnswerEntry], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeSurveyAnswerEntry.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [SurveyAnswerEntry] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [SurveyAnswerEntry]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeSurveyAnswerEntry.read(from: &buf))
+        }
+        return seq
+    }
+}
 private let UNIFFI_RUST_FUTURE_POLL_READY: Int8 = 0
 private let UNIFFI_RUST_FUTURE_POLL_WAKE: Int8 = 1
 
@@ -3855,6 +3921,12 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_workervoice_checksum_method_workervoiceapp_sync_content() != 58852) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_workervoice_checksum_method_workervoiceapp_check_survey() != 37640) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_workervoice_checksum_method_workervoiceapp_load_survey() != 32052) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_workervoice_checksum_method_workervoiceapp_certificates() != 15308) {

@@ -497,6 +497,22 @@ fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterInt32: FfiConverterPrimitive {
+    typealias FfiType = Int32
+    typealias SwiftType = Int32
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Int32 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: Int32, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterUInt64: FfiConverterPrimitive {
     typealias FfiType = UInt64
     typealias SwiftType = UInt64
@@ -523,6 +539,22 @@ fileprivate struct FfiConverterInt64: FfiConverterPrimitive {
 
     public static func write(_ value: Int64, into buf: inout [UInt8]) {
         writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterDouble: FfiConverterPrimitive {
+    typealias FfiType = Double
+    typealias SwiftType = Double
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> Double {
+        return try lift(readDouble(&buf))
+    }
+
+    public static func write(_ value: Double, into buf: inout [UInt8]) {
+        writeDouble(&buf, lower(value))
     }
 }
 
@@ -1455,6 +1487,75 @@ public func FfiConverterTypeCertificateView_lift(_ buf: RustBuffer) throws -> Ce
 #endif
 public func FfiConverterTypeCertificateView_lower(_ value: CertificateView) -> RustBuffer {
     return FfiConverterTypeCertificateView.lower(value)
+}
+
+
+/**
+ * An option, ready to render.
+ */
+public struct ChoiceView: Equatable, Hashable {
+    /**
+     * Stable id (what the answer names).
+     */
+    public var id: String
+    /**
+     * Label.
+     */
+    public var label: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Stable id (what the answer names).
+         */id: String, 
+        /**
+         * Label.
+         */label: String) {
+        self.id = id
+        self.label = label
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension ChoiceView: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeChoiceView: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> ChoiceView {
+        return
+            try ChoiceView(
+                id: FfiConverterString.read(from: &buf), 
+                label: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: ChoiceView, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.label, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChoiceView_lift(_ buf: RustBuffer) throws -> ChoiceView {
+    return try FfiConverterTypeChoiceView.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeChoiceView_lower(_ value: ChoiceView) -> RustBuffer {
+    return FfiConverterTypeChoiceView.lower(value)
 }
 
 
@@ -2997,6 +3098,431 @@ public func FfiConverterTypeSubmitOutcome_lift(_ buf: RustBuffer) throws -> Subm
 #endif
 public func FfiConverterTypeSubmitOutcome_lower(_ value: SubmitOutcome) -> RustBuffer {
     return FfiConverterTypeSubmitOutcome.lower(value)
+}
+
+
+/**
+ * One question's answer.
+ */
+public struct SurveyAnswerEntry: Equatable, Hashable {
+    /**
+     * The question.
+     */
+    public var questionId: String
+    /**
+     * The answer.
+     */
+    public var answer: SurveyAnswerInput
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The question.
+         */questionId: String, 
+        /**
+         * The answer.
+         */answer: SurveyAnswerInput) {
+        self.questionId = questionId
+        self.answer = answer
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SurveyAnswerEntry: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSurveyAnswerEntry: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SurveyAnswerEntry {
+        return
+            try SurveyAnswerEntry(
+                questionId: FfiConverterString.read(from: &buf), 
+                answer: FfiConverterTypeSurveyAnswerInput.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SurveyAnswerEntry, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.questionId, into: &buf)
+        FfiConverterTypeSurveyAnswerInput.write(value.answer, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSurveyAnswerEntry_lift(_ buf: RustBuffer) throws -> SurveyAnswerEntry {
+    return try FfiConverterTypeSurveyAnswerEntry.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSurveyAnswerEntry_lower(_ value: SurveyAnswerEntry) -> RustBuffer {
+    return FfiConverterTypeSurveyAnswerEntry.lower(value)
+}
+
+
+/**
+ * What the answers so far mean for the form.
+ */
+public struct SurveyCheck: Equatable, Hashable {
+    /**
+     * Ids of the questions shown now, in order.
+     */
+    public var visible: [String]
+    /**
+     * Problems, by question (none: it can be submitted).
+     */
+    public var problems: [SurveyProblem]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Ids of the questions shown now, in order.
+         */visible: [String], 
+        /**
+         * Problems, by question (none: it can be submitted).
+         */problems: [SurveyProblem]) {
+        self.visible = visible
+        self.problems = problems
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SurveyCheck: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSurveyCheck: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SurveyCheck {
+        return
+            try SurveyCheck(
+                visible: FfiConverterSequenceString.read(from: &buf), 
+                problems: FfiConverterSequenceTypeSurveyProblem.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SurveyCheck, into buf: inout [UInt8]) {
+        FfiConverterSequenceString.write(value.visible, into: &buf)
+        FfiConverterSequenceTypeSurveyProblem.write(value.problems, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSurveyCheck_lift(_ buf: RustBuffer) throws -> SurveyCheck {
+    return try FfiConverterTypeSurveyCheck.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSurveyCheck_lower(_ value: SurveyCheck) -> RustBuffer {
+    return FfiConverterTypeSurveyCheck.lower(value)
+}
+
+
+/**
+ * A problem with an answer, to show beside its question.
+ */
+public struct SurveyProblem: Equatable, Hashable {
+    /**
+     * The question.
+     */
+    public var questionId: String
+    /**
+     * Stable code (`required`, `out_of_range`, …).
+     */
+    public var code: String
+    /**
+     * The message in the current language.
+     */
+    public var message: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The question.
+         */questionId: String, 
+        /**
+         * Stable code (`required`, `out_of_range`, …).
+         */code: String, 
+        /**
+         * The message in the current language.
+         */message: String) {
+        self.questionId = questionId
+        self.code = code
+        self.message = message
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SurveyProblem: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSurveyProblem: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SurveyProblem {
+        return
+            try SurveyProblem(
+                questionId: FfiConverterString.read(from: &buf), 
+                code: FfiConverterString.read(from: &buf), 
+                message: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SurveyProblem, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.questionId, into: &buf)
+        FfiConverterString.write(value.code, into: &buf)
+        FfiConverterString.write(value.message, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSurveyProblem_lift(_ buf: RustBuffer) throws -> SurveyProblem {
+    return try FfiConverterTypeSurveyProblem.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSurveyProblem_lower(_ value: SurveyProblem) -> RustBuffer {
+    return FfiConverterTypeSurveyProblem.lower(value)
+}
+
+
+/**
+ * One question, ready to render.
+ */
+public struct SurveyQuestionView: Equatable, Hashable {
+    /**
+     * Stable id.
+     */
+    public var id: String
+    /**
+     * The question.
+     */
+    public var label: String
+    /**
+     * Help under it.
+     */
+    public var help: String?
+    /**
+     * An audio prompt: the SHA-256 of a media blob ([`WorkerVoice::media_path`]).
+     */
+    public var audioSha256: String?
+    /**
+     * Whether an answer is needed when it is shown.
+     */
+    public var required: Bool
+    /**
+     * Type and bounds.
+     */
+    public var kind: SurveyQuestionKind
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Stable id.
+         */id: String, 
+        /**
+         * The question.
+         */label: String, 
+        /**
+         * Help under it.
+         */help: String?, 
+        /**
+         * An audio prompt: the SHA-256 of a media blob ([`WorkerVoice::media_path`]).
+         */audioSha256: String?, 
+        /**
+         * Whether an answer is needed when it is shown.
+         */required: Bool, 
+        /**
+         * Type and bounds.
+         */kind: SurveyQuestionKind) {
+        self.id = id
+        self.label = label
+        self.help = help
+        self.audioSha256 = audioSha256
+        self.required = required
+        self.kind = kind
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SurveyQuestionView: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSurveyQuestionView: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SurveyQuestionView {
+        return
+            try SurveyQuestionView(
+                id: FfiConverterString.read(from: &buf), 
+                label: FfiConverterString.read(from: &buf), 
+                help: FfiConverterOptionString.read(from: &buf), 
+                audioSha256: FfiConverterOptionString.read(from: &buf), 
+                required: FfiConverterBool.read(from: &buf), 
+                kind: FfiConverterTypeSurveyQuestionKind.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SurveyQuestionView, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.label, into: &buf)
+        FfiConverterOptionString.write(value.help, into: &buf)
+        FfiConverterOptionString.write(value.audioSha256, into: &buf)
+        FfiConverterBool.write(value.required, into: &buf)
+        FfiConverterTypeSurveyQuestionKind.write(value.kind, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSurveyQuestionView_lift(_ buf: RustBuffer) throws -> SurveyQuestionView {
+    return try FfiConverterTypeSurveyQuestionView.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSurveyQuestionView_lower(_ value: SurveyQuestionView) -> RustBuffer {
+    return FfiConverterTypeSurveyQuestionView.lower(value)
+}
+
+
+/**
+ * A survey ready to render, its texts in the current language.
+ */
+public struct SurveyView: Equatable, Hashable {
+    /**
+     * The survey.
+     */
+    public var id: String
+    /**
+     * The version shown (answers name it).
+     */
+    public var version: UInt64
+    /**
+     * Title.
+     */
+    public var title: String
+    /**
+     * Shown before the first question.
+     */
+    public var intro: String?
+    /**
+     * The questions, in order (which are shown: [`WorkerVoice::check_survey`]).
+     */
+    public var questions: [SurveyQuestionView]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The survey.
+         */id: String, 
+        /**
+         * The version shown (answers name it).
+         */version: UInt64, 
+        /**
+         * Title.
+         */title: String, 
+        /**
+         * Shown before the first question.
+         */intro: String?, 
+        /**
+         * The questions, in order (which are shown: [`WorkerVoice::check_survey`]).
+         */questions: [SurveyQuestionView]) {
+        self.id = id
+        self.version = version
+        self.title = title
+        self.intro = intro
+        self.questions = questions
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SurveyView: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSurveyView: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SurveyView {
+        return
+            try SurveyView(
+                id: FfiConverterString.read(from: &buf), 
+                version: FfiConverterUInt64.read(from: &buf), 
+                title: FfiConverterString.read(from: &buf), 
+                intro: FfiConverterOptionString.read(from: &buf), 
+                questions: FfiConverterSequenceTypeSurveyQuestionView.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SurveyView, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterUInt64.write(value.version, into: &buf)
+        FfiConverterString.write(value.title, into: &buf)
+        FfiConverterOptionString.write(value.intro, into: &buf)
+        FfiConverterSequenceTypeSurveyQuestionView.write(value.questions, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSurveyView_lift(_ buf: RustBuffer) throws -> SurveyView {
+    return try FfiConverterTypeSurveyView.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSurveyView_lower(_ value: SurveyView) -> RustBuffer {
+    return FfiConverterTypeSurveyView.lower(value)
 }
 
 
@@ -4900,6 +5426,370 @@ public func FfiConverterTypeQuizResponse_lower(_ value: QuizResponse) -> RustBuf
 
 
 /**
+ * An answer as the app gives it.
+ */
+
+public enum SurveyAnswerInput: Equatable, Hashable {
+    
+    /**
+     * Single choice.
+     */
+    case choice(
+        /**
+         * The option.
+         */optionId: String
+    )
+    /**
+     * Multiple choice.
+     */
+    case choices(
+        /**
+         * The options.
+         */optionIds: [String]
+    )
+    /**
+     * Rating.
+     */
+    case rating(
+        /**
+         * The value.
+         */value: Int32
+    )
+    /**
+     * Number.
+     */
+    case number(
+        /**
+         * The value.
+         */value: Double
+    )
+    /**
+     * Free text.
+     */
+    case text(
+        /**
+         * The text.
+         */value: String
+    )
+    /**
+     * Yes or no.
+     */
+    case yesNo(
+        /**
+         * Yes.
+         */value: Bool
+    )
+    /**
+     * Date.
+     */
+    case date(
+        /**
+         * `YYYY-MM-DD`.
+         */value: String
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension SurveyAnswerInput: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSurveyAnswerInput: FfiConverterRustBuffer {
+    typealias SwiftType = SurveyAnswerInput
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SurveyAnswerInput {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .choice(optionId: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 2: return .choices(optionIds: try FfiConverterSequenceString.read(from: &buf)
+        )
+        
+        case 3: return .rating(value: try FfiConverterInt32.read(from: &buf)
+        )
+        
+        case 4: return .number(value: try FfiConverterDouble.read(from: &buf)
+        )
+        
+        case 5: return .text(value: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 6: return .yesNo(value: try FfiConverterBool.read(from: &buf)
+        )
+        
+        case 7: return .date(value: try FfiConverterString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: SurveyAnswerInput, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .choice(optionId):
+            writeInt(&buf, Int32(1))
+            FfiConverterString.write(optionId, into: &buf)
+            
+        
+        case let .choices(optionIds):
+            writeInt(&buf, Int32(2))
+            FfiConverterSequenceString.write(optionIds, into: &buf)
+            
+        
+        case let .rating(value):
+            writeInt(&buf, Int32(3))
+            FfiConverterInt32.write(value, into: &buf)
+            
+        
+        case let .number(value):
+            writeInt(&buf, Int32(4))
+            FfiConverterDouble.write(value, into: &buf)
+            
+        
+        case let .text(value):
+            writeInt(&buf, Int32(5))
+            FfiConverterString.write(value, into: &buf)
+            
+        
+        case let .yesNo(value):
+            writeInt(&buf, Int32(6))
+            FfiConverterBool.write(value, into: &buf)
+            
+        
+        case let .date(value):
+            writeInt(&buf, Int32(7))
+            FfiConverterString.write(value, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSurveyAnswerInput_lift(_ buf: RustBuffer) throws -> SurveyAnswerInput {
+    return try FfiConverterTypeSurveyAnswerInput.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSurveyAnswerInput_lower(_ value: SurveyAnswerInput) -> RustBuffer {
+    return FfiConverterTypeSurveyAnswerInput.lower(value)
+}
+
+
+
+/**
+ * Question types with what the app needs to draw them.
+ */
+
+public enum SurveyQuestionKind: Equatable, Hashable {
+    
+    /**
+     * One option.
+     */
+    case singleChoice(
+        /**
+         * The options.
+         */options: [ChoiceView]
+    )
+    /**
+     * Several options.
+     */
+    case multipleChoice(
+        /**
+         * The options.
+         */options: [ChoiceView], 
+        /**
+         * Fewest to choose.
+         */minSelected: UInt32, 
+        /**
+         * Most to choose.
+         */maxSelected: UInt32?
+    )
+    /**
+     * A scale.
+     */
+    case rating(
+        /**
+         * Lowest.
+         */min: Int32, 
+        /**
+         * Highest.
+         */max: Int32, 
+        /**
+         * Low end's label.
+         */minLabel: String?, 
+        /**
+         * High end's label.
+         */maxLabel: String?
+    )
+    /**
+     * A number.
+     */
+    case number(
+        /**
+         * Smallest.
+         */min: Double?, 
+        /**
+         * Largest.
+         */max: Double?, 
+        /**
+         * Whole numbers only.
+         */integer: Bool
+    )
+    /**
+     * Free text.
+     */
+    case text(
+        /**
+         * Fewest characters.
+         */minLength: UInt32, 
+        /**
+         * Most characters.
+         */maxLength: UInt32
+    )
+    /**
+     * Yes or no.
+     */
+    case yesNo
+    /**
+     * A date (`YYYY-MM-DD`).
+     */
+    case date(
+        /**
+         * Earliest.
+         */min: String?, 
+        /**
+         * Latest.
+         */max: String?
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension SurveyQuestionKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSurveyQuestionKind: FfiConverterRustBuffer {
+    typealias SwiftType = SurveyQuestionKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SurveyQuestionKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .singleChoice(options: try FfiConverterSequenceTypeChoiceView.read(from: &buf)
+        )
+        
+        case 2: return .multipleChoice(options: try FfiConverterSequenceTypeChoiceView.read(from: &buf), minSelected: try FfiConverterUInt32.read(from: &buf), maxSelected: try FfiConverterOptionUInt32.read(from: &buf)
+        )
+        
+        case 3: return .rating(min: try FfiConverterInt32.read(from: &buf), max: try FfiConverterInt32.read(from: &buf), minLabel: try FfiConverterOptionString.read(from: &buf), maxLabel: try FfiConverterOptionString.read(from: &buf)
+        )
+        
+        case 4: return .number(min: try FfiConverterOptionDouble.read(from: &buf), max: try FfiConverterOptionDouble.read(from: &buf), integer: try FfiConverterBool.read(from: &buf)
+        )
+        
+        case 5: return .text(minLength: try FfiConverterUInt32.read(from: &buf), maxLength: try FfiConverterUInt32.read(from: &buf)
+        )
+        
+        case 6: return .yesNo
+        
+        case 7: return .date(min: try FfiConverterOptionString.read(from: &buf), max: try FfiConverterOptionString.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: SurveyQuestionKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .singleChoice(options):
+            writeInt(&buf, Int32(1))
+            FfiConverterSequenceTypeChoiceView.write(options, into: &buf)
+            
+        
+        case let .multipleChoice(options,minSelected,maxSelected):
+            writeInt(&buf, Int32(2))
+            FfiConverterSequenceTypeChoiceView.write(options, into: &buf)
+            FfiConverterUInt32.write(minSelected, into: &buf)
+            FfiConverterOptionUInt32.write(maxSelected, into: &buf)
+            
+        
+        case let .rating(min,max,minLabel,maxLabel):
+            writeInt(&buf, Int32(3))
+            FfiConverterInt32.write(min, into: &buf)
+            FfiConverterInt32.write(max, into: &buf)
+            FfiConverterOptionString.write(minLabel, into: &buf)
+            FfiConverterOptionString.write(maxLabel, into: &buf)
+            
+        
+        case let .number(min,max,integer):
+            writeInt(&buf, Int32(4))
+            FfiConverterOptionDouble.write(min, into: &buf)
+            FfiConverterOptionDouble.write(max, into: &buf)
+            FfiConverterBool.write(integer, into: &buf)
+            
+        
+        case let .text(minLength,maxLength):
+            writeInt(&buf, Int32(5))
+            FfiConverterUInt32.write(minLength, into: &buf)
+            FfiConverterUInt32.write(maxLength, into: &buf)
+            
+        
+        case .yesNo:
+            writeInt(&buf, Int32(6))
+        
+        
+        case let .date(min,max):
+            writeInt(&buf, Int32(7))
+            FfiConverterOptionString.write(min, into: &buf)
+            FfiConverterOptionString.write(max, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSurveyQuestionKind_lift(_ buf: RustBuffer) throws -> SurveyQuestionKind {
+    return try FfiConverterTypeSurveyQuestionKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSurveyQuestionKind_lower(_ value: SurveyQuestionKind) -> RustBuffer {
+    return FfiConverterTypeSurveyQuestionKind.lower(value)
+}
+
+
+
+/**
  * Why a new PIN was refused.
  */
 
@@ -5080,6 +5970,30 @@ fileprivate struct FfiConverterOptionInt64: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterInt64.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionDouble: FfiConverterRustBuffer {
+    typealias SwiftType = Double?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterDouble.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterDouble.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }
@@ -5332,6 +6246,31 @@ fileprivate struct FfiConverterSequenceTypeCaseMessage: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeChoiceView: FfiConverterRustBuffer {
+    typealias SwiftType = [ChoiceView]
+
+    public static func write(_ value: [ChoiceView], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeChoiceView.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [ChoiceView] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [ChoiceView]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeChoiceView.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeLeaderboardLine: FfiConverterRustBuffer {
     typealias SwiftType = [LeaderboardLine]
 
@@ -5424,6 +6363,56 @@ fileprivate struct FfiConverterSequenceTypeQuizQuestion: FfiConverterRustBuffer 
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeQuizQuestion.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeSurveyProblem: FfiConverterRustBuffer {
+    typealias SwiftType = [SurveyProblem]
+
+    public static func write(_ value: [SurveyProblem], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeSurveyProblem.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [SurveyProblem] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [SurveyProblem]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeSurveyProblem.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeSurveyQuestionView: FfiConverterRustBuffer {
+    typealias SwiftType = [SurveyQuestionView]
+
+    public static func write(_ value: [SurveyQuestionView], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeSurveyQuestionView.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [SurveyQuestionView] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [SurveyQuestionView]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeSurveyQuestionView.read(from: &buf))
         }
         return seq
     }

@@ -24,6 +24,7 @@ val ALL_TESTS: List<Class<*>> = listOf(
     KioskTest::class.java,
     ContentTest::class.java,
     TrainingTest::class.java,
+    SurveyTest::class.java,
 )
 
 /**

@@ -69,6 +69,9 @@ import org.workervoice.model.FfiConverterTypeOutboxSummary
 import org.workervoice.model.FfiConverterTypeQuizAnswerInput
 import org.workervoice.model.FfiConverterTypeSubmissionStatus
 import org.workervoice.model.FfiConverterTypeSubmitOutcome
+import org.workervoice.model.FfiConverterTypeSurveyAnswerEntry
+import org.workervoice.model.FfiConverterTypeSurveyCheck
+import org.workervoice.model.FfiConverterTypeSurveyView
 import org.workervoice.model.FfiConverterTypeSyncReport
 import org.workervoice.model.FfiConverterTypeTrainingModule
 import org.workervoice.model.FfiConverterTypeTrainingProgress
@@ -81,6 +84,9 @@ import org.workervoice.model.OutboxSummary
 import org.workervoice.model.QuizAnswerInput
 import org.workervoice.model.SubmissionStatus
 import org.workervoice.model.SubmitOutcome
+import org.workervoice.model.SurveyAnswerEntry
+import org.workervoice.model.SurveyCheck
+import org.workervoice.model.SurveyView
 import org.workervoice.model.SyncReport
 import org.workervoice.model.TrainingModule
 import org.workervoice.model.TrainingProgress
@@ -105,6 +111,9 @@ import org.workervoice.model.RustBuffer as RustBufferOutboxSummary
 import org.workervoice.model.RustBuffer as RustBufferQuizAnswerInput
 import org.workervoice.model.RustBuffer as RustBufferSubmissionStatus
 import org.workervoice.model.RustBuffer as RustBufferSubmitOutcome
+import org.workervoice.model.RustBuffer as RustBufferSurveyAnswerEntry
+import org.workervoice.model.RustBuffer as RustBufferSurveyCheck
+import org.workervoice.model.RustBuffer as RustBufferSurveyView
 import org.workervoice.model.RustBuffer as RustBufferSyncReport
 import org.workervoice.model.RustBuffer as RustBufferTrainingModule
 import org.workervoice.model.RustBuffer as RustBufferTrainingProgress
@@ -962,6 +971,10 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_workervoice_checksum_method_workervoiceapp_sync_content(
     ): Int
+    external fun uniffi_workervoice_checksum_method_workervoiceapp_check_survey(
+    ): Int
+    external fun uniffi_workervoice_checksum_method_workervoiceapp_load_survey(
+    ): Int
     external fun uniffi_workervoice_checksum_method_workervoiceapp_certificates(
     ): Int
     external fun uniffi_workervoice_checksum_method_workervoiceapp_complete_lesson(
@@ -1109,6 +1122,10 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_workervoice_fn_method_workervoiceapp_sync_content(`ptr`: Long,
     ): Long
+    external fun uniffi_workervoice_fn_method_workervoiceapp_check_survey(`ptr`: Long,`id`: RustBuffer.ByValue,`answers`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferSurveyCheck.ByValue
+    external fun uniffi_workervoice_fn_method_workervoiceapp_load_survey(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferSurveyView.ByValue
     external fun uniffi_workervoice_fn_method_workervoiceapp_certificates(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_workervoice_fn_method_workervoiceapp_complete_lesson(`ptr`: Long,`moduleId`: RustBuffer.ByValue,`lessonId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1443,6 +1460,12 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_sync_content() and 0xFFFF) != 58852) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_check_survey() and 0xFFFF) != 37640) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_load_survey() and 0xFFFF) != 32052) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_certificates() and 0xFFFF) != 15308) {
@@ -3318,6 +3341,18 @@ public interface WorkerVoiceAppInterface {
     suspend fun `syncContent`(): ContentSyncReport
     
     /**
+     * Which questions are shown for these answers, and every problem with
+     * a message in the current language (none: ready to submit).
+     */
+    fun `checkSurvey`(`id`: kotlin.String, `answers`: List<SurveyAnswerEntry>): SurveyCheck
+    
+    /**
+     * A survey on the device, verified, texts in the current language
+     * (falling back, never blank).
+     */
+    fun `loadSurvey`(`id`: kotlin.String): SurveyView
+    
+    /**
      * The signed-in worker's certificates (signed by the programme; they
      * come with the sync after a quiz is passed).
      */
@@ -4329,6 +4364,45 @@ open class WorkerVoiceApp: Disposable, AutoCloseable, WorkerVoiceAppInterface
         WorkerVoiceException.ErrorHandler,
     )
     }
+
+    
+    /**
+     * Which questions are shown for these answers, and every problem with
+     * a message in the current language (none: ready to submit).
+     */
+    @Throws(WorkerVoiceException::class)override fun `checkSurvey`(`id`: kotlin.String, `answers`: List<SurveyAnswerEntry>): SurveyCheck {
+            return FfiConverterTypeSurveyCheck.lift(
+    callWithHandle {
+    uniffiRustCallWithError(WorkerVoiceException) { _status ->
+    UniffiLib.uniffi_workervoice_fn_method_workervoiceapp_check_survey(
+        it,
+        
+        FfiConverterString.lower(`id`),
+        FfiConverterSequenceTypeSurveyAnswerEntry.lower(`answers`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * A survey on the device, verified, texts in the current language
+     * (falling back, never blank).
+     */
+    @Throws(WorkerVoiceException::class)override fun `loadSurvey`(`id`: kotlin.String): SurveyView {
+            return FfiConverterTypeSurveyView.lift(
+    callWithHandle {
+    uniffiRustCallWithError(WorkerVoiceException) { _status ->
+    UniffiLib.uniffi_workervoice_fn_method_workervoiceapp_load_survey(
+        it,
+        
+        FfiConverterString.lower(`id`),_status)
+}
+    }
+    )
+    }
+    
 
     
     /**
@@ -5868,6 +5942,40 @@ public object FfiConverterSequenceTypeQuizAnswerInput: FfiConverterRustBuffer<Li
         }
     }
 }
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeSurveyAnswerEntry: FfiConverterRustBuffer<List<SurveyAnswerEntry>> {
+    override fun read(buf: ByteBuffer): List<SurveyAnswerEntry> {
+        val len = buf.getInt()
+        return List<SurveyAnswerEntry>(len) {
+            FfiConverterTypeSurveyAnswerEntry.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<SurveyAnswerEntry>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeSurveyAnswerEntry.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<SurveyAnswerEntry>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeSurveyAnswerEntry.write(it, buf)
+        }
+    }
+}
+
+
+
+
+
+
 
 
 

@@ -954,6 +954,29 @@ public object FfiConverterUInt: FfiConverter<UInt, Int> {
 /**
  * @suppress
  */
+public object FfiConverterInt: FfiConverter<Int, Int> {
+    override fun lift(value: Int): Int {
+        return value
+    }
+
+    override fun read(buf: ByteBuffer): Int {
+        return buf.getInt()
+    }
+
+    override fun lower(value: Int): Int {
+        return value
+    }
+
+    override fun allocationSize(value: Int) = 4UL
+
+    override fun write(value: Int, buf: ByteBuffer) {
+        buf.putInt(value)
+    }
+}
+
+/**
+ * @suppress
+ */
 public object FfiConverterULong: FfiConverter<ULong, Long> {
     override fun lift(value: Long): ULong {
         return value.toULong()
@@ -994,6 +1017,29 @@ public object FfiConverterLong: FfiConverter<Long, Long> {
 
     override fun write(value: Long, buf: ByteBuffer) {
         buf.putLong(value)
+    }
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterDouble: FfiConverter<Double, Double> {
+    override fun lift(value: Double): Double {
+        return value
+    }
+
+    override fun read(buf: ByteBuffer): Double {
+        return buf.getDouble()
+    }
+
+    override fun lower(value: Double): Double {
+        return value
+    }
+
+    override fun allocationSize(value: Double) = 8UL
+
+    override fun write(value: Double, buf: ByteBuffer) {
+        buf.putDouble(value)
     }
 }
 
@@ -1694,6 +1740,53 @@ public object FfiConverterTypeCertificateView: FfiConverterRustBuffer<Certificat
             FfiConverterLong.write(value.`passedAt`, buf)
             FfiConverterByteArray.write(value.`body`, buf)
             FfiConverterByteArray.write(value.`signature`, buf)
+    }
+}
+
+
+
+/**
+ * An option, ready to render.
+ */
+data class ChoiceView (
+    /**
+     * Stable id (what the answer names).
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * Label.
+     */
+    var `label`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeChoiceView: FfiConverterRustBuffer<ChoiceView> {
+    override fun read(buf: ByteBuffer): ChoiceView {
+        return ChoiceView(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: ChoiceView) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterString.allocationSize(value.`label`)
+    )
+
+    override fun write(value: ChoiceView, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterString.write(value.`label`, buf)
     }
 }
 
@@ -2795,6 +2888,305 @@ public object FfiConverterTypeSubmitOutcome: FfiConverterRustBuffer<SubmitOutcom
             FfiConverterString.write(value.`clientId`, buf)
             FfiConverterTypeReceipt.write(value.`receipt`, buf)
             FfiConverterBoolean.write(value.`keptOnDevice`, buf)
+    }
+}
+
+
+
+/**
+ * One question's answer.
+ */
+data class SurveyAnswerEntry (
+    /**
+     * The question.
+     */
+    var `questionId`: kotlin.String
+    , 
+    /**
+     * The answer.
+     */
+    var `answer`: SurveyAnswerInput
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSurveyAnswerEntry: FfiConverterRustBuffer<SurveyAnswerEntry> {
+    override fun read(buf: ByteBuffer): SurveyAnswerEntry {
+        return SurveyAnswerEntry(
+            FfiConverterString.read(buf),
+            FfiConverterTypeSurveyAnswerInput.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: SurveyAnswerEntry) = (
+            FfiConverterString.allocationSize(value.`questionId`) +
+            FfiConverterTypeSurveyAnswerInput.allocationSize(value.`answer`)
+    )
+
+    override fun write(value: SurveyAnswerEntry, buf: ByteBuffer) {
+            FfiConverterString.write(value.`questionId`, buf)
+            FfiConverterTypeSurveyAnswerInput.write(value.`answer`, buf)
+    }
+}
+
+
+
+/**
+ * What the answers so far mean for the form.
+ */
+data class SurveyCheck (
+    /**
+     * Ids of the questions shown now, in order.
+     */
+    var `visible`: List<kotlin.String>
+    , 
+    /**
+     * Problems, by question (none: it can be submitted).
+     */
+    var `problems`: List<SurveyProblem>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSurveyCheck: FfiConverterRustBuffer<SurveyCheck> {
+    override fun read(buf: ByteBuffer): SurveyCheck {
+        return SurveyCheck(
+            FfiConverterSequenceString.read(buf),
+            FfiConverterSequenceTypeSurveyProblem.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: SurveyCheck) = (
+            FfiConverterSequenceString.allocationSize(value.`visible`) +
+            FfiConverterSequenceTypeSurveyProblem.allocationSize(value.`problems`)
+    )
+
+    override fun write(value: SurveyCheck, buf: ByteBuffer) {
+            FfiConverterSequenceString.write(value.`visible`, buf)
+            FfiConverterSequenceTypeSurveyProblem.write(value.`problems`, buf)
+    }
+}
+
+
+
+/**
+ * A problem with an answer, to show beside its question.
+ */
+data class SurveyProblem (
+    /**
+     * The question.
+     */
+    var `questionId`: kotlin.String
+    , 
+    /**
+     * Stable code (`required`, `out_of_range`, …).
+     */
+    var `code`: kotlin.String
+    , 
+    /**
+     * The message in the current language.
+     */
+    var `message`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSurveyProblem: FfiConverterRustBuffer<SurveyProblem> {
+    override fun read(buf: ByteBuffer): SurveyProblem {
+        return SurveyProblem(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: SurveyProblem) = (
+            FfiConverterString.allocationSize(value.`questionId`) +
+            FfiConverterString.allocationSize(value.`code`) +
+            FfiConverterString.allocationSize(value.`message`)
+    )
+
+    override fun write(value: SurveyProblem, buf: ByteBuffer) {
+            FfiConverterString.write(value.`questionId`, buf)
+            FfiConverterString.write(value.`code`, buf)
+            FfiConverterString.write(value.`message`, buf)
+    }
+}
+
+
+
+/**
+ * One question, ready to render.
+ */
+data class SurveyQuestionView (
+    /**
+     * Stable id.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * The question.
+     */
+    var `label`: kotlin.String
+    , 
+    /**
+     * Help under it.
+     */
+    var `help`: kotlin.String?
+    , 
+    /**
+     * An audio prompt: the SHA-256 of a media blob ([`WorkerVoice::media_path`]).
+     */
+    var `audioSha256`: kotlin.String?
+    , 
+    /**
+     * Whether an answer is needed when it is shown.
+     */
+    var `required`: kotlin.Boolean
+    , 
+    /**
+     * Type and bounds.
+     */
+    var `kind`: SurveyQuestionKind
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSurveyQuestionView: FfiConverterRustBuffer<SurveyQuestionView> {
+    override fun read(buf: ByteBuffer): SurveyQuestionView {
+        return SurveyQuestionView(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterBoolean.read(buf),
+            FfiConverterTypeSurveyQuestionKind.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: SurveyQuestionView) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterString.allocationSize(value.`label`) +
+            FfiConverterOptionalString.allocationSize(value.`help`) +
+            FfiConverterOptionalString.allocationSize(value.`audioSha256`) +
+            FfiConverterBoolean.allocationSize(value.`required`) +
+            FfiConverterTypeSurveyQuestionKind.allocationSize(value.`kind`)
+    )
+
+    override fun write(value: SurveyQuestionView, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterString.write(value.`label`, buf)
+            FfiConverterOptionalString.write(value.`help`, buf)
+            FfiConverterOptionalString.write(value.`audioSha256`, buf)
+            FfiConverterBoolean.write(value.`required`, buf)
+            FfiConverterTypeSurveyQuestionKind.write(value.`kind`, buf)
+    }
+}
+
+
+
+/**
+ * A survey ready to render, its texts in the current language.
+ */
+data class SurveyView (
+    /**
+     * The survey.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * The version shown (answers name it).
+     */
+    var `version`: kotlin.ULong
+    , 
+    /**
+     * Title.
+     */
+    var `title`: kotlin.String
+    , 
+    /**
+     * Shown before the first question.
+     */
+    var `intro`: kotlin.String?
+    , 
+    /**
+     * The questions, in order (which are shown: [`WorkerVoice::check_survey`]).
+     */
+    var `questions`: List<SurveyQuestionView>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSurveyView: FfiConverterRustBuffer<SurveyView> {
+    override fun read(buf: ByteBuffer): SurveyView {
+        return SurveyView(
+            FfiConverterString.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterSequenceTypeSurveyQuestionView.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: SurveyView) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterULong.allocationSize(value.`version`) +
+            FfiConverterString.allocationSize(value.`title`) +
+            FfiConverterOptionalString.allocationSize(value.`intro`) +
+            FfiConverterSequenceTypeSurveyQuestionView.allocationSize(value.`questions`)
+    )
+
+    override fun write(value: SurveyView, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterULong.write(value.`version`, buf)
+            FfiConverterString.write(value.`title`, buf)
+            FfiConverterOptionalString.write(value.`intro`, buf)
+            FfiConverterSequenceTypeSurveyQuestionView.write(value.`questions`, buf)
     }
 }
 
@@ -4348,6 +4740,552 @@ public object FfiConverterTypeQuizResponse : FfiConverterRustBuffer<QuizResponse
 
 
 /**
+ * An answer as the app gives it.
+ */
+sealed class SurveyAnswerInput {
+    
+    /**
+     * Single choice.
+     */
+    data class Choice(
+        /**
+         * The option.
+         */
+        val `optionId`: kotlin.String) : SurveyAnswerInput()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * Multiple choice.
+     */
+    data class Choices(
+        /**
+         * The options.
+         */
+        val `optionIds`: List<kotlin.String>) : SurveyAnswerInput()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * Rating.
+     */
+    data class Rating(
+        /**
+         * The value.
+         */
+        val `value`: kotlin.Int) : SurveyAnswerInput()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * Number.
+     */
+    data class Number(
+        /**
+         * The value.
+         */
+        val `value`: kotlin.Double) : SurveyAnswerInput()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * Free text.
+     */
+    data class Text(
+        /**
+         * The text.
+         */
+        val `value`: kotlin.String) : SurveyAnswerInput()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * Yes or no.
+     */
+    data class YesNo(
+        /**
+         * Yes.
+         */
+        val `value`: kotlin.Boolean) : SurveyAnswerInput()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * Date.
+     */
+    data class Date(
+        /**
+         * `YYYY-MM-DD`.
+         */
+        val `value`: kotlin.String) : SurveyAnswerInput()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSurveyAnswerInput : FfiConverterRustBuffer<SurveyAnswerInput>{
+    override fun read(buf: ByteBuffer): SurveyAnswerInput {
+        return when(buf.getInt()) {
+            1 -> SurveyAnswerInput.Choice(
+                FfiConverterString.read(buf),
+                )
+            2 -> SurveyAnswerInput.Choices(
+                FfiConverterSequenceString.read(buf),
+                )
+            3 -> SurveyAnswerInput.Rating(
+                FfiConverterInt.read(buf),
+                )
+            4 -> SurveyAnswerInput.Number(
+                FfiConverterDouble.read(buf),
+                )
+            5 -> SurveyAnswerInput.Text(
+                FfiConverterString.read(buf),
+                )
+            6 -> SurveyAnswerInput.YesNo(
+                FfiConverterBoolean.read(buf),
+                )
+            7 -> SurveyAnswerInput.Date(
+                FfiConverterString.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: SurveyAnswerInput): ULong = when(value) {
+        is SurveyAnswerInput.Choice -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`optionId`)
+            )
+        }
+        is SurveyAnswerInput.Choices -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterSequenceString.allocationSize(value.`optionIds`)
+            )
+        }
+        is SurveyAnswerInput.Rating -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterInt.allocationSize(value.`value`)
+            )
+        }
+        is SurveyAnswerInput.Number -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterDouble.allocationSize(value.`value`)
+            )
+        }
+        is SurveyAnswerInput.Text -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`value`)
+            )
+        }
+        is SurveyAnswerInput.YesNo -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterBoolean.allocationSize(value.`value`)
+            )
+        }
+        is SurveyAnswerInput.Date -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`value`)
+            )
+        }
+    }
+
+    override fun write(value: SurveyAnswerInput, buf: ByteBuffer) {
+        when(value) {
+            is SurveyAnswerInput.Choice -> {
+                buf.putInt(1)
+                FfiConverterString.write(value.`optionId`, buf)
+                Unit
+            }
+            is SurveyAnswerInput.Choices -> {
+                buf.putInt(2)
+                FfiConverterSequenceString.write(value.`optionIds`, buf)
+                Unit
+            }
+            is SurveyAnswerInput.Rating -> {
+                buf.putInt(3)
+                FfiConverterInt.write(value.`value`, buf)
+                Unit
+            }
+            is SurveyAnswerInput.Number -> {
+                buf.putInt(4)
+                FfiConverterDouble.write(value.`value`, buf)
+                Unit
+            }
+            is SurveyAnswerInput.Text -> {
+                buf.putInt(5)
+                FfiConverterString.write(value.`value`, buf)
+                Unit
+            }
+            is SurveyAnswerInput.YesNo -> {
+                buf.putInt(6)
+                FfiConverterBoolean.write(value.`value`, buf)
+                Unit
+            }
+            is SurveyAnswerInput.Date -> {
+                buf.putInt(7)
+                FfiConverterString.write(value.`value`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * Question types with what the app needs to draw them.
+ */
+sealed class SurveyQuestionKind {
+    
+    /**
+     * One option.
+     */
+    data class SingleChoice(
+        /**
+         * The options.
+         */
+        val `options`: List<org.workervoice.model.ChoiceView>) : SurveyQuestionKind()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * Several options.
+     */
+    data class MultipleChoice(
+        /**
+         * The options.
+         */
+        val `options`: List<org.workervoice.model.ChoiceView>, 
+        /**
+         * Fewest to choose.
+         */
+        val `minSelected`: kotlin.UInt, 
+        /**
+         * Most to choose.
+         */
+        val `maxSelected`: kotlin.UInt?) : SurveyQuestionKind()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * A scale.
+     */
+    data class Rating(
+        /**
+         * Lowest.
+         */
+        val `min`: kotlin.Int, 
+        /**
+         * Highest.
+         */
+        val `max`: kotlin.Int, 
+        /**
+         * Low end's label.
+         */
+        val `minLabel`: kotlin.String?, 
+        /**
+         * High end's label.
+         */
+        val `maxLabel`: kotlin.String?) : SurveyQuestionKind()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * A number.
+     */
+    data class Number(
+        /**
+         * Smallest.
+         */
+        val `min`: kotlin.Double?, 
+        /**
+         * Largest.
+         */
+        val `max`: kotlin.Double?, 
+        /**
+         * Whole numbers only.
+         */
+        val `integer`: kotlin.Boolean) : SurveyQuestionKind()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * Free text.
+     */
+    data class Text(
+        /**
+         * Fewest characters.
+         */
+        val `minLength`: kotlin.UInt, 
+        /**
+         * Most characters.
+         */
+        val `maxLength`: kotlin.UInt) : SurveyQuestionKind()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * Yes or no.
+     */
+    object YesNo : SurveyQuestionKind()
+    
+    
+    /**
+     * A date (`YYYY-MM-DD`).
+     */
+    data class Date(
+        /**
+         * Earliest.
+         */
+        val `min`: kotlin.String?, 
+        /**
+         * Latest.
+         */
+        val `max`: kotlin.String?) : SurveyQuestionKind()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSurveyQuestionKind : FfiConverterRustBuffer<SurveyQuestionKind>{
+    override fun read(buf: ByteBuffer): SurveyQuestionKind {
+        return when(buf.getInt()) {
+            1 -> SurveyQuestionKind.SingleChoice(
+                FfiConverterSequenceTypeChoiceView.read(buf),
+                )
+            2 -> SurveyQuestionKind.MultipleChoice(
+                FfiConverterSequenceTypeChoiceView.read(buf),
+                FfiConverterUInt.read(buf),
+                FfiConverterOptionalUInt.read(buf),
+                )
+            3 -> SurveyQuestionKind.Rating(
+                FfiConverterInt.read(buf),
+                FfiConverterInt.read(buf),
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                )
+            4 -> SurveyQuestionKind.Number(
+                FfiConverterOptionalDouble.read(buf),
+                FfiConverterOptionalDouble.read(buf),
+                FfiConverterBoolean.read(buf),
+                )
+            5 -> SurveyQuestionKind.Text(
+                FfiConverterUInt.read(buf),
+                FfiConverterUInt.read(buf),
+                )
+            6 -> SurveyQuestionKind.YesNo
+            7 -> SurveyQuestionKind.Date(
+                FfiConverterOptionalString.read(buf),
+                FfiConverterOptionalString.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: SurveyQuestionKind): ULong = when(value) {
+        is SurveyQuestionKind.SingleChoice -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterSequenceTypeChoiceView.allocationSize(value.`options`)
+            )
+        }
+        is SurveyQuestionKind.MultipleChoice -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterSequenceTypeChoiceView.allocationSize(value.`options`)
+                + FfiConverterUInt.allocationSize(value.`minSelected`)
+                + FfiConverterOptionalUInt.allocationSize(value.`maxSelected`)
+            )
+        }
+        is SurveyQuestionKind.Rating -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterInt.allocationSize(value.`min`)
+                + FfiConverterInt.allocationSize(value.`max`)
+                + FfiConverterOptionalString.allocationSize(value.`minLabel`)
+                + FfiConverterOptionalString.allocationSize(value.`maxLabel`)
+            )
+        }
+        is SurveyQuestionKind.Number -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterOptionalDouble.allocationSize(value.`min`)
+                + FfiConverterOptionalDouble.allocationSize(value.`max`)
+                + FfiConverterBoolean.allocationSize(value.`integer`)
+            )
+        }
+        is SurveyQuestionKind.Text -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterUInt.allocationSize(value.`minLength`)
+                + FfiConverterUInt.allocationSize(value.`maxLength`)
+            )
+        }
+        is SurveyQuestionKind.YesNo -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is SurveyQuestionKind.Date -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterOptionalString.allocationSize(value.`min`)
+                + FfiConverterOptionalString.allocationSize(value.`max`)
+            )
+        }
+    }
+
+    override fun write(value: SurveyQuestionKind, buf: ByteBuffer) {
+        when(value) {
+            is SurveyQuestionKind.SingleChoice -> {
+                buf.putInt(1)
+                FfiConverterSequenceTypeChoiceView.write(value.`options`, buf)
+                Unit
+            }
+            is SurveyQuestionKind.MultipleChoice -> {
+                buf.putInt(2)
+                FfiConverterSequenceTypeChoiceView.write(value.`options`, buf)
+                FfiConverterUInt.write(value.`minSelected`, buf)
+                FfiConverterOptionalUInt.write(value.`maxSelected`, buf)
+                Unit
+            }
+            is SurveyQuestionKind.Rating -> {
+                buf.putInt(3)
+                FfiConverterInt.write(value.`min`, buf)
+                FfiConverterInt.write(value.`max`, buf)
+                FfiConverterOptionalString.write(value.`minLabel`, buf)
+                FfiConverterOptionalString.write(value.`maxLabel`, buf)
+                Unit
+            }
+            is SurveyQuestionKind.Number -> {
+                buf.putInt(4)
+                FfiConverterOptionalDouble.write(value.`min`, buf)
+                FfiConverterOptionalDouble.write(value.`max`, buf)
+                FfiConverterBoolean.write(value.`integer`, buf)
+                Unit
+            }
+            is SurveyQuestionKind.Text -> {
+                buf.putInt(5)
+                FfiConverterUInt.write(value.`minLength`, buf)
+                FfiConverterUInt.write(value.`maxLength`, buf)
+                Unit
+            }
+            is SurveyQuestionKind.YesNo -> {
+                buf.putInt(6)
+                Unit
+            }
+            is SurveyQuestionKind.Date -> {
+                buf.putInt(7)
+                FfiConverterOptionalString.write(value.`min`, buf)
+                FfiConverterOptionalString.write(value.`max`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
  * Why a new PIN was refused.
  */
 
@@ -4496,6 +5434,38 @@ public object FfiConverterOptionalLong: FfiConverterRustBuffer<kotlin.Long?> {
         } else {
             buf.put(1)
             FfiConverterLong.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalDouble: FfiConverterRustBuffer<kotlin.Double?> {
+    override fun read(buf: ByteBuffer): kotlin.Double? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterDouble.read(buf)
+    }
+
+    override fun allocationSize(value: kotlin.Double?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterDouble.allocationSize(value)
+        }
+    }
+
+    override fun write(value: kotlin.Double?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterDouble.write(value, buf)
         }
     }
 }
@@ -4810,6 +5780,34 @@ public object FfiConverterSequenceTypeCaseMessage: FfiConverterRustBuffer<List<C
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeChoiceView: FfiConverterRustBuffer<List<ChoiceView>> {
+    override fun read(buf: ByteBuffer): List<ChoiceView> {
+        val len = buf.getInt()
+        return List<ChoiceView>(len) {
+            FfiConverterTypeChoiceView.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<ChoiceView>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeChoiceView.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<ChoiceView>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeChoiceView.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeLeaderboardLine: FfiConverterRustBuffer<List<LeaderboardLine>> {
     override fun read(buf: ByteBuffer): List<LeaderboardLine> {
         val len = buf.getInt()
@@ -4912,6 +5910,62 @@ public object FfiConverterSequenceTypeQuizQuestion: FfiConverterRustBuffer<List<
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeQuizQuestion.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeSurveyProblem: FfiConverterRustBuffer<List<SurveyProblem>> {
+    override fun read(buf: ByteBuffer): List<SurveyProblem> {
+        val len = buf.getInt()
+        return List<SurveyProblem>(len) {
+            FfiConverterTypeSurveyProblem.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<SurveyProblem>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeSurveyProblem.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<SurveyProblem>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeSurveyProblem.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeSurveyQuestionView: FfiConverterRustBuffer<List<SurveyQuestionView>> {
+    override fun read(buf: ByteBuffer): List<SurveyQuestionView> {
+        val len = buf.getInt()
+        return List<SurveyQuestionView>(len) {
+            FfiConverterTypeSurveyQuestionView.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<SurveyQuestionView>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeSurveyQuestionView.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<SurveyQuestionView>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeSurveyQuestionView.write(it, buf)
         }
     }
 }
