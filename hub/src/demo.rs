@@ -1,8 +1,9 @@
 //! A demo programme to try the hub (and the apps) without any set-up: one
 //! factory with self-registration, a small multilingual roster, one
 //! enrolment code of each mode, one case handler per route (the factory's
-//! committee, the independent hotline, the brand), and a published
-//! recipient directory.
+//! committee, the independent hotline, the brand), a published recipient
+//! directory, and a training module and a survey for every factory (in
+//! English, Vietnamese and Simplified Chinese).
 //!
 //! Seeding is idempotent. When the demo factory already exists it is reused:
 //! missing roster workers are added, and — because activation and enrolment
@@ -66,6 +67,8 @@ pub struct DemoSeed {
     pub directory_version: u64,
     /// One handler per route, with their passwords.
     pub handlers: Vec<DemoHandler>,
+    /// Content published for every factory: (kind, id, version).
+    pub content: Vec<(String, String, u64)>,
 }
 
 /// A demo case handler.
@@ -188,6 +191,7 @@ async fn seed(state: &AppState) -> anyhow::Result<DemoSeed> {
     let shared_code = issue_one(state, &factory.id, DeviceMode::Shared).await?;
     let handlers = ensure_demo_handlers(state, &factory.id).await?;
     let published = directory::publish(state, PublishDirectoryRequest::default()).await?;
+    let content = publish_demo_content(state)?;
     let programme = directory::programme_info(state);
     Ok(DemoSeed {
         factory_id: factory.id,
@@ -202,6 +206,83 @@ async fn seed(state: &AppState) -> anyhow::Result<DemoSeed> {
         programme_public_key: workervoice_protocol::b64::encode(&programme.public_key),
         directory_version: published.version,
         handlers,
+        content,
+    })
+}
+
+/// The demo training module and survey, written under the data directory
+/// and published for every factory (again on a re-run: unchanged, they keep
+/// their version).
+fn publish_demo_content(state: &AppState) -> anyhow::Result<Vec<(String, String, u64)>> {
+    let packs = [("workers-rights", demo_training_pack()), ("wellbeing-checkin", demo_survey_pack())];
+    let mut published = Vec::with_capacity(packs.len());
+    for (id, pack) in packs {
+        let folder = state.data_dir.join("demo-content").join(id);
+        std::fs::create_dir_all(&folder).with_context(|| format!("creating {}", folder.display()))?;
+        std::fs::write(folder.join("pack.json"), serde_json::to_vec_pretty(&pack)?)?;
+        let done = crate::content::publish::publish_pack(
+            &state.data_dir,
+            &folder,
+            &crate::content::publish::PackAssignment::AllFactories,
+        )?;
+        published.push((done.kind.as_str().to_owned(), done.id, done.version));
+    }
+    Ok(published)
+}
+
+fn demo_training_pack() -> serde_json::Value {
+    serde_json::json!({
+        "kind": "training_module", "id": "workers-rights", "languages": ["en", "vi", "zh-CN"],
+        "titles": {"en": "Your rights at work", "vi": "Quyền của bạn tại nơi làm việc", "zh-CN": "你的工作权利"},
+        "document": {
+            "lessons": [
+                {"id": "overtime", "title": {"en": "Overtime", "vi": "Tăng ca", "zh-CN": "加班"},
+                 "text": {"en": "Overtime is voluntary and paid at a higher rate.",
+                          "vi": "Tăng ca là tự nguyện và được trả lương cao hơn.",
+                          "zh-CN": "加班是自愿的，并按更高的工资支付。"}},
+                {"id": "speak-up", "title": {"en": "Speaking up", "vi": "Lên tiếng", "zh-CN": "说出来"},
+                 "text": {"en": "You can report a problem without giving your name.",
+                          "vi": "Bạn có thể báo cáo vấn đề mà không cần nêu tên.",
+                          "zh-CN": "你可以不留姓名地报告问题。"}}
+            ],
+            "quiz": {"pass_mark_percent": 50, "questions": [
+                {"id": "voluntary", "prompt": {"en": "Overtime must be voluntary.", "vi": "Tăng ca phải là tự nguyện.",
+                                              "zh-CN": "加班必须是自愿的。"},
+                 "answer": {"type": "true_false", "correct": true}},
+                {"id": "anonymous", "prompt": {"en": "Can you report without your name?",
+                                               "vi": "Bạn có thể báo cáo mà không nêu tên không?",
+                                               "zh-CN": "你可以匿名报告吗？"},
+                 "answer": {"type": "single_choice", "correct": "yes",
+                            "options": [{"id": "yes", "text": {"en": "Yes", "vi": "Có", "zh-CN": "可以"}},
+                                        {"id": "no", "text": {"en": "No", "vi": "Không", "zh-CN": "不可以"}}]}}
+            ]},
+            "badges": [{"id": "rights-aware", "title": {"en": "Knows their rights", "vi": "Hiểu quyền lợi",
+                                                       "zh-CN": "了解权利"}, "rule": {"type": "module_passed"}}]
+        }
+    })
+}
+
+fn demo_survey_pack() -> serde_json::Value {
+    let texts = |en: &str, vi: &str, zh: &str| serde_json::json!({"en": en, "vi": vi, "zh-CN": zh});
+    serde_json::json!({
+        "kind": "survey", "id": "wellbeing-checkin", "languages": ["en", "vi", "zh-CN"],
+        "titles": texts("Check-in", "Hỏi thăm", "近况调查"),
+        "document": {
+            "languages": ["en", "vi", "zh-CN"],
+            "title": texts("Check-in", "Hỏi thăm", "近况调查"),
+            "questions": [
+                {"id": "interviewed", "type": "yes_no", "required": true,
+                 "label": texts("Did an auditor talk to you?", "Kiểm toán viên có nói chuyện với bạn không?",
+                                "审核员和你谈过话吗？")},
+                {"id": "punished", "type": "yes_no", "required": true,
+                 "show_if": {"equals": {"question": "interviewed", "value": true}},
+                 "label": texts("Were you treated worse after it?", "Sau đó bạn có bị đối xử tệ hơn không?",
+                                "之后你受到更差的对待了吗？")},
+                {"id": "safe", "type": "rating", "min": 1, "max": 5, "required": true,
+                 "label": texts("How safe do you feel at work?", "Bạn cảm thấy an toàn thế nào ở nơi làm việc?",
+                                "你在工作中感觉有多安全？")}
+            ]
+        }
     })
 }
 

@@ -109,6 +109,11 @@ async fn demo_mode_seeds_once_and_reuses_the_factory_on_a_rerun() {
         let demo = &line["demo"];
         assert_eq!(demo["factory_name"], "Demo Garment Factory");
         assert_eq!(demo["created"], true);
+        assert_eq!(
+            demo["content"],
+            serde_json::json!([["training_module", "workers-rights", 1], ["survey", "wellbeing-checkin", 1]]),
+            "a training module and a survey for every factory"
+        );
         assert_eq!(demo["roster"].as_array().expect("roster").len(), 6);
         assert_eq!(demo["activation_codes"].as_array().expect("codes").len(), 6);
         assert_eq!(demo["personal_code"]["mode"], "personal");
@@ -138,6 +143,11 @@ async fn demo_mode_seeds_once_and_reuses_the_factory_on_a_rerun() {
         assert_eq!(demo["handlers"], handlers, "the same handlers, with the same passwords");
         assert_eq!(demo["programme_public_key"], public_key);
         assert_eq!(demo["directory_version"], 2);
+        assert_eq!(
+            demo["content"][1],
+            serde_json::json!(["survey", "wellbeing-checkin", 1]),
+            "unchanged: same version"
+        );
         let url = line["url"].as_str().expect("url");
         let token = line["admin_token"].as_str().expect("token");
         let factories: Vec<serde_json::Value> = support::http_client()
