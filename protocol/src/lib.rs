@@ -8,7 +8,9 @@
 //! ([`envelope`]), the error body every endpoint returns ([`error`]), the
 //! canonical form a device signs for every request after enrolment
 //! ([`signing`]), and the human-facing code formats (enrolment codes, QR
-//! payloads, activation codes, case ids and receipt secrets, [`codes`]).
+//! payloads, activation codes, case ids and receipt secrets, [`codes`]), and
+//! the verifiable oblivious PRF (RFC 9497) that issues one-time anonymous
+//! survey tokens ([`oprf`]).
 //!
 //! This crate holds no policy and no I/O: it only says what bytes mean.
 //! Binary fields travel as unpadded URL-safe base64 ([`b64`]).
@@ -24,6 +26,7 @@ pub mod envelope;
 pub mod error;
 pub mod grievance;
 pub mod handler;
+pub mod oprf;
 pub mod progress;
 pub mod signing;
 pub mod survey;
