@@ -108,6 +108,8 @@ impl WorkerVoiceError {
                 | ErrorCode::EnrolmentCodeInvalid
                 | ErrorCode::SelfRegistrationDisabled
                 | ErrorCode::WorkerExists
+                | ErrorCode::AlreadyAnswered
+                | ErrorCode::SurveyNotOpen
                 | ErrorCode::InsecureHubUrl => Self::Refused { code, localized },
                 ErrorCode::NotEnrolled
                 | ErrorCode::AlreadyEnrolled

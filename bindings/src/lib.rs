@@ -26,8 +26,8 @@ pub use platform::{
     new_file_key_store, new_memory_key_store,
 };
 pub use workervoice_core::app::{
-    ActivityOutcome, CategoryOption, ContentEntry, ContentSyncReport, DeviceHealth, OutboxSummary, QuizAnswerInput,
-    QuizResponse, SubmissionStatus, SubmitOutcome, TrainingProgress,
+    ActivityOutcome, CategoryOption, ContentEntry, ContentSyncReport, DeviceHealth, OpenSurveyState, OpenSurveyView,
+    OutboxSummary, QuizAnswerInput, QuizResponse, SubmissionStatus, SubmitOutcome, SurveySubmitted, TrainingProgress,
 };
 pub use workervoice_core::content::{BadgeInfo, Lesson, QuizAnswer, QuizOption, QuizQuestion, TrainingModule};
 pub use workervoice_core::grievance::receipt::Receipt;

@@ -81,6 +81,10 @@ pub enum ErrorCode {
     ContentUnverified,
     /// Content is not (fully) on the device yet.
     ContentNotDownloaded,
+    /// The worker already answered this survey (here or on another device).
+    AlreadyAnswered,
+    /// The survey is not open to this worker now.
+    SurveyNotOpen,
     /// A bug.
     Internal,
 }
@@ -120,6 +124,8 @@ impl ErrorCode {
             Self::NeedsHub => "needs_hub",
             Self::ContentUnverified => "content_unverified",
             Self::ContentNotDownloaded => "content_not_downloaded",
+            Self::AlreadyAnswered => "already_answered",
+            Self::SurveyNotOpen => "survey_not_open",
             Self::Internal => "internal",
         }
     }
@@ -262,6 +268,8 @@ mod tests {
             ErrorCode::NeedsHub,
             ErrorCode::ContentUnverified,
             ErrorCode::ContentNotDownloaded,
+            ErrorCode::AlreadyAnswered,
+            ErrorCode::SurveyNotOpen,
             ErrorCode::Internal,
         ];
         let strings: std::collections::HashSet<_> = all.iter().map(|c| c.as_str()).collect();

@@ -138,6 +138,7 @@ pub(crate) fn demo_roster() -> Vec<RosterEntry> {
         worker_number: number.to_owned(),
         display_name: name.to_owned(),
         language: language.to_owned(),
+        department: None,
     })
     .collect()
 }
@@ -289,18 +290,19 @@ fn demo_survey_pack() -> serde_json::Value {
 /// The demo handlers: created when missing, found again by name otherwise.
 async fn ensure_demo_handlers(state: &AppState, factory_id: &str) -> anyhow::Result<Vec<DemoHandler>> {
     let wanted = [
-        ("Demo factory committee", Route::FactoryCommittee, Some(factory_id.to_owned())),
-        ("Demo independent hotline", Route::IndependentHotline, None),
-        ("Demo brand", Route::Brand, None),
+        ("Demo factory committee", Route::FactoryCommittee, Some(factory_id.to_owned()), false),
+        ("Demo independent hotline", Route::IndependentHotline, None, false),
+        ("Demo brand", Route::Brand, None, false),
+        ("Demo survey analyst", Route::IndependentHotline, None, true),
     ];
     let existing = accounts::handlers(state).await?;
     let mut demo = Vec::with_capacity(wanted.len());
-    for (name, route, factory_id) in wanted {
-        let password =
-            state.keys.derive_demo_password(&format!("{}\n{}", route.as_str(), factory_id.as_deref().unwrap_or("")));
+    for (name, route, factory_id, analyst) in wanted {
+        let which = format!("{}\n{}", route.as_str(), factory_id.as_deref().unwrap_or(""));
+        let password = state.keys.derive_demo_password(if analyst { "analyst" } else { &which });
         let found = existing
             .iter()
-            .find(|handler| handler.name == name && handler.route == route && handler.factory_id == factory_id);
+            .find(|handler| handler.name == name && handler.analyst == analyst && handler.factory_id == factory_id);
         let handler_id = match found {
             Some(handler) => handler.handler_id.clone(),
             None => {
@@ -309,6 +311,7 @@ async fn ensure_demo_handlers(state: &AppState, factory_id: &str) -> anyhow::Res
                     route,
                     factory_id: factory_id.clone(),
                     password: password.clone(),
+                    analyst,
                 };
                 accounts::create_handler(state, request).await?.handler_id
             }

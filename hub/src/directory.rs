@@ -127,8 +127,10 @@ fn route_recipients(
     connection: &Connection,
     deadlines: &BTreeMap<Route, u32>,
 ) -> Result<Vec<RouteRecipients>, ApiError> {
-    let mut statement = connection
-        .prepare("SELECT id, route, factory_id, public_key FROM handlers ORDER BY factory_id, created_at, id")?;
+    let mut statement = connection.prepare(
+        "SELECT id, route, factory_id, public_key FROM handlers WHERE analyst = 0 \
+                  ORDER BY factory_id, created_at, id",
+    )?;
     let rows = statement.query_map([], |row| {
         Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, Option<String>>(2)?, row.get(3)?))
     })?;

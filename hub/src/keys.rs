@@ -46,6 +46,8 @@ mod labels {
     pub(super) const DEMO_PASSWORD: &[u8] = b"workervoice/hub/demo-password/v1";
     /// Seed of the X25519 key pair that offline sign-in proofs are sealed to.
     pub(super) const OFFLINE_SIGN_IN: &[u8] = b"workervoice/hub/offline-sign-in/v1";
+    /// HMAC key of each survey's token key seed: `HMAC(key, survey_id)`.
+    pub(super) const SURVEY_TOKEN: &[u8] = b"workervoice/hub/survey-token/v1";
 }
 
 /// Version byte in front of every sealed share, so the format can evolve.
@@ -60,6 +62,7 @@ pub(crate) struct HubKeys {
     share_wrap: aead::LessSafeKey,
     handler_key_pepper: hmac::Key,
     demo_password: hmac::Key,
+    survey_token: hmac::Key,
     offline_sign_in_seed: Zeroizing<[u8; 32]>,
     rng: SystemRandom,
 }
@@ -92,6 +95,7 @@ impl HubKeys {
             share_wrap: aead::LessSafeKey::new(aead::UnboundKey::from(share_okm)),
             handler_key_pepper: hmac_key(labels::HANDLER_KEY_PEPPER),
             demo_password: hmac_key(labels::DEMO_PASSWORD),
+            survey_token: hmac_key(labels::SURVEY_TOKEN),
             rng: SystemRandom::new(),
         }
     }
@@ -129,6 +133,15 @@ impl HubKeys {
     /// Seed of the offline sign-in key pair (see `auth::offline`).
     pub(crate) fn offline_sign_in_seed(&self) -> &[u8] {
         self.offline_sign_in_seed.as_slice()
+    }
+
+    /// The seed of a survey's token key (`surveys::token_key`): one key per
+    /// survey, the same for all its versions, derived again when needed so
+    /// none is stored.
+    pub(crate) fn survey_token_seed(&self, survey_id: &str) -> Zeroizing<[u8; 32]> {
+        let mut seed = Zeroizing::new([0u8; 32]);
+        seed.copy_from_slice(hmac::sign(&self.survey_token, survey_id.as_bytes()).as_ref());
+        seed
     }
 
     /// `n` bytes from the system RNG.

@@ -58,6 +58,7 @@ mod programme;
 mod progress;
 mod server;
 mod state;
+mod surveys;
 mod tls;
 mod workers;
 

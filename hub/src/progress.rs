@@ -73,7 +73,7 @@ fn in_factory(connection: &Connection, worker_id: &str, factory_id: &str) -> Res
 /// Checks that a request about `worker_id` comes from a device where that
 /// worker signed in: a worker of the device's factory, and a MAC over
 /// `input` under the key from their share on that device.
-fn check_worker_mac(
+pub(crate) fn check_worker_mac(
     connection: &Connection,
     state: &AppState,
     device: &AuthenticatedDevice,

@@ -73,6 +73,13 @@ impl RunningHub {
         escalate_due(&self.state, now).await.map_err(|error| anyhow::anyhow!("escalation failed: {error}"))
     }
 
+    /// Moves the hub's calendar (survey dates, "N days after an event") by
+    /// `secs` from the system clock, so a test can be five days later
+    /// without waiting. Signatures and sessions keep the real clock.
+    pub fn set_calendar_offset(&self, secs: i64) {
+        self.state.calendar_offset.store(secs, std::sync::atomic::Ordering::Relaxed);
+    }
+
     /// The shared state, for seeding.
     pub(crate) fn state(&self) -> &AppState {
         &self.state
@@ -123,6 +130,7 @@ pub async fn start(config: HubConfig) -> anyhow::Result<RunningHub> {
         public_url,
         pin_iterations: config.pin_iterations,
         max_pin_attempts: config.max_pin_attempts,
+        calendar_offset: std::sync::atomic::AtomicI64::new(0),
     });
     let app = router(state.clone()).into_make_service();
     let handle = Handle::new();
@@ -155,6 +163,7 @@ fn router(state: AppState) -> Router {
         .merge(directory::routes())
         .merge(content::routes())
         .merge(progress::routes())
+        .merge(crate::surveys::routes())
         .merge(cases::routes())
         .merge(handlers::routes())
         .fallback(unknown_route)

@@ -31,6 +31,17 @@ pub(crate) struct SharedState {
     pub(crate) pin_iterations: u32,
     /// Wrong PINs or activation codes before a worker is locked.
     pub(crate) max_pin_attempts: u32,
+    /// Seconds added to the system clock for calendar rules (survey dates
+    /// and "N days after an event"); 0 except in tests, which move it.
+    pub(crate) calendar_offset: std::sync::atomic::AtomicI64,
+}
+
+impl SharedState {
+    /// "Now" for calendar rules: the system clock plus the test offset.
+    /// Request signatures and sessions always use the system clock.
+    pub(crate) fn calendar_now(&self) -> i64 {
+        crate::clock::unix_now().saturating_add(self.calendar_offset.load(std::sync::atomic::Ordering::Relaxed))
+    }
 }
 
 impl AppState {

@@ -123,7 +123,8 @@ async fn demo_mode_seeds_once_and_reuses_the_factory_on_a_rerun() {
         let handlers = demo["handlers"].clone();
         let routes: Vec<&str> =
             handlers.as_array().expect("handlers").iter().map(|h| h["route"].as_str().expect("route")).collect();
-        assert_eq!(routes, ["factory_committee", "independent_hotline", "brand"]);
+        assert_eq!(routes, ["factory_committee", "independent_hotline", "brand", "independent_hotline"]);
+        assert_eq!(handlers[3]["name"], "Demo survey analyst", "reads survey results, not cases");
         assert_eq!(handlers[0]["factory_id"], factory_id);
         assert!(handlers[0]["password"].as_str().expect("password").len() >= 12);
         let public_key = demo["programme_public_key"].clone();

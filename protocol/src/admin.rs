@@ -109,10 +109,14 @@ pub struct RosterEntry {
     pub display_name: String,
     /// Preferred language (BCP 47).
     pub language: String,
+    /// Department, for surveys targeted at departments (kept when absent).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
 }
 
 /// `POST /admin/v1/factories/{id}/roster` (JSON; `text/csv` with the header
-/// `worker_number,display_name,language` is accepted too).
+/// `worker_number,display_name,language` and optionally `department` is
+/// accepted too).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RosterImport {
     /// Workers to add or update.
@@ -259,4 +263,79 @@ pub struct ModuleCompletion {
     pub workers_started: Option<u32>,
     /// Workers who passed its quiz (`null`: suppressed).
     pub workers_passed: Option<u32>,
+}
+
+/// `POST /admin/v1/surveys/{id}/schedule`: when a survey is open, and to whom.
+/// Replaces the survey's previous schedule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SurveySchedule {
+    /// Unix seconds before which it is closed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opens_at: Option<i64>,
+    /// Unix seconds from which it is closed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closes_at: Option<i64>,
+    /// Who may answer.
+    pub target: SurveyTarget,
+}
+
+/// Who may answer a survey (within the factories it is assigned to).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum SurveyTarget {
+    /// Every worker.
+    Everyone,
+    /// The workers of these factories.
+    Factories {
+        /// Factory ids.
+        factory_ids: Vec<String>,
+    },
+    /// The workers of these departments of a factory (as on the roster).
+    Departments {
+        /// The factory.
+        factory_id: String,
+        /// Department names.
+        departments: Vec<String>,
+    },
+    /// These workers of a factory.
+    Workers {
+        /// The factory.
+        factory_id: String,
+        /// Worker numbers.
+        worker_numbers: Vec<String>,
+    },
+    /// The workers an event of this kind concerned, from `after_days` days
+    /// after it, for `open_days` days (or until the survey closes).
+    AfterEvent {
+        /// Event kind, e.g. `audit`.
+        event: String,
+        /// Days after the event.
+        after_days: u32,
+        /// Days it stays open for each worker.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        open_days: Option<u32>,
+    },
+}
+
+/// `POST /admin/v1/events`: something that happened at a factory (e.g. an
+/// audit) and the workers it concerned (e.g. those interviewed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordEventRequest {
+    /// Kind, e.g. `audit`.
+    pub kind: String,
+    /// The factory.
+    pub factory_id: String,
+    /// When it happened, unix seconds.
+    pub at: i64,
+    /// The workers concerned, by number.
+    pub worker_numbers: Vec<String>,
+}
+
+/// Reply to [`RecordEventRequest`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordedEvent {
+    /// Its id.
+    pub event_id: String,
+    /// Workers recorded.
+    pub workers: u32,
 }

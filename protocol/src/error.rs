@@ -42,6 +42,12 @@ pub enum HubErrorCode {
     NotFound,
     /// The hub is overloaded or throttling; retry after `retry_after_secs`.
     RateLimited,
+    /// The worker already has this survey's one token, or the token was already used.
+    AlreadyAnswered,
+    /// The survey is not open to this worker now (dates or target).
+    SurveyNotOpen,
+    /// A survey token that the survey's key did not issue.
+    TokenInvalid,
     /// Anything else on the hub's side; retryable.
     Internal,
 }
@@ -55,7 +61,8 @@ impl HubErrorCode {
             Self::EnrolmentCodeInvalid | Self::SelfRegistrationDisabled => 403,
             Self::DeviceRetired => 410,
             Self::PinLocked => 423,
-            Self::WorkerExists | Self::CaseIdTaken => 409,
+            Self::WorkerExists | Self::CaseIdTaken | Self::AlreadyAnswered => 409,
+            Self::SurveyNotOpen | Self::TokenInvalid => 403,
             Self::UnknownRecipient => 422,
             Self::PayloadTooLarge => 413,
             Self::NotFound => 404,

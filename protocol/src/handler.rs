@@ -22,6 +22,10 @@ pub struct CreateHandlerRequest {
     pub factory_id: Option<String>,
     /// Initial password (at least 12 characters).
     pub password: String,
+    /// A survey analyst: reads survey results, never grievances (on the
+    /// independent route, with no factory, and left out of directories).
+    #[serde(default)]
+    pub analyst: bool,
 }
 
 /// A handler account as staff see it.
@@ -42,6 +46,9 @@ pub struct HandlerSummary {
     /// Whether too many wrong passwords locked the account (staff unlock it).
     #[serde(default)]
     pub locked: bool,
+    /// A survey analyst (see [`CreateHandlerRequest::analyst`]).
+    #[serde(default)]
+    pub analyst: bool,
 }
 
 /// `POST /handler/v1/login`.

@@ -30,6 +30,7 @@ pub mod oprf;
 pub mod progress;
 pub mod signing;
 pub mod survey;
+pub mod survey_response;
 pub mod training;
 
 /// Version of the wire protocol; every path is prefixed with `/v{PROTOCOL_VERSION}`.
@@ -62,6 +63,12 @@ pub mod paths {
     pub const PROGRESS_PULL: &str = "/v1/progress/pull";
     /// Signed: join or leave the factory's leaderboard, and see it.
     pub const PROGRESS_LEADERBOARD: &str = "/v1/progress/leaderboard";
+    /// Surveys open to a worker now (signed, with the worker's MAC).
+    pub const SURVEYS_OPEN: &str = "/v1/surveys/open";
+    /// A worker's one token for a survey (signed, with the worker's MAC).
+    pub const SURVEYS_TOKEN: &str = "/v1/surveys/token";
+    /// An anonymous survey response with its token (not signed: it names no device).
+    pub const SURVEYS_RESPONSES: &str = "/v1/surveys/responses";
     /// The device's own status (is it still enrolled, has it been retired).
     pub const DEVICE_STATUS: &str = "/v1/device/status";
     /// A shared device's health report at sync (signed).

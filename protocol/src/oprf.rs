@@ -119,6 +119,26 @@ pub fn blind(input: &[u8]) -> Result<(BlindState, [u8; ELEMENT_LEN]), OprfError>
     blind_with(input, random_scalar()?)
 }
 
+/// A fresh random blind, to keep (secret) until [`BlindState::restore`]
+/// finishes the token: a device stores it before asking the hub, so a
+/// lost reply can be asked again with the same blinded element.
+pub fn random_blind() -> Result<Zeroizing<[u8; SCALAR_LEN]>, OprfError> {
+    Ok(Zeroizing::new(random_scalar()?.to_bytes()))
+}
+
+impl BlindState {
+    /// The state for `input` blinded with a stored `blind` (from
+    /// [`random_blind`]), and the blinded element to send.
+    pub fn restore(input: &[u8], blind: &[u8]) -> Result<(Self, [u8; ELEMENT_LEN]), OprfError> {
+        let bytes: [u8; SCALAR_LEN] = blind.try_into().map_err(|_| OprfError::InvalidScalar)?;
+        let scalar = Option::<Scalar>::from(Scalar::from_canonical_bytes(bytes)).ok_or(OprfError::InvalidScalar)?;
+        if scalar == Scalar::ZERO {
+            return Err(OprfError::InvalidScalar);
+        }
+        blind_with(input, Zeroizing::new(scalar))
+    }
+}
+
 /// [`blind`] with a given blind (the RFC test vectors fix it).
 fn blind_with(input: &[u8], blind: Zeroizing<Scalar>) -> Result<(BlindState, [u8; ELEMENT_LEN]), OprfError> {
     check_input_len(input)?;
@@ -494,6 +514,22 @@ mod tests {
             assert_eq!(output.to_vec(), bytes(vector.output));
             assert_eq!(key.evaluate(&input).unwrap(), output);
         }
+    }
+
+    #[test]
+    fn a_stored_blind_restores_the_same_blinded_element_and_bad_blinds_are_refused() {
+        let key = rfc_key();
+        let blind = random_blind().unwrap();
+        let (first, blinded) = BlindState::restore(b"token", blind.as_slice()).unwrap();
+        let (second, again) = BlindState::restore(b"token", blind.as_slice()).unwrap();
+        assert_eq!(blinded, again, "a resend after a lost reply is the same request");
+        let (evaluated, proof) = key.blind_evaluate(&blinded).unwrap();
+        let output = finalize(first, &evaluated, &proof, &key.public_key()).unwrap();
+        assert_eq!(finalize(second, &evaluated, &proof, &key.public_key()).unwrap(), output);
+        assert!(key.verify_token(b"token", &output));
+        assert_eq!(BlindState::restore(b"token", &[0u8; 32]).unwrap_err(), OprfError::InvalidScalar);
+        assert_eq!(BlindState::restore(b"token", &[0xffu8; 32]).unwrap_err(), OprfError::InvalidScalar);
+        assert_eq!(BlindState::restore(b"token", &[1u8; 31]).unwrap_err(), OprfError::InvalidScalar);
     }
 
     #[test]

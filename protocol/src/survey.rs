@@ -44,6 +44,40 @@ pub struct SurveyDefinition {
     pub intro: Option<Texts>,
     /// The questions, in order.
     pub questions: Vec<Question>,
+    /// Answers that open a case: when this holds for the answers shown,
+    /// the device also files an anonymous report on the independent route.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opens_case: Option<CaseRule>,
+    /// Who can read responses and the key of the survey's one-time tokens.
+    /// The hub adds it when the survey is published (so it is signed with
+    /// the rest); a definition without it can be read but not answered.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<SurveyDelivery>,
+}
+
+/// The answers that make a response also open a case (e.g. "has anyone
+/// punished you for talking to the auditor?" answered yes).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseRule {
+    /// The condition, over any of the survey's questions.
+    pub when: Condition,
+    /// The grievance category of the case (a category of the directory).
+    pub category_id: String,
+}
+
+/// How a survey is answered: sealed to its readers, with a one-time token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SurveyDelivery {
+    /// The survey's token key (VOPRF, ristretto255; [`crate::oprf`]): the
+    /// hub must prove each token it issues was made with this key, so it
+    /// cannot mark one worker's token with a key of its own.
+    #[serde(with = "crate::b64")]
+    pub token_key: Vec<u8>,
+    /// The programme's survey analysts: each response's content key is
+    /// sealed to each of them.
+    pub recipients: Vec<crate::directory::Recipient>,
 }
 
 /// A question.
@@ -295,7 +329,34 @@ impl SurveyDefinition {
             }
             earlier.insert(&question.id, &question.kind);
         }
+        if let Some(rule) = &self.opens_case {
+            if !id_ok(&rule.category_id) {
+                return Err(Inconsistent("case rule category"));
+            }
+            check_condition(&rule.when, &earlier, 0)?;
+        }
+        if let Some(delivery) = &self.delivery
+            && (delivery.token_key.len() != 32
+                || delivery.recipients.is_empty()
+                || delivery.recipients.iter().any(|r| r.public_key.len() != 32 || r.handler_id.is_empty()))
+        {
+            return Err(Inconsistent("delivery keys"));
+        }
         Ok(())
+    }
+
+    /// Whether these answers open a case ([`Self::opens_case`]); only
+    /// answers to questions shown count.
+    pub fn opens_case_for(&self, answers: &BTreeMap<String, SurveyAnswer>) -> bool {
+        let Some(rule) = &self.opens_case else { return false };
+        let shown: BTreeMap<&str, &SurveyAnswer> = self
+            .questions
+            .iter()
+            .zip(self.visible(answers))
+            .filter(|(_, shown)| *shown)
+            .filter_map(|(question, _)| answers.get(&question.id).map(|answer| (question.id.as_str(), answer)))
+            .collect();
+        holds(&rule.when, &shown)
     }
 
     /// Which questions are shown for these answers, in order. Answers to

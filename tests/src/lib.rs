@@ -164,6 +164,13 @@ impl TestHub {
         self.admin("/admin/v1/handlers", body).await["handler_id"].as_str().expect("handler id").to_owned()
     }
 
+    /// Creates a survey analyst (reads survey results, no cases); returns its id.
+    pub async fn analyst(&self, password: &str) -> String {
+        let body =
+            json!({"name": "Survey analyst", "route": "independent_hotline", "password": password, "analyst": true});
+        self.admin("/admin/v1/handlers", body).await["handler_id"].as_str().expect("analyst id").to_owned()
+    }
+
     /// Publishes the directory from the current handlers; returns its version.
     pub async fn publish_directory(&self) -> u64 {
         let reply = self.admin("/admin/v1/directory/publish", json!({})).await;

@@ -1,10 +1,13 @@
-//! Survey definitions through the content channel: a definition whose bytes
-//! were changed on the hub, or that is signed but would not render, never
-//! reaches the worker.
+//! Surveys end to end: a definition whose bytes were changed on the hub, or
+//! that would not render, never reaches the worker; one response per worker
+//! (also from a second device) without the hub learning whose it is; the
+//! post-audit check-in open to exactly the interviewed workers on day 5; an
+//! answer reporting retaliation opening an anonymous case.
 
 use serde_json::json;
-use workervoice::{DeviceMode, ErrorCode};
-use workervoice_e2e::{TestDevice, TestHub};
+use workervoice::{DeviceMode, ErrorCode, OpenSurveyState};
+use workervoice_core::app::{SurveyAnswerEntry, SurveyAnswerInput};
+use workervoice_e2e::{Factory, PIN, TestDevice, TestHub};
 use workervoice_hub::{PackAssignment, publish_pack};
 use workervoice_protocol::content::sha256_hex;
 
@@ -31,6 +34,7 @@ async fn publish_and_sync(
     tamper: bool,
 ) -> (TestHub, TestDevice, workervoice::ContentSyncReport) {
     let hub = TestHub::start().await;
+    hub.analyst("analyst password 1").await;
     let folder = hub.dir.path().join("survey-source");
     std::fs::create_dir_all(&folder).unwrap();
     let document = serde_json::to_vec(&pack["document"]).unwrap();
@@ -65,14 +69,29 @@ async fn a_survey_whose_bytes_changed_on_the_hub_is_refused() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn a_signed_survey_that_would_not_render_is_refused_on_the_device() {
-    // A condition on a later question: signed by the programme, but a
-    // definition the device cannot evaluate in one pass.
+async fn a_survey_that_would_not_render_is_not_published() {
+    // A condition on a later question: a definition devices cannot evaluate
+    // in one pass. The publisher refuses it (devices check again, and
+    // refuse it too: see `a_survey_whose_bytes_changed_on_the_hub_is_refused`).
+    let hub = TestHub::start().await;
+    hub.analyst("analyst password 1").await;
     let mut pack = survey_pack("interviewed");
     pack["document"]["questions"][0]["show_if"] = json!({"answered": {"question": "punished"}});
-    let (_hub, device, report) = publish_and_sync(pack, false).await;
-    assert_eq!(report.refused, vec!["check-in".to_owned()]);
-    assert_eq!(device.app.load_survey("check-in".into()).unwrap_err().code(), ErrorCode::ContentNotDownloaded);
+    let folder = hub.dir.path().join("bad-survey");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("pack.json"), serde_json::to_vec(&pack).unwrap()).unwrap();
+    let error = publish_pack(hub.dir.path(), &folder, &PackAssignment::AllFactories).unwrap_err();
+    assert!(format!("{error:#}").contains("would not render"), "{error:#}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_survey_without_an_analyst_to_read_it_is_not_published() {
+    let hub = TestHub::start().await;
+    let folder = hub.dir.path().join("survey");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("pack.json"), serde_json::to_vec(&survey_pack("interviewed")).unwrap()).unwrap();
+    let error = publish_pack(hub.dir.path(), &folder, &PackAssignment::AllFactories).unwrap_err();
+    assert!(format!("{error:#}").contains("analyst"), "{error:#}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -83,4 +102,269 @@ async fn an_untouched_survey_loads_in_the_devices_language() {
     let survey = device.app.load_survey("check-in".into()).unwrap();
     assert_eq!(survey.title, "Hỏi thăm");
     assert_eq!(survey.questions[1].label, "Bạn có bị phạt vì điều đó không?");
+}
+
+// ---------------------------------------------------------------------------
+// Responses
+
+/// A hub with an analyst, a published check-in (with its case rule), a
+/// directory, and a factory.
+async fn survey_programme() -> (TestHub, Factory, String) {
+    let hub = TestHub::start().await;
+    hub.analyst("analyst password 1").await;
+    let factory = hub.factory(false).await;
+    hub.handler("independent_hotline", None, "hotline password 1").await;
+    hub.publish_directory().await;
+    let mut pack = survey_pack("interviewed");
+    pack["document"]["opens_case"] =
+        json!({"when": {"equals": {"question": "punished", "value": true}}, "category_id": "retaliation"});
+    let folder = hub.dir.path().join("survey-source");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("pack.json"), serde_json::to_vec(&pack).unwrap()).unwrap();
+    publish_pack(hub.dir.path(), &folder, &PackAssignment::AllFactories).expect("publish");
+    let key = hub.programme_key().await;
+    (hub, factory, key)
+}
+
+/// A personal device of `factory` with worker `number` signed in (activated
+/// when `activation` is given), content synced, responses sent at once.
+async fn worker_device(
+    hub: &TestHub,
+    factory: &Factory,
+    key: &str,
+    number: &str,
+    activation: Option<String>,
+) -> TestDevice {
+    let device = TestDevice::open_pinned(&hub.url(), Some(key));
+    let (code, _) = hub.code(factory, "personal").await;
+    device.app.enrol(code, DeviceMode::Personal).await.expect("enrol");
+    match activation {
+        Some(activation) => device.app.activate(number.into(), activation, PIN.into()).await.expect("activate"),
+        None => device.app.login(number.into(), PIN.into()).await.expect("login"),
+    };
+    device.app.sync_content().await.expect("content");
+    device.app.sync_now(true).await.expect("directory");
+    device.app.set_survey_send_delay(0);
+    device
+}
+
+fn yes_no(question: &str, value: bool) -> SurveyAnswerEntry {
+    SurveyAnswerEntry { question_id: question.into(), answer: SurveyAnswerInput::YesNo { value } }
+}
+
+fn check_in_state(open: &[workervoice::OpenSurveyView]) -> Option<OpenSurveyState> {
+    open.iter().find(|survey| survey.id == "check-in").map(|survey| survey.state)
+}
+
+fn hub_db(hub: &TestHub) -> rusqlite::Connection {
+    rusqlite::Connection::open(hub.dir.path().join("hub.db")).expect("hub database")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_worker_answers_once_even_with_two_devices_and_nobody_else_can_use_their_token() {
+    let (hub, factory, key) = survey_programme().await;
+    let activation = hub.worker(&factory, "S-1", "Trần Văn Minh", "vi").await;
+    let phone = worker_device(&hub, &factory, &key, "S-1", Some(activation)).await;
+    let tablet = worker_device(&hub, &factory, &key, "S-1", None).await;
+
+    let open = phone.app.open_surveys().await.expect("open surveys");
+    assert_eq!(check_in_state(&open), Some(OpenSurveyState::Ready));
+    let submitted = phone.app.submit_survey("check-in".into(), vec![yes_no("interviewed", false)]).expect("submit");
+    assert!(submitted.case.is_none());
+    // Submitted: a second submission from the same device is refused.
+    let again = phone.app.submit_survey("check-in".into(), vec![yes_no("interviewed", false)]).unwrap_err();
+    assert_eq!(again.code(), ErrorCode::AlreadyAnswered);
+
+    // What someone with the phone (or a shared tablet) in hand can read of
+    // the queued response: the token input and a MAC, not the token itself.
+    let queued: Vec<u8> = rusqlite::Connection::open(phone.data_dir().join("workervoice.db"))
+        .unwrap()
+        .query_row("SELECT body FROM outbox WHERE kind = 'survey_response'", [], |row| row.get(0))
+        .unwrap();
+    let queued: serde_json::Value = serde_json::from_slice(&queued).unwrap();
+    assert!(queued.get("token_output").is_none());
+    let http = reqwest::Client::new();
+    let post = |body: serde_json::Value| {
+        let http = http.clone();
+        let url = format!("{}/v1/surveys/responses", hub.url());
+        async move {
+            let reply = http.post(url).json(&body).send().await.unwrap();
+            (reply.status().as_u16(), reply.text().await.unwrap())
+        }
+    };
+    // Other answers under the worker's token, before the phone sends: refused.
+    let mut hijacked = queued.clone();
+    hijacked["sealed"] = json!(workervoice_protocol::b64::encode(b"answers the factory would prefer"));
+    let (status, body) = post(hijacked).await;
+    assert_eq!((status, body.contains("token_invalid")), (403, true), "{body}");
+    let mut renamed = queued.clone();
+    renamed["response_id"] = json!(uuid_v4());
+    let (status, body) = post(renamed).await;
+    assert_eq!(status, 403, "{body}");
+
+    let report = phone.app.sync_now(true).await.expect("sync");
+    assert_eq!(report.delivered, 1, "{report:?}");
+    // The same upload again (a reply lost on the way): accepted, stored once.
+    let (status, body) = post(queued).await;
+    assert_eq!(status, 200, "{body}");
+
+    // The same worker on their second device: the token went to the phone.
+    let open = tablet.app.open_surveys().await.expect("open surveys");
+    assert_eq!(check_in_state(&open), Some(OpenSurveyState::AnsweredElsewhere));
+    let refused = tablet.app.submit_survey("check-in".into(), vec![yes_no("interviewed", true)]).unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::NeedsHub, "no token on this device");
+    assert_eq!(tablet.app.sync_now(true).await.expect("sync").delivered, 0);
+
+    let count: i64 = hub_db(&hub).query_row("SELECT count(*) FROM survey_responses", [], |row| row.get(0)).unwrap();
+    assert_eq!(count, 1, "exactly one response stored");
+}
+
+fn uuid_v4() -> String {
+    "3f2b8c4e-6a1d-4e2f-9b3c-0d4e5f6a7b8c".to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_hub_stores_nothing_that_links_a_response_to_a_worker() {
+    let (hub, factory, key) = survey_programme().await;
+    let mut devices = Vec::new();
+    for (number, punished) in [("L-1", false), ("L-2", false), ("L-3", true)] {
+        let activation = hub.worker(&factory, number, "Lê Thị Hoa", "vi").await;
+        let device = worker_device(&hub, &factory, &key, number, Some(activation)).await;
+        device.app.open_surveys().await.expect("open surveys");
+        let mut answers = vec![yes_no("interviewed", true)];
+        answers.push(yes_no("punished", punished));
+        device.app.submit_survey("check-in".into(), answers).expect("submit");
+        let expected = if punished { 2 } else { 1 }; // the response, and the case it opened
+        assert_eq!(device.app.sync_now(true).await.expect("sync").delivered, expected);
+        devices.push(device);
+    }
+    let db = hub_db(&hub);
+    let issued: Vec<(String, Vec<u8>)> = db
+        .prepare("SELECT worker_id, blinded FROM survey_tokens_issued")
+        .unwrap()
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(issued.len(), 3);
+    let mut identifiers: Vec<Vec<u8>> = Vec::new();
+    for (worker_id, blinded) in &issued {
+        identifiers.push(worker_id.as_bytes().to_vec());
+        identifiers.push(blinded.clone());
+    }
+    let devices_and_numbers: Vec<(String, String)> = db
+        .prepare("SELECT d.id, w.worker_number FROM devices d, workers w")
+        .unwrap()
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    for (device_id, number) in devices_and_numbers {
+        identifiers.push(device_id.into_bytes());
+        identifiers.push(number.into_bytes());
+    }
+    let mut statement = db.prepare("SELECT * FROM survey_responses").unwrap();
+    let columns: Vec<String> = statement.column_names().map(str::to_owned).collect();
+    assert!(
+        columns.iter().all(|c| !c.contains("worker") && !c.contains("device") && !c.ends_with("_at")),
+        "no worker, device or time-of-day column: {columns:?}"
+    );
+    let rows: Vec<Vec<Vec<u8>>> = statement
+        .query_map([], |row| {
+            (0..columns.len())
+                .map(|i| {
+                    Ok(match row.get_ref(i)? {
+                        rusqlite::types::ValueRef::Text(t) | rusqlite::types::ValueRef::Blob(t) => t.to_vec(),
+                        rusqlite::types::ValueRef::Integer(n) => n.to_string().into_bytes(),
+                        _ => Vec::new(),
+                    })
+                })
+                .collect()
+        })
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(rows.len(), 3);
+    for row in &rows {
+        for value in row {
+            for identifier in &identifiers {
+                assert!(
+                    !value.windows(identifier.len().max(1)).any(|w| w == identifier.as_slice()),
+                    "a response holds a worker's or device's identifier or issuance"
+                );
+            }
+        }
+    }
+    // Keyed by random ids, so not even the order of the rows follows the
+    // order in which the workers got their tokens.
+    let schema: String =
+        db.query_row("SELECT sql FROM sqlite_master WHERE name = 'survey_responses'", [], |row| row.get(0)).unwrap();
+    assert!(schema.contains("WITHOUT ROWID"), "{schema}");
+    drop(devices);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_answer_reporting_retaliation_opens_an_anonymous_case_on_the_independent_route() {
+    let (hub, factory, key) = survey_programme().await;
+    let activation = hub.worker(&factory, "R-1", "Phạm Văn Nam", "vi").await;
+    let device = worker_device(&hub, &factory, &key, "R-1", Some(activation)).await;
+    device.app.open_surveys().await.expect("open surveys");
+    let submitted = device
+        .app
+        .submit_survey("check-in".into(), vec![yes_no("interviewed", true), yes_no("punished", true)])
+        .expect("submit");
+    let case = submitted.case.expect("a case was opened");
+    device.app.sync_now(true).await.expect("sync");
+    let db = hub_db(&hub);
+    let (routes, factory_id): (String, String) = db
+        .query_row("SELECT routes, factory_id FROM cases WHERE case_id = ?1", [&case.receipt.case_id], |row| {
+            Ok((row.get(0)?, row.get(1)?))
+        })
+        .expect("the case is on the hub");
+    assert_eq!(routes, "independent_hotline");
+    assert_eq!(factory_id, factory.id);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_audit_opens_the_check_in_for_exactly_the_interviewed_workers_on_day_five() {
+    let (hub, factory, key) = survey_programme().await;
+    let mut devices = Vec::new();
+    for number in ["A-1", "A-2", "A-3"] {
+        let activation = hub.worker(&factory, number, "Vũ Thị Mai", "vi").await;
+        devices.push(worker_device(&hub, &factory, &key, number, Some(activation)).await);
+    }
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    hub.admin(
+        "/admin/v1/events",
+        json!({"kind": "audit", "factory_id": factory.id, "at": now, "worker_numbers": ["A-1", "A-2"]}),
+    )
+    .await;
+    hub.admin(
+        "/admin/v1/surveys/check-in/schedule",
+        json!({"target": {"type": "after_event", "event": "audit", "after_days": 5, "open_days": 14}}),
+    )
+    .await;
+
+    let open_to = |day_secs: i64| {
+        hub.hub.set_calendar_offset(day_secs);
+        let devices = &devices;
+        async move {
+            let mut open = Vec::new();
+            for device in devices {
+                open.push(check_in_state(&device.app.open_surveys().await.expect("open surveys")).is_some());
+            }
+            open
+        }
+    };
+    assert_eq!(open_to(0).await, [false, false, false], "the day of the audit");
+    assert_eq!(open_to(5 * 86_400 - 3_600).await, [false, false, false], "an hour before day five");
+    assert_eq!(open_to(5 * 86_400 + 60).await, [true, true, false], "day five: the interviewed workers only");
+    // The worker not interviewed cannot get a token by asking directly.
+    let refused = devices[2].app.submit_survey("check-in".into(), vec![yes_no("interviewed", false)]).unwrap_err();
+    assert_eq!(refused.code(), ErrorCode::NeedsHub);
+    devices[0]
+        .app
+        .submit_survey("check-in".into(), vec![yes_no("interviewed", true), yes_no("punished", false)])
+        .expect("an interviewed worker answers on day five");
+    assert_eq!(open_to(19 * 86_400 + 60).await, [false, false, false], "closed after its fourteen days");
 }

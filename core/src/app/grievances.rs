@@ -406,6 +406,15 @@ impl Inner {
         // unreachable several times in a row.
         let mut unreachable_in_a_row = 0;
         let total = u32::try_from(due.len()).unwrap_or(u32::MAX);
+        // A forced sync sends everything due, except a survey response's
+        // first attempt before its random delay (that delay is its privacy).
+        let device_now = now();
+        let due: Vec<_> = due
+            .into_iter()
+            .filter(|item| {
+                !(item.kind == OutboxKind::SurveyResponse && item.attempts == 0 && item.next_attempt_at > device_now)
+            })
+            .collect();
         for (done, item) in due.into_iter().enumerate() {
             if done > 0 && done % 25 == 0 {
                 self.emit(Event::SyncProgress { done: u32::try_from(done).unwrap_or(u32::MAX), total });
@@ -419,6 +428,7 @@ impl Inner {
             let outcome = match item.kind {
                 OutboxKind::Grievance => sync::push_item(client, body, &attachments, &item.client_id).await,
                 OutboxKind::Progress => self.push_progress(client, &body).await,
+                OutboxKind::SurveyResponse => self.push_survey_response(client, &body).await,
             };
             let mut store = lock(&self.store);
             let at = now();

@@ -15,6 +15,10 @@ use crate::net::{HubClient, NetError};
 use crate::store::{drafts, outbox, sign_ins, workers};
 use crate::sync::SyncReport;
 
+/// Survey tokens older than this are dropped from a shared tablet (a
+/// survey is answered within six months of fetching its token).
+const SURVEY_TOKEN_MAX_AGE_SECS: i64 = 180 * 86_400;
+
 /// Reason parked on items of an offline sign-in the hub rejected.
 pub const SIGN_IN_NOT_CONFIRMED: &str = "sign_in_not_confirmed";
 
@@ -116,6 +120,7 @@ impl Inner {
                     workers::delete(tx, local_id)?;
                 }
                 drafts::purge_older_than(tx, now - DRAFT_MAX_AGE_SECS)?;
+                crate::store::survey_tokens::purge_older_than(tx, now - SURVEY_TOKEN_MAX_AGE_SECS)?;
                 Ok::<_, Error>(())
             })?;
             evicted

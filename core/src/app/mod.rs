@@ -35,6 +35,7 @@ mod content;
 mod device_admin;
 mod grievances;
 mod kiosk;
+mod survey_responses;
 mod surveys;
 mod training;
 
@@ -42,6 +43,7 @@ pub use content::{ContentEntry, ContentSyncReport};
 pub use device_admin::DeviceHealth;
 pub use grievances::{CategoryOption, OutboxSummary, SubmissionStatus, SubmitOutcome};
 pub use kiosk::{DRAFT_MAX_AGE_SECS, MAX_VAULTS, SIGN_IN_NOT_CONFIRMED, VAULT_MAX_IDLE_DAYS};
+pub use survey_responses::{DEFAULT_SEND_DELAY_MAX_SECS, OpenSurveyState, OpenSurveyView, SurveySubmitted};
 pub use surveys::{
     ChoiceView, SurveyAnswerEntry, SurveyAnswerInput, SurveyCheck, SurveyProblem, SurveyQuestionKind,
     SurveyQuestionView, SurveyView,
@@ -133,6 +135,8 @@ struct Inner {
     progress_pulled: Mutex<Option<(String, i64)>>,
     /// Kiosk idle timeout, milliseconds.
     idle_timeout_ms: std::sync::atomic::AtomicI64,
+    /// Longest random delay before a survey response is first sent.
+    survey_send_delay_max_secs: std::sync::atomic::AtomicU32,
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -166,6 +170,9 @@ impl WorkerVoice {
                 progress_sent: std::sync::atomic::AtomicBool::new(false),
                 progress_pulled: Mutex::new(None),
                 idle_timeout_ms: std::sync::atomic::AtomicI64::new(DEFAULT_IDLE_TIMEOUT_SECS * 1000),
+                survey_send_delay_max_secs: std::sync::atomic::AtomicU32::new(
+                    survey_responses::DEFAULT_SEND_DELAY_MAX_SECS,
+                ),
             }),
             runtime: CoreRuntime::new()?,
         };

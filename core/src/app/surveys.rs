@@ -233,8 +233,18 @@ fn problem_message(languages: &Languages, problem: &AnswerProblem) -> String {
     }
 }
 
+/// Answers by question id, as the definition checks them.
+pub(super) fn answer_map(answers: Vec<SurveyAnswerEntry>) -> BTreeMap<String, SurveyAnswer> {
+    answers.into_iter().map(|entry| (entry.question_id, SurveyAnswer::from(entry.answer))).collect()
+}
+
 impl WorkerVoice {
-    fn survey_definition(&self, id: &str) -> Result<(SurveyDefinition, u64), Error> {
+    /// A text in the current language (the fallback never shows a blank).
+    pub(super) fn pick(&self, texts: &Texts, defaults: &[String]) -> String {
+        pick_text(texts, &self.inner.requested_languages(), defaults).to_owned()
+    }
+
+    pub(super) fn survey_definition(&self, id: &str) -> Result<(SurveyDefinition, u64), Error> {
         let (manifest, body) = self.inner.content_body(ContentKind::Survey, id)?;
         let listed = |reference: &str| {
             reference
@@ -307,8 +317,7 @@ impl WorkerVoice {
     /// questions are shown, and every problem with a localized message.
     pub fn check_survey(&self, id: &str, answers: Vec<SurveyAnswerEntry>) -> Result<SurveyCheck, Error> {
         let (definition, _) = self.survey_definition(id)?;
-        let answers: BTreeMap<String, SurveyAnswer> =
-            answers.into_iter().map(|entry| (entry.question_id, SurveyAnswer::from(entry.answer))).collect();
+        let answers = answer_map(answers);
         let visible = definition
             .questions
             .iter()

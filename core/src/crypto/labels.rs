@@ -23,6 +23,8 @@ pub const RECEIPT_AUTH: &[u8] = b"workervoice/receipt-auth/v1";
 pub const RECEIPT_REPLY: &[u8] = b"workervoice/receipt-reply/v1";
 /// Row ids of drafts (blind index under the vault key).
 pub const DRAFT_ID: &[u8] = b"workervoice/draft-id/v1";
+/// Blind index of a worker's survey token row (keyed by the survey id).
+pub const SURVEY_TOKEN_ID: &[u8] = b"workervoice/survey-token-id/v1";
 /// Key sealing a worker's kiosk offline sign-in data, from the worker's key-store secret.
 pub const KIOSK_OFFLINE: &[u8] = b"workervoice/kiosk-offline/v1";
 /// The 8-bit PIN check a kiosk keeps for offline sign-in (from the stretched PIN).

@@ -107,6 +107,9 @@ impl NetError {
                 HubErrorCode::CaseIdTaken | HubErrorCode::UnknownRecipient => ErrorCode::HubRefused.into(),
                 HubErrorCode::PayloadTooLarge => ErrorCode::TooLarge.into(),
                 HubErrorCode::RateLimited | HubErrorCode::Internal => ErrorCode::HubUnavailable.into(),
+                HubErrorCode::AlreadyAnswered => ErrorCode::AlreadyAnswered.into(),
+                HubErrorCode::SurveyNotOpen => ErrorCode::SurveyNotOpen.into(),
+                HubErrorCode::TokenInvalid => ErrorCode::HubRefused.into(),
             },
         }
     }

@@ -25,6 +25,7 @@ pub mod outbox;
 pub mod progress;
 mod schema;
 pub mod sign_ins;
+pub mod survey_tokens;
 pub mod workers;
 
 use std::path::{Path, PathBuf};

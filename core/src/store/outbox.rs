@@ -50,6 +50,9 @@ pub enum OutboxKind {
     Grievance,
     /// A sealed batch of training progress events.
     Progress,
+    /// An anonymous survey response with its token (sent unsigned, not
+    /// before its random delay: see [`enqueue_survey_response`]).
+    SurveyResponse,
 }
 
 impl OutboxKind {
@@ -57,6 +60,7 @@ impl OutboxKind {
         match self {
             Self::Grievance => "grievance",
             Self::Progress => "progress",
+            Self::SurveyResponse => "survey_response",
         }
     }
 
@@ -64,6 +68,7 @@ impl OutboxKind {
         match text {
             "grievance" => Ok(Self::Grievance),
             "progress" => Ok(Self::Progress),
+            "survey_response" => Ok(Self::SurveyResponse),
             _ => Err(StoreError::Malformed("outbox.kind")),
         }
     }
@@ -113,6 +118,21 @@ pub fn enqueue_progress(
     now: i64,
 ) -> Result<(), StoreError> {
     insert(conn, client_id, OutboxKind::Progress, body, held_by, now)
+}
+
+/// Enqueues an anonymous survey response, first sent at `not_before`: a
+/// random delay, so the hub cannot pair it with the token it issued a
+/// moment earlier. Never held for a sign-in (it names no worker).
+pub fn enqueue_survey_response(
+    conn: &Connection,
+    client_id: &str,
+    body: &[u8],
+    not_before: i64,
+    now: i64,
+) -> Result<(), StoreError> {
+    insert(conn, client_id, OutboxKind::SurveyResponse, body, None, now)?;
+    conn.execute("UPDATE outbox SET next_attempt_at = ?2 WHERE client_id = ?1", params![client_id, not_before])?;
+    Ok(())
 }
 
 /// Enqueues a sealed submission and its attachments. `held_by` names the

@@ -7,7 +7,7 @@ use rusqlite::Connection;
 use super::StoreError;
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 6;
+pub const SCHEMA_VERSION: i64 = 7;
 
 pub(super) fn upgrade(conn: &mut Connection) -> Result<(), StoreError> {
     let found: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
@@ -191,6 +191,15 @@ fn upgrade_from(conn: &Connection, version: i64) -> Result<(), StoreError> {
                  owner TEXT PRIMARY KEY REFERENCES workers(local_id) ON DELETE CASCADE,
                  cursor INTEGER NOT NULL,
                  sealed BLOB
+             ) STRICT;",
+        )?,
+        // Each worker's one-time survey tokens, sealed under their vault key;
+        // ids are keyed hashes (no owner column), as for drafts.
+        6 => conn.execute_batch(
+            "CREATE TABLE survey_tokens (
+                 id BLOB PRIMARY KEY,
+                 sealed BLOB NOT NULL,
+                 updated_at INTEGER NOT NULL
              ) STRICT;",
         )?,
         _ => return Err(StoreError::Malformed("unknown schema version")),

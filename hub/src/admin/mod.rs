@@ -49,6 +49,8 @@ pub(crate) fn routes(state: AppState) -> Router<AppState> {
         .route("/admin/v1/directory/publish", post(publish_directory))
         .route("/admin/v1/handlers", post(create_handler).get(list_handlers))
         .route("/admin/v1/handlers/{handler_id}/unlock", post(unlock_handler))
+        .route("/admin/v1/surveys/{survey_id}/schedule", post(set_survey_schedule))
+        .route("/admin/v1/events", post(record_event))
         .route_layer(middleware::from_fn_with_state(state, require_staff_token))
 }
 
@@ -69,6 +71,21 @@ async fn require_staff_token(
         Some(token) if tokens_match(token, &state.admin_token) => Ok(next.run(request).await),
         _ => Err(ApiError::unauthorized()),
     }
+}
+
+async fn set_survey_schedule(
+    State(state): State<AppState>,
+    PathParams(survey_id): PathParams<String>,
+    JsonBody(schedule): JsonBody<workervoice_protocol::admin::SurveySchedule>,
+) -> Result<Json<workervoice_protocol::admin::SurveySchedule>, ApiError> {
+    crate::surveys::schedule::set_schedule(&state, survey_id, schedule).await.map(Json)
+}
+
+async fn record_event(
+    State(state): State<AppState>,
+    JsonBody(request): JsonBody<workervoice_protocol::admin::RecordEventRequest>,
+) -> Result<Json<workervoice_protocol::admin::RecordedEvent>, ApiError> {
+    crate::surveys::schedule::record_event(&state, request).await.map(Json)
 }
 
 async fn create_factory(

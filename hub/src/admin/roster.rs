@@ -32,7 +32,7 @@ use crate::workers::{
 };
 
 /// The CSV header a roster upload must start with.
-pub(crate) const CSV_HEADER: [&str; 3] = ["worker_number", "display_name", "language"];
+pub(crate) const CSV_HEADER: [&str; 4] = ["worker_number", "display_name", "language", "department"];
 
 /// Reads a roster from a `text/csv` body. Any malformed row refuses the
 /// whole upload.
@@ -40,15 +40,24 @@ pub(crate) fn roster_from_csv(body: &[u8]) -> Result<RosterImport, ApiError> {
     let text = std::str::from_utf8(body).map_err(|_| ApiError::bad_request())?;
     let mut records = parse_records(text).map_err(|_| ApiError::bad_request())?.into_iter();
     let header = records.next().ok_or_else(ApiError::bad_request)?;
-    let header_ok = header.len() == CSV_HEADER.len()
+    let columns = header.len();
+    let header_ok = (columns == 3 || columns == 4)
         && header.iter().zip(CSV_HEADER).all(|(found, expected)| found.trim().eq_ignore_ascii_case(expected));
     if !header_ok {
         return Err(ApiError::bad_request());
     }
     let workers = records
-        .map(|record| match <[String; 3]>::try_from(record) {
-            Ok([worker_number, display_name, language]) => Ok(RosterEntry { worker_number, display_name, language }),
-            Err(_) => Err(ApiError::bad_request()),
+        .map(|mut record| {
+            if record.len() != columns {
+                return Err(ApiError::bad_request());
+            }
+            let department = (columns == 4).then(|| record.pop()).flatten().filter(|d| !d.trim().is_empty());
+            match <[String; 3]>::try_from(record) {
+                Ok([worker_number, display_name, language]) => {
+                    Ok(RosterEntry { worker_number, display_name, language, department })
+                }
+                Err(_) => Err(ApiError::bad_request()),
+            }
         })
         .collect::<Result<Vec<_>, _>>()?;
     Ok(RosterImport { workers })
@@ -59,6 +68,7 @@ struct CheckedEntry {
     worker_number: String,
     display_name: String,
     language: String,
+    department: Option<String>,
 }
 
 /// Adds new workers and updates the name and language of known ones, all or
@@ -78,6 +88,12 @@ pub(crate) async fn import_roster(
             worker_number: checked_worker_number(&entry.worker_number)?,
             display_name: checked_display_name(&entry.display_name)?,
             language: checked_language(&entry.language)?,
+            department: match entry.department.as_deref().map(str::trim) {
+                Some(department) if department.is_empty() || department.len() > 100 => {
+                    return Err(ApiError::bad_request());
+                }
+                department => department.map(str::to_owned),
+            },
         };
         if !keys.insert(number_key(&checked.worker_number)) {
             return Err(ApiError::bad_request());
@@ -93,6 +109,12 @@ pub(crate) async fn import_roster(
             ensure_factory_exists(&tx, &factory_id)?;
             let mut response = RosterImportResponse { added: 0, updated: 0, activation_codes: Vec::new() };
             for entry in entries {
+                if let Some(department) = &entry.department {
+                    tx.execute(
+                        "UPDATE workers SET department = ?1 WHERE factory_id = ?2 AND number_key = ?3",
+                        params![department, factory_id, number_key(&entry.worker_number)],
+                    )?;
+                }
                 match load_worker(&tx, &factory_id, &number_key(&entry.worker_number))? {
                     Some(existing) => {
                         if existing.display_name != entry.display_name || existing.language != entry.language {
@@ -122,6 +144,9 @@ pub(crate) async fn import_roster(
                             },
                             now,
                         )?;
+                        if let Some(department) = &entry.department {
+                            tx.execute("UPDATE workers SET department = ?1 WHERE id = ?2", params![department, id])?;
+                        }
                         response.added += 1;
                         response
                             .activation_codes

@@ -35,10 +35,13 @@ use workervoice_protocol::content::{
     BlobRef, ContentKind, DOCUMENT_MEDIA_TYPE, MAX_DOCUMENT_BYTES, MAX_MEDIA_PER_PACK, MEDIA_REF_PREFIX, Manifest,
     SignedManifest, check_manifest, is_content_id, manifest_signing_input,
 };
+use workervoice_protocol::directory::Recipient;
+use workervoice_protocol::survey::{SurveyDefinition, SurveyDelivery};
 
 use super::blobs::{self, StoredBlob};
 use crate::clock::unix_now;
 use crate::db::{column_u64, open_connection, sql_u64};
+use crate::keys::HubKeys;
 use crate::programme::ProgrammeKey;
 
 /// The pack description's file name inside the folder.
@@ -86,6 +89,35 @@ struct PackSource {
     document: Value,
 }
 
+/// Adds to a survey's document who reads its responses (every analyst
+/// account) and the public half of its token key: published inside the
+/// signed document, so neither can be swapped without the programme key.
+fn add_survey_delivery(
+    document: &mut Value,
+    survey_id: &str,
+    data_dir: &Path,
+    connection: &rusqlite::Connection,
+) -> anyhow::Result<()> {
+    let mut statement = connection
+        .prepare("SELECT id, public_key FROM handlers WHERE analyst = 1 AND locked = 0 ORDER BY created_at, id")?;
+    let recipients = statement
+        .query_map([], |row| Ok(Recipient { handler_id: row.get(0)?, public_key: row.get(1)? }))?
+        .collect::<Result<Vec<_>, _>>()?;
+    ensure!(
+        !recipients.is_empty(),
+        "a survey needs at least one analyst to read its responses: create one (admin API, handlers, \"analyst\": true) and publish again"
+    );
+    let keys = HubKeys::load_or_create(data_dir)?;
+    let token_key = crate::surveys::token_key(&keys, survey_id)
+        .map_err(|_| anyhow::anyhow!("the survey's token key could not be derived"))?
+        .public_key()
+        .to_vec();
+    let delivery = SurveyDelivery { token_key, recipients };
+    let Value::Object(fields) = document else { bail!("a survey document must be a JSON object") };
+    fields.insert("delivery".to_owned(), serde_json::to_value(&delivery)?);
+    Ok(())
+}
+
 /// Publishes the pack in `folder` into the hub's data directory, signed
 /// with the programme key there. Safe while the hub runs (SQLite serialises
 /// the writes; blobs appear on disk before the manifest that names them).
@@ -107,12 +139,21 @@ pub fn publish_pack(data_dir: &Path, folder: &Path, assignment: &PackAssignment)
     let mut media: Vec<BlobRef> = Vec::new();
     replace_file_refs(&mut document, folder, data_dir, &mut media)?;
     ensure!(media.len() <= MAX_MEDIA_PER_PACK, "a pack may reference at most {MAX_MEDIA_PER_PACK} media files");
+    let mut connection = open_connection(data_dir)?;
+    if source.kind == ContentKind::Survey {
+        add_survey_delivery(&mut document, &source.id, data_dir, &connection)?;
+    }
     let body_bytes = serde_json::to_vec(&document).context("serialising the document")?;
+    if source.kind == ContentKind::Survey {
+        let listed =
+            |reference: &str| media.iter().any(|blob| reference == format!("{MEDIA_REF_PREFIX}{}", blob.sha256));
+        SurveyDefinition::parse(&body_bytes, listed)
+            .map_err(|error| anyhow::anyhow!("the survey would not render on devices: {error}"))?;
+    }
     ensure!(body_bytes.len() as u64 <= MAX_DOCUMENT_BYTES, "the document is larger than {MAX_DOCUMENT_BYTES} bytes");
     let StoredBlob { sha256, size } = blobs::store_bytes(data_dir, &body_bytes)?;
     let body = BlobRef { sha256, size, media_type: DOCUMENT_MEDIA_TYPE.to_owned() };
 
-    let mut connection = open_connection(data_dir)?;
     let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
     if let PackAssignment::Factories(ids) = assignment {
         ensure!(!ids.is_empty(), "name at least one factory, or assign the pack to all factories");

@@ -17,7 +17,7 @@
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 /// The schema version this hub writes.
-pub(crate) const LATEST_VERSION: u32 = 8;
+pub(crate) const LATEST_VERSION: u32 = 9;
 
 /// Why the schema could not be brought up to date.
 #[derive(Debug, thiserror::Error)]
@@ -59,6 +59,7 @@ fn upgrade_from(tx: &Transaction<'_>, version: u32) -> rusqlite::Result<()> {
         5 => tx.execute_batch(V6_SCHEMA),
         6 => tx.execute_batch(V7_SCHEMA),
         7 => tx.execute_batch(V8_SCHEMA),
+        8 => tx.execute_batch(V9_SCHEMA),
         // `migrate` never asks for a step past LATEST_VERSION.
         _ => Ok(()),
     }
@@ -178,6 +179,70 @@ CREATE TABLE leaderboard (
     joined_at  INTEGER NOT NULL,
     UNIQUE (factory_id, pseudonym)
 ) WITHOUT ROWID;
+";
+
+/// Surveys: analysts, departments, schedules, hub events, tokens, responses.
+const V9_SCHEMA: &str = "
+-- Analysts read survey results; they are not on any grievance route.
+ALTER TABLE handlers ADD COLUMN analyst INTEGER NOT NULL DEFAULT 0 CHECK (analyst IN (0, 1));
+ALTER TABLE workers ADD COLUMN department TEXT;
+
+-- Who may answer a survey, and when. Kept on the hub: a list of interviewed
+-- workers must not travel to every device of the factory.
+CREATE TABLE survey_schedules (
+    survey_id   TEXT PRIMARY KEY,
+    opens_at    INTEGER,
+    closes_at   INTEGER,
+    target      TEXT NOT NULL CHECK (target IN ('everyone', 'factories', 'departments', 'workers', 'after_event')),
+    event_kind  TEXT,
+    after_days  INTEGER,
+    open_days   INTEGER,
+    CHECK ((target = 'after_event') = (event_kind IS NOT NULL AND after_days IS NOT NULL))
+);
+CREATE TABLE survey_targets (
+    survey_id TEXT NOT NULL REFERENCES survey_schedules (survey_id) ON DELETE CASCADE,
+    value     TEXT NOT NULL,
+    PRIMARY KEY (survey_id, value)
+) WITHOUT ROWID;
+
+-- Things that happened at a factory (an audit) and the workers concerned.
+CREATE TABLE hub_events (
+    id          TEXT PRIMARY KEY,
+    kind        TEXT NOT NULL,
+    factory_id  TEXT NOT NULL REFERENCES factories (id),
+    at          INTEGER NOT NULL,
+    recorded_at INTEGER NOT NULL
+);
+CREATE TABLE hub_event_workers (
+    event_id  TEXT NOT NULL REFERENCES hub_events (id) ON DELETE CASCADE,
+    worker_id TEXT NOT NULL REFERENCES workers (id),
+    PRIMARY KEY (event_id, worker_id)
+) WITHOUT ROWID;
+CREATE INDEX hub_event_workers_by_worker ON hub_event_workers (worker_id);
+
+-- Which worker has had their one token of a survey (never which token: the
+-- hub only saw it blinded). The blinded element makes a resend idempotent.
+CREATE TABLE survey_tokens_issued (
+    survey_id  TEXT NOT NULL,
+    worker_id  TEXT NOT NULL REFERENCES workers (id),
+    blinded    BLOB NOT NULL,
+    issued_day INTEGER NOT NULL,
+    PRIMARY KEY (survey_id, worker_id)
+) WITHOUT ROWID;
+
+-- Anonymous responses: nothing names a device or a worker, the day is the
+-- finest time kept, and the random key orders the rows (not arrival).
+CREATE TABLE survey_responses (
+    response_id  TEXT PRIMARY KEY,
+    survey_id    TEXT NOT NULL,
+    version      INTEGER NOT NULL,
+    factory_id   TEXT NOT NULL REFERENCES factories (id),
+    token_input  BLOB NOT NULL UNIQUE,
+    recipients   BLOB NOT NULL,
+    sealed       BLOB NOT NULL,
+    received_day INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX survey_responses_by_survey ON survey_responses (survey_id);
 ";
 
 const V1_SCHEMA: &str = "

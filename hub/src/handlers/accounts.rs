@@ -25,7 +25,7 @@ use crate::error::ApiError;
 use crate::state::AppState;
 use crate::workers::checked_display_name;
 
-const SUMMARY_COLUMNS: &str = "id, name, route, factory_id, public_key, locked";
+const SUMMARY_COLUMNS: &str = "id, name, route, factory_id, public_key, locked, analyst";
 
 fn summary_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<HandlerSummary> {
     let route: String = row.get(2)?;
@@ -37,6 +37,7 @@ fn summary_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<HandlerSummary>
         factory_id: row.get(3)?,
         public_key: row.get(4)?,
         locked: row.get(5)?,
+        analyst: row.get(6)?,
     })
 }
 
@@ -58,6 +59,9 @@ pub(crate) async fn create_handler(
 ) -> Result<HandlerSummary, ApiError> {
     let name = checked_display_name(&request.name)?;
     if !acceptable_password(&request.password) {
+        return Err(ApiError::bad_request());
+    }
+    if request.analyst && (request.route != Route::IndependentHotline || request.factory_id.is_some()) {
         return Err(ApiError::bad_request());
     }
     let factory_id = match (request.route, request.factory_id) {
@@ -84,15 +88,23 @@ pub(crate) async fn create_handler(
     .await
     .map_err(|error| ApiError::internal(format!("key generation task failed: {error}")))??;
 
-    let summary = HandlerSummary { handler_id, name, route: request.route, factory_id, public_key, locked: false };
+    let summary = HandlerSummary {
+        handler_id,
+        name,
+        route: request.route,
+        factory_id,
+        public_key,
+        locked: false,
+        analyst: request.analyst,
+    };
     let stored = summary.clone();
     state
         .db
         .run(move |connection| {
             connection.execute(
                 "INSERT INTO handlers (id, name, route, factory_id, public_key, kdf_salt, kdf_iterations, \
-                     wrapped_private_key, created_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                     wrapped_private_key, created_at, analyst) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                 params![
                     stored.handler_id,
                     stored.name,
@@ -102,7 +114,8 @@ pub(crate) async fn create_handler(
                     salt.as_slice(),
                     PASSWORD_ITERATIONS,
                     wrapped,
-                    unix_now()
+                    unix_now(),
+                    stored.analyst
                 ],
             )?;
             Ok(())
@@ -147,6 +160,7 @@ struct LoginRow {
     kdf_salt: Vec<u8>,
     kdf_iterations: u32,
     wrapped_private_key: Vec<u8>,
+    analyst: bool,
 }
 
 /// Checks the password; on success starts a session holding the unwrapped key.
@@ -163,7 +177,8 @@ pub(crate) async fn login(state: &AppState, request: HandlerLoginRequest) -> Res
             let tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let found = tx
                 .query_row(
-                    "SELECT route, factory_id, kdf_salt, kdf_iterations, wrapped_private_key, failed_logins, locked \
+                    "SELECT route, factory_id, kdf_salt, kdf_iterations, wrapped_private_key, failed_logins, locked, \
+                     analyst \
                      FROM handlers WHERE id = ?1",
                     [&id],
                     |row| {
@@ -174,6 +189,7 @@ pub(crate) async fn login(state: &AppState, request: HandlerLoginRequest) -> Res
                                 kdf_salt: row.get(2)?,
                                 kdf_iterations: row.get(3)?,
                                 wrapped_private_key: row.get(4)?,
+                                analyst: row.get(7)?,
                             },
                             row.get::<_, u32>(5)?,
                             row.get::<_, bool>(6)?,
@@ -228,7 +244,7 @@ pub(crate) async fn login(state: &AppState, request: HandlerLoginRequest) -> Res
         return Err(ApiError::unauthorized());
     };
     let route = route_from_str(&row.route).ok_or_else(|| ApiError::internal("a handler row has an unknown route"))?;
-    let identity = HandlerIdentity { handler_id, route, factory_id: row.factory_id };
+    let identity = HandlerIdentity { handler_id, route, factory_id: row.factory_id, analyst: row.analyst };
     let (session_token, expires_at) = state.sessions.start(identity, private_key, state.keys.random()?, unix_now());
     tracing::info!(route = route.as_str(), "handler logged in");
     Ok(HandlerLoginResponse { session_token, expires_at })

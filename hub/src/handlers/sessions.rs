@@ -32,6 +32,8 @@ pub(crate) struct HandlerIdentity {
     pub(crate) handler_id: String,
     pub(crate) route: Route,
     pub(crate) factory_id: Option<String>,
+    /// A survey analyst (reads survey results, not cases).
+    pub(crate) analyst: bool,
 }
 
 struct Session {
@@ -143,7 +145,7 @@ mod tests {
     use super::*;
 
     fn identity(handler_id: &str) -> HandlerIdentity {
-        HandlerIdentity { handler_id: handler_id.into(), route: Route::Brand, factory_id: None }
+        HandlerIdentity { handler_id: handler_id.into(), route: Route::Brand, factory_id: None, analyst: false }
     }
 
     fn key() -> HandlerPrivateKey {

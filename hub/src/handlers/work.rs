@@ -59,6 +59,10 @@ fn actor(identity: &HandlerIdentity) -> String {
 
 /// Finds a case the handler may open, or `not_found`.
 fn load_access(connection: &Connection, typed_case_id: &str, identity: &HandlerIdentity) -> Result<Access, ApiError> {
+    // Survey analysts read survey results, never cases.
+    if identity.analyst {
+        return Err(ApiError::not_found());
+    }
     let case_id = canonical_case_id(typed_case_id).ok_or_else(ApiError::not_found)?;
     let case = load_case(connection, &case_id)?.ok_or_else(ApiError::not_found)?;
     if identity.route == Route::FactoryCommittee && identity.factory_id.as_deref() != Some(case.factory_id.as_str()) {
@@ -125,6 +129,9 @@ pub(super) async fn list_cases(
     session: HandlerSession,
 ) -> Result<Json<Vec<CaseSummary>>, ApiError> {
     let identity = session.identity;
+    if identity.analyst {
+        return Err(ApiError::unauthorized());
+    }
     let cases = state
         .db
         .run(move |connection| {

@@ -145,6 +145,7 @@ impl TestHub {
             route,
             factory_id: factory_id.map(str::to_owned),
             password: password.clone(),
+            analyst: false,
         };
         let summary: HandlerSummary = self.admin_post("/admin/v1/handlers", &request).await.ok();
         Account { summary, password }

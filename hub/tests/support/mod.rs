@@ -187,6 +187,7 @@ impl TestHub {
                     worker_number: (*number).into(),
                     display_name: (*name).into(),
                     language: (*language).into(),
+                    department: None,
                 })
                 .collect(),
         };

@@ -44,6 +44,8 @@ error-directory-missing = Connect to the internet once so the app can learn who 
 error-receipt-invalid = This case number or secret code is not right. Check what you wrote down.
 error-content-unverified = This content could not be checked as coming from the programme, so it was not used. It will be downloaded again.
 error-content-not-downloaded = This content is not on the device yet. Connect to the internet to download it.
+error-already-answered = You have already answered this survey.
+error-survey-not-open = This survey is not open for you now.
 error-internal = Something went wrong. Try again.
 
 # Survey answers
@@ -57,3 +59,4 @@ survey-too-many = Please choose or write at most { $max }.
 survey-bad-date = Please give a date within the allowed range.
 survey-not-shown = This question is not asked for your earlier answers.
 survey-unknown-question = This question is not in the survey.
+survey-case-text = A worker answering the survey “{ $title }” reported retaliation or harm. The survey answer itself stays anonymous; this report was filed for them so someone independent can follow up.

@@ -42,6 +42,8 @@ error-directory-missing = Hãy kết nối mạng một lần để ứng dụng
 error-receipt-invalid = Mã vụ việc hoặc mã bí mật không đúng. Hãy kiểm tra lại những gì bạn đã ghi.
 error-content-unverified = Không xác minh được nội dung này đến từ chương trình nên nội dung không được dùng. Nội dung sẽ được tải lại.
 error-content-not-downloaded = Nội dung này chưa có trên thiết bị. Hãy kết nối internet để tải về.
+error-already-answered = Bạn đã trả lời khảo sát này rồi.
+error-survey-not-open = Khảo sát này hiện không mở cho bạn.
 error-internal = Đã xảy ra lỗi. Hãy thử lại.
 
 # Survey answers
@@ -55,3 +57,4 @@ survey-too-many = Vui lòng chọn hoặc viết nhiều nhất { $max }.
 survey-bad-date = Vui lòng chọn ngày trong khoảng cho phép.
 survey-not-shown = Câu hỏi này không áp dụng với các câu trả lời trước của bạn.
 survey-unknown-question = Câu hỏi này không có trong khảo sát.
+survey-case-text = Một công nhân trả lời khảo sát “{ $title }” đã báo cáo bị trả thù hoặc bị tổn hại. Câu trả lời khảo sát vẫn ẩn danh; báo cáo này được gửi thay cho họ để một bên độc lập có thể theo dõi.

@@ -42,6 +42,8 @@ error-directory-missing = 请先联网一次，让应用获取接收举报的人
 error-receipt-invalid = 案件编号或密码不正确。请核对您记下的内容。
 error-content-unverified = 无法确认此内容来自项目方，因此未被使用。稍后将重新下载。
 error-content-not-downloaded = 此内容尚未下载到设备。请连接网络后下载。
+error-already-answered = 您已经回答过这份问卷。
+error-survey-not-open = 这份问卷目前不对您开放。
 error-internal = 出了点问题，请重试。
 
 # Survey answers
@@ -55,3 +57,4 @@ survey-too-many = 最多只能选择或填写 { $max } 项。
 survey-bad-date = 请选择允许范围内的日期。
 survey-not-shown = 根据您之前的回答，这个问题不需要回答。
 survey-unknown-question = 调查中没有这个问题。
+survey-case-text = 一名回答问卷“{ $title }”的工人报告了报复或伤害。问卷答案本身保持匿名；此报告代其提交，以便独立方跟进。

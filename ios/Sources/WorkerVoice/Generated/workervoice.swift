@@ -1622,6 +1622,26 @@ public protocol WorkerVoiceAppProtocol: AnyObject, Sendable {
     func loadSurvey(id: String) throws  -> SurveyView
     
     /**
+     * The surveys open to the signed-in worker now (asks the hub), fetching
+     * the worker's one token for each one not answered yet, so it can then
+     * be answered and submitted offline.
+     */
+    func openSurveys() async throws  -> [OpenSurveyView]
+    
+    /**
+     * The longest random delay before a response is first sent (default
+     * six hours; 0 sends at the next sync, for pilots and tests).
+     */
+    func setSurveySendDelay(maxSecs: UInt32) 
+    
+    /**
+     * Seals the answers to the survey's analysts with the worker's token
+     * and queues them (sent anonymously after a random delay). A case rule
+     * that matches also files an anonymous report; its receipt is returned.
+     */
+    func submitSurvey(id: String, answers: [SurveyAnswerEntry]) throws  -> SurveySubmitted
+    
+    /**
      * The signed-in worker's certificates (signed by the programme; they
      * come with the sync after a quiz is passed).
      */
@@ -2383,6 +2403,56 @@ open func loadSurvey(id: String)throws  -> SurveyView  {
     uniffi_workervoice_fn_method_workervoiceapp_load_survey(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The surveys open to the signed-in worker now (asks the hub), fetching
+     * the worker's one token for each one not answered yet, so it can then
+     * be answered and submitted offline.
+     */
+open func openSurveys()async throws  -> [OpenSurveyView]  {
+    return
+        try  await uniffiRustCallAsync(
+            rustFutureFunc: {
+                uniffi_workervoice_fn_method_workervoiceapp_open_surveys(
+                        self.uniffiCloneHandle()
+                )
+            },
+            pollFunc: ffi_workervoice_rust_future_poll_rust_buffer,
+            completeFunc: ffi_workervoice_rust_future_complete_rust_buffer,
+            freeFunc: ffi_workervoice_rust_future_free_rust_buffer,
+            liftFunc: FfiConverterSequenceTypeOpenSurveyView.lift,
+            errorHandler: FfiConverterTypeWorkerVoiceError_lift
+        )
+}
+    
+    /**
+     * The longest random delay before a response is first sent (default
+     * six hours; 0 sends at the next sync, for pilots and tests).
+     */
+open func setSurveySendDelay(maxSecs: UInt32)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_workervoice_fn_method_workervoiceapp_set_survey_send_delay(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt32.lower(maxSecs),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Seals the answers to the survey's analysts with the worker's token
+     * and queues them (sent anonymously after a random delay). A case rule
+     * that matches also files an anonymous report; its receipt is returned.
+     */
+open func submitSurvey(id: String, answers: [SurveyAnswerEntry])throws  -> SurveySubmitted  {
+    return try  FfiConverterTypeSurveySubmitted_lift(try rustCallWithError(FfiConverterTypeWorkerVoiceError_lift) {
+        uniffiCallStatus in
+    uniffi_workervoice_fn_method_workervoiceapp_submit_survey(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),
+        FfiConverterSequenceTypeSurveyAnswerEntry.lower(answers),uniffiCallStatus
     )
 })
 }
@@ -3586,6 +3656,31 @@ fileprivate struct FfiConverterSequenceTypeNote: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeOpenSurveyView: FfiConverterRustBuffer {
+    typealias SwiftType = [OpenSurveyView]
+
+    public static func write(_ value: [OpenSurveyView], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeOpenSurveyView.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [OpenSurveyView] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [OpenSurveyView]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeOpenSurveyView.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeQuizAnswerInput: FfiConverterRustBuffer {
     typealias SwiftType = [QuizAnswerInput]
 
@@ -3927,6 +4022,15 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_workervoice_checksum_method_workervoiceapp_load_survey() != 32052) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_workervoice_checksum_method_workervoiceapp_open_surveys() != 53905) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_workervoice_checksum_method_workervoiceapp_set_survey_send_delay() != 56271) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_workervoice_checksum_method_workervoiceapp_submit_survey() != 6879) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_workervoice_checksum_method_workervoiceapp_certificates() != 15308) {

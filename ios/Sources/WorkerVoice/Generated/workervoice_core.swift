@@ -2555,6 +2555,95 @@ public func FfiConverterTypeNote_lower(_ value: Note) -> RustBuffer {
 
 
 /**
+ * A survey open to the signed-in worker.
+ */
+public struct OpenSurveyView: Equatable, Hashable {
+    /**
+     * The survey.
+     */
+    public var id: String
+    /**
+     * Its title in the current language (empty when not downloaded).
+     */
+    public var title: String
+    /**
+     * Unix seconds when it closes, if it does.
+     */
+    public var closesAt: Int64?
+    /**
+     * What the worker can do with it here.
+     */
+    public var state: OpenSurveyState
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The survey.
+         */id: String, 
+        /**
+         * Its title in the current language (empty when not downloaded).
+         */title: String, 
+        /**
+         * Unix seconds when it closes, if it does.
+         */closesAt: Int64?, 
+        /**
+         * What the worker can do with it here.
+         */state: OpenSurveyState) {
+        self.id = id
+        self.title = title
+        self.closesAt = closesAt
+        self.state = state
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension OpenSurveyView: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOpenSurveyView: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> OpenSurveyView {
+        return
+            try OpenSurveyView(
+                id: FfiConverterString.read(from: &buf), 
+                title: FfiConverterString.read(from: &buf), 
+                closesAt: FfiConverterOptionInt64.read(from: &buf), 
+                state: FfiConverterTypeOpenSurveyState.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: OpenSurveyView, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.title, into: &buf)
+        FfiConverterOptionInt64.write(value.closesAt, into: &buf)
+        FfiConverterTypeOpenSurveyState.write(value.state, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOpenSurveyView_lift(_ buf: RustBuffer) throws -> OpenSurveyView {
+    return try FfiConverterTypeOpenSurveyView.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOpenSurveyView_lower(_ value: OpenSurveyView) -> RustBuffer {
+    return FfiConverterTypeOpenSurveyView.lower(value)
+}
+
+
+/**
  * Counts of the outbox, for a status line or the device admin.
  */
 public struct OutboxSummary: Equatable, Hashable {
@@ -3424,6 +3513,87 @@ public func FfiConverterTypeSurveyQuestionView_lift(_ buf: RustBuffer) throws ->
 #endif
 public func FfiConverterTypeSurveyQuestionView_lower(_ value: SurveyQuestionView) -> RustBuffer {
     return FfiConverterTypeSurveyQuestionView.lower(value)
+}
+
+
+/**
+ * What [`WorkerVoice::submit_survey`] did.
+ */
+public struct SurveySubmitted: Equatable, Hashable {
+    /**
+     * The response's outbox id (delivery: [`WorkerVoice::submission_status`]).
+     */
+    public var responseId: String
+    /**
+     * Unix seconds before which it is not sent (the random delay).
+     */
+    public var notBefore: Int64
+    /**
+     * The anonymous case the answers opened, if the survey's rule matched
+     * (e.g. retaliation reported): its receipt is the worker's to keep.
+     */
+    public var `case`: SubmitOutcome?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The response's outbox id (delivery: [`WorkerVoice::submission_status`]).
+         */responseId: String, 
+        /**
+         * Unix seconds before which it is not sent (the random delay).
+         */notBefore: Int64, 
+        /**
+         * The anonymous case the answers opened, if the survey's rule matched
+         * (e.g. retaliation reported): its receipt is the worker's to keep.
+         */`case`: SubmitOutcome?) {
+        self.responseId = responseId
+        self.notBefore = notBefore
+        self.`case` = `case`
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension SurveySubmitted: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeSurveySubmitted: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SurveySubmitted {
+        return
+            try SurveySubmitted(
+                responseId: FfiConverterString.read(from: &buf), 
+                notBefore: FfiConverterInt64.read(from: &buf), 
+                case: FfiConverterOptionTypeSubmitOutcome.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: SurveySubmitted, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.responseId, into: &buf)
+        FfiConverterInt64.write(value.notBefore, into: &buf)
+        FfiConverterOptionTypeSubmitOutcome.write(value.`case`, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSurveySubmitted_lift(_ buf: RustBuffer) throws -> SurveySubmitted {
+    return try FfiConverterTypeSurveySubmitted.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeSurveySubmitted_lower(_ value: SurveySubmitted) -> RustBuffer {
+    return FfiConverterTypeSurveySubmitted.lower(value)
 }
 
 
@@ -4422,6 +4592,14 @@ public enum ErrorCode: Equatable, Hashable {
      */
     case contentNotDownloaded
     /**
+     * The worker already answered this survey (here or on another device).
+     */
+    case alreadyAnswered
+    /**
+     * The survey is not open to this worker now.
+     */
+    case surveyNotOpen
+    /**
      * A bug.
      */
     case `internal`
@@ -4508,7 +4686,11 @@ public struct FfiConverterTypeErrorCode: FfiConverterRustBuffer {
         
         case 31: return .contentNotDownloaded
         
-        case 32: return .`internal`
+        case 32: return .alreadyAnswered
+        
+        case 33: return .surveyNotOpen
+        
+        case 34: return .`internal`
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -4642,8 +4824,16 @@ public struct FfiConverterTypeErrorCode: FfiConverterRustBuffer {
             writeInt(&buf, Int32(31))
         
         
-        case .`internal`:
+        case .alreadyAnswered:
             writeInt(&buf, Int32(32))
+        
+        
+        case .surveyNotOpen:
+            writeInt(&buf, Int32(33))
+        
+        
+        case .`internal`:
+            writeInt(&buf, Int32(34))
         
         }
     }
@@ -5076,6 +5266,101 @@ public func FfiConverterTypeMessageAuthor_lift(_ buf: RustBuffer) throws -> Mess
 #endif
 public func FfiConverterTypeMessageAuthor_lower(_ value: MessageAuthor) -> RustBuffer {
     return FfiConverterTypeMessageAuthor.lower(value)
+}
+
+
+
+/**
+ * Where a survey open to the worker stands on this device.
+ */
+
+public enum OpenSurveyState: Equatable, Hashable {
+    
+    /**
+     * The worker can answer it (the token is on the device).
+     */
+    case ready
+    /**
+     * Answered on this device.
+     */
+    case answered
+    /**
+     * The worker's one token went to another device: answer it there.
+     */
+    case answeredElsewhere
+    /**
+     * The definition is not on the device yet (sync content).
+     */
+    case notDownloaded
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension OpenSurveyState: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeOpenSurveyState: FfiConverterRustBuffer {
+    typealias SwiftType = OpenSurveyState
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> OpenSurveyState {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .ready
+        
+        case 2: return .answered
+        
+        case 3: return .answeredElsewhere
+        
+        case 4: return .notDownloaded
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: OpenSurveyState, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .ready:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .answered:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .answeredElsewhere:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .notDownloaded:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOpenSurveyState_lift(_ buf: RustBuffer) throws -> OpenSurveyState {
+    return try FfiConverterTypeOpenSurveyState.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeOpenSurveyState_lower(_ value: OpenSurveyState) -> RustBuffer {
+    return FfiConverterTypeOpenSurveyState.lower(value)
 }
 
 
@@ -6042,6 +6327,30 @@ fileprivate struct FfiConverterOptionTypeCallbackRequest: FfiConverterRustBuffer
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeCallbackRequest.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeSubmitOutcome: FfiConverterRustBuffer {
+    typealias SwiftType = SubmitOutcome?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeSubmitOutcome.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeSubmitOutcome.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }

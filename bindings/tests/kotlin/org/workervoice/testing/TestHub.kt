@@ -192,6 +192,12 @@ class AdminClient(private val baseUrl: String, private val token: String) {
         return reply.str("handler_id")
     }
 
+    /** Creates a survey analyst (reads survey results, no cases); returns its id. */
+    fun createAnalyst(password: String): String {
+        val body = """{"name":"Survey analyst","route":"independent_hotline","analyst":true,"password":${Json.quote(password)}}"""
+        return post("/admin/v1/handlers", body).str("handler_id")
+    }
+
     /** Publishes the recipient directory from the current handlers. */
     fun publishDirectory() {
         post("/admin/v1/directory/publish", "{}")

@@ -7,7 +7,10 @@ import kotlin.test.assertTrue
 import kotlinx.coroutines.runBlocking
 import org.junit.After
 import org.junit.Test
+import org.workervoice.WorkerVoiceException
 import org.workervoice.model.DeviceMode
+import org.workervoice.model.ErrorCode
+import org.workervoice.model.OpenSurveyState
 import org.workervoice.model.SurveyAnswerEntry
 import org.workervoice.model.SurveyAnswerInput
 import org.workervoice.model.SurveyQuestionKind
@@ -15,6 +18,7 @@ import org.workervoice.testing.PIN
 import org.workervoice.testing.RosterWorker
 import org.workervoice.testing.TestHub
 import org.workervoice.testing.WorkerVoiceTest
+import org.workervoice.testing.assertWorkerVoiceError
 import org.workervoice.testing.looksChinese
 
 /**
@@ -70,6 +74,7 @@ class SurveyTest : WorkerVoiceTest() {
     fun aWorkerAnswersASurveyWithSkipLogicFallbacksAndLocalizedErrors() = runBlocking {
         val folder = newDataDir()
         writeSurvey(folder)
+        ownHub.admin.createAnalyst("analyst password 1")
         ownHub.publishPack(folder)
         val factory = ownHub.admin.createFactory("Survey factory", false)
         val app = openApp(languages = listOf("zh-CN"), defaultHubUrl = ownHub.url, programmeKey = ownHub.admin.programmeKey())
@@ -125,5 +130,22 @@ class SurveyTest : WorkerVoiceTest() {
         )
         assertTrue(good.problems.isEmpty(), "${good.problems}")
         assertFalse("punished" in good.visible)
+
+        // Submitting: the worker's one token is fetched while online, the answers
+        // go sealed and anonymous, and the survey cannot be answered twice.
+        app.setSurveySendDelay(0u)
+        val open = app.openSurveys()
+        assertEquals(OpenSurveyState.READY, open.single { it.id == "post-audit" }.state)
+        val answers = listOf(
+            answer("interviewed", SurveyAnswerInput.YesNo(false)),
+            answer("safe", SurveyAnswerInput.Rating(4)),
+        )
+        val submitted = app.submitSurvey("post-audit", answers)
+        assertEquals(null, submitted.case, "no case rule in this survey")
+        val twice = assertWorkerVoiceError<WorkerVoiceException.Refused> { app.submitSurvey("post-audit", answers) }
+        assertEquals(ErrorCode.ALREADY_ANSWERED, twice.code)
+        assertTrue(looksChinese(twice.localized), twice.localized)
+        assertEquals(1u, app.syncNow(true).delivered)
+        assertEquals(OpenSurveyState.ANSWERED, app.openSurveys().single { it.id == "post-audit" }.state)
     }
 }

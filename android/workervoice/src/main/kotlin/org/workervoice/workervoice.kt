@@ -65,12 +65,14 @@ import org.workervoice.model.FfiConverterTypeEvent
 import org.workervoice.model.FfiConverterTypeGrievanceDraft
 import org.workervoice.model.FfiConverterTypeLeaderboard
 import org.workervoice.model.FfiConverterTypeNote
+import org.workervoice.model.FfiConverterTypeOpenSurveyView
 import org.workervoice.model.FfiConverterTypeOutboxSummary
 import org.workervoice.model.FfiConverterTypeQuizAnswerInput
 import org.workervoice.model.FfiConverterTypeSubmissionStatus
 import org.workervoice.model.FfiConverterTypeSubmitOutcome
 import org.workervoice.model.FfiConverterTypeSurveyAnswerEntry
 import org.workervoice.model.FfiConverterTypeSurveyCheck
+import org.workervoice.model.FfiConverterTypeSurveySubmitted
 import org.workervoice.model.FfiConverterTypeSurveyView
 import org.workervoice.model.FfiConverterTypeSyncReport
 import org.workervoice.model.FfiConverterTypeTrainingModule
@@ -80,12 +82,14 @@ import org.workervoice.model.FfiConverterTypeWorkerProfile
 import org.workervoice.model.GrievanceDraft
 import org.workervoice.model.Leaderboard
 import org.workervoice.model.Note
+import org.workervoice.model.OpenSurveyView
 import org.workervoice.model.OutboxSummary
 import org.workervoice.model.QuizAnswerInput
 import org.workervoice.model.SubmissionStatus
 import org.workervoice.model.SubmitOutcome
 import org.workervoice.model.SurveyAnswerEntry
 import org.workervoice.model.SurveyCheck
+import org.workervoice.model.SurveySubmitted
 import org.workervoice.model.SurveyView
 import org.workervoice.model.SyncReport
 import org.workervoice.model.TrainingModule
@@ -107,12 +111,14 @@ import org.workervoice.model.RustBuffer as RustBufferEvent
 import org.workervoice.model.RustBuffer as RustBufferGrievanceDraft
 import org.workervoice.model.RustBuffer as RustBufferLeaderboard
 import org.workervoice.model.RustBuffer as RustBufferNote
+import org.workervoice.model.RustBuffer as RustBufferOpenSurveyView
 import org.workervoice.model.RustBuffer as RustBufferOutboxSummary
 import org.workervoice.model.RustBuffer as RustBufferQuizAnswerInput
 import org.workervoice.model.RustBuffer as RustBufferSubmissionStatus
 import org.workervoice.model.RustBuffer as RustBufferSubmitOutcome
 import org.workervoice.model.RustBuffer as RustBufferSurveyAnswerEntry
 import org.workervoice.model.RustBuffer as RustBufferSurveyCheck
+import org.workervoice.model.RustBuffer as RustBufferSurveySubmitted
 import org.workervoice.model.RustBuffer as RustBufferSurveyView
 import org.workervoice.model.RustBuffer as RustBufferSyncReport
 import org.workervoice.model.RustBuffer as RustBufferTrainingModule
@@ -975,6 +981,12 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_workervoice_checksum_method_workervoiceapp_load_survey(
     ): Int
+    external fun uniffi_workervoice_checksum_method_workervoiceapp_open_surveys(
+    ): Int
+    external fun uniffi_workervoice_checksum_method_workervoiceapp_set_survey_send_delay(
+    ): Int
+    external fun uniffi_workervoice_checksum_method_workervoiceapp_submit_survey(
+    ): Int
     external fun uniffi_workervoice_checksum_method_workervoiceapp_certificates(
     ): Int
     external fun uniffi_workervoice_checksum_method_workervoiceapp_complete_lesson(
@@ -1126,6 +1138,12 @@ internal object UniffiLib {
     ): RustBufferSurveyCheck.ByValue
     external fun uniffi_workervoice_fn_method_workervoiceapp_load_survey(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferSurveyView.ByValue
+    external fun uniffi_workervoice_fn_method_workervoiceapp_open_surveys(`ptr`: Long,
+    ): Long
+    external fun uniffi_workervoice_fn_method_workervoiceapp_set_survey_send_delay(`ptr`: Long,`maxSecs`: Int,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_workervoice_fn_method_workervoiceapp_submit_survey(`ptr`: Long,`id`: RustBuffer.ByValue,`answers`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferSurveySubmitted.ByValue
     external fun uniffi_workervoice_fn_method_workervoiceapp_certificates(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_workervoice_fn_method_workervoiceapp_complete_lesson(`ptr`: Long,`moduleId`: RustBuffer.ByValue,`lessonId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1466,6 +1484,15 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_load_survey() and 0xFFFF) != 32052) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_open_surveys() and 0xFFFF) != 53905) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_set_survey_send_delay() and 0xFFFF) != 56271) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_submit_survey() and 0xFFFF) != 6879) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_certificates() and 0xFFFF) != 15308) {
@@ -3353,6 +3380,26 @@ public interface WorkerVoiceAppInterface {
     fun `loadSurvey`(`id`: kotlin.String): SurveyView
     
     /**
+     * The surveys open to the signed-in worker now (asks the hub), fetching
+     * the worker's one token for each one not answered yet, so it can then
+     * be answered and submitted offline.
+     */
+    suspend fun `openSurveys`(): List<OpenSurveyView>
+    
+    /**
+     * The longest random delay before a response is first sent (default
+     * six hours; 0 sends at the next sync, for pilots and tests).
+     */
+    fun `setSurveySendDelay`(`maxSecs`: kotlin.UInt)
+    
+    /**
+     * Seals the answers to the survey's analysts with the worker's token
+     * and queues them (sent anonymously after a random delay). A case rule
+     * that matches also files an anonymous report; its receipt is returned.
+     */
+    fun `submitSurvey`(`id`: kotlin.String, `answers`: List<SurveyAnswerEntry>): SurveySubmitted
+    
+    /**
      * The signed-in worker's certificates (signed by the programme; they
      * come with the sync after a quiz is passed).
      */
@@ -4398,6 +4445,70 @@ open class WorkerVoiceApp: Disposable, AutoCloseable, WorkerVoiceAppInterface
         it,
         
         FfiConverterString.lower(`id`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The surveys open to the signed-in worker now (asks the hub), fetching
+     * the worker's one token for each one not answered yet, so it can then
+     * be answered and submitted offline.
+     */
+    @Throws(WorkerVoiceException::class)
+    @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")
+    override suspend fun `openSurveys`() : List<OpenSurveyView> {
+        return uniffiRustCallAsync(
+        callWithHandle { uniffiHandle ->
+            UniffiLib.uniffi_workervoice_fn_method_workervoiceapp_open_surveys(
+                uniffiHandle,
+                
+            )
+        },
+        { future, callback, continuation -> UniffiLib.ffi_workervoice_rust_future_poll_rust_buffer(future, callback, continuation) },
+        { future, continuation -> UniffiLib.ffi_workervoice_rust_future_complete_rust_buffer(future, continuation) },
+        { future -> UniffiLib.ffi_workervoice_rust_future_free_rust_buffer(future) },
+        // lift function
+        { FfiConverterSequenceTypeOpenSurveyView.lift(it) },
+        // Error FFI converter
+        WorkerVoiceException.ErrorHandler,
+    )
+    }
+
+    
+    /**
+     * The longest random delay before a response is first sent (default
+     * six hours; 0 sends at the next sync, for pilots and tests).
+     */override fun `setSurveySendDelay`(`maxSecs`: kotlin.UInt)
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_workervoice_fn_method_workervoiceapp_set_survey_send_delay(
+        it,
+        
+        FfiConverterUInt.lower(`maxSecs`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Seals the answers to the survey's analysts with the worker's token
+     * and queues them (sent anonymously after a random delay). A case rule
+     * that matches also files an anonymous report; its receipt is returned.
+     */
+    @Throws(WorkerVoiceException::class)override fun `submitSurvey`(`id`: kotlin.String, `answers`: List<SurveyAnswerEntry>): SurveySubmitted {
+            return FfiConverterTypeSurveySubmitted.lift(
+    callWithHandle {
+    uniffiRustCallWithError(WorkerVoiceException) { _status ->
+    UniffiLib.uniffi_workervoice_fn_method_workervoiceapp_submit_survey(
+        it,
+        
+        FfiConverterString.lower(`id`),
+        FfiConverterSequenceTypeSurveyAnswerEntry.lower(`answers`),_status)
 }
     }
     )
@@ -5921,6 +6032,34 @@ public object FfiConverterSequenceTypeNote: FfiConverterRustBuffer<List<Note>> {
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeOpenSurveyView: FfiConverterRustBuffer<List<OpenSurveyView>> {
+    override fun read(buf: ByteBuffer): List<OpenSurveyView> {
+        val len = buf.getInt()
+        return List<OpenSurveyView>(len) {
+            FfiConverterTypeOpenSurveyView.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<OpenSurveyView>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeOpenSurveyView.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<OpenSurveyView>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeOpenSurveyView.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeQuizAnswerInput: FfiConverterRustBuffer<List<QuizAnswerInput>> {
     override fun read(buf: ByteBuffer): List<QuizAnswerInput> {
         val len = buf.getInt()
@@ -5970,6 +6109,10 @@ public object FfiConverterSequenceTypeSurveyAnswerEntry: FfiConverterRustBuffer<
         }
     }
 }
+
+
+
+
 
 
 

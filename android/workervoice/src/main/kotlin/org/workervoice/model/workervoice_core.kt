@@ -2514,6 +2514,69 @@ public object FfiConverterTypeNote: FfiConverterRustBuffer<Note> {
 
 
 /**
+ * A survey open to the signed-in worker.
+ */
+data class OpenSurveyView (
+    /**
+     * The survey.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * Its title in the current language (empty when not downloaded).
+     */
+    var `title`: kotlin.String
+    , 
+    /**
+     * Unix seconds when it closes, if it does.
+     */
+    var `closesAt`: kotlin.Long?
+    , 
+    /**
+     * What the worker can do with it here.
+     */
+    var `state`: OpenSurveyState
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeOpenSurveyView: FfiConverterRustBuffer<OpenSurveyView> {
+    override fun read(buf: ByteBuffer): OpenSurveyView {
+        return OpenSurveyView(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterOptionalLong.read(buf),
+            FfiConverterTypeOpenSurveyState.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: OpenSurveyView) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterString.allocationSize(value.`title`) +
+            FfiConverterOptionalLong.allocationSize(value.`closesAt`) +
+            FfiConverterTypeOpenSurveyState.allocationSize(value.`state`)
+    )
+
+    override fun write(value: OpenSurveyView, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterString.write(value.`title`, buf)
+            FfiConverterOptionalLong.write(value.`closesAt`, buf)
+            FfiConverterTypeOpenSurveyState.write(value.`state`, buf)
+    }
+}
+
+
+
+/**
  * Counts of the outbox, for a status line or the device admin.
  */
 data class OutboxSummary (
@@ -3116,6 +3179,62 @@ public object FfiConverterTypeSurveyQuestionView: FfiConverterRustBuffer<SurveyQ
             FfiConverterOptionalString.write(value.`audioSha256`, buf)
             FfiConverterBoolean.write(value.`required`, buf)
             FfiConverterTypeSurveyQuestionKind.write(value.`kind`, buf)
+    }
+}
+
+
+
+/**
+ * What [`WorkerVoice::submit_survey`] did.
+ */
+data class SurveySubmitted (
+    /**
+     * The response's outbox id (delivery: [`WorkerVoice::submission_status`]).
+     */
+    var `responseId`: kotlin.String
+    , 
+    /**
+     * Unix seconds before which it is not sent (the random delay).
+     */
+    var `notBefore`: kotlin.Long
+    , 
+    /**
+     * The anonymous case the answers opened, if the survey's rule matched
+     * (e.g. retaliation reported): its receipt is the worker's to keep.
+     */
+    var `case`: SubmitOutcome?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeSurveySubmitted: FfiConverterRustBuffer<SurveySubmitted> {
+    override fun read(buf: ByteBuffer): SurveySubmitted {
+        return SurveySubmitted(
+            FfiConverterString.read(buf),
+            FfiConverterLong.read(buf),
+            FfiConverterOptionalTypeSubmitOutcome.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: SurveySubmitted) = (
+            FfiConverterString.allocationSize(value.`responseId`) +
+            FfiConverterLong.allocationSize(value.`notBefore`) +
+            FfiConverterOptionalTypeSubmitOutcome.allocationSize(value.`case`)
+    )
+
+    override fun write(value: SurveySubmitted, buf: ByteBuffer) {
+            FfiConverterString.write(value.`responseId`, buf)
+            FfiConverterLong.write(value.`notBefore`, buf)
+            FfiConverterOptionalTypeSubmitOutcome.write(value.`case`, buf)
     }
 }
 
@@ -3831,6 +3950,14 @@ enum class ErrorCode {
      */
     CONTENT_NOT_DOWNLOADED,
     /**
+     * The worker already answered this survey (here or on another device).
+     */
+    ALREADY_ANSWERED,
+    /**
+     * The survey is not open to this worker now.
+     */
+    SURVEY_NOT_OPEN,
+    /**
      * A bug.
      */
     INTERNAL;
@@ -4343,6 +4470,57 @@ public object FfiConverterTypeMessageAuthor: FfiConverterRustBuffer<MessageAutho
     override fun allocationSize(value: MessageAuthor) = 4UL
 
     override fun write(value: MessageAuthor, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
+ * Where a survey open to the worker stands on this device.
+ */
+
+enum class OpenSurveyState {
+    
+    /**
+     * The worker can answer it (the token is on the device).
+     */
+    READY,
+    /**
+     * Answered on this device.
+     */
+    ANSWERED,
+    /**
+     * The worker's one token went to another device: answer it there.
+     */
+    ANSWERED_ELSEWHERE,
+    /**
+     * The definition is not on the device yet (sync content).
+     */
+    NOT_DOWNLOADED;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeOpenSurveyState: FfiConverterRustBuffer<OpenSurveyState> {
+    override fun read(buf: ByteBuffer) = try {
+        OpenSurveyState.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: OpenSurveyState) = 4UL
+
+    override fun write(value: OpenSurveyState, buf: ByteBuffer) {
         buf.putInt(value.ordinal + 1)
     }
 }
@@ -5530,6 +5708,38 @@ public object FfiConverterOptionalTypeCallbackRequest: FfiConverterRustBuffer<Ca
         } else {
             buf.put(1)
             FfiConverterTypeCallbackRequest.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeSubmitOutcome: FfiConverterRustBuffer<SubmitOutcome?> {
+    override fun read(buf: ByteBuffer): SubmitOutcome? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeSubmitOutcome.read(buf)
+    }
+
+    override fun allocationSize(value: SubmitOutcome?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeSubmitOutcome.allocationSize(value)
+        }
+    }
+
+    override fun write(value: SubmitOutcome?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeSubmitOutcome.write(value, buf)
         }
     }
 }

@@ -1,0 +1,159 @@
+//! Surveys on the hub (`/v1/surveys/*`): which surveys are open to a worker,
+//! the one token per worker and survey, and anonymous responses.
+//!
+//! See `docs/adr/0010-surveys.md`. In short: a signed-in worker (device
+//! signature plus a MAC from their hub share) gets at most one token per
+//! survey, blinded, so the hub learns *that* the worker got a token but
+//! never the token itself. A response comes later without any device
+//! signature and carries the unblinded token; the hub checks its key made
+//! it and that it was never used, and stores the response with nothing
+//! that names a device or a worker ([`responses`]).
+//!
+//! Who may answer when ([`schedule`]) stays on the hub: a survey targeted
+//! at the workers an auditor interviewed must not tell every device of the
+//! factory who they were.
+
+pub(crate) mod responses;
+pub(crate) mod schedule;
+
+use axum::Json;
+use axum::extract::State;
+use axum::routing::post;
+use rusqlite::{Connection, OptionalExtension, params};
+use workervoice_protocol::content::ContentKind;
+use workervoice_protocol::error::HubErrorCode;
+use workervoice_protocol::oprf;
+use workervoice_protocol::paths;
+use workervoice_protocol::survey::SurveyDefinition;
+use workervoice_protocol::survey_response::{
+    OpenSurvey, OpenSurveysRequest, OpenSurveysResponse, TokenRequest, TokenResponse, open_mac_input, token_mac_input,
+};
+
+use crate::device_auth::SignedRequest;
+use crate::error::ApiError;
+use crate::keys::HubKeys;
+use crate::progress::check_worker_mac;
+use crate::state::AppState;
+
+/// The `/v1/surveys/*` routes.
+pub(crate) fn routes() -> axum::Router<AppState> {
+    axum::Router::new()
+        .route(paths::SURVEYS_OPEN, post(open))
+        .route(paths::SURVEYS_TOKEN, post(token))
+        .route(paths::SURVEYS_RESPONSES, post(responses::receive))
+}
+
+/// A survey's token key: derived from the hub secret and the survey id, so
+/// it is the same for every version and stored nowhere.
+pub(crate) fn token_key(keys: &HubKeys, survey_id: &str) -> Result<oprf::SecretKey, ApiError> {
+    oprf::SecretKey::derive(&keys.survey_token_seed(survey_id), survey_id.as_bytes())
+        .map_err(|_| ApiError::internal("a survey token key could not be derived"))
+}
+
+/// The day number (unix days) of a time: the finest time kept of survey
+/// tokens and responses.
+pub(crate) fn day_of(unix_secs: i64) -> i64 {
+    unix_secs.div_euclid(86_400)
+}
+
+/// A published version of a survey's definition.
+pub(crate) fn definition(
+    connection: &Connection,
+    survey_id: &str,
+    version: u64,
+    data_dir: &std::path::Path,
+) -> Result<Option<SurveyDefinition>, ApiError> {
+    let Some(sha256) = crate::content::module_body(connection, ContentKind::Survey, survey_id, version)? else {
+        return Ok(None);
+    };
+    let body = std::fs::read(crate::content::blobs::blob_path(data_dir, &sha256))
+        .map_err(|_| ApiError::internal("a survey definition blob is missing"))?;
+    SurveyDefinition::parse(&body, |_| true)
+        .map(Some)
+        .map_err(|_| ApiError::internal("a published survey definition does not parse"))
+}
+
+async fn open(State(state): State<AppState>, request: SignedRequest) -> Result<Json<OpenSurveysResponse>, ApiError> {
+    let body: OpenSurveysRequest = request.json()?;
+    let device = request.device;
+    let shared = state.clone();
+    let now = state.calendar_now();
+    let reply = state
+        .db
+        .run(move |connection| {
+            check_worker_mac(
+                connection,
+                &shared,
+                &device,
+                &body.worker_id,
+                &open_mac_input(&body.worker_id),
+                &body.mac,
+            )?;
+            let mut surveys = Vec::new();
+            for survey_id in schedule::assigned_surveys(connection, &device.factory_id)? {
+                let Some(window) = schedule::open_for(connection, &survey_id, &body.worker_id, now)? else {
+                    continue;
+                };
+                let token_issued = connection
+                    .query_row(
+                        "SELECT 1 FROM survey_tokens_issued WHERE survey_id = ?1 AND worker_id = ?2",
+                        params![survey_id, body.worker_id],
+                        |_| Ok(()),
+                    )
+                    .optional()?
+                    .is_some();
+                surveys.push(OpenSurvey { survey_id, closes_at: window.closes_at, token_issued });
+            }
+            Ok(OpenSurveysResponse { surveys })
+        })
+        .await?;
+    Ok(Json(reply))
+}
+
+async fn token(State(state): State<AppState>, request: SignedRequest) -> Result<Json<TokenResponse>, ApiError> {
+    let body: TokenRequest = request.json()?;
+    if body.blinded.len() != 32 || body.survey_id.len() > 64 {
+        return Err(ApiError::bad_request());
+    }
+    let device = request.device;
+    let shared = state.clone();
+    let now = state.calendar_now();
+    let reply = state
+        .db
+        .run(move |connection| {
+            let input = token_mac_input(&body.worker_id, &body.survey_id, &body.blinded);
+            check_worker_mac(connection, &shared, &device, &body.worker_id, &input, &body.mac)?;
+            if !schedule::assigned_surveys(connection, &device.factory_id)?.contains(&body.survey_id)
+                || schedule::open_for(connection, &body.survey_id, &body.worker_id, now)?.is_none()
+            {
+                return Err(ApiError::code(HubErrorCode::SurveyNotOpen));
+            }
+            let tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let issued: Option<Vec<u8>> = tx
+                .query_row(
+                    "SELECT blinded FROM survey_tokens_issued WHERE survey_id = ?1 AND worker_id = ?2",
+                    params![body.survey_id, body.worker_id],
+                    |row| row.get(0),
+                )
+                .optional()?;
+            match issued {
+                // The same request again (its reply was lost): the same
+                // evaluation, so the device can still finish its token.
+                Some(blinded) if crate::keys::constant_time_eq(&blinded, &body.blinded) => {}
+                Some(_) => return Err(ApiError::code(HubErrorCode::AlreadyAnswered)),
+                None => {
+                    tx.execute(
+                        "INSERT INTO survey_tokens_issued (survey_id, worker_id, blinded, issued_day)
+                         VALUES (?1, ?2, ?3, ?4)",
+                        params![body.survey_id, body.worker_id, body.blinded, day_of(now)],
+                    )?;
+                }
+            }
+            let key = token_key(&shared.keys, &body.survey_id)?;
+            let (evaluated, proof) = key.blind_evaluate(&body.blinded).map_err(|_| ApiError::bad_request())?;
+            tx.commit()?;
+            Ok(TokenResponse { evaluated: evaluated.to_vec(), proof: proof.to_vec() })
+        })
+        .await?;
+    Ok(Json(reply))
+}

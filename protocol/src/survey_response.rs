@@ -1,0 +1,192 @@
+//! Survey responses on the wire: which surveys are open to a worker, the one
+//! token a worker gets per survey, and the sealed response that carries it.
+//!
+//! One response per worker per survey, without saying who (ADR 0010): a
+//! signed-in worker asks for the survey's token with a *blinded* random
+//! input; the hub records that this worker has had their token, evaluates
+//! the blinded input with the survey's key ([`crate::oprf`]) and proves it
+//! used the key published in the signed definition. The response travels
+//! later, unsigned, with the unblinded input and output: the hub can check
+//! that its key made the token and that the token was never used, but it
+//! never saw the input, so it cannot tell which issuance — which worker —
+//! the token came from.
+//!
+//! What the hub stores of a response is its token input (spent), the survey,
+//! version and factory, the sealed content and the day it arrived: no device,
+//! no worker, no time of day.
+
+use serde::{Deserialize, Serialize};
+
+use crate::grievance::WrappedKey;
+use crate::survey::SurveyAnswer;
+
+/// Length of a token input (random bytes chosen by the device).
+pub const TOKEN_INPUT_LEN: usize = 32;
+/// Most bytes of a sealed response the hub accepts.
+pub const MAX_SEALED_RESPONSE_BYTES: usize = 128 * 1024;
+
+/// `POST /v1/surveys/open` (signed): the surveys open to a worker now.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct OpenSurveysRequest {
+    /// The worker.
+    pub worker_id: String,
+    /// HMAC over [`open_mac_input`] under the key from the worker's share.
+    #[serde(with = "crate::b64")]
+    pub mac: Vec<u8>,
+}
+
+/// One survey open to the worker.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenSurvey {
+    /// The survey (a content item of kind `survey`).
+    pub survey_id: String,
+    /// Unix seconds after which responses are refused, if it closes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closes_at: Option<i64>,
+    /// Whether the worker's one token was already issued (on any device).
+    pub token_issued: bool,
+}
+
+/// Reply to [`OpenSurveysRequest`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenSurveysResponse {
+    /// Open surveys, by id.
+    pub surveys: Vec<OpenSurvey>,
+}
+
+/// `POST /v1/surveys/token` (signed): the worker's one token for a survey.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TokenRequest {
+    /// The worker.
+    pub worker_id: String,
+    /// The survey.
+    pub survey_id: String,
+    /// The blinded token input (a ristretto255 element, 32 bytes).
+    #[serde(with = "crate::b64")]
+    pub blinded: Vec<u8>,
+    /// HMAC over [`token_mac_input`] under the key from the worker's share.
+    #[serde(with = "crate::b64")]
+    pub mac: Vec<u8>,
+}
+
+/// Reply to [`TokenRequest`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TokenResponse {
+    /// The evaluated element (32 bytes).
+    #[serde(with = "crate::b64")]
+    pub evaluated: Vec<u8>,
+    /// The DLEQ proof that the survey's published key made it (64 bytes).
+    #[serde(with = "crate::b64")]
+    pub proof: Vec<u8>,
+}
+
+/// `POST /v1/surveys/responses` (not signed): an anonymous response.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResponseUpload {
+    /// Random id of this upload (a resend after a lost reply is the same).
+    pub response_id: String,
+    /// The survey.
+    pub survey_id: String,
+    /// The definition version answered.
+    pub version: u64,
+    /// The worker's factory (results are broken down by factory).
+    pub factory_id: String,
+    /// The token input ([`TOKEN_INPUT_LEN`] random bytes).
+    #[serde(with = "crate::b64")]
+    pub token_input: Vec<u8>,
+    /// HMAC-SHA256 under the token output over [`response_mac_input`]: the
+    /// output itself never leaves the device, so whoever reads a queued
+    /// upload (on a shared tablet, say) cannot put other answers under the
+    /// worker's token.
+    #[serde(with = "crate::b64")]
+    pub token_mac: Vec<u8>,
+    /// The content key, sealed to each analyst of the definition.
+    pub recipients: Vec<WrappedKey>,
+    /// [`ResponseContent`] as JSON, sealed under the content key
+    /// ([`crate::envelope::seal`], associated data [`response_aad`]).
+    #[serde(with = "crate::b64")]
+    pub sealed: Vec<u8>,
+}
+
+/// Reply to [`ResponseUpload`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResponseReceipt {
+    /// The upload's id.
+    pub response_id: String,
+}
+
+/// What an analyst reads.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ResponseContent {
+    /// The survey.
+    pub survey_id: String,
+    /// The definition version the answers refer to.
+    pub version: u64,
+    /// Answers by question id (options by id, never by position).
+    pub answers: std::collections::BTreeMap<String, SurveyAnswer>,
+    /// The language the worker answered in.
+    pub language: String,
+}
+
+/// What [`ResponseUpload::token_mac`] covers: every other field.
+pub fn response_mac_input(upload: &ResponseUpload) -> Vec<u8> {
+    use crate::b64::encode;
+    let mut input = format!(
+        "workervoice/survey-response-mac/v1\n{}\n{}\n{}\n{}\n{}\n",
+        upload.response_id,
+        upload.survey_id,
+        upload.version,
+        upload.factory_id,
+        encode(&upload.token_input)
+    )
+    .into_bytes();
+    for wrapped in &upload.recipients {
+        input.extend_from_slice(
+            format!("{}\n{}\n{}\n", wrapped.handler_id, encode(&wrapped.enc), encode(&wrapped.wrapped_key)).as_bytes(),
+        );
+    }
+    input.extend_from_slice(&upload.sealed);
+    input
+}
+
+/// The MAC of an upload under a token output.
+pub fn response_mac(token_output: &[u8], upload: &ResponseUpload) -> Vec<u8> {
+    let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, token_output);
+    ring::hmac::sign(&key, &response_mac_input(upload)).as_ref().to_vec()
+}
+
+/// Whether `upload` carries a MAC under `token_output` (constant time).
+pub fn response_mac_valid(token_output: &[u8], upload: &ResponseUpload) -> bool {
+    let key = ring::hmac::Key::new(ring::hmac::HMAC_SHA256, token_output);
+    ring::hmac::verify(&key, &response_mac_input(upload), &upload.token_mac).is_ok()
+}
+
+/// HMAC input of [`OpenSurveysRequest::mac`].
+pub fn open_mac_input(worker_id: &str) -> Vec<u8> {
+    format!("workervoice/surveys/open/v1\n{worker_id}").into_bytes()
+}
+
+/// HMAC input of [`TokenRequest::mac`].
+pub fn token_mac_input(worker_id: &str, survey_id: &str, blinded: &[u8]) -> Vec<u8> {
+    let mut input = format!("workervoice/surveys/token/v1\n{worker_id}\n{survey_id}\n").into_bytes();
+    input.extend_from_slice(blinded);
+    input
+}
+
+/// The VOPRF input of a token: the survey id bound to the random bytes, so a
+/// token of one survey is no token of another.
+pub fn token_oprf_input(survey_id: &str, token_input: &[u8]) -> Vec<u8> {
+    let mut input = format!("workervoice/survey-token/v1\n{survey_id}\n").into_bytes();
+    input.extend_from_slice(token_input);
+    input
+}
+
+/// The HPKE `info` of a response's wrapped content key.
+pub fn response_hpke_info(response_id: &str) -> Vec<u8> {
+    format!("workervoice/survey-response/v1\n{response_id}").into_bytes()
+}
+
+/// Associated data of the sealed content: the clear fields it belongs to.
+pub fn response_aad(response_id: &str, survey_id: &str, version: u64, factory_id: &str) -> Vec<u8> {
+    format!("workervoice/survey-response/v1\n{response_id}\n{survey_id}\n{version}\n{factory_id}").into_bytes()
+}
