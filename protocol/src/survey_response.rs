@@ -190,3 +190,56 @@ pub fn response_hpke_info(response_id: &str) -> Vec<u8> {
 pub fn response_aad(response_id: &str, survey_id: &str, version: u64, factory_id: &str) -> Vec<u8> {
     format!("workervoice/survey-response/v1\n{response_id}\n{survey_id}\n{version}\n{factory_id}").into_bytes()
 }
+
+/// `GET /handler/v1/surveys/{id}/results` (an analyst's session;
+/// `?format=csv` for CSV): aggregates per question, for all factories and
+/// per factory. No group of 1 to 4 respondents is shown, nor one whose
+/// count the others would give away ([`crate::progress::MIN_GROUP`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SurveyResults {
+    /// The survey.
+    pub survey_id: String,
+    /// All factories first, then one group per factory with responses.
+    pub groups: Vec<GroupResults>,
+}
+
+/// The results of one group of respondents.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GroupResults {
+    /// The factory; `None` for all factories together.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub factory_id: Option<String>,
+    /// Respondents (`None`: suppressed, and so is everything else).
+    pub respondents: Option<u32>,
+    /// Per question, in the order of the newest version.
+    pub questions: Vec<QuestionResults>,
+}
+
+/// One question's aggregate in a group.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct QuestionResults {
+    /// The question id (stable across versions).
+    pub question_id: String,
+    /// Its label in the definition's first language (newest version that has it).
+    pub label: String,
+    /// Respondents who answered it (`None`: suppressed, and so are the counts).
+    pub answered: Option<u32>,
+    /// Counts per option or value (choices by option id; yes/no; ratings).
+    /// Free text, numbers and dates are not broken down.
+    pub counts: Vec<ValueCount>,
+    /// Mean of a rating or number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mean: Option<f64>,
+}
+
+/// How many answered with one value.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ValueCount {
+    /// Option id, `yes`/`no`, or the rating.
+    pub value: String,
+    /// The option's label (from the newest version that has the option, so
+    /// an option a later version removed keeps its own label).
+    pub label: String,
+    /// Answers.
+    pub count: u32,
+}

@@ -234,6 +234,18 @@ impl HandlerSession {
         (status, serde_json::from_str(&text).unwrap_or(Value::Null))
     }
 
+    /// A GET on the handler API; (HTTP status, body text).
+    pub async fn get_text(&self, path: &str) -> (u16, String) {
+        let response = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .expect("handler request");
+        (response.status().as_u16(), response.text().await.unwrap_or_default())
+    }
+
     /// The cases on the handler's route.
     pub async fn cases(&self) -> Vec<Value> {
         let (status, value) = self.call(reqwest::Method::GET, "/handler/v1/cases", None).await;

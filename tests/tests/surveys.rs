@@ -368,3 +368,152 @@ async fn an_audit_opens_the_check_in_for_exactly_the_interviewed_workers_on_day_
         .expect("an interviewed worker answers on day five");
     assert_eq!(open_to(19 * 86_400 + 60).await, [false, false, false], "closed after its fourteen days");
 }
+
+// ---------------------------------------------------------------------------
+// Results
+
+fn pulse_pack(version_two: bool) -> serde_json::Value {
+    let options = if version_two {
+        // Reordered, relabelled, and "rotating" removed.
+        json!([{"id": "night", "label": {"en": "Night shift (22-06)"}}, {"id": "day", "label": {"en": "Day"}}])
+    } else {
+        json!([{"id": "day", "label": {"en": "Day shift"}}, {"id": "night", "label": {"en": "Night shift"}},
+               {"id": "rotating", "label": {"en": "Rotating"}}])
+    };
+    json!({
+        "kind": "survey", "id": "pulse", "languages": ["en"], "titles": {"en": "Pulse"},
+        "document": {"languages": ["en"], "title": {"en": "Pulse"}, "questions": [
+            {"id": "shift", "type": "single_choice", "required": true, "label": {"en": "Your shift"}, "options": options},
+            {"id": "safe", "type": "yes_no", "required": true, "label": {"en": "Do you feel safe?"}}
+        ]}
+    })
+}
+
+fn publish(hub: &TestHub, pack: &serde_json::Value) -> u64 {
+    let folder = hub.dir.path().join("pulse-source");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("pack.json"), serde_json::to_vec(pack).unwrap()).unwrap();
+    publish_pack(hub.dir.path(), &folder, &PackAssignment::AllFactories).expect("publish").version
+}
+
+async fn answer_pulse(device: &TestDevice, shift: &str, safe: bool) {
+    device.app.sync_content().await.expect("content");
+    let open = device.app.open_surveys().await.expect("open surveys");
+    assert!(open.iter().any(|s| s.id == "pulse" && s.state == OpenSurveyState::Ready), "{open:?}");
+    let answers = vec![
+        SurveyAnswerEntry {
+            question_id: "shift".into(),
+            answer: SurveyAnswerInput::Choice { option_id: shift.into() },
+        },
+        yes_no("safe", safe),
+    ];
+    device.app.submit_survey("pulse".into(), answers).expect("submit");
+    assert_eq!(device.app.sync_now(true).await.expect("sync").delivered, 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn analysts_see_aggregates_with_each_versions_labels_and_no_group_of_four() {
+    let hub = TestHub::start().await;
+    let analyst = hub.analyst("analyst password 1").await;
+    let hotline = hub.handler("independent_hotline", None, "hotline password 1").await;
+    assert_eq!(publish(&hub, &pulse_pack(false)), 1);
+    let key = hub.programme_key().await;
+    let small = hub.factory(false).await;
+    let large = hub.factory(false).await;
+    let mut number = 0;
+    let mut new_device = |factory: &Factory| {
+        number += 1;
+        let number = format!("P-{number}");
+        let factory = factory.clone();
+        let hub = &hub;
+        let key = key.clone();
+        async move {
+            let activation = hub.worker(&factory, &number, "Đỗ Văn Hùng", "en").await;
+            worker_device(hub, &factory, &key, &number, Some(activation)).await
+        }
+    };
+    // Four at the small factory and three at the large one answer version 1.
+    for shift in ["day", "day", "night", "day"] {
+        answer_pulse(&new_device(&small).await, shift, true).await;
+    }
+    for shift in ["rotating", "day", "night"] {
+        answer_pulse(&new_device(&large).await, shift, false).await;
+    }
+    // Version 2 reorders and relabels the options and drops "rotating";
+    // three more at the large factory answer it.
+    assert_eq!(publish(&hub, &pulse_pack(true)), 2);
+    for shift in ["night", "night", "day"] {
+        answer_pulse(&new_device(&large).await, shift, true).await;
+    }
+
+    let session = hub.handler_session(&analyst, "analyst password 1").await;
+    let (status, body) = session.get_text("/handler/v1/surveys/pulse/results").await;
+    assert_eq!(status, 200, "{body}");
+    let results: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let groups = results["groups"].as_array().unwrap();
+    let all = &groups[0];
+    assert_eq!(all["respondents"], 10);
+    let shift = &all["questions"][0];
+    assert_eq!(shift["answered"], 10);
+    let count = |value: &str| shift["counts"].as_array().unwrap().iter().find(|c| c["value"] == value).cloned();
+    assert_eq!(count("day").unwrap()["count"], 5);
+    assert_eq!(count("night").unwrap()["count"], 4);
+    assert_eq!(count("night").unwrap()["label"], "Night shift (22-06)", "the newest version's label");
+    assert_eq!(count("rotating").unwrap()["count"], 1, "an option version 2 removed keeps its answers");
+    assert_eq!(count("rotating").unwrap()["label"], "Rotating", "…and its own label");
+    // Four respondents at the small factory: not shown. Nor the large
+    // factory's six, which the total minus the small one would give away.
+    assert_eq!(groups.len(), 3);
+    assert!(groups[1..].iter().all(|g| g["respondents"].is_null() && g["questions"].as_array().unwrap().is_empty()));
+
+    let (status, csv) = session.get_text("/handler/v1/surveys/pulse/results?format=csv").await;
+    assert_eq!(status, 200);
+    assert!(csv.starts_with("factory_id,respondents,question_id"), "{csv}");
+    assert!(csv.contains("all,10,shift,Your shift,10,rotating,Rotating,1,"), "{csv}");
+    assert_eq!(csv.matches(",suppressed,").count(), 2, "{csv}");
+
+    // A case handler cannot read survey results.
+    let handler = hub.handler_session(&hotline, "hotline password 1").await;
+    let (status, _) = handler.get_text("/handler/v1/surveys/pulse/results").await;
+    assert_eq!(status, 401);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn schedules_target_departments_or_named_workers_between_their_dates() {
+    let (hub, factory, key) = survey_programme().await;
+    let roster = json!({"workers": [
+        {"worker_number": "D-1", "display_name": "Hoa", "language": "vi", "department": "Sewing"},
+        {"worker_number": "D-2", "display_name": "Minh", "language": "vi", "department": "Cutting"},
+        {"worker_number": "D-3", "display_name": "Lan", "language": "vi", "department": "Sewing"}
+    ]});
+    let imported = hub.admin(&format!("/admin/v1/factories/{}/roster", factory.id), roster).await;
+    let mut devices = Vec::new();
+    for code in imported["activation_codes"].as_array().unwrap() {
+        let number = code["worker_number"].as_str().unwrap();
+        let activation = code["activation_code"].as_str().unwrap().to_owned();
+        devices.push(worker_device(&hub, &factory, &key, number, Some(activation)).await);
+    }
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
+    let open_to = |offset: i64| {
+        hub.hub.set_calendar_offset(offset);
+        let devices = &devices;
+        async move {
+            let mut open = Vec::new();
+            for device in devices {
+                open.push(check_in_state(&device.app.open_surveys().await.expect("open surveys")).is_some());
+            }
+            open
+        }
+    };
+    let schedule = |body: serde_json::Value| hub.admin("/admin/v1/surveys/check-in/schedule", body);
+    schedule(json!({"opens_at": now + 86_400,
+                    "target": {"type": "departments", "factory_id": factory.id, "departments": ["Sewing"]}}))
+    .await;
+    assert_eq!(open_to(0).await, [false, false, false], "not open yet");
+    assert_eq!(open_to(86_400 + 60).await, [true, false, true], "the sewing department");
+    schedule(json!({"closes_at": now + 2 * 86_400,
+                    "target": {"type": "workers", "factory_id": factory.id, "worker_numbers": ["D-2"]}}))
+    .await;
+    assert_eq!(open_to(86_400).await, [false, true, false], "one named worker");
+    assert_eq!(open_to(3 * 86_400).await, [false, false, false], "closed");
+}

@@ -7,7 +7,7 @@
 //! adapt HTTP to the domain functions in the submodules, which the demo
 //! seeding calls directly.
 
-mod csv;
+pub(crate) mod csv;
 pub(crate) mod devices;
 pub(crate) mod factories;
 pub(crate) mod roster;

@@ -127,6 +127,18 @@ pub(crate) fn open_content_key(
     enc: &[u8],
     wrapped_key: &[u8],
 ) -> Result<Zeroizing<Vec<u8>>, ApiError> {
+    open_wrapped_key(private, &envelope::hpke_info(client_id), case_id.as_bytes(), enc, wrapped_key)
+}
+
+/// Opens a content key wrapped to this key pair with HPKE under `info` and
+/// associated data `aad` (a case's, or a survey response's).
+pub(crate) fn open_wrapped_key(
+    private: &HandlerPrivateKey,
+    info: &[u8],
+    aad: &[u8],
+    enc: &[u8],
+    wrapped_key: &[u8],
+) -> Result<Zeroizing<Vec<u8>>, ApiError> {
     let failed = |_| ApiError::internal("a wrapped content key did not open for its handler");
     let private = <X25519HkdfSha256 as Kem>::PrivateKey::from_bytes(private.0.as_slice()).map_err(failed)?;
     let enc = <X25519HkdfSha256 as Kem>::EncappedKey::from_bytes(enc).map_err(failed)?;
@@ -134,9 +146,9 @@ pub(crate) fn open_content_key(
         &OpModeR::Base,
         &private,
         &enc,
-        &envelope::hpke_info(client_id),
+        info,
         wrapped_key,
-        case_id.as_bytes(),
+        aad,
     )
     .map_err(failed)?;
     Ok(Zeroizing::new(key))

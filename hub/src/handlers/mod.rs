@@ -37,6 +37,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/handler/v1/cases/{case_id}/replies", post(work::reply))
         .route("/handler/v1/cases/{case_id}/audit", get(work::audit))
         .route("/handler/v1/cases/{case_id}/attachments/{attachment_id}", get(work::attachment))
+        .route("/handler/v1/surveys/{survey_id}/results", get(crate::surveys::results::results))
 }
 
 async fn login(

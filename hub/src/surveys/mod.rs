@@ -14,6 +14,7 @@
 //! factory who they were.
 
 pub(crate) mod responses;
+pub(crate) mod results;
 pub(crate) mod schedule;
 
 use axum::Json;
