@@ -1,7 +1,8 @@
 //! Survey figures, printed, one run: the rendering-ready load of a
 //! 60-question definition in three languages with skip logic (parse and
 //! check every label, option, bound and condition), and one evaluation of
-//! its skip logic after an answer changes — both in microseconds.
+//! its skip logic after an answer changes — both in microseconds; and one
+//! survey token issued, checked and presented (device and hub sides).
 //!
 //! Run: `cargo bench -p workervoice-core --bench survey_load`.
 
@@ -9,6 +10,7 @@ use std::collections::BTreeMap;
 use std::time::Instant;
 
 use serde_json::json;
+use workervoice_protocol::oprf;
 use workervoice_protocol::survey::{SurveyAnswer, SurveyDefinition};
 
 /// Sixty questions, three languages: every fifth a yes/no gate, the four
@@ -77,5 +79,35 @@ fn main() {
         body.len(),
         median_micros(loads),
         median_micros(evaluations)
+    );
+
+    // One survey token end to end (ADR 0010): the device blinds, the hub
+    // evaluates with its DLEQ proof, the device checks the proof and
+    // unblinds, and the hub checks the presented token when it arrives.
+    let key = oprf::SecretKey::derive(&[7u8; 32], b"check-in").expect("key");
+    let public = key.public_key();
+    let (mut device_side, mut hub_side, mut check) = (Vec::new(), Vec::new(), Vec::new());
+    for round in 0..200u32 {
+        let input = round.to_le_bytes();
+        let start = Instant::now();
+        let blind = oprf::random_blind().expect("blind");
+        let (state, blinded) = oprf::BlindState::restore(&input, blind.as_slice()).expect("blinded");
+        let blinding = start.elapsed();
+        let start = Instant::now();
+        let (evaluated, proof) = key.blind_evaluate(&blinded).expect("evaluated");
+        hub_side.push(start.elapsed().as_secs_f64() * 1e6);
+        let start = Instant::now();
+        let output = oprf::finalize(state, &evaluated, &proof, &public).expect("verified");
+        device_side.push((blinding + start.elapsed()).as_secs_f64() * 1e6);
+        let start = Instant::now();
+        assert!(key.verify_token(&input, &output));
+        check.push(start.elapsed().as_secs_f64() * 1e6);
+    }
+    println!(
+        "survey token (VOPRF ristretto255): device blind + proof check + unblind median {:.0} µs; \
+         hub evaluation with proof {:.0} µs; hub check of a presented token {:.0} µs",
+        median_micros(device_side),
+        median_micros(hub_side),
+        median_micros(check)
     );
 }

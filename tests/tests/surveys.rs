@@ -156,6 +156,17 @@ fn check_in_state(open: &[workervoice::OpenSurveyView]) -> Option<OpenSurveyStat
     open.iter().find(|survey| survey.id == "check-in").map(|survey| survey.state)
 }
 
+/// Moves the hub's calendar by `offset` seconds; then, per device, whether
+/// the check-in is among the surveys open to its worker.
+async fn check_in_open_on(hub: &TestHub, devices: &[TestDevice], offset: i64) -> Vec<bool> {
+    hub.hub.set_calendar_offset(offset);
+    let mut open = Vec::new();
+    for device in devices {
+        open.push(check_in_state(&device.app.open_surveys().await.expect("open surveys")).is_some());
+    }
+    open
+}
+
 fn hub_db(hub: &TestHub) -> rusqlite::Connection {
     rusqlite::Connection::open(hub.dir.path().join("hub.db")).expect("hub database")
 }
@@ -345,17 +356,7 @@ async fn an_audit_opens_the_check_in_for_exactly_the_interviewed_workers_on_day_
     )
     .await;
 
-    let open_to = |day_secs: i64| {
-        hub.hub.set_calendar_offset(day_secs);
-        let devices = &devices;
-        async move {
-            let mut open = Vec::new();
-            for device in devices {
-                open.push(check_in_state(&device.app.open_surveys().await.expect("open surveys")).is_some());
-            }
-            open
-        }
-    };
+    let open_to = |offset: i64| check_in_open_on(&hub, &devices, offset);
     assert_eq!(open_to(0).await, [false, false, false], "the day of the audit");
     assert_eq!(open_to(5 * 86_400 - 3_600).await, [false, false, false], "an hour before day five");
     assert_eq!(open_to(5 * 86_400 + 60).await, [true, true, false], "day five: the interviewed workers only");
@@ -494,17 +495,7 @@ async fn schedules_target_departments_or_named_workers_between_their_dates() {
         devices.push(worker_device(&hub, &factory, &key, number, Some(activation)).await);
     }
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() as i64;
-    let open_to = |offset: i64| {
-        hub.hub.set_calendar_offset(offset);
-        let devices = &devices;
-        async move {
-            let mut open = Vec::new();
-            for device in devices {
-                open.push(check_in_state(&device.app.open_surveys().await.expect("open surveys")).is_some());
-            }
-            open
-        }
-    };
+    let open_to = |offset: i64| check_in_open_on(&hub, &devices, offset);
     let schedule = |body: serde_json::Value| hub.admin("/admin/v1/surveys/check-in/schedule", body);
     schedule(json!({"opens_at": now + 86_400,
                     "target": {"type": "departments", "factory_id": factory.id, "departments": ["Sewing"]}}))

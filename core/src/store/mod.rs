@@ -179,7 +179,7 @@ impl Store {
     }
 
     /// Crypto-shreds what the device holds: every worker's rows, drafts,
-    /// cases and the outbox are deleted (overwritten: `secure_delete` is on)
+    /// survey tokens, cases and the outbox are deleted (overwritten: `secure_delete` is on)
     /// and the WAL is truncated. Returns the local ids of the worker vaults
     /// that were removed, so their key-store secrets can be deleted too.
     pub fn wipe(&mut self, keep_device_row: bool) -> Result<Vec<String>, StoreError> {
@@ -192,7 +192,7 @@ impl Store {
             "DELETE FROM case_events; DELETE FROM cases; DELETE FROM notes; DELETE FROM drafts;
              DELETE FROM progress_events; DELETE FROM progress_state;
              DELETE FROM outbox_attachments; DELETE FROM outbox; DELETE FROM workers; DELETE FROM directory;
-             DELETE FROM meta; DELETE FROM meta_blob; DELETE FROM offline_sign_ins;",
+             DELETE FROM meta; DELETE FROM meta_blob; DELETE FROM offline_sign_ins; DELETE FROM survey_tokens;",
         )?;
         if keep_device_row {
             tx.execute(
@@ -243,6 +243,49 @@ mod tests {
         let fk: i64 = store.conn().query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
         let temp: i64 = store.conn().query_row("PRAGMA temp_store", [], |r| r.get(0)).unwrap();
         assert_eq!((mode.as_str(), secure, fk, temp), ("wal", 1, 1, 2));
+    }
+
+    #[test]
+    fn a_wipe_leaves_no_row_in_any_table_but_the_device_and_public_content() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path()).unwrap();
+        let tables: Vec<String> = store
+            .conn()
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+            .unwrap()
+            .query_map([], |row| row.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        // Content is programme material, the same on every device: not worker data.
+        let kept = |table: &str| table == "device" || table.starts_with("content_");
+        crate::store::drafts::put(store.conn(), b"d", b"sealed", 1).unwrap();
+        crate::store::survey_tokens::put(store.conn(), b"t", b"sealed", 1).unwrap();
+        store.wipe(false).unwrap();
+        for table in tables.iter().filter(|table| !kept(table)) {
+            let rows: i64 = store.conn().query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).unwrap();
+            assert_eq!(rows, 0, "{table} keeps rows after a wipe");
+        }
+        // A table added later must be wiped or listed here on purpose.
+        let wiped = [
+            "workers",
+            "notes",
+            "directory",
+            "outbox",
+            "outbox_attachments",
+            "cases",
+            "case_events",
+            "drafts",
+            "meta",
+            "offline_sign_ins",
+            "meta_blob",
+            "progress_events",
+            "progress_state",
+            "survey_tokens",
+        ];
+        for table in tables.iter().filter(|table| !kept(table)) {
+            assert!(wiped.contains(&table.as_str()), "{table}: does the wipe delete it?");
+        }
     }
 
     #[test]
