@@ -85,6 +85,61 @@ async fn a_survey_that_would_not_render_is_not_published() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_survey_the_programme_signed_but_that_would_not_render_is_refused_on_the_device() {
+    // publish-pack refuses such a definition, so sign one here with the
+    // programme key from the hub's data directory, as a buggy or older
+    // publisher could have: the device must still refuse it.
+    let hub = TestHub::start().await;
+    hub.analyst("analyst password 1").await;
+    let folder = hub.dir.path().join("survey-source");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::write(folder.join("pack.json"), serde_json::to_vec(&survey_pack("interviewed")).unwrap()).unwrap();
+    publish_pack(hub.dir.path(), &folder, &PackAssignment::AllFactories).expect("publish");
+
+    let db = rusqlite::Connection::open(hub.dir.path().join("hub.db")).unwrap();
+    let manifest: Vec<u8> =
+        db.query_row("SELECT body FROM content_manifests WHERE content_id = 'check-in'", [], |row| row.get(0)).unwrap();
+    let mut manifest: serde_json::Value = serde_json::from_slice(&manifest).unwrap();
+    let content = hub.dir.path().join("content");
+    let body_sha = manifest["body"]["sha256"].as_str().unwrap().to_owned();
+    let mut document: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(content.join(&body_sha)).unwrap()).unwrap();
+    // A condition on a later question: not evaluable in one pass.
+    document["questions"][0]["show_if"] = json!({"answered": {"question": "punished"}});
+    let bad = serde_json::to_vec(&document).unwrap();
+    let bad_sha = sha256_hex(&bad);
+    std::fs::write(content.join(&bad_sha), &bad).unwrap();
+    db.execute(
+        "INSERT INTO content_blobs (sha256, size, media_type, created_at) VALUES (?1, ?2, ?3, 0)",
+        rusqlite::params![bad_sha, bad.len() as i64, manifest["body"]["media_type"].as_str().unwrap()],
+    )
+    .unwrap();
+    manifest["version"] = json!(2);
+    manifest["body"]["sha256"] = json!(bad_sha);
+    manifest["body"]["size"] = json!(bad.len());
+    let body = serde_json::to_vec(&manifest).unwrap();
+    let pkcs8 = std::fs::read(hub.dir.path().join("programme-signing.key")).unwrap();
+    let key = ring::signature::Ed25519KeyPair::from_pkcs8(&pkcs8).unwrap();
+    let signature = key.sign(&workervoice_protocol::content::manifest_signing_input(&body));
+    let address = sha256_hex(&body);
+    db.execute(
+        "INSERT INTO content_manifests (sha256, kind, content_id, version, body, signature, total_bytes, published_at)
+         VALUES (?1, 'survey', 'check-in', 2, ?2, ?3, ?4, 0)",
+        rusqlite::params![address, body, signature.as_ref(), bad.len() as i64],
+    )
+    .unwrap();
+    db.execute("UPDATE content_items SET current_manifest = ?1 WHERE content_id = 'check-in'", [&address]).unwrap();
+
+    let device = TestDevice::open_pinned(&hub.url(), Some(&hub.programme_key().await));
+    let factory = hub.factory(false).await;
+    let (code, _) = hub.code(&factory, "personal").await;
+    device.app.enrol(code, DeviceMode::Personal).await.expect("enrol");
+    let report = device.app.sync_content().await.expect("the sync itself succeeds");
+    assert_eq!(report.refused, vec!["check-in".to_owned()], "{report:?}");
+    assert_eq!(device.app.load_survey("check-in".into()).unwrap_err().code(), ErrorCode::ContentNotDownloaded);
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_survey_without_an_analyst_to_read_it_is_not_published() {
     let hub = TestHub::start().await;
     let folder = hub.dir.path().join("survey");
