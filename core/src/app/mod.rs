@@ -146,7 +146,7 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 fn now() -> i64 {
-    chrono::Utc::now().timestamp()
+    crate::clock::system_secs()
 }
 
 impl WorkerVoice {
@@ -412,7 +412,7 @@ impl WorkerVoice {
         let session = self.inner.touched_session();
         let session = session.as_ref().ok_or(ErrorCode::NotLoggedIn)?;
         let mut store = lock(&self.inner.store);
-        notes::save(&mut store, session, texts, chrono::Utc::now().timestamp_millis())
+        notes::save(&mut store, session, texts, crate::clock::system_millis())
     }
 
     /// A page of the logged-in worker's notes, newest first (at most 1,000).

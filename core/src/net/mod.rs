@@ -154,7 +154,7 @@ impl HubTime {
 /// The `Date` header of a reply, unix seconds.
 fn reply_date(headers: &reqwest::header::HeaderMap) -> Option<i64> {
     let text = headers.get(reqwest::header::DATE)?.to_str().ok()?;
-    chrono::DateTime::parse_from_rfc2822(text).ok().map(|date| date.timestamp())
+    crate::clock::parse_http_date(text)
 }
 
 /// A client for one hub.
@@ -320,7 +320,7 @@ impl HubClient {
                 path_and_query.push('?');
                 path_and_query.push_str(query);
             }
-            let timestamp = self.time.as_ref().map_or_else(|| chrono::Utc::now().timestamp(), HubTime::hub_secs);
+            let timestamp = self.time.as_ref().map_or_else(crate::clock::system_secs, HubTime::hub_secs);
             for (name, value) in signer.headers(request.method.as_str(), &path_and_query, &request.body, timestamp)? {
                 builder = builder.header(name, value);
             }
