@@ -264,7 +264,7 @@ async fn a_worker_answers_once_even_with_two_devices_and_nobody_else_can_use_the
     let (status, body) = post(hijacked).await;
     assert_eq!((status, body.contains("token_invalid")), (403, true), "{body}");
     let mut renamed = queued.clone();
-    renamed["response_id"] = json!(uuid_v4());
+    renamed["response_id"] = json!(another_response_id());
     let (status, body) = post(renamed).await;
     assert_eq!(status, 403, "{body}");
 
@@ -285,7 +285,8 @@ async fn a_worker_answers_once_even_with_two_devices_and_nobody_else_can_use_the
     assert_eq!(count, 1, "exactly one response stored");
 }
 
-fn uuid_v4() -> String {
+/// A well-formed response id other than the device's.
+fn another_response_id() -> String {
     "3f2b8c4e-6a1d-4e2f-9b3c-0d4e5f6a7b8c".to_owned()
 }
 

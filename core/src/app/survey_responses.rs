@@ -22,7 +22,7 @@ use workervoice_protocol::survey_response::{
     token_oprf_input,
 };
 use workervoice_protocol::{b64, envelope};
-use zeroize::Zeroizing;
+use zeroize::{Zeroize, Zeroizing};
 
 use super::grievances::SubmitOutcome;
 use super::surveys::SurveyAnswerEntry;
@@ -99,7 +99,6 @@ struct TokenRecord {
 
 impl Drop for TokenRecord {
     fn drop(&mut self) {
-        use zeroize::Zeroize;
         self.input.zeroize();
         self.blind.zeroize();
         self.output.zeroize();
@@ -193,7 +192,7 @@ impl Inner {
         let output =
             oprf::finalize(state, &reply.evaluated, &reply.proof, token_key).map_err(|_| ErrorCode::BadReply)?;
         record.output = Some(output.to_vec());
-        record.blind = None;
+        record.blind.zeroize();
         self.save_token(keys, survey_id, &record)
     }
 
@@ -352,8 +351,9 @@ impl WorkerVoice {
         // Spent first: a crash between the two leaves a used token and no
         // response (the worker is told), never two responses.
         record.used = true;
-        record.input.clear();
-        record.output = None;
+        // Wiped, not just dropped: the output is the key of the upload's MAC.
+        record.input.zeroize();
+        record.output.zeroize();
         self.inner.save_token(&keys, id, &record)?;
         lock(&self.inner.store).transaction(|tx| {
             outbox::enqueue_survey_response(tx, &response_id, &body, not_before, at).map_err(Error::from)
