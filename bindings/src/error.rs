@@ -118,6 +118,7 @@ impl WorkerVoiceError {
                 ErrorCode::NotLoggedIn
                 | ErrorCode::VaultUnreadable
                 | ErrorCode::OfflineUnlockUnavailable
+                | ErrorCode::OfflineSignInFailed
                 | ErrorCode::NeedsHub => Self::Session { code, localized },
                 ErrorCode::InvalidInput | ErrorCode::TooLarge | ErrorCode::ReceiptInvalid => {
                     Self::Input { code, localized }

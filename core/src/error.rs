@@ -45,6 +45,10 @@ pub enum ErrorCode {
     NotLoggedIn,
     /// Offline unlock is not possible (shared device, no cache, or too many tries).
     OfflineUnlockUnavailable,
+    /// A kiosk could not sign the worker in offline: a wrong PIN, or no
+    /// earlier online sign-in on this tablet — deliberately one answer, so
+    /// the tablet does not tell who has used it.
+    OfflineSignInFailed,
     /// No network.
     NetworkUnavailable,
     /// The hub is overloaded or failing; retry later.
@@ -107,6 +111,7 @@ impl ErrorCode {
             Self::VaultUnreadable => "vault_unreadable",
             Self::NotLoggedIn => "not_logged_in",
             Self::OfflineUnlockUnavailable => "offline_unlock_unavailable",
+            Self::OfflineSignInFailed => "offline_sign_in_failed",
             Self::NetworkUnavailable => "network_unavailable",
             Self::HubUnavailable => "hub_unavailable",
             Self::HubRefused => "hub_refused",
@@ -251,6 +256,7 @@ mod tests {
             ErrorCode::VaultUnreadable,
             ErrorCode::NotLoggedIn,
             ErrorCode::OfflineUnlockUnavailable,
+            ErrorCode::OfflineSignInFailed,
             ErrorCode::NetworkUnavailable,
             ErrorCode::HubUnavailable,
             ErrorCode::HubRefused,

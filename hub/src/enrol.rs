@@ -167,6 +167,7 @@ async fn status(request: SignedRequest) -> Json<DeviceStatusResponse> {
         state: "active".to_owned(),
         hub_time: unix_now(),
         kiosk_idle_timeout_secs: None,
+        wipe_requested: None,
     })
 }
 
@@ -178,7 +179,7 @@ async fn health(State(state): State<AppState>, request: SignedRequest) -> Result
     let now = unix_now();
     let clamp = |value: u64| i64::try_from(value).unwrap_or(i64::MAX);
     let id = device_id.clone();
-    let idle_secs: u32 = state
+    let (idle_secs, wipe_requested): (u32, Option<i64>) = state
         .db
         .run(move |connection| {
             connection.execute(
@@ -186,10 +187,18 @@ async fn health(State(state): State<AppState>, request: SignedRequest) -> Result
                  reported_storage_bytes = ?4 WHERE id = ?5",
                 params![now, clamp(report.queued), clamp(report.needs_attention), clamp(report.storage_bytes), id],
             )?;
+            // The device says it carried out the latest wipe request: record when.
+            if let Some(wiped) = report.wiped {
+                connection.execute(
+                    "UPDATE devices SET wiped_at = ?1 WHERE id = ?2 AND wipe_requested_at = ?3 AND wiped_at IS NULL",
+                    params![now, id, wiped],
+                )?;
+            }
             Ok(connection.query_row(
-                "SELECT f.kiosk_idle_timeout_secs FROM devices d JOIN factories f ON f.id = d.factory_id WHERE d.id = ?1",
+                "SELECT f.kiosk_idle_timeout_secs, CASE WHEN d.wiped_at IS NULL THEN d.wipe_requested_at END \
+                 FROM devices d JOIN factories f ON f.id = d.factory_id WHERE d.id = ?1",
                 [&id],
-                |row| row.get(0),
+                |row| Ok((row.get(0)?, row.get(1)?)),
             )?)
         })
         .await?;
@@ -199,5 +208,6 @@ async fn health(State(state): State<AppState>, request: SignedRequest) -> Result
         state: "active".to_owned(),
         hub_time: now,
         kiosk_idle_timeout_secs: Some(idle_secs),
+        wipe_requested,
     }))
 }

@@ -195,6 +195,12 @@ pub struct DeviceSummary {
     /// Database size at the last report, bytes.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub storage_bytes: Option<u64>,
+    /// When staff last asked the device to wipe its workers' data.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wipe_requested_at: Option<i64>,
+    /// When the device reported that wipe done (absent while it is pending).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wiped_at: Option<i64>,
 }
 
 /// `GET /admin/v1/programme`: the programme's identity, as apps pin it.

@@ -81,6 +81,11 @@ pub struct DeviceStatusResponse {
     /// The factory's kiosk idle time-out, seconds (shared devices apply it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub kiosk_idle_timeout_secs: Option<u32>,
+    /// Staff asked this shared device to wipe its workers' data (the
+    /// request's time, as its id). The device pushes its queue, deletes
+    /// every vault and reports [`DeviceHealthReport::wiped`]; it stays enrolled.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wipe_requested: Option<i64>,
 }
 
 /// `POST /v1/device/health` (signed, shared devices at each sync): what the
@@ -98,6 +103,10 @@ pub struct DeviceHealthReport {
     /// The recipient directory version held.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub directory_version: Option<u64>,
+    /// The last wipe request ([`DeviceStatusResponse::wipe_requested`]) the
+    /// device carried out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wiped: Option<i64>,
 }
 
 /// The bytes the new identity signs during enrolment: binds the code, the

@@ -4,15 +4,19 @@
 //! loss, anonymous and named submissions and syncs, against a real hub.
 //!
 //! Invariants after every step:
-//! - an operation in one worker's session returns that worker's data only;
-//!   a session signed in offline (provisional) opens nothing stored and sees
-//!   only the draft it wrote itself;
-//! - with no session, nothing of anyone is returned;
+//! - an operation in one worker's session returns that worker's data only,
+//!   and speaks that worker's language; a session signed in offline
+//!   (provisional) opens nothing stored and sees only the draft it wrote;
+//! - a draft written offline reaches its worker's vault once the hub has
+//!   confirmed the sign-in and the worker signs in online — and nobody
+//!   else's, ever; a rejected sign-in's draft reaches no one;
+//! - with no session, nothing of anyone is returned, in the device's language;
 //! - at each sync the hub confirms exactly the offline sign-ins made with the
 //!   right PIN and rejects the others (a wrong PIN passes the tablet's 8-bit
 //!   check for about 1 worker in 256);
-//! - after a session ends, no marker ever written is in any file of the
-//!   device (database, WAL, key store, anything).
+//! - no marker ever written (notes, drafts, report texts, workers' names) is
+//!   in any file of the device (database, WAL, key store, anything), checked
+//!   after every step and so after every session's end.
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -22,7 +26,39 @@ use workervoice::{DeviceMode, ErrorCode, GrievanceDraft, GrievanceRoute, WorkerV
 use workervoice_core::ManualClock;
 use workervoice_e2e::{NetworkSwitch, PIN, TestDevice, TestHub, WRONG_PIN, files_containing, open_app_pinned};
 
-const WORKERS: usize = 3;
+const WORKERS: usize = 8;
+const LANGUAGES: [&str; 3] = ["en", "vi", "zh-CN"];
+
+fn language(worker: usize) -> &'static str {
+    LANGUAGES[worker % LANGUAGES.len()]
+}
+
+fn name(worker: usize) -> String {
+    format!("MARK-name-{worker}-Lan")
+}
+
+/// A draft written in a provisional session, as the model follows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum OfflineState {
+    /// Its sign-in waits for the hub.
+    Held,
+    /// The hub confirmed it; the worker's next online session gets it.
+    Released,
+    /// In the worker's vault.
+    Imported,
+    /// The hub rejected the sign-in: deleted.
+    Dropped,
+}
+
+#[derive(Debug, Clone)]
+struct OfflineDraft {
+    /// Draft name: one per provisional session.
+    name: String,
+    worker: usize,
+    right_pin: bool,
+    marker: Option<String>,
+    state: OfflineState,
+}
 
 #[derive(Debug, Clone)]
 enum Op {
@@ -60,8 +96,9 @@ fn op() -> impl Strategy<Value = Op> {
 enum Signed {
     /// Signed in online: the vault is open.
     Online(usize),
-    /// Signed in offline; `right_pin` says what the hub will decide.
-    Provisional { worker: usize, right_pin: bool },
+    /// Signed in offline; `right_pin` says what the hub will decide; its
+    /// drafts are `offline_drafts[draft]`.
+    Provisional { worker: usize, right_pin: bool, draft: usize },
 }
 
 impl Signed {
@@ -76,8 +113,8 @@ struct Model {
     current: Option<Signed>,
     notes: Vec<BTreeSet<String>>,
     drafts: Vec<Option<String>>,
-    /// The draft of the open provisional session (in memory only).
-    provisional_draft: Option<String>,
+    /// Drafts of provisional sessions, one entry per session.
+    offline_drafts: Vec<OfflineDraft>,
     /// Wrong PINs the hub has seen or will see, since the last right one.
     wrong_in_a_row: Vec<u32>,
     /// Consecutive wrong offline PIN checks on the tablet.
@@ -110,11 +147,22 @@ fn attach(app: Arc<WorkerVoiceApp>, online: bool) -> Tablet {
     Tablet { app, clock, network }
 }
 
+fn load(tablet: &Tablet, draft: &str) -> Option<String> {
+    tablet.app.load_draft(draft.into()).expect("draft").map(|d| String::from_utf8(d).expect("utf-8"))
+}
+
 fn assert_isolation(tablet: &Tablet, model: &Model) {
+    let expected_language = model.current.map_or("en", |signed| language(signed.worker()));
+    assert_eq!(tablet.app.current_language(), expected_language, "the session's language, or the device's");
     match model.current {
         Some(Signed::Online(worker)) => {
             assert_eq!(tablet.app.current_worker().map(|p| p.worker_number), Some(number(worker)));
             assert!(!tablet.app.session_is_provisional());
+            for offline in &model.offline_drafts {
+                let mine = offline.worker == worker && offline.state == OfflineState::Imported;
+                let expected = if mine { offline.marker.clone() } else { None };
+                assert_eq!(load(tablet, &offline.name), expected, "worker {worker}, offline draft {offline:?}");
+            }
             let notes: BTreeSet<String> =
                 tablet.app.list_notes(1000, 0).expect("notes").into_iter().map(|n| n.text).collect();
             assert_eq!(notes, model.notes[worker], "worker {worker} sees exactly their notes");
@@ -122,13 +170,15 @@ fn assert_isolation(tablet: &Tablet, model: &Model) {
                 tablet.app.load_draft("report".into()).expect("draft").map(|d| String::from_utf8(d).expect("utf-8"));
             assert_eq!(draft, model.drafts[worker], "worker {worker} sees exactly their draft");
         }
-        Some(Signed::Provisional { worker, .. }) => {
+        Some(Signed::Provisional { worker, draft, .. }) => {
             assert_eq!(tablet.app.current_worker().map(|p| p.worker_number), Some(number(worker)));
             assert!(tablet.app.session_is_provisional());
             assert_eq!(tablet.app.list_notes(10, 0).unwrap_err().code(), ErrorCode::NeedsHub);
-            let draft =
-                tablet.app.load_draft("report".into()).expect("draft").map(|d| String::from_utf8(d).expect("utf-8"));
-            assert_eq!(draft, model.provisional_draft, "a provisional session sees only its own draft");
+            assert_eq!(load(tablet, "report"), None, "nothing stored opens");
+            for (index, offline) in model.offline_drafts.iter().enumerate() {
+                let expected = if index == draft { offline.marker.clone() } else { None };
+                assert_eq!(load(tablet, &offline.name), expected, "a provisional session sees only its own draft");
+            }
         }
         None => {
             assert!(tablet.app.current_worker().is_none());
@@ -138,17 +188,28 @@ fn assert_isolation(tablet: &Tablet, model: &Model) {
     }
 }
 
+/// Every marker starts with `MARK-`: one pass over the files finds any of
+/// them (random ciphertext contains those 5 bytes with odds of ~2^-40 per byte).
 fn assert_no_marker_on_disk(device_root: &std::path::Path, model: &Model) {
-    for marker in &model.markers {
-        let found = files_containing(device_root, marker.as_bytes());
-        assert!(found.is_empty(), "{marker} in {found:?}");
-    }
+    assert!(model.markers.iter().all(|marker| marker.starts_with(MARKER_PREFIX)));
+    let found = files_containing(device_root, MARKER_PREFIX.as_bytes());
+    assert!(found.is_empty(), "a marker (one of {} written) in {found:?}", model.markers.len());
 }
+
+const MARKER_PREFIX: &str = "MARK-";
 
 impl Model {
     fn end_session(&mut self) {
         self.current = None;
-        self.provisional_draft = None;
+    }
+
+    /// An online session of `worker` moves in their confirmed offline drafts.
+    fn import_for(&mut self, worker: usize) {
+        for offline in &mut self.offline_drafts {
+            if offline.worker == worker && offline.state == OfflineState::Released {
+                offline.state = OfflineState::Imported;
+            }
+        }
     }
 
     /// An offline sign-in attempt and its outcome on the tablet.
@@ -160,7 +221,15 @@ impl Model {
             Ok(()) => {
                 assert!(!self.offline_off[worker], "offline sign-in was switched off");
                 self.offline_failures[worker] = 0;
-                self.current = Some(Signed::Provisional { worker, right_pin });
+                let draft = self.offline_drafts.len();
+                self.offline_drafts.push(OfflineDraft {
+                    name: format!("offline-{draft}"),
+                    worker,
+                    right_pin,
+                    marker: None,
+                    state: OfflineState::Held,
+                });
+                self.current = Some(Signed::Provisional { worker, right_pin, draft });
                 if right_pin {
                     self.pending.0 += 1;
                 } else {
@@ -168,11 +237,11 @@ impl Model {
                 }
             }
             Err(error) if self.offline_off[worker] => {
-                assert_eq!(error.code(), ErrorCode::OfflineUnlockUnavailable);
+                assert_eq!(error.code(), ErrorCode::OfflineSignInFailed);
             }
             Err(error) => {
                 assert!(!right_pin, "the right PIN passes the check: {error:?}");
-                assert_eq!(error.code(), ErrorCode::WrongPin);
+                assert_eq!(error.code(), ErrorCode::OfflineSignInFailed);
                 self.offline_failures[worker] += 1;
                 if self.offline_failures[worker] >= 5 {
                     self.offline_off[worker] = true;
@@ -188,7 +257,7 @@ async fn run(ops: Vec<Op>) {
     let key = hub.programme_key().await;
     let device = TestDevice::grievance_device(&hub, &hub.url(), &factory, DeviceMode::Shared, None).await;
     for worker in 0..WORKERS {
-        let code = hub.worker(&factory, &number(worker), &format!("Worker {worker}"), "en").await;
+        let code = hub.worker(&factory, &number(worker), &name(worker), language(worker)).await;
         device.app.activate(number(worker), code, PIN.into()).await.expect("activate");
     }
     device.app.lock();
@@ -200,17 +269,16 @@ async fn run(ops: Vec<Op>) {
         current: None,
         notes: vec![BTreeSet::new(); WORKERS],
         drafts: vec![None; WORKERS],
-        provisional_draft: None,
+        offline_drafts: Vec::new(),
         wrong_in_a_row: vec![0; WORKERS],
         offline_failures: vec![0; WORKERS],
         offline_off: vec![false; WORKERS],
         pending: (0, 0),
-        markers: Vec::new(),
+        markers: (0..WORKERS).map(name).collect(),
         online: true,
         counter: 0,
     };
     for op in ops {
-        let ended_a_session = model.current.is_some();
         match op {
             Op::SignIn(worker) => {
                 let result = tablet.app.login(number(worker), PIN.into()).await;
@@ -218,6 +286,7 @@ async fn run(ops: Vec<Op>) {
                 if model.online {
                     result.expect("sign-in");
                     model.current = Some(Signed::Online(worker));
+                    model.import_for(worker);
                     model.wrong_in_a_row[worker] = 0;
                     model.offline_failures[worker] = 0;
                     model.offline_off[worker] = false;
@@ -262,9 +331,10 @@ async fn run(ops: Vec<Op>) {
                         tablet.app.save_draft("report".into(), marker.clone().into_bytes()).expect("draft");
                         model.drafts[worker] = Some(marker);
                     }
-                    Some(Signed::Provisional { .. }) => {
-                        tablet.app.save_draft("report".into(), marker.clone().into_bytes()).expect("draft");
-                        model.provisional_draft = Some(marker);
+                    Some(Signed::Provisional { draft, .. }) => {
+                        let offline = &mut model.offline_drafts[draft];
+                        tablet.app.save_draft(offline.name.clone(), marker.clone().into_bytes()).expect("draft");
+                        offline.marker = Some(marker);
                     }
                     None => assert!(tablet.app.save_draft("report".into(), marker.into_bytes()).is_err()),
                 }
@@ -290,9 +360,12 @@ async fn run(ops: Vec<Op>) {
                 continue;
             }
             Op::SubmitAnonymous => {
+                model.counter += 1;
+                let marker = format!("MARK-anon-{:06}", model.counter);
+                model.markers.push(marker.clone());
                 let draft = GrievanceDraft {
                     category_id: "wages".into(),
-                    text: "anonymous from the state machine".into(),
+                    text: format!("{marker} anonymous from the state machine"),
                     anonymous: true,
                     routes: vec![GrievanceRoute::IndependentHotline],
                     callback: None,
@@ -301,9 +374,12 @@ async fn run(ops: Vec<Op>) {
                 tablet.app.submit_grievance(draft).expect("anonymous submit works in any state");
             }
             Op::SubmitNamed => {
+                model.counter += 1;
+                let marker = format!("MARK-named-{}-{:06}", model.current.map_or(9, Signed::worker), model.counter);
+                model.markers.push(marker.clone());
                 let draft = GrievanceDraft {
                     category_id: "wages".into(),
-                    text: "named from the state machine".into(),
+                    text: format!("{marker} named from the state machine"),
                     anonymous: false,
                     routes: vec![GrievanceRoute::IndependentHotline],
                     callback: None,
@@ -320,23 +396,32 @@ async fn run(ops: Vec<Op>) {
                 if model.online {
                     assert_eq!((report.sign_ins_confirmed, report.sign_ins_rejected), model.pending, "{report:?}");
                     model.pending = (0, 0);
-                    if let Some(Signed::Provisional { right_pin: false, .. }) = model.current {
-                        model.end_session(); // a rejected sign-in ends the session still open
+                    for offline in &mut model.offline_drafts {
+                        if offline.state == OfflineState::Held {
+                            offline.state =
+                                if offline.right_pin { OfflineState::Released } else { OfflineState::Dropped };
+                        }
+                    }
+                    match model.current {
+                        // A rejected sign-in ends the session still open.
+                        Some(Signed::Provisional { right_pin: false, .. }) => model.end_session(),
+                        Some(Signed::Online(worker)) => model.import_for(worker),
+                        _ => {}
                     }
                 }
             }
         }
         assert_isolation(&tablet, &model);
-        if ended_a_session && model.current.is_none() {
-            assert_no_marker_on_disk(root.path(), &model);
-        }
+        // Checked after every step, hence after every session's end (by
+        // time-out, lock, crash, rejection or the next worker's sign-in).
+        assert_no_marker_on_disk(root.path(), &model);
     }
     tablet.app.lock();
     assert_no_marker_on_disk(root.path(), &model);
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 6, failure_persistence: None, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 8, failure_persistence: None, ..ProptestConfig::default() })]
 
     #[test]
     fn no_operation_in_one_workers_session_returns_another_workers_data(ops in prop::collection::vec(op(), 15..40)) {

@@ -26,6 +26,9 @@ const DELIVERED_ROWS_KEPT_SECS: i64 = 24 * 3600;
 /// Key of the last successful sync time in the store's meta table.
 pub(super) const LAST_SYNC_AT: &str = "last_sync_at";
 
+/// Meta key of the last wipe request from the hub that this device carried out.
+const WIPED_REQUEST: &str = "wiped_request";
+
 /// What the factory's device admin sees: sync health and storage, in counts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
@@ -107,22 +110,23 @@ impl Inner {
         if device.mode() != DeviceMode::Shared {
             return Ok(());
         }
-        let report = {
-            let store = lock(&self.store);
-            let (queued, sending, _, needs_attention) = outbox::counts(store.conn())?;
-            DeviceHealthReport {
-                queued: queued + sending,
-                needs_attention,
-                storage_bytes: store.size_on_disk(),
-                directory_version: dir::held_version(store.conn())?,
-            }
-        };
         let signer = device.signer()?;
         let reply: Result<DeviceStatusResponse, NetError> =
-            client.post_signed(paths::DEVICE_HEALTH, &report, &signer).await;
+            client.post_signed(paths::DEVICE_HEALTH, &self.health_report()?, &signer).await;
         match reply {
             Ok(status) => {
                 self.apply_factory_idle_timeout(status.kiosk_idle_timeout_secs);
+                let done = lock(&self.store).meta(WIPED_REQUEST)?;
+                if let Some(requested) = status.wipe_requested
+                    && Some(requested) != done
+                {
+                    // The queue went out earlier in this sync; what could
+                    // not (sealed to handlers, or held for the hub to
+                    // confirm a sign-in) stays. Then tell staff it is done.
+                    self.wipe_workers(requested)?;
+                    let _: Result<DeviceStatusResponse, NetError> =
+                        client.post_signed(paths::DEVICE_HEALTH, &self.health_report()?, &signer).await;
+                }
                 Ok(())
             }
             Err(NetError::Refused(refusal)) if refusal.code == HubErrorCode::DeviceRetired => {
@@ -132,6 +136,41 @@ impl Inner {
             // Health is best effort: a failure here never fails the sync.
             Err(_) => Ok(()),
         }
+    }
+
+    /// What a shared device reports at sync: counts only.
+    fn health_report(&self) -> Result<DeviceHealthReport, Error> {
+        let store = lock(&self.store);
+        let (queued, sending, _, needs_attention) = outbox::counts(store.conn())?;
+        Ok(DeviceHealthReport {
+            queued: queued + sending,
+            needs_attention,
+            storage_bytes: store.size_on_disk(),
+            directory_version: dir::held_version(store.conn())?,
+            wiped: store.meta(WIPED_REQUEST)?,
+        })
+    }
+
+    /// Staff asked the hub to wipe this tablet's workers' data and keep it in
+    /// service (`requested` names the request): every vault, note, draft,
+    /// case, token and progress row goes with the workers' key-store secrets
+    /// (crypto-shredding); the device's identity, the directory, content and
+    /// what is still queued for the hub stay.
+    fn wipe_workers(&self, requested: i64) -> Result<(), Error> {
+        self.end_session();
+        let local_ids = {
+            let mut store = lock(&self.store);
+            let local_ids = store.wipe_workers()?;
+            store.set_meta(WIPED_REQUEST, requested)?;
+            local_ids
+        };
+        let failures =
+            local_ids.iter().filter(|local_id| self.keystore.delete_secret(&worker_alias(local_id)).is_err()).count();
+        if failures > 0 {
+            tracing::warn!(kind = "wipe_keystore", failures, "some key-store secrets could not be deleted");
+        }
+        self.emit(Event::SessionEnded);
+        Ok(())
     }
 
     /// The hub retired this device: wipe it and say so.

@@ -6,13 +6,13 @@ use workervoice_protocol::auth::{ConfirmSignInRequest, ConfirmSignInResponse};
 use workervoice_protocol::error::HubErrorCode;
 use workervoice_protocol::paths;
 
-use super::{Inner, lock, now};
+use super::{Inner, lock};
 use crate::auth::kiosk::day_of;
 use crate::device::Device;
 use crate::error::Error;
 use crate::keystore::worker_alias;
 use crate::net::{HubClient, NetError};
-use crate::store::{drafts, outbox, sign_ins, workers};
+use crate::store::{drafts, offline_drafts, outbox, sign_ins, workers};
 use crate::sync::SyncReport;
 
 /// Survey tokens older than this are dropped from a shared tablet (a
@@ -73,8 +73,10 @@ impl Inner {
             store.transaction(|tx| {
                 if confirmed {
                     outbox::release_held(tx, &sign_in.id)?;
+                    offline_drafts::release(tx, &sign_in.id)?;
                 } else {
                     outbox::reject_held(tx, &sign_in.id, SIGN_IN_NOT_CONFIRMED)?;
+                    offline_drafts::drop_held(tx, &sign_in.id)?;
                 }
                 sign_ins::remove(tx, &sign_in.id)?;
                 Ok::<_, Error>(())
@@ -96,6 +98,13 @@ impl Inner {
                 self.emit(crate::events::Event::SessionEnded);
             }
             if confirmed {
+                // A worker who signed in offline and then online before this
+                // sync gets the drafts of that offline session now.
+                let session = lock(&self.session);
+                if let Some(session) = session.as_ref().filter(|s| !s.is_provisional()) {
+                    crate::drafts::import_offline(&mut lock(&self.store), session)?;
+                }
+                drop(session);
                 report.sign_ins_confirmed += 1;
             } else {
                 report.sign_ins_rejected += 1;
@@ -110,7 +119,7 @@ impl Inner {
     /// Returns how many vaults went.
     pub(super) fn enforce_kiosk_limits(&self) -> Result<usize, Error> {
         let open = lock(&self.session).as_ref().map(|session| session.local_id.clone());
-        let now = now();
+        let now = self.device_now();
         let evicted = {
             let mut store = lock(&self.store);
             let candidates = workers::eviction_candidates(store.conn(), day_of(now) - VAULT_MAX_IDLE_DAYS, MAX_VAULTS)?;
@@ -120,6 +129,7 @@ impl Inner {
                     workers::delete(tx, local_id)?;
                 }
                 drafts::purge_older_than(tx, now - DRAFT_MAX_AGE_SECS)?;
+                offline_drafts::purge_older_than(tx, now - DRAFT_MAX_AGE_SECS)?;
                 crate::store::survey_tokens::purge_older_than(tx, now - SURVEY_TOKEN_MAX_AGE_SECS)?;
                 Ok::<_, Error>(())
             })?;

@@ -221,18 +221,23 @@ impl WorkerVoice {
     /// Saves (replaces) a draft of the logged-in worker under their key.
     ///
     /// In a provisional kiosk session (signed in offline) there is no vault
-    /// key to seal under: the draft is kept in memory for this session only
-    /// and is gone when it ends.
+    /// key: the draft is sealed to the worker's draft key, which the tablet
+    /// cannot open, and comes back at the worker's next online sign-in once
+    /// the hub has confirmed this one (see `drafts`); within this session it
+    /// is read back from memory.
     pub fn save_draft(&self, name: &str, content: &[u8]) -> Result<(), Error> {
         self.inner.expire_if_idle();
         let mut session = self.inner.touched_session();
         let session = session.as_mut().ok_or(ErrorCode::NotLoggedIn)?;
         crate::drafts::check(name, content)?;
+        // The device's clock (the tests' clock), like the kiosk's age limits.
+        let now = self.inner.device_now();
+        let held_by = session.provisional_sign_in().map(str::to_owned);
         if let Some(drafts) = session.provisional_drafts() {
-            drafts.insert(name.to_owned(), Zeroizing::new(content.to_vec()));
-            return Ok(());
+            let mut store = lock(&self.inner.store);
+            return crate::drafts::save_offline(&mut store, drafts, held_by.as_deref(), name, content, now);
         }
-        crate::drafts::save(&mut lock(&self.inner.store), session, name, content, now())
+        crate::drafts::save(&mut lock(&self.inner.store), session, name, content, now)
     }
 
     /// The logged-in worker's draft `name`, if any.
@@ -241,7 +246,7 @@ impl WorkerVoice {
         let mut session = self.inner.touched_session();
         let session = session.as_mut().ok_or(ErrorCode::NotLoggedIn)?;
         if let Some(drafts) = session.provisional_drafts() {
-            return Ok(drafts.get(name).map(|draft| draft.to_vec()));
+            return Ok(drafts.entries.get(name).map(|(content, _)| content.to_vec()));
         }
         crate::drafts::load(&lock(&self.inner.store), session, name)
     }
@@ -252,8 +257,7 @@ impl WorkerVoice {
         let mut session = self.inner.touched_session();
         let session = session.as_mut().ok_or(ErrorCode::NotLoggedIn)?;
         if let Some(drafts) = session.provisional_drafts() {
-            drafts.remove(name);
-            return Ok(());
+            return crate::drafts::delete_offline(&mut lock(&self.inner.store), drafts, name);
         }
         crate::drafts::delete(&mut lock(&self.inner.store), session, name)
     }
@@ -283,6 +287,9 @@ impl WorkerVoice {
     /// The language chain for messages now: the logged-in worker's language
     /// first, then the device's, then English.
     pub fn languages(&self) -> Languages {
+        // A session past its idle time-out ends first: its worker's language
+        // must not stay on screen for the next person.
+        self.inner.expire_if_idle();
         self.inner.languages()
     }
 
@@ -634,7 +641,21 @@ impl Inner {
                 store.set_meta_blob(vault::kiosk::HUB_KEY_META, key)?;
             }
             store.set_meta(UTC_OFFSET_KEY, i64::from(reply.utc_offset_minutes))?;
-            vault::open_vault_online(&mut store, &device, self.keystore.as_ref(), reply, kdf, secrets, previous, now())?
+            let session = vault::open_vault_online(
+                &mut store,
+                &device,
+                self.keystore.as_ref(),
+                reply,
+                kdf,
+                secrets,
+                previous,
+                self.device_now(),
+            )?;
+            if device.mode() == DeviceMode::Shared {
+                // Drafts this worker wrote while signed in offline here.
+                crate::drafts::import_offline(&mut store, &session)?;
+            }
+            session
         };
         Ok(self.start_session(session))
     }
@@ -748,7 +769,7 @@ impl Inner {
                     self.keystore.as_ref(),
                     worker_number.trim(),
                     pin,
-                    now(),
+                    self.device_now(),
                 )?,
             }
         };

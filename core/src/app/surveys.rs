@@ -258,6 +258,8 @@ impl WorkerVoice {
     /// A survey held on the device, verified, its texts in the current
     /// language (worker's, then device's, then the survey's own, never blank).
     pub fn load_survey(&self, id: &str) -> Result<SurveyView, Error> {
+        // A timed-out session's language must not label the next screen.
+        self.inner.expire_if_idle();
         let (definition, version) = self.survey_definition(id)?;
         let requested = self.inner.requested_languages();
         let text = |texts: &Texts| pick_text(texts, &requested, &definition.languages).to_owned();
@@ -316,6 +318,7 @@ impl WorkerVoice {
     /// Applies the skip logic and checks the answers so far: which
     /// questions are shown, and every problem with a localized message.
     pub fn check_survey(&self, id: &str, answers: Vec<SurveyAnswerEntry>) -> Result<SurveyCheck, Error> {
+        self.inner.expire_if_idle();
         let (definition, _) = self.survey_definition(id)?;
         let answers = answer_map(answers);
         let visible = definition

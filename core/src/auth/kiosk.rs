@@ -22,6 +22,11 @@
 //! they stay on the tablet, parked as *needs attention*, and are never sent
 //! as the worker's. Five wrong checks in a row remove the offline data: the
 //! next sign-in of that worker must be online.
+//!
+//! A failed offline sign-in always gets the same answer
+//! (`OfflineSignInFailed`) after the same work (one PIN stretch), whether the
+//! PIN was wrong, the worker never signed in here, or their tries ran out:
+//! someone at the tablet cannot probe worker numbers to learn who used it.
 
 use serde::{Deserialize, Serialize};
 use workervoice_protocol::auth::{OfflineSignInProof, offline_sign_in_info};
@@ -45,6 +50,10 @@ pub const HUB_KEY_META: &str = "hub_sealing_key";
 struct OfflineData {
     profile: WorkerProfile,
     check: u8,
+    /// The worker's draft key (X25519 public): drafts written while signed
+    /// in offline are sealed to it, and open only in their vault.
+    #[serde(default)]
+    draft_key: Option<[u8; 32]>,
 }
 
 fn aad(local_id: &str) -> Aad<'_> {
@@ -68,12 +77,17 @@ pub(crate) fn offline_data(
     local_id: &str,
     profile: &WorkerProfile,
     secrets: &PinSecrets,
+    vault_key: &crypto::Key32,
 ) -> Result<Option<Vec<u8>>, Error> {
     if device.mode() != DeviceMode::Shared {
         return Ok(None);
     }
     let key = crypto::derive_key(&worker_secret(keystore, local_id)?, labels::KIOSK_OFFLINE);
-    let data = OfflineData { profile: profile.clone(), check: check_of(secrets) };
+    let data = OfflineData {
+        profile: profile.clone(),
+        check: check_of(secrets),
+        draft_key: Some(crate::drafts::draft_public_key(vault_key)),
+    };
     let json = Zeroizing::new(serde_json::to_vec(&data).map_err(|_| ErrorCode::Internal)?);
     Ok(Some(crypto::seal(&key, aad(local_id), &json)?))
 }
@@ -86,8 +100,29 @@ pub(crate) fn refresh_after_pin_change(
     session: &Session,
     new: &PinSecrets,
 ) -> Result<(), Error> {
-    let sealed = offline_data(device, keystore, &session.local_id, &session.profile, new)?;
+    let sealed = offline_data(device, keystore, &session.local_id, &session.profile, new, session.vault_key()?)?;
     store.transaction(|tx| rows::set_kiosk_offline(tx, &session.local_id, sealed.as_deref()).map_err(Error::from))
+}
+
+/// The vault row and opened offline data of `worker_number`, if this tablet
+/// holds them and the worker has tries left (the data is dropped once not).
+fn offline_data_of(
+    store: &mut Store,
+    device: &Device,
+    keystore: &dyn KeyStore,
+    worker_number: &str,
+) -> Result<Option<(rows::WorkerRow, OfflineData)>, Error> {
+    let Some(row) = rows::find(store.conn(), &device.worker_lookup(worker_number))? else { return Ok(None) };
+    let Some(sealed) = row.kiosk_offline.as_deref() else { return Ok(None) };
+    if row.offline_failures >= MAX_OFFLINE_FAILURES {
+        store.transaction(|tx| rows::drop_kiosk_offline(tx, &row.local_id).map_err(Error::from))?;
+        return Ok(None);
+    }
+    let key = crypto::derive_key(&worker_secret(keystore, &row.local_id)?, labels::KIOSK_OFFLINE);
+    let json =
+        Zeroizing::new(crypto::open(&key, aad(&row.local_id), sealed).map_err(|_| ErrorCode::DeviceKeysMissing)?);
+    let data: OfflineData = serde_json::from_slice(&json).map_err(|_| ErrorCode::StorageCorrupt)?;
+    Ok(Some((row, data)))
 }
 
 /// Signs a worker in on a shared device without the hub. Returns a
@@ -104,25 +139,24 @@ pub fn sign_in_offline(
         return Err(ErrorCode::OfflineUnlockUnavailable.into());
     }
     let device_id = device.row().device_id.clone().ok_or(ErrorCode::NotEnrolled)?;
+    // No worker has ever signed in online here: true of every worker alike.
     let hub_key = store.meta_blob(HUB_KEY_META)?.ok_or(ErrorCode::OfflineUnlockUnavailable)?;
-    let row =
-        rows::find(store.conn(), &device.worker_lookup(worker_number))?.ok_or(ErrorCode::OfflineUnlockUnavailable)?;
-    let sealed = row.kiosk_offline.as_deref().ok_or(ErrorCode::OfflineUnlockUnavailable)?;
-    if row.offline_failures >= MAX_OFFLINE_FAILURES {
-        store.transaction(|tx| rows::drop_kiosk_offline(tx, &row.local_id).map_err(Error::from))?;
-        return Err(ErrorCode::OfflineUnlockUnavailable.into());
-    }
-    let key = crypto::derive_key(&worker_secret(keystore, &row.local_id)?, labels::KIOSK_OFFLINE);
-    let json =
-        Zeroizing::new(crypto::open(&key, aad(&row.local_id), sealed).map_err(|_| ErrorCode::DeviceKeysMissing)?);
-    let data: OfflineData = serde_json::from_slice(&json).map_err(|_| ErrorCode::StorageCorrupt)?;
-    let secrets = stretch(pin, &parse_kdf(&row.kdf)?)?;
+    let found = offline_data_of(store, device, keystore, worker_number)?;
+    // Whoever is typing, the PIN is stretched once and a failure gets one
+    // answer: neither the time taken nor the message tells a worker who has
+    // used this tablet from one who has not (or who used up their tries).
+    let kdf = match &found {
+        Some((row, _)) => parse_kdf(&row.kdf)?,
+        None => super::new_kdf_params(workervoice_protocol::auth::MIN_PBKDF2_ITERATIONS)?,
+    };
+    let secrets = stretch(pin, &kdf)?;
+    let Some((row, data)) = found else { return Err(ErrorCode::OfflineSignInFailed.into()) };
     if check_of(&secrets) != data.check {
         let failures = store.transaction(|tx| rows::count_offline_failure(tx, &row.local_id).map_err(Error::from))?;
         if failures >= MAX_OFFLINE_FAILURES {
             store.transaction(|tx| rows::drop_kiosk_offline(tx, &row.local_id).map_err(Error::from))?;
         }
-        return Err(Error::WrongPin { attempts_left: Some(MAX_OFFLINE_FAILURES.saturating_sub(failures)) });
+        return Err(ErrorCode::OfflineSignInFailed.into());
     }
     let sign_in_id = uuid::Uuid::new_v4().to_string();
     let proof = OfflineSignInProof {
@@ -150,5 +184,5 @@ pub fn sign_in_offline(
         rows::touch(tx, &row.local_id, day_of(now))?;
         Ok::<_, Error>(())
     })?;
-    Ok(Session::provisional(row.local_id, data.profile, sign_in_id))
+    Ok(Session::provisional(row.local_id, data.profile, sign_in_id, data.draft_key))
 }

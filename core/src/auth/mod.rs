@@ -74,9 +74,20 @@ enum Access {
 struct Provisional {
     sign_in_id: String,
     confirmed: bool,
-    drafts: std::collections::BTreeMap<String, Zeroizing<Vec<u8>>>,
+    drafts: ProvisionalDrafts,
     progress: Vec<crate::training::LoggedEvent>,
     badges: std::collections::BTreeMap<String, Vec<workervoice_protocol::progress::BadgeRule>>,
+}
+
+/// Drafts of a provisional session: in memory for the session to read back,
+/// and (when the worker's draft key is known) sealed to that key on disk, for
+/// the worker's next online sign-in (see `drafts::save_offline`).
+pub(crate) struct ProvisionalDrafts {
+    /// The worker's draft key (X25519 public), from the kiosk's offline data;
+    /// `None` for offline data written before drafts were kept on disk.
+    pub(crate) draft_key: Option<[u8; 32]>,
+    /// Name → (content, random row id on disk).
+    pub(crate) entries: std::collections::BTreeMap<String, (Zeroizing<Vec<u8>>, [u8; 16])>,
 }
 
 impl Session {
@@ -101,14 +112,14 @@ impl Session {
     }
 
     /// A provisional kiosk session waiting for the hub to confirm `sign_in_id`.
-    fn provisional(local_id: String, profile: WorkerProfile, sign_in_id: String) -> Self {
+    fn provisional(local_id: String, profile: WorkerProfile, sign_in_id: String, draft_key: Option<[u8; 32]>) -> Self {
         Self {
             local_id,
             profile,
             access: Access::Provisional(Box::new(Provisional {
                 sign_in_id,
                 confirmed: false,
-                drafts: std::collections::BTreeMap::new(),
+                drafts: ProvisionalDrafts { draft_key, entries: std::collections::BTreeMap::new() },
                 progress: Vec::new(),
                 badges: std::collections::BTreeMap::new(),
             })),
@@ -197,8 +208,8 @@ impl Session {
         }
     }
 
-    /// A provisional session's in-memory drafts (`None` for an open vault).
-    pub(crate) fn provisional_drafts(&mut self) -> Option<&mut std::collections::BTreeMap<String, Zeroizing<Vec<u8>>>> {
+    /// A provisional session's drafts (`None` for an open vault).
+    pub(crate) fn provisional_drafts(&mut self) -> Option<&mut ProvisionalDrafts> {
         match &mut self.access {
             Access::Vault { .. } => None,
             Access::Provisional(provisional) => Some(&mut provisional.drafts),
@@ -341,7 +352,7 @@ fn create_vault(
         offline_share: offline_cache(device, &offline_key, &local_id, &hub_share)?,
         offline_failures: 0,
         created_at: now,
-        kiosk_offline: kiosk::offline_data(device, keystore, &local_id, &profile, secrets)?,
+        kiosk_offline: kiosk::offline_data(device, keystore, &local_id, &profile, secrets, &vault_key)?,
         last_used_day: kiosk::day_of(now),
     };
     let inserted = store.transaction(|tx| rows::insert(tx, &row).map_err(Error::from));
@@ -406,7 +417,7 @@ fn reopen_vault(
     check_canary(&vault_key, &row)?;
     let sealed_profile = seal_profile(&vault_key, &row.local_id, &profile)?;
     let cache = offline_cache(device, &offline_key, &row.local_id, &hub_share)?;
-    let kiosk_offline = kiosk::offline_data(device, keystore, &row.local_id, &profile, secrets)?;
+    let kiosk_offline = kiosk::offline_data(device, keystore, &row.local_id, &profile, secrets, &vault_key)?;
     let after = rows::AfterLogin {
         profile: &sealed_profile,
         offline_share: cache.as_deref(),

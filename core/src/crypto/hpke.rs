@@ -1,4 +1,4 @@
-//! HPKE (RFC 9180) base mode, single shot, sealing side only, for the one suite
+//! HPKE (RFC 9180) base mode, single shot, for the one suite
 //! DHKEM(X25519, HKDF-SHA256) / HKDF-SHA256 / ChaCha20-Poly1305
 //! (kem_id 0x0020, kdf_id 0x0001, aead_id 0x0003), built from `ring`'s
 //! primitives: ephemeral X25519 agreement, HMAC-SHA256 for HKDF-Extract,
@@ -9,6 +9,11 @@
 //! cannot load, so the hub and handlers open with an independent
 //! implementation (the `hpke` crate); the tests check this module against the
 //! RFC's published vector (Appendix A.2.1) and against that crate.
+//!
+//! The device opens too, in one place: a kiosk seals the drafts of a worker
+//! signed in offline to that worker's own draft key ([`open_base`], with the
+//! X25519 of `curve25519-dalek`), and opens them at the worker's next online
+//! sign-in.
 //!
 //! What this protects against: anyone but the holder of the recipient's
 //! private key reading the plaintext (including the hub that routes it and the
@@ -31,6 +36,8 @@
 //! context is used (one message per encapsulation), and neither the exporter
 //! nor the PSK and auth modes are implemented.
 
+use curve25519_dalek::constants::X25519_BASEPOINT;
+use curve25519_dalek::montgomery::MontgomeryPoint;
 use ring::aead::{Aad, CHACHA20_POLY1305, LessSafeKey, NONCE_LEN, Nonce, UnboundKey};
 use ring::agreement::{self, EphemeralPrivateKey, UnparsedPublicKey, X25519};
 use ring::hkdf::{HKDF_SHA256, KeyType, Prk};
@@ -134,6 +141,30 @@ fn seal_with_dh(
     Ok(Sealed { enc, ciphertext })
 }
 
+/// The X25519 public key of a static secret (RFC 7748 clamping).
+pub fn public_key_of(secret: &Key32) -> [u8; X25519_LEN] {
+    X25519_BASEPOINT.mul_clamped(*secret.expose()).to_bytes()
+}
+
+/// HPKE base-mode single-shot open (RFC 9180 §6.1, `OpenBase`) of what
+/// [`seal_base`] sealed to the public key of `recipient_secret`, with the same
+/// `info` and `aad`. Errors: `InvalidKey` for an encapsulated key of the wrong
+/// length or of low order; `Unauthentic` when anything does not match.
+pub fn open_base(
+    recipient_secret: &Key32,
+    enc: &[u8],
+    info: &[u8],
+    aad: &[u8],
+    ciphertext: &[u8],
+) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
+    let enc: [u8; X25519_LEN] = enc.try_into().map_err(|_| CryptoError::InvalidKey)?;
+    let pk_r = public_key_of(recipient_secret);
+    // Decap (RFC 9180 §4.1): the same ExtractAndExpand as Encap, from DH(skR, pkE).
+    let dh = Zeroizing::new(MontgomeryPoint(enc).mul_clamped(*recipient_secret.expose()).to_bytes());
+    let shared_secret = encap_with(&dh, &enc, &pk_r)?;
+    key_schedule(&shared_secret, info)?.open_first(aad, ciphertext)
+}
+
 /// The rest of DHKEM's Encap (RFC 9180 §4.1) once the DH output is known:
 /// `ExtractAndExpand(dh, kem_context = enc || pkRm)`. Refuses an all-zero DH
 /// output (§7.1.4).
@@ -148,7 +179,7 @@ fn encap_with(dh: &[u8; X25519_LEN], enc: &[u8; X25519_LEN], pk_r: &[u8; X25519_
     Ok(Key32::from_bytes(*shared_secret))
 }
 
-/// The AEAD key and base nonce of an HPKE context (sender side).
+/// The AEAD key and base nonce of an HPKE context (either side).
 struct SenderContext {
     key: Key32,
     base_nonce: Zeroizing<[u8; NONCE_LEN]>,
@@ -169,6 +200,20 @@ impl SenderContext {
         key.seal_in_place_append_tag(Nonce::assume_unique_for_key(*self.base_nonce), Aad::from(aad), &mut *buffer)
             .map_err(|_| CryptoError::InvalidKey)?;
         Ok(std::mem::take(&mut *buffer))
+    }
+
+    /// `ContextR.Open` at sequence number 0: the counterpart of [`Self::seal_first`].
+    fn open_first(self, aad: &[u8], ciphertext: &[u8]) -> Result<Zeroizing<Vec<u8>>, CryptoError> {
+        let key = UnboundKey::new(&CHACHA20_POLY1305, self.key.expose())
+            .map(LessSafeKey::new)
+            .map_err(|_| CryptoError::InvalidKey)?;
+        let mut buffer = Zeroizing::new(ciphertext.to_vec());
+        let length = key
+            .open_in_place(Nonce::assume_unique_for_key(*self.base_nonce), Aad::from(aad), &mut buffer[..])
+            .map_err(|_| CryptoError::Unauthentic)?
+            .len();
+        buffer.truncate(length);
+        Ok(buffer)
     }
 }
 
@@ -357,6 +402,71 @@ mod tests {
 
         let (other_sk, _) = hpke_crate_recipient();
         assert!(hpke_crate_open(&other_sk, &sealed.enc, b"info", b"aad", &sealed.ciphertext).is_err());
+    }
+
+    #[test]
+    fn open_base_opens_what_seal_base_and_the_hpke_crate_sealed_and_nothing_altered() {
+        let secret = crate::crypto::random_key().unwrap();
+        let pk = public_key_of(&secret);
+        // The public key matches an independent X25519.
+        let independent = x25519_dalek::StaticSecret::from(*secret.expose());
+        assert_eq!(x25519_dalek::PublicKey::from(&independent).to_bytes(), pk);
+
+        let sealed = seal_base(&pk, b"info", b"aad", b"a half-written report").unwrap();
+        assert_eq!(
+            &open_base(&secret, &sealed.enc, b"info", b"aad", &sealed.ciphertext).unwrap()[..],
+            b"a half-written report"
+        );
+
+        /// The system's random source, for the `hpke` crate's sealing side.
+        struct RingRng;
+        impl hpke::rand_core::TryRng for RingRng {
+            type Error = std::convert::Infallible;
+            fn try_next_u32(&mut self) -> Result<u32, Self::Error> {
+                Ok(u32::from_le_bytes(random_bytes::<4>().unwrap()))
+            }
+            fn try_next_u64(&mut self) -> Result<u64, Self::Error> {
+                Ok(u64::from_le_bytes(random_bytes::<8>().unwrap()))
+            }
+            fn try_fill_bytes(&mut self, dst: &mut [u8]) -> Result<(), Self::Error> {
+                ring::rand::SecureRandom::fill(&SystemRandom::new(), dst).unwrap();
+                Ok(())
+            }
+        }
+        impl hpke::rand_core::TryCryptoRng for RingRng {}
+        let pk_r = <X25519HkdfSha256 as Kem>::PublicKey::from_bytes(&pk).unwrap();
+        let (enc, ciphertext) = hpke::single_shot_seal_with_rng::<ChaCha20Poly1305, HkdfSha256, X25519HkdfSha256>(
+            &hpke::OpModeS::Base,
+            &pk_r,
+            b"info",
+            b"from the hpke crate",
+            b"aad",
+            &mut RingRng,
+        )
+        .unwrap();
+        assert_eq!(
+            &open_base(&secret, &enc.to_bytes(), b"info", b"aad", &ciphertext).unwrap()[..],
+            b"from the hpke crate"
+        );
+
+        let other = crate::crypto::random_key().unwrap();
+        assert_eq!(open_base(&other, &sealed.enc, b"info", b"aad", &sealed.ciphertext), Err(CryptoError::Unauthentic));
+        assert_eq!(
+            open_base(&secret, &sealed.enc, b"other", b"aad", &sealed.ciphertext),
+            Err(CryptoError::Unauthentic)
+        );
+        assert_eq!(
+            open_base(&secret, &sealed.enc, b"info", b"other", &sealed.ciphertext),
+            Err(CryptoError::Unauthentic)
+        );
+        let mut flipped = sealed.ciphertext.clone();
+        flipped[3] ^= 1;
+        assert_eq!(open_base(&secret, &sealed.enc, b"info", b"aad", &flipped), Err(CryptoError::Unauthentic));
+        assert_eq!(
+            open_base(&secret, &sealed.enc[..31], b"info", b"aad", &sealed.ciphertext),
+            Err(CryptoError::InvalidKey)
+        );
+        assert_eq!(open_base(&secret, &[0u8; 32], b"info", b"aad", &sealed.ciphertext), Err(CryptoError::InvalidKey));
     }
 
     #[test]

@@ -29,3 +29,8 @@ pub const SURVEY_TOKEN_ID: &[u8] = b"workervoice/survey-token-id/v1";
 pub const KIOSK_OFFLINE: &[u8] = b"workervoice/kiosk-offline/v1";
 /// The 8-bit PIN check a kiosk keeps for offline sign-in (from the stretched PIN).
 pub const KIOSK_PIN_CHECK: &[u8] = b"workervoice/kiosk-pin-check/v1";
+/// A worker's draft key on a kiosk (X25519 secret, from the vault key): drafts
+/// written while signed in offline are sealed to its public half.
+pub const KIOSK_DRAFT_KEY: &[u8] = b"workervoice/kiosk-draft-key/v1";
+/// HPKE `info` prefix of a kiosk offline draft (followed by its row id).
+pub const OFFLINE_DRAFT_INFO: &[u8] = b"workervoice/offline-draft/v1";

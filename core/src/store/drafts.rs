@@ -24,6 +24,11 @@ pub fn get(conn: &Connection, id: &[u8]) -> Result<Option<Vec<u8>>, StoreError> 
     Ok(conn.query_row("SELECT sealed FROM drafts WHERE id = ?1", params![id], |row| row.get(0)).optional()?)
 }
 
+/// When a draft was last saved (unix seconds), if it exists.
+pub fn updated_at(conn: &Connection, id: &[u8]) -> Result<Option<i64>, StoreError> {
+    Ok(conn.query_row("SELECT updated_at FROM drafts WHERE id = ?1", params![id], |row| row.get(0)).optional()?)
+}
+
 /// Deletes drafts not saved since `cutoff` (unix seconds); returns how many.
 pub fn purge_older_than(conn: &Connection, cutoff: i64) -> Result<usize, StoreError> {
     Ok(conn.execute("DELETE FROM drafts WHERE updated_at < ?1", params![cutoff])?)

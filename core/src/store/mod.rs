@@ -21,6 +21,7 @@ pub mod cases;
 pub mod device;
 pub mod drafts;
 pub mod notes;
+pub mod offline_drafts;
 pub mod outbox;
 pub mod progress;
 mod schema;
@@ -178,8 +179,8 @@ impl Store {
         Ok(())
     }
 
-    /// Crypto-shreds what the device holds: every worker's rows, drafts,
-    /// survey tokens, cases and the outbox are deleted (overwritten: `secure_delete` is on)
+    /// Crypto-shreds what the device holds: every worker's rows, drafts
+    /// (offline ones too), survey tokens, cases and the outbox are deleted (overwritten: `secure_delete` is on)
     /// and the WAL is truncated. Returns the local ids of the worker vaults
     /// that were removed, so their key-store secrets can be deleted too.
     pub fn wipe(&mut self, keep_device_row: bool) -> Result<Vec<String>, StoreError> {
@@ -192,7 +193,8 @@ impl Store {
             "DELETE FROM case_events; DELETE FROM cases; DELETE FROM notes; DELETE FROM drafts;
              DELETE FROM progress_events; DELETE FROM progress_state;
              DELETE FROM outbox_attachments; DELETE FROM outbox; DELETE FROM workers; DELETE FROM directory;
-             DELETE FROM meta; DELETE FROM meta_blob; DELETE FROM offline_sign_ins; DELETE FROM survey_tokens;",
+             DELETE FROM meta; DELETE FROM meta_blob; DELETE FROM offline_sign_ins; DELETE FROM survey_tokens;
+             DELETE FROM offline_drafts;",
         )?;
         if keep_device_row {
             tx.execute(
@@ -202,6 +204,27 @@ impl Store {
         } else {
             tx.execute("DELETE FROM device", [])?;
         }
+        tx.commit()?;
+        self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(local_ids)
+    }
+
+    /// Deletes every worker's data (vaults, notes, cases, drafts, offline
+    /// drafts, survey tokens, training progress, delivered outbox rows),
+    /// overwritten (`secure_delete`), and truncates the WAL; the device row,
+    /// directory, content and undelivered outbox items stay. Returns the
+    /// local ids of the vaults removed, so their key-store secrets go too.
+    pub fn wipe_workers(&mut self) -> Result<Vec<String>, StoreError> {
+        let tx = self.conn.transaction()?;
+        let local_ids = {
+            let mut statement = tx.prepare("SELECT local_id FROM workers")?;
+            statement.query_map([], |row| row.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?
+        };
+        tx.execute_batch(
+            "DELETE FROM case_events; DELETE FROM cases; DELETE FROM notes; DELETE FROM drafts;
+             DELETE FROM offline_drafts; DELETE FROM progress_events; DELETE FROM progress_state;
+             DELETE FROM survey_tokens; DELETE FROM outbox WHERE state = 'delivered'; DELETE FROM workers;",
+        )?;
         tx.commit()?;
         self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         Ok(local_ids)
@@ -261,6 +284,13 @@ mod tests {
         let kept = |table: &str| table == "device" || table.starts_with("content_");
         crate::store::drafts::put(store.conn(), b"d", b"sealed", 1).unwrap();
         crate::store::survey_tokens::put(store.conn(), b"t", b"sealed", 1).unwrap();
+        let offline = crate::store::offline_drafts::OfflineDraft {
+            id: b"o".to_vec(),
+            enc: b"enc".to_vec(),
+            sealed: b"sealed".to_vec(),
+            updated_at: 1,
+        };
+        crate::store::offline_drafts::put(store.conn(), &offline, Some("sign-in")).unwrap();
         store.wipe(false).unwrap();
         for table in tables.iter().filter(|table| !kept(table)) {
             let rows: i64 = store.conn().query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).unwrap();
@@ -282,10 +312,62 @@ mod tests {
             "progress_events",
             "progress_state",
             "survey_tokens",
+            "offline_drafts",
         ];
         for table in tables.iter().filter(|table| !kept(table)) {
             assert!(wiped.contains(&table.as_str()), "{table}: does the wipe delete it?");
         }
+    }
+
+    #[test]
+    fn a_wipe_of_worker_data_keeps_only_the_device_directory_content_and_the_undelivered_queue() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path()).unwrap();
+        let tables: Vec<String> = store
+            .conn()
+            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+            .unwrap()
+            .query_map([], |row| row.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        crate::store::drafts::put(store.conn(), b"d", b"sealed", 1).unwrap();
+        crate::store::survey_tokens::put(store.conn(), b"t", b"sealed", 1).unwrap();
+        let offline = crate::store::offline_drafts::OfflineDraft {
+            id: b"o".to_vec(),
+            enc: b"enc".to_vec(),
+            sealed: b"sealed".to_vec(),
+            updated_at: 1,
+        };
+        crate::store::offline_drafts::put(store.conn(), &offline, None).unwrap();
+        store
+            .conn()
+            .execute_batch(
+                "INSERT INTO outbox (client_id, kind, body, state, next_attempt_at, created_at)
+                     VALUES ('q', 'grievance', X'01', 'queued', 0, 0), ('d', 'grievance', NULL, 'delivered', 0, 0);",
+            )
+            .unwrap();
+        store.wipe_workers().unwrap();
+        // What is not a worker's: the device, directory, content, settings,
+        // the queue still owed to the hub and sign-ins it has yet to decide.
+        let kept = |table: &str| {
+            ["device", "directory", "meta", "meta_blob", "outbox", "outbox_attachments", "offline_sign_ins"]
+                .contains(&table)
+                || table.starts_with("content_")
+        };
+        for table in tables.iter().filter(|table| !kept(table)) {
+            let rows: i64 = store.conn().query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).unwrap();
+            assert_eq!(rows, 0, "{table} keeps rows after a wipe of worker data");
+        }
+        let outbox: Vec<String> = store
+            .conn()
+            .prepare("SELECT client_id FROM outbox")
+            .unwrap()
+            .query_map([], |row| row.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(outbox, ["q"], "the undelivered item stays, the delivered row goes");
     }
 
     #[test]

@@ -7,7 +7,7 @@ use rusqlite::Connection;
 use super::StoreError;
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 7;
+pub const SCHEMA_VERSION: i64 = 8;
 
 pub(super) fn upgrade(conn: &mut Connection) -> Result<(), StoreError> {
     let found: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
@@ -198,6 +198,17 @@ fn upgrade_from(conn: &Connection, version: i64) -> Result<(), StoreError> {
         6 => conn.execute_batch(
             "CREATE TABLE survey_tokens (
                  id BLOB PRIMARY KEY,
+                 sealed BLOB NOT NULL,
+                 updated_at INTEGER NOT NULL
+             ) STRICT;",
+        )?,
+        // Drafts of workers signed in offline on a kiosk, sealed to each
+        // worker's draft key (random ids, no owner column).
+        7 => conn.execute_batch(
+            "CREATE TABLE offline_drafts (
+                 id BLOB PRIMARY KEY,
+                 held_by TEXT,
+                 enc BLOB NOT NULL,
                  sealed BLOB NOT NULL,
                  updated_at INTEGER NOT NULL
              ) STRICT;",

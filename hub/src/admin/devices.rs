@@ -16,7 +16,7 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 const DEVICE_COLUMNS: &str = "id, mode, platform, state, enrolled_at, last_seen_at, reported_at, reported_queued, \
-                              reported_needs_attention, reported_storage_bytes";
+                              reported_needs_attention, reported_storage_bytes, wipe_requested_at, wiped_at";
 
 fn device_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<DeviceSummary> {
     let mode: String = row.get(1)?;
@@ -32,6 +32,8 @@ fn device_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<DeviceSummary> {
         queued: row.get::<_, Option<i64>>(7)?.and_then(|v| u64::try_from(v).ok()),
         needs_attention: row.get::<_, Option<i64>>(8)?.and_then(|v| u64::try_from(v).ok()),
         storage_bytes: row.get::<_, Option<i64>>(9)?.and_then(|v| u64::try_from(v).ok()),
+        wipe_requested_at: row.get(10)?,
+        wiped_at: row.get(11)?,
     })
 }
 
@@ -52,6 +54,37 @@ pub(crate) async fn devices(state: &AppState, factory_id: String) -> Result<Vec<
             ))?;
             let rows = statement.query_map([&factory_id], device_from_row)?;
             Ok(rows.collect::<Result<Vec<_>, _>>()?)
+        })
+        .await
+}
+
+/// Asks a shared device to wipe its workers' data at its next sync and stay
+/// in service. The device crypto-shreds by deleting each worker's key-store
+/// secret with the rows; the hub's shares for it stay (a share alone opens
+/// nothing, and a worker signing in before that sync must still get in). A
+/// tablet that may be in the wrong hands is *retired* instead, which shreds
+/// the shares at once. A retired device is refused with `device_retired`
+/// (it wiped itself already), a personal phone with `bad_request`.
+pub(crate) async fn wipe_device(state: &AppState, device_id: String) -> Result<DeviceSummary, ApiError> {
+    state
+        .db
+        .run(move |connection| {
+            let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let device = load_device(&tx, &device_id)?.ok_or_else(ApiError::not_found)?;
+            if device.state != "active" {
+                return Err(ApiError::code(workervoice_protocol::error::HubErrorCode::DeviceRetired));
+            }
+            if device.mode != DeviceMode::Shared {
+                return Err(ApiError::bad_request());
+            }
+            tx.execute(
+                "UPDATE devices SET wipe_requested_at = ?1, wiped_at = NULL WHERE id = ?2",
+                params![unix_now(), device_id],
+            )?;
+            let device = load_device(&tx, &device_id)?.ok_or_else(ApiError::not_found)?;
+            tx.commit()?;
+            tracing::info!("device wipe requested by staff");
+            Ok(device)
         })
         .await
 }

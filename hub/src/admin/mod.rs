@@ -45,6 +45,7 @@ pub(crate) fn routes(state: AppState) -> Router<AppState> {
         .route("/admin/v1/factories/{factory_id}/devices", get(list_devices))
         .route("/admin/v1/factories/{factory_id}/training-report", get(training_report))
         .route("/admin/v1/devices/{device_id}/retire", post(retire_device))
+        .route("/admin/v1/devices/{device_id}/wipe", post(wipe_device))
         .route("/admin/v1/programme", get(programme))
         .route("/admin/v1/directory/publish", post(publish_directory))
         .route("/admin/v1/handlers", post(create_handler).get(list_handlers))
@@ -197,6 +198,13 @@ async fn retire_device(
     PathParams(device_id): PathParams<String>,
 ) -> Result<Json<DeviceSummary>, ApiError> {
     devices::retire_device(&state, device_id).await.map(Json)
+}
+
+async fn wipe_device(
+    State(state): State<AppState>,
+    PathParams(device_id): PathParams<String>,
+) -> Result<Json<DeviceSummary>, ApiError> {
+    devices::wipe_device(&state, device_id).await.map(Json)
 }
 
 async fn programme(State(state): State<AppState>) -> Json<ProgrammeInfo> {

@@ -17,7 +17,7 @@
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 /// The schema version this hub writes.
-pub(crate) const LATEST_VERSION: u32 = 9;
+pub(crate) const LATEST_VERSION: u32 = 10;
 
 /// Why the schema could not be brought up to date.
 #[derive(Debug, thiserror::Error)]
@@ -60,6 +60,7 @@ fn upgrade_from(tx: &Transaction<'_>, version: u32) -> rusqlite::Result<()> {
         6 => tx.execute_batch(V7_SCHEMA),
         7 => tx.execute_batch(V8_SCHEMA),
         8 => tx.execute_batch(V9_SCHEMA),
+        9 => tx.execute_batch(V10_SCHEMA),
         // `migrate` never asks for a step past LATEST_VERSION.
         _ => Ok(()),
     }
@@ -182,6 +183,12 @@ CREATE TABLE leaderboard (
 ";
 
 /// Surveys: analysts, departments, schedules, hub events, tokens, responses.
+/// Version 10: staff can wipe a shared device's worker data and keep it in service.
+const V10_SCHEMA: &str = "
+ALTER TABLE devices ADD COLUMN wipe_requested_at INTEGER;
+ALTER TABLE devices ADD COLUMN wiped_at INTEGER;
+";
+
 const V9_SCHEMA: &str = "
 -- Analysts read survey results; they are not on any grievance route.
 ALTER TABLE handlers ADD COLUMN analyst INTEGER NOT NULL DEFAULT 0 CHECK (analyst IN (0, 1));

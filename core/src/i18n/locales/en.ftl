@@ -28,6 +28,7 @@ error-vault-unreadable = Your saved data on this device cannot be opened with th
 error-not-logged-in = Please log in first.
 error-needs-hub = You signed in without a connection: you can write and send reports, but to read your saved reports and replies, sign in again when the tablet is online.
 error-offline-unlock-unavailable = Connect to the internet to log in.
+error-offline-sign-in-failed = Could not sign you in without a connection. Check your worker number and PIN. If you have not used this tablet before, sign in when it is online.
 error-network-unavailable = No connection. Try again when you are online.
 error-hub-unavailable = The service is busy. Try again in a few minutes.
 error-hub-refused = The service did not accept this device's request.

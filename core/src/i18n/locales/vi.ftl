@@ -26,6 +26,7 @@ error-vault-unreadable = Không thể mở dữ liệu đã lưu trên thiết b
 error-not-logged-in = Vui lòng đăng nhập trước.
 error-needs-hub = Bạn đã đăng nhập khi không có mạng: bạn có thể viết và gửi báo cáo, nhưng để đọc các báo cáo và phản hồi đã lưu, hãy đăng nhập lại khi máy tính bảng có mạng.
 error-offline-unlock-unavailable = Hãy kết nối mạng để đăng nhập.
+error-offline-sign-in-failed = Không thể đăng nhập khi không có mạng. Hãy kiểm tra mã số công nhân và mã PIN. Nếu bạn chưa từng dùng máy tính bảng này, hãy đăng nhập khi có mạng.
 error-network-unavailable = Không có kết nối. Hãy thử lại khi có mạng.
 error-hub-unavailable = Dịch vụ đang bận. Hãy thử lại sau vài phút.
 error-hub-refused = Dịch vụ không chấp nhận yêu cầu của thiết bị này.

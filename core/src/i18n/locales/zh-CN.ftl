@@ -26,6 +26,7 @@ error-vault-unreadable = 无法用这个密码打开您在本设备上保存的�
 error-not-logged-in = 请先登录。
 error-needs-hub = 您是在没有网络时登录的：可以填写并发送报告，但要查看已保存的报告和回复，请在平板电脑联网后重新登录。
 error-offline-unlock-unavailable = 请连接网络后登录。
+error-offline-sign-in-failed = 无网络时无法为您登录。请检查您的工号和 PIN。如果您以前没有用过这台平板电脑，请在联网时登录。
 error-network-unavailable = 没有网络连接。请在联网后重试。
 error-hub-unavailable = 服务繁忙，请几分钟后重试。
 error-hub-refused = 服务没有接受本设备的请求。

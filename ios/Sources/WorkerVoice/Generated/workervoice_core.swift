@@ -4522,6 +4522,12 @@ public enum ErrorCode: Equatable, Hashable {
      */
     case offlineUnlockUnavailable
     /**
+     * A kiosk could not sign the worker in offline: a wrong PIN, or no
+     * earlier online sign-in on this tablet — deliberately one answer, so
+     * the tablet does not tell who has used it.
+     */
+    case offlineSignInFailed
+    /**
      * No network.
      */
     case networkUnavailable
@@ -4652,45 +4658,47 @@ public struct FfiConverterTypeErrorCode: FfiConverterRustBuffer {
         
         case 14: return .offlineUnlockUnavailable
         
-        case 15: return .networkUnavailable
+        case 15: return .offlineSignInFailed
         
-        case 16: return .hubUnavailable
+        case 16: return .networkUnavailable
         
-        case 17: return .hubRefused
+        case 17: return .hubUnavailable
         
-        case 18: return .clockWrong
+        case 18: return .hubRefused
         
-        case 19: return .badReply
+        case 19: return .clockWrong
         
-        case 20: return .insecureHubUrl
+        case 20: return .badReply
         
-        case 21: return .invalidInput
+        case 21: return .insecureHubUrl
         
-        case 22: return .tooLarge
+        case 22: return .invalidInput
         
-        case 23: return .storageCorrupt
+        case 23: return .tooLarge
         
-        case 24: return .diskFull
+        case 24: return .storageCorrupt
         
-        case 25: return .storageFailed
+        case 25: return .diskFull
         
-        case 26: return .keyStoreUnavailable
+        case 26: return .storageFailed
         
-        case 27: return .directoryMissing
+        case 27: return .keyStoreUnavailable
         
-        case 28: return .receiptInvalid
+        case 28: return .directoryMissing
         
-        case 29: return .needsHub
+        case 29: return .receiptInvalid
         
-        case 30: return .contentUnverified
+        case 30: return .needsHub
         
-        case 31: return .contentNotDownloaded
+        case 31: return .contentUnverified
         
-        case 32: return .alreadyAnswered
+        case 32: return .contentNotDownloaded
         
-        case 33: return .surveyNotOpen
+        case 33: return .alreadyAnswered
         
-        case 34: return .`internal`
+        case 34: return .surveyNotOpen
+        
+        case 35: return .`internal`
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -4756,84 +4764,88 @@ public struct FfiConverterTypeErrorCode: FfiConverterRustBuffer {
             writeInt(&buf, Int32(14))
         
         
-        case .networkUnavailable:
+        case .offlineSignInFailed:
             writeInt(&buf, Int32(15))
         
         
-        case .hubUnavailable:
+        case .networkUnavailable:
             writeInt(&buf, Int32(16))
         
         
-        case .hubRefused:
+        case .hubUnavailable:
             writeInt(&buf, Int32(17))
         
         
-        case .clockWrong:
+        case .hubRefused:
             writeInt(&buf, Int32(18))
         
         
-        case .badReply:
+        case .clockWrong:
             writeInt(&buf, Int32(19))
         
         
-        case .insecureHubUrl:
+        case .badReply:
             writeInt(&buf, Int32(20))
         
         
-        case .invalidInput:
+        case .insecureHubUrl:
             writeInt(&buf, Int32(21))
         
         
-        case .tooLarge:
+        case .invalidInput:
             writeInt(&buf, Int32(22))
         
         
-        case .storageCorrupt:
+        case .tooLarge:
             writeInt(&buf, Int32(23))
         
         
-        case .diskFull:
+        case .storageCorrupt:
             writeInt(&buf, Int32(24))
         
         
-        case .storageFailed:
+        case .diskFull:
             writeInt(&buf, Int32(25))
         
         
-        case .keyStoreUnavailable:
+        case .storageFailed:
             writeInt(&buf, Int32(26))
         
         
-        case .directoryMissing:
+        case .keyStoreUnavailable:
             writeInt(&buf, Int32(27))
         
         
-        case .receiptInvalid:
+        case .directoryMissing:
             writeInt(&buf, Int32(28))
         
         
-        case .needsHub:
+        case .receiptInvalid:
             writeInt(&buf, Int32(29))
         
         
-        case .contentUnverified:
+        case .needsHub:
             writeInt(&buf, Int32(30))
         
         
-        case .contentNotDownloaded:
+        case .contentUnverified:
             writeInt(&buf, Int32(31))
         
         
-        case .alreadyAnswered:
+        case .contentNotDownloaded:
             writeInt(&buf, Int32(32))
         
         
-        case .surveyNotOpen:
+        case .alreadyAnswered:
             writeInt(&buf, Int32(33))
         
         
-        case .`internal`:
+        case .surveyNotOpen:
             writeInt(&buf, Int32(34))
+        
+        
+        case .`internal`:
+            writeInt(&buf, Int32(35))
         
         }
     }

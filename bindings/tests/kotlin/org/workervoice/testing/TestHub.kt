@@ -178,6 +178,27 @@ class AdminClient(private val baseUrl: String, private val token: String) {
         return reply.list("activation_codes").associate { it.str("worker_number") to it.str("activation_code") }
     }
 
+    /** Retires a device: at its next sync it pushes its queue and crypto-shreds itself. */
+    fun retireDevice(deviceId: String) {
+        post("/admin/v1/devices/$deviceId/retire", "{}")
+    }
+
+    /** Asks a shared device to wipe its workers' data at its next sync and stay in service. */
+    fun wipeDevice(deviceId: String) {
+        post("/admin/v1/devices/$deviceId/wipe", "{}")
+    }
+
+    /** The factory's devices as staff see them: id → (queued, needs attention, last sync). */
+    fun deviceCounts(factoryId: String): Map<String, Triple<Long?, Long?, Long?>> =
+        (get("/admin/v1/factories/$factoryId/devices") as List<*>).associate {
+            val device = it as Map<*, *>
+            device["device_id"] as String to Triple(
+                (device["queued"] as Number?)?.toLong(),
+                (device["needs_attention"] as Number?)?.toLong(),
+                (device["last_sync_at"] as Number?)?.toLong(),
+            )
+        }
+
     fun unlockWorker(factoryId: String, workerNumber: String) {
         post("/admin/v1/factories/$factoryId/workers/$workerNumber/unlock", "{}")
     }

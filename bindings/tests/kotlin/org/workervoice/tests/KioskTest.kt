@@ -129,4 +129,118 @@ class KioskTest : WorkerVoiceTest() {
         assertEquals(1u, report.delivered)
         assertTrue(held.receipt.caseId in HandlerClient(hub.url, hotlineId, HANDLER_PASSWORD).caseIds())
     }
+
+    @Test
+    fun aDraftWrittenOfflineReturnsToItsWorkerOnlineAndFailuresTellNothing() = runBlocking {
+        val (factory, _, _) = grievanceProgramme(hub)
+        val tablet = openApp(KotlinMemoryKeyStore(), languages = listOf("en"), defaultHubUrl = hub.url, programmeKey = hub.admin.programmeKey())
+        tablet.enrol(hub.admin.issueCodes(factory.id, "shared", 1).single().code, DeviceMode.SHARED)
+        val codes = hub.admin.importRoster(
+            factory.id,
+            listOf(RosterWorker("KD1", "Lan", "vi"), RosterWorker("KD2", "Wei", "zh-CN"), RosterWorker("KD3", "Ana", "en")),
+        )
+        tablet.activate("KD1", codes.getValue("KD1"), PIN)
+        tablet.lock()
+        tablet.activate("KD2", codes.getValue("KD2"), PIN)
+        tablet.syncNow(false)
+        tablet.lock()
+        val clock = ManualClock(1_800_000_000_000)
+        tablet.setClock(clock)
+
+        val network = Switch(false)
+        tablet.setConnectivity(network)
+        tablet.login("KD1", PIN)
+        assertTrue(tablet.sessionIsProvisional())
+        val draft = "Tổ trưởng giữ thẻ của chúng tôi".toByteArray()
+        tablet.saveDraft("grievance", draft)
+        clock.now.addAndGet(120_000)
+        assertTrue(tablet.checkIdle(), "the time-out ends an offline session too")
+
+        // Probing the tablet offline: a worker who never used it and a number
+        // that is nobody's get the same answer.
+        val neverHere = assertWorkerVoiceError<WorkerVoiceException.Session> { runBlocking { tablet.login("KD3", PIN) } }
+        val nobody = assertWorkerVoiceError<WorkerVoiceException.Session> { runBlocking { tablet.login("NOBODY", PIN) } }
+        assertEquals(ErrorCode.OFFLINE_SIGN_IN_FAILED, neverHere.code)
+        assertEquals(neverHere.code, nobody.code)
+        assertEquals(neverHere.localized, nobody.localized)
+        assertReadableMessage(neverHere.localized)
+
+        network.online = true
+        tablet.login("KD2", PIN)
+        assertNull(tablet.loadDraft("grievance"), "the next worker sees nothing")
+        assertEquals(1u, tablet.syncNow(true).signInsConfirmed)
+        assertNull(tablet.loadDraft("grievance"), "confirmation moves it to its owner only")
+        tablet.lock()
+        tablet.login("KD1", PIN)
+        assertContentEquals(draft, tablet.loadDraft("grievance"))
+    }
+
+    @Test
+    fun eachSessionSpeaksItsWorkersLanguageAndTheNextStartsFresh() = runBlocking {
+        val tablet = enrolledDevice(mode = DeviceMode.SHARED)
+        assertEquals("en", tablet.app.currentLanguage())
+        tablet.activatedWorker(language = "vi")
+        assertEquals("vi", tablet.app.currentLanguage())
+        val (second, _) = tablet.activatedWorker(language = "zh-CN")
+        assertEquals("zh-CN", tablet.app.currentLanguage(), "switching worker switches language")
+        tablet.app.lock()
+        assertEquals("en", tablet.app.currentLanguage(), "the start screen is back in the device's language")
+        tablet.app.login(second.number, PIN)
+        assertEquals("zh-CN", tablet.app.currentLanguage())
+    }
+
+    @Test
+    fun aRetiredTabletShredsItselfAtItsNextSyncAndStaffSeeItsCounts() = runBlocking {
+        val (factory, _, hotlineId) = grievanceProgramme(hub)
+        val tablet = openApp(KotlinMemoryKeyStore(), languages = listOf("en"), defaultHubUrl = hub.url, programmeKey = hub.admin.programmeKey())
+        tablet.enrol(hub.admin.issueCodes(factory.id, "shared", 1).single().code, DeviceMode.SHARED)
+        val activation = hub.admin.importRoster(factory.id, listOf(RosterWorker("KR1", "Lan", "vi"))).getValue("KR1")
+        tablet.activate("KR1", activation, PIN)
+        tablet.saveNote("ghi chú riêng")
+        tablet.lock()
+        tablet.syncNow(false)
+        val deviceId = tablet.status().deviceId!!
+        val health = tablet.deviceHealth()
+        assertTrue(health.lastSyncAt != null)
+        assertEquals(0uL, health.queued)
+        assertEquals(1uL, health.workerVaults)
+        val (queued, needsAttention, lastSync) = hub.admin.deviceCounts(factory.id).getValue(deviceId)
+        assertEquals(0L, queued)
+        assertEquals(0L, needsAttention)
+        assertTrue(lastSync != null)
+
+        val pending = tablet.submitGrievance(
+            GrievanceDraft("wages", "sent before the wipe", true, listOf(GrievanceRoute.INDEPENDENT_HOTLINE), null, emptyList()),
+        )
+        hub.admin.retireDevice(deviceId)
+        val retired = assertWorkerVoiceError<WorkerVoiceException.Device> { runBlocking { tablet.syncNow(false) } }
+        assertEquals(ErrorCode.DEVICE_RETIRED, retired.code)
+        assertTrue(pending.receipt.caseId in HandlerClient(hub.url, hotlineId, HANDLER_PASSWORD).caseIds(), "the queue went out first")
+        val after = tablet.deviceHealth()
+        assertTrue(after.retired)
+        assertEquals(0uL, after.workerVaults)
+        assertEquals(0uL, after.queued)
+        val refused = assertWorkerVoiceError<WorkerVoiceException.Device> { runBlocking { tablet.login("KR1", PIN) } }
+        assertEquals(ErrorCode.DEVICE_RETIRED, refused.code)
+    }
+
+    @Test
+    fun aRemoteWipeLeavesTheTabletInServiceWithNoWorkerData() = runBlocking {
+        val tablet = enrolledDevice(mode = DeviceMode.SHARED)
+        val (worker, _) = tablet.activatedWorker(language = "vi")
+        tablet.app.saveNote("ghi chú trước khi xoá")
+        tablet.app.lock()
+        tablet.app.syncNow(false)
+        assertEquals(1uL, tablet.app.deviceHealth().workerVaults)
+
+        hub.admin.wipeDevice(tablet.app.status().deviceId!!)
+        tablet.app.syncNow(false)
+        val health = tablet.app.deviceHealth()
+        assertTrue(health.enrolled)
+        assertFalse(health.retired)
+        assertEquals(0uL, health.workerVaults)
+
+        tablet.app.login(worker.number, PIN)
+        assertEquals(0uL, tablet.app.countNotes(), "a fresh vault: nothing of the old one")
+    }
 }

@@ -3880,6 +3880,12 @@ enum class ErrorCode {
      */
     OFFLINE_UNLOCK_UNAVAILABLE,
     /**
+     * A kiosk could not sign the worker in offline: a wrong PIN, or no
+     * earlier online sign-in on this tablet — deliberately one answer, so
+     * the tablet does not tell who has used it.
+     */
+    OFFLINE_SIGN_IN_FAILED,
+    /**
      * No network.
      */
     NETWORK_UNAVAILABLE,
