@@ -203,7 +203,18 @@ async fn upload(
                     let found = rules_of(&tx, &shared, &key.0, key.1)?.map(|(rules, _)| rules);
                     rules.insert(key.clone(), found);
                 }
-                let earned = rules.get(&key).and_then(Option::as_ref).map(|r| earned(&event, r)).unwrap_or_default();
+                // Without the rules (a lost or unreadable body blob) the event cannot be
+                // scored: storing it as earning nothing would be permanent, and the
+                // worker's devices would show fewer points after the pull. Refuse the
+                // whole batch as a hub failure instead: the device keeps it queued and
+                // sends it again once the module is back.
+                let Some(rules) = rules.get(&key).and_then(Option::as_ref) else {
+                    return Err(ApiError::internal(format!(
+                        "no readable scoring rules for module {} version {}",
+                        key.0, key.1
+                    )));
+                };
+                let earned = earned(&event, rules);
                 event.at = corrected_time(event.at, upload.device_sent_at, received_at);
                 let inserted = tx.execute(
                     "INSERT OR IGNORE INTO progress_events

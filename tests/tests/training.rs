@@ -141,6 +141,53 @@ async fn a_lesson_and_a_quiz_earn_their_points_once_and_a_badge_that_survives_th
     assert_eq!(after, before, "the hub's scoring agrees with the device's");
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn an_upload_the_hub_cannot_score_stays_queued_and_never_lowers_the_points_shown() {
+    let (hub, factory, code, key) = programme().await;
+    let phone = device(&hub, &factory, &key, DeviceMode::Personal, Some(&code), None).await;
+    phone.app.complete_lesson(MODULE.into(), "exits".into()).unwrap();
+    assert_eq!(points(&phone.app), 10);
+
+    // The hub lost its copy of the module (its blobs are out of reach).
+    let blobs = hub.dir.path().join("content");
+    let away = hub.dir.path().join("content-away");
+    std::fs::rename(&blobs, &away).unwrap();
+    let report = phone.app.sync_now(true).await.unwrap();
+    assert_eq!(report.pending, 1, "the upload waits for a hub that can score it: {report:?}");
+    assert_eq!(points(&phone.app), 10, "nothing the hub could not score is taken away");
+
+    // Back in place: the same upload is scored, and the totals agree.
+    std::fs::rename(&away, &blobs).unwrap();
+    let report = phone.app.sync_now(true).await.unwrap();
+    assert_eq!(report.pending, 0, "{report:?}");
+    assert_eq!(points(&phone.app), 10);
+    let db = rusqlite::Connection::open(hub.dir.path().join("hub.db")).unwrap();
+    let earned: String = db.query_row("SELECT earned FROM progress_events", [], |row| row.get(0)).unwrap();
+    assert!(earned.contains("exits"), "the hub stored what the lesson earned: {earned}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_hub_that_scored_an_event_with_nothing_does_not_lower_the_devices_totals() {
+    let (hub, factory, code, key) = programme().await;
+    let phone = device(&hub, &factory, &key, DeviceMode::Personal, Some(&code), None).await;
+    // A hub from before scoring failures were refused stored such events as
+    // earning nothing; the pull then brings that back to the device.
+    let db = rusqlite::Connection::open(hub.dir.path().join("hub.db")).unwrap();
+    db.execute_batch(
+        r#"CREATE TRIGGER earn_nothing AFTER INSERT ON progress_events BEGIN
+             UPDATE progress_events SET earned = '{"activities":[],"counts_for_streak":false}' WHERE seq = NEW.seq;
+           END;"#,
+    )
+    .unwrap();
+    phone.app.complete_lesson(MODULE.into(), "exits".into()).unwrap();
+    let before = phone.app.training_progress().unwrap();
+    let report = phone.app.sync_now(true).await.unwrap();
+    assert!(report.progress_events >= 1, "{report:?}");
+    let after = phone.app.training_progress().unwrap();
+    assert_eq!(after.points, before.points, "{after:?}");
+    assert_eq!(after.lessons_completed, 1);
+}
+
 /// One step of the two-device test.
 #[derive(Debug, Clone)]
 enum Step {

@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 
 use workervoice_protocol::paths;
 use workervoice_protocol::progress::{
-    AnswerGiven, Certificate, EventKind, LeaderboardRequest, LeaderboardResponse, ProgressEvent, ProgressPullRequest,
-    ProgressPullResponse, ProgressUpload, ProgressUploadResponse, ScoringRules, SignedCertificate, Totals,
-    verify_certificate,
+    AnswerGiven, Certificate, Earned, EventKind, LeaderboardRequest, LeaderboardResponse, ProgressEvent,
+    ProgressPullRequest, ProgressPullResponse, ProgressUpload, ProgressUploadResponse, ScoringRules, SignedCertificate,
+    Totals, verify_certificate,
 };
 
 use super::{Inner, WorkerVoice, lock};
@@ -455,9 +455,16 @@ impl Inner {
                 return Ok(pulled);
             }
             let mut store = lock(&self.store);
+            let held: BTreeMap<String, Earned> = match session.as_ref() {
+                Some(session) => {
+                    training::log(&store, session)?.into_iter().map(|entry| (entry.event.id, entry.earned)).collect()
+                }
+                None => BTreeMap::new(),
+            };
             store.transaction(|tx| {
                 for merged in &reply.events {
-                    let entry = LoggedEvent { event: merged.event.clone(), earned: merged.earned.clone() };
+                    let earned = training::merged_earned(&merged.earned, held.get(&merged.event.id));
+                    let entry = LoggedEvent { event: merged.event.clone(), earned };
                     training::save_event(tx, &vault_key, &owner, &entry)?;
                 }
                 training::save_state(tx, &vault_key, &owner, reply.cursor, &state)?;

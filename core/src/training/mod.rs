@@ -150,6 +150,22 @@ pub fn save_event(
     Ok(rows::put_event(conn, &entry.event.id, owner, &sealed)?)
 }
 
+/// What a pulled event earned, as the device keeps it: the hub's word, plus
+/// anything the device itself worked out for that event from the same signed
+/// rules. A hub that scored the event with nothing (rules it could not read,
+/// or an older hub) thereby never lowers what the worker is shown.
+pub fn merged_earned(hub: &Earned, local: Option<&Earned>) -> Earned {
+    let mut merged = hub.clone();
+    if let Some(local) = local {
+        for (activity, points) in &local.activities {
+            let entry = merged.activities.entry(activity.clone()).or_insert(0);
+            *entry = (*entry).max(*points);
+        }
+        merged.counts_for_streak |= local.counts_for_streak;
+    }
+    merged
+}
+
 /// The totals of a log, at `now` (unix seconds, the device's best idea of the hub's clock).
 pub fn derive(entries: &[LoggedEvent], state: &ProgressState, now: i64) -> Totals {
     let today = local_day(now, state.utc_offset_minutes);
