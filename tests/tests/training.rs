@@ -188,6 +188,50 @@ async fn a_hub_that_scored_an_event_with_nothing_does_not_lower_the_devices_tota
     assert_eq!(after.lessons_completed, 1);
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn a_quiz_half_done_at_a_kiosk_that_timed_out_comes_back_to_the_same_worker_only() {
+    let (hub, factory, code, key) = programme().await;
+    let clock = Arc::new(ManualClock::starting_at(chrono::Utc::now().timestamp_millis()));
+    let kiosk = device(&hub, &factory, &key, DeviceMode::Shared, Some(&code), Some(clock.clone())).await;
+    let other_code = hub.worker(&factory, "T-2", "Trần Văn Minh", "vi").await;
+    assert!(kiosk.app.quiz_in_progress(MODULE.into()).unwrap().is_empty());
+
+    // Two of three answers, and half of a lesson, then the worker walks away.
+    let mut half = all_right();
+    half.pop();
+    kiosk.app.save_quiz_answers(MODULE.into(), half[..1].to_vec()).unwrap();
+    kiosk.app.save_quiz_answers(MODULE.into(), half.clone()).unwrap();
+    kiosk.app.save_lesson_position(MODULE.into(), "alarm".into(), 3).unwrap();
+    let mut stray = half.clone();
+    stray[0].question_id = "q9".into();
+    assert_eq!(kiosk.app.save_quiz_answers(MODULE.into(), stray).unwrap_err().code(), ErrorCode::InvalidInput);
+    let lost_lesson = kiosk.app.save_lesson_position(MODULE.into(), "no-such-lesson".into(), 1).unwrap_err();
+    assert_eq!(lost_lesson.code(), ErrorCode::InvalidInput);
+    clock.advance_millis(10 * 60_000);
+    assert!(kiosk.app.check_idle(), "the kiosk session timed out");
+    assert_eq!(kiosk.app.quiz_in_progress(MODULE.into()).unwrap_err().code(), ErrorCode::NotLoggedIn);
+
+    // The next worker finds nothing of it.
+    kiosk.app.activate("T-2".into(), other_code, PIN.into()).await.unwrap();
+    assert!(kiosk.app.quiz_in_progress(MODULE.into()).unwrap().is_empty());
+    assert_eq!(kiosk.app.lesson_position(MODULE.into(), "alarm".into()).unwrap(), None);
+    kiosk.app.lock();
+
+    // The same worker picks up where they were.
+    kiosk.app.login("T-1".into(), PIN.into()).await.unwrap();
+    assert_eq!(kiosk.app.quiz_in_progress(MODULE.into()).unwrap(), half);
+    assert_eq!(kiosk.app.lesson_position(MODULE.into(), "alarm".into()).unwrap(), Some(3));
+    assert_eq!(points(&kiosk.app), 0, "saving answers earns nothing");
+
+    // Finishing clears what was saved.
+    let mut rest = half;
+    rest.push(all_right().pop().unwrap());
+    assert!(kiosk.app.submit_quiz(MODULE.into(), rest).unwrap().passed);
+    assert!(kiosk.app.quiz_in_progress(MODULE.into()).unwrap().is_empty());
+    kiosk.app.complete_lesson(MODULE.into(), "alarm".into()).unwrap();
+    assert_eq!(kiosk.app.lesson_position(MODULE.into(), "alarm".into()).unwrap(), None);
+}
+
 /// One step of the two-device test.
 #[derive(Debug, Clone)]
 enum Step {

@@ -4,12 +4,14 @@
 
 use std::collections::BTreeMap;
 
+use serde::{Deserialize, Serialize};
 use workervoice_protocol::paths;
 use workervoice_protocol::progress::{
     AnswerGiven, Certificate, Earned, EventKind, LeaderboardRequest, LeaderboardResponse, ProgressEvent,
     ProgressPullRequest, ProgressPullResponse, ProgressUpload, ProgressUploadResponse, ScoringRules, SignedCertificate,
     Totals, verify_certificate,
 };
+use zeroize::Zeroizing;
 
 use super::{Inner, WorkerVoice, lock};
 use crate::error::{Error, ErrorCode};
@@ -190,7 +192,106 @@ impl From<QuizResponse> for AnswerGiven {
     }
 }
 
+impl From<AnswerGiven> for QuizResponse {
+    fn from(given: AnswerGiven) -> Self {
+        match given {
+            AnswerGiven::Choice(option_id) => Self::Choice { option_id },
+            AnswerGiven::Choices(option_ids) => Self::Choices { option_ids },
+            AnswerGiven::Bool(value) => Self::TrueFalse { value },
+            AnswerGiven::Order(item_ids) => Self::Order { item_ids },
+        }
+    }
+}
+
+/// A quiz's answers so far, as saved (the question id → answer).
+#[derive(Serialize, Deserialize)]
+struct SavedQuiz {
+    answers: BTreeMap<String, AnswerGiven>,
+}
+
+/// A lesson's place, as saved.
+#[derive(Serialize, Deserialize)]
+struct SavedLesson {
+    position: u32,
+}
+
+/// The draft that holds a module's quiz in progress. Drafts are named by a
+/// blind index under the worker's key, so the name is never stored.
+fn quiz_draft(module_id: &str) -> String {
+    format!("{TRAINING_DRAFT_PREFIX}quiz/{module_id}")
+}
+
+/// The draft that holds the place in a lesson (hashed: module and lesson ids
+/// together may be longer than a draft name).
+fn lesson_draft(module_id: &str, lesson_id: &str) -> String {
+    let key = format!("{module_id}\n{lesson_id}");
+    format!("{TRAINING_DRAFT_PREFIX}lesson/{}", workervoice_protocol::content::sha256_hex(key.as_bytes()))
+}
+
+/// Draft names under this prefix hold training in progress; an app's own
+/// drafts should not use it.
+pub const TRAINING_DRAFT_PREFIX: &str = "workervoice/training/";
+
 impl WorkerVoice {
+    /// Saves the answers the worker has given so far in a module's quiz
+    /// (replacing what was saved), so that a kiosk time-out or a closed app
+    /// loses none of them. Kept exactly like [`WorkerVoice::save_draft`]:
+    /// sealed under the worker's key, and for a session signed in offline,
+    /// in memory for that session. Cleared when the quiz is submitted.
+    /// A question the module does not have is `invalid_input`.
+    pub fn save_quiz_answers(&self, module_id: &str, answers: Vec<QuizAnswerInput>) -> Result<(), Error> {
+        let (rules, _) = self.inner.module_rules(module_id)?;
+        let mut saved = SavedQuiz { answers: BTreeMap::new() };
+        for answer in answers {
+            if !rules.questions.contains_key(&answer.question_id)
+                || saved.answers.insert(answer.question_id, answer.response.into()).is_some()
+            {
+                return Err(ErrorCode::InvalidInput.into());
+            }
+        }
+        let json = Zeroizing::new(serde_json::to_vec(&saved).map_err(|_| ErrorCode::Internal)?);
+        self.save_draft(&quiz_draft(module_id), &json)
+    }
+
+    /// The answers saved so far in a module's quiz by the signed-in worker
+    /// (empty when none): only those to questions the module held now has.
+    pub fn quiz_in_progress(&self, module_id: &str) -> Result<Vec<QuizAnswerInput>, Error> {
+        let (rules, _) = self.inner.module_rules(module_id)?;
+        let Some(json) = self.load_draft(&quiz_draft(module_id))? else { return Ok(Vec::new()) };
+        let json = Zeroizing::new(json);
+        let saved: SavedQuiz = serde_json::from_slice(&json).map_err(|_| ErrorCode::StorageCorrupt)?;
+        Ok(saved
+            .answers
+            .into_iter()
+            .filter(|(question_id, _)| rules.questions.contains_key(question_id))
+            .map(|(question_id, given)| QuizAnswerInput { question_id, response: given.into() })
+            .collect())
+    }
+
+    /// Saves where the worker is in a lesson (replacing what was saved),
+    /// kept like [`WorkerVoice::save_quiz_answers`]; cleared when the lesson
+    /// is completed. A lesson the module does not have is `invalid_input`.
+    pub fn save_lesson_position(&self, module_id: &str, lesson_id: &str, position: u32) -> Result<(), Error> {
+        let (rules, _) = self.inner.module_rules(module_id)?;
+        if !rules.lessons.contains(lesson_id) {
+            return Err(ErrorCode::InvalidInput.into());
+        }
+        let json = serde_json::to_vec(&SavedLesson { position }).map_err(|_| ErrorCode::Internal)?;
+        self.save_draft(&lesson_draft(module_id, lesson_id), &json)
+    }
+
+    /// Where the signed-in worker stopped in a lesson (the app's own mark: a
+    /// page, a step, seconds into the audio), if they saved a place.
+    pub fn lesson_position(&self, module_id: &str, lesson_id: &str) -> Result<Option<u32>, Error> {
+        let (rules, _) = self.inner.module_rules(module_id)?;
+        if !rules.lessons.contains(lesson_id) {
+            return Err(ErrorCode::InvalidInput.into());
+        }
+        let Some(json) = self.load_draft(&lesson_draft(module_id, lesson_id))? else { return Ok(None) };
+        let saved: SavedLesson = serde_json::from_slice(&json).map_err(|_| ErrorCode::StorageCorrupt)?;
+        Ok(Some(saved.position))
+    }
+
     /// Records that the signed-in worker finished lesson `lesson_id` of
     /// module `module_id` (the version on the device).
     pub fn complete_lesson(&self, module_id: &str, lesson_id: &str) -> Result<ActivityOutcome, Error> {
@@ -198,7 +299,15 @@ impl WorkerVoice {
         if !rules.lessons.contains(lesson_id) {
             return Err(ErrorCode::InvalidInput.into());
         }
-        self.inner.record(module_id, version, &rules, EventKind::LessonCompleted { lesson_id: lesson_id.to_owned() })
+        let outcome = self.inner.record(
+            module_id,
+            version,
+            &rules,
+            EventKind::LessonCompleted { lesson_id: lesson_id.to_owned() },
+        )?;
+        // The lesson is recorded; a place left behind only reopens it there.
+        let _ = self.delete_draft(&lesson_draft(module_id, lesson_id));
+        Ok(outcome)
     }
 
     /// Records a quiz attempt with every answer; grades it. An attempt that
@@ -219,6 +328,8 @@ impl WorkerVoice {
             .map(|(question, _)| question.clone())
             .collect();
         let mut outcome = self.inner.record(module_id, version, &rules, EventKind::QuizAttempt { answers })?;
+        // The attempt is recorded; answers left behind would only be offered again.
+        let _ = self.delete_draft(&quiz_draft(module_id));
         outcome.questions = u32::try_from(rules.questions.len()).unwrap_or(u32::MAX);
         outcome.correct = u32::try_from(correct_question_ids.len()).unwrap_or(u32::MAX);
         outcome.passed =

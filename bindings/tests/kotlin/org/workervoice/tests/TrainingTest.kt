@@ -51,6 +51,37 @@ class TrainingTest : WorkerVoiceTest() {
     }
 
     @Test
+    fun aHalfDoneQuizAndTheLessonPlaceComeBackAfterTheWorkerSignsInAgain() = runBlocking {
+        val folder = newDataDir()
+        writePack(folder)
+        ownHub.publishPack(folder)
+        val factory = ownHub.admin.createFactory("Resume factory", false)
+        val app = openApp(languages = listOf("vi"), defaultHubUrl = ownHub.url, programmeKey = ownHub.admin.programmeKey())
+        app.enrol(ownHub.admin.issueCodes(factory.id, "personal", 1).single().code, DeviceMode.PERSONAL)
+        val activation = ownHub.admin.importRoster(factory.id, listOf(RosterWorker("TR2", "Minh", "vi"))).getValue("TR2")
+        app.activate("TR2", activation, PIN)
+        app.syncContent()
+
+        val first = listOf(QuizAnswerInput("q1", QuizResponse.TrueFalse(false)))
+        app.saveQuizAnswers("fire-safety", first)
+        app.saveLessonPosition("fire-safety", "exits", 2u)
+        val stray = assertWorkerVoiceError<WorkerVoiceException.Input> {
+            app.saveQuizAnswers("fire-safety", listOf(QuizAnswerInput("q9", QuizResponse.TrueFalse(true))))
+        }
+        assertEquals(ErrorCode.INVALID_INPUT, stray.code)
+        app.lock()
+        app.login("TR2", PIN)
+
+        assertEquals(first, app.quizInProgress("fire-safety"))
+        assertEquals(2u, app.lessonPosition("fire-safety", "exits"))
+        val quiz = app.submitQuiz("fire-safety", first + QuizAnswerInput("q2", QuizResponse.Choice("a")))
+        assertTrue(quiz.passed)
+        assertTrue(app.quizInProgress("fire-safety").isEmpty(), "submitting clears the saved answers")
+        app.completeLesson("fire-safety", "exits")
+        assertEquals(null, app.lessonPosition("fire-safety", "exits"))
+    }
+
+    @Test
     fun aWorkerTakesALessonAndAQuizAndEarnsABadgeThatSurvivesTheSync() = runBlocking {
         val folder = newDataDir()
         writePack(folder)

@@ -993,6 +993,14 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_workervoice_checksum_method_workervoiceapp_leaderboard(
     ): Int
+    external fun uniffi_workervoice_checksum_method_workervoiceapp_lesson_position(
+    ): Int
+    external fun uniffi_workervoice_checksum_method_workervoiceapp_quiz_in_progress(
+    ): Int
+    external fun uniffi_workervoice_checksum_method_workervoiceapp_save_lesson_position(
+    ): Int
+    external fun uniffi_workervoice_checksum_method_workervoiceapp_save_quiz_answers(
+    ): Int
     external fun uniffi_workervoice_checksum_method_workervoiceapp_submit_quiz(
     ): Int
     external fun uniffi_workervoice_checksum_method_workervoiceapp_training_progress(
@@ -1150,6 +1158,14 @@ internal object UniffiLib {
     ): RustBufferActivityOutcome.ByValue
     external fun uniffi_workervoice_fn_method_workervoiceapp_leaderboard(`ptr`: Long,`optIn`: RustBuffer.ByValue,
     ): Long
+    external fun uniffi_workervoice_fn_method_workervoiceapp_lesson_position(`ptr`: Long,`moduleId`: RustBuffer.ByValue,`lessonId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_workervoice_fn_method_workervoiceapp_quiz_in_progress(`ptr`: Long,`moduleId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_workervoice_fn_method_workervoiceapp_save_lesson_position(`ptr`: Long,`moduleId`: RustBuffer.ByValue,`lessonId`: RustBuffer.ByValue,`position`: Int,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_workervoice_fn_method_workervoiceapp_save_quiz_answers(`ptr`: Long,`moduleId`: RustBuffer.ByValue,`answers`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
     external fun uniffi_workervoice_fn_method_workervoiceapp_submit_quiz(`ptr`: Long,`moduleId`: RustBuffer.ByValue,`answers`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferActivityOutcome.ByValue
     external fun uniffi_workervoice_fn_method_workervoiceapp_training_progress(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1502,6 +1518,18 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_leaderboard() and 0xFFFF) != 29229) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_lesson_position() and 0xFFFF) != 54219) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_quiz_in_progress() and 0xFFFF) != 15369) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_save_lesson_position() and 0xFFFF) != 21854) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_save_quiz_answers() and 0xFFFF) != 62654) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_submit_quiz() and 0xFFFF) != 45972) {
@@ -3418,6 +3446,30 @@ public interface WorkerVoiceAppInterface {
     suspend fun `leaderboard`(`optIn`: kotlin.Boolean?): Leaderboard
     
     /**
+     * Where the signed-in worker stopped in a lesson, if they saved a place.
+     */
+    fun `lessonPosition`(`moduleId`: kotlin.String, `lessonId`: kotlin.String): kotlin.UInt?
+    
+    /**
+     * The answers the signed-in worker saved so far in a module's quiz
+     * (empty when none).
+     */
+    fun `quizInProgress`(`moduleId`: kotlin.String): List<QuizAnswerInput>
+    
+    /**
+     * Saves where the worker is in a lesson (a page, a step, seconds into
+     * the audio: the app's own mark); cleared when the lesson is completed.
+     */
+    fun `saveLessonPosition`(`moduleId`: kotlin.String, `lessonId`: kotlin.String, `position`: kotlin.UInt)
+    
+    /**
+     * Saves the answers given so far in a module's quiz (replacing what
+     * was saved), sealed like a draft, so a kiosk time-out loses none of
+     * them; cleared when the quiz is submitted.
+     */
+    fun `saveQuizAnswers`(`moduleId`: kotlin.String, `answers`: List<QuizAnswerInput>)
+    
+    /**
      * Grades and records a quiz attempt; every question must be answered
      * (`invalid_input` otherwise, and nothing is recorded).
      */
@@ -4578,6 +4630,84 @@ open class WorkerVoiceApp: Disposable, AutoCloseable, WorkerVoiceAppInterface
         WorkerVoiceException.ErrorHandler,
     )
     }
+
+    
+    /**
+     * Where the signed-in worker stopped in a lesson, if they saved a place.
+     */
+    @Throws(WorkerVoiceException::class)override fun `lessonPosition`(`moduleId`: kotlin.String, `lessonId`: kotlin.String): kotlin.UInt? {
+            return FfiConverterOptionalUInt.lift(
+    callWithHandle {
+    uniffiRustCallWithError(WorkerVoiceException) { _status ->
+    UniffiLib.uniffi_workervoice_fn_method_workervoiceapp_lesson_position(
+        it,
+        
+        FfiConverterString.lower(`moduleId`),
+        FfiConverterString.lower(`lessonId`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The answers the signed-in worker saved so far in a module's quiz
+     * (empty when none).
+     */
+    @Throws(WorkerVoiceException::class)override fun `quizInProgress`(`moduleId`: kotlin.String): List<QuizAnswerInput> {
+            return FfiConverterSequenceTypeQuizAnswerInput.lift(
+    callWithHandle {
+    uniffiRustCallWithError(WorkerVoiceException) { _status ->
+    UniffiLib.uniffi_workervoice_fn_method_workervoiceapp_quiz_in_progress(
+        it,
+        
+        FfiConverterString.lower(`moduleId`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Saves where the worker is in a lesson (a page, a step, seconds into
+     * the audio: the app's own mark); cleared when the lesson is completed.
+     */
+    @Throws(WorkerVoiceException::class)override fun `saveLessonPosition`(`moduleId`: kotlin.String, `lessonId`: kotlin.String, `position`: kotlin.UInt)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(WorkerVoiceException) { _status ->
+    UniffiLib.uniffi_workervoice_fn_method_workervoiceapp_save_lesson_position(
+        it,
+        
+        FfiConverterString.lower(`moduleId`),
+        FfiConverterString.lower(`lessonId`),
+        FfiConverterUInt.lower(`position`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Saves the answers given so far in a module's quiz (replacing what
+     * was saved), sealed like a draft, so a kiosk time-out loses none of
+     * them; cleared when the quiz is submitted.
+     */
+    @Throws(WorkerVoiceException::class)override fun `saveQuizAnswers`(`moduleId`: kotlin.String, `answers`: List<QuizAnswerInput>)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(WorkerVoiceException) { _status ->
+    UniffiLib.uniffi_workervoice_fn_method_workervoiceapp_save_quiz_answers(
+        it,
+        
+        FfiConverterString.lower(`moduleId`),
+        FfiConverterSequenceTypeQuizAnswerInput.lower(`answers`),_status)
+}
+    }
+    
+    
 
     
     /**
