@@ -1592,6 +1592,13 @@ public protocol WorkerVoiceAppProtocol: AnyObject, Sendable {
     func loadTrainingModule(id: String) throws  -> TrainingModule
     
     /**
+     * A training module with every text and media list picked for the
+     * signed-in worker: their language, then the device's, then the
+     * module's languages (the first is its default), then any.
+     */
+    func localizedTrainingModule(id: String) throws  -> LocalizedModule
+    
+    /**
      * The file path of a verified media blob named by a module (SHA-256 hex).
      */
     func mediaPath(sha256: String) throws  -> String
@@ -2349,6 +2356,21 @@ open func loadTrainingModule(id: String)throws  -> TrainingModule  {
     return try  FfiConverterTypeTrainingModule_lift(try rustCallWithError(FfiConverterTypeWorkerVoiceError_lift) {
         uniffiCallStatus in
     uniffi_workervoice_fn_method_workervoiceapp_load_training_module(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * A training module with every text and media list picked for the
+     * signed-in worker: their language, then the device's, then the
+     * module's languages (the first is its default), then any.
+     */
+open func localizedTrainingModule(id: String)throws  -> LocalizedModule  {
+    return try  FfiConverterTypeLocalizedModule_lift(try rustCallWithError(FfiConverterTypeWorkerVoiceError_lift) {
+        uniffiCallStatus in
+    uniffi_workervoice_fn_method_workervoiceapp_localized_training_module(
             self.uniffiCloneHandle(),
         FfiConverterString.lower(id),uniffiCallStatus
     )
@@ -4089,6 +4111,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_workervoice_checksum_method_workervoiceapp_load_training_module() != 3218) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_workervoice_checksum_method_workervoiceapp_localized_training_module() != 47300) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_workervoice_checksum_method_workervoiceapp_media_path() != 52312) {

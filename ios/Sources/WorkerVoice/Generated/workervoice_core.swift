@@ -2403,9 +2403,16 @@ public struct Lesson: Equatable, Hashable {
      */
     public var text: [String: String]
     /**
-     * Media shown with the lesson: SHA-256 (hex) of blobs the manifest lists.
+     * Media shown with the lesson in every language: SHA-256 (hex) of
+     * blobs the manifest lists.
      */
     public var media: [String]
+    /**
+     * Media for one language (tag → SHA-256 hex), e.g. the text read aloud.
+     * [`WorkerVoice::localized_training_module`](crate::app::WorkerVoice::localized_training_module)
+     * picks among them.
+     */
+    public var mediaByLanguage: [String: [String]]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2420,12 +2427,19 @@ public struct Lesson: Equatable, Hashable {
          * Text per language.
          */text: [String: String], 
         /**
-         * Media shown with the lesson: SHA-256 (hex) of blobs the manifest lists.
-         */media: [String]) {
+         * Media shown with the lesson in every language: SHA-256 (hex) of
+         * blobs the manifest lists.
+         */media: [String], 
+        /**
+         * Media for one language (tag → SHA-256 hex), e.g. the text read aloud.
+         * [`WorkerVoice::localized_training_module`](crate::app::WorkerVoice::localized_training_module)
+         * picks among them.
+         */mediaByLanguage: [String: [String]]) {
         self.id = id
         self.title = title
         self.text = text
         self.media = media
+        self.mediaByLanguage = mediaByLanguage
     }
 
     
@@ -2447,7 +2461,8 @@ public struct FfiConverterTypeLesson: FfiConverterRustBuffer {
                 id: FfiConverterString.read(from: &buf), 
                 title: FfiConverterDictionaryStringString.read(from: &buf), 
                 text: FfiConverterDictionaryStringString.read(from: &buf), 
-                media: FfiConverterSequenceString.read(from: &buf)
+                media: FfiConverterSequenceString.read(from: &buf), 
+                mediaByLanguage: FfiConverterDictionaryStringSequenceString.read(from: &buf)
         )
     }
 
@@ -2456,6 +2471,7 @@ public struct FfiConverterTypeLesson: FfiConverterRustBuffer {
         FfiConverterDictionaryStringString.write(value.title, into: &buf)
         FfiConverterDictionaryStringString.write(value.text, into: &buf)
         FfiConverterSequenceString.write(value.media, into: &buf)
+        FfiConverterDictionaryStringSequenceString.write(value.mediaByLanguage, into: &buf)
     }
 }
 
@@ -2472,6 +2488,464 @@ public func FfiConverterTypeLesson_lift(_ buf: RustBuffer) throws -> Lesson {
 #endif
 public func FfiConverterTypeLesson_lower(_ value: Lesson) -> RustBuffer {
     return FfiConverterTypeLesson.lower(value)
+}
+
+
+/**
+ * A badge's name in one language.
+ */
+public struct LocalizedBadge: Equatable, Hashable {
+    /**
+     * Stable id.
+     */
+    public var id: String
+    /**
+     * Its name.
+     */
+    public var title: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Stable id.
+         */id: String, 
+        /**
+         * Its name.
+         */title: String) {
+        self.id = id
+        self.title = title
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension LocalizedBadge: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLocalizedBadge: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LocalizedBadge {
+        return
+            try LocalizedBadge(
+                id: FfiConverterString.read(from: &buf), 
+                title: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: LocalizedBadge, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.title, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLocalizedBadge_lift(_ buf: RustBuffer) throws -> LocalizedBadge {
+    return try FfiConverterTypeLocalizedBadge.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLocalizedBadge_lower(_ value: LocalizedBadge) -> RustBuffer {
+    return FfiConverterTypeLocalizedBadge.lower(value)
+}
+
+
+/**
+ * One lesson, in the worker's language or its fallback.
+ */
+public struct LocalizedLesson: Equatable, Hashable {
+    /**
+     * Stable id within the module.
+     */
+    public var id: String
+    /**
+     * Its title.
+     */
+    public var title: String
+    /**
+     * Its text.
+     */
+    public var text: String
+    /**
+     * Media to show (SHA-256 hex): the picked language's, then those shared by all.
+     */
+    public var media: [String]
+    /**
+     * The language the media were picked in (none: shared media only).
+     */
+    public var mediaLanguage: String?
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Stable id within the module.
+         */id: String, 
+        /**
+         * Its title.
+         */title: String, 
+        /**
+         * Its text.
+         */text: String, 
+        /**
+         * Media to show (SHA-256 hex): the picked language's, then those shared by all.
+         */media: [String], 
+        /**
+         * The language the media were picked in (none: shared media only).
+         */mediaLanguage: String?) {
+        self.id = id
+        self.title = title
+        self.text = text
+        self.media = media
+        self.mediaLanguage = mediaLanguage
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension LocalizedLesson: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLocalizedLesson: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LocalizedLesson {
+        return
+            try LocalizedLesson(
+                id: FfiConverterString.read(from: &buf), 
+                title: FfiConverterString.read(from: &buf), 
+                text: FfiConverterString.read(from: &buf), 
+                media: FfiConverterSequenceString.read(from: &buf), 
+                mediaLanguage: FfiConverterOptionString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: LocalizedLesson, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.title, into: &buf)
+        FfiConverterString.write(value.text, into: &buf)
+        FfiConverterSequenceString.write(value.media, into: &buf)
+        FfiConverterOptionString.write(value.mediaLanguage, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLocalizedLesson_lift(_ buf: RustBuffer) throws -> LocalizedLesson {
+    return try FfiConverterTypeLocalizedLesson.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLocalizedLesson_lower(_ value: LocalizedLesson) -> RustBuffer {
+    return FfiConverterTypeLocalizedLesson.lower(value)
+}
+
+
+/**
+ * A training module in one language chain: every text and media list
+ * picked for the worker (the worker's language, then the device's, then
+ * the module's languages in order — the first is its default —, then any
+ * language the item has), so the app renders it as it is.
+ */
+public struct LocalizedModule: Equatable, Hashable {
+    /**
+     * The module's id.
+     */
+    public var id: String
+    /**
+     * Its version.
+     */
+    public var version: UInt64
+    /**
+     * Its title.
+     */
+    public var title: String
+    /**
+     * The lessons, in order.
+     */
+    public var lessons: [LocalizedLesson]
+    /**
+     * Percentage of right answers needed to pass the quiz (0–100).
+     */
+    public var passMarkPercent: UInt8
+    /**
+     * The quiz questions, in order.
+     */
+    public var questions: [LocalizedQuestion]
+    /**
+     * Badges the module defines.
+     */
+    public var badges: [LocalizedBadge]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The module's id.
+         */id: String, 
+        /**
+         * Its version.
+         */version: UInt64, 
+        /**
+         * Its title.
+         */title: String, 
+        /**
+         * The lessons, in order.
+         */lessons: [LocalizedLesson], 
+        /**
+         * Percentage of right answers needed to pass the quiz (0–100).
+         */passMarkPercent: UInt8, 
+        /**
+         * The quiz questions, in order.
+         */questions: [LocalizedQuestion], 
+        /**
+         * Badges the module defines.
+         */badges: [LocalizedBadge]) {
+        self.id = id
+        self.version = version
+        self.title = title
+        self.lessons = lessons
+        self.passMarkPercent = passMarkPercent
+        self.questions = questions
+        self.badges = badges
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension LocalizedModule: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLocalizedModule: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LocalizedModule {
+        return
+            try LocalizedModule(
+                id: FfiConverterString.read(from: &buf), 
+                version: FfiConverterUInt64.read(from: &buf), 
+                title: FfiConverterString.read(from: &buf), 
+                lessons: FfiConverterSequenceTypeLocalizedLesson.read(from: &buf), 
+                passMarkPercent: FfiConverterUInt8.read(from: &buf), 
+                questions: FfiConverterSequenceTypeLocalizedQuestion.read(from: &buf), 
+                badges: FfiConverterSequenceTypeLocalizedBadge.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: LocalizedModule, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterUInt64.write(value.version, into: &buf)
+        FfiConverterString.write(value.title, into: &buf)
+        FfiConverterSequenceTypeLocalizedLesson.write(value.lessons, into: &buf)
+        FfiConverterUInt8.write(value.passMarkPercent, into: &buf)
+        FfiConverterSequenceTypeLocalizedQuestion.write(value.questions, into: &buf)
+        FfiConverterSequenceTypeLocalizedBadge.write(value.badges, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLocalizedModule_lift(_ buf: RustBuffer) throws -> LocalizedModule {
+    return try FfiConverterTypeLocalizedModule.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLocalizedModule_lower(_ value: LocalizedModule) -> RustBuffer {
+    return FfiConverterTypeLocalizedModule.lower(value)
+}
+
+
+/**
+ * An option of a choice or ordering question, in one language.
+ */
+public struct LocalizedOption: Equatable, Hashable {
+    /**
+     * Stable id within the question.
+     */
+    public var id: String
+    /**
+     * Its text.
+     */
+    public var text: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Stable id within the question.
+         */id: String, 
+        /**
+         * Its text.
+         */text: String) {
+        self.id = id
+        self.text = text
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension LocalizedOption: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLocalizedOption: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LocalizedOption {
+        return
+            try LocalizedOption(
+                id: FfiConverterString.read(from: &buf), 
+                text: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: LocalizedOption, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.text, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLocalizedOption_lift(_ buf: RustBuffer) throws -> LocalizedOption {
+    return try FfiConverterTypeLocalizedOption.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLocalizedOption_lower(_ value: LocalizedOption) -> RustBuffer {
+    return FfiConverterTypeLocalizedOption.lower(value)
+}
+
+
+/**
+ * One quiz question, in the worker's language or its fallback.
+ */
+public struct LocalizedQuestion: Equatable, Hashable {
+    /**
+     * Stable id within the module.
+     */
+    public var id: String
+    /**
+     * The question.
+     */
+    public var prompt: String
+    /**
+     * Media to show (SHA-256 hex): the picked language's, then those shared by all.
+     */
+    public var media: [String]
+    /**
+     * The language the media were picked in (none: shared media only).
+     */
+    public var mediaLanguage: String?
+    /**
+     * How it is answered; options in the picked language.
+     */
+    public var answer: LocalizedAnswer
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Stable id within the module.
+         */id: String, 
+        /**
+         * The question.
+         */prompt: String, 
+        /**
+         * Media to show (SHA-256 hex): the picked language's, then those shared by all.
+         */media: [String], 
+        /**
+         * The language the media were picked in (none: shared media only).
+         */mediaLanguage: String?, 
+        /**
+         * How it is answered; options in the picked language.
+         */answer: LocalizedAnswer) {
+        self.id = id
+        self.prompt = prompt
+        self.media = media
+        self.mediaLanguage = mediaLanguage
+        self.answer = answer
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension LocalizedQuestion: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLocalizedQuestion: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LocalizedQuestion {
+        return
+            try LocalizedQuestion(
+                id: FfiConverterString.read(from: &buf), 
+                prompt: FfiConverterString.read(from: &buf), 
+                media: FfiConverterSequenceString.read(from: &buf), 
+                mediaLanguage: FfiConverterOptionString.read(from: &buf), 
+                answer: FfiConverterTypeLocalizedAnswer.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: LocalizedQuestion, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.prompt, into: &buf)
+        FfiConverterSequenceString.write(value.media, into: &buf)
+        FfiConverterOptionString.write(value.mediaLanguage, into: &buf)
+        FfiConverterTypeLocalizedAnswer.write(value.answer, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLocalizedQuestion_lift(_ buf: RustBuffer) throws -> LocalizedQuestion {
+    return try FfiConverterTypeLocalizedQuestion.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLocalizedQuestion_lower(_ value: LocalizedQuestion) -> RustBuffer {
+    return FfiConverterTypeLocalizedQuestion.lower(value)
 }
 
 
@@ -2883,9 +3357,13 @@ public struct QuizQuestion: Equatable, Hashable {
      */
     public var prompt: [String: String]
     /**
-     * Media shown with the question (SHA-256 hex), e.g. an audio prompt.
+     * Media shown with the question in every language (SHA-256 hex).
      */
     public var media: [String]
+    /**
+     * Media for one language (tag → SHA-256 hex), e.g. the prompt read aloud.
+     */
+    public var mediaByLanguage: [String: [String]]
     /**
      * How it is answered, with the right answer.
      */
@@ -2901,14 +3379,18 @@ public struct QuizQuestion: Equatable, Hashable {
          * The question per language.
          */prompt: [String: String], 
         /**
-         * Media shown with the question (SHA-256 hex), e.g. an audio prompt.
+         * Media shown with the question in every language (SHA-256 hex).
          */media: [String], 
+        /**
+         * Media for one language (tag → SHA-256 hex), e.g. the prompt read aloud.
+         */mediaByLanguage: [String: [String]], 
         /**
          * How it is answered, with the right answer.
          */answer: QuizAnswer) {
         self.id = id
         self.prompt = prompt
         self.media = media
+        self.mediaByLanguage = mediaByLanguage
         self.answer = answer
     }
 
@@ -2931,6 +3413,7 @@ public struct FfiConverterTypeQuizQuestion: FfiConverterRustBuffer {
                 id: FfiConverterString.read(from: &buf), 
                 prompt: FfiConverterDictionaryStringString.read(from: &buf), 
                 media: FfiConverterSequenceString.read(from: &buf), 
+                mediaByLanguage: FfiConverterDictionaryStringSequenceString.read(from: &buf), 
                 answer: FfiConverterTypeQuizAnswer.read(from: &buf)
         )
     }
@@ -2939,6 +3422,7 @@ public struct FfiConverterTypeQuizQuestion: FfiConverterRustBuffer {
         FfiConverterString.write(value.id, into: &buf)
         FfiConverterDictionaryStringString.write(value.prompt, into: &buf)
         FfiConverterSequenceString.write(value.media, into: &buf)
+        FfiConverterDictionaryStringSequenceString.write(value.mediaByLanguage, into: &buf)
         FfiConverterTypeQuizAnswer.write(value.answer, into: &buf)
     }
 }
@@ -5196,6 +5680,119 @@ public func FfiConverterTypeGrievanceRoute_lower(_ value: GrievanceRoute) -> Rus
 
 
 /**
+ * The kinds of question, with their options in one language.
+ */
+
+public enum LocalizedAnswer: Equatable, Hashable {
+    
+    /**
+     * One option is right.
+     */
+    case singleChoice(
+        /**
+         * The options.
+         */options: [LocalizedOption]
+    )
+    /**
+     * Every right option and no other must be chosen.
+     */
+    case multipleChoice(
+        /**
+         * The options.
+         */options: [LocalizedOption]
+    )
+    /**
+     * A statement that is true or false.
+     */
+    case trueFalse
+    /**
+     * Put the items in the right order.
+     */
+    case ordering(
+        /**
+         * The items, in the order shown.
+         */items: [LocalizedOption]
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension LocalizedAnswer: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLocalizedAnswer: FfiConverterRustBuffer {
+    typealias SwiftType = LocalizedAnswer
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LocalizedAnswer {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .singleChoice(options: try FfiConverterSequenceTypeLocalizedOption.read(from: &buf)
+        )
+        
+        case 2: return .multipleChoice(options: try FfiConverterSequenceTypeLocalizedOption.read(from: &buf)
+        )
+        
+        case 3: return .trueFalse
+        
+        case 4: return .ordering(items: try FfiConverterSequenceTypeLocalizedOption.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: LocalizedAnswer, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .singleChoice(options):
+            writeInt(&buf, Int32(1))
+            FfiConverterSequenceTypeLocalizedOption.write(options, into: &buf)
+            
+        
+        case let .multipleChoice(options):
+            writeInt(&buf, Int32(2))
+            FfiConverterSequenceTypeLocalizedOption.write(options, into: &buf)
+            
+        
+        case .trueFalse:
+            writeInt(&buf, Int32(3))
+        
+        
+        case let .ordering(items):
+            writeInt(&buf, Int32(4))
+            FfiConverterSequenceTypeLocalizedOption.write(items, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLocalizedAnswer_lift(_ buf: RustBuffer) throws -> LocalizedAnswer {
+    return try FfiConverterTypeLocalizedAnswer.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLocalizedAnswer_lower(_ value: LocalizedAnswer) -> RustBuffer {
+    return FfiConverterTypeLocalizedAnswer.lower(value)
+}
+
+
+
+/**
  * Who wrote a message.
  */
 
@@ -6630,6 +7227,106 @@ fileprivate struct FfiConverterSequenceTypeLesson: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeLocalizedBadge: FfiConverterRustBuffer {
+    typealias SwiftType = [LocalizedBadge]
+
+    public static func write(_ value: [LocalizedBadge], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeLocalizedBadge.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [LocalizedBadge] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [LocalizedBadge]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeLocalizedBadge.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeLocalizedLesson: FfiConverterRustBuffer {
+    typealias SwiftType = [LocalizedLesson]
+
+    public static func write(_ value: [LocalizedLesson], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeLocalizedLesson.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [LocalizedLesson] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [LocalizedLesson]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeLocalizedLesson.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeLocalizedOption: FfiConverterRustBuffer {
+    typealias SwiftType = [LocalizedOption]
+
+    public static func write(_ value: [LocalizedOption], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeLocalizedOption.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [LocalizedOption] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [LocalizedOption]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeLocalizedOption.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeLocalizedQuestion: FfiConverterRustBuffer {
+    typealias SwiftType = [LocalizedQuestion]
+
+    public static func write(_ value: [LocalizedQuestion], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeLocalizedQuestion.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [LocalizedQuestion] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [LocalizedQuestion]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeLocalizedQuestion.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeQuizOption: FfiConverterRustBuffer {
     typealias SwiftType = [QuizOption]
 
@@ -6772,6 +7469,32 @@ fileprivate struct FfiConverterDictionaryStringString: FfiConverterRustBuffer {
         for _ in 0..<len {
             let key = try FfiConverterString.read(from: &buf)
             let value = try FfiConverterString.read(from: &buf)
+            dict[key] = value
+        }
+        return dict
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterDictionaryStringSequenceString: FfiConverterRustBuffer {
+    public static func write(_ value: [String: [String]], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for (key, value) in value {
+            FfiConverterString.write(key, into: &buf)
+            FfiConverterSequenceString.write(value, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String: [String]] {
+        let len: Int32 = try readInt(&buf)
+        var dict = [String: [String]]()
+        dict.reserveCapacity(Int(len))
+        for _ in 0..<len {
+            let key = try FfiConverterString.read(from: &buf)
+            let value = try FfiConverterSequenceString.read(from: &buf)
             dict[key] = value
         }
         return dict

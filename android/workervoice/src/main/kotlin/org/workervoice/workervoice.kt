@@ -64,6 +64,7 @@ import org.workervoice.model.FfiConverterTypeErrorCode
 import org.workervoice.model.FfiConverterTypeEvent
 import org.workervoice.model.FfiConverterTypeGrievanceDraft
 import org.workervoice.model.FfiConverterTypeLeaderboard
+import org.workervoice.model.FfiConverterTypeLocalizedModule
 import org.workervoice.model.FfiConverterTypeNote
 import org.workervoice.model.FfiConverterTypeOpenSurveyView
 import org.workervoice.model.FfiConverterTypeOutboxSummary
@@ -81,6 +82,7 @@ import org.workervoice.model.FfiConverterTypeWeakPinReason
 import org.workervoice.model.FfiConverterTypeWorkerProfile
 import org.workervoice.model.GrievanceDraft
 import org.workervoice.model.Leaderboard
+import org.workervoice.model.LocalizedModule
 import org.workervoice.model.Note
 import org.workervoice.model.OpenSurveyView
 import org.workervoice.model.OutboxSummary
@@ -110,6 +112,7 @@ import org.workervoice.model.RustBuffer as RustBufferErrorCode
 import org.workervoice.model.RustBuffer as RustBufferEvent
 import org.workervoice.model.RustBuffer as RustBufferGrievanceDraft
 import org.workervoice.model.RustBuffer as RustBufferLeaderboard
+import org.workervoice.model.RustBuffer as RustBufferLocalizedModule
 import org.workervoice.model.RustBuffer as RustBufferNote
 import org.workervoice.model.RustBuffer as RustBufferOpenSurveyView
 import org.workervoice.model.RustBuffer as RustBufferOutboxSummary
@@ -971,6 +974,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_workervoice_checksum_method_workervoiceapp_load_training_module(
     ): Int
+    external fun uniffi_workervoice_checksum_method_workervoiceapp_localized_training_module(
+    ): Int
     external fun uniffi_workervoice_checksum_method_workervoiceapp_media_path(
     ): Int
     external fun uniffi_workervoice_checksum_method_workervoiceapp_set_content_budget_bytes(
@@ -1136,6 +1141,8 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_workervoice_fn_method_workervoiceapp_load_training_module(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferTrainingModule.ByValue
+    external fun uniffi_workervoice_fn_method_workervoiceapp_localized_training_module(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferLocalizedModule.ByValue
     external fun uniffi_workervoice_fn_method_workervoiceapp_media_path(`ptr`: Long,`sha256`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_workervoice_fn_method_workervoiceapp_set_content_budget_bytes(`ptr`: Long,`bytes`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1485,6 +1492,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_load_training_module() and 0xFFFF) != 3218) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_localized_training_module() and 0xFFFF) != 47300) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_media_path() and 0xFFFF) != 52312) {
@@ -3378,6 +3388,13 @@ public interface WorkerVoiceAppInterface {
     fun `loadTrainingModule`(`id`: kotlin.String): TrainingModule
     
     /**
+     * A training module with every text and media list picked for the
+     * signed-in worker: their language, then the device's, then the
+     * module's languages (the first is its default), then any.
+     */
+    fun `localizedTrainingModule`(`id`: kotlin.String): LocalizedModule
+    
+    /**
      * The file path of a verified media blob named by a module (SHA-256 hex).
      */
     fun `mediaPath`(`sha256`: kotlin.String): kotlin.String
@@ -4394,6 +4411,26 @@ open class WorkerVoiceApp: Disposable, AutoCloseable, WorkerVoiceAppInterface
     callWithHandle {
     uniffiRustCallWithError(WorkerVoiceException) { _status ->
     UniffiLib.uniffi_workervoice_fn_method_workervoiceapp_load_training_module(
+        it,
+        
+        FfiConverterString.lower(`id`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * A training module with every text and media list picked for the
+     * signed-in worker: their language, then the device's, then the
+     * module's languages (the first is its default), then any.
+     */
+    @Throws(WorkerVoiceException::class)override fun `localizedTrainingModule`(`id`: kotlin.String): LocalizedModule {
+            return FfiConverterTypeLocalizedModule.lift(
+    callWithHandle {
+    uniffiRustCallWithError(WorkerVoiceException) { _status ->
+    UniffiLib.uniffi_workervoice_fn_method_workervoiceapp_localized_training_module(
         it,
         
         FfiConverterString.lower(`id`),_status)
@@ -6239,6 +6276,8 @@ public object FfiConverterSequenceTypeSurveyAnswerEntry: FfiConverterRustBuffer<
         }
     }
 }
+
+
 
 
 

@@ -2415,9 +2415,17 @@ data class Lesson (
     var `text`: Map<kotlin.String, kotlin.String>
     , 
     /**
-     * Media shown with the lesson: SHA-256 (hex) of blobs the manifest lists.
+     * Media shown with the lesson in every language: SHA-256 (hex) of
+     * blobs the manifest lists.
      */
     var `media`: List<kotlin.String>
+    , 
+    /**
+     * Media for one language (tag → SHA-256 hex), e.g. the text read aloud.
+     * [`WorkerVoice::localized_training_module`](crate::app::WorkerVoice::localized_training_module)
+     * picks among them.
+     */
+    var `mediaByLanguage`: Map<kotlin.String, List<kotlin.String>>
     
 ){
     
@@ -2438,6 +2446,7 @@ public object FfiConverterTypeLesson: FfiConverterRustBuffer<Lesson> {
             FfiConverterMapStringString.read(buf),
             FfiConverterMapStringString.read(buf),
             FfiConverterSequenceString.read(buf),
+            FfiConverterMapStringSequenceString.read(buf),
         )
     }
 
@@ -2445,7 +2454,8 @@ public object FfiConverterTypeLesson: FfiConverterRustBuffer<Lesson> {
             FfiConverterString.allocationSize(value.`id`) +
             FfiConverterMapStringString.allocationSize(value.`title`) +
             FfiConverterMapStringString.allocationSize(value.`text`) +
-            FfiConverterSequenceString.allocationSize(value.`media`)
+            FfiConverterSequenceString.allocationSize(value.`media`) +
+            FfiConverterMapStringSequenceString.allocationSize(value.`mediaByLanguage`)
     )
 
     override fun write(value: Lesson, buf: ByteBuffer) {
@@ -2453,6 +2463,333 @@ public object FfiConverterTypeLesson: FfiConverterRustBuffer<Lesson> {
             FfiConverterMapStringString.write(value.`title`, buf)
             FfiConverterMapStringString.write(value.`text`, buf)
             FfiConverterSequenceString.write(value.`media`, buf)
+            FfiConverterMapStringSequenceString.write(value.`mediaByLanguage`, buf)
+    }
+}
+
+
+
+/**
+ * A badge's name in one language.
+ */
+data class LocalizedBadge (
+    /**
+     * Stable id.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * Its name.
+     */
+    var `title`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeLocalizedBadge: FfiConverterRustBuffer<LocalizedBadge> {
+    override fun read(buf: ByteBuffer): LocalizedBadge {
+        return LocalizedBadge(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: LocalizedBadge) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterString.allocationSize(value.`title`)
+    )
+
+    override fun write(value: LocalizedBadge, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterString.write(value.`title`, buf)
+    }
+}
+
+
+
+/**
+ * One lesson, in the worker's language or its fallback.
+ */
+data class LocalizedLesson (
+    /**
+     * Stable id within the module.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * Its title.
+     */
+    var `title`: kotlin.String
+    , 
+    /**
+     * Its text.
+     */
+    var `text`: kotlin.String
+    , 
+    /**
+     * Media to show (SHA-256 hex): the picked language's, then those shared by all.
+     */
+    var `media`: List<kotlin.String>
+    , 
+    /**
+     * The language the media were picked in (none: shared media only).
+     */
+    var `mediaLanguage`: kotlin.String?
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeLocalizedLesson: FfiConverterRustBuffer<LocalizedLesson> {
+    override fun read(buf: ByteBuffer): LocalizedLesson {
+        return LocalizedLesson(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterOptionalString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: LocalizedLesson) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterString.allocationSize(value.`title`) +
+            FfiConverterString.allocationSize(value.`text`) +
+            FfiConverterSequenceString.allocationSize(value.`media`) +
+            FfiConverterOptionalString.allocationSize(value.`mediaLanguage`)
+    )
+
+    override fun write(value: LocalizedLesson, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterString.write(value.`title`, buf)
+            FfiConverterString.write(value.`text`, buf)
+            FfiConverterSequenceString.write(value.`media`, buf)
+            FfiConverterOptionalString.write(value.`mediaLanguage`, buf)
+    }
+}
+
+
+
+/**
+ * A training module in one language chain: every text and media list
+ * picked for the worker (the worker's language, then the device's, then
+ * the module's languages in order — the first is its default —, then any
+ * language the item has), so the app renders it as it is.
+ */
+data class LocalizedModule (
+    /**
+     * The module's id.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * Its version.
+     */
+    var `version`: kotlin.ULong
+    , 
+    /**
+     * Its title.
+     */
+    var `title`: kotlin.String
+    , 
+    /**
+     * The lessons, in order.
+     */
+    var `lessons`: List<LocalizedLesson>
+    , 
+    /**
+     * Percentage of right answers needed to pass the quiz (0–100).
+     */
+    var `passMarkPercent`: kotlin.UByte
+    , 
+    /**
+     * The quiz questions, in order.
+     */
+    var `questions`: List<LocalizedQuestion>
+    , 
+    /**
+     * Badges the module defines.
+     */
+    var `badges`: List<LocalizedBadge>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeLocalizedModule: FfiConverterRustBuffer<LocalizedModule> {
+    override fun read(buf: ByteBuffer): LocalizedModule {
+        return LocalizedModule(
+            FfiConverterString.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterSequenceTypeLocalizedLesson.read(buf),
+            FfiConverterUByte.read(buf),
+            FfiConverterSequenceTypeLocalizedQuestion.read(buf),
+            FfiConverterSequenceTypeLocalizedBadge.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: LocalizedModule) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterULong.allocationSize(value.`version`) +
+            FfiConverterString.allocationSize(value.`title`) +
+            FfiConverterSequenceTypeLocalizedLesson.allocationSize(value.`lessons`) +
+            FfiConverterUByte.allocationSize(value.`passMarkPercent`) +
+            FfiConverterSequenceTypeLocalizedQuestion.allocationSize(value.`questions`) +
+            FfiConverterSequenceTypeLocalizedBadge.allocationSize(value.`badges`)
+    )
+
+    override fun write(value: LocalizedModule, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterULong.write(value.`version`, buf)
+            FfiConverterString.write(value.`title`, buf)
+            FfiConverterSequenceTypeLocalizedLesson.write(value.`lessons`, buf)
+            FfiConverterUByte.write(value.`passMarkPercent`, buf)
+            FfiConverterSequenceTypeLocalizedQuestion.write(value.`questions`, buf)
+            FfiConverterSequenceTypeLocalizedBadge.write(value.`badges`, buf)
+    }
+}
+
+
+
+/**
+ * An option of a choice or ordering question, in one language.
+ */
+data class LocalizedOption (
+    /**
+     * Stable id within the question.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * Its text.
+     */
+    var `text`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeLocalizedOption: FfiConverterRustBuffer<LocalizedOption> {
+    override fun read(buf: ByteBuffer): LocalizedOption {
+        return LocalizedOption(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: LocalizedOption) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterString.allocationSize(value.`text`)
+    )
+
+    override fun write(value: LocalizedOption, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterString.write(value.`text`, buf)
+    }
+}
+
+
+
+/**
+ * One quiz question, in the worker's language or its fallback.
+ */
+data class LocalizedQuestion (
+    /**
+     * Stable id within the module.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * The question.
+     */
+    var `prompt`: kotlin.String
+    , 
+    /**
+     * Media to show (SHA-256 hex): the picked language's, then those shared by all.
+     */
+    var `media`: List<kotlin.String>
+    , 
+    /**
+     * The language the media were picked in (none: shared media only).
+     */
+    var `mediaLanguage`: kotlin.String?
+    , 
+    /**
+     * How it is answered; options in the picked language.
+     */
+    var `answer`: LocalizedAnswer
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeLocalizedQuestion: FfiConverterRustBuffer<LocalizedQuestion> {
+    override fun read(buf: ByteBuffer): LocalizedQuestion {
+        return LocalizedQuestion(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterOptionalString.read(buf),
+            FfiConverterTypeLocalizedAnswer.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: LocalizedQuestion) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterString.allocationSize(value.`prompt`) +
+            FfiConverterSequenceString.allocationSize(value.`media`) +
+            FfiConverterOptionalString.allocationSize(value.`mediaLanguage`) +
+            FfiConverterTypeLocalizedAnswer.allocationSize(value.`answer`)
+    )
+
+    override fun write(value: LocalizedQuestion, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterString.write(value.`prompt`, buf)
+            FfiConverterSequenceString.write(value.`media`, buf)
+            FfiConverterOptionalString.write(value.`mediaLanguage`, buf)
+            FfiConverterTypeLocalizedAnswer.write(value.`answer`, buf)
     }
 }
 
@@ -2748,9 +3085,14 @@ data class QuizQuestion (
     var `prompt`: Map<kotlin.String, kotlin.String>
     , 
     /**
-     * Media shown with the question (SHA-256 hex), e.g. an audio prompt.
+     * Media shown with the question in every language (SHA-256 hex).
      */
     var `media`: List<kotlin.String>
+    , 
+    /**
+     * Media for one language (tag → SHA-256 hex), e.g. the prompt read aloud.
+     */
+    var `mediaByLanguage`: Map<kotlin.String, List<kotlin.String>>
     , 
     /**
      * How it is answered, with the right answer.
@@ -2775,6 +3117,7 @@ public object FfiConverterTypeQuizQuestion: FfiConverterRustBuffer<QuizQuestion>
             FfiConverterString.read(buf),
             FfiConverterMapStringString.read(buf),
             FfiConverterSequenceString.read(buf),
+            FfiConverterMapStringSequenceString.read(buf),
             FfiConverterTypeQuizAnswer.read(buf),
         )
     }
@@ -2783,6 +3126,7 @@ public object FfiConverterTypeQuizQuestion: FfiConverterRustBuffer<QuizQuestion>
             FfiConverterString.allocationSize(value.`id`) +
             FfiConverterMapStringString.allocationSize(value.`prompt`) +
             FfiConverterSequenceString.allocationSize(value.`media`) +
+            FfiConverterMapStringSequenceString.allocationSize(value.`mediaByLanguage`) +
             FfiConverterTypeQuizAnswer.allocationSize(value.`answer`)
     )
 
@@ -2790,6 +3134,7 @@ public object FfiConverterTypeQuizQuestion: FfiConverterRustBuffer<QuizQuestion>
             FfiConverterString.write(value.`id`, buf)
             FfiConverterMapStringString.write(value.`prompt`, buf)
             FfiConverterSequenceString.write(value.`media`, buf)
+            FfiConverterMapStringSequenceString.write(value.`mediaByLanguage`, buf)
             FfiConverterTypeQuizAnswer.write(value.`answer`, buf)
     }
 }
@@ -4436,6 +4781,151 @@ public object FfiConverterTypeGrievanceRoute: FfiConverterRustBuffer<GrievanceRo
 
 
 /**
+ * The kinds of question, with their options in one language.
+ */
+sealed class LocalizedAnswer {
+    
+    /**
+     * One option is right.
+     */
+    data class SingleChoice(
+        /**
+         * The options.
+         */
+        val `options`: List<org.workervoice.model.LocalizedOption>) : LocalizedAnswer()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * Every right option and no other must be chosen.
+     */
+    data class MultipleChoice(
+        /**
+         * The options.
+         */
+        val `options`: List<org.workervoice.model.LocalizedOption>) : LocalizedAnswer()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * A statement that is true or false.
+     */
+    object TrueFalse : LocalizedAnswer()
+    
+    
+    /**
+     * Put the items in the right order.
+     */
+    data class Ordering(
+        /**
+         * The items, in the order shown.
+         */
+        val `items`: List<org.workervoice.model.LocalizedOption>) : LocalizedAnswer()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeLocalizedAnswer : FfiConverterRustBuffer<LocalizedAnswer>{
+    override fun read(buf: ByteBuffer): LocalizedAnswer {
+        return when(buf.getInt()) {
+            1 -> LocalizedAnswer.SingleChoice(
+                FfiConverterSequenceTypeLocalizedOption.read(buf),
+                )
+            2 -> LocalizedAnswer.MultipleChoice(
+                FfiConverterSequenceTypeLocalizedOption.read(buf),
+                )
+            3 -> LocalizedAnswer.TrueFalse
+            4 -> LocalizedAnswer.Ordering(
+                FfiConverterSequenceTypeLocalizedOption.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: LocalizedAnswer): ULong = when(value) {
+        is LocalizedAnswer.SingleChoice -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterSequenceTypeLocalizedOption.allocationSize(value.`options`)
+            )
+        }
+        is LocalizedAnswer.MultipleChoice -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterSequenceTypeLocalizedOption.allocationSize(value.`options`)
+            )
+        }
+        is LocalizedAnswer.TrueFalse -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+            )
+        }
+        is LocalizedAnswer.Ordering -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterSequenceTypeLocalizedOption.allocationSize(value.`items`)
+            )
+        }
+    }
+
+    override fun write(value: LocalizedAnswer, buf: ByteBuffer) {
+        when(value) {
+            is LocalizedAnswer.SingleChoice -> {
+                buf.putInt(1)
+                FfiConverterSequenceTypeLocalizedOption.write(value.`options`, buf)
+                Unit
+            }
+            is LocalizedAnswer.MultipleChoice -> {
+                buf.putInt(2)
+                FfiConverterSequenceTypeLocalizedOption.write(value.`options`, buf)
+                Unit
+            }
+            is LocalizedAnswer.TrueFalse -> {
+                buf.putInt(3)
+                Unit
+            }
+            is LocalizedAnswer.Ordering -> {
+                buf.putInt(4)
+                FfiConverterSequenceTypeLocalizedOption.write(value.`items`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
  * Who wrote a message.
  */
 
@@ -6074,6 +6564,118 @@ public object FfiConverterSequenceTypeLesson: FfiConverterRustBuffer<List<Lesson
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeLocalizedBadge: FfiConverterRustBuffer<List<LocalizedBadge>> {
+    override fun read(buf: ByteBuffer): List<LocalizedBadge> {
+        val len = buf.getInt()
+        return List<LocalizedBadge>(len) {
+            FfiConverterTypeLocalizedBadge.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<LocalizedBadge>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeLocalizedBadge.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<LocalizedBadge>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeLocalizedBadge.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeLocalizedLesson: FfiConverterRustBuffer<List<LocalizedLesson>> {
+    override fun read(buf: ByteBuffer): List<LocalizedLesson> {
+        val len = buf.getInt()
+        return List<LocalizedLesson>(len) {
+            FfiConverterTypeLocalizedLesson.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<LocalizedLesson>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeLocalizedLesson.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<LocalizedLesson>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeLocalizedLesson.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeLocalizedOption: FfiConverterRustBuffer<List<LocalizedOption>> {
+    override fun read(buf: ByteBuffer): List<LocalizedOption> {
+        val len = buf.getInt()
+        return List<LocalizedOption>(len) {
+            FfiConverterTypeLocalizedOption.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<LocalizedOption>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeLocalizedOption.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<LocalizedOption>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeLocalizedOption.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeLocalizedQuestion: FfiConverterRustBuffer<List<LocalizedQuestion>> {
+    override fun read(buf: ByteBuffer): List<LocalizedQuestion> {
+        val len = buf.getInt()
+        return List<LocalizedQuestion>(len) {
+            FfiConverterTypeLocalizedQuestion.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<LocalizedQuestion>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeLocalizedQuestion.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<LocalizedQuestion>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeLocalizedQuestion.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeQuizOption: FfiConverterRustBuffer<List<QuizOption>> {
     override fun read(buf: ByteBuffer): List<QuizOption> {
         val len = buf.getInt()
@@ -6243,6 +6845,45 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
         value.forEach { (k, v) ->
             FfiConverterString.write(k, buf)
             FfiConverterString.write(v, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterMapStringSequenceString: FfiConverterRustBuffer<Map<kotlin.String, List<kotlin.String>>> {
+    override fun read(buf: ByteBuffer): Map<kotlin.String, List<kotlin.String>> {
+        val len = buf.getInt()
+        return buildMap<kotlin.String, List<kotlin.String>>(len) {
+            repeat(len) {
+                val k = FfiConverterString.read(buf)
+                val v = FfiConverterSequenceString.read(buf)
+                this[k] = v
+            }
+        }
+    }
+
+    override fun allocationSize(value: Map<kotlin.String, List<kotlin.String>>): ULong {
+        val spaceForMapSize = 4UL
+        val spaceForChildren = value.map { (k, v) ->
+            FfiConverterString.allocationSize(k) +
+            FfiConverterSequenceString.allocationSize(v)
+        }.sum()
+        return spaceForMapSize + spaceForChildren
+    }
+
+    override fun write(value: Map<kotlin.String, List<kotlin.String>>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        // The parens on `(k, v)` here ensure we're calling the right method,
+        // which is important for compatibility with older android devices.
+        // Ref https://blog.danlew.net/2017/03/16/kotlin-puzzler-whose-line-is-it-anyways/
+        value.forEach { (k, v) ->
+            FfiConverterString.write(k, buf)
+            FfiConverterSequenceString.write(v, buf)
         }
     }
 }
