@@ -15,6 +15,7 @@
 //!   cursor, with what each earned, and the totals.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 
 use axum::Json;
 use axum::extract::State;
@@ -140,7 +141,7 @@ fn open_batch(state: &AppState, device_id: &str, upload: &ProgressUpload) -> Opt
 /// The rules of a published training module version, if the hub has it.
 pub(crate) fn rules_of(
     connection: &Connection,
-    state: &AppState,
+    data_dir: &Path,
     module_id: &str,
     version: u64,
 ) -> Result<Option<(ScoringRules, Vec<BadgeRule>)>, ApiError> {
@@ -148,7 +149,7 @@ pub(crate) fn rules_of(
     else {
         return Ok(None);
     };
-    let path = crate::content::blobs::blob_path(&state.data_dir, &body_sha256);
+    let path = crate::content::blobs::blob_path(data_dir, &body_sha256);
     let Ok(body) = std::fs::read(&path) else { return Ok(None) };
     // Published by this hub from a verified folder; media were checked then.
     let Ok(document) = ModuleDocument::parse(&body, |_| true) else { return Ok(None) };
@@ -195,45 +196,15 @@ async fn upload(
             if !authorised(&tx, &shared, &device, &upload.upload_id, &batch)? {
                 return Err(ApiError::code(HubErrorCode::Unauthorized));
             }
-            let mut rules: BTreeMap<(String, u64), Option<ScoringRules>> = BTreeMap::new();
-            let mut merged = 0u32;
-            for mut event in batch.events {
-                let key = (event.module_id.clone(), event.module_version);
-                if !rules.contains_key(&key) {
-                    let found = rules_of(&tx, &shared, &key.0, key.1)?.map(|(rules, _)| rules);
-                    rules.insert(key.clone(), found);
-                }
-                // Without the rules (a lost or unreadable body blob) the event cannot be
-                // scored: storing it as earning nothing would be permanent, and the
-                // worker's devices would show fewer points after the pull. Refuse the
-                // whole batch as a hub failure instead: the device keeps it queued and
-                // sends it again once the module is back.
-                let Some(rules) = rules.get(&key).and_then(Option::as_ref) else {
-                    return Err(ApiError::internal(format!(
-                        "no readable scoring rules for module {} version {}",
-                        key.0, key.1
-                    )));
-                };
-                let earned = earned(&event, rules);
-                event.at = corrected_time(event.at, upload.device_sent_at, received_at);
-                let inserted = tx.execute(
-                    "INSERT OR IGNORE INTO progress_events
-                         (worker_id, event_id, module_id, module_version, at, event, earned, device_id, received_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                    params![
-                        batch.worker_id,
-                        event.id,
-                        event.module_id,
-                        i64::try_from(event.module_version).unwrap_or(i64::MAX),
-                        event.at,
-                        serde_json::to_string(&event).map_err(|_| ApiError::internal("event json"))?,
-                        serde_json::to_string(&earned).map_err(|_| ApiError::internal("earned json"))?,
-                        device.id,
-                        received_at
-                    ],
-                )?;
-                merged += u32::try_from(inserted).unwrap_or(0);
-            }
+            let merged = merge_events(
+                &tx,
+                &shared.data_dir,
+                &batch.worker_id,
+                &device.id,
+                batch.events,
+                upload.device_sent_at,
+                received_at,
+            )?;
             tx.execute(
                 "INSERT INTO progress_uploads (device_id, upload_id, merged, received_at) VALUES (?1, ?2, ?3, ?4)",
                 params![device.id, upload.upload_id, merged, received_at],
@@ -243,6 +214,102 @@ async fn upload(
         })
         .await?;
     Ok(Json(ProgressUploadResponse { merged }))
+}
+
+/// Merges a batch of a worker's events into their log, as an upload does:
+/// each scored with the rules of the module version it names, its time
+/// shifted by the device's clock error at sending, and inserted by id (a
+/// duplicate changes nothing). Returns how many were new. An event whose
+/// module rules the hub cannot read fails the whole batch (retryable).
+fn merge_events(
+    connection: &Connection,
+    data_dir: &Path,
+    worker_id: &str,
+    device_id: &str,
+    events: Vec<ProgressEvent>,
+    device_sent_at: i64,
+    received_at: i64,
+) -> Result<u32, ApiError> {
+    let mut rules: BTreeMap<(String, u64), Option<ScoringRules>> = BTreeMap::new();
+    let mut merged = 0u32;
+    for mut event in events {
+        let key = (event.module_id.clone(), event.module_version);
+        if !rules.contains_key(&key) {
+            let found = rules_of(connection, data_dir, &key.0, key.1)?.map(|(rules, _)| rules);
+            rules.insert(key.clone(), found);
+        }
+        // Without the rules (a lost or unreadable body blob) the event cannot be
+        // scored: storing it as earning nothing would be permanent, and the
+        // worker's devices would show fewer points after the pull. Refuse the
+        // whole batch as a hub failure instead: the device keeps it queued and
+        // sends it again once the module is back.
+        let Some(rules) = rules.get(&key).and_then(Option::as_ref) else {
+            return Err(ApiError::internal(format!(
+                "no readable scoring rules for module {} version {}",
+                key.0, key.1
+            )));
+        };
+        let earned = earned(&event, rules);
+        event.at = corrected_time(event.at, device_sent_at, received_at);
+        let inserted = connection.execute(
+            "INSERT OR IGNORE INTO progress_events
+                 (worker_id, event_id, module_id, module_version, at, event, earned, device_id, received_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                worker_id,
+                event.id,
+                event.module_id,
+                i64::try_from(event.module_version).unwrap_or(i64::MAX),
+                event.at,
+                serde_json::to_string(&event).map_err(|_| ApiError::internal("event json"))?,
+                serde_json::to_string(&earned).map_err(|_| ApiError::internal("earned json"))?,
+                device_id,
+                received_at
+            ],
+        )?;
+        merged += u32::try_from(inserted).unwrap_or(0);
+    }
+    Ok(merged)
+}
+
+/// Merges `events` into a worker's log in the hub at `data_dir` through the
+/// same code as an authorised upload (scoring, clock correction, insert by
+/// id), without the device signature and MAC around it. For end-to-end
+/// tests that deliver events in orders a real device never would.
+#[doc(hidden)]
+pub fn merge_progress_events(
+    data_dir: &Path,
+    worker_id: &str,
+    device_id: &str,
+    events: Vec<ProgressEvent>,
+    device_sent_at: i64,
+    received_at: i64,
+) -> anyhow::Result<u32> {
+    let mut connection = crate::db::open_connection(data_dir)?;
+    let tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let merged = merge_events(&tx, data_dir, worker_id, device_id, events, device_sent_at, received_at)
+        .map_err(|error| anyhow::anyhow!("{error}"))?;
+    tx.commit()?;
+    Ok(merged)
+}
+
+/// A worker's merged log (each event with what it earned) and totals, as a
+/// pull reads them. For end-to-end tests, with [`merge_progress_events`].
+#[doc(hidden)]
+pub fn merged_progress(data_dir: &Path, worker_id: &str) -> anyhow::Result<(Vec<MergedEvent>, Totals)> {
+    let connection = crate::db::open_connection(data_dir)?;
+    let read = || -> Result<_, ApiError> {
+        let utc_offset_minutes: i32 = connection.query_row(
+            "SELECT f.utc_offset_minutes FROM factories f JOIN workers w ON w.factory_id = f.id WHERE w.id = ?1",
+            [worker_id],
+            |row| row.get(0),
+        )?;
+        let log = worker_log(&connection, worker_id)?;
+        let (totals, _) = worker_totals(&connection, data_dir, &log, utc_offset_minutes)?;
+        let events = log.into_iter().map(|(_, event, earned)| MergedEvent { event, earned }).collect();
+        Ok((events, totals))
+    };
+    read().map_err(|error| anyhow::anyhow!("{error}"))
 }
 
 /// `POST /v1/progress/pull`.
@@ -262,7 +329,7 @@ async fn pull(State(state): State<AppState>, request: SignedRequest) -> Result<J
             )?;
             let tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let log = worker_log(&tx, &body.worker_id)?;
-            let (totals, badges) = worker_totals(&tx, &shared, &log, utc_offset_minutes)?;
+            let (totals, badges) = worker_totals(&tx, &shared.data_dir, &log, utc_offset_minutes)?;
             let certificates = certificates(&tx, &shared, &body.worker_id, &device.factory_id, &log)?;
             tx.commit()?;
             let after: Vec<_> =
@@ -306,7 +373,7 @@ fn worker_log(connection: &Connection, worker_id: &str) -> Result<Vec<(i64, Prog
 /// Badge rules of the modules in a log (the newest version of each held).
 fn badge_rules(
     connection: &Connection,
-    state: &AppState,
+    data_dir: &Path,
     log: &[(i64, ProgressEvent, Earned)],
 ) -> Result<BTreeMap<String, Vec<BadgeRule>>, ApiError> {
     let mut newest: BTreeMap<&str, u64> = BTreeMap::new();
@@ -316,7 +383,7 @@ fn badge_rules(
     }
     let mut badges = BTreeMap::new();
     for (module_id, version) in newest {
-        if let Some((_, rules)) = rules_of(connection, state, module_id, version)? {
+        if let Some((_, rules)) = rules_of(connection, data_dir, module_id, version)? {
             badges.insert(module_id.to_owned(), rules);
         }
     }
@@ -326,11 +393,11 @@ fn badge_rules(
 /// A worker's totals now.
 fn worker_totals(
     connection: &Connection,
-    state: &AppState,
+    data_dir: &Path,
     log: &[(i64, ProgressEvent, Earned)],
     utc_offset_minutes: i32,
 ) -> Result<(Totals, BTreeMap<String, Vec<BadgeRule>>), ApiError> {
-    let badges = badge_rules(connection, state, log)?;
+    let badges = badge_rules(connection, data_dir, log)?;
     let today = local_day(unix_now(), utc_offset_minutes);
     let derived = totals(log.iter().map(|(_, event, earned)| (earned, event.at)), &badges, utc_offset_minutes, today);
     Ok((derived, badges))
@@ -488,7 +555,7 @@ async fn leaderboard(
             if !suppressed {
                 for (worker_id, pseudonym) in &members {
                     let log = worker_log(&tx, worker_id)?;
-                    let (totals, _) = worker_totals(&tx, &shared, &log, utc_offset_minutes)?;
+                    let (totals, _) = worker_totals(&tx, &shared.data_dir, &log, utc_offset_minutes)?;
                     board.push((worker_id.clone(), pseudonym.clone(), totals.points, totals.level));
                 }
                 board.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.1.cmp(&b.1)));

@@ -91,8 +91,15 @@ pub fn pull_mac(hub_share: &Key32, worker_id: &str, cursor: u64) -> Vec<u8> {
 pub fn log(store: &Store, session: &Session) -> Result<Vec<LoggedEvent>, Error> {
     let mut entries = session.provisional_progress().to_vec();
     let Ok(vault_key) = session.vault_key() else { return Ok(entries) };
-    for (id, sealed) in rows::events(store.conn(), &session.local_id)? {
-        let plain = Zeroizing::new(crypto::open(vault_key, event_aad(&id, &session.local_id), &sealed)?);
+    entries.extend(stored_log(store.conn(), vault_key, &session.local_id)?);
+    Ok(entries)
+}
+
+/// The log entries stored for `owner`, opened with their vault key.
+pub fn stored_log(conn: &rusqlite::Connection, vault_key: &Key32, owner: &str) -> Result<Vec<LoggedEvent>, Error> {
+    let mut entries = Vec::new();
+    for (id, sealed) in rows::events(conn, owner)? {
+        let plain = Zeroizing::new(crypto::open(vault_key, event_aad(&id, owner), &sealed)?);
         entries.push(serde_json::from_slice(&plain).map_err(|_| ErrorCode::StorageCorrupt)?);
     }
     Ok(entries)
