@@ -332,6 +332,39 @@ async fn streak_days_use_the_hubs_clock_when_the_device_clock_is_a_day_off() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_device_clock_hours_off_does_not_shorten_the_streak_shown_at_the_sync() {
+    // The phone's clock runs four hours ahead of the hub's. The factory's
+    // zone is picked so that it is about 19:00 there on the hub's clock:
+    // two lessons two hours apart fall on one day for the hub (19:00, 21:00)
+    // but on two days for the phone's own clock (23:00, 01:00).
+    let (hub, factory, code, key) = programme().await;
+    let hour = 3_600i64;
+    let hub_now = chrono::Utc::now().timestamp();
+    let mut zone = (19 * hour - hub_now.rem_euclid(24 * hour)).rem_euclid(24 * hour);
+    if zone > 12 * hour {
+        zone -= 24 * hour;
+    }
+    let zone_minutes = i32::try_from(zone / 60).unwrap();
+    hub.admin(
+        &format!("/admin/v1/factories/{}/settings", factory.id),
+        json!({"kiosk_idle_timeout_secs": 90, "utc_offset_minutes": zone_minutes}),
+    )
+    .await;
+    let clock = Arc::new(ManualClock::starting_at((hub_now + 4 * hour) * 1000));
+    let phone = device(&hub, &factory, &key, DeviceMode::Personal, Some(&code), Some(clock.clone())).await;
+
+    phone.app.complete_lesson(MODULE.into(), "exits".into()).unwrap();
+    clock.advance_millis(2 * hour * 1000);
+    let before = phone.app.complete_lesson(MODULE.into(), "alarm".into()).unwrap().progress;
+    assert_eq!(before.longest_streak_days, 1, "one day on the hub's clock, as the hub will count it: {before:?}");
+    let report = phone.app.sync_now(true).await.unwrap();
+    assert_eq!(report.pending, 0, "{report:?}");
+    let after = phone.app.training_progress().unwrap();
+    assert_eq!(after.points, before.points);
+    assert!(after.longest_streak_days >= before.longest_streak_days, "{before:?} → {after:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn a_lesson_taken_at_a_kiosk_signed_in_offline_counts_once_the_hub_confirms_the_sign_in() {
     let (hub, factory, code, key) = programme().await;
     let phone = device(&hub, &factory, &key, DeviceMode::Personal, Some(&code), None).await;

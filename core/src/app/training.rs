@@ -403,22 +403,33 @@ impl Inner {
         let device = self.load_device()?;
         let device_id = device.row().device_id.clone().ok_or(ErrorCode::NotEnrolled)?;
         let hub_key = lock(&self.store).meta_blob(crate::auth::kiosk::HUB_KEY_META)?.ok_or(ErrorCode::NeedsHub)?;
-        let device_now = self.device_now();
+        // Stamped on the hub's clock as the device knows it — the clock
+        // "today" and streaks are read on — so that the hub's correction
+        // after the sync moves the time only by the error left in that
+        // estimate, not by the whole offset (which could move it across
+        // a day and shorten the streak the worker was shown).
+        let hub_time = self.hub_time();
+        let device_now = hub_time.device_secs();
+        let hub_now = hub_time.hub_secs();
         let event = ProgressEvent {
             id: uuid::Uuid::new_v4().to_string(),
             module_id: module_id.to_owned(),
             module_version: version,
-            at: device_now,
+            at: hub_now,
             kind,
         };
-        let hub_now = self.hub_now();
         let (points, before, after) = {
             let mut session = self.touched_session();
             let session = session.as_mut().ok_or(ErrorCode::NotLoggedIn)?;
             let mut store = lock(&self.store);
             let state = training::state(&store, session)?;
             let before = training::derive(&training::log(&store, session)?, &state, hub_now);
-            let context = UploadContext { device_id: &device_id, hub_key: &hub_key, now: device_now };
+            let context = UploadContext {
+                device_id: &device_id,
+                hub_key: &hub_key,
+                now: device_now,
+                clock_offset_secs: hub_now - device_now,
+            };
             let points = training::record(&mut store, session, event, rules, &context)?;
             let state = training::state(&store, session)?;
             let mut after = training::derive(&training::log(&store, session)?, &state, hub_now);
@@ -497,7 +508,8 @@ impl Inner {
         })
     }
 
-    /// Sends one queued progress upload, stamped with the device's clock now.
+    /// Sends one queued progress upload, with the device's clock now plus
+    /// the offset its events were stamped with (the hub corrects by the rest).
     pub(super) async fn push_progress(&self, client: &HubClient, body: &[u8]) -> PushOutcome {
         let Ok(queued) = serde_json::from_slice::<training::QueuedUpload>(body) else {
             return PushOutcome::Refused("storage_corrupt".into());
@@ -509,7 +521,7 @@ impl Inner {
             upload_id: queued.upload_id,
             enc: queued.enc,
             sealed: queued.sealed,
-            device_sent_at: self.device_now(),
+            device_sent_at: self.device_now().saturating_add(queued.clock_offset_secs),
         };
         let sent: Result<ProgressUploadResponse, NetError> =
             client.post_signed(paths::PROGRESS_UPLOAD, &upload, &signer).await;

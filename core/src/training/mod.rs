@@ -59,6 +59,12 @@ pub struct QueuedUpload {
     /// The sealed [`ProgressBatch`].
     #[serde(with = "workervoice_protocol::b64")]
     pub sealed: Vec<u8>,
+    /// What the device took the hub's clock to be ahead of its own when it
+    /// stamped the events (seconds). Sent with the device's clock at sending
+    /// as `device_sent_at`, so that the hub corrects only the error left in
+    /// that estimate. 0 in uploads queued before events were stamped so.
+    #[serde(default)]
+    pub clock_offset_secs: i64,
 }
 
 fn event_aad<'a>(id: &'a str, owner: &'a str) -> Aad<'a> {
@@ -197,6 +203,9 @@ pub struct UploadContext<'a> {
     pub hub_key: &'a [u8],
     /// Now, unix seconds.
     pub now: i64,
+    /// The hub's clock minus the device's, as the device knows it, when
+    /// the event was stamped (its time is on the hub's clock).
+    pub clock_offset_secs: i64,
 }
 
 /// Records an event for the session's worker: log, badge rules, upload.
@@ -241,7 +250,12 @@ pub fn record(
         &batch_json,
     )
     .map_err(|_| ErrorCode::Internal)?;
-    let queued = QueuedUpload { upload_id: upload_id.clone(), enc: sealed.enc.to_vec(), sealed: sealed.ciphertext };
+    let queued = QueuedUpload {
+        upload_id: upload_id.clone(),
+        enc: sealed.enc.to_vec(),
+        sealed: sealed.ciphertext,
+        clock_offset_secs: context.clock_offset_secs,
+    };
     let body = serde_json::to_vec(&queued).map_err(|_| ErrorCode::Internal)?;
     // Held only while the hub has not confirmed the offline sign-in.
     let held_by = session.provisional_sign_in().map(str::to_owned);
