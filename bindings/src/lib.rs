@@ -30,8 +30,8 @@ pub use workervoice_core::app::{
     OutboxSummary, QuizAnswerInput, QuizResponse, SubmissionStatus, SubmitOutcome, SurveySubmitted, TrainingProgress,
 };
 pub use workervoice_core::content::{
-    BadgeInfo, Lesson, LocalizedAnswer, LocalizedBadge, LocalizedLesson, LocalizedModule, LocalizedOption,
-    LocalizedQuestion, QuizAnswer, QuizOption, QuizQuestion, TrainingModule,
+    BadgeInfo, Lesson, LocalizedLesson, LocalizedModule, LocalizedQuestion, LocalizedText, QuizAnswer, QuizKind,
+    QuizOption, QuizQuestion, TrainingModule,
 };
 pub use workervoice_core::grievance::receipt::Receipt;
 pub use workervoice_core::grievance::{

@@ -288,32 +288,22 @@ fn is_language_tag(tag: &str) -> bool {
             .all(|subtag| (1..=8).contains(&subtag.len()) && subtag.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
 
-/// The media to show for an item in the worker's languages: the per-language
-/// list picked like text (the first of `languages` that has one — a tag also
-/// matches its base language, `zh-CN` → `zh` —, then the module's
-/// `defaults` in order, then any), followed by the media shared by every
-/// language. Returns the language picked, if any list was.
+/// The per-language media to show for an item, picked like text: the first
+/// of `languages` that has a non-empty list (a tag also matches its base
+/// language, `zh-CN` → `zh`), then the module's `defaults` in order, then
+/// any. Returns the language picked and its list; the item's shared media
+/// come after these.
 pub fn pick_media<'a>(
-    shared: &'a [String],
     by_language: &'a MediaByLanguage,
     languages: &[String],
     defaults: &[String],
-) -> (Option<&'a str>, Vec<&'a str>) {
-    let base = |tag: &str| tag.split('-').next().unwrap_or(tag).to_owned();
-    let present = |tag: &str| by_language.get_key_value(tag).filter(|(_, media)| !media.is_empty());
-    let picked = languages
+) -> Option<(&'a String, &'a Vec<String>)> {
+    let has = |tag: &str| by_language.get_key_value(tag).filter(|(_, media)| !media.is_empty());
+    languages
         .iter()
-        .flat_map(|tag| [tag.clone(), base(tag)])
-        .chain(defaults.iter().cloned())
-        .find_map(|tag| present(&tag))
-        .or_else(|| by_language.iter().find(|(_, media)| !media.is_empty()));
-    let mut media: Vec<&str> = Vec::new();
-    for reference in picked.into_iter().flat_map(|(_, media)| media).chain(shared) {
-        if !media.contains(&reference.as_str()) {
-            media.push(reference);
-        }
-    }
-    (picked.map(|(tag, _)| tag.as_str()), media)
+        .find_map(|tag| has(tag).or_else(|| has(tag.split('-').next().unwrap_or(tag))))
+        .or_else(|| defaults.iter().find_map(|tag| has(tag)))
+        .or_else(|| by_language.iter().find(|(_, media)| !media.is_empty()))
 }
 
 fn unique<'a>(ids: impl Iterator<Item = &'a str>) -> Result<(), DocumentError> {
@@ -383,7 +373,6 @@ mod tests {
 
     #[test]
     fn media_fall_back_from_the_workers_language_to_the_modules_then_to_any() {
-        let shared = refs(&["sha256:picture"]);
         let by_language: MediaByLanguage = [
             ("en".to_owned(), refs(&["sha256:en-audio"])),
             ("zh".to_owned(), refs(&["sha256:zh-audio"])),
@@ -391,17 +380,14 @@ mod tests {
         ]
         .into();
         let defaults = refs(&["en", "vi"]);
-        let pick = |languages: &[&str]| pick_media(&shared, &by_language, &refs(languages), &defaults);
-        assert_eq!(pick(&["zh-CN"]), (Some("zh"), vec!["sha256:zh-audio", "sha256:picture"]), "base language");
-        assert_eq!(pick(&["vi"]), (Some("en"), vec!["sha256:en-audio", "sha256:picture"]), "empty list: default");
+        let pick = |by_language: &MediaByLanguage, languages: &[&str]| {
+            pick_media(by_language, &refs(languages), &defaults).map(|(tag, media)| (tag.clone(), media.clone()))
+        };
+        assert_eq!(pick(&by_language, &["zh-CN"]), Some(("zh".into(), refs(&["sha256:zh-audio"]))), "base language");
+        assert_eq!(pick(&by_language, &["vi"]), Some(("en".into(), refs(&["sha256:en-audio"]))), "empty: default");
         let none_in_defaults: MediaByLanguage = [("zh".to_owned(), refs(&["sha256:zh-audio"]))].into();
-        assert_eq!(
-            pick_media(&shared, &none_in_defaults, &refs(&["vi"]), &defaults),
-            (Some("zh"), vec!["sha256:zh-audio", "sha256:picture"]),
-            "any language rather than none"
-        );
-        let empty = MediaByLanguage::new();
-        assert_eq!(pick_media(&shared, &empty, &refs(&["vi"]), &defaults), (None, vec!["sha256:picture"]));
+        assert_eq!(pick(&none_in_defaults, &["vi"]), Some(("zh".into(), refs(&["sha256:zh-audio"]))), "any language");
+        assert_eq!(pick(&MediaByLanguage::new(), &["vi"]), None);
     }
 
     #[test]

@@ -4,12 +4,11 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
 use workervoice_protocol::paths;
 use workervoice_protocol::progress::{
-    AnswerGiven, Certificate, Earned, EventKind, LeaderboardRequest, LeaderboardResponse, ProgressEvent,
-    ProgressPullRequest, ProgressPullResponse, ProgressUpload, ProgressUploadResponse, ScoringRules, SignedCertificate,
-    Totals, verify_certificate,
+    AnswerGiven, Certificate, EventKind, LeaderboardRequest, LeaderboardResponse, ProgressEvent, ProgressPullRequest,
+    ProgressPullResponse, ProgressUpload, ProgressUploadResponse, ScoringRules, SignedCertificate, Totals,
+    verify_certificate,
 };
 use zeroize::Zeroizing;
 
@@ -203,16 +202,22 @@ impl From<AnswerGiven> for QuizResponse {
     }
 }
 
-/// A quiz's answers so far, as saved (the question id → answer).
-#[derive(Serialize, Deserialize)]
-struct SavedQuiz {
-    answers: BTreeMap<String, AnswerGiven>,
-}
-
-/// A lesson's place, as saved.
-#[derive(Serialize, Deserialize)]
-struct SavedLesson {
-    position: u32,
+/// A quiz's answers so far are saved as the attempt they will become: a log
+/// entry (the format the worker's log is sealed in) holding an unsent quiz
+/// attempt that earned nothing; a lesson's place as 4 bytes, little endian.
+/// No new serialised shape: the library has a size budget, and each one
+/// costs kilobytes.
+fn saved_quiz(module_id: &str, version: u64, answers: BTreeMap<String, AnswerGiven>) -> LoggedEvent {
+    LoggedEvent {
+        event: ProgressEvent {
+            id: String::new(),
+            module_id: module_id.to_owned(),
+            module_version: version,
+            at: 0,
+            kind: EventKind::QuizAttempt { answers },
+        },
+        earned: Default::default(),
+    }
 }
 
 /// The draft that holds a module's quiz in progress. Drafts are named by a
@@ -240,15 +245,16 @@ impl WorkerVoice {
     /// in memory for that session. Cleared when the quiz is submitted.
     /// A question the module does not have is `invalid_input`.
     pub fn save_quiz_answers(&self, module_id: &str, answers: Vec<QuizAnswerInput>) -> Result<(), Error> {
-        let (rules, _) = self.inner.module_rules(module_id)?;
-        let mut saved = SavedQuiz { answers: BTreeMap::new() };
+        let (rules, version) = self.inner.module_rules(module_id)?;
+        let mut given = BTreeMap::new();
         for answer in answers {
             if !rules.questions.contains_key(&answer.question_id)
-                || saved.answers.insert(answer.question_id, answer.response.into()).is_some()
+                || given.insert(answer.question_id, AnswerGiven::from(answer.response)).is_some()
             {
                 return Err(ErrorCode::InvalidInput.into());
             }
         }
+        let saved = saved_quiz(module_id, version, given);
         let json = Zeroizing::new(serde_json::to_vec(&saved).map_err(|_| ErrorCode::Internal)?);
         self.save_draft(&quiz_draft(module_id), &json)
     }
@@ -259,9 +265,9 @@ impl WorkerVoice {
         let (rules, _) = self.inner.module_rules(module_id)?;
         let Some(json) = self.load_draft(&quiz_draft(module_id))? else { return Ok(Vec::new()) };
         let json = Zeroizing::new(json);
-        let saved: SavedQuiz = serde_json::from_slice(&json).map_err(|_| ErrorCode::StorageCorrupt)?;
-        Ok(saved
-            .answers
+        let saved: LoggedEvent = serde_json::from_slice(&json).map_err(|_| ErrorCode::StorageCorrupt)?;
+        let EventKind::QuizAttempt { answers } = saved.event.kind else { return Err(ErrorCode::StorageCorrupt.into()) };
+        Ok(answers
             .into_iter()
             .filter(|(question_id, _)| rules.questions.contains_key(question_id))
             .map(|(question_id, given)| QuizAnswerInput { question_id, response: given.into() })
@@ -276,8 +282,7 @@ impl WorkerVoice {
         if !rules.lessons.contains(lesson_id) {
             return Err(ErrorCode::InvalidInput.into());
         }
-        let json = serde_json::to_vec(&SavedLesson { position }).map_err(|_| ErrorCode::Internal)?;
-        self.save_draft(&lesson_draft(module_id, lesson_id), &json)
+        self.save_draft(&lesson_draft(module_id, lesson_id), &position.to_le_bytes())
     }
 
     /// Where the signed-in worker stopped in a lesson (the app's own mark: a
@@ -287,9 +292,9 @@ impl WorkerVoice {
         if !rules.lessons.contains(lesson_id) {
             return Err(ErrorCode::InvalidInput.into());
         }
-        let Some(json) = self.load_draft(&lesson_draft(module_id, lesson_id))? else { return Ok(None) };
-        let saved: SavedLesson = serde_json::from_slice(&json).map_err(|_| ErrorCode::StorageCorrupt)?;
-        Ok(Some(saved.position))
+        let Some(saved) = self.load_draft(&lesson_draft(module_id, lesson_id))? else { return Ok(None) };
+        let saved: [u8; 4] = saved.as_slice().try_into().map_err(|_| ErrorCode::StorageCorrupt)?;
+        Ok(Some(u32::from_le_bytes(saved)))
     }
 
     /// Records that the signed-in worker finished lesson `lesson_id` of
@@ -578,15 +583,16 @@ impl Inner {
                 return Ok(pulled);
             }
             let mut store = lock(&self.store);
-            let held: BTreeMap<String, Earned> = match session.as_ref() {
-                Some(session) => {
-                    training::log(&store, session)?.into_iter().map(|entry| (entry.event.id, entry.earned)).collect()
-                }
-                None => BTreeMap::new(),
+            // What the device scored itself (a linear look-up: a page holds at
+            // most a few hundred events, and no new map type costs library size).
+            let held = match session.as_ref() {
+                Some(session) => training::log(&store, session)?,
+                None => Vec::new(),
             };
             store.transaction(|tx| {
                 for merged in &reply.events {
-                    let earned = training::merged_earned(&merged.earned, held.get(&merged.event.id));
+                    let own = held.iter().find(|entry| entry.event.id == merged.event.id).map(|entry| &entry.earned);
+                    let earned = training::merged_earned(&merged.earned, own);
                     let entry = LoggedEvent { event: merged.event.clone(), earned };
                     training::save_event(tx, &vault_key, &owner, &entry)?;
                 }

@@ -34,8 +34,8 @@ use crate::net::NetError;
 use crate::store::StoreError;
 
 pub use training::{
-    BadgeInfo, Lesson, LocalizedAnswer, LocalizedBadge, LocalizedLesson, LocalizedModule, LocalizedOption,
-    LocalizedQuestion, QuizAnswer, QuizOption, QuizQuestion, TrainingModule,
+    BadgeInfo, Lesson, LocalizedLesson, LocalizedModule, LocalizedQuestion, LocalizedText, QuizAnswer, QuizKind,
+    QuizOption, QuizQuestion, TrainingModule,
 };
 
 /// Default storage budget for content blobs: 256 MiB.

@@ -64,12 +64,10 @@ pub struct Lesson {
     /// Text per language.
     pub text: HashMap<String, String>,
     /// Media shown with the lesson in every language: SHA-256 (hex) of
-    /// blobs the manifest lists.
+    /// blobs the manifest lists. Media given per language come only with
+    /// [`WorkerVoice::localized_training_module`](crate::app::WorkerVoice::localized_training_module),
+    /// picked for the worker.
     pub media: Vec<String>,
-    /// Media for one language (tag → SHA-256 hex), e.g. the text read aloud.
-    /// [`WorkerVoice::localized_training_module`](crate::app::WorkerVoice::localized_training_module)
-    /// picks among them.
-    pub media_by_language: HashMap<String, Vec<String>>,
 }
 
 /// One quiz question.
@@ -82,8 +80,6 @@ pub struct QuizQuestion {
     pub prompt: HashMap<String, String>,
     /// Media shown with the question in every language (SHA-256 hex).
     pub media: Vec<String>,
-    /// Media for one language (tag → SHA-256 hex), e.g. the prompt read aloud.
-    pub media_by_language: HashMap<String, Vec<String>>,
     /// How it is answered, with the right answer.
     pub answer: QuizAnswer,
 }
@@ -159,8 +155,8 @@ pub struct LocalizedModule {
     pub pass_mark_percent: u8,
     /// The quiz questions, in order.
     pub questions: Vec<LocalizedQuestion>,
-    /// Badges the module defines.
-    pub badges: Vec<LocalizedBadge>,
+    /// Badges the module defines, with their names.
+    pub badges: Vec<LocalizedText>,
 }
 
 /// One lesson, in the worker's language or its fallback.
@@ -175,8 +171,6 @@ pub struct LocalizedLesson {
     pub text: String,
     /// Media to show (SHA-256 hex): the picked language's, then those shared by all.
     pub media: Vec<String>,
-    /// The language the media were picked in (none: shared media only).
-    pub media_language: Option<String>,
 }
 
 /// One quiz question, in the worker's language or its fallback.
@@ -189,53 +183,36 @@ pub struct LocalizedQuestion {
     pub prompt: String,
     /// Media to show (SHA-256 hex): the picked language's, then those shared by all.
     pub media: Vec<String>,
-    /// The language the media were picked in (none: shared media only).
-    pub media_language: Option<String>,
-    /// How it is answered; options in the picked language.
-    pub answer: LocalizedAnswer,
+    /// How it is answered.
+    pub kind: QuizKind,
+    /// The options (choice questions) or the items to order, as shown;
+    /// empty for true or false.
+    pub options: Vec<LocalizedText>,
 }
 
-/// An option of a choice or ordering question, in one language.
+/// How a quiz question is answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum QuizKind {
+    /// One option.
+    SingleChoice,
+    /// Every right option and no other.
+    MultipleChoice,
+    /// True or false.
+    TrueFalse,
+    /// The items in the right order.
+    Ordering,
+}
+
+/// Something with a stable id and its text in one language: an option, an
+/// item to order, a badge.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-pub struct LocalizedOption {
-    /// Stable id within the question.
+pub struct LocalizedText {
+    /// Stable id.
     pub id: String,
     /// Its text.
     pub text: String,
-}
-
-/// The kinds of question, with their options in one language.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
-pub enum LocalizedAnswer {
-    /// One option is right.
-    SingleChoice {
-        /// The options.
-        options: Vec<LocalizedOption>,
-    },
-    /// Every right option and no other must be chosen.
-    MultipleChoice {
-        /// The options.
-        options: Vec<LocalizedOption>,
-    },
-    /// A statement that is true or false.
-    TrueFalse,
-    /// Put the items in the right order.
-    Ordering {
-        /// The items, in the order shown.
-        items: Vec<LocalizedOption>,
-    },
-}
-
-/// A badge's name in one language.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-pub struct LocalizedBadge {
-    /// Stable id.
-    pub id: String,
-    /// Its name.
-    pub title: String,
 }
 
 /// The checked document of a module in the language chain `languages`
@@ -245,49 +222,49 @@ pub fn localize(manifest: &Manifest, document: ModuleDocument, languages: &[Stri
     let defaults = &manifest.languages;
     let text = |texts: &Texts| pick_text(texts, languages, defaults).to_owned();
     let media = |shared: &[String], by_language: &MediaByLanguage| {
-        let (language, picked) = pick_media(shared, by_language, languages, defaults);
-        let picked = picked.into_iter().map(|reference| reference.trim_start_matches(MEDIA_REF_PREFIX).to_owned());
-        (picked.collect(), language.map(str::to_owned))
+        let picked = pick_media(by_language, languages, defaults);
+        let mut media: Vec<String> = Vec::new();
+        for reference in picked.into_iter().flat_map(|(_, media)| media).chain(shared) {
+            let hex = reference.trim_start_matches(MEDIA_REF_PREFIX);
+            if !media.iter().any(|held| held == hex) {
+                media.push(hex.to_owned());
+            }
+        }
+        media
     };
     let options = |options: &[OptionDoc]| {
-        options.iter().map(|option| LocalizedOption { id: option.id.clone(), text: text(&option.text) }).collect()
+        options.iter().map(|option| LocalizedText { id: option.id.clone(), text: text(&option.text) }).collect()
     };
     let lessons = document
         .lessons
         .iter()
-        .map(|lesson| {
-            let (media, media_language) = media(&lesson.media, &lesson.media_by_language);
-            LocalizedLesson {
-                id: lesson.id.clone(),
-                title: text(&lesson.title),
-                text: text(&lesson.text),
-                media,
-                media_language,
-            }
+        .map(|lesson| LocalizedLesson {
+            id: lesson.id.clone(),
+            title: text(&lesson.title),
+            text: text(&lesson.text),
+            media: media(&lesson.media, &lesson.media_by_language),
         })
         .collect();
     let questions = document
         .quiz
         .questions
         .iter()
-        .map(|question| {
-            let (media, media_language) = media(&question.media, &question.media_by_language);
-            LocalizedQuestion {
-                id: question.id.clone(),
-                prompt: text(&question.prompt),
-                media,
-                media_language,
-                answer: match &question.answer {
-                    AnswerDoc::SingleChoice { options: list, .. } => {
-                        LocalizedAnswer::SingleChoice { options: options(list) }
-                    }
-                    AnswerDoc::MultipleChoice { options: list, .. } => {
-                        LocalizedAnswer::MultipleChoice { options: options(list) }
-                    }
-                    AnswerDoc::TrueFalse { .. } => LocalizedAnswer::TrueFalse,
-                    AnswerDoc::Ordering { items, .. } => LocalizedAnswer::Ordering { items: options(items) },
-                },
-            }
+        .map(|question| LocalizedQuestion {
+            id: question.id.clone(),
+            prompt: text(&question.prompt),
+            media: media(&question.media, &question.media_by_language),
+            kind: match question.answer {
+                AnswerDoc::SingleChoice { .. } => QuizKind::SingleChoice,
+                AnswerDoc::MultipleChoice { .. } => QuizKind::MultipleChoice,
+                AnswerDoc::TrueFalse { .. } => QuizKind::TrueFalse,
+                AnswerDoc::Ordering { .. } => QuizKind::Ordering,
+            },
+            options: match &question.answer {
+                AnswerDoc::SingleChoice { options: list, .. }
+                | AnswerDoc::MultipleChoice { options: list, .. }
+                | AnswerDoc::Ordering { items: list, .. } => options(list),
+                AnswerDoc::TrueFalse { .. } => Vec::new(),
+            },
         })
         .collect();
     LocalizedModule {
@@ -300,13 +277,9 @@ pub fn localize(manifest: &Manifest, document: ModuleDocument, languages: &[Stri
         badges: document
             .badges
             .iter()
-            .map(|badge| LocalizedBadge { id: badge.id.clone(), title: text(&badge.title) })
+            .map(|badge| LocalizedText { id: badge.id.clone(), text: text(&badge.title) })
             .collect(),
     }
-}
-
-fn media_map(by_language: MediaByLanguage) -> HashMap<String, Vec<String>> {
-    by_language.into_iter().map(|(tag, refs)| (tag, bare_media(refs))).collect()
 }
 
 fn texts(texts: workervoice_protocol::training::Texts) -> HashMap<String, String> {
@@ -335,7 +308,6 @@ pub fn parse(manifest: &Manifest, body: &[u8]) -> Result<TrainingModule, Content
             title: texts(lesson.title),
             text: texts(lesson.text),
             media: bare_media(lesson.media),
-            media_by_language: media_map(lesson.media_by_language),
         })
         .collect();
     let questions = document
@@ -346,7 +318,6 @@ pub fn parse(manifest: &Manifest, body: &[u8]) -> Result<TrainingModule, Content
             id: question.id,
             prompt: texts(question.prompt),
             media: bare_media(question.media),
-            media_by_language: media_map(question.media_by_language),
             answer: match question.answer {
                 AnswerDoc::SingleChoice { options, correct } => {
                     QuizAnswer::SingleChoice { options: options.into_iter().map(option).collect(), correct }
@@ -458,18 +429,17 @@ mod tests {
         let in_vi = localize(&manifest, document.clone(), &["vi".into()]);
         assert_eq!((in_vi.lessons[0].title.as_str(), in_vi.lessons[0].text.as_str()), ("Lối thoát", "Đi."));
         assert_eq!(in_vi.lessons[0].media, vec![sha256_hex(b"vi"), sha256_hex(b"png")], "own language, then shared");
-        assert_eq!(in_vi.lessons[0].media_language.as_deref(), Some("vi"));
         assert_eq!(in_vi.lessons[1].text, "Walk.", "no Vietnamese: the module's default");
         assert_eq!(in_vi.lessons[1].media, vec![sha256_hex(b"zh")], "no vi or en media: any language");
-        let LocalizedAnswer::SingleChoice { options } = &in_vi.questions[0].answer else { panic!("single choice") };
-        assert_eq!((options[0].text.as_str(), options[1].text.as_str()), ("Cầu thang", "Lift"));
+        let question = &in_vi.questions[0];
+        assert_eq!(question.kind, QuizKind::SingleChoice);
+        assert_eq!((question.options[0].text.as_str(), question.options[1].text.as_str()), ("Cầu thang", "Lift"));
 
         let in_zh = localize(&manifest, document, &["zh-CN".into()]);
         assert_eq!(in_zh.title, "Fire safety", "the default language's title");
         assert_eq!(in_zh.lessons[0].media, vec![sha256_hex(b"vi"), sha256_hex(b"png")], "the module's next language");
-        assert_eq!(in_zh.lessons[0].media_language.as_deref(), Some("vi"));
-        assert_eq!(in_zh.lessons[1].media_language.as_deref(), Some("zh-CN"));
-        assert_eq!(in_zh.badges[0].title, "An toàn", "any language rather than a blank");
+        assert_eq!(in_zh.lessons[1].media, vec![sha256_hex(b"zh")]);
+        assert_eq!(in_zh.badges[0].text, "An toàn", "any language rather than a blank");
     }
 
     #[test]

@@ -171,8 +171,8 @@ pub fn merged_earned(hub: &Earned, local: Option<&Earned>) -> Earned {
     let mut merged = hub.clone();
     if let Some(local) = local {
         for (activity, points) in &local.activities {
-            let entry = merged.activities.entry(activity.clone()).or_insert(0);
-            *entry = (*entry).max(*points);
+            let best = merged.activities.get(activity).map_or(*points, |hub| (*hub).max(*points));
+            merged.activities.insert(activity.clone(), best);
         }
         merged.counts_for_streak |= local.counts_for_streak;
     }

@@ -2404,15 +2404,11 @@ public struct Lesson: Equatable, Hashable {
     public var text: [String: String]
     /**
      * Media shown with the lesson in every language: SHA-256 (hex) of
-     * blobs the manifest lists.
+     * blobs the manifest lists. Media given per language come only with
+     * [`WorkerVoice::localized_training_module`](crate::app::WorkerVoice::localized_training_module),
+     * picked for the worker.
      */
     public var media: [String]
-    /**
-     * Media for one language (tag → SHA-256 hex), e.g. the text read aloud.
-     * [`WorkerVoice::localized_training_module`](crate::app::WorkerVoice::localized_training_module)
-     * picks among them.
-     */
-    public var mediaByLanguage: [String: [String]]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2428,18 +2424,14 @@ public struct Lesson: Equatable, Hashable {
          */text: [String: String], 
         /**
          * Media shown with the lesson in every language: SHA-256 (hex) of
-         * blobs the manifest lists.
-         */media: [String], 
-        /**
-         * Media for one language (tag → SHA-256 hex), e.g. the text read aloud.
-         * [`WorkerVoice::localized_training_module`](crate::app::WorkerVoice::localized_training_module)
-         * picks among them.
-         */mediaByLanguage: [String: [String]]) {
+         * blobs the manifest lists. Media given per language come only with
+         * [`WorkerVoice::localized_training_module`](crate::app::WorkerVoice::localized_training_module),
+         * picked for the worker.
+         */media: [String]) {
         self.id = id
         self.title = title
         self.text = text
         self.media = media
-        self.mediaByLanguage = mediaByLanguage
     }
 
     
@@ -2461,8 +2453,7 @@ public struct FfiConverterTypeLesson: FfiConverterRustBuffer {
                 id: FfiConverterString.read(from: &buf), 
                 title: FfiConverterDictionaryStringString.read(from: &buf), 
                 text: FfiConverterDictionaryStringString.read(from: &buf), 
-                media: FfiConverterSequenceString.read(from: &buf), 
-                mediaByLanguage: FfiConverterDictionaryStringSequenceString.read(from: &buf)
+                media: FfiConverterSequenceString.read(from: &buf)
         )
     }
 
@@ -2471,7 +2462,6 @@ public struct FfiConverterTypeLesson: FfiConverterRustBuffer {
         FfiConverterDictionaryStringString.write(value.title, into: &buf)
         FfiConverterDictionaryStringString.write(value.text, into: &buf)
         FfiConverterSequenceString.write(value.media, into: &buf)
-        FfiConverterDictionaryStringSequenceString.write(value.mediaByLanguage, into: &buf)
     }
 }
 
@@ -2488,75 +2478,6 @@ public func FfiConverterTypeLesson_lift(_ buf: RustBuffer) throws -> Lesson {
 #endif
 public func FfiConverterTypeLesson_lower(_ value: Lesson) -> RustBuffer {
     return FfiConverterTypeLesson.lower(value)
-}
-
-
-/**
- * A badge's name in one language.
- */
-public struct LocalizedBadge: Equatable, Hashable {
-    /**
-     * Stable id.
-     */
-    public var id: String
-    /**
-     * Its name.
-     */
-    public var title: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Stable id.
-         */id: String, 
-        /**
-         * Its name.
-         */title: String) {
-        self.id = id
-        self.title = title
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension LocalizedBadge: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeLocalizedBadge: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LocalizedBadge {
-        return
-            try LocalizedBadge(
-                id: FfiConverterString.read(from: &buf), 
-                title: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: LocalizedBadge, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.id, into: &buf)
-        FfiConverterString.write(value.title, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeLocalizedBadge_lift(_ buf: RustBuffer) throws -> LocalizedBadge {
-    return try FfiConverterTypeLocalizedBadge.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeLocalizedBadge_lower(_ value: LocalizedBadge) -> RustBuffer {
-    return FfiConverterTypeLocalizedBadge.lower(value)
 }
 
 
@@ -2580,10 +2501,6 @@ public struct LocalizedLesson: Equatable, Hashable {
      * Media to show (SHA-256 hex): the picked language's, then those shared by all.
      */
     public var media: [String]
-    /**
-     * The language the media were picked in (none: shared media only).
-     */
-    public var mediaLanguage: String?
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2599,15 +2516,11 @@ public struct LocalizedLesson: Equatable, Hashable {
          */text: String, 
         /**
          * Media to show (SHA-256 hex): the picked language's, then those shared by all.
-         */media: [String], 
-        /**
-         * The language the media were picked in (none: shared media only).
-         */mediaLanguage: String?) {
+         */media: [String]) {
         self.id = id
         self.title = title
         self.text = text
         self.media = media
-        self.mediaLanguage = mediaLanguage
     }
 
     
@@ -2629,8 +2542,7 @@ public struct FfiConverterTypeLocalizedLesson: FfiConverterRustBuffer {
                 id: FfiConverterString.read(from: &buf), 
                 title: FfiConverterString.read(from: &buf), 
                 text: FfiConverterString.read(from: &buf), 
-                media: FfiConverterSequenceString.read(from: &buf), 
-                mediaLanguage: FfiConverterOptionString.read(from: &buf)
+                media: FfiConverterSequenceString.read(from: &buf)
         )
     }
 
@@ -2639,7 +2551,6 @@ public struct FfiConverterTypeLocalizedLesson: FfiConverterRustBuffer {
         FfiConverterString.write(value.title, into: &buf)
         FfiConverterString.write(value.text, into: &buf)
         FfiConverterSequenceString.write(value.media, into: &buf)
-        FfiConverterOptionString.write(value.mediaLanguage, into: &buf)
     }
 }
 
@@ -2691,9 +2602,9 @@ public struct LocalizedModule: Equatable, Hashable {
      */
     public var questions: [LocalizedQuestion]
     /**
-     * Badges the module defines.
+     * Badges the module defines, with their names.
      */
-    public var badges: [LocalizedBadge]
+    public var badges: [LocalizedText]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2717,8 +2628,8 @@ public struct LocalizedModule: Equatable, Hashable {
          * The quiz questions, in order.
          */questions: [LocalizedQuestion], 
         /**
-         * Badges the module defines.
-         */badges: [LocalizedBadge]) {
+         * Badges the module defines, with their names.
+         */badges: [LocalizedText]) {
         self.id = id
         self.version = version
         self.title = title
@@ -2750,7 +2661,7 @@ public struct FfiConverterTypeLocalizedModule: FfiConverterRustBuffer {
                 lessons: FfiConverterSequenceTypeLocalizedLesson.read(from: &buf), 
                 passMarkPercent: FfiConverterUInt8.read(from: &buf), 
                 questions: FfiConverterSequenceTypeLocalizedQuestion.read(from: &buf), 
-                badges: FfiConverterSequenceTypeLocalizedBadge.read(from: &buf)
+                badges: FfiConverterSequenceTypeLocalizedText.read(from: &buf)
         )
     }
 
@@ -2761,7 +2672,7 @@ public struct FfiConverterTypeLocalizedModule: FfiConverterRustBuffer {
         FfiConverterSequenceTypeLocalizedLesson.write(value.lessons, into: &buf)
         FfiConverterUInt8.write(value.passMarkPercent, into: &buf)
         FfiConverterSequenceTypeLocalizedQuestion.write(value.questions, into: &buf)
-        FfiConverterSequenceTypeLocalizedBadge.write(value.badges, into: &buf)
+        FfiConverterSequenceTypeLocalizedText.write(value.badges, into: &buf)
     }
 }
 
@@ -2782,75 +2693,6 @@ public func FfiConverterTypeLocalizedModule_lower(_ value: LocalizedModule) -> R
 
 
 /**
- * An option of a choice or ordering question, in one language.
- */
-public struct LocalizedOption: Equatable, Hashable {
-    /**
-     * Stable id within the question.
-     */
-    public var id: String
-    /**
-     * Its text.
-     */
-    public var text: String
-
-    // Default memberwise initializers are never public by default, so we
-    // declare one manually.
-    public init(
-        /**
-         * Stable id within the question.
-         */id: String, 
-        /**
-         * Its text.
-         */text: String) {
-        self.id = id
-        self.text = text
-    }
-
-    
-
-    
-}
-
-#if compiler(>=6)
-extension LocalizedOption: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeLocalizedOption: FfiConverterRustBuffer {
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LocalizedOption {
-        return
-            try LocalizedOption(
-                id: FfiConverterString.read(from: &buf), 
-                text: FfiConverterString.read(from: &buf)
-        )
-    }
-
-    public static func write(_ value: LocalizedOption, into buf: inout [UInt8]) {
-        FfiConverterString.write(value.id, into: &buf)
-        FfiConverterString.write(value.text, into: &buf)
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeLocalizedOption_lift(_ buf: RustBuffer) throws -> LocalizedOption {
-    return try FfiConverterTypeLocalizedOption.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeLocalizedOption_lower(_ value: LocalizedOption) -> RustBuffer {
-    return FfiConverterTypeLocalizedOption.lower(value)
-}
-
-
-/**
  * One quiz question, in the worker's language or its fallback.
  */
 public struct LocalizedQuestion: Equatable, Hashable {
@@ -2867,13 +2709,14 @@ public struct LocalizedQuestion: Equatable, Hashable {
      */
     public var media: [String]
     /**
-     * The language the media were picked in (none: shared media only).
+     * How it is answered.
      */
-    public var mediaLanguage: String?
+    public var kind: QuizKind
     /**
-     * How it is answered; options in the picked language.
+     * The options (choice questions) or the items to order, as shown;
+     * empty for true or false.
      */
-    public var answer: LocalizedAnswer
+    public var options: [LocalizedText]
 
     // Default memberwise initializers are never public by default, so we
     // declare one manually.
@@ -2888,16 +2731,17 @@ public struct LocalizedQuestion: Equatable, Hashable {
          * Media to show (SHA-256 hex): the picked language's, then those shared by all.
          */media: [String], 
         /**
-         * The language the media were picked in (none: shared media only).
-         */mediaLanguage: String?, 
+         * How it is answered.
+         */kind: QuizKind, 
         /**
-         * How it is answered; options in the picked language.
-         */answer: LocalizedAnswer) {
+         * The options (choice questions) or the items to order, as shown;
+         * empty for true or false.
+         */options: [LocalizedText]) {
         self.id = id
         self.prompt = prompt
         self.media = media
-        self.mediaLanguage = mediaLanguage
-        self.answer = answer
+        self.kind = kind
+        self.options = options
     }
 
     
@@ -2919,8 +2763,8 @@ public struct FfiConverterTypeLocalizedQuestion: FfiConverterRustBuffer {
                 id: FfiConverterString.read(from: &buf), 
                 prompt: FfiConverterString.read(from: &buf), 
                 media: FfiConverterSequenceString.read(from: &buf), 
-                mediaLanguage: FfiConverterOptionString.read(from: &buf), 
-                answer: FfiConverterTypeLocalizedAnswer.read(from: &buf)
+                kind: FfiConverterTypeQuizKind.read(from: &buf), 
+                options: FfiConverterSequenceTypeLocalizedText.read(from: &buf)
         )
     }
 
@@ -2928,8 +2772,8 @@ public struct FfiConverterTypeLocalizedQuestion: FfiConverterRustBuffer {
         FfiConverterString.write(value.id, into: &buf)
         FfiConverterString.write(value.prompt, into: &buf)
         FfiConverterSequenceString.write(value.media, into: &buf)
-        FfiConverterOptionString.write(value.mediaLanguage, into: &buf)
-        FfiConverterTypeLocalizedAnswer.write(value.answer, into: &buf)
+        FfiConverterTypeQuizKind.write(value.kind, into: &buf)
+        FfiConverterSequenceTypeLocalizedText.write(value.options, into: &buf)
     }
 }
 
@@ -2946,6 +2790,76 @@ public func FfiConverterTypeLocalizedQuestion_lift(_ buf: RustBuffer) throws -> 
 #endif
 public func FfiConverterTypeLocalizedQuestion_lower(_ value: LocalizedQuestion) -> RustBuffer {
     return FfiConverterTypeLocalizedQuestion.lower(value)
+}
+
+
+/**
+ * Something with a stable id and its text in one language: an option, an
+ * item to order, a badge.
+ */
+public struct LocalizedText: Equatable, Hashable {
+    /**
+     * Stable id.
+     */
+    public var id: String
+    /**
+     * Its text.
+     */
+    public var text: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Stable id.
+         */id: String, 
+        /**
+         * Its text.
+         */text: String) {
+        self.id = id
+        self.text = text
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension LocalizedText: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLocalizedText: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LocalizedText {
+        return
+            try LocalizedText(
+                id: FfiConverterString.read(from: &buf), 
+                text: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: LocalizedText, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.text, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLocalizedText_lift(_ buf: RustBuffer) throws -> LocalizedText {
+    return try FfiConverterTypeLocalizedText.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLocalizedText_lower(_ value: LocalizedText) -> RustBuffer {
+    return FfiConverterTypeLocalizedText.lower(value)
 }
 
 
@@ -3361,10 +3275,6 @@ public struct QuizQuestion: Equatable, Hashable {
      */
     public var media: [String]
     /**
-     * Media for one language (tag → SHA-256 hex), e.g. the prompt read aloud.
-     */
-    public var mediaByLanguage: [String: [String]]
-    /**
      * How it is answered, with the right answer.
      */
     public var answer: QuizAnswer
@@ -3382,15 +3292,11 @@ public struct QuizQuestion: Equatable, Hashable {
          * Media shown with the question in every language (SHA-256 hex).
          */media: [String], 
         /**
-         * Media for one language (tag → SHA-256 hex), e.g. the prompt read aloud.
-         */mediaByLanguage: [String: [String]], 
-        /**
          * How it is answered, with the right answer.
          */answer: QuizAnswer) {
         self.id = id
         self.prompt = prompt
         self.media = media
-        self.mediaByLanguage = mediaByLanguage
         self.answer = answer
     }
 
@@ -3413,7 +3319,6 @@ public struct FfiConverterTypeQuizQuestion: FfiConverterRustBuffer {
                 id: FfiConverterString.read(from: &buf), 
                 prompt: FfiConverterDictionaryStringString.read(from: &buf), 
                 media: FfiConverterSequenceString.read(from: &buf), 
-                mediaByLanguage: FfiConverterDictionaryStringSequenceString.read(from: &buf), 
                 answer: FfiConverterTypeQuizAnswer.read(from: &buf)
         )
     }
@@ -3422,7 +3327,6 @@ public struct FfiConverterTypeQuizQuestion: FfiConverterRustBuffer {
         FfiConverterString.write(value.id, into: &buf)
         FfiConverterDictionaryStringString.write(value.prompt, into: &buf)
         FfiConverterSequenceString.write(value.media, into: &buf)
-        FfiConverterDictionaryStringSequenceString.write(value.mediaByLanguage, into: &buf)
         FfiConverterTypeQuizAnswer.write(value.answer, into: &buf)
     }
 }
@@ -5680,119 +5584,6 @@ public func FfiConverterTypeGrievanceRoute_lower(_ value: GrievanceRoute) -> Rus
 
 
 /**
- * The kinds of question, with their options in one language.
- */
-
-public enum LocalizedAnswer: Equatable, Hashable {
-    
-    /**
-     * One option is right.
-     */
-    case singleChoice(
-        /**
-         * The options.
-         */options: [LocalizedOption]
-    )
-    /**
-     * Every right option and no other must be chosen.
-     */
-    case multipleChoice(
-        /**
-         * The options.
-         */options: [LocalizedOption]
-    )
-    /**
-     * A statement that is true or false.
-     */
-    case trueFalse
-    /**
-     * Put the items in the right order.
-     */
-    case ordering(
-        /**
-         * The items, in the order shown.
-         */items: [LocalizedOption]
-    )
-
-
-
-
-
-}
-
-#if compiler(>=6)
-extension LocalizedAnswer: Sendable {}
-#endif
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public struct FfiConverterTypeLocalizedAnswer: FfiConverterRustBuffer {
-    typealias SwiftType = LocalizedAnswer
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LocalizedAnswer {
-        let variant: Int32 = try readInt(&buf)
-        switch variant {
-        
-        case 1: return .singleChoice(options: try FfiConverterSequenceTypeLocalizedOption.read(from: &buf)
-        )
-        
-        case 2: return .multipleChoice(options: try FfiConverterSequenceTypeLocalizedOption.read(from: &buf)
-        )
-        
-        case 3: return .trueFalse
-        
-        case 4: return .ordering(items: try FfiConverterSequenceTypeLocalizedOption.read(from: &buf)
-        )
-        
-        default: throw UniffiInternalError.unexpectedEnumCase
-        }
-    }
-
-    public static func write(_ value: LocalizedAnswer, into buf: inout [UInt8]) {
-        switch value {
-        
-        
-        case let .singleChoice(options):
-            writeInt(&buf, Int32(1))
-            FfiConverterSequenceTypeLocalizedOption.write(options, into: &buf)
-            
-        
-        case let .multipleChoice(options):
-            writeInt(&buf, Int32(2))
-            FfiConverterSequenceTypeLocalizedOption.write(options, into: &buf)
-            
-        
-        case .trueFalse:
-            writeInt(&buf, Int32(3))
-        
-        
-        case let .ordering(items):
-            writeInt(&buf, Int32(4))
-            FfiConverterSequenceTypeLocalizedOption.write(items, into: &buf)
-            
-        }
-    }
-}
-
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeLocalizedAnswer_lift(_ buf: RustBuffer) throws -> LocalizedAnswer {
-    return try FfiConverterTypeLocalizedAnswer.lift(buf)
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-public func FfiConverterTypeLocalizedAnswer_lower(_ value: LocalizedAnswer) -> RustBuffer {
-    return FfiConverterTypeLocalizedAnswer.lower(value)
-}
-
-
-
-/**
  * Who wrote a message.
  */
 
@@ -6184,6 +5975,101 @@ public func FfiConverterTypeQuizAnswer_lift(_ buf: RustBuffer) throws -> QuizAns
 #endif
 public func FfiConverterTypeQuizAnswer_lower(_ value: QuizAnswer) -> RustBuffer {
     return FfiConverterTypeQuizAnswer.lower(value)
+}
+
+
+
+/**
+ * How a quiz question is answered.
+ */
+
+public enum QuizKind: Equatable, Hashable {
+    
+    /**
+     * One option.
+     */
+    case singleChoice
+    /**
+     * Every right option and no other.
+     */
+    case multipleChoice
+    /**
+     * True or false.
+     */
+    case trueFalse
+    /**
+     * The items in the right order.
+     */
+    case ordering
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension QuizKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeQuizKind: FfiConverterRustBuffer {
+    typealias SwiftType = QuizKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> QuizKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .singleChoice
+        
+        case 2: return .multipleChoice
+        
+        case 3: return .trueFalse
+        
+        case 4: return .ordering
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: QuizKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .singleChoice:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .multipleChoice:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .trueFalse:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .ordering:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeQuizKind_lift(_ buf: RustBuffer) throws -> QuizKind {
+    return try FfiConverterTypeQuizKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeQuizKind_lower(_ value: QuizKind) -> RustBuffer {
+    return FfiConverterTypeQuizKind.lower(value)
 }
 
 
@@ -7227,31 +7113,6 @@ fileprivate struct FfiConverterSequenceTypeLesson: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterSequenceTypeLocalizedBadge: FfiConverterRustBuffer {
-    typealias SwiftType = [LocalizedBadge]
-
-    public static func write(_ value: [LocalizedBadge], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeLocalizedBadge.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [LocalizedBadge] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [LocalizedBadge]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeLocalizedBadge.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterSequenceTypeLocalizedLesson: FfiConverterRustBuffer {
     typealias SwiftType = [LocalizedLesson]
 
@@ -7277,31 +7138,6 @@ fileprivate struct FfiConverterSequenceTypeLocalizedLesson: FfiConverterRustBuff
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
-fileprivate struct FfiConverterSequenceTypeLocalizedOption: FfiConverterRustBuffer {
-    typealias SwiftType = [LocalizedOption]
-
-    public static func write(_ value: [LocalizedOption], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for item in value {
-            FfiConverterTypeLocalizedOption.write(item, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [LocalizedOption] {
-        let len: Int32 = try readInt(&buf)
-        var seq = [LocalizedOption]()
-        seq.reserveCapacity(Int(len))
-        for _ in 0 ..< len {
-            seq.append(try FfiConverterTypeLocalizedOption.read(from: &buf))
-        }
-        return seq
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
 fileprivate struct FfiConverterSequenceTypeLocalizedQuestion: FfiConverterRustBuffer {
     typealias SwiftType = [LocalizedQuestion]
 
@@ -7319,6 +7155,31 @@ fileprivate struct FfiConverterSequenceTypeLocalizedQuestion: FfiConverterRustBu
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeLocalizedQuestion.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeLocalizedText: FfiConverterRustBuffer {
+    typealias SwiftType = [LocalizedText]
+
+    public static func write(_ value: [LocalizedText], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeLocalizedText.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [LocalizedText] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [LocalizedText]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeLocalizedText.read(from: &buf))
         }
         return seq
     }
@@ -7469,32 +7330,6 @@ fileprivate struct FfiConverterDictionaryStringString: FfiConverterRustBuffer {
         for _ in 0..<len {
             let key = try FfiConverterString.read(from: &buf)
             let value = try FfiConverterString.read(from: &buf)
-            dict[key] = value
-        }
-        return dict
-    }
-}
-
-#if swift(>=5.8)
-@_documentation(visibility: private)
-#endif
-fileprivate struct FfiConverterDictionaryStringSequenceString: FfiConverterRustBuffer {
-    public static func write(_ value: [String: [String]], into buf: inout [UInt8]) {
-        let len = Int32(value.count)
-        writeInt(&buf, len)
-        for (key, value) in value {
-            FfiConverterString.write(key, into: &buf)
-            FfiConverterSequenceString.write(value, into: &buf)
-        }
-    }
-
-    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [String: [String]] {
-        let len: Int32 = try readInt(&buf)
-        var dict = [String: [String]]()
-        dict.reserveCapacity(Int(len))
-        for _ in 0..<len {
-            let key = try FfiConverterString.read(from: &buf)
-            let value = try FfiConverterSequenceString.read(from: &buf)
             dict[key] = value
         }
         return dict

@@ -13,6 +13,7 @@ import org.workervoice.model.DeviceMode
 import org.workervoice.model.ErrorCode
 import org.workervoice.model.Event
 import org.workervoice.model.QuizAnswerInput
+import org.workervoice.model.QuizKind
 import org.workervoice.model.QuizResponse
 import org.workervoice.testing.PIN
 import org.workervoice.testing.RosterWorker
@@ -95,12 +96,12 @@ class TrainingTest : WorkerVoiceTest() {
         val exits = module.lessons[0]
         assertEquals("Biết hai lối thoát.", exits.text)
         assertEquals(listOf(sha256(voiceVi), sha256(picture)), exits.media, "the worker's narration, then the picture")
-        assertEquals("vi", exits.mediaLanguage)
         val alarm = module.lessons[1]
         assertEquals("Walk, do not run.", alarm.text, "no Vietnamese text: the module's default, English")
         assertEquals(listOf(sha256(voiceZh)), alarm.media, "no vi or en media: any language")
         val question = module.questions.single()
         assertEquals("Thang máy an toàn khi cháy.", question.prompt)
+        assertEquals(QuizKind.TRUE_FALSE, question.kind)
         assertEquals(listOf(sha256(voiceEn)), question.media, "no Vietnamese audio: the default's")
         assertTrue(File(app.mediaPath(exits.media.first())).readBytes().contentEquals(voiceVi))
     }

@@ -2416,16 +2416,11 @@ data class Lesson (
     , 
     /**
      * Media shown with the lesson in every language: SHA-256 (hex) of
-     * blobs the manifest lists.
+     * blobs the manifest lists. Media given per language come only with
+     * [`WorkerVoice::localized_training_module`](crate::app::WorkerVoice::localized_training_module),
+     * picked for the worker.
      */
     var `media`: List<kotlin.String>
-    , 
-    /**
-     * Media for one language (tag → SHA-256 hex), e.g. the text read aloud.
-     * [`WorkerVoice::localized_training_module`](crate::app::WorkerVoice::localized_training_module)
-     * picks among them.
-     */
-    var `mediaByLanguage`: Map<kotlin.String, List<kotlin.String>>
     
 ){
     
@@ -2446,7 +2441,6 @@ public object FfiConverterTypeLesson: FfiConverterRustBuffer<Lesson> {
             FfiConverterMapStringString.read(buf),
             FfiConverterMapStringString.read(buf),
             FfiConverterSequenceString.read(buf),
-            FfiConverterMapStringSequenceString.read(buf),
         )
     }
 
@@ -2454,8 +2448,7 @@ public object FfiConverterTypeLesson: FfiConverterRustBuffer<Lesson> {
             FfiConverterString.allocationSize(value.`id`) +
             FfiConverterMapStringString.allocationSize(value.`title`) +
             FfiConverterMapStringString.allocationSize(value.`text`) +
-            FfiConverterSequenceString.allocationSize(value.`media`) +
-            FfiConverterMapStringSequenceString.allocationSize(value.`mediaByLanguage`)
+            FfiConverterSequenceString.allocationSize(value.`media`)
     )
 
     override fun write(value: Lesson, buf: ByteBuffer) {
@@ -2463,54 +2456,6 @@ public object FfiConverterTypeLesson: FfiConverterRustBuffer<Lesson> {
             FfiConverterMapStringString.write(value.`title`, buf)
             FfiConverterMapStringString.write(value.`text`, buf)
             FfiConverterSequenceString.write(value.`media`, buf)
-            FfiConverterMapStringSequenceString.write(value.`mediaByLanguage`, buf)
-    }
-}
-
-
-
-/**
- * A badge's name in one language.
- */
-data class LocalizedBadge (
-    /**
-     * Stable id.
-     */
-    var `id`: kotlin.String
-    , 
-    /**
-     * Its name.
-     */
-    var `title`: kotlin.String
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeLocalizedBadge: FfiConverterRustBuffer<LocalizedBadge> {
-    override fun read(buf: ByteBuffer): LocalizedBadge {
-        return LocalizedBadge(
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: LocalizedBadge) = (
-            FfiConverterString.allocationSize(value.`id`) +
-            FfiConverterString.allocationSize(value.`title`)
-    )
-
-    override fun write(value: LocalizedBadge, buf: ByteBuffer) {
-            FfiConverterString.write(value.`id`, buf)
-            FfiConverterString.write(value.`title`, buf)
     }
 }
 
@@ -2539,11 +2484,6 @@ data class LocalizedLesson (
      * Media to show (SHA-256 hex): the picked language's, then those shared by all.
      */
     var `media`: List<kotlin.String>
-    , 
-    /**
-     * The language the media were picked in (none: shared media only).
-     */
-    var `mediaLanguage`: kotlin.String?
     
 ){
     
@@ -2564,7 +2504,6 @@ public object FfiConverterTypeLocalizedLesson: FfiConverterRustBuffer<LocalizedL
             FfiConverterString.read(buf),
             FfiConverterString.read(buf),
             FfiConverterSequenceString.read(buf),
-            FfiConverterOptionalString.read(buf),
         )
     }
 
@@ -2572,8 +2511,7 @@ public object FfiConverterTypeLocalizedLesson: FfiConverterRustBuffer<LocalizedL
             FfiConverterString.allocationSize(value.`id`) +
             FfiConverterString.allocationSize(value.`title`) +
             FfiConverterString.allocationSize(value.`text`) +
-            FfiConverterSequenceString.allocationSize(value.`media`) +
-            FfiConverterOptionalString.allocationSize(value.`mediaLanguage`)
+            FfiConverterSequenceString.allocationSize(value.`media`)
     )
 
     override fun write(value: LocalizedLesson, buf: ByteBuffer) {
@@ -2581,7 +2519,6 @@ public object FfiConverterTypeLocalizedLesson: FfiConverterRustBuffer<LocalizedL
             FfiConverterString.write(value.`title`, buf)
             FfiConverterString.write(value.`text`, buf)
             FfiConverterSequenceString.write(value.`media`, buf)
-            FfiConverterOptionalString.write(value.`mediaLanguage`, buf)
     }
 }
 
@@ -2625,9 +2562,9 @@ data class LocalizedModule (
     var `questions`: List<LocalizedQuestion>
     , 
     /**
-     * Badges the module defines.
+     * Badges the module defines, with their names.
      */
-    var `badges`: List<LocalizedBadge>
+    var `badges`: List<LocalizedText>
     
 ){
     
@@ -2650,7 +2587,7 @@ public object FfiConverterTypeLocalizedModule: FfiConverterRustBuffer<LocalizedM
             FfiConverterSequenceTypeLocalizedLesson.read(buf),
             FfiConverterUByte.read(buf),
             FfiConverterSequenceTypeLocalizedQuestion.read(buf),
-            FfiConverterSequenceTypeLocalizedBadge.read(buf),
+            FfiConverterSequenceTypeLocalizedText.read(buf),
         )
     }
 
@@ -2661,7 +2598,7 @@ public object FfiConverterTypeLocalizedModule: FfiConverterRustBuffer<LocalizedM
             FfiConverterSequenceTypeLocalizedLesson.allocationSize(value.`lessons`) +
             FfiConverterUByte.allocationSize(value.`passMarkPercent`) +
             FfiConverterSequenceTypeLocalizedQuestion.allocationSize(value.`questions`) +
-            FfiConverterSequenceTypeLocalizedBadge.allocationSize(value.`badges`)
+            FfiConverterSequenceTypeLocalizedText.allocationSize(value.`badges`)
     )
 
     override fun write(value: LocalizedModule, buf: ByteBuffer) {
@@ -2671,54 +2608,7 @@ public object FfiConverterTypeLocalizedModule: FfiConverterRustBuffer<LocalizedM
             FfiConverterSequenceTypeLocalizedLesson.write(value.`lessons`, buf)
             FfiConverterUByte.write(value.`passMarkPercent`, buf)
             FfiConverterSequenceTypeLocalizedQuestion.write(value.`questions`, buf)
-            FfiConverterSequenceTypeLocalizedBadge.write(value.`badges`, buf)
-    }
-}
-
-
-
-/**
- * An option of a choice or ordering question, in one language.
- */
-data class LocalizedOption (
-    /**
-     * Stable id within the question.
-     */
-    var `id`: kotlin.String
-    , 
-    /**
-     * Its text.
-     */
-    var `text`: kotlin.String
-    
-){
-    
-
-    
-
-    
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeLocalizedOption: FfiConverterRustBuffer<LocalizedOption> {
-    override fun read(buf: ByteBuffer): LocalizedOption {
-        return LocalizedOption(
-            FfiConverterString.read(buf),
-            FfiConverterString.read(buf),
-        )
-    }
-
-    override fun allocationSize(value: LocalizedOption) = (
-            FfiConverterString.allocationSize(value.`id`) +
-            FfiConverterString.allocationSize(value.`text`)
-    )
-
-    override fun write(value: LocalizedOption, buf: ByteBuffer) {
-            FfiConverterString.write(value.`id`, buf)
-            FfiConverterString.write(value.`text`, buf)
+            FfiConverterSequenceTypeLocalizedText.write(value.`badges`, buf)
     }
 }
 
@@ -2744,14 +2634,15 @@ data class LocalizedQuestion (
     var `media`: List<kotlin.String>
     , 
     /**
-     * The language the media were picked in (none: shared media only).
+     * How it is answered.
      */
-    var `mediaLanguage`: kotlin.String?
+    var `kind`: QuizKind
     , 
     /**
-     * How it is answered; options in the picked language.
+     * The options (choice questions) or the items to order, as shown;
+     * empty for true or false.
      */
-    var `answer`: LocalizedAnswer
+    var `options`: List<LocalizedText>
     
 ){
     
@@ -2771,8 +2662,8 @@ public object FfiConverterTypeLocalizedQuestion: FfiConverterRustBuffer<Localize
             FfiConverterString.read(buf),
             FfiConverterString.read(buf),
             FfiConverterSequenceString.read(buf),
-            FfiConverterOptionalString.read(buf),
-            FfiConverterTypeLocalizedAnswer.read(buf),
+            FfiConverterTypeQuizKind.read(buf),
+            FfiConverterSequenceTypeLocalizedText.read(buf),
         )
     }
 
@@ -2780,16 +2671,64 @@ public object FfiConverterTypeLocalizedQuestion: FfiConverterRustBuffer<Localize
             FfiConverterString.allocationSize(value.`id`) +
             FfiConverterString.allocationSize(value.`prompt`) +
             FfiConverterSequenceString.allocationSize(value.`media`) +
-            FfiConverterOptionalString.allocationSize(value.`mediaLanguage`) +
-            FfiConverterTypeLocalizedAnswer.allocationSize(value.`answer`)
+            FfiConverterTypeQuizKind.allocationSize(value.`kind`) +
+            FfiConverterSequenceTypeLocalizedText.allocationSize(value.`options`)
     )
 
     override fun write(value: LocalizedQuestion, buf: ByteBuffer) {
             FfiConverterString.write(value.`id`, buf)
             FfiConverterString.write(value.`prompt`, buf)
             FfiConverterSequenceString.write(value.`media`, buf)
-            FfiConverterOptionalString.write(value.`mediaLanguage`, buf)
-            FfiConverterTypeLocalizedAnswer.write(value.`answer`, buf)
+            FfiConverterTypeQuizKind.write(value.`kind`, buf)
+            FfiConverterSequenceTypeLocalizedText.write(value.`options`, buf)
+    }
+}
+
+
+
+/**
+ * Something with a stable id and its text in one language: an option, an
+ * item to order, a badge.
+ */
+data class LocalizedText (
+    /**
+     * Stable id.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * Its text.
+     */
+    var `text`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeLocalizedText: FfiConverterRustBuffer<LocalizedText> {
+    override fun read(buf: ByteBuffer): LocalizedText {
+        return LocalizedText(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: LocalizedText) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterString.allocationSize(value.`text`)
+    )
+
+    override fun write(value: LocalizedText, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterString.write(value.`text`, buf)
     }
 }
 
@@ -3090,11 +3029,6 @@ data class QuizQuestion (
     var `media`: List<kotlin.String>
     , 
     /**
-     * Media for one language (tag → SHA-256 hex), e.g. the prompt read aloud.
-     */
-    var `mediaByLanguage`: Map<kotlin.String, List<kotlin.String>>
-    , 
-    /**
      * How it is answered, with the right answer.
      */
     var `answer`: QuizAnswer
@@ -3117,7 +3051,6 @@ public object FfiConverterTypeQuizQuestion: FfiConverterRustBuffer<QuizQuestion>
             FfiConverterString.read(buf),
             FfiConverterMapStringString.read(buf),
             FfiConverterSequenceString.read(buf),
-            FfiConverterMapStringSequenceString.read(buf),
             FfiConverterTypeQuizAnswer.read(buf),
         )
     }
@@ -3126,7 +3059,6 @@ public object FfiConverterTypeQuizQuestion: FfiConverterRustBuffer<QuizQuestion>
             FfiConverterString.allocationSize(value.`id`) +
             FfiConverterMapStringString.allocationSize(value.`prompt`) +
             FfiConverterSequenceString.allocationSize(value.`media`) +
-            FfiConverterMapStringSequenceString.allocationSize(value.`mediaByLanguage`) +
             FfiConverterTypeQuizAnswer.allocationSize(value.`answer`)
     )
 
@@ -3134,7 +3066,6 @@ public object FfiConverterTypeQuizQuestion: FfiConverterRustBuffer<QuizQuestion>
             FfiConverterString.write(value.`id`, buf)
             FfiConverterMapStringString.write(value.`prompt`, buf)
             FfiConverterSequenceString.write(value.`media`, buf)
-            FfiConverterMapStringSequenceString.write(value.`mediaByLanguage`, buf)
             FfiConverterTypeQuizAnswer.write(value.`answer`, buf)
     }
 }
@@ -4781,151 +4712,6 @@ public object FfiConverterTypeGrievanceRoute: FfiConverterRustBuffer<GrievanceRo
 
 
 /**
- * The kinds of question, with their options in one language.
- */
-sealed class LocalizedAnswer {
-    
-    /**
-     * One option is right.
-     */
-    data class SingleChoice(
-        /**
-         * The options.
-         */
-        val `options`: List<org.workervoice.model.LocalizedOption>) : LocalizedAnswer()
-        
-    {
-        
-
-        companion object
-    }
-    
-    /**
-     * Every right option and no other must be chosen.
-     */
-    data class MultipleChoice(
-        /**
-         * The options.
-         */
-        val `options`: List<org.workervoice.model.LocalizedOption>) : LocalizedAnswer()
-        
-    {
-        
-
-        companion object
-    }
-    
-    /**
-     * A statement that is true or false.
-     */
-    object TrueFalse : LocalizedAnswer()
-    
-    
-    /**
-     * Put the items in the right order.
-     */
-    data class Ordering(
-        /**
-         * The items, in the order shown.
-         */
-        val `items`: List<org.workervoice.model.LocalizedOption>) : LocalizedAnswer()
-        
-    {
-        
-
-        companion object
-    }
-    
-
-    
-
-    
-    
-
-
-    companion object
-}
-
-/**
- * @suppress
- */
-public object FfiConverterTypeLocalizedAnswer : FfiConverterRustBuffer<LocalizedAnswer>{
-    override fun read(buf: ByteBuffer): LocalizedAnswer {
-        return when(buf.getInt()) {
-            1 -> LocalizedAnswer.SingleChoice(
-                FfiConverterSequenceTypeLocalizedOption.read(buf),
-                )
-            2 -> LocalizedAnswer.MultipleChoice(
-                FfiConverterSequenceTypeLocalizedOption.read(buf),
-                )
-            3 -> LocalizedAnswer.TrueFalse
-            4 -> LocalizedAnswer.Ordering(
-                FfiConverterSequenceTypeLocalizedOption.read(buf),
-                )
-            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
-        }
-    }
-
-    override fun allocationSize(value: LocalizedAnswer): ULong = when(value) {
-        is LocalizedAnswer.SingleChoice -> {
-            // Add the size for the Int that specifies the variant plus the size needed for all fields
-            (
-                4UL
-                + FfiConverterSequenceTypeLocalizedOption.allocationSize(value.`options`)
-            )
-        }
-        is LocalizedAnswer.MultipleChoice -> {
-            // Add the size for the Int that specifies the variant plus the size needed for all fields
-            (
-                4UL
-                + FfiConverterSequenceTypeLocalizedOption.allocationSize(value.`options`)
-            )
-        }
-        is LocalizedAnswer.TrueFalse -> {
-            // Add the size for the Int that specifies the variant plus the size needed for all fields
-            (
-                4UL
-            )
-        }
-        is LocalizedAnswer.Ordering -> {
-            // Add the size for the Int that specifies the variant plus the size needed for all fields
-            (
-                4UL
-                + FfiConverterSequenceTypeLocalizedOption.allocationSize(value.`items`)
-            )
-        }
-    }
-
-    override fun write(value: LocalizedAnswer, buf: ByteBuffer) {
-        when(value) {
-            is LocalizedAnswer.SingleChoice -> {
-                buf.putInt(1)
-                FfiConverterSequenceTypeLocalizedOption.write(value.`options`, buf)
-                Unit
-            }
-            is LocalizedAnswer.MultipleChoice -> {
-                buf.putInt(2)
-                FfiConverterSequenceTypeLocalizedOption.write(value.`options`, buf)
-                Unit
-            }
-            is LocalizedAnswer.TrueFalse -> {
-                buf.putInt(3)
-                Unit
-            }
-            is LocalizedAnswer.Ordering -> {
-                buf.putInt(4)
-                FfiConverterSequenceTypeLocalizedOption.write(value.`items`, buf)
-                Unit
-            }
-        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
-    }
-}
-
-
-
-
-
-/**
  * Who wrote a message.
  */
 
@@ -5242,6 +5028,57 @@ public object FfiConverterTypeQuizAnswer : FfiConverterRustBuffer<QuizAnswer>{
                 Unit
             }
         }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
+
+
+
+/**
+ * How a quiz question is answered.
+ */
+
+enum class QuizKind {
+    
+    /**
+     * One option.
+     */
+    SINGLE_CHOICE,
+    /**
+     * Every right option and no other.
+     */
+    MULTIPLE_CHOICE,
+    /**
+     * True or false.
+     */
+    TRUE_FALSE,
+    /**
+     * The items in the right order.
+     */
+    ORDERING;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeQuizKind: FfiConverterRustBuffer<QuizKind> {
+    override fun read(buf: ByteBuffer) = try {
+        QuizKind.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: QuizKind) = 4UL
+
+    override fun write(value: QuizKind, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
     }
 }
 
@@ -6564,34 +6401,6 @@ public object FfiConverterSequenceTypeLesson: FfiConverterRustBuffer<List<Lesson
 /**
  * @suppress
  */
-public object FfiConverterSequenceTypeLocalizedBadge: FfiConverterRustBuffer<List<LocalizedBadge>> {
-    override fun read(buf: ByteBuffer): List<LocalizedBadge> {
-        val len = buf.getInt()
-        return List<LocalizedBadge>(len) {
-            FfiConverterTypeLocalizedBadge.read(buf)
-        }
-    }
-
-    override fun allocationSize(value: List<LocalizedBadge>): ULong {
-        val sizeForLength = 4UL
-        val sizeForItems = value.map { FfiConverterTypeLocalizedBadge.allocationSize(it) }.sum()
-        return sizeForLength + sizeForItems
-    }
-
-    override fun write(value: List<LocalizedBadge>, buf: ByteBuffer) {
-        buf.putInt(value.size)
-        value.iterator().forEach {
-            FfiConverterTypeLocalizedBadge.write(it, buf)
-        }
-    }
-}
-
-
-
-
-/**
- * @suppress
- */
 public object FfiConverterSequenceTypeLocalizedLesson: FfiConverterRustBuffer<List<LocalizedLesson>> {
     override fun read(buf: ByteBuffer): List<LocalizedLesson> {
         val len = buf.getInt()
@@ -6620,34 +6429,6 @@ public object FfiConverterSequenceTypeLocalizedLesson: FfiConverterRustBuffer<Li
 /**
  * @suppress
  */
-public object FfiConverterSequenceTypeLocalizedOption: FfiConverterRustBuffer<List<LocalizedOption>> {
-    override fun read(buf: ByteBuffer): List<LocalizedOption> {
-        val len = buf.getInt()
-        return List<LocalizedOption>(len) {
-            FfiConverterTypeLocalizedOption.read(buf)
-        }
-    }
-
-    override fun allocationSize(value: List<LocalizedOption>): ULong {
-        val sizeForLength = 4UL
-        val sizeForItems = value.map { FfiConverterTypeLocalizedOption.allocationSize(it) }.sum()
-        return sizeForLength + sizeForItems
-    }
-
-    override fun write(value: List<LocalizedOption>, buf: ByteBuffer) {
-        buf.putInt(value.size)
-        value.iterator().forEach {
-            FfiConverterTypeLocalizedOption.write(it, buf)
-        }
-    }
-}
-
-
-
-
-/**
- * @suppress
- */
 public object FfiConverterSequenceTypeLocalizedQuestion: FfiConverterRustBuffer<List<LocalizedQuestion>> {
     override fun read(buf: ByteBuffer): List<LocalizedQuestion> {
         val len = buf.getInt()
@@ -6666,6 +6447,34 @@ public object FfiConverterSequenceTypeLocalizedQuestion: FfiConverterRustBuffer<
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeLocalizedQuestion.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeLocalizedText: FfiConverterRustBuffer<List<LocalizedText>> {
+    override fun read(buf: ByteBuffer): List<LocalizedText> {
+        val len = buf.getInt()
+        return List<LocalizedText>(len) {
+            FfiConverterTypeLocalizedText.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<LocalizedText>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeLocalizedText.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<LocalizedText>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeLocalizedText.write(it, buf)
         }
     }
 }
@@ -6845,45 +6654,6 @@ public object FfiConverterMapStringString: FfiConverterRustBuffer<Map<kotlin.Str
         value.forEach { (k, v) ->
             FfiConverterString.write(k, buf)
             FfiConverterString.write(v, buf)
-        }
-    }
-}
-
-
-
-
-/**
- * @suppress
- */
-public object FfiConverterMapStringSequenceString: FfiConverterRustBuffer<Map<kotlin.String, List<kotlin.String>>> {
-    override fun read(buf: ByteBuffer): Map<kotlin.String, List<kotlin.String>> {
-        val len = buf.getInt()
-        return buildMap<kotlin.String, List<kotlin.String>>(len) {
-            repeat(len) {
-                val k = FfiConverterString.read(buf)
-                val v = FfiConverterSequenceString.read(buf)
-                this[k] = v
-            }
-        }
-    }
-
-    override fun allocationSize(value: Map<kotlin.String, List<kotlin.String>>): ULong {
-        val spaceForMapSize = 4UL
-        val spaceForChildren = value.map { (k, v) ->
-            FfiConverterString.allocationSize(k) +
-            FfiConverterSequenceString.allocationSize(v)
-        }.sum()
-        return spaceForMapSize + spaceForChildren
-    }
-
-    override fun write(value: Map<kotlin.String, List<kotlin.String>>, buf: ByteBuffer) {
-        buf.putInt(value.size)
-        // The parens on `(k, v)` here ensure we're calling the right method,
-        // which is important for compatibility with older android devices.
-        // Ref https://blog.danlew.net/2017/03/16/kotlin-puzzler-whose-line-is-it-anyways/
-        value.forEach { (k, v) ->
-            FfiConverterString.write(k, buf)
-            FfiConverterSequenceString.write(v, buf)
         }
     }
 }
