@@ -583,8 +583,9 @@ impl Inner {
                 return Ok(pulled);
             }
             let mut store = lock(&self.store);
-            // What the device scored itself (a linear look-up: a page holds at
-            // most a few hundred events, and no new map type costs library size).
+            // What the device scored itself. A linear look-up (a page of at most
+            // 500 events against the worker's own log): a map keyed by event id
+            // would be a new generic type, and the library has a size budget.
             let held = match session.as_ref() {
                 Some(session) => training::log(&store, session)?,
                 None => Vec::new(),

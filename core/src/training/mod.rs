@@ -28,7 +28,8 @@ use crate::store::{Store, outbox, progress as rows};
 /// One entry of the worker's log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LoggedEvent {
-    /// The event (time on the hub's clock once pulled back).
+    /// The event. Its time is on the hub's clock as the device knew it when
+    /// recording, and the hub's own once pulled back.
     pub event: ProgressEvent,
     /// What it earned (the hub's word once pulled back).
     pub earned: Earned,
