@@ -3,7 +3,7 @@
 //! and find its media files.
 
 use workervoice_core::app::{ContentEntry, ContentSyncReport};
-use workervoice_core::content::TrainingModule;
+use workervoice_core::content::{LocalizedModule, TrainingModule};
 
 use crate::app::WorkerVoiceApp;
 use crate::error::WorkerVoiceError;
@@ -32,6 +32,13 @@ impl WorkerVoiceApp {
     /// A training module, verified again from what the device holds.
     pub fn load_training_module(&self, id: String) -> Result<TrainingModule, WorkerVoiceError> {
         self.core().load_training_module(&id).map_err(|e| self.error(e))
+    }
+
+    /// A training module with every text and media list picked for the
+    /// signed-in worker: their language, then the device's, then the
+    /// module's languages (the first is its default), then any.
+    pub fn localized_training_module(&self, id: String) -> Result<LocalizedModule, WorkerVoiceError> {
+        self.core().localized_training_module(&id).map_err(|e| self.error(e))
     }
 
     /// The file path of a verified media blob named by a module (SHA-256 hex).

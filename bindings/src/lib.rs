@@ -29,7 +29,10 @@ pub use workervoice_core::app::{
     ActivityOutcome, CategoryOption, ContentEntry, ContentSyncReport, DeviceHealth, OpenSurveyState, OpenSurveyView,
     OutboxSummary, QuizAnswerInput, QuizResponse, SubmissionStatus, SubmitOutcome, SurveySubmitted, TrainingProgress,
 };
-pub use workervoice_core::content::{BadgeInfo, Lesson, QuizAnswer, QuizOption, QuizQuestion, TrainingModule};
+pub use workervoice_core::content::{
+    BadgeInfo, Lesson, LocalizedLesson, LocalizedModule, LocalizedQuestion, LocalizedText, QuizAnswer, QuizKind,
+    QuizOption, QuizQuestion, TrainingModule,
+};
 pub use workervoice_core::grievance::receipt::Receipt;
 pub use workervoice_core::grievance::{
     AttachmentDraft, AttachmentType, CallbackRequest, GrievanceDraft, GrievanceRoute,

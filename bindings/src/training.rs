@@ -25,6 +25,35 @@ impl WorkerVoiceApp {
         self.core().submit_quiz(&module_id, answers).map_err(|e| self.error(e))
     }
 
+    /// Saves the answers given so far in a module's quiz (replacing what
+    /// was saved), sealed like a draft, so a kiosk time-out loses none of
+    /// them; cleared when the quiz is submitted.
+    pub fn save_quiz_answers(&self, module_id: String, answers: Vec<QuizAnswerInput>) -> Result<(), WorkerVoiceError> {
+        self.core().save_quiz_answers(&module_id, answers).map_err(|e| self.error(e))
+    }
+
+    /// The answers the signed-in worker saved so far in a module's quiz
+    /// (empty when none).
+    pub fn quiz_in_progress(&self, module_id: String) -> Result<Vec<QuizAnswerInput>, WorkerVoiceError> {
+        self.core().quiz_in_progress(&module_id).map_err(|e| self.error(e))
+    }
+
+    /// Saves where the worker is in a lesson (a page, a step, seconds into
+    /// the audio: the app's own mark); cleared when the lesson is completed.
+    pub fn save_lesson_position(
+        &self,
+        module_id: String,
+        lesson_id: String,
+        position: u32,
+    ) -> Result<(), WorkerVoiceError> {
+        self.core().save_lesson_position(&module_id, &lesson_id, position).map_err(|e| self.error(e))
+    }
+
+    /// Where the signed-in worker stopped in a lesson, if they saved a place.
+    pub fn lesson_position(&self, module_id: String, lesson_id: String) -> Result<Option<u32>, WorkerVoiceError> {
+        self.core().lesson_position(&module_id, &lesson_id).map_err(|e| self.error(e))
+    }
+
     /// The signed-in worker's points, level, badges and streaks.
     pub fn training_progress(&self) -> Result<TrainingProgress, WorkerVoiceError> {
         self.core().training_progress().map_err(|e| self.error(e))

@@ -15,6 +15,7 @@
 //!   cursor, with what each earned, and the totals.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 
 use axum::Json;
 use axum::extract::State;
@@ -140,7 +141,7 @@ fn open_batch(state: &AppState, device_id: &str, upload: &ProgressUpload) -> Opt
 /// The rules of a published training module version, if the hub has it.
 pub(crate) fn rules_of(
     connection: &Connection,
-    state: &AppState,
+    data_dir: &Path,
     module_id: &str,
     version: u64,
 ) -> Result<Option<(ScoringRules, Vec<BadgeRule>)>, ApiError> {
@@ -148,7 +149,7 @@ pub(crate) fn rules_of(
     else {
         return Ok(None);
     };
-    let path = crate::content::blobs::blob_path(&state.data_dir, &body_sha256);
+    let path = crate::content::blobs::blob_path(data_dir, &body_sha256);
     let Ok(body) = std::fs::read(&path) else { return Ok(None) };
     // Published by this hub from a verified folder; media were checked then.
     let Ok(document) = ModuleDocument::parse(&body, |_| true) else { return Ok(None) };
@@ -195,34 +196,15 @@ async fn upload(
             if !authorised(&tx, &shared, &device, &upload.upload_id, &batch)? {
                 return Err(ApiError::code(HubErrorCode::Unauthorized));
             }
-            let mut rules: BTreeMap<(String, u64), Option<ScoringRules>> = BTreeMap::new();
-            let mut merged = 0u32;
-            for mut event in batch.events {
-                let key = (event.module_id.clone(), event.module_version);
-                if !rules.contains_key(&key) {
-                    let found = rules_of(&tx, &shared, &key.0, key.1)?.map(|(rules, _)| rules);
-                    rules.insert(key.clone(), found);
-                }
-                let earned = rules.get(&key).and_then(Option::as_ref).map(|r| earned(&event, r)).unwrap_or_default();
-                event.at = corrected_time(event.at, upload.device_sent_at, received_at);
-                let inserted = tx.execute(
-                    "INSERT OR IGNORE INTO progress_events
-                         (worker_id, event_id, module_id, module_version, at, event, earned, device_id, received_at)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                    params![
-                        batch.worker_id,
-                        event.id,
-                        event.module_id,
-                        i64::try_from(event.module_version).unwrap_or(i64::MAX),
-                        event.at,
-                        serde_json::to_string(&event).map_err(|_| ApiError::internal("event json"))?,
-                        serde_json::to_string(&earned).map_err(|_| ApiError::internal("earned json"))?,
-                        device.id,
-                        received_at
-                    ],
-                )?;
-                merged += u32::try_from(inserted).unwrap_or(0);
-            }
+            let merged = merge_events(
+                &tx,
+                &shared.data_dir,
+                &batch.worker_id,
+                &device.id,
+                batch.events,
+                upload.device_sent_at,
+                received_at,
+            )?;
             tx.execute(
                 "INSERT INTO progress_uploads (device_id, upload_id, merged, received_at) VALUES (?1, ?2, ?3, ?4)",
                 params![device.id, upload.upload_id, merged, received_at],
@@ -232,6 +214,102 @@ async fn upload(
         })
         .await?;
     Ok(Json(ProgressUploadResponse { merged }))
+}
+
+/// Merges a batch of a worker's events into their log, as an upload does:
+/// each scored with the rules of the module version it names, its time
+/// shifted by the device's clock error at sending, and inserted by id (a
+/// duplicate changes nothing). Returns how many were new. An event whose
+/// module rules the hub cannot read fails the whole batch (retryable).
+fn merge_events(
+    connection: &Connection,
+    data_dir: &Path,
+    worker_id: &str,
+    device_id: &str,
+    events: Vec<ProgressEvent>,
+    device_sent_at: i64,
+    received_at: i64,
+) -> Result<u32, ApiError> {
+    let mut rules: BTreeMap<(String, u64), Option<ScoringRules>> = BTreeMap::new();
+    let mut merged = 0u32;
+    for mut event in events {
+        let key = (event.module_id.clone(), event.module_version);
+        if !rules.contains_key(&key) {
+            let found = rules_of(connection, data_dir, &key.0, key.1)?.map(|(rules, _)| rules);
+            rules.insert(key.clone(), found);
+        }
+        // Without the rules (a lost or unreadable body blob) the event cannot be
+        // scored: storing it as earning nothing would be permanent, and the
+        // worker's devices would show fewer points after the pull. Refuse the
+        // whole batch as a hub failure instead: the device keeps it queued and
+        // sends it again once the module is back.
+        let Some(rules) = rules.get(&key).and_then(Option::as_ref) else {
+            return Err(ApiError::internal(format!(
+                "no readable scoring rules for module {} version {}",
+                key.0, key.1
+            )));
+        };
+        let earned = earned(&event, rules);
+        event.at = corrected_time(event.at, device_sent_at, received_at);
+        let inserted = connection.execute(
+            "INSERT OR IGNORE INTO progress_events
+                 (worker_id, event_id, module_id, module_version, at, event, earned, device_id, received_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                worker_id,
+                event.id,
+                event.module_id,
+                i64::try_from(event.module_version).unwrap_or(i64::MAX),
+                event.at,
+                serde_json::to_string(&event).map_err(|_| ApiError::internal("event json"))?,
+                serde_json::to_string(&earned).map_err(|_| ApiError::internal("earned json"))?,
+                device_id,
+                received_at
+            ],
+        )?;
+        merged += u32::try_from(inserted).unwrap_or(0);
+    }
+    Ok(merged)
+}
+
+/// Merges `events` into a worker's log in the hub at `data_dir` through the
+/// same code as an authorised upload (scoring, clock correction, insert by
+/// id), without the device signature and MAC around it. For end-to-end
+/// tests that deliver events in orders a real device never would.
+#[doc(hidden)]
+pub fn merge_progress_events(
+    data_dir: &Path,
+    worker_id: &str,
+    device_id: &str,
+    events: Vec<ProgressEvent>,
+    device_sent_at: i64,
+    received_at: i64,
+) -> anyhow::Result<u32> {
+    let mut connection = crate::db::open_connection(data_dir)?;
+    let tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let merged = merge_events(&tx, data_dir, worker_id, device_id, events, device_sent_at, received_at)
+        .map_err(|error| anyhow::anyhow!("{error}"))?;
+    tx.commit()?;
+    Ok(merged)
+}
+
+/// A worker's merged log (each event with what it earned) and totals, as a
+/// pull reads them. For end-to-end tests, with [`merge_progress_events`].
+#[doc(hidden)]
+pub fn merged_progress(data_dir: &Path, worker_id: &str) -> anyhow::Result<(Vec<MergedEvent>, Totals)> {
+    let connection = crate::db::open_connection(data_dir)?;
+    let read = || -> Result<_, ApiError> {
+        let utc_offset_minutes: i32 = connection.query_row(
+            "SELECT f.utc_offset_minutes FROM factories f JOIN workers w ON w.factory_id = f.id WHERE w.id = ?1",
+            [worker_id],
+            |row| row.get(0),
+        )?;
+        let log = worker_log(&connection, worker_id)?;
+        let (totals, _) = worker_totals(&connection, data_dir, &log, utc_offset_minutes)?;
+        let events = log.into_iter().map(|(_, event, earned)| MergedEvent { event, earned }).collect();
+        Ok((events, totals))
+    };
+    read().map_err(|error| anyhow::anyhow!("{error}"))
 }
 
 /// `POST /v1/progress/pull`.
@@ -251,7 +329,7 @@ async fn pull(State(state): State<AppState>, request: SignedRequest) -> Result<J
             )?;
             let tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let log = worker_log(&tx, &body.worker_id)?;
-            let (totals, badges) = worker_totals(&tx, &shared, &log, utc_offset_minutes)?;
+            let (totals, badges) = worker_totals(&tx, &shared.data_dir, &log, utc_offset_minutes)?;
             let certificates = certificates(&tx, &shared, &body.worker_id, &device.factory_id, &log)?;
             tx.commit()?;
             let after: Vec<_> =
@@ -295,7 +373,7 @@ fn worker_log(connection: &Connection, worker_id: &str) -> Result<Vec<(i64, Prog
 /// Badge rules of the modules in a log (the newest version of each held).
 fn badge_rules(
     connection: &Connection,
-    state: &AppState,
+    data_dir: &Path,
     log: &[(i64, ProgressEvent, Earned)],
 ) -> Result<BTreeMap<String, Vec<BadgeRule>>, ApiError> {
     let mut newest: BTreeMap<&str, u64> = BTreeMap::new();
@@ -305,7 +383,7 @@ fn badge_rules(
     }
     let mut badges = BTreeMap::new();
     for (module_id, version) in newest {
-        if let Some((_, rules)) = rules_of(connection, state, module_id, version)? {
+        if let Some((_, rules)) = rules_of(connection, data_dir, module_id, version)? {
             badges.insert(module_id.to_owned(), rules);
         }
     }
@@ -315,11 +393,11 @@ fn badge_rules(
 /// A worker's totals now.
 fn worker_totals(
     connection: &Connection,
-    state: &AppState,
+    data_dir: &Path,
     log: &[(i64, ProgressEvent, Earned)],
     utc_offset_minutes: i32,
 ) -> Result<(Totals, BTreeMap<String, Vec<BadgeRule>>), ApiError> {
-    let badges = badge_rules(connection, state, log)?;
+    let badges = badge_rules(connection, data_dir, log)?;
     let today = local_day(unix_now(), utc_offset_minutes);
     let derived = totals(log.iter().map(|(_, event, earned)| (earned, event.at)), &badges, utc_offset_minutes, today);
     Ok((derived, badges))
@@ -399,6 +477,45 @@ fn new_pseudonym(state: &AppState) -> Result<String, ApiError> {
     Ok(format!("{animal} {number:04}"))
 }
 
+/// How many fresh pseudonyms a join tries before giving up. With 240,000
+/// pseudonyms and a factory of a few thousand members, eight clashes in a
+/// row happen about once in 10^20 joins.
+const PSEUDONYM_ATTEMPTS: usize = 8;
+
+/// Adds `worker_id` to its factory's leaderboard under a pseudonym no other
+/// member of that factory holds, drawing a fresh one from `fresh` after each
+/// clash; a worker already on the board keeps their pseudonym. Fails with an
+/// internal (retryable) error, never a silent "not joined", when every
+/// attempt clashed.
+fn join_leaderboard(
+    connection: &Connection,
+    worker_id: &str,
+    factory_id: &str,
+    mut fresh: impl FnMut() -> Result<String, ApiError>,
+) -> Result<(), ApiError> {
+    let member = connection
+        .query_row("SELECT 1 FROM leaderboard WHERE worker_id = ?1", [worker_id], |_| Ok(()))
+        .optional()?
+        .is_some();
+    if member {
+        return Ok(());
+    }
+    for _ in 0..PSEUDONYM_ATTEMPTS {
+        let pseudonym = fresh()?;
+        // Ignored only on a clash of (factory, pseudonym): membership was checked above,
+        // inside the same immediate transaction.
+        let inserted = connection.execute(
+            "INSERT OR IGNORE INTO leaderboard (worker_id, factory_id, pseudonym, joined_at)
+             VALUES (?1, ?2, ?3, ?4)",
+            params![worker_id, factory_id, pseudonym, unix_now()],
+        )?;
+        if inserted == 1 {
+            return Ok(());
+        }
+    }
+    Err(ApiError::internal("no free leaderboard pseudonym after several attempts"))
+}
+
 /// `POST /v1/progress/leaderboard`: opt in or out, and the factory's board
 /// (pseudonyms only; nothing shown while fewer than five take part).
 async fn leaderboard(
@@ -416,12 +533,7 @@ async fn leaderboard(
             let tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             match body.opt_in {
                 Some(true) => {
-                    let pseudonym = new_pseudonym(&shared)?;
-                    tx.execute(
-                        "INSERT OR IGNORE INTO leaderboard (worker_id, factory_id, pseudonym, joined_at)
-                         VALUES (?1, ?2, ?3, ?4)",
-                        params![body.worker_id, device.factory_id, pseudonym, unix_now()],
-                    )?;
+                    join_leaderboard(&tx, &body.worker_id, &device.factory_id, || new_pseudonym(&shared))?;
                 }
                 Some(false) => {
                     tx.execute("DELETE FROM leaderboard WHERE worker_id = ?1", [&body.worker_id])?;
@@ -443,7 +555,7 @@ async fn leaderboard(
             if !suppressed {
                 for (worker_id, pseudonym) in &members {
                     let log = worker_log(&tx, worker_id)?;
-                    let (totals, _) = worker_totals(&tx, &shared, &log, utc_offset_minutes)?;
+                    let (totals, _) = worker_totals(&tx, &shared.data_dir, &log, utc_offset_minutes)?;
                     board.push((worker_id.clone(), pseudonym.clone(), totals.points, totals.level));
                 }
                 board.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.1.cmp(&b.1)));
@@ -510,4 +622,68 @@ pub(crate) fn completion_report(connection: &Connection, factory_id: &str) -> Re
             }
         })
         .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn factory_with_workers(workers: &[&str]) -> (tempfile::TempDir, Connection) {
+        let dir = tempfile::tempdir().unwrap();
+        let connection = crate::db::open_connection(dir.path()).unwrap();
+        connection
+            .execute("INSERT INTO factories (id, name, self_registration, created_at) VALUES ('f1', 'F', 0, 0)", [])
+            .unwrap();
+        for (at, worker) in workers.iter().enumerate() {
+            connection
+                .execute(
+                    "INSERT INTO workers (id, factory_id, worker_number, number_key, display_name, language,
+                                          kdf_algorithm, kdf_salt, kdf_iterations, created_at)
+                     VALUES (?1, 'f1', ?2, ?2, 'W', 'en', 'pbkdf2', x'00', 1, 0)",
+                    params![worker, at.to_string()],
+                )
+                .unwrap();
+        }
+        (dir, connection)
+    }
+
+    fn pseudonym_of(connection: &Connection, worker_id: &str) -> Option<String> {
+        connection
+            .query_row("SELECT pseudonym FROM leaderboard WHERE worker_id = ?1", [worker_id], |row| row.get(0))
+            .optional()
+            .unwrap()
+    }
+
+    #[test]
+    fn a_pseudonym_clash_draws_a_fresh_one_instead_of_silently_not_joining() {
+        let (_dir, connection) = factory_with_workers(&["w1", "w2"]);
+        join_leaderboard(&connection, "w1", "f1", || Ok("🦊 0001".to_owned())).unwrap();
+        let mut drawn = vec!["🦊 0002".to_owned(), "🦊 0001".to_owned()];
+        join_leaderboard(&connection, "w2", "f1", || Ok(drawn.pop().unwrap())).unwrap();
+        assert_eq!(pseudonym_of(&connection, "w1").as_deref(), Some("🦊 0001"));
+        assert_eq!(pseudonym_of(&connection, "w2").as_deref(), Some("🦊 0002"));
+    }
+
+    #[test]
+    fn a_pseudonym_space_with_no_room_left_is_an_error_not_a_silent_refusal() {
+        let (_dir, connection) = factory_with_workers(&["w1", "w2"]);
+        join_leaderboard(&connection, "w1", "f1", || Ok("🦊 0001".to_owned())).unwrap();
+        let mut draws = 0;
+        let error = join_leaderboard(&connection, "w2", "f1", || {
+            draws += 1;
+            Ok("🦊 0001".to_owned())
+        })
+        .unwrap_err();
+        assert!(matches!(error, ApiError::Internal(_)), "{error:?}");
+        assert_eq!(draws, PSEUDONYM_ATTEMPTS);
+        assert_eq!(pseudonym_of(&connection, "w2"), None);
+    }
+
+    #[test]
+    fn joining_again_keeps_the_pseudonym() {
+        let (_dir, connection) = factory_with_workers(&["w1"]);
+        join_leaderboard(&connection, "w1", "f1", || Ok("🐼 1234".to_owned())).unwrap();
+        join_leaderboard(&connection, "w1", "f1", || Ok("🐼 9999".to_owned())).unwrap();
+        assert_eq!(pseudonym_of(&connection, "w1").as_deref(), Some("🐼 1234"));
+    }
 }

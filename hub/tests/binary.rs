@@ -370,4 +370,20 @@ fn publish_pack_prints_what_it_published_and_refuses_a_bad_folder() {
     let refused = run(pack.path());
     assert!(!refused.status.success());
     assert!(String::from_utf8_lossy(&refused.stderr).contains("publish-pack"));
+
+    // A module document devices would refuse (two lessons with one id) is
+    // refused with the reason, and the published version stays 1.
+    let mut twice = description.clone();
+    let lesson = twice["document"]["lessons"][0].clone();
+    twice["document"]["lessons"].as_array_mut().expect("lessons").push(lesson);
+    std::fs::write(pack.path().join("pack.json"), twice.to_string()).expect("pack.json");
+    let refused = run(pack.path());
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("training module would not open"), "{stderr}");
+    std::fs::write(pack.path().join("pack.json"), description.to_string()).expect("pack.json");
+    let again = run(pack.path());
+    assert!(again.status.success(), "{}", String::from_utf8_lossy(&again.stderr));
+    let line: serde_json::Value = serde_json::from_slice(&again.stdout).expect("one JSON line");
+    assert_eq!(line["version"], 1, "the refused document signed no version");
 }

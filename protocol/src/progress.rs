@@ -459,8 +459,9 @@ pub struct ProgressUpload {
     /// The sealed batch (associated data: the upload id).
     #[serde(with = "crate::b64")]
     pub sealed: Vec<u8>,
-    /// The device's own clock when it sent this, unix seconds, so the hub
-    /// can correct the events' times ([`corrected_time`]).
+    /// When the device sent this, unix seconds, on the same clock its events
+    /// were stamped with (its own clock plus the hub-clock offset it knew
+    /// then), so the hub can correct the events' times ([`corrected_time`]).
     pub device_sent_at: i64,
 }
 

@@ -5,7 +5,7 @@
 //! ```json
 //! {
 //!   "lessons": [{"id": "exits", "title": {"en": "Exits"}, "text": {"en": "…"},
-//!                "media": ["sha256:…"]}],
+//!                "media": ["sha256:…"], "media_by_language": {"en": ["sha256:…"]}}],
 //!   "quiz": {"pass_mark_percent": 80, "questions": [
 //!     {"id": "q1", "prompt": {"en": "…"}, "media": [],
 //!      "answer": {"type": "single_choice", "options": [{"id": "a", "text": {"en": "…"}}], "correct": "a"}}
@@ -64,10 +64,21 @@ pub struct LessonDoc {
     pub title: Texts,
     /// Text per language.
     pub text: Texts,
-    /// Media references (`sha256:<hex>`, listed in the manifest).
+    /// Media shown in every language (`sha256:<hex>`, listed in the manifest).
     #[serde(default)]
     pub media: Vec<String>,
+    /// Media for one language (BCP 47 tag → references), e.g. the narration
+    /// of the text; shown before the shared media, with the same fallback as
+    /// text (see [`pick_media`]). Optional: older documents have none.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub media_by_language: MediaByLanguage,
 }
+
+/// Media references per language (BCP 47 tag → references).
+pub type MediaByLanguage = BTreeMap<String, Vec<String>>;
+
+/// Most languages one item's media are given in.
+pub const MAX_MEDIA_LANGUAGES: usize = 32;
 
 /// The quiz.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -85,9 +96,12 @@ pub struct QuestionDoc {
     pub id: String,
     /// The question per language.
     pub prompt: Texts,
-    /// Media references (e.g. an audio prompt).
+    /// Media shown in every language.
     #[serde(default)]
     pub media: Vec<String>,
+    /// Media for one language (e.g. the prompt read aloud), as for lessons.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub media_by_language: MediaByLanguage,
     /// How it is answered, with the right answer.
     pub answer: AnswerDoc,
 }
@@ -203,17 +217,13 @@ impl ModuleDocument {
             if lesson.text.is_empty() || lesson.title.is_empty() {
                 return Err(Inconsistent("lesson without text"));
             }
-            if !lesson.media.iter().all(|reference| media_listed(reference)) {
-                return Err(Inconsistent("media reference not in the manifest"));
-            }
+            check_media(&lesson.media, &lesson.media_by_language, &media_listed)?;
         }
         for question in &self.quiz.questions {
             if question.prompt.is_empty() {
                 return Err(Inconsistent("question without prompt"));
             }
-            if !question.media.iter().all(|reference| media_listed(reference)) {
-                return Err(Inconsistent("media reference not in the manifest"));
-            }
+            check_media(&question.media, &question.media_by_language, &media_listed)?;
             check_answer(&question.answer)?;
         }
         if self.badges.iter().any(|badge| badge.title.is_empty()) {
@@ -254,6 +264,46 @@ fn correct_answer(answer: &AnswerDoc) -> CorrectAnswer {
         AnswerDoc::TrueFalse { correct } => CorrectAnswer::Bool(*correct),
         AnswerDoc::Ordering { correct_order, .. } => CorrectAnswer::Order(correct_order.clone()),
     }
+}
+
+fn check_media(
+    shared: &[String],
+    by_language: &MediaByLanguage,
+    media_listed: &impl Fn(&str) -> bool,
+) -> Result<(), DocumentError> {
+    if by_language.len() > MAX_MEDIA_LANGUAGES || !by_language.keys().all(|tag| is_language_tag(tag)) {
+        return Err(DocumentError::Inconsistent("media languages"));
+    }
+    if !shared.iter().chain(by_language.values().flatten()).all(|reference| media_listed(reference)) {
+        return Err(DocumentError::Inconsistent("media reference not in the manifest"));
+    }
+    Ok(())
+}
+
+/// A plausible BCP 47 tag: 1–8 alphanumerics per subtag, hyphenated, at most 35 bytes.
+fn is_language_tag(tag: &str) -> bool {
+    tag.len() <= 35
+        && tag
+            .split('-')
+            .all(|subtag| (1..=8).contains(&subtag.len()) && subtag.bytes().all(|b| b.is_ascii_alphanumeric()))
+}
+
+/// The per-language media to show for an item, picked like text: the first
+/// of `languages` that has a non-empty list (a tag also matches its base
+/// language, `zh-CN` → `zh`), then the module's `defaults` in order, then
+/// any. Returns the language picked and its list; the item's shared media
+/// come after these.
+pub fn pick_media<'a>(
+    by_language: &'a MediaByLanguage,
+    languages: &[String],
+    defaults: &[String],
+) -> Option<(&'a String, &'a Vec<String>)> {
+    let has = |tag: &str| by_language.get_key_value(tag).filter(|(_, media)| !media.is_empty());
+    languages
+        .iter()
+        .find_map(|tag| has(tag).or_else(|| has(tag.split('-').next().unwrap_or(tag))))
+        .or_else(|| defaults.iter().find_map(|tag| has(tag)))
+        .or_else(|| by_language.iter().find(|(_, media)| !media.is_empty()))
 }
 
 fn unique<'a>(ids: impl Iterator<Item = &'a str>) -> Result<(), DocumentError> {
@@ -315,6 +365,44 @@ mod tests {
     fn single(correct: &str) -> serde_json::Value {
         serde_json::json!({"type": "single_choice",
             "options": [{"id": "a", "text": {"en": "A"}}, {"id": "b", "text": {"en": "B"}}], "correct": correct})
+    }
+
+    fn refs(list: &[&str]) -> Vec<String> {
+        list.iter().map(|reference| (*reference).to_owned()).collect()
+    }
+
+    #[test]
+    fn media_fall_back_from_the_workers_language_to_the_modules_then_to_any() {
+        let by_language: MediaByLanguage = [
+            ("en".to_owned(), refs(&["sha256:en-audio"])),
+            ("zh".to_owned(), refs(&["sha256:zh-audio"])),
+            ("vi".to_owned(), Vec::new()),
+        ]
+        .into();
+        let defaults = refs(&["en", "vi"]);
+        let pick = |by_language: &MediaByLanguage, languages: &[&str]| {
+            pick_media(by_language, &refs(languages), &defaults).map(|(tag, media)| (tag.clone(), media.clone()))
+        };
+        assert_eq!(pick(&by_language, &["zh-CN"]), Some(("zh".into(), refs(&["sha256:zh-audio"]))), "base language");
+        assert_eq!(pick(&by_language, &["vi"]), Some(("en".into(), refs(&["sha256:en-audio"]))), "empty: default");
+        let none_in_defaults: MediaByLanguage = [("zh".to_owned(), refs(&["sha256:zh-audio"]))].into();
+        assert_eq!(pick(&none_in_defaults, &["vi"]), Some(("zh".into(), refs(&["sha256:zh-audio"]))), "any language");
+        assert_eq!(pick(&MediaByLanguage::new(), &["vi"]), None);
+    }
+
+    #[test]
+    fn per_language_media_must_be_listed_and_named_by_a_language_tag() {
+        let with = |by_language: serde_json::Value| {
+            let mut document: serde_json::Value = serde_json::from_slice(&document(single("a"))).unwrap();
+            document["lessons"][0]["media_by_language"] = by_language;
+            ModuleDocument::parse(&serde_json::to_vec(&document).unwrap(), |reference| reference == "sha256:aa")
+        };
+        assert!(with(serde_json::json!({"vi": ["sha256:aa"]})).is_ok());
+        assert!(with(serde_json::json!({"vi": ["sha256:bb"]})).is_err(), "not in the manifest");
+        assert!(with(serde_json::json!({"vi vn": ["sha256:aa"]})).is_err(), "not a language tag");
+        let old = ModuleDocument::parse(&document(single("a")), |reference| reference == "sha256:aa").unwrap();
+        assert!(old.lessons[0].media_by_language.is_empty(), "documents without the map still parse");
+        assert!(!String::from_utf8(serde_json::to_vec(&old).unwrap()).unwrap().contains("media_by_language"));
     }
 
     #[test]

@@ -13,7 +13,7 @@ use workervoice_protocol::content::{BlobRef, CatalogEntry, ContentKind, Manifest
 
 use super::{Inner, WorkerVoice, lock, now};
 use crate::content::download::{self, CatalogReply};
-use crate::content::{ContentError, TrainingModule, held, training};
+use crate::content::{ContentError, LocalizedModule, TrainingModule, held, training};
 use crate::error::{Error, ErrorCode};
 use crate::events::Event;
 use crate::net::HubClient;
@@ -97,6 +97,15 @@ impl WorkerVoice {
     /// not evicted while it is the module in use.
     pub fn load_training_module(&self, id: &str) -> Result<TrainingModule, Error> {
         self.inner.load_training_module(id)
+    }
+
+    /// A module held on the device, verified, with every text and media list
+    /// picked for the signed-in worker: their language, then the device's,
+    /// then the module's languages in order (the first is its default), then
+    /// any language the item has. Marks the module in use like
+    /// [`WorkerVoice::load_training_module`].
+    pub fn localized_training_module(&self, id: &str) -> Result<LocalizedModule, Error> {
+        self.inner.localized_training_module(id)
     }
 
     /// The file of a verified media blob (SHA-256 hex, as the module lists
@@ -453,10 +462,24 @@ impl Inner {
     fn load_training_module(&self, id: &str) -> Result<TrainingModule, Error> {
         let (manifest, body) = self.training_body(id)?;
         let module = training::parse(&manifest, &body)?;
+        self.mark_in_use(&manifest)?;
+        Ok(module)
+    }
+
+    fn localized_training_module(&self, id: &str) -> Result<LocalizedModule, Error> {
+        let (manifest, body) = self.training_body(id)?;
+        let document = training::document(&manifest, &body)?;
+        self.mark_in_use(&manifest)?;
+        Ok(training::localize(&manifest, document, &self.requested_languages()))
+    }
+
+    /// Pins a module's media against eviction (until another is opened) and
+    /// records their use.
+    fn mark_in_use(&self, manifest: &Manifest) -> Result<(), Error> {
         self.content.pin(manifest.media.iter().map(|blob| blob.sha256.clone()));
         let store = lock(&self.store);
         held::touch_blobs(store.conn(), manifest.blobs().map(|blob| blob.sha256.as_str()), now())?;
-        Ok(module)
+        Ok(())
     }
 
     /// The verified manifest and body document of a module held on the device.

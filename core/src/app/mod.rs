@@ -49,7 +49,8 @@ pub use surveys::{
     SurveyQuestionView, SurveyView,
 };
 pub use training::{
-    ActivityOutcome, CertificateView, Leaderboard, LeaderboardLine, QuizAnswerInput, QuizResponse, TrainingProgress,
+    ActivityOutcome, CertificateView, Leaderboard, LeaderboardLine, QuizAnswerInput, QuizResponse,
+    TRAINING_DRAFT_PREFIX, TrainingProgress,
 };
 
 /// Default kiosk idle timeout: a session on a shared device ends after this

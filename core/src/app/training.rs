@@ -10,6 +10,7 @@ use workervoice_protocol::progress::{
     ProgressPullResponse, ProgressUpload, ProgressUploadResponse, ScoringRules, SignedCertificate, Totals,
     verify_certificate,
 };
+use zeroize::Zeroizing;
 
 use super::{Inner, WorkerVoice, lock};
 use crate::error::{Error, ErrorCode};
@@ -190,7 +191,112 @@ impl From<QuizResponse> for AnswerGiven {
     }
 }
 
+impl From<AnswerGiven> for QuizResponse {
+    fn from(given: AnswerGiven) -> Self {
+        match given {
+            AnswerGiven::Choice(option_id) => Self::Choice { option_id },
+            AnswerGiven::Choices(option_ids) => Self::Choices { option_ids },
+            AnswerGiven::Bool(value) => Self::TrueFalse { value },
+            AnswerGiven::Order(item_ids) => Self::Order { item_ids },
+        }
+    }
+}
+
+/// A quiz's answers so far are saved as the attempt they will become: a log
+/// entry (the format the worker's log is sealed in) holding an unsent quiz
+/// attempt that earned nothing; a lesson's place as 4 bytes, little endian.
+/// No new serialised shape: the library has a size budget, and each one
+/// costs kilobytes.
+fn saved_quiz(module_id: &str, version: u64, answers: BTreeMap<String, AnswerGiven>) -> LoggedEvent {
+    LoggedEvent {
+        event: ProgressEvent {
+            id: String::new(),
+            module_id: module_id.to_owned(),
+            module_version: version,
+            at: 0,
+            kind: EventKind::QuizAttempt { answers },
+        },
+        earned: Default::default(),
+    }
+}
+
+/// The draft that holds a module's quiz in progress. Drafts are named by a
+/// blind index under the worker's key, so the name is never stored.
+fn quiz_draft(module_id: &str) -> String {
+    format!("{TRAINING_DRAFT_PREFIX}quiz/{module_id}")
+}
+
+/// The draft that holds the place in a lesson (hashed: module and lesson ids
+/// together may be longer than a draft name).
+fn lesson_draft(module_id: &str, lesson_id: &str) -> String {
+    let key = format!("{module_id}\n{lesson_id}");
+    format!("{TRAINING_DRAFT_PREFIX}lesson/{}", workervoice_protocol::content::sha256_hex(key.as_bytes()))
+}
+
+/// Draft names under this prefix hold training in progress; an app's own
+/// drafts should not use it.
+pub const TRAINING_DRAFT_PREFIX: &str = "workervoice/training/";
+
 impl WorkerVoice {
+    /// Saves the answers the worker has given so far in a module's quiz
+    /// (replacing what was saved), so that a kiosk time-out or a closed app
+    /// loses none of them. Kept exactly like [`WorkerVoice::save_draft`]:
+    /// sealed under the worker's key, and for a session signed in offline,
+    /// in memory for that session. Cleared when the quiz is submitted.
+    /// A question the module does not have is `invalid_input`.
+    pub fn save_quiz_answers(&self, module_id: &str, answers: Vec<QuizAnswerInput>) -> Result<(), Error> {
+        let (rules, version) = self.inner.module_rules(module_id)?;
+        let mut given = BTreeMap::new();
+        for answer in answers {
+            if !rules.questions.contains_key(&answer.question_id)
+                || given.insert(answer.question_id, AnswerGiven::from(answer.response)).is_some()
+            {
+                return Err(ErrorCode::InvalidInput.into());
+            }
+        }
+        let saved = saved_quiz(module_id, version, given);
+        let json = Zeroizing::new(serde_json::to_vec(&saved).map_err(|_| ErrorCode::Internal)?);
+        self.save_draft(&quiz_draft(module_id), &json)
+    }
+
+    /// The answers saved so far in a module's quiz by the signed-in worker
+    /// (empty when none): only those to questions the module held now has.
+    pub fn quiz_in_progress(&self, module_id: &str) -> Result<Vec<QuizAnswerInput>, Error> {
+        let (rules, _) = self.inner.module_rules(module_id)?;
+        let Some(json) = self.load_draft(&quiz_draft(module_id))? else { return Ok(Vec::new()) };
+        let json = Zeroizing::new(json);
+        let saved: LoggedEvent = serde_json::from_slice(&json).map_err(|_| ErrorCode::StorageCorrupt)?;
+        let EventKind::QuizAttempt { answers } = saved.event.kind else { return Err(ErrorCode::StorageCorrupt.into()) };
+        Ok(answers
+            .into_iter()
+            .filter(|(question_id, _)| rules.questions.contains_key(question_id))
+            .map(|(question_id, given)| QuizAnswerInput { question_id, response: given.into() })
+            .collect())
+    }
+
+    /// Saves where the worker is in a lesson (replacing what was saved),
+    /// kept like [`WorkerVoice::save_quiz_answers`]; cleared when the lesson
+    /// is completed. A lesson the module does not have is `invalid_input`.
+    pub fn save_lesson_position(&self, module_id: &str, lesson_id: &str, position: u32) -> Result<(), Error> {
+        let (rules, _) = self.inner.module_rules(module_id)?;
+        if !rules.lessons.contains(lesson_id) {
+            return Err(ErrorCode::InvalidInput.into());
+        }
+        self.save_draft(&lesson_draft(module_id, lesson_id), &position.to_le_bytes())
+    }
+
+    /// Where the signed-in worker stopped in a lesson (the app's own mark: a
+    /// page, a step, seconds into the audio), if they saved a place.
+    pub fn lesson_position(&self, module_id: &str, lesson_id: &str) -> Result<Option<u32>, Error> {
+        let (rules, _) = self.inner.module_rules(module_id)?;
+        if !rules.lessons.contains(lesson_id) {
+            return Err(ErrorCode::InvalidInput.into());
+        }
+        let Some(saved) = self.load_draft(&lesson_draft(module_id, lesson_id))? else { return Ok(None) };
+        let saved: [u8; 4] = saved.as_slice().try_into().map_err(|_| ErrorCode::StorageCorrupt)?;
+        Ok(Some(u32::from_le_bytes(saved)))
+    }
+
     /// Records that the signed-in worker finished lesson `lesson_id` of
     /// module `module_id` (the version on the device).
     pub fn complete_lesson(&self, module_id: &str, lesson_id: &str) -> Result<ActivityOutcome, Error> {
@@ -198,7 +304,15 @@ impl WorkerVoice {
         if !rules.lessons.contains(lesson_id) {
             return Err(ErrorCode::InvalidInput.into());
         }
-        self.inner.record(module_id, version, &rules, EventKind::LessonCompleted { lesson_id: lesson_id.to_owned() })
+        let outcome = self.inner.record(
+            module_id,
+            version,
+            &rules,
+            EventKind::LessonCompleted { lesson_id: lesson_id.to_owned() },
+        )?;
+        // The lesson is recorded; a place left behind only reopens it there.
+        let _ = self.delete_draft(&lesson_draft(module_id, lesson_id));
+        Ok(outcome)
     }
 
     /// Records a quiz attempt with every answer; grades it. An attempt that
@@ -219,6 +333,8 @@ impl WorkerVoice {
             .map(|(question, _)| question.clone())
             .collect();
         let mut outcome = self.inner.record(module_id, version, &rules, EventKind::QuizAttempt { answers })?;
+        // The attempt is recorded; answers left behind would only be offered again.
+        let _ = self.delete_draft(&quiz_draft(module_id));
         outcome.questions = u32::try_from(rules.questions.len()).unwrap_or(u32::MAX);
         outcome.correct = u32::try_from(correct_question_ids.len()).unwrap_or(u32::MAX);
         outcome.passed =
@@ -292,22 +408,33 @@ impl Inner {
         let device = self.load_device()?;
         let device_id = device.row().device_id.clone().ok_or(ErrorCode::NotEnrolled)?;
         let hub_key = lock(&self.store).meta_blob(crate::auth::kiosk::HUB_KEY_META)?.ok_or(ErrorCode::NeedsHub)?;
-        let device_now = self.device_now();
+        // Stamped on the hub's clock as the device knows it — the clock
+        // "today" and streaks are read on — so that the hub's correction
+        // after the sync moves the time only by the error left in that
+        // estimate, not by the whole offset (which could move it across
+        // a day and shorten the streak the worker was shown).
+        let hub_time = self.hub_time();
+        let device_now = hub_time.device_secs();
+        let hub_now = hub_time.hub_secs();
         let event = ProgressEvent {
             id: uuid::Uuid::new_v4().to_string(),
             module_id: module_id.to_owned(),
             module_version: version,
-            at: device_now,
+            at: hub_now,
             kind,
         };
-        let hub_now = self.hub_now();
         let (points, before, after) = {
             let mut session = self.touched_session();
             let session = session.as_mut().ok_or(ErrorCode::NotLoggedIn)?;
             let mut store = lock(&self.store);
             let state = training::state(&store, session)?;
             let before = training::derive(&training::log(&store, session)?, &state, hub_now);
-            let context = UploadContext { device_id: &device_id, hub_key: &hub_key, now: device_now };
+            let context = UploadContext {
+                device_id: &device_id,
+                hub_key: &hub_key,
+                now: device_now,
+                clock_offset_secs: hub_now - device_now,
+            };
             let points = training::record(&mut store, session, event, rules, &context)?;
             let state = training::state(&store, session)?;
             let mut after = training::derive(&training::log(&store, session)?, &state, hub_now);
@@ -386,7 +513,8 @@ impl Inner {
         })
     }
 
-    /// Sends one queued progress upload, stamped with the device's clock now.
+    /// Sends one queued progress upload, with the device's clock now plus
+    /// the offset its events were stamped with (the hub corrects by the rest).
     pub(super) async fn push_progress(&self, client: &HubClient, body: &[u8]) -> PushOutcome {
         let Ok(queued) = serde_json::from_slice::<training::QueuedUpload>(body) else {
             return PushOutcome::Refused("storage_corrupt".into());
@@ -398,7 +526,7 @@ impl Inner {
             upload_id: queued.upload_id,
             enc: queued.enc,
             sealed: queued.sealed,
-            device_sent_at: self.device_now(),
+            device_sent_at: self.device_now().saturating_add(queued.clock_offset_secs),
         };
         let sent: Result<ProgressUploadResponse, NetError> =
             client.post_signed(paths::PROGRESS_UPLOAD, &upload, &signer).await;
@@ -455,9 +583,18 @@ impl Inner {
                 return Ok(pulled);
             }
             let mut store = lock(&self.store);
+            // What the device scored itself. A linear look-up (a page of at most
+            // 500 events against the worker's own log): a map keyed by event id
+            // would be a new generic type, and the library has a size budget.
+            let held = match session.as_ref() {
+                Some(session) => training::log(&store, session)?,
+                None => Vec::new(),
+            };
             store.transaction(|tx| {
                 for merged in &reply.events {
-                    let entry = LoggedEvent { event: merged.event.clone(), earned: merged.earned.clone() };
+                    let own = held.iter().find(|entry| entry.event.id == merged.event.id).map(|entry| &entry.earned);
+                    let earned = training::merged_earned(&merged.earned, own);
+                    let entry = LoggedEvent { event: merged.event.clone(), earned };
                     training::save_event(tx, &vault_key, &owner, &entry)?;
                 }
                 training::save_state(tx, &vault_key, &owner, reply.cursor, &state)?;

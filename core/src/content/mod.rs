@@ -33,7 +33,10 @@ use crate::error::{Error, ErrorCode};
 use crate::net::NetError;
 use crate::store::StoreError;
 
-pub use training::{BadgeInfo, Lesson, QuizAnswer, QuizOption, QuizQuestion, TrainingModule};
+pub use training::{
+    BadgeInfo, Lesson, LocalizedLesson, LocalizedModule, LocalizedQuestion, LocalizedText, QuizAnswer, QuizKind,
+    QuizOption, QuizQuestion, TrainingModule,
+};
 
 /// Default storage budget for content blobs: 256 MiB.
 pub const DEFAULT_BUDGET_BYTES: u64 = 256 * 1024 * 1024;

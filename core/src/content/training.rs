@@ -16,13 +16,18 @@
 //! }
 //! ```
 //!
-//! Per-language text is a map from BCP 47 tag to text; the app picks the
-//! worker's language with a fallback to the module's first language.
+//! Per-language text is a map from BCP 47 tag to text, and media may be
+//! given per language too (`media_by_language`) beside those shared by all.
+//! [`localize`] picks both for the worker: their language, then the
+//! module's languages in order (the first is its default), then any.
 
 use std::collections::HashMap;
 
 use workervoice_protocol::content::{MEDIA_REF_PREFIX, Manifest, is_sha256_hex};
-use workervoice_protocol::training::{AnswerDoc, DocumentError, ModuleDocument, OptionDoc};
+use workervoice_protocol::survey::pick_text;
+use workervoice_protocol::training::{
+    AnswerDoc, DocumentError, MediaByLanguage, ModuleDocument, OptionDoc, Texts, pick_media,
+};
 
 use super::ContentError;
 
@@ -58,7 +63,10 @@ pub struct Lesson {
     pub title: HashMap<String, String>,
     /// Text per language.
     pub text: HashMap<String, String>,
-    /// Media shown with the lesson: SHA-256 (hex) of blobs the manifest lists.
+    /// Media shown with the lesson in every language: SHA-256 (hex) of
+    /// blobs the manifest lists. Media given per language come only with
+    /// [`WorkerVoice::localized_training_module`](crate::app::WorkerVoice::localized_training_module),
+    /// picked for the worker.
     pub media: Vec<String>,
 }
 
@@ -70,7 +78,7 @@ pub struct QuizQuestion {
     pub id: String,
     /// The question per language.
     pub prompt: HashMap<String, String>,
-    /// Media shown with the question (SHA-256 hex), e.g. an audio prompt.
+    /// Media shown with the question in every language (SHA-256 hex).
     pub media: Vec<String>,
     /// How it is answered, with the right answer.
     pub answer: QuizAnswer,
@@ -126,6 +134,152 @@ pub struct BadgeInfo {
     pub id: String,
     /// Its name per language.
     pub title: HashMap<String, String>,
+}
+
+/// A training module in one language chain: every text and media list
+/// picked for the worker (the worker's language, then the device's, then
+/// the module's languages in order — the first is its default —, then any
+/// language the item has), so the app renders it as it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct LocalizedModule {
+    /// The module's id.
+    pub id: String,
+    /// Its version.
+    pub version: u64,
+    /// Its title.
+    pub title: String,
+    /// The lessons, in order.
+    pub lessons: Vec<LocalizedLesson>,
+    /// Percentage of right answers needed to pass the quiz (0–100).
+    pub pass_mark_percent: u8,
+    /// The quiz questions, in order.
+    pub questions: Vec<LocalizedQuestion>,
+    /// Badges the module defines, with their names.
+    pub badges: Vec<LocalizedText>,
+}
+
+/// One lesson, in the worker's language or its fallback.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct LocalizedLesson {
+    /// Stable id within the module.
+    pub id: String,
+    /// Its title.
+    pub title: String,
+    /// Its text.
+    pub text: String,
+    /// Media to show (SHA-256 hex): the picked language's, then those shared by all.
+    pub media: Vec<String>,
+}
+
+/// One quiz question, in the worker's language or its fallback.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct LocalizedQuestion {
+    /// Stable id within the module.
+    pub id: String,
+    /// The question.
+    pub prompt: String,
+    /// Media to show (SHA-256 hex): the picked language's, then those shared by all.
+    pub media: Vec<String>,
+    /// How it is answered.
+    pub kind: QuizKind,
+    /// The options (choice questions) or the items to order, as shown;
+    /// empty for true or false.
+    pub options: Vec<LocalizedText>,
+}
+
+/// How a quiz question is answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
+pub enum QuizKind {
+    /// One option.
+    SingleChoice,
+    /// Every right option and no other.
+    MultipleChoice,
+    /// True or false.
+    TrueFalse,
+    /// The items in the right order.
+    Ordering,
+}
+
+/// Something with a stable id and its text in one language: an option, an
+/// item to order, a badge.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct LocalizedText {
+    /// Stable id.
+    pub id: String,
+    /// Its text.
+    pub text: String,
+}
+
+/// The checked document of a module in the language chain `languages`
+/// (most preferred first); the module's own languages are the fallback,
+/// then any language an item has. Answers are left out: the core grades.
+pub fn localize(manifest: &Manifest, document: ModuleDocument, languages: &[String]) -> LocalizedModule {
+    let defaults = &manifest.languages;
+    let text = |texts: &Texts| pick_text(texts, languages, defaults).to_owned();
+    let media = |shared: &[String], by_language: &MediaByLanguage| {
+        let picked = pick_media(by_language, languages, defaults);
+        let mut media: Vec<String> = Vec::new();
+        for reference in picked.into_iter().flat_map(|(_, media)| media).chain(shared) {
+            let hex = reference.trim_start_matches(MEDIA_REF_PREFIX);
+            if !media.iter().any(|held| held == hex) {
+                media.push(hex.to_owned());
+            }
+        }
+        media
+    };
+    let options = |options: &[OptionDoc]| {
+        options.iter().map(|option| LocalizedText { id: option.id.clone(), text: text(&option.text) }).collect()
+    };
+    let lessons = document
+        .lessons
+        .iter()
+        .map(|lesson| LocalizedLesson {
+            id: lesson.id.clone(),
+            title: text(&lesson.title),
+            text: text(&lesson.text),
+            media: media(&lesson.media, &lesson.media_by_language),
+        })
+        .collect();
+    let questions = document
+        .quiz
+        .questions
+        .iter()
+        .map(|question| LocalizedQuestion {
+            id: question.id.clone(),
+            prompt: text(&question.prompt),
+            media: media(&question.media, &question.media_by_language),
+            kind: match question.answer {
+                AnswerDoc::SingleChoice { .. } => QuizKind::SingleChoice,
+                AnswerDoc::MultipleChoice { .. } => QuizKind::MultipleChoice,
+                AnswerDoc::TrueFalse { .. } => QuizKind::TrueFalse,
+                AnswerDoc::Ordering { .. } => QuizKind::Ordering,
+            },
+            options: match &question.answer {
+                AnswerDoc::SingleChoice { options: list, .. }
+                | AnswerDoc::MultipleChoice { options: list, .. }
+                | AnswerDoc::Ordering { items: list, .. } => options(list),
+                AnswerDoc::TrueFalse { .. } => Vec::new(),
+            },
+        })
+        .collect();
+    LocalizedModule {
+        id: manifest.id.clone(),
+        version: manifest.version,
+        title: text(&manifest.titles),
+        lessons,
+        pass_mark_percent: document.quiz.pass_mark_percent,
+        questions,
+        badges: document
+            .badges
+            .iter()
+            .map(|badge| LocalizedText { id: badge.id.clone(), text: text(&badge.title) })
+            .collect(),
+    }
 }
 
 fn texts(texts: workervoice_protocol::training::Texts) -> HashMap<String, String> {
@@ -247,6 +401,45 @@ mod tests {
     fn single(correct: &str) -> serde_json::Value {
         serde_json::json!({"type": "single_choice",
             "options": [{"id": "a", "text": {"en": "A"}}, {"id": "b", "text": {"en": "B"}}], "correct": correct})
+    }
+
+    #[test]
+    fn the_localized_view_falls_back_from_the_workers_language_to_the_modules_then_to_any() {
+        let mut manifest = manifest();
+        manifest.languages = vec!["en".into(), "vi".into()];
+        manifest.media.push(BlobRef { sha256: sha256_hex(b"vi"), size: 2, media_type: "audio/mpeg".into() });
+        manifest.media.push(BlobRef { sha256: sha256_hex(b"zh"), size: 2, media_type: "audio/mpeg".into() });
+        let reference = |bytes: &[u8]| format!("sha256:{}", sha256_hex(bytes));
+        let body = serde_json::to_vec(&serde_json::json!({
+            "lessons": [
+                {"id": "l1", "title": {"en": "Exits", "vi": "Lối thoát"}, "text": {"en": "Go.", "vi": "Đi."},
+                 "media": [reference(b"png")], "media_by_language": {"vi": [reference(b"vi")]}},
+                {"id": "l2", "title": {"en": "Alarm"}, "text": {"en": "Walk."},
+                 "media_by_language": {"zh-CN": [reference(b"zh")]}}
+            ],
+            "quiz": {"pass_mark_percent": 50, "questions": [
+                {"id": "q1", "prompt": {"en": "Which?", "vi": "Cái nào?"}, "answer": {"type": "single_choice",
+                    "options": [{"id": "a", "text": {"en": "Stairs", "vi": "Cầu thang"}}, {"id": "b", "text": {"en": "Lift"}}],
+                    "correct": "a"}}
+            ]},
+            "badges": [{"id": "b", "title": {"vi": "An toàn"}, "rule": {"type": "module_passed"}}]
+        }))
+        .unwrap();
+        let document = super::document(&manifest, &body).unwrap();
+        let in_vi = localize(&manifest, document.clone(), &["vi".into()]);
+        assert_eq!((in_vi.lessons[0].title.as_str(), in_vi.lessons[0].text.as_str()), ("Lối thoát", "Đi."));
+        assert_eq!(in_vi.lessons[0].media, vec![sha256_hex(b"vi"), sha256_hex(b"png")], "own language, then shared");
+        assert_eq!(in_vi.lessons[1].text, "Walk.", "no Vietnamese: the module's default");
+        assert_eq!(in_vi.lessons[1].media, vec![sha256_hex(b"zh")], "no vi or en media: any language");
+        let question = &in_vi.questions[0];
+        assert_eq!(question.kind, QuizKind::SingleChoice);
+        assert_eq!((question.options[0].text.as_str(), question.options[1].text.as_str()), ("Cầu thang", "Lift"));
+
+        let in_zh = localize(&manifest, document, &["zh-CN".into()]);
+        assert_eq!(in_zh.title, "Fire safety", "the default language's title");
+        assert_eq!(in_zh.lessons[0].media, vec![sha256_hex(b"vi"), sha256_hex(b"png")], "the module's next language");
+        assert_eq!(in_zh.lessons[1].media, vec![sha256_hex(b"zh")]);
+        assert_eq!(in_zh.badges[0].text, "An toàn", "any language rather than a blank");
     }
 
     #[test]

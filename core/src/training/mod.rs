@@ -28,7 +28,8 @@ use crate::store::{Store, outbox, progress as rows};
 /// One entry of the worker's log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct LoggedEvent {
-    /// The event (time on the hub's clock once pulled back).
+    /// The event. Its time is on the hub's clock as the device knew it when
+    /// recording, and the hub's own once pulled back.
     pub event: ProgressEvent,
     /// What it earned (the hub's word once pulled back).
     pub earned: Earned,
@@ -59,6 +60,12 @@ pub struct QueuedUpload {
     /// The sealed [`ProgressBatch`].
     #[serde(with = "workervoice_protocol::b64")]
     pub sealed: Vec<u8>,
+    /// What the device took the hub's clock to be ahead of its own when it
+    /// stamped the events (seconds). Sent with the device's clock at sending
+    /// as `device_sent_at`, so that the hub corrects only the error left in
+    /// that estimate. 0 in uploads queued before events were stamped so.
+    #[serde(default)]
+    pub clock_offset_secs: i64,
 }
 
 fn event_aad<'a>(id: &'a str, owner: &'a str) -> Aad<'a> {
@@ -91,8 +98,15 @@ pub fn pull_mac(hub_share: &Key32, worker_id: &str, cursor: u64) -> Vec<u8> {
 pub fn log(store: &Store, session: &Session) -> Result<Vec<LoggedEvent>, Error> {
     let mut entries = session.provisional_progress().to_vec();
     let Ok(vault_key) = session.vault_key() else { return Ok(entries) };
-    for (id, sealed) in rows::events(store.conn(), &session.local_id)? {
-        let plain = Zeroizing::new(crypto::open(vault_key, event_aad(&id, &session.local_id), &sealed)?);
+    entries.extend(stored_log(store.conn(), vault_key, &session.local_id)?);
+    Ok(entries)
+}
+
+/// The log entries stored for `owner`, opened with their vault key.
+pub fn stored_log(conn: &rusqlite::Connection, vault_key: &Key32, owner: &str) -> Result<Vec<LoggedEvent>, Error> {
+    let mut entries = Vec::new();
+    for (id, sealed) in rows::events(conn, owner)? {
+        let plain = Zeroizing::new(crypto::open(vault_key, event_aad(&id, owner), &sealed)?);
         entries.push(serde_json::from_slice(&plain).map_err(|_| ErrorCode::StorageCorrupt)?);
     }
     Ok(entries)
@@ -150,6 +164,22 @@ pub fn save_event(
     Ok(rows::put_event(conn, &entry.event.id, owner, &sealed)?)
 }
 
+/// What a pulled event earned, as the device keeps it: the hub's word, plus
+/// anything the device itself worked out for that event from the same signed
+/// rules. A hub that scored the event with nothing (rules it could not read,
+/// or an older hub) thereby never lowers what the worker is shown.
+pub fn merged_earned(hub: &Earned, local: Option<&Earned>) -> Earned {
+    let mut merged = hub.clone();
+    if let Some(local) = local {
+        for (activity, points) in &local.activities {
+            let best = merged.activities.get(activity).map_or(*points, |hub| (*hub).max(*points));
+            merged.activities.insert(activity.clone(), best);
+        }
+        merged.counts_for_streak |= local.counts_for_streak;
+    }
+    merged
+}
+
 /// The totals of a log, at `now` (unix seconds, the device's best idea of the hub's clock).
 pub fn derive(entries: &[LoggedEvent], state: &ProgressState, now: i64) -> Totals {
     let today = local_day(now, state.utc_offset_minutes);
@@ -174,6 +204,9 @@ pub struct UploadContext<'a> {
     pub hub_key: &'a [u8],
     /// Now, unix seconds.
     pub now: i64,
+    /// The hub's clock minus the device's, as the device knows it, when
+    /// the event was stamped (its time is on the hub's clock).
+    pub clock_offset_secs: i64,
 }
 
 /// Records an event for the session's worker: log, badge rules, upload.
@@ -218,7 +251,12 @@ pub fn record(
         &batch_json,
     )
     .map_err(|_| ErrorCode::Internal)?;
-    let queued = QueuedUpload { upload_id: upload_id.clone(), enc: sealed.enc.to_vec(), sealed: sealed.ciphertext };
+    let queued = QueuedUpload {
+        upload_id: upload_id.clone(),
+        enc: sealed.enc.to_vec(),
+        sealed: sealed.ciphertext,
+        clock_offset_secs: context.clock_offset_secs,
+    };
     let body = serde_json::to_vec(&queued).map_err(|_| ErrorCode::Internal)?;
     // Held only while the hub has not confirmed the offline sign-in.
     let held_by = session.provisional_sign_in().map(str::to_owned);

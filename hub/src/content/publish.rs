@@ -37,6 +37,7 @@ use workervoice_protocol::content::{
 };
 use workervoice_protocol::directory::Recipient;
 use workervoice_protocol::survey::{SurveyDefinition, SurveyDelivery};
+use workervoice_protocol::training::ModuleDocument;
 
 use super::blobs::{self, StoredBlob};
 use crate::clock::unix_now;
@@ -144,11 +145,18 @@ pub fn publish_pack(data_dir: &Path, folder: &Path, assignment: &PackAssignment)
         add_survey_delivery(&mut document, &source.id, data_dir, &connection)?;
     }
     let body_bytes = serde_json::to_vec(&document).context("serialising the document")?;
-    if source.kind == ContentKind::Survey {
-        let listed =
-            |reference: &str| media.iter().any(|blob| reference == format!("{MEDIA_REF_PREFIX}{}", blob.sha256));
-        SurveyDefinition::parse(&body_bytes, listed)
-            .map_err(|error| anyhow::anyhow!("the survey would not render on devices: {error}"))?;
+    // Devices refuse a document that does not have its kind's shape; refuse
+    // it here first, with the reason, rather than sign what no device keeps.
+    let listed = |reference: &str| media.iter().any(|blob| reference == format!("{MEDIA_REF_PREFIX}{}", blob.sha256));
+    match source.kind {
+        ContentKind::Survey => {
+            SurveyDefinition::parse(&body_bytes, listed)
+                .map_err(|error| anyhow::anyhow!("the survey would not render on devices: {error}"))?;
+        }
+        ContentKind::TrainingModule => {
+            ModuleDocument::parse(&body_bytes, listed)
+                .map_err(|error| anyhow::anyhow!("the training module would not open on devices: {error}"))?;
+        }
     }
     ensure!(body_bytes.len() as u64 <= MAX_DOCUMENT_BYTES, "the document is larger than {MAX_DOCUMENT_BYTES} bytes");
     let StoredBlob { sha256, size } = blobs::store_bytes(data_dir, &body_bytes)?;

@@ -1592,6 +1592,13 @@ public protocol WorkerVoiceAppProtocol: AnyObject, Sendable {
     func loadTrainingModule(id: String) throws  -> TrainingModule
     
     /**
+     * A training module with every text and media list picked for the
+     * signed-in worker: their language, then the device's, then the
+     * module's languages (the first is its default), then any.
+     */
+    func localizedTrainingModule(id: String) throws  -> LocalizedModule
+    
+    /**
      * The file path of a verified media blob named by a module (SHA-256 hex).
      */
     func mediaPath(sha256: String) throws  -> String
@@ -1658,6 +1665,30 @@ public protocol WorkerVoiceAppProtocol: AnyObject, Sendable {
      * five take part), joining or leaving it first when `opt_in` says so.
      */
     func leaderboard(optIn: Bool?) async throws  -> Leaderboard
+    
+    /**
+     * Where the signed-in worker stopped in a lesson, if they saved a place.
+     */
+    func lessonPosition(moduleId: String, lessonId: String) throws  -> UInt32?
+    
+    /**
+     * The answers the signed-in worker saved so far in a module's quiz
+     * (empty when none).
+     */
+    func quizInProgress(moduleId: String) throws  -> [QuizAnswerInput]
+    
+    /**
+     * Saves where the worker is in a lesson (a page, a step, seconds into
+     * the audio: the app's own mark); cleared when the lesson is completed.
+     */
+    func saveLessonPosition(moduleId: String, lessonId: String, position: UInt32) throws 
+    
+    /**
+     * Saves the answers given so far in a module's quiz (replacing what
+     * was saved), sealed like a draft, so a kiosk time-out loses none of
+     * them; cleared when the quiz is submitted.
+     */
+    func saveQuizAnswers(moduleId: String, answers: [QuizAnswerInput]) throws 
     
     /**
      * Grades and records a quiz attempt; every question must be answered
@@ -2332,6 +2363,21 @@ open func loadTrainingModule(id: String)throws  -> TrainingModule  {
 }
     
     /**
+     * A training module with every text and media list picked for the
+     * signed-in worker: their language, then the device's, then the
+     * module's languages (the first is its default), then any.
+     */
+open func localizedTrainingModule(id: String)throws  -> LocalizedModule  {
+    return try  FfiConverterTypeLocalizedModule_lift(try rustCallWithError(FfiConverterTypeWorkerVoiceError_lift) {
+        uniffiCallStatus in
+    uniffi_workervoice_fn_method_workervoiceapp_localized_training_module(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
      * The file path of a verified media blob named by a module (SHA-256 hex).
      */
 open func mediaPath(sha256: String)throws  -> String  {
@@ -2503,6 +2549,64 @@ open func leaderboard(optIn: Bool?)async throws  -> Leaderboard  {
             liftFunc: FfiConverterTypeLeaderboard_lift,
             errorHandler: FfiConverterTypeWorkerVoiceError_lift
         )
+}
+    
+    /**
+     * Where the signed-in worker stopped in a lesson, if they saved a place.
+     */
+open func lessonPosition(moduleId: String, lessonId: String)throws  -> UInt32?  {
+    return try  FfiConverterOptionUInt32.lift(try rustCallWithError(FfiConverterTypeWorkerVoiceError_lift) {
+        uniffiCallStatus in
+    uniffi_workervoice_fn_method_workervoiceapp_lesson_position(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(moduleId),
+        FfiConverterString.lower(lessonId),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The answers the signed-in worker saved so far in a module's quiz
+     * (empty when none).
+     */
+open func quizInProgress(moduleId: String)throws  -> [QuizAnswerInput]  {
+    return try  FfiConverterSequenceTypeQuizAnswerInput.lift(try rustCallWithError(FfiConverterTypeWorkerVoiceError_lift) {
+        uniffiCallStatus in
+    uniffi_workervoice_fn_method_workervoiceapp_quiz_in_progress(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(moduleId),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Saves where the worker is in a lesson (a page, a step, seconds into
+     * the audio: the app's own mark); cleared when the lesson is completed.
+     */
+open func saveLessonPosition(moduleId: String, lessonId: String, position: UInt32)throws   {try rustCallWithError(FfiConverterTypeWorkerVoiceError_lift) {
+        uniffiCallStatus in
+    uniffi_workervoice_fn_method_workervoiceapp_save_lesson_position(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(moduleId),
+        FfiConverterString.lower(lessonId),
+        FfiConverterUInt32.lower(position),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Saves the answers given so far in a module's quiz (replacing what
+     * was saved), sealed like a draft, so a kiosk time-out loses none of
+     * them; cleared when the quiz is submitted.
+     */
+open func saveQuizAnswers(moduleId: String, answers: [QuizAnswerInput])throws   {try rustCallWithError(FfiConverterTypeWorkerVoiceError_lift) {
+        uniffiCallStatus in
+    uniffi_workervoice_fn_method_workervoiceapp_save_quiz_answers(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(moduleId),
+        FfiConverterSequenceTypeQuizAnswerInput.lower(answers),uniffiCallStatus
+    )
+}
 }
     
     /**
@@ -4009,6 +4113,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_workervoice_checksum_method_workervoiceapp_load_training_module() != 3218) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_workervoice_checksum_method_workervoiceapp_localized_training_module() != 47300) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_workervoice_checksum_method_workervoiceapp_media_path() != 52312) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -4040,6 +4147,18 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_workervoice_checksum_method_workervoiceapp_leaderboard() != 29229) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_workervoice_checksum_method_workervoiceapp_lesson_position() != 54219) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_workervoice_checksum_method_workervoiceapp_quiz_in_progress() != 15369) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_workervoice_checksum_method_workervoiceapp_save_lesson_position() != 21854) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_workervoice_checksum_method_workervoiceapp_save_quiz_answers() != 62654) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_workervoice_checksum_method_workervoiceapp_submit_quiz() != 45972) {

@@ -2403,7 +2403,10 @@ public struct Lesson: Equatable, Hashable {
      */
     public var text: [String: String]
     /**
-     * Media shown with the lesson: SHA-256 (hex) of blobs the manifest lists.
+     * Media shown with the lesson in every language: SHA-256 (hex) of
+     * blobs the manifest lists. Media given per language come only with
+     * [`WorkerVoice::localized_training_module`](crate::app::WorkerVoice::localized_training_module),
+     * picked for the worker.
      */
     public var media: [String]
 
@@ -2420,7 +2423,10 @@ public struct Lesson: Equatable, Hashable {
          * Text per language.
          */text: [String: String], 
         /**
-         * Media shown with the lesson: SHA-256 (hex) of blobs the manifest lists.
+         * Media shown with the lesson in every language: SHA-256 (hex) of
+         * blobs the manifest lists. Media given per language come only with
+         * [`WorkerVoice::localized_training_module`](crate::app::WorkerVoice::localized_training_module),
+         * picked for the worker.
          */media: [String]) {
         self.id = id
         self.title = title
@@ -2472,6 +2478,388 @@ public func FfiConverterTypeLesson_lift(_ buf: RustBuffer) throws -> Lesson {
 #endif
 public func FfiConverterTypeLesson_lower(_ value: Lesson) -> RustBuffer {
     return FfiConverterTypeLesson.lower(value)
+}
+
+
+/**
+ * One lesson, in the worker's language or its fallback.
+ */
+public struct LocalizedLesson: Equatable, Hashable {
+    /**
+     * Stable id within the module.
+     */
+    public var id: String
+    /**
+     * Its title.
+     */
+    public var title: String
+    /**
+     * Its text.
+     */
+    public var text: String
+    /**
+     * Media to show (SHA-256 hex): the picked language's, then those shared by all.
+     */
+    public var media: [String]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Stable id within the module.
+         */id: String, 
+        /**
+         * Its title.
+         */title: String, 
+        /**
+         * Its text.
+         */text: String, 
+        /**
+         * Media to show (SHA-256 hex): the picked language's, then those shared by all.
+         */media: [String]) {
+        self.id = id
+        self.title = title
+        self.text = text
+        self.media = media
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension LocalizedLesson: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLocalizedLesson: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LocalizedLesson {
+        return
+            try LocalizedLesson(
+                id: FfiConverterString.read(from: &buf), 
+                title: FfiConverterString.read(from: &buf), 
+                text: FfiConverterString.read(from: &buf), 
+                media: FfiConverterSequenceString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: LocalizedLesson, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.title, into: &buf)
+        FfiConverterString.write(value.text, into: &buf)
+        FfiConverterSequenceString.write(value.media, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLocalizedLesson_lift(_ buf: RustBuffer) throws -> LocalizedLesson {
+    return try FfiConverterTypeLocalizedLesson.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLocalizedLesson_lower(_ value: LocalizedLesson) -> RustBuffer {
+    return FfiConverterTypeLocalizedLesson.lower(value)
+}
+
+
+/**
+ * A training module in one language chain: every text and media list
+ * picked for the worker (the worker's language, then the device's, then
+ * the module's languages in order — the first is its default —, then any
+ * language the item has), so the app renders it as it is.
+ */
+public struct LocalizedModule: Equatable, Hashable {
+    /**
+     * The module's id.
+     */
+    public var id: String
+    /**
+     * Its version.
+     */
+    public var version: UInt64
+    /**
+     * Its title.
+     */
+    public var title: String
+    /**
+     * The lessons, in order.
+     */
+    public var lessons: [LocalizedLesson]
+    /**
+     * Percentage of right answers needed to pass the quiz (0–100).
+     */
+    public var passMarkPercent: UInt8
+    /**
+     * The quiz questions, in order.
+     */
+    public var questions: [LocalizedQuestion]
+    /**
+     * Badges the module defines, with their names.
+     */
+    public var badges: [LocalizedText]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The module's id.
+         */id: String, 
+        /**
+         * Its version.
+         */version: UInt64, 
+        /**
+         * Its title.
+         */title: String, 
+        /**
+         * The lessons, in order.
+         */lessons: [LocalizedLesson], 
+        /**
+         * Percentage of right answers needed to pass the quiz (0–100).
+         */passMarkPercent: UInt8, 
+        /**
+         * The quiz questions, in order.
+         */questions: [LocalizedQuestion], 
+        /**
+         * Badges the module defines, with their names.
+         */badges: [LocalizedText]) {
+        self.id = id
+        self.version = version
+        self.title = title
+        self.lessons = lessons
+        self.passMarkPercent = passMarkPercent
+        self.questions = questions
+        self.badges = badges
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension LocalizedModule: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLocalizedModule: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LocalizedModule {
+        return
+            try LocalizedModule(
+                id: FfiConverterString.read(from: &buf), 
+                version: FfiConverterUInt64.read(from: &buf), 
+                title: FfiConverterString.read(from: &buf), 
+                lessons: FfiConverterSequenceTypeLocalizedLesson.read(from: &buf), 
+                passMarkPercent: FfiConverterUInt8.read(from: &buf), 
+                questions: FfiConverterSequenceTypeLocalizedQuestion.read(from: &buf), 
+                badges: FfiConverterSequenceTypeLocalizedText.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: LocalizedModule, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterUInt64.write(value.version, into: &buf)
+        FfiConverterString.write(value.title, into: &buf)
+        FfiConverterSequenceTypeLocalizedLesson.write(value.lessons, into: &buf)
+        FfiConverterUInt8.write(value.passMarkPercent, into: &buf)
+        FfiConverterSequenceTypeLocalizedQuestion.write(value.questions, into: &buf)
+        FfiConverterSequenceTypeLocalizedText.write(value.badges, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLocalizedModule_lift(_ buf: RustBuffer) throws -> LocalizedModule {
+    return try FfiConverterTypeLocalizedModule.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLocalizedModule_lower(_ value: LocalizedModule) -> RustBuffer {
+    return FfiConverterTypeLocalizedModule.lower(value)
+}
+
+
+/**
+ * One quiz question, in the worker's language or its fallback.
+ */
+public struct LocalizedQuestion: Equatable, Hashable {
+    /**
+     * Stable id within the module.
+     */
+    public var id: String
+    /**
+     * The question.
+     */
+    public var prompt: String
+    /**
+     * Media to show (SHA-256 hex): the picked language's, then those shared by all.
+     */
+    public var media: [String]
+    /**
+     * How it is answered.
+     */
+    public var kind: QuizKind
+    /**
+     * The options (choice questions) or the items to order, as shown;
+     * empty for true or false.
+     */
+    public var options: [LocalizedText]
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Stable id within the module.
+         */id: String, 
+        /**
+         * The question.
+         */prompt: String, 
+        /**
+         * Media to show (SHA-256 hex): the picked language's, then those shared by all.
+         */media: [String], 
+        /**
+         * How it is answered.
+         */kind: QuizKind, 
+        /**
+         * The options (choice questions) or the items to order, as shown;
+         * empty for true or false.
+         */options: [LocalizedText]) {
+        self.id = id
+        self.prompt = prompt
+        self.media = media
+        self.kind = kind
+        self.options = options
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension LocalizedQuestion: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLocalizedQuestion: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LocalizedQuestion {
+        return
+            try LocalizedQuestion(
+                id: FfiConverterString.read(from: &buf), 
+                prompt: FfiConverterString.read(from: &buf), 
+                media: FfiConverterSequenceString.read(from: &buf), 
+                kind: FfiConverterTypeQuizKind.read(from: &buf), 
+                options: FfiConverterSequenceTypeLocalizedText.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: LocalizedQuestion, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.prompt, into: &buf)
+        FfiConverterSequenceString.write(value.media, into: &buf)
+        FfiConverterTypeQuizKind.write(value.kind, into: &buf)
+        FfiConverterSequenceTypeLocalizedText.write(value.options, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLocalizedQuestion_lift(_ buf: RustBuffer) throws -> LocalizedQuestion {
+    return try FfiConverterTypeLocalizedQuestion.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLocalizedQuestion_lower(_ value: LocalizedQuestion) -> RustBuffer {
+    return FfiConverterTypeLocalizedQuestion.lower(value)
+}
+
+
+/**
+ * Something with a stable id and its text in one language: an option, an
+ * item to order, a badge.
+ */
+public struct LocalizedText: Equatable, Hashable {
+    /**
+     * Stable id.
+     */
+    public var id: String
+    /**
+     * Its text.
+     */
+    public var text: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Stable id.
+         */id: String, 
+        /**
+         * Its text.
+         */text: String) {
+        self.id = id
+        self.text = text
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension LocalizedText: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeLocalizedText: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> LocalizedText {
+        return
+            try LocalizedText(
+                id: FfiConverterString.read(from: &buf), 
+                text: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: LocalizedText, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.id, into: &buf)
+        FfiConverterString.write(value.text, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLocalizedText_lift(_ buf: RustBuffer) throws -> LocalizedText {
+    return try FfiConverterTypeLocalizedText.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeLocalizedText_lower(_ value: LocalizedText) -> RustBuffer {
+    return FfiConverterTypeLocalizedText.lower(value)
 }
 
 
@@ -2883,7 +3271,7 @@ public struct QuizQuestion: Equatable, Hashable {
      */
     public var prompt: [String: String]
     /**
-     * Media shown with the question (SHA-256 hex), e.g. an audio prompt.
+     * Media shown with the question in every language (SHA-256 hex).
      */
     public var media: [String]
     /**
@@ -2901,7 +3289,7 @@ public struct QuizQuestion: Equatable, Hashable {
          * The question per language.
          */prompt: [String: String], 
         /**
-         * Media shown with the question (SHA-256 hex), e.g. an audio prompt.
+         * Media shown with the question in every language (SHA-256 hex).
          */media: [String], 
         /**
          * How it is answered, with the right answer.
@@ -5604,6 +5992,101 @@ public func FfiConverterTypeQuizAnswer_lower(_ value: QuizAnswer) -> RustBuffer 
 
 
 /**
+ * How a quiz question is answered.
+ */
+
+public enum QuizKind: Equatable, Hashable {
+    
+    /**
+     * One option.
+     */
+    case singleChoice
+    /**
+     * Every right option and no other.
+     */
+    case multipleChoice
+    /**
+     * True or false.
+     */
+    case trueFalse
+    /**
+     * The items in the right order.
+     */
+    case ordering
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension QuizKind: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeQuizKind: FfiConverterRustBuffer {
+    typealias SwiftType = QuizKind
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> QuizKind {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .singleChoice
+        
+        case 2: return .multipleChoice
+        
+        case 3: return .trueFalse
+        
+        case 4: return .ordering
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: QuizKind, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .singleChoice:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .multipleChoice:
+            writeInt(&buf, Int32(2))
+        
+        
+        case .trueFalse:
+            writeInt(&buf, Int32(3))
+        
+        
+        case .ordering:
+            writeInt(&buf, Int32(4))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeQuizKind_lift(_ buf: RustBuffer) throws -> QuizKind {
+    return try FfiConverterTypeQuizKind.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeQuizKind_lower(_ value: QuizKind) -> RustBuffer {
+    return FfiConverterTypeQuizKind.lower(value)
+}
+
+
+
+/**
  * An answer to one quiz question.
  */
 
@@ -6634,6 +7117,81 @@ fileprivate struct FfiConverterSequenceTypeLesson: FfiConverterRustBuffer {
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeLesson.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeLocalizedLesson: FfiConverterRustBuffer {
+    typealias SwiftType = [LocalizedLesson]
+
+    public static func write(_ value: [LocalizedLesson], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeLocalizedLesson.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [LocalizedLesson] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [LocalizedLesson]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeLocalizedLesson.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeLocalizedQuestion: FfiConverterRustBuffer {
+    typealias SwiftType = [LocalizedQuestion]
+
+    public static func write(_ value: [LocalizedQuestion], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeLocalizedQuestion.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [LocalizedQuestion] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [LocalizedQuestion]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeLocalizedQuestion.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeLocalizedText: FfiConverterRustBuffer {
+    typealias SwiftType = [LocalizedText]
+
+    public static func write(_ value: [LocalizedText], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeLocalizedText.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [LocalizedText] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [LocalizedText]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeLocalizedText.read(from: &buf))
         }
         return seq
     }

@@ -64,6 +64,7 @@ import org.workervoice.model.FfiConverterTypeErrorCode
 import org.workervoice.model.FfiConverterTypeEvent
 import org.workervoice.model.FfiConverterTypeGrievanceDraft
 import org.workervoice.model.FfiConverterTypeLeaderboard
+import org.workervoice.model.FfiConverterTypeLocalizedModule
 import org.workervoice.model.FfiConverterTypeNote
 import org.workervoice.model.FfiConverterTypeOpenSurveyView
 import org.workervoice.model.FfiConverterTypeOutboxSummary
@@ -81,6 +82,7 @@ import org.workervoice.model.FfiConverterTypeWeakPinReason
 import org.workervoice.model.FfiConverterTypeWorkerProfile
 import org.workervoice.model.GrievanceDraft
 import org.workervoice.model.Leaderboard
+import org.workervoice.model.LocalizedModule
 import org.workervoice.model.Note
 import org.workervoice.model.OpenSurveyView
 import org.workervoice.model.OutboxSummary
@@ -110,6 +112,7 @@ import org.workervoice.model.RustBuffer as RustBufferErrorCode
 import org.workervoice.model.RustBuffer as RustBufferEvent
 import org.workervoice.model.RustBuffer as RustBufferGrievanceDraft
 import org.workervoice.model.RustBuffer as RustBufferLeaderboard
+import org.workervoice.model.RustBuffer as RustBufferLocalizedModule
 import org.workervoice.model.RustBuffer as RustBufferNote
 import org.workervoice.model.RustBuffer as RustBufferOpenSurveyView
 import org.workervoice.model.RustBuffer as RustBufferOutboxSummary
@@ -971,6 +974,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_workervoice_checksum_method_workervoiceapp_load_training_module(
     ): Int
+    external fun uniffi_workervoice_checksum_method_workervoiceapp_localized_training_module(
+    ): Int
     external fun uniffi_workervoice_checksum_method_workervoiceapp_media_path(
     ): Int
     external fun uniffi_workervoice_checksum_method_workervoiceapp_set_content_budget_bytes(
@@ -992,6 +997,14 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_workervoice_checksum_method_workervoiceapp_complete_lesson(
     ): Int
     external fun uniffi_workervoice_checksum_method_workervoiceapp_leaderboard(
+    ): Int
+    external fun uniffi_workervoice_checksum_method_workervoiceapp_lesson_position(
+    ): Int
+    external fun uniffi_workervoice_checksum_method_workervoiceapp_quiz_in_progress(
+    ): Int
+    external fun uniffi_workervoice_checksum_method_workervoiceapp_save_lesson_position(
+    ): Int
+    external fun uniffi_workervoice_checksum_method_workervoiceapp_save_quiz_answers(
     ): Int
     external fun uniffi_workervoice_checksum_method_workervoiceapp_submit_quiz(
     ): Int
@@ -1128,6 +1141,8 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_workervoice_fn_method_workervoiceapp_load_training_module(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferTrainingModule.ByValue
+    external fun uniffi_workervoice_fn_method_workervoiceapp_localized_training_module(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferLocalizedModule.ByValue
     external fun uniffi_workervoice_fn_method_workervoiceapp_media_path(`ptr`: Long,`sha256`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_workervoice_fn_method_workervoiceapp_set_content_budget_bytes(`ptr`: Long,`bytes`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1150,6 +1165,14 @@ internal object UniffiLib {
     ): RustBufferActivityOutcome.ByValue
     external fun uniffi_workervoice_fn_method_workervoiceapp_leaderboard(`ptr`: Long,`optIn`: RustBuffer.ByValue,
     ): Long
+    external fun uniffi_workervoice_fn_method_workervoiceapp_lesson_position(`ptr`: Long,`moduleId`: RustBuffer.ByValue,`lessonId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_workervoice_fn_method_workervoiceapp_quiz_in_progress(`ptr`: Long,`moduleId`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_workervoice_fn_method_workervoiceapp_save_lesson_position(`ptr`: Long,`moduleId`: RustBuffer.ByValue,`lessonId`: RustBuffer.ByValue,`position`: Int,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_workervoice_fn_method_workervoiceapp_save_quiz_answers(`ptr`: Long,`moduleId`: RustBuffer.ByValue,`answers`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
     external fun uniffi_workervoice_fn_method_workervoiceapp_submit_quiz(`ptr`: Long,`moduleId`: RustBuffer.ByValue,`answers`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferActivityOutcome.ByValue
     external fun uniffi_workervoice_fn_method_workervoiceapp_training_progress(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1471,6 +1494,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_load_training_module() and 0xFFFF) != 3218) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_localized_training_module() and 0xFFFF) != 47300) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_media_path() and 0xFFFF) != 52312) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1502,6 +1528,18 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_leaderboard() and 0xFFFF) != 29229) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_lesson_position() and 0xFFFF) != 54219) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_quiz_in_progress() and 0xFFFF) != 15369) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_save_lesson_position() and 0xFFFF) != 21854) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_save_quiz_answers() and 0xFFFF) != 62654) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_submit_quiz() and 0xFFFF) != 45972) {
@@ -3350,6 +3388,13 @@ public interface WorkerVoiceAppInterface {
     fun `loadTrainingModule`(`id`: kotlin.String): TrainingModule
     
     /**
+     * A training module with every text and media list picked for the
+     * signed-in worker: their language, then the device's, then the
+     * module's languages (the first is its default), then any.
+     */
+    fun `localizedTrainingModule`(`id`: kotlin.String): LocalizedModule
+    
+    /**
      * The file path of a verified media blob named by a module (SHA-256 hex).
      */
     fun `mediaPath`(`sha256`: kotlin.String): kotlin.String
@@ -3416,6 +3461,30 @@ public interface WorkerVoiceAppInterface {
      * five take part), joining or leaving it first when `opt_in` says so.
      */
     suspend fun `leaderboard`(`optIn`: kotlin.Boolean?): Leaderboard
+    
+    /**
+     * Where the signed-in worker stopped in a lesson, if they saved a place.
+     */
+    fun `lessonPosition`(`moduleId`: kotlin.String, `lessonId`: kotlin.String): kotlin.UInt?
+    
+    /**
+     * The answers the signed-in worker saved so far in a module's quiz
+     * (empty when none).
+     */
+    fun `quizInProgress`(`moduleId`: kotlin.String): List<QuizAnswerInput>
+    
+    /**
+     * Saves where the worker is in a lesson (a page, a step, seconds into
+     * the audio: the app's own mark); cleared when the lesson is completed.
+     */
+    fun `saveLessonPosition`(`moduleId`: kotlin.String, `lessonId`: kotlin.String, `position`: kotlin.UInt)
+    
+    /**
+     * Saves the answers given so far in a module's quiz (replacing what
+     * was saved), sealed like a draft, so a kiosk time-out loses none of
+     * them; cleared when the quiz is submitted.
+     */
+    fun `saveQuizAnswers`(`moduleId`: kotlin.String, `answers`: List<QuizAnswerInput>)
     
     /**
      * Grades and records a quiz attempt; every question must be answered
@@ -4353,6 +4422,26 @@ open class WorkerVoiceApp: Disposable, AutoCloseable, WorkerVoiceAppInterface
 
     
     /**
+     * A training module with every text and media list picked for the
+     * signed-in worker: their language, then the device's, then the
+     * module's languages (the first is its default), then any.
+     */
+    @Throws(WorkerVoiceException::class)override fun `localizedTrainingModule`(`id`: kotlin.String): LocalizedModule {
+            return FfiConverterTypeLocalizedModule.lift(
+    callWithHandle {
+    uniffiRustCallWithError(WorkerVoiceException) { _status ->
+    UniffiLib.uniffi_workervoice_fn_method_workervoiceapp_localized_training_module(
+        it,
+        
+        FfiConverterString.lower(`id`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
      * The file path of a verified media blob named by a module (SHA-256 hex).
      */
     @Throws(WorkerVoiceException::class)override fun `mediaPath`(`sha256`: kotlin.String): kotlin.String {
@@ -4578,6 +4667,84 @@ open class WorkerVoiceApp: Disposable, AutoCloseable, WorkerVoiceAppInterface
         WorkerVoiceException.ErrorHandler,
     )
     }
+
+    
+    /**
+     * Where the signed-in worker stopped in a lesson, if they saved a place.
+     */
+    @Throws(WorkerVoiceException::class)override fun `lessonPosition`(`moduleId`: kotlin.String, `lessonId`: kotlin.String): kotlin.UInt? {
+            return FfiConverterOptionalUInt.lift(
+    callWithHandle {
+    uniffiRustCallWithError(WorkerVoiceException) { _status ->
+    UniffiLib.uniffi_workervoice_fn_method_workervoiceapp_lesson_position(
+        it,
+        
+        FfiConverterString.lower(`moduleId`),
+        FfiConverterString.lower(`lessonId`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The answers the signed-in worker saved so far in a module's quiz
+     * (empty when none).
+     */
+    @Throws(WorkerVoiceException::class)override fun `quizInProgress`(`moduleId`: kotlin.String): List<QuizAnswerInput> {
+            return FfiConverterSequenceTypeQuizAnswerInput.lift(
+    callWithHandle {
+    uniffiRustCallWithError(WorkerVoiceException) { _status ->
+    UniffiLib.uniffi_workervoice_fn_method_workervoiceapp_quiz_in_progress(
+        it,
+        
+        FfiConverterString.lower(`moduleId`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Saves where the worker is in a lesson (a page, a step, seconds into
+     * the audio: the app's own mark); cleared when the lesson is completed.
+     */
+    @Throws(WorkerVoiceException::class)override fun `saveLessonPosition`(`moduleId`: kotlin.String, `lessonId`: kotlin.String, `position`: kotlin.UInt)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(WorkerVoiceException) { _status ->
+    UniffiLib.uniffi_workervoice_fn_method_workervoiceapp_save_lesson_position(
+        it,
+        
+        FfiConverterString.lower(`moduleId`),
+        FfiConverterString.lower(`lessonId`),
+        FfiConverterUInt.lower(`position`),_status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Saves the answers given so far in a module's quiz (replacing what
+     * was saved), sealed like a draft, so a kiosk time-out loses none of
+     * them; cleared when the quiz is submitted.
+     */
+    @Throws(WorkerVoiceException::class)override fun `saveQuizAnswers`(`moduleId`: kotlin.String, `answers`: List<QuizAnswerInput>)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(WorkerVoiceException) { _status ->
+    UniffiLib.uniffi_workervoice_fn_method_workervoiceapp_save_quiz_answers(
+        it,
+        
+        FfiConverterString.lower(`moduleId`),
+        FfiConverterSequenceTypeQuizAnswerInput.lower(`answers`),_status)
+}
+    }
+    
+    
 
     
     /**
@@ -6109,6 +6276,8 @@ public object FfiConverterSequenceTypeSurveyAnswerEntry: FfiConverterRustBuffer<
         }
     }
 }
+
+
 
 
 

@@ -2415,7 +2415,10 @@ data class Lesson (
     var `text`: Map<kotlin.String, kotlin.String>
     , 
     /**
-     * Media shown with the lesson: SHA-256 (hex) of blobs the manifest lists.
+     * Media shown with the lesson in every language: SHA-256 (hex) of
+     * blobs the manifest lists. Media given per language come only with
+     * [`WorkerVoice::localized_training_module`](crate::app::WorkerVoice::localized_training_module),
+     * picked for the worker.
      */
     var `media`: List<kotlin.String>
     
@@ -2453,6 +2456,279 @@ public object FfiConverterTypeLesson: FfiConverterRustBuffer<Lesson> {
             FfiConverterMapStringString.write(value.`title`, buf)
             FfiConverterMapStringString.write(value.`text`, buf)
             FfiConverterSequenceString.write(value.`media`, buf)
+    }
+}
+
+
+
+/**
+ * One lesson, in the worker's language or its fallback.
+ */
+data class LocalizedLesson (
+    /**
+     * Stable id within the module.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * Its title.
+     */
+    var `title`: kotlin.String
+    , 
+    /**
+     * Its text.
+     */
+    var `text`: kotlin.String
+    , 
+    /**
+     * Media to show (SHA-256 hex): the picked language's, then those shared by all.
+     */
+    var `media`: List<kotlin.String>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeLocalizedLesson: FfiConverterRustBuffer<LocalizedLesson> {
+    override fun read(buf: ByteBuffer): LocalizedLesson {
+        return LocalizedLesson(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterSequenceString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: LocalizedLesson) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterString.allocationSize(value.`title`) +
+            FfiConverterString.allocationSize(value.`text`) +
+            FfiConverterSequenceString.allocationSize(value.`media`)
+    )
+
+    override fun write(value: LocalizedLesson, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterString.write(value.`title`, buf)
+            FfiConverterString.write(value.`text`, buf)
+            FfiConverterSequenceString.write(value.`media`, buf)
+    }
+}
+
+
+
+/**
+ * A training module in one language chain: every text and media list
+ * picked for the worker (the worker's language, then the device's, then
+ * the module's languages in order — the first is its default —, then any
+ * language the item has), so the app renders it as it is.
+ */
+data class LocalizedModule (
+    /**
+     * The module's id.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * Its version.
+     */
+    var `version`: kotlin.ULong
+    , 
+    /**
+     * Its title.
+     */
+    var `title`: kotlin.String
+    , 
+    /**
+     * The lessons, in order.
+     */
+    var `lessons`: List<LocalizedLesson>
+    , 
+    /**
+     * Percentage of right answers needed to pass the quiz (0–100).
+     */
+    var `passMarkPercent`: kotlin.UByte
+    , 
+    /**
+     * The quiz questions, in order.
+     */
+    var `questions`: List<LocalizedQuestion>
+    , 
+    /**
+     * Badges the module defines, with their names.
+     */
+    var `badges`: List<LocalizedText>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeLocalizedModule: FfiConverterRustBuffer<LocalizedModule> {
+    override fun read(buf: ByteBuffer): LocalizedModule {
+        return LocalizedModule(
+            FfiConverterString.read(buf),
+            FfiConverterULong.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterSequenceTypeLocalizedLesson.read(buf),
+            FfiConverterUByte.read(buf),
+            FfiConverterSequenceTypeLocalizedQuestion.read(buf),
+            FfiConverterSequenceTypeLocalizedText.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: LocalizedModule) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterULong.allocationSize(value.`version`) +
+            FfiConverterString.allocationSize(value.`title`) +
+            FfiConverterSequenceTypeLocalizedLesson.allocationSize(value.`lessons`) +
+            FfiConverterUByte.allocationSize(value.`passMarkPercent`) +
+            FfiConverterSequenceTypeLocalizedQuestion.allocationSize(value.`questions`) +
+            FfiConverterSequenceTypeLocalizedText.allocationSize(value.`badges`)
+    )
+
+    override fun write(value: LocalizedModule, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterULong.write(value.`version`, buf)
+            FfiConverterString.write(value.`title`, buf)
+            FfiConverterSequenceTypeLocalizedLesson.write(value.`lessons`, buf)
+            FfiConverterUByte.write(value.`passMarkPercent`, buf)
+            FfiConverterSequenceTypeLocalizedQuestion.write(value.`questions`, buf)
+            FfiConverterSequenceTypeLocalizedText.write(value.`badges`, buf)
+    }
+}
+
+
+
+/**
+ * One quiz question, in the worker's language or its fallback.
+ */
+data class LocalizedQuestion (
+    /**
+     * Stable id within the module.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * The question.
+     */
+    var `prompt`: kotlin.String
+    , 
+    /**
+     * Media to show (SHA-256 hex): the picked language's, then those shared by all.
+     */
+    var `media`: List<kotlin.String>
+    , 
+    /**
+     * How it is answered.
+     */
+    var `kind`: QuizKind
+    , 
+    /**
+     * The options (choice questions) or the items to order, as shown;
+     * empty for true or false.
+     */
+    var `options`: List<LocalizedText>
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeLocalizedQuestion: FfiConverterRustBuffer<LocalizedQuestion> {
+    override fun read(buf: ByteBuffer): LocalizedQuestion {
+        return LocalizedQuestion(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterSequenceString.read(buf),
+            FfiConverterTypeQuizKind.read(buf),
+            FfiConverterSequenceTypeLocalizedText.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: LocalizedQuestion) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterString.allocationSize(value.`prompt`) +
+            FfiConverterSequenceString.allocationSize(value.`media`) +
+            FfiConverterTypeQuizKind.allocationSize(value.`kind`) +
+            FfiConverterSequenceTypeLocalizedText.allocationSize(value.`options`)
+    )
+
+    override fun write(value: LocalizedQuestion, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterString.write(value.`prompt`, buf)
+            FfiConverterSequenceString.write(value.`media`, buf)
+            FfiConverterTypeQuizKind.write(value.`kind`, buf)
+            FfiConverterSequenceTypeLocalizedText.write(value.`options`, buf)
+    }
+}
+
+
+
+/**
+ * Something with a stable id and its text in one language: an option, an
+ * item to order, a badge.
+ */
+data class LocalizedText (
+    /**
+     * Stable id.
+     */
+    var `id`: kotlin.String
+    , 
+    /**
+     * Its text.
+     */
+    var `text`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeLocalizedText: FfiConverterRustBuffer<LocalizedText> {
+    override fun read(buf: ByteBuffer): LocalizedText {
+        return LocalizedText(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: LocalizedText) = (
+            FfiConverterString.allocationSize(value.`id`) +
+            FfiConverterString.allocationSize(value.`text`)
+    )
+
+    override fun write(value: LocalizedText, buf: ByteBuffer) {
+            FfiConverterString.write(value.`id`, buf)
+            FfiConverterString.write(value.`text`, buf)
     }
 }
 
@@ -2748,7 +3024,7 @@ data class QuizQuestion (
     var `prompt`: Map<kotlin.String, kotlin.String>
     , 
     /**
-     * Media shown with the question (SHA-256 hex), e.g. an audio prompt.
+     * Media shown with the question in every language (SHA-256 hex).
      */
     var `media`: List<kotlin.String>
     , 
@@ -4766,6 +5042,57 @@ public object FfiConverterTypeQuizAnswer : FfiConverterRustBuffer<QuizAnswer>{
 
 
 /**
+ * How a quiz question is answered.
+ */
+
+enum class QuizKind {
+    
+    /**
+     * One option.
+     */
+    SINGLE_CHOICE,
+    /**
+     * Every right option and no other.
+     */
+    MULTIPLE_CHOICE,
+    /**
+     * True or false.
+     */
+    TRUE_FALSE,
+    /**
+     * The items in the right order.
+     */
+    ORDERING;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeQuizKind: FfiConverterRustBuffer<QuizKind> {
+    override fun read(buf: ByteBuffer) = try {
+        QuizKind.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: QuizKind) = 4UL
+
+    override fun write(value: QuizKind, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
+
+
+
+/**
  * An answer to one quiz question.
  */
 sealed class QuizResponse {
@@ -6070,6 +6397,90 @@ public object FfiConverterSequenceTypeLesson: FfiConverterRustBuffer<List<Lesson
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeLesson.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeLocalizedLesson: FfiConverterRustBuffer<List<LocalizedLesson>> {
+    override fun read(buf: ByteBuffer): List<LocalizedLesson> {
+        val len = buf.getInt()
+        return List<LocalizedLesson>(len) {
+            FfiConverterTypeLocalizedLesson.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<LocalizedLesson>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeLocalizedLesson.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<LocalizedLesson>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeLocalizedLesson.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeLocalizedQuestion: FfiConverterRustBuffer<List<LocalizedQuestion>> {
+    override fun read(buf: ByteBuffer): List<LocalizedQuestion> {
+        val len = buf.getInt()
+        return List<LocalizedQuestion>(len) {
+            FfiConverterTypeLocalizedQuestion.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<LocalizedQuestion>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeLocalizedQuestion.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<LocalizedQuestion>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeLocalizedQuestion.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeLocalizedText: FfiConverterRustBuffer<List<LocalizedText>> {
+    override fun read(buf: ByteBuffer): List<LocalizedText> {
+        val len = buf.getInt()
+        return List<LocalizedText>(len) {
+            FfiConverterTypeLocalizedText.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<LocalizedText>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeLocalizedText.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<LocalizedText>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeLocalizedText.write(it, buf)
         }
     }
 }
