@@ -391,6 +391,33 @@ async fn a_lesson_taken_at_a_kiosk_signed_in_offline_counts_once_the_hub_confirm
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_lesson_taken_under_an_offline_sign_in_the_hub_rejects_is_never_credited() {
+    let (hub, factory, code, key) = programme().await;
+    let phone = device(&hub, &factory, &key, DeviceMode::Personal, Some(&code), None).await;
+    let kiosk = device(&hub, &factory, &key, DeviceMode::Shared, None, None).await;
+    kiosk.app.lock();
+    // The worker changes their PIN on the phone: the tablet still holds the
+    // check of the old one, so whoever types it there offline gets in.
+    phone.app.change_pin(PIN.into(), workervoice_e2e::OTHER_PIN.into()).await.unwrap();
+
+    let network = workervoice_e2e::NetworkSwitch::new(false);
+    kiosk.app.core().set_connectivity(network.clone());
+    kiosk.app.login("T-1".into(), PIN.into()).await.expect("provisional sign-in");
+    kiosk.app.complete_lesson(MODULE.into(), "exits".into()).unwrap();
+    kiosk.app.submit_quiz(MODULE.into(), all_right()).unwrap();
+    kiosk.app.lock();
+
+    network.set(true);
+    let report = kiosk.app.sync_now(true).await.unwrap();
+    assert_eq!((report.sign_ins_confirmed, report.sign_ins_rejected), (0, 1), "{report:?}");
+    assert_eq!(kiosk.app.sync_now(true).await.unwrap().delivered, 0, "the held upload is never sent");
+    phone.app.sync_now(true).await.unwrap();
+    let on_phone = phone.app.training_progress().unwrap();
+    assert_eq!(on_phone.points, 0, "nothing is attributed to the worker: {on_phone:?}");
+    assert!(on_phone.badges.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn passing_a_quiz_brings_a_certificate_another_device_can_check_and_a_forgery_fails() {
     let (hub, factory, code, key) = programme().await;
     let phone = device(&hub, &factory, &key, DeviceMode::Personal, Some(&code), None).await;

@@ -189,6 +189,83 @@ pub fn check_hub_url(text: &str, config: &NetConfig) -> Result<Url, NetError> {
     Ok(url)
 }
 
+/// Key loading is for client certificates, which the app never presents.
+#[derive(Debug)]
+struct NoClientKeys;
+
+impl rustls::crypto::KeyProvider for NoClientKeys {
+    fn load_private_key(
+        &self,
+        _key: rustls::pki_types::PrivateKeyDer<'static>,
+    ) -> Result<Arc<dyn rustls::sign::SigningKey>, rustls::Error> {
+        Err(rustls::Error::General("no client certificates".into()))
+    }
+}
+
+/// *ring*'s provider cut to what the app needs (ADR 0004): TLS 1.3 only,
+/// X25519 key exchange only, every signature algorithm a server's chain may
+/// use (public CAs sign with RSA and ECDSA P-256/P-384), and no private keys.
+/// The hub and any programme proxy speak TLS 1.3 with X25519; dropping the
+/// rest keeps the library within its size budget (RSA signing, P-256/P-384
+/// key exchange and TLS 1.2 suites are not linked from here).
+fn crypto_provider() -> rustls::crypto::CryptoProvider {
+    use rustls::crypto::ring::{cipher_suite, kx_group};
+    rustls::crypto::CryptoProvider {
+        cipher_suites: vec![
+            cipher_suite::TLS13_CHACHA20_POLY1305_SHA256,
+            cipher_suite::TLS13_AES_128_GCM_SHA256,
+            cipher_suite::TLS13_AES_256_GCM_SHA384,
+        ],
+        kx_groups: vec![kx_group::X25519],
+        signature_verification_algorithms: SIGNATURE_ALGORITHMS,
+        secure_random: &SystemRandom,
+        key_provider: &NoClientKeys,
+    }
+}
+
+/// The system's random source (*ring*), for rustls.
+#[derive(Debug)]
+struct SystemRandom;
+
+impl rustls::crypto::SecureRandom for SystemRandom {
+    fn fill(&self, buf: &mut [u8]) -> Result<(), rustls::crypto::GetRandomFailed> {
+        ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), buf)
+            .map_err(|_| rustls::crypto::GetRandomFailed)
+    }
+}
+
+/// What a server's certificate chain may be signed with (`all`: RSA and
+/// ECDSA from public CAs, Ed25519 from a programme CA), and, per TLS 1.3
+/// signature scheme, what its handshake signature is checked with (TLS 1.3
+/// fixes the curve and padding by scheme; PKCS#1 v1.5 is for chains only).
+static SIGNATURE_ALGORITHMS: rustls::crypto::WebPkiSupportedAlgorithms = {
+    use rustls::SignatureScheme as Scheme;
+    use webpki::ring as alg;
+    rustls::crypto::WebPkiSupportedAlgorithms {
+        all: &[
+            alg::ECDSA_P256_SHA256,
+            alg::ECDSA_P256_SHA384,
+            alg::ECDSA_P384_SHA256,
+            alg::ECDSA_P384_SHA384,
+            alg::ED25519,
+            alg::RSA_PSS_2048_8192_SHA256_LEGACY_KEY,
+            alg::RSA_PSS_2048_8192_SHA384_LEGACY_KEY,
+            alg::RSA_PSS_2048_8192_SHA512_LEGACY_KEY,
+            alg::RSA_PKCS1_2048_8192_SHA256,
+            alg::RSA_PKCS1_2048_8192_SHA384,
+            alg::RSA_PKCS1_2048_8192_SHA512,
+        ],
+        mapping: &[
+            (Scheme::ECDSA_NISTP256_SHA256, &[alg::ECDSA_P256_SHA256]),
+            (Scheme::ECDSA_NISTP384_SHA384, &[alg::ECDSA_P384_SHA384]),
+            (Scheme::ED25519, &[alg::ED25519]),
+            (Scheme::RSA_PSS_SHA256, &[alg::RSA_PSS_2048_8192_SHA256_LEGACY_KEY]),
+            (Scheme::RSA_PSS_SHA384, &[alg::RSA_PSS_2048_8192_SHA384_LEGACY_KEY]),
+            (Scheme::RSA_PSS_SHA512, &[alg::RSA_PSS_2048_8192_SHA512_LEGACY_KEY]),
+        ],
+    }
+};
+
 fn tls_config(config: &NetConfig) -> Result<rustls::ClientConfig, NetError> {
     let mut roots = rustls::RootCertStore::empty();
     roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
@@ -197,9 +274,8 @@ fn tls_config(config: &NetConfig) -> Result<rustls::ClientConfig, NetError> {
             roots.add(cert.map_err(|_| NetError::Tls)?).map_err(|_| NetError::Tls)?;
         }
     }
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let mut tls = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
+    let mut tls = rustls::ClientConfig::builder_with_provider(Arc::new(crypto_provider()))
+        .with_protocol_versions(&[&rustls::version::TLS13])
         .map_err(|_| NetError::Tls)?
         .with_root_certificates(roots)
         .with_no_client_auth();
