@@ -122,6 +122,14 @@ async fn a_remote_wipe_shreds_the_tablet_at_its_next_sync_and_refuses_sign_ins()
     assert!(listed["last_sync_at"].is_i64(), "{listed}");
 
     hub.admin(&format!("/admin/v1/devices/{device_id}/retire"), serde_json::json!({})).await;
+    // Retiring is final: there is nothing left to wipe and keep.
+    let no_wipe = reqwest::Client::new()
+        .post(format!("{}/admin/v1/devices/{device_id}/wipe", hub.url()))
+        .bearer_auth(&hub.hub.admin_token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(no_wipe.status().as_u16(), 410);
     let refused = tablet.app.sync_now(false).await.unwrap_err();
     assert_eq!(refused.code(), ErrorCode::DeviceRetired);
     // What was queued went out first: a lost grievance is a harm.

@@ -89,17 +89,22 @@ impl Inner {
     pub(super) fn wipe(&self, retired: bool) -> Result<(), Error> {
         self.end_session();
         let local_ids = lock(&self.store).wipe(retired)?;
-        let mut failures = 0;
-        for local_id in local_ids {
-            failures += usize::from(self.keystore.delete_secret(&worker_alias(&local_id)).is_err());
-        }
-        failures += usize::from(self.keystore.delete_secret(DEVICE_SECRET_ALIAS).is_err());
-        if failures > 0 {
-            // The rows are gone either way; a secret left in the key store
-            // opens nothing any more. Say so, without detail.
-            tracing::warn!(kind = "wipe_keystore", failures, "some key-store secrets could not be deleted");
+        self.shred_vault_secrets(&local_ids);
+        if self.keystore.delete_secret(DEVICE_SECRET_ALIAS).is_err() {
+            tracing::warn!(kind = "wipe_keystore", failures = 1, "some key-store secrets could not be deleted");
         }
         Ok(())
+    }
+
+    /// Deletes the key-store secrets of vaults whose rows are gone, so that
+    /// nothing of them opens again (crypto-shredding). A secret that cannot
+    /// be deleted opens nothing without its rows either: said, without detail.
+    pub(super) fn shred_vault_secrets(&self, local_ids: &[String]) {
+        let failures =
+            local_ids.iter().filter(|local_id| self.keystore.delete_secret(&worker_alias(local_id)).is_err()).count();
+        if failures > 0 {
+            tracing::warn!(kind = "wipe_keystore", failures, "some key-store secrets could not be deleted");
+        }
     }
 
     /// Reports a shared device's health to the hub; learns if it was retired
@@ -164,12 +169,7 @@ impl Inner {
             store.set_meta(WIPED_REQUEST, requested)?;
             local_ids
         };
-        let failures =
-            local_ids.iter().filter(|local_id| self.keystore.delete_secret(&worker_alias(local_id)).is_err()).count();
-        if failures > 0 {
-            tracing::warn!(kind = "wipe_keystore", failures, "some key-store secrets could not be deleted");
-        }
-        self.emit(Event::SessionEnded);
+        self.shred_vault_secrets(&local_ids);
         Ok(())
     }
 

@@ -10,7 +10,6 @@ use super::{Inner, lock};
 use crate::auth::kiosk::day_of;
 use crate::device::Device;
 use crate::error::Error;
-use crate::keystore::worker_alias;
 use crate::net::{HubClient, NetError};
 use crate::store::{drafts, offline_drafts, outbox, sign_ins, workers};
 use crate::sync::SyncReport;
@@ -135,11 +134,7 @@ impl Inner {
             })?;
             evicted
         };
-        // The rows are gone; with the secret gone too, nothing of the vault
-        // can be opened again (crypto-shredding).
-        for local_id in &evicted {
-            let _ = self.keystore.delete_secret(&worker_alias(local_id));
-        }
+        self.shred_vault_secrets(&evicted);
         Ok(evicted.len())
     }
 }

@@ -179,22 +179,17 @@ impl Store {
         Ok(())
     }
 
-    /// Crypto-shreds what the device holds: every worker's rows, drafts
-    /// (offline ones too), survey tokens, cases and the outbox are deleted (overwritten: `secure_delete` is on)
-    /// and the WAL is truncated. Returns the local ids of the worker vaults
-    /// that were removed, so their key-store secrets can be deleted too.
+    /// Crypto-shreds what the device holds: every worker's data (see
+    /// [`Self::wipe_workers`]), the whole outbox, the directory, settings and
+    /// pending sign-ins are deleted (overwritten: `secure_delete` is on) and
+    /// the WAL is truncated. Returns the local ids of the worker vaults that
+    /// were removed, so their key-store secrets can be deleted too.
     pub fn wipe(&mut self, keep_device_row: bool) -> Result<Vec<String>, StoreError> {
         let tx = self.conn.transaction()?;
-        let local_ids = {
-            let mut statement = tx.prepare("SELECT local_id FROM workers")?;
-            statement.query_map([], |row| row.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?
-        };
+        let local_ids = delete_worker_data(&tx)?;
         tx.execute_batch(
-            "DELETE FROM case_events; DELETE FROM cases; DELETE FROM notes; DELETE FROM drafts;
-             DELETE FROM progress_events; DELETE FROM progress_state;
-             DELETE FROM outbox_attachments; DELETE FROM outbox; DELETE FROM workers; DELETE FROM directory;
-             DELETE FROM meta; DELETE FROM meta_blob; DELETE FROM offline_sign_ins; DELETE FROM survey_tokens;
-             DELETE FROM offline_drafts;",
+            "DELETE FROM outbox_attachments; DELETE FROM outbox; DELETE FROM directory;
+             DELETE FROM meta; DELETE FROM meta_blob; DELETE FROM offline_sign_ins;",
         )?;
         if keep_device_row {
             tx.execute(
@@ -216,15 +211,7 @@ impl Store {
     /// local ids of the vaults removed, so their key-store secrets go too.
     pub fn wipe_workers(&mut self) -> Result<Vec<String>, StoreError> {
         let tx = self.conn.transaction()?;
-        let local_ids = {
-            let mut statement = tx.prepare("SELECT local_id FROM workers")?;
-            statement.query_map([], |row| row.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?
-        };
-        tx.execute_batch(
-            "DELETE FROM case_events; DELETE FROM cases; DELETE FROM notes; DELETE FROM drafts;
-             DELETE FROM offline_drafts; DELETE FROM progress_events; DELETE FROM progress_state;
-             DELETE FROM survey_tokens; DELETE FROM outbox WHERE state = 'delivered'; DELETE FROM workers;",
-        )?;
+        let local_ids = delete_worker_data(&tx)?;
         tx.commit()?;
         self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         Ok(local_ids)
@@ -242,6 +229,20 @@ impl Store {
         self.conn.query_row(&format!("PRAGMA max_page_count = {pages}"), [], |_| Ok(()))?;
         Ok(())
     }
+}
+
+/// Deletes the rows of every worker (both wipes); returns their vaults' local ids.
+fn delete_worker_data(tx: &rusqlite::Transaction<'_>) -> Result<Vec<String>, StoreError> {
+    let local_ids = {
+        let mut statement = tx.prepare("SELECT local_id FROM workers")?;
+        statement.query_map([], |row| row.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?
+    };
+    tx.execute_batch(
+        "DELETE FROM case_events; DELETE FROM cases; DELETE FROM notes; DELETE FROM drafts;
+         DELETE FROM offline_drafts; DELETE FROM progress_events; DELETE FROM progress_state;
+         DELETE FROM survey_tokens; DELETE FROM outbox WHERE state = 'delivered'; DELETE FROM workers;",
+    )?;
+    Ok(local_ids)
 }
 
 #[cfg(test)]
@@ -268,20 +269,19 @@ mod tests {
         assert_eq!((mode.as_str(), secure, fk, temp), ("wal", 1, 1, 2));
     }
 
-    #[test]
-    fn a_wipe_leaves_no_row_in_any_table_but_the_device_and_public_content() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open(dir.path()).unwrap();
-        let tables: Vec<String> = store
+    fn table_names(store: &Store) -> Vec<String> {
+        store
             .conn()
             .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
             .unwrap()
             .query_map([], |row| row.get(0))
             .unwrap()
             .collect::<Result<_, _>>()
-            .unwrap();
-        // Content is programme material, the same on every device: not worker data.
-        let kept = |table: &str| table == "device" || table.starts_with("content_");
+            .unwrap()
+    }
+
+    /// A draft, a survey token and an offline draft (`held_by`): rows with no owner column.
+    fn put_sealed_worker_rows(store: &Store, held_by: Option<&str>) {
         crate::store::drafts::put(store.conn(), b"d", b"sealed", 1).unwrap();
         crate::store::survey_tokens::put(store.conn(), b"t", b"sealed", 1).unwrap();
         let offline = crate::store::offline_drafts::OfflineDraft {
@@ -290,7 +290,17 @@ mod tests {
             sealed: b"sealed".to_vec(),
             updated_at: 1,
         };
-        crate::store::offline_drafts::put(store.conn(), &offline, Some("sign-in")).unwrap();
+        crate::store::offline_drafts::put(store.conn(), &offline, held_by).unwrap();
+    }
+
+    #[test]
+    fn a_wipe_leaves_no_row_in_any_table_but_the_device_and_public_content() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path()).unwrap();
+        let tables = table_names(&store);
+        // Content is programme material, the same on every device: not worker data.
+        let kept = |table: &str| table == "device" || table.starts_with("content_");
+        put_sealed_worker_rows(&store, Some("sign-in"));
         store.wipe(false).unwrap();
         for table in tables.iter().filter(|table| !kept(table)) {
             let rows: i64 = store.conn().query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0)).unwrap();
@@ -323,23 +333,8 @@ mod tests {
     fn a_wipe_of_worker_data_keeps_only_the_device_directory_content_and_the_undelivered_queue() {
         let dir = tempfile::tempdir().unwrap();
         let mut store = Store::open(dir.path()).unwrap();
-        let tables: Vec<String> = store
-            .conn()
-            .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
-            .unwrap()
-            .query_map([], |row| row.get(0))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
-        crate::store::drafts::put(store.conn(), b"d", b"sealed", 1).unwrap();
-        crate::store::survey_tokens::put(store.conn(), b"t", b"sealed", 1).unwrap();
-        let offline = crate::store::offline_drafts::OfflineDraft {
-            id: b"o".to_vec(),
-            enc: b"enc".to_vec(),
-            sealed: b"sealed".to_vec(),
-            updated_at: 1,
-        };
-        crate::store::offline_drafts::put(store.conn(), &offline, None).unwrap();
+        let tables = table_names(&store);
+        put_sealed_worker_rows(&store, None);
         store
             .conn()
             .execute_batch(
