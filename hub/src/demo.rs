@@ -26,8 +26,8 @@ use workervoice_protocol::enrol::DeviceMode;
 use workervoice_protocol::handler::CreateHandlerRequest;
 
 use crate::admin::{factories, roster};
+use crate::case_handlers::accounts;
 use crate::directory;
-use crate::handlers::accounts;
 use crate::server::RunningHub;
 use crate::state::AppState;
 

@@ -29,7 +29,7 @@
 //!   from a folder as a manifest signed with the programme key plus
 //!   content-addressed blobs; a catalog per factory, and blob downloads that
 //!   resume with HTTP ranges.
-//! - **Case handlers** (`handlers`): accounts whose X25519 private keys are
+//! - **Case handlers** (`case_handlers`): accounts whose X25519 private keys are
 //!   wrapped under their passwords; a login session opens reports in memory
 //!   for that handler, and replies are sealed under the case's reply key.
 //!
@@ -41,6 +41,7 @@
 
 mod admin;
 mod auth;
+mod case_handlers;
 mod cases;
 mod clock;
 mod config;
@@ -52,7 +53,6 @@ mod directory;
 mod enrol;
 mod error;
 mod extract;
-mod handlers;
 mod keys;
 mod programme;
 mod progress;

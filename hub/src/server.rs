@@ -16,16 +16,16 @@ use axum_server::tls_rustls::RustlsConfig;
 use tokio::task::JoinHandle;
 use workervoice_protocol::{MAX_BODY_BYTES, auth, paths};
 
+use crate::case_handlers::sessions::Sessions;
 use crate::cases::escalation::{EscalationReport, escalate_due};
 use crate::clock::unix_now;
 use crate::config::HubConfig;
 use crate::db::Db;
 use crate::extract::{unknown_route, wrong_method};
-use crate::handlers::sessions::Sessions;
 use crate::keys::{HubKeys, load_or_create_admin_token};
 use crate::programme::ProgrammeKey;
 use crate::state::{AppState, SharedState};
-use crate::{admin, cases, content, directory, enrol, handlers, progress, tls};
+use crate::{admin, case_handlers, cases, content, directory, enrol, progress, tls};
 
 /// How long [`RunningHub::shutdown`] lets requests in flight finish.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
@@ -165,7 +165,7 @@ fn router(state: AppState) -> Router {
         .merge(progress::routes())
         .merge(crate::surveys::routes())
         .merge(cases::routes())
-        .merge(handlers::routes())
+        .merge(case_handlers::routes())
         .fallback(unknown_route)
         .method_not_allowed_fallback(wrong_method)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -4,8 +4,8 @@
 use std::ops::Deref;
 use std::sync::Arc;
 
+use crate::case_handlers::sessions::Sessions;
 use crate::db::Db;
-use crate::handlers::sessions::Sessions;
 use crate::keys::HubKeys;
 use crate::programme::ProgrammeKey;
 

@@ -25,10 +25,10 @@ use workervoice_protocol::admin::{
 };
 use workervoice_protocol::handler::{CreateHandlerRequest, HandlerSummary};
 
+use crate::case_handlers::accounts;
 use crate::directory;
 use crate::error::ApiError;
 use crate::extract::{JsonBody, PathParams, parse_json, read_body};
-use crate::handlers::accounts;
 use crate::keys::tokens_match;
 use crate::state::AppState;
 

@@ -31,10 +31,10 @@ use workervoice_protocol::survey_response::{
 
 use super::definition;
 use crate::admin::csv::quote;
+use crate::case_handlers::key_pair::open_wrapped_key;
+use crate::case_handlers::sessions::HandlerSession;
 use crate::error::ApiError;
 use crate::extract::PathParams;
-use crate::handlers::key_pair::open_wrapped_key;
-use crate::handlers::sessions::HandlerSession;
 use crate::state::AppState;
 
 /// A response opened for the analyst.
