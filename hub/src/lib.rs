@@ -55,17 +55,17 @@ mod error;
 mod extract;
 mod keys;
 mod programme;
-mod progress;
 mod server;
 mod state;
 mod surveys;
 mod tls;
+mod training;
 mod workers;
 
 pub use cases::escalation::EscalationReport;
 pub use config::{DEFAULT_ESCALATION_INTERVAL, DEFAULT_MAX_PIN_ATTEMPTS, DEFAULT_PIN_ITERATIONS, HubConfig, TlsFiles};
 pub use content::publish::{PackAssignment, PublishedPack, publish_pack};
 pub use demo::{DEMO_FACTORY_NAME, DemoHandler, DemoSeed, DemoWorker, seed_demo};
-#[doc(hidden)]
-pub use progress::{merge_progress_events, merged_progress};
 pub use server::{RunningHub, start};
+#[doc(hidden)]
+pub use training::{merge_progress_events, merged_progress};

@@ -25,7 +25,7 @@ use crate::extract::{unknown_route, wrong_method};
 use crate::keys::{HubKeys, load_or_create_admin_token};
 use crate::programme::ProgrammeKey;
 use crate::state::{AppState, SharedState};
-use crate::{admin, case_handlers, cases, content, directory, enrol, progress, tls};
+use crate::{admin, case_handlers, cases, content, directory, enrol, tls, training};
 
 /// How long [`RunningHub::shutdown`] lets requests in flight finish.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
@@ -162,7 +162,7 @@ fn router(state: AppState) -> Router {
         .merge(admin::routes(state.clone()))
         .merge(directory::routes())
         .merge(content::routes())
-        .merge(progress::routes())
+        .merge(training::routes())
         .merge(crate::surveys::routes())
         .merge(cases::routes())
         .merge(case_handlers::routes())

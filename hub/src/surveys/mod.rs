@@ -33,8 +33,8 @@ use workervoice_protocol::survey_response::{
 use crate::device_auth::SignedRequest;
 use crate::error::ApiError;
 use crate::keys::HubKeys;
-use crate::progress::check_worker_mac;
 use crate::state::AppState;
+use crate::training::check_worker_mac;
 
 /// The `/v1/surveys/*` routes.
 pub(crate) fn routes() -> axum::Router<AppState> {
