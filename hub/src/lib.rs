@@ -68,4 +68,6 @@ pub use content::publish::{PackAssignment, PublishedPack, publish_pack};
 pub use demo::{DEMO_FACTORY_NAME, DemoHandler, DemoSeed, DemoWorker, seed_demo};
 pub use server::{RunningHub, start};
 #[doc(hidden)]
-pub use training::{merge_progress_events, merged_progress};
+pub use training::log::merged_progress;
+#[doc(hidden)]
+pub use training::upload::merge_progress_events;

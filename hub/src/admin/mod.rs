@@ -174,7 +174,7 @@ async fn training_report(
         .db
         .run(move |connection| {
             factories::ensure_factory_exists(connection, &factory_id)?;
-            crate::training::completion_report(connection, &factory_id)
+            crate::training::completion::completion_report(connection, &factory_id)
         })
         .await?;
     if query.as_deref() == Some("format=csv") {

@@ -5,7 +5,10 @@
 //! parameters and sends a proof. The hub stores only
 //! `HMAC(key from the hub secret, worker_id || proof)`, counts wrong proofs
 //! ([`attempts`]), and on a right one releases the hub share of this
-//! (worker, device) pair ([`shares`]).
+//! (worker, device) pair ([`shares`]). A device that holds the share proves
+//! later requests about that worker with a MAC under it ([`worker_mac`]:
+//! training progress and surveys); a shared tablet that signed a worker in
+//! without a network has the sign-in confirmed at its next sync ([`offline`]).
 //!
 //! KDF parameters: before activation the hub holds random parameters for
 //! each roster worker, only so that `params` answers alike for activated,
@@ -17,6 +20,7 @@
 mod attempts;
 pub(crate) mod offline;
 pub(crate) mod shares;
+pub(crate) mod worker_mac;
 
 use axum::extract::State;
 use axum::routing::post;

@@ -11,8 +11,9 @@
 //! outcome is stored per (device, sign-in id) so a retried request (its reply
 //! lost) gets the same answer and is not counted twice. A confirmed sign-in
 //! keeps the worker's id, so training done in that session can be credited
-//! to them (`progress`); a rejected one keeps nothing of anyone. A locked worker is a refusal, not a rejection:
-//! the proof is not checked and the device asks again after staff unlock.
+//! to them (`training::upload`); a rejected one keeps nothing of anyone. A
+//! locked worker is a refusal, not a rejection: the proof is not checked and
+//! the device asks again after staff unlock.
 //!
 //! The key pair is derived from the hub secret, so it survives restarts and
 //! a copy of `hub.db` alone cannot open stored proofs (none are stored).

@@ -51,7 +51,8 @@ pub(crate) fn share_for(
 }
 
 /// The pair's share if the worker ever signed in on that device (what
-/// authenticates their training progress from it); never makes one.
+/// authenticates their training progress and survey requests from it, see
+/// `worker_mac`); never makes one.
 pub(crate) fn existing_share(
     connection: &Connection,
     keys: &HubKeys,

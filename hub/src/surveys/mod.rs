@@ -30,11 +30,11 @@ use workervoice_protocol::survey_response::{
     OpenSurvey, OpenSurveysRequest, OpenSurveysResponse, TokenRequest, TokenResponse, open_mac_input, token_mac_input,
 };
 
+use crate::auth::worker_mac::check_worker_mac;
 use crate::device_auth::SignedRequest;
 use crate::error::ApiError;
 use crate::keys::HubKeys;
 use crate::state::AppState;
-use crate::training::check_worker_mac;
 
 /// The `/v1/surveys/*` routes.
 pub(crate) fn routes() -> axum::Router<AppState> {
