@@ -11,15 +11,19 @@
 //!   wrong activation code, which counts against the same limit).
 //! - A right secret passes; the caller resets the count as part of its
 //!   success.
+//! - The count of a wrong secret is committed although the request fails:
+//!   every check runs through [`check_and_commit`], which commits on
+//!   refusal and rolls back on any other error.
 //! - A number not on the roster, and a worker not yet activated trying a
 //!   PIN, can never pass, but are counted and answered exactly as above, so
 //!   the answers do not reveal who is on the roster or who has activated.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use workervoice_protocol::error::HubErrorCode;
 
 use crate::error::ApiError;
 use crate::keys::HubKeys;
+use crate::state::AppState;
 use crate::workers::{WorkerRow, load_worker};
 
 /// The secret a device presents for a worker.
@@ -33,16 +37,86 @@ pub(crate) enum Presented<'a> {
 
 /// The result of a check. A refusal is not an `Err`: its counting must be
 /// committed before the refusal is returned.
-pub(crate) enum Checked {
+enum Checked {
     /// The secret was right; here is the worker.
     Passed(WorkerRow),
     /// The secret was refused (and the failure counted).
     Refused(ApiError),
 }
 
+/// Opens the write transaction a secret check runs in.
+pub(crate) fn begin(connection: &mut Connection) -> rusqlite::Result<Transaction<'_>> {
+    connection.transaction_with_behavior(TransactionBehavior::Immediate)
+}
+
+/// How a secret check that committed its transaction ended.
+pub(crate) enum Settled<T> {
+    /// The secret was right; what the caller did with it is committed.
+    Passed(T),
+    /// The secret was refused: the counted failure (and whatever the caller
+    /// recorded with it) is committed; this is the answer to give.
+    Refused(ApiError),
+}
+
+impl<T> Settled<T> {
+    /// A refusal as the request's error, for callers that answer with it.
+    pub(crate) fn into_result(self) -> Result<T, ApiError> {
+        match self {
+            Settled::Passed(value) => Ok(value),
+            Settled::Refused(error) => Err(error),
+        }
+    }
+}
+
+/// Checks `presented` for the worker with `number_key` in the device's
+/// factory inside `tx`, and commits `tx` whichever way it went — the one
+/// place where a wrong secret's count is made to last:
+///
+/// - right: `on_pass` does the caller's writes with the worker (it clears
+///   the failed attempts as part of them); they are committed only if it
+///   succeeds, and its value is returned;
+/// - wrong: `on_refusal` records what the caller keeps of a refusal, then the
+///   counted failure is committed with it, and the refusal is returned.
+///
+/// An `Err` (from the database or either closure) commits nothing.
+pub(crate) fn check_and_commit<T>(
+    tx: Transaction<'_>,
+    state: &AppState,
+    factory_id: &str,
+    number_key: &str,
+    presented: Presented<'_>,
+    on_pass: impl FnOnce(&Transaction<'_>, WorkerRow) -> Result<T, ApiError>,
+    on_refusal: impl FnOnce(&Transaction<'_>) -> Result<(), ApiError>,
+) -> Result<Settled<T>, ApiError> {
+    let settled = match check_secret(&tx, &state.keys, state.max_pin_attempts, factory_id, number_key, presented)? {
+        Checked::Passed(worker) => Settled::Passed(on_pass(&tx, worker)?),
+        Checked::Refused(error) => {
+            on_refusal(&tx)?;
+            Settled::Refused(error)
+        }
+    };
+    tx.commit()?;
+    Ok(settled)
+}
+
+/// Opens a write transaction, checks `presented` in it and commits (see
+/// [`check_and_commit`]), answering a refusal with its error: the sequence
+/// of every online PIN or activation-code check.
+pub(crate) fn with_checked_secret<T>(
+    connection: &mut Connection,
+    state: &AppState,
+    factory_id: &str,
+    number_key: &str,
+    presented: Presented<'_>,
+    on_pass: impl FnOnce(&Transaction<'_>, WorkerRow) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    let tx = begin(connection)?;
+    check_and_commit(tx, state, factory_id, number_key, presented, on_pass, |_| Ok(()))?.into_result()
+}
+
 /// Checks `presented` for the worker with `number_key` in `factory_id`,
 /// counting a failure. Run inside the caller's write transaction.
-pub(crate) fn check_secret(
+fn check_secret(
     connection: &Connection,
     keys: &HubKeys,
     max_attempts: u32,

@@ -33,7 +33,7 @@ use workervoice_protocol::codes::normalize_code;
 use workervoice_protocol::error::HubErrorCode;
 use workervoice_protocol::paths;
 
-use self::attempts::{Checked, Presented, check_secret, reset_failures};
+use self::attempts::{Presented, reset_failures, with_checked_secret};
 use crate::clock::unix_now;
 use crate::device_auth::SignedRequest;
 use crate::error::ApiError;
@@ -91,32 +91,18 @@ async fn activate(State(state): State<AppState>, request: SignedRequest) -> Resu
         .db
         .run(move |connection| {
             let now = unix_now();
-            let tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let checked = check_secret(
-                &tx,
-                &shared.keys,
-                shared.max_pin_attempts,
-                &device.factory_id,
-                &key,
-                Presented::ActivationCode(&code),
-            )?;
-            let worker = match checked {
-                Checked::Passed(worker) => worker,
-                Checked::Refused(error) => {
-                    tx.commit()?;
-                    return Err(error);
-                }
-            };
-            let verifier = shared.keys.derive_pin_verifier(&worker.id, &body.pin_proof);
-            tx.execute(
-                "UPDATE workers SET activation_hash = NULL, pin_verifier = ?1, kdf_algorithm = ?2, \
-                     kdf_salt = ?3, kdf_iterations = ?4, failed_attempts = 0 WHERE id = ?5",
-                rusqlite::params![verifier, body.kdf.algorithm, body.kdf.salt, body.kdf.iterations, worker.id],
-            )?;
-            let share = shares::issue_share(&tx, &shared.keys, &worker.id, &device.id, now)?;
-            let offset = factory_utc_offset(&tx, &device.factory_id)?;
-            tx.commit()?;
-            Ok(login_response(&shared, &worker, &share, offset))
+            let presented = Presented::ActivationCode(&code);
+            with_checked_secret(connection, &shared, &device.factory_id, &key, presented, |tx, worker| {
+                let verifier = shared.keys.derive_pin_verifier(&worker.id, &body.pin_proof);
+                tx.execute(
+                    "UPDATE workers SET activation_hash = NULL, pin_verifier = ?1, kdf_algorithm = ?2, \
+                         kdf_salt = ?3, kdf_iterations = ?4, failed_attempts = 0 WHERE id = ?5",
+                    rusqlite::params![verifier, body.kdf.algorithm, body.kdf.salt, body.kdf.iterations, worker.id],
+                )?;
+                let share = shares::issue_share(tx, &shared.keys, &worker.id, &device.id, now)?;
+                let offset = factory_utc_offset(tx, &device.factory_id)?;
+                Ok(login_response(&shared, &worker, &share, offset))
+            })
         })
         .await?;
     Ok(Json(response))
@@ -196,27 +182,13 @@ async fn login(State(state): State<AppState>, request: SignedRequest) -> Result<
         .db
         .run(move |connection| {
             let now = unix_now();
-            let tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let checked = check_secret(
-                &tx,
-                &shared.keys,
-                shared.max_pin_attempts,
-                &device.factory_id,
-                &key,
-                Presented::PinProof(&body.pin_proof),
-            )?;
-            let worker = match checked {
-                Checked::Passed(worker) => worker,
-                Checked::Refused(error) => {
-                    tx.commit()?;
-                    return Err(error);
-                }
-            };
-            reset_failures(&tx, &worker.id)?;
-            let share = shares::share_for(&tx, &shared.keys, &worker.id, &device.id, now)?;
-            let offset = factory_utc_offset(&tx, &device.factory_id)?;
-            tx.commit()?;
-            Ok(login_response(&shared, &worker, &share, offset))
+            let presented = Presented::PinProof(&body.pin_proof);
+            with_checked_secret(connection, &shared, &device.factory_id, &key, presented, |tx, worker| {
+                reset_failures(tx, &worker.id)?;
+                let share = shares::share_for(tx, &shared.keys, &worker.id, &device.id, now)?;
+                let offset = factory_utc_offset(tx, &device.factory_id)?;
+                Ok(login_response(&shared, &worker, &share, offset))
+            })
         })
         .await?;
     Ok(Json(response))
@@ -237,36 +209,22 @@ async fn change_pin(State(state): State<AppState>, request: SignedRequest) -> Re
     state
         .db
         .run(move |connection| {
-            let tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let checked = check_secret(
-                &tx,
-                &shared.keys,
-                shared.max_pin_attempts,
-                &device.factory_id,
-                &key,
-                Presented::PinProof(&body.old_pin_proof),
-            )?;
-            let worker = match checked {
-                Checked::Passed(worker) => worker,
-                Checked::Refused(error) => {
-                    tx.commit()?;
-                    return Err(error);
-                }
-            };
-            let verifier = shared.keys.derive_pin_verifier(&worker.id, &body.new_pin_proof);
-            tx.execute(
-                "UPDATE workers SET pin_verifier = ?1, kdf_algorithm = ?2, kdf_salt = ?3, \
-                     kdf_iterations = ?4, failed_attempts = 0 WHERE id = ?5",
-                rusqlite::params![
-                    verifier,
-                    body.new_kdf.algorithm,
-                    body.new_kdf.salt,
-                    body.new_kdf.iterations,
-                    worker.id
-                ],
-            )?;
-            tx.commit()?;
-            Ok(())
+            let presented = Presented::PinProof(&body.old_pin_proof);
+            with_checked_secret(connection, &shared, &device.factory_id, &key, presented, |tx, worker| {
+                let verifier = shared.keys.derive_pin_verifier(&worker.id, &body.new_pin_proof);
+                tx.execute(
+                    "UPDATE workers SET pin_verifier = ?1, kdf_algorithm = ?2, kdf_salt = ?3, \
+                         kdf_iterations = ?4, failed_attempts = 0 WHERE id = ?5",
+                    rusqlite::params![
+                        verifier,
+                        body.new_kdf.algorithm,
+                        body.new_kdf.salt,
+                        body.new_kdf.iterations,
+                        worker.id
+                    ],
+                )?;
+                Ok(())
+            })
         })
         .await?;
     Ok(Json(auth::Ok { ok: true }))

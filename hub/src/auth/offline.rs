@@ -24,7 +24,7 @@ use hpke::aead::ChaCha20Poly1305;
 use hpke::kdf::HkdfSha256;
 use hpke::kem::X25519HkdfSha256;
 use hpke::{Deserializable, Kem, OpModeR, Serializable};
-use rusqlite::{OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, params};
 use workervoice_protocol::auth::{
     ConfirmSignInRequest, ConfirmSignInResponse, MAX_SEALED_PROOF_LEN, MAX_SIGN_IN_ID_LEN, OfflineSignInProof,
     PROOF_LEN, offline_sign_in_info,
@@ -33,7 +33,7 @@ use workervoice_protocol::enrol::DeviceMode;
 use workervoice_protocol::error::HubErrorCode;
 use zeroize::Zeroizing;
 
-use super::attempts::{Checked, Presented, check_secret, reset_failures};
+use super::attempts::{Presented, Settled, begin, check_and_commit, reset_failures};
 use crate::clock::unix_now;
 use crate::device_auth::SignedRequest;
 use crate::error::ApiError;
@@ -101,7 +101,7 @@ pub(crate) async fn confirm(
     let confirmed = state
         .db
         .run(move |connection| {
-            let tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let tx = begin(connection)?;
             let decided: Option<bool> = tx
                 .query_row(
                     "SELECT confirmed FROM offline_sign_ins WHERE device_id = ?1 AND sign_in_id = ?2",
@@ -112,46 +112,51 @@ pub(crate) async fn confirm(
             if let Some(confirmed) = decided {
                 return Ok(confirmed);
             }
-            let (confirmed, worker_id) = match open_proof(&shared.keys, &device.id, &body) {
+            // The outcome is stored in the same transaction as the check, so a
+            // retried request finds it and is not counted twice.
+            let record = |tx: &Connection, confirmed: bool, worker_id: Option<&str>| {
+                tx.execute(
+                    "INSERT INTO offline_sign_ins (device_id, sign_in_id, confirmed, decided_at, worker_id)
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![device.id, body.sign_in_id, confirmed, unix_now(), worker_id],
+                )
+            };
+            let Some(proof) = open_proof(&shared.keys, &device.id, &body) else {
                 // Not a proof sealed by this device under this id: nothing to
                 // count against a worker, and final.
-                None => (false, None),
-                Some(proof) => {
-                    let Ok(worker_number) = checked_worker_number(&proof.worker_number) else {
-                        return Err(ApiError::bad_request());
-                    };
-                    if proof.pin_proof.len() != PROOF_LEN {
-                        return Err(ApiError::bad_request());
-                    }
-                    let key = number_key(&worker_number);
-                    if load_worker(&tx, &device.factory_id, &key)?.is_some_and(|worker| worker.locked) {
-                        // Not checked, not decided: staff may unlock the worker.
-                        return Err(ApiError::code(HubErrorCode::PinLocked));
-                    }
-                    let checked = check_secret(
-                        &tx,
-                        &shared.keys,
-                        shared.max_pin_attempts,
-                        &device.factory_id,
-                        &key,
-                        Presented::PinProof(&proof.pin_proof),
-                    )?;
-                    match checked {
-                        Checked::Passed(worker) => {
-                            reset_failures(&tx, &worker.id)?;
-                            (true, Some(worker.id))
-                        }
-                        Checked::Refused(_) => (false, None),
-                    }
-                }
+                record(&tx, false, None)?;
+                tx.commit()?;
+                return Ok(false);
             };
-            tx.execute(
-                "INSERT INTO offline_sign_ins (device_id, sign_in_id, confirmed, decided_at, worker_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![device.id, body.sign_in_id, confirmed, unix_now(), worker_id],
+            let Ok(worker_number) = checked_worker_number(&proof.worker_number) else {
+                return Err(ApiError::bad_request());
+            };
+            if proof.pin_proof.len() != PROOF_LEN {
+                return Err(ApiError::bad_request());
+            }
+            let key = number_key(&worker_number);
+            if load_worker(&tx, &device.factory_id, &key)?.is_some_and(|worker| worker.locked) {
+                // Not checked, not decided: staff may unlock the worker.
+                return Err(ApiError::code(HubErrorCode::PinLocked));
+            }
+            let presented = Presented::PinProof(&proof.pin_proof);
+            let settled = check_and_commit(
+                tx,
+                &shared,
+                &device.factory_id,
+                &key,
+                presented,
+                |tx, worker| {
+                    reset_failures(tx, &worker.id)?;
+                    record(tx, true, Some(&worker.id))?;
+                    Ok(())
+                },
+                |tx| {
+                    record(tx, false, None)?;
+                    Ok(())
+                },
             )?;
-            tx.commit()?;
-            Ok(confirmed)
+            Ok(matches!(settled, Settled::Passed(())))
         })
         .await?;
     tracing::info!(kind = "offline_sign_in_checked", confirmed, "an offline sign-in was checked");
