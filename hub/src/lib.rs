@@ -25,13 +25,21 @@
 //!   worker or device identifier), resumable attachment uploads, anonymous
 //!   follow-up with the receipt's token, escalation past a route's deadline.
 //!   The hub stores ciphertext it cannot open.
-//! - **Content** (`content`): training modules (and later surveys) published
-//!   from a folder as a manifest signed with the programme key plus
+//! - **Content** (`content`): training modules and surveys published from a
+//!   folder as a manifest signed with the programme key plus
 //!   content-addressed blobs; a catalog per factory, and blob downloads that
 //!   resume with HTTP ranges.
-//! - **Case handlers** (`case_handlers`): accounts whose X25519 private keys are
+//! - **Case handlers** (`case_handlers`): the people who read and answer
+//!   grievances (not axum handlers): accounts whose X25519 private keys are
 //!   wrapped under their passwords; a login session opens reports in memory
 //!   for that handler, and replies are sealed under the case's reply key.
+//! - **Training progress** (`training`): each worker's log of training
+//!   events, uploaded sealed and merged across their devices; pull with
+//!   totals and signed certificates, a pseudonymous leaderboard, and a
+//!   completion report for staff.
+//! - **Surveys** (`surveys`): who may answer which survey when, one blinded
+//!   token per worker and survey, responses stored with nothing that names a
+//!   device or a worker, and aggregated results for analysts.
 //!
 //! The library surface is small on purpose: [`start`] a hub from a
 //! [`HubConfig`], get a [`RunningHub`] back (its URL and admin token), and

@@ -1,5 +1,5 @@
-//! What every request handler shares: the database, the keys, the handler
-//! sessions, and the policy numbers from the configuration.
+//! What every request handler shares: the database, the keys, the case
+//! handlers' sessions, and the policy numbers from the configuration.
 
 use std::ops::Deref;
 use std::sync::Arc;

@@ -1,6 +1,7 @@
 //! Case handlers (`/handler/v1/*`): the people on each route — a factory's
 //! committee, the independent hotline, the brand — who read and answer
-//! grievances.
+//! grievances (and analysts, who read survey results). Named for the people,
+//! not for axum's request handlers, which every module has.
 //!
 //! Each handler account has an X25519 key pair; the public key is published
 //! in the signed directory, and devices wrap every report's content key to

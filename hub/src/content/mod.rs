@@ -1,5 +1,7 @@
-//! The signed content channel: training modules now, surveys later (see
+//! The signed content channel for training modules and surveys (see
 //! [`workervoice_protocol::content`] and `docs/adr/0008-signed-content-channel.md`).
+//! Workers' progress through the modules is `training`; who may answer a
+//! survey, and the answers, are `surveys`.
 //!
 //! Staff publish a pack from a folder ([`publish`], the `publish-pack`
 //! command): the hub hashes the files, stores them as content-addressed

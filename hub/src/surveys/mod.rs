@@ -1,7 +1,7 @@
 //! Surveys on the hub (`/v1/surveys/*`): which surveys are open to a worker,
 //! the one token per worker and survey, and anonymous responses.
 //!
-//! See `docs/adr/0010-surveys.md`. In short: a signed-in worker (device
+//! See `docs/adr/0010-surveys-definitions-and-one-response.md`. In short: a signed-in worker (device
 //! signature plus a MAC from their hub share) gets at most one token per
 //! survey, blinded, so the hub learns *that* the worker got a token but
 //! never the token itself. A response comes later without any device
