@@ -3,7 +3,7 @@
 //! its deadline.
 //!
 //! The hub routes and stores ciphertext. It never holds a key that opens a
-//! submission outside a handler's session (see [`crate::handlers`]): the
+//! submission outside a handler's session (see [`crate::case_handlers`]): the
 //! payload and attachments are sealed under a content key that only the
 //! handlers' private keys unwrap, and replies are sealed under the case's
 //! reply key, which travels inside the payload. What the hub does read is
