@@ -37,8 +37,9 @@ pub use workervoice_core::grievance::receipt::Receipt;
 pub use workervoice_core::grievance::{
     AttachmentDraft, AttachmentType, CallbackRequest, GrievanceDraft, GrievanceRoute,
 };
+pub use workervoice_core::grievance::{CaseMessage, CaseState, CaseSummary, CaseThread, MessageAuthor};
 pub use workervoice_core::store::outbox::OutboxState;
-pub use workervoice_core::sync::{CaseMessage, CaseState, CaseSummary, CaseThread, MessageAuthor, SyncReport};
+pub use workervoice_core::sync::SyncReport;
 pub use workervoice_core::{DeviceMode, DeviceStatus, ErrorCode, Event, Note, WeakPinReason, WorkerProfile};
 
 uniffi::setup_scaffolding!("workervoice");

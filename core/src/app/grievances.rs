@@ -10,18 +10,18 @@ use workervoice_protocol::grievance::{
 };
 use workervoice_protocol::{b64, paths};
 
-use super::{Inner, WorkerVoice, lock, now};
+use super::{Inner, WorkerVoice, lock};
 use crate::crypto::Key32;
 use crate::device::DeviceMode;
 use crate::directory::{self as dir, DirectoryError};
 use crate::error::{Error, ErrorCode};
 use crate::events::Event;
 use crate::grievance::receipt::{self, Receipt, ReceiptKeys};
-use crate::grievance::{self, GrievanceDraft};
+use crate::grievance::{self, CaseState, CaseSummary, CaseThread, GrievanceDraft};
 use crate::net::{HubClient, Method, NetError, Request};
 use crate::store::cases as case_rows;
 use crate::store::outbox::{self as outbox, OutboxKind, OutboxState};
-use crate::sync::{self, CaseState, CaseSummary, CaseThread, PushOutcome, SyncReport, backoff};
+use crate::sync::{self, PushOutcome, SyncReport, backoff};
 
 /// How often the directory is checked when nothing forces it.
 const DIRECTORY_REFRESH_SECS: i64 = 6 * 3600;
@@ -130,7 +130,7 @@ impl WorkerVoice {
         case_rows::list(store.conn(), &session.local_id)?
             .iter()
             .map(|row| {
-                let stored = sync::open_case_row(vault_key, row)?;
+                let stored = grievance::open_case_row(vault_key, row)?;
                 let delivery = outbox::get(store.conn(), &row.client_id)?.map_or(OutboxState::Delivered, |o| o.state);
                 Ok(CaseSummary {
                     case_id: row.case_id.clone(),
@@ -151,7 +151,7 @@ impl WorkerVoice {
         let session = self.inner.touched_session();
         let session = session.as_ref().ok_or(ErrorCode::NotLoggedIn)?;
         let store = lock(&self.inner.store);
-        sync::stored_thread(store.conn(), session.vault_key()?, &session.local_id, case_id)
+        grievance::stored_thread(store.conn(), session.vault_key()?, &session.local_id, case_id)
     }
 
     /// Syncs now: directory, outbox, and (with a logged-in worker on a
@@ -250,16 +250,16 @@ impl Inner {
             worker_number: s.profile.worker_number.clone(),
             display_name: s.profile.display_name.clone(),
         });
-        let now = now();
+        let now = self.device_now();
         let sealed = grievance::seal(draft, &directory, &factory_id, reporter, &keys, &language, now)?;
         // Personal devices keep the case (receipt, and for named reports the
         // worker's own copy) under the vault key; shared devices keep nothing.
         let kept = match (device.mode(), session.as_ref()) {
             (DeviceMode::Personal, Some(session)) => {
-                let stored = sync::new_stored_case(&receipt.secret, draft, now);
+                let stored = grievance::new_stored_case(&receipt.secret, draft, now);
                 Some((
                     session.local_id.clone(),
-                    sync::seal_case_for(session.vault_key()?, &sealed.case_id, &session.local_id, &stored)?,
+                    grievance::seal_case_for(session.vault_key()?, &sealed.case_id, &session.local_id, &stored)?,
                 ))
             }
             _ => None,
@@ -306,7 +306,7 @@ impl Inner {
             (dir::held_version(store.conn()).ok().flatten(), dir::refreshed_at(store.conn()).ok().flatten())
         };
         report.directory_version = held;
-        if !force && held.is_some() && refreshed_at.is_some_and(|at| now() - at < DIRECTORY_REFRESH_SECS) {
+        if !force && held.is_some() && refreshed_at.is_some_and(|at| self.device_now() - at < DIRECTORY_REFRESH_SECS) {
             return Ok(());
         }
         let path = format!("{}?have={}", paths::DIRECTORY, held.unwrap_or(0));
@@ -315,11 +315,11 @@ impl Inner {
         let store = lock(&self.store);
         match reply.directory {
             None => {
-                let _ = dir::touch(store.conn(), now());
+                let _ = dir::touch(store.conn(), self.device_now());
             }
             Some(signed) => match dir::verify(&signed, pinned, held) {
                 Ok(directory) => {
-                    if dir::save(store.conn(), &signed, &directory, now()).is_ok() {
+                    if dir::save(store.conn(), &signed, &directory, self.device_now()).is_ok() {
                         report.directory_version = Some(directory.version);
                     }
                 }
@@ -397,7 +397,7 @@ impl Inner {
     async fn push(&self, client: &HubClient, force: bool, report: &mut SyncReport) -> Result<(), Error> {
         let due = {
             let store = lock(&self.store);
-            outbox::due(store.conn(), if force { i64::MAX } else { now() }, 100_000)?
+            outbox::due(store.conn(), if force { i64::MAX } else { self.device_now() }, 100_000)?
         };
         if !due.is_empty() {
             self.emit(Event::SyncProgress { done: 0, total: u32::try_from(due.len()).unwrap_or(u32::MAX) });
@@ -408,7 +408,7 @@ impl Inner {
         let total = u32::try_from(due.len()).unwrap_or(u32::MAX);
         // A forced sync sends everything due, except a survey response's
         // first attempt before its random delay (that delay is its privacy).
-        let device_now = now();
+        let device_now = self.device_now();
         let due: Vec<_> = due
             .into_iter()
             .filter(|item| {
@@ -431,7 +431,7 @@ impl Inner {
                 OutboxKind::SurveyResponse => self.push_survey_response(client, &body).await,
             };
             let mut store = lock(&self.store);
-            let at = now();
+            let at = self.device_now();
             store.transaction(|tx| {
                 match &outcome {
                     PushOutcome::Delivered => outbox::mark_delivered(tx, &item.client_id, at),
@@ -481,7 +481,7 @@ impl Inner {
         let mut cursors = Vec::new();
         let mut keys = HashMap::new();
         for row in case_rows::list(store.conn(), &session.local_id)? {
-            let stored = sync::open_case_row(session.vault_key()?, &row)?;
+            let stored = grievance::open_case_row(session.vault_key()?, &row)?;
             let receipt_keys =
                 receipt::derive(&row.case_id, &stored.receipt_secret).ok_or(ErrorCode::StorageCorrupt)?;
             cursors.push(CaseCursor {
@@ -508,8 +508,9 @@ impl Inner {
             }
             let mut store = lock(&self.store);
             let reply_key_of = |case_id: &str| keys.get(case_id).map(|k| k.reply_key.duplicate());
-            applied += store
-                .transaction(|tx| sync::apply_updates(tx, &vault_key, &owner, &reply.updates, &reply_key_of, now()))?;
+            applied += store.transaction(|tx| {
+                grievance::apply_updates(tx, &vault_key, &owner, &reply.updates, &reply_key_of, self.device_now())
+            })?;
         }
         if applied > 0 {
             self.emit(Event::CasesUpdated { events: applied });
@@ -525,7 +526,7 @@ impl Inner {
         };
         let reply: CaseSyncResponse = client.post_unsigned(paths::CASES_SYNC, &request).await?;
         let update = reply.updates.into_iter().find(|u| u.case_id == keys.case_id).ok_or(ErrorCode::ReceiptInvalid)?;
-        let messages = sync::decrypt_thread(&keys.case_id, &keys.reply_key, &update.events)?;
+        let messages = grievance::decrypt_thread(&keys.case_id, &keys.reply_key, &update.events)?;
         Ok(CaseThread { case_id: keys.case_id, state: update.status.into(), messages })
     }
 
@@ -542,7 +543,7 @@ impl Inner {
         let session = session.as_ref().ok_or(ErrorCode::NotLoggedIn)?;
         let store = lock(&self.store);
         let row = case_rows::get(store.conn(), &session.local_id, case_id)?.ok_or(ErrorCode::InvalidInput)?;
-        let stored = sync::open_case_row(session.vault_key()?, &row)?;
+        let stored = grievance::open_case_row(session.vault_key()?, &row)?;
         receipt::derive(&row.case_id, &stored.receipt_secret).ok_or_else(|| ErrorCode::StorageCorrupt.into())
     }
 

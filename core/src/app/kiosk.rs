@@ -1,5 +1,5 @@
 //! Shared-tablet upkeep at sync: asking the hub to confirm sign-ins made
-//! offline (see `auth::kiosk`), and keeping a tablet used by thousands of
+//! offline (see `crate::kiosk`), and keeping a tablet used by thousands of
 //! workers small.
 
 use workervoice_protocol::auth::{ConfirmSignInRequest, ConfirmSignInResponse};
@@ -7,7 +7,7 @@ use workervoice_protocol::error::HubErrorCode;
 use workervoice_protocol::paths;
 
 use super::{Inner, lock};
-use crate::auth::kiosk::day_of;
+use crate::auth::day_of;
 use crate::device::Device;
 use crate::error::Error;
 use crate::net::{HubClient, NetError};
@@ -101,7 +101,7 @@ impl Inner {
                 // sync gets the drafts of that offline session now.
                 let session = lock(&self.session);
                 if let Some(session) = session.as_ref().filter(|s| !s.is_provisional()) {
-                    crate::drafts::import_offline(&mut lock(&self.store), session)?;
+                    crate::kiosk::drafts::import_offline(&mut lock(&self.store), session)?;
                 }
                 drop(session);
                 report.sign_ins_confirmed += 1;

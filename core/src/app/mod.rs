@@ -65,7 +65,7 @@ const IDLE_TIMEOUT_KEY: &str = "kiosk_idle_timeout_secs";
 pub(crate) const HUB_CLOCK_OFFSET_KEY: &str = "hub_clock_offset_secs";
 
 /// Meta key of the factory's offset from UTC (minutes), as the hub last sent it.
-pub(crate) const UTC_OFFSET_KEY: &str = "factory_utc_offset_minutes";
+pub(crate) use crate::training::UTC_OFFSET_KEY;
 
 /// How the app opens the core.
 #[derive(Debug, Clone)]
@@ -144,10 +144,6 @@ fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     // A panic while holding a lock leaves data that was valid before it
     // (every write is a transaction); keep going rather than poison the app.
     mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
-}
-
-fn now() -> i64 {
-    crate::clock::system_secs()
 }
 
 impl WorkerVoice {
@@ -230,15 +226,15 @@ impl WorkerVoice {
         self.inner.expire_if_idle();
         let mut session = self.inner.touched_session();
         let session = session.as_mut().ok_or(ErrorCode::NotLoggedIn)?;
-        crate::drafts::check(name, content)?;
+        crate::kiosk::drafts::check(name, content)?;
         // The device's clock (the tests' clock), like the kiosk's age limits.
         let now = self.inner.device_now();
         let held_by = session.provisional_sign_in().map(str::to_owned);
         if let Some(drafts) = session.provisional_drafts() {
             let mut store = lock(&self.inner.store);
-            return crate::drafts::save_offline(&mut store, drafts, held_by.as_deref(), name, content, now);
+            return crate::kiosk::drafts::save_offline(&mut store, drafts, held_by.as_deref(), name, content, now);
         }
-        crate::drafts::save(&mut lock(&self.inner.store), session, name, content, now)
+        crate::kiosk::drafts::save(&mut lock(&self.inner.store), session, name, content, now)
     }
 
     /// The logged-in worker's draft `name`, if any.
@@ -249,7 +245,7 @@ impl WorkerVoice {
         if let Some(drafts) = session.provisional_drafts() {
             return Ok(drafts.entries.get(name).map(|(content, _)| content.to_vec()));
         }
-        crate::drafts::load(&lock(&self.inner.store), session, name)
+        crate::kiosk::drafts::load(&lock(&self.inner.store), session, name)
     }
 
     /// Deletes the logged-in worker's draft `name`.
@@ -258,9 +254,9 @@ impl WorkerVoice {
         let mut session = self.inner.touched_session();
         let session = session.as_mut().ok_or(ErrorCode::NotLoggedIn)?;
         if let Some(drafts) = session.provisional_drafts() {
-            return crate::drafts::delete_offline(&mut lock(&self.inner.store), drafts, name);
+            return crate::kiosk::drafts::delete_offline(&mut lock(&self.inner.store), drafts, name);
         }
-        crate::drafts::delete(&mut lock(&self.inner.store), session, name)
+        crate::kiosk::drafts::delete(&mut lock(&self.inner.store), session, name)
     }
 
     /// Whether the open session was signed in offline on a shared device and
@@ -390,7 +386,7 @@ impl WorkerVoice {
 
     /// Signs in without the hub: on a personal device that logged in online
     /// before, the vault opens; on a shared device, a provisional session
-    /// starts that the hub confirms at the next sync (see `auth::kiosk`).
+    /// starts that the hub confirms at the next sync (see `crate::kiosk`).
     pub fn unlock_offline(&self, worker_number: &str, pin: &str) -> Result<WorkerProfile, Error> {
         self.inner.unlock_offline(worker_number, pin)
     }
@@ -420,7 +416,7 @@ impl WorkerVoice {
         let session = self.inner.touched_session();
         let session = session.as_ref().ok_or(ErrorCode::NotLoggedIn)?;
         let mut store = lock(&self.inner.store);
-        notes::save(&mut store, session, texts, crate::clock::system_millis())
+        notes::save(&mut store, session, texts, self.inner.now_millis())
     }
 
     /// A page of the logged-in worker's notes, newest first (at most 1,000).
@@ -440,7 +436,8 @@ impl WorkerVoice {
     }
 
     /// Test hook: caps the database size so a test can fill the "disk".
-    #[doc(hidden)]
+    /// Only with the `test-hooks` feature (the `tests` crate turns it on).
+    #[cfg(feature = "test-hooks")]
     pub fn limit_storage_pages_for_tests(&self, pages: u32) -> Result<(), Error> {
         Ok(lock(&self.inner.store).limit_pages_for_tests(pages)?)
     }
@@ -604,7 +601,7 @@ impl Inner {
             return Err(ErrorCode::BadReply.into());
         }
         let store = lock(&self.store);
-        device.mark_enrolled(&store, &reply.device_id, &reply.factory_id, &reply.factory_name, now())?;
+        device.mark_enrolled(&store, &reply.device_id, &reply.factory_id, &reply.factory_name, self.device_now())?;
         drop(store);
         self.apply_factory_idle_timeout(reply.kiosk_idle_timeout_secs);
         self.emit(Event::Enrolled { factory_name: reply.factory_name });
@@ -639,7 +636,7 @@ impl Inner {
             let mut store = lock(&self.store);
             let device = Device::load(&store, self.keystore.as_ref())?.ok_or(ErrorCode::NotEnrolled)?;
             if let Some(key) = reply.hub_sealing_key.as_deref() {
-                store.set_meta_blob(vault::kiosk::HUB_KEY_META, key)?;
+                store.set_meta_blob(crate::kiosk::HUB_KEY_META, key)?;
             }
             store.set_meta(UTC_OFFSET_KEY, i64::from(reply.utc_offset_minutes))?;
             let session = vault::open_vault_online(
@@ -654,7 +651,7 @@ impl Inner {
             )?;
             if device.mode() == DeviceMode::Shared {
                 // Drafts this worker wrote while signed in offline here.
-                crate::drafts::import_offline(&mut store, &session)?;
+                crate::kiosk::drafts::import_offline(&mut store, &session)?;
             }
             session
         };
@@ -764,7 +761,7 @@ impl Inner {
                 DeviceMode::Personal => {
                     vault::unlock_offline(&mut store, &device, self.keystore.as_ref(), worker_number.trim(), pin)?
                 }
-                DeviceMode::Shared => vault::kiosk::sign_in_offline(
+                DeviceMode::Shared => crate::kiosk::sign_in_offline(
                     &mut store,
                     &device,
                     self.keystore.as_ref(),
@@ -811,7 +808,7 @@ impl Inner {
                 let mut store = lock(&self.store);
                 vault::finish_pin_change(&mut store, session, new_kdf, accepted)?;
                 if accepted {
-                    vault::kiosk::refresh_after_pin_change(&mut store, &device, self.keystore.as_ref(), session, &new)?;
+                    vault::refresh_after_pin_change(&mut store, &device, self.keystore.as_ref(), session, &new)?;
                 }
             }
         }

@@ -26,7 +26,7 @@ use zeroize::{Zeroize, Zeroizing};
 
 use super::grievances::SubmitOutcome;
 use super::surveys::SurveyAnswerEntry;
-use super::{Inner, WorkerVoice, lock, now};
+use super::{Inner, WorkerVoice, lock};
 use crate::crypto::{self, Aad, Key32, hpke};
 use crate::error::{Error, ErrorCode};
 use crate::grievance::{GrievanceDraft, GrievanceRoute};
@@ -145,7 +145,7 @@ impl Inner {
         let id = token_row(&keys.vault_key, survey_id);
         let plain = Zeroizing::new(serde_json::to_vec(record).map_err(|_| ErrorCode::Internal)?);
         let sealed = crypto::seal(&keys.vault_key, token_aad(&hex::encode(&id), &keys.owner), &plain)?;
-        lock(&self.store).transaction(|tx| rows::put(tx, &id, &sealed, now()).map_err(Error::from))
+        lock(&self.store).transaction(|tx| rows::put(tx, &id, &sealed, self.device_now()).map_err(Error::from))
     }
 
     /// Asks the hub which surveys are open to the worker.
@@ -328,7 +328,7 @@ impl WorkerVoice {
         } else {
             i64::from(u32::from_le_bytes(crypto::random_bytes::<4>()?) % (max_delay + 1))
         };
-        let at = now();
+        let at = self.inner.device_now();
         let not_before = at + delay;
         // The case first: if it cannot be filed (no directory yet), nothing is
         // spent and the worker can try again.

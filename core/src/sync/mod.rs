@@ -1,4 +1,6 @@
 //! Sync with the hub: the recipient directory, the outbox, and case updates.
+//! What a case *is* on the device (its state, thread and sealing) lives with
+//! the grievances, in `grievance::cases`; this module has the wire side.
 //!
 //! - **Push.** Each outbox item is sent with its client id; the hub answers a
 //!   replay with the original result, so sending again after a lost reply is
@@ -12,11 +14,8 @@
 //!   small request.
 
 pub mod backoff;
-mod cases;
 mod push;
 
-pub use cases::{CaseMessage, CaseState, CaseSummary, CaseThread, MessageAuthor, apply_updates, decrypt_thread};
-pub(crate) use cases::{new_stored_case, open_case_row, seal_case_for, stored_thread};
 pub use push::{PushOutcome, outcome, push_item};
 
 /// What a sync did.

@@ -25,15 +25,14 @@ use crate::crypto::{self, Aad, Key32};
 use crate::error::{Error, ErrorCode};
 use crate::store::{Store, outbox, progress as rows};
 
-/// One entry of the worker's log.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LoggedEvent {
-    /// The event. Its time is on the hub's clock as the device knew it when
-    /// recording, and the hub's own once pulled back.
-    pub event: ProgressEvent,
-    /// What it earned (the hub's word once pulled back).
-    pub earned: Earned,
-}
+/// One entry of the worker's log (defined with its rows, so that a
+/// provisional session in `auth` can hold entries without `auth` importing
+/// this module, which imports `auth`).
+pub use crate::store::progress::LoggedEvent;
+
+/// Meta key of the factory's offset from UTC (minutes), as the last login
+/// reply said: streak days are the factory's days.
+pub(crate) const UTC_OFFSET_KEY: &str = "factory_utc_offset_minutes";
 
 /// What the device remembers about the worker's progress besides the log.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -131,7 +130,7 @@ pub fn state(store: &Store, session: &Session) -> Result<ProgressState, Error> {
 
 /// The factory's offset from UTC as the last login reply said.
 fn factory_offset(store: &Store) -> Result<i32, Error> {
-    Ok(store.meta(crate::app::UTC_OFFSET_KEY)?.and_then(|offset| i32::try_from(offset).ok()).unwrap_or(0))
+    Ok(store.meta(UTC_OFFSET_KEY)?.and_then(|offset| i32::try_from(offset).ok()).unwrap_or(0))
 }
 
 /// The pull cursor of the worker's log.
