@@ -13,10 +13,12 @@ use workervoice_protocol::content::{BlobRef, CatalogEntry, ContentKind, Manifest
 
 use super::{Inner, WorkerVoice, lock};
 use crate::content::download::{self, CatalogReply};
-use crate::content::{ContentError, LocalizedModule, TrainingModule, held, training};
+use crate::content::{ContentError, held};
 use crate::error::{Error, ErrorCode};
 use crate::events::Event;
 use crate::net::HubClient;
+use crate::training::module as training;
+use crate::training::{LocalizedModule, TrainingModule};
 
 /// Emit a progress event at most once per this many bytes.
 const PROGRESS_STEP_BYTES: u64 = 256 * 1024;

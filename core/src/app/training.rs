@@ -393,7 +393,7 @@ impl Inner {
     /// The scoring rules of the module version held on the device.
     fn module_rules(&self, module_id: &str) -> Result<(ScoringRules, u64), Error> {
         let (manifest, body) = self.training_body(module_id)?;
-        let document = crate::content::training::document(&manifest, &body)?;
+        let document = crate::training::module::document(&manifest, &body)?;
         Ok((document.scoring_rules(module_id, manifest.version), manifest.version))
     }
 

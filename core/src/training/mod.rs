@@ -1,4 +1,8 @@
-//! A worker's training progress on this device: the log of what they did
+//! Training on this device: the shape of a module as published ([`module`])
+//! and the worker's progress (this file); the app's training calls are in
+//! `app::training`.
+//!
+//! A worker's training progress: the log of what they did
 //! (sealed under their vault key), what each entry earned, and the uploads
 //! that carry new events to the hub (see `docs/adr/0009-training-progress-log.md`).
 //!
@@ -9,6 +13,13 @@
 //! A provisional kiosk session (signed in offline) has no vault and no hub
 //! share: its events live in memory for the session, and its upload names
 //! the offline sign-in instead of a MAC and is held until the hub confirms it.
+
+pub mod module;
+
+pub use module::{
+    BadgeInfo, Lesson, LocalizedLesson, LocalizedModule, LocalizedQuestion, LocalizedText, QuizAnswer, QuizKind,
+    QuizOption, QuizQuestion, TrainingModule,
+};
 
 use std::collections::BTreeMap;
 
