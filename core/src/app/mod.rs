@@ -1,4 +1,9 @@
-//! [`WorkerVoice`]: the one service an app (or the CLI) talks to.
+//! [`WorkerVoice`]: the one service an app (or the CLI) talks to — the
+//! facade the bindings wrap. This file opens the app and holds its state;
+//! each capability's calls are in a file named for it (`session`,
+//! `enrolment`, `drafts`, `notes`, `grievances`, `sync`, `kiosk`,
+//! `device_admin`, `content`, `surveys`, `survey_responses`, `training`),
+//! and the capability itself in its own top-level module.
 //!
 //! Local calls (status, notes, lock, offline unlock) are plain blocking calls
 //! that return in milliseconds (offline unlock: the PIN stretch, a few hundred).
