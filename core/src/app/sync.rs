@@ -22,7 +22,8 @@ impl WorkerVoice {
 }
 
 // Each method forwards to the capability's own code in this module's
-// siblings (kiosk, training, surveys, device admin).
+// siblings (kiosk, training, surveys, device admin); the async ones hand back
+// that code's future as it is, without wrapping it in another.
 impl SyncHost for Inner {
     fn store(&self) -> &Mutex<Store> {
         &self.store
@@ -64,29 +65,29 @@ impl SyncHost for Inner {
         Inner::emit_outbox_changed(self);
     }
 
-    async fn confirm_sign_ins(
+    fn confirm_sign_ins(
         &self,
         client: &HubClient,
         device: &Device,
         report: &mut SyncReport,
-    ) -> Result<(), Error> {
-        Inner::confirm_sign_ins(self, client, device, report).await
+    ) -> impl Future<Output = Result<(), Error>> {
+        Inner::confirm_sign_ins(self, client, device, report)
     }
 
-    async fn push_progress(&self, client: &HubClient, body: &[u8]) -> PushOutcome {
-        Inner::push_progress(self, client, body).await
+    fn push_progress(&self, client: &HubClient, body: &[u8]) -> impl Future<Output = PushOutcome> {
+        Inner::push_progress(self, client, body)
     }
 
     fn progress_delivered(&self) {
         self.progress_sent.store(true, std::sync::atomic::Ordering::SeqCst);
     }
 
-    async fn push_survey_response(&self, client: &HubClient, body: &[u8]) -> PushOutcome {
-        Inner::push_survey_response(self, client, body).await
+    fn push_survey_response(&self, client: &HubClient, body: &[u8]) -> impl Future<Output = PushOutcome> {
+        Inner::push_survey_response(self, client, body)
     }
 
-    async fn report_health(&self, client: &HubClient) -> Result<(), Error> {
-        Inner::report_health(self, client).await
+    fn report_health(&self, client: &HubClient) -> impl Future<Output = Result<(), Error>> {
+        Inner::report_health(self, client)
     }
 
     fn record_sync(&self) {
@@ -97,7 +98,7 @@ impl SyncHost for Inner {
         Inner::progress_pull_due(self, force)
     }
 
-    async fn pull_progress(&self, client: &HubClient) -> Result<u32, Error> {
-        Inner::pull_progress(self, client).await
+    fn pull_progress(&self, client: &HubClient) -> impl Future<Output = Result<u32, Error>> {
+        Inner::pull_progress(self, client)
     }
 }
