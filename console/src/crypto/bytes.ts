@@ -25,7 +25,7 @@ export function fromUtf8(bytes: Uint8Array): string {
 }
 
 /** `parts` one after the other, in a new array. */
-export function concat(...parts: readonly Uint8Array[]): Uint8Array {
+export function concat(...parts: readonly Uint8Array[]): Uint8Array<ArrayBuffer> {
   let length = 0;
   for (const part of parts) length += part.length;
   const out = new Uint8Array(length);
@@ -85,7 +85,7 @@ export function toBase64Url(bytes: Uint8Array): string {
  * `+` and `/`, whitespace, an impossible length and non-zero trailing bits,
  * like the Rust `base64` crate's `URL_SAFE_NO_PAD` engine the hub uses.
  */
-export function fromBase64Url(text: string): Uint8Array {
+export function fromBase64Url(text: string): Uint8Array<ArrayBuffer> {
   if (text.length % 4 === 1) throw new ConsoleCryptoError('malformed', 'base64 length');
   const out = new Uint8Array(Math.floor((text.length * 3) / 4));
   let bits = 0;
@@ -115,7 +115,7 @@ export function toHex(bytes: Uint8Array): string {
 }
 
 /** Bytes of lower- or upper-case hex; `malformed` otherwise. */
-export function fromHex(text: string): Uint8Array {
+export function fromHex(text: string): Uint8Array<ArrayBuffer> {
   if (text.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(text)) throw new ConsoleCryptoError('malformed', 'hex');
   const out = new Uint8Array(text.length / 2);
   for (let i = 0; i < out.length; i++) out[i] = parseInt(text.slice(2 * i, 2 * i + 2), 16);
