@@ -38,7 +38,9 @@ for (let i = 0; i < 100; i++) {
   for (const attachment of attachments) openGrievanceAttachment(opened, attachment.id, attachment.sealed);
   opened.wipe();
 }
-console.log(`open 100 reports with ${attachments.length} attachments (${(attachmentBytes / 1024).toFixed(0)} KiB each): ${ms(start)}`);
+console.log(
+  `open 100 reports with ${attachments.length} attachments (${(attachmentBytes / 1024).toFixed(0)} KiB each): ${ms(start)}`,
+);
 
 const ten = new Uint8Array(10 * 1024 * 1024);
 for (let i = 0; i < ten.length; i += 65536) crypto.getRandomValues(ten.subarray(i, i + 65536));

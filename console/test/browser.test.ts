@@ -47,7 +47,10 @@ test('the crypto module opens the core’s vectors in headless Chromium and seal
     t.skip(`no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`);
     return;
   }
-  assert.ok(existsSync(new URL('index.html', page)), 'the browser test page is not built: vite build --config vite.browser-test.config.ts');
+  assert.ok(
+    existsSync(new URL('index.html', page)),
+    'the browser test page is not built: vite build --config vite.browser-test.config.ts',
+  );
   const server = await serve();
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
@@ -76,13 +79,22 @@ test('the crypto module opens the core’s vectors in headless Chromium and seal
     await t.test('what Chromium sealed opens in Node', async () => {
       const core = readVectors<CoreVectors>('core-sealed.json');
       for (const reply of results.sealed.replies) {
-        assert.equal(openReply(fromHex(reply.reply_key), reply.case_id, reply.reply_id, 'handler', fromBase64Url(reply.sealed)), reply.text);
+        assert.equal(
+          openReply(fromHex(reply.reply_key), reply.case_id, reply.reply_id, 'handler', fromBase64Url(reply.sealed)),
+          reply.text,
+        );
       }
       for (const entry of results.sealed.hpke) {
         const reader = core.readers.find((candidate) => candidate.id === entry.reader);
         assert.ok(reader !== undefined);
         const key = await importRecipientKey(fromHex(reader.private_key));
-        const opened = await openBase(key, fromHex(entry.enc), fromHex(entry.info), fromHex(entry.aad), fromHex(entry.ciphertext));
+        const opened = await openBase(
+          key,
+          fromHex(entry.enc),
+          fromHex(entry.info),
+          fromHex(entry.aad),
+          fromHex(entry.ciphertext),
+        );
         assert.equal(toHex(opened), entry.plaintext);
       }
       assert.ok(results.sealed.replies.length > 0 && results.sealed.hpke.length > 0);

@@ -53,13 +53,33 @@ const hpkeFixtures: HpkeFixture[] = [
     aad: utf8('0c2d3e4f-5061-4728-9a3b-4c5d6e7f8091'),
     plaintext: pattern(32, 22),
   },
-  { name: 'an empty plaintext with empty info and aad', reader: 'hotline-1', info: new Uint8Array(0), aad: new Uint8Array(0), plaintext: new Uint8Array(0) },
-  { name: 'a thousand bytes', reader: 'hotline-1', info: utf8('workervoice test info'), aad: utf8('case 42'), plaintext: pattern(1000, 23) },
+  {
+    name: 'an empty plaintext with empty info and aad',
+    reader: 'hotline-1',
+    info: new Uint8Array(0),
+    aad: new Uint8Array(0),
+    plaintext: new Uint8Array(0),
+  },
+  {
+    name: 'a thousand bytes',
+    reader: 'hotline-1',
+    info: utf8('workervoice test info'),
+    aad: utf8('case 42'),
+    plaintext: pattern(1000, 23),
+  },
 ];
 
 const replyFixtures: { name: string; replyId: string; text: string }[] = [
-  { name: 'a handler’s reply sealed in the browser', replyId: 'a0b1c2d3-e4f5-4a6b-8c7d-8e9fa0b1c2d3', text: 'We will visit the factory on Monday. Chúng tôi sẽ đến vào thứ Hai.' },
-  { name: 'a handler’s reply in Khmer and Arabic', replyId: 'b1c2d3e4-f5a6-4b7c-9d8e-9fa0b1c2d3e4', text: 'យើងបានទទួលរបាយការណ៍របស់អ្នក — تلقينا بلاغك' },
+  {
+    name: 'a handler’s reply sealed in the browser',
+    replyId: 'a0b1c2d3-e4f5-4a6b-8c7d-8e9fa0b1c2d3',
+    text: 'We will visit the factory on Monday. Chúng tôi sẽ đến vào thứ Hai.',
+  },
+  {
+    name: 'a handler’s reply in Khmer and Arabic',
+    replyId: 'b1c2d3e4-f5a6-4b7c-9d8e-9fa0b1c2d3e4',
+    text: 'យើងបានទទួលរបាយការណ៍របស់អ្នក — تلقينا بلاغك',
+  },
   { name: 'a handler’s reply of one character', replyId: 'c2d3e4f5-a6b7-4c8d-8e9f-a0b1c2d3e4f5', text: '.' },
 ];
 
@@ -74,7 +94,11 @@ async function theFirstCase(): Promise<{ replyKey: Uint8Array; caseId: string }>
   if (submission === undefined) throw new Error('no submission in the core vectors');
   const reader = core.readers.find((entry) => entry.id === 'hotline-1');
   if (reader === undefined) throw new Error('no hotline reader');
-  const opened = await openSubmission(await importRecipientKey(fromHex(reader.private_key)), 'hotline-1', fromBase64Url(submission.framed));
+  const opened = await openSubmission(
+    await importRecipientKey(fromHex(reader.private_key)),
+    'hotline-1',
+    fromBase64Url(submission.framed),
+  );
   return { replyKey: opened.content.replyKey, caseId: opened.header.caseId };
 }
 
@@ -117,7 +141,14 @@ function inputsOf(vectors: ConsoleVectors): unknown {
   return {
     format: vectors.format,
     hpke: vectors.hpke.map((entry) => [entry.name, entry.reader, entry.info, entry.aad, entry.plaintext]),
-    replies: vectors.replies.map((entry) => [entry.name, entry.case_id, entry.reply_id, entry.author, entry.reply_key, entry.text]),
+    replies: vectors.replies.map((entry) => [
+      entry.name,
+      entry.case_id,
+      entry.reply_id,
+      entry.author,
+      entry.reply_key,
+      entry.text,
+    ]),
   };
 }
 
@@ -126,11 +157,20 @@ async function checkOpens(vectors: ConsoleVectors): Promise<void> {
     const reader = core.readers.find((candidate) => candidate.id === entry.reader);
     if (reader === undefined) throw new Error(`no reader ${entry.reader}`);
     const key = await importRecipientKey(fromHex(reader.private_key));
-    const opened = await openBase(key, fromHex(entry.enc), fromHex(entry.info), fromHex(entry.aad), fromHex(entry.ciphertext));
+    const opened = await openBase(
+      key,
+      fromHex(entry.enc),
+      fromHex(entry.info),
+      fromHex(entry.aad),
+      fromHex(entry.ciphertext),
+    );
     assert.equal(toHex(opened), entry.plaintext, entry.name);
   }
   for (const entry of vectors.replies) {
-    assert.equal(openReply(fromHex(entry.reply_key), entry.case_id, entry.reply_id, entry.author, fromBase64Url(entry.sealed)), entry.text);
+    assert.equal(
+      openReply(fromHex(entry.reply_key), entry.case_id, entry.reply_id, entry.author, fromBase64Url(entry.sealed)),
+      entry.text,
+    );
   }
 }
 
@@ -145,7 +185,9 @@ test('the console-sealed vectors are current and open in the console', async () 
   try {
     committed = readVectors<ConsoleVectors>('console-sealed.json');
   } catch {
-    assert.fail('console/test-vectors/console-sealed.json is missing: run `scripts/test-console --update-vectors` and commit it');
+    assert.fail(
+      'console/test-vectors/console-sealed.json is missing: run `scripts/test-console --update-vectors` and commit it',
+    );
   }
   assert.deepEqual(
     inputsOf(committed),

@@ -87,7 +87,10 @@ test('every report the core sealed opens for each chosen reader, with its attach
         assert.equal(info?.size, attachment.plaintext_len);
       }
       opened.wipe();
-      assert.ok(opened.contentKey.every((byte) => byte === 0), 'wipe clears the content key');
+      assert.ok(
+        opened.contentKey.every((byte) => byte === 0),
+        'wipe clears the content key',
+      );
     }
   }
 });
@@ -105,7 +108,11 @@ test('a named report carries its reporter and call-back, an anonymous one neithe
       ['voice', 'audio/ogg'],
     ],
   );
-  const anonymousOpened = await openSubmission(await readerKey('committee-1'), 'committee-1', fromBase64Url(anonymous.framed));
+  const anonymousOpened = await openSubmission(
+    await readerKey('committee-1'),
+    'committee-1',
+    fromBase64Url(anonymous.framed),
+  );
   assert.equal(anonymousOpened.content.reporter, undefined);
   assert.equal(anonymousOpened.content.callback, undefined);
   assert.ok(!anonymous.payload_json.includes('must not appear'));
@@ -131,11 +138,20 @@ test('a tampered payload, header or attachment of a core-sealed report is refuse
   const framed = fromBase64Url(entry.framed);
   const { header, payload } = parseSubmission(framed);
   // The payload's last byte (the tag), a byte of its ciphertext.
-  await assert.rejects(openGrievance(key, 'hotline-1', header, flip(payload, payload.length - 1)), isCode('unauthentic'));
+  await assert.rejects(
+    openGrievance(key, 'hotline-1', header, flip(payload, payload.length - 1)),
+    isCode('unauthentic'),
+  );
   await assert.rejects(openGrievance(key, 'hotline-1', header, flip(payload, 20)), isCode('unauthentic'));
   // Another case id or client id in the clear header: the key does not unwrap.
-  await assert.rejects(openGrievance(key, 'hotline-1', { ...header, caseId: 'AAAAA-AAAAA' }, payload), isCode('unauthentic'));
-  await assert.rejects(openGrievance(key, 'hotline-1', { ...header, clientId: 'another' }, payload), isCode('unauthentic'));
+  await assert.rejects(
+    openGrievance(key, 'hotline-1', { ...header, caseId: 'AAAAA-AAAAA' }, payload),
+    isCode('unauthentic'),
+  );
+  await assert.rejects(
+    openGrievance(key, 'hotline-1', { ...header, clientId: 'another' }, payload),
+    isCode('unauthentic'),
+  );
   // Not a frame at all.
   await assert.rejects(openSubmission(key, 'hotline-1', flip(framed, 0)), isCode('malformed'));
   await assert.rejects(openSubmission(key, 'hotline-1', framed.subarray(0, 6)), isCode('malformed'));
@@ -151,7 +167,10 @@ test('a tampered payload, header or attachment of a core-sealed report is refuse
   const sealed = fromBase64Url(photo.sealed);
   const oneChunk = 64 * 1024 + 29;
   assert.ok(sealed.length > oneChunk, 'the photo has two chunks');
-  assert.throws(() => openGrievanceAttachment(opened, photo.attachment_id, sealed.subarray(0, oneChunk)), isCode('unauthentic'));
+  assert.throws(
+    () => openGrievanceAttachment(opened, photo.attachment_id, sealed.subarray(0, oneChunk)),
+    isCode('unauthentic'),
+  );
   const swapped = new Uint8Array(sealed.length);
   swapped.set(sealed.subarray(oneChunk), 0);
   swapped.set(sealed.subarray(0, oneChunk), sealed.length - oneChunk);
@@ -169,12 +188,28 @@ test('the replies of the first case open with the reply key the report carries, 
     assert.equal(toHex(opened.content.replyKey), reply.reply_key);
     assert.equal(reply.case_id, opened.header.caseId);
     const sealed = fromBase64Url(reply.sealed);
-    assert.equal(openReply(opened.content.replyKey, reply.case_id, reply.reply_id, reply.author, sealed), reply.text, reply.name);
+    assert.equal(
+      openReply(opened.content.replyKey, reply.case_id, reply.reply_id, reply.author, sealed),
+      reply.text,
+      reply.name,
+    );
     const otherAuthor = reply.author === 'worker' ? 'handler' : 'worker';
-    assert.throws(() => openReply(opened.content.replyKey, reply.case_id, reply.reply_id, otherAuthor, sealed), isCode('unauthentic'));
-    assert.throws(() => openReply(opened.content.replyKey, 'AAAAA-AAAAA', reply.reply_id, reply.author, sealed), isCode('unauthentic'));
-    assert.throws(() => openReply(opened.content.replyKey, reply.case_id, 'another', reply.author, sealed), isCode('unauthentic'));
-    assert.throws(() => openReply(new Uint8Array(32), reply.case_id, reply.reply_id, reply.author, sealed), isCode('unauthentic'));
+    assert.throws(
+      () => openReply(opened.content.replyKey, reply.case_id, reply.reply_id, otherAuthor, sealed),
+      isCode('unauthentic'),
+    );
+    assert.throws(
+      () => openReply(opened.content.replyKey, 'AAAAA-AAAAA', reply.reply_id, reply.author, sealed),
+      isCode('unauthentic'),
+    );
+    assert.throws(
+      () => openReply(opened.content.replyKey, reply.case_id, 'another', reply.author, sealed),
+      isCode('unauthentic'),
+    );
+    assert.throws(
+      () => openReply(new Uint8Array(32), reply.case_id, reply.reply_id, reply.author, sealed),
+      isCode('unauthentic'),
+    );
   }
 });
 
@@ -186,10 +221,25 @@ test('a survey response opens for its analyst with every kind of answer, and not
     const expected = JSON.parse(entry.content_json) as { answers: Record<string, unknown>; language: string };
     assert.deepEqual(Object.fromEntries(content.answers), expected.answers);
     assert.equal(content.language, expected.language);
-    await assert.rejects(openSurveyResponse(await readerKey('hotline-1'), 'hotline-1', upload), isCode('not_a_recipient'));
-    await assert.rejects(openSurveyResponse(key, entry.reader, { ...upload, factoryId: 'factory-2' }), isCode('unauthentic'));
-    await assert.rejects(openSurveyResponse(key, entry.reader, { ...upload, version: upload.version + 1 }), isCode('unauthentic'));
-    await assert.rejects(openSurveyResponse(key, entry.reader, { ...upload, responseId: 'another' }), isCode('unauthentic'));
-    await assert.rejects(openSurveyResponse(key, entry.reader, { ...upload, sealed: flip(upload.sealed, 30) }), isCode('unauthentic'));
+    await assert.rejects(
+      openSurveyResponse(await readerKey('hotline-1'), 'hotline-1', upload),
+      isCode('not_a_recipient'),
+    );
+    await assert.rejects(
+      openSurveyResponse(key, entry.reader, { ...upload, factoryId: 'factory-2' }),
+      isCode('unauthentic'),
+    );
+    await assert.rejects(
+      openSurveyResponse(key, entry.reader, { ...upload, version: upload.version + 1 }),
+      isCode('unauthentic'),
+    );
+    await assert.rejects(
+      openSurveyResponse(key, entry.reader, { ...upload, responseId: 'another' }),
+      isCode('unauthentic'),
+    );
+    await assert.rejects(
+      openSurveyResponse(key, entry.reader, { ...upload, sealed: flip(upload.sealed, 30) }),
+      isCode('unauthentic'),
+    );
   }
 });

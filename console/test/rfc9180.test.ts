@@ -6,7 +6,14 @@ import { test } from 'node:test';
 
 import { fromHex, toHex } from '../src/crypto/bytes.js';
 import { ConsoleCryptoError } from '../src/crypto/errors.js';
-import { extractAndExpand, importRecipientKey, keySchedule, openBase, sealBase, sealBaseWith } from '../src/crypto/hpke.js';
+import {
+  extractAndExpand,
+  importRecipientKey,
+  keySchedule,
+  openBase,
+  sealBase,
+  sealBaseWith,
+} from '../src/crypto/hpke.js';
 import { type Rfc9180Vector, readVectors } from './vectors.js';
 
 const v = readVectors<Rfc9180Vector>('rfc9180-a2-1.json');
@@ -30,7 +37,9 @@ test('the RFC 9180 A.2.1 shared secret, key and base nonce are derived as publis
   assert.equal(toHex(recipient.publicKey), v.pkRm);
   // DH(skE, pkR) = DH(skR, pkE): compute it through WebCrypto from the recipient side.
   const peer = await crypto.subtle.importKey('raw', fromHex(v.pkEm), { name: 'X25519' }, true, []);
-  const dh = new Uint8Array(await crypto.subtle.deriveBits({ name: 'X25519', public: peer }, recipient.privateKey, 256));
+  const dh = new Uint8Array(
+    await crypto.subtle.deriveBits({ name: 'X25519', public: peer }, recipient.privateKey, 256),
+  );
   const shared = await extractAndExpand(dh, fromHex(v.enc), fromHex(v.pkRm));
   assert.equal(toHex(shared), v.shared_secret);
   const schedule = await keySchedule(shared, fromHex(v.info));
@@ -79,14 +88,27 @@ test('low-order and wrongly sized recipient keys are refused with invalid_key', 
     'eeffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f',
   ];
   for (const point of lowOrder) {
-    await assert.rejects(sealBase(fromHex(point), new Uint8Array(0), new Uint8Array(0), new Uint8Array(1)), isCode('invalid_key'), point);
+    await assert.rejects(
+      sealBase(fromHex(point), new Uint8Array(0), new Uint8Array(0), new Uint8Array(1)),
+      isCode('invalid_key'),
+      point,
+    );
   }
   for (const length of [0, 31, 33, 65]) {
-    await assert.rejects(sealBase(new Uint8Array(length).fill(9), new Uint8Array(0), new Uint8Array(0), new Uint8Array(1)), isCode('invalid_key'));
+    await assert.rejects(
+      sealBase(new Uint8Array(length).fill(9), new Uint8Array(0), new Uint8Array(0), new Uint8Array(1)),
+      isCode('invalid_key'),
+    );
   }
   const recipient = await importRecipientKey(fromHex(v.skRm));
-  await assert.rejects(openBase(recipient, new Uint8Array(32), fromHex(v.info), fromHex(first.aad), fromHex(first.ct)), isCode('invalid_key'));
-  await assert.rejects(openBase(recipient, fromHex(v.enc).subarray(0, 31), fromHex(v.info), fromHex(first.aad), fromHex(first.ct)), isCode('invalid_key'));
+  await assert.rejects(
+    openBase(recipient, new Uint8Array(32), fromHex(v.info), fromHex(first.aad), fromHex(first.ct)),
+    isCode('invalid_key'),
+  );
+  await assert.rejects(
+    openBase(recipient, fromHex(v.enc).subarray(0, 31), fromHex(v.info), fromHex(first.aad), fromHex(first.ct)),
+    isCode('invalid_key'),
+  );
 });
 
 test('two seals of the same plaintext to the same key differ and both open', async () => {

@@ -105,7 +105,12 @@ export function openEnvelope(key: Uint8Array, aad: Uint8Array, sealed: Uint8Arra
  * plaintext bytes, each an envelope bound to its index and to whether it is
  * the last, concatenated. An empty attachment is one empty chunk.
  */
-export function sealAttachment(key: Uint8Array, clientId: string, attachmentId: string, plaintext: Uint8Array): Uint8Array {
+export function sealAttachment(
+  key: Uint8Array,
+  clientId: string,
+  attachmentId: string,
+  plaintext: Uint8Array,
+): Uint8Array {
   const count = Math.max(1, Math.ceil(plaintext.length / ATTACHMENT_CHUNK));
   const parts: Uint8Array[] = [];
   for (let index = 0; index < count; index++) {
@@ -120,7 +125,12 @@ export function sealAttachment(key: Uint8Array, clientId: string, attachmentId: 
  * one truncated at a chunk boundary, reordered, extended or of another
  * attachment (`unauthentic`), and an empty one (`malformed`).
  */
-export function openAttachment(key: Uint8Array, clientId: string, attachmentId: string, sealed: Uint8Array): Uint8Array {
+export function openAttachment(
+  key: Uint8Array,
+  clientId: string,
+  attachmentId: string,
+  sealed: Uint8Array,
+): Uint8Array {
   const sealedChunk = ATTACHMENT_CHUNK + ENVELOPE_OVERHEAD;
   const count = Math.ceil(sealed.length / sealedChunk);
   if (count === 0) throw new ConsoleCryptoError('malformed', 'empty attachment');

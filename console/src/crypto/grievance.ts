@@ -180,14 +180,12 @@ function contentFromJson(value: unknown): GrievanceContent {
   });
   const replyKey = b64Field(from, 'reply_key');
   if (replyKey.length !== KEY_LEN) throw new ConsoleCryptoError('malformed', 'reply key length');
-  const attachments = optionalArray(from, 'attachments').map(
-    (item: unknown): AttachmentInfo => {
-      const info = object(item, 'attachment');
-      const kind = str(info, 'kind');
-      if (kind !== 'photo' && kind !== 'voice') throw new ConsoleCryptoError('malformed', 'attachment kind');
-      return { attachmentId: str(info, 'attachment_id'), kind, mime: str(info, 'mime'), size: int(info, 'size') };
-    },
-  );
+  const attachments = optionalArray(from, 'attachments').map((item: unknown): AttachmentInfo => {
+    const info = object(item, 'attachment');
+    const kind = str(info, 'kind');
+    if (kind !== 'photo' && kind !== 'voice') throw new ConsoleCryptoError('malformed', 'attachment kind');
+    return { attachmentId: str(info, 'attachment_id'), kind, mime: str(info, 'mime'), size: int(info, 'size') };
+  });
   return {
     version: int(from, 'version'),
     categoryId: str(from, 'category_id'),
@@ -295,12 +293,24 @@ export function openGrievanceAttachment(opened: OpenedGrievance, attachmentId: s
 }
 
 /** Seals a reply's text under the case's reply key, as the hub does today and the core does for the worker. */
-export function sealReply(replyKey: Uint8Array, caseId: string, replyId: string, author: Author, text: string): Uint8Array {
+export function sealReply(
+  replyKey: Uint8Array,
+  caseId: string,
+  replyId: string,
+  author: Author,
+  text: string,
+): Uint8Array {
   return sealEnvelope(replyKey, replyAad(caseId, replyId, author), utf8(text));
 }
 
 /** Opens a reply of the case; `unauthentic` for another case, reply id or author; `malformed` for non-UTF-8 text. */
-export function openReply(replyKey: Uint8Array, caseId: string, replyId: string, author: Author, sealed: Uint8Array): string {
+export function openReply(
+  replyKey: Uint8Array,
+  caseId: string,
+  replyId: string,
+  author: Author,
+  sealed: Uint8Array,
+): string {
   const plain = openEnvelope(replyKey, replyAad(caseId, replyId, author), sealed);
   try {
     return fromUtf8(plain);

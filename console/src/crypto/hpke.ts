@@ -160,9 +160,7 @@ async function hmacSha256(key: Uint8Array, message: Uint8Array): Promise<Uint8Ar
   // WebCrypto refuses a zero-length HMAC key; HMAC pads any key shorter than
   // the block with zeros, so 32 zero bytes is the same key as none.
   const keyBytes = key.length === 0 ? new Uint8Array(SECRET_LEN) : key;
-  const hmacKey = await subtle().importKey('raw', source(keyBytes), { name: 'HMAC', hash: 'SHA-256' }, false, [
-    'sign',
-  ]);
+  const hmacKey = await subtle().importKey('raw', source(keyBytes), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
   return new Uint8Array(await subtle().sign('HMAC', hmacKey, source(message)));
 }
 

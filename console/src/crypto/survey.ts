@@ -113,7 +113,11 @@ export async function openSurveyResponse(
   const key = await openContentKey(recipient, wrapped, responseHpkeInfo(upload.responseId), utf8(upload.responseId));
   let json: Uint8Array;
   try {
-    json = openEnvelope(key, responseAad(upload.responseId, upload.surveyId, upload.version, upload.factoryId), upload.sealed);
+    json = openEnvelope(
+      key,
+      responseAad(upload.responseId, upload.surveyId, upload.version, upload.factoryId),
+      upload.sealed,
+    );
   } finally {
     wipe(key);
   }

@@ -24,14 +24,23 @@ declare global {
   }
 }
 
-const results: BrowserResults = { userAgent: navigator.userAgent, checks: [], sealed: { hpke: [], replies: [] }, figures: [] };
+const results: BrowserResults = {
+  userAgent: navigator.userAgent,
+  checks: [],
+  sealed: { hpke: [], replies: [] },
+  figures: [],
+};
 
 async function check(name: string, body: () => Promise<void> | void): Promise<void> {
   try {
     await body();
     results.checks.push({ name, ok: true, detail: '' });
   } catch (error) {
-    results.checks.push({ name, ok: false, detail: error instanceof Error ? `${error.name}: ${error.message}` : String(error) });
+    results.checks.push({
+      name,
+      ok: false,
+      detail: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+    });
   }
 }
 
@@ -68,10 +77,22 @@ async function run(): Promise<void> {
     const first = rfc.encryptions[0];
     if (first === undefined) throw new Error('no encryption');
     const ephemeral = await importRecipientKey(fromHex(rfc.skEm));
-    const sealed = await sealBaseWith(ephemeral, fromHex(rfc.pkRm), fromHex(rfc.info), fromHex(first.aad), fromHex(first.pt));
+    const sealed = await sealBaseWith(
+      ephemeral,
+      fromHex(rfc.pkRm),
+      fromHex(rfc.info),
+      fromHex(first.aad),
+      fromHex(first.pt),
+    );
     expect(toHex(sealed.enc) === rfc.enc && toHex(sealed.ciphertext) === first.ct, 'RFC ciphertext');
     const recipient = await importRecipientKey(fromHex(rfc.skRm));
-    const opened = await openBase(recipient, fromHex(rfc.enc), fromHex(rfc.info), fromHex(first.aad), fromHex(first.ct));
+    const opened = await openBase(
+      recipient,
+      fromHex(rfc.enc),
+      fromHex(rfc.info),
+      fromHex(first.aad),
+      fromHex(first.ct),
+    );
     expect(toHex(opened) === first.pt, 'RFC plaintext');
   });
 
@@ -86,7 +107,10 @@ async function run(): Promise<void> {
   });
 
   await check('low-order keys are refused by the browser', async () => {
-    await expectCode(sealBase(new Uint8Array(32), new Uint8Array(0), new Uint8Array(0), new Uint8Array(1)), 'invalid_key');
+    await expectCode(
+      sealBase(new Uint8Array(32), new Uint8Array(0), new Uint8Array(0), new Uint8Array(1)),
+      'invalid_key',
+    );
     const one = new Uint8Array(32);
     one[0] = 1;
     await expectCode(sealBase(one, new Uint8Array(0), new Uint8Array(0), new Uint8Array(1)), 'invalid_key');
@@ -95,7 +119,12 @@ async function run(): Promise<void> {
   await check('every HPKE seal of the core opens in the browser, and not with another aad', async () => {
     for (const entry of core.hpke) {
       const key = await readerKey(entry.reader);
-      const [enc, info, aad, ct] = [entry.enc, entry.info, entry.aad, entry.ciphertext].map(fromHex) as [Uint8Array, Uint8Array, Uint8Array, Uint8Array];
+      const [enc, info, aad, ct] = [entry.enc, entry.info, entry.aad, entry.ciphertext].map(fromHex) as [
+        Uint8Array,
+        Uint8Array,
+        Uint8Array,
+        Uint8Array,
+      ];
       expect(toHex(await openBase(key, enc, info, aad, ct)) === entry.plaintext, entry.name);
       await expectCode(openBase(key, enc, info, utf8('another'), ct), 'unauthentic');
     }
@@ -112,18 +141,31 @@ async function run(): Promise<void> {
         }
       }
       for (const outsider of entry.not_for) {
-        await expectCode(openSubmission(await readerKey(outsider), outsider, fromBase64Url(entry.framed)), 'not_a_recipient');
+        await expectCode(
+          openSubmission(await readerKey(outsider), outsider, fromBase64Url(entry.framed)),
+          'not_a_recipient',
+        );
       }
     }
   });
 
   await check('the core’s replies and survey response open in the browser', async () => {
     for (const reply of core.replies) {
-      const text = openReply(fromHex(reply.reply_key), reply.case_id, reply.reply_id, reply.author, fromBase64Url(reply.sealed));
+      const text = openReply(
+        fromHex(reply.reply_key),
+        reply.case_id,
+        reply.reply_id,
+        reply.author,
+        fromBase64Url(reply.sealed),
+      );
       expect(text === reply.text, reply.name);
     }
     for (const entry of core.survey_responses) {
-      const content = await openSurveyResponse(await readerKey(entry.reader), entry.reader, surveyResponseUploadFromJson(entry.upload));
+      const content = await openSurveyResponse(
+        await readerKey(entry.reader),
+        entry.reader,
+        surveyResponseUploadFromJson(entry.upload),
+      );
       const expected = JSON.parse(entry.content_json) as { answers: Record<string, unknown> };
       expect(JSON.stringify(Object.fromEntries(content.answers)) === JSON.stringify(expected.answers), entry.name);
     }
