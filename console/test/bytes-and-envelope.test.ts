@@ -15,6 +15,7 @@ import {
   sealEnvelope,
 } from '../src/crypto/envelope.js';
 import { ConsoleCryptoError } from '../src/crypto/errors.js';
+import { parseJson } from '../src/crypto/shapes.js';
 
 const isCode = (code: string) => (error: unknown) => error instanceof ConsoleCryptoError && error.code === code;
 
@@ -78,4 +79,25 @@ test('attachments round-trip at chunk boundaries and refuse truncation, reorderi
   assert.throws(() => openAttachment(key, 'c', 'a', two.subarray(0, first)), isCode('unauthentic'));
   assert.throws(() => openAttachment(key, 'c', 'a', two.subarray(first)), isCode('unauthentic'));
   assert.throws(() => openAttachment(key, 'c', 'a', two.subarray(0, two.length - 1)), isCode('unauthentic'));
+});
+
+test('JSON with a repeated key is malformed, as the core’s serde types refuse it', () => {
+  for (const bad of [
+    '{"a":1,"a":2}',
+    '{"a":{"b":1,"b":2}}',
+    '{"t\\u0065xt":"one","text":"two"}',
+    '[{"x":[{"k":1,"k":1}]}]',
+  ]) {
+    assert.throws(() => parseJson(bad, 'test'), isCode('malformed'), bad);
+  }
+  for (const good of [
+    '{"a":"\\"a\\"","b":["a","a"],"c":"{\\"a\\":1,\\"a\\":2}"}',
+    '[{"a":1},{"a":1}]',
+    '{"a":{"a":{"a":1}},"b":[1,{"a":[]}]}',
+    '"a"',
+    '{}',
+  ]) {
+    assert.doesNotThrow(() => parseJson(good, 'test'), good);
+  }
+  assert.throws(() => parseJson('{"a":1,}', 'test'), isCode('malformed'));
 });

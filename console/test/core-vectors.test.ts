@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { fromBase64Url, fromHex, toHex, utf8 } from '../src/crypto/bytes.js';
+import { payloadAad, sealEnvelope } from '../src/crypto/envelope.js';
 import { ConsoleCryptoError } from '../src/crypto/errors.js';
 import {
   type OpenedGrievance,
@@ -162,6 +163,10 @@ test('a tampered payload, header or attachment of a core-sealed report is refuse
   await assert.rejects(openGrievance(key, 'hotline-1', header, newer), isCode('malformed'));
 
   const opened: OpenedGrievance = await openGrievance(key, 'hotline-1', header, payload);
+  // A payload whose JSON names `text` twice (sealed with the right key) is refused, not read one way.
+  const doubled = new TextDecoder().decode(opened.json).replace('"text":', '"text":"a first text","text":');
+  const resealed = sealEnvelope(opened.contentKey, payloadAad(header.clientId, header.caseId), utf8(doubled));
+  await assert.rejects(openGrievance(key, 'hotline-1', header, resealed), isCode('malformed'));
   const photo = entry.attachments[0];
   if (photo === undefined) throw new Error('no photo');
   const sealed = fromBase64Url(photo.sealed);

@@ -51,11 +51,51 @@ export function optionalArray(from: JsonObject, field: string): readonly unknown
   return from[field] === undefined ? [] : array(from, field);
 }
 
-/** `JSON.parse` of `text`, `malformed` if it is not JSON. */
+/**
+ * `JSON.parse` of `text`, `malformed` if it is not JSON or if an object
+ * repeats a key. `JSON.parse` keeps the last of repeated keys, while the
+ * core's serde types refuse them: a report whose `text` appeared twice would
+ * read one way here and fail (or read another way) in a Rust reader.
+ */
 export function parseJson(text: string, what: string): unknown {
+  let value: unknown;
   try {
-    return JSON.parse(text) as unknown;
+    value = JSON.parse(text) as unknown;
   } catch {
     throw new ConsoleCryptoError('malformed', `${what} is not JSON`);
   }
+  if (hasRepeatedKey(text)) throw new ConsoleCryptoError('malformed', `${what} repeats a key`);
+  return value;
+}
+
+/** Whether valid JSON `text` has an object with the same key twice (keys compared after unescaping). */
+function hasRepeatedKey(text: string): boolean {
+  // One entry per open object (its keys so far) or array (null).
+  const open: (Set<string> | null)[] = [];
+  let expectKey = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      let end = i + 1;
+      while (text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
+      if (expectKey) {
+        const keys = open[open.length - 1];
+        const key = JSON.parse(text.slice(i, end + 1)) as string;
+        if (keys === undefined || keys === null || keys.has(key)) return true;
+        keys.add(key);
+        expectKey = false;
+      }
+      i = end;
+    } else if (c === '{') {
+      open.push(new Set());
+      expectKey = true;
+    } else if (c === '[') {
+      open.push(null);
+    } else if (c === '}' || c === ']') {
+      open.pop();
+    } else if (c === ',') {
+      expectKey = open[open.length - 1] instanceof Set;
+    }
+  }
+  return false;
 }
