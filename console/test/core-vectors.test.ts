@@ -6,15 +6,18 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
 import { fromBase64Url, fromHex, toHex, utf8 } from '../src/crypto/bytes.js';
-import { payloadAad, sealEnvelope } from '../src/crypto/envelope.js';
+import { grievanceHpkeInfo, payloadAad, sealEnvelope } from '../src/crypto/envelope.js';
 import { ConsoleCryptoError } from '../src/crypto/errors.js';
 import {
   type OpenedGrievance,
+  openContentKey,
   openGrievance,
   openGrievanceAttachment,
+  openGrievancePayload,
   openReply,
   openSubmission,
   parseSubmission,
+  wrappedFor,
 } from '../src/crypto/grievance.js';
 import { type RecipientKey, importRecipientKey, openBase } from '../src/crypto/hpke.js';
 import { openSurveyResponse, surveyResponseUploadFromJson } from '../src/crypto/survey.js';
@@ -247,4 +250,19 @@ test('a survey response opens for its analyst with every kind of answer, and not
       isCode('unauthentic'),
     );
   }
+});
+
+test('a report opens from just the reader’s own wrapped key and the payload, as a hub serving one reader would send', async () => {
+  const entry = vectors.submissions[1];
+  if (entry === undefined) throw new Error('no second submission');
+  const { header, payload } = parseSubmission(fromBase64Url(entry.framed));
+  const mine = wrappedFor(header.recipients, 'committee-1');
+  const key = await readerKey('committee-1');
+  const contentKey = await openContentKey(key, mine, grievanceHpkeInfo(header.clientId), utf8(header.caseId));
+  const { json } = openGrievancePayload(contentKey, header.clientId, header.caseId, payload);
+  assert.equal(new TextDecoder().decode(json), entry.payload_json);
+  await assert.rejects(
+    openContentKey(key, mine, grievanceHpkeInfo(header.clientId), utf8('AAAAA-AAAAA')),
+    isCode('unauthentic'),
+  );
 });

@@ -240,6 +240,26 @@ export function wrappedFor(recipients: readonly WrappedKey[], readerId: string):
 }
 
 /**
+ * Opens a grievance's payload with its content key (however the reader got
+ * it: from the framed submission's recipients, or from the one wrapped key a
+ * hub serves to that reader). Does not take ownership of `contentKey`.
+ */
+export function openGrievancePayload(
+  contentKey: Uint8Array,
+  clientId: string,
+  caseId: string,
+  payload: Uint8Array,
+): { content: GrievanceContent; json: Uint8Array } {
+  const json = openEnvelope(contentKey, payloadAad(clientId, caseId), payload);
+  try {
+    return { content: contentFromJson(parseJson(fromUtf8(json), 'grievance content')), json };
+  } catch (error) {
+    wipe(json);
+    throw error;
+  }
+}
+
+/**
  * Opens a grievance for the reader `readerId` holding `recipient`: unwraps
  * the content key (`info` = grievance info of the client id, `aad` = the case
  * id) and opens the payload (`aad` = payload associated data).
@@ -252,20 +272,14 @@ export async function openGrievance(
 ): Promise<OpenedGrievance> {
   const wrapped = wrappedFor(header.recipients, readerId);
   const contentKey = await openContentKey(recipient, wrapped, grievanceHpkeInfo(header.clientId), utf8(header.caseId));
-  let json: Uint8Array;
+  let opened: { content: GrievanceContent; json: Uint8Array };
   try {
-    json = openEnvelope(contentKey, payloadAad(header.clientId, header.caseId), payload);
+    opened = openGrievancePayload(contentKey, header.clientId, header.caseId, payload);
   } catch (error) {
     wipe(contentKey);
     throw error;
   }
-  let content: GrievanceContent;
-  try {
-    content = contentFromJson(parseJson(fromUtf8(json), 'grievance content'));
-  } catch (error) {
-    wipe(contentKey, json);
-    throw error;
-  }
+  const { content, json } = opened;
   return {
     header,
     content,

@@ -43,6 +43,7 @@ export {
   openContentKey,
   openGrievance,
   openGrievanceAttachment,
+  openGrievancePayload,
   openReply,
   openSubmission,
   parseSubmission,
