@@ -32,7 +32,7 @@ use serde_json::{Value, json};
 use workervoice_core::crypto::{Key32, hpke as core_hpke};
 use workervoice_core::grievance::receipt::{self, Receipt};
 use workervoice_core::grievance::{AttachmentDraft, AttachmentType, CallbackRequest, GrievanceDraft, GrievanceRoute};
-use workervoice_core::sync::{MessageAuthor, decrypt_thread};
+use workervoice_core::grievance::{MessageAuthor, decrypt_thread};
 use workervoice_protocol::b64;
 use workervoice_protocol::codes::{format_case_id, format_receipt_secret};
 use workervoice_protocol::directory::{Category, Directory, Recipient, Route, RouteRecipients};
