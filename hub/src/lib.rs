@@ -69,3 +69,8 @@ pub use demo::{DEMO_FACTORY_NAME, DemoHandler, DemoSeed, DemoWorker, seed_demo};
 #[doc(hidden)]
 pub use progress::{merge_progress_events, merged_progress};
 pub use server::{RunningHub, start};
+// For the fuzz targets (fuzz/): parsers of outside bytes.
+#[doc(hidden)]
+pub use admin::csv::{CsvError, parse_records};
+#[doc(hidden)]
+pub use content::parse_range;
