@@ -16,15 +16,20 @@ use workervoice_core::net::{NetConfig, check_hub_url};
 use workervoice_protocol::b64;
 use workervoice_protocol::codes::{CASE_ID_SYMBOLS, EnrolmentQr, RECEIPT_SECRET_DIGITS, normalize_code};
 
-fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
-    if let Some(qr) = EnrolmentQr::parse(text) {
-        assert_eq!(EnrolmentQr::parse(&qr.to_payload()), Some(qr.clone()), "a QR payload did not print back");
-        let _ = check_hub_url(&qr.hub_url, &NetConfig::default());
-    }
-    let normalized = normalize_code(text);
-    assert_eq!(normalize_code(&normalized), normalized, "normalizing is not idempotent");
+/// What a person might type into a receipt field: Crockford letters and
+/// digits, separators, and letters from other scripts (a phone keyboard in
+/// Vietnamese or Chinese). Raw fuzzer bytes are rarely valid UTF-8, so
+/// [`typed`] maps each byte to one of these to reach multi-byte text.
+const TYPED: [char; 32] = [
+    '0', '1', '2', '3', '4', '5', '6', '7', '8', '9', 'K', 'Q', 'M', 'X', 'W', 'D', 'o', 'l', 'i', '-', ' ', '\n',
+    '\u{3000}', 'é', 'ệ', 'İ', 'ß', 'K', '中', '٣', '𝟗', 'Ⅻ',
+];
 
+fn typed(data: &[u8]) -> String {
+    data.iter().map(|byte| TYPED[usize::from(*byte) % TYPED.len()]).collect()
+}
+
+fn check_receipt(text: &str) {
     let (case_id, secret) = text.split_once('\n').unwrap_or((text, ""));
     if let Some(keys) = derive(case_id, secret) {
         assert_eq!(normalize_code(&keys.case_id).len(), CASE_ID_SYMBOLS);
@@ -33,6 +38,19 @@ fuzz_target!(|data: &[u8]| {
         let same = sloppy.is_some_and(|other| other.case_id == keys.case_id && *other.token == *keys.token);
         assert!(same, "a receipt typed differently derived other keys");
     }
+}
+
+fuzz_target!(|data: &[u8]| {
+    check_receipt(&typed(data));
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    if let Some(qr) = EnrolmentQr::parse(text) {
+        assert_eq!(EnrolmentQr::parse(&qr.to_payload()), Some(qr.clone()), "a QR payload did not print back");
+        let _ = check_hub_url(&qr.hub_url, &NetConfig::default());
+    }
+    let normalized = normalize_code(text);
+    assert_eq!(normalize_code(&normalized), normalized, "normalizing is not idempotent");
+
+    check_receipt(text);
 
     if let Some(bytes) = b64::decode(text) {
         assert_eq!(b64::encode(&bytes), text, "base64 accepted a non-canonical encoding");
