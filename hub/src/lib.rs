@@ -79,3 +79,8 @@ pub use server::{RunningHub, start};
 pub use training::log::merged_progress;
 #[doc(hidden)]
 pub use training::upload::merge_progress_events;
+// For the fuzz targets (fuzz/): parsers of outside bytes.
+#[doc(hidden)]
+pub use admin::csv::{CsvError, parse_records};
+#[doc(hidden)]
+pub use content::parse_range;

@@ -575,7 +575,10 @@ fn check_answer(kind: &QuestionKind, answer: &SurveyAnswer) -> Option<AnswerProb
 /// A `YYYY-MM-DD` date as (year, month, day), if it is a real date.
 pub fn parse_date(text: &str) -> Option<(i32, u32, u32)> {
     let bytes = text.as_bytes();
-    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+    // Digits only: `str::parse` would also take a sign (`2026-+1-01`), and a
+    // date must have one spelling (the answer is kept and sent as its text).
+    let digits_ok = bytes.iter().enumerate().all(|(at, byte)| at == 4 || at == 7 || byte.is_ascii_digit());
+    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' || !digits_ok {
         return None;
     }
     let year: i32 = text.get(0..4)?.parse().ok()?;
@@ -749,5 +752,14 @@ mod tests {
         assert_eq!(pick_text(&only_chinese, &["zh-TW".to_owned()], &["en".to_owned()]), "中文", "base language");
         let odd: Texts = [("fr".to_owned(), "Bonjour".to_owned()), ("en".to_owned(), " ".to_owned())].into();
         assert_eq!(pick_text(&odd, &["vi".to_owned()], &["en".to_owned()]), "Bonjour", "any text rather than blank");
+    }
+
+    #[test]
+    fn a_date_has_one_spelling_signs_are_not_digits() {
+        // Found by fuzz/fuzz_targets/survey_definition.rs: `parse` took the sign.
+        assert_eq!(parse_date("2026-01-01"), Some((2026, 1, 1)));
+        assert_eq!(parse_date("2026-+1-01"), None);
+        assert_eq!(parse_date("2026-01-+1"), None);
+        assert_eq!(parse_date("+202-01-01"), None);
     }
 }

@@ -181,7 +181,7 @@ async fn transfer(
 }
 
 /// `bytes FIRST-LAST/TOTAL`.
-fn parse_content_range(value: &str) -> Option<(u64, u64, u64)> {
+pub fn parse_content_range(value: &str) -> Option<(u64, u64, u64)> {
     let spec = value.trim().strip_prefix("bytes ")?;
     let (range, total) = spec.split_once('/')?;
     let (first, last) = range.split_once('-')?;

@@ -60,6 +60,7 @@ pub fn derive(case_id: &str, secret: &str) -> Option<ReceiptKeys> {
     let case_id = normalize_code(case_id);
     let secret = Zeroizing::new(normalize_code(secret));
     if case_id.len() != CASE_ID_SYMBOLS
+        || !case_id.bytes().all(|b| b.is_ascii_alphanumeric()) // bytes, not chars: the split below is at byte 5
         || secret.len() != RECEIPT_SECRET_DIGITS
         || !secret.chars().all(|c| c.is_ascii_digit())
     {
@@ -101,6 +102,14 @@ mod tests {
         assert!(derive("K7Q2M-9XD4R", "1234").is_none());
         assert!(derive("K7Q2", "1234 5678 9012 3456 7890").is_none());
         assert!(derive("K7Q2M-9XD4R", "1234 5678 9012 3456 789a").is_none());
+    }
+
+    #[test]
+    fn a_case_id_of_non_ascii_letters_derives_nothing_instead_of_panicking() {
+        // Found by fuzz/fuzz_targets/enrol_codes.rs: ten bytes of two-byte
+        // letters passed the length check and the split at byte 5 panicked.
+        assert!(derive("ééééé", "1234 5678 9012 3456 7890").is_none());
+        assert!(derive("K7Q2M-9XD4é", "1234 5678 9012 3456 7890").is_none());
     }
 
     #[test]

@@ -9,7 +9,7 @@
 
 /// Why a CSV text was refused.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub(crate) enum CsvError {
+pub enum CsvError {
     /// A quote character inside an unquoted field, or text after a closing quote.
     #[error("stray quote or text after a closing quote on record {record}")]
     StrayQuote { record: usize },
@@ -26,7 +26,7 @@ pub(crate) fn quote(field: &str) -> String {
 }
 
 /// Splits CSV text into records of fields.
-pub(crate) fn parse_records(text: &str) -> Result<Vec<Vec<String>>, CsvError> {
+pub fn parse_records(text: &str) -> Result<Vec<Vec<String>>, CsvError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut records = Vec::new();
     let mut record: Vec<String> = Vec::new();

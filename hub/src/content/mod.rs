@@ -221,7 +221,7 @@ fn header_value(text: &str) -> Result<HeaderValue, ApiError> {
 }
 
 /// `bytes=N-` or `bytes=N-M` (one range, `M >= N`); anything else is `None`.
-pub(crate) fn parse_range(value: &str) -> Option<(u64, Option<u64>)> {
+pub fn parse_range(value: &str) -> Option<(u64, Option<u64>)> {
     let spec = value.trim().strip_prefix("bytes=")?;
     let (start, end) = spec.split_once('-')?;
     let start = start.trim().parse::<u64>().ok()?;
