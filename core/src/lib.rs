@@ -22,6 +22,7 @@
 //! [`runtime`].
 
 pub mod app;
+pub mod app_strings;
 pub mod auth;
 pub mod clock;
 pub mod connectivity;

@@ -1,0 +1,155 @@
+package org.workervoice.app
+
+import androidx.compose.runtime.getValue
+import androidx.compose.runtime.mutableStateOf
+import androidx.compose.runtime.setValue
+import kotlinx.coroutines.CoroutineDispatcher
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.launch
+import kotlinx.coroutines.withContext
+import org.workervoice.WorkerVoice
+import org.workervoice.WorkerVoiceException
+import org.workervoice.app.enrol.EnrolState
+import org.workervoice.app.report.ReportState
+import org.workervoice.app.signin.ActivateState
+import org.workervoice.app.signin.SignInState
+import org.workervoice.localized
+import org.workervoice.model.SubmitOutcome
+
+/** Where the worker is. Each screen's state holder lives in its value. */
+sealed interface Screen {
+    /** Set up an unenrolled device. */
+    data class Enrol(val state: EnrolState) : Screen
+
+    /** Choose the language; [next] is where to go after. */
+    data class Language(val next: () -> Screen) : Screen
+
+    /** Worker number and PIN. */
+    data class SignIn(val state: SignInState) : Screen
+
+    /** First sign-in with the activation code, choosing a PIN. */
+    data class Activate(val state: ActivateState) : Screen
+
+    /** The signed-in worker's start screen. */
+    data class Home(val name: String, val queued: Long) : Screen
+
+    /** Reporting a grievance, step by step. */
+    data class Report(val state: ReportState) : Screen
+
+    /** The receipt, shown once. */
+    data class Receipt(val outcome: SubmitOutcome, val sent: Boolean) : Screen
+}
+
+/**
+ * The app's root state holder: which screen shows, in which language, and
+ * the moves between screens. It holds no business rule: every decision is
+ * the core's, reached through [core]. Blocking core calls run on [io], never
+ * on the UI thread; [scope] is the UI's (its dispatcher updates state).
+ */
+class AppModel(
+    val core: WorkerVoice,
+    private val scope: CoroutineScope,
+    private val io: CoroutineDispatcher,
+    private val shipped: ShippedStrings,
+    deviceLanguages: List<String>,
+) {
+    /** The strings of the current language. */
+    var strings: Strings by mutableStateOf(Strings.load(deviceLanguages, shipped))
+        private set
+
+    /** The screen showing. */
+    var screen: Screen by mutableStateOf(initialScreen())
+        private set
+
+    /** A message for the whole app (e.g. background sync failed), already localized; null when none. */
+    var notice: String? by mutableStateOf(null)
+        private set
+
+    private fun initialScreen(): Screen {
+        val status = core.status()
+        return when {
+            !status.enrolled -> Screen.Enrol(EnrolState(core, scope, strings) { afterEnrol() })
+            // An enrolled device opens on sign-in; its language is one tap away.
+            else -> signIn()
+        }
+    }
+
+    private fun afterEnrol(): Unit = go(Screen.Language { signIn() })
+
+    /** Shows the language screen, then [next]. */
+    fun chooseLanguage(next: () -> Screen = { currentOrHome() }) = go(Screen.Language(next))
+
+    private fun currentOrHome(): Screen = if (core.currentWorker() != null) home() else signIn()
+
+    /** Sets the language for the core's messages and the app's strings. */
+    fun setLanguage(tag: String) {
+        core.setLanguages(listOf(tag))
+        strings = Strings.load(listOf(tag), shipped)
+    }
+
+    /** Called by the language screen when a language is chosen. */
+    fun languageChosen(tag: String) {
+        setLanguage(tag)
+        val next = (screen as? Screen.Language)?.next ?: { signIn() }
+        go(next())
+    }
+
+    fun signIn(): Screen = Screen.SignIn(SignInState(core, scope, strings, onSignedIn = { go(home()) }, onActivate = { go(activate()) }))
+
+    fun activate(): Screen = Screen.Activate(ActivateState(core, scope, strings, onActivated = { afterActivation() }, onBack = { go(signIn()) }))
+
+    private fun afterActivation() {
+        go(home())
+        // The recipient directory (categories, routes) comes with the first sync.
+        syncInBackground()
+    }
+
+    fun home(): Screen {
+        val worker = core.currentWorker()
+        val queued = runCatching { core.outboxSummary().queued.toLong() }.getOrDefault(0)
+        return Screen.Home(worker?.displayName.orEmpty(), queued)
+    }
+
+    fun goHome() = go(home())
+
+    fun report() = go(Screen.Report(ReportState(core, scope, io, strings, onSent = { outcome -> receipt(outcome) }, onCancel = { goHome() })))
+
+    private fun receipt(outcome: SubmitOutcome) {
+        go(Screen.Receipt(outcome, sent = false))
+        // Delivery goes on behind the receipt; the receipt is already valid.
+        scope.launch {
+            val delivered = try {
+                core.syncNow(false)
+                core.submissionStatus(outcome.clientId)?.state == org.workervoice.model.OutboxState.DELIVERED
+            } catch (e: WorkerVoiceException) {
+                false
+            }
+            val current = screen
+            if (current is Screen.Receipt && current.outcome.clientId == outcome.clientId) go(current.copy(sent = delivered))
+        }
+    }
+
+    /** After "I have written it down". */
+    fun receiptNoted() = goHome()
+
+    /** "I'm done": end the session; the next person starts from the language screen. */
+    fun done() {
+        core.lock()
+        go(Screen.Language { signIn() })
+    }
+
+    fun syncInBackground() {
+        scope.launch {
+            notice = try {
+                withContext(io) { core.syncNow(false) }
+                null
+            } catch (e: WorkerVoiceException) {
+                e.localized
+            }
+        }
+    }
+
+    private fun go(next: Screen) {
+        screen = next
+    }
+}

@@ -1,0 +1,128 @@
+package org.workervoice.app.report
+
+import androidx.compose.runtime.getValue
+import androidx.compose.runtime.mutableStateOf
+import androidx.compose.runtime.setValue
+import kotlinx.coroutines.CoroutineDispatcher
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.launch
+import kotlinx.coroutines.withContext
+import org.workervoice.WorkerVoice
+import org.workervoice.WorkerVoiceException
+import org.workervoice.app.Strings
+import org.workervoice.localized
+import org.workervoice.model.CategoryOption
+import org.workervoice.model.GrievanceDraft
+import org.workervoice.model.GrievanceRoute
+import org.workervoice.model.SubmitOutcome
+
+/** The steps of a report, in order. */
+enum class ReportStep { CATEGORY, TEXT, IDENTITY, ROUTE, REVIEW }
+
+/** What the report screen shows. */
+data class ReportUi(
+    val step: ReportStep = ReportStep.CATEGORY,
+    val categories: List<CategoryOption> = emptyList(),
+    val categoryId: String? = null,
+    val text: String = "",
+    val anonymous: Boolean? = null,
+    val routes: Set<GrievanceRoute> = emptySet(),
+    val busy: Boolean = false,
+    val error: String? = null,
+) {
+    val category: CategoryOption? get() = categories.firstOrNull { it.id == categoryId }
+
+    val canContinue: Boolean
+        get() = !busy && when (step) {
+            ReportStep.CATEGORY -> categoryId != null
+            ReportStep.TEXT -> text.isNotBlank()
+            ReportStep.IDENTITY -> anonymous != null
+            ReportStep.ROUTE -> routes.isNotEmpty()
+            ReportStep.REVIEW -> true
+        }
+}
+
+/** The routes a worker can choose, in the order shown. */
+val ROUTES: List<GrievanceRoute> = listOf(GrievanceRoute.FACTORY_COMMITTEE, GrievanceRoute.INDEPENDENT_HOTLINE, GrievanceRoute.BRAND)
+
+/**
+ * A grievance from category to send. The categories (labelled in the
+ * worker's language) come from the core's signed directory; sealing,
+ * queueing and the receipt are the core's ([WorkerVoice.submitGrievance]),
+ * run on [io] because sealing takes a moment on a slow phone.
+ */
+class ReportState(
+    private val core: WorkerVoice,
+    private val scope: CoroutineScope,
+    private val io: CoroutineDispatcher,
+    @Suppress("unused") private val strings: Strings,
+    private val onSent: (SubmitOutcome) -> Unit,
+    private val onCancel: () -> Unit,
+) {
+    var ui: ReportUi by mutableStateOf(ReportUi())
+        private set
+
+    init {
+        scope.launch {
+            ui = try {
+                ui.copy(categories = withContext(io) { core.categories() })
+            } catch (e: WorkerVoiceException) {
+                ui.copy(error = e.localized)
+            }
+        }
+    }
+
+    fun category(id: String) {
+        ui = ui.copy(categoryId = id, error = null)
+    }
+
+    fun text(text: String) {
+        ui = ui.copy(text = text, error = null)
+    }
+
+    fun anonymous(anonymous: Boolean) {
+        ui = ui.copy(anonymous = anonymous)
+    }
+
+    fun toggleRoute(route: GrievanceRoute) {
+        ui = ui.copy(routes = if (route in ui.routes) ui.routes - route else ui.routes + route)
+    }
+
+    fun next() {
+        if (!ui.canContinue) return
+        val steps = ReportStep.entries
+        if (ui.step == ReportStep.REVIEW) send() else ui = ui.copy(step = steps[ui.step.ordinal + 1], error = null)
+    }
+
+    fun back() {
+        if (ui.busy) return
+        if (ui.step == ReportStep.CATEGORY) onCancel() else ui = ui.copy(step = ReportStep.entries[ui.step.ordinal - 1], error = null)
+    }
+
+    /** Jumps back to a step from the review (its "Change" buttons). */
+    fun edit(step: ReportStep) {
+        if (!ui.busy) ui = ui.copy(step = step)
+    }
+
+    private fun send() {
+        val draft = GrievanceDraft(
+            categoryId = ui.categoryId ?: return,
+            text = ui.text.trim(),
+            anonymous = ui.anonymous ?: return,
+            routes = ROUTES.filter { it in ui.routes },
+            callback = null,
+            attachments = emptyList(),
+        )
+        ui = ui.copy(busy = true, error = null)
+        scope.launch {
+            try {
+                val outcome = withContext(io) { core.submitGrievance(draft) }
+                // The words leave memory with the screen: the core has them sealed.
+                ui = ReportUi()
+                onSent(outcome)
+            } catch (e: WorkerVoiceException) {
+                ui = ui.copy(busy = false, error = e.localized)
+            }
+        }
+    }
+}
