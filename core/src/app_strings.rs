@@ -180,6 +180,9 @@ mod tests {
             ("case".to_owned(), AppArg::Text("ABCDE-FGHJK".to_owned())),
             ("seconds".to_owned(), AppArg::Number(30)),
             ("step".to_owned(), AppArg::Number(2)),
+            ("what".to_owned(), AppArg::Text("x".to_owned())),
+            ("date".to_owned(), AppArg::Text("1 Dec".to_owned())),
+            ("status".to_owned(), AppArg::Text("Received".to_owned())),
         ]
     }
 

@@ -19,8 +19,12 @@ ensure_maven() {
 ensure_app_fonts() {
     command -v fc-list >/dev/null || apt_install fontconfig
     local missing=()
-    fc-list | grep -q "Noto Sans CJK" || missing+=(fonts-noto-cjk)
-    fc-list | grep -q "NotoSans-Regular" || missing+=(fonts-noto-core)
+    local fonts
+    # Read fc-list whole: `grep -q` would close the pipe early and pipefail
+    # would count fc-list's SIGPIPE as a missing font.
+    fonts="$(fc-list)"
+    grep -q "Noto Sans CJK" <<<"$fonts" || missing+=(fonts-noto-cjk)
+    grep -q "NotoSans-Regular" <<<"$fonts" || missing+=(fonts-noto-core)
     if [ "${#missing[@]}" -gt 0 ]; then apt_install "${missing[@]}"; fi
 }
 

@@ -92,6 +92,8 @@ report-review-category = About
 report-review-text = What happened
 report-review-identity = Your name
 report-review-route = Read by
+report-review-named = { $name } (your name is given)
+report-change = Change: { $what }
 report-send = Send
 report-sending = Sending…
 
@@ -104,3 +106,30 @@ receipt-sent = Your report was sent.
 receipt-queued = Your report is kept on this device and will be sent when there is a connection.
 receipt-written = I have written it down
 receipt-continue = Continue
+
+## Follow-up with a receipt (any device, no sign-in needed)
+followup-title = Follow up with a receipt
+followup-hint = Enter the case number and the secret code from your receipt. This works on any device.
+followup-case = Case number
+followup-secret = Secret code
+followup-open = Open
+signin-follow-up = I have a receipt
+
+## My reports and a case's conversation
+cases-title = My reports
+cases-empty = You have not sent a report from this device.
+cases-open = Open the report from { $date }
+case-title = Case { $case }
+case-status = Status: { $status }
+case-you = You
+case-reply-from = Reply
+case-no-replies = No reply yet. Come back later.
+case-reply-label = Your answer
+case-reply-send = Send answer
+case-state-not_sent = Not sent yet
+case-state-received = Received
+case-state-acknowledged = Seen by the reader
+case-state-investigating = Being looked into
+case-state-resolved = Resolved
+case-state-closed = Closed
+case-state-escalated = Passed on to a higher level

@@ -81,6 +81,8 @@ report-review-category = Về việc
 report-review-text = Chuyện đã xảy ra
 report-review-identity = Tên của bạn
 report-review-route = Người đọc
+report-review-named = { $name } (có cho biết tên)
+report-change = Sửa: { $what }
 report-send = Gửi
 report-sending = Đang gửi…
 
@@ -93,3 +95,30 @@ receipt-sent = Báo cáo của bạn đã được gửi.
 receipt-queued = Báo cáo được giữ trên thiết bị này và sẽ gửi khi có kết nối.
 receipt-written = Tôi đã ghi lại
 receipt-continue = Tiếp tục
+
+## Follow-up
+followup-title = Theo dõi bằng biên nhận
+followup-hint = Nhập số hồ sơ và mã bí mật trên biên nhận của bạn. Dùng được trên bất kỳ thiết bị nào.
+followup-case = Số hồ sơ
+followup-secret = Mã bí mật
+followup-open = Mở
+signin-follow-up = Tôi có biên nhận
+
+## Cases
+cases-title = Báo cáo của tôi
+cases-empty = Bạn chưa gửi báo cáo nào từ thiết bị này.
+cases-open = Mở báo cáo ngày { $date }
+case-title = Hồ sơ { $case }
+case-status = Tình trạng: { $status }
+case-you = Bạn
+case-reply-from = Trả lời
+case-no-replies = Chưa có trả lời. Hãy quay lại sau.
+case-reply-label = Câu trả lời của bạn
+case-reply-send = Gửi câu trả lời
+case-state-not_sent = Chưa gửi
+case-state-received = Đã nhận
+case-state-acknowledged = Người đọc đã xem
+case-state-investigating = Đang được xem xét
+case-state-resolved = Đã giải quyết
+case-state-closed = Đã đóng
+case-state-escalated = Đã chuyển lên cấp cao hơn

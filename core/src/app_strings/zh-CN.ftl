@@ -81,6 +81,8 @@ report-review-category = 关于
 report-review-text = 发生了什么
 report-review-identity = 您的姓名
 report-review-route = 阅读者
+report-review-named = { $name }（留下姓名）
+report-change = 修改：{ $what }
 report-send = 发送
 report-sending = 正在发送…
 
@@ -93,3 +95,30 @@ receipt-sent = 您的反映已发送。
 receipt-queued = 您的反映保存在本设备上，有网络时会发送。
 receipt-written = 我已经记下来了
 receipt-continue = 继续
+
+## Follow-up
+followup-title = 凭回执查询
+followup-hint = 输入回执上的案件编号和密码。在任何设备上都可以查询。
+followup-case = 案件编号
+followup-secret = 密码
+followup-open = 打开
+signin-follow-up = 我有回执
+
+## Cases
+cases-title = 我的反映
+cases-empty = 您还没有从本设备发送过反映。
+cases-open = 打开 { $date } 的反映
+case-title = 案件 { $case }
+case-status = 状态：{ $status }
+case-you = 您
+case-reply-from = 回复
+case-no-replies = 暂无回复。请稍后再来查看。
+case-reply-label = 您的回答
+case-reply-send = 发送回答
+case-state-not_sent = 尚未发送
+case-state-received = 已收到
+case-state-acknowledged = 阅读者已查看
+case-state-investigating = 正在调查
+case-state-resolved = 已解决
+case-state-closed = 已结案
+case-state-escalated = 已上报

@@ -1,7 +1,10 @@
 package org.workervoice.app
 
 import androidx.compose.runtime.Composable
+import org.workervoice.app.cases.CaseScreen
+import org.workervoice.app.cases.CasesScreen
 import org.workervoice.app.enrol.EnrolScreen
+import org.workervoice.app.followup.FollowUpScreen
 import org.workervoice.app.home.HomeScreen
 import org.workervoice.app.language.LanguageScreen
 import org.workervoice.app.receipt.ReceiptScreen
@@ -26,7 +29,7 @@ fun WorkerVoiceUi(model: AppModel, onScan: (() -> Unit)? = null) {
             is Screen.Language -> LanguageScreen(APP_LANGUAGES, model.strings.language, model::languageChosen)
             is Screen.SignIn -> {
                 val state = screen.state
-                SignInScreen(state.ui, state::workerNumber, state::digit, state::delete, state::submit, state::activate, onBack = { model.chooseLanguage { model.signIn() } })
+                SignInScreen(state.ui, state::workerNumber, state::digit, state::delete, state::submit, state::activate, model::followUp, onBack = { model.chooseLanguage { model.signIn() } })
             }
             is Screen.Activate -> {
                 val state = screen.state
@@ -37,7 +40,8 @@ fun WorkerVoiceUi(model: AppModel, onScan: (() -> Unit)? = null) {
                 queued = screen.queued,
                 notice = model.notice,
                 onReport = model::report,
-                onFollowUp = null,
+                onFollowUp = model::followUp,
+                onMyCases = model::myCases,
                 onLanguage = { model.chooseLanguage() },
                 onDone = model::done,
             )
@@ -46,6 +50,15 @@ fun WorkerVoiceUi(model: AppModel, onScan: (() -> Unit)? = null) {
                 ReportScreen(state.ui, state::category, state::text, state::anonymous, state::toggleRoute, state::edit, state::next, state::back)
             }
             is Screen.Receipt -> ReceiptScreen(screen.outcome.receipt, screen.sent, model::receiptNoted)
+            is Screen.FollowUp -> {
+                val state = screen.state
+                FollowUpScreen(state.ui, state::caseId, state::secret, state::open, onBack = { state.cancel(); model.back(screen.back) })
+            }
+            is Screen.Cases -> CasesScreen(screen.state.ui, model::openCase, onBack = model::goHome)
+            is Screen.Case -> {
+                val state = screen.state
+                CaseScreen(state.ui, state.access.caseId, state::reply, state::send, onBack = { model.back(screen.back) })
+            }
         }
     }
 }

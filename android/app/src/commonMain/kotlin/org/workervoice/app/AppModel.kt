@@ -9,7 +9,11 @@ import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
 import org.workervoice.WorkerVoice
 import org.workervoice.WorkerVoiceException
+import org.workervoice.app.cases.CaseAccess
+import org.workervoice.app.cases.CaseState
+import org.workervoice.app.cases.CasesState
 import org.workervoice.app.enrol.EnrolState
+import org.workervoice.app.followup.FollowUpState
 import org.workervoice.app.report.ReportState
 import org.workervoice.app.signin.ActivateState
 import org.workervoice.app.signin.SignInState
@@ -38,6 +42,15 @@ sealed interface Screen {
 
     /** The receipt, shown once. */
     data class Receipt(val outcome: SubmitOutcome, val sent: Boolean) : Screen
+
+    /** Case number and secret from a receipt; [back] is where Back goes. */
+    data class FollowUp(val state: FollowUpState, val back: () -> Screen) : Screen
+
+    /** The signed-in worker's reports. */
+    data class Cases(val state: CasesState) : Screen
+
+    /** One case's conversation; [back] is where Back goes. */
+    data class Case(val state: CaseState, val back: () -> Screen) : Screen
 }
 
 /**
@@ -128,6 +141,28 @@ class AppModel(
             if (current is Screen.Receipt && current.outcome.clientId == outcome.clientId) go(current.copy(sent = delivered))
         }
     }
+
+    /** Follow-up with a receipt, from sign-in (no account needed) or home. */
+    fun followUp() {
+        val back: () -> Screen = if (core.currentWorker() != null) ({ home() }) else ({ signIn() })
+        go(
+            Screen.FollowUp(
+                FollowUpState(core, scope) { caseId, secret, thread ->
+                    go(Screen.Case(CaseState(core, scope, io, CaseAccess.ByReceipt(caseId, secret), thread), back))
+                },
+                back,
+            ),
+        )
+    }
+
+    /** The signed-in worker's reports. */
+    fun myCases() = go(Screen.Cases(CasesState(core, scope, io)))
+
+    /** One of the worker's own cases. */
+    fun openCase(caseId: String) = go(Screen.Case(CaseState(core, scope, io, CaseAccess.Mine(caseId))) { Screen.Cases(CasesState(core, scope, io)) })
+
+    /** Where a screen's Back leads. */
+    fun back(to: () -> Screen) = go(to())
 
     /** After "I have written it down". */
     fun receiptNoted() = goHome()

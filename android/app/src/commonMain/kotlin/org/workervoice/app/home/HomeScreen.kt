@@ -3,6 +3,7 @@ package org.workervoice.app.home
 import androidx.compose.material.icons.Icons
 import androidx.compose.material.icons.automirrored.filled.ExitToApp
 import androidx.compose.material.icons.automirrored.filled.Send
+import androidx.compose.material.icons.filled.List
 import androidx.compose.material.icons.filled.Search
 import androidx.compose.material.icons.filled.Settings
 import androidx.compose.runtime.Composable
@@ -22,6 +23,7 @@ fun HomeScreen(
     notice: String?,
     onReport: () -> Unit,
     onFollowUp: (() -> Unit)?,
+    onMyCases: () -> Unit,
     onLanguage: () -> Unit,
     onDone: () -> Unit,
 ) {
@@ -33,6 +35,7 @@ fun HomeScreen(
         if (queued > 0) Hint(s("home-queued", "count" to queued))
         ErrorMessage(notice)
         BigButton(s["home-report"], onReport, icon = Icons.AutoMirrored.Filled.Send, modifier = Modifier.testTag("home-report"))
+        BigButton(s["home-my-cases"], onMyCases, icon = Icons.Filled.List, outlined = true, modifier = Modifier.testTag("home-my-cases"))
         if (onFollowUp != null) BigButton(s["home-follow-up"], onFollowUp, icon = Icons.Filled.Search, outlined = true, modifier = Modifier.testTag("home-follow-up"))
         BigButton(s["home-language"], onLanguage, icon = Icons.Filled.Settings, outlined = true, modifier = Modifier.testTag("home-language"))
     }

@@ -113,7 +113,7 @@ fun ReportScreen(
                 Text(s["report-review-title"], style = MaterialTheme.typography.titleLarge)
                 ReviewRow(s["report-review-category"], ui.category?.label.orEmpty(), s) { onEdit(ReportStep.CATEGORY) }
                 ReviewRow(s["report-review-text"], ui.text, s) { onEdit(ReportStep.TEXT) }
-                ReviewRow(s["report-review-identity"], if (ui.anonymous == true) s["report-anonymous"] else s["report-named"], s) { onEdit(ReportStep.IDENTITY) }
+                ReviewRow(s["report-review-identity"], if (ui.anonymous == true) s["report-anonymous"] else s("report-review-named", "name" to ui.workerName), s) { onEdit(ReportStep.IDENTITY) }
                 ReviewRow(s["report-review-route"], ROUTES.filter { it in ui.routes }.joinToString(", ") { s[routeId(it)] }, s) { onEdit(ReportStep.ROUTE) }
             }
         }
@@ -126,7 +126,7 @@ private fun ReviewRow(label: String, value: String, s: Strings, onEdit: () -> Un
     Row(Modifier.fillMaxWidth(), verticalAlignment = Alignment.CenterVertically, horizontalArrangement = Arrangement.spacedBy(8.dp)) {
         LabelledValue(label, value, Modifier.weight(1f))
         TextButton(onClick = onEdit, modifier = Modifier.heightIn(min = TOUCH_TARGET)) {
-            Icon(Icons.Filled.Edit, contentDescription = "${s["common-back"]}: $label")
+            Icon(Icons.Filled.Edit, contentDescription = s("report-change", "what" to label))
         }
     }
 }

@@ -29,6 +29,8 @@ data class ReportUi(
     val routes: Set<GrievanceRoute> = emptySet(),
     val busy: Boolean = false,
     val error: String? = null,
+    /** The signed-in worker's name, shown on the review when the report is named. */
+    val workerName: String = "",
 ) {
     val category: CategoryOption? get() = categories.firstOrNull { it.id == categoryId }
 
@@ -65,7 +67,8 @@ class ReportState(
     init {
         scope.launch {
             ui = try {
-                ui.copy(categories = withContext(io) { core.categories() })
+                val (categories, worker) = withContext(io) { core.categories() to core.currentWorker() }
+                ui.copy(categories = categories, workerName = worker?.displayName.orEmpty())
             } catch (e: WorkerVoiceException) {
                 ui.copy(error = e.localized)
             }
@@ -118,7 +121,7 @@ class ReportState(
             try {
                 val outcome = withContext(io) { core.submitGrievance(draft) }
                 // The words leave memory with the screen: the core has them sealed.
-                ui = ReportUi()
+                ui = ReportUi(categories = ui.categories)
                 onSent(outcome)
             } catch (e: WorkerVoiceException) {
                 ui = ui.copy(busy = false, error = e.localized)

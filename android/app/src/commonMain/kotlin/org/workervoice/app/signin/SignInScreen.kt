@@ -33,6 +33,7 @@ fun SignInScreen(
     onDelete: () -> Unit,
     onSubmit: () -> Unit,
     onActivate: () -> Unit,
+    onFollowUp: () -> Unit,
     onBack: (() -> Unit)?,
 ) {
     val s = LocalStrings.current
@@ -50,6 +51,9 @@ fun SignInScreen(
         PinPad(onDigit, onDelete, enabled = !ui.busy)
         TextButton(onClick = onActivate, modifier = Modifier.fillMaxWidth().heightIn(min = TOUCH_TARGET).testTag("signin-activate")) {
             Text(s["signin-first-time"], style = MaterialTheme.typography.titleMedium)
+        }
+        TextButton(onClick = onFollowUp, modifier = Modifier.fillMaxWidth().heightIn(min = TOUCH_TARGET).testTag("signin-follow-up")) {
+            Text(s["signin-follow-up"], style = MaterialTheme.typography.titleMedium)
         }
     }
 }

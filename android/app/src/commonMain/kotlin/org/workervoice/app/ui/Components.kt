@@ -30,6 +30,7 @@ import androidx.compose.material3.Text
 import androidx.compose.runtime.Composable
 import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
+import androidx.compose.ui.draw.clip
 import androidx.compose.ui.graphics.vector.ImageVector
 import androidx.compose.ui.platform.testTag
 import androidx.compose.ui.semantics.LiveRegionMode
@@ -54,7 +55,7 @@ fun ScreenFrame(
 ) {
     Surface(Modifier.fillMaxSize(), color = MaterialTheme.colorScheme.background) {
         Column(Modifier.fillMaxSize()) {
-            Row(Modifier.fillMaxWidth().padding(horizontal = 8.dp, vertical = 8.dp), verticalAlignment = Alignment.CenterVertically) {
+            Row(Modifier.fillMaxWidth().heightIn(min = TOUCH_TARGET + 16.dp).padding(horizontal = 8.dp, vertical = 8.dp), verticalAlignment = Alignment.CenterVertically) {
                 if (onBack != null) {
                     val back = LocalStrings.current["common-back"]
                     IconButton(onClick = onBack, modifier = Modifier.size(TOUCH_TARGET).testTag("back")) {
@@ -131,7 +132,8 @@ fun ChoiceCard(
         Modifier.selectable(selected = selected, role = Role.RadioButton, onClick = onClick)
     }
     Surface(
-        modifier = modifier.fillMaxWidth().heightIn(min = TOUCH_TARGET).then(choose),
+        // Clipped first, so the pressed highlight follows the rounded card.
+        modifier = modifier.fillMaxWidth().heightIn(min = TOUCH_TARGET).clip(MaterialTheme.shapes.large).then(choose),
         shape = MaterialTheme.shapes.large,
         color = if (selected) colors.primaryContainer else colors.surface,
         border = BorderStroke(if (selected) 3.dp else 1.dp, if (selected) colors.primary else colors.outline),

@@ -1,6 +1,7 @@
 package org.workervoice.app.tests
 
 import androidx.compose.ui.graphics.toAwtImage
+import androidx.compose.ui.semantics.SemanticsNode
 import androidx.compose.ui.semantics.SemanticsProperties
 import androidx.compose.ui.test.ComposeUiTest
 import androidx.compose.ui.test.ExperimentalTestApi
@@ -91,6 +92,13 @@ abstract class AppUiTest : WorkerVoiceTest() {
         dir.mkdirs()
         ImageIO.write(onRoot().captureToImage().toAwtImage(), "png", File(dir, "$name.png"))
     }
+
+    /** The texts inside every node tagged [tag] (e.g. each reply's words). */
+    fun ComposeUiTest.textsOf(tag: String): List<String> =
+        onAllNodesWithTag(tag, useUnmergedTree = true).fetchSemanticsNodes().flatMap { subtree(it) }
+            .flatMap { it.config.getOrElse(SemanticsProperties.Text) { emptyList() } }.map { it.text }
+
+    private fun subtree(node: SemanticsNode): List<SemanticsNode> = listOf(node) + node.children.flatMap { subtree(it) }
 
     /** Whether a node tagged [tag] shows now. */
     fun ComposeUiTest.shows(tag: String): Boolean =

@@ -17,24 +17,28 @@ import org.workervoice.testing.RosterWorker
  * A worker's first report, tapped through the real UI: enrol a phone with a
  * typed code, choose a language, activate with the worker card and a new
  * PIN, report a grievance and note the receipt — then the hotline reads the
- * very words on the hub, under the case number the screen showed.
+ * very words on the hub, under the case number the screen showed, replies,
+ * and the worker reads the reply under My reports and answers; a shared
+ * tablet with only the receipt (nobody signed in) shows both.
  * Screenshots of every screen state in the worker's language.
  */
 @OptIn(ExperimentalTestApi::class)
 class FirstReportTest : AppUiTest() {
     @Test
-    fun aWorkerInEnglishEnrolsActivatesReportsAndNotesTheReceipt() =
-        firstReport("en", "Overtime for October has not been paid to our line.")
+    fun aWorkerInEnglishEnrolsReportsNotesTheReceiptAndReadsTheReplyOnASecondDevice() =
+        firstReport("en", "Overtime for October has not been paid to our line.", "We will call you on Friday.", "Night shift, Tuesday is best.")
 
     @Test
-    fun aWorkerInVietnameseEnrolsActivatesReportsAndNotesTheReceipt() =
-        firstReport("vi", "Tiền tăng ca tháng 10 chưa được trả cho chuyền chúng tôi.")
+    fun aWorkerInVietnameseEnrolsReportsNotesTheReceiptAndReadsTheReplyOnASecondDevice() =
+        firstReport("vi", "Tiền tăng ca tháng 10 chưa được trả cho chuyền chúng tôi.", "Chúng tôi sẽ gọi cho bạn vào thứ Sáu.", "Ca đêm, thứ Ba.")
 
     @Test
-    fun aWorkerInChineseEnrolsActivatesReportsAndNotesTheReceipt() =
-        firstReport("zh-CN", "我们这条线十月份的加班费还没有发。")
+    fun aWorkerInChineseEnrolsReportsNotesTheReceiptAndReadsTheReplyOnASecondDevice() =
+        firstReport("zh-CN", "我们这条线十月份的加班费还没有发。", "我们会在星期五给您打电话。", "周二夜班最方便。")
 
-    private fun firstReport(language: String, words: String) {
+    private fun firstReport(language: String, words: String, reply: String, answer: String) {
+        var caseId = ""
+        var secret = ""
         val (factory, _, hotlineId) = grievanceProgramme(hub)
         val code = hub.admin.issueCodes(factory.id, "personal", 1).single().code
         val number = "A${language.filter(Char::isLetter).uppercase()}${System.nanoTime() % 100000}"
@@ -98,8 +102,8 @@ class FirstReportTest : AppUiTest() {
             tap("report-send")
             awaitTag("receipt-case")
             sendToReceiptMs = (System.nanoTime() - started) / 1_000_000
-            val caseId = textOf("receipt-case")
-            val secret = textOf("receipt-secret")
+            caseId = textOf("receipt-case")
+            secret = textOf("receipt-secret")
             assertTrue(Regex("^[0-9A-Z]{5}-[0-9A-Z]{5}$").matches(caseId), "case id on screen: $caseId")
             assertTrue(secret.filter(Char::isDigit).length >= 20, "secret on screen: $secret")
 
@@ -120,6 +124,41 @@ class FirstReportTest : AppUiTest() {
             tap("receipt-continue")
             awaitTag("home-report")
             assertTrue(!shows("receipt-case"), "the receipt is shown once")
+
+            // The hotline replies; the worker reads it under My reports and answers.
+            hotline.setStatus(caseId, "acknowledged")
+            hotline.reply(caseId, reply)
+            tap("home-my-cases")
+            awaitTag("case-$caseId")
+            screenshot(language, "14-my-cases")
+            tap("case-$caseId")
+            awaitTag("message-reply")
+            assertTrue(reply in textsOf("message-reply"), "the reply shows under My reports")
+            screenshot(language, "15-case-reply")
+            awaitTag("case-reply").performTextInput(answer)
+            tap("case-send")
+            waitUntil(timeoutMillis = UI_WAIT_MS) { answer in hotline.open(caseId).second }
+        }
+
+        // A second installation (a shared tablet), with only the receipt and no sign-in.
+        val tablet = newInstallation(language, hub.admin.programmeKey())
+        val tabletCode = hub.admin.issueCodes(factory.id, "shared", 1).single().code
+        runDesktopComposeUiTest(SCREEN_WIDTH, SCREEN_HEIGHT) {
+            setContent { WorkerVoiceUi(tablet) }
+            awaitTag("enrol-code").performTextInput(tabletCode)
+            tap("enrol-shared")
+            tap("enrol-submit")
+            tap("language-$language")
+            tap("signin-follow-up")
+            awaitTag("followup-case").performTextInput(caseId)
+            awaitTag("followup-secret").performTextInput(secret)
+            screenshot(language, "16-follow-up")
+            tap("followup-open")
+            awaitTag("message-reply")
+            assertTrue(reply in textsOf("message-reply"), "the reply reached the second device")
+            assertTrue(answer in textsOf("message-mine"), "the worker's answer shows too")
+            screenshot(language, "17-follow-up-case")
+            assertTrue(tablet.core.currentWorker() == null, "nobody signed in on the tablet")
         }
         println("  [$language] send to receipt on screen: $sendToReceiptMs ms")
     }
