@@ -56,7 +56,7 @@ compose_compile() {
     local out="$1" classpath="$2" stamp
     shift 2
     stamp="$( {
-        echo "$KOTLIN_VERSION compose $classpath"
+        echo "$KOTLIN_VERSION compose ${KOTLINC_EXTRA_FLAGS:-} $classpath"
         local entry
         for entry in ${classpath//:/ }; do [ -f "$entry/.stamp" ] && cat "$entry/.stamp"; done
         cat "$@"
@@ -68,7 +68,7 @@ compose_compile() {
     rm -rf "$out"
     mkdir -p "$out"
     local started=$SECONDS
-    run_kotlinc -Xplugin="$COMPOSE_PLUGIN" -cp "$classpath" -d "$out" "$@"
+    run_kotlinc -Xplugin="$COMPOSE_PLUGIN" ${KOTLINC_EXTRA_FLAGS:-} -cp "$classpath" -d "$out" "$@"
     echo "$stamp" >"$out/.stamp"
     echo "  compiled ${#@} files into ${out#"$ROOT"/} in $((SECONDS - started)) s"
 }
@@ -105,4 +105,33 @@ build_desktop_app() {
 # Class path to run the desktop app.
 app_runtime_classpath() {
     echo "$APP_OUT/main:$APP_OUT/resources:$APP_OUT/bindings:$(app_jars_classpath):$(runtime_classpath)"
+}
+
+# The Android framework API as a jar (Robolectric's android-all, Maven Central).
+ANDROID_ALL="org.robolectric:android-all:15-robolectric-12650502"
+
+# Type-checks the Android shell (android/app/src/androidMain, with the shared
+# UI and the library's Android-only layer) against the real Android API,
+# Compose's API from the desktop jars (same androidx.compose packages) and
+# compile-only stand-ins for the few AndroidX classes it touches.
+check_android_app() {
+    ensure_maven
+    local group artifact version jar
+    IFS=: read -r group artifact version <<<"$ANDROID_ALL"
+    jar="$HOME/.m2/repository/${group//.//}/$artifact/$version/$artifact-$version.jar"
+    if [ ! -f "$jar" ]; then
+        log "mvn dependency:get $ANDROID_ALL (the Android API, ~185 MB once)"
+        timeout "$STEP_TIMEOUT" mvn -q -B dependency:get -Dartifact="$ANDROID_ALL" -Dtransitive=false \
+            || die "Maven could not fetch $ANDROID_ALL"
+    fi
+    log "type-checking the Android shell against $ANDROID_ALL"
+    local stubs sources
+    mapfile -t stubs < <(find "$ROOT/$APP_DIR/stubs" -name '*.kt' | sort)
+    compose_compile "$APP_OUT/androidx-stubs" "$jar:$(app_jars_classpath):$(main_classpath)" "${stubs[@]}"
+    mapfile -t sources < <(find "$ROOT/$APP_DIR/src/commonMain" "$ROOT/$APP_DIR/src/androidMain" "$ROOT/$ANDROID_ONLY_KOTLIN_DIR" -name '*.kt' | sort)
+    # The SDK's android.jar marks framework nullability as "recently" annotated
+    # (warnings); android-all keeps the plain android.annotation ones, which
+    # Kotlin would enforce: warn, as Android Studio does.
+    KOTLINC_EXTRA_FLAGS="-Xnullability-annotations=@android.annotation:warn" compose_compile "$APP_OUT/android-check" \
+        "$APP_OUT/androidx-stubs:$jar:$APP_OUT/bindings:$(app_jars_classpath):$(main_classpath)" "${sources[@]}"
 }
