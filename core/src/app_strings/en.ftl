@@ -33,6 +33,7 @@ signin-worker-number = Worker number
 signin-pin = Your PIN
 signin-submit = Sign in
 signin-first-time = First time here? Activate your account
+signin-anonymous-report = Report without signing in
 signin-attempts-left =
     { $count ->
         [one] { $count } try left
@@ -86,6 +87,7 @@ report-route-independent_hotline = Independent hotline
 report-route-independent_hotline-hint = People outside your factory, working for the programme.
 report-route-brand = The brand
 report-route-brand-hint = The company that buys from your factory.
+report-kiosk-anonymous = Without signing in, your report is anonymous and nothing of it stays on this tablet. Write down the receipt at the end.
 report-route-none = Choose at least one.
 report-review-title = Check your report
 report-review-category = About

@@ -29,7 +29,7 @@ fun WorkerVoiceUi(model: AppModel, onScan: (() -> Unit)? = null) {
             is Screen.Language -> LanguageScreen(APP_LANGUAGES, model.strings.language, model::languageChosen)
             is Screen.SignIn -> {
                 val state = screen.state
-                SignInScreen(state.ui, state::workerNumber, state::digit, state::delete, state::submit, state::activate, model::followUp, onBack = { model.chooseLanguage { model.signIn() } })
+                SignInScreen(state.ui, state::workerNumber, state::digit, state::delete, state::submit, state::activate, model::followUp, model.anonymousReportAction(), onBack = { model.chooseLanguage { model.signIn() } })
             }
             is Screen.Activate -> {
                 val state = screen.state
@@ -47,7 +47,7 @@ fun WorkerVoiceUi(model: AppModel, onScan: (() -> Unit)? = null) {
             )
             is Screen.Report -> {
                 val state = screen.state
-                ReportScreen(state.ui, state::category, state::text, state::anonymous, state::toggleRoute, state::edit, state::next, state::back)
+                ReportScreen(state.ui, state.position, state.anonymousOnly, state::category, state::text, state::anonymous, state::toggleRoute, state::edit, state::next, state::back)
             }
             is Screen.Receipt -> ReceiptScreen(screen.outcome.receipt, screen.sent, model::receiptNoted)
             is Screen.FollowUp -> {

@@ -87,7 +87,11 @@ class AppModel(
         }
     }
 
-    private fun afterEnrol(): Unit = go(Screen.Language { signIn() })
+    private fun afterEnrol() {
+        go(Screen.Language { signIn() })
+        // The recipient directory, for reports made before anyone signs in (shared tablets).
+        syncInBackground()
+    }
 
     /** Shows the language screen, then [next]. */
     fun chooseLanguage(next: () -> Screen = { currentOrHome() }) = go(Screen.Language(next))
@@ -127,6 +131,17 @@ class AppModel(
 
     fun report() = go(Screen.Report(ReportState(core, scope, io, strings, onSent = { outcome -> receipt(outcome) }, onCancel = { goHome() })))
 
+    /** On a shared tablet, the sign-in screen's "Report without signing in"; null elsewhere. */
+    fun anonymousReportAction(): (() -> Unit)? =
+        if (runCatching { core.status().mode }.getOrNull() == org.workervoice.model.DeviceMode.SHARED) ({ anonymousReport() }) else null
+
+    /** An anonymous report with nobody signed in; the core keeps nothing of it on the tablet. */
+    fun anonymousReport() = go(
+        Screen.Report(
+            ReportState(core, scope, io, strings, onSent = { outcome -> receipt(outcome) }, onCancel = { go(signIn()) }, anonymousOnly = true),
+        ),
+    )
+
     private fun receipt(outcome: SubmitOutcome) {
         go(Screen.Receipt(outcome, sent = false))
         // Delivery goes on behind the receipt; the receipt is already valid.
@@ -164,8 +179,8 @@ class AppModel(
     /** Where a screen's Back leads. */
     fun back(to: () -> Screen) = go(to())
 
-    /** After "I have written it down". */
-    fun receiptNoted() = goHome()
+    /** After "I have written it down": home, or the sign-in screen when nobody is signed in. */
+    fun receiptNoted() = if (core.currentWorker() != null) goHome() else go(signIn())
 
     /** "I'm done": end the session; the next person starts from the language screen. */
     fun done() {

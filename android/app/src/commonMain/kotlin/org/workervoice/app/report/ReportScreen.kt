@@ -39,6 +39,8 @@ import org.workervoice.model.GrievanceRoute
 @Composable
 fun ReportScreen(
     ui: ReportUi,
+    position: Pair<Int, Int>,
+    anonymousOnly: Boolean,
     onCategory: (String) -> Unit,
     onText: (String) -> Unit,
     onAnonymous: (Boolean) -> Unit,
@@ -63,7 +65,8 @@ fun ReportScreen(
             )
         },
     ) {
-        Text(s("report-step", "step" to ui.step.ordinal + 1, "count" to ReportStep.entries.size), style = MaterialTheme.typography.bodyMedium)
+        Text(s("report-step", "step" to position.first, "count" to position.second), style = MaterialTheme.typography.bodyMedium)
+        if (anonymousOnly && ui.step == ReportStep.CATEGORY) Hint(s["report-kiosk-anonymous"])
         when (ui.step) {
             ReportStep.CATEGORY -> {
                 Text(s["report-category-title"], style = MaterialTheme.typography.titleLarge)
@@ -113,7 +116,7 @@ fun ReportScreen(
                 Text(s["report-review-title"], style = MaterialTheme.typography.titleLarge)
                 ReviewRow(s["report-review-category"], ui.category?.label.orEmpty(), s) { onEdit(ReportStep.CATEGORY) }
                 ReviewRow(s["report-review-text"], ui.text, s) { onEdit(ReportStep.TEXT) }
-                ReviewRow(s["report-review-identity"], if (ui.anonymous == true) s["report-anonymous"] else s("report-review-named", "name" to ui.workerName), s) { onEdit(ReportStep.IDENTITY) }
+                ReviewRow(s["report-review-identity"], if (ui.anonymous == true) s["report-anonymous"] else s("report-review-named", "name" to ui.workerName), s) { if (!anonymousOnly) onEdit(ReportStep.IDENTITY) }
                 ReviewRow(s["report-review-route"], ROUTES.filter { it in ui.routes }.joinToString(", ") { s[routeId(it)] }, s) { onEdit(ReportStep.ROUTE) }
             }
         }

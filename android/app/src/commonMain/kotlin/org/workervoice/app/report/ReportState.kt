@@ -60,9 +60,18 @@ class ReportState(
     @Suppress("unused") private val strings: Strings,
     private val onSent: (SubmitOutcome) -> Unit,
     private val onCancel: () -> Unit,
+    /**
+     * Nobody signed in (a shared tablet): the report can only be anonymous,
+     * so the identity step is skipped; the core keeps nothing of it.
+     */
+    val anonymousOnly: Boolean = false,
 ) {
-    var ui: ReportUi by mutableStateOf(ReportUi())
+    var ui: ReportUi by mutableStateOf(ReportUi(anonymous = if (anonymousOnly) true else null))
         private set
+
+    /** The steps this report goes through. */
+    private val steps: List<ReportStep> =
+        if (anonymousOnly) ReportStep.entries - ReportStep.IDENTITY else ReportStep.entries
 
     init {
         scope.launch {
@@ -91,20 +100,22 @@ class ReportState(
         ui = ui.copy(routes = if (route in ui.routes) ui.routes - route else ui.routes + route)
     }
 
+    /** The position of the current step (1-based) and how many there are. */
+    val position: Pair<Int, Int> get() = steps.indexOf(ui.step) + 1 to steps.size
+
     fun next() {
         if (!ui.canContinue) return
-        val steps = ReportStep.entries
-        if (ui.step == ReportStep.REVIEW) send() else ui = ui.copy(step = steps[ui.step.ordinal + 1], error = null)
+        if (ui.step == ReportStep.REVIEW) send() else ui = ui.copy(step = steps[steps.indexOf(ui.step) + 1], error = null)
     }
 
     fun back() {
         if (ui.busy) return
-        if (ui.step == ReportStep.CATEGORY) onCancel() else ui = ui.copy(step = ReportStep.entries[ui.step.ordinal - 1], error = null)
+        if (ui.step == steps.first()) onCancel() else ui = ui.copy(step = steps[steps.indexOf(ui.step) - 1], error = null)
     }
 
     /** Jumps back to a step from the review (its "Change" buttons). */
     fun edit(step: ReportStep) {
-        if (!ui.busy) ui = ui.copy(step = step)
+        if (!ui.busy && step in steps) ui = ui.copy(step = step)
     }
 
     private fun send() {
@@ -121,7 +132,7 @@ class ReportState(
             try {
                 val outcome = withContext(io) { core.submitGrievance(draft) }
                 // The words leave memory with the screen: the core has them sealed.
-                ui = ReportUi(categories = ui.categories)
+                ui = ReportUi(categories = ui.categories, anonymous = if (anonymousOnly) true else null)
                 onSent(outcome)
             } catch (e: WorkerVoiceException) {
                 ui = ui.copy(busy = false, error = e.localized)

@@ -34,6 +34,8 @@ fun SignInScreen(
     onSubmit: () -> Unit,
     onActivate: () -> Unit,
     onFollowUp: () -> Unit,
+    /** Shared tablets only: an anonymous report without signing in. */
+    onAnonymousReport: (() -> Unit)?,
     onBack: (() -> Unit)?,
 ) {
     val s = LocalStrings.current
@@ -51,6 +53,9 @@ fun SignInScreen(
         PinPad(onDigit, onDelete, enabled = !ui.busy)
         TextButton(onClick = onActivate, modifier = Modifier.fillMaxWidth().heightIn(min = TOUCH_TARGET).testTag("signin-activate")) {
             Text(s["signin-first-time"], style = MaterialTheme.typography.titleMedium)
+        }
+        if (onAnonymousReport != null) {
+            BigButton(s["signin-anonymous-report"], onAnonymousReport, outlined = true, modifier = Modifier.testTag("signin-anonymous-report"))
         }
         TextButton(onClick = onFollowUp, modifier = Modifier.fillMaxWidth().heightIn(min = TOUCH_TARGET).testTag("signin-follow-up")) {
             Text(s["signin-follow-up"], style = MaterialTheme.typography.titleMedium)
