@@ -5,6 +5,8 @@ import androidx.compose.runtime.mutableStateOf
 import androidx.compose.runtime.setValue
 import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.delay
+import kotlinx.coroutines.isActive
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
 import org.workervoice.WorkerVoice
@@ -14,10 +16,13 @@ import org.workervoice.app.cases.CaseState
 import org.workervoice.app.cases.CasesState
 import org.workervoice.app.enrol.EnrolState
 import org.workervoice.app.followup.FollowUpState
+import org.workervoice.app.report.DRAFT_NAME
+import org.workervoice.app.report.ReportDraft
 import org.workervoice.app.report.ReportState
 import org.workervoice.app.signin.ActivateState
 import org.workervoice.app.signin.SignInState
 import org.workervoice.localized
+import org.workervoice.model.Event
 import org.workervoice.model.SubmitOutcome
 
 /** Where the worker is. Each screen's state holder lives in its value. */
@@ -64,7 +69,7 @@ class AppModel(
     private val scope: CoroutineScope,
     private val io: CoroutineDispatcher,
     private val shipped: ShippedStrings,
-    deviceLanguages: List<String>,
+    private val deviceLanguages: List<String>,
 ) {
     /** The strings of the current language. */
     var strings: Strings by mutableStateOf(Strings.load(deviceLanguages, shipped))
@@ -78,6 +83,42 @@ class AppModel(
     var notice: String? by mutableStateOf(null)
         private set
 
+    /** The device's mode, read once at start and after enrolment (not from the UI thread at every use). */
+    private var shared: Boolean by mutableStateOf(false)
+
+    init {
+        // When the core ends the session (idle time-out on a shared tablet, or
+        // "I'm done"), nothing of that worker may stay on screen.
+        scope.launch {
+            core.events.collect { event ->
+                if (event is Event.SessionEnded || event is Event.SessionTimedOut) sessionEnded()
+            }
+        }
+        readMode()
+        // The idle time-out of shared tablets is the core's rule; the shell's
+        // timer asks it once a second (a no-op on personal phones).
+        scope.launch {
+            while (isActive) {
+                delay(IDLE_CHECK_MS)
+                withContext(io) { runCatching { core.checkIdle() } }
+            }
+        }
+    }
+
+    private fun sessionEnded() {
+        // A shared tablet starts the next session in the device's language,
+        // not in the last worker's.
+        if (isShared()) {
+            core.setLanguages(deviceLanguages)
+            strings = Strings.load(deviceLanguages, shipped)
+        }
+        when (screen) {
+            is Screen.Home, is Screen.Cases, is Screen.Case, is Screen.Receipt -> go(Screen.Language { signIn() })
+            is Screen.Report -> if (!(screen as Screen.Report).state.anonymousOnly) go(Screen.Language { signIn() })
+            else -> Unit
+        }
+    }
+
     private fun initialScreen(): Screen {
         val status = core.status()
         return when {
@@ -88,6 +129,7 @@ class AppModel(
     }
 
     private fun afterEnrol() {
+        readMode()
         go(Screen.Language { signIn() })
         // The recipient directory, for reports made before anyone signs in (shared tablets).
         syncInBackground()
@@ -111,7 +153,15 @@ class AppModel(
         go(next())
     }
 
-    fun signIn(): Screen = Screen.SignIn(SignInState(core, scope, strings, onSignedIn = { go(home()) }, onActivate = { go(activate()) }))
+    fun signIn(): Screen = Screen.SignIn(SignInState(core, scope, strings, onSignedIn = { afterSignIn() }, onActivate = { go(activate()) }))
+
+    /** Home, or straight back into the report this worker left unfinished. */
+    private fun afterSignIn() {
+        scope.launch {
+            val draft = withContext(io) { runCatching { core.loadDraft(DRAFT_NAME) }.getOrNull() }?.let(ReportDraft::decode)
+            if (draft != null) report(draft) else goHome()
+        }
+    }
 
     fun activate(): Screen = Screen.Activate(ActivateState(core, scope, strings, onActivated = { afterActivation() }, onBack = { go(signIn()) }))
 
@@ -129,11 +179,19 @@ class AppModel(
 
     fun goHome() = go(home())
 
-    fun report() = go(Screen.Report(ReportState(core, scope, io, strings, onSent = { outcome -> receipt(outcome) }, onCancel = { goHome() })))
+    fun report(restored: ReportDraft? = null) = go(
+        Screen.Report(ReportState(core, scope, io, strings, onSent = { outcome -> receipt(outcome) }, onCancel = { goHome() }, restored = restored)),
+    )
+
+    private fun isShared(): Boolean = shared
+
+    private fun readMode() {
+        scope.launch { shared = withContext(io) { runCatching { core.status().mode }.getOrNull() } == org.workervoice.model.DeviceMode.SHARED }
+    }
 
     /** On a shared tablet, the sign-in screen's "Report without signing in"; null elsewhere. */
     fun anonymousReportAction(): (() -> Unit)? =
-        if (runCatching { core.status().mode }.getOrNull() == org.workervoice.model.DeviceMode.SHARED) ({ anonymousReport() }) else null
+        if (isShared()) ({ anonymousReport() }) else null
 
     /** An anonymous report with nobody signed in; the core keeps nothing of it on the tablet. */
     fun anonymousReport() = go(
@@ -184,8 +242,8 @@ class AppModel(
 
     /** "I'm done": end the session; the next person starts from the language screen. */
     fun done() {
-        core.lock()
         go(Screen.Language { signIn() })
+        core.lock()
     }
 
     fun syncInBackground() {
@@ -203,3 +261,6 @@ class AppModel(
         screen = next
     }
 }
+
+/** How often the shell asks the core whether a kiosk session has been idle too long. */
+private const val IDLE_CHECK_MS = 1_000L

@@ -31,10 +31,4 @@ class MainActivity : ComponentActivity() {
         super.onResume()
         if (app.core.status().mode == DeviceMode.SHARED) Kiosk.enter(this)
     }
-
-    override fun onUserInteraction() {
-        super.onUserInteraction()
-        // The core's idle clock: a touch keeps the session of the worker at the tablet.
-        app.core.checkIdle()
-    }
 }

@@ -5,6 +5,8 @@ import androidx.compose.runtime.mutableStateOf
 import androidx.compose.runtime.setValue
 import kotlinx.coroutines.CoroutineDispatcher
 import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.Job
+import kotlinx.coroutines.delay
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
 import org.workervoice.WorkerVoice
@@ -65,9 +67,15 @@ class ReportState(
      * so the identity step is skipped; the core keeps nothing of it.
      */
     val anonymousOnly: Boolean = false,
+    /** A draft the signed-in worker left (e.g. when a shared tablet timed out), to resume. */
+    restored: ReportDraft? = null,
 ) {
-    var ui: ReportUi by mutableStateOf(ReportUi(anonymous = if (anonymousOnly) true else null))
+    var ui: ReportUi by mutableStateOf(
+        restored?.applyTo(ReportUi()) ?: ReportUi(anonymous = if (anonymousOnly) true else null),
+    )
         private set
+
+    private var saving: Job? = null
 
     /** The steps this report goes through. */
     private val steps: List<ReportStep> =
@@ -86,18 +94,42 @@ class ReportState(
 
     fun category(id: String) {
         ui = ui.copy(categoryId = id, error = null)
+        saveDraft()
     }
 
     fun text(text: String) {
         ui = ui.copy(text = text, error = null)
+        saveDraft()
     }
 
     fun anonymous(anonymous: Boolean) {
         ui = ui.copy(anonymous = anonymous)
+        saveDraft()
     }
 
     fun toggleRoute(route: GrievanceRoute) {
         ui = ui.copy(routes = if (route in ui.routes) ui.routes - route else ui.routes + route)
+        saveDraft()
+    }
+
+    /**
+     * Keeps the report as the signed-in worker's draft, sealed under their
+     * key by the core: if a shared tablet times out, it comes back to them
+     * only. Debounced; with nobody signed in there is no draft at all.
+     */
+    private fun saveDraft() {
+        if (anonymousOnly) return
+        val draft = ReportDraft.of(ui)
+        saving?.cancel()
+        saving = scope.launch {
+            delay(DRAFT_DEBOUNCE_MS)
+            withContext(io) { runCatching { core.saveDraft(DRAFT_NAME, draft.encode()) } }
+        }
+    }
+
+    private fun discardDraft() {
+        saving?.cancel()
+        if (!anonymousOnly) scope.launch { withContext(io) { runCatching { core.deleteDraft(DRAFT_NAME) } } }
     }
 
     /** The position of the current step (1-based) and how many there are. */
@@ -105,12 +137,20 @@ class ReportState(
 
     fun next() {
         if (!ui.canContinue) return
-        if (ui.step == ReportStep.REVIEW) send() else ui = ui.copy(step = steps[steps.indexOf(ui.step) + 1], error = null)
+        if (ui.step == ReportStep.REVIEW) {
+            send()
+        } else {
+            ui = ui.copy(step = steps[steps.indexOf(ui.step) + 1], error = null)
+            saveDraft()
+        }
     }
 
     fun back() {
         if (ui.busy) return
-        if (ui.step == steps.first()) onCancel() else ui = ui.copy(step = steps[steps.indexOf(ui.step) - 1], error = null)
+        if (ui.step == steps.first()) {
+            discardDraft()
+            onCancel()
+        } else ui = ui.copy(step = steps[steps.indexOf(ui.step) - 1], error = null)
     }
 
     /** Jumps back to a step from the review (its "Change" buttons). */
@@ -131,12 +171,59 @@ class ReportState(
         scope.launch {
             try {
                 val outcome = withContext(io) { core.submitGrievance(draft) }
+                discardDraft()
                 // The words leave memory with the screen: the core has them sealed.
                 ui = ReportUi(categories = ui.categories, anonymous = if (anonymousOnly) true else null)
                 onSent(outcome)
             } catch (e: WorkerVoiceException) {
                 ui = ui.copy(busy = false, error = e.localized)
             }
+        }
+    }
+}
+
+/** The name of the report's draft in the core (one per worker). */
+const val DRAFT_NAME = "grievance"
+
+private const val DRAFT_DEBOUNCE_MS = 400L
+
+/**
+ * A report in progress, as the core keeps it (opaque bytes to the core).
+ * Lines: format version, step, category, anonymous, routes, then the text.
+ */
+data class ReportDraft(
+    val step: ReportStep,
+    val categoryId: String?,
+    val anonymous: Boolean?,
+    val routes: Set<GrievanceRoute>,
+    val text: String,
+) {
+    fun encode(): ByteArray = listOf(
+        VERSION,
+        step.name,
+        categoryId.orEmpty(),
+        anonymous?.toString().orEmpty(),
+        routes.joinToString(",") { it.name },
+        text,
+    ).joinToString("\n").toByteArray(Charsets.UTF_8)
+
+    /** The screen state with this draft in it (categories come from the core). */
+    fun applyTo(ui: ReportUi): ReportUi =
+        ui.copy(step = step, categoryId = categoryId, anonymous = anonymous, routes = routes, text = text)
+
+    companion object {
+        private const val VERSION = "report-draft/1"
+
+        fun of(ui: ReportUi) = ReportDraft(ui.step, ui.categoryId, ui.anonymous, ui.routes, ui.text)
+
+        /** Null for bytes this version did not write (the draft is then ignored, not guessed at). */
+        fun decode(bytes: ByteArray): ReportDraft? {
+            val parts = bytes.toString(Charsets.UTF_8).split("\n", limit = 6)
+            if (parts.size != 6 || parts[0] != VERSION) return null
+            val step = ReportStep.entries.firstOrNull { it.name == parts[1] } ?: return null
+            val routes = parts[4].split(",").filter { it.isNotEmpty() }
+                .map { name -> GrievanceRoute.entries.firstOrNull { it.name == name } ?: return null }.toSet()
+            return ReportDraft(step, parts[2].ifEmpty { null }, parts[3].toBooleanStrictOrNull(), routes, parts[5])
         }
     }
 }

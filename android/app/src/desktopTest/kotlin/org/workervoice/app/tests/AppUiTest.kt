@@ -3,6 +3,7 @@ package org.workervoice.app.tests
 import androidx.compose.ui.graphics.toAwtImage
 import androidx.compose.ui.semantics.SemanticsNode
 import androidx.compose.ui.semantics.SemanticsProperties
+import androidx.compose.ui.semantics.getOrNull
 import androidx.compose.ui.test.ComposeUiTest
 import androidx.compose.ui.test.ExperimentalTestApi
 import androidx.compose.ui.test.SemanticsNodeInteraction
@@ -93,10 +94,13 @@ abstract class AppUiTest : WorkerVoiceTest() {
         ImageIO.write(onRoot().captureToImage().toAwtImage(), "png", File(dir, "$name.png"))
     }
 
-    /** The texts inside every node tagged [tag] (e.g. each reply's words). */
+    /** The texts inside every node tagged [tag] (each reply's words, a field's typed text). */
     fun ComposeUiTest.textsOf(tag: String): List<String> =
         onAllNodesWithTag(tag, useUnmergedTree = true).fetchSemanticsNodes().flatMap { subtree(it) }
-            .flatMap { it.config.getOrElse(SemanticsProperties.Text) { emptyList() } }.map { it.text }
+            .flatMap { node ->
+                node.config.getOrElse(SemanticsProperties.Text) { emptyList() }.map { it.text } +
+                    listOfNotNull(node.config.getOrNull(SemanticsProperties.EditableText)?.text)
+            }
 
     private fun subtree(node: SemanticsNode): List<SemanticsNode> = listOf(node) + node.children.flatMap { subtree(it) }
 
