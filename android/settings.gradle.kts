@@ -1,4 +1,5 @@
-// Worker Voice Android library: open this directory (android/) in Android Studio.
+// Worker Voice for Android, the library (:workervoice) and the worker app (:app):
+// open this directory (android/) in Android Studio.
 pluginManagement {
     repositories {
         google()
@@ -17,3 +18,4 @@ dependencyResolutionManagement {
 
 rootProject.name = "workervoice-android"
 include(":workervoice")
+include(":app")

@@ -17,6 +17,8 @@ let package = Package(
     ],
     products: [
         .library(name: "WorkerVoice", targets: ["WorkerVoice"]),
+        // The worker app's SwiftUI screens (the same flows as Android's Compose).
+        .library(name: "WorkerVoiceUI", targets: ["WorkerVoiceUI"]),
     ],
     targets: [
         // The static library for device and simulator, with the C headers and
@@ -35,6 +37,14 @@ let package = Package(
                 .linkedFramework("Security"),
                 .linkedFramework("CoreFoundation"),
             ]
+        ),
+        // SwiftUI screens and their state; the translations (strings/*.ftl)
+        // are copied from core/src/app_strings by scripts/build-xcframework.sh.
+        .target(
+            name: "WorkerVoiceUI",
+            dependencies: ["WorkerVoice"],
+            path: "Sources/WorkerVoiceUI",
+            resources: [.copy("strings")]
         ),
     ]
 )

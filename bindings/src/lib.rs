@@ -13,6 +13,7 @@
 //! calling coroutine or task. Every method is safe to call from any thread.
 
 mod app;
+mod app_strings;
 mod content;
 mod error;
 mod platform;
@@ -20,6 +21,7 @@ mod surveys;
 mod training;
 
 pub use app::{AppOptions, WorkerVoiceApp};
+pub use app_strings::{AppStrings, StringArg, StringsResource};
 pub use error::WorkerVoiceError;
 pub use platform::{
     ClockSource, ConnectivityMonitor, PlatformKeyStore, PlatformKeyStoreError, WorkerVoiceListener, new_always_online,

@@ -26,6 +26,7 @@
 //! may import which: `ARCHITECTURE.md`.
 
 pub mod app;
+pub mod app_strings;
 pub mod auth;
 pub mod clock;
 pub mod connectivity;

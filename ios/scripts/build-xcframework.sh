@@ -13,6 +13,8 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+# The app's translations, as WorkerVoiceUI's bundle resources (English is built into the library).
+mkdir -p "$ROOT/ios/Sources/WorkerVoiceUI/strings" && find "$ROOT/core/src/app_strings" -name '*.ftl' ! -name en.ftl -exec cp {} "$ROOT/ios/Sources/WorkerVoiceUI/strings/" \;
 PROFILE="${PROFILE:-release}"
 IOS_DEPLOYMENT_TARGET="${IOS_DEPLOYMENT_TARGET:-15.0}"
 DEVICE_TARGET="aarch64-apple-ios"

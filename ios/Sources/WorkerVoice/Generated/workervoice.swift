@@ -608,6 +608,223 @@ fileprivate struct FfiConverterData: FfiConverterRustBuffer {
 
 
 /**
+ * The app's strings in one chain of languages (most preferred first, always
+ * ending in English). Immutable: make a new one when the language changes.
+ */
+public protocol AppStringsProtocol: AnyObject, Sendable {
+    
+    /**
+     * Whether message `id` exists (in English, the complete set).
+     */
+    func has(id: String)  -> Bool
+    
+    /**
+     * Whether that language is written right to left (layouts mirror).
+     */
+    func isRightToLeft()  -> Bool
+    
+    /**
+     * The language most strings are in, as a tag.
+     */
+    func language()  -> String
+    
+    /**
+     * Formats message `id` (or `id.attribute`); never blank, never the raw id.
+     */
+    func message(id: String, args: [StringArg])  -> String
+    
+    /**
+     * Problems found in the shipped resources; empty when all parsed.
+     */
+    func problems()  -> [String]
+    
+}
+/**
+ * The app's strings in one chain of languages (most preferred first, always
+ * ending in English). Immutable: make a new one when the language changes.
+ */
+open class AppStrings: AppStringsProtocol, @unchecked Sendable {
+    fileprivate let handle: UInt64
+
+    /// Used to instantiate a [FFIObject] without an actual handle, for fakes in tests, mostly.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public struct NoHandle {
+        public init() {}
+    }
+
+    // TODO: We'd like this to be `private` but for Swifty reasons,
+    // we can't implement `FfiConverter` without making this `required` and we can't
+    // make it `required` without making it `public`.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    required public init(unsafeFromHandle handle: UInt64) {
+        self.handle = handle
+    }
+
+    // This constructor can be used to instantiate a fake object.
+    // - Parameter noHandle: Placeholder value so we can have a constructor separate from the default empty one that may be implemented for classes extending [FFIObject].
+    //
+    // - Warning:
+    //     Any object instantiated with this constructor cannot be passed to an actual Rust-backed object. Since there isn't a backing handle the FFI lower functions will crash.
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public init(noHandle: NoHandle) {
+        self.handle = 0
+    }
+
+#if swift(>=5.8)
+    @_documentation(visibility: private)
+#endif
+    public func uniffiCloneHandle() -> UInt64 {
+        return try! rustCall { uniffi_workervoice_fn_clone_appstrings(self.handle, $0) }
+    }
+    /**
+     * Negotiates `languages` against English and the shipped `resources`.
+     * Never fails: unusable tags are skipped, broken entries are listed by
+     * [`AppStrings::problems`].
+     */
+public convenience init(languages: [String], resources: [StringsResource]) {
+    let handle =
+        try! rustCall() {
+        uniffiCallStatus in
+    uniffi_workervoice_fn_constructor_appstrings_new(
+        FfiConverterSequenceString.lower(languages),
+        FfiConverterSequenceTypeStringsResource.lower(resources),uniffiCallStatus
+    )
+}
+    self.init(unsafeFromHandle: handle)
+}
+
+    deinit {
+        if handle == 0 {
+            // Mock objects have handle=0 don't try to free them
+            return
+        }
+
+        try! rustCall { uniffi_workervoice_fn_free_appstrings(handle, $0) }
+    }
+
+    
+
+    
+    /**
+     * Whether message `id` exists (in English, the complete set).
+     */
+open func has(id: String) -> Bool  {
+    return try!  FfiConverterBool.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_workervoice_fn_method_appstrings_has(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Whether that language is written right to left (layouts mirror).
+     */
+open func isRightToLeft() -> Bool  {
+    return try!  FfiConverterBool.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_workervoice_fn_method_appstrings_is_right_to_left(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The language most strings are in, as a tag.
+     */
+open func language() -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_workervoice_fn_method_appstrings_language(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Formats message `id` (or `id.attribute`); never blank, never the raw id.
+     */
+open func message(id: String, args: [StringArg]) -> String  {
+    return try!  FfiConverterString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_workervoice_fn_method_appstrings_message(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(id),
+        FfiConverterSequenceTypeStringArg.lower(args),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Problems found in the shipped resources; empty when all parsed.
+     */
+open func problems() -> [String]  {
+    return try!  FfiConverterSequenceString.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_workervoice_fn_method_appstrings_problems(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+
+    
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAppStrings: FfiConverter {
+    typealias FfiType = UInt64
+    typealias SwiftType = AppStrings
+
+    public static func lift(_ handle: UInt64) throws -> AppStrings {
+        return AppStrings(unsafeFromHandle: handle)
+    }
+
+    public static func lower(_ value: AppStrings) -> UInt64 {
+        return value.uniffiCloneHandle()
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AppStrings {
+        let handle: UInt64 = try readInt(&buf)
+        return try lift(handle)
+    }
+
+    public static func write(_ value: AppStrings, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAppStrings_lift(_ handle: UInt64) throws -> AppStrings {
+    return try FfiConverterTypeAppStrings.lift(handle)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAppStrings_lower(_ value: AppStrings) -> UInt64 {
+    return FfiConverterTypeAppStrings.lower(value)
+}
+
+
+
+
+
+
+/**
  * The platform's clock (milliseconds since the Unix epoch). Tests pass a
  * manual one to make the kiosk idle timeout happen without waiting.
  */
@@ -3043,6 +3260,75 @@ public func FfiConverterTypeAppOptions_lower(_ value: AppOptions) -> RustBuffer 
 
 
 /**
+ * A Fluent resource the app ships beside the library.
+ */
+public struct StringsResource: Equatable, Hashable {
+    /**
+     * BCP 47 tag of the language, e.g. `vi` or `zh-CN`.
+     */
+    public var language: String
+    /**
+     * The `.ftl` text.
+     */
+    public var source: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * BCP 47 tag of the language, e.g. `vi` or `zh-CN`.
+         */language: String, 
+        /**
+         * The `.ftl` text.
+         */source: String) {
+        self.language = language
+        self.source = source
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension StringsResource: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeStringsResource: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StringsResource {
+        return
+            try StringsResource(
+                language: FfiConverterString.read(from: &buf), 
+                source: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: StringsResource, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.language, into: &buf)
+        FfiConverterString.write(value.source, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStringsResource_lift(_ buf: RustBuffer) throws -> StringsResource {
+    return try FfiConverterTypeStringsResource.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStringsResource_lower(_ value: StringsResource) -> RustBuffer {
+    return FfiConverterTypeStringsResource.lower(value)
+}
+
+
+/**
  * Why the platform key store failed.
  */
 public 
@@ -3156,6 +3442,101 @@ public func FfiConverterTypePlatformKeyStoreError_lift(_ buf: RustBuffer) throws
 public func FfiConverterTypePlatformKeyStoreError_lower(_ value: PlatformKeyStoreError) -> RustBuffer {
     return FfiConverterTypePlatformKeyStoreError.lower(value)
 }
+
+
+/**
+ * A named argument of an app string.
+ */
+
+public enum StringArg: Equatable, Hashable {
+    
+    /**
+     * Text, inserted as is.
+     */
+    case text(
+        /**
+         * The Fluent variable name, without `$`.
+         */name: String, 
+        /**
+         * The text.
+         */value: String
+    )
+    /**
+     * A number (selects plural forms).
+     */
+    case number(
+        /**
+         * The Fluent variable name, without `$`.
+         */name: String, 
+        /**
+         * The number.
+         */value: Int64
+    )
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension StringArg: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeStringArg: FfiConverterRustBuffer {
+    typealias SwiftType = StringArg
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> StringArg {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .text(name: try FfiConverterString.read(from: &buf), value: try FfiConverterString.read(from: &buf)
+        )
+        
+        case 2: return .number(name: try FfiConverterString.read(from: &buf), value: try FfiConverterInt64.read(from: &buf)
+        )
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: StringArg, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case let .text(name,value):
+            writeInt(&buf, Int32(1))
+            FfiConverterString.write(name, into: &buf)
+            FfiConverterString.write(value, into: &buf)
+            
+        
+        case let .number(name,value):
+            writeInt(&buf, Int32(2))
+            FfiConverterString.write(name, into: &buf)
+            FfiConverterInt64.write(value, into: &buf)
+            
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStringArg_lift(_ buf: RustBuffer) throws -> StringArg {
+    return try FfiConverterTypeStringArg.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeStringArg_lower(_ value: StringArg) -> RustBuffer {
+    return FfiConverterTypeStringArg.lower(value)
+}
+
 
 
 /**
@@ -3645,6 +4026,31 @@ fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeStringsResource: FfiConverterRustBuffer {
+    typealias SwiftType = [StringsResource]
+
+    public static func write(_ value: [StringsResource], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeStringsResource.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [StringsResource] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [StringsResource]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeStringsResource.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeCaseSummary: FfiConverterRustBuffer {
     typealias SwiftType = [CaseSummary]
 
@@ -3837,6 +4243,31 @@ fileprivate struct FfiConverterSequenceTypeSurveyAnswerEntry: FfiConverterRustBu
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeSurveyAnswerEntry.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypeStringArg: FfiConverterRustBuffer {
+    typealias SwiftType = [StringArg]
+
+    public static func write(_ value: [StringArg], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeStringArg.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [StringArg] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [StringArg]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeStringArg.read(from: &buf))
         }
         return seq
     }
@@ -4180,6 +4611,21 @@ private let initializationResult: InitializationResult = {
     if (uniffi_workervoice_checksum_method_workervoiceapp_verify_certificate() != 14127) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_workervoice_checksum_method_appstrings_has() != 41776) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_workervoice_checksum_method_appstrings_is_right_to_left() != 14343) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_workervoice_checksum_method_appstrings_language() != 11138) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_workervoice_checksum_method_appstrings_message() != 40471) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_workervoice_checksum_method_appstrings_problems() != 59178) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_workervoice_checksum_method_clocksource_now_millis() != 25684) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -4202,6 +4648,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_workervoice_checksum_constructor_workervoiceapp_open() != 39339) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_workervoice_checksum_constructor_appstrings_new() != 10381) {
         return InitializationResult.apiChecksumMismatch
     }
 

@@ -646,6 +646,46 @@ RustBuffer uniffi_workervoice_fn_method_workervoiceapp_training_progress(uint64_
 RustBuffer uniffi_workervoice_fn_method_workervoiceapp_verify_certificate(uint64_t ptr, RustBuffer body, RustBuffer signature, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_CLONE_APPSTRINGS
+#define UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_CLONE_APPSTRINGS
+uint64_t uniffi_workervoice_fn_clone_appstrings(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_FREE_APPSTRINGS
+#define UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_FREE_APPSTRINGS
+void uniffi_workervoice_fn_free_appstrings(uint64_t handle, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_CONSTRUCTOR_APPSTRINGS_NEW
+#define UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_CONSTRUCTOR_APPSTRINGS_NEW
+uint64_t uniffi_workervoice_fn_constructor_appstrings_new(RustBuffer languages, RustBuffer resources, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_METHOD_APPSTRINGS_HAS
+#define UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_METHOD_APPSTRINGS_HAS
+int8_t uniffi_workervoice_fn_method_appstrings_has(uint64_t ptr, RustBuffer id, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_METHOD_APPSTRINGS_IS_RIGHT_TO_LEFT
+#define UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_METHOD_APPSTRINGS_IS_RIGHT_TO_LEFT
+int8_t uniffi_workervoice_fn_method_appstrings_is_right_to_left(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_METHOD_APPSTRINGS_LANGUAGE
+#define UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_METHOD_APPSTRINGS_LANGUAGE
+RustBuffer uniffi_workervoice_fn_method_appstrings_language(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_METHOD_APPSTRINGS_MESSAGE
+#define UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_METHOD_APPSTRINGS_MESSAGE
+RustBuffer uniffi_workervoice_fn_method_appstrings_message(uint64_t ptr, RustBuffer id, RustBuffer args, RustCallStatus *_Nonnull out_status
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_METHOD_APPSTRINGS_PROBLEMS
+#define UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_METHOD_APPSTRINGS_PROBLEMS
+RustBuffer uniffi_workervoice_fn_method_appstrings_problems(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_CLONE_CLOCKSOURCE
 #define UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_CLONE_CLOCKSOURCE
 uint64_t uniffi_workervoice_fn_clone_clocksource(uint64_t handle, RustCallStatus *_Nonnull out_status
@@ -1442,6 +1482,36 @@ uint16_t uniffi_workervoice_checksum_method_workervoiceapp_verify_certificate(vo
     
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_CHECKSUM_METHOD_APPSTRINGS_HAS
+#define UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_CHECKSUM_METHOD_APPSTRINGS_HAS
+uint16_t uniffi_workervoice_checksum_method_appstrings_has(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_CHECKSUM_METHOD_APPSTRINGS_IS_RIGHT_TO_LEFT
+#define UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_CHECKSUM_METHOD_APPSTRINGS_IS_RIGHT_TO_LEFT
+uint16_t uniffi_workervoice_checksum_method_appstrings_is_right_to_left(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_CHECKSUM_METHOD_APPSTRINGS_LANGUAGE
+#define UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_CHECKSUM_METHOD_APPSTRINGS_LANGUAGE
+uint16_t uniffi_workervoice_checksum_method_appstrings_language(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_CHECKSUM_METHOD_APPSTRINGS_MESSAGE
+#define UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_CHECKSUM_METHOD_APPSTRINGS_MESSAGE
+uint16_t uniffi_workervoice_checksum_method_appstrings_message(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_CHECKSUM_METHOD_APPSTRINGS_PROBLEMS
+#define UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_CHECKSUM_METHOD_APPSTRINGS_PROBLEMS
+uint16_t uniffi_workervoice_checksum_method_appstrings_problems(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_CHECKSUM_METHOD_CLOCKSOURCE_NOW_MILLIS
 #define UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_CHECKSUM_METHOD_CLOCKSOURCE_NOW_MILLIS
 uint16_t uniffi_workervoice_checksum_method_clocksource_now_millis(void
@@ -1487,6 +1557,12 @@ uint16_t uniffi_workervoice_checksum_method_workervoicelistener_on_event(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_CHECKSUM_CONSTRUCTOR_WORKERVOICEAPP_OPEN
 #define UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_CHECKSUM_CONSTRUCTOR_WORKERVOICEAPP_OPEN
 uint16_t uniffi_workervoice_checksum_constructor_workervoiceapp_open(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_CHECKSUM_CONSTRUCTOR_APPSTRINGS_NEW
+#define UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_CHECKSUM_CONSTRUCTOR_APPSTRINGS_NEW
+uint16_t uniffi_workervoice_checksum_constructor_appstrings_new(void
     
 );
 #endif

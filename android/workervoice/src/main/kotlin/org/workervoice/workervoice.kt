@@ -1012,6 +1012,16 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_workervoice_checksum_method_workervoiceapp_verify_certificate(
     ): Int
+    external fun uniffi_workervoice_checksum_method_appstrings_has(
+    ): Int
+    external fun uniffi_workervoice_checksum_method_appstrings_is_right_to_left(
+    ): Int
+    external fun uniffi_workervoice_checksum_method_appstrings_language(
+    ): Int
+    external fun uniffi_workervoice_checksum_method_appstrings_message(
+    ): Int
+    external fun uniffi_workervoice_checksum_method_appstrings_problems(
+    ): Int
     external fun uniffi_workervoice_checksum_method_clocksource_now_millis(
     ): Int
     external fun uniffi_workervoice_checksum_method_connectivitymonitor_is_online(
@@ -1027,6 +1037,8 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_workervoice_checksum_method_workervoicelistener_on_event(
     ): Int
     external fun uniffi_workervoice_checksum_constructor_workervoiceapp_open(
+    ): Int
+    external fun uniffi_workervoice_checksum_constructor_appstrings_new(
     ): Int
     external fun ffi_workervoice_uniffi_contract_version(
     ): Int
@@ -1179,6 +1191,22 @@ internal object UniffiLib {
     ): RustBufferTrainingProgress.ByValue
     external fun uniffi_workervoice_fn_method_workervoiceapp_verify_certificate(`ptr`: Long,`body`: RustBuffer.ByValue,`signature`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferCertificateView.ByValue
+    external fun uniffi_workervoice_fn_clone_appstrings(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_workervoice_fn_free_appstrings(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_workervoice_fn_constructor_appstrings_new(`languages`: RustBuffer.ByValue,`resources`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Long
+    external fun uniffi_workervoice_fn_method_appstrings_has(`ptr`: Long,`id`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Byte
+    external fun uniffi_workervoice_fn_method_appstrings_is_right_to_left(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Byte
+    external fun uniffi_workervoice_fn_method_appstrings_language(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_workervoice_fn_method_appstrings_message(`ptr`: Long,`id`: RustBuffer.ByValue,`args`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_workervoice_fn_method_appstrings_problems(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_workervoice_fn_clone_clocksource(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Long
     external fun uniffi_workervoice_fn_free_clocksource(`handle`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1551,6 +1579,21 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_verify_certificate() and 0xFFFF) != 14127) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_workervoice_checksum_method_appstrings_has() and 0xFFFF) != 41776) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_workervoice_checksum_method_appstrings_is_right_to_left() and 0xFFFF) != 14343) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_workervoice_checksum_method_appstrings_language() and 0xFFFF) != 11138) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_workervoice_checksum_method_appstrings_message() and 0xFFFF) != 40471) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_workervoice_checksum_method_appstrings_problems() and 0xFFFF) != 59178) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_workervoice_checksum_method_clocksource_now_millis() and 0xFFFF) != 25684) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1573,6 +1616,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_workervoice_checksum_constructor_workervoiceapp_open() and 0xFFFF) != 39339) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_workervoice_checksum_constructor_appstrings_new() and 0xFFFF) != 10381) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
 }
@@ -1968,6 +2014,377 @@ public object FfiConverterByteArray: FfiConverterRustBuffer<ByteArray> {
     override fun write(value: ByteArray, buf: ByteBuffer) {
         buf.putInt(value.size)
         buf.put(value)
+    }
+}
+
+
+// This template implements a class for working with a Rust struct via a handle
+// to the live Rust struct on the other side of the FFI.
+//
+// There's some subtlety here, because we have to be careful not to operate on a Rust
+// struct after it has been dropped, and because we must expose a public API for freeing
+// theq Kotlin wrapper object in lieu of reliable finalizers. The core requirements are:
+//
+//   * Each instance holds an opaque handle to the underlying Rust struct.
+//     Method calls need to read this handle from the object's state and pass it in to
+//     the Rust FFI.
+//
+//   * When an instance is no longer needed, its handle should be passed to a
+//     special destructor function provided by the Rust FFI, which will drop the
+//     underlying Rust struct.
+//
+//   * Given an instance, calling code is expected to call the special
+//     `destroy` method in order to free it after use, either by calling it explicitly
+//     or by using a higher-level helper like the `use` method. Failing to do so risks
+//     leaking the underlying Rust struct.
+//
+//   * We can't assume that calling code will do the right thing, and must be prepared
+//     to handle Kotlin method calls executing concurrently with or even after a call to
+//     `destroy`, and to handle multiple (possibly concurrent!) calls to `destroy`.
+//
+//   * We must never allow Rust code to operate on the underlying Rust struct after
+//     the destructor has been called, and must never call the destructor more than once.
+//     Doing so may trigger memory unsafety.
+//
+//   * To mitigate many of the risks of leaking memory and use-after-free unsafety, a `Cleaner`
+//     is implemented to call the destructor when the Kotlin object becomes unreachable.
+//     This is done in a background thread. This is not a panacea, and client code should be aware that
+//      1. the thread may starve if some there are objects that have poorly performing
+//     `drop` methods or do significant work in their `drop` methods.
+//      2. the thread is shared across the whole library. This can be tuned by using `android_cleaner = true`,
+//         or `android = true` in the [`kotlin` section of the `uniffi.toml` file](https://mozilla.github.io/uniffi-rs/kotlin/configuration.html).
+//
+// If we try to implement this with mutual exclusion on access to the handle, there is the
+// possibility of a race between a method call and a concurrent call to `destroy`:
+//
+//    * Thread A starts a method call, reads the value of the handle, but is interrupted
+//      before it can pass the handle over the FFI to Rust.
+//    * Thread B calls `destroy` and frees the underlying Rust struct.
+//    * Thread A resumes, passing the already-read handle value to Rust and triggering
+//      a use-after-free.
+//
+// One possible solution would be to use a `ReadWriteLock`, with each method call taking
+// a read lock (and thus allowed to run concurrently) and the special `destroy` method
+// taking a write lock (and thus blocking on live method calls). However, we aim not to
+// generate methods with any hidden blocking semantics, and a `destroy` method that might
+// block if called incorrectly seems to meet that bar.
+//
+// So, we achieve our goals by giving each instance an associated `AtomicLong` counter to track
+// the number of in-flight method calls, and an `AtomicBoolean` flag to indicate whether `destroy`
+// has been called. These are updated according to the following rules:
+//
+//    * The initial value of the counter is 1, indicating a live object with no in-flight calls.
+//      The initial value for the flag is false.
+//
+//    * At the start of each method call, we atomically check the counter.
+//      If it is 0 then the underlying Rust struct has already been destroyed and the call is aborted.
+//      If it is nonzero them we atomically increment it by 1 and proceed with the method call.
+//
+//    * At the end of each method call, we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+//    * When `destroy` is called, we atomically flip the flag from false to true.
+//      If the flag was already true we silently fail.
+//      Otherwise we atomically decrement and check the counter.
+//      If it has reached zero then we destroy the underlying Rust struct.
+//
+// Astute readers may observe that this all sounds very similar to the way that Rust's `Arc<T>` works,
+// and indeed it is, with the addition of a flag to guard against multiple calls to `destroy`.
+//
+// The overall effect is that the underlying Rust struct is destroyed only when `destroy` has been
+// called *and* all in-flight method calls have completed, avoiding violating any of the expectations
+// of the underlying Rust code.
+//
+// This makes a cleaner a better alternative to _not_ calling `destroy()` as
+// and when the object is finished with, but the abstraction is not perfect: if the Rust object's `drop`
+// method is slow, and/or there are many objects to cleanup, and it's on a low end Android device, then the cleaner
+// thread may be starved, and the app will leak memory.
+//
+// In this case, `destroy`ing manually may be a better solution.
+//
+// The cleaner can live side by side with the manual calling of `destroy`. In the order of responsiveness, uniffi objects
+// with Rust peers are reclaimed:
+//
+// 1. By calling the `destroy` method of the object, which calls `rustObject.free()`. If that doesn't happen:
+// 2. When the object becomes unreachable, AND the Cleaner thread gets to call `rustObject.free()`. If the thread is starved then:
+// 3. The memory is reclaimed when the process terminates.
+//
+// [1] https://stackoverflow.com/questions/24376768/can-java-finalize-an-object-when-it-is-still-in-scope/24380219
+//
+
+
+/**
+ * The app's strings in one chain of languages (most preferred first, always
+ * ending in English). Immutable: make a new one when the language changes.
+ */
+public interface AppStringsInterface {
+    
+    /**
+     * Whether message `id` exists (in English, the complete set).
+     */
+    fun `has`(`id`: kotlin.String): kotlin.Boolean
+    
+    /**
+     * Whether that language is written right to left (layouts mirror).
+     */
+    fun `isRightToLeft`(): kotlin.Boolean
+    
+    /**
+     * The language most strings are in, as a tag.
+     */
+    fun `language`(): kotlin.String
+    
+    /**
+     * Formats message `id` (or `id.attribute`); never blank, never the raw id.
+     */
+    fun `message`(`id`: kotlin.String, `args`: List<StringArg>): kotlin.String
+    
+    /**
+     * Problems found in the shipped resources; empty when all parsed.
+     */
+    fun `problems`(): List<kotlin.String>
+    
+    companion object
+}
+
+/**
+ * The app's strings in one chain of languages (most preferred first, always
+ * ending in English). Immutable: make a new one when the language changes.
+ */
+open class AppStrings: Disposable, AutoCloseable, AppStringsInterface
+{
+
+    @Suppress("UNUSED_PARAMETER")
+    /**
+     * @suppress
+     */
+    constructor(withHandle: UniffiWithHandle, handle: Long) {
+        this.handle = handle
+        this.cleanable = UniffiLib.CLEANER.register(this, UniffiCleanAction(handle))
+    }
+
+    /**
+     * @suppress
+     *
+     * This constructor can be used to instantiate a fake object. Only used for tests. Any
+     * attempt to actually use an object constructed this way will fail as there is no
+     * connected Rust object.
+     */
+    @Suppress("UNUSED_PARAMETER")
+    constructor(noHandle: NoHandle) {
+        this.handle = 0
+        this.cleanable = null
+    }
+    /**
+     * Negotiates `languages` against English and the shipped `resources`.
+     * Never fails: unusable tags are skipped, broken entries are listed by
+     * [`AppStrings::problems`].
+     */
+    constructor(`languages`: List<kotlin.String>, `resources`: List<StringsResource>) :
+        this(UniffiWithHandle, 
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_workervoice_fn_constructor_appstrings_new(
+    
+        
+        FfiConverterSequenceString.lower(`languages`),
+        FfiConverterSequenceTypeStringsResource.lower(`resources`),_status)
+}
+    )
+
+    protected val handle: Long
+    protected val cleanable: UniffiCleaner.Cleanable?
+
+    private val wasDestroyed = AtomicBoolean(false)
+    private val callCounter = AtomicLong(1)
+
+    /**
+     * Whether the current object has been destroyed and its reference is gone in the Rust side.
+     */
+    val uniffiIsDestroyed: Boolean get() = wasDestroyed.get()
+
+    override fun destroy() {
+        // Only allow a single call to this method.
+        // TODO: maybe we should log a warning if called more than once?
+        if (this.wasDestroyed.compareAndSet(false, true)) {
+            // This decrement always matches the initial count of 1 given at creation time.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    @Synchronized
+    override fun close() {
+        this.destroy()
+    }
+
+    internal inline fun <R> callWithHandle(block: (handle: Long) -> R): R {
+        // Check and increment the call counter, to keep the object alive.
+        // This needs a compare-and-set retry loop in case of concurrent updates.
+        do {
+            val c = this.callCounter.get()
+            if (c == 0L) {
+                throw IllegalStateException("${this.javaClass.simpleName} object has already been destroyed")
+            }
+            if (c == Long.MAX_VALUE) {
+                throw IllegalStateException("${this.javaClass.simpleName} call counter would overflow")
+            }
+        } while (! this.callCounter.compareAndSet(c, c + 1L))
+        // Now we can safely do the method call without the handle being freed concurrently.
+        try {
+            return block(this.uniffiCloneHandle())
+        } finally {
+            // This decrement always matches the increment we performed above.
+            if (this.callCounter.decrementAndGet() == 0L) {
+                cleanable?.clean()
+            }
+        }
+    }
+
+    // Use a static inner class instead of a closure so as not to accidentally
+    // capture `this` as part of the cleanable's action.
+    private class UniffiCleanAction(private val handle: Long) : Runnable {
+        override fun run() {
+            if (handle == 0.toLong()) {
+                // Fake object created with `NoHandle`, don't try to free.
+                return;
+            }
+            uniffiRustCall { status ->
+                UniffiLib.uniffi_workervoice_fn_free_appstrings(handle, status)
+            }
+        }
+    }
+
+    /**
+     * @suppress
+     */
+    fun uniffiCloneHandle(): Long {
+        if (handle == 0.toLong()) {
+            throw InternalException("uniffiCloneHandle() called on NoHandle object");
+        }
+        return uniffiRustCall() { status ->
+            UniffiLib.uniffi_workervoice_fn_clone_appstrings(handle, status)
+        }
+    }
+
+    
+    /**
+     * Whether message `id` exists (in English, the complete set).
+     */override fun `has`(`id`: kotlin.String): kotlin.Boolean {
+            return FfiConverterBoolean.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_workervoice_fn_method_appstrings_has(
+        it,
+        
+        FfiConverterString.lower(`id`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Whether that language is written right to left (layouts mirror).
+     */override fun `isRightToLeft`(): kotlin.Boolean {
+            return FfiConverterBoolean.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_workervoice_fn_method_appstrings_is_right_to_left(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The language most strings are in, as a tag.
+     */override fun `language`(): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_workervoice_fn_method_appstrings_language(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Formats message `id` (or `id.attribute`); never blank, never the raw id.
+     */override fun `message`(`id`: kotlin.String, `args`: List<StringArg>): kotlin.String {
+            return FfiConverterString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_workervoice_fn_method_appstrings_message(
+        it,
+        
+        FfiConverterString.lower(`id`),
+        FfiConverterSequenceTypeStringArg.lower(`args`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Problems found in the shipped resources; empty when all parsed.
+     */override fun `problems`(): List<kotlin.String> {
+            return FfiConverterSequenceString.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_workervoice_fn_method_appstrings_problems(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+
+    
+
+
+    
+    
+    /**
+     * @suppress
+     */
+    companion object
+    
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeAppStrings: FfiConverter<AppStrings, Long> {
+    override fun lower(value: AppStrings): Long {
+        return value.uniffiCloneHandle()
+    }
+
+    override fun lift(value: Long): AppStrings {
+        return AppStrings(UniffiWithHandle, value)
+    }
+
+    override fun read(buf: ByteBuffer): AppStrings {
+        return lift(buf.getLong())
+    }
+
+    override fun allocationSize(value: AppStrings) = 8UL
+
+    override fun write(value: AppStrings, buf: ByteBuffer) {
+        buf.putLong(lower(value))
     }
 }
 
@@ -5275,6 +5692,53 @@ public object FfiConverterTypeAppOptions: FfiConverterRustBuffer<AppOptions> {
 
 
 
+/**
+ * A Fluent resource the app ships beside the library.
+ */
+data class StringsResource (
+    /**
+     * BCP 47 tag of the language, e.g. `vi` or `zh-CN`.
+     */
+    var `language`: kotlin.String
+    , 
+    /**
+     * The `.ftl` text.
+     */
+    var `source`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeStringsResource: FfiConverterRustBuffer<StringsResource> {
+    override fun read(buf: ByteBuffer): StringsResource {
+        return StringsResource(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: StringsResource) = (
+            FfiConverterString.allocationSize(value.`language`) +
+            FfiConverterString.allocationSize(value.`source`)
+    )
+
+    override fun write(value: StringsResource, buf: ByteBuffer) {
+            FfiConverterString.write(value.`language`, buf)
+            FfiConverterString.write(value.`source`, buf)
+    }
+}
+
+
+
 
 
 /**
@@ -5397,6 +5861,118 @@ public object FfiConverterTypePlatformKeyStoreError : FfiConverterRustBuffer<Pla
     }
 
 }
+
+
+
+/**
+ * A named argument of an app string.
+ */
+sealed class StringArg {
+    
+    /**
+     * Text, inserted as is.
+     */
+    data class Text(
+        /**
+         * The Fluent variable name, without `$`.
+         */
+        val `name`: kotlin.String, 
+        /**
+         * The text.
+         */
+        val `value`: kotlin.String) : StringArg()
+        
+    {
+        
+
+        companion object
+    }
+    
+    /**
+     * A number (selects plural forms).
+     */
+    data class Number(
+        /**
+         * The Fluent variable name, without `$`.
+         */
+        val `name`: kotlin.String, 
+        /**
+         * The number.
+         */
+        val `value`: kotlin.Long) : StringArg()
+        
+    {
+        
+
+        companion object
+    }
+    
+
+    
+
+    
+    
+
+
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeStringArg : FfiConverterRustBuffer<StringArg>{
+    override fun read(buf: ByteBuffer): StringArg {
+        return when(buf.getInt()) {
+            1 -> StringArg.Text(
+                FfiConverterString.read(buf),
+                FfiConverterString.read(buf),
+                )
+            2 -> StringArg.Number(
+                FfiConverterString.read(buf),
+                FfiConverterLong.read(buf),
+                )
+            else -> throw RuntimeException("invalid enum value, something is very wrong!!")
+        }
+    }
+
+    override fun allocationSize(value: StringArg): ULong = when(value) {
+        is StringArg.Text -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`name`)
+                + FfiConverterString.allocationSize(value.`value`)
+            )
+        }
+        is StringArg.Number -> {
+            // Add the size for the Int that specifies the variant plus the size needed for all fields
+            (
+                4UL
+                + FfiConverterString.allocationSize(value.`name`)
+                + FfiConverterLong.allocationSize(value.`value`)
+            )
+        }
+    }
+
+    override fun write(value: StringArg, buf: ByteBuffer) {
+        when(value) {
+            is StringArg.Text -> {
+                buf.putInt(1)
+                FfiConverterString.write(value.`name`, buf)
+                FfiConverterString.write(value.`value`, buf)
+                Unit
+            }
+            is StringArg.Number -> {
+                buf.putInt(2)
+                FfiConverterString.write(value.`name`, buf)
+                FfiConverterLong.write(value.`value`, buf)
+                Unit
+            }
+        }.let { /* this makes the `when` an expression, which ensures it is exhaustive */ }
+    }
+}
+
+
 
 
 
@@ -6064,6 +6640,34 @@ public object FfiConverterSequenceString: FfiConverterRustBuffer<List<kotlin.Str
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeStringsResource: FfiConverterRustBuffer<List<StringsResource>> {
+    override fun read(buf: ByteBuffer): List<StringsResource> {
+        val len = buf.getInt()
+        return List<StringsResource>(len) {
+            FfiConverterTypeStringsResource.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<StringsResource>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeStringsResource.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<StringsResource>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeStringsResource.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeCaseSummary: FfiConverterRustBuffer<List<CaseSummary>> {
     override fun read(buf: ByteBuffer): List<CaseSummary> {
         val len = buf.getInt()
@@ -6278,6 +6882,34 @@ public object FfiConverterSequenceTypeSurveyAnswerEntry: FfiConverterRustBuffer<
         buf.putInt(value.size)
         value.iterator().forEach {
             FfiConverterTypeSurveyAnswerEntry.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterSequenceTypeStringArg: FfiConverterRustBuffer<List<StringArg>> {
+    override fun read(buf: ByteBuffer): List<StringArg> {
+        val len = buf.getInt()
+        return List<StringArg>(len) {
+            FfiConverterTypeStringArg.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<StringArg>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeStringArg.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<StringArg>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeStringArg.write(it, buf)
         }
     }
 }

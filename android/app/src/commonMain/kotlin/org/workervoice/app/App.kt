@@ -1,0 +1,64 @@
+package org.workervoice.app
+
+import androidx.compose.runtime.Composable
+import org.workervoice.app.cases.CaseScreen
+import org.workervoice.app.cases.CasesScreen
+import org.workervoice.app.enrol.EnrolScreen
+import org.workervoice.app.followup.FollowUpScreen
+import org.workervoice.app.home.HomeScreen
+import org.workervoice.app.language.LanguageScreen
+import org.workervoice.app.receipt.ReceiptScreen
+import org.workervoice.app.report.ReportScreen
+import org.workervoice.app.signin.ActivateScreen
+import org.workervoice.app.signin.SignInScreen
+import org.workervoice.app.ui.WorkerVoiceTheme
+
+/**
+ * The whole worker app: the current screen of [model], in its language.
+ * The platform shells (Android Activity, desktop window) host this and
+ * add what only they have: [onScan] opens the camera's QR scanner.
+ */
+@Composable
+fun WorkerVoiceUi(model: AppModel, onScan: (() -> Unit)? = null) {
+    WorkerVoiceTheme(model.strings) {
+        when (val screen = model.screen) {
+            is Screen.Enrol -> {
+                val state = screen.state
+                EnrolScreen(state.ui, state::code, state::mode, state::submit, state::cancel, onScan)
+            }
+            is Screen.Language -> LanguageScreen(APP_LANGUAGES, model.strings.language, model::languageChosen)
+            is Screen.SignIn -> {
+                val state = screen.state
+                SignInScreen(state.ui, state::workerNumber, state::digit, state::delete, state::submit, state::activate, model::followUp, model.anonymousReportAction(), onBack = { model.chooseLanguage { model.signIn() } })
+            }
+            is Screen.Activate -> {
+                val state = screen.state
+                ActivateScreen(state.ui, state::workerNumber, state::activationCode, state::digit, state::delete, state::next, state::back)
+            }
+            is Screen.Home -> HomeScreen(
+                name = screen.name,
+                queued = screen.queued,
+                notice = model.notice,
+                onReport = { model.report() },
+                onFollowUp = model::followUp,
+                onMyCases = model::myCases,
+                onLanguage = { model.chooseLanguage() },
+                onDone = model::done,
+            )
+            is Screen.Report -> {
+                val state = screen.state
+                ReportScreen(state.ui, state.position, state.anonymousOnly, state::category, state::text, state::anonymous, state::toggleRoute, state::edit, state::next, state::back)
+            }
+            is Screen.Receipt -> ReceiptScreen(screen.outcome.receipt, screen.sent, model::receiptNoted)
+            is Screen.FollowUp -> {
+                val state = screen.state
+                FollowUpScreen(state.ui, state::caseId, state::secret, state::open, onBack = { state.cancel(); model.back(screen.back) })
+            }
+            is Screen.Cases -> CasesScreen(screen.state.ui, model::openCase, onBack = model::goHome)
+            is Screen.Case -> {
+                val state = screen.state
+                CaseScreen(state.ui, state.access.caseId, state::reply, state::send, onBack = { model.back(screen.back) })
+            }
+        }
+    }
+}

@@ -1,0 +1,266 @@
+package org.workervoice.app
+
+import androidx.compose.runtime.getValue
+import androidx.compose.runtime.mutableStateOf
+import androidx.compose.runtime.setValue
+import kotlinx.coroutines.CoroutineDispatcher
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.delay
+import kotlinx.coroutines.isActive
+import kotlinx.coroutines.launch
+import kotlinx.coroutines.withContext
+import org.workervoice.WorkerVoice
+import org.workervoice.WorkerVoiceException
+import org.workervoice.app.cases.CaseAccess
+import org.workervoice.app.cases.CaseState
+import org.workervoice.app.cases.CasesState
+import org.workervoice.app.enrol.EnrolState
+import org.workervoice.app.followup.FollowUpState
+import org.workervoice.app.report.DRAFT_NAME
+import org.workervoice.app.report.ReportDraft
+import org.workervoice.app.report.ReportState
+import org.workervoice.app.signin.ActivateState
+import org.workervoice.app.signin.SignInState
+import org.workervoice.localized
+import org.workervoice.model.Event
+import org.workervoice.model.SubmitOutcome
+
+/** Where the worker is. Each screen's state holder lives in its value. */
+sealed interface Screen {
+    /** Set up an unenrolled device. */
+    data class Enrol(val state: EnrolState) : Screen
+
+    /** Choose the language; [next] is where to go after. */
+    data class Language(val next: () -> Screen) : Screen
+
+    /** Worker number and PIN. */
+    data class SignIn(val state: SignInState) : Screen
+
+    /** First sign-in with the activation code, choosing a PIN. */
+    data class Activate(val state: ActivateState) : Screen
+
+    /** The signed-in worker's start screen. */
+    data class Home(val name: String, val queued: Long) : Screen
+
+    /** Reporting a grievance, step by step. */
+    data class Report(val state: ReportState) : Screen
+
+    /** The receipt, shown once. */
+    data class Receipt(val outcome: SubmitOutcome, val sent: Boolean) : Screen
+
+    /** Case number and secret from a receipt; [back] is where Back goes. */
+    data class FollowUp(val state: FollowUpState, val back: () -> Screen) : Screen
+
+    /** The signed-in worker's reports. */
+    data class Cases(val state: CasesState) : Screen
+
+    /** One case's conversation; [back] is where Back goes. */
+    data class Case(val state: CaseState, val back: () -> Screen) : Screen
+}
+
+/**
+ * The app's root state holder: which screen shows, in which language, and
+ * the moves between screens. It holds no business rule: every decision is
+ * the core's, reached through [core]. Blocking core calls run on [io], never
+ * on the UI thread; [scope] is the UI's (its dispatcher updates state).
+ */
+class AppModel(
+    val core: WorkerVoice,
+    private val scope: CoroutineScope,
+    private val io: CoroutineDispatcher,
+    private val shipped: ShippedStrings,
+    private val deviceLanguages: List<String>,
+) {
+    /** The strings of the current language. */
+    var strings: Strings by mutableStateOf(Strings.load(deviceLanguages, shipped))
+        private set
+
+    /** The screen showing. */
+    var screen: Screen by mutableStateOf(initialScreen())
+        private set
+
+    /** A message for the whole app (e.g. background sync failed), already localized; null when none. */
+    var notice: String? by mutableStateOf(null)
+        private set
+
+    /** The device's mode, read once at start and after enrolment (not from the UI thread at every use). */
+    private var shared: Boolean by mutableStateOf(false)
+
+    init {
+        // When the core ends the session (idle time-out on a shared tablet, or
+        // "I'm done"), nothing of that worker may stay on screen.
+        scope.launch {
+            core.events.collect { event ->
+                if (event is Event.SessionEnded || event is Event.SessionTimedOut) sessionEnded()
+            }
+        }
+        readMode()
+        // The idle time-out of shared tablets is the core's rule; the shell's
+        // timer asks it once a second (a no-op on personal phones).
+        scope.launch {
+            while (isActive) {
+                delay(IDLE_CHECK_MS)
+                withContext(io) { runCatching { core.checkIdle() } }
+            }
+        }
+    }
+
+    private fun sessionEnded() {
+        // A shared tablet starts the next session in the device's language,
+        // not in the last worker's.
+        if (isShared()) {
+            core.setLanguages(deviceLanguages)
+            strings = Strings.load(deviceLanguages, shipped)
+        }
+        when (screen) {
+            is Screen.Home, is Screen.Cases, is Screen.Case, is Screen.Receipt -> go(Screen.Language { signIn() })
+            is Screen.Report -> if (!(screen as Screen.Report).state.anonymousOnly) go(Screen.Language { signIn() })
+            else -> Unit
+        }
+    }
+
+    private fun initialScreen(): Screen {
+        val status = core.status()
+        return when {
+            !status.enrolled -> Screen.Enrol(EnrolState(core, scope, strings) { afterEnrol() })
+            // An enrolled device opens on sign-in; its language is one tap away.
+            else -> signIn()
+        }
+    }
+
+    private fun afterEnrol() {
+        readMode()
+        go(Screen.Language { signIn() })
+        // The recipient directory, for reports made before anyone signs in (shared tablets).
+        syncInBackground()
+    }
+
+    /** Shows the language screen, then [next]. */
+    fun chooseLanguage(next: () -> Screen = { currentOrHome() }) = go(Screen.Language(next))
+
+    private fun currentOrHome(): Screen = if (core.currentWorker() != null) home() else signIn()
+
+    /** Sets the language for the core's messages and the app's strings. */
+    fun setLanguage(tag: String) {
+        core.setLanguages(listOf(tag))
+        strings = Strings.load(listOf(tag), shipped)
+    }
+
+    /** Called by the language screen when a language is chosen. */
+    fun languageChosen(tag: String) {
+        setLanguage(tag)
+        val next = (screen as? Screen.Language)?.next ?: { signIn() }
+        go(next())
+    }
+
+    fun signIn(): Screen = Screen.SignIn(SignInState(core, scope, strings, onSignedIn = { afterSignIn() }, onActivate = { go(activate()) }))
+
+    /** Home, or straight back into the report this worker left unfinished. */
+    private fun afterSignIn() {
+        scope.launch {
+            val draft = withContext(io) { runCatching { core.loadDraft(DRAFT_NAME) }.getOrNull() }?.let(ReportDraft::decode)
+            if (draft != null) report(draft) else goHome()
+        }
+    }
+
+    fun activate(): Screen = Screen.Activate(ActivateState(core, scope, strings, onActivated = { afterActivation() }, onBack = { go(signIn()) }))
+
+    private fun afterActivation() {
+        go(home())
+        // The recipient directory (categories, routes) comes with the first sync.
+        syncInBackground()
+    }
+
+    fun home(): Screen {
+        val worker = core.currentWorker()
+        val queued = runCatching { core.outboxSummary().queued.toLong() }.getOrDefault(0)
+        return Screen.Home(worker?.displayName.orEmpty(), queued)
+    }
+
+    fun goHome() = go(home())
+
+    fun report(restored: ReportDraft? = null) = go(
+        Screen.Report(ReportState(core, scope, io, strings, onSent = { outcome -> receipt(outcome) }, onCancel = { goHome() }, restored = restored)),
+    )
+
+    private fun isShared(): Boolean = shared
+
+    private fun readMode() {
+        scope.launch { shared = withContext(io) { runCatching { core.status().mode }.getOrNull() } == org.workervoice.model.DeviceMode.SHARED }
+    }
+
+    /** On a shared tablet, the sign-in screen's "Report without signing in"; null elsewhere. */
+    fun anonymousReportAction(): (() -> Unit)? =
+        if (isShared()) ({ anonymousReport() }) else null
+
+    /** An anonymous report with nobody signed in; the core keeps nothing of it on the tablet. */
+    fun anonymousReport() = go(
+        Screen.Report(
+            ReportState(core, scope, io, strings, onSent = { outcome -> receipt(outcome) }, onCancel = { go(signIn()) }, anonymousOnly = true),
+        ),
+    )
+
+    private fun receipt(outcome: SubmitOutcome) {
+        go(Screen.Receipt(outcome, sent = false))
+        // Delivery goes on behind the receipt; the receipt is already valid.
+        scope.launch {
+            val delivered = try {
+                core.syncNow(false)
+                core.submissionStatus(outcome.clientId)?.state == org.workervoice.model.OutboxState.DELIVERED
+            } catch (e: WorkerVoiceException) {
+                false
+            }
+            val current = screen
+            if (current is Screen.Receipt && current.outcome.clientId == outcome.clientId) go(current.copy(sent = delivered))
+        }
+    }
+
+    /** Follow-up with a receipt, from sign-in (no account needed) or home. */
+    fun followUp() {
+        val back: () -> Screen = if (core.currentWorker() != null) ({ home() }) else ({ signIn() })
+        go(
+            Screen.FollowUp(
+                FollowUpState(core, scope) { caseId, secret, thread ->
+                    go(Screen.Case(CaseState(core, scope, io, CaseAccess.ByReceipt(caseId, secret), thread), back))
+                },
+                back,
+            ),
+        )
+    }
+
+    /** The signed-in worker's reports. */
+    fun myCases() = go(Screen.Cases(CasesState(core, scope, io)))
+
+    /** One of the worker's own cases. */
+    fun openCase(caseId: String) = go(Screen.Case(CaseState(core, scope, io, CaseAccess.Mine(caseId))) { Screen.Cases(CasesState(core, scope, io)) })
+
+    /** Where a screen's Back leads. */
+    fun back(to: () -> Screen) = go(to())
+
+    /** After "I have written it down": home, or the sign-in screen when nobody is signed in. */
+    fun receiptNoted() = if (core.currentWorker() != null) goHome() else go(signIn())
+
+    /** "I'm done": end the session; the next person starts from the language screen. */
+    fun done() {
+        go(Screen.Language { signIn() })
+        core.lock()
+    }
+
+    fun syncInBackground() {
+        scope.launch {
+            notice = try {
+                withContext(io) { core.syncNow(false) }
+                null
+            } catch (e: WorkerVoiceException) {
+                e.localized
+            }
+        }
+    }
+
+    private fun go(next: Screen) {
+        screen = next
+    }
+}
+
+/** How often the shell asks the core whether a kiosk session has been idle too long. */
+private const val IDLE_CHECK_MS = 1_000L

@@ -1,0 +1,145 @@
+package org.workervoice.app.report
+
+import androidx.compose.foundation.layout.Arrangement
+import androidx.compose.foundation.layout.Row
+import androidx.compose.foundation.layout.fillMaxWidth
+import androidx.compose.foundation.layout.heightIn
+import androidx.compose.material.icons.Icons
+import androidx.compose.material.icons.automirrored.filled.ArrowForward
+import androidx.compose.material.icons.automirrored.filled.Send
+import androidx.compose.material.icons.filled.Edit
+import androidx.compose.material.icons.filled.Home
+import androidx.compose.material.icons.filled.Lock
+import androidx.compose.material.icons.filled.Person
+import androidx.compose.material.icons.filled.Phone
+import androidx.compose.material.icons.filled.ShoppingCart
+import androidx.compose.material3.Icon
+import androidx.compose.material3.MaterialTheme
+import androidx.compose.material3.OutlinedTextField
+import androidx.compose.material3.Text
+import androidx.compose.material3.TextButton
+import androidx.compose.runtime.Composable
+import androidx.compose.ui.Alignment
+import androidx.compose.ui.Modifier
+import androidx.compose.ui.platform.testTag
+import androidx.compose.ui.unit.dp
+import org.workervoice.app.LocalStrings
+import org.workervoice.app.Strings
+import org.workervoice.app.ui.BigButton
+import org.workervoice.app.ui.ChoiceCard
+import org.workervoice.app.ui.ErrorMessage
+import org.workervoice.app.ui.Hint
+import org.workervoice.app.ui.LabelledValue
+import org.workervoice.app.ui.ScreenFrame
+import org.workervoice.app.ui.TOUCH_TARGET
+import org.workervoice.app.ui.categoryIcon
+import org.workervoice.model.GrievanceRoute
+
+/** One report, one step at a time, ending with a review and Send. */
+@Composable
+fun ReportScreen(
+    ui: ReportUi,
+    position: Pair<Int, Int>,
+    anonymousOnly: Boolean,
+    onCategory: (String) -> Unit,
+    onText: (String) -> Unit,
+    onAnonymous: (Boolean) -> Unit,
+    onToggleRoute: (GrievanceRoute) -> Unit,
+    onEdit: (ReportStep) -> Unit,
+    onNext: () -> Unit,
+    onBack: () -> Unit,
+) {
+    val s = LocalStrings.current
+    val review = ui.step == ReportStep.REVIEW
+    ScreenFrame(
+        title = s["report-title"],
+        onBack = if (ui.busy) null else onBack,
+        bottom = {
+            BigButton(
+                text = if (review) (if (ui.busy) s["report-sending"] else s["report-send"]) else s["common-next"],
+                onClick = onNext,
+                icon = if (review) Icons.AutoMirrored.Filled.Send else Icons.AutoMirrored.Filled.ArrowForward,
+                enabled = ui.canContinue,
+                busy = ui.busy,
+                modifier = Modifier.testTag(if (review) "report-send" else "report-next"),
+            )
+        },
+    ) {
+        Text(s("report-step", "step" to position.first, "count" to position.second), style = MaterialTheme.typography.bodyMedium)
+        if (anonymousOnly && ui.step == ReportStep.CATEGORY) Hint(s["report-kiosk-anonymous"])
+        when (ui.step) {
+            ReportStep.CATEGORY -> {
+                Text(s["report-category-title"], style = MaterialTheme.typography.titleLarge)
+                for (category in ui.categories) {
+                    ChoiceCard(
+                        title = category.label,
+                        selected = category.id == ui.categoryId,
+                        onClick = { onCategory(category.id) },
+                        icon = categoryIcon(category.id),
+                        modifier = Modifier.testTag("category-${category.id}"),
+                    )
+                }
+            }
+            ReportStep.TEXT -> {
+                Text(s["report-text-title"], style = MaterialTheme.typography.titleLarge)
+                Hint(s["report-text-hint"])
+                OutlinedTextField(
+                    value = ui.text,
+                    onValueChange = onText,
+                    label = { Text(s["report-text-label"]) },
+                    minLines = 6,
+                    textStyle = MaterialTheme.typography.bodyLarge,
+                    modifier = Modifier.fillMaxWidth().testTag("report-text"),
+                )
+            }
+            ReportStep.IDENTITY -> {
+                Text(s["report-identity-title"], style = MaterialTheme.typography.titleLarge)
+                ChoiceCard(s["report-anonymous"], ui.anonymous == true, { onAnonymous(true) }, hint = s["report-anonymous-hint"], icon = Icons.Filled.Lock, modifier = Modifier.testTag("report-anonymous"))
+                ChoiceCard(s["report-named"], ui.anonymous == false, { onAnonymous(false) }, hint = s["report-named-hint"], icon = Icons.Filled.Person, modifier = Modifier.testTag("report-named"))
+            }
+            ReportStep.ROUTE -> {
+                Text(s["report-route-title"], style = MaterialTheme.typography.titleLarge)
+                for (route in ROUTES) {
+                    ChoiceCard(
+                        title = s[routeId(route)],
+                        hint = s["${routeId(route)}-hint"],
+                        selected = route in ui.routes,
+                        onClick = { onToggleRoute(route) },
+                        icon = routeIcon(route),
+                        multiple = true,
+                        modifier = Modifier.testTag("route-${route.name.lowercase()}"),
+                    )
+                }
+                if (ui.routes.isEmpty()) Hint(s["report-route-none"])
+            }
+            ReportStep.REVIEW -> {
+                Text(s["report-review-title"], style = MaterialTheme.typography.titleLarge)
+                ReviewRow(s["report-review-category"], ui.category?.label.orEmpty(), s) { onEdit(ReportStep.CATEGORY) }
+                ReviewRow(s["report-review-text"], ui.text, s) { onEdit(ReportStep.TEXT) }
+                ReviewRow(s["report-review-identity"], if (ui.anonymous == true) s["report-anonymous"] else s("report-review-named", "name" to ui.workerName), s) { if (!anonymousOnly) onEdit(ReportStep.IDENTITY) }
+                ReviewRow(s["report-review-route"], ROUTES.filter { it in ui.routes }.joinToString(", ") { s[routeId(it)] }, s) { onEdit(ReportStep.ROUTE) }
+            }
+        }
+        ErrorMessage(ui.error)
+    }
+}
+
+@Composable
+private fun ReviewRow(label: String, value: String, s: Strings, onEdit: () -> Unit) {
+    Row(Modifier.fillMaxWidth(), verticalAlignment = Alignment.CenterVertically, horizontalArrangement = Arrangement.spacedBy(8.dp)) {
+        LabelledValue(label, value, Modifier.weight(1f))
+        TextButton(onClick = onEdit, modifier = Modifier.heightIn(min = TOUCH_TARGET)) {
+            Icon(Icons.Filled.Edit, contentDescription = s("report-change", "what" to label))
+        }
+    }
+}
+
+/** The string id of a route's name (its hint is `<id>-hint`). */
+fun routeId(route: GrievanceRoute): String = "report-route-${route.name.lowercase()}"
+
+private fun routeIcon(route: GrievanceRoute) = when (route) {
+    GrievanceRoute.FACTORY_COMMITTEE -> Icons.Filled.Home
+    GrievanceRoute.INDEPENDENT_HOTLINE -> Icons.Filled.Phone
+    GrievanceRoute.BRAND -> Icons.Filled.ShoppingCart
+}
+

@@ -1,0 +1,229 @@
+package org.workervoice.app.report
+
+import androidx.compose.runtime.getValue
+import androidx.compose.runtime.mutableStateOf
+import androidx.compose.runtime.setValue
+import kotlinx.coroutines.CoroutineDispatcher
+import kotlinx.coroutines.CoroutineScope
+import kotlinx.coroutines.Job
+import kotlinx.coroutines.delay
+import kotlinx.coroutines.launch
+import kotlinx.coroutines.withContext
+import org.workervoice.WorkerVoice
+import org.workervoice.WorkerVoiceException
+import org.workervoice.app.Strings
+import org.workervoice.localized
+import org.workervoice.model.CategoryOption
+import org.workervoice.model.GrievanceDraft
+import org.workervoice.model.GrievanceRoute
+import org.workervoice.model.SubmitOutcome
+
+/** The steps of a report, in order. */
+enum class ReportStep { CATEGORY, TEXT, IDENTITY, ROUTE, REVIEW }
+
+/** What the report screen shows. */
+data class ReportUi(
+    val step: ReportStep = ReportStep.CATEGORY,
+    val categories: List<CategoryOption> = emptyList(),
+    val categoryId: String? = null,
+    val text: String = "",
+    val anonymous: Boolean? = null,
+    val routes: Set<GrievanceRoute> = emptySet(),
+    val busy: Boolean = false,
+    val error: String? = null,
+    /** The signed-in worker's name, shown on the review when the report is named. */
+    val workerName: String = "",
+) {
+    val category: CategoryOption? get() = categories.firstOrNull { it.id == categoryId }
+
+    val canContinue: Boolean
+        get() = !busy && when (step) {
+            ReportStep.CATEGORY -> categoryId != null
+            ReportStep.TEXT -> text.isNotBlank()
+            ReportStep.IDENTITY -> anonymous != null
+            ReportStep.ROUTE -> routes.isNotEmpty()
+            ReportStep.REVIEW -> true
+        }
+}
+
+/** The routes a worker can choose, in the order shown. */
+val ROUTES: List<GrievanceRoute> = listOf(GrievanceRoute.FACTORY_COMMITTEE, GrievanceRoute.INDEPENDENT_HOTLINE, GrievanceRoute.BRAND)
+
+/**
+ * A grievance from category to send. The categories (labelled in the
+ * worker's language) come from the core's signed directory; sealing,
+ * queueing and the receipt are the core's ([WorkerVoice.submitGrievance]),
+ * run on [io] because sealing takes a moment on a slow phone.
+ */
+class ReportState(
+    private val core: WorkerVoice,
+    private val scope: CoroutineScope,
+    private val io: CoroutineDispatcher,
+    @Suppress("unused") private val strings: Strings,
+    private val onSent: (SubmitOutcome) -> Unit,
+    private val onCancel: () -> Unit,
+    /**
+     * Nobody signed in (a shared tablet): the report can only be anonymous,
+     * so the identity step is skipped; the core keeps nothing of it.
+     */
+    val anonymousOnly: Boolean = false,
+    /** A draft the signed-in worker left (e.g. when a shared tablet timed out), to resume. */
+    restored: ReportDraft? = null,
+) {
+    var ui: ReportUi by mutableStateOf(
+        restored?.applyTo(ReportUi()) ?: ReportUi(anonymous = if (anonymousOnly) true else null),
+    )
+        private set
+
+    private var saving: Job? = null
+
+    /** The steps this report goes through. */
+    private val steps: List<ReportStep> =
+        if (anonymousOnly) ReportStep.entries - ReportStep.IDENTITY else ReportStep.entries
+
+    init {
+        scope.launch {
+            ui = try {
+                val (categories, worker) = withContext(io) { core.categories() to core.currentWorker() }
+                ui.copy(categories = categories, workerName = worker?.displayName.orEmpty())
+            } catch (e: WorkerVoiceException) {
+                ui.copy(error = e.localized)
+            }
+        }
+    }
+
+    fun category(id: String) {
+        ui = ui.copy(categoryId = id, error = null)
+        saveDraft()
+    }
+
+    fun text(text: String) {
+        ui = ui.copy(text = text, error = null)
+        saveDraft()
+    }
+
+    fun anonymous(anonymous: Boolean) {
+        ui = ui.copy(anonymous = anonymous)
+        saveDraft()
+    }
+
+    fun toggleRoute(route: GrievanceRoute) {
+        ui = ui.copy(routes = if (route in ui.routes) ui.routes - route else ui.routes + route)
+        saveDraft()
+    }
+
+    /**
+     * Keeps the report as the signed-in worker's draft, sealed under their
+     * key by the core: if a shared tablet times out, it comes back to them
+     * only. Debounced; with nobody signed in there is no draft at all.
+     */
+    private fun saveDraft() {
+        if (anonymousOnly) return
+        val draft = ReportDraft.of(ui)
+        saving?.cancel()
+        saving = scope.launch {
+            delay(DRAFT_DEBOUNCE_MS)
+            withContext(io) { runCatching { core.saveDraft(DRAFT_NAME, draft.encode()) } }
+        }
+    }
+
+    private fun discardDraft() {
+        saving?.cancel()
+        if (!anonymousOnly) scope.launch { withContext(io) { runCatching { core.deleteDraft(DRAFT_NAME) } } }
+    }
+
+    /** The position of the current step (1-based) and how many there are. */
+    val position: Pair<Int, Int> get() = steps.indexOf(ui.step) + 1 to steps.size
+
+    fun next() {
+        if (!ui.canContinue) return
+        if (ui.step == ReportStep.REVIEW) {
+            send()
+        } else {
+            ui = ui.copy(step = steps[steps.indexOf(ui.step) + 1], error = null)
+            saveDraft()
+        }
+    }
+
+    fun back() {
+        if (ui.busy) return
+        if (ui.step == steps.first()) {
+            discardDraft()
+            onCancel()
+        } else ui = ui.copy(step = steps[steps.indexOf(ui.step) - 1], error = null)
+    }
+
+    /** Jumps back to a step from the review (its "Change" buttons). */
+    fun edit(step: ReportStep) {
+        if (!ui.busy && step in steps) ui = ui.copy(step = step)
+    }
+
+    private fun send() {
+        val draft = GrievanceDraft(
+            categoryId = ui.categoryId ?: return,
+            text = ui.text.trim(),
+            anonymous = ui.anonymous ?: return,
+            routes = ROUTES.filter { it in ui.routes },
+            callback = null,
+            attachments = emptyList(),
+        )
+        ui = ui.copy(busy = true, error = null)
+        scope.launch {
+            try {
+                val outcome = withContext(io) { core.submitGrievance(draft) }
+                discardDraft()
+                // The words leave memory with the screen: the core has them sealed.
+                ui = ReportUi(categories = ui.categories, anonymous = if (anonymousOnly) true else null)
+                onSent(outcome)
+            } catch (e: WorkerVoiceException) {
+                ui = ui.copy(busy = false, error = e.localized)
+            }
+        }
+    }
+}
+
+/** The name of the report's draft in the core (one per worker). */
+const val DRAFT_NAME = "grievance"
+
+private const val DRAFT_DEBOUNCE_MS = 400L
+
+/**
+ * A report in progress, as the core keeps it (opaque bytes to the core).
+ * Lines: format version, step, category, anonymous, routes, then the text.
+ */
+data class ReportDraft(
+    val step: ReportStep,
+    val categoryId: String?,
+    val anonymous: Boolean?,
+    val routes: Set<GrievanceRoute>,
+    val text: String,
+) {
+    fun encode(): ByteArray = listOf(
+        VERSION,
+        step.name,
+        categoryId.orEmpty(),
+        anonymous?.toString().orEmpty(),
+        routes.joinToString(",") { it.name },
+        text,
+    ).joinToString("\n").toByteArray(Charsets.UTF_8)
+
+    /** The screen state with this draft in it (categories come from the core). */
+    fun applyTo(ui: ReportUi): ReportUi =
+        ui.copy(step = step, categoryId = categoryId, anonymous = anonymous, routes = routes, text = text)
+
+    companion object {
+        private const val VERSION = "report-draft/1"
+
+        fun of(ui: ReportUi) = ReportDraft(ui.step, ui.categoryId, ui.anonymous, ui.routes, ui.text)
+
+        /** Null for bytes this version did not write (the draft is then ignored, not guessed at). */
+        fun decode(bytes: ByteArray): ReportDraft? {
+            val parts = bytes.toString(Charsets.UTF_8).split("\n", limit = 6)
+            if (parts.size != 6 || parts[0] != VERSION) return null
+            val step = ReportStep.entries.firstOrNull { it.name == parts[1] } ?: return null
+            val routes = parts[4].split(",").filter { it.isNotEmpty() }
+                .map { name -> GrievanceRoute.entries.firstOrNull { it.name == name } ?: return null }.toSet()
+            return ReportDraft(step, parts[2].ifEmpty { null }, parts[3].toBooleanStrictOrNull(), routes, parts[5])
+        }
+    }
+}

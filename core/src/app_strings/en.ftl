@@ -1,0 +1,137 @@
+# Worker Voice app strings — English (built into the library; the fallback of every chain).
+# One source for Android and iOS. Ids are stable; each screen's strings share a prefix.
+# `.label` attributes are spoken labels (TalkBack, VoiceOver) for controls without visible text.
+
+app-name = Worker Voice
+
+## Shared
+common-back = Back
+common-next = Next
+common-cancel = Cancel
+common-continue = Continue
+common-working = Please wait…
+common-retry = Try again
+common-offline = No connection. What you send is kept on this device and sent later.
+
+## Enrol: set up this device
+enrol-title = Set up this device
+enrol-hint = Type the set-up code from programme staff, or scan the QR code they show you.
+enrol-code-label = Set-up code
+enrol-scan = Scan the QR code
+enrol-mode-title = Who uses this device?
+enrol-mode-personal = My own phone
+enrol-mode-shared = A shared tablet
+enrol-submit = Set up
+
+## Choose a language
+language-title = Choose your language
+language-current = Current language
+
+## Sign in and first activation
+signin-title = Sign in
+signin-worker-number = Worker number
+signin-pin = Your PIN
+signin-submit = Sign in
+signin-first-time = First time here? Activate your account
+signin-anonymous-report = Report without signing in
+signin-attempts-left =
+    { $count ->
+        [one] { $count } try left
+       *[other] { $count } tries left
+    }
+activate-title = Activate your account
+activate-hint = Enter your worker number and the activation code on your worker card.
+activate-code = Activation code
+activate-choose-pin = Choose a PIN of 6 digits
+activate-repeat-pin = Enter the same PIN again
+activate-pins-differ = The two PINs are not the same. Choose your PIN again.
+activate-submit = Activate
+pinpad-delete = Delete
+    .label = Delete the last digit
+pinpad-entered =
+    { $count ->
+        [0] No digits entered
+        [one] { $count } digit entered
+       *[other] { $count } digits entered
+    }
+
+## Home
+home-hello = Hello, { $name }
+home-report = Report a problem
+home-follow-up = Follow up with a receipt
+home-my-cases = My reports
+home-language = Language
+home-done = I'm done
+home-queued =
+    { $count ->
+        [one] { $count } report waiting to be sent
+       *[other] { $count } reports waiting to be sent
+    }
+
+## Report a grievance
+report-title = Report a problem
+report-step = Step { $step } of { $count }
+report-category-title = What is it about?
+report-text-title = What happened?
+report-text-hint = Write in your own words, in any language. Say when and where it happened.
+report-text-label = Your report
+report-identity-title = Do you want to give your name?
+report-named = Give my name
+report-named-hint = The people who read it see your name and can contact you.
+report-anonymous = Stay anonymous
+report-anonymous-hint = Nobody sees your name. Keep the receipt to read the reply.
+report-route-title = Who should read it?
+report-route-factory_committee = Factory committee
+report-route-factory_committee-hint = Workers and managers of your factory.
+report-route-independent_hotline = Independent hotline
+report-route-independent_hotline-hint = People outside your factory, working for the programme.
+report-route-brand = The brand
+report-route-brand-hint = The company that buys from your factory.
+report-kiosk-anonymous = Without signing in, your report is anonymous and nothing of it stays on this tablet. Write down the receipt at the end.
+report-route-none = Choose at least one.
+report-review-title = Check your report
+report-review-category = About
+report-review-text = What happened
+report-review-identity = Your name
+report-review-route = Read by
+report-review-named = { $name } (your name is given)
+report-change = Change: { $what }
+report-send = Send
+report-sending = Sending…
+
+## Receipt: shown once
+receipt-title = Your receipt
+receipt-hint = Write both down now. You need them to read the reply, from any device. They will not be shown again.
+receipt-case = Case number
+receipt-secret = Secret code
+receipt-sent = Your report was sent.
+receipt-queued = Your report is kept on this device and will be sent when there is a connection.
+receipt-written = I have written it down
+receipt-continue = Continue
+
+## Follow-up with a receipt (any device, no sign-in needed)
+followup-title = Follow up with a receipt
+followup-hint = Enter the case number and the secret code from your receipt. This works on any device.
+followup-case = Case number
+followup-secret = Secret code
+followup-open = Open
+signin-follow-up = I have a receipt
+
+## My reports and a case's conversation
+cases-title = My reports
+cases-empty = You have not sent a report from this device.
+cases-open = Open the report from { $date }
+case-title = Case { $case }
+case-status = Status: { $status }
+case-you = You
+case-reply-from = Reply
+case-no-replies = No reply yet. Come back later.
+case-reply-label = Your answer
+case-reply-send = Send answer
+case-state-not_sent = Not sent yet
+case-state-received = Received
+case-state-acknowledged = Seen by the reader
+case-state-investigating = Being looked into
+case-state-resolved = Resolved
+case-state-closed = Closed
+case-state-escalated = Passed on to a higher level

@@ -1,0 +1,126 @@
+# Worker Voice app strings — Vietnamese (shipped beside the library as a resource).
+
+app-name = Tiếng Nói Người Lao Động
+
+## Shared
+common-back = Quay lại
+common-next = Tiếp
+common-cancel = Hủy
+common-continue = Tiếp tục
+common-working = Vui lòng chờ…
+common-retry = Thử lại
+common-offline = Không có kết nối. Những gì bạn gửi được giữ trên thiết bị này và sẽ gửi sau.
+
+## Enrol
+enrol-title = Cài đặt thiết bị này
+enrol-hint = Nhập mã cài đặt do nhân viên chương trình đưa, hoặc quét mã QR họ cho bạn xem.
+enrol-code-label = Mã cài đặt
+enrol-scan = Quét mã QR
+enrol-mode-title = Ai dùng thiết bị này?
+enrol-mode-personal = Điện thoại của tôi
+enrol-mode-shared = Máy tính bảng dùng chung
+enrol-submit = Cài đặt
+
+## Language
+language-title = Chọn ngôn ngữ của bạn
+language-current = Ngôn ngữ hiện tại
+
+## Sign in
+signin-title = Đăng nhập
+signin-worker-number = Mã số công nhân
+signin-pin = Mã PIN của bạn
+signin-submit = Đăng nhập
+signin-first-time = Lần đầu? Kích hoạt tài khoản
+signin-anonymous-report = Báo cáo mà không cần đăng nhập
+signin-attempts-left = Còn { $count } lần thử
+activate-title = Kích hoạt tài khoản
+activate-hint = Nhập mã số công nhân và mã kích hoạt in trên thẻ công nhân của bạn.
+activate-code = Mã kích hoạt
+activate-choose-pin = Chọn mã PIN gồm 6 chữ số
+activate-repeat-pin = Nhập lại mã PIN đó
+activate-pins-differ = Hai mã PIN không giống nhau. Hãy chọn lại mã PIN.
+activate-submit = Kích hoạt
+pinpad-delete = Xóa
+    .label = Xóa chữ số cuối
+pinpad-entered =
+    { $count ->
+        [0] Chưa nhập chữ số nào
+       *[other] Đã nhập { $count } chữ số
+    }
+
+## Home
+home-hello = Xin chào, { $name }
+home-report = Báo cáo một vấn đề
+home-follow-up = Theo dõi bằng biên nhận
+home-my-cases = Báo cáo của tôi
+home-language = Ngôn ngữ
+home-done = Tôi xong rồi
+home-queued = { $count } báo cáo đang chờ gửi
+
+## Report
+report-title = Báo cáo một vấn đề
+report-step = Bước { $step } / { $count }
+report-category-title = Vấn đề về việc gì?
+report-text-title = Chuyện gì đã xảy ra?
+report-text-hint = Viết bằng lời của bạn, bằng bất kỳ ngôn ngữ nào. Nói rõ khi nào và ở đâu.
+report-text-label = Báo cáo của bạn
+report-identity-title = Bạn có muốn cho biết tên không?
+report-named = Cho biết tên tôi
+report-named-hint = Người đọc sẽ thấy tên bạn và có thể liên hệ với bạn.
+report-anonymous = Giấu tên
+report-anonymous-hint = Không ai thấy tên bạn. Hãy giữ biên nhận để đọc câu trả lời.
+report-route-title = Ai nên đọc báo cáo này?
+report-route-factory_committee = Ủy ban nhà máy
+report-route-factory_committee-hint = Công nhân và quản lý của nhà máy bạn.
+report-route-independent_hotline = Đường dây nóng độc lập
+report-route-independent_hotline-hint = Người bên ngoài nhà máy, làm việc cho chương trình.
+report-route-brand = Nhãn hàng
+report-route-brand-hint = Công ty mua hàng từ nhà máy của bạn.
+report-kiosk-anonymous = Khi không đăng nhập, báo cáo của bạn được giấu tên và không có gì được giữ lại trên máy này. Hãy ghi lại biên nhận ở cuối.
+report-route-none = Hãy chọn ít nhất một.
+report-review-title = Kiểm tra báo cáo
+report-review-category = Về việc
+report-review-text = Chuyện đã xảy ra
+report-review-identity = Tên của bạn
+report-review-route = Người đọc
+report-review-named = { $name } (có cho biết tên)
+report-change = Sửa: { $what }
+report-send = Gửi
+report-sending = Đang gửi…
+
+## Receipt
+receipt-title = Biên nhận của bạn
+receipt-hint = Hãy ghi lại cả hai ngay bây giờ. Bạn cần chúng để đọc câu trả lời, trên bất kỳ thiết bị nào. Chúng sẽ không được hiện lại.
+receipt-case = Số hồ sơ
+receipt-secret = Mã bí mật
+receipt-sent = Báo cáo của bạn đã được gửi.
+receipt-queued = Báo cáo được giữ trên thiết bị này và sẽ gửi khi có kết nối.
+receipt-written = Tôi đã ghi lại
+receipt-continue = Tiếp tục
+
+## Follow-up
+followup-title = Theo dõi bằng biên nhận
+followup-hint = Nhập số hồ sơ và mã bí mật trên biên nhận của bạn. Dùng được trên bất kỳ thiết bị nào.
+followup-case = Số hồ sơ
+followup-secret = Mã bí mật
+followup-open = Mở
+signin-follow-up = Tôi có biên nhận
+
+## Cases
+cases-title = Báo cáo của tôi
+cases-empty = Bạn chưa gửi báo cáo nào từ thiết bị này.
+cases-open = Mở báo cáo ngày { $date }
+case-title = Hồ sơ { $case }
+case-status = Tình trạng: { $status }
+case-you = Bạn
+case-reply-from = Trả lời
+case-no-replies = Chưa có trả lời. Hãy quay lại sau.
+case-reply-label = Câu trả lời của bạn
+case-reply-send = Gửi câu trả lời
+case-state-not_sent = Chưa gửi
+case-state-received = Đã nhận
+case-state-acknowledged = Người đọc đã xem
+case-state-investigating = Đang được xem xét
+case-state-resolved = Đã giải quyết
+case-state-closed = Đã đóng
+case-state-escalated = Đã chuyển lên cấp cao hơn

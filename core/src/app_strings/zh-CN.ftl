@@ -1,0 +1,126 @@
+# Worker Voice app strings — Simplified Chinese (shipped beside the library as a resource).
+
+app-name = 工人之声
+
+## Shared
+common-back = 返回
+common-next = 下一步
+common-cancel = 取消
+common-continue = 继续
+common-working = 请稍候…
+common-retry = 重试
+common-offline = 没有网络连接。您发送的内容会保存在本设备上，稍后发送。
+
+## Enrol
+enrol-title = 设置本设备
+enrol-hint = 输入项目工作人员给您的设置码，或扫描他们出示的二维码。
+enrol-code-label = 设置码
+enrol-scan = 扫描二维码
+enrol-mode-title = 谁使用这台设备？
+enrol-mode-personal = 我自己的手机
+enrol-mode-shared = 共用平板电脑
+enrol-submit = 设置
+
+## Language
+language-title = 选择您的语言
+language-current = 当前语言
+
+## Sign in
+signin-title = 登录
+signin-worker-number = 工号
+signin-pin = 您的PIN码
+signin-submit = 登录
+signin-first-time = 第一次使用？激活账户
+signin-anonymous-report = 不登录直接反映
+signin-attempts-left = 还剩 { $count } 次机会
+activate-title = 激活账户
+activate-hint = 输入您的工号和工牌上的激活码。
+activate-code = 激活码
+activate-choose-pin = 设置6位数字PIN码
+activate-repeat-pin = 再次输入同一个PIN码
+activate-pins-differ = 两次输入的PIN码不一致。请重新设置。
+activate-submit = 激活
+pinpad-delete = 删除
+    .label = 删除最后一位数字
+pinpad-entered =
+    { $count ->
+        [0] 尚未输入数字
+       *[other] 已输入 { $count } 位数字
+    }
+
+## Home
+home-hello = 您好，{ $name }
+home-report = 反映问题
+home-follow-up = 凭回执查询
+home-my-cases = 我的反映
+home-language = 语言
+home-done = 我用完了
+home-queued = { $count } 条反映等待发送
+
+## Report
+report-title = 反映问题
+report-step = 第 { $step } 步，共 { $count } 步
+report-category-title = 是关于什么的？
+report-text-title = 发生了什么？
+report-text-hint = 用您自己的话写，任何语言都可以。请写明时间和地点。
+report-text-label = 您的反映
+report-identity-title = 您愿意留下姓名吗？
+report-named = 留下我的姓名
+report-named-hint = 阅读者会看到您的姓名，并可以联系您。
+report-anonymous = 匿名
+report-anonymous-hint = 没有人会看到您的姓名。请保存回执以查看回复。
+report-route-title = 由谁来阅读？
+report-route-factory_committee = 工厂委员会
+report-route-factory_committee-hint = 您工厂的工人和管理人员。
+report-route-independent_hotline = 独立热线
+report-route-independent_hotline-hint = 工厂以外、为项目工作的人员。
+report-route-brand = 品牌方
+report-route-brand-hint = 向您的工厂采购的公司。
+report-kiosk-anonymous = 不登录时，您的反映是匿名的，本平板上不会保留任何内容。最后请记下回执。
+report-route-none = 请至少选择一项。
+report-review-title = 检查您的反映
+report-review-category = 关于
+report-review-text = 发生了什么
+report-review-identity = 您的姓名
+report-review-route = 阅读者
+report-review-named = { $name }（留下姓名）
+report-change = 修改：{ $what }
+report-send = 发送
+report-sending = 正在发送…
+
+## Receipt
+receipt-title = 您的回执
+receipt-hint = 请现在把两项都记下来。在任何设备上查看回复都需要它们。它们不会再显示。
+receipt-case = 案件编号
+receipt-secret = 密码
+receipt-sent = 您的反映已发送。
+receipt-queued = 您的反映保存在本设备上，有网络时会发送。
+receipt-written = 我已经记下来了
+receipt-continue = 继续
+
+## Follow-up
+followup-title = 凭回执查询
+followup-hint = 输入回执上的案件编号和密码。在任何设备上都可以查询。
+followup-case = 案件编号
+followup-secret = 密码
+followup-open = 打开
+signin-follow-up = 我有回执
+
+## Cases
+cases-title = 我的反映
+cases-empty = 您还没有从本设备发送过反映。
+cases-open = 打开 { $date } 的反映
+case-title = 案件 { $case }
+case-status = 状态：{ $status }
+case-you = 您
+case-reply-from = 回复
+case-no-replies = 暂无回复。请稍后再来查看。
+case-reply-label = 您的回答
+case-reply-send = 发送回答
+case-state-not_sent = 尚未发送
+case-state-received = 已收到
+case-state-acknowledged = 阅读者已查看
+case-state-investigating = 正在调查
+case-state-resolved = 已解决
+case-state-closed = 已结案
+case-state-escalated = 已上报
