@@ -353,8 +353,23 @@ async fn sessions_survive_a_restart_end_when_idle_and_can_be_revoked() {
         hub.as_staff(&third.session_token, Method::POST, "/staff/v1/logout", None).await.ok::<Value>();
         hub.as_staff(&third.session_token, Method::GET, "/staff/v1/me", None).await.assert_error("unauthorized");
 
+        // Changing the password keeps this session and ends the others.
+        let first: StaffLoginResponse = login(&hub, &admin.login, PASSWORD, None).await.ok();
+        let second: StaffLoginResponse = login(&hub, &admin.login, PASSWORD, None).await.ok();
+        let short = json!({"old_password": PASSWORD, "new_password": "too short"});
+        hub.as_staff(&first.session_token, Method::POST, "/staff/v1/password", Some(short))
+            .await
+            .assert_error("bad_request");
+        let change = json!({"old_password": PASSWORD, "new_password": "another long password"});
+        hub.as_staff(&first.session_token, Method::POST, "/staff/v1/password", Some(change)).await.ok::<Value>();
+        hub.as_staff(&first.session_token, Method::GET, "/staff/v1/me", None).await.ok::<StaffAccount>();
+        hub.as_staff(&second.session_token, Method::GET, "/staff/v1/me", None).await.assert_error("unauthorized");
+        login(&hub, &admin.login, PASSWORD, None).await.assert_error("unauthorized");
+        tokio::time::sleep(Duration::from_millis(1_100)).await;
+        login(&hub, &admin.login, "another long password", None).await.ok::<StaffLoginResponse>();
+
         // A session nobody uses for the idle time ends.
-        let idle_session: StaffLoginResponse = login(&hub, &admin.login, PASSWORD, None).await.ok();
+        let idle_session: StaffLoginResponse = login(&hub, &admin.login, "another long password", None).await.ok();
         tokio::time::sleep(idle + Duration::from_millis(1_100)).await;
         hub.as_staff(&idle_session.session_token, Method::GET, "/staff/v1/me", None).await.assert_error("unauthorized");
     })
