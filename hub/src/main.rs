@@ -242,6 +242,7 @@ fn demo_text(hub: &RunningHub, seed: &DemoSeed) -> String {
             "      TOTP secret {} (add it to an authenticator app; the demo derives it from the hub secret)",
             admin.totp_secret_base32
         ));
+        line(format!("      a code from a shell: oathtool --totp -b {}", admin.totp_secret_base32));
     }
     line(format!(
         "  Factory:      {} ({}){}",
