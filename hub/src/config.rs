@@ -52,6 +52,14 @@ pub struct HubConfig {
     /// How often the hub looks for cases past their deadline and escalates
     /// them (see [`crate::RunningHub::escalate_due`]); at least one second.
     pub escalation_interval: Duration,
+    /// Create (once) the demo programme admin and open a session for it at
+    /// start ([`crate::RunningHub::staff_token`]): for tests and `--demo`
+    /// only, never for a real programme.
+    pub seed_demo_admin: bool,
+    /// A staff session ends this long after sign-in (default 12 hours).
+    pub staff_session_absolute: Duration,
+    /// A staff session ends after this long without a request (default 30 minutes).
+    pub staff_session_idle: Duration,
 }
 
 /// PEM files to terminate TLS with.
@@ -77,13 +85,17 @@ impl HubConfig {
             allow_plain_http_off_loopback: false,
             public_url: None,
             escalation_interval: DEFAULT_ESCALATION_INTERVAL,
+            seed_demo_admin: false,
+            staff_session_absolute: crate::staff::DEFAULT_STAFF_SESSION_ABSOLUTE,
+            staff_session_idle: crate::staff::DEFAULT_STAFF_SESSION_IDLE,
         }
     }
 
     /// The configuration tests use: `127.0.0.1:0` (a free port), no TLS,
-    /// generated admin token, default policy numbers.
+    /// generated admin token, default policy numbers, and the demo
+    /// programme admin signed in ([`crate::RunningHub::staff_token`]).
     pub fn for_tests(data_dir: PathBuf) -> Self {
-        Self { listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), ..Self::new(data_dir) }
+        Self { listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), seed_demo_admin: true, ..Self::new(data_dir) }
     }
 
     /// Refuses configurations that would be unsafe or that devices would
@@ -97,6 +109,10 @@ impl HubConfig {
         );
         ensure!(self.max_pin_attempts >= 1, "max_pin_attempts must be at least 1");
         ensure!(self.escalation_interval >= Duration::from_secs(1), "escalation_interval must be at least a second");
+        ensure!(
+            self.staff_session_idle >= Duration::from_secs(1) && self.staff_session_absolute >= self.staff_session_idle,
+            "staff sessions must idle out after at least a second, and not outlive their absolute expiry"
+        );
         if let Some(token) = &self.admin_token {
             ensure!(
                 !token.is_empty() && token.chars().all(|c| c.is_ascii_graphic()),

@@ -48,6 +48,10 @@ mod labels {
     pub(super) const OFFLINE_SIGN_IN: &[u8] = b"workervoice/hub/offline-sign-in/v1";
     /// HMAC key of each survey's token key seed: `HMAC(key, survey_id)`.
     pub(super) const SURVEY_TOKEN: &[u8] = b"workervoice/hub/survey-token/v1";
+    /// AEAD key sealing staff accounts' TOTP secrets at rest.
+    pub(super) const STAFF_TOTP_SEAL: &[u8] = b"workervoice/hub/staff-totp-seal/v1";
+    /// HMAC key the demo programme admin's TOTP secret is derived with.
+    pub(super) const DEMO_TOTP: &[u8] = b"workervoice/hub/demo-totp/v1";
 }
 
 /// Version byte in front of every sealed share, so the format can evolve.
@@ -63,6 +67,8 @@ pub(crate) struct HubKeys {
     handler_key_pepper: hmac::Key,
     demo_password: hmac::Key,
     survey_token: hmac::Key,
+    staff_totp_seal: aead::LessSafeKey,
+    demo_totp: hmac::Key,
     offline_sign_in_seed: Zeroizing<[u8; 32]>,
     rng: SystemRandom,
 }
@@ -81,6 +87,9 @@ impl HubKeys {
         // ok: 32 bytes of output, as above.
         let share_info = [labels::SHARE_WRAP];
         let share_okm = prk.expand(&share_info, &aead::CHACHA20_POLY1305).expect("one block of output");
+        // ok: 32 bytes of output, as above.
+        let totp_info = [labels::STAFF_TOTP_SEAL];
+        let totp_okm = prk.expand(&totp_info, &aead::CHACHA20_POLY1305).expect("one block of output");
         let mut offline_sign_in_seed = Zeroizing::new([0u8; 32]);
         let seed_info = [labels::OFFLINE_SIGN_IN];
         // ok: 32 bytes of output, as above.
@@ -96,6 +105,8 @@ impl HubKeys {
             handler_key_pepper: hmac_key(labels::HANDLER_KEY_PEPPER),
             demo_password: hmac_key(labels::DEMO_PASSWORD),
             survey_token: hmac_key(labels::SURVEY_TOKEN),
+            staff_totp_seal: aead::LessSafeKey::new(aead::UnboundKey::from(totp_okm)),
+            demo_totp: hmac_key(labels::DEMO_TOTP),
             rng: SystemRandom::new(),
         }
     }
@@ -128,6 +139,12 @@ impl HubKeys {
         }
         warn_if_readable_by_others(&path);
         Ok(Self::derive(&secret))
+    }
+
+    /// Keys from a fixed secret, for unit tests elsewhere in the crate.
+    #[cfg(test)]
+    pub(crate) fn for_tests() -> Self {
+        Self::derive(&[7u8; SECRET_LEN])
     }
 
     /// Seed of the offline sign-in key pair (see `auth::offline`).
@@ -214,6 +231,46 @@ impl HubKeys {
         workervoice_protocol::b64::encode(&tag.as_ref()[..15])
     }
 
+    /// The demo programme admin's TOTP secret (20 bytes): stable for this
+    /// hub, so a re-run demo prints the same one. For the demo programme only.
+    pub(crate) fn derive_demo_totp_secret(&self, which: &str) -> Zeroizing<Vec<u8>> {
+        Zeroizing::new(hmac::sign(&self.demo_totp, which.as_bytes()).as_ref()[..20].to_vec())
+    }
+
+    /// Seals a staff account's TOTP secret: `version || nonce || ciphertext+tag`,
+    /// bound to the account id.
+    pub(crate) fn seal_totp_secret(&self, account_id: &str, secret: &[u8]) -> Result<Vec<u8>, ApiError> {
+        let nonce_bytes: [u8; aead::NONCE_LEN] = self.random()?;
+        let mut in_out = secret.to_vec();
+        self.staff_totp_seal.seal_in_place_append_tag(
+            aead::Nonce::assume_unique_for_key(nonce_bytes),
+            aead::Aad::from(totp_aad(account_id)),
+            &mut in_out,
+        )?;
+        let mut sealed = Vec::with_capacity(1 + aead::NONCE_LEN + in_out.len());
+        sealed.push(SEALED_SHARE_V1);
+        sealed.extend_from_slice(&nonce_bytes);
+        sealed.extend_from_slice(&in_out);
+        Ok(sealed)
+    }
+
+    /// Opens a TOTP secret sealed by [`seal_totp_secret`](Self::seal_totp_secret).
+    pub(crate) fn open_totp_secret(&self, account_id: &str, sealed: &[u8]) -> Result<Zeroizing<Vec<u8>>, ApiError> {
+        let damaged = || ApiError::internal("a stored TOTP secret does not open");
+        let (&version, rest) = sealed.split_first().ok_or_else(damaged)?;
+        if version != SEALED_SHARE_V1 || rest.len() < aead::NONCE_LEN {
+            return Err(damaged());
+        }
+        let (nonce, ciphertext) = rest.split_at(aead::NONCE_LEN);
+        let nonce = aead::Nonce::try_assume_unique_for_key(nonce).map_err(|_| damaged())?;
+        let mut in_out = Zeroizing::new(ciphertext.to_vec());
+        let plain = self
+            .staff_totp_seal
+            .open_in_place(nonce, aead::Aad::from(totp_aad(account_id)), &mut in_out)
+            .map_err(|_| damaged())?;
+        Ok(Zeroizing::new(plain.to_vec()))
+    }
+
     /// Seals a hub share for storage: `version || nonce || ciphertext+tag`,
     /// with the (worker, device) pair as associated data so a sealed share
     /// cannot be moved to another row.
@@ -264,6 +321,10 @@ fn verifier_message(worker_id: &str, proof: &[u8]) -> Vec<u8> {
 
 fn activation_message(worker_id: &str, normalized: &str) -> Vec<u8> {
     format!("activation\n{worker_id}\n{normalized}").into_bytes()
+}
+
+fn totp_aad(account_id: &str) -> Vec<u8> {
+    format!("staff_accounts.totp_secret_sealed\n{account_id}").into_bytes()
 }
 
 fn share_aad(worker_id: &str, device_id: &str) -> Vec<u8> {

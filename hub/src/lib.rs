@@ -15,9 +15,15 @@
 //!   from it; it keeps a keyed hash of the proof, counts wrong proofs, locks a
 //!   worker after too many, and releases the per-(worker, device) hub share on
 //!   a right one. Unknown worker numbers are indistinguishable from known ones.
-//! - **Staff API** (`admin`, bearer token): factories, enrolment codes,
-//!   rosters, unlocking and resetting workers, retiring devices, handler
-//!   accounts, publishing the recipient directory.
+//! - **Staff API** (`admin`): factories, enrolment codes, rosters,
+//!   unlocking and resetting workers, retiring devices, handler accounts,
+//!   publishing the recipient directory — each route checked against the
+//!   caller's role and factories.
+//! - **Staff accounts** (`staff`): per-person accounts with roles
+//!   (programme admin, factory admin, brand staff, auditor), invitations,
+//!   Argon2id passwords, TOTP, database-backed sessions, and an append-only
+//!   audit log of staff actions. The single admin token only bootstraps the
+//!   first programme admin.
 //! - **Recipient directory** (`directory`, `programme`): built from the
 //!   handler accounts, signed with the programme's Ed25519 key, served to
 //!   devices, which pin that key.
@@ -64,6 +70,7 @@ mod extract;
 mod keys;
 mod programme;
 mod server;
+mod staff;
 mod state;
 mod surveys;
 mod tls;
@@ -75,8 +82,17 @@ pub use config::{DEFAULT_ESCALATION_INTERVAL, DEFAULT_MAX_PIN_ATTEMPTS, DEFAULT_
 pub use content::publish::{PackAssignment, PublishedPack, publish_pack};
 pub use demo::{DEMO_FACTORY_NAME, DemoHandler, DemoSeed, DemoWorker, seed_demo};
 pub use server::{RunningHub, start};
+pub use staff::{DEFAULT_STAFF_SESSION_ABSOLUTE, DEFAULT_STAFF_SESSION_IDLE, DemoStaffLogin};
 #[doc(hidden)]
 pub use training::log::merged_progress;
+
+/// Every `/admin/v1` route as (method, path template, right), for tests that
+/// walk the whole staff API (e.g. a factory admin against every route of
+/// another factory).
+#[doc(hidden)]
+pub fn staff_route_rights() -> Vec<(&'static str, &'static str, &'static str)> {
+    staff::roles::ROUTE_RIGHTS.iter().map(|(method, path, right)| (*method, *path, right.as_str())).collect()
+}
 #[doc(hidden)]
 pub use training::upload::merge_progress_events;
 // For the fuzz targets (fuzz/): parsers of outside bytes.

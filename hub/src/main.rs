@@ -7,7 +7,8 @@
 //! ```
 //!
 //! With `--ready-json` the first line on stdout is one JSON object,
-//! `{"url":"http://127.0.0.1:PORT","admin_token":"..."}` (plus `"demo":{...}`
+//! `{"url":"http://127.0.0.1:PORT","admin_token":"..."}` (plus
+//! `"staff_token":"..."` with `--demo` or `--demo-admin`, and `"demo":{...}`
 //! with `--demo`), printed once the hub listens, so a test harness in another
 //! process can start it on port 0 and find it. Everything else then goes to
 //! stderr. Logs always go to stderr (`RUST_LOG` filters them).
@@ -67,7 +68,8 @@ struct ServeArgs {
     /// PEM private key for --tls-cert.
     #[arg(long, value_name = "PEM", requires = "tls_cert")]
     tls_key: Option<PathBuf>,
-    /// Staff bearer token (default: generated once, kept in DIR/admin-token).
+    /// Bootstrap token (default: generated once, kept in DIR/admin-token): it can
+    /// only create the first programme admin's invitation, and only while none exists.
     /// Prefer the environment variable: command lines are visible to other users.
     #[arg(long, value_name = "TOKEN", env = "WORKERVOICE_HUB_ADMIN_TOKEN", hide_env_values = true)]
     admin_token: Option<String>,
@@ -78,9 +80,13 @@ struct ServeArgs {
     /// Seed a demo factory, roster and enrolment codes, and print them.
     #[arg(long)]
     demo: bool,
-    /// Print one JSON line {"url","admin_token"} to stdout once listening.
+    /// Print one JSON line {"url","admin_token","staff_token"?} to stdout once listening.
     #[arg(long)]
     ready_json: bool,
+    /// Create the demo programme admin (password derived from the hub secret)
+    /// and sign it in, for test harnesses (implied by --demo). Never for a real programme.
+    #[arg(long)]
+    demo_admin: bool,
     /// Serve plain HTTP on a non-loopback address (TLS terminated by a proxy).
     #[arg(long)]
     allow_plain_http_off_loopback: bool,
@@ -111,6 +117,9 @@ impl ServeArgs {
             allow_plain_http_off_loopback: self.allow_plain_http_off_loopback,
             public_url: self.public_url.clone(),
             escalation_interval: std::time::Duration::from_secs(self.escalation_interval),
+            seed_demo_admin: self.demo || self.demo_admin,
+            staff_session_absolute: workervoice_hub::DEFAULT_STAFF_SESSION_ABSOLUTE,
+            staff_session_idle: workervoice_hub::DEFAULT_STAFF_SESSION_IDLE,
         }
     }
 }
@@ -173,6 +182,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         let line = serde_json::to_string(&ReadyLine {
             url: &hub.base_url,
             admin_token: &hub.admin_token,
+            staff_token: hub.staff_token.as_deref(),
             demo: demo.as_ref(),
         })?;
         let mut stdout = std::io::stdout().lock();
@@ -208,6 +218,8 @@ struct ReadyLine<'a> {
     url: &'a str,
     admin_token: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
+    staff_token: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     demo: Option<&'a DemoSeed>,
 }
 
@@ -220,7 +232,18 @@ fn demo_text(hub: &RunningHub, seed: &DemoSeed) -> String {
     };
     line("Worker Voice hub — demo programme".to_owned());
     line(format!("  Hub URL:      {}", hub.base_url));
-    line(format!("  Admin token:  {}", hub.admin_token));
+    if let Some(admin) = &hub.demo_admin {
+        line(format!(
+            "  Staff sign-in (programme admin): POST {}/staff/v1/login with login, password and TOTP code",
+            hub.base_url
+        ));
+        line(format!("      login {}  password {}", admin.login, admin.password));
+        line(format!(
+            "      TOTP secret {} (add it to an authenticator app; the demo derives it from the hub secret)",
+            admin.totp_secret_base32
+        ));
+        line(format!("      a code from a shell: oathtool --totp -b {}", admin.totp_secret_base32));
+    }
     line(format!(
         "  Factory:      {} ({}){}",
         seed.factory_name,

@@ -35,8 +35,14 @@ pub struct RunningHub {
     /// Where to reach it, e.g. `http://127.0.0.1:40123` (`https://` with TLS).
     /// A wildcard listen address is reported as loopback.
     pub base_url: String,
-    /// The staff bearer token.
+    /// The bootstrap admin token: it can only `POST /admin/v1/bootstrap`,
+    /// and only while no programme admin exists.
     pub admin_token: String,
+    /// With [`HubConfig::seed_demo_admin`]: a session token of the demo
+    /// programme admin, for harnesses (`Authorization: Bearer`).
+    pub staff_token: Option<String>,
+    /// With [`HubConfig::seed_demo_admin`]: how the demo programme admin signs in.
+    pub demo_admin: Option<crate::staff::DemoStaffLogin>,
     /// The address it actually listens on (with the port picked for port 0).
     pub local_addr: SocketAddr,
     state: AppState,
@@ -102,13 +108,16 @@ pub async fn start(config: HubConfig) -> anyhow::Result<RunningHub> {
     }
     let data_dir = config.data_dir.clone();
     let configured_token = config.admin_token.clone();
-    let (keys, programme, db, admin_token) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+    let (keys, programme, db, admin_token, dummy_hash) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
         create_private_dir(&data_dir)?;
         let keys = HubKeys::load_or_create(&data_dir)?;
         let programme = ProgrammeKey::load_or_create(&data_dir)?;
         let db = Db::open(&data_dir)?;
         let admin_token = load_or_create_admin_token(&data_dir, configured_token.as_deref())?;
-        Ok((keys, programme, db, admin_token))
+        // Unknown staff logins are checked against this, to cost what real ones do.
+        let dummy_hash = crate::staff::passwords::dummy_hash(&keys)
+            .map_err(|error| anyhow::anyhow!("preparing staff logins: {error}"))?;
+        Ok((keys, programme, db, admin_token, dummy_hash))
     })
     .await
     .context("the start-up task failed")??;
@@ -127,11 +136,27 @@ pub async fn start(config: HubConfig) -> anyhow::Result<RunningHub> {
         sessions: Sessions::default(),
         data_dir: config.data_dir.clone(),
         admin_token: admin_token.clone(),
+        staff: crate::staff::StaffSettings {
+            dummy_hash,
+            session_idle_secs: i64::try_from(config.staff_session_idle.as_secs()).unwrap_or(i64::MAX),
+            session_absolute_secs: i64::try_from(config.staff_session_absolute.as_secs()).unwrap_or(i64::MAX),
+        },
         public_url,
         pin_iterations: config.pin_iterations,
         max_pin_attempts: config.max_pin_attempts,
         calendar_offset: std::sync::atomic::AtomicI64::new(0),
     });
+    let (staff_token, demo_admin) = if config.seed_demo_admin {
+        let admin = crate::staff::accounts::ensure_demo_admin(&state).await?;
+        let login = crate::staff::DemoStaffLogin {
+            login: admin.login,
+            password: admin.password,
+            totp_secret_base32: admin.totp_secret_base32,
+        };
+        (Some(admin.session_token), Some(login))
+    } else {
+        (None, None)
+    };
     let app = router(state.clone()).into_make_service();
     let handle = Handle::new();
     let task = match tls_config {
@@ -149,7 +174,7 @@ pub async fn start(config: HubConfig) -> anyhow::Result<RunningHub> {
     };
     let escalation = tokio::spawn(run_escalation(state.clone(), config.escalation_interval));
     tracing::info!(%local_addr, tls = config.tls.is_some(), "hub listening");
-    Ok(RunningHub { base_url, admin_token, local_addr, state, handle, task, escalation })
+    Ok(RunningHub { base_url, admin_token, staff_token, demo_admin, local_addr, state, handle, task, escalation })
 }
 
 /// Every route, with JSON errors for unknown routes and wrong methods, the
@@ -166,6 +191,7 @@ fn router(state: AppState) -> Router {
         .merge(crate::surveys::routes())
         .merge(cases::routes())
         .merge(case_handlers::routes())
+        .merge(crate::staff::routes())
         .fallback(unknown_route)
         .method_not_allowed_fallback(wrong_method)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
@@ -186,6 +212,12 @@ async fn run_escalation(state: AppState, period: Duration) {
         ticks.tick().await;
         let now = unix_now();
         state.sessions.purge_expired(now);
+        let idle = state.staff.session_idle_secs;
+        if let Err(error) =
+            state.db.run(move |connection| crate::staff::sessions::purge_ended(connection, now, idle)).await
+        {
+            tracing::error!(%error, "dropping ended staff sessions failed");
+        }
         if let Err(error) = escalate_due(&state, now).await {
             tracing::error!(%error, "escalation pass failed");
         }

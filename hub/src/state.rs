@@ -23,8 +23,10 @@ pub(crate) struct SharedState {
     pub(crate) sessions: Sessions,
     /// The data directory (content blobs live in its `content/`).
     pub(crate) data_dir: std::path::PathBuf,
-    /// The staff bearer token.
+    /// The bootstrap admin token (only creates the first programme admin's invitation).
     pub(crate) admin_token: String,
+    /// Staff sessions' lifetimes and the dummy password hash.
+    pub(crate) staff: crate::staff::StaffSettings,
     /// Base URL written into enrolment QR codes.
     pub(crate) public_url: String,
     /// PBKDF2 iterations for new workers and unknown numbers.

@@ -13,7 +13,7 @@ async fn post_csv(hub: &TestHub, factory_id: &str, csv: &str) -> support::Reply 
     let response = hub
         .http
         .post(hub.url(&format!("/admin/v1/factories/{factory_id}/roster")))
-        .bearer_auth(&hub.hub.admin_token)
+        .bearer_auth(hub.staff_token())
         .header(reqwest::header::CONTENT_TYPE, "text/csv; charset=utf-8")
         .body(csv.to_owned())
         .send()
@@ -72,9 +72,16 @@ async fn admin_endpoints_refuse_requests_without_the_token() {
 #[tokio::test]
 async fn a_configured_admin_token_is_the_one_accepted() {
     within_time(async {
-        let hub = TestHub::start_with(|config| config.admin_token = Some("configured-token-123".into())).await;
+        let hub = TestHub::start_with(|config| {
+            config.admin_token = Some("configured-token-123".into());
+            config.seed_demo_admin = false;
+        })
+        .await;
         assert_eq!(hub.hub.admin_token, "configured-token-123");
-        hub.create_factory(false).await;
+        let other = hub.as_staff("another-token", Method::POST, "/admin/v1/bootstrap", None).await;
+        other.assert_error("unauthorized");
+        let bootstrap = hub.as_staff("configured-token-123", Method::POST, "/admin/v1/bootstrap", None).await;
+        assert_eq!(bootstrap.status, 200, "{bootstrap:?}");
     })
     .await;
 }

@@ -74,11 +74,19 @@ async fn ready_json_prints_one_line_with_the_url_and_token_then_serves() {
     within_time(async {
         let dir = tempfile::tempdir().expect("temp dir");
         let data = dir.path().join("data");
-        let mut hub = Hub::spawn(&["--data-dir", data.to_str().unwrap(), "--listen", "127.0.0.1:0", "--ready-json"]);
+        let mut hub = Hub::spawn(&[
+            "--data-dir",
+            data.to_str().unwrap(),
+            "--listen",
+            "127.0.0.1:0",
+            "--ready-json",
+            "--demo-admin",
+        ]);
         let line = tokio::task::block_in_place(|| hub.next_line());
         let ready: serde_json::Value = serde_json::from_str(line.trim()).expect("one JSON line");
         let url = ready["url"].as_str().expect("url");
         let token = ready["admin_token"].as_str().expect("admin token");
+        let staff_token = ready["staff_token"].as_str().expect("staff token");
         assert!(url.starts_with("http://127.0.0.1:") && !url.ends_with(":0"), "{url}");
         let stored = std::fs::read_to_string(data.join("admin-token")).expect("token file");
         assert_eq!(stored.trim(), token);
@@ -86,8 +94,12 @@ async fn ready_json_prints_one_line_with_the_url_and_token_then_serves() {
         let client = support::http_client();
         let health = client.get(format!("{url}/health")).send().await.expect("health");
         assert_eq!(health.status().as_u16(), 200);
-        let factories = client.get(format!("{url}/admin/v1/factories")).bearer_auth(token).send().await.expect("sent");
+        let factories =
+            client.get(format!("{url}/admin/v1/factories")).bearer_auth(staff_token).send().await.expect("sent");
         assert_eq!(factories.status().as_u16(), 200);
+        let with_admin_token =
+            client.get(format!("{url}/admin/v1/factories")).bearer_auth(token).send().await.expect("sent");
+        assert_eq!(with_admin_token.status().as_u16(), 403, "the admin token only bootstraps");
 
         let (stopped, rest) = tokio::task::block_in_place(|| (hub.terminate(), hub.rest_of_stdout()));
         assert!(stopped, "the hub exits cleanly on SIGTERM");
@@ -150,7 +162,7 @@ async fn demo_mode_seeds_once_and_reuses_the_factory_on_a_rerun() {
             "unchanged: same version"
         );
         let url = line["url"].as_str().expect("url");
-        let token = line["admin_token"].as_str().expect("token");
+        let token = line["staff_token"].as_str().expect("staff token");
         let factories: Vec<serde_json::Value> = support::http_client()
             .get(format!("{url}/admin/v1/factories"))
             .bearer_auth(token)
@@ -192,7 +204,8 @@ async fn demo_mode_prints_the_programme_for_a_person() {
         });
         for expected in [
             "Hub URL:",
-            "Admin token:",
+            "login demo-admin  password ",
+            "TOTP secret",
             "Demo Garment Factory",
             "Join code:",
             "workervoice://enrol?",

@@ -305,8 +305,8 @@ async fn handler_endpoints_need_a_live_session() {
         let no_session = hub.http.get(hub.url("/handler/v1/cases")).send().await.expect("sent");
         assert_eq!(no_session.status().as_u16(), 401);
         let staff_token =
-            hub.http.get(hub.url("/handler/v1/cases")).bearer_auth(&hub.hub.admin_token).send().await.expect("sent");
-        assert_eq!(staff_token.status().as_u16(), 401, "the staff token is not a handler session");
+            hub.http.get(hub.url("/handler/v1/cases")).bearer_auth(hub.staff_token()).send().await.expect("sent");
+        assert_eq!(staff_token.status().as_u16(), 401, "a staff session is not a handler session");
 
         let handler = hub.login(&programme.brand).await;
         handler.get("/handler/v1/cases").await.ok::<Vec<CaseSummary>>();

@@ -148,7 +148,10 @@ async fn the_programme_key_is_a_private_file_that_survives_a_restart() {
         let first = workervoice_hub::start(HubConfig::for_tests(data.clone())).await.expect("starts");
         let client = support::http_client();
         let info = |hub: &workervoice_hub::RunningHub| {
-            client.get(format!("{}/admin/v1/programme", hub.base_url)).bearer_auth(hub.admin_token.clone()).send()
+            client
+                .get(format!("{}/admin/v1/programme", hub.base_url))
+                .bearer_auth(hub.staff_token.clone().expect("staff token"))
+                .send()
         };
         let before: ProgrammeInfo = info(&first).await.expect("sent").json().await.expect("json");
         first.shutdown().await;

@@ -81,7 +81,7 @@ async fn an_oversized_body_is_payload_too_large() {
         let admin = hub
             .http
             .post(hub.url("/admin/v1/factories"))
-            .bearer_auth(&hub.hub.admin_token)
+            .bearer_auth(hub.staff_token())
             .header(reqwest::header::CONTENT_TYPE, "application/json")
             .body(huge)
             .send()

@@ -48,6 +48,8 @@ pub enum HubErrorCode {
     SurveyNotOpen,
     /// A survey token that the survey's key did not issue.
     TokenInvalid,
+    /// A staff account asked for something outside its role or its factories.
+    Forbidden,
     /// Anything else on the hub's side; retryable.
     Internal,
 }
@@ -62,7 +64,7 @@ impl HubErrorCode {
             Self::DeviceRetired => 410,
             Self::PinLocked => 423,
             Self::WorkerExists | Self::CaseIdTaken | Self::AlreadyAnswered => 409,
-            Self::SurveyNotOpen | Self::TokenInvalid => 403,
+            Self::SurveyNotOpen | Self::TokenInvalid | Self::Forbidden => 403,
             Self::UnknownRecipient => 422,
             Self::PayloadTooLarge => 413,
             Self::NotFound => 404,

@@ -29,6 +29,7 @@ pub mod handler;
 pub mod oprf;
 pub mod progress;
 pub mod signing;
+pub mod staff;
 pub mod survey;
 pub mod survey_response;
 pub mod training;

@@ -83,6 +83,11 @@ impl TestHub {
         Self { hub, dir, http }
     }
 
+    /// The demo programme admin's session token (`HubConfig::for_tests` signs it in).
+    pub fn staff_token(&self) -> &str {
+        self.hub.staff_token.as_deref().expect("a test hub has a staff session")
+    }
+
     /// The hub's base URL.
     pub fn url(&self) -> String {
         self.hub.base_url.clone()
@@ -93,7 +98,7 @@ impl TestHub {
         let response = self
             .http
             .post(format!("{}{path}", self.hub.base_url))
-            .bearer_auth(&self.hub.admin_token)
+            .bearer_auth(self.staff_token())
             .json(&body)
             .send()
             .await
@@ -140,7 +145,7 @@ impl TestHub {
         let response = self
             .http
             .get(format!("{}{path}", self.hub.base_url))
-            .bearer_auth(&self.hub.admin_token)
+            .bearer_auth(self.staff_token())
             .send()
             .await
             .expect("admin request");

@@ -125,7 +125,7 @@ async fn a_remote_wipe_shreds_the_tablet_at_its_next_sync_and_refuses_sign_ins()
     // Retiring is final: there is nothing left to wipe and keep.
     let no_wipe = reqwest::Client::new()
         .post(format!("{}/admin/v1/devices/{device_id}/wipe", hub.url()))
-        .bearer_auth(&hub.hub.admin_token)
+        .bearer_auth(hub.staff_token())
         .send()
         .await
         .unwrap();
@@ -209,7 +209,7 @@ async fn a_remote_wipe_keeps_the_tablet_in_service_with_no_worker_data_left() {
     let phone_id = phone.app.status().unwrap().device_id.unwrap();
     let refused = reqwest::Client::new()
         .post(format!("{}/admin/v1/devices/{phone_id}/wipe", hub.url()))
-        .bearer_auth(&hub.hub.admin_token)
+        .bearer_auth(hub.staff_token())
         .send()
         .await
         .unwrap();
@@ -314,7 +314,7 @@ async fn the_idle_time_out_is_the_factorys_setting_and_follows_its_changes() {
     // Out-of-range settings are refused.
     let refused = reqwest::Client::new()
         .post(format!("{}/admin/v1/factories/{}/settings", hub.url(), factory.id))
-        .bearer_auth(&hub.hub.admin_token)
+        .bearer_auth(hub.staff_token())
         .json(&serde_json::json!({"kiosk_idle_timeout_secs": 5}))
         .send()
         .await

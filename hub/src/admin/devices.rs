@@ -13,6 +13,7 @@ use super::factories::ensure_factory_exists;
 use crate::auth::shares::shred_device_shares;
 use crate::clock::unix_now;
 use crate::error::ApiError;
+use crate::staff::audit::{self, ActorId};
 use crate::state::AppState;
 
 const DEVICE_COLUMNS: &str = "id, mode, platform, state, enrolled_at, last_seen_at, reported_at, reported_queued, \
@@ -65,7 +66,12 @@ pub(crate) async fn devices(state: &AppState, factory_id: String) -> Result<Vec<
 /// tablet that may be in the wrong hands is *retired* instead, which shreds
 /// the shares at once. A retired device is refused with `device_retired`
 /// (it wiped itself already), a personal phone with `bad_request`.
-pub(crate) async fn wipe_device(state: &AppState, device_id: String) -> Result<DeviceSummary, ApiError> {
+pub(crate) async fn wipe_device(
+    state: &AppState,
+    actor: &ActorId,
+    device_id: String,
+) -> Result<DeviceSummary, ApiError> {
+    let actor = actor.clone();
     state
         .db
         .run(move |connection| {
@@ -82,6 +88,7 @@ pub(crate) async fn wipe_device(state: &AppState, device_id: String) -> Result<D
                 params![unix_now(), device_id],
             )?;
             let device = load_device(&tx, &device_id)?.ok_or_else(ApiError::not_found)?;
+            audit::append(&tx, &actor, "device_wipe_requested", "device", &device_id)?;
             tx.commit()?;
             tracing::info!("device wipe requested by staff");
             Ok(device)
@@ -90,7 +97,12 @@ pub(crate) async fn wipe_device(state: &AppState, device_id: String) -> Result<D
 }
 
 /// Retires a device (idempotent) and shreds the shares held for it.
-pub(crate) async fn retire_device(state: &AppState, device_id: String) -> Result<DeviceSummary, ApiError> {
+pub(crate) async fn retire_device(
+    state: &AppState,
+    actor: &ActorId,
+    device_id: String,
+) -> Result<DeviceSummary, ApiError> {
+    let actor = actor.clone();
     state
         .db
         .run(move |connection| {
@@ -102,6 +114,7 @@ pub(crate) async fn retire_device(state: &AppState, device_id: String) -> Result
             let shredded = shred_device_shares(&tx, &device_id)?;
             tx.execute("DELETE FROM request_nonces WHERE device_id = ?1", [&device_id])?;
             let device = load_device(&tx, &device_id)?.ok_or_else(ApiError::not_found)?;
+            audit::append(&tx, &actor, "device_retired", "device", &device_id)?;
             tx.commit()?;
             tracing::info!(shredded_shares = shredded, "device retired by staff");
             Ok(device)

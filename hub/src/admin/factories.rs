@@ -9,6 +9,7 @@ use workervoice_protocol::codes::{EnrolmentQr, format_enrolment_code, normalize_
 
 use crate::clock::unix_now;
 use crate::error::ApiError;
+use crate::staff::audit::{self, ActorId};
 use crate::state::AppState;
 use crate::workers::checked_display_name;
 
@@ -26,8 +27,17 @@ pub(crate) fn ensure_factory_exists(connection: &Connection, factory_id: &str) -
     if exists { Ok(()) } else { Err(ApiError::not_found()) }
 }
 
-/// Creates a factory; with self-registration on, it gets a join code.
+/// Creates a factory as the hub itself (demo seeding).
 pub(crate) async fn create_factory(state: &AppState, request: CreateFactoryRequest) -> Result<Factory, ApiError> {
+    create_factory_as(state, &ActorId::Hub, request).await
+}
+
+/// Creates a factory; with self-registration on, it gets a join code.
+pub(crate) async fn create_factory_as(
+    state: &AppState,
+    actor: &ActorId,
+    request: CreateFactoryRequest,
+) -> Result<Factory, ApiError> {
     let name = checked_display_name(&request.name)?;
     let idle = request.kiosk_idle_timeout_secs.unwrap_or(DEFAULT_KIOSK_IDLE_TIMEOUT_SECS);
     if !KIOSK_IDLE_TIMEOUT_RANGE.contains(&idle) {
@@ -36,14 +46,18 @@ pub(crate) async fn create_factory(state: &AppState, request: CreateFactoryReque
     let join_code = if request.self_registration { Some(format_enrolment_code(state.keys.random()?)) } else { None };
     let factory = Factory { id: uuid::Uuid::new_v4().to_string(), name, join_code, kiosk_idle_timeout_secs: idle };
     let stored = factory.clone();
+    let actor = actor.clone();
     state
         .db
         .run(move |connection| {
-            connection.execute(
+            let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            tx.execute(
                 "INSERT INTO factories (id, name, self_registration, join_code, created_at, kiosk_idle_timeout_secs) \
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![stored.id, stored.name, stored.join_code.is_some(), stored.join_code, unix_now(), idle],
             )?;
+            audit::append(&tx, &actor, "factory_created", "factory", &stored.id)?;
+            tx.commit()?;
             Ok(())
         })
         .await?;
@@ -73,9 +87,19 @@ pub(crate) async fn factories(state: &AppState) -> Result<Vec<Factory>, ApiError
         .await
 }
 
-/// Issues one-time enrolment codes; only their keyed hashes are stored.
+/// Issues enrolment codes as the hub itself (demo seeding).
 pub(crate) async fn issue_codes(
     state: &AppState,
+    factory_id: String,
+    request: IssueCodesRequest,
+) -> Result<IssueCodesResponse, ApiError> {
+    issue_codes_as(state, &ActorId::Hub, factory_id, request).await
+}
+
+/// Issues one-time enrolment codes; only their keyed hashes are stored.
+pub(crate) async fn issue_codes_as(
+    state: &AppState,
+    actor: &ActorId,
     factory_id: String,
     request: IssueCodesRequest,
 ) -> Result<IssueCodesResponse, ApiError> {
@@ -93,6 +117,7 @@ pub(crate) async fn issue_codes(
         codes.push(IssuedCode { code, qr_payload, mode: request.mode, expires_at });
     }
     let mode = request.mode;
+    let actor = actor.clone();
     state
         .db
         .run(move |connection| {
@@ -105,6 +130,7 @@ pub(crate) async fn issue_codes(
                     params![hash, factory_id, mode.as_str(), now, expires_at],
                 )?;
             }
+            audit::append(&tx, &actor, &format!("enrolment_codes_issued:{}", mode.as_str()), "factory", &factory_id)?;
             tx.commit()?;
             Ok(())
         })
@@ -116,6 +142,7 @@ pub(crate) async fn issue_codes(
 /// Changes a factory's settings for its devices.
 pub(crate) async fn update_settings(
     state: &AppState,
+    actor: &ActorId,
     factory_id: String,
     settings: FactorySettings,
 ) -> Result<(), ApiError> {
@@ -124,16 +151,20 @@ pub(crate) async fn update_settings(
     {
         return Err(ApiError::bad_request());
     }
+    let actor = actor.clone();
     state
         .db
         .run(move |connection| {
-            ensure_factory_exists(connection, &factory_id)?;
-            connection.execute(
+            let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            ensure_factory_exists(&tx, &factory_id)?;
+            tx.execute(
                 "UPDATE factories SET kiosk_idle_timeout_secs = ?1,
                         utc_offset_minutes = coalesce(?3, utc_offset_minutes)
                   WHERE id = ?2",
                 params![settings.kiosk_idle_timeout_secs, factory_id, settings.utc_offset_minutes],
             )?;
+            audit::append(&tx, &actor, "factory_settings_changed", "factory", &factory_id)?;
+            tx.commit()?;
             Ok(())
         })
         .await?;

@@ -2,19 +2,21 @@
 //! unlocking and resetting workers, retiring devices, case handler accounts,
 //! the programme key and publishing the recipient directory.
 //!
-//! Every route needs `Authorization: Bearer <admin token>`, compared in
-//! constant time; anything else is `unauthorized`. The handlers here only
-//! adapt HTTP to the domain functions in the submodules, which the demo
-//! seeding calls directly.
+//! Every route goes through the staff gate (`crate::staff::guard`): a staff
+//! session whose role holds the right the route needs (`crate::staff::roles`)
+//! for the factory it is about; the admin token only bootstraps. The
+//! handlers here only adapt HTTP to the domain functions in the submodules,
+//! which the demo seeding calls directly, passing on who acts for the audit
+//! log.
 
 pub(crate) mod csv;
 pub(crate) mod devices;
 pub(crate) mod factories;
 pub(crate) mod roster;
 
-use axum::extract::{Request, State};
-use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
-use axum::middleware::{self, Next};
+use axum::extract::{Extension, Request, State};
+use axum::http::header::CONTENT_TYPE;
+use axum::middleware;
 use axum::response::Response;
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -29,10 +31,11 @@ use crate::case_handlers::accounts;
 use crate::directory;
 use crate::error::ApiError;
 use crate::extract::{JsonBody, PathParams, parse_json, read_body};
-use crate::keys::tokens_match;
+use crate::staff::audit::{self, ActorId};
+use crate::staff::guard::{StaffActor, require_staff};
 use crate::state::AppState;
 
-/// The `/admin/v1/*` routes, behind the staff token check.
+/// The `/admin/v1/*` routes, behind the staff gate.
 pub(crate) fn routes(state: AppState) -> Router<AppState> {
     Router::new()
         .route("/admin/v1/factories", post(create_factory).get(list_factories))
@@ -52,75 +55,82 @@ pub(crate) fn routes(state: AppState) -> Router<AppState> {
         .route("/admin/v1/handlers/{handler_id}/unlock", post(unlock_handler))
         .route("/admin/v1/surveys/{survey_id}/schedule", post(set_survey_schedule))
         .route("/admin/v1/events", post(record_event))
-        .route_layer(middleware::from_fn_with_state(state, require_staff_token))
+        .merge(crate::staff::admin_routes())
+        .route_layer(middleware::from_fn_with_state(state, require_staff))
 }
 
-/// Lets a request through only with the right bearer token.
-async fn require_staff_token(
-    State(state): State<AppState>,
-    request: Request,
-    next: Next,
-) -> Result<Response, ApiError> {
-    let presented = request
-        .headers()
-        .get(AUTHORIZATION)
-        .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.split_once(' '))
-        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-        .map(|(_, token)| token.trim());
-    match presented {
-        Some(token) if tokens_match(token, &state.admin_token) => Ok(next.run(request).await),
-        _ => Err(ApiError::unauthorized()),
-    }
+/// Appends an audit row in a transaction of its own, for the actions whose
+/// domain code lives outside the staff-facing modules (directory, handler
+/// accounts) and runs its own transaction: written right after the action
+/// succeeded, so a crash in between could lose the row (see ADR 0013).
+async fn audit_after(
+    state: &AppState,
+    actor: ActorId,
+    action: &'static str,
+    object_kind: &'static str,
+    object_id: String,
+) -> Result<(), ApiError> {
+    state.db.run(move |connection| audit::append(connection, &actor, action, object_kind, &object_id)).await
 }
 
 async fn set_survey_schedule(
     State(state): State<AppState>,
+    Extension(actor): Extension<StaffActor>,
     PathParams(survey_id): PathParams<String>,
     JsonBody(schedule): JsonBody<workervoice_protocol::admin::SurveySchedule>,
 ) -> Result<Json<workervoice_protocol::admin::SurveySchedule>, ApiError> {
-    crate::surveys::schedule::set_schedule(&state, survey_id, schedule).await.map(Json)
+    crate::surveys::schedule::set_schedule(&state, &actor.actor, survey_id, schedule).await.map(Json)
 }
 
 async fn record_event(
     State(state): State<AppState>,
+    Extension(actor): Extension<StaffActor>,
     JsonBody(request): JsonBody<workervoice_protocol::admin::RecordEventRequest>,
 ) -> Result<Json<workervoice_protocol::admin::RecordedEvent>, ApiError> {
-    crate::surveys::schedule::record_event(&state, request).await.map(Json)
+    crate::surveys::schedule::record_event(&state, &actor.actor, request).await.map(Json)
 }
 
 async fn create_factory(
     State(state): State<AppState>,
+    Extension(actor): Extension<StaffActor>,
     JsonBody(request): JsonBody<CreateFactoryRequest>,
 ) -> Result<Json<Factory>, ApiError> {
-    factories::create_factory(&state, request).await.map(Json)
+    factories::create_factory_as(&state, &actor.actor, request).await.map(Json)
 }
 
-async fn list_factories(State(state): State<AppState>) -> Result<Json<Vec<Factory>>, ApiError> {
-    factories::factories(&state).await.map(Json)
+/// The factories the actor's scope covers (all for programme admins and auditors).
+async fn list_factories(
+    State(state): State<AppState>,
+    Extension(actor): Extension<StaffActor>,
+) -> Result<Json<Vec<Factory>>, ApiError> {
+    let all = factories::factories(&state).await?;
+    Ok(Json(all.into_iter().filter(|factory| actor.sees_factory(&factory.id)).collect()))
 }
 
 async fn update_factory_settings(
     State(state): State<AppState>,
+    Extension(actor): Extension<StaffActor>,
     PathParams(factory_id): PathParams<String>,
     JsonBody(settings): JsonBody<workervoice_protocol::admin::FactorySettings>,
 ) -> Result<Json<workervoice_protocol::auth::Ok>, ApiError> {
-    factories::update_settings(&state, factory_id, settings).await?;
+    factories::update_settings(&state, &actor.actor, factory_id, settings).await?;
     Ok(Json(workervoice_protocol::auth::Ok { ok: true }))
 }
 
 async fn issue_codes(
     State(state): State<AppState>,
+    Extension(actor): Extension<StaffActor>,
     PathParams(factory_id): PathParams<String>,
     JsonBody(request): JsonBody<IssueCodesRequest>,
 ) -> Result<Json<IssueCodesResponse>, ApiError> {
-    factories::issue_codes(&state, factory_id, request).await.map(Json)
+    factories::issue_codes_as(&state, &actor.actor, factory_id, request).await.map(Json)
 }
 
 /// Accepts JSON ([`RosterImport`]) or, with `Content-Type: text/csv`, CSV
 /// with the header `worker_number,display_name,language`.
 async fn import_roster(
     State(state): State<AppState>,
+    Extension(actor): Extension<StaffActor>,
     PathParams(factory_id): PathParams<String>,
     request: Request,
 ) -> Result<Json<RosterImportResponse>, ApiError> {
@@ -131,7 +141,7 @@ async fn import_roster(
         .is_some_and(|value| value.trim_start().to_ascii_lowercase().starts_with("text/csv"));
     let body = read_body(request).await?;
     let roster: RosterImport = if is_csv { roster::roster_from_csv(&body)? } else { parse_json(&body)? };
-    roster::import_roster(&state, factory_id, roster).await.map(Json)
+    roster::import_roster_as(&state, &actor.actor, factory_id, roster).await.map(Json)
 }
 
 async fn list_workers(
@@ -143,16 +153,18 @@ async fn list_workers(
 
 async fn unlock_worker(
     State(state): State<AppState>,
+    Extension(actor): Extension<StaffActor>,
     PathParams((factory_id, worker_number)): PathParams<(String, String)>,
 ) -> Result<Json<WorkerSummary>, ApiError> {
-    roster::unlock_worker(&state, factory_id, worker_number).await.map(Json)
+    roster::unlock_worker(&state, &actor.actor, factory_id, worker_number).await.map(Json)
 }
 
 async fn reset_worker(
     State(state): State<AppState>,
+    Extension(actor): Extension<StaffActor>,
     PathParams((factory_id, worker_number)): PathParams<(String, String)>,
 ) -> Result<Json<ResetWorkerResponse>, ApiError> {
-    roster::reset_worker(&state, factory_id, worker_number).await.map(Json)
+    roster::reset_worker_as(&state, &actor.actor, factory_id, worker_number).await.map(Json)
 }
 
 async fn list_devices(
@@ -195,16 +207,18 @@ async fn training_report(
 
 async fn retire_device(
     State(state): State<AppState>,
+    Extension(actor): Extension<StaffActor>,
     PathParams(device_id): PathParams<String>,
 ) -> Result<Json<DeviceSummary>, ApiError> {
-    devices::retire_device(&state, device_id).await.map(Json)
+    devices::retire_device(&state, &actor.actor, device_id).await.map(Json)
 }
 
 async fn wipe_device(
     State(state): State<AppState>,
+    Extension(actor): Extension<StaffActor>,
     PathParams(device_id): PathParams<String>,
 ) -> Result<Json<DeviceSummary>, ApiError> {
-    devices::wipe_device(&state, device_id).await.map(Json)
+    devices::wipe_device(&state, &actor.actor, device_id).await.map(Json)
 }
 
 async fn programme(State(state): State<AppState>) -> Json<ProgrammeInfo> {
@@ -214,19 +228,25 @@ async fn programme(State(state): State<AppState>) -> Json<ProgrammeInfo> {
 /// The body is optional: none (or `{}`) publishes with the defaults.
 async fn publish_directory(
     State(state): State<AppState>,
+    Extension(actor): Extension<StaffActor>,
     request: Request,
 ) -> Result<Json<PublishDirectoryResponse>, ApiError> {
     let body = read_body(request).await?;
     let request: PublishDirectoryRequest =
         if body.iter().all(u8::is_ascii_whitespace) { PublishDirectoryRequest::default() } else { parse_json(&body)? };
-    directory::publish(&state, request).await.map(Json)
+    let published = directory::publish(&state, request).await?;
+    audit_after(&state, actor.actor, "directory_published", "directory", published.version.to_string()).await?;
+    Ok(Json(published))
 }
 
 async fn create_handler(
     State(state): State<AppState>,
+    Extension(actor): Extension<StaffActor>,
     JsonBody(request): JsonBody<CreateHandlerRequest>,
 ) -> Result<Json<HandlerSummary>, ApiError> {
-    accounts::create_handler(&state, request).await.map(Json)
+    let handler = accounts::create_handler(&state, request).await?;
+    audit_after(&state, actor.actor, "handler_created", "handler", handler.handler_id.clone()).await?;
+    Ok(Json(handler))
 }
 
 async fn list_handlers(State(state): State<AppState>) -> Result<Json<Vec<HandlerSummary>>, ApiError> {
@@ -235,7 +255,10 @@ async fn list_handlers(State(state): State<AppState>) -> Result<Json<Vec<Handler
 
 async fn unlock_handler(
     State(state): State<AppState>,
+    Extension(actor): Extension<StaffActor>,
     PathParams(handler_id): PathParams<String>,
 ) -> Result<Json<HandlerSummary>, ApiError> {
-    accounts::unlock_handler(&state, handler_id).await.map(Json)
+    let handler = accounts::unlock_handler(&state, handler_id).await?;
+    audit_after(&state, actor.actor, "handler_unlocked", "handler", handler.handler_id.clone()).await?;
+    Ok(Json(handler))
 }

@@ -25,6 +25,7 @@ use super::factories::ensure_factory_exists;
 use crate::auth::shares::shred_worker_shares;
 use crate::clock::unix_now;
 use crate::error::ApiError;
+use crate::staff::audit::{self, ActorId};
 use crate::state::AppState;
 use crate::workers::{
     NewWorker, checked_display_name, checked_language, checked_worker_number, insert_worker, list_workers, load_worker,
@@ -71,10 +72,20 @@ struct CheckedEntry {
     department: Option<String>,
 }
 
-/// Adds new workers and updates the name and language of known ones, all or
-/// nothing.
+/// Imports a roster as the hub itself (demo seeding).
 pub(crate) async fn import_roster(
     state: &AppState,
+    factory_id: String,
+    roster: RosterImport,
+) -> Result<RosterImportResponse, ApiError> {
+    import_roster_as(state, &ActorId::Hub, factory_id, roster).await
+}
+
+/// Adds new workers and updates the name and language of known ones, all or
+/// nothing.
+pub(crate) async fn import_roster_as(
+    state: &AppState,
+    actor: &ActorId,
     factory_id: String,
     roster: RosterImport,
 ) -> Result<RosterImportResponse, ApiError> {
@@ -101,6 +112,7 @@ pub(crate) async fn import_roster(
         entries.push(checked);
     }
     let shared = state.clone();
+    let actor = actor.clone();
     state
         .db
         .run(move |connection| {
@@ -154,6 +166,7 @@ pub(crate) async fn import_roster(
                     }
                 }
             }
+            audit::append(&tx, &actor, "roster_imported", "factory", &factory_id)?;
             tx.commit()?;
             Ok(response)
         })
@@ -174,15 +187,18 @@ pub(crate) async fn workers(state: &AppState, factory_id: String) -> Result<Vec<
 /// Clears a worker's failed attempts and lock.
 pub(crate) async fn unlock_worker(
     state: &AppState,
+    actor: &ActorId,
     factory_id: String,
     worker_number: String,
 ) -> Result<WorkerSummary, ApiError> {
+    let actor = actor.clone();
     state
         .db
         .run(move |connection| {
             let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let mut worker = find_worker(&tx, &factory_id, &worker_number)?;
             tx.execute("UPDATE workers SET failed_attempts = 0, locked = 0 WHERE id = ?1", [&worker.id])?;
+            audit::append(&tx, &actor, "worker_unlocked", "worker", &worker.id)?;
             tx.commit()?;
             worker.failed_attempts = 0;
             worker.locked = false;
@@ -192,14 +208,25 @@ pub(crate) async fn unlock_worker(
         .await
 }
 
-/// Gives a worker a new activation code, forgets their PIN and
-/// crypto-shreds their vaults on every device (see the module doc).
+/// Resets a worker as the hub itself (demo seeding).
 pub(crate) async fn reset_worker(
     state: &AppState,
     factory_id: String,
     worker_number: String,
 ) -> Result<ResetWorkerResponse, ApiError> {
+    reset_worker_as(state, &ActorId::Hub, factory_id, worker_number).await
+}
+
+/// Gives a worker a new activation code, forgets their PIN and
+/// crypto-shreds their vaults on every device (see the module doc).
+pub(crate) async fn reset_worker_as(
+    state: &AppState,
+    actor: &ActorId,
+    factory_id: String,
+    worker_number: String,
+) -> Result<ResetWorkerResponse, ApiError> {
     let shared = state.clone();
+    let actor = actor.clone();
     state
         .db
         .run(move |connection| {
@@ -214,6 +241,7 @@ pub(crate) async fn reset_worker(
                 params![activation_hash, kdf.algorithm, kdf.salt, kdf.iterations, worker.id],
             )?;
             let shredded = shred_worker_shares(&tx, &worker.id)?;
+            audit::append(&tx, &actor, "worker_reset", "worker", &worker.id)?;
             tx.commit()?;
             tracing::info!(shredded_shares = shredded, "worker reset by staff");
             Ok(ResetWorkerResponse {

@@ -17,7 +17,7 @@
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 /// The schema version this hub writes.
-pub(crate) const LATEST_VERSION: u32 = 10;
+pub(crate) const LATEST_VERSION: u32 = 11;
 
 /// Why the schema could not be brought up to date.
 #[derive(Debug, thiserror::Error)]
@@ -61,10 +61,111 @@ fn upgrade_from(tx: &Transaction<'_>, version: u32) -> rusqlite::Result<()> {
         7 => tx.execute_batch(V8_SCHEMA),
         8 => tx.execute_batch(V9_SCHEMA),
         9 => tx.execute_batch(V10_SCHEMA),
+        10 => tx.execute_batch(V11_SCHEMA),
         // `migrate` never asks for a step past LATEST_VERSION.
         _ => Ok(()),
     }
 }
+
+/// Version 11: per-person staff accounts with roles, their invitations and
+/// sessions, brands and their supplier factories, and the append-only staff
+/// audit log (see `crate::staff` and ADR 0013).
+const V11_SCHEMA: &str = "
+CREATE TABLE brands (
+    id         TEXT PRIMARY KEY,
+    name       TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+);
+
+-- Which factories supply which brand (brand staff see these factories' aggregates).
+CREATE TABLE brand_factories (
+    brand_id   TEXT NOT NULL REFERENCES brands (id),
+    factory_id TEXT NOT NULL REFERENCES factories (id),
+    PRIMARY KEY (brand_id, factory_id)
+) WITHOUT ROWID;
+
+CREATE TABLE staff_accounts (
+    id                 TEXT PRIMARY KEY,
+    login              TEXT NOT NULL UNIQUE,
+    display_name       TEXT NOT NULL,
+    role               TEXT NOT NULL
+                       CHECK (role IN ('programme_admin', 'factory_admin', 'brand_staff', 'auditor')),
+    -- Argon2id PHC string.
+    password_hash      TEXT NOT NULL,
+    -- TOTP secret sealed under a key derived from the hub secret; NULL: no second factor.
+    totp_secret_sealed BLOB,
+    totp_required      INTEGER NOT NULL DEFAULT 0 CHECK (totp_required IN (0, 1)),
+    -- The last TOTP time step accepted, so each code works once.
+    totp_last_step     INTEGER,
+    brand_id           TEXT REFERENCES brands (id),
+    created_at         INTEGER NOT NULL,
+    disabled_at        INTEGER
+);
+
+-- The factories a factory admin manages.
+CREATE TABLE staff_scopes (
+    account_id TEXT NOT NULL REFERENCES staff_accounts (id),
+    factory_id TEXT NOT NULL REFERENCES factories (id),
+    PRIMARY KEY (account_id, factory_id)
+) WITHOUT ROWID;
+
+-- Whether a role must sign in with a second factor (programme admins by default).
+CREATE TABLE staff_role_settings (
+    role          TEXT PRIMARY KEY,
+    totp_required INTEGER NOT NULL CHECK (totp_required IN (0, 1))
+);
+INSERT INTO staff_role_settings (role, totp_required) VALUES
+    ('programme_admin', 1), ('factory_admin', 0), ('brand_staff', 0), ('auditor', 0);
+
+-- One-time invitations; only the SHA-256 of the token is kept.
+CREATE TABLE invitations (
+    token_hash  BLOB PRIMARY KEY CHECK (length(token_hash) = 32),
+    kind        TEXT NOT NULL CHECK (kind IN ('staff', 'reader')),
+    role        TEXT,
+    route       TEXT,
+    -- Space-separated factory ids (factory admins).
+    factory_ids TEXT NOT NULL DEFAULT '',
+    brand_id    TEXT REFERENCES brands (id),
+    created_by  TEXT NOT NULL,
+    created_at  INTEGER NOT NULL,
+    expires_at  INTEGER NOT NULL,
+    used_at     INTEGER
+) WITHOUT ROWID;
+
+-- Sign-in sessions; only the SHA-256 of the token is kept.
+CREATE TABLE sessions (
+    token_hash   BLOB PRIMARY KEY CHECK (length(token_hash) = 32),
+    account_id   TEXT NOT NULL,
+    account_kind TEXT NOT NULL CHECK (account_kind IN ('staff', 'reader')),
+    created_at   INTEGER NOT NULL,
+    last_used_at INTEGER NOT NULL,
+    expires_at   INTEGER NOT NULL,
+    revoked_at   INTEGER
+) WITHOUT ROWID;
+CREATE INDEX sessions_by_account ON sessions (account_kind, account_id);
+
+-- Wrong staff passwords per login (known or not, so both look alike):
+-- exponential back-off, never a lock.
+CREATE TABLE staff_login_backoff (
+    login           TEXT PRIMARY KEY,
+    failures        INTEGER NOT NULL,
+    next_allowed_at INTEGER NOT NULL
+) WITHOUT ROWID;
+
+-- Every staff action: who, what, which object, when. Never content.
+CREATE TABLE audit_log (
+    seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+    at          INTEGER NOT NULL,
+    actor       TEXT NOT NULL,
+    action      TEXT NOT NULL,
+    object_kind TEXT NOT NULL,
+    object_id   TEXT NOT NULL
+);
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+";
 
 /// Version 3: what shared devices report at sync (counts only), for staff.
 const V3_SCHEMA: &str = "

@@ -14,6 +14,7 @@ use workervoice_protocol::admin::{RecordEventRequest, RecordedEvent, SurveySched
 use workervoice_protocol::content::{ContentKind, is_content_id};
 
 use crate::error::ApiError;
+use crate::staff::audit::{self, ActorId};
 use crate::state::AppState;
 
 /// Most workers named by one event or one target list.
@@ -139,6 +140,7 @@ fn after_event(
 /// Sets (replaces) a survey's schedule.
 pub(crate) async fn set_schedule(
     state: &AppState,
+    actor: &ActorId,
     survey_id: String,
     schedule: SurveySchedule,
 ) -> Result<SurveySchedule, ApiError> {
@@ -170,6 +172,7 @@ pub(crate) async fn set_schedule(
         return Err(ApiError::bad_request());
     }
     let stored = schedule.clone();
+    let actor = actor.clone();
     state
         .db
         .run(move |connection| {
@@ -203,6 +206,7 @@ pub(crate) async fn set_schedule(
                     params![survey_id, value],
                 )?;
             }
+            audit::append(&tx, &actor, "survey_schedule_set", "survey", &survey_id)?;
             tx.commit()?;
             Ok(())
         })
@@ -232,7 +236,11 @@ fn worker_ids(connection: &Connection, factory_id: &str, numbers: &[String]) -> 
 }
 
 /// Records an event (e.g. an audit) at a factory with the workers it concerns.
-pub(crate) async fn record_event(state: &AppState, request: RecordEventRequest) -> Result<RecordedEvent, ApiError> {
+pub(crate) async fn record_event(
+    state: &AppState,
+    actor: &ActorId,
+    request: RecordEventRequest,
+) -> Result<RecordedEvent, ApiError> {
     if request.kind.is_empty()
         || request.kind.len() > 64
         || request.worker_numbers.is_empty()
@@ -243,6 +251,7 @@ pub(crate) async fn record_event(state: &AppState, request: RecordEventRequest) 
     let event_id = uuid::Uuid::new_v4().to_string();
     let recorded_at = crate::clock::unix_now();
     let id = event_id.clone();
+    let actor = actor.clone();
     let workers = state
         .db
         .run(move |connection| {
@@ -259,6 +268,7 @@ pub(crate) async fn record_event(state: &AppState, request: RecordEventRequest) 
                     params![id, worker_id],
                 )?;
             }
+            audit::append(&tx, &actor, "factory_event_recorded", "factory", &request.factory_id)?;
             tx.commit()?;
             Ok(ids.len())
         })

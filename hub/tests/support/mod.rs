@@ -153,9 +153,20 @@ impl TestHub {
         format!("{}{path}", self.hub.base_url)
     }
 
-    /// A staff request with the admin token.
+    /// The demo programme admin's session token (every test hub signs it in).
+    pub fn staff_token(&self) -> &str {
+        self.hub.staff_token.as_deref().expect("HubConfig::for_tests signs the demo programme admin in")
+    }
+
+    /// A staff request as the demo programme admin.
     pub async fn admin(&self, method: Method, path: &str, body: Option<Value>) -> Reply {
-        let mut request = self.http.request(method, self.url(path)).bearer_auth(&self.hub.admin_token);
+        let token = self.staff_token().to_owned();
+        self.as_staff(&token, method, path, body).await
+    }
+
+    /// A staff request with `token` as the bearer token.
+    pub async fn as_staff(&self, token: &str, method: Method, path: &str, body: Option<Value>) -> Reply {
+        let mut request = self.http.request(method, self.url(path)).bearer_auth(token);
         if let Some(body) = body {
             request = request.json(&body);
         }

@@ -19,8 +19,11 @@ val HARNESS_TIMEOUT: Duration = Duration.ofSeconds(30)
  * A real `workervoice-hub` in a child process, on a random loopback port, with
  * its own temporary data directory.
  *
- * Started with `serve --listen 127.0.0.1:0 --ready-json`: the first line on
- * its stdout is `{"url":...,"admin_token":...}` once it listens. Its stderr
+ * Started with `serve --listen 127.0.0.1:0 --ready-json --demo-admin`: the first
+ * line on its stdout is `{"url":...,"admin_token":...,"staff_token":...}` once it
+ * listens; `staff_token` is a session of the demo programme admin (the admin token
+ * itself only bootstraps). Sessions live in the hub's database, so the token
+ * still works after [restart]. Its stderr
  * (logs) goes to `hub.log` in the data directory, which is printed if start-up
  * fails. [close] stops it (SIGTERM, then SIGKILL) and deletes the directory.
  */
@@ -29,11 +32,11 @@ class TestHub private constructor(
     private val dataDir: File,
     /** Base URL, e.g. `http://127.0.0.1:41234`. */
     val url: String,
-    adminToken: String,
+    staffToken: String,
 ) : AutoCloseable {
 
-    /** The staff API of this hub. */
-    val admin = AdminClient(url, adminToken)
+    /** The staff API of this hub, as its demo programme admin. */
+    val admin = AdminClient(url, staffToken)
 
     /** Whether the hub process is still running. */
     val isRunning: Boolean get() = process.isAlive
@@ -85,7 +88,7 @@ class TestHub private constructor(
             val dataDir = Files.createTempDirectory("workervoice-hub-").toFile()
             val (process, line) = launch(dataDir, "127.0.0.1:0")
             val ready = Json.parse(line)
-            return TestHub(process, dataDir, ready.str("url"), ready.str("admin_token"))
+            return TestHub(process, dataDir, ready.str("url"), ready.str("staff_token"))
         }
 
         /** Starts the hub process on [listen]; returns it with its ready line. */
@@ -100,6 +103,7 @@ class TestHub private constructor(
                 "--data-dir", File(dataDir, "data").path,
                 "--listen", listen,
                 "--ready-json",
+                "--demo-admin",
             )
                 .redirectError(ProcessBuilder.Redirect.appendTo(log))
                 .redirectInput(ProcessBuilder.Redirect.PIPE)

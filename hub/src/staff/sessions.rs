@@ -1,0 +1,134 @@
+//! Staff sessions, kept in the database so they survive a restart: a random
+//! 32-byte token goes to the client once; only its SHA-256 is stored. A
+//! session ends at its absolute expiry (12 hours after sign-in), after an
+//! idle spell (30 minutes without a request), at logout, when an admin
+//! revokes the account's sessions, when the password changes, or when the
+//! account is disabled.
+
+use ring::digest::{SHA256, digest};
+use rusqlite::{Connection, OptionalExtension, params};
+use workervoice_protocol::staff::StaffRole;
+
+use super::roles::Scope;
+use crate::error::ApiError;
+use crate::keys::HubKeys;
+
+/// Who a valid session belongs to, as a request sees them.
+#[derive(Debug, Clone)]
+pub(crate) struct Principal {
+    /// The staff account's id.
+    pub(crate) account_id: String,
+    /// Its role.
+    pub(crate) role: StaffRole,
+    /// Its factories (factory admin) or its brand's suppliers (brand staff).
+    pub(crate) scope: Scope,
+}
+
+/// SHA-256 of a bearer token: what the database keeps.
+pub(crate) fn token_hash(token: &str) -> Vec<u8> {
+    digest(&SHA256, token.as_bytes()).as_ref().to_vec()
+}
+
+/// A new session for `account_id`; returns the token (shown once) and the
+/// absolute expiry.
+pub(crate) fn open(
+    connection: &Connection,
+    keys: &HubKeys,
+    account_id: &str,
+    now: i64,
+    absolute_secs: i64,
+) -> Result<(String, i64), ApiError> {
+    let token = workervoice_protocol::b64::encode(&keys.random::<32>()?);
+    let expires_at = now.saturating_add(absolute_secs);
+    connection.execute(
+        "INSERT INTO sessions (token_hash, account_id, account_kind, created_at, last_used_at, expires_at) \
+         VALUES (?1, ?2, 'staff', ?3, ?3, ?4)",
+        params![token_hash(&token), account_id, now, expires_at],
+    )?;
+    Ok((token, expires_at))
+}
+
+/// The principal of a live staff session, touching its idle clock; `None`
+/// for an unknown, ended, idle or revoked session or a disabled account.
+pub(crate) fn authenticate(
+    connection: &Connection,
+    token: &str,
+    now: i64,
+    idle_secs: i64,
+) -> Result<Option<Principal>, ApiError> {
+    let hash = token_hash(token);
+    let row = connection
+        .query_row(
+            "SELECT s.account_id, a.role, a.brand_id FROM sessions s JOIN staff_accounts a ON a.id = s.account_id \
+              WHERE s.token_hash = ?1 AND s.account_kind = 'staff' AND s.revoked_at IS NULL \
+                AND s.expires_at > ?2 AND s.last_used_at + ?3 > ?2 AND a.disabled_at IS NULL",
+            params![hash, now, idle_secs],
+            |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, Option<String>>(2)?)),
+        )
+        .optional()?;
+    let Some((account_id, role, brand_id)) = row else { return Ok(None) };
+    let role = StaffRole::parse(&role).ok_or_else(|| ApiError::internal("a stored staff role is unknown"))?;
+    connection.execute("UPDATE sessions SET last_used_at = ?1 WHERE token_hash = ?2", params![now, hash])?;
+    let scope = scope_of(connection, &account_id, role, brand_id.as_deref())?;
+    Ok(Some(Principal { account_id, role, scope }))
+}
+
+/// The factories an account's role is limited to.
+pub(crate) fn scope_of(
+    connection: &Connection,
+    account_id: &str,
+    role: StaffRole,
+    brand_id: Option<&str>,
+) -> Result<Scope, ApiError> {
+    let factory_ids = match role {
+        StaffRole::FactoryAdmin => {
+            let mut statement =
+                connection.prepare("SELECT factory_id FROM staff_scopes WHERE account_id = ?1 ORDER BY factory_id")?;
+            statement.query_map([account_id], |row| row.get(0))?.collect::<Result<Vec<String>, _>>()?
+        }
+        StaffRole::BrandStaff => {
+            let mut statement =
+                connection.prepare("SELECT factory_id FROM brand_factories WHERE brand_id = ?1 ORDER BY factory_id")?;
+            statement
+                .query_map([brand_id.unwrap_or_default()], |row| row.get(0))?
+                .collect::<Result<Vec<String>, _>>()?
+        }
+        StaffRole::ProgrammeAdmin | StaffRole::Auditor => Vec::new(),
+    };
+    Ok(Scope { factory_ids })
+}
+
+/// Ends one session (logout). Ending an ended session changes nothing.
+pub(crate) fn revoke(connection: &Connection, token: &str, now: i64) -> Result<(), ApiError> {
+    connection.execute(
+        "UPDATE sessions SET revoked_at = ?1 WHERE token_hash = ?2 AND revoked_at IS NULL",
+        params![now, token_hash(token)],
+    )?;
+    Ok(())
+}
+
+/// Ends every session of an account, except `keep` (the caller's own, on a
+/// password change). Returns how many ended.
+pub(crate) fn revoke_all(
+    connection: &Connection,
+    account_id: &str,
+    keep: Option<&str>,
+    now: i64,
+) -> Result<usize, ApiError> {
+    let keep = keep.map(token_hash).unwrap_or_default();
+    Ok(connection.execute(
+        "UPDATE sessions SET revoked_at = ?1 \
+          WHERE account_kind = 'staff' AND account_id = ?2 AND revoked_at IS NULL AND token_hash != ?3",
+        params![now, account_id, keep],
+    )?)
+}
+
+/// Deletes sessions that ended more than a day ago (they can never be used
+/// again; keeping them only grows the file).
+pub(crate) fn purge_ended(connection: &Connection, now: i64, idle_secs: i64) -> Result<usize, ApiError> {
+    Ok(connection.execute(
+        "DELETE FROM sessions WHERE account_kind = 'staff' \
+            AND (expires_at < ?1 OR revoked_at < ?1 OR last_used_at + ?2 < ?1)",
+        params![now - 86_400, idle_secs],
+    )?)
+}
