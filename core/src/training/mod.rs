@@ -14,7 +14,10 @@
 //! share: its events live in memory for the session, and its upload names
 //! the offline sign-in instead of a MAC and is held until the hub confirms it.
 
+pub mod activity;
+pub mod leaderboard;
 pub mod module;
+pub mod progress_sync;
 
 pub use module::{
     BadgeInfo, Lesson, LocalizedLesson, LocalizedModule, LocalizedQuestion, LocalizedText, QuizAnswer, QuizKind,
