@@ -11,7 +11,7 @@
 //! cancelled when the caller drops the future.
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 
 use crate::auth::{Session, WorkerProfile};
 use crate::clock::{Clock, SharedClock, SystemClock};
@@ -141,11 +141,7 @@ struct Inner {
     survey_send_delay_max_secs: std::sync::atomic::AtomicU32,
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    // A panic while holding a lock leaves data that was valid before it
-    // (every write is a transaction); keep going rather than poison the app.
-    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
-}
+use crate::runtime::lock;
 
 impl WorkerVoice {
     /// Opens the core on a data directory with the platform's key store.

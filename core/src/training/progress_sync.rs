@@ -5,7 +5,7 @@
 //! A sync pass calls these through the app (`app::training`), which passes
 //! in its session and store.
 
-use std::sync::{Mutex, MutexGuard};
+use std::sync::Mutex;
 
 use workervoice_protocol::paths;
 use workervoice_protocol::progress::{
@@ -16,6 +16,7 @@ use super::{LoggedEvent, QueuedUpload};
 use crate::auth::Session;
 use crate::error::{Error, ErrorCode};
 use crate::net::{HubClient, NetError, Signer};
+use crate::runtime::lock;
 use crate::store::Store;
 
 /// Why a queued upload was not delivered.
@@ -48,12 +49,6 @@ pub(crate) async fn push(
     let _: ProgressUploadResponse =
         client.post_signed(paths::PROGRESS_UPLOAD, &upload, signer).await.map_err(SendError::Net)?;
     Ok(())
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    // As the app's locks: data behind a poisoned lock was valid before the
-    // panic (every write is a transaction).
-    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 /// Pulls the worker of `session`'s log from the hub into their vault, page
