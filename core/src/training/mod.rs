@@ -1,6 +1,8 @@
-//! Training on this device: the shape of a module as published ([`module`])
-//! and the worker's progress (this file); the app's training calls are in
-//! `app::training`.
+//! Training on this device: the shape of a module as published ([`module`]),
+//! the worker's progress (this file), lessons and quizzes recorded and
+//! graded ([`activity`]), the leaderboard ([`leaderboard`]), and bringing
+//! the log in step with the hub at sync ([`progress_sync`]). The app's
+//! training calls are in `app::training`.
 //!
 //! A worker's training progress: the log of what they did
 //! (sealed under their vault key), what each entry earned, and the uploads
