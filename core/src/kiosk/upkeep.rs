@@ -2,7 +2,7 @@
 //! [`VAULT_MAX_IDLE_DAYS`] or beyond [`MAX_VAULTS`] are forgotten (never the
 //! open session's), and drafts and survey tokens past their age go, and the
 //! forgotten vaults' key-store secrets are shredded, as the wipe does
-//! ([`run`], at each sync of a shared device).
+//! (`run`, at each sync of a shared device).
 
 use std::sync::Mutex;
 

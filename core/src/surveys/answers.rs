@@ -2,7 +2,8 @@
 //! to the app, in the worker's language, and the problems found in answers
 //! as the worker goes (skip logic and validation), with localized messages.
 //! The app's calls (`load_survey`, `check_survey`) in `app::surveys` call
-//! [`view`] and [`check`]; work in progress is kept with `WorkerVoice::save_draft` like a report.
+//! `view` and `check`; work in progress is kept with
+//! `WorkerVoice::save_draft` like a report.
 
 use std::collections::BTreeMap;
 
