@@ -3,6 +3,7 @@
 //! Network operations run here, whatever executor the caller uses (Kotlin
 //! coroutines, Swift tasks, a CLI's `block_on`): the caller awaits a handle.
 //! Dropping that handle — a cancelled coroutine or task — aborts the work.
+//! Also the one way the core takes its blocking locks ([`lock`]).
 
 use std::future::Future;
 use std::pin::Pin;
@@ -11,6 +12,14 @@ use std::task::{Context, Poll};
 use tokio::task::JoinHandle;
 
 use crate::error::{Error, ErrorCode};
+
+/// Locks `mutex`, going on after a panic elsewhere: every write is a
+/// transaction, so what a panicking holder left is what was there before
+/// (keep going rather than poison the app). One function for the whole
+/// core, so each guarded type is compiled once.
+pub(crate) fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
 
 /// Owns a small multi-threaded tokio runtime.
 pub struct CoreRuntime {

@@ -1,11 +1,10 @@
 //! Looking after a device: its health for the factory's device admin, handing
-//! it back, and wiping it when the hub retires it.
+//! it back, and wiping it when the hub retires it or staff ask.
 //!
-//! A wipe crypto-shreds: the key-store secrets of the device and of every
-//! worker vault are deleted (nothing sealed under them can be opened again),
-//! and the rows are deleted too (`secure_delete` overwrites them; the WAL is
-//! truncated). Undelivered outbox items are sent first when the hub can be
-//! reached: they are sealed to handlers and a lost grievance is a harm.
+//! A wipe crypto-shreds (`crate::kiosk::wipe`); this file ends the session
+//! first and says what happened. Undelivered outbox items are sent first
+//! when the hub can be reached: they are sealed to handlers and a lost
+//! grievance is a harm.
 
 use workervoice_protocol::enrol::{DeviceHealthReport, DeviceStatusResponse};
 use workervoice_protocol::error::HubErrorCode;
@@ -16,7 +15,7 @@ use crate::device::DeviceMode;
 use crate::directory as dir;
 use crate::error::{Error, ErrorCode};
 use crate::events::Event;
-use crate::keystore::{DEVICE_SECRET_ALIAS, worker_alias};
+use crate::kiosk::wipe::{self, WIPED_REQUEST};
 use crate::net::{HubClient, NetError};
 use crate::store::outbox;
 
@@ -25,9 +24,6 @@ const DELIVERED_ROWS_KEPT_SECS: i64 = 24 * 3600;
 
 /// Key of the last successful sync time in the store's meta table.
 pub(super) const LAST_SYNC_AT: &str = "last_sync_at";
-
-/// Meta key of the last wipe request from the hub that this device carried out.
-const WIPED_REQUEST: &str = "wiped_request";
 
 /// What the factory's device admin sees: sync health and storage, in counts.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -84,27 +80,12 @@ impl WorkerVoice {
 }
 
 impl Inner {
-    /// Crypto-shreds the device; `retired` keeps a marker row so it refuses
-    /// everything afterwards, otherwise it returns to "not enrolled".
+    /// Ends the session and crypto-shreds the device (`kiosk::wipe`);
+    /// `retired` keeps a marker row so it refuses everything afterwards,
+    /// otherwise it returns to "not enrolled".
     pub(super) fn wipe(&self, retired: bool) -> Result<(), Error> {
         self.end_session();
-        let local_ids = lock(&self.store).wipe(retired)?;
-        self.shred_vault_secrets(&local_ids);
-        if self.keystore.delete_secret(DEVICE_SECRET_ALIAS).is_err() {
-            tracing::warn!(kind = "wipe_keystore", failures = 1, "some key-store secrets could not be deleted");
-        }
-        Ok(())
-    }
-
-    /// Deletes the key-store secrets of vaults whose rows are gone, so that
-    /// nothing of them opens again (crypto-shredding). A secret that cannot
-    /// be deleted opens nothing without its rows either: said, without detail.
-    pub(super) fn shred_vault_secrets(&self, local_ids: &[String]) {
-        let failures =
-            local_ids.iter().filter(|local_id| self.keystore.delete_secret(&worker_alias(local_id)).is_err()).count();
-        if failures > 0 {
-            tracing::warn!(kind = "wipe_keystore", failures, "some key-store secrets could not be deleted");
-        }
+        wipe::wipe_device(&self.store, &*self.keystore, retired)
     }
 
     /// Reports a shared device's health to the hub; learns if it was retired
@@ -157,20 +138,10 @@ impl Inner {
     }
 
     /// Staff asked the hub to wipe this tablet's workers' data and keep it in
-    /// service (`requested` names the request): every vault, note, draft,
-    /// case, token and progress row goes with the workers' key-store secrets
-    /// (crypto-shredding); the device's identity, the directory, content and
-    /// what is still queued for the hub stay.
+    /// service: ends the session, then `kiosk::wipe::wipe_workers`.
     fn wipe_workers(&self, requested: i64) -> Result<(), Error> {
         self.end_session();
-        let local_ids = {
-            let mut store = lock(&self.store);
-            let local_ids = store.wipe_workers()?;
-            store.set_meta(WIPED_REQUEST, requested)?;
-            local_ids
-        };
-        self.shred_vault_secrets(&local_ids);
-        Ok(())
+        wipe::wipe_workers(&self.store, &*self.keystore, requested)
     }
 
     /// The hub retired this device: wipe it and say so.

@@ -2,7 +2,7 @@
 //! facade the bindings wrap. This file opens the app and holds its state;
 //! each capability's calls are in a file named for it (`session`,
 //! `enrolment`, `drafts`, `notes`, `grievances`, `sync`, `kiosk`,
-//! `device_admin`, `content`, `surveys`, `survey_responses`, `training`),
+//! `device_admin`, `content`, `surveys`, `training`),
 //! and the capability itself in its own top-level module.
 //!
 //! Local calls (status, notes, lock, offline unlock) are plain blocking calls
@@ -11,7 +11,7 @@
 //! cancelled when the caller drops the future.
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 
 use crate::auth::{Session, WorkerProfile};
 use crate::clock::{Clock, SharedClock, SystemClock};
@@ -34,7 +34,6 @@ mod grievances;
 mod kiosk;
 mod notes;
 mod session;
-mod survey_responses;
 mod surveys;
 mod sync;
 mod training;
@@ -44,14 +43,16 @@ pub use crate::surveys::{
     ChoiceView, SurveyAnswerEntry, SurveyAnswerInput, SurveyCheck, SurveyProblem, SurveyQuestionKind,
     SurveyQuestionView, SurveyView,
 };
+pub use crate::surveys::{DEFAULT_SEND_DELAY_MAX_SECS, OpenSurveyState, OpenSurveyView};
+pub use crate::training::activity::{
+    ActivityOutcome, QuizAnswerInput, QuizResponse, TRAINING_DRAFT_PREFIX, TrainingProgress,
+};
+pub use crate::training::leaderboard::{Leaderboard, LeaderboardLine};
 pub use content::{ContentEntry, ContentSyncReport};
 pub use device_admin::DeviceHealth;
 pub use grievances::{CategoryOption, OutboxSummary, SubmissionStatus, SubmitOutcome};
-pub use survey_responses::{DEFAULT_SEND_DELAY_MAX_SECS, OpenSurveyState, OpenSurveyView, SurveySubmitted};
-pub use training::{
-    ActivityOutcome, CertificateView, Leaderboard, LeaderboardLine, QuizAnswerInput, QuizResponse,
-    TRAINING_DRAFT_PREFIX, TrainingProgress,
-};
+pub use surveys::SurveySubmitted;
+pub use training::CertificateView;
 
 /// Default kiosk idle timeout: a session on a shared device ends after this
 /// long without a call that uses it. The factory's setting on the hub
@@ -140,11 +141,7 @@ struct Inner {
     survey_send_delay_max_secs: std::sync::atomic::AtomicU32,
 }
 
-fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
-    // A panic while holding a lock leaves data that was valid before it
-    // (every write is a transaction); keep going rather than poison the app.
-    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
-}
+use crate::runtime::lock;
 
 impl WorkerVoice {
     /// Opens the core on a data directory with the platform's key store.
@@ -168,7 +165,7 @@ impl WorkerVoice {
                 progress_pulled: Mutex::new(None),
                 idle_timeout_ms: std::sync::atomic::AtomicI64::new(DEFAULT_IDLE_TIMEOUT_SECS * 1000),
                 survey_send_delay_max_secs: std::sync::atomic::AtomicU32::new(
-                    survey_responses::DEFAULT_SEND_DELAY_MAX_SECS,
+                    crate::surveys::DEFAULT_SEND_DELAY_MAX_SECS,
                 ),
             }),
             runtime: CoreRuntime::new()?,

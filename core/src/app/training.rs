@@ -1,115 +1,26 @@
-//! Taking training: lessons and quizzes of the modules on the device, the
-//! worker's points, level, badges and streaks, and bringing the log in step
-//! with the hub (see `crate::training`).
+//! Taking training: the app's calls for lessons and quizzes of the modules
+//! on the device, the worker's points, level, badges and streaks, the
+//! leaderboard and certificates, and the sync pass's progress upload and
+//! pull. Each takes what it needs from the session, store and hub client
+//! and hands it to `crate::training` (`activity`, `leaderboard`,
+//! `progress_sync`).
 
-use std::collections::BTreeMap;
-
-use workervoice_protocol::paths;
 use workervoice_protocol::progress::{
-    AnswerGiven, Certificate, EventKind, LeaderboardRequest, LeaderboardResponse, ProgressEvent, ProgressPullRequest,
-    ProgressPullResponse, ProgressUpload, ProgressUploadResponse, ScoringRules, SignedCertificate, Totals,
-    verify_certificate,
+    Certificate, EventKind, ProgressEvent, ScoringRules, SignedCertificate, verify_certificate,
 };
 use zeroize::Zeroizing;
 
 use super::{Inner, WorkerVoice, lock};
 use crate::error::{Error, ErrorCode};
-use crate::net::{HubClient, NetError};
+use crate::net::HubClient;
 use crate::sync::PushOutcome;
-use crate::training::{self, LoggedEvent, UploadContext};
+use crate::training::activity::{self, ActivityOutcome, QuizAnswerInput, TrainingProgress, lesson_draft, quiz_draft};
+use crate::training::leaderboard::{self, Leaderboard};
+use crate::training::progress_sync::{self, SendError};
+use crate::training::{self, UploadContext};
 
 /// Least time between two background pulls of a worker's progress, seconds.
 pub const PROGRESS_PULL_SECS: i64 = 600;
-
-/// A worker's progress, as the app shows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-pub struct TrainingProgress {
-    /// Points: each lesson, right answer and pass counted once.
-    pub points: u64,
-    /// Level 1–10, from the points.
-    pub level: u32,
-    /// Distinct lessons completed.
-    pub lessons_completed: u32,
-    /// Modules whose quiz was passed.
-    pub modules_passed: Vec<String>,
-    /// Badge ids earned (titles come with the modules).
-    pub badges: Vec<String>,
-    /// Longest run of consecutive learning days.
-    pub longest_streak_days: u32,
-    /// The run that ends today or yesterday.
-    pub current_streak_days: u32,
-}
-
-impl From<Totals> for TrainingProgress {
-    fn from(totals: Totals) -> Self {
-        Self {
-            points: totals.points,
-            level: totals.level,
-            lessons_completed: totals.lessons_completed,
-            modules_passed: totals.modules_passed.into_iter().collect(),
-            badges: totals.badges.into_iter().collect(),
-            longest_streak_days: totals.longest_streak_days,
-            current_streak_days: totals.current_streak_days,
-        }
-    }
-}
-
-/// An answer to one quiz question.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
-pub enum QuizResponse {
-    /// The option chosen (single choice).
-    Choice {
-        /// Its id.
-        option_id: String,
-    },
-    /// The options chosen (multiple choice).
-    Choices {
-        /// Their ids.
-        option_ids: Vec<String>,
-    },
-    /// True or false.
-    TrueFalse {
-        /// The worker's answer.
-        value: bool,
-    },
-    /// Items in the order the worker put them.
-    Order {
-        /// Item ids, first to last.
-        item_ids: Vec<String>,
-    },
-}
-
-/// One question's answer.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-pub struct QuizAnswerInput {
-    /// The question.
-    pub question_id: String,
-    /// The answer.
-    pub response: QuizResponse,
-}
-
-/// What finishing a lesson or a quiz gave.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-pub struct ActivityOutcome {
-    /// Points this activity added (0 for a lesson done before).
-    pub points_earned: u32,
-    /// Quizzes: right answers, of `questions`.
-    pub correct: u32,
-    /// Quizzes: number of questions.
-    pub questions: u32,
-    /// Quizzes: whether this attempt reached the pass mark.
-    pub passed: bool,
-    /// Quizzes: the questions answered right.
-    pub correct_question_ids: Vec<String>,
-    /// Badges earned by this activity.
-    pub new_badges: Vec<String>,
-    /// The worker's progress now.
-    pub progress: TrainingProgress,
-}
 
 /// A certificate: the programme's signed statement that a worker passed a
 /// module. `body` and `signature` are what another device checks
@@ -150,93 +61,6 @@ impl CertificateView {
     }
 }
 
-/// A factory's leaderboard, as the app shows it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-pub struct Leaderboard {
-    /// Whether the worker takes part.
-    pub opted_in: bool,
-    /// Their pseudonym while they do.
-    pub pseudonym: Option<String>,
-    /// Fewer than five take part: nothing is shown.
-    pub suppressed: bool,
-    /// The top of the board.
-    pub entries: Vec<LeaderboardLine>,
-    /// The worker's rank, when they take part and the board is shown.
-    pub own_rank: Option<u32>,
-}
-
-/// One line of a leaderboard.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
-pub struct LeaderboardLine {
-    /// 1 for the most points.
-    pub rank: u32,
-    /// A pseudonym, never a name.
-    pub pseudonym: String,
-    /// Points.
-    pub points: u64,
-    /// Level.
-    pub level: u32,
-}
-
-impl From<QuizResponse> for AnswerGiven {
-    fn from(response: QuizResponse) -> Self {
-        match response {
-            QuizResponse::Choice { option_id } => Self::Choice(option_id),
-            QuizResponse::Choices { option_ids } => Self::Choices(option_ids),
-            QuizResponse::TrueFalse { value } => Self::Bool(value),
-            QuizResponse::Order { item_ids } => Self::Order(item_ids),
-        }
-    }
-}
-
-impl From<AnswerGiven> for QuizResponse {
-    fn from(given: AnswerGiven) -> Self {
-        match given {
-            AnswerGiven::Choice(option_id) => Self::Choice { option_id },
-            AnswerGiven::Choices(option_ids) => Self::Choices { option_ids },
-            AnswerGiven::Bool(value) => Self::TrueFalse { value },
-            AnswerGiven::Order(item_ids) => Self::Order { item_ids },
-        }
-    }
-}
-
-/// A quiz's answers so far are saved as the attempt they will become: a log
-/// entry (the format the worker's log is sealed in) holding an unsent quiz
-/// attempt that earned nothing; a lesson's place as 4 bytes, little endian.
-/// No new serialised shape: the library has a size budget, and each one
-/// costs kilobytes.
-fn saved_quiz(module_id: &str, version: u64, answers: BTreeMap<String, AnswerGiven>) -> LoggedEvent {
-    LoggedEvent {
-        event: ProgressEvent {
-            id: String::new(),
-            module_id: module_id.to_owned(),
-            module_version: version,
-            at: 0,
-            kind: EventKind::QuizAttempt { answers },
-        },
-        earned: Default::default(),
-    }
-}
-
-/// The draft that holds a module's quiz in progress. Drafts are named by a
-/// blind index under the worker's key, so the name is never stored.
-fn quiz_draft(module_id: &str) -> String {
-    format!("{TRAINING_DRAFT_PREFIX}quiz/{module_id}")
-}
-
-/// The draft that holds the place in a lesson (hashed: module and lesson ids
-/// together may be longer than a draft name).
-fn lesson_draft(module_id: &str, lesson_id: &str) -> String {
-    let key = format!("{module_id}\n{lesson_id}");
-    format!("{TRAINING_DRAFT_PREFIX}lesson/{}", workervoice_protocol::content::sha256_hex(key.as_bytes()))
-}
-
-/// Draft names under this prefix hold training in progress; an app's own
-/// drafts should not use it.
-pub const TRAINING_DRAFT_PREFIX: &str = "workervoice/training/";
-
 impl WorkerVoice {
     /// Saves the answers the worker has given so far in a module's quiz
     /// (replacing what was saved), so that a kiosk time-out or a closed app
@@ -246,16 +70,7 @@ impl WorkerVoice {
     /// A question the module does not have is `invalid_input`.
     pub fn save_quiz_answers(&self, module_id: &str, answers: Vec<QuizAnswerInput>) -> Result<(), Error> {
         let (rules, version) = self.inner.module_rules(module_id)?;
-        let mut given = BTreeMap::new();
-        for answer in answers {
-            if !rules.questions.contains_key(&answer.question_id)
-                || given.insert(answer.question_id, AnswerGiven::from(answer.response)).is_some()
-            {
-                return Err(ErrorCode::InvalidInput.into());
-            }
-        }
-        let saved = saved_quiz(module_id, version, given);
-        let json = Zeroizing::new(serde_json::to_vec(&saved).map_err(|_| ErrorCode::Internal)?);
+        let json = Zeroizing::new(activity::quiz_draft_bytes(&rules, module_id, version, answers)?);
         self.save_draft(&quiz_draft(module_id), &json)
     }
 
@@ -265,13 +80,7 @@ impl WorkerVoice {
         let (rules, _) = self.inner.module_rules(module_id)?;
         let Some(json) = self.load_draft(&quiz_draft(module_id))? else { return Ok(Vec::new()) };
         let json = Zeroizing::new(json);
-        let saved: LoggedEvent = serde_json::from_slice(&json).map_err(|_| ErrorCode::StorageCorrupt)?;
-        let EventKind::QuizAttempt { answers } = saved.event.kind else { return Err(ErrorCode::StorageCorrupt.into()) };
-        Ok(answers
-            .into_iter()
-            .filter(|(question_id, _)| rules.questions.contains_key(question_id))
-            .map(|(question_id, given)| QuizAnswerInput { question_id, response: given.into() })
-            .collect())
+        activity::quiz_from_draft(&rules, &json)
     }
 
     /// Saves where the worker is in a lesson (replacing what was saved),
@@ -319,27 +128,11 @@ impl WorkerVoice {
     /// leaves a question out is refused (`invalid_input`) and earns nothing.
     pub fn submit_quiz(&self, module_id: &str, answers: Vec<QuizAnswerInput>) -> Result<ActivityOutcome, Error> {
         let (rules, version) = self.inner.module_rules(module_id)?;
-        let answers: BTreeMap<String, AnswerGiven> =
-            answers.into_iter().map(|answer| (answer.question_id, AnswerGiven::from(answer.response))).collect();
-        let complete =
-            answers.len() == rules.questions.len() && answers.keys().all(|q| rules.questions.contains_key(q));
-        if !complete {
-            return Err(ErrorCode::InvalidInput.into());
-        }
-        let correct_question_ids: Vec<String> = rules
-            .questions
-            .iter()
-            .filter(|(question, right)| answers.get(*question).is_some_and(|given| right.accepts(given)))
-            .map(|(question, _)| question.clone())
-            .collect();
+        let (answers, correct_question_ids) = activity::quiz_attempt(&rules, answers)?;
         let mut outcome = self.inner.record(module_id, version, &rules, EventKind::QuizAttempt { answers })?;
         // The attempt is recorded; answers left behind would only be offered again.
         let _ = self.delete_draft(&quiz_draft(module_id));
-        outcome.questions = u32::try_from(rules.questions.len()).unwrap_or(u32::MAX);
-        outcome.correct = u32::try_from(correct_question_ids.len()).unwrap_or(u32::MAX);
-        outcome.passed =
-            correct_question_ids.len() * 100 >= usize::from(rules.pass_mark_percent) * rules.questions.len();
-        outcome.correct_question_ids = correct_question_ids;
+        activity::grade(&mut outcome, &rules, correct_question_ids);
         Ok(outcome)
     }
 
@@ -423,35 +216,20 @@ impl Inner {
             at: hub_now,
             kind,
         };
-        let (points, before, after) = {
+        let outcome = {
             let mut session = self.touched_session();
             let session = session.as_mut().ok_or(ErrorCode::NotLoggedIn)?;
             let mut store = lock(&self.store);
-            let state = training::state(&store, session)?;
-            let before = training::derive(&training::log(&store, session)?, &state, hub_now);
             let context = UploadContext {
                 device_id: &device_id,
                 hub_key: &hub_key,
                 now: device_now,
                 clock_offset_secs: hub_now - device_now,
             };
-            let points = training::record(&mut store, session, event, rules, &context)?;
-            let state = training::state(&store, session)?;
-            let mut after = training::derive(&training::log(&store, session)?, &state, hub_now);
-            after.badges.extend(before.badges.iter().cloned());
-            (points, before, after)
+            activity::record_activity(&mut store, session, event, rules, &context, hub_now)?
         };
         self.emit_outbox_changed();
-        let new_badges = after.badges.difference(&before.badges).cloned().collect();
-        Ok(ActivityOutcome {
-            points_earned: points,
-            correct: 0,
-            questions: 0,
-            passed: false,
-            correct_question_ids: Vec::new(),
-            new_badges,
-            progress: after.into(),
-        })
+        Ok(outcome)
     }
 
     /// Whether this sync should pull the signed-in worker's progress: only on
@@ -492,121 +270,28 @@ impl Inner {
         };
         let device = self.load_device()?;
         let client = self.client(&device.row().hub_url)?;
-        let request = LeaderboardRequest { worker_id, opt_in, mac };
-        let reply: LeaderboardResponse =
-            client.post_signed(paths::PROGRESS_LEADERBOARD, &request, &device.signer()?).await?;
-        Ok(Leaderboard {
-            opted_in: reply.opted_in,
-            pseudonym: reply.pseudonym,
-            suppressed: reply.suppressed,
-            entries: reply
-                .entries
-                .into_iter()
-                .map(|entry| LeaderboardLine {
-                    rank: entry.rank,
-                    pseudonym: entry.pseudonym,
-                    points: entry.points,
-                    level: entry.level,
-                })
-                .collect(),
-            own_rank: reply.own_rank,
-        })
+        leaderboard::fetch(&client, &device.signer()?, worker_id, opt_in, mac).await
     }
 
-    /// Sends one queued progress upload, with the device's clock now plus
-    /// the offset its events were stamped with (the hub corrects by the rest).
+    /// Sends one queued progress upload (`training::progress_sync::push`).
     pub(super) async fn push_progress(&self, client: &HubClient, body: &[u8]) -> PushOutcome {
-        let Ok(queued) = serde_json::from_slice::<training::QueuedUpload>(body) else {
+        let Ok(queued) = progress_sync::queued(body) else {
             return PushOutcome::Refused("storage_corrupt".into());
         };
         let Ok(signer) = self.load_device().and_then(|device| device.signer()) else {
             return PushOutcome::Retry("device_keys_missing");
         };
-        let upload = ProgressUpload {
-            upload_id: queued.upload_id,
-            enc: queued.enc,
-            sealed: queued.sealed,
-            device_sent_at: self.device_now().saturating_add(queued.clock_offset_secs),
-        };
-        let sent: Result<ProgressUploadResponse, NetError> =
-            client.post_signed(paths::PROGRESS_UPLOAD, &upload, &signer).await;
-        match sent {
-            Ok(_) => PushOutcome::Delivered,
-            Err(error) => crate::sync::outcome(error),
+        match progress_sync::push(client, &signer, queued, self.device_now()).await {
+            Ok(()) => PushOutcome::Delivered,
+            Err(SendError::Corrupt) => PushOutcome::Refused("storage_corrupt".into()),
+            Err(SendError::Net(error)) => crate::sync::outcome(error),
         }
     }
 
-    /// Brings the signed-in worker's log in step with the hub: pulls what
-    /// their other devices sent, with what the hub says each event earned.
-    /// No session, or a provisional one: nothing to do.
+    /// Brings the signed-in worker's log in step with the hub
+    /// (`training::progress_sync::pull`).
     pub(super) async fn pull_progress(&self, client: &HubClient) -> Result<u32, Error> {
-        let plan = {
-            let session = lock(&self.session);
-            let Some(session) = session.as_ref() else { return Ok(0) };
-            let (Ok(vault_key), Ok(share)) = (session.vault_key(), session.hub_share()) else { return Ok(0) };
-            let store = lock(&self.store);
-            (
-                session.local_id.clone(),
-                session.profile.worker_id.clone(),
-                vault_key.duplicate(),
-                share.duplicate(),
-                training::cursor(&store, session)?,
-                training::state(&store, session)?,
-            )
-        };
-        let (owner, worker_id, vault_key, share, mut cursor, mut state) = plan;
-        let device = self.load_device()?;
-        let signer = device.signer()?;
-        let mut pulled = 0u32;
-        loop {
-            let request = ProgressPullRequest {
-                worker_id: worker_id.clone(),
-                cursor,
-                mac: training::pull_mac(&share, &worker_id, cursor),
-            };
-            let reply: Result<ProgressPullResponse, NetError> =
-                client.post_signed(paths::PROGRESS_PULL, &request, &signer).await;
-            let reply = reply?;
-            if reply.cursor < cursor {
-                return Err(ErrorCode::BadReply.into());
-            }
-            for (module, rules) in reply.badges {
-                state.badges.insert(module, rules);
-            }
-            state.hub_totals = Some(reply.totals);
-            state.certificates = reply.certificates;
-            state.utc_offset_minutes = reply.utc_offset_minutes;
-            // The session may have ended (or changed) while the reply came: keep
-            // nothing for a vault that is no longer open. Session before store.
-            let session = lock(&self.session);
-            if session.as_ref().is_none_or(|s| s.local_id != owner) {
-                return Ok(pulled);
-            }
-            let mut store = lock(&self.store);
-            // What the device scored itself. A linear look-up (a page of at most
-            // 500 events against the worker's own log): a map keyed by event id
-            // would be a new generic type, and the library has a size budget.
-            let held = match session.as_ref() {
-                Some(session) => training::log(&store, session)?,
-                None => Vec::new(),
-            };
-            store.transaction(|tx| {
-                for merged in &reply.events {
-                    let own = held.iter().find(|entry| entry.event.id == merged.event.id).map(|entry| &entry.earned);
-                    let earned = training::merged_earned(&merged.earned, own);
-                    let entry = LoggedEvent { event: merged.event.clone(), earned };
-                    training::save_event(tx, &vault_key, &owner, &entry)?;
-                }
-                training::save_state(tx, &vault_key, &owner, reply.cursor, &state)?;
-                Ok::<_, Error>(())
-            })?;
-            drop(store);
-            drop(session);
-            pulled += u32::try_from(reply.events.len()).unwrap_or(u32::MAX);
-            cursor = reply.cursor;
-            if !reply.more {
-                return Ok(pulled);
-            }
-        }
+        let signer = || self.load_device()?.signer();
+        progress_sync::pull(client, signer, &self.session, &self.store).await
     }
 }

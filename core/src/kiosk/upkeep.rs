@@ -1,11 +1,15 @@
 //! Keeping a tablet used by thousands of workers small: vaults unused for
 //! [`VAULT_MAX_IDLE_DAYS`] or beyond [`MAX_VAULTS`] are forgotten (never the
-//! open session's), and drafts and survey tokens past their age go. Run at
-//! each sync of a shared device; the app then shreds the forgotten vaults'
-//! key-store secrets (crypto-shredding), as the wipe does.
+//! open session's), and drafts and survey tokens past their age go, and the
+//! forgotten vaults' key-store secrets are shredded, as the wipe does
+//! (`run`, at each sync of a shared device).
+
+use std::sync::Mutex;
 
 use crate::auth::day_of;
 use crate::error::Error;
+use crate::keystore::KeyStore;
+use crate::runtime::lock;
 use crate::store::{Store, drafts, offline_drafts, survey_tokens, workers};
 
 /// Survey tokens older than this are dropped from a shared tablet (a
@@ -40,4 +44,12 @@ pub fn forget_old_vaults(store: &mut Store, open: Option<&str>, now: i64) -> Res
         Ok::<_, Error>(())
     })?;
     Ok(evicted)
+}
+
+/// Keeps a tablet small ([`forget_old_vaults`], never `open`'s vault), then
+/// shreds the forgotten vaults' key-store secrets. Returns how many vaults went.
+pub(crate) fn run(store: &Mutex<Store>, keystore: &dyn KeyStore, open: Option<&str>, now: i64) -> Result<usize, Error> {
+    let evicted = forget_old_vaults(&mut lock(store), open, now)?;
+    super::wipe::shred_vault_secrets(keystore, &evicted);
+    Ok(evicted.len())
 }

@@ -26,7 +26,12 @@ pub use signer::Signer;
 /// How the device reaches the hub.
 #[derive(Debug, Clone)]
 pub struct NetConfig {
-    /// Allow `http://` to a loopback address. For tests and local demos only.
+    /// Leave `false` in the apps. Allows plain `http://` to a loopback hub
+    /// (127.0.0.0/8, `::1`, `localhost`) and nowhere else; any other host
+    /// still needs HTTPS. It exists because the Kotlin tests on the JVM
+    /// (`bindings/tests/kotlin`, run by `scripts/test-kotlin`), the end-to-end
+    /// tests (`tests/`) and the command-line device talk to a hub they start
+    /// on 127.0.0.1 without TLS; the Android and iOS apps never need it.
     pub allow_insecure_http_for_tests: bool,
     /// Extra trusted root certificates (PEM), for a programme with its own CA.
     pub extra_root_certs_pem: Vec<String>,

@@ -1,5 +1,5 @@
 //! Each worker's one-time survey tokens, sealed under their vault key (see
-//! `app::survey_responses`). Like drafts, rows have no owner column and
+//! `surveys::tokens`). Like drafts, rows have no owner column and
 //! their id is a keyed hash under the vault key, so a shared tablet's file
 //! does not say which worker holds a token for which survey.
 

@@ -1,12 +1,16 @@
 //! Answering surveys on the device: what a verified definition looks like
 //! to the app, in the worker's language, and the problems found in answers
 //! as the worker goes (skip logic and validation), with localized messages.
-//! The app's calls (`load_survey`, `check_survey`) are in `app::surveys`;
-//! work in progress is kept with `WorkerVoice::save_draft` like a report.
+//! The app's calls (`load_survey`, `check_survey`) in `app::surveys` call
+//! `view` and `check`; work in progress is kept with
+//! `WorkerVoice::save_draft` like a report.
 
 use std::collections::BTreeMap;
 
-use workervoice_protocol::survey::{AnswerProblem, SurveyAnswer};
+use workervoice_protocol::content::MEDIA_REF_PREFIX;
+use workervoice_protocol::survey::{
+    AnswerProblem, QuestionKind, SurveyAnswer, SurveyDefinition, SurveyOption, Texts, pick_text,
+};
 
 use crate::i18n::{Arg, Languages, message};
 
@@ -195,6 +199,86 @@ impl From<SurveyAnswerInput> for SurveyAnswer {
             SurveyAnswerInput::Date { value } => Self::Date(value),
         }
     }
+}
+
+/// A verified definition ready to render, its texts picked from
+/// `requested` languages (then the survey's own, never blank).
+pub(crate) fn view(id: &str, definition: &SurveyDefinition, version: u64, requested: &[String]) -> SurveyView {
+    let text = |texts: &Texts| pick_text(texts, requested, &definition.languages).to_owned();
+    let choices = |options: &[SurveyOption]| {
+        options.iter().map(|option| ChoiceView { id: option.id.clone(), label: text(&option.label) }).collect()
+    };
+    let questions = definition
+        .questions
+        .iter()
+        .map(|question| SurveyQuestionView {
+            id: question.id.clone(),
+            label: text(&question.label),
+            help: question.help.as_ref().map(&text),
+            audio_sha256: question.audio.as_deref().map(|audio| audio.trim_start_matches(MEDIA_REF_PREFIX).to_owned()),
+            required: question.required,
+            kind: match &question.kind {
+                QuestionKind::SingleChoice { options } => {
+                    SurveyQuestionKind::SingleChoice { options: choices(options) }
+                }
+                QuestionKind::MultipleChoice { options, min_selected, max_selected } => {
+                    SurveyQuestionKind::MultipleChoice {
+                        options: choices(options),
+                        min_selected: *min_selected,
+                        max_selected: *max_selected,
+                    }
+                }
+                QuestionKind::Rating { min, max, min_label, max_label } => SurveyQuestionKind::Rating {
+                    min: *min,
+                    max: *max,
+                    min_label: min_label.as_ref().map(&text),
+                    max_label: max_label.as_ref().map(&text),
+                },
+                QuestionKind::Number { min, max, integer } => {
+                    SurveyQuestionKind::Number { min: *min, max: *max, integer: *integer }
+                }
+                QuestionKind::Text { min_length, max_length } => {
+                    SurveyQuestionKind::Text { min_length: *min_length, max_length: *max_length }
+                }
+                QuestionKind::YesNo => SurveyQuestionKind::YesNo,
+                QuestionKind::Date { min, max } => SurveyQuestionKind::Date { min: min.clone(), max: max.clone() },
+            },
+        })
+        .collect();
+    SurveyView {
+        id: id.to_owned(),
+        version,
+        title: text(&definition.title),
+        intro: definition.intro.as_ref().map(&text),
+        questions,
+    }
+}
+
+/// Applies the skip logic and checks `answers`: which questions are shown,
+/// and every problem with a message in `languages`.
+pub(crate) fn check(
+    definition: &SurveyDefinition,
+    answers: Vec<SurveyAnswerEntry>,
+    languages: &Languages,
+) -> SurveyCheck {
+    let answers = answer_map(answers);
+    let visible = definition
+        .questions
+        .iter()
+        .zip(definition.visible(&answers))
+        .filter(|(_, shown)| *shown)
+        .map(|(question, _)| question.id.clone())
+        .collect();
+    let problems = definition
+        .validate(&answers)
+        .into_iter()
+        .map(|(question_id, problem)| SurveyProblem {
+            question_id,
+            code: problem_code(&problem).to_owned(),
+            message: problem_message(languages, &problem),
+        })
+        .collect();
+    SurveyCheck { visible, problems }
 }
 
 /// The stable code of a problem (`required`, `out_of_range`, …).

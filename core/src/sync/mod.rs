@@ -28,11 +28,7 @@ mod push;
 pub use pass::{SyncHost, run};
 pub use push::{PushOutcome, outcome, push_item};
 
-/// Locks `mutex`, going on after a panic elsewhere: every write is a
-/// transaction, so what a panicking holder left is what was there before.
-fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
-}
+use crate::runtime::lock;
 
 /// What a sync did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

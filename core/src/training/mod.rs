@@ -1,6 +1,8 @@
-//! Training on this device: the shape of a module as published ([`module`])
-//! and the worker's progress (this file); the app's training calls are in
-//! `app::training`.
+//! Training on this device: the shape of a module as published ([`module`]),
+//! the worker's progress (this file), lessons and quizzes recorded and
+//! graded ([`activity`]), the leaderboard ([`leaderboard`]), and bringing
+//! the log in step with the hub at sync ([`progress_sync`]). The app's
+//! training calls are in `app::training`.
 //!
 //! A worker's training progress: the log of what they did
 //! (sealed under their vault key), what each entry earned, and the uploads
@@ -14,7 +16,10 @@
 //! share: its events live in memory for the session, and its upload names
 //! the offline sign-in instead of a MAC and is held until the hub confirms it.
 
+pub mod activity;
+pub mod leaderboard;
 pub mod module;
+pub mod progress_sync;
 
 pub use module::{
     BadgeInfo, Lesson, LocalizedLesson, LocalizedModule, LocalizedQuestion, LocalizedText, QuizAnswer, QuizKind,

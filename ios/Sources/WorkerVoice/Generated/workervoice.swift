@@ -4572,40 +4572,40 @@ private let initializationResult: InitializationResult = {
     if (uniffi_workervoice_checksum_method_workervoiceapp_load_survey() != 507) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_workervoice_checksum_method_workervoiceapp_open_surveys() != 53905) {
+    if (uniffi_workervoice_checksum_method_workervoiceapp_open_surveys() != 43722) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_workervoice_checksum_method_workervoiceapp_set_survey_send_delay() != 56271) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_workervoice_checksum_method_workervoiceapp_submit_survey() != 49387) {
+    if (uniffi_workervoice_checksum_method_workervoiceapp_submit_survey() != 50071) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_workervoice_checksum_method_workervoiceapp_certificates() != 15308) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_workervoice_checksum_method_workervoiceapp_complete_lesson() != 64298) {
+    if (uniffi_workervoice_checksum_method_workervoiceapp_complete_lesson() != 65115) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_workervoice_checksum_method_workervoiceapp_leaderboard() != 29229) {
+    if (uniffi_workervoice_checksum_method_workervoiceapp_leaderboard() != 57796) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_workervoice_checksum_method_workervoiceapp_lesson_position() != 54219) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_workervoice_checksum_method_workervoiceapp_quiz_in_progress() != 15369) {
+    if (uniffi_workervoice_checksum_method_workervoiceapp_quiz_in_progress() != 45930) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_workervoice_checksum_method_workervoiceapp_save_lesson_position() != 21854) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_workervoice_checksum_method_workervoiceapp_save_quiz_answers() != 62654) {
+    if (uniffi_workervoice_checksum_method_workervoiceapp_save_quiz_answers() != 45316) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_workervoice_checksum_method_workervoiceapp_submit_quiz() != 45972) {
+    if (uniffi_workervoice_checksum_method_workervoiceapp_submit_quiz() != 27101) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_workervoice_checksum_method_workervoiceapp_training_progress() != 21870) {
+    if (uniffi_workervoice_checksum_method_workervoiceapp_training_progress() != 47662) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_workervoice_checksum_method_workervoiceapp_verify_certificate() != 14127) {

@@ -1540,40 +1540,40 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_load_survey() and 0xFFFF) != 507) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_open_surveys() and 0xFFFF) != 53905) {
+    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_open_surveys() and 0xFFFF) != 43722) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_set_survey_send_delay() and 0xFFFF) != 56271) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_submit_survey() and 0xFFFF) != 49387) {
+    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_submit_survey() and 0xFFFF) != 50071) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_certificates() and 0xFFFF) != 15308) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_complete_lesson() and 0xFFFF) != 64298) {
+    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_complete_lesson() and 0xFFFF) != 65115) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_leaderboard() and 0xFFFF) != 29229) {
+    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_leaderboard() and 0xFFFF) != 57796) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_lesson_position() and 0xFFFF) != 54219) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_quiz_in_progress() and 0xFFFF) != 15369) {
+    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_quiz_in_progress() and 0xFFFF) != 45930) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_save_lesson_position() and 0xFFFF) != 21854) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_save_quiz_answers() and 0xFFFF) != 62654) {
+    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_save_quiz_answers() and 0xFFFF) != 45316) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_submit_quiz() and 0xFFFF) != 45972) {
+    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_submit_quiz() and 0xFFFF) != 27101) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_training_progress() and 0xFFFF) != 21870) {
+    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_training_progress() and 0xFFFF) != 47662) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_verify_certificate() and 0xFFFF) != 14127) {
