@@ -54,6 +54,7 @@ mod cases;
 mod clock;
 mod config;
 mod content;
+mod data_dir;
 mod db;
 mod demo;
 mod device_auth;

@@ -2,7 +2,6 @@
 //! router, serve (plain HTTP or TLS) on the current tokio runtime.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -103,10 +102,11 @@ pub async fn start(config: HubConfig) -> anyhow::Result<RunningHub> {
     let data_dir = config.data_dir.clone();
     let configured_token = config.admin_token.clone();
     let (keys, programme, db, admin_token) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
-        create_private_dir(&data_dir)?;
-        let keys = HubKeys::load_or_create(&data_dir)?;
+        crate::data_dir::secure(&data_dir)?;
+        let connection = crate::db::open_connection(&data_dir)?;
+        let keys = HubKeys::load_for_database(&data_dir, &connection)?;
         let programme = ProgrammeKey::load_or_create(&data_dir)?;
-        let db = Db::open(&data_dir)?;
+        let db = Db::from_connection(connection);
         let admin_token = load_or_create_admin_token(&data_dir, configured_token.as_deref())?;
         Ok((keys, programme, db, admin_token))
     })
@@ -220,21 +220,6 @@ fn base_url(scheme: &str, addr: SocketAddr) -> String {
         });
     }
     format!("{scheme}://{reachable}")
-}
-
-/// Creates the data directory, readable only by the hub's user when it is new.
-fn create_private_dir(dir: &Path) -> anyhow::Result<()> {
-    if dir.is_dir() {
-        return Ok(());
-    }
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        builder.mode(0o700);
-    }
-    builder.create(dir).with_context(|| format!("creating the data directory {}", dir.display()))
 }
 
 #[cfg(test)]

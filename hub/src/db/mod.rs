@@ -4,9 +4,20 @@
 //! which moves the work onto tokio's blocking pool. SQLite serialises
 //! writers anyway, and every request here is a handful of indexed queries.
 //!
-//! Connection settings: WAL, `foreign_keys=ON`, `secure_delete=ON` (deleted
-//! rows — cleared verifiers, crypto-shredded shares — are overwritten, not
-//! left in free pages), `temp_store=MEMORY`, a busy timeout.
+//! Connection settings: WAL with `synchronous=FULL`, `foreign_keys=ON`,
+//! `secure_delete=ON` (deleted rows — cleared verifiers, crypto-shredded
+//! shares — are overwritten, not left in free pages), `temp_store=MEMORY`, a
+//! busy timeout.
+//!
+//! Durable before acknowledged: with `synchronous=FULL` in WAL mode SQLite
+//! syncs the WAL file at every commit, so a commit that returned survives a
+//! power cut (with `NORMAL` it survives a crash of the process, but the last
+//! commits before a power cut may roll back). Every handler commits before
+//! it answers, so nothing a device was told is stored can be taken back.
+//! What it costs is measured in ADR 0014.
+//!
+//! The file is created `0600` before SQLite opens it; SQLite gives the
+//! `-wal` and `-shm` files the same permissions.
 //!
 //! A file that is not a readable SQLite database, or that was written by a
 //! newer hub, stops the hub at start with a clear error. Nothing is ever
@@ -34,8 +45,14 @@ pub(crate) struct Db {
 
 impl Db {
     /// Opens (or creates) `<data_dir>/hub.db` and brings its schema up to date.
+    #[cfg(test)]
     pub(crate) fn open(data_dir: &Path) -> anyhow::Result<Self> {
         Ok(Self { connection: Arc::new(Mutex::new(open_connection(data_dir)?)) })
+    }
+
+    /// Wraps a connection opened with [`open_connection`].
+    pub(crate) fn from_connection(connection: Connection) -> Self {
+        Self { connection: Arc::new(Mutex::new(connection)) }
     }
 
     /// Runs `work` with the connection on the blocking pool.
@@ -61,6 +78,7 @@ impl Db {
 /// `publish-pack` that work on the data directory directly).
 pub(crate) fn open_connection(data_dir: &Path) -> anyhow::Result<Connection> {
     let path = data_dir.join(DB_FILE);
+    create_private_file(&path)?;
     let mut connection =
         Connection::open(&path).with_context(|| format!("opening the hub database {}", path.display()))?;
     configure(&connection).map_err(|error| unreadable(&path, error))?;
@@ -68,7 +86,63 @@ pub(crate) fn open_connection(data_dir: &Path) -> anyhow::Result<Connection> {
         schema::MigrationError::Sqlite(error) => unreadable(&path, error),
         other => anyhow::Error::new(other).context(format!("upgrading {}", path.display())),
     })?;
+    for suffix in ["", "-wal", "-shm"] {
+        let file = data_dir.join(format!("{DB_FILE}{suffix}"));
+        if file.exists() {
+            crate::data_dir::set_mode(&file, 0o600)?;
+        }
+    }
     Ok(connection)
+}
+
+/// Creates an empty `0600` file at `path` unless one exists, so that SQLite
+/// opens (and copies the permissions of) a private file whatever the umask.
+fn create_private_file(path: &Path) -> anyhow::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    match options.open(path) {
+        Ok(_) => Ok(()),
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(error) => Err(error).with_context(|| format!("creating {}", path.display())),
+    }
+}
+
+/// The name of the key check value in `hub_meta`.
+const KEY_CHECK: &str = "hub_secret_key_check";
+
+/// The key check value of the hub secret this database was written with,
+/// if one was stored.
+pub(crate) fn stored_key_check(connection: &Connection) -> rusqlite::Result<Option<Vec<u8>>> {
+    use rusqlite::OptionalExtension;
+    connection.query_row("SELECT value FROM hub_meta WHERE name = ?1", [KEY_CHECK], |row| row.get(0)).optional()
+}
+
+/// Stores the key check value of the hub secret (once: an existing value is
+/// never replaced).
+pub(crate) fn store_key_check(connection: &Connection, value: &[u8]) -> rusqlite::Result<()> {
+    connection.execute(
+        "INSERT INTO hub_meta (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING",
+        rusqlite::params![KEY_CHECK, value],
+    )?;
+    Ok(())
+}
+
+/// Whether the database holds rows keyed with the hub secret (PIN
+/// verifiers, activation and enrolment code hashes, sealed hub shares,
+/// handlers' peppered keys): a database from before key check values that
+/// still cannot be used with another secret.
+pub(crate) fn holds_secret_keyed_rows(connection: &Connection) -> rusqlite::Result<bool> {
+    connection.query_row(
+        "SELECT EXISTS (SELECT 1 FROM workers) OR EXISTS (SELECT 1 FROM enrolment_codes) \
+             OR EXISTS (SELECT 1 FROM worker_device_shares) OR EXISTS (SELECT 1 FROM handlers)",
+        [],
+        |row| row.get(0),
+    )
 }
 
 /// Reads an integer column that holds a count, size or version (stored as
@@ -98,7 +172,7 @@ fn configure(connection: &Connection) -> rusqlite::Result<()> {
         "PRAGMA foreign_keys = ON;
          PRAGMA secure_delete = ON;
          PRAGMA temp_store = MEMORY;
-         PRAGMA synchronous = NORMAL;",
+         PRAGMA synchronous = FULL;",
     )?;
     Ok(())
 }

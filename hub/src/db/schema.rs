@@ -17,7 +17,7 @@
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 /// The schema version this hub writes.
-pub(crate) const LATEST_VERSION: u32 = 10;
+pub(crate) const LATEST_VERSION: u32 = 11;
 
 /// Why the schema could not be brought up to date.
 #[derive(Debug, thiserror::Error)]
@@ -61,6 +61,13 @@ fn upgrade_from(tx: &Transaction<'_>, version: u32) -> rusqlite::Result<()> {
         7 => tx.execute_batch(V8_SCHEMA),
         8 => tx.execute_batch(V9_SCHEMA),
         9 => tx.execute_batch(V10_SCHEMA),
+        10 => {
+            tx.execute_batch(V11_SCHEMA)?;
+            // Counts kept before now are remembered from the upgrade on (this
+            // SQLite has no date functions to do it in the batch).
+            tx.execute("UPDATE unknown_pin_attempts SET last_failed_at = ?1", [crate::clock::unix_now()])?;
+            Ok(())
+        }
         // `migrate` never asks for a step past LATEST_VERSION.
         _ => Ok(()),
     }
@@ -180,6 +187,23 @@ CREATE TABLE leaderboard (
     joined_at  INTEGER NOT NULL,
     UNIQUE (factory_id, pseudonym)
 ) WITHOUT ROWID;
+";
+
+/// Version 11: durability and bounded growth.
+///
+/// - `hub_meta` holds the key check value of the hub secret (an HMAC of a
+///   fixed label under a key derived from it), so a hub started with a
+///   missing or foreign `hub-secret.key` stops instead of locking everyone
+///   out.
+/// - `unknown_pin_attempts` gets the time of its last failure, so rows can
+///   be forgotten after a while and the table capped.
+const V11_SCHEMA: &str = "
+CREATE TABLE hub_meta (
+    name  TEXT PRIMARY KEY,
+    value BLOB NOT NULL
+) STRICT;
+ALTER TABLE unknown_pin_attempts ADD COLUMN last_failed_at INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX unknown_pin_attempts_by_age ON unknown_pin_attempts (last_failed_at);
 ";
 
 /// Surveys: analysts, departments, schedules, hub events, tokens, responses.
