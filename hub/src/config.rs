@@ -52,6 +52,8 @@ pub struct HubConfig {
     /// How often the hub looks for cases past their deadline and escalates
     /// them (see [`crate::RunningHub::escalate_due`]); at least one second.
     pub escalation_interval: Duration,
+    /// Connection limit and read time-outs (ADR 0014).
+    pub limits: crate::limits::TrafficLimits,
 }
 
 /// PEM files to terminate TLS with.
@@ -77,6 +79,7 @@ impl HubConfig {
             allow_plain_http_off_loopback: false,
             public_url: None,
             escalation_interval: DEFAULT_ESCALATION_INTERVAL,
+            limits: crate::limits::TrafficLimits::default(),
         }
     }
 
@@ -97,6 +100,11 @@ impl HubConfig {
         );
         ensure!(self.max_pin_attempts >= 1, "max_pin_attempts must be at least 1");
         ensure!(self.escalation_interval >= Duration::from_secs(1), "escalation_interval must be at least a second");
+        ensure!(self.limits.max_connections >= 1, "max_connections must be at least 1");
+        ensure!(
+            !self.limits.header_read_timeout.is_zero() && !self.limits.request_timeout.is_zero(),
+            "read time-outs must be longer than zero"
+        );
         if let Some(token) = &self.admin_token {
             ensure!(
                 !token.is_empty() && token.chars().all(|c| c.is_ascii_graphic()),

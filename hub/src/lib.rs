@@ -63,6 +63,7 @@ mod enrol;
 mod error;
 mod extract;
 mod keys;
+mod limits;
 mod programme;
 mod server;
 mod state;
@@ -75,6 +76,7 @@ pub use cases::escalation::EscalationReport;
 pub use config::{DEFAULT_ESCALATION_INTERVAL, DEFAULT_MAX_PIN_ATTEMPTS, DEFAULT_PIN_ITERATIONS, HubConfig, TlsFiles};
 pub use content::publish::{PackAssignment, PublishedPack, publish_pack};
 pub use demo::{DEMO_FACTORY_NAME, DemoHandler, DemoSeed, DemoWorker, seed_demo};
+pub use limits::TrafficLimits;
 pub use server::{RunningHub, start};
 #[doc(hidden)]
 pub use training::log::merged_progress;

@@ -90,6 +90,15 @@ struct ServeArgs {
     /// Wrong PINs (and handler passwords) before the account is locked until staff unlock it.
     #[arg(long, value_name = "N", default_value_t = workervoice_hub::DEFAULT_MAX_PIN_ATTEMPTS)]
     max_pin_attempts: u32,
+    /// Open connections at most; more are closed on accept.
+    #[arg(long, value_name = "N", default_value_t = workervoice_hub::TrafficLimits::default().max_connections)]
+    max_connections: usize,
+    /// Seconds a client has to send a request's headers.
+    #[arg(long, value_name = "SECS", default_value_t = workervoice_hub::TrafficLimits::default().header_read_timeout.as_secs())]
+    header_read_timeout: u64,
+    /// Seconds to read a request's body and answer it.
+    #[arg(long, value_name = "SECS", default_value_t = workervoice_hub::TrafficLimits::default().request_timeout.as_secs())]
+    request_timeout: u64,
     /// Seconds between two passes that escalate cases past their deadline.
     #[arg(long, value_name = "SECS", default_value_t = workervoice_hub::DEFAULT_ESCALATION_INTERVAL.as_secs())]
     escalation_interval: u64,
@@ -111,6 +120,11 @@ impl ServeArgs {
             allow_plain_http_off_loopback: self.allow_plain_http_off_loopback,
             public_url: self.public_url.clone(),
             escalation_interval: std::time::Duration::from_secs(self.escalation_interval),
+            limits: workervoice_hub::TrafficLimits {
+                max_connections: self.max_connections,
+                header_read_timeout: std::time::Duration::from_secs(self.header_read_timeout),
+                request_timeout: std::time::Duration::from_secs(self.request_timeout),
+            },
         }
     }
 }

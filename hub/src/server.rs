@@ -11,7 +11,7 @@ use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::get;
 use axum_server::Handle;
-use axum_server::tls_rustls::RustlsConfig;
+use axum_server::tls_rustls::{RustlsAcceptor, RustlsConfig};
 use tokio::task::JoinHandle;
 use workervoice_protocol::{MAX_BODY_BYTES, auth, paths};
 
@@ -22,6 +22,7 @@ use crate::config::HubConfig;
 use crate::db::Db;
 use crate::extract::{unknown_route, wrong_method};
 use crate::keys::{HubKeys, load_or_create_admin_token};
+use crate::limits::{ConnectionLimit, TrafficLimits, request_timeout};
 use crate::programme::ProgrammeKey;
 use crate::state::{AppState, SharedState};
 use crate::{admin, case_handlers, cases, content, directory, enrol, tls, training};
@@ -132,20 +133,22 @@ pub async fn start(config: HubConfig) -> anyhow::Result<RunningHub> {
         max_pin_attempts: config.max_pin_attempts,
         calendar_offset: std::sync::atomic::AtomicI64::new(0),
     });
-    let app = router(state.clone()).into_make_service();
+    let limits = config.limits;
+    let app = router(state.clone(), limits).into_make_service();
     let handle = Handle::new();
+    let connection_limit = ConnectionLimit::new(limits.max_connections);
+    let mut server = axum_server::from_tcp(listener).context("serving on the listening socket")?.handle(handle.clone());
+    server
+        .http_builder()
+        .http1()
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(limits.header_read_timeout);
     let task = match tls_config {
         Some(tls_config) => {
-            let server = axum_server::from_tcp_rustls(listener, RustlsConfig::from_config(tls_config))
-                .context("serving TLS on the listening socket")?
-                .handle(handle.clone());
-            tokio::spawn(server.serve(app))
+            let acceptor = RustlsAcceptor::new(RustlsConfig::from_config(tls_config)).acceptor(connection_limit);
+            tokio::spawn(server.acceptor(acceptor).serve(app))
         }
-        None => {
-            let server =
-                axum_server::from_tcp(listener).context("serving on the listening socket")?.handle(handle.clone());
-            tokio::spawn(server.serve(app))
-        }
+        None => tokio::spawn(server.acceptor(connection_limit).serve(app)),
     };
     let escalation = tokio::spawn(run_escalation(state.clone(), config.escalation_interval));
     tracing::info!(%local_addr, tls = config.tls.is_some(), "hub listening");
@@ -154,7 +157,7 @@ pub async fn start(config: HubConfig) -> anyhow::Result<RunningHub> {
 
 /// Every route, with JSON errors for unknown routes and wrong methods, the
 /// protocol's body limit, and a log line per request.
-fn router(state: AppState) -> Router {
+fn router(state: AppState, limits: TrafficLimits) -> Router {
     Router::new()
         .route(paths::HEALTH, get(health))
         .merge(enrol::routes())
@@ -169,6 +172,7 @@ fn router(state: AppState) -> Router {
         .fallback(unknown_route)
         .method_not_allowed_fallback(wrong_method)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::from_fn(move |request, next| request_timeout(limits.request_timeout, request, next)))
         .layer(middleware::from_fn(log_request))
         .with_state(state)
 }
