@@ -105,7 +105,6 @@ pub(crate) fn sync_dir(dir: &Path) -> std::io::Result<()> {
 /// beside it, synced, renamed into place, then the directory synced. On
 /// failure (a full disk) the temporary file is removed and `path` is as it
 /// was.
-#[allow(dead_code)] // attachment storage (next commit) is its first caller
 pub(crate) fn write_durably(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or_else(|| Path::new("."));
     let mut temporary_name = path.file_name().unwrap_or_default().to_os_string();

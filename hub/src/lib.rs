@@ -49,6 +49,7 @@
 
 mod admin;
 mod auth;
+mod backup;
 mod case_handlers;
 mod cases;
 mod clock;
@@ -72,6 +73,7 @@ mod tls;
 mod training;
 mod workers;
 
+pub use backup::{BackedUpFile, BackupManifest, MANIFEST_FILE, backup, restore};
 pub use cases::escalation::EscalationReport;
 pub use config::{DEFAULT_ESCALATION_INTERVAL, DEFAULT_MAX_PIN_ATTEMPTS, DEFAULT_PIN_ITERATIONS, HubConfig, TlsFiles};
 pub use content::publish::{PackAssignment, PublishedPack, publish_pack};

@@ -2,6 +2,8 @@
 //!
 //! ```text
 //! workervoice-hub publish-pack [--data-dir DIR] [--factory ID ...] FOLDER
+//! workervoice-hub backup --data-dir DIR --out BACKUP_DIR
+//! workervoice-hub restore --from BACKUP_DIR --data-dir NEW_DIR
 //! workervoice-hub [serve] [--data-dir DIR] [--listen ADDR] [--tls-cert PEM --tls-key PEM]
 //!                 [--admin-token T] [--public-url URL] [--demo] [--ready-json] ...
 //! ```
@@ -38,6 +40,32 @@ enum Command {
     /// Publish a content pack (a folder with pack.json and its media),
     /// signed with the programme key in the data directory.
     PublishPack(PublishPackArgs),
+    /// Copy a hub's data directory (while it runs) into a new backup
+    /// directory: a database snapshot, the secrets, the blobs, a manifest.
+    Backup(BackupArgs),
+    /// Restore a backup into a new, empty data directory, checking every
+    /// file against the manifest.
+    Restore(RestoreArgs),
+}
+
+#[derive(Args, Clone)]
+struct BackupArgs {
+    /// The hub's data directory.
+    #[arg(long, value_name = "DIR", env = "WORKERVOICE_HUB_DATA_DIR")]
+    data_dir: PathBuf,
+    /// Where to write the backup (must not exist or be empty).
+    #[arg(long, value_name = "BACKUP_DIR")]
+    out: PathBuf,
+}
+
+#[derive(Args, Clone)]
+struct RestoreArgs {
+    /// The backup directory (with manifest.json).
+    #[arg(long, value_name = "BACKUP_DIR")]
+    from: PathBuf,
+    /// The data directory to restore into (must not exist or be empty).
+    #[arg(long, value_name = "DIR")]
+    data_dir: PathBuf,
 }
 
 #[derive(Args, Clone)]
@@ -134,6 +162,12 @@ fn main() -> ExitCode {
     let args = match cli.command {
         Some(Command::Serve(args)) => args,
         Some(Command::PublishPack(args)) => return publish_pack(&args),
+        Some(Command::Backup(args)) => {
+            return report("backup", workervoice_hub::backup(&args.data_dir, &args.out));
+        }
+        Some(Command::Restore(args)) => {
+            return report("restore", workervoice_hub::restore(&args.from, &args.data_dir));
+        }
         None => cli.serve,
     };
     tracing_subscriber::fmt()
@@ -153,6 +187,25 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("workervoice-hub: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `backup` and `restore`: one line of JSON (file count and bytes) on
+/// success, the reason on stderr otherwise.
+fn report(command: &str, outcome: anyhow::Result<workervoice_hub::BackupManifest>) -> ExitCode {
+    match outcome {
+        Ok(manifest) => {
+            let bytes: u64 = manifest.files.iter().map(|file| file.size).sum();
+            println!(
+                "{}",
+                serde_json::json!({"files": manifest.files.len(), "bytes": bytes, "created_at": manifest.created_at})
+            );
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("workervoice-hub {command}: {error:#}");
             ExitCode::FAILURE
         }
     }
