@@ -4,6 +4,14 @@
 //! which moves the work onto tokio's blocking pool. SQLite serialises
 //! writers anyway, and every request here is a handful of indexed queries.
 //!
+//! Group commit: a durable commit costs a sync of the WAL (milliseconds on
+//! most disks), which would cap devices' submissions at a few hundred a
+//! second. [`Db::run_grouped`] queues the work; whoever takes the
+//! connection next runs every queued piece in one transaction, each in its
+//! own savepoint (an error undoes that piece only), commits once, and only
+//! then are the pieces answered. One sync then covers many acknowledgements,
+//! and none is answered before its commit is on disk.
+//!
 //! Connection settings: WAL with `synchronous=FULL`, `foreign_keys=ON`,
 //! `secure_delete=ON` (deleted rows — cleared verifiers, crypto-shredded
 //! shares — are overwritten, not left in free pages), `temp_store=MEMORY`, a
@@ -41,18 +49,28 @@ pub(crate) const DB_FILE: &str = "hub.db";
 #[derive(Clone)]
 pub(crate) struct Db {
     connection: Arc<Mutex<Connection>>,
+    queue: Arc<Mutex<Vec<GroupedJob>>>,
 }
+
+/// A queued piece of grouped work: runs inside the group's transaction (or
+/// learns that the transaction could not begin), and returns what answers
+/// its caller once the group's commit is known.
+type GroupedJob = Box<dyn FnOnce(Result<&Connection, String>) -> Answer + Send>;
+
+/// Answers a grouped job's caller: `None` when the group committed, else
+/// why it did not.
+type Answer = Box<dyn FnOnce(Option<String>) + Send>;
 
 impl Db {
     /// Opens (or creates) `<data_dir>/hub.db` and brings its schema up to date.
     #[cfg(test)]
     pub(crate) fn open(data_dir: &Path) -> anyhow::Result<Self> {
-        Ok(Self { connection: Arc::new(Mutex::new(open_connection(data_dir)?)) })
+        Ok(Self::from_connection(open_connection(data_dir)?))
     }
 
     /// Wraps a connection opened with [`open_connection`].
     pub(crate) fn from_connection(connection: Connection) -> Self {
-        Self { connection: Arc::new(Mutex::new(connection)) }
+        Self { connection: Arc::new(Mutex::new(connection)), queue: Arc::default() }
     }
 
     /// Runs `work` with the connection on the blocking pool.
@@ -64,13 +82,101 @@ impl Db {
         let connection = Arc::clone(&self.connection);
         tokio::task::spawn_blocking(move || {
             // A panic while the lock was held leaves the connection usable:
-            // an open transaction was rolled back when it was dropped.
-            let mut guard = connection.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            // an open transaction was rolled back when it was dropped (or,
+            // for grouped work, is rolled back here).
+            let mut guard = lock(&connection);
+            if !guard.is_autocommit() {
+                let _ = guard.execute_batch("ROLLBACK");
+            }
             work(&mut guard)
         })
         .await
         .map_err(|error| ApiError::internal(format!("database task failed: {error}")))?
     }
+
+    /// Runs `work` inside a transaction shared with other grouped work (see
+    /// the module documentation) and returns its result once that
+    /// transaction is committed. `work` must not begin or end transactions.
+    pub(crate) async fn run_grouped<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&Connection) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let (sender, receiver) = tokio::sync::oneshot::channel();
+        let job: GroupedJob = Box::new(move |connection| {
+            let result = match connection {
+                Ok(connection) => in_savepoint(connection, work),
+                Err(why) => Err(ApiError::internal(format!("the group transaction did not begin: {why}"))),
+            };
+            Box::new(move |commit_failure: Option<String>| {
+                let outcome = match (commit_failure, result) {
+                    (Some(why), Ok(_)) => Err(ApiError::internal(format!("the group commit failed: {why}"))),
+                    (_, result) => result,
+                };
+                let _ = sender.send(outcome);
+            })
+        });
+        lock(&self.queue).push(job);
+        let (connection, queue) = (Arc::clone(&self.connection), Arc::clone(&self.queue));
+        tokio::task::spawn_blocking(move || {
+            let mut guard = lock(&connection);
+            // Whoever holds the connection runs everything queued so far:
+            // possibly this job was already run by the previous holder.
+            let jobs = std::mem::take(&mut *lock(&queue));
+            if !jobs.is_empty() {
+                commit_group(&mut guard, jobs);
+            }
+        })
+        .await
+        .map_err(|error| ApiError::internal(format!("database task failed: {error}")))?;
+        receiver.await.map_err(|_| ApiError::internal("a grouped database task was dropped"))?
+    }
+}
+
+/// Locks a mutex, taking over a poisoned one: a panic while it was held left
+/// at most an open transaction, which the next user rolls back.
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Runs `jobs` in one transaction and answers each after the commit.
+fn commit_group(connection: &mut Connection, jobs: Vec<GroupedJob>) {
+    if !connection.is_autocommit() {
+        // Left open by a panic in earlier work.
+        let _ = connection.execute_batch("ROLLBACK");
+    }
+    let began = connection.execute_batch("BEGIN IMMEDIATE").map_err(|error| error.to_string());
+    let answers: Vec<Answer> = jobs
+        .into_iter()
+        .map(|job| job(began.as_ref().map(|()| &*connection).map_err(String::clone)))
+        .collect();
+    let failure = match began {
+        Err(why) => Some(why),
+        Ok(()) => match connection.execute_batch("COMMIT") {
+            Ok(()) => None,
+            Err(error) => {
+                let _ = connection.execute_batch("ROLLBACK");
+                Some(error.to_string())
+            }
+        },
+    };
+    for answer in answers {
+        answer(failure.clone());
+    }
+}
+
+/// Runs `work` in a savepoint, undone if the work fails.
+fn in_savepoint<T>(
+    connection: &Connection,
+    work: impl FnOnce(&Connection) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    connection.execute_batch("SAVEPOINT grouped")?;
+    let result = work(connection);
+    if result.is_err() {
+        connection.execute_batch("ROLLBACK TO grouped")?;
+    }
+    connection.execute_batch("RELEASE grouped")?;
+    result
 }
 
 /// Opens (or creates) `<data_dir>/hub.db` as one connection, configured and
