@@ -80,6 +80,14 @@ impl RunningHub {
         self.state.calendar_offset.store(secs, std::sync::atomic::Ordering::Relaxed);
     }
 
+    /// Caps the database at `pages` pages, as if the disk were that small,
+    /// and returns the cap in force (SQLite never goes below the current
+    /// size). For tests of a full disk; `u32::MAX` lifts it.
+    #[doc(hidden)]
+    pub async fn limit_database_pages(&self, pages: u64) -> anyhow::Result<u64> {
+        self.state.db.limit_pages(pages).await.map_err(|error| anyhow::anyhow!("setting the page limit: {error}"))
+    }
+
     /// The shared state, for seeding.
     pub(crate) fn state(&self) -> &AppState {
         &self.state

@@ -110,3 +110,42 @@ async fn every_file_the_hub_writes_is_private_even_in_a_directory_that_was_open(
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_full_disk_refuses_a_submission_as_retryable_keeps_nothing_and_takes_it_once_there_is_room() {
+    within_time(async {
+        let programme = support::cases::Programme::start().await;
+        let big_text = "a long report ".repeat(8_000);
+        let seal = || programme.seal(&[workervoice_protocol::directory::Route::IndependentHotline], &big_text, &[]);
+        let tables = ["cases", "case_keys", "case_events", "case_audit"];
+        let counts = |hub: &TestHub| tables.map(|table| hub.count_rows(table));
+
+        // As if the disk had room for little more than the database now
+        // holds: a few reports fit, then the hub refuses.
+        programme.hub.hub.limit_database_pages(1).await.expect("limit");
+        let mut accepted = 0;
+        let (sealed, refused) = loop {
+            let before = counts(&programme.hub);
+            let sealed = seal();
+            let reply = programme.hub.submit(&sealed).await;
+            if reply.status != 200 {
+                assert_eq!(counts(&programme.hub), before, "nothing of a refused submission is kept");
+                break (sealed, reply);
+            }
+            accepted += 1;
+            assert!(accepted < 200, "the page limit never filled up");
+        };
+        assert_eq!(refused.status, 429, "{refused:?}");
+        refused.assert_error("rate_limited");
+        assert_eq!(refused.body["error"]["retry_after_secs"], 300, "{refused:?}");
+        let before = counts(&programme.hub);
+
+        // Room again: the device's retry of the same bytes is stored once.
+        programme.hub.hub.limit_database_pages(u64::from(u32::MAX)).await.expect("lift");
+        let stored = programme.hub.submit(&sealed).await;
+        assert_eq!(stored.status, 200, "{stored:?}");
+        let after = counts(&programme.hub);
+        assert_eq!(after[0], before[0] + 1);
+    })
+    .await;
+}

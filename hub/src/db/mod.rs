@@ -55,11 +55,34 @@ pub(crate) struct Db {
 /// A queued piece of grouped work: runs inside the group's transaction (or
 /// learns that the transaction could not begin), and returns what answers
 /// its caller once the group's commit is known.
-type GroupedJob = Box<dyn FnOnce(Result<&Connection, String>) -> Answer + Send>;
+/// Also says whether the work failed for lack of space.
+type GroupedJob = Box<dyn FnOnce(Result<&Connection, GroupFailure>) -> (Answer, bool) + Send>;
 
 /// Answers a grouped job's caller: `None` when the group committed, else
 /// why it did not.
-type Answer = Box<dyn FnOnce(Option<String>) + Send>;
+type Answer = Box<dyn FnOnce(Option<GroupFailure>) + Send>;
+
+/// Why a group transaction did not begin or commit.
+#[derive(Clone)]
+struct GroupFailure {
+    what: String,
+    disk_full: bool,
+}
+
+impl GroupFailure {
+    fn from_sqlite(error: &rusqlite::Error) -> Self {
+        Self { what: error.to_string(), disk_full: error.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull) }
+    }
+
+    fn into_api_error(self) -> ApiError {
+        if self.disk_full {
+            tracing::error!(cause = %self.what, "storage full: refusing writes until there is room");
+            ApiError::storage_full()
+        } else {
+            ApiError::internal(format!("the group transaction failed: {}", self.what))
+        }
+    }
+}
 
 impl Db {
     /// Opens (or creates) `<data_dir>/hub.db` and brings its schema up to date.
@@ -94,6 +117,15 @@ impl Db {
         .map_err(|error| ApiError::internal(format!("database task failed: {error}")))?
     }
 
+    /// Caps the database at `pages` pages (SQLite's `max_page_count`), so
+    /// that a test can fill it: writes past it fail as on a full disk.
+    pub(crate) async fn limit_pages(&self, pages: u64) -> Result<u64, ApiError> {
+        self.run(move |connection| {
+            Ok(connection.query_row(&format!("PRAGMA max_page_count = {pages}"), [], |row| column_u64(row, 0))?)
+        })
+        .await
+    }
+
     /// Runs `work` inside a transaction shared with other grouped work (see
     /// the module documentation) and returns its result once that
     /// transaction is committed. `work` must not begin or end transactions.
@@ -106,15 +138,18 @@ impl Db {
         let job: GroupedJob = Box::new(move |connection| {
             let result = match connection {
                 Ok(connection) => in_savepoint(connection, work),
-                Err(why) => Err(ApiError::internal(format!("the group transaction did not begin: {why}"))),
+                Err(why) => Err(why.into_api_error()),
             };
-            Box::new(move |commit_failure: Option<String>| {
+            let disk_full = matches!(&result, Err(ApiError::Storage(error))
+                if error.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull));
+            let answer: Answer = Box::new(move |commit_failure: Option<GroupFailure>| {
                 let outcome = match (commit_failure, result) {
-                    (Some(why), Ok(_)) => Err(ApiError::internal(format!("the group commit failed: {why}"))),
+                    (Some(why), Ok(_)) => Err(why.into_api_error()),
                     (_, result) => result,
                 };
                 let _ = sender.send(outcome);
-            })
+            });
+            (answer, disk_full)
         });
         lock(&self.queue).push(job);
         let (connection, queue) = (Arc::clone(&self.connection), Arc::clone(&self.queue));
@@ -145,18 +180,27 @@ fn commit_group(connection: &mut Connection, jobs: Vec<GroupedJob>) {
         // Left open by a panic in earlier work.
         let _ = connection.execute_batch("ROLLBACK");
     }
-    let began = connection.execute_batch("BEGIN IMMEDIATE").map_err(|error| error.to_string());
-    let answers: Vec<Answer> = jobs
-        .into_iter()
-        .map(|job| job(began.as_ref().map(|()| &*connection).map_err(String::clone)))
-        .collect();
-    let failure = match began {
-        Err(why) => Some(why),
-        Ok(()) => match connection.execute_batch("COMMIT") {
+    let mut broken = connection.execute_batch("BEGIN IMMEDIATE").err().map(|error| GroupFailure::from_sqlite(&error));
+    let mut answers: Vec<Answer> = Vec::with_capacity(jobs.len());
+    for job in jobs {
+        let (answer, disk_full) = job(match &broken {
+            None => Ok(&*connection),
+            Some(why) => Err(why.clone()),
+        });
+        answers.push(answer);
+        if broken.is_none() && connection.is_autocommit() {
+            // SQLite rolled the whole transaction back (it may, on a full
+            // disk): every piece so far is undone; none is answered as stored.
+            broken = Some(GroupFailure { what: "the transaction was rolled back".to_owned(), disk_full });
+        }
+    }
+    let failure = match broken {
+        Some(why) => Some(why),
+        None => match connection.execute_batch("COMMIT") {
             Ok(()) => None,
             Err(error) => {
                 let _ = connection.execute_batch("ROLLBACK");
-                Some(error.to_string())
+                Some(GroupFailure::from_sqlite(&error))
             }
         },
     };
@@ -172,6 +216,10 @@ fn in_savepoint<T>(
 ) -> Result<T, ApiError> {
     connection.execute_batch("SAVEPOINT grouped")?;
     let result = work(connection);
+    if connection.is_autocommit() {
+        // The failure rolled back the whole transaction, savepoint and all.
+        return result;
+    }
     if result.is_err() {
         connection.execute_batch("ROLLBACK TO grouped")?;
     }
