@@ -112,8 +112,9 @@ pub async fn start(config: HubConfig) -> anyhow::Result<RunningHub> {
     let configured_token = config.admin_token.clone();
     let (keys, programme, db, admin_token) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
         crate::data_dir::secure(&data_dir)?;
-        let connection = crate::db::open_connection(&data_dir)?;
+        let mut connection = crate::db::open_connection(&data_dir)?;
         let keys = HubKeys::load_for_database(&data_dir, &connection)?;
+        cases::attachments::move_chunk_rows_to_files(&data_dir, &mut connection)?;
         let programme = ProgrammeKey::load_or_create(&data_dir)?;
         let db = Db::from_connection(connection);
         let admin_token = load_or_create_admin_token(&data_dir, configured_token.as_deref())?;
