@@ -38,16 +38,23 @@ pub struct TrafficLimits {
     pub header_read_timeout: Duration,
     /// Time to read a request's body and answer it.
     pub request_timeout: Duration,
+    /// Attachment bytes the hub accepts per UTC day, from all devices
+    /// together; past it, chunks are refused `rate_limited` until the next
+    /// day (devices keep them and retry).
+    pub attachment_bytes_per_day: u64,
 }
 
 impl Default for TrafficLimits {
     /// 1,024 connections; 10 s for the head; 60 s for the body and the
-    /// answer (a 256 KiB chunk at 5 KB/s, a slow mobile link).
+    /// answer (a 256 KiB chunk at 5 KB/s, a slow mobile link); 4 GiB of
+    /// attachments a day (200 reports with four full 20 MiB photos or
+    /// recordings each).
     fn default() -> Self {
         Self {
             max_connections: 1024,
             header_read_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(60),
+            attachment_bytes_per_day: 4 * 1024 * 1024 * 1024,
         }
     }
 }

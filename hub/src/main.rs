@@ -127,6 +127,9 @@ struct ServeArgs {
     /// Seconds to read a request's body and answer it.
     #[arg(long, value_name = "SECS", default_value_t = workervoice_hub::TrafficLimits::default().request_timeout.as_secs())]
     request_timeout: u64,
+    /// Attachment bytes accepted per UTC day from all devices together.
+    #[arg(long, value_name = "BYTES", default_value_t = workervoice_hub::TrafficLimits::default().attachment_bytes_per_day)]
+    attachment_bytes_per_day: u64,
     /// Seconds between two passes that escalate cases past their deadline.
     #[arg(long, value_name = "SECS", default_value_t = workervoice_hub::DEFAULT_ESCALATION_INTERVAL.as_secs())]
     escalation_interval: u64,
@@ -152,6 +155,7 @@ impl ServeArgs {
                 max_connections: self.max_connections,
                 header_read_timeout: std::time::Duration::from_secs(self.header_read_timeout),
                 request_timeout: std::time::Duration::from_secs(self.request_timeout),
+                attachment_bytes_per_day: self.attachment_bytes_per_day,
             },
         }
     }

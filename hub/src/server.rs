@@ -140,6 +140,7 @@ pub async fn start(config: HubConfig) -> anyhow::Result<RunningHub> {
         public_url,
         pin_iterations: config.pin_iterations,
         max_pin_attempts: config.max_pin_attempts,
+        attachment_bytes_per_day: config.limits.attachment_bytes_per_day,
         calendar_offset: std::sync::atomic::AtomicI64::new(0),
     });
     let limits = config.limits;

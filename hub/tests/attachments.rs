@@ -204,3 +204,27 @@ async fn attachments_an_earlier_hub_kept_as_rows_are_moved_into_files_at_start_a
     })
     .await;
 }
+
+#[tokio::test]
+async fn past_the_daily_attachment_cap_chunks_are_refused_as_retryable_and_nothing_is_kept() {
+    within_time(async {
+        let hub = support::TestHub::start_with(|config| config.limits.attachment_bytes_per_day = 50_000).await;
+        let programme = Programme::on(hub).await;
+        let hub = &programme.hub;
+        let sealed = programme.seal(&[Route::IndependentHotline], "see the photo", &[photo(100_000, 1)]);
+        hub.submit(&sealed).await.ok::<SubmitResponse>();
+        let (attachment_id, bytes) = &sealed.attachments[0];
+        let first = hub.put_chunk(&sealed.client_id, attachment_id, 0, bytes[..30_000].to_vec()).await;
+        assert_eq!(first.status, 200, "{first:?}");
+
+        let refused = hub.put_chunk(&sealed.client_id, attachment_id, 30_000, bytes[30_000..60_000].to_vec()).await;
+        assert_eq!(refused.status, 429, "{refused:?}");
+        refused.assert_error("rate_limited");
+        let wait = refused.body["error"]["retry_after_secs"].as_u64().expect("retry after");
+        assert!((1..=86_400).contains(&wait), "{wait}");
+        let progress: AttachmentProgress = hub.attachment_progress(&sealed.client_id, attachment_id).await.ok();
+        assert_eq!(progress, AttachmentProgress { received: 30_000, complete: false });
+        assert_eq!(chunk_files(&hub.data_dir(), &sealed.case_id, attachment_id).len(), 1, "no refused bytes kept");
+    })
+    .await;
+}

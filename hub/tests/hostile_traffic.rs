@@ -15,6 +15,7 @@ fn tight_limits(max_connections: usize) -> TrafficLimits {
         max_connections,
         header_read_timeout: Duration::from_secs(1),
         request_timeout: Duration::from_secs(1),
+        ..TrafficLimits::default()
     }
 }
 

@@ -139,9 +139,12 @@ pub(crate) async fn upload(
             .await
             .map_err(|error| ApiError::internal(format!("attachment task failed: {error}")))??
     };
+    let daily_cap = state.attachment_bytes_per_day;
     let outcome = state
         .db
-        .run(move |connection| commit_chunk(connection, &client_id, &attachment_id, offset, end, &dir, staged))
+        .run(move |connection| {
+            commit_chunk(connection, &client_id, &attachment_id, (offset, end), &dir, staged, daily_cap)
+        })
         .await?;
     Ok(respond(outcome))
 }
@@ -258,10 +261,10 @@ fn commit_chunk(
     connection: &mut Connection,
     client_id: &str,
     attachment_id: &str,
-    offset: u64,
-    end: u64,
+    (offset, end): (u64, u64),
     dir: &Path,
     staged: Staged,
+    daily_cap: u64,
 ) -> Result<Outcome, ApiError> {
     let discard = |staged: &Staged| {
         let _ = std::fs::remove_file(&staged.temporary);
@@ -272,6 +275,10 @@ fn commit_chunk(
         // Another request for the same attachment got there first.
         discard(&staged);
         return Ok(Outcome::Conflict(upload.progress()));
+    }
+    if let Err(refusal) = count_todays_bytes(&tx, end - offset, daily_cap) {
+        discard(&staged);
+        return Err(refusal);
     }
     let place = |staged: &Staged| -> Result<(), ApiError> {
         std::fs::rename(&staged.temporary, dir.join(chunk_name(offset)))
@@ -315,6 +322,36 @@ fn commit_chunk(
             Err(ApiError::bad_request())
         }
     }
+}
+
+/// Adds `bytes` to today's count of accepted attachment bytes, or refuses
+/// (`rate_limited` until the next UTC day) when that would pass `cap`.
+/// Runs inside the chunk's transaction, so a refused or failed chunk is not
+/// counted. Days before yesterday are forgotten.
+fn count_todays_bytes(connection: &Connection, bytes: u64, cap: u64) -> Result<(), ApiError> {
+    const DAY: i64 = 86_400;
+    let now = unix_now();
+    let today = now.div_euclid(DAY);
+    let counted: u64 = connection
+        .query_row("SELECT bytes FROM attachment_bytes_by_day WHERE day = ?1", [today], |row| column_u64(row, 0))
+        .optional()?
+        .unwrap_or(0);
+    if counted.saturating_add(bytes) > cap {
+        let until_tomorrow = (today + 1) * DAY - now;
+        tracing::warn!("the daily attachment storage cap is reached: refusing chunks until tomorrow (UTC)");
+        return Err(ApiError::Refused(workervoice_protocol::error::HubError {
+            code: HubErrorCode::RateLimited,
+            attempts_left: None,
+            retry_after_secs: Some(u32::try_from(until_tomorrow).unwrap_or(u32::MAX)),
+        }));
+    }
+    connection.execute("DELETE FROM attachment_bytes_by_day WHERE day < ?1", [today - 1])?;
+    connection.execute(
+        "INSERT INTO attachment_bytes_by_day (day, bytes) VALUES (?1, ?2) \
+         ON CONFLICT (day) DO UPDATE SET bytes = bytes + excluded.bytes",
+        params![today, sql_u64(bytes)],
+    )?;
+    Ok(())
 }
 
 /// Moves attachment chunks that earlier hubs stored as rows into files,

@@ -197,6 +197,9 @@ CREATE TABLE leaderboard (
 ///   out.
 /// - `unknown_pin_attempts` gets the time of its last failure, so rows can
 ///   be forgotten after a while and the table capped.
+/// - `attachment_bytes_by_day` counts attachment bytes accepted per UTC day
+///   (day = unix seconds / 86400), for the daily storage cap; nothing about
+///   who sent them.
 const V11_SCHEMA: &str = "
 CREATE TABLE hub_meta (
     name  TEXT PRIMARY KEY,
@@ -204,6 +207,10 @@ CREATE TABLE hub_meta (
 ) STRICT;
 ALTER TABLE unknown_pin_attempts ADD COLUMN last_failed_at INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX unknown_pin_attempts_by_age ON unknown_pin_attempts (last_failed_at);
+CREATE TABLE attachment_bytes_by_day (
+    day   INTEGER PRIMARY KEY,
+    bytes INTEGER NOT NULL
+) STRICT;
 ";
 
 /// Surveys: analysts, departments, schedules, hub events, tokens, responses.
