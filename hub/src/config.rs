@@ -60,6 +60,8 @@ pub struct HubConfig {
     pub staff_session_absolute: Duration,
     /// A staff session ends after this long without a request (default 30 minutes).
     pub staff_session_idle: Duration,
+    /// Connection limit and read time-outs (ADR 0014).
+    pub limits: crate::limits::TrafficLimits,
 }
 
 /// PEM files to terminate TLS with.
@@ -88,6 +90,7 @@ impl HubConfig {
             seed_demo_admin: false,
             staff_session_absolute: crate::staff::DEFAULT_STAFF_SESSION_ABSOLUTE,
             staff_session_idle: crate::staff::DEFAULT_STAFF_SESSION_IDLE,
+            limits: crate::limits::TrafficLimits::default(),
         }
     }
 
@@ -112,6 +115,11 @@ impl HubConfig {
         ensure!(
             self.staff_session_idle >= Duration::from_secs(1) && self.staff_session_absolute >= self.staff_session_idle,
             "staff sessions must idle out after at least a second, and not outlive their absolute expiry"
+        );
+        ensure!(self.limits.max_connections >= 1, "max_connections must be at least 1");
+        ensure!(
+            !self.limits.header_read_timeout.is_zero() && !self.limits.request_timeout.is_zero(),
+            "read time-outs must be longer than zero"
         );
         if let Some(token) = &self.admin_token {
             ensure!(

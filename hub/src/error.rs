@@ -12,6 +12,9 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use workervoice_protocol::error::{ErrorBody, HubError, HubErrorCode};
 
+/// How long a device is asked to wait when the hub's storage is full.
+pub(crate) const STORAGE_FULL_RETRY_SECS: u32 = 300;
+
 /// Why a request failed.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum ApiError {
@@ -56,6 +59,17 @@ impl ApiError {
     pub(crate) fn internal(what: impl Into<String>) -> Self {
         Self::Internal(what.into())
     }
+
+    /// The hub's storage is full (or over a configured limit): nothing of
+    /// the request was kept; the device keeps its item and sends it again
+    /// later, as for any `rate_limited` answer (ADR 0014).
+    pub(crate) fn storage_full() -> Self {
+        Self::Refused(HubError {
+            code: HubErrorCode::RateLimited,
+            attempts_left: None,
+            retry_after_secs: Some(STORAGE_FULL_RETRY_SECS),
+        })
+    }
 }
 
 impl From<ring::error::Unspecified> for ApiError {
@@ -68,6 +82,10 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let error = match self {
             Self::Refused(error) => error,
+            Self::Storage(cause) if cause.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull) => {
+                tracing::error!(%cause, "storage full: refusing writes until there is room");
+                return Self::storage_full().into_response();
+            }
             Self::Storage(cause) => {
                 tracing::error!(%cause, "storage failure");
                 HubError::new(HubErrorCode::Internal)

@@ -52,7 +52,13 @@ mod labels {
     pub(super) const STAFF_TOTP_SEAL: &[u8] = b"workervoice/hub/staff-totp-seal/v1";
     /// HMAC key the demo programme admin's TOTP secret is derived with.
     pub(super) const DEMO_TOTP: &[u8] = b"workervoice/hub/demo-totp/v1";
+    /// HMAC key of the key check value stored in `hub.db`.
+    pub(super) const KEY_CHECK: &[u8] = b"workervoice/hub/key-check/v1";
 }
+
+/// The message whose HMAC (under the key-check key) is the key check value:
+/// it identifies a hub secret without revealing anything that opens data.
+const KEY_CHECK_MESSAGE: &[u8] = b"workervoice hub secret key check";
 
 /// Version byte in front of every sealed share, so the format can evolve.
 const SEALED_SHARE_V1: u8 = 1;
@@ -70,6 +76,7 @@ pub(crate) struct HubKeys {
     staff_totp_seal: aead::LessSafeKey,
     demo_totp: hmac::Key,
     offline_sign_in_seed: Zeroizing<[u8; 32]>,
+    key_check: Vec<u8>,
     rng: SystemRandom,
 }
 
@@ -96,8 +103,10 @@ impl HubKeys {
         prk.expand(&seed_info, hkdf::HKDF_SHA256)
             .and_then(|okm| okm.fill(offline_sign_in_seed.as_mut_slice()))
             .expect("one block of output");
+        let key_check = hmac::sign(&hmac_key(labels::KEY_CHECK), KEY_CHECK_MESSAGE).as_ref().to_vec();
         Self {
             offline_sign_in_seed,
+            key_check,
             pin_verifier: hmac_key(labels::PIN_VERIFIER),
             fake_salt: hmac_key(labels::FAKE_SALT),
             code_hash: hmac_key(labels::CODE_HASH),
@@ -111,14 +120,63 @@ impl HubKeys {
         }
     }
 
-    /// Loads the hub secret from the data directory, creating it on first
-    /// start, and derives the keys.
+    /// Loads the hub secret from the data directory, creating it if it is
+    /// missing, and derives the keys (tests only: the hub and its commands
+    /// use [`Self::load_for_database`]).
+    #[cfg(test)]
     pub(crate) fn load_or_create(data_dir: &Path) -> anyhow::Result<Self> {
+        Self::load(data_dir, true)
+    }
+
+    /// Loads the hub secret that `connection` (the open `hub.db`) was
+    /// written with, and derives the keys:
+    ///
+    /// - a database that holds a key check value, or rows keyed with a
+    ///   secret (a database from before key check values), needs its secret:
+    ///   a missing file stops the hub instead of being replaced by a new
+    ///   secret that would lock out every worker;
+    /// - a secret whose check value differs from the stored one (a file from
+    ///   another hub, or from another backup) stops the hub likewise;
+    /// - a database without a check value gets this secret's, so that from
+    ///   now on the pair is checked at every start.
+    pub(crate) fn load_for_database(data_dir: &Path, connection: &rusqlite::Connection) -> anyhow::Result<Self> {
+        let stored = crate::db::stored_key_check(connection).context("reading the key check value")?;
+        let depends = stored.is_some()
+            || crate::db::holds_secret_keyed_rows(connection).context("looking for secret-keyed rows")?;
+        let path = data_dir.join(SECRET_FILE);
+        if depends && !path.exists() {
+            bail!(
+                "{} is missing, but {} was written with it (PIN verifiers, sealed hub shares and code \
+                 hashes are keyed with it). The hub has not made a new one: that would lock out every \
+                 worker and device. Restore the file from the backup this database came from \
+                 (`workervoice-hub restore --from BACKUP --data-dir NEW_DIR` restores both together), \
+                 or move the whole data directory aside to start an empty hub.",
+                path.display(),
+                data_dir.join(crate::db::DB_FILE).display()
+            );
+        }
+        let keys = Self::load(data_dir, !depends)?;
+        match stored {
+            Some(stored) if !constant_time_eq(&stored, &keys.key_check) => bail!(
+                "{} does not belong with {}: its key check value differs from the one stored in the \
+                 database, so it is another hub's secret or comes from another backup. Nothing was \
+                 changed. Put back the hub-secret.key that was backed up with this database \
+                 (`workervoice-hub restore` restores both together).",
+                path.display(),
+                data_dir.join(crate::db::DB_FILE).display()
+            ),
+            Some(_) => {}
+            None => crate::db::store_key_check(connection, &keys.key_check).context("storing the key check value")?,
+        }
+        Ok(keys)
+    }
+
+    fn load(data_dir: &Path, may_create: bool) -> anyhow::Result<Self> {
         let path = data_dir.join(SECRET_FILE);
         let rng = SystemRandom::new();
         let secret = match fs::read(&path) {
             Ok(bytes) => Zeroizing::new(bytes),
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound && may_create => {
                 let mut fresh = Zeroizing::new(vec![0u8; SECRET_LEN]);
                 rng.fill(&mut fresh).map_err(|_| anyhow::anyhow!("the system RNG failed"))?;
                 write_private_file(&path, &fresh)?;
@@ -394,6 +452,9 @@ pub(crate) fn write_private_file(path: &Path, contents: &[u8]) -> anyhow::Result
     file.sync_all().with_context(|| format!("syncing {}", temporary.display()))?;
     drop(file);
     fs::rename(&temporary, path).with_context(|| format!("renaming to {}", path.display()))?;
+    if let Some(dir) = path.parent() {
+        crate::data_dir::sync_dir(dir).with_context(|| format!("syncing {}", dir.display()))?;
+    }
     Ok(())
 }
 

@@ -55,11 +55,13 @@
 
 mod admin;
 mod auth;
+mod backup;
 mod case_handlers;
 mod cases;
 mod clock;
 mod config;
 mod content;
+mod data_dir;
 mod db;
 mod demo;
 mod device_auth;
@@ -68,6 +70,7 @@ mod enrol;
 mod error;
 mod extract;
 mod keys;
+mod limits;
 mod programme;
 mod server;
 mod staff;
@@ -77,10 +80,12 @@ mod tls;
 mod training;
 mod workers;
 
+pub use backup::{BackedUpFile, BackupManifest, MANIFEST_FILE, backup, restore};
 pub use cases::escalation::EscalationReport;
 pub use config::{DEFAULT_ESCALATION_INTERVAL, DEFAULT_MAX_PIN_ATTEMPTS, DEFAULT_PIN_ITERATIONS, HubConfig, TlsFiles};
 pub use content::publish::{PackAssignment, PublishedPack, publish_pack};
 pub use demo::{DEMO_FACTORY_NAME, DemoHandler, DemoSeed, DemoWorker, seed_demo};
+pub use limits::TrafficLimits;
 pub use server::{RunningHub, start};
 pub use staff::{DEFAULT_STAFF_SESSION_ABSOLUTE, DEFAULT_STAFF_SESSION_IDLE, DemoStaffLogin};
 #[doc(hidden)]

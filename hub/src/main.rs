@@ -2,6 +2,8 @@
 //!
 //! ```text
 //! workervoice-hub publish-pack [--data-dir DIR] [--factory ID ...] FOLDER
+//! workervoice-hub backup --data-dir DIR --out BACKUP_DIR
+//! workervoice-hub restore --from BACKUP_DIR --data-dir NEW_DIR
 //! workervoice-hub [serve] [--data-dir DIR] [--listen ADDR] [--tls-cert PEM --tls-key PEM]
 //!                 [--admin-token T] [--public-url URL] [--demo] [--ready-json] ...
 //! ```
@@ -39,6 +41,32 @@ enum Command {
     /// Publish a content pack (a folder with pack.json and its media),
     /// signed with the programme key in the data directory.
     PublishPack(PublishPackArgs),
+    /// Copy a hub's data directory (while it runs) into a new backup
+    /// directory: a database snapshot, the secrets, the blobs, a manifest.
+    Backup(BackupArgs),
+    /// Restore a backup into a new, empty data directory, checking every
+    /// file against the manifest.
+    Restore(RestoreArgs),
+}
+
+#[derive(Args, Clone)]
+struct BackupArgs {
+    /// The hub's data directory.
+    #[arg(long, value_name = "DIR", env = "WORKERVOICE_HUB_DATA_DIR")]
+    data_dir: PathBuf,
+    /// Where to write the backup (must not exist or be empty).
+    #[arg(long, value_name = "BACKUP_DIR")]
+    out: PathBuf,
+}
+
+#[derive(Args, Clone)]
+struct RestoreArgs {
+    /// The backup directory (with manifest.json).
+    #[arg(long, value_name = "BACKUP_DIR")]
+    from: PathBuf,
+    /// The data directory to restore into (must not exist or be empty).
+    #[arg(long, value_name = "DIR")]
+    data_dir: PathBuf,
 }
 
 #[derive(Args, Clone)]
@@ -96,6 +124,18 @@ struct ServeArgs {
     /// Wrong PINs (and handler passwords) before the account is locked until staff unlock it.
     #[arg(long, value_name = "N", default_value_t = workervoice_hub::DEFAULT_MAX_PIN_ATTEMPTS)]
     max_pin_attempts: u32,
+    /// Open connections at most; more are closed on accept.
+    #[arg(long, value_name = "N", default_value_t = workervoice_hub::TrafficLimits::default().max_connections)]
+    max_connections: usize,
+    /// Seconds a client has to send a request's headers.
+    #[arg(long, value_name = "SECS", default_value_t = workervoice_hub::TrafficLimits::default().header_read_timeout.as_secs())]
+    header_read_timeout: u64,
+    /// Seconds to read a request's body and answer it.
+    #[arg(long, value_name = "SECS", default_value_t = workervoice_hub::TrafficLimits::default().request_timeout.as_secs())]
+    request_timeout: u64,
+    /// Attachment bytes accepted per UTC day from all devices together.
+    #[arg(long, value_name = "BYTES", default_value_t = workervoice_hub::TrafficLimits::default().attachment_bytes_per_day)]
+    attachment_bytes_per_day: u64,
     /// Seconds between two passes that escalate cases past their deadline.
     #[arg(long, value_name = "SECS", default_value_t = workervoice_hub::DEFAULT_ESCALATION_INTERVAL.as_secs())]
     escalation_interval: u64,
@@ -120,6 +160,12 @@ impl ServeArgs {
             seed_demo_admin: self.demo || self.demo_admin,
             staff_session_absolute: workervoice_hub::DEFAULT_STAFF_SESSION_ABSOLUTE,
             staff_session_idle: workervoice_hub::DEFAULT_STAFF_SESSION_IDLE,
+            limits: workervoice_hub::TrafficLimits {
+                max_connections: self.max_connections,
+                header_read_timeout: std::time::Duration::from_secs(self.header_read_timeout),
+                request_timeout: std::time::Duration::from_secs(self.request_timeout),
+                attachment_bytes_per_day: self.attachment_bytes_per_day,
+            },
         }
     }
 }
@@ -129,6 +175,12 @@ fn main() -> ExitCode {
     let args = match cli.command {
         Some(Command::Serve(args)) => args,
         Some(Command::PublishPack(args)) => return publish_pack(&args),
+        Some(Command::Backup(args)) => {
+            return report("backup", workervoice_hub::backup(&args.data_dir, &args.out));
+        }
+        Some(Command::Restore(args)) => {
+            return report("restore", workervoice_hub::restore(&args.from, &args.data_dir));
+        }
         None => cli.serve,
     };
     tracing_subscriber::fmt()
@@ -148,6 +200,25 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             eprintln!("workervoice-hub: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// `backup` and `restore`: one line of JSON (file count and bytes) on
+/// success, the reason on stderr otherwise.
+fn report(command: &str, outcome: anyhow::Result<workervoice_hub::BackupManifest>) -> ExitCode {
+    match outcome {
+        Ok(manifest) => {
+            let bytes: u64 = manifest.files.iter().map(|file| file.size).sum();
+            println!(
+                "{}",
+                serde_json::json!({"files": manifest.files.len(), "bytes": bytes, "created_at": manifest.created_at})
+            );
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("workervoice-hub {command}: {error:#}");
             ExitCode::FAILURE
         }
     }

@@ -2,7 +2,6 @@
 //! router, serve (plain HTTP or TLS) on the current tokio runtime.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
-use std::path::Path;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -12,7 +11,7 @@ use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::get;
 use axum_server::Handle;
-use axum_server::tls_rustls::RustlsConfig;
+use axum_server::tls_rustls::{RustlsAcceptor, RustlsConfig};
 use tokio::task::JoinHandle;
 use workervoice_protocol::{MAX_BODY_BYTES, auth, paths};
 
@@ -23,6 +22,7 @@ use crate::config::HubConfig;
 use crate::db::Db;
 use crate::extract::{unknown_route, wrong_method};
 use crate::keys::{HubKeys, load_or_create_admin_token};
+use crate::limits::{ConnectionLimit, TrafficLimits, request_timeout};
 use crate::programme::ProgrammeKey;
 use crate::state::{AppState, SharedState};
 use crate::{admin, case_handlers, cases, content, directory, enrol, tls, training};
@@ -86,6 +86,14 @@ impl RunningHub {
         self.state.calendar_offset.store(secs, std::sync::atomic::Ordering::Relaxed);
     }
 
+    /// Caps the database at `pages` pages, as if the disk were that small,
+    /// and returns the cap in force (SQLite never goes below the current
+    /// size). For tests of a full disk; `u32::MAX` lifts it.
+    #[doc(hidden)]
+    pub async fn limit_database_pages(&self, pages: u64) -> anyhow::Result<u64> {
+        self.state.db.limit_pages(pages).await.map_err(|error| anyhow::anyhow!("setting the page limit: {error}"))
+    }
+
     /// The shared state, for seeding.
     pub(crate) fn state(&self) -> &AppState {
         &self.state
@@ -109,10 +117,12 @@ pub async fn start(config: HubConfig) -> anyhow::Result<RunningHub> {
     let data_dir = config.data_dir.clone();
     let configured_token = config.admin_token.clone();
     let (keys, programme, db, admin_token, dummy_hash) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
-        create_private_dir(&data_dir)?;
-        let keys = HubKeys::load_or_create(&data_dir)?;
+        crate::data_dir::secure(&data_dir)?;
+        let mut connection = crate::db::open_connection(&data_dir)?;
+        let keys = HubKeys::load_for_database(&data_dir, &connection)?;
+        cases::attachments::move_chunk_rows_to_files(&data_dir, &mut connection)?;
         let programme = ProgrammeKey::load_or_create(&data_dir)?;
-        let db = Db::open(&data_dir)?;
+        let db = Db::from_connection(connection);
         let admin_token = load_or_create_admin_token(&data_dir, configured_token.as_deref())?;
         // Unknown staff logins are checked against this, to cost what real ones do.
         let dummy_hash = crate::staff::passwords::dummy_hash(&keys)
@@ -144,6 +154,7 @@ pub async fn start(config: HubConfig) -> anyhow::Result<RunningHub> {
         public_url,
         pin_iterations: config.pin_iterations,
         max_pin_attempts: config.max_pin_attempts,
+        attachment_bytes_per_day: config.limits.attachment_bytes_per_day,
         calendar_offset: std::sync::atomic::AtomicI64::new(0),
     });
     let (staff_token, demo_admin) = if config.seed_demo_admin {
@@ -157,20 +168,22 @@ pub async fn start(config: HubConfig) -> anyhow::Result<RunningHub> {
     } else {
         (None, None)
     };
-    let app = router(state.clone()).into_make_service();
+        let limits = config.limits;
+    let app = router(state.clone(), limits).into_make_service();
     let handle = Handle::new();
+    let connection_limit = ConnectionLimit::new(limits.max_connections);
+    let mut server = axum_server::from_tcp(listener).context("serving on the listening socket")?.handle(handle.clone());
+    server
+        .http_builder()
+        .http1()
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(limits.header_read_timeout);
     let task = match tls_config {
         Some(tls_config) => {
-            let server = axum_server::from_tcp_rustls(listener, RustlsConfig::from_config(tls_config))
-                .context("serving TLS on the listening socket")?
-                .handle(handle.clone());
-            tokio::spawn(server.serve(app))
+            let acceptor = RustlsAcceptor::new(RustlsConfig::from_config(tls_config)).acceptor(connection_limit);
+            tokio::spawn(server.acceptor(acceptor).serve(app))
         }
-        None => {
-            let server =
-                axum_server::from_tcp(listener).context("serving on the listening socket")?.handle(handle.clone());
-            tokio::spawn(server.serve(app))
-        }
+        None => tokio::spawn(server.acceptor(connection_limit).serve(app)),
     };
     let escalation = tokio::spawn(run_escalation(state.clone(), config.escalation_interval));
     tracing::info!(%local_addr, tls = config.tls.is_some(), "hub listening");
@@ -179,7 +192,7 @@ pub async fn start(config: HubConfig) -> anyhow::Result<RunningHub> {
 
 /// Every route, with JSON errors for unknown routes and wrong methods, the
 /// protocol's body limit, and a log line per request.
-fn router(state: AppState) -> Router {
+fn router(state: AppState, limits: TrafficLimits) -> Router {
     Router::new()
         .route(paths::HEALTH, get(health))
         .merge(enrol::routes())
@@ -195,6 +208,7 @@ fn router(state: AppState) -> Router {
         .fallback(unknown_route)
         .method_not_allowed_fallback(wrong_method)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::from_fn(move |request, next| request_timeout(limits.request_timeout, request, next)))
         .layer(middleware::from_fn(log_request))
         .with_state(state)
 }
@@ -252,21 +266,6 @@ fn base_url(scheme: &str, addr: SocketAddr) -> String {
         });
     }
     format!("{scheme}://{reachable}")
-}
-
-/// Creates the data directory, readable only by the hub's user when it is new.
-fn create_private_dir(dir: &Path) -> anyhow::Result<()> {
-    if dir.is_dir() {
-        return Ok(());
-    }
-    let mut builder = std::fs::DirBuilder::new();
-    builder.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        builder.mode(0o700);
-    }
-    builder.create(dir).with_context(|| format!("creating the data directory {}", dir.display()))
 }
 
 #[cfg(test)]

@@ -33,6 +33,8 @@ pub(crate) struct SharedState {
     pub(crate) pin_iterations: u32,
     /// Wrong PINs or activation codes before a worker is locked.
     pub(crate) max_pin_attempts: u32,
+    /// Attachment bytes accepted per UTC day, at most (ADR 0014).
+    pub(crate) attachment_bytes_per_day: u64,
     /// Seconds added to the system clock for calendar rules (survey dates
     /// and "N days after an event"); 0 except in tests, which move it.
     pub(crate) calendar_offset: std::sync::atomic::AtomicI64,

@@ -125,3 +125,106 @@ async fn chunks_past_the_size_or_over_the_limit_and_unknown_uploads_are_refused(
     })
     .await;
 }
+
+/// The chunk files of an attachment, in order.
+fn chunk_files(data_dir: &std::path::Path, case_id: &str, attachment_id: &str) -> Vec<std::path::PathBuf> {
+    let dir = data_dir.join("attachments").join(case_id).join(attachment_id);
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .map(|entries| entries.map(|entry| entry.expect("entry").path()).collect())
+        .unwrap_or_default();
+    files.sort();
+    files
+}
+
+#[tokio::test]
+async fn attachment_bytes_are_private_files_beside_the_database_not_rows_in_it() {
+    within_time(async {
+        let programme = Programme::start().await;
+        let hub = &programme.hub;
+        let sealed = programme.seal(&[Route::IndependentHotline], "see the photo", &[photo(100_000, 9)]);
+        hub.submit(&sealed).await.ok::<SubmitResponse>();
+        hub.upload_attachments(&sealed, 30_000).await;
+        let (attachment_id, bytes) = &sealed.attachments[0];
+        assert_eq!(hub.count_rows("attachment_chunks"), 0);
+        let files = chunk_files(&hub.data_dir(), &sealed.case_id, attachment_id);
+        assert_eq!(files.len(), bytes.len().div_ceil(30_000), "{files:?}");
+        let joined: Vec<u8> = files.iter().flat_map(|path| std::fs::read(path).expect("chunk")).collect();
+        assert_eq!(&joined, bytes);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            for path in &files {
+                assert_eq!(std::fs::metadata(path).expect("meta").permissions().mode() & 0o777, 0o600);
+            }
+        }
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn attachments_an_earlier_hub_kept_as_rows_are_moved_into_files_at_start_and_still_open() {
+    within_time(async {
+        let programme = Programme::start().await;
+        let plain = photo(70_000, 5);
+        let sealed = programme.seal(&[Route::IndependentHotline], "see the photo", std::slice::from_ref(&plain));
+        programme.hub.submit(&sealed).await.ok::<SubmitResponse>();
+        programme.hub.upload_attachments(&sealed, 40_000).await;
+        let (attachment_id, _) = &sealed.attachments[0];
+        let data_dir = programme.hub.data_dir();
+        let support::TestHub { hub: running, http, dir } = programme.hub;
+        running.shutdown().await;
+
+        // Put the hub's data back the way an earlier hub stored it: rows.
+        let files = chunk_files(&data_dir, &sealed.case_id, attachment_id);
+        let connection = rusqlite::Connection::open(data_dir.join("hub.db")).expect("db");
+        let mut offset = 0usize;
+        for path in &files {
+            let data = std::fs::read(path).expect("chunk");
+            connection
+                .execute(
+                    "INSERT INTO attachment_chunks (case_id, attachment_id, position, data) VALUES (?1, ?2, ?3, ?4)",
+                    rusqlite::params![sealed.case_id, attachment_id, offset as i64, data],
+                )
+                .expect("row");
+            offset += data.len();
+            std::fs::remove_file(path).expect("remove");
+        }
+        drop(connection);
+
+        let restarted =
+            workervoice_hub::start(workervoice_hub::HubConfig::for_tests(data_dir.clone())).await.expect("restarts");
+        let hub = support::TestHub { hub: restarted, http, dir };
+        assert_eq!(hub.count_rows("attachment_chunks"), 0);
+        assert_eq!(chunk_files(&data_dir, &sealed.case_id, attachment_id).len(), files.len());
+        let handler = hub.login(&programme.hotline).await;
+        let (status, opened) =
+            handler.get_bytes(&format!("/handler/v1/cases/{}/attachments/{attachment_id}", sealed.case_id)).await;
+        assert_eq!(status, 200);
+        assert_eq!(opened, plain);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn past_the_daily_attachment_cap_chunks_are_refused_as_retryable_and_nothing_is_kept() {
+    within_time(async {
+        let hub = support::TestHub::start_with(|config| config.limits.attachment_bytes_per_day = 50_000).await;
+        let programme = Programme::on(hub).await;
+        let hub = &programme.hub;
+        let sealed = programme.seal(&[Route::IndependentHotline], "see the photo", &[photo(100_000, 1)]);
+        hub.submit(&sealed).await.ok::<SubmitResponse>();
+        let (attachment_id, bytes) = &sealed.attachments[0];
+        let first = hub.put_chunk(&sealed.client_id, attachment_id, 0, bytes[..30_000].to_vec()).await;
+        assert_eq!(first.status, 200, "{first:?}");
+
+        let refused = hub.put_chunk(&sealed.client_id, attachment_id, 30_000, bytes[30_000..60_000].to_vec()).await;
+        assert_eq!(refused.status, 429, "{refused:?}");
+        refused.assert_error("rate_limited");
+        let wait = refused.body["error"]["retry_after_secs"].as_u64().expect("retry after");
+        assert!((1..=86_400).contains(&wait), "{wait}");
+        let progress: AttachmentProgress = hub.attachment_progress(&sealed.client_id, attachment_id).await.ok();
+        assert_eq!(progress, AttachmentProgress { received: 30_000, complete: false });
+        assert_eq!(chunk_files(&hub.data_dir(), &sealed.case_id, attachment_id).len(), 1, "no refused bytes kept");
+    })
+    .await;
+}

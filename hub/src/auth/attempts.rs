@@ -17,10 +17,18 @@
 //! - A number not on the roster, and a worker not yet activated trying a
 //!   PIN, can never pass, but are counted and answered exactly as above, so
 //!   the answers do not reveal who is on the roster or who has activated.
+//! - The counts for numbers not on the roster (`unknown_pin_attempts`) are
+//!   bounded (ADR 0014): a row nobody failed on for
+//!   [`UNKNOWN_ATTEMPTS_KEPT_SECS`] is forgotten, and beyond
+//!   [`MAX_UNKNOWN_ATTEMPT_ROWS`] rows the least recently failed go first.
+//!   Forgetting lets a locked unknown number be tried again, which a real
+//!   worker's lock does not allow; telling them apart that way takes months
+//!   of waiting, or a hundred thousand failures from enrolled devices.
 
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use workervoice_protocol::error::HubErrorCode;
 
+use crate::clock::unix_now;
 use crate::error::ApiError;
 use crate::keys::HubKeys;
 use crate::state::AppState;
@@ -160,6 +168,8 @@ fn record_unknown_failure(
     max_attempts: u32,
     presented: Presented<'_>,
 ) -> rusqlite::Result<Checked> {
+    let now = unix_now();
+    forget_unknown_attempts(connection, now, MAX_UNKNOWN_ATTEMPT_ROWS)?;
     let previous: u32 = connection
         .query_row(
             "SELECT failed_attempts FROM unknown_pin_attempts WHERE factory_id = ?1 AND number_key = ?2",
@@ -173,11 +183,40 @@ fn record_unknown_failure(
     }
     let failed = previous.saturating_add(1);
     connection.execute(
-        "INSERT INTO unknown_pin_attempts (factory_id, number_key, failed_attempts) VALUES (?1, ?2, ?3) \
-         ON CONFLICT (factory_id, number_key) DO UPDATE SET failed_attempts = excluded.failed_attempts",
-        params![factory_id, number_key, failed],
+        "INSERT INTO unknown_pin_attempts (factory_id, number_key, failed_attempts, last_failed_at) \
+         VALUES (?1, ?2, ?3, ?4) \
+         ON CONFLICT (factory_id, number_key) DO UPDATE \
+         SET failed_attempts = excluded.failed_attempts, last_failed_at = excluded.last_failed_at",
+        params![factory_id, number_key, failed, now],
     )?;
     Ok(Checked::Refused(refusal(presented, failed, max_attempts)))
+}
+
+/// How long the failures of a number not on the roster are remembered
+/// after the last one: 90 days.
+pub(crate) const UNKNOWN_ATTEMPTS_KEPT_SECS: i64 = 90 * 24 * 3600;
+
+/// The most rows `unknown_pin_attempts` keeps.
+pub(crate) const MAX_UNKNOWN_ATTEMPT_ROWS: i64 = 100_000;
+
+/// Forgets unknown-number failures older than [`UNKNOWN_ATTEMPTS_KEPT_SECS`],
+/// then the least recent ones beyond `cap` rows less one (room for the row
+/// about to be written).
+fn forget_unknown_attempts(connection: &Connection, now: i64, cap: i64) -> rusqlite::Result<()> {
+    connection.execute(
+        "DELETE FROM unknown_pin_attempts WHERE last_failed_at < ?1",
+        [now.saturating_sub(UNKNOWN_ATTEMPTS_KEPT_SECS)],
+    )?;
+    let rows: i64 = connection.query_row("SELECT count(*) FROM unknown_pin_attempts", [], |row| row.get(0))?;
+    let excess = rows - (cap - 1);
+    if excess > 0 {
+        connection.execute(
+            "DELETE FROM unknown_pin_attempts WHERE (factory_id, number_key) IN \
+             (SELECT factory_id, number_key FROM unknown_pin_attempts ORDER BY last_failed_at LIMIT ?1)",
+            [excess],
+        )?;
+    }
+    Ok(())
 }
 
 /// The answer to the `failed`-th wrong secret in a row.
@@ -195,4 +234,56 @@ fn refusal(presented: Presented<'_>, failed: u32, max_attempts: u32) -> ApiError
 pub(crate) fn reset_failures(connection: &Connection, worker_id: &str) -> rusqlite::Result<()> {
     connection.execute("UPDATE workers SET failed_attempts = 0 WHERE id = ?1", [worker_id])?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn database_with_factory() -> (tempfile::TempDir, Connection) {
+        let dir = tempfile::tempdir().unwrap();
+        let connection = crate::db::open_connection(dir.path()).unwrap();
+        connection
+            .execute("INSERT INTO factories (id, name, self_registration, created_at) VALUES ('f', 'F', 0, 1)", [])
+            .unwrap();
+        (dir, connection)
+    }
+
+    fn insert(connection: &Connection, number: &str, at: i64) {
+        connection
+            .execute(
+                "INSERT INTO unknown_pin_attempts (factory_id, number_key, failed_attempts, last_failed_at) \
+                 VALUES ('f', ?1, 3, ?2)",
+                params![number, at],
+            )
+            .unwrap();
+    }
+
+    fn numbers(connection: &Connection) -> Vec<String> {
+        let mut statement =
+            connection.prepare("SELECT number_key FROM unknown_pin_attempts ORDER BY number_key").unwrap();
+        statement.query_map([], |row| row.get(0)).unwrap().collect::<Result<_, _>>().unwrap()
+    }
+
+    #[test]
+    fn unknown_number_failures_older_than_the_memory_are_forgotten() {
+        let (_dir, connection) = database_with_factory();
+        let now = 10_000_000_000;
+        insert(&connection, "old", now - UNKNOWN_ATTEMPTS_KEPT_SECS - 1);
+        insert(&connection, "recent", now - 60);
+        forget_unknown_attempts(&connection, now, MAX_UNKNOWN_ATTEMPT_ROWS).unwrap();
+        assert_eq!(numbers(&connection), ["recent"]);
+    }
+
+    #[test]
+    fn beyond_the_cap_the_least_recent_unknown_number_failures_go_first() {
+        let (_dir, connection) = database_with_factory();
+        let now = 10_000_000_000;
+        for (i, number) in ["a", "b", "c", "d", "e"].iter().enumerate() {
+            insert(&connection, number, now - 100 + i as i64);
+        }
+        // Room for one more row within a cap of 4: three are kept.
+        forget_unknown_attempts(&connection, now, 4).unwrap();
+        assert_eq!(numbers(&connection), ["c", "d", "e"]);
+    }
 }

@@ -316,13 +316,14 @@ pub(super) async fn attachment(
     PathParams((case_id, attachment_id)): PathParams<(String, String)>,
 ) -> Result<Response, ApiError> {
     let identity = session.identity.clone();
-    let id = attachment_id.clone();
+    let (id, data_dir) = (attachment_id.clone(), state.data_dir.clone());
     let (access, payload, sealed) = state
         .db
         .run(move |connection| {
             let access = load_access(connection, &case_id, &identity)?;
             let payload = load_payload(connection, &access.case.case_id)?;
-            let sealed = complete_attachment(connection, &access.case.case_id, &id)?.ok_or_else(ApiError::not_found)?;
+            let sealed = complete_attachment(connection, &data_dir, &access.case.case_id, &id)?
+                .ok_or_else(ApiError::not_found)?;
             Ok((access, payload, sealed))
         })
         .await?;

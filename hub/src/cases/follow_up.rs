@@ -37,6 +37,10 @@ use crate::state::AppState;
 
 /// Wrong tokens per case id within the window before the case id is throttled.
 pub(crate) const MAX_TOKEN_FAILURES: i64 = 10;
+/// At most this many wrong-token rows are kept in all (ADR 0014): a flood
+/// of wrong tokens for ever new case ids, within one throttle window, can
+/// not grow the table past it; the oldest rows go first.
+const MAX_TOKEN_FAILURE_ROWS: i64 = 100_000;
 /// The throttling window.
 pub(crate) const THROTTLE_WINDOW_SECS: i64 = 3600;
 /// Longest token accepted (the device's is 32 bytes).
@@ -167,7 +171,19 @@ fn check_token(
         return Ok(Some(case));
     }
     connection.execute("INSERT INTO case_token_failures (case_id, at) VALUES (?1, ?2)", params![case_id, now])?;
+    cap_token_failures(connection, MAX_TOKEN_FAILURE_ROWS)?;
     Ok(None)
+}
+
+/// Deletes the oldest wrong-token rows beyond `cap`. Row ids only grow while
+/// the table is not empty, so `max(rowid) - cap` bounds the rows to keep
+/// without counting them.
+fn cap_token_failures(connection: &Connection, cap: i64) -> Result<(), ApiError> {
+    connection.execute(
+        "DELETE FROM case_token_failures WHERE rowid <= (SELECT max(rowid) FROM case_token_failures) - ?1",
+        [cap],
+    )?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -181,5 +197,21 @@ mod tests {
         assert!(!is_plausible_reply_id(""));
         assert!(!is_plausible_reply_id("a b"));
         assert!(!is_plausible_reply_id(&"x".repeat(65)));
+    }
+
+    #[test]
+    fn wrong_tokens_for_ever_new_case_ids_keep_at_most_the_cap_of_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let connection = crate::db::open_connection(dir.path()).unwrap();
+        let now = unix_now();
+        for _ in 0..50 {
+            let case_id = uuid::Uuid::new_v4().to_string();
+            connection
+                .execute("INSERT INTO case_token_failures (case_id, at) VALUES (?1, ?2)", params![case_id, now])
+                .unwrap();
+            cap_token_failures(&connection, 20).unwrap();
+        }
+        let rows: i64 = connection.query_row("SELECT count(*) FROM case_token_failures", [], |row| row.get(0)).unwrap();
+        assert_eq!(rows, 20);
     }
 }

@@ -17,7 +17,7 @@ use axum::Json;
 use axum::extract::{Request, State};
 use axum::http::header::CONTENT_TYPE;
 use ring::digest::SHA256_OUTPUT_LEN;
-use rusqlite::{Connection, TransactionBehavior, params};
+use rusqlite::{Connection, params};
 use workervoice_protocol::directory::{Directory, Route};
 use workervoice_protocol::envelope::OVERHEAD;
 use workervoice_protocol::error::HubErrorCode;
@@ -61,22 +61,24 @@ pub(crate) async fn submit(State(state): State<AppState>, request: Request) -> R
         return Err(ApiError::bad_request());
     }
     let payload = payload.to_vec();
-    let (response, replayed) = state.db.run(move |connection| store(connection, header, payload)).await?;
+    // Grouped with other submissions into one durable commit (db::Db::run_grouped).
+    let (response, replayed) = state.db.run_grouped(move |connection| store(connection, header, payload)).await?;
     if !replayed {
         tracing::info!("submission received");
     }
     Ok(Json(response))
 }
 
-/// Checks and stores a submission in one transaction; returns the reply and
-/// whether it is a replay of a stored one.
+/// Checks and stores a submission inside the caller's transaction (a
+/// savepoint of a group commit: an error undoes this submission only);
+/// returns the reply and whether it is a replay of a stored one.
 fn store(
-    connection: &mut Connection,
+    connection: &Connection,
     header: SubmissionHeader,
     payload: Vec<u8>,
 ) -> Result<(SubmitResponse, bool), ApiError> {
-    let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    if let Some(stored) = load_case_by_client_id(&tx, &header.client_id)? {
+    let tx = connection;
+    if let Some(stored) = load_case_by_client_id(tx, &header.client_id)? {
         return Ok((original_response(&stored), true));
     }
     check_shape(&header, &payload)?;
@@ -86,7 +88,7 @@ fn store(
         return Err(ApiError::code(HubErrorCode::UnknownRecipient));
     }
     let directory =
-        load_directory(&tx, header.directory_version)?.ok_or(ApiError::code(HubErrorCode::UnknownRecipient))?;
+        load_directory(tx, header.directory_version)?.ok_or(ApiError::code(HubErrorCode::UnknownRecipient))?;
     let first_deadline_hours = check_recipients(&header, &directory)?;
     let taken: bool =
         tx.query_row("SELECT EXISTS (SELECT 1 FROM cases WHERE case_id = ?1)", [&header.case_id], |row| row.get(0))?;
@@ -126,9 +128,8 @@ fn store(
             params![header.case_id, attachment.attachment_id, sql_u64(attachment.size), attachment.sha256],
         )?;
     }
-    append_event(&tx, &header.case_id, now, Some(CaseStatus::Received), None)?;
-    append_audit(&tx, &header.case_id, now, "device", "received")?;
-    tx.commit()?;
+    append_event(tx, &header.case_id, now, Some(CaseStatus::Received), None)?;
+    append_audit(tx, &header.case_id, now, "device", "received")?;
     Ok((SubmitResponse { case_id: header.case_id, received_at: now }, false))
 }
 

@@ -36,7 +36,7 @@ pub(crate) struct StoredBlob {
 /// than [`MAX_BLOB_BYTES`]. An identical blob already stored is kept as is.
 pub(crate) fn store_blob(data_dir: &Path, mut reader: impl Read) -> anyhow::Result<StoredBlob> {
     let dir = data_dir.join(CONTENT_DIR);
-    fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
+    crate::data_dir::create_private_dir(&dir)?;
     let temporary = dir.join(format!(".incoming-{}", uuid::Uuid::new_v4()));
     let result = copy_hashed(&mut reader, &temporary);
     let stored = match result {
@@ -64,11 +64,15 @@ pub(crate) fn store_bytes(data_dir: &Path, bytes: &[u8]) -> anyhow::Result<Store
 }
 
 fn copy_hashed(reader: &mut impl Read, temporary: &Path) -> anyhow::Result<StoredBlob> {
-    let mut file = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(temporary)
-        .with_context(|| format!("creating {}", temporary.display()))?;
+    let mut options = OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        // Private like everything in the data directory (ADR 0014).
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(temporary).with_context(|| format!("creating {}", temporary.display()))?;
     let mut digest = Digest::new(&SHA256);
     let mut buffer = vec![0u8; 64 * 1024];
     let mut size: u64 = 0;

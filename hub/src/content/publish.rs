@@ -108,7 +108,7 @@ fn add_survey_delivery(
         !recipients.is_empty(),
         "a survey needs at least one analyst to read its responses: create one (admin API, handlers, \"analyst\": true) and publish again"
     );
-    let keys = HubKeys::load_or_create(data_dir)?;
+    let keys = HubKeys::load_for_database(data_dir, connection)?;
     let token_key = crate::surveys::token_key(&keys, survey_id)
         .map_err(|_| anyhow::anyhow!("the survey's token key could not be derived"))?
         .public_key()

@@ -17,7 +17,7 @@
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 /// The schema version this hub writes.
-pub(crate) const LATEST_VERSION: u32 = 11;
+pub(crate) const LATEST_VERSION: u32 = 12;
 
 /// Why the schema could not be brought up to date.
 #[derive(Debug, thiserror::Error)]
@@ -62,6 +62,13 @@ fn upgrade_from(tx: &Transaction<'_>, version: u32) -> rusqlite::Result<()> {
         8 => tx.execute_batch(V9_SCHEMA),
         9 => tx.execute_batch(V10_SCHEMA),
         10 => tx.execute_batch(V11_SCHEMA),
+        11 => {
+            tx.execute_batch(V12_SCHEMA)?;
+            // Counts kept before now are remembered from the upgrade on (this
+            // SQLite has no date functions to do it in the batch).
+            tx.execute("UPDATE unknown_pin_attempts SET last_failed_at = ?1", [crate::clock::unix_now()])?;
+            Ok(())
+        }
         // `migrate` never asks for a step past LATEST_VERSION.
         _ => Ok(()),
     }
@@ -281,6 +288,30 @@ CREATE TABLE leaderboard (
     joined_at  INTEGER NOT NULL,
     UNIQUE (factory_id, pseudonym)
 ) WITHOUT ROWID;
+";
+
+/// Version 12: durability and bounded growth.
+///
+/// - `hub_meta` holds the key check value of the hub secret (an HMAC of a
+///   fixed label under a key derived from it), so a hub started with a
+///   missing or foreign `hub-secret.key` stops instead of locking everyone
+///   out.
+/// - `unknown_pin_attempts` gets the time of its last failure, so rows can
+///   be forgotten after a while and the table capped.
+/// - `attachment_bytes_by_day` counts attachment bytes accepted per UTC day
+///   (day = unix seconds / 86400), for the daily storage cap; nothing about
+///   who sent them.
+const V12_SCHEMA: &str = "
+CREATE TABLE hub_meta (
+    name  TEXT PRIMARY KEY,
+    value BLOB NOT NULL
+) STRICT;
+ALTER TABLE unknown_pin_attempts ADD COLUMN last_failed_at INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX unknown_pin_attempts_by_age ON unknown_pin_attempts (last_failed_at);
+CREATE TABLE attachment_bytes_by_day (
+    day   INTEGER PRIMARY KEY,
+    bytes INTEGER NOT NULL
+) STRICT;
 ";
 
 /// Surveys: analysts, departments, schedules, hub events, tokens, responses.
