@@ -41,7 +41,9 @@ rustup target add "$DEVICE_TARGET" "${SIM_TARGETS[@]}"
 export IPHONEOS_DEPLOYMENT_TARGET="$IOS_DEPLOYMENT_TARGET"
 for target in "$DEVICE_TARGET" "${SIM_TARGETS[@]}"; do
     echo "==> cargo build $PROFILE --target $target"
-    (cd "$ROOT" && cargo build "${cargo_profile[@]}" -p workervoice-bindings --target "$target")
+    # The static library alone (see android/scripts/build-jnilibs.sh: built with
+    # the package's other crate types, release LTO does not apply).
+    (cd "$ROOT" && cargo rustc "${cargo_profile[@]}" -p workervoice-bindings --lib --crate-type staticlib --target "$target")
 done
 
 rm -rf "$XCFRAMEWORK" "$BUILD/sim" "$BUILD/headers"
