@@ -168,7 +168,7 @@ pub async fn start(config: HubConfig) -> anyhow::Result<RunningHub> {
     } else {
         (None, None)
     };
-        let limits = config.limits;
+    let limits = config.limits;
     let app = router(state.clone(), limits).into_make_service();
     let handle = Handle::new();
     let connection_limit = ConnectionLimit::new(limits.max_connections);
