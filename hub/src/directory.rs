@@ -66,7 +66,7 @@ async fn latest(State(state): State<AppState>, RawQuery(query): RawQuery) -> Res
                 .optional()?)
         })
         .await?;
-    Ok(Json(DirectoryResponse { directory }))
+    Ok(Json(DirectoryResponse { directory, chain: Vec::new() }))
 }
 
 /// The programme's id and public key.
@@ -102,6 +102,7 @@ pub(crate) async fn publish(
             let directory = Directory {
                 programme_id: shared.programme.id().to_owned(),
                 version: previous + 1,
+                previous_sha256: None,
                 issued_at: unix_now(),
                 routes: route_recipients(&tx, &deadlines)?,
                 categories,
@@ -145,6 +146,9 @@ fn route_recipients(
         .map(|((route, factory_id), recipients)| RouteRecipients {
             route,
             factory_id,
+            organisation: String::new(),
+            brand_id: None,
+            factory_ids: Vec::new(),
             recipients,
             response_deadline_hours: deadlines.get(&route).copied().unwrap_or(default_deadline_hours(route)),
         })

@@ -60,6 +60,7 @@ pub(super) fn issue_and_list(
             module_version: version,
             module_title: crate::content::module_titles(connection, ContentKind::TrainingModule, module_id, version)?,
             passed_at,
+            delegation: None,
         };
         let body = serde_json::to_vec(&certificate).map_err(|_| ApiError::internal("certificate json"))?;
         let signature = state.programme.sign(&certificate_signing_input(&body));
