@@ -52,6 +52,25 @@ pub struct HubConfig {
     /// How often the hub looks for cases past their deadline and escalates
     /// them (see [`crate::RunningHub::escalate_due`]); at least one second.
     pub escalation_interval: Duration,
+    /// The programme's Ed25519 public key (32 bytes), pinned into the data
+    /// directory at first start (`programme.pub`); later starts must give the
+    /// same key or none. The private key stays with the key holder.
+    pub programme_public_key: Option<Vec<u8>>,
+    /// Demo and tests only: a key holder's key kept in a separate folder,
+    /// with which the hub signs proposals for the key holder.
+    pub demo_key_holder: Option<DemoKeyHolder>,
+}
+
+/// A key holder the hub stands in for, in a demo or a test: a real
+/// programme signs with `wv-keyholder` on its own machine.
+#[derive(Debug, Clone)]
+pub struct DemoKeyHolder {
+    /// The folder holding the key holder's key (created if missing; never
+    /// the data directory).
+    pub dir: PathBuf,
+    /// Sign every proposal as soon as it is made (the demo); otherwise only
+    /// when a test calls [`crate::sign_pending`].
+    pub sign_automatically: bool,
 }
 
 /// PEM files to terminate TLS with.
@@ -77,13 +96,23 @@ impl HubConfig {
             allow_plain_http_off_loopback: false,
             public_url: None,
             escalation_interval: DEFAULT_ESCALATION_INTERVAL,
+            programme_public_key: None,
+            demo_key_holder: None,
         }
     }
 
     /// The configuration tests use: `127.0.0.1:0` (a free port), no TLS,
-    /// generated admin token, default policy numbers.
+    /// generated admin token, default policy numbers, and a test key holder
+    /// in the folder beside the data directory (`<data-dir>.keyholder`) who
+    /// signs only when the test calls [`crate::sign_pending`].
     pub fn for_tests(data_dir: PathBuf) -> Self {
-        Self { listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), ..Self::new(data_dir) }
+        let mut holder_dir = data_dir.clone().into_os_string();
+        holder_dir.push(".keyholder");
+        Self {
+            listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            demo_key_holder: Some(DemoKeyHolder { dir: PathBuf::from(holder_dir), sign_automatically: false }),
+            ..Self::new(data_dir)
+        }
     }
 
     /// Refuses configurations that would be unsafe or that devices would

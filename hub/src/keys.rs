@@ -48,6 +48,9 @@ mod labels {
     pub(super) const OFFLINE_SIGN_IN: &[u8] = b"workervoice/hub/offline-sign-in/v1";
     /// HMAC key of each survey's token key seed: `HMAC(key, survey_id)`.
     pub(super) const SURVEY_TOKEN: &[u8] = b"workervoice/hub/survey-token/v1";
+    /// Seed of the Ed25519 key that signs training certificates, under the
+    /// programme's delegation (`proposals`, `training::certificates`).
+    pub(super) const CERTIFICATE_SIGNING: &[u8] = b"workervoice/hub/certificate-signing/v1";
 }
 
 /// Version byte in front of every sealed share, so the format can evolve.
@@ -64,6 +67,7 @@ pub(crate) struct HubKeys {
     demo_password: hmac::Key,
     survey_token: hmac::Key,
     offline_sign_in_seed: Zeroizing<[u8; 32]>,
+    certificate_seed: Zeroizing<[u8; 32]>,
     rng: SystemRandom,
 }
 
@@ -87,8 +91,15 @@ impl HubKeys {
         prk.expand(&seed_info, hkdf::HKDF_SHA256)
             .and_then(|okm| okm.fill(offline_sign_in_seed.as_mut_slice()))
             .expect("one block of output");
+        let mut certificate_seed = Zeroizing::new([0u8; 32]);
+        let certificate_info = [labels::CERTIFICATE_SIGNING];
+        // ok: 32 bytes of output, as above.
+        prk.expand(&certificate_info, hkdf::HKDF_SHA256)
+            .and_then(|okm| okm.fill(certificate_seed.as_mut_slice()))
+            .expect("one block of output");
         Self {
             offline_sign_in_seed,
+            certificate_seed,
             pin_verifier: hmac_key(labels::PIN_VERIFIER),
             fake_salt: hmac_key(labels::FAKE_SALT),
             code_hash: hmac_key(labels::CODE_HASH),
@@ -128,6 +139,13 @@ impl HubKeys {
         }
         warn_if_readable_by_others(&path);
         Ok(Self::derive(&secret))
+    }
+
+    /// The hub's certificate signing key (the programme delegates to it).
+    pub(crate) fn certificate_key(&self) -> ring::signature::Ed25519KeyPair {
+        // ok: any 32 bytes are an Ed25519 seed; the public key is derived.
+        ring::signature::Ed25519KeyPair::from_seed_unchecked(self.certificate_seed.as_slice())
+            .expect("a 32-byte seed is a valid Ed25519 seed")
     }
 
     /// Seed of the offline sign-in key pair (see `auth::offline`).

@@ -63,6 +63,7 @@ mod error;
 mod extract;
 mod keys;
 mod programme;
+mod proposals;
 mod server;
 mod state;
 mod surveys;
@@ -71,9 +72,12 @@ mod training;
 mod workers;
 
 pub use cases::escalation::EscalationReport;
-pub use config::{DEFAULT_ESCALATION_INTERVAL, DEFAULT_MAX_PIN_ATTEMPTS, DEFAULT_PIN_ITERATIONS, HubConfig, TlsFiles};
+pub use config::{
+    DEFAULT_ESCALATION_INTERVAL, DEFAULT_MAX_PIN_ATTEMPTS, DEFAULT_PIN_ITERATIONS, DemoKeyHolder, HubConfig, TlsFiles,
+};
 pub use content::publish::{PackAssignment, PublishedPack, publish_pack};
 pub use demo::{DEMO_FACTORY_NAME, DemoHandler, DemoSeed, DemoWorker, seed_demo};
+pub use proposals::sign_pending;
 pub use server::{RunningHub, start};
 #[doc(hidden)]
 pub use training::log::merged_progress;

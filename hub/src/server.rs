@@ -23,7 +23,6 @@ use crate::config::HubConfig;
 use crate::db::Db;
 use crate::extract::{unknown_route, wrong_method};
 use crate::keys::{HubKeys, load_or_create_admin_token};
-use crate::programme::ProgrammeKey;
 use crate::state::{AppState, SharedState};
 use crate::{admin, case_handlers, cases, content, directory, enrol, tls, training};
 
@@ -102,16 +101,18 @@ pub async fn start(config: HubConfig) -> anyhow::Result<RunningHub> {
     }
     let data_dir = config.data_dir.clone();
     let configured_token = config.admin_token.clone();
-    let (keys, programme, db, admin_token) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
-        create_private_dir(&data_dir)?;
-        let keys = HubKeys::load_or_create(&data_dir)?;
-        let programme = ProgrammeKey::load_or_create(&data_dir)?;
-        let db = Db::open(&data_dir)?;
-        let admin_token = load_or_create_admin_token(&data_dir, configured_token.as_deref())?;
-        Ok((keys, programme, db, admin_token))
-    })
-    .await
-    .context("the start-up task failed")??;
+    let start_config = config.clone();
+    let (keys, (programme, demo_signer), db, admin_token) =
+        tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+            create_private_dir(&data_dir)?;
+            let keys = HubKeys::load_or_create(&data_dir)?;
+            let programme = crate::programme::at_start(&start_config)?;
+            let db = Db::open(&data_dir)?;
+            let admin_token = load_or_create_admin_token(&data_dir, configured_token.as_deref())?;
+            Ok((keys, programme, db, admin_token))
+        })
+        .await
+        .context("the start-up task failed")??;
     let tls_config = config.tls.as_ref().map(tls::server_config).transpose()?;
 
     let listener = std::net::TcpListener::bind(config.listen).with_context(|| format!("binding {}", config.listen))?;
@@ -124,6 +125,7 @@ pub async fn start(config: HubConfig) -> anyhow::Result<RunningHub> {
         db,
         keys,
         programme,
+        demo_signer,
         sessions: Sessions::default(),
         data_dir: config.data_dir.clone(),
         admin_token: admin_token.clone(),
@@ -132,6 +134,7 @@ pub async fn start(config: HubConfig) -> anyhow::Result<RunningHub> {
         max_pin_attempts: config.max_pin_attempts,
         calendar_offset: std::sync::atomic::AtomicI64::new(0),
     });
+    crate::proposals::at_start(&state).await?;
     let app = router(state.clone()).into_make_service();
     let handle = Handle::new();
     let task = match tls_config {

@@ -13,7 +13,7 @@ use ring::hmac;
 use serde_json::json;
 use support::cases::SystemRng;
 use support::{FakeDevice, Reply, TestHub, now, within_time};
-use workervoice_hub::{PackAssignment, publish_pack};
+use workervoice_hub::PackAssignment;
 use workervoice_protocol::auth::LoginResponse;
 use workervoice_protocol::enrol::DeviceMode;
 use workervoice_protocol::paths;
@@ -25,7 +25,7 @@ use workervoice_protocol::progress::{
 const MODULE: &str = "fire-safety";
 
 /// A module of one lesson (10 points) and two questions (5 each, 20 for passing).
-fn publish(hub: &TestHub) {
+async fn publish(hub: &TestHub) {
     let folder = hub.data_dir().join("pack-source");
     std::fs::create_dir_all(&folder).unwrap();
     let pack = json!({
@@ -40,7 +40,7 @@ fn publish(hub: &TestHub) {
         }
     });
     std::fs::write(folder.join("pack.json"), pack.to_string()).unwrap();
-    publish_pack(&hub.data_dir(), &folder, &PackAssignment::AllFactories).expect("the module publishes");
+    hub.publish_and_sign(&folder, &PackAssignment::AllFactories).await;
 }
 
 /// The key a worker's share on a device authenticates progress with.
@@ -90,7 +90,7 @@ async fn pull(device: &FakeDevice, worker: &LoginResponse) -> ProgressPullRespon
 /// A hub with the module, one phone, and two workers activated on it.
 async fn two_workers() -> (TestHub, FakeDevice, LoginResponse, LoginResponse) {
     let hub = TestHub::start().await;
-    publish(&hub);
+    publish(&hub).await;
     let (factory, phone) = hub.factory_with_device(false, DeviceMode::Personal).await;
     let imported = hub.import_roster(&factory.id, &[("1001", "Lan Nguyen", "vi"), ("1002", "Wei Li", "zh-CN")]).await;
     let code = |number: &str| {

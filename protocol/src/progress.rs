@@ -511,6 +511,11 @@ pub struct ProgressPullResponse {
     /// The worker's certificates (one per module passed).
     #[serde(default)]
     pub certificates: Vec<SignedCertificate>,
+    /// True when the worker passed a module but no certificate could be
+    /// issued yet: the programme's key holder has not signed the hub's
+    /// certificate delegation. The certificates come with a later pull.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub certificates_waiting: bool,
 }
 
 /// Fewest people a breakdown may show: a count of 1 to 4 is suppressed.

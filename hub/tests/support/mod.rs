@@ -142,7 +142,30 @@ impl TestHub {
         let mut config = HubConfig::for_tests(dir.path().join("data"));
         adjust(&mut config);
         let hub = workervoice_hub::start(config).await.expect("the hub starts");
+        // The test key holder signs what the hub asks for at start (the
+        // delegation that lets it issue certificates).
+        let _ = workervoice_hub::sign_pending(&hub).await;
         Self { hub, http: http_client(), dir }
+    }
+
+    /// Signs every pending proposal as the test key holder (the key lives in
+    /// `<data-dir>.keyholder`, not in the hub's data directory); returns how
+    /// many were published.
+    pub async fn sign_pending(&self) -> usize {
+        workervoice_hub::sign_pending(&self.hub).await.expect("the test key holder signs")
+    }
+
+    /// `publish-pack` then the test key holder's signature: the pack is
+    /// published once this returns.
+    pub async fn publish_and_sign(
+        &self,
+        folder: &std::path::Path,
+        assignment: &workervoice_hub::PackAssignment,
+    ) -> workervoice_hub::PublishedPack {
+        let published =
+            workervoice_hub::publish_pack(&self.data_dir(), folder, assignment).expect("the pack is prepared");
+        self.sign_pending().await;
+        published
     }
 
     pub fn data_dir(&self) -> std::path::PathBuf {
