@@ -5,8 +5,9 @@ use std::time::Duration;
 
 use workervoice_core::app::{CategoryOption, DeviceHealth, OutboxSummary, SubmissionStatus, SubmitOutcome};
 use workervoice_core::grievance::GrievanceDraft;
+use workervoice_core::grievance::{CaseSummary, CaseThread};
 use workervoice_core::net::NetConfig;
-use workervoice_core::sync::{CaseSummary, CaseThread, SyncReport};
+use workervoice_core::sync::SyncReport;
 use workervoice_core::{AppConfig, DeviceMode, DeviceStatus, Error, Note, WorkerProfile, WorkerVoice};
 
 use crate::error::WorkerVoiceError;
@@ -25,7 +26,12 @@ pub struct AppOptions {
     pub default_hub_url: Option<String>,
     /// The device's languages, most preferred first (BCP 47).
     pub languages: Vec<String>,
-    /// Tests and local demos only: allow `http://` to a loopback address.
+    /// Leave `false` in the apps. Allows plain `http://` to a loopback hub
+    /// (127.0.0.0/8, `::1`, `localhost`) and nowhere else; any other host
+    /// still needs HTTPS. It exists because the Kotlin tests on the JVM
+    /// (`bindings/tests/kotlin`, run by `scripts/test-kotlin`) and the
+    /// command-line device talk to a hub they start on 127.0.0.1 without
+    /// TLS; the Android and iOS apps never need it.
     #[uniffi(default = false)]
     pub allow_insecure_http_for_tests: bool,
     /// Extra trusted root certificates (PEM) for a programme's own CA.

@@ -3,7 +3,7 @@
 //! and find its media files.
 
 use workervoice_core::app::{ContentEntry, ContentSyncReport};
-use workervoice_core::content::{LocalizedModule, TrainingModule};
+use workervoice_core::training::{LocalizedModule, TrainingModule};
 
 use crate::app::WorkerVoiceApp;
 use crate::error::WorkerVoiceError;

@@ -4,6 +4,7 @@
 //! Kotlin gets a sealed `WorkerVoiceException` hierarchy, Swift an `Error`
 //! enum. No variant carries anything a worker typed.
 
+use workervoice_core::error::ErrorKind;
 use workervoice_core::{Error, ErrorCode, WeakPinReason};
 
 /// An error from the Worker Voice core. (No field is named `message`: that
@@ -97,42 +98,18 @@ impl WorkerVoiceError {
             Error::WrongPin { attempts_left } => {
                 Self::Pin { code, localized, attempts_left: *attempts_left, weak_reason: None }
             }
-            Error::Code(_) => match code {
-                ErrorCode::PinLocked | ErrorCode::ActivationInvalid => {
-                    Self::Pin { code, localized, attempts_left: None, weak_reason: None }
-                }
-                ErrorCode::NetworkUnavailable | ErrorCode::HubUnavailable => Self::Network { code, localized },
-                ErrorCode::HubRefused
-                | ErrorCode::ClockWrong
-                | ErrorCode::BadReply
-                | ErrorCode::EnrolmentCodeInvalid
-                | ErrorCode::SelfRegistrationDisabled
-                | ErrorCode::WorkerExists
-                | ErrorCode::AlreadyAnswered
-                | ErrorCode::SurveyNotOpen
-                | ErrorCode::InsecureHubUrl => Self::Refused { code, localized },
-                ErrorCode::NotEnrolled
-                | ErrorCode::AlreadyEnrolled
-                | ErrorCode::DeviceRetired
-                | ErrorCode::DeviceKeysMissing => Self::Device { code, localized },
-                ErrorCode::NotLoggedIn
-                | ErrorCode::VaultUnreadable
-                | ErrorCode::OfflineUnlockUnavailable
-                | ErrorCode::OfflineSignInFailed
-                | ErrorCode::NeedsHub => Self::Session { code, localized },
-                ErrorCode::InvalidInput | ErrorCode::TooLarge | ErrorCode::ReceiptInvalid => {
-                    Self::Input { code, localized }
-                }
-                ErrorCode::DirectoryMissing | ErrorCode::ContentNotDownloaded => Self::Device { code, localized },
-                ErrorCode::ContentUnverified => Self::Refused { code, localized },
-                ErrorCode::StorageCorrupt | ErrorCode::DiskFull | ErrorCode::StorageFailed => {
-                    Self::Storage { code, localized }
-                }
-                ErrorCode::KeyStoreUnavailable => Self::Platform { code, localized },
-                ErrorCode::WeakPin | ErrorCode::WrongPin => {
-                    Self::Pin { code, localized, attempts_left: None, weak_reason: None }
-                }
-                ErrorCode::Internal => Self::Internal { code, localized },
+            // Which code is which kind is core's policy (`ErrorCode::kind`);
+            // here each kind only picks its variant.
+            Error::Code(_) => match code.kind() {
+                ErrorKind::Pin => Self::Pin { code, localized, attempts_left: None, weak_reason: None },
+                ErrorKind::Network => Self::Network { code, localized },
+                ErrorKind::Refused => Self::Refused { code, localized },
+                ErrorKind::Device => Self::Device { code, localized },
+                ErrorKind::Session => Self::Session { code, localized },
+                ErrorKind::Input => Self::Input { code, localized },
+                ErrorKind::Storage => Self::Storage { code, localized },
+                ErrorKind::Platform => Self::Platform { code, localized },
+                ErrorKind::Internal => Self::Internal { code, localized },
             },
         }
     }

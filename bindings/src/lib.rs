@@ -29,16 +29,17 @@ pub use workervoice_core::app::{
     ActivityOutcome, CategoryOption, ContentEntry, ContentSyncReport, DeviceHealth, OpenSurveyState, OpenSurveyView,
     OutboxSummary, QuizAnswerInput, QuizResponse, SubmissionStatus, SubmitOutcome, SurveySubmitted, TrainingProgress,
 };
-pub use workervoice_core::content::{
-    BadgeInfo, Lesson, LocalizedLesson, LocalizedModule, LocalizedQuestion, LocalizedText, QuizAnswer, QuizKind,
-    QuizOption, QuizQuestion, TrainingModule,
-};
 pub use workervoice_core::grievance::receipt::Receipt;
 pub use workervoice_core::grievance::{
     AttachmentDraft, AttachmentType, CallbackRequest, GrievanceDraft, GrievanceRoute,
 };
+pub use workervoice_core::grievance::{CaseMessage, CaseState, CaseSummary, CaseThread, MessageAuthor};
 pub use workervoice_core::store::outbox::OutboxState;
-pub use workervoice_core::sync::{CaseMessage, CaseState, CaseSummary, CaseThread, MessageAuthor, SyncReport};
+pub use workervoice_core::sync::SyncReport;
+pub use workervoice_core::training::{
+    BadgeInfo, Lesson, LocalizedLesson, LocalizedModule, LocalizedQuestion, LocalizedText, QuizAnswer, QuizKind,
+    QuizOption, QuizQuestion, TrainingModule,
+};
 pub use workervoice_core::{DeviceMode, DeviceStatus, ErrorCode, Event, Note, WeakPinReason, WorkerProfile};
 
 uniffi::setup_scaffolding!("workervoice");

@@ -2,15 +2,15 @@
 //! stable code and a localized message.
 //!
 //! Domain modules have detailed errors of their own (`StoreError`,
-//! `CryptoError`, `NetError`, `KeyStoreError`); they are mapped here, once.
+//! `CryptoError`, `KeyStoreError`, mapped here once; `NetError`, mapped in
+//! `net`, which sits above this module).
 //! The mapping is also where detail that could identify a worker is dropped:
 //! an [`Error`] carries codes and counts, never worker input.
 
-use crate::auth::WeakPinReason;
 use crate::crypto::CryptoError;
 use crate::i18n::{Arg, Languages, message};
 use crate::keystore::KeyStoreError;
-use crate::net::NetError;
+use crate::pin_policy::WeakPinReason;
 use crate::store::StoreError;
 
 /// Stable error codes (their string form never changes between versions).
@@ -145,6 +145,68 @@ impl ErrorCode {
     }
 }
 
+/// What the app can do about an error: the few groups its screens tell
+/// apart (the bindings give each its own exception class). Policy, so it is
+/// decided here, next to the codes; the bindings only map a kind to a variant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// About a PIN: wrong, locked, too weak, or a wrong activation code.
+    Pin,
+    /// The network or the hub is unavailable: retry later, nothing was lost.
+    Network,
+    /// The hub refused the request (codes, registration, device not accepted,
+    /// bad reply, unverified content).
+    Refused,
+    /// The device's state does not allow this (not enrolled, retired, keys
+    /// missing, no directory or content yet).
+    Device,
+    /// The call needs a worker session, or the session cannot be opened.
+    Session,
+    /// The input is missing, malformed or too large.
+    Input,
+    /// Local storage failed (full disk, corrupt file).
+    Storage,
+    /// The platform (key store) failed.
+    Platform,
+    /// A bug.
+    Internal,
+}
+
+impl ErrorCode {
+    /// The group this code belongs to, for the app to choose what to show.
+    pub fn kind(self) -> ErrorKind {
+        match self {
+            Self::WeakPin | Self::WrongPin | Self::PinLocked | Self::ActivationInvalid => ErrorKind::Pin,
+            Self::NetworkUnavailable | Self::HubUnavailable => ErrorKind::Network,
+            Self::HubRefused
+            | Self::ClockWrong
+            | Self::BadReply
+            | Self::EnrolmentCodeInvalid
+            | Self::SelfRegistrationDisabled
+            | Self::WorkerExists
+            | Self::AlreadyAnswered
+            | Self::SurveyNotOpen
+            | Self::InsecureHubUrl
+            | Self::ContentUnverified => ErrorKind::Refused,
+            Self::NotEnrolled
+            | Self::AlreadyEnrolled
+            | Self::DeviceRetired
+            | Self::DeviceKeysMissing
+            | Self::DirectoryMissing
+            | Self::ContentNotDownloaded => ErrorKind::Device,
+            Self::NotLoggedIn
+            | Self::VaultUnreadable
+            | Self::OfflineUnlockUnavailable
+            | Self::OfflineSignInFailed
+            | Self::NeedsHub => ErrorKind::Session,
+            Self::InvalidInput | Self::TooLarge | Self::ReceiptInvalid => ErrorKind::Input,
+            Self::StorageCorrupt | Self::DiskFull | Self::StorageFailed => ErrorKind::Storage,
+            Self::KeyStoreUnavailable => ErrorKind::Platform,
+            Self::Internal => ErrorKind::Internal,
+        }
+    }
+}
+
 /// An error from the core's public API.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Error {
@@ -226,12 +288,6 @@ impl From<CryptoError> for Error {
             CryptoError::Random | CryptoError::InvalidKey => Self::Code(ErrorCode::Internal),
             CryptoError::Unauthentic | CryptoError::Malformed => Self::Code(ErrorCode::StorageCorrupt),
         }
-    }
-}
-
-impl From<NetError> for Error {
-    fn from(error: NetError) -> Self {
-        error.into_public()
     }
 }
 

@@ -14,12 +14,16 @@
 //! [`keystore::KeyStore`], then enrol, log in, and work with the worker's data.
 //! Errors are [`Error`]s with a stable [`ErrorCode`] and a localized message.
 //!
-//! Modules by domain: [`crypto`] (keys, sealing, KDFs), [`store`] (SQLite),
-//! [`keystore`] (platform key store), [`device`] (identity, enrolment),
-//! [`auth`] (PIN, vault), [`notes`] (worker-private notes), [`content`]
-//! (signed training modules and survey packs), [`net`] (hub
-//! client), [`i18n`] (Fluent messages), [`events`], [`connectivity`],
-//! [`runtime`].
+//! Modules by capability: [`app`] (the facade, one file of calls per
+//! capability), [`auth`] (PIN, vault, session), [`kiosk`] (shared tablets:
+//! offline sign-in, provisional sessions, drafts), [`grievance`] (sealing,
+//! receipts, cases), [`sync`] (a sync pass), [`surveys`], [`training`],
+//! [`notes`], [`content`] (signed training modules and survey packs),
+//! [`directory`], [`device`] (identity, enrolment); and below them
+//! [`net`] (hub client), [`store`] (SQLite), [`crypto`], [`keystore`]
+//! (platform key store), [`i18n`] (Fluent messages), [`pin_policy`],
+//! [`error`], [`clock`], [`events`], [`connectivity`], [`runtime`]. Which
+//! may import which: `ARCHITECTURE.md`.
 
 pub mod app;
 pub mod auth;
@@ -29,16 +33,18 @@ pub mod content;
 pub mod crypto;
 pub mod device;
 pub mod directory;
-pub mod drafts;
 pub mod error;
 pub mod events;
 pub mod grievance;
 pub mod i18n;
 pub mod keystore;
+pub mod kiosk;
 pub mod net;
 pub mod notes;
+pub mod pin_policy;
 pub mod runtime;
 pub mod store;
+pub mod surveys;
 pub mod sync;
 pub mod training;
 
@@ -47,7 +53,7 @@ pub use auth::{WeakPinReason, WorkerProfile};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use connectivity::{AlwaysOnline, Connectivity};
 pub use device::DeviceMode;
-pub use error::{Error, ErrorCode};
+pub use error::{Error, ErrorCode, ErrorKind};
 pub use events::{Event, EventListener};
 pub use notes::Note;
 

@@ -11,12 +11,14 @@ use std::collections::HashSet;
 
 use workervoice_protocol::content::{BlobRef, CatalogEntry, ContentKind, Manifest, verify_manifest};
 
-use super::{Inner, WorkerVoice, lock, now};
+use super::{Inner, WorkerVoice, lock};
 use crate::content::download::{self, CatalogReply};
-use crate::content::{ContentError, LocalizedModule, TrainingModule, held, training};
+use crate::content::{ContentError, held};
 use crate::error::{Error, ErrorCode};
 use crate::events::Event;
 use crate::net::HubClient;
+use crate::training::module as training;
+use crate::training::{LocalizedModule, TrainingModule};
 
 /// Emit a progress event at most once per this many bytes.
 const PROGRESS_STEP_BYTES: u64 = 256 * 1024;
@@ -149,7 +151,7 @@ impl Inner {
             Ok(CatalogReply::Changed(catalog)) => {
                 let mut store = lock(&self.store);
                 store.transaction(|tx| {
-                    held::save_catalog(tx, &catalog.etag, &catalog.entries, now())?;
+                    held::save_catalog(tx, &catalog.etag, &catalog.entries, self.device_now())?;
                     held::drop_manifests_not_in_catalog(tx)
                 })?;
                 report.catalog_changed = true;
@@ -280,7 +282,7 @@ impl Inner {
                 self.fetch_with_retries(client, blob, &entry.id, &mut done, &mut last_emitted, total).await?;
             report.bytes_downloaded += received;
             report.blobs_downloaded += 1;
-            held::record_blob(lock(&self.store).conn(), &blob.sha256, blob.size, now())?;
+            held::record_blob(lock(&self.store).conn(), &blob.sha256, blob.size, self.device_now())?;
             if is_body {
                 self.check_document(&manifest)?;
                 body_checked = true;
@@ -290,7 +292,7 @@ impl Inner {
             if !body_checked {
                 self.check_document(&manifest)?;
             }
-            held::save_manifest(lock(&self.store).conn(), &manifest, signed, now())?;
+            held::save_manifest(lock(&self.store).conn(), &manifest, signed, self.device_now())?;
         }
         if total > 0 && last_emitted != done {
             self.emit(Event::ContentProgress { content_id: entry.id.clone(), done_bytes: done, total_bytes: total });
@@ -478,7 +480,7 @@ impl Inner {
     fn mark_in_use(&self, manifest: &Manifest) -> Result<(), Error> {
         self.content.pin(manifest.media.iter().map(|blob| blob.sha256.clone()));
         let store = lock(&self.store);
-        held::touch_blobs(store.conn(), manifest.blobs().map(|blob| blob.sha256.as_str()), now())?;
+        held::touch_blobs(store.conn(), manifest.blobs().map(|blob| blob.sha256.as_str()), self.device_now())?;
         Ok(())
     }
 
@@ -518,7 +520,7 @@ impl Inner {
         if !held::has_blob(store.conn(), sha256)? || !path.is_file() {
             return Err(ErrorCode::ContentNotDownloaded.into());
         }
-        held::touch_blobs(store.conn(), [sha256], now())?;
+        held::touch_blobs(store.conn(), [sha256], self.device_now())?;
         Ok(path.to_string_lossy().into_owned())
     }
 }

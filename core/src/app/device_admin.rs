@@ -11,7 +11,7 @@ use workervoice_protocol::enrol::{DeviceHealthReport, DeviceStatusResponse};
 use workervoice_protocol::error::HubErrorCode;
 use workervoice_protocol::paths;
 
-use super::{Inner, WorkerVoice, lock, now};
+use super::{Inner, WorkerVoice, lock};
 use crate::device::DeviceMode;
 use crate::directory as dir;
 use crate::error::{Error, ErrorCode};
@@ -189,14 +189,14 @@ impl Inner {
 
     pub(super) fn record_sync(&self) {
         let store = lock(&self.store);
-        let _ = store.set_meta(LAST_SYNC_AT, now());
+        let _ = store.set_meta(LAST_SYNC_AT, self.device_now());
         let offset = self.hub_clock_offset.load(std::sync::atomic::Ordering::SeqCst);
         let _ = store.set_meta(super::HUB_CLOCK_OFFSET_KEY, offset);
         // A tablet keeps no trace of what was sent once it is delivered: the
         // sealed bytes went at delivery, the rows go a day later.
         let shared = crate::store::device::load(store.conn()).ok().flatten().is_some_and(|row| row.mode == "shared");
         if shared {
-            let _ = outbox::purge_delivered_before(store.conn(), now() - DELIVERED_ROWS_KEPT_SECS);
+            let _ = outbox::purge_delivered_before(store.conn(), self.device_now() - DELIVERED_ROWS_KEPT_SECS);
         }
         drop(store);
         if shared && let Err(error) = self.enforce_kiosk_limits() {

@@ -1,30 +1,24 @@
 //! The grievance part of [`WorkerVoice`]: compose and submit (offline), the
-//! outbox, sync, the worker's cases, and follow-up with a receipt.
+//! outbox, the worker's cases, and follow-up with a receipt. Sync is
+//! `app::sync` (the pass itself: `crate::sync`).
 
-use std::collections::HashMap;
-
-use workervoice_protocol::directory::{Directory, DirectoryResponse};
+use workervoice_protocol::directory::Directory;
 use workervoice_protocol::envelope::{self, Reporter};
 use workervoice_protocol::grievance::{
     Author, CaseCursor, CaseEvent, CaseSyncRequest, CaseSyncResponse, HEADER_CASE_TOKEN, WorkerReplyRequest,
 };
 use workervoice_protocol::{b64, paths};
 
-use super::{Inner, WorkerVoice, lock, now};
-use crate::crypto::Key32;
+use super::{Inner, WorkerVoice, lock};
 use crate::device::DeviceMode;
-use crate::directory::{self as dir, DirectoryError};
+use crate::directory as dir;
 use crate::error::{Error, ErrorCode};
 use crate::events::Event;
 use crate::grievance::receipt::{self, Receipt, ReceiptKeys};
-use crate::grievance::{self, GrievanceDraft};
+use crate::grievance::{self, CaseState, CaseSummary, CaseThread, GrievanceDraft};
 use crate::net::{HubClient, Method, NetError, Request};
 use crate::store::cases as case_rows;
-use crate::store::outbox::{self as outbox, OutboxKind, OutboxState};
-use crate::sync::{self, CaseState, CaseSummary, CaseThread, PushOutcome, SyncReport, backoff};
-
-/// How often the directory is checked when nothing forces it.
-const DIRECTORY_REFRESH_SECS: i64 = 6 * 3600;
+use crate::store::outbox::{self as outbox, OutboxState};
 
 /// A category the worker can choose, with its label in the current language.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -130,7 +124,7 @@ impl WorkerVoice {
         case_rows::list(store.conn(), &session.local_id)?
             .iter()
             .map(|row| {
-                let stored = sync::open_case_row(vault_key, row)?;
+                let stored = grievance::open_case_row(vault_key, row)?;
                 let delivery = outbox::get(store.conn(), &row.client_id)?.map_or(OutboxState::Delivered, |o| o.state);
                 Ok(CaseSummary {
                     case_id: row.case_id.clone(),
@@ -151,14 +145,7 @@ impl WorkerVoice {
         let session = self.inner.touched_session();
         let session = session.as_ref().ok_or(ErrorCode::NotLoggedIn)?;
         let store = lock(&self.inner.store);
-        sync::stored_thread(store.conn(), session.vault_key()?, &session.local_id, case_id)
-    }
-
-    /// Syncs now: directory, outbox, and (with a logged-in worker on a
-    /// personal device) case updates. `force` ignores retry delays.
-    pub async fn sync_now(&self, force: bool) -> Result<SyncReport, Error> {
-        let inner = self.inner.clone();
-        self.runtime.spawn(async move { inner.sync(force).await }).await
+        grievance::stored_thread(store.conn(), session.vault_key()?, &session.local_id, case_id)
     }
 
     /// Follows a case up with its receipt, on any device; nothing is stored.
@@ -188,30 +175,8 @@ impl WorkerVoice {
     }
 }
 
-/// What a pull needs, copied from the session so no lock is held across the request.
-struct PullPlan {
-    owner: String,
-    vault_key: Key32,
-    cursors: Vec<CaseCursor>,
-    keys: HashMap<String, ReceiptKeys>,
-}
-
-/// Whether an error comes from this device (storage, keys) rather than the
-/// network or the hub: only those abort a sync.
-fn is_local_failure(code: ErrorCode) -> bool {
-    matches!(
-        code,
-        ErrorCode::StorageCorrupt
-            | ErrorCode::DiskFull
-            | ErrorCode::StorageFailed
-            | ErrorCode::KeyStoreUnavailable
-            | ErrorCode::DeviceKeysMissing
-            | ErrorCode::Internal
-    )
-}
-
 impl Inner {
-    fn pinned_key(&self) -> Result<&[u8], Error> {
+    pub(super) fn pinned_key(&self) -> Result<&[u8], Error> {
         self.config.programme_public_key.as_deref().ok_or_else(|| ErrorCode::DirectoryMissing.into())
     }
 
@@ -250,16 +215,16 @@ impl Inner {
             worker_number: s.profile.worker_number.clone(),
             display_name: s.profile.display_name.clone(),
         });
-        let now = now();
+        let now = self.device_now();
         let sealed = grievance::seal(draft, &directory, &factory_id, reporter, &keys, &language, now)?;
         // Personal devices keep the case (receipt, and for named reports the
         // worker's own copy) under the vault key; shared devices keep nothing.
         let kept = match (device.mode(), session.as_ref()) {
             (DeviceMode::Personal, Some(session)) => {
-                let stored = sync::new_stored_case(&receipt.secret, draft, now);
+                let stored = grievance::new_stored_case(&receipt.secret, draft, now);
                 Some((
                     session.local_id.clone(),
-                    sync::seal_case_for(session.vault_key()?, &sealed.case_id, &session.local_id, &stored)?,
+                    grievance::seal_case_for(session.vault_key()?, &sealed.case_id, &session.local_id, &stored)?,
                 ))
             }
             _ => None,
@@ -295,228 +260,6 @@ impl Inner {
         Ok(SubmitOutcome { client_id: sealed.client_id, receipt, kept_on_device: kept.is_some() })
     }
 
-    async fn refresh_directory(
-        &self,
-        client: &HubClient,
-        force: bool,
-        report: &mut SyncReport,
-    ) -> Result<(), NetError> {
-        let (held, refreshed_at) = {
-            let store = lock(&self.store);
-            (dir::held_version(store.conn()).ok().flatten(), dir::refreshed_at(store.conn()).ok().flatten())
-        };
-        report.directory_version = held;
-        if !force && held.is_some() && refreshed_at.is_some_and(|at| now() - at < DIRECTORY_REFRESH_SECS) {
-            return Ok(());
-        }
-        let path = format!("{}?have={}", paths::DIRECTORY, held.unwrap_or(0));
-        let reply: DirectoryResponse = client.send(Request::new(Method::GET, &path)).await?;
-        let Ok(pinned) = self.pinned_key() else { return Ok(()) };
-        let store = lock(&self.store);
-        match reply.directory {
-            None => {
-                let _ = dir::touch(store.conn(), now());
-            }
-            Some(signed) => match dir::verify(&signed, pinned, held) {
-                Ok(directory) => {
-                    if dir::save(store.conn(), &signed, &directory, now()).is_ok() {
-                        report.directory_version = Some(directory.version);
-                    }
-                }
-                Err(DirectoryError::BadSignature | DirectoryError::Rollback { .. } | DirectoryError::Malformed) => {
-                    tracing::warn!(kind = "directory_refused", "a directory from the hub was refused");
-                    report.directory_refused = true;
-                }
-                Err(DirectoryError::NoPinnedKey) => {}
-            },
-        }
-        Ok(())
-    }
-
-    async fn sync(&self, force: bool) -> Result<SyncReport, Error> {
-        let _one_at_a_time = self.sync_lock.lock().await;
-        let device = self.load_device()?;
-        device.signer()?;
-        let client = self.client(&device.row().hub_url)?;
-        let mut report = SyncReport::default();
-        self.emit(Event::SyncStarted);
-        if !self.online() {
-            report.offline = true;
-            return self.finish_sync(report);
-        }
-        // A failure of one step (a garbled directory reply, a refused pull)
-        // must not stop the others: the outbox goes out whatever the rest does.
-        match self.refresh_directory(&client, force, &mut report).await {
-            Ok(()) => {}
-            Err(NetError::Unreachable) => report.offline = true,
-            Err(_) => tracing::info!(kind = "directory_refresh_failed", "keeping the held directory"),
-        }
-        if !report.offline && device.mode() == DeviceMode::Shared {
-            self.confirm_sign_ins(&client, &device, &mut report).await?;
-        }
-        if !report.offline {
-            self.push(&client, force, &mut report).await?;
-        }
-        if !report.offline {
-            self.report_health(&client).await?;
-            self.record_sync();
-        }
-        if !report.offline && self.progress_pull_due(force)? {
-            match self.pull_progress(&client).await {
-                Ok(events) => report.progress_events = events,
-                Err(error) if error.code() == ErrorCode::NetworkUnavailable => report.offline = true,
-                Err(error) if !is_local_failure(error.code()) => {}
-                Err(error) => return Err(error),
-            }
-        }
-        if !report.offline && device.mode() == DeviceMode::Personal {
-            match self.pull(&client).await {
-                Ok(events) => report.case_events = events,
-                Err(error) if error.code() == ErrorCode::NetworkUnavailable => report.offline = true,
-                // No worker, or a bad or refused reply: cursors stay, next sync retries.
-                Err(error) if !is_local_failure(error.code()) => {}
-                Err(error) => return Err(error),
-            }
-        }
-        self.finish_sync(report)
-    }
-
-    fn finish_sync(&self, mut report: SyncReport) -> Result<SyncReport, Error> {
-        let summary = self.outbox_summary()?;
-        report.pending = u32::try_from(summary.queued + summary.sending).unwrap_or(u32::MAX);
-        report.needs_attention = u32::try_from(summary.needs_attention).unwrap_or(u32::MAX);
-        self.emit_outbox_changed();
-        self.emit(Event::SyncFinished {
-            delivered: report.delivered,
-            pending: report.pending,
-            offline: report.offline,
-        });
-        Ok(report)
-    }
-
-    async fn push(&self, client: &HubClient, force: bool, report: &mut SyncReport) -> Result<(), Error> {
-        let due = {
-            let store = lock(&self.store);
-            outbox::due(store.conn(), if force { i64::MAX } else { now() }, 100_000)?
-        };
-        if !due.is_empty() {
-            self.emit(Event::SyncProgress { done: 0, total: u32::try_from(due.len()).unwrap_or(u32::MAX) });
-        }
-        // One reset connection is not "offline": stop only when the hub is
-        // unreachable several times in a row.
-        let mut unreachable_in_a_row = 0;
-        let total = u32::try_from(due.len()).unwrap_or(u32::MAX);
-        // A forced sync sends everything due, except a survey response's
-        // first attempt before its random delay (that delay is its privacy).
-        let device_now = now();
-        let due: Vec<_> = due
-            .into_iter()
-            .filter(|item| {
-                !(item.kind == OutboxKind::SurveyResponse && item.attempts == 0 && item.next_attempt_at > device_now)
-            })
-            .collect();
-        for (done, item) in due.into_iter().enumerate() {
-            if done > 0 && done % 25 == 0 {
-                self.emit(Event::SyncProgress { done: u32::try_from(done).unwrap_or(u32::MAX), total });
-            }
-            let (body, attachments) = {
-                let mut store = lock(&self.store);
-                store.transaction(|tx| outbox::mark_sending(tx, &item.client_id).map_err(Error::from))?;
-                (outbox::body(store.conn(), &item.client_id)?, outbox::attachments(store.conn(), &item.client_id)?)
-            };
-            let Some(body) = body else { continue };
-            let outcome = match item.kind {
-                OutboxKind::Grievance => sync::push_item(client, body, &attachments, &item.client_id).await,
-                OutboxKind::Progress => self.push_progress(client, &body).await,
-                OutboxKind::SurveyResponse => self.push_survey_response(client, &body).await,
-            };
-            let mut store = lock(&self.store);
-            let at = now();
-            store.transaction(|tx| {
-                match &outcome {
-                    PushOutcome::Delivered => outbox::mark_delivered(tx, &item.client_id, at),
-                    PushOutcome::Retry(reason) => {
-                        let delay = backoff::delay_secs(item.attempts);
-                        outbox::mark_retry(tx, &item.client_id, at + i64::try_from(delay).unwrap_or(0), reason)
-                    }
-                    PushOutcome::Offline => {
-                        let delay = backoff::delay_secs(item.attempts);
-                        outbox::mark_retry(
-                            tx,
-                            &item.client_id,
-                            at + i64::try_from(delay).unwrap_or(0),
-                            "network_unavailable",
-                        )
-                    }
-                    PushOutcome::Refused(reason) => outbox::mark_needs_attention(tx, &item.client_id, reason),
-                }
-                .map_err(Error::from)
-            })?;
-            match outcome {
-                PushOutcome::Offline => {
-                    unreachable_in_a_row += 1;
-                    if unreachable_in_a_row >= 3 {
-                        report.offline = true;
-                        break;
-                    }
-                }
-                PushOutcome::Delivered => {
-                    report.delivered += 1;
-                    if item.kind == OutboxKind::Progress {
-                        self.progress_sent.store(true, std::sync::atomic::Ordering::SeqCst);
-                    }
-                    unreachable_in_a_row = 0;
-                }
-                PushOutcome::Retry(_) | PushOutcome::Refused(_) => unreachable_in_a_row = 0,
-            }
-        }
-        Ok(())
-    }
-
-    /// Cursors of the logged-in worker's cases, with their reply keys.
-    fn case_cursors(&self) -> Result<PullPlan, Error> {
-        let session = lock(&self.session);
-        let session = session.as_ref().ok_or(ErrorCode::NotLoggedIn)?;
-        let store = lock(&self.store);
-        let mut cursors = Vec::new();
-        let mut keys = HashMap::new();
-        for row in case_rows::list(store.conn(), &session.local_id)? {
-            let stored = sync::open_case_row(session.vault_key()?, &row)?;
-            let receipt_keys =
-                receipt::derive(&row.case_id, &stored.receipt_secret).ok_or(ErrorCode::StorageCorrupt)?;
-            cursors.push(CaseCursor {
-                case_id: row.case_id.clone(),
-                token: receipt_keys.token.to_vec(),
-                since: row.cursor,
-            });
-            keys.insert(row.case_id.clone(), receipt_keys);
-        }
-        Ok(PullPlan { owner: session.local_id.clone(), vault_key: session.vault_key()?.duplicate(), cursors, keys })
-    }
-
-    async fn pull(&self, client: &HubClient) -> Result<u32, Error> {
-        let PullPlan { owner, vault_key, cursors, keys } = self.case_cursors()?;
-        if cursors.is_empty() {
-            return Ok(0);
-        }
-        let mut applied = 0;
-        for batch in cursors.chunks(workervoice_protocol::grievance::MAX_CASES_PER_SYNC) {
-            let reply: CaseSyncResponse =
-                client.post_unsigned(paths::CASES_SYNC, &CaseSyncRequest { cases: batch.to_vec() }).await?;
-            if reply.updates.is_empty() {
-                continue;
-            }
-            let mut store = lock(&self.store);
-            let reply_key_of = |case_id: &str| keys.get(case_id).map(|k| k.reply_key.duplicate());
-            applied += store
-                .transaction(|tx| sync::apply_updates(tx, &vault_key, &owner, &reply.updates, &reply_key_of, now()))?;
-        }
-        if applied > 0 {
-            self.emit(Event::CasesUpdated { events: applied });
-        }
-        Ok(applied)
-    }
-
     async fn follow_up(&self, case_id: &str, secret: &str) -> Result<CaseThread, Error> {
         let keys = receipt::derive(case_id, secret).ok_or(ErrorCode::ReceiptInvalid)?;
         let client = self.hub_client_for_follow_up()?;
@@ -525,7 +268,7 @@ impl Inner {
         };
         let reply: CaseSyncResponse = client.post_unsigned(paths::CASES_SYNC, &request).await?;
         let update = reply.updates.into_iter().find(|u| u.case_id == keys.case_id).ok_or(ErrorCode::ReceiptInvalid)?;
-        let messages = sync::decrypt_thread(&keys.case_id, &keys.reply_key, &update.events)?;
+        let messages = grievance::decrypt_thread(&keys.case_id, &keys.reply_key, &update.events)?;
         Ok(CaseThread { case_id: keys.case_id, state: update.status.into(), messages })
     }
 
@@ -542,7 +285,7 @@ impl Inner {
         let session = session.as_ref().ok_or(ErrorCode::NotLoggedIn)?;
         let store = lock(&self.store);
         let row = case_rows::get(store.conn(), &session.local_id, case_id)?.ok_or(ErrorCode::InvalidInput)?;
-        let stored = sync::open_case_row(session.vault_key()?, &row)?;
+        let stored = grievance::open_case_row(session.vault_key()?, &row)?;
         receipt::derive(&row.case_id, &stored.receipt_secret).ok_or_else(|| ErrorCode::StorageCorrupt.into())
     }
 

@@ -1,34 +1,18 @@
-//! Shared-tablet upkeep at sync: asking the hub to confirm sign-ins made
-//! offline (see `auth::kiosk`), and keeping a tablet used by thousands of
-//! workers small.
+//! The app's kiosk calls at sync: asking the hub to confirm sign-ins made
+//! offline (see `crate::kiosk::sign_in`), and running the upkeep that keeps
+//! a tablet used by thousands of workers small (`crate::kiosk::upkeep`).
 
 use workervoice_protocol::auth::{ConfirmSignInRequest, ConfirmSignInResponse};
 use workervoice_protocol::error::HubErrorCode;
 use workervoice_protocol::paths;
 
 use super::{Inner, lock};
-use crate::auth::kiosk::day_of;
 use crate::device::Device;
 use crate::error::Error;
+use crate::kiosk::upkeep::{self, SIGN_IN_NOT_CONFIRMED};
 use crate::net::{HubClient, NetError};
-use crate::store::{drafts, offline_drafts, outbox, sign_ins, workers};
+use crate::store::{offline_drafts, outbox, sign_ins};
 use crate::sync::SyncReport;
-
-/// Survey tokens older than this are dropped from a shared tablet (a
-/// survey is answered within six months of fetching its token).
-const SURVEY_TOKEN_MAX_AGE_SECS: i64 = 180 * 86_400;
-
-/// Reason parked on items of an offline sign-in the hub rejected.
-pub const SIGN_IN_NOT_CONFIRMED: &str = "sign_in_not_confirmed";
-
-/// A tablet forgets a worker's vault after this many days without a sign-in
-/// (the worker signs in online again and a new one is made).
-pub const VAULT_MAX_IDLE_DAYS: i64 = 180;
-/// At most this many vaults on a tablet; the least recently used go first.
-pub const MAX_VAULTS: u32 = 5_000;
-/// Drafts on a tablet not saved for this long are deleted (they have no
-/// owner column, so they are capped by age, not per worker).
-pub const DRAFT_MAX_AGE_SECS: i64 = 30 * 86_400;
 
 impl Inner {
     /// Asks the hub about every offline sign-in still waiting; releases or
@@ -101,7 +85,7 @@ impl Inner {
                 // sync gets the drafts of that offline session now.
                 let session = lock(&self.session);
                 if let Some(session) = session.as_ref().filter(|s| !s.is_provisional()) {
-                    crate::drafts::import_offline(&mut lock(&self.store), session)?;
+                    crate::kiosk::drafts::import_offline(&mut lock(&self.store), session)?;
                 }
                 drop(session);
                 report.sign_ins_confirmed += 1;
@@ -112,28 +96,12 @@ impl Inner {
         Ok(())
     }
 
-    /// Keeps a tablet small: forgets vaults unused for [`VAULT_MAX_IDLE_DAYS`]
-    /// or beyond [`MAX_VAULTS`] (never the open session's), with their
-    /// key-store secrets, and drops drafts older than [`DRAFT_MAX_AGE_SECS`].
-    /// Returns how many vaults went.
+    /// Keeps a tablet small (`kiosk::upkeep`), then shreds the forgotten
+    /// vaults' key-store secrets. Returns how many vaults went.
     pub(super) fn enforce_kiosk_limits(&self) -> Result<usize, Error> {
         let open = lock(&self.session).as_ref().map(|session| session.local_id.clone());
         let now = self.device_now();
-        let evicted = {
-            let mut store = lock(&self.store);
-            let candidates = workers::eviction_candidates(store.conn(), day_of(now) - VAULT_MAX_IDLE_DAYS, MAX_VAULTS)?;
-            let evicted: Vec<String> = candidates.into_iter().filter(|id| Some(id) != open.as_ref()).collect();
-            store.transaction(|tx| {
-                for local_id in &evicted {
-                    workers::delete(tx, local_id)?;
-                }
-                drafts::purge_older_than(tx, now - DRAFT_MAX_AGE_SECS)?;
-                offline_drafts::purge_older_than(tx, now - DRAFT_MAX_AGE_SECS)?;
-                crate::store::survey_tokens::purge_older_than(tx, now - SURVEY_TOKEN_MAX_AGE_SECS)?;
-                Ok::<_, Error>(())
-            })?;
-            evicted
-        };
+        let evicted = upkeep::forget_old_vaults(&mut lock(&self.store), open.as_deref(), now)?;
         self.shred_vault_secrets(&evicted);
         Ok(evicted.len())
     }

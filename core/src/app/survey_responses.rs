@@ -12,7 +12,7 @@
 
 use std::sync::Arc;
 
-use serde::{Deserialize, Serialize};
+use workervoice_protocol::envelope;
 use workervoice_protocol::grievance::WrappedKey;
 use workervoice_protocol::oprf;
 use workervoice_protocol::paths;
@@ -21,19 +21,19 @@ use workervoice_protocol::survey_response::{
     TokenRequest, TokenResponse, open_mac_input, response_aad, response_hpke_info, response_mac, token_mac_input,
     token_oprf_input,
 };
-use workervoice_protocol::{b64, envelope};
 use zeroize::{Zeroize, Zeroizing};
 
 use super::grievances::SubmitOutcome;
-use super::surveys::SurveyAnswerEntry;
-use super::{Inner, WorkerVoice, lock, now};
-use crate::crypto::{self, Aad, Key32, hpke};
+use super::{Inner, WorkerVoice, lock};
+use crate::crypto::{self, Key32, hpke};
 use crate::error::{Error, ErrorCode};
 use crate::grievance::{GrievanceDraft, GrievanceRoute};
 use crate::i18n::{Arg, message};
 use crate::net::{HubClient, NetError};
 use crate::store::outbox;
 use crate::store::survey_tokens as rows;
+use crate::surveys::answers::SurveyAnswerEntry;
+use crate::surveys::tokens::{TokenRecord, token_aad, token_row};
 use crate::sync::PushOutcome;
 
 /// Longest random delay before a survey response is first sent, by default.
@@ -80,39 +80,6 @@ pub struct SurveySubmitted {
     pub case: Option<SubmitOutcome>,
 }
 
-/// A worker's token for one survey, sealed under their vault key.
-#[derive(Serialize, Deserialize)]
-struct TokenRecord {
-    /// The random token input.
-    #[serde(with = "b64")]
-    input: Vec<u8>,
-    /// The blind, while the hub's evaluation is awaited.
-    #[serde(default, with = "b64::option")]
-    blind: Option<Vec<u8>>,
-    /// The token output, once finalized.
-    #[serde(default, with = "b64::option")]
-    output: Option<Vec<u8>>,
-    /// The response was queued: the token is spent.
-    #[serde(default)]
-    used: bool,
-}
-
-impl Drop for TokenRecord {
-    fn drop(&mut self) {
-        self.input.zeroize();
-        self.blind.zeroize();
-        self.output.zeroize();
-    }
-}
-
-fn token_row(vault_key: &Key32, survey_id: &str) -> Vec<u8> {
-    crypto::blind_index(vault_key, crypto::labels::SURVEY_TOKEN_ID, survey_id.as_bytes())
-}
-
-fn token_aad<'a>(row: &'a str, owner: &'a str) -> Aad<'a> {
-    Aad { table: "survey_tokens", row, owner, column: "sealed" }
-}
-
 /// What a call needs from the session, taken out so no lock is held
 /// across a request.
 struct WorkerKeys {
@@ -145,7 +112,7 @@ impl Inner {
         let id = token_row(&keys.vault_key, survey_id);
         let plain = Zeroizing::new(serde_json::to_vec(record).map_err(|_| ErrorCode::Internal)?);
         let sealed = crypto::seal(&keys.vault_key, token_aad(&hex::encode(&id), &keys.owner), &plain)?;
-        lock(&self.store).transaction(|tx| rows::put(tx, &id, &sealed, now()).map_err(Error::from))
+        lock(&self.store).transaction(|tx| rows::put(tx, &id, &sealed, self.device_now()).map_err(Error::from))
     }
 
     /// Asks the hub which surveys are open to the worker.
@@ -270,7 +237,7 @@ impl WorkerVoice {
     pub fn submit_survey(&self, id: &str, answers: Vec<SurveyAnswerEntry>) -> Result<SurveySubmitted, Error> {
         self.inner.expire_if_idle();
         let (definition, version) = self.survey_definition(id)?;
-        let answers = super::surveys::answer_map(answers);
+        let answers = crate::surveys::answers::answer_map(answers);
         if !definition.validate(&answers).is_empty() {
             return Err(ErrorCode::InvalidInput.into());
         }
@@ -328,7 +295,7 @@ impl WorkerVoice {
         } else {
             i64::from(u32::from_le_bytes(crypto::random_bytes::<4>()?) % (max_delay + 1))
         };
-        let at = now();
+        let at = self.inner.device_now();
         let not_before = at + delay;
         // The case first: if it cannot be filed (no directory yet), nothing is
         // spent and the worker can try again.

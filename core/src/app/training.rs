@@ -393,7 +393,7 @@ impl Inner {
     /// The scoring rules of the module version held on the device.
     fn module_rules(&self, module_id: &str) -> Result<(ScoringRules, u64), Error> {
         let (manifest, body) = self.training_body(module_id)?;
-        let document = crate::content::training::document(&manifest, &body)?;
+        let document = crate::training::module::document(&manifest, &body)?;
         Ok((document.scoring_rules(module_id, manifest.version), manifest.version))
     }
 
@@ -407,7 +407,7 @@ impl Inner {
         self.expire_if_idle();
         let device = self.load_device()?;
         let device_id = device.row().device_id.clone().ok_or(ErrorCode::NotEnrolled)?;
-        let hub_key = lock(&self.store).meta_blob(crate::auth::kiosk::HUB_KEY_META)?.ok_or(ErrorCode::NeedsHub)?;
+        let hub_key = lock(&self.store).meta_blob(crate::kiosk::HUB_KEY_META)?.ok_or(ErrorCode::NeedsHub)?;
         // Stamped on the hub's clock as the device knows it — the clock
         // "today" and streaks are read on — so that the hub's correction
         // after the sync moves the time only by the error left in that

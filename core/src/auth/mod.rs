@@ -11,20 +11,23 @@
 //! wrong PINs offline remove the cache and the next unlock must be online,
 //! where the hub counts attempts. A shared device never caches it.
 
-pub mod kiosk;
-pub mod pin_policy;
+mod kiosk_offline;
+
+pub use crate::pin_policy;
 
 use serde::{Deserialize, Serialize};
 use workervoice_protocol::auth::{KdfParams, LoginResponse, MIN_PBKDF2_ITERATIONS, SALT_LEN};
 use zeroize::Zeroizing;
 
-pub use pin_policy::{WeakPinReason, check_format, check_new_pin};
+pub use crate::pin_policy::{WeakPinReason, check_format, check_new_pin};
+pub(crate) use kiosk_offline::{OfflineData, check_of, offline_data, offline_data_aad, refresh_after_pin_change};
 
 use crate::crypto::{self, Aad, Key32, PinSecrets, labels};
 use crate::device::{Device, DeviceMode};
 use crate::error::{Error, ErrorCode};
 use crate::keystore::{KeyStore, worker_alias};
 use crate::store::Store;
+use crate::store::progress::LoggedEvent;
 use crate::store::workers::{self as rows, WorkerRow};
 
 /// Wrong offline PINs before offline unlock is switched off until the next online login.
@@ -75,13 +78,13 @@ struct Provisional {
     sign_in_id: String,
     confirmed: bool,
     drafts: ProvisionalDrafts,
-    progress: Vec<crate::training::LoggedEvent>,
+    progress: Vec<LoggedEvent>,
     badges: std::collections::BTreeMap<String, Vec<workervoice_protocol::progress::BadgeRule>>,
 }
 
 /// Drafts of a provisional session: in memory for the session to read back,
 /// and (when the worker's draft key is known) sealed to that key on disk, for
-/// the worker's next online sign-in (see `drafts::save_offline`).
+/// the worker's next online sign-in (see `kiosk::drafts::save_offline`).
 pub(crate) struct ProvisionalDrafts {
     /// The worker's draft key (X25519 public), from the kiosk's offline data;
     /// `None` for offline data written before drafts were kept on disk.
@@ -112,7 +115,12 @@ impl Session {
     }
 
     /// A provisional kiosk session waiting for the hub to confirm `sign_in_id`.
-    fn provisional(local_id: String, profile: WorkerProfile, sign_in_id: String, draft_key: Option<[u8; 32]>) -> Self {
+    pub(crate) fn provisional(
+        local_id: String,
+        profile: WorkerProfile,
+        sign_in_id: String,
+        draft_key: Option<[u8; 32]>,
+    ) -> Self {
         Self {
             local_id,
             profile,
@@ -179,7 +187,7 @@ impl Session {
     }
 
     /// Training progress of a provisional session (in memory).
-    pub(crate) fn provisional_progress(&self) -> &[crate::training::LoggedEvent] {
+    pub(crate) fn provisional_progress(&self) -> &[LoggedEvent] {
         match &self.access {
             Access::Provisional(provisional) => &provisional.progress,
             Access::Vault { .. } => &[],
@@ -199,7 +207,7 @@ impl Session {
     /// Keeps a provisional session's training event and its module's badges.
     pub(crate) fn push_provisional_progress(
         &mut self,
-        entry: crate::training::LoggedEvent,
+        entry: LoggedEvent,
         badges: (String, Vec<workervoice_protocol::progress::BadgeRule>),
     ) {
         if let Access::Provisional(provisional) = &mut self.access {
@@ -225,6 +233,23 @@ impl std::fmt::Debug for Session {
 
 fn aad<'a>(local_id: &'a str, column: &'a str) -> Aad<'a> {
     Aad { table: "workers", row: local_id, owner: local_id, column }
+}
+
+/// Unix days: vaults record the day they were last used, not the minute.
+pub fn day_of(unix_secs: i64) -> i64 {
+    unix_secs.div_euclid(86_400)
+}
+
+/// The private half of the worker's draft key: an X25519 key derived from
+/// the vault key, to which a kiosk seals drafts written while the worker is
+/// signed in offline (see `kiosk::drafts`). Only an open vault has it.
+pub(crate) fn draft_secret(vault_key: &Key32) -> Key32 {
+    crypto::derive_key(vault_key, labels::KIOSK_DRAFT_KEY)
+}
+
+/// The public half of the worker's draft key (kept by a kiosk for offline sessions).
+pub(crate) fn draft_public_key(vault_key: &Key32) -> [u8; 32] {
+    crypto::hpke::public_key_of(&draft_secret(vault_key))
 }
 
 /// Stretches a PIN, refusing parameters below the protocol floor.
@@ -352,8 +377,8 @@ fn create_vault(
         offline_share: offline_cache(device, &offline_key, &local_id, &hub_share)?,
         offline_failures: 0,
         created_at: now,
-        kiosk_offline: kiosk::offline_data(device, keystore, &local_id, &profile, secrets, &vault_key)?,
-        last_used_day: kiosk::day_of(now),
+        kiosk_offline: offline_data(device, keystore, &local_id, &profile, secrets, &vault_key)?,
+        last_used_day: day_of(now),
     };
     let inserted = store.transaction(|tx| rows::insert(tx, &row).map_err(Error::from));
     if let Err(error) = inserted {
@@ -417,12 +442,12 @@ fn reopen_vault(
     check_canary(&vault_key, &row)?;
     let sealed_profile = seal_profile(&vault_key, &row.local_id, &profile)?;
     let cache = offline_cache(device, &offline_key, &row.local_id, &hub_share)?;
-    let kiosk_offline = kiosk::offline_data(device, keystore, &row.local_id, &profile, secrets, &vault_key)?;
+    let kiosk_offline = offline_data(device, keystore, &row.local_id, &profile, secrets, &vault_key)?;
     let after = rows::AfterLogin {
         profile: &sealed_profile,
         offline_share: cache.as_deref(),
         kiosk_offline: kiosk_offline.as_deref(),
-        day: kiosk::day_of(now),
+        day: day_of(now),
     };
     store.transaction(|tx| rows::update_after_login(tx, &row.local_id, &after).map_err(Error::from))?;
     Ok(Session::new(row.local_id, profile, vault_key, hub_share, kdf.clone(), false))

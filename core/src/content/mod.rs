@@ -1,5 +1,7 @@
-//! Content on the device: training modules now, surveys later, received
-//! over the signed content channel (`workervoice_protocol::content`).
+//! Content on the device: training modules and survey definitions, received
+//! over the signed content channel (`workervoice_protocol::content`). What a
+//! training module's document looks like is `training::module`; a survey's,
+//! `workervoice_protocol::survey` (rendered in `crate::surveys`).
 //!
 //! What this protects against: a hub, a network attacker or a factory Wi-Fi
 //! that changes a lesson or a quiz answer, swaps a picture, injects a pack,
@@ -11,7 +13,7 @@
 //!
 //! Content is not worker data: manifests and blobs are stored in the clear
 //! (the database rows and files under `<data-dir>/content/`). What a worker
-//! does with it (progress, answers) will be sealed under the worker's key.
+//! does with it (progress, answers) is sealed under the worker's key.
 //!
 //! Files: `content/partial/<sha256>` grows while a blob downloads (a cut
 //! download resumes from its length with an HTTP range); the complete file
@@ -20,7 +22,6 @@
 
 pub mod download;
 pub mod held;
-pub mod training;
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -32,11 +33,6 @@ use workervoice_protocol::content::ManifestError;
 use crate::error::{Error, ErrorCode};
 use crate::net::NetError;
 use crate::store::StoreError;
-
-pub use training::{
-    BadgeInfo, Lesson, LocalizedLesson, LocalizedModule, LocalizedQuestion, LocalizedText, QuizAnswer, QuizKind,
-    QuizOption, QuizQuestion, TrainingModule,
-};
 
 /// Default storage budget for content blobs: 256 MiB.
 pub const DEFAULT_BUDGET_BYTES: u64 = 256 * 1024 * 1024;

@@ -5,11 +5,16 @@
 //! wraps it with HPKE to every handler of every allowed route (from the
 //! verified directory), and drops it: after sealing, the device holds no key
 //! that opens the report. The receipt ([`receipt`]) lets the worker follow up
-//! anonymously from any device.
+//! anonymously from any device. The worker's own copy of each case — its
+//! state, the thread with the handlers, sealed under their vault key — is
+//! [`cases`].
 
+pub mod cases;
 pub mod receipt;
 mod seal;
 
+pub use cases::{CaseMessage, CaseState, CaseSummary, CaseThread, MessageAuthor, apply_updates, decrypt_thread};
+pub(crate) use cases::{new_stored_case, open_case_row, seal_case_for, stored_thread};
 pub use seal::{SealedSubmission, seal};
 
 use workervoice_protocol::directory::Route;

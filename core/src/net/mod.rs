@@ -115,6 +115,13 @@ impl NetError {
     }
 }
 
+// Here rather than in `error`: `error` sits below `net` and imports nothing of it.
+impl From<NetError> for Error {
+    fn from(error: NetError) -> Self {
+        error.into_public()
+    }
+}
+
 /// The device's idea of the hub's clock: its own clock plus the offset the
 /// hub's replies taught it (their `Date` header). Signed requests carry this
 /// time, so a device whose clock is off by a day still syncs: its first
@@ -396,7 +403,12 @@ impl HubClient {
                 path_and_query.push('?');
                 path_and_query.push_str(query);
             }
-            let timestamp = self.time.as_ref().map_or_else(crate::clock::system_secs, HubTime::hub_secs);
+            // A client made without `with_time` (the app never does) signs with
+            // the system clock, still read through `Clock`.
+            let timestamp = self.time.as_ref().map_or_else(
+                || crate::clock::Clock::now_millis(&crate::clock::SystemClock).div_euclid(1000),
+                HubTime::hub_secs,
+            );
             for (name, value) in signer.headers(request.method.as_str(), &path_and_query, &request.body, timestamp)? {
                 builder = builder.header(name, value);
             }

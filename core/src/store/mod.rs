@@ -224,7 +224,9 @@ impl Store {
     }
 
     /// Caps the database size in pages; used by tests to make the disk "full".
-    #[doc(hidden)]
+    /// Only with the `test-hooks` feature: no production build can shrink
+    /// a worker's database under them.
+    #[cfg(feature = "test-hooks")]
     pub fn limit_pages_for_tests(&self, pages: u32) -> Result<(), StoreError> {
         self.conn.query_row(&format!("PRAGMA max_page_count = {pages}"), [], |_| Ok(()))?;
         Ok(())

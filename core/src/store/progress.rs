@@ -2,8 +2,20 @@
 //! under the vault key (see `crate::training`).
 
 use rusqlite::{Connection, OptionalExtension, params};
+use serde::{Deserialize, Serialize};
+use workervoice_protocol::progress::{Earned, ProgressEvent};
 
 use super::StoreError;
+
+/// One entry of the worker's log: what a `progress_events` row holds, sealed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoggedEvent {
+    /// The event. Its time is on the hub's clock as the device knew it when
+    /// recording, and the hub's own once pulled back.
+    pub event: ProgressEvent,
+    /// What it earned (the hub's word once pulled back).
+    pub earned: Earned,
+}
 
 /// Inserts or replaces a log entry (the hub's version replaces the device's).
 pub fn put_event(conn: &Connection, id: &str, owner: &str, sealed: &[u8]) -> Result<(), StoreError> {

@@ -32,7 +32,7 @@ pub struct WorkerRow {
     /// Creation time (unix seconds).
     pub created_at: i64,
     /// Shared devices: profile and 8-bit PIN check sealed under the worker's
-    /// key-store key, for an offline sign-in (see `auth::kiosk`).
+    /// key-store key, for an offline sign-in (see `crate::kiosk`).
     pub kiosk_offline: Option<Vec<u8>>,
     /// Day (unix days) of the last sign-in, for evicting unused vaults.
     pub last_used_day: i64,

@@ -1,4 +1,7 @@
-//! Sync with the hub: the recipient directory, the outbox, and case updates.
+//! Sync with the hub: the recipient directory, the outbox, and case updates,
+//! and the order of a sync pass ([`run`], in `pass.rs`).
+//! What a case *is* on the device (its state, thread and sealing) lives with
+//! the grievances, in `grievance::cases`; this module has the wire side.
 //!
 //! - **Push.** Each outbox item is sent with its client id; the hub answers a
 //!   replay with the original result, so sending again after a lost reply is
@@ -10,14 +13,26 @@
 //!   a batch is applied in one transaction and the cursors move only with it.
 //! - **Directory.** Fetched with `have=<version>`: nothing new costs one
 //!   small request.
+//!
+//! The parts of a pass that belong to other capabilities (kiosk sign-ins,
+//! training progress, survey responses, the health report) are asked of the
+//! app through [`SyncHost`], so this module imports nothing of `app`.
 
 pub mod backoff;
-mod cases;
+pub mod directory;
+mod outbox_push;
+mod pass;
+pub mod pull;
 mod push;
 
-pub use cases::{CaseMessage, CaseState, CaseSummary, CaseThread, MessageAuthor, apply_updates, decrypt_thread};
-pub(crate) use cases::{new_stored_case, open_case_row, seal_case_for, stored_thread};
+pub use pass::{SyncHost, run};
 pub use push::{PushOutcome, outcome, push_item};
+
+/// Locks `mutex`, going on after a panic elsewhere: every write is a
+/// transaction, so what a panicking holder left is what was there before.
+fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+}
 
 /// What a sync did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -1,4 +1,8 @@
-//! A worker's training progress on this device: the log of what they did
+//! Training on this device: the shape of a module as published ([`module`])
+//! and the worker's progress (this file); the app's training calls are in
+//! `app::training`.
+//!
+//! A worker's training progress: the log of what they did
 //! (sealed under their vault key), what each entry earned, and the uploads
 //! that carry new events to the hub (see `docs/adr/0009-training-progress-log.md`).
 //!
@@ -9,6 +13,13 @@
 //! A provisional kiosk session (signed in offline) has no vault and no hub
 //! share: its events live in memory for the session, and its upload names
 //! the offline sign-in instead of a MAC and is held until the hub confirms it.
+
+pub mod module;
+
+pub use module::{
+    BadgeInfo, Lesson, LocalizedLesson, LocalizedModule, LocalizedQuestion, LocalizedText, QuizAnswer, QuizKind,
+    QuizOption, QuizQuestion, TrainingModule,
+};
 
 use std::collections::BTreeMap;
 
@@ -25,15 +36,14 @@ use crate::crypto::{self, Aad, Key32};
 use crate::error::{Error, ErrorCode};
 use crate::store::{Store, outbox, progress as rows};
 
-/// One entry of the worker's log.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LoggedEvent {
-    /// The event. Its time is on the hub's clock as the device knew it when
-    /// recording, and the hub's own once pulled back.
-    pub event: ProgressEvent,
-    /// What it earned (the hub's word once pulled back).
-    pub earned: Earned,
-}
+/// One entry of the worker's log (defined with its rows, so that a
+/// provisional session in `auth` can hold entries without `auth` importing
+/// this module, which imports `auth`).
+pub use crate::store::progress::LoggedEvent;
+
+/// Meta key of the factory's offset from UTC (minutes), as the last login
+/// reply said: streak days are the factory's days.
+pub(crate) const UTC_OFFSET_KEY: &str = "factory_utc_offset_minutes";
 
 /// What the device remembers about the worker's progress besides the log.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -131,7 +141,7 @@ pub fn state(store: &Store, session: &Session) -> Result<ProgressState, Error> {
 
 /// The factory's offset from UTC as the last login reply said.
 fn factory_offset(store: &Store) -> Result<i32, Error> {
-    Ok(store.meta(crate::app::UTC_OFFSET_KEY)?.and_then(|offset| i32::try_from(offset).ok()).unwrap_or(0))
+    Ok(store.meta(UTC_OFFSET_KEY)?.and_then(|offset| i32::try_from(offset).ok()).unwrap_or(0))
 }
 
 /// The pull cursor of the worker's log.

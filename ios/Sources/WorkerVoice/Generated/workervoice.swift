@@ -2926,7 +2926,12 @@ public struct AppOptions: Equatable, Hashable {
      */
     public var languages: [String]
     /**
-     * Tests and local demos only: allow `http://` to a loopback address.
+     * Leave `false` in the apps. Allows plain `http://` to a loopback hub
+     * (127.0.0.0/8, `::1`, `localhost`) and nowhere else; any other host
+     * still needs HTTPS. It exists because the Kotlin tests on the JVM
+     * (`bindings/tests/kotlin`, run by `scripts/test-kotlin`) and the
+     * command-line device talk to a hub they start on 127.0.0.1 without
+     * TLS; the Android and iOS apps never need it.
      */
     public var allowInsecureHttpForTests: Bool
     /**
@@ -2957,7 +2962,12 @@ public struct AppOptions: Equatable, Hashable {
          * The device's languages, most preferred first (BCP 47).
          */languages: [String], 
         /**
-         * Tests and local demos only: allow `http://` to a loopback address.
+         * Leave `false` in the apps. Allows plain `http://` to a loopback hub
+         * (127.0.0.0/8, `::1`, `localhost`) and nowhere else; any other host
+         * still needs HTTPS. It exists because the Kotlin tests on the JVM
+         * (`bindings/tests/kotlin`, run by `scripts/test-kotlin`) and the
+         * command-line device talk to a hub they start on 127.0.0.1 without
+         * TLS; the Android and iOS apps never need it.
          */allowInsecureHttpForTests: Bool = false, 
         /**
          * Extra trusted root certificates (PEM) for a programme's own CA.
@@ -3972,13 +3982,13 @@ private let initializationResult: InitializationResult = {
     if (uniffi_workervoice_checksum_func_available_languages() != 14296) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_workervoice_checksum_func_check_new_pin() != 37343) {
+    if (uniffi_workervoice_checksum_func_check_new_pin() != 51535) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_workervoice_checksum_func_core_version() != 56357) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_workervoice_checksum_func_weak_pin_message() != 63864) {
+    if (uniffi_workervoice_checksum_func_weak_pin_message() != 19926) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_workervoice_checksum_func_new_always_online() != 21476) {
@@ -3993,7 +4003,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_workervoice_checksum_method_workervoiceapp_activate() != 64830) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_workervoice_checksum_method_workervoiceapp_case_thread() != 33503) {
+    if (uniffi_workervoice_checksum_method_workervoiceapp_case_thread() != 2208) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_workervoice_checksum_method_workervoiceapp_categories() != 42267) {
@@ -4023,7 +4033,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_workervoice_checksum_method_workervoiceapp_enrol() != 18897) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_workervoice_checksum_method_workervoiceapp_follow_up() != 41199) {
+    if (uniffi_workervoice_checksum_method_workervoiceapp_follow_up() != 32397) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_workervoice_checksum_method_workervoiceapp_hand_back_device() != 42456) {
@@ -4044,7 +4054,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_workervoice_checksum_method_workervoiceapp_login_with_previous_pin() != 40640) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_workervoice_checksum_method_workervoiceapp_my_cases() != 33263) {
+    if (uniffi_workervoice_checksum_method_workervoiceapp_my_cases() != 30442) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_workervoice_checksum_method_workervoiceapp_outbox_summary() != 57254) {
@@ -4110,10 +4120,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_workervoice_checksum_method_workervoiceapp_download_content() != 4138) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_workervoice_checksum_method_workervoiceapp_load_training_module() != 3218) {
+    if (uniffi_workervoice_checksum_method_workervoiceapp_load_training_module() != 32205) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_workervoice_checksum_method_workervoiceapp_localized_training_module() != 47300) {
+    if (uniffi_workervoice_checksum_method_workervoiceapp_localized_training_module() != 52589) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_workervoice_checksum_method_workervoiceapp_media_path() != 52312) {
@@ -4125,10 +4135,10 @@ private let initializationResult: InitializationResult = {
     if (uniffi_workervoice_checksum_method_workervoiceapp_sync_content() != 58852) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_workervoice_checksum_method_workervoiceapp_check_survey() != 37640) {
+    if (uniffi_workervoice_checksum_method_workervoiceapp_check_survey() != 57135) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_workervoice_checksum_method_workervoiceapp_load_survey() != 32052) {
+    if (uniffi_workervoice_checksum_method_workervoiceapp_load_survey() != 507) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_workervoice_checksum_method_workervoiceapp_open_surveys() != 53905) {
@@ -4137,7 +4147,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_workervoice_checksum_method_workervoiceapp_set_survey_send_delay() != 56271) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_workervoice_checksum_method_workervoiceapp_submit_survey() != 6879) {
+    if (uniffi_workervoice_checksum_method_workervoiceapp_submit_survey() != 49387) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_workervoice_checksum_method_workervoiceapp_certificates() != 15308) {

@@ -1353,13 +1353,13 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_workervoice_checksum_func_available_languages() and 0xFFFF) != 14296) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_workervoice_checksum_func_check_new_pin() and 0xFFFF) != 37343) {
+    if ((lib.uniffi_workervoice_checksum_func_check_new_pin() and 0xFFFF) != 51535) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_workervoice_checksum_func_core_version() and 0xFFFF) != 56357) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_workervoice_checksum_func_weak_pin_message() and 0xFFFF) != 63864) {
+    if ((lib.uniffi_workervoice_checksum_func_weak_pin_message() and 0xFFFF) != 19926) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_workervoice_checksum_func_new_always_online() and 0xFFFF) != 21476) {
@@ -1374,7 +1374,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_activate() and 0xFFFF) != 64830) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_case_thread() and 0xFFFF) != 33503) {
+    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_case_thread() and 0xFFFF) != 2208) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_categories() and 0xFFFF) != 42267) {
@@ -1404,7 +1404,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_enrol() and 0xFFFF) != 18897) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_follow_up() and 0xFFFF) != 41199) {
+    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_follow_up() and 0xFFFF) != 32397) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_hand_back_device() and 0xFFFF) != 42456) {
@@ -1425,7 +1425,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_login_with_previous_pin() and 0xFFFF) != 40640) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_my_cases() and 0xFFFF) != 33263) {
+    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_my_cases() and 0xFFFF) != 30442) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_outbox_summary() and 0xFFFF) != 57254) {
@@ -1491,10 +1491,10 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_download_content() and 0xFFFF) != 4138) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_load_training_module() and 0xFFFF) != 3218) {
+    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_load_training_module() and 0xFFFF) != 32205) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_localized_training_module() and 0xFFFF) != 47300) {
+    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_localized_training_module() and 0xFFFF) != 52589) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_media_path() and 0xFFFF) != 52312) {
@@ -1506,10 +1506,10 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_sync_content() and 0xFFFF) != 58852) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_check_survey() and 0xFFFF) != 37640) {
+    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_check_survey() and 0xFFFF) != 57135) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_load_survey() and 0xFFFF) != 32052) {
+    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_load_survey() and 0xFFFF) != 507) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_open_surveys() and 0xFFFF) != 53905) {
@@ -1518,7 +1518,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_set_survey_send_delay() and 0xFFFF) != 56271) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_submit_survey() and 0xFFFF) != 6879) {
+    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_submit_survey() and 0xFFFF) != 49387) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_certificates() and 0xFFFF) != 15308) {
@@ -5201,7 +5201,12 @@ data class AppOptions (
     var `languages`: List<kotlin.String>
     , 
     /**
-     * Tests and local demos only: allow `http://` to a loopback address.
+     * Leave `false` in the apps. Allows plain `http://` to a loopback hub
+     * (127.0.0.0/8, `::1`, `localhost`) and nowhere else; any other host
+     * still needs HTTPS. It exists because the Kotlin tests on the JVM
+     * (`bindings/tests/kotlin`, run by `scripts/test-kotlin`) and the
+     * command-line device talk to a hub they start on 127.0.0.1 without
+     * TLS; the Android and iOS apps never need it.
      */
     var `allowInsecureHttpForTests`: kotlin.Boolean = false 
     , 

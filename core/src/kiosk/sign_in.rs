@@ -28,12 +28,13 @@
 //! PIN was wrong, the worker never signed in here, or their tries ran out:
 //! someone at the tablet cannot probe worker numbers to learn who used it.
 
-use serde::{Deserialize, Serialize};
 use workervoice_protocol::auth::{OfflineSignInProof, offline_sign_in_info};
 use zeroize::Zeroizing;
 
-use super::{MAX_OFFLINE_FAILURES, Session, WorkerProfile, parse_kdf, stretch, worker_secret};
-use crate::crypto::{self, Aad, PinSecrets, labels};
+use crate::auth::{
+    MAX_OFFLINE_FAILURES, OfflineData, Session, check_of, day_of, offline_data_aad, parse_kdf, stretch, worker_secret,
+};
+use crate::crypto::{self, labels};
 use crate::device::{Device, DeviceMode};
 use crate::error::{Error, ErrorCode};
 use crate::keystore::KeyStore;
@@ -44,65 +45,6 @@ use crate::store::workers as rows;
 /// Meta key of the hub's sealing key (X25519), sent with every online
 /// login: offline sign-in proofs and training uploads are sealed to it.
 pub const HUB_KEY_META: &str = "hub_sealing_key";
-
-/// What the kiosk keeps per worker for offline sign-in.
-#[derive(Serialize, Deserialize)]
-struct OfflineData {
-    profile: WorkerProfile,
-    check: u8,
-    /// The worker's draft key (X25519 public): drafts written while signed
-    /// in offline are sealed to it, and open only in their vault.
-    #[serde(default)]
-    draft_key: Option<[u8; 32]>,
-}
-
-fn aad(local_id: &str) -> Aad<'_> {
-    Aad { table: "workers", row: local_id, owner: local_id, column: "kiosk_offline" }
-}
-
-/// Unix days: vaults record the day they were last used, not the minute.
-pub fn day_of(unix_secs: i64) -> i64 {
-    unix_secs.div_euclid(86_400)
-}
-
-fn check_of(secrets: &PinSecrets) -> u8 {
-    crypto::derive_key(&secrets.pin_secret, labels::KIOSK_PIN_CHECK).expose()[0]
-}
-
-/// The sealed offline data for a worker who just signed in online (shared
-/// devices only; `None` on personal ones).
-pub(crate) fn offline_data(
-    device: &Device,
-    keystore: &dyn KeyStore,
-    local_id: &str,
-    profile: &WorkerProfile,
-    secrets: &PinSecrets,
-    vault_key: &crypto::Key32,
-) -> Result<Option<Vec<u8>>, Error> {
-    if device.mode() != DeviceMode::Shared {
-        return Ok(None);
-    }
-    let key = crypto::derive_key(&worker_secret(keystore, local_id)?, labels::KIOSK_OFFLINE);
-    let data = OfflineData {
-        profile: profile.clone(),
-        check: check_of(secrets),
-        draft_key: Some(crate::drafts::draft_public_key(vault_key)),
-    };
-    let json = Zeroizing::new(serde_json::to_vec(&data).map_err(|_| ErrorCode::Internal)?);
-    Ok(Some(crypto::seal(&key, aad(local_id), &json)?))
-}
-
-/// After a PIN change on the tablet, the offline check follows the new PIN.
-pub(crate) fn refresh_after_pin_change(
-    store: &mut Store,
-    device: &Device,
-    keystore: &dyn KeyStore,
-    session: &Session,
-    new: &PinSecrets,
-) -> Result<(), Error> {
-    let sealed = offline_data(device, keystore, &session.local_id, &session.profile, new, session.vault_key()?)?;
-    store.transaction(|tx| rows::set_kiosk_offline(tx, &session.local_id, sealed.as_deref()).map_err(Error::from))
-}
 
 /// The vault row and opened offline data of `worker_number`, if this tablet
 /// holds them and the worker has tries left (the data is dropped once not).
@@ -119,8 +61,9 @@ fn offline_data_of(
         return Ok(None);
     }
     let key = crypto::derive_key(&worker_secret(keystore, &row.local_id)?, labels::KIOSK_OFFLINE);
-    let json =
-        Zeroizing::new(crypto::open(&key, aad(&row.local_id), sealed).map_err(|_| ErrorCode::DeviceKeysMissing)?);
+    let json = Zeroizing::new(
+        crypto::open(&key, offline_data_aad(&row.local_id), sealed).map_err(|_| ErrorCode::DeviceKeysMissing)?,
+    );
     let data: OfflineData = serde_json::from_slice(&json).map_err(|_| ErrorCode::StorageCorrupt)?;
     Ok(Some((row, data)))
 }
@@ -147,7 +90,7 @@ pub fn sign_in_offline(
     // used this tablet from one who has not (or who used up their tries).
     let kdf = match &found {
         Some((row, _)) => parse_kdf(&row.kdf)?,
-        None => super::new_kdf_params(workervoice_protocol::auth::MIN_PBKDF2_ITERATIONS)?,
+        None => crate::auth::new_kdf_params(workervoice_protocol::auth::MIN_PBKDF2_ITERATIONS)?,
     };
     let secrets = stretch(pin, &kdf)?;
     let Some((row, data)) = found else { return Err(ErrorCode::OfflineSignInFailed.into()) };

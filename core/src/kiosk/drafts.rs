@@ -14,8 +14,8 @@
 
 use zeroize::Zeroizing;
 
-use crate::auth::{ProvisionalDrafts, Session};
-use crate::crypto::{self, Aad, Key32, hpke, labels};
+use crate::auth::{ProvisionalDrafts, Session, draft_secret};
+use crate::crypto::{self, Aad, hpke, labels};
 use crate::error::{Error, ErrorCode};
 use crate::store::Store;
 use crate::store::drafts as rows;
@@ -72,15 +72,6 @@ pub fn delete(store: &mut Store, session: &Session, name: &str) -> Result<(), Er
     check_name(name)?;
     let id = row_id(session, name)?;
     store.transaction(|tx| rows::delete(tx, &id).map_err(Error::from))
-}
-
-fn draft_secret(vault_key: &Key32) -> Key32 {
-    crypto::derive_key(vault_key, labels::KIOSK_DRAFT_KEY)
-}
-
-/// The public half of the worker's draft key (kept by a kiosk for offline sessions).
-pub(crate) fn draft_public_key(vault_key: &Key32) -> [u8; 32] {
-    hpke::public_key_of(&draft_secret(vault_key))
 }
 
 fn offline_info(id: &[u8]) -> Vec<u8> {

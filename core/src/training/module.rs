@@ -1,6 +1,7 @@
 //! The typed shape of a training module's body document, for the app to
-//! render. Only the shape and its consistency are checked here; lessons,
-//! quizzes, points and progress are the training domain's business.
+//! render. It arrives as a content pack (`crate::content` verifies the
+//! manifest and blobs); only the shape and its consistency are checked here.
+//! What a worker does with it is the progress log, in `crate::training`.
 //!
 //! The document, as published (media are `"sha256:<hex>"` references that
 //! the manifest lists):
@@ -29,7 +30,7 @@ use workervoice_protocol::training::{
     AnswerDoc, DocumentError, MediaByLanguage, ModuleDocument, OptionDoc, Texts, pick_media,
 };
 
-use super::ContentError;
+use crate::content::ContentError;
 
 /// A verified training module, ready to render.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -1,0 +1,166 @@
+//! Enrolment: the device with its factory's hub (a typed code or a QR), and
+//! a worker on the device (an activation code from staff, or
+//! self-registration where the factory allows it).
+
+use workervoice_protocol::auth::{ActivateRequest, LoginResponse, RegisterRequest};
+use workervoice_protocol::codes::EnrolmentQr;
+use workervoice_protocol::enrol::{EnrolRequest, EnrolResponse, enrol_challenge};
+use workervoice_protocol::{auth, paths};
+use zeroize::Zeroizing;
+
+use super::session::stretch_off_thread;
+use super::{DeviceStatus, Inner, WorkerVoice, lock};
+use crate::auth::{self as vault, WorkerProfile};
+use crate::device::{Device, DeviceMode};
+use crate::error::{Error, ErrorCode};
+use crate::events::Event;
+use crate::store::device::DeviceState;
+
+impl WorkerVoice {
+    /// Enrols the device with a typed code (uses the configured hub) or a
+    /// scanned QR payload (names its hub).
+    pub async fn enrol(&self, code_or_qr: String, mode: DeviceMode) -> Result<DeviceStatus, Error> {
+        let inner = self.inner.clone();
+        self.runtime.spawn(async move { inner.enrol(&code_or_qr, mode).await }).await?;
+        self.status()
+    }
+
+    /// First login with the activation code from the worker card; sets the PIN.
+    pub async fn activate(
+        &self,
+        worker_number: String,
+        activation_code: String,
+        new_pin: String,
+    ) -> Result<WorkerProfile, Error> {
+        let inner = self.inner.clone();
+        let pin = Zeroizing::new(new_pin);
+        self.runtime.spawn(async move { inner.activate(&worker_number, &activation_code, &pin).await }).await
+    }
+
+    /// Self-registration with the factory's join code, where allowed.
+    pub async fn register(
+        &self,
+        join_code: String,
+        worker_number: String,
+        display_name: String,
+        language: String,
+        new_pin: String,
+    ) -> Result<WorkerProfile, Error> {
+        let inner = self.inner.clone();
+        let pin = Zeroizing::new(new_pin);
+        self.runtime
+            .spawn(async move { inner.register(&join_code, &worker_number, &display_name, &language, &pin).await })
+            .await
+    }
+}
+
+impl Inner {
+    pub(super) async fn enrol(&self, code_or_qr: &str, mode: DeviceMode) -> Result<(), Error> {
+        let (hub_url, code) = match EnrolmentQr::parse(code_or_qr) {
+            Some(qr) => (qr.hub_url, qr.code),
+            None => {
+                let hub = self.config.default_hub_url.clone().ok_or(ErrorCode::InvalidInput)?;
+                (hub, code_or_qr.trim().to_owned())
+            }
+        };
+        if code.is_empty() || code.len() > 64 {
+            return Err(ErrorCode::EnrolmentCodeInvalid.into());
+        }
+        let client = self.client(&hub_url)?;
+        // Phase one: a pending identity saved before the hub is asked. A retry
+        // with the same code and hub reuses it, so a lost reply is harmless.
+        let mut device = {
+            let store = lock(&self.store);
+            match Device::load(&store, self.keystore.as_ref()) {
+                Ok(Some(device)) if device.state() == DeviceState::Enrolled => {
+                    return Err(ErrorCode::AlreadyEnrolled.into());
+                }
+                Ok(Some(device))
+                    if device.row().hub_url == hub_url
+                        && device.row().enrolment_code.as_deref() == Some(code.as_str())
+                        && device.mode() == mode =>
+                {
+                    device
+                }
+                // A pending device for another code, or one whose keys were lost
+                // before enrolment finished: nothing of a worker is in it yet.
+                Ok(_) | Err(Error::Code(ErrorCode::DeviceKeysMissing)) => {
+                    Device::create_pending(&store, self.keystore.as_ref(), &hub_url, &code, mode)?
+                }
+                Err(error) => return Err(error),
+            }
+        };
+        let identity = device.identity()?;
+        let public_key = identity.public_key()?;
+        let request = EnrolRequest {
+            code: code.clone(),
+            mode: mode.into(),
+            signature: identity.sign(&enrol_challenge(&code, mode.into(), &public_key))?,
+            public_key,
+            platform: std::env::consts::OS.to_owned(),
+        };
+        let reply: EnrolResponse = client.post_unsigned(paths::ENROL, &request).await?;
+        if DeviceMode::from(reply.mode) != mode {
+            return Err(ErrorCode::BadReply.into());
+        }
+        let store = lock(&self.store);
+        device.mark_enrolled(&store, &reply.device_id, &reply.factory_id, &reply.factory_name, self.device_now())?;
+        drop(store);
+        self.apply_factory_idle_timeout(reply.kiosk_idle_timeout_secs);
+        self.emit(Event::Enrolled { factory_name: reply.factory_name });
+        Ok(())
+    }
+
+    pub(super) async fn activate(
+        &self,
+        worker_number: &str,
+        activation_code: &str,
+        new_pin: &str,
+    ) -> Result<WorkerProfile, Error> {
+        self.end_session();
+        vault::check_new_pin(new_pin).map_err(Error::WeakPin)?;
+        let device = self.load_device()?;
+        let client = self.client(&device.row().hub_url)?;
+        let kdf = self.fetch_params(&client, &device, worker_number).await?;
+        let secrets = stretch_off_thread(new_pin, &kdf).await?;
+        let request = ActivateRequest {
+            worker_number: worker_number.trim().to_owned(),
+            activation_code: activation_code.trim().to_owned(),
+            kdf: kdf.clone(),
+            pin_proof: secrets.proof.to_vec(),
+        };
+        let reply: LoginResponse = client.post_signed(paths::AUTH_ACTIVATE, &request, &device.signer()?).await?;
+        self.end_session();
+        self.open_online(&kdf, &secrets, &reply, None)
+    }
+
+    pub(super) async fn register(
+        &self,
+        join_code: &str,
+        worker_number: &str,
+        display_name: &str,
+        language: &str,
+        new_pin: &str,
+    ) -> Result<WorkerProfile, Error> {
+        self.end_session();
+        vault::check_new_pin(new_pin).map_err(Error::WeakPin)?;
+        if worker_number.trim().is_empty() || display_name.trim().is_empty() || display_name.len() > 200 {
+            return Err(ErrorCode::InvalidInput.into());
+        }
+        let device = self.load_device()?;
+        let client = self.client(&device.row().hub_url)?;
+        let kdf = vault::new_kdf_params(auth::MIN_PBKDF2_ITERATIONS)?;
+        let secrets = stretch_off_thread(new_pin, &kdf).await?;
+        let request = RegisterRequest {
+            join_code: join_code.trim().to_owned(),
+            worker_number: worker_number.trim().to_owned(),
+            display_name: display_name.trim().to_owned(),
+            language: language.trim().to_owned(),
+            kdf: kdf.clone(),
+            pin_proof: secrets.proof.to_vec(),
+        };
+        let reply: LoginResponse = client.post_signed(paths::AUTH_REGISTER, &request, &device.signer()?).await?;
+        self.end_session();
+        self.open_online(&kdf, &secrets, &reply, None)
+    }
+}
