@@ -46,7 +46,7 @@ pub use crate::surveys::{
 };
 pub use content::{ContentEntry, ContentSyncReport};
 pub use device_admin::DeviceHealth;
-pub use grievances::{CategoryOption, OutboxSummary, SubmissionStatus, SubmitOutcome};
+pub use grievances::{CategoryOption, OutboxSummary, RouteReaders, SubmissionStatus, SubmitOutcome};
 pub use survey_responses::{DEFAULT_SEND_DELAY_MAX_SECS, OpenSurveyState, OpenSurveyView, SurveySubmitted};
 pub use training::{
     ActivityOutcome, CertificateView, Leaderboard, LeaderboardLine, QuizAnswerInput, QuizResponse,

@@ -109,7 +109,7 @@ impl NetError {
                 HubErrorCode::RateLimited | HubErrorCode::Internal => ErrorCode::HubUnavailable.into(),
                 HubErrorCode::AlreadyAnswered => ErrorCode::AlreadyAnswered.into(),
                 HubErrorCode::SurveyNotOpen => ErrorCode::SurveyNotOpen.into(),
-                HubErrorCode::TokenInvalid => ErrorCode::HubRefused.into(),
+                HubErrorCode::TokenInvalid | HubErrorCode::BadSignature => ErrorCode::HubRefused.into(),
             },
         }
     }
