@@ -28,6 +28,8 @@ use workervoice_protocol::proposal::{
     PROPOSALS, ProposalDetail, ProposalKind, ProposalState, ProposalSummary, SignatureUpload,
 };
 
+use workervoice_protocol::error::HubErrorCode;
+
 use crate::clock::unix_now;
 use crate::content::publish::{PackAssignment, publish_signed_manifest};
 use crate::db::column_u64;
@@ -326,7 +328,7 @@ pub(crate) async fn accept_signature(
             }
             if !shared.programme.verifies(summary.kind, &body, &signature) {
                 tracing::warn!(kind = summary.kind.as_str(), "refused a proposal signature that does not verify");
-                return Err(ApiError::bad_request());
+                return Err(ApiError::code(HubErrorCode::BadSignature));
             }
             let follows = match summary.kind {
                 ProposalKind::Directory => publish_directory(&tx, &body, &signature)?,

@@ -122,7 +122,7 @@ async fn a_proposal_with_a_bad_signature_is_refused_and_stays_pending() {
         let proposed = propose(hub).await;
 
         let stranger = workervoice_keyholder::key::ProgrammeKey::init(&hub.dir.path().join("stranger")).expect("key");
-        hub.sign_proposal(&proposed.proposal_id, &stranger).await.assert_error("bad_request");
+        hub.sign_proposal(&proposed.proposal_id, &stranger).await.assert_error("bad_signature");
         let pending: Vec<ProposalSummary> = hub.pending().await;
         assert_eq!(pending.iter().map(|p| p.id.as_str()).collect::<Vec<_>>(), [proposed.proposal_id.as_str()]);
         assert!(hub.fetch_directory(1).await.directory.is_none(), "nothing was published");
@@ -132,7 +132,7 @@ async fn a_proposal_with_a_bad_signature_is_refused_and_stays_pending() {
         let wrong = key.sign_proposal(ProposalKind::Directory, b"{}");
         let upload = workervoice_protocol::proposal::SignatureUpload { signature: wrong };
         let path = format!("/admin/v1/proposals/{}/signature", proposed.proposal_id);
-        hub.admin_post(&path, &upload).await.assert_error("bad_request");
+        hub.admin_post(&path, &upload).await.assert_error("bad_signature");
 
         // A newer proposal supersedes it; signing the old one then publishes nothing.
         let newer = propose(hub).await;
