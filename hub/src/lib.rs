@@ -17,16 +17,18 @@
 //!   a right one. Unknown worker numbers are indistinguishable from known ones.
 //! - **Staff API** (`admin`, bearer token): factories, enrolment codes,
 //!   rosters, unlocking and resetting workers, retiring devices, handler
-//!   accounts, publishing the recipient directory.
-//! - **Recipient directory** (`directory`, `programme`): built from the
-//!   handler accounts, signed with the programme's Ed25519 key, served to
-//!   devices, which pin that key.
+//!   accounts, proposing the recipient directory.
+//! - **Recipient directory** (`directory`, `programme`, `proposals`): built
+//!   from the handler accounts and proposed; published once the programme's
+//!   key holder signs it with `wv-keyholder` (the hub holds only the public
+//!   key), chained to the version before, served to devices, which pin that
+//!   key and refuse a directory that does not extend the one they hold.
 //! - **Grievances** (`cases`): sealed submissions (unsigned, carrying no
 //!   worker or device identifier), resumable attachment uploads, anonymous
 //!   follow-up with the receipt's token, escalation past a route's deadline.
 //!   The hub stores ciphertext it cannot open.
 //! - **Content** (`content`): training modules and surveys published from a
-//!   folder as a manifest signed with the programme key plus
+//!   folder as a manifest signed by the programme's key holder plus
 //!   content-addressed blobs; a catalog per factory, and blob downloads that
 //!   resume with HTTP ranges.
 //! - **Case handlers** (`case_handlers`): the people who read and answer
