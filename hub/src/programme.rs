@@ -76,7 +76,9 @@ impl ProgrammePublicKey {
                     );
                 };
                 let key = Self::new(configured.to_vec())?;
-                fs::write(&path, format!("{}\n", b64::encode(configured)))
+                // Private and durable like every file the hub writes: a key
+                // pinned and then lost to a power cut would stop the hub.
+                crate::data_dir::write_durably(&path, format!("{}\n", b64::encode(configured)).as_bytes())
                     .with_context(|| format!("writing {}", path.display()))?;
                 tracing::info!(programme_id = key.id, "pinned the programme public key");
                 Ok(key)
