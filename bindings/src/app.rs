@@ -3,7 +3,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use workervoice_core::app::{CategoryOption, DeviceHealth, OutboxSummary, SubmissionStatus, SubmitOutcome};
+use workervoice_core::app::{
+    CategoryOption, DeviceHealth, OutboxSummary, RouteReaders, SubmissionStatus, SubmitOutcome,
+};
 use workervoice_core::grievance::GrievanceDraft;
 use workervoice_core::grievance::{CaseSummary, CaseThread};
 use workervoice_core::net::NetConfig;
@@ -270,6 +272,13 @@ impl WorkerVoiceApp {
     /// Grievance categories of the held directory, labelled in the current language.
     pub fn categories(&self) -> Result<Vec<CategoryOption>, WorkerVoiceError> {
         self.core.categories().map_err(|e| self.error(e))
+    }
+
+    /// Who can read a report on each route this device offers (organisation,
+    /// number of readers, single reader), from the verified directory only:
+    /// show it before the worker sends.
+    pub fn route_readers(&self) -> Result<Vec<RouteReaders>, WorkerVoiceError> {
+        self.core.route_readers().map_err(|e| self.error(e))
     }
 
     /// Seals and queues a grievance; works offline. Returns the receipt (show it once).

@@ -29,7 +29,8 @@ pub use platform::{
 };
 pub use workervoice_core::app::{
     ActivityOutcome, CategoryOption, ContentEntry, ContentSyncReport, DeviceHealth, OpenSurveyState, OpenSurveyView,
-    OutboxSummary, QuizAnswerInput, QuizResponse, SubmissionStatus, SubmitOutcome, SurveySubmitted, TrainingProgress,
+    OutboxSummary, QuizAnswerInput, QuizResponse, RouteReaders, SubmissionStatus, SubmitOutcome, SurveySubmitted,
+    TrainingProgress,
 };
 pub use workervoice_core::grievance::receipt::Receipt;
 pub use workervoice_core::grievance::{

@@ -43,17 +43,24 @@ fn main() {
         let directory = Directory {
             programme_id: "p".into(),
             version: 1,
+            previous_sha256: None,
             issued_at: 0,
             routes: vec![
                 RouteRecipients {
                     route: Route::FactoryCommittee,
                     factory_id: Some("factory-1".into()),
+                    organisation: String::new(),
+                    brand_id: None,
+                    factory_ids: Vec::new(),
                     recipients: vec![handler(1), handler(2)],
                     response_deadline_hours: 72,
                 },
                 RouteRecipients {
                     route: Route::IndependentHotline,
                     factory_id: None,
+                    organisation: String::new(),
+                    brand_id: None,
+                    factory_ids: Vec::new(),
                     recipients: vec![handler(3), handler(4)],
                     response_deadline_hours: 120,
                 },

@@ -75,6 +75,9 @@ pub enum ErrorCode {
     KeyStoreUnavailable,
     /// No verified recipient directory yet (sync once with network).
     DirectoryMissing,
+    /// The hub offered a recipient directory that does not extend the one
+    /// the device holds; it was refused and the device keeps its own.
+    DirectoryChainBroken,
     /// A receipt's case id or secret is wrong (or the hub refused it).
     ReceiptInvalid,
     /// Signed in offline on a shared device: reading saved data (history,
@@ -125,6 +128,7 @@ impl ErrorCode {
             Self::StorageFailed => "storage_failed",
             Self::KeyStoreUnavailable => "key_store_unavailable",
             Self::DirectoryMissing => "directory_missing",
+            Self::DirectoryChainBroken => "directory_chain_broken",
             Self::ReceiptInvalid => "receipt_invalid",
             Self::NeedsHub => "needs_hub",
             Self::ContentUnverified => "content_unverified",
@@ -187,7 +191,8 @@ impl ErrorCode {
             | Self::AlreadyAnswered
             | Self::SurveyNotOpen
             | Self::InsecureHubUrl
-            | Self::ContentUnverified => ErrorKind::Refused,
+            | Self::ContentUnverified
+            | Self::DirectoryChainBroken => ErrorKind::Refused,
             Self::NotEnrolled
             | Self::AlreadyEnrolled
             | Self::DeviceRetired
@@ -326,6 +331,7 @@ mod tests {
             ErrorCode::StorageFailed,
             ErrorCode::KeyStoreUnavailable,
             ErrorCode::DirectoryMissing,
+            ErrorCode::DirectoryChainBroken,
             ErrorCode::ReceiptInvalid,
             ErrorCode::NeedsHub,
             ErrorCode::ContentUnverified,

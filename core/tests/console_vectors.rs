@@ -137,12 +137,16 @@ fn directory(readers: &[Reader]) -> Directory {
     let entry = |route, factory: Option<&str>, id: &str| RouteRecipients {
         route,
         factory_id: factory.map(str::to_owned),
+        organisation: String::new(),
+        brand_id: None,
+        factory_ids: Vec::new(),
         recipients: vec![Recipient { handler_id: id.into(), public_key: public(id) }],
         response_deadline_hours: 72,
     };
     Directory {
         programme_id: "programme".into(),
         version: 7,
+        previous_sha256: None,
         issued_at: NOW - 86_400,
         routes: vec![
             entry(Route::FactoryCommittee, Some(FACTORY), "committee-1"),

@@ -62,6 +62,25 @@ pub struct HubConfig {
     pub staff_session_idle: Duration,
     /// Connection limit and read time-outs (ADR 0014).
     pub limits: crate::limits::TrafficLimits,
+    /// The programme's Ed25519 public key (32 bytes), pinned into the data
+    /// directory at first start (`programme.pub`); later starts must give the
+    /// same key or none. The private key stays with the key holder.
+    pub programme_public_key: Option<Vec<u8>>,
+    /// Demo and tests only: a key holder's key kept in a separate folder,
+    /// with which the hub signs proposals for the key holder.
+    pub demo_key_holder: Option<DemoKeyHolder>,
+}
+
+/// A key holder the hub stands in for, in a demo or a test: a real
+/// programme signs with `wv-keyholder` on its own machine.
+#[derive(Debug, Clone)]
+pub struct DemoKeyHolder {
+    /// The folder holding the key holder's key (created if missing; never
+    /// the data directory).
+    pub dir: PathBuf,
+    /// Sign every proposal as soon as it is made (the demo); otherwise only
+    /// when a test calls [`crate::sign_pending`].
+    pub sign_automatically: bool,
 }
 
 /// PEM files to terminate TLS with.
@@ -91,14 +110,25 @@ impl HubConfig {
             staff_session_absolute: crate::staff::DEFAULT_STAFF_SESSION_ABSOLUTE,
             staff_session_idle: crate::staff::DEFAULT_STAFF_SESSION_IDLE,
             limits: crate::limits::TrafficLimits::default(),
+            programme_public_key: None,
+            demo_key_holder: None,
         }
     }
 
     /// The configuration tests use: `127.0.0.1:0` (a free port), no TLS,
-    /// generated admin token, default policy numbers, and the demo
-    /// programme admin signed in ([`crate::RunningHub::staff_token`]).
+    /// generated admin token, default policy numbers, the demo programme
+    /// admin signed in ([`crate::RunningHub::staff_token`]), and a test key
+    /// holder in the folder beside the data directory (`<data-dir>.keyholder`)
+    /// who signs only when the test calls [`crate::sign_pending`].
     pub fn for_tests(data_dir: PathBuf) -> Self {
-        Self { listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)), seed_demo_admin: true, ..Self::new(data_dir) }
+        let mut holder_dir = data_dir.clone().into_os_string();
+        holder_dir.push(".keyholder");
+        Self {
+            listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
+            seed_demo_admin: true,
+            demo_key_holder: Some(DemoKeyHolder { dir: PathBuf::from(holder_dir), sign_automatically: false }),
+            ..Self::new(data_dir)
+        }
     }
 
     /// Refuses configurations that would be unsafe or that devices would

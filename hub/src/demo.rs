@@ -14,6 +14,13 @@
 //! their passwords are derived from the hub secret, so a re-run prints the
 //! same ones without the hub ever storing them. Every run publishes a new
 //! directory version.
+//!
+//! The hub does not hold the programme key. The demo stands in for the
+//! programme's key holder: with a [`crate::DemoKeyHolder`] configured (the
+//! `--demo` default is `<data-dir>/../demo-keyholder/`, a folder of its own)
+//! it signs the directory and packs it proposes with that key, through the
+//! same code `wv-keyholder` uses, and says so in its printout. A real
+//! programme signs with `wv-keyholder` on the key holder's machine.
 
 use anyhow::Context;
 use serde::Serialize;
@@ -65,6 +72,10 @@ pub struct DemoSeed {
     pub programme_public_key: String,
     /// The directory version this run published.
     pub directory_version: u64,
+    /// The folder of the key holder's key the demo signs with (never the
+    /// hub's data directory); `None` when no demo key holder is configured,
+    /// and then what the demo proposed waits for `wv-keyholder sign`.
+    pub key_holder_dir: Option<String>,
     /// One handler per route, with their passwords.
     pub handlers: Vec<DemoHandler>,
     /// Content published for every factory: (kind, id, version).
@@ -191,8 +202,12 @@ async fn seed(state: &AppState) -> anyhow::Result<DemoSeed> {
     let personal_code = issue_one(state, &factory.id, DeviceMode::Personal).await?;
     let shared_code = issue_one(state, &factory.id, DeviceMode::Shared).await?;
     let handlers = ensure_demo_handlers(state, &factory.id).await?;
-    let published = directory::publish(state, PublishDirectoryRequest::default()).await?;
+    directory::propose(state, PublishDirectoryRequest::default(), "demo").await?;
     let content = publish_demo_content(state)?;
+    if state.demo_signer.is_some() {
+        crate::proposals::sign_all_pending(state).await?;
+    }
+    let directory_version = directory::current_version(state).await?;
     let programme = directory::programme_info(state);
     Ok(DemoSeed {
         factory_id: factory.id,
@@ -205,15 +220,16 @@ async fn seed(state: &AppState) -> anyhow::Result<DemoSeed> {
         created,
         programme_id: programme.programme_id,
         programme_public_key: workervoice_protocol::b64::encode(&programme.public_key),
-        directory_version: published.version,
+        directory_version,
+        key_holder_dir: state.demo_signer.as_ref().map(|signer| signer.dir.display().to_string()),
         handlers,
         content,
     })
 }
 
 /// The demo training module and survey, written under the data directory
-/// and published for every factory (again on a re-run: unchanged, they keep
-/// their version).
+/// and proposed for every factory (again on a re-run: unchanged, they keep
+/// their version and need no signature).
 fn publish_demo_content(state: &AppState) -> anyhow::Result<Vec<(String, String, u64)>> {
     let packs = [("workers-rights", demo_training_pack()), ("wellbeing-checkin", demo_survey_pack())];
     let mut published = Vec::with_capacity(packs.len());

@@ -1,10 +1,13 @@
 //! The recipient directory: which handler keys may read grievances on each
-//! route, signed with the programme key (see [`crate::programme`]) and served
-//! to devices at [`paths::DIRECTORY`].
+//! route, signed by the programme's key holder (see [`crate::programme`])
+//! and served to devices at [`paths::DIRECTORY`].
 //!
-//! Staff publish a new version from the current handler accounts; every
-//! version is kept, because a submission names the version its content key
-//! was wrapped for and the hub checks the submission against exactly that
+//! Staff propose a new version from the current handler accounts; it
+//! becomes current only once the key holder signs it ([`crate::proposals`]).
+//! Each version names the SHA-256 of the one before, and a device that holds
+//! version N is sent every version after it, so it can check the chain.
+//! Every version is kept, because a submission names the version its content
+//! key was wrapped for and the hub checks the submission against exactly that
 //! one. Routes without handlers are left out: a device cannot offer a route
 //! nobody could read.
 
@@ -13,15 +16,16 @@ use std::collections::{BTreeMap, BTreeSet};
 use axum::extract::{RawQuery, State};
 use axum::routing::get;
 use axum::{Json, Router};
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
-use workervoice_protocol::admin::{ProgrammeInfo, PublishDirectoryRequest, PublishDirectoryResponse};
+use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
+use workervoice_protocol::admin::{ProgrammeInfo, PublishDirectoryRequest};
 use workervoice_protocol::directory::{
-    Category, Directory, DirectoryResponse, Recipient, Route, RouteRecipients, SignedDirectory, directory_signing_input,
+    Category, Directory, DirectoryResponse, Recipient, Route, RouteRecipients, SignedDirectory, body_sha256,
 };
 use workervoice_protocol::paths;
+use workervoice_protocol::proposal::{DirectoryProposed, ProposalKind};
 
 use crate::clock::unix_now;
-use crate::db::{column_u64, sql_u64};
+use crate::db::column_u64;
 use crate::error::ApiError;
 use crate::extract::query_u64;
 use crate::state::AppState;
@@ -49,24 +53,31 @@ pub(crate) fn routes() -> Router<AppState> {
     Router::new().route(paths::DIRECTORY, get(latest))
 }
 
-/// The latest signed directory if its version is above `have`, else an
-/// empty body (`{}`): a device that is up to date pays a few bytes.
+/// The newest signed directory if its version is above `have`, with every
+/// version between (`have + 1` up to the newest minus one, oldest first) so
+/// the device can check each link; an empty body (`{}`) when the device is
+/// up to date. A device holding nothing (`have` absent or 0) gets the newest
+/// alone.
 async fn latest(State(state): State<AppState>, RawQuery(query): RawQuery) -> Result<Json<DirectoryResponse>, ApiError> {
     let have = query_u64(query.as_deref(), "have")?.unwrap_or(0);
     let have = i64::try_from(have).unwrap_or(i64::MAX);
-    let directory = state
+    let mut versions = state
         .db
         .run(move |connection| {
-            Ok(connection
-                .query_row(
-                    "SELECT body, signature FROM directories WHERE version > ?1 ORDER BY version DESC LIMIT 1",
-                    [have],
-                    |row| Ok(SignedDirectory { body: row.get(0)?, signature: row.get(1)? }),
-                )
-                .optional()?)
+            let sql = if have == 0 {
+                "SELECT body, signature FROM directories ORDER BY version DESC LIMIT 1"
+            } else {
+                "SELECT body, signature FROM directories WHERE version > ?1 ORDER BY version"
+            };
+            let mut statement = connection.prepare(sql)?;
+            let params: &[&dyn rusqlite::ToSql] = if have == 0 { &[] } else { &[&have] };
+            let rows =
+                statement.query_map(params, |row| Ok(SignedDirectory { body: row.get(0)?, signature: row.get(1)? }))?;
+            Ok(rows.collect::<Result<Vec<_>, _>>()?)
         })
         .await?;
-    Ok(Json(DirectoryResponse { directory }))
+    let directory = versions.pop();
+    Ok(Json(DirectoryResponse { directory, chain: versions }))
 }
 
 /// The programme's id and public key.
@@ -74,12 +85,14 @@ pub(crate) fn programme_info(state: &AppState) -> ProgrammeInfo {
     ProgrammeInfo { programme_id: state.programme.id().to_owned(), public_key: state.programme.public_key().to_vec() }
 }
 
-/// Builds a directory from the current handler accounts, signs it as the
-/// next version and stores it.
-pub(crate) async fn publish(
+/// Builds a directory from the current handler accounts as the next
+/// version of the chain and stores it as a proposal for the key holder to
+/// sign; it is served to devices only once signed.
+pub(crate) async fn propose(
     state: &AppState,
     request: PublishDirectoryRequest,
-) -> Result<PublishDirectoryResponse, ApiError> {
+    created_by: &'static str,
+) -> Result<DirectoryProposed, ApiError> {
     let categories = match request.categories {
         Some(categories) => checked_categories(categories)?,
         None => default_categories(),
@@ -93,32 +106,41 @@ pub(crate) async fn publish(
         deadlines.insert(route, hours);
     }
     let shared = state.clone();
-    let response = state
+    let proposed = state
         .db
         .run(move |connection| {
             let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
             let previous =
                 tx.query_row("SELECT coalesce(max(version), 0) FROM directories", [], |row| column_u64(row, 0))?;
+            let previous_sha256 = crate::proposals::latest_directory(&tx)?.map(|signed| body_sha256(&signed.body));
             let directory = Directory {
                 programme_id: shared.programme.id().to_owned(),
                 version: previous + 1,
+                previous_sha256,
                 issued_at: unix_now(),
                 routes: route_recipients(&tx, &deadlines)?,
                 categories,
             };
             let body = serde_json::to_vec(&directory)
                 .map_err(|error| ApiError::internal(format!("serialising a directory: {error}")))?;
-            let signature = shared.programme.sign(&directory_signing_input(&body));
-            tx.execute(
-                "INSERT INTO directories (version, body, signature, published_at) VALUES (?1, ?2, ?3, ?4)",
-                params![sql_u64(directory.version), body, signature, directory.issued_at],
-            )?;
+            let proposal_id = crate::proposals::create(&tx, ProposalKind::Directory, &body, None, created_by)?;
             tx.commit()?;
-            Ok(PublishDirectoryResponse { version: directory.version, directory: SignedDirectory { body, signature } })
+            Ok(DirectoryProposed { proposal_id, version: directory.version })
         })
         .await?;
-    tracing::info!(version = response.version, "directory published");
-    Ok(response)
+    crate::proposals::after_propose(state).await?;
+    Ok(proposed)
+}
+
+/// The newest published directory version (0: none yet).
+pub(crate) async fn current_version(state: &AppState) -> Result<u64, ApiError> {
+    state
+        .db
+        .run(|connection| {
+            Ok(connection
+                .query_row("SELECT coalesce(max(version), 0) FROM directories", [], |row| column_u64(row, 0))?)
+        })
+        .await
 }
 
 /// The handlers of each route: one committee entry per factory that has
@@ -128,27 +150,52 @@ fn route_recipients(
     deadlines: &BTreeMap<Route, u32>,
 ) -> Result<Vec<RouteRecipients>, ApiError> {
     let mut statement = connection.prepare(
-        "SELECT id, route, factory_id, public_key FROM handlers WHERE analyst = 0 \
-                  ORDER BY factory_id, created_at, id",
+        "SELECT h.id, h.route, h.factory_id, h.public_key, f.name FROM handlers h \
+           LEFT JOIN factories f ON f.id = h.factory_id \
+          WHERE h.analyst = 0 ORDER BY h.factory_id, h.created_at, h.id",
     )?;
     let rows = statement.query_map([], |row| {
-        Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, Option<String>>(2)?, row.get(3)?))
+        Ok((
+            row.get::<_, String>(0)?,
+            row.get::<_, String>(1)?,
+            row.get::<_, Option<String>>(2)?,
+            row.get(3)?,
+            row.get::<_, Option<String>>(4)?,
+        ))
     })?;
-    let mut by_route: BTreeMap<(Route, Option<String>), Vec<Recipient>> = BTreeMap::new();
+    let mut by_route: BTreeMap<(Route, Option<String>), (String, Vec<Recipient>)> = BTreeMap::new();
     for row in rows {
-        let (handler_id, route, factory_id, public_key) = row?;
+        let (handler_id, route, factory_id, public_key, factory_name) = row?;
         let route = route_from_str(&route).ok_or_else(|| ApiError::internal("a handler row has an unknown route"))?;
-        by_route.entry((route, factory_id)).or_default().push(Recipient { handler_id, public_key });
+        let entry = by_route
+            .entry((route, factory_id))
+            .or_insert_with(|| (organisation(route, factory_name.as_deref()), Vec::new()));
+        entry.1.push(Recipient { handler_id, public_key });
     }
     Ok(by_route
         .into_iter()
-        .map(|((route, factory_id), recipients)| RouteRecipients {
+        .map(|((route, factory_id), (organisation, recipients))| RouteRecipients {
             route,
             factory_id,
+            organisation,
+            brand_id: None,
+            factory_ids: Vec::new(),
             recipients,
             response_deadline_hours: deadlines.get(&route).copied().unwrap_or(default_deadline_hours(route)),
         })
         .collect())
+}
+
+/// Who a worker trusts on a route, in words, until organisations are
+/// recorded per reader: the factory's committee by the factory's name, the
+/// programme's hotline, the brand.
+fn organisation(route: Route, factory_name: Option<&str>) -> String {
+    match (route, factory_name) {
+        (Route::FactoryCommittee, Some(name)) => format!("{name} worker committee"),
+        (Route::FactoryCommittee, None) => "Worker committee".to_owned(),
+        (Route::IndependentHotline, _) => "Independent hotline".to_owned(),
+        (Route::Brand, _) => "Brand".to_owned(),
+    }
 }
 
 /// A published directory version, parsed.

@@ -54,6 +54,9 @@ mod labels {
     pub(super) const DEMO_TOTP: &[u8] = b"workervoice/hub/demo-totp/v1";
     /// HMAC key of the key check value stored in `hub.db`.
     pub(super) const KEY_CHECK: &[u8] = b"workervoice/hub/key-check/v1";
+    /// Seed of the Ed25519 key that signs training certificates, under the
+    /// programme's delegation (`proposals`, `training::certificates`).
+    pub(super) const CERTIFICATE_SIGNING: &[u8] = b"workervoice/hub/certificate-signing/v1";
 }
 
 /// The message whose HMAC (under the key-check key) is the key check value:
@@ -77,6 +80,7 @@ pub(crate) struct HubKeys {
     demo_totp: hmac::Key,
     offline_sign_in_seed: Zeroizing<[u8; 32]>,
     key_check: Vec<u8>,
+    certificate_seed: Zeroizing<[u8; 32]>,
     rng: SystemRandom,
 }
 
@@ -104,9 +108,16 @@ impl HubKeys {
             .and_then(|okm| okm.fill(offline_sign_in_seed.as_mut_slice()))
             .expect("one block of output");
         let key_check = hmac::sign(&hmac_key(labels::KEY_CHECK), KEY_CHECK_MESSAGE).as_ref().to_vec();
+        let mut certificate_seed = Zeroizing::new([0u8; 32]);
+        let certificate_info = [labels::CERTIFICATE_SIGNING];
+        // ok: 32 bytes of output, as above.
+        prk.expand(&certificate_info, hkdf::HKDF_SHA256)
+            .and_then(|okm| okm.fill(certificate_seed.as_mut_slice()))
+            .expect("one block of output");
         Self {
             offline_sign_in_seed,
             key_check,
+            certificate_seed,
             pin_verifier: hmac_key(labels::PIN_VERIFIER),
             fake_salt: hmac_key(labels::FAKE_SALT),
             code_hash: hmac_key(labels::CODE_HASH),
@@ -203,6 +214,13 @@ impl HubKeys {
     #[cfg(test)]
     pub(crate) fn for_tests() -> Self {
         Self::derive(&[7u8; SECRET_LEN])
+    }
+
+    /// The hub's certificate signing key (the programme delegates to it).
+    pub(crate) fn certificate_key(&self) -> ring::signature::Ed25519KeyPair {
+        // ok: any 32 bytes are an Ed25519 seed; the public key is derived.
+        ring::signature::Ed25519KeyPair::from_seed_unchecked(self.certificate_seed.as_slice())
+            .expect("a 32-byte seed is a valid Ed25519 seed")
     }
 
     /// Seed of the offline sign-in key pair (see `auth::offline`).

@@ -17,22 +17,24 @@
 //!   a right one. Unknown worker numbers are indistinguishable from known ones.
 //! - **Staff API** (`admin`): factories, enrolment codes, rosters,
 //!   unlocking and resetting workers, retiring devices, handler accounts,
-//!   publishing the recipient directory — each route checked against the
+//!   proposing the recipient directory — each route checked against the
 //!   caller's role and factories.
 //! - **Staff accounts** (`staff`): per-person accounts with roles
 //!   (programme admin, factory admin, brand staff, auditor), invitations,
 //!   Argon2id passwords, TOTP, database-backed sessions, and an append-only
 //!   audit log of staff actions. The single admin token only bootstraps the
 //!   first programme admin.
-//! - **Recipient directory** (`directory`, `programme`): built from the
-//!   handler accounts, signed with the programme's Ed25519 key, served to
-//!   devices, which pin that key.
+//! - **Recipient directory** (`directory`, `programme`, `proposals`): built
+//!   from the handler accounts and proposed; published once the programme's
+//!   key holder signs it with `wv-keyholder` (the hub holds only the public
+//!   key), chained to the version before, served to devices, which pin that
+//!   key and refuse a directory that does not extend the one they hold.
 //! - **Grievances** (`cases`): sealed submissions (unsigned, carrying no
 //!   worker or device identifier), resumable attachment uploads, anonymous
 //!   follow-up with the receipt's token, escalation past a route's deadline.
 //!   The hub stores ciphertext it cannot open.
 //! - **Content** (`content`): training modules and surveys published from a
-//!   folder as a manifest signed with the programme key plus
+//!   folder as a manifest signed by the programme's key holder plus
 //!   content-addressed blobs; a catalog per factory, and blob downloads that
 //!   resume with HTTP ranges.
 //! - **Case handlers** (`case_handlers`): the people who read and answer
@@ -72,6 +74,7 @@ mod extract;
 mod keys;
 mod limits;
 mod programme;
+mod proposals;
 mod server;
 mod staff;
 mod state;
@@ -82,10 +85,13 @@ mod workers;
 
 pub use backup::{BackedUpFile, BackupManifest, MANIFEST_FILE, backup, restore};
 pub use cases::escalation::EscalationReport;
-pub use config::{DEFAULT_ESCALATION_INTERVAL, DEFAULT_MAX_PIN_ATTEMPTS, DEFAULT_PIN_ITERATIONS, HubConfig, TlsFiles};
+pub use config::{
+    DEFAULT_ESCALATION_INTERVAL, DEFAULT_MAX_PIN_ATTEMPTS, DEFAULT_PIN_ITERATIONS, DemoKeyHolder, HubConfig, TlsFiles,
+};
 pub use content::publish::{PackAssignment, PublishedPack, publish_pack};
 pub use demo::{DEMO_FACTORY_NAME, DemoHandler, DemoSeed, DemoWorker, seed_demo};
 pub use limits::TrafficLimits;
+pub use proposals::sign_pending;
 pub use server::{RunningHub, start};
 pub use staff::{DEFAULT_STAFF_SESSION_ABSOLUTE, DEFAULT_STAFF_SESSION_IDLE, DemoStaffLogin};
 #[doc(hidden)]

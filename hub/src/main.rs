@@ -22,7 +22,7 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
-use workervoice_hub::{DemoSeed, HubConfig, RunningHub, TlsFiles, seed_demo, start};
+use workervoice_hub::{DemoKeyHolder, DemoSeed, HubConfig, RunningHub, TlsFiles, seed_demo, start};
 
 #[derive(Parser)]
 #[command(name = "workervoice-hub", version, about = "The reference Worker Voice hub.")]
@@ -38,8 +38,8 @@ struct Cli {
 enum Command {
     /// Serve the hub (the default).
     Serve(ServeArgs),
-    /// Publish a content pack (a folder with pack.json and its media),
-    /// signed with the programme key in the data directory.
+    /// Prepare a content pack (a folder with pack.json and its media) and
+    /// propose it for the programme's key holder to sign (wv-keyholder sign).
     PublishPack(PublishPackArgs),
     /// Copy a hub's data directory (while it runs) into a new backup
     /// directory: a database snapshot, the secrets, the blobs, a manifest.
@@ -71,7 +71,7 @@ struct RestoreArgs {
 
 #[derive(Args, Clone)]
 struct PublishPackArgs {
-    /// The hub's data directory (holds the programme key and hub.db).
+    /// The hub's data directory (holds hub.db and the programme's public key).
     #[arg(long, value_name = "DIR", default_value = "./hub-data", env = "WORKERVOICE_HUB_DATA_DIR")]
     data_dir: PathBuf,
     /// Assign the pack to this factory only (repeat for several). Without
@@ -105,9 +105,19 @@ struct ServeArgs {
     /// (default: the listen address).
     #[arg(long, value_name = "URL", env = "WORKERVOICE_HUB_PUBLIC_URL")]
     public_url: Option<String>,
-    /// Seed a demo factory, roster and enrolment codes, and print them.
+    /// Seed a demo factory, roster and enrolment codes, and print them. The
+    /// demo signs as the programme's key holder with a key kept in
+    /// --demo-keyholder-dir (default: DIR/../demo-keyholder).
     #[arg(long)]
     demo: bool,
+    /// Demo and test harnesses only: the folder of a key holder's key the
+    /// hub signs its proposals with (never the data directory).
+    #[arg(long, value_name = "DIR", env = "WORKERVOICE_HUB_DEMO_KEYHOLDER_DIR")]
+    demo_keyholder_dir: Option<PathBuf>,
+    /// The programme's Ed25519 public key, base64 (what `wv-keyholder init`
+    /// printed); pinned in DIR/programme.pub at first start.
+    #[arg(long, value_name = "B64", env = "WORKERVOICE_HUB_PROGRAMME_PUBLIC_KEY")]
+    programme_public_key: Option<String>,
     /// Print one JSON line {"url","admin_token","staff_token"?} to stdout once listening.
     #[arg(long)]
     ready_json: bool,
@@ -142,12 +152,12 @@ struct ServeArgs {
 }
 
 impl ServeArgs {
-    fn config(&self) -> HubConfig {
+    fn config(&self) -> anyhow::Result<HubConfig> {
         let tls = match (&self.tls_cert, &self.tls_key) {
             (Some(cert_pem), Some(key_pem)) => Some(TlsFiles { cert_pem: cert_pem.clone(), key_pem: key_pem.clone() }),
             _ => None,
         };
-        HubConfig {
+        Ok(HubConfig {
             data_dir: self.data_dir.clone(),
             listen: self.listen,
             tls,
@@ -166,7 +176,27 @@ impl ServeArgs {
                 request_timeout: std::time::Duration::from_secs(self.request_timeout),
                 attachment_bytes_per_day: self.attachment_bytes_per_day,
             },
-        }
+            programme_public_key: self
+                .programme_public_key
+                .as_deref()
+                .map(|text| {
+                    workervoice_protocol::b64::decode(text.trim())
+                        .context("--programme-public-key is not base64 (32 bytes, as wv-keyholder init printed it)")
+                })
+                .transpose()?,
+            demo_key_holder: self.demo_key_holder(),
+        })
+    }
+
+    /// The demo's stand-in key holder: its own folder beside the data
+    /// directory, never inside it.
+    fn demo_key_holder(&self) -> Option<DemoKeyHolder> {
+        let dir = match (&self.demo_keyholder_dir, self.demo) {
+            (Some(dir), _) => dir.clone(),
+            (None, true) => self.data_dir.parent().unwrap_or_else(|| std::path::Path::new(".")).join("demo-keyholder"),
+            (None, false) => return None,
+        };
+        Some(DemoKeyHolder { dir, sign_automatically: true })
     }
 }
 
@@ -247,7 +277,7 @@ fn publish_pack(args: &PublishPackArgs) -> ExitCode {
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let shutdown = shutdown_signal()?;
-    let hub = start(args.config()).await?;
+    let hub = start(args.config()?).await?;
     let demo = if args.demo { Some(seed_demo(&hub).await?) } else { None };
     if args.ready_json {
         let line = serde_json::to_string(&ReadyLine {
@@ -343,6 +373,13 @@ fn demo_text(hub: &RunningHub, seed: &DemoSeed) -> String {
     line(format!("Programme {} — public key (pin it in the apps):", seed.programme_id));
     line(format!("  {}", seed.programme_public_key));
     line(format!("Recipient directory: version {}", seed.directory_version));
+    match &seed.key_holder_dir {
+        Some(dir) => line(format!(
+            "The demo signs as the programme's key holder, with the key in {dir} (not in the hub's data \
+             directory); a real programme signs with wv-keyholder on its own machine."
+        )),
+        None => line("What the demo proposed waits for the key holder: wv-keyholder pending / sign.".to_owned()),
+    }
     line(String::new());
     line("Case handlers (log in at /handler/v1/login with id and password):".to_owned());
     for handler in &seed.handlers {

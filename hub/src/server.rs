@@ -23,7 +23,6 @@ use crate::db::Db;
 use crate::extract::{unknown_route, wrong_method};
 use crate::keys::{HubKeys, load_or_create_admin_token};
 use crate::limits::{ConnectionLimit, TrafficLimits, request_timeout};
-use crate::programme::ProgrammeKey;
 use crate::state::{AppState, SharedState};
 use crate::{admin, case_handlers, cases, content, directory, enrol, tls, training};
 
@@ -116,21 +115,25 @@ pub async fn start(config: HubConfig) -> anyhow::Result<RunningHub> {
     }
     let data_dir = config.data_dir.clone();
     let configured_token = config.admin_token.clone();
-    let (keys, programme, db, admin_token, dummy_hash) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
-        crate::data_dir::secure(&data_dir)?;
-        let mut connection = crate::db::open_connection(&data_dir)?;
-        let keys = HubKeys::load_for_database(&data_dir, &connection)?;
-        cases::attachments::move_chunk_rows_to_files(&data_dir, &mut connection)?;
-        let programme = ProgrammeKey::load_or_create(&data_dir)?;
-        let db = Db::from_connection(connection);
-        let admin_token = load_or_create_admin_token(&data_dir, configured_token.as_deref())?;
-        // Unknown staff logins are checked against this, to cost what real ones do.
-        let dummy_hash = crate::staff::passwords::dummy_hash(&keys)
-            .map_err(|error| anyhow::anyhow!("preparing staff logins: {error}"))?;
-        Ok((keys, programme, db, admin_token, dummy_hash))
-    })
-    .await
-    .context("the start-up task failed")??;
+    let start_config = config.clone();
+    let (keys, (programme, demo_signer), db, admin_token, dummy_hash) =
+        tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+            crate::data_dir::secure(&data_dir)?;
+            let mut connection = crate::db::open_connection(&data_dir)?;
+            let keys = HubKeys::load_for_database(&data_dir, &connection)?;
+            cases::attachments::move_chunk_rows_to_files(&data_dir, &mut connection)?;
+            // Refuses a private programme key in the data directory and
+            // pins the public key (ADR 12).
+            let programme = crate::programme::at_start(&start_config)?;
+            let db = Db::from_connection(connection);
+            let admin_token = load_or_create_admin_token(&data_dir, configured_token.as_deref())?;
+            // Unknown staff logins are checked against this, to cost what real ones do.
+            let dummy_hash = crate::staff::passwords::dummy_hash(&keys)
+                .map_err(|error| anyhow::anyhow!("preparing staff logins: {error}"))?;
+            Ok((keys, programme, db, admin_token, dummy_hash))
+        })
+        .await
+        .context("the start-up task failed")??;
     let tls_config = config.tls.as_ref().map(tls::server_config).transpose()?;
 
     let listener = std::net::TcpListener::bind(config.listen).with_context(|| format!("binding {}", config.listen))?;
@@ -143,6 +146,7 @@ pub async fn start(config: HubConfig) -> anyhow::Result<RunningHub> {
         db,
         keys,
         programme,
+        demo_signer,
         sessions: Sessions::default(),
         data_dir: config.data_dir.clone(),
         admin_token: admin_token.clone(),
@@ -168,6 +172,7 @@ pub async fn start(config: HubConfig) -> anyhow::Result<RunningHub> {
     } else {
         (None, None)
     };
+    crate::proposals::at_start(&state).await?;
     let limits = config.limits;
     let app = router(state.clone(), limits).into_make_service();
     let handle = Handle::new();

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use crate::case_handlers::sessions::Sessions;
 use crate::db::Db;
 use crate::keys::HubKeys;
-use crate::programme::ProgrammeKey;
+use crate::programme::{DemoSigner, ProgrammePublicKey};
 
 /// Cheap-to-clone handle on the hub's shared state.
 #[derive(Clone)]
@@ -17,8 +17,10 @@ pub(crate) struct AppState(Arc<SharedState>);
 pub(crate) struct SharedState {
     pub(crate) db: Db,
     pub(crate) keys: HubKeys,
-    /// The programme's directory signing key (see [`crate::programme`]).
-    pub(crate) programme: ProgrammeKey,
+    /// The programme's public key (see [`crate::programme`]).
+    pub(crate) programme: ProgrammePublicKey,
+    /// Demo and tests only: the key holder's key the hub signs with.
+    pub(crate) demo_signer: Option<DemoSigner>,
     /// Live handler sessions, in memory only.
     pub(crate) sessions: Sessions,
     /// The data directory (content blobs live in its `content/`).

@@ -74,14 +74,9 @@ async fn ready_json_prints_one_line_with_the_url_and_token_then_serves() {
     within_time(async {
         let dir = tempfile::tempdir().expect("temp dir");
         let data = dir.path().join("data");
-        let mut hub = Hub::spawn(&[
-            "--data-dir",
-            data.to_str().unwrap(),
-            "--listen",
-            "127.0.0.1:0",
-            "--ready-json",
-            "--demo-admin",
-        ]);
+        let key = programme_public_key();
+        let args = ["--data-dir", data.to_str().unwrap(), "--listen", "127.0.0.1:0", "--ready-json", "--demo-admin"];
+        let mut hub = Hub::spawn(&[&args[..], &["--programme-public-key", &key]].concat());
         let line = tokio::task::block_in_place(|| hub.next_line());
         let ready: serde_json::Value = serde_json::from_str(line.trim()).expect("one JSON line");
         let url = ready["url"].as_str().expect("url");
@@ -212,6 +207,8 @@ async fn demo_mode_prints_the_programme_for_a_person() {
             "1001",
             "1006",
             "public key (pin it in the apps)",
+            "The demo signs as the programme's key holder",
+            "a real programme signs with wv-keyholder on its own machine",
             "Case handlers",
             "independent_hotline",
             "password",
@@ -357,6 +354,7 @@ fn publish_pack_prints_what_it_published_and_refuses_a_bad_folder() {
                      "quiz": {"pass_mark_percent": 50, "questions": []}}
     });
     std::fs::write(pack.path().join("pack.json"), description.to_string()).expect("pack.json");
+    std::fs::write(data.path().join("programme.pub"), programme_public_key()).expect("the pinned public key");
     let run = |folder: &std::path::Path| {
         Command::new(env!("CARGO_BIN_EXE_workervoice-hub"))
             .arg("publish-pack")
@@ -372,7 +370,8 @@ fn publish_pack_prints_what_it_published_and_refuses_a_bad_folder() {
     assert_eq!(line["id"], "fire-safety");
     assert_eq!(line["version"], 1);
     assert_eq!(line["media"], 1);
-    assert!(data.path().join("programme-signing.key").exists());
+    assert!(line["proposal_id"].is_string(), "the manifest waits for the key holder's signature: {line}");
+    assert!(!data.path().join("programme-signing.key").exists(), "publish-pack signs nothing itself");
 
     // A media path leading out of the folder is refused, and nothing is published.
     std::fs::write(
@@ -399,4 +398,12 @@ fn publish_pack_prints_what_it_published_and_refuses_a_bad_folder() {
     assert!(again.status.success(), "{}", String::from_utf8_lossy(&again.stderr));
     let line: serde_json::Value = serde_json::from_slice(&again.stdout).expect("one JSON line");
     assert_eq!(line["version"], 1, "the refused document signed no version");
+}
+
+/// A programme public key as `wv-keyholder init` prints it (base64 of 32 bytes).
+fn programme_public_key() -> String {
+    use ring::signature::KeyPair;
+    let pkcs8 = ring::signature::Ed25519KeyPair::generate_pkcs8(&ring::rand::SystemRandom::new()).expect("rng");
+    let key = ring::signature::Ed25519KeyPair::from_pkcs8(pkcs8.as_ref()).expect("a key");
+    workervoice_protocol::b64::encode(key.public_key().as_ref())
 }

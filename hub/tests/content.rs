@@ -50,7 +50,7 @@ async fn a_pack_published_from_a_folder_is_signed_listed_and_served() {
         let (factory, device) = hub.factory_with_device(false, DeviceMode::Personal).await;
         let pack = tempfile::tempdir().unwrap();
         write_pack(pack.path(), "Fire safety", b"png-bytes");
-        let published = publish_pack(&hub.data_dir(), pack.path(), &PackAssignment::AllFactories).unwrap();
+        let published = hub.publish_and_sign(pack.path(), &PackAssignment::AllFactories).await;
         assert_eq!((published.version, published.media, published.unchanged), (1, 2, false));
 
         // The catalog lists it for the device's factory.
@@ -87,11 +87,11 @@ async fn a_pack_published_from_a_folder_is_signed_listed_and_served() {
         assert!(!text.contains("file:"), "{text}");
 
         // Publishing the same folder again changes nothing; a changed file is the next version.
-        let again = publish_pack(&hub.data_dir(), pack.path(), &PackAssignment::AllFactories).unwrap();
+        let again = hub.publish_and_sign(pack.path(), &PackAssignment::AllFactories).await;
         assert_eq!((again.version, again.unchanged), (1, true));
         assert_eq!(again.manifest_sha256, published.manifest_sha256);
         write_pack(pack.path(), "Fire safety", b"a better picture");
-        let next = publish_pack(&hub.data_dir(), pack.path(), &PackAssignment::AllFactories).unwrap();
+        let next = hub.publish_and_sign(pack.path(), &PackAssignment::AllFactories).await;
         assert_eq!((next.version, next.unchanged), (2, false));
     })
     .await;
@@ -104,7 +104,7 @@ async fn the_catalog_answers_not_modified_with_no_body_while_its_etag_matches() 
         let (_factory, device) = hub.factory_with_device(false, DeviceMode::Shared).await;
         let pack = tempfile::tempdir().unwrap();
         write_pack(pack.path(), "Fire safety", b"png");
-        publish_pack(&hub.data_dir(), pack.path(), &PackAssignment::AllFactories).unwrap();
+        hub.publish_and_sign(pack.path(), &PackAssignment::AllFactories).await;
         let first: Catalog = device.send(&device.request(Method::GET, paths::CONTENT_CATALOG, Vec::new())).await.ok();
         let path = format!("{}?have={}", paths::CONTENT_CATALOG, first.etag);
         let quiet = device.send(&device.request(Method::GET, &path, Vec::new())).await;
@@ -113,7 +113,7 @@ async fn the_catalog_answers_not_modified_with_no_body_while_its_etag_matches() 
 
         // A new version changes the ETag, and the full catalog comes back.
         write_pack(pack.path(), "Fire safety, revised", b"png");
-        publish_pack(&hub.data_dir(), pack.path(), &PackAssignment::AllFactories).unwrap();
+        hub.publish_and_sign(pack.path(), &PackAssignment::AllFactories).await;
         let changed: Catalog = device.send(&device.request(Method::GET, &path, Vec::new())).await.ok();
         assert_ne!(changed.etag, first.etag);
         assert_eq!(changed.entries[0].version, 2);
@@ -138,7 +138,7 @@ async fn a_pack_assigned_to_one_factory_is_not_listed_for_another() {
         let (_other, other_device) = hub.factory_with_device(false, DeviceMode::Personal).await;
         let pack = tempfile::tempdir().unwrap();
         write_pack(pack.path(), "Fire safety", b"png");
-        publish_pack(&hub.data_dir(), pack.path(), &PackAssignment::Factories(vec![chosen.id.clone()])).unwrap();
+        hub.publish_and_sign(pack.path(), &PackAssignment::Factories(vec![chosen.id.clone()])).await;
         assert_eq!(listed(&chosen_device).await, 1);
         assert_eq!(listed(&other_device).await, 0);
         let unknown = publish_pack(&hub.data_dir(), pack.path(), &PackAssignment::Factories(vec!["nope".into()]));
@@ -154,7 +154,7 @@ async fn blobs_are_served_in_ranges_and_a_range_past_the_end_is_416() {
         let pack = tempfile::tempdir().unwrap();
         let image: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
         write_pack(pack.path(), "Fire safety", &image);
-        publish_pack(&hub.data_dir(), pack.path(), &PackAssignment::AllFactories).unwrap();
+        hub.publish_and_sign(pack.path(), &PackAssignment::AllFactories).await;
         let url = hub.url(&format!("{}/{}", paths::CONTENT_BLOBS, sha256_hex(&image)));
 
         let whole = hub.http.get(&url).send().await.unwrap();

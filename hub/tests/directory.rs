@@ -108,8 +108,7 @@ async fn staff_may_choose_categories_and_deadlines_within_bounds() {
             "categories": [{"id": "pay", "labels": {"en": "Pay", "vi": "Lương"}}],
             "response_deadline_hours": {"brand": 200}
         });
-        let published: PublishDirectoryResponse =
-            hub.admin(Method::POST, "/admin/v1/directory/publish", Some(body)).await.ok();
+        let published: PublishDirectoryResponse = hub.publish_directory_with(Some(body)).await;
         let directory: Directory = serde_json::from_slice(&published.directory.body).expect("parses");
         assert_eq!(directory.categories.len(), 1);
         assert_eq!(directory.routes[0].response_deadline_hours, 200);
@@ -121,7 +120,7 @@ async fn staff_may_choose_categories_and_deadlines_within_bounds() {
             json!({"response_deadline_hours": {"brand": 0}}),
             json!({"response_deadline_hours": {"police": 10}}),
         ] {
-            hub.admin(Method::POST, "/admin/v1/directory/publish", Some(bad)).await.assert_error("bad_request");
+            hub.admin(Method::POST, "/admin/v1/directory/propose", Some(bad)).await.assert_error("bad_request");
         }
         assert_eq!(hub.publish_directory().await.version, 2, "refused publications take no version");
     })
@@ -132,7 +131,7 @@ async fn staff_may_choose_categories_and_deadlines_within_bounds() {
 async fn directory_staff_endpoints_need_the_staff_token() {
     within_time(async {
         let hub = TestHub::start().await;
-        for (method, path) in [(Method::GET, "/admin/v1/programme"), (Method::POST, "/admin/v1/directory/publish")] {
+        for (method, path) in [(Method::GET, "/admin/v1/programme"), (Method::POST, "/admin/v1/directory/propose")] {
             let response = hub.http.request(method, hub.url(path)).send().await.expect("sent");
             assert_eq!(response.status().as_u16(), 401, "{path}");
         }
@@ -141,7 +140,7 @@ async fn directory_staff_endpoints_need_the_staff_token() {
 }
 
 #[tokio::test]
-async fn the_programme_key_is_a_private_file_that_survives_a_restart() {
+async fn the_programme_public_key_survives_a_restart_and_its_private_key_stays_out_of_the_data_directory() {
     within_time(async {
         let dir = tempfile::tempdir().expect("temp dir");
         let data = dir.path().join("data");
@@ -158,14 +157,18 @@ async fn the_programme_key_is_a_private_file_that_survives_a_restart() {
         let second = workervoice_hub::start(HubConfig::for_tests(data.clone())).await.expect("restarts");
         let after: ProgrammeInfo = info(&second).await.expect("sent").json().await.expect("json");
         assert_eq!(before, after);
+        assert!(!data.join("programme-signing.key").exists(), "the hub keeps no programme private key");
+        let pinned = std::fs::read_to_string(data.join("programme.pub")).expect("the public key is pinned");
+        assert_eq!(workervoice_protocol::b64::decode(pinned.trim()), Some(before.public_key.clone()));
+        let holder = dir.path().join("data.keyholder").join("programme-signing.key");
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(data.join("programme-signing.key")).expect("key file").permissions().mode();
+            let mode = std::fs::metadata(&holder).expect("key file").permissions().mode();
             assert_eq!(mode & 0o777, 0o600);
         }
         let database = std::fs::read(data.join("hub.db")).expect("db");
-        let key_file = std::fs::read(data.join("programme-signing.key")).expect("key");
+        let key_file = std::fs::read(&holder).expect("key");
         // Ring's PKCS#8 v2 document holds the 32-byte seed at bytes 16..48.
         let seed = &key_file[16..48];
         assert!(!database.windows(seed.len()).any(|window| window == seed), "the private key stays out of hub.db");

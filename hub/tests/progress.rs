@@ -13,7 +13,7 @@ use ring::hmac;
 use serde_json::json;
 use support::cases::SystemRng;
 use support::{FakeDevice, Reply, TestHub, now, within_time};
-use workervoice_hub::{PackAssignment, publish_pack};
+use workervoice_hub::PackAssignment;
 use workervoice_protocol::auth::LoginResponse;
 use workervoice_protocol::enrol::DeviceMode;
 use workervoice_protocol::paths;
@@ -25,7 +25,13 @@ use workervoice_protocol::progress::{
 const MODULE: &str = "fire-safety";
 
 /// A module of one lesson (10 points) and two questions (5 each, 20 for passing).
-fn publish(hub: &TestHub) {
+async fn publish(hub: &TestHub) {
+    let folder = write_module(hub);
+    hub.publish_and_sign(&folder, &PackAssignment::AllFactories).await;
+}
+
+/// Writes the module's pack folder; returns it.
+fn write_module(hub: &TestHub) -> std::path::PathBuf {
     let folder = hub.data_dir().join("pack-source");
     std::fs::create_dir_all(&folder).unwrap();
     let pack = json!({
@@ -40,7 +46,7 @@ fn publish(hub: &TestHub) {
         }
     });
     std::fs::write(folder.join("pack.json"), pack.to_string()).unwrap();
-    publish_pack(&hub.data_dir(), &folder, &PackAssignment::AllFactories).expect("the module publishes");
+    folder
 }
 
 /// The key a worker's share on a device authenticates progress with.
@@ -90,7 +96,7 @@ async fn pull(device: &FakeDevice, worker: &LoginResponse) -> ProgressPullRespon
 /// A hub with the module, one phone, and two workers activated on it.
 async fn two_workers() -> (TestHub, FakeDevice, LoginResponse, LoginResponse) {
     let hub = TestHub::start().await;
-    publish(&hub);
+    publish(&hub).await;
     let (factory, phone) = hub.factory_with_device(false, DeviceMode::Personal).await;
     let imported = hub.import_roster(&factory.id, &[("1001", "Lan Nguyen", "vi"), ("1002", "Wei Li", "zh-CN")]).await;
     let code = |number: &str| {
@@ -146,6 +152,57 @@ async fn a_lesson_the_module_lacks_and_a_quiz_with_questions_left_out_earn_nothi
         });
         let _: ProgressUploadResponse = upload(&phone, &key, &lan.worker_id, &lan.hub_share, vec![whole]).await.ok();
         assert_eq!(pull(&phone, &lan).await.totals.points, 5 + 5 + 20);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn certificates_wait_for_the_delegation_then_verify_through_it_and_an_undelegated_signer_is_refused() {
+    within_time(async {
+        use workervoice_protocol::progress::{
+            Certificate, SignedCertificate, certificate_signing_input, verify_certificate,
+        };
+        // The key holder signs the module but not yet the hub's certificate delegation.
+        let hub = TestHub::start_unsigned(|_| {}).await;
+        let folder = write_module(&hub);
+        let pack = workervoice_hub::publish_pack(&hub.data_dir(), &folder, &PackAssignment::AllFactories).unwrap();
+        let holder = hub.key_holder();
+        hub.sign_proposal(&pack.proposal_id.expect("a pack proposal"), &holder).await.ok::<serde_json::Value>();
+        let (factory, phone) = hub.factory_with_device(false, DeviceMode::Personal).await;
+        let imported = hub.import_roster(&factory.id, &[("1001", "Lan Nguyen", "vi")]).await;
+        let lan: LoginResponse =
+            phone.activate("1001", &imported.activation_codes[0].activation_code, "2468").await.ok();
+        let key = lan.hub_sealing_key.clone().expect("the hub's sealing key");
+        let whole = event(EventKind::QuizAttempt {
+            answers: [("q1".to_owned(), AnswerGiven::Bool(false)), ("q2".to_owned(), AnswerGiven::Bool(true))].into(),
+        });
+        let _: ProgressUploadResponse = upload(&phone, &key, &lan.worker_id, &lan.hub_share, vec![whole]).await.ok();
+        let waiting = pull(&phone, &lan).await;
+        assert_eq!(waiting.totals.modules_passed.len(), 1);
+        assert!(waiting.certificates.is_empty() && waiting.certificates_waiting, "no delegation, no certificate");
+
+        assert_eq!(hub.sign_pending().await, 1, "the delegation");
+        let issued = pull(&phone, &lan).await;
+        assert!(!issued.certificates_waiting);
+        let signed = issued.certificates.first().expect("one certificate").clone();
+        let certificate = verify_certificate(&signed, holder.public_key()).expect("verifies through the delegation");
+        assert!(certificate.delegation.is_some());
+        assert_eq!(certificate.worker_number, "1001");
+
+        // The same statement signed by a key the programme never delegated to.
+        let stranger = ring::signature::Ed25519KeyPair::from_seed_unchecked(&[7; 32]).unwrap();
+        let forged = SignedCertificate {
+            signature: stranger.sign(&certificate_signing_input(&signed.body)).as_ref().to_vec(),
+            body: signed.body.clone(),
+        };
+        assert!(verify_certificate(&forged, holder.public_key()).is_none());
+        // Or without the delegation, claiming the programme key signed it.
+        let mut bare: Certificate = certificate.clone();
+        bare.delegation = None;
+        let body = serde_json::to_vec(&bare).unwrap();
+        let unsigned =
+            SignedCertificate { signature: stranger.sign(&certificate_signing_input(&body)).as_ref().to_vec(), body };
+        assert!(verify_certificate(&unsigned, holder.public_key()).is_none());
     })
     .await;
 }

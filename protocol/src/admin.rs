@@ -214,7 +214,7 @@ pub struct ProgrammeInfo {
     pub public_key: Vec<u8>,
 }
 
-/// `POST /admin/v1/directory/publish` (staff). Every field is optional, and
+/// `POST /admin/v1/directory/propose` (staff). Every field is optional, and
 /// so is the body: the hub builds the routes from its handler accounts and
 /// fills in default categories and deadlines.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

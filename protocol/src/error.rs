@@ -50,6 +50,9 @@ pub enum HubErrorCode {
     TokenInvalid,
     /// A staff account asked for something outside its role or its factories.
     Forbidden,
+    /// A signature uploaded for a proposal does not verify under the
+    /// programme's public key (staff API; the proposal stays pending).
+    BadSignature,
     /// Anything else on the hub's side; retryable.
     Internal,
 }
@@ -58,7 +61,7 @@ impl HubErrorCode {
     /// The HTTP status the hub answers with for this code.
     pub fn http_status(self) -> u16 {
         match self {
-            Self::BadRequest | Self::WrongPin | Self::ActivationInvalid => 400,
+            Self::BadRequest | Self::WrongPin | Self::ActivationInvalid | Self::BadSignature => 400,
             Self::Unauthorized | Self::Replayed | Self::ClockSkew => 401,
             Self::EnrolmentCodeInvalid | Self::SelfRegistrationDisabled => 403,
             Self::DeviceRetired => 410,

@@ -511,6 +511,11 @@ pub struct ProgressPullResponse {
     /// The worker's certificates (one per module passed).
     #[serde(default)]
     pub certificates: Vec<SignedCertificate>,
+    /// True when the worker passed a module but no certificate could be
+    /// issued yet: the programme's key holder has not signed the hub's
+    /// certificate delegation. The certificates come with a later pull.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub certificates_waiting: bool,
 }
 
 /// Fewest people a breakdown may show: a count of 1 to 4 is suppressed.
@@ -538,6 +543,13 @@ pub struct Certificate {
     pub module_title: BTreeMap<String, String>,
     /// When the passing attempt was made (hub clock, unix seconds).
     pub passed_at: i64,
+    /// The programme's delegation to the key that signed this certificate
+    /// (the hub's certificate key). Without one, the certificate must be
+    /// signed by the programme key itself (certificates issued before the
+    /// programme key left the hub). Inside the signed bytes, so a QR code of
+    /// body and signature stays enough to check it offline.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delegation: Option<crate::delegation::SignedDelegation>,
 }
 
 /// A certificate as issued: the exact JSON bytes signed, and the signature.
@@ -559,11 +571,25 @@ pub fn certificate_signing_input(body: &[u8]) -> Vec<u8> {
     input
 }
 
-/// The certificate, if `signed` verifies under `programme_key` and is one.
+/// The certificate, if `signed` verifies under `programme_key` and is one:
+/// signed by the key its delegation names, the delegation signed by the
+/// programme key for certificates; or, without a delegation, signed by the
+/// programme key itself.
 pub fn verify_certificate(signed: &SignedCertificate, programme_key: &[u8]) -> Option<Certificate> {
-    let key = ring::signature::UnparsedPublicKey::new(&ring::signature::ED25519, programme_key);
-    key.verify(&certificate_signing_input(&signed.body), &signed.signature).ok()?;
+    // Parsing before the signature check is safe: nothing parsed is trusted
+    // until both signatures verify, and the signer's key comes from the
+    // delegation only after the programme's signature on it verifies.
     let certificate: Certificate = serde_json::from_slice(&signed.body).ok()?;
+    let signer = match &certificate.delegation {
+        Some(delegation) => crate::delegation::verify_delegation(
+            delegation,
+            programme_key,
+            crate::delegation::PURPOSE_TRAINING_CERTIFICATES,
+        )?,
+        None => programme_key.to_vec(),
+    };
+    let key = ring::signature::UnparsedPublicKey::new(&ring::signature::ED25519, signer);
+    key.verify(&certificate_signing_input(&signed.body), &signed.signature).ok()?;
     (certificate.programme_id == crate::content::programme_id(programme_key)).then_some(certificate)
 }
 

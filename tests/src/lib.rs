@@ -61,6 +61,8 @@ pub struct TestHub {
     pub hub: RunningHub,
     /// Its data directory (kept until the test ends).
     pub dir: tempfile::TempDir,
+    /// The programme key holder's folder (kept until the test ends).
+    key_holder: tempfile::TempDir,
     http: reqwest::Client,
 }
 
@@ -78,9 +80,32 @@ impl TestHub {
     pub async fn start() -> Self {
         ensure_crypto_provider();
         let dir = tempfile::tempdir().expect("temp dir");
-        let hub = workervoice_hub::start(HubConfig::for_tests(dir.path().to_path_buf())).await.expect("hub starts");
+        // The programme's key holder, standing in for a person with
+        // wv-keyholder: a folder of its own, never the hub's data directory.
+        let key_holder = tempfile::tempdir().expect("temp dir");
+        let mut config = HubConfig::for_tests(dir.path().to_path_buf());
+        config.demo_key_holder =
+            Some(workervoice_hub::DemoKeyHolder { dir: key_holder.path().to_path_buf(), sign_automatically: true });
+        let hub = workervoice_hub::start(config).await.expect("hub starts");
         let http = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().expect("client");
-        Self { hub, dir, http }
+        Self { hub, dir, key_holder, http }
+    }
+
+    /// `publish-pack` on this hub's data directory, then the key holder's
+    /// signature: the pack is published once this returns.
+    pub async fn publish_pack(
+        &self,
+        folder: &Path,
+        assignment: &workervoice_hub::PackAssignment,
+    ) -> anyhow::Result<workervoice_hub::PublishedPack> {
+        let published = workervoice_hub::publish_pack(self.dir.path(), folder, assignment)?;
+        workervoice_hub::sign_pending(&self.hub).await?;
+        Ok(published)
+    }
+
+    /// The folder of the programme key (the key holder's, not the hub's).
+    pub fn key_holder_dir(&self) -> &Path {
+        self.key_holder.path()
     }
 
     /// The demo programme admin's session token (`HubConfig::for_tests` signs it in).
@@ -178,7 +203,9 @@ impl TestHub {
 
     /// Publishes the directory from the current handlers; returns its version.
     pub async fn publish_directory(&self) -> u64 {
-        let reply = self.admin("/admin/v1/directory/publish", json!({})).await;
+        // The key holder signs at once (sign_automatically), so the proposed
+        // version is the published one.
+        let reply = self.admin("/admin/v1/directory/propose", json!({})).await;
         reply["version"].as_u64().unwrap_or_default()
     }
 

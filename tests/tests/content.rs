@@ -10,7 +10,7 @@ use serde_json::json;
 use workervoice::{DeviceMode, ErrorCode, Event, WorkerVoiceListener};
 use workervoice_e2e::fault_proxy::FaultProxy;
 use workervoice_e2e::{TestDevice, TestHub};
-use workervoice_hub::{PackAssignment, publish_pack};
+use workervoice_hub::PackAssignment;
 use workervoice_protocol::content::sha256_hex;
 
 /// Every test here finishes well within this.
@@ -61,8 +61,8 @@ fn write_pack_as(folder: &Path, id: &str, media: &[(&str, Vec<u8>)]) {
     std::fs::write(folder.join("pack.json"), serde_json::to_vec(&pack).unwrap()).unwrap();
 }
 
-fn publish(hub: &TestHub, folder: &Path) -> workervoice_hub::PublishedPack {
-    publish_pack(hub.dir.path(), folder, &PackAssignment::AllFactories).expect("the pack publishes")
+async fn publish(hub: &TestHub, folder: &Path) -> workervoice_hub::PublishedPack {
+    hub.publish_pack(folder, &PackAssignment::AllFactories).await.expect("the pack publishes")
 }
 
 /// A personal device enrolled through `url`, pinning `key`.
@@ -101,7 +101,7 @@ async fn a_pack_downloads_verified_and_a_quiet_resync_is_one_small_request() {
         let pack = tempfile::tempdir().unwrap();
         let picture = noise(30_000, 1);
         write_pack(pack.path(), &[("exit.png", picture.clone()), ("alarm.mp3", noise(50_000, 2))]);
-        publish(&hub, pack.path());
+        publish(&hub, pack.path()).await;
 
         let report = device.app.sync_content().await.expect("content syncs");
         assert!(report.catalog_changed && !report.offline, "{report:?}");
@@ -131,7 +131,7 @@ async fn a_pack_downloads_verified_and_a_quiet_resync_is_one_small_request() {
 
         // A new version with one changed picture downloads only what changed.
         write_pack(pack.path(), &[("exit.png", noise(30_000, 3)), ("alarm.mp3", noise(50_000, 2))]);
-        publish(&hub, pack.path());
+        publish(&hub, pack.path()).await;
         let update = device.app.sync_content().await.unwrap();
         assert_eq!((update.manifests_fetched, update.blobs_downloaded), (1, 2), "new body and new picture only");
         assert_eq!(device.app.load_training_module("fire-safety".into()).unwrap().version, 2);
@@ -151,7 +151,7 @@ async fn a_tampered_blob_on_the_hub_is_refused_and_nothing_of_it_is_kept() {
         let pack = tempfile::tempdir().unwrap();
         let picture = noise(40_000, 4);
         write_pack(pack.path(), &[("exit.png", picture.clone())]);
-        publish(&hub, pack.path());
+        publish(&hub, pack.path()).await;
         let on_hub = hub.dir.path().join("content").join(sha256_hex(&picture));
         let mut bytes = std::fs::read(&on_hub).unwrap();
         bytes[20_000] ^= 0x01;
@@ -177,7 +177,7 @@ async fn a_tampered_manifest_or_one_signed_by_another_key_is_refused() {
         let key = hub.programme_key().await;
         let pack = tempfile::tempdir().unwrap();
         write_pack(pack.path(), &[("exit.png", noise(1000, 5))]);
-        let published = publish(&hub, pack.path());
+        let published = publish(&hub, pack.path()).await;
 
         // Tampered: a changed title, re-addressed so that it is served.
         {
@@ -209,7 +209,7 @@ async fn a_tampered_manifest_or_one_signed_by_another_key_is_refused() {
         let other_key = other_hub.programme_key().await;
         let pack_b = tempfile::tempdir().unwrap();
         write_pack(pack_b.path(), &[("exit.png", noise(1000, 6))]);
-        publish(&hub, pack_b.path());
+        publish(&hub, pack_b.path()).await;
         let device_b = device(&hub, &hub.url(), &other_key).await;
         let report = device_b.app.sync_content().await.unwrap();
         assert_eq!(report.refused, vec!["fire-safety".to_owned()]);
@@ -235,7 +235,7 @@ async fn a_20_mb_pack_cut_ten_times_resumes_and_moves_under_21_mb() {
             .map(|(i, name)| (name, noise(5 * 1024 * 1024, 10 + i as u64)))
             .collect();
         write_pack(pack.path(), &media);
-        let published = publish(&hub, pack.path());
+        let published = publish(&hub, pack.path()).await;
         assert!(published.total_bytes >= 20 * 1024 * 1024);
 
         // Ten cuts, at pseudo-random points of the media responses (the
@@ -280,10 +280,10 @@ async fn an_older_version_offered_after_a_newer_one_is_refused_and_the_newer_kep
         let device = device(&hub, &hub.url(), &key).await;
         let pack = tempfile::tempdir().unwrap();
         write_pack(pack.path(), &[("exit.png", noise(2000, 20))]);
-        let first = publish(&hub, pack.path());
+        let first = publish(&hub, pack.path()).await;
         device.app.sync_content().await.unwrap();
         write_pack(pack.path(), &[("exit.png", noise(2000, 21))]);
-        publish(&hub, pack.path());
+        publish(&hub, pack.path()).await;
         device.app.sync_content().await.unwrap();
         assert_eq!(device.app.load_training_module("fire-safety".into()).unwrap().version, 2);
 
@@ -312,8 +312,8 @@ async fn media_beyond_the_budget_wait_and_evict_the_least_recently_used_but_neve
         let (media_a, media_b) = (noise(300_000, 30), noise(300_000, 31));
         write_pack_as(a.path(), "a-module", &[("a.mp3", media_a.clone())]);
         write_pack_as(b.path(), "b-module", &[("b.mp3", media_b.clone())]);
-        publish(&hub, a.path());
-        publish(&hub, b.path());
+        publish(&hub, a.path()).await;
+        publish(&hub, b.path()).await;
 
         // A background sync fills the budget and defers the rest.
         let report = device.app.sync_content().await.unwrap();
@@ -351,11 +351,11 @@ async fn bad_replies_are_typed_errors_and_nothing_held_is_lost() {
         let pack = tempfile::tempdir().unwrap();
         let picture = noise(20_000, 40);
         write_pack(pack.path(), &[("exit.png", picture.clone())]);
-        publish(&hub, pack.path());
+        publish(&hub, pack.path()).await;
         device.app.sync_content().await.unwrap();
         let new_picture = noise(20_000, 41);
         write_pack(pack.path(), &[("exit.png", new_picture.clone())]);
-        publish(&hub, pack.path());
+        publish(&hub, pack.path()).await;
 
         let http = |status: &str, headers: &str, body: &[u8]| {
             let mut response =

@@ -8,7 +8,7 @@ use serde_json::json;
 use workervoice::{DeviceMode, ErrorCode, OpenSurveyState};
 use workervoice_core::app::{SurveyAnswerEntry, SurveyAnswerInput};
 use workervoice_e2e::{Factory, PIN, TestDevice, TestHub};
-use workervoice_hub::{PackAssignment, publish_pack};
+use workervoice_hub::PackAssignment;
 use workervoice_protocol::content::sha256_hex;
 
 fn survey_pack(show_if_question: &str) -> serde_json::Value {
@@ -39,7 +39,7 @@ async fn publish_and_sync(
     std::fs::create_dir_all(&folder).unwrap();
     let document = serde_json::to_vec(&pack["document"]).unwrap();
     std::fs::write(folder.join("pack.json"), serde_json::to_vec(&pack).unwrap()).unwrap();
-    let published = publish_pack(hub.dir.path(), &folder, &PackAssignment::AllFactories).expect("publish");
+    let published = hub.publish_pack(&folder, &PackAssignment::AllFactories).await.expect("publish");
     assert_eq!(published.version, 1);
     if tamper {
         // The document is the pack's only blob (no media): change one byte.
@@ -80,21 +80,21 @@ async fn a_survey_that_would_not_render_is_not_published() {
     let folder = hub.dir.path().join("bad-survey");
     std::fs::create_dir_all(&folder).unwrap();
     std::fs::write(folder.join("pack.json"), serde_json::to_vec(&pack).unwrap()).unwrap();
-    let error = publish_pack(hub.dir.path(), &folder, &PackAssignment::AllFactories).unwrap_err();
+    let error = hub.publish_pack(&folder, &PackAssignment::AllFactories).await.unwrap_err();
     assert!(format!("{error:#}").contains("would not render"), "{error:#}");
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_survey_the_programme_signed_but_that_would_not_render_is_refused_on_the_device() {
     // publish-pack refuses such a definition, so sign one here with the
-    // programme key from the hub's data directory, as a buggy or older
+    // programme key from the key holder's folder, as a buggy or older
     // publisher could have: the device must still refuse it.
     let hub = TestHub::start().await;
     hub.analyst("analyst password 1").await;
     let folder = hub.dir.path().join("survey-source");
     std::fs::create_dir_all(&folder).unwrap();
     std::fs::write(folder.join("pack.json"), serde_json::to_vec(&survey_pack("interviewed")).unwrap()).unwrap();
-    publish_pack(hub.dir.path(), &folder, &PackAssignment::AllFactories).expect("publish");
+    hub.publish_pack(&folder, &PackAssignment::AllFactories).await.expect("publish");
 
     let db = rusqlite::Connection::open(hub.dir.path().join("hub.db")).unwrap();
     let manifest: Vec<u8> =
@@ -118,7 +118,7 @@ async fn a_survey_the_programme_signed_but_that_would_not_render_is_refused_on_t
     manifest["body"]["sha256"] = json!(bad_sha);
     manifest["body"]["size"] = json!(bad.len());
     let body = serde_json::to_vec(&manifest).unwrap();
-    let pkcs8 = std::fs::read(hub.dir.path().join("programme-signing.key")).unwrap();
+    let pkcs8 = std::fs::read(hub.key_holder_dir().join("programme-signing.key")).unwrap();
     let key = ring::signature::Ed25519KeyPair::from_pkcs8(&pkcs8).unwrap();
     let signature = key.sign(&workervoice_protocol::content::manifest_signing_input(&body));
     let address = sha256_hex(&body);
@@ -145,7 +145,7 @@ async fn a_survey_without_an_analyst_to_read_it_is_not_published() {
     let folder = hub.dir.path().join("survey");
     std::fs::create_dir_all(&folder).unwrap();
     std::fs::write(folder.join("pack.json"), serde_json::to_vec(&survey_pack("interviewed")).unwrap()).unwrap();
-    let error = publish_pack(hub.dir.path(), &folder, &PackAssignment::AllFactories).unwrap_err();
+    let error = hub.publish_pack(&folder, &PackAssignment::AllFactories).await.unwrap_err();
     assert!(format!("{error:#}").contains("analyst"), "{error:#}");
 }
 
@@ -176,7 +176,7 @@ async fn survey_programme() -> (TestHub, Factory, String) {
     let folder = hub.dir.path().join("survey-source");
     std::fs::create_dir_all(&folder).unwrap();
     std::fs::write(folder.join("pack.json"), serde_json::to_vec(&pack).unwrap()).unwrap();
-    publish_pack(hub.dir.path(), &folder, &PackAssignment::AllFactories).expect("publish");
+    hub.publish_pack(&folder, &PackAssignment::AllFactories).await.expect("publish");
     let key = hub.programme_key().await;
     (hub, factory, key)
 }
@@ -446,11 +446,11 @@ fn pulse_pack(version_two: bool) -> serde_json::Value {
     })
 }
 
-fn publish(hub: &TestHub, pack: &serde_json::Value) -> u64 {
+async fn publish(hub: &TestHub, pack: &serde_json::Value) -> u64 {
     let folder = hub.dir.path().join("pulse-source");
     std::fs::create_dir_all(&folder).unwrap();
     std::fs::write(folder.join("pack.json"), serde_json::to_vec(pack).unwrap()).unwrap();
-    publish_pack(hub.dir.path(), &folder, &PackAssignment::AllFactories).expect("publish").version
+    hub.publish_pack(&folder, &PackAssignment::AllFactories).await.expect("publish").version
 }
 
 async fn answer_pulse(device: &TestDevice, shift: &str, safe: bool) {
@@ -473,7 +473,7 @@ async fn analysts_see_aggregates_with_each_versions_labels_and_no_group_of_four(
     let hub = TestHub::start().await;
     let analyst = hub.analyst("analyst password 1").await;
     let hotline = hub.handler("independent_hotline", None, "hotline password 1").await;
-    assert_eq!(publish(&hub, &pulse_pack(false)), 1);
+    assert_eq!(publish(&hub, &pulse_pack(false)).await, 1);
     let key = hub.programme_key().await;
     let small = hub.factory(false).await;
     let large = hub.factory(false).await;
@@ -498,7 +498,7 @@ async fn analysts_see_aggregates_with_each_versions_labels_and_no_group_of_four(
     }
     // Version 2 reorders and relabels the options and drops "rotating";
     // three more at the large factory answer it.
-    assert_eq!(publish(&hub, &pulse_pack(true)), 2);
+    assert_eq!(publish(&hub, &pulse_pack(true)).await, 2);
     for shift in ["night", "night", "day"] {
         answer_pulse(&new_device(&large).await, shift, true).await;
     }

@@ -11,7 +11,7 @@ use serde_json::json;
 use workervoice::{DeviceMode, ErrorCode, QuizAnswerInput, QuizResponse, WorkerVoiceApp};
 use workervoice_core::ManualClock;
 use workervoice_e2e::{Factory, PIN, TestDevice, TestHub};
-use workervoice_hub::{PackAssignment, publish_pack};
+use workervoice_hub::PackAssignment;
 
 const MODULE: &str = "fire-safety";
 
@@ -71,7 +71,7 @@ async fn programme() -> (TestHub, Factory, String, String) {
     let hub = TestHub::start().await;
     let folder = hub.dir.path().join("pack-source");
     write_pack(&folder);
-    publish_pack(hub.dir.path(), &folder, &PackAssignment::AllFactories).expect("the pack publishes");
+    hub.publish_pack(&folder, &PackAssignment::AllFactories).await.expect("the pack publishes");
     let factory = hub.factory(false).await;
     let code = hub.worker(&factory, "T-1", "Nguyễn Thị Lan", "vi").await;
     let key = hub.programme_key().await;

@@ -15,10 +15,27 @@ use crate::directory as dir;
 use crate::error::{Error, ErrorCode};
 use crate::events::Event;
 use crate::grievance::receipt::{self, Receipt, ReceiptKeys};
-use crate::grievance::{self, CaseState, CaseSummary, CaseThread, GrievanceDraft};
+use crate::grievance::{self, CaseState, CaseSummary, CaseThread, GrievanceDraft, GrievanceRoute};
 use crate::net::{HubClient, Method, NetError, Request};
 use crate::store::cases as case_rows;
 use crate::store::outbox::{self as outbox, OutboxState};
+
+/// Who can read a report sent on one route, from the verified directory:
+/// what the app shows a worker before they send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct RouteReaders {
+    /// The route.
+    pub route: GrievanceRoute,
+    /// Who the worker is trusting on it, as the programme signed it (e.g.
+    /// "Independent hotline"); empty if the directory names nobody.
+    pub organisation: String,
+    /// How many people hold a key that opens a report on this route.
+    pub readers: u32,
+    /// Exactly one reader: if that person loses their key, reports on this
+    /// route cannot be read by anyone.
+    pub single_reader: bool,
+}
 
 /// A category the worker can choose, with its label in the current language.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -86,6 +103,29 @@ impl WorkerVoice {
                     .find_map(|lang| category.labels.get(lang).filter(|l| !l.trim().is_empty()).cloned())
                     .unwrap_or_else(|| category.id.clone());
                 CategoryOption { id: category.id, label }
+            })
+            .collect())
+    }
+
+    /// Who can read a report on each route this device can offer, in
+    /// escalation order, from the directory verified against the pinned
+    /// programme key (never from anything unsigned). Routes nobody can read
+    /// are left out. `directory_missing` before the first sync.
+    pub fn route_readers(&self) -> Result<Vec<RouteReaders>, Error> {
+        let device = self.inner.load_device()?;
+        let factory_id = device.row().factory_id.clone().ok_or(ErrorCode::NotEnrolled)?;
+        let directory = self.inner.directory()?.ok_or(ErrorCode::DirectoryMissing)?;
+        Ok([GrievanceRoute::FactoryCommittee, GrievanceRoute::IndependentHotline, GrievanceRoute::Brand]
+            .into_iter()
+            .filter_map(|route| {
+                let entry = dir::recipients_for(&directory, route.into(), &factory_id)?;
+                let readers = u32::try_from(entry.recipients.len()).unwrap_or(u32::MAX);
+                Some(RouteReaders {
+                    route,
+                    organisation: entry.organisation.clone(),
+                    readers,
+                    single_reader: readers == 1,
+                })
             })
             .collect())
     }

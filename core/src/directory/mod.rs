@@ -1,14 +1,19 @@
 //! The recipient directory on the device: verified against the programme key
-//! pinned in the app, never rolled back.
+//! pinned in the app, never rolled back, and taken only if it extends the
+//! chain the device holds (each version names the hash of the one before).
 //!
 //! What this protects against: a hub, a network attacker or a factory Wi-Fi
-//! that serves a directory adding its own reader, or an old directory that
-//! still lists a handler who was removed. What it does not: a compromised
-//! programme signing key (whoever holds it decides who can read reports).
+//! that serves a directory adding its own reader, an old directory that still
+//! lists a handler who was removed, and a directory signed with the right key
+//! that does not extend what the device holds (a fork, a skipped version).
+//! What it does not: a programme key holder who signs a bad but well-chained
+//! directory (their review is the defence there; see ADR 12).
 
 use ring::signature::{ED25519, UnparsedPublicKey};
 use rusqlite::{Connection, OptionalExtension, params};
-use workervoice_protocol::directory::{Directory, Route, SignedDirectory, directory_signing_input};
+use workervoice_protocol::directory::{
+    Directory, DirectoryResponse, Route, SignedDirectory, directory_signing_input, verify_update as verify_chain,
+};
 
 use crate::store::StoreError;
 
@@ -32,6 +37,53 @@ pub enum DirectoryError {
     /// No programme key is configured in the app.
     #[error("no programme key pinned")]
     NoPinnedKey,
+    /// Signed, but it does not extend the directory the device holds (a
+    /// skipped or repeated version, or a previous hash that is not the one
+    /// held). The device keeps what it has.
+    #[error("directory does not extend the one held")]
+    BrokenChain,
+}
+
+/// The directory a device holding `held` (its signed body and version)
+/// should keep after the hub's `response`: `Ok(None)` when nothing is newer,
+/// the newest when it and every link before it verify and extend the chain.
+pub fn verify_update(
+    held: Option<(&[u8], u64)>,
+    response: &DirectoryResponse,
+    pinned_key: &[u8],
+) -> Result<Option<(SignedDirectory, Directory)>, DirectoryError> {
+    if pinned_key.len() != 32 {
+        return Err(DirectoryError::NoPinnedKey);
+    }
+    let Some(newest) = &response.directory else { return Ok(None) };
+    if let Some((held_body, held_version)) = held {
+        if newest.body == held_body {
+            return Ok(None);
+        }
+        // A rollback is reported as such (it is also no extension).
+        let offered = verify(newest, pinned_key, None)?;
+        if offered.version <= held_version {
+            return Err(DirectoryError::Rollback { offered: offered.version, held: held_version });
+        }
+    }
+    let update = verify_chain(held, response, pinned_key).map_err(|error| match error {
+        workervoice_protocol::directory::DirectoryError::BadSignature => DirectoryError::BadSignature,
+        workervoice_protocol::directory::DirectoryError::Malformed => DirectoryError::Malformed,
+        workervoice_protocol::directory::DirectoryError::BrokenChain => DirectoryError::BrokenChain,
+    })?;
+    match update {
+        Some((signed, _)) => verify(&signed, pinned_key, None).map(|directory| Some((signed, directory))),
+        None => Ok(None),
+    }
+}
+
+/// The signed body and version of the directory held, if any (read as
+/// stored: [`verify_update`] checks the newest against it).
+pub fn held(conn: &Connection) -> Result<Option<(Vec<u8>, u64)>, StoreError> {
+    let row: Option<(Vec<u8>, i64)> = conn
+        .query_row("SELECT body, version FROM directory WHERE id = 1", [], |row| Ok((row.get(0)?, row.get(1)?)))
+        .optional()?;
+    Ok(row.and_then(|(body, version)| u64::try_from(version).ok().map(|version| (body, version))))
 }
 
 /// Verifies a signed directory against the pinned key and the held version.
@@ -100,7 +152,9 @@ pub fn save(conn: &Connection, signed: &SignedDirectory, directory: &Directory, 
     Ok(())
 }
 
-/// The recipients of `route` for a device of `factory_id`.
+/// The recipients of `route` for a device of `factory_id`: the factory's
+/// own committee; a brand entry only if it lists this factory among its
+/// suppliers (or is programme-wide, naming no suppliers).
 pub fn recipients_for<'a>(
     directory: &'a Directory,
     route: Route,
@@ -109,7 +163,11 @@ pub fn recipients_for<'a>(
     directory.routes.iter().find(|entry| {
         entry.route == route
             && !entry.recipients.is_empty()
-            && (route != Route::FactoryCommittee || entry.factory_id.as_deref() == Some(factory_id))
+            && match route {
+                Route::FactoryCommittee => entry.factory_id.as_deref() == Some(factory_id),
+                Route::Brand => entry.factory_ids.is_empty() || entry.factory_ids.iter().any(|id| id == factory_id),
+                Route::IndependentHotline => true,
+            }
     })
 }
 
@@ -121,13 +179,21 @@ mod tests {
     use workervoice_protocol::directory::{Recipient, RouteRecipients};
 
     fn signed(key: &Ed25519KeyPair, version: u64) -> SignedDirectory {
+        signed_after(key, version, None)
+    }
+
+    fn signed_after(key: &Ed25519KeyPair, version: u64, previous: Option<&SignedDirectory>) -> SignedDirectory {
         let directory = Directory {
-            programme_id: "p".into(),
+            programme_id: workervoice_protocol::content::programme_id(key.public_key().as_ref()),
             version,
+            previous_sha256: previous.map(|p| workervoice_protocol::directory::body_sha256(&p.body)),
             issued_at: 0,
             routes: vec![RouteRecipients {
                 route: Route::IndependentHotline,
                 factory_id: None,
+                organisation: "Hotline".into(),
+                brand_id: None,
+                factory_ids: Vec::new(),
                 recipients: vec![Recipient { handler_id: "h".into(), public_key: vec![5; 32] }],
                 response_deadline_hours: 72,
             }],
@@ -159,6 +225,27 @@ mod tests {
             Err(DirectoryError::Rollback { offered: 2, held: 3 })
         );
         assert!(verify(&signed(&programme, 3), pinned, Some(3)).is_ok());
+    }
+
+    #[test]
+    fn a_newer_directory_is_kept_only_if_it_extends_the_held_one() {
+        let programme = key();
+        let pinned = programme.public_key().as_ref();
+        let one = signed(&programme, 1);
+        let two = signed_after(&programme, 2, Some(&one));
+        let three = signed_after(&programme, 3, Some(&two));
+        let response = |newest: &SignedDirectory, chain: Vec<SignedDirectory>| DirectoryResponse {
+            directory: Some(newest.clone()),
+            chain,
+        };
+        let held = Some((one.body.as_slice(), 1));
+        let kept = verify_update(held, &response(&three, vec![two.clone()]), pinned).unwrap().unwrap();
+        assert_eq!(kept.1.version, 3);
+        assert_eq!(verify_update(held, &response(&three, vec![]), pinned), Err(DirectoryError::BrokenChain));
+        let fork = signed_after(&programme, 2, Some(&three));
+        assert_eq!(verify_update(held, &response(&fork, vec![]), pinned), Err(DirectoryError::BrokenChain));
+        assert_eq!(verify_update(None, &response(&fork, vec![]), pinned).map(|u| u.is_some()), Ok(true));
+        assert_eq!(verify_update(held, &response(&one, vec![]), pinned), Ok(None), "the same one: nothing new");
     }
 
     #[test]

@@ -163,12 +163,16 @@ mod tests {
         let entry = |route, factory: Option<&str>, h: &Handler| RouteRecipients {
             route,
             factory_id: factory.map(str::to_owned),
+            organisation: String::new(),
+            brand_id: None,
+            factory_ids: Vec::new(),
             recipients: vec![Recipient { handler_id: h.id.into(), public_key: h.public.clone() }],
             response_deadline_hours: 72,
         };
         Directory {
             programme_id: "p".into(),
             version: 4,
+            previous_sha256: None,
             issued_at: 0,
             routes: vec![
                 entry(Route::FactoryCommittee, Some("factory-1"), committee),

@@ -114,7 +114,9 @@ impl NetError {
                 HubErrorCode::RateLimited | HubErrorCode::Internal => ErrorCode::HubUnavailable.into(),
                 HubErrorCode::AlreadyAnswered => ErrorCode::AlreadyAnswered.into(),
                 HubErrorCode::SurveyNotOpen => ErrorCode::SurveyNotOpen.into(),
-                HubErrorCode::TokenInvalid | HubErrorCode::Forbidden => ErrorCode::HubRefused.into(),
+                HubErrorCode::TokenInvalid | HubErrorCode::Forbidden | HubErrorCode::BadSignature => {
+                    ErrorCode::HubRefused.into()
+                }
             },
         }
     }

@@ -1,6 +1,7 @@
 //! Refreshing the recipient directory: asked with `have=<version>`, so
 //! nothing new costs one small request; a new one is kept only if it is
-//! signed by the pinned programme key and not older than the one held.
+//! signed by the pinned programme key and extends, link by link, the one
+//! held (the hub sends the versions between).
 
 use std::sync::Mutex;
 
@@ -25,10 +26,11 @@ pub async fn refresh(
     force: bool,
     report: &mut SyncReport,
 ) -> Result<(), NetError> {
-    let (held, refreshed_at) = {
+    let (held_row, refreshed_at) = {
         let store = lock(store);
-        (dir::held_version(store.conn()).ok().flatten(), dir::refreshed_at(store.conn()).ok().flatten())
+        (dir::held(store.conn()).ok().flatten(), dir::refreshed_at(store.conn()).ok().flatten())
     };
+    let held = held_row.as_ref().map(|(_, version)| *version);
     report.directory_version = held;
     if !force && held.is_some() && refreshed_at.is_some_and(|at| time.device_secs() - at < DIRECTORY_REFRESH_SECS) {
         return Ok(());
@@ -37,22 +39,27 @@ pub async fn refresh(
     let reply: DirectoryResponse = client.send(Request::new(Method::GET, &path)).await?;
     let Some(pinned) = pinned else { return Ok(()) };
     let store = lock(store);
-    match reply.directory {
-        None => {
+    let held_ref = held_row.as_ref().map(|(body, version)| (body.as_slice(), *version));
+    match dir::verify_update(held_ref, &reply, pinned) {
+        Ok(None) => {
             let _ = dir::touch(store.conn(), time.device_secs());
         }
-        Some(signed) => match dir::verify(&signed, pinned, held) {
-            Ok(directory) => {
-                if dir::save(store.conn(), &signed, &directory, time.device_secs()).is_ok() {
-                    report.directory_version = Some(directory.version);
-                }
+        Ok(Some((signed, directory))) => {
+            if dir::save(store.conn(), &signed, &directory, time.device_secs()).is_ok() {
+                report.directory_version = Some(directory.version);
             }
-            Err(DirectoryError::BadSignature | DirectoryError::Rollback { .. } | DirectoryError::Malformed) => {
-                tracing::warn!(kind = "directory_refused", "a directory from the hub was refused");
-                report.directory_refused = true;
-            }
-            Err(DirectoryError::NoPinnedKey) => {}
-        },
+        }
+        Err(error @ (DirectoryError::BrokenChain | DirectoryError::Rollback { .. })) => {
+            tracing::warn!(kind = "directory_refused", %error, "a directory from the hub does not extend the one held");
+            report.directory_refused = true;
+            report.directory_refusal = Some(crate::error::ErrorCode::DirectoryChainBroken);
+        }
+        Err(DirectoryError::BadSignature | DirectoryError::Malformed) => {
+            tracing::warn!(kind = "directory_refused", "a directory from the hub was refused");
+            report.directory_refused = true;
+            report.directory_refusal = Some(crate::error::ErrorCode::ContentUnverified);
+        }
+        Err(DirectoryError::NoPinnedKey) => {}
     }
     Ok(())
 }

@@ -44,8 +44,13 @@ pub struct SyncReport {
     pub case_events: u32,
     /// The directory version held after the sync.
     pub directory_version: Option<u64>,
-    /// Whether a directory offered by the hub was refused (bad signature or rollback).
+    /// Whether a directory offered by the hub was refused (bad signature,
+    /// rollback, or not extending the one held); the device keeps its own.
     pub directory_refused: bool,
+    /// Why, when refused: `directory_chain_broken` (signed, but not the next
+    /// link of the chain the device holds) or `content_unverified` (not
+    /// signed by the programme).
+    pub directory_refusal: Option<crate::error::ErrorCode>,
     /// Whether the hub could not be reached (everything stays queued).
     pub offline: bool,
     /// Offline kiosk sign-ins the hub confirmed (their items went out).

@@ -22,10 +22,10 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use workervoice_protocol::admin::{
     CreateFactoryRequest, DeviceSummary, Factory, IssueCodesRequest, IssueCodesResponse, ProgrammeInfo,
-    PublishDirectoryRequest, PublishDirectoryResponse, ResetWorkerResponse, RosterImport, RosterImportResponse,
-    WorkerSummary,
+    PublishDirectoryRequest, ResetWorkerResponse, RosterImport, RosterImportResponse, WorkerSummary,
 };
 use workervoice_protocol::handler::{CreateHandlerRequest, HandlerSummary};
+use workervoice_protocol::proposal::DirectoryProposed;
 
 use crate::case_handlers::accounts;
 use crate::directory;
@@ -50,7 +50,8 @@ pub(crate) fn routes(state: AppState) -> Router<AppState> {
         .route("/admin/v1/devices/{device_id}/retire", post(retire_device))
         .route("/admin/v1/devices/{device_id}/wipe", post(wipe_device))
         .route("/admin/v1/programme", get(programme))
-        .route("/admin/v1/directory/publish", post(publish_directory))
+        .route("/admin/v1/directory/propose", post(propose_directory))
+        .merge(crate::proposals::admin_routes())
         .route("/admin/v1/handlers", post(create_handler).get(list_handlers))
         .route("/admin/v1/handlers/{handler_id}/unlock", post(unlock_handler))
         .route("/admin/v1/surveys/{survey_id}/schedule", post(set_survey_schedule))
@@ -225,18 +226,19 @@ async fn programme(State(state): State<AppState>) -> Json<ProgrammeInfo> {
     Json(directory::programme_info(&state))
 }
 
-/// The body is optional: none (or `{}`) publishes with the defaults.
-async fn publish_directory(
+/// The body is optional: none (or `{}`) proposes with the defaults. The
+/// directory is published once the key holder signs the proposal.
+async fn propose_directory(
     State(state): State<AppState>,
     Extension(actor): Extension<StaffActor>,
     request: Request,
-) -> Result<Json<PublishDirectoryResponse>, ApiError> {
+) -> Result<Json<DirectoryProposed>, ApiError> {
     let body = read_body(request).await?;
     let request: PublishDirectoryRequest =
         if body.iter().all(u8::is_ascii_whitespace) { PublishDirectoryRequest::default() } else { parse_json(&body)? };
-    let published = directory::publish(&state, request).await?;
-    audit_after(&state, actor.actor, "directory_published", "directory", published.version.to_string()).await?;
-    Ok(Json(published))
+    let proposed = directory::propose(&state, request, crate::proposals::BY_ADMIN_TOKEN).await?;
+    audit_after(&state, actor.actor, "directory_proposed", "proposal", proposed.proposal_id.clone()).await?;
+    Ok(Json(proposed))
 }
 
 async fn create_handler(

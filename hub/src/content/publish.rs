@@ -17,11 +17,14 @@
 //! which is stored as a blob. The publisher knows nothing else of the
 //! document's shape, so a survey pack publishes the same way. The document
 //! itself becomes the pack's body blob, and the manifest listing body and
-//! media is signed with the programme key.
+//! media becomes a proposal ([`crate::proposals`]): devices see the new
+//! version once the programme's key holder has reviewed and signed it with
+//! `wv-keyholder` (the hub does not hold the programme key).
 //!
 //! Publishing the same folder again changes nothing (the version stays);
-//! any change to a file, a title or the document publishes the next version.
-//! The assignment (every factory, or a list) is replaced each time.
+//! any change to a file, a title or the document proposes the next version.
+//! The assignment (every factory, or a list) is replaced when the new
+//! version is published, at once when the content is unchanged.
 
 use std::collections::BTreeMap;
 use std::fs::File;
@@ -33,7 +36,7 @@ use serde::Deserialize;
 use serde_json::Value;
 use workervoice_protocol::content::{
     BlobRef, ContentKind, DOCUMENT_MEDIA_TYPE, MAX_DOCUMENT_BYTES, MAX_MEDIA_PER_PACK, MEDIA_REF_PREFIX, Manifest,
-    SignedManifest, check_manifest, is_content_id, manifest_signing_input,
+    SignedManifest, check_manifest, is_content_id,
 };
 use workervoice_protocol::directory::Recipient;
 use workervoice_protocol::survey::{SurveyDefinition, SurveyDelivery};
@@ -43,7 +46,9 @@ use super::blobs::{self, StoredBlob};
 use crate::clock::unix_now;
 use crate::db::{column_u64, open_connection, sql_u64};
 use crate::keys::HubKeys;
-use crate::programme::ProgrammeKey;
+use crate::programme::ProgrammePublicKey;
+use crate::proposals::PackMeta;
+use workervoice_protocol::proposal::ProposalKind;
 
 /// The pack description's file name inside the folder.
 pub const PACK_FILE: &str = "pack.json";
@@ -66,10 +71,13 @@ pub struct PublishedPack {
     pub kind: ContentKind,
     /// The item's id.
     pub id: String,
-    /// Its version now.
+    /// The version proposed (the current one when unchanged).
     pub version: u64,
-    /// Address of its current signed manifest.
+    /// Address of its manifest once signed (the SHA-256 of its bytes).
     pub manifest_sha256: String,
+    /// The proposal waiting for the key holder's signature; `None` when the
+    /// content was unchanged and nothing needs signing.
+    pub proposal_id: Option<String>,
     /// Media files in the pack.
     pub media: usize,
     /// Bytes of body and media.
@@ -119,11 +127,12 @@ fn add_survey_delivery(
     Ok(())
 }
 
-/// Publishes the pack in `folder` into the hub's data directory, signed
-/// with the programme key there. Safe while the hub runs (SQLite serialises
-/// the writes; blobs appear on disk before the manifest that names them).
+/// Prepares the pack in `folder` in the hub's data directory: stores its
+/// blobs and proposes its manifest for the key holder to sign. Safe while
+/// the hub runs (SQLite serialises the writes; blobs appear on disk before
+/// the manifest that names them).
 pub fn publish_pack(data_dir: &Path, folder: &Path, assignment: &PackAssignment) -> anyhow::Result<PublishedPack> {
-    let programme = ProgrammeKey::load_or_create(data_dir)?;
+    let programme = ProgrammePublicKey::load(data_dir)?;
     let pack_path = folder.join(PACK_FILE);
     let text = std::fs::read(&pack_path).with_context(|| format!("reading {}", pack_path.display()))?;
     ensure!(text.len() as u64 <= MAX_DOCUMENT_BYTES, "{} is larger than {MAX_DOCUMENT_BYTES} bytes", PACK_FILE);
@@ -196,8 +205,11 @@ pub fn publish_pack(data_dir: &Path, folder: &Path, assignment: &PackAssignment)
     let unchanged = current_manifest.as_ref().is_some_and(|held| {
         held.languages == source.languages && held.titles == source.titles && held.body == body && held.media == media
     });
-    let (manifest_sha256, version, total_bytes) = match (unchanged, current, current_manifest) {
-        (true, Some((sha256, _)), Some(held)) => (sha256, held.version, held.total_bytes()),
+    let (manifest_sha256, version, total_bytes, proposal_id) = match (unchanged, current, current_manifest) {
+        (true, Some((sha256, _)), Some(held)) => {
+            set_assignment(&tx, kind, &source.id, &sha256, assignment)?;
+            (sha256, held.version, held.total_bytes(), None)
+        }
         _ => {
             let previous: u64 = tx.query_row(
                 "SELECT coalesce(max(version), 0) FROM content_manifests WHERE kind = ?1 AND content_id = ?2",
@@ -217,52 +229,98 @@ pub fn publish_pack(data_dir: &Path, folder: &Path, assignment: &PackAssignment)
             };
             check_manifest(&manifest).map_err(|error| anyhow::anyhow!("the pack is not acceptable: {error}"))?;
             let bytes = serde_json::to_vec(&manifest).context("serialising the manifest")?;
-            let signed = SignedManifest { signature: programme.sign(&manifest_signing_input(&bytes)), body: bytes };
-            let sha256 = signed.sha256();
-            tx.execute(
-                "INSERT INTO content_manifests
-                     (sha256, kind, content_id, version, body, signature, total_bytes, published_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                params![
-                    sha256,
-                    kind,
-                    source.id,
-                    sql_u64(manifest.version),
-                    signed.body,
-                    signed.signature,
-                    sql_u64(manifest.total_bytes()),
-                    now
-                ],
-            )?;
-            (sha256, manifest.version, manifest.total_bytes())
+            let meta = PackMeta {
+                kind: kind.to_owned(),
+                content_id: source.id.clone(),
+                factories: match assignment {
+                    PackAssignment::AllFactories => None,
+                    PackAssignment::Factories(ids) => Some(ids.clone()),
+                },
+            };
+            let sha256 = workervoice_protocol::content::sha256_hex(&bytes);
+            let id = crate::proposals::create(&tx, ProposalKind::Pack, &bytes, Some(&meta), "publish-pack")
+                .map_err(|error| anyhow::anyhow!("storing the proposal: {error}"))?;
+            (sha256, manifest.version, manifest.total_bytes(), Some(id))
         }
     };
-    let all_factories = matches!(assignment, PackAssignment::AllFactories);
-    tx.execute(
-        "INSERT INTO content_items (kind, content_id, current_manifest, all_factories) VALUES (?1, ?2, ?3, ?4)
-         ON CONFLICT (kind, content_id) DO UPDATE SET current_manifest = ?3, all_factories = ?4",
-        params![kind, source.id, manifest_sha256, all_factories],
-    )?;
-    tx.execute("DELETE FROM content_assignments WHERE kind = ?1 AND content_id = ?2", params![kind, source.id])?;
-    if let PackAssignment::Factories(ids) = assignment {
-        for factory_id in ids {
-            tx.execute(
-                "INSERT OR IGNORE INTO content_assignments (kind, content_id, factory_id) VALUES (?1, ?2, ?3)",
-                params![kind, source.id, factory_id],
-            )?;
-        }
-    }
     tx.commit()?;
-    tracing::info!(kind, version, unchanged, "content pack published");
+    tracing::info!(kind, version, unchanged, "content pack prepared");
     Ok(PublishedPack {
         kind: source.kind,
         id: source.id,
         version,
         manifest_sha256,
+        proposal_id,
         media: media.len(),
         total_bytes,
         unchanged,
     })
+}
+
+/// Publishes a manifest the key holder signed, with its assignment, if it
+/// is the next version of its item; returns whether it was. The signature
+/// has been verified by the caller.
+pub(crate) fn publish_signed_manifest(
+    tx: &rusqlite::Connection,
+    signed: &SignedManifest,
+    assignment: &PackAssignment,
+) -> anyhow::Result<bool> {
+    let manifest: Manifest = serde_json::from_slice(&signed.body).context("a signed manifest does not parse")?;
+    let kind = manifest.kind.as_str();
+    let previous: u64 = tx.query_row(
+        "SELECT coalesce(max(version), 0) FROM content_manifests WHERE kind = ?1 AND content_id = ?2",
+        params![kind, manifest.id],
+        |row| column_u64(row, 0),
+    )?;
+    if manifest.version != previous + 1 {
+        return Ok(false);
+    }
+    let sha256 = signed.sha256();
+    tx.execute(
+        "INSERT INTO content_manifests
+             (sha256, kind, content_id, version, body, signature, total_bytes, published_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+        params![
+            sha256,
+            kind,
+            manifest.id,
+            sql_u64(manifest.version),
+            signed.body,
+            signed.signature,
+            sql_u64(manifest.total_bytes()),
+            unix_now()
+        ],
+    )?;
+    set_assignment(tx, kind, &manifest.id, &sha256, assignment)?;
+    tracing::info!(kind, version = manifest.version, "content pack published");
+    Ok(true)
+}
+
+/// Makes `manifest_sha256` the item's current manifest and replaces its
+/// assignment.
+fn set_assignment(
+    tx: &rusqlite::Connection,
+    kind: &str,
+    content_id: &str,
+    manifest_sha256: &str,
+    assignment: &PackAssignment,
+) -> anyhow::Result<()> {
+    let all_factories = matches!(assignment, PackAssignment::AllFactories);
+    tx.execute(
+        "INSERT INTO content_items (kind, content_id, current_manifest, all_factories) VALUES (?1, ?2, ?3, ?4)
+         ON CONFLICT (kind, content_id) DO UPDATE SET current_manifest = ?3, all_factories = ?4",
+        params![kind, content_id, manifest_sha256, all_factories],
+    )?;
+    tx.execute("DELETE FROM content_assignments WHERE kind = ?1 AND content_id = ?2", params![kind, content_id])?;
+    if let PackAssignment::Factories(ids) = assignment {
+        for factory_id in ids {
+            tx.execute(
+                "INSERT OR IGNORE INTO content_assignments (kind, content_id, factory_id) VALUES (?1, ?2, ?3)",
+                params![kind, content_id, factory_id],
+            )?;
+        }
+    }
+    Ok(())
 }
 
 /// Replaces every `"file:<path>"` string in `value` by `"sha256:<hex>"` of

@@ -17,7 +17,7 @@
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 /// The schema version this hub writes.
-pub(crate) const LATEST_VERSION: u32 = 12;
+pub(crate) const LATEST_VERSION: u32 = 13;
 
 /// Why the schema could not be brought up to date.
 #[derive(Debug, thiserror::Error)]
@@ -69,6 +69,7 @@ fn upgrade_from(tx: &Transaction<'_>, version: u32) -> rusqlite::Result<()> {
             tx.execute("UPDATE unknown_pin_attempts SET last_failed_at = ?1", [crate::clock::unix_now()])?;
             Ok(())
         }
+        12 => tx.execute_batch(V13_SCHEMA),
         // `migrate` never asks for a step past LATEST_VERSION.
         _ => Ok(()),
     }
@@ -319,6 +320,24 @@ CREATE TABLE attachment_bytes_by_day (
 const V10_SCHEMA: &str = "
 ALTER TABLE devices ADD COLUMN wipe_requested_at INTEGER;
 ALTER TABLE devices ADD COLUMN wiped_at INTEGER;
+";
+
+/// Version 13: the programme key is off the hub; what it must sign waits
+/// here as a proposal (exact bytes) until the key holder's signature arrives.
+const V13_SCHEMA: &str = "
+CREATE TABLE proposals (
+    id           TEXT PRIMARY KEY,
+    kind         TEXT NOT NULL CHECK (kind IN ('directory', 'pack', 'delegation')),
+    body         BLOB NOT NULL,
+    -- What the hub does once it is signed (a pack's assignment), JSON.
+    meta         TEXT,
+    created_at   INTEGER NOT NULL,
+    created_by   TEXT NOT NULL,
+    state        TEXT NOT NULL DEFAULT 'pending' CHECK (state IN ('pending', 'published', 'superseded')),
+    signature    BLOB,
+    published_at INTEGER
+) WITHOUT ROWID;
+CREATE INDEX proposals_by_state ON proposals (state, created_at);
 ";
 
 const V9_SCHEMA: &str = "

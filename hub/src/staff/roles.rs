@@ -9,9 +9,9 @@
 //! | `ReadFactory` (workers, devices) | yes | its factories | no | yes |
 //! | `ReadAggregates` (training report) | yes | its factories | its brand's suppliers | yes |
 //! | `ManageFactory` (codes, roster, workers, devices, settings) | yes | its factories | no | no |
-//! | `ReadProgramme` (programme, handlers, staff, brands) | yes | no | no | yes |
+//! | `ReadProgramme` (programme, handlers, staff, brands, proposals) | yes | no | no | yes |
 //! | `ReadAudit` | yes | no | no | yes |
-//! | `ManageProgramme` (factories, handlers, directory, surveys, staff, brands) | yes | no | no | no |
+//! | `ManageProgramme` (factories, handlers, directory, proposal signatures, surveys, staff, brands) | yes | no | no | no |
 //! | `Bootstrap` | the admin token only, while no programme admin exists | | | |
 
 use workervoice_protocol::staff::StaffRole;
@@ -75,7 +75,10 @@ pub(crate) const ROUTE_RIGHTS: &[(&str, &str, Right)] = &[
     ("POST", "/admin/v1/devices/{device_id}/retire", Right::ManageFactory),
     ("POST", "/admin/v1/devices/{device_id}/wipe", Right::ManageFactory),
     ("GET", "/admin/v1/programme", Right::ReadProgramme),
-    ("POST", "/admin/v1/directory/publish", Right::ManageProgramme),
+    ("POST", "/admin/v1/directory/propose", Right::ManageProgramme),
+    ("GET", "/admin/v1/proposals", Right::ReadProgramme),
+    ("GET", "/admin/v1/proposals/{proposal_id}", Right::ReadProgramme),
+    ("POST", "/admin/v1/proposals/{proposal_id}/signature", Right::ManageProgramme),
     ("POST", "/admin/v1/handlers", Right::ManageProgramme),
     ("GET", "/admin/v1/handlers", Right::ReadProgramme),
     ("POST", "/admin/v1/handlers/{handler_id}/unlock", Right::ManageProgramme),

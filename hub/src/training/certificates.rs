@@ -1,6 +1,9 @@
 //! Certificates: one per module a worker passed, issued once (at the first
-//! pull after the pass), signed with the programme key so that anyone holding
-//! its public key can check it away from the hub.
+//! pull after the pass), signed with the hub's certificate key and carrying
+//! the programme's delegation to that key ([`workervoice_protocol::delegation`]),
+//! so that anyone holding the programme's public key can check it away from
+//! the hub. Until the key holder has signed the delegation, none is issued
+//! and the pull says so (`certificates_waiting`).
 
 use std::collections::BTreeMap;
 
@@ -15,14 +18,19 @@ use crate::error::ApiError;
 use crate::state::AppState;
 
 /// Issues (once) a certificate for every module the worker passed; returns
-/// all of the worker's certificates.
+/// all of the worker's certificates, and whether some wait for the
+/// programme's delegation.
 pub(super) fn issue_and_list(
     connection: &Connection,
     state: &AppState,
     worker_id: &str,
     factory_id: &str,
     log: &[(i64, ProgressEvent, Earned)],
-) -> Result<Vec<SignedCertificate>, ApiError> {
+) -> Result<(Vec<SignedCertificate>, bool), ApiError> {
+    let key = state.keys.certificate_key();
+    let delegation =
+        crate::proposals::current_delegation(connection, ring::signature::KeyPair::public_key(&key).as_ref())?;
+    let mut waiting = false;
     let mut passed: BTreeMap<&str, (i64, u64)> = BTreeMap::new();
     for (_, event, earned) in log {
         if earned.activities.keys().any(|activity| matches!(activity, Activity::Passed { .. })) {
@@ -44,6 +52,10 @@ pub(super) fn issue_and_list(
         if held {
             continue;
         }
+        let Some(delegation) = delegation.clone() else {
+            waiting = true;
+            continue;
+        };
         let (worker_name, worker_number, factory_name): (String, String, String) = connection.query_row(
             "SELECT w.display_name, w.worker_number, f.name FROM workers w JOIN factories f ON f.id = w.factory_id
               WHERE w.id = ?1 AND f.id = ?2",
@@ -60,9 +72,10 @@ pub(super) fn issue_and_list(
             module_version: version,
             module_title: crate::content::module_titles(connection, ContentKind::TrainingModule, module_id, version)?,
             passed_at,
+            delegation: Some(delegation),
         };
         let body = serde_json::to_vec(&certificate).map_err(|_| ApiError::internal("certificate json"))?;
-        let signature = state.programme.sign(&certificate_signing_input(&body));
+        let signature = key.sign(&certificate_signing_input(&body)).as_ref().to_vec();
         connection.execute(
             "INSERT INTO certificates (worker_id, module_id, body, signature, issued_at) VALUES (?1, ?2, ?3, ?4, ?5)",
             params![worker_id, module_id, body, signature, unix_now()],
@@ -72,5 +85,5 @@ pub(super) fn issue_and_list(
         connection.prepare("SELECT body, signature FROM certificates WHERE worker_id = ?1 ORDER BY module_id")?;
     let rows =
         statement.query_map([worker_id], |row| Ok(SignedCertificate { body: row.get(0)?, signature: row.get(1)? }))?;
-    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    Ok((rows.collect::<Result<Vec<_>, _>>()?, waiting))
 }

@@ -37,7 +37,8 @@ pub(super) async fn pull(
             let tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
             let log = worker_log(&tx, &body.worker_id)?;
             let (totals, badges) = worker_totals(&tx, &shared.data_dir, &log, utc_offset_minutes)?;
-            let certificates = certificates::issue_and_list(&tx, &shared, &body.worker_id, &device.factory_id, &log)?;
+            let (certificates, certificates_waiting) =
+                certificates::issue_and_list(&tx, &shared, &body.worker_id, &device.factory_id, &log)?;
             tx.commit()?;
             let after: Vec<_> =
                 log.into_iter().filter(|(seq, ..)| u64::try_from(*seq).unwrap_or(0) > body.cursor).collect();
@@ -52,6 +53,7 @@ pub(super) async fn pull(
                 utc_offset_minutes,
                 badges,
                 certificates,
+                certificates_waiting,
             })
         })
         .await?;

@@ -151,8 +151,20 @@ impl TestHub {
         Account { summary, password }
     }
 
+    /// Proposes a directory with the defaults and signs it as the test key
+    /// holder: what staff and the key holder do together.
     pub async fn publish_directory(&self) -> PublishDirectoryResponse {
-        self.admin(Method::POST, "/admin/v1/directory/publish", None).await.ok()
+        self.publish_directory_with(None).await
+    }
+
+    /// Proposes a directory with `body` and signs it as the test key holder.
+    pub async fn publish_directory_with(&self, body: Option<serde_json::Value>) -> PublishDirectoryResponse {
+        let proposed: workervoice_protocol::proposal::DirectoryProposed =
+            self.admin(Method::POST, "/admin/v1/directory/propose", body).await.ok();
+        self.sign_pending().await;
+        let have = proposed.version - 1;
+        let directory = self.fetch_directory(have).await.directory.expect("signed and published");
+        PublishDirectoryResponse { version: proposed.version, directory }
     }
 
     pub async fn fetch_directory(&self, have: u64) -> DirectoryResponse {

@@ -138,11 +138,61 @@ impl TestHub {
     }
 
     pub async fn start_with(adjust: impl FnOnce(&mut HubConfig)) -> Self {
+        let hub = Self::start_unsigned(adjust).await;
+        // The test key holder signs what the hub asks for at start (the
+        // delegation that lets it issue certificates).
+        hub.sign_pending().await;
+        hub
+    }
+
+    /// A hub whose start-up proposals (the certificate delegation) wait for
+    /// the key holder.
+    pub async fn start_unsigned(adjust: impl FnOnce(&mut HubConfig)) -> Self {
         let dir = tempfile::tempdir().expect("temp dir");
         let mut config = HubConfig::for_tests(dir.path().join("data"));
         adjust(&mut config);
         let hub = workervoice_hub::start(config).await.expect("the hub starts");
         Self { hub, http: http_client(), dir }
+    }
+
+    /// The test key holder's programme key, as `wv-keyholder` loads it.
+    pub fn key_holder(&self) -> workervoice_keyholder::key::ProgrammeKey {
+        workervoice_keyholder::key::ProgrammeKey::load(&self.dir.path().join("data.keyholder")).expect("the key")
+    }
+
+    /// The pending proposals, as `wv-keyholder pending` lists them.
+    pub async fn pending(&self) -> Vec<workervoice_protocol::proposal::ProposalSummary> {
+        self.admin(Method::GET, "/admin/v1/proposals?state=pending", None).await.ok()
+    }
+
+    /// Does what `wv-keyholder sign` does for one proposal: fetch, sign the
+    /// exact bytes with `key`, upload the signature.
+    pub async fn sign_proposal(&self, id: &str, key: &workervoice_keyholder::key::ProgrammeKey) -> Reply {
+        let detail: workervoice_protocol::proposal::ProposalDetail =
+            self.admin(Method::GET, &format!("/admin/v1/proposals/{id}"), None).await.ok();
+        let signature = key.sign_proposal(detail.summary.kind, &detail.body);
+        let upload = workervoice_protocol::proposal::SignatureUpload { signature };
+        self.admin_post(&format!("/admin/v1/proposals/{id}/signature"), &upload).await
+    }
+
+    /// Signs every pending proposal as the test key holder (the key lives in
+    /// `<data-dir>.keyholder`, not in the hub's data directory); returns how
+    /// many were published.
+    pub async fn sign_pending(&self) -> usize {
+        workervoice_hub::sign_pending(&self.hub).await.expect("the test key holder signs")
+    }
+
+    /// `publish-pack` then the test key holder's signature: the pack is
+    /// published once this returns.
+    pub async fn publish_and_sign(
+        &self,
+        folder: &std::path::Path,
+        assignment: &workervoice_hub::PackAssignment,
+    ) -> workervoice_hub::PublishedPack {
+        let published =
+            workervoice_hub::publish_pack(&self.data_dir(), folder, assignment).expect("the pack is prepared");
+        self.sign_pending().await;
+        published
     }
 
     pub fn data_dir(&self) -> std::path::PathBuf {

@@ -42,6 +42,7 @@ error-disk-full = The phone's storage is full. Free some space; nothing was lost
 error-storage-failed = The app could not save. Nothing was lost. Try again.
 error-key-store-unavailable = The phone's security store is not available. Unlock the phone and try again.
 error-directory-missing = Connect to the internet once so the app can learn who receives reports.
+error-directory-chain-broken = The hub offered a list of who receives reports that does not follow the one this app holds. The app keeps the one it has; tell the programme.
 error-receipt-invalid = This case number or secret code is not right. Check what you wrote down.
 error-content-unverified = This content could not be checked as coming from the programme, so it was not used. It will be downloaded again.
 error-content-not-downloaded = This content is not on the device yet. Connect to the internet to download it.

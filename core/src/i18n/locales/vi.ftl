@@ -40,6 +40,7 @@ error-disk-full = Bộ nhớ điện thoại đã đầy. Hãy giải phóng dun
 error-storage-failed = Ứng dụng không lưu được. Không có gì bị mất. Hãy thử lại.
 error-key-store-unavailable = Kho bảo mật của điện thoại không khả dụng. Hãy mở khóa điện thoại rồi thử lại.
 error-directory-missing = Hãy kết nối mạng một lần để ứng dụng biết ai sẽ nhận báo cáo.
+error-directory-chain-broken = Máy chủ gửi một danh sách người nhận báo cáo không nối tiếp danh sách ứng dụng đang có. Ứng dụng giữ danh sách cũ; hãy báo cho chương trình.
 error-receipt-invalid = Mã vụ việc hoặc mã bí mật không đúng. Hãy kiểm tra lại những gì bạn đã ghi.
 error-content-unverified = Không xác minh được nội dung này đến từ chương trình nên nội dung không được dùng. Nội dung sẽ được tải lại.
 error-content-not-downloaded = Nội dung này chưa có trên thiết bị. Hãy kết nối internet để tải về.

@@ -40,6 +40,7 @@ error-disk-full = 手机存储空间已满。请释放一些空间；没有丢�
 error-storage-failed = 应用无法保存。没有丢失任何内容。请重试。
 error-key-store-unavailable = 手机的安全存储不可用。请解锁手机后重试。
 error-directory-missing = 请先联网一次，让应用获取接收举报的人员名单。
+error-directory-chain-broken = 服务器提供的举报接收人名单与本应用现有的名单不相衔接。应用将继续使用现有名单；请告知项目方。
 error-receipt-invalid = 案件编号或密码不正确。请核对您记下的内容。
 error-content-unverified = 无法确认此内容来自项目方，因此未被使用。稍后将重新下载。
 error-content-not-downloaded = 此内容尚未下载到设备。请连接网络后下载。

@@ -1714,6 +1714,13 @@ public protocol WorkerVoiceAppProtocol: AnyObject, Sendable {
     func replyWithReceipt(caseId: String, secret: String, text: String) async throws 
     
     /**
+     * Who can read a report on each route this device offers (organisation,
+     * number of readers, single reader), from the verified directory only:
+     * show it before the worker sends.
+     */
+    func routeReaders() throws  -> [RouteReaders]
+    
+    /**
      * Saves a draft (work in progress) of the logged-in worker, under their key.
      */
     func saveDraft(name: String, content: Data) throws 
@@ -2334,6 +2341,20 @@ open func replyWithReceipt(caseId: String, secret: String, text: String)async th
             liftFunc: { $0 },
             errorHandler: FfiConverterTypeWorkerVoiceError_lift
         )
+}
+    
+    /**
+     * Who can read a report on each route this device offers (organisation,
+     * number of readers, single reader), from the verified directory only:
+     * show it before the worker sends.
+     */
+open func routeReaders()throws  -> [RouteReaders]  {
+    return try  FfiConverterSequenceTypeRouteReaders.lift(try rustCallWithError(FfiConverterTypeWorkerVoiceError_lift) {
+        uniffiCallStatus in
+    uniffi_workervoice_fn_method_workervoiceapp_route_readers(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
 }
     
     /**
@@ -4226,6 +4247,31 @@ fileprivate struct FfiConverterSequenceTypeQuizAnswerInput: FfiConverterRustBuff
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeRouteReaders: FfiConverterRustBuffer {
+    typealias SwiftType = [RouteReaders]
+
+    public static func write(_ value: [RouteReaders], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeRouteReaders.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [RouteReaders] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [RouteReaders]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeRouteReaders.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeSurveyAnswerEntry: FfiConverterRustBuffer {
     typealias SwiftType = [SurveyAnswerEntry]
 
@@ -4498,6 +4544,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_workervoice_checksum_method_workervoiceapp_reply_with_receipt() != 35551) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_workervoice_checksum_method_workervoiceapp_route_readers() != 21394) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_workervoice_checksum_method_workervoiceapp_save_draft() != 43245) {

@@ -3419,6 +3419,100 @@ public func FfiConverterTypeReceipt_lower(_ value: Receipt) -> RustBuffer {
 
 
 /**
+ * Who can read a report sent on one route, from the verified directory:
+ * what the app shows a worker before they send.
+ */
+public struct RouteReaders: Equatable, Hashable {
+    /**
+     * The route.
+     */
+    public var route: GrievanceRoute
+    /**
+     * Who the worker is trusting on it, as the programme signed it (e.g.
+     * "Independent hotline"); empty if the directory names nobody.
+     */
+    public var organisation: String
+    /**
+     * How many people hold a key that opens a report on this route.
+     */
+    public var readers: UInt32
+    /**
+     * Exactly one reader: if that person loses their key, reports on this
+     * route cannot be read by anyone.
+     */
+    public var singleReader: Bool
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The route.
+         */route: GrievanceRoute, 
+        /**
+         * Who the worker is trusting on it, as the programme signed it (e.g.
+         * "Independent hotline"); empty if the directory names nobody.
+         */organisation: String, 
+        /**
+         * How many people hold a key that opens a report on this route.
+         */readers: UInt32, 
+        /**
+         * Exactly one reader: if that person loses their key, reports on this
+         * route cannot be read by anyone.
+         */singleReader: Bool) {
+        self.route = route
+        self.organisation = organisation
+        self.readers = readers
+        self.singleReader = singleReader
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension RouteReaders: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeRouteReaders: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> RouteReaders {
+        return
+            try RouteReaders(
+                route: FfiConverterTypeGrievanceRoute.read(from: &buf), 
+                organisation: FfiConverterString.read(from: &buf), 
+                readers: FfiConverterUInt32.read(from: &buf), 
+                singleReader: FfiConverterBool.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: RouteReaders, into buf: inout [UInt8]) {
+        FfiConverterTypeGrievanceRoute.write(value.route, into: &buf)
+        FfiConverterString.write(value.organisation, into: &buf)
+        FfiConverterUInt32.write(value.readers, into: &buf)
+        FfiConverterBool.write(value.singleReader, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRouteReaders_lift(_ buf: RustBuffer) throws -> RouteReaders {
+    return try FfiConverterTypeRouteReaders.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeRouteReaders_lower(_ value: RouteReaders) -> RustBuffer {
+    return FfiConverterTypeRouteReaders.lower(value)
+}
+
+
+/**
  * Delivery state of one submission.
  */
 public struct SubmissionStatus: Equatable, Hashable {
@@ -4109,9 +4203,16 @@ public struct SyncReport: Equatable, Hashable {
      */
     public var directoryVersion: UInt64?
     /**
-     * Whether a directory offered by the hub was refused (bad signature or rollback).
+     * Whether a directory offered by the hub was refused (bad signature,
+     * rollback, or not extending the one held); the device keeps its own.
      */
     public var directoryRefused: Bool
+    /**
+     * Why, when refused: `directory_chain_broken` (signed, but not the next
+     * link of the chain the device holds) or `content_unverified` (not
+     * signed by the programme).
+     */
+    public var directoryRefusal: ErrorCode?
     /**
      * Whether the hub could not be reached (everything stays queued).
      */
@@ -4149,8 +4250,14 @@ public struct SyncReport: Equatable, Hashable {
          * The directory version held after the sync.
          */directoryVersion: UInt64?, 
         /**
-         * Whether a directory offered by the hub was refused (bad signature or rollback).
+         * Whether a directory offered by the hub was refused (bad signature,
+         * rollback, or not extending the one held); the device keeps its own.
          */directoryRefused: Bool, 
+        /**
+         * Why, when refused: `directory_chain_broken` (signed, but not the next
+         * link of the chain the device holds) or `content_unverified` (not
+         * signed by the programme).
+         */directoryRefusal: ErrorCode?, 
         /**
          * Whether the hub could not be reached (everything stays queued).
          */offline: Bool, 
@@ -4170,6 +4277,7 @@ public struct SyncReport: Equatable, Hashable {
         self.caseEvents = caseEvents
         self.directoryVersion = directoryVersion
         self.directoryRefused = directoryRefused
+        self.directoryRefusal = directoryRefusal
         self.offline = offline
         self.signInsConfirmed = signInsConfirmed
         self.signInsRejected = signInsRejected
@@ -4198,6 +4306,7 @@ public struct FfiConverterTypeSyncReport: FfiConverterRustBuffer {
                 caseEvents: FfiConverterUInt32.read(from: &buf), 
                 directoryVersion: FfiConverterOptionUInt64.read(from: &buf), 
                 directoryRefused: FfiConverterBool.read(from: &buf), 
+                directoryRefusal: FfiConverterOptionTypeErrorCode.read(from: &buf), 
                 offline: FfiConverterBool.read(from: &buf), 
                 signInsConfirmed: FfiConverterUInt32.read(from: &buf), 
                 signInsRejected: FfiConverterUInt32.read(from: &buf), 
@@ -4212,6 +4321,7 @@ public struct FfiConverterTypeSyncReport: FfiConverterRustBuffer {
         FfiConverterUInt32.write(value.caseEvents, into: &buf)
         FfiConverterOptionUInt64.write(value.directoryVersion, into: &buf)
         FfiConverterBool.write(value.directoryRefused, into: &buf)
+        FfiConverterOptionTypeErrorCode.write(value.directoryRefusal, into: &buf)
         FfiConverterBool.write(value.offline, into: &buf)
         FfiConverterUInt32.write(value.signInsConfirmed, into: &buf)
         FfiConverterUInt32.write(value.signInsRejected, into: &buf)
@@ -4968,6 +5078,11 @@ public enum ErrorCode: Equatable, Hashable {
      */
     case directoryMissing
     /**
+     * The hub offered a recipient directory that does not extend the one
+     * the device holds; it was refused and the device keeps its own.
+     */
+    case directoryChainBroken
+    /**
      * A receipt's case id or secret is wrong (or the hub refused it).
      */
     case receiptInvalid
@@ -5074,19 +5189,21 @@ public struct FfiConverterTypeErrorCode: FfiConverterRustBuffer {
         
         case 28: return .directoryMissing
         
-        case 29: return .receiptInvalid
+        case 29: return .directoryChainBroken
         
-        case 30: return .needsHub
+        case 30: return .receiptInvalid
         
-        case 31: return .contentUnverified
+        case 31: return .needsHub
         
-        case 32: return .contentNotDownloaded
+        case 32: return .contentUnverified
         
-        case 33: return .alreadyAnswered
+        case 33: return .contentNotDownloaded
         
-        case 34: return .surveyNotOpen
+        case 34: return .alreadyAnswered
         
-        case 35: return .`internal`
+        case 35: return .surveyNotOpen
+        
+        case 36: return .`internal`
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -5208,32 +5325,36 @@ public struct FfiConverterTypeErrorCode: FfiConverterRustBuffer {
             writeInt(&buf, Int32(28))
         
         
-        case .receiptInvalid:
+        case .directoryChainBroken:
             writeInt(&buf, Int32(29))
         
         
-        case .needsHub:
+        case .receiptInvalid:
             writeInt(&buf, Int32(30))
         
         
-        case .contentUnverified:
+        case .needsHub:
             writeInt(&buf, Int32(31))
         
         
-        case .contentNotDownloaded:
+        case .contentUnverified:
             writeInt(&buf, Int32(32))
         
         
-        case .alreadyAnswered:
+        case .contentNotDownloaded:
             writeInt(&buf, Int32(33))
         
         
-        case .surveyNotOpen:
+        case .alreadyAnswered:
             writeInt(&buf, Int32(34))
         
         
-        case .`internal`:
+        case .surveyNotOpen:
             writeInt(&buf, Int32(35))
+        
+        
+        case .`internal`:
+            writeInt(&buf, Int32(36))
         
         }
     }
@@ -6918,6 +7039,30 @@ fileprivate struct FfiConverterOptionTypeDeviceMode: FfiConverterRustBuffer {
         switch try readInt(&buf) as Int8 {
         case 0: return nil
         case 1: return try FfiConverterTypeDeviceMode.read(from: &buf)
+        default: throw UniffiInternalError.unexpectedOptionalTag
+        }
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterOptionTypeErrorCode: FfiConverterRustBuffer {
+    typealias SwiftType = ErrorCode?
+
+    public static func write(_ value: SwiftType, into buf: inout [UInt8]) {
+        guard let value = value else {
+            writeInt(&buf, Int8(0))
+            return
+        }
+        writeInt(&buf, Int8(1))
+        FfiConverterTypeErrorCode.write(value, into: &buf)
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> SwiftType {
+        switch try readInt(&buf) as Int8 {
+        case 0: return nil
+        case 1: return try FfiConverterTypeErrorCode.read(from: &buf)
         default: throw UniffiInternalError.unexpectedOptionalTag
         }
     }

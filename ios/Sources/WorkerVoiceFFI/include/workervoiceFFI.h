@@ -461,6 +461,11 @@ uint64_t uniffi_workervoice_fn_method_workervoiceapp_reply_to_case(uint64_t ptr,
 uint64_t uniffi_workervoice_fn_method_workervoiceapp_reply_with_receipt(uint64_t ptr, RustBuffer case_id, RustBuffer secret, RustBuffer text
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_METHOD_WORKERVOICEAPP_ROUTE_READERS
+#define UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_METHOD_WORKERVOICEAPP_ROUTE_READERS
+RustBuffer uniffi_workervoice_fn_method_workervoiceapp_route_readers(uint64_t ptr, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_METHOD_WORKERVOICEAPP_SAVE_DRAFT
 #define UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_METHOD_WORKERVOICEAPP_SAVE_DRAFT
 void uniffi_workervoice_fn_method_workervoiceapp_save_draft(uint64_t ptr, RustBuffer name, RustBuffer content, RustCallStatus *_Nonnull out_status
@@ -1257,6 +1262,12 @@ uint16_t uniffi_workervoice_checksum_method_workervoiceapp_reply_to_case(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_CHECKSUM_METHOD_WORKERVOICEAPP_REPLY_WITH_RECEIPT
 #define UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_CHECKSUM_METHOD_WORKERVOICEAPP_REPLY_WITH_RECEIPT
 uint16_t uniffi_workervoice_checksum_method_workervoiceapp_reply_with_receipt(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_CHECKSUM_METHOD_WORKERVOICEAPP_ROUTE_READERS
+#define UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_CHECKSUM_METHOD_WORKERVOICEAPP_ROUTE_READERS
+uint16_t uniffi_workervoice_checksum_method_workervoiceapp_route_readers(void
     
 );
 #endif

@@ -19,7 +19,8 @@ val HARNESS_TIMEOUT: Duration = Duration.ofSeconds(30)
  * A real `workervoice-hub` in a child process, on a random loopback port, with
  * its own temporary data directory.
  *
- * Started with `serve --listen 127.0.0.1:0 --ready-json --demo-admin`: the first
+ * Started with `serve --listen 127.0.0.1:0 --ready-json --demo-admin
+ * --demo-keyholder-dir DIR` (a demo key holder beside the data): the first
  * line on its stdout is `{"url":...,"admin_token":...,"staff_token":...}` once it
  * listens; `staff_token` is a session of the demo programme admin (the admin token
  * itself only bootstraps). Sessions live in the hub's database, so the token
@@ -32,7 +33,7 @@ class TestHub private constructor(
     private val dataDir: File,
     /** Base URL, e.g. `http://127.0.0.1:41234`. */
     val url: String,
-    staffToken: String,
+    private val staffToken: String,
 ) : AutoCloseable {
 
     /** The staff API of this hub, as its demo programme admin. */
@@ -67,22 +68,55 @@ class TestHub private constructor(
     /**
      * Publishes the content pack in [folder] (`pack.json` and its media) to
      * every factory, with the hub's own `publish-pack` command on its data
-     * directory (the hub keeps running).
+     * directory (the hub keeps running), then signs the proposal as the
+     * programme's key holder with `wv-keyholder sign` — the hub holds no
+     * programme key.
      */
     fun publishPack(folder: File) {
-        val process = ProcessBuilder(binary.absolutePath, "publish-pack", "--data-dir", File(dataDir, "data").path, folder.path)
-            .redirectErrorStream(true)
-            .start()
+        val output = run(binary.absolutePath, "publish-pack", "--data-dir", File(dataDir, "data").path, folder.path)
+        val proposal = (Json.parse(output.lineSequence().first { it.startsWith("{") }) as Map<*, *>)["proposal_id"] as String?
+        if (proposal != null) {
+            run(
+                keyHolderBinary.absolutePath, "sign", "--hub", url, "--key-dir", keyHolderDir(dataDir).path, "--yes", proposal,
+                env = mapOf("WV_STAFF_TOKEN" to staffToken),
+            )
+        }
+    }
+
+    /**
+     * Rewrites the hub's directory history, as a coerced operator could: the
+     * published directories are dropped (with the `sqlite3` tool, hub
+     * stopped), so what it publishes next — signed with the right key — does
+     * not extend what devices hold.
+     */
+    fun forgetDirectoryHistory() {
+        stop()
+        run("sqlite3", File(File(dataDir, "data"), "hub.db").path, "DELETE FROM directories; DELETE FROM proposals WHERE kind = 'directory';")
+        val port = URI.create(url).port
+        process = launch(dataDir, "127.0.0.1:$port").first
+    }
+
+    /** Runs a command to completion within the harness bound; returns its output. */
+    private fun run(vararg command: String, env: Map<String, String> = emptyMap()): String {
+        val process = ProcessBuilder(*command).redirectErrorStream(true).apply { environment().putAll(env) }.start()
         process.outputStream.close()
         val finished = process.waitFor(HARNESS_TIMEOUT.seconds, TimeUnit.SECONDS)
         val output = process.inputStream.bufferedReader().readText()
-        check(finished && process.exitValue() == 0) { "publish-pack failed: $output" }
+        check(finished && process.exitValue() == 0) { "${command.take(2)} failed: $output" }
+        return output
     }
 
     companion object {
         /** The hub binary: `-Dworkervoice.hub=PATH`, else `target/debug/workervoice-hub`. */
         val binary: File
             get() = File(System.getProperty("workervoice.hub") ?: "target/debug/workervoice-hub")
+
+        /** The key holder's tool: beside the hub binary (`cargo build -p workervoice-keyholder`). */
+        val keyHolderBinary: File
+            get() = File(binary.absoluteFile.parentFile, "wv-keyholder")
+
+        /** The programme key holder's folder: beside the hub's data, never inside it. */
+        private fun keyHolderDir(dataDir: File) = File(dataDir, "keyholder")
 
         fun start(): TestHub {
             val dataDir = Files.createTempDirectory("workervoice-hub-").toFile()
@@ -104,6 +138,9 @@ class TestHub private constructor(
                 "--listen", listen,
                 "--ready-json",
                 "--demo-admin",
+                // The hub signs its own proposals (directories) as a demo
+                // key holder whose key lives in a separate folder.
+                "--demo-keyholder-dir", keyHolderDir(dataDir).path,
             )
                 .redirectError(ProcessBuilder.Redirect.appendTo(log))
                 .redirectInput(ProcessBuilder.Redirect.PIPE)
@@ -223,9 +260,13 @@ class AdminClient(private val baseUrl: String, private val token: String) {
         return post("/admin/v1/handlers", body).str("handler_id")
     }
 
-    /** Publishes the recipient directory from the current handlers. */
+    /**
+     * Proposes the recipient directory from the current handlers; the hub's
+     * demo key holder (`--demo-keyholder-dir`) signs it at once, so it is
+     * published when this returns.
+     */
     fun publishDirectory() {
-        post("/admin/v1/directory/publish", "{}")
+        post("/admin/v1/directory/propose", "{}")
     }
 
     private fun get(path: String): Any? {

@@ -21,6 +21,7 @@ val ALL_TESTS: List<Class<*>> = listOf(
     EventsTest::class.java,
     GrievanceTest::class.java,
     SyncTest::class.java,
+    DirectoryTest::class.java,
     KioskTest::class.java,
     ContentTest::class.java,
     TrainingTest::class.java,

@@ -69,6 +69,7 @@ import org.workervoice.model.FfiConverterTypeNote
 import org.workervoice.model.FfiConverterTypeOpenSurveyView
 import org.workervoice.model.FfiConverterTypeOutboxSummary
 import org.workervoice.model.FfiConverterTypeQuizAnswerInput
+import org.workervoice.model.FfiConverterTypeRouteReaders
 import org.workervoice.model.FfiConverterTypeSubmissionStatus
 import org.workervoice.model.FfiConverterTypeSubmitOutcome
 import org.workervoice.model.FfiConverterTypeSurveyAnswerEntry
@@ -87,6 +88,7 @@ import org.workervoice.model.Note
 import org.workervoice.model.OpenSurveyView
 import org.workervoice.model.OutboxSummary
 import org.workervoice.model.QuizAnswerInput
+import org.workervoice.model.RouteReaders
 import org.workervoice.model.SubmissionStatus
 import org.workervoice.model.SubmitOutcome
 import org.workervoice.model.SurveyAnswerEntry
@@ -117,6 +119,7 @@ import org.workervoice.model.RustBuffer as RustBufferNote
 import org.workervoice.model.RustBuffer as RustBufferOpenSurveyView
 import org.workervoice.model.RustBuffer as RustBufferOutboxSummary
 import org.workervoice.model.RustBuffer as RustBufferQuizAnswerInput
+import org.workervoice.model.RustBuffer as RustBufferRouteReaders
 import org.workervoice.model.RustBuffer as RustBufferSubmissionStatus
 import org.workervoice.model.RustBuffer as RustBufferSubmitOutcome
 import org.workervoice.model.RustBuffer as RustBufferSurveyAnswerEntry
@@ -938,6 +941,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_workervoice_checksum_method_workervoiceapp_reply_with_receipt(
     ): Int
+    external fun uniffi_workervoice_checksum_method_workervoiceapp_route_readers(
+    ): Int
     external fun uniffi_workervoice_checksum_method_workervoiceapp_save_draft(
     ): Int
     external fun uniffi_workervoice_checksum_method_workervoiceapp_save_note(
@@ -1117,6 +1122,8 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_workervoice_fn_method_workervoiceapp_reply_with_receipt(`ptr`: Long,`caseId`: RustBuffer.ByValue,`secret`: RustBuffer.ByValue,`text`: RustBuffer.ByValue,
     ): Long
+    external fun uniffi_workervoice_fn_method_workervoiceapp_route_readers(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
     external fun uniffi_workervoice_fn_method_workervoiceapp_save_draft(`ptr`: Long,`name`: RustBuffer.ByValue,`content`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_workervoice_fn_method_workervoiceapp_save_note(`ptr`: Long,`text`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1466,6 +1473,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_reply_with_receipt() and 0xFFFF) != 35551) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_route_readers() and 0xFFFF) != 21394) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_save_draft() and 0xFFFF) != 43245) {
@@ -3710,6 +3720,13 @@ public interface WorkerVoiceAppInterface {
     suspend fun `replyWithReceipt`(`caseId`: kotlin.String, `secret`: kotlin.String, `text`: kotlin.String)
     
     /**
+     * Who can read a report on each route this device offers (organisation,
+     * number of readers, single reader), from the verified directory only:
+     * show it before the worker sends.
+     */
+    fun `routeReaders`(): List<RouteReaders>
+    
+    /**
      * Saves a draft (work in progress) of the logged-in worker, under their key.
      */
     fun `saveDraft`(`name`: kotlin.String, `content`: kotlin.ByteArray)
@@ -4506,6 +4523,25 @@ open class WorkerVoiceApp: Disposable, AutoCloseable, WorkerVoiceAppInterface
         WorkerVoiceException.ErrorHandler,
     )
     }
+
+    
+    /**
+     * Who can read a report on each route this device offers (organisation,
+     * number of readers, single reader), from the verified directory only:
+     * show it before the worker sends.
+     */
+    @Throws(WorkerVoiceException::class)override fun `routeReaders`(): List<RouteReaders> {
+            return FfiConverterSequenceTypeRouteReaders.lift(
+    callWithHandle {
+    uniffiRustCallWithError(WorkerVoiceException) { _status ->
+    UniffiLib.uniffi_workervoice_fn_method_workervoiceapp_route_readers(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
 
     
     /**
@@ -6864,6 +6900,34 @@ public object FfiConverterSequenceTypeQuizAnswerInput: FfiConverterRustBuffer<Li
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeRouteReaders: FfiConverterRustBuffer<List<RouteReaders>> {
+    override fun read(buf: ByteBuffer): List<RouteReaders> {
+        val len = buf.getInt()
+        return List<RouteReaders>(len) {
+            FfiConverterTypeRouteReaders.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<RouteReaders>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeRouteReaders.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<RouteReaders>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeRouteReaders.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeSurveyAnswerEntry: FfiConverterRustBuffer<List<SurveyAnswerEntry>> {
     override fun read(buf: ByteBuffer): List<SurveyAnswerEntry> {
         val len = buf.getInt()
@@ -6913,6 +6977,8 @@ public object FfiConverterSequenceTypeStringArg: FfiConverterRustBuffer<List<Str
         }
     }
 }
+
+
 
 
 

@@ -3122,6 +3122,72 @@ public object FfiConverterTypeReceipt: FfiConverterRustBuffer<Receipt> {
 
 
 /**
+ * Who can read a report sent on one route, from the verified directory:
+ * what the app shows a worker before they send.
+ */
+data class RouteReaders (
+    /**
+     * The route.
+     */
+    var `route`: GrievanceRoute
+    , 
+    /**
+     * Who the worker is trusting on it, as the programme signed it (e.g.
+     * "Independent hotline"); empty if the directory names nobody.
+     */
+    var `organisation`: kotlin.String
+    , 
+    /**
+     * How many people hold a key that opens a report on this route.
+     */
+    var `readers`: kotlin.UInt
+    , 
+    /**
+     * Exactly one reader: if that person loses their key, reports on this
+     * route cannot be read by anyone.
+     */
+    var `singleReader`: kotlin.Boolean
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeRouteReaders: FfiConverterRustBuffer<RouteReaders> {
+    override fun read(buf: ByteBuffer): RouteReaders {
+        return RouteReaders(
+            FfiConverterTypeGrievanceRoute.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterBoolean.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: RouteReaders) = (
+            FfiConverterTypeGrievanceRoute.allocationSize(value.`route`) +
+            FfiConverterString.allocationSize(value.`organisation`) +
+            FfiConverterUInt.allocationSize(value.`readers`) +
+            FfiConverterBoolean.allocationSize(value.`singleReader`)
+    )
+
+    override fun write(value: RouteReaders, buf: ByteBuffer) {
+            FfiConverterTypeGrievanceRoute.write(value.`route`, buf)
+            FfiConverterString.write(value.`organisation`, buf)
+            FfiConverterUInt.write(value.`readers`, buf)
+            FfiConverterBoolean.write(value.`singleReader`, buf)
+    }
+}
+
+
+
+/**
  * Delivery state of one submission.
  */
 data class SubmissionStatus (
@@ -3617,9 +3683,17 @@ data class SyncReport (
     var `directoryVersion`: kotlin.ULong?
     , 
     /**
-     * Whether a directory offered by the hub was refused (bad signature or rollback).
+     * Whether a directory offered by the hub was refused (bad signature,
+     * rollback, or not extending the one held); the device keeps its own.
      */
     var `directoryRefused`: kotlin.Boolean
+    , 
+    /**
+     * Why, when refused: `directory_chain_broken` (signed, but not the next
+     * link of the chain the device holds) or `content_unverified` (not
+     * signed by the programme).
+     */
+    var `directoryRefusal`: ErrorCode?
     , 
     /**
      * Whether the hub could not be reached (everything stays queued).
@@ -3663,6 +3737,7 @@ public object FfiConverterTypeSyncReport: FfiConverterRustBuffer<SyncReport> {
             FfiConverterUInt.read(buf),
             FfiConverterOptionalULong.read(buf),
             FfiConverterBoolean.read(buf),
+            FfiConverterOptionalTypeErrorCode.read(buf),
             FfiConverterBoolean.read(buf),
             FfiConverterUInt.read(buf),
             FfiConverterUInt.read(buf),
@@ -3677,6 +3752,7 @@ public object FfiConverterTypeSyncReport: FfiConverterRustBuffer<SyncReport> {
             FfiConverterUInt.allocationSize(value.`caseEvents`) +
             FfiConverterOptionalULong.allocationSize(value.`directoryVersion`) +
             FfiConverterBoolean.allocationSize(value.`directoryRefused`) +
+            FfiConverterOptionalTypeErrorCode.allocationSize(value.`directoryRefusal`) +
             FfiConverterBoolean.allocationSize(value.`offline`) +
             FfiConverterUInt.allocationSize(value.`signInsConfirmed`) +
             FfiConverterUInt.allocationSize(value.`signInsRejected`) +
@@ -3690,6 +3766,7 @@ public object FfiConverterTypeSyncReport: FfiConverterRustBuffer<SyncReport> {
             FfiConverterUInt.write(value.`caseEvents`, buf)
             FfiConverterOptionalULong.write(value.`directoryVersion`, buf)
             FfiConverterBoolean.write(value.`directoryRefused`, buf)
+            FfiConverterOptionalTypeErrorCode.write(value.`directoryRefusal`, buf)
             FfiConverterBoolean.write(value.`offline`, buf)
             FfiConverterUInt.write(value.`signInsConfirmed`, buf)
             FfiConverterUInt.write(value.`signInsRejected`, buf)
@@ -4213,6 +4290,11 @@ enum class ErrorCode {
      * No verified recipient directory yet (sync once with network).
      */
     DIRECTORY_MISSING,
+    /**
+     * The hub offered a recipient directory that does not extend the one
+     * the device holds; it was refused and the device keeps its own.
+     */
+    DIRECTORY_CHAIN_BROKEN,
     /**
      * A receipt's case id or secret is wrong (or the hub refused it).
      */
@@ -6169,6 +6251,38 @@ public object FfiConverterOptionalTypeDeviceMode: FfiConverterRustBuffer<DeviceM
         } else {
             buf.put(1)
             FfiConverterTypeDeviceMode.write(value, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterOptionalTypeErrorCode: FfiConverterRustBuffer<ErrorCode?> {
+    override fun read(buf: ByteBuffer): ErrorCode? {
+        if (buf.get().toInt() == 0) {
+            return null
+        }
+        return FfiConverterTypeErrorCode.read(buf)
+    }
+
+    override fun allocationSize(value: ErrorCode?): ULong {
+        if (value == null) {
+            return 1UL
+        } else {
+            return 1UL + FfiConverterTypeErrorCode.allocationSize(value)
+        }
+    }
+
+    override fun write(value: ErrorCode?, buf: ByteBuffer) {
+        if (value == null) {
+            buf.put(0)
+        } else {
+            buf.put(1)
+            FfiConverterTypeErrorCode.write(value, buf)
         }
     }
 }
