@@ -14,10 +14,10 @@ use std::time::{Duration, Instant};
 
 use workervoice::{DeviceMode, GrievanceDraft, GrievanceRoute, QuizAnswerInput, QuizResponse};
 use workervoice_e2e::{PIN, TestDevice, TestHub};
-use workervoice_hub::{PackAssignment, publish_pack};
+use workervoice_hub::PackAssignment;
 
 /// A one-lesson module with a two-question quiz.
-fn publish_lesson(hub: &TestHub) {
+async fn publish_lesson(hub: &TestHub) {
     let folder = hub.dir.path().join("bench-pack");
     std::fs::create_dir_all(&folder).expect("pack folder");
     let pack = serde_json::json!({
@@ -33,7 +33,8 @@ fn publish_lesson(hub: &TestHub) {
         }
     });
     std::fs::write(folder.join("pack.json"), serde_json::to_vec(&pack).expect("json")).expect("pack.json");
-    publish_pack(hub.dir.path(), &folder, &PackAssignment::AllFactories).expect("publish");
+    // Proposed by the hub and signed by the test key holder: published once this returns.
+    hub.publish_pack(&folder, &PackAssignment::AllFactories).await.expect("publish");
 }
 
 #[tokio::main(flavor = "multi_thread")]
@@ -43,7 +44,7 @@ async fn main() {
     let (factory, _, _) = hub.grievance_programme().await;
     let tablet = TestDevice::grievance_device(&hub, &hub.url(), &factory, DeviceMode::Shared, None).await;
     tablet.app.sync_now(false).await.expect("directory");
-    publish_lesson(&hub);
+    publish_lesson(&hub).await;
     tablet.app.sync_content().await.expect("content");
     let empty = std::fs::metadata(tablet.data_dir().join("workervoice.db")).map(|m| m.len()).unwrap_or(0);
 
