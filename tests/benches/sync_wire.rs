@@ -93,8 +93,8 @@ async fn main() {
                      "quiz": {"pass_mark_percent": 80, "questions": []}}
     });
     std::fs::write(pack.path().join("pack.json"), description.to_string()).expect("pack.json");
-    workervoice_hub::publish_pack(hub.dir.path(), pack.path(), &workervoice_hub::PackAssignment::AllFactories)
-        .expect("publish");
+    // Proposed by the hub, signed by the test key holder: published once this returns.
+    hub.publish_pack(pack.path(), &workervoice_hub::PackAssignment::AllFactories).await.expect("publish");
     phone.app.sync_content().await.expect("content");
     counts.reset_traffic();
     let quiet = phone.app.sync_content().await.expect("quiet content sync");
