@@ -7,8 +7,8 @@
 //!   step, i.e. under one read transaction. In WAL mode that does not stop
 //!   the hub's writers, and the snapshot holds every commit made before it
 //!   began — every report acknowledged before the backup started.
-//! - every other file of the data directory (the hub secret, the programme
-//!   key, the admin token, content blobs, ...), copied after the snapshot,
+//! - every other file of the data directory (the hub secret, the pinned
+//!   programme public key, the admin token, content blobs, ...), copied after the snapshot,
 //!   so any file the snapshot refers to is there (files are written before
 //!   the rows that name them, and are not changed once written);
 //! - `manifest.json`, written last: each file's path, size and SHA-256. A
