@@ -155,6 +155,8 @@ codes-caption = New codes ({ $count })
 code = Code
 code-expires = Expires
 code-link = Link for the app
+code-qr = QR code
+code-qr-label = QR code for enrolment code { $code }
 
 cards-none = No new activation codes in this session. Import a roster or reset a worker to print cards.
 cards-help = { $count } cards. They hold activation codes: print them, hand them out, and do not keep copies.

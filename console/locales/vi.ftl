@@ -154,6 +154,8 @@ codes-caption = Mã mới ({ $count })
 code = Mã
 code-expires = Hết hạn
 code-link = Liên kết cho ứng dụng
+code-qr = Mã QR
+code-qr-label = Mã QR của mã đăng ký { $code }
 
 cards-none = Chưa có mã kích hoạt mới trong phiên này. Hãy nhập danh sách hoặc đặt lại công nhân để in thẻ.
 cards-help = { $count } thẻ. Thẻ chứa mã kích hoạt: hãy in, phát cho công nhân và không giữ bản sao.

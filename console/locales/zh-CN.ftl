@@ -154,6 +154,8 @@ codes-caption = 新注册码（{ $count }）
 code = 注册码
 code-expires = 过期时间
 code-link = 应用链接
+code-qr = 二维码
+code-qr-label = 注册码 { $code } 的二维码
 
 cards-none = 本次会话中没有新的激活码。导入名册或重置工人后即可打印卡片。
 cards-help = 共 { $count } 张卡片。卡片上有激活码：请打印并发给工人，不要保留副本。

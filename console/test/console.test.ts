@@ -19,6 +19,8 @@ import { test, type TestContext } from 'node:test';
 
 import { type Browser, type BrowserContext, type Page, chromium } from 'playwright-core';
 
+import decodeQR from '@paulmillr/qr/decode.js';
+
 import { fromBase32 } from '../src/base32.js';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
@@ -375,6 +377,36 @@ test('the console, served by a real hub, in headless Chromium', async (t: TestCo
         await shot(page, 'en', 'worker-cards-print');
         await page.pdf({ path: join(SHOTS, 'en', 'worker-cards.pdf'), format: 'A4' });
         await page.emulateMedia({ media: 'screen' });
+
+        // Enrolment codes come with a QR code a phone's camera reads back as the enrolment link.
+        await visit(page, `${factoryPath}/codes`);
+        await page.fill('#code-count', '2');
+        await page.getByRole('button', { name: 'Issue codes', exact: true }).click();
+        await page.locator('#issued-codes svg.qr').first().waitFor();
+        assert.equal(await page.locator('#issued-codes svg.qr').count(), 2);
+        const link = (await page.locator('#issued-codes tbody tr').first().locator('code.wrap').textContent()) ?? '';
+        assert.match(link, /^workervoice:\/\/enrol\?/);
+        const image = await page.evaluate(async () => {
+          const svg = document.querySelector('#issued-codes svg.qr');
+          if (svg === null) throw new Error('no QR code');
+          const url = URL.createObjectURL(new Blob([new XMLSerializer().serializeToString(svg)], { type: 'image/svg+xml' }));
+          const picture = new Image();
+          picture.src = url;
+          await picture.decode();
+          const canvas = document.createElement('canvas');
+          canvas.width = 480;
+          canvas.height = 480;
+          const drawing = canvas.getContext('2d');
+          if (drawing === null) throw new Error('no canvas');
+          drawing.imageSmoothingEnabled = false;
+          drawing.drawImage(picture, 0, 0, 480, 480);
+          URL.revokeObjectURL(url);
+          return { width: 480, height: 480, data: Array.from(drawing.getImageData(0, 0, 480, 480).data) };
+        });
+        assert.equal(decodeQR({ ...image, data: Uint8Array.from(image.data) }), link, 'the QR code reads back as the link');
+        await accessible(page, 'enrolment codes with QR');
+        await shot(page, 'en', 'enrolment-codes-qr');
+
         await visit(page, '/staff');
         assert.match(await heading(page), /Not for your role/);
         assert.deepEqual(await pageFetch(page, 'GET', '/admin/v1/staff/accounts'), { status: 403, code: 'forbidden' });
@@ -424,6 +456,29 @@ test('the console, served by a real hub, in headless Chromium', async (t: TestCo
       }
       await shot(page, 'en', 'auditor-audit');
       assert.deepEqual(await pageFetch(page, 'POST', '/admin/v1/factories'), { status: 403, code: 'forbidden' });
+      await context.close();
+    });
+
+    await t.test('a page left idle signs itself out and the hub session ends with it', async () => {
+      const context = await browser.newContext({ baseURL: base });
+      // The page's timers run on a clock the test moves: no real wait.
+      await context.clock.install();
+      const page = await context.newPage();
+      watch(page);
+      await signIn(page, 'auditor.one', PASSWORD, null);
+      await page.clock.fastForward('14:00');
+      assert.equal(await page.locator('header nav').count(), 1, 'still signed in before the idle limit');
+      await page.keyboard.press('Shift');
+      await page.clock.fastForward('14:00');
+      assert.equal(await page.locator('header nav').count(), 1, 'a key press restarts the idle time');
+      await page.clock.fastForward('15:01');
+      await page.waitForURL(/\/sign-in\?reason=idle/);
+      await page.locator('#login').waitFor();
+      assert.match((await page.locator('main').textContent()) ?? '', /signed out after a time without activity/);
+      assert.deepEqual(await pageFetch(page, 'GET', '/staff/v1/console/session'), {
+        status: 401,
+        code: 'unauthorized',
+      });
       await context.close();
     });
 

@@ -300,7 +300,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         stdout.flush()?;
     }
     let text = match &demo {
-        Some(seed) => demo_text(&hub, seed),
+        Some(seed) => demo_text(&hub, seed, args.console_dir.is_some()),
         None => format!(
             "Worker Voice hub listening at {}\nAdmin token: {}\n",
             hub.base_url,
@@ -337,7 +337,7 @@ struct ReadyLine<'a> {
 }
 
 /// The demo programme, for a person at a terminal.
-fn demo_text(hub: &RunningHub, seed: &DemoSeed) -> String {
+fn demo_text(hub: &RunningHub, seed: &DemoSeed, console: bool) -> String {
     let mut text = String::new();
     let mut line = |s: String| {
         text.push_str(&s);
@@ -345,6 +345,9 @@ fn demo_text(hub: &RunningHub, seed: &DemoSeed) -> String {
     };
     line("Worker Voice hub — demo programme".to_owned());
     line(format!("  Hub URL:      {}", hub.base_url));
+    if console {
+        line(format!("  Staff console: {}/ (sign in with the login, password and TOTP code below)", hub.base_url));
+    }
     if let Some(admin) = &hub.demo_admin {
         line(format!(
             "  Staff sign-in (programme admin): POST {}/staff/v1/login with login, password and TOTP code",

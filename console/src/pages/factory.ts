@@ -4,6 +4,7 @@ import { api, type ActivationCode, type Factory, type Right, type RosterEntry } 
 import { route, type Context } from '../app.js';
 import { field, h, replace, table, when } from '../dom.js';
 import { language, negotiate, t, tIn } from '../i18n.js';
+import { qrCode } from '../qr.js';
 import { readRoster } from '../roster.js';
 
 interface Tab {
@@ -332,9 +333,10 @@ async function codes(context: Context, factory: Factory): Promise<HTMLElement> {
           h('p', {}, t('codes-shown-once')),
           table(
             t('codes-caption', { count: reply.codes.length }),
-            [t('code'), t('code-mode'), t('code-expires'), t('code-link')],
+            [t('code'), t('code-qr'), t('code-mode'), t('code-expires'), t('code-link')],
             reply.codes.map((code) => [
               h('code', { class: 'code' }, code.code),
+              h('div', { class: 'qr-box' }, qrCode(code.qr_payload, t('code-qr-label', { code: code.code }))),
               t(`mode-${code.mode}`),
               when(code.expires_at, language().tag),
               h('code', { class: 'wrap' }, code.qr_payload),
