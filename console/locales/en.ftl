@@ -92,6 +92,7 @@ tab-devices = Devices
 tab-codes = Enrolment codes
 tab-cards = Worker cards
 tab-training = Training report
+tab-settings = Settings
 
 workers-caption = Workers ({ $count })
 workers-none = No workers yet. Import a roster.
@@ -228,3 +229,10 @@ audit-actor = Who
 audit-action = Action
 audit-object = Object
 audit-next = Next page
+
+settings-kiosk-idle = Shared tablet idle time-out (seconds)
+settings-kiosk-idle-hint = From 30 to 1800. A worker's session on a shared tablet ends after this long without a touch.
+settings-utc-offset = Offset from UTC (minutes)
+settings-utc-offset-hint = For example 420 for Vietnam. Leave empty to keep it as it is.
+settings-save = Save settings
+settings-saved = The settings were saved. Devices take them at their next sync.

@@ -91,6 +91,7 @@ tab-devices = Thiết bị
 tab-codes = Mã đăng ký thiết bị
 tab-cards = Thẻ công nhân
 tab-training = Báo cáo đào tạo
+tab-settings = Cài đặt
 
 workers-caption = Công nhân ({ $count })
 workers-none = Chưa có công nhân. Hãy nhập danh sách.
@@ -224,3 +225,10 @@ audit-actor = Người thực hiện
 audit-action = Thao tác
 audit-object = Đối tượng
 audit-next = Trang sau
+
+settings-kiosk-idle = Thời gian chờ của máy tính bảng dùng chung (giây)
+settings-kiosk-idle-hint = Từ 30 đến 1800. Phiên của công nhân trên máy tính bảng dùng chung kết thúc sau khoảng thời gian không chạm này.
+settings-utc-offset = Chênh lệch so với UTC (phút)
+settings-utc-offset-hint = Ví dụ 420 cho Việt Nam. Để trống nếu giữ nguyên.
+settings-save = Lưu cài đặt
+settings-saved = Đã lưu cài đặt. Thiết bị nhận cài đặt ở lần đồng bộ tới.

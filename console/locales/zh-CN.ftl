@@ -91,6 +91,7 @@ tab-devices = 设备
 tab-codes = 设备注册码
 tab-cards = 工人卡片
 tab-training = 培训报告
+tab-settings = 设置
 
 workers-caption = 工人（{ $count }）
 workers-none = 还没有工人，请导入名册。
@@ -224,3 +225,10 @@ audit-actor = 操作人
 audit-action = 操作
 audit-object = 对象
 audit-next = 下一页
+
+settings-kiosk-idle = 共用平板空闲超时（秒）
+settings-kiosk-idle-hint = 30 到 1800。工人在共用平板上无操作超过此时间后会话结束。
+settings-utc-offset = 与 UTC 的时差（分钟）
+settings-utc-offset-hint = 例如越南为 420。留空则保持不变。
+settings-save = 保存设置
+settings-saved = 设置已保存。设备将在下次同步时获取。

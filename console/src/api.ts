@@ -208,6 +208,11 @@ export const api = {
 
   factories: () => request<Factory[]>('GET', '/admin/v1/factories'),
   createFactory: (name: string) => request<Factory>('POST', '/admin/v1/factories', { name, self_registration: false }),
+  factorySettings: (factory: string, kioskIdleSecs: number, utcOffsetMinutes: number | null) =>
+    request<unknown>('POST', `/admin/v1/factories/${enc(factory)}/settings`, {
+      kiosk_idle_timeout_secs: kioskIdleSecs,
+      ...(utcOffsetMinutes !== null ? { utc_offset_minutes: utcOffsetMinutes } : {}),
+    }),
   workers: (factory: string) => request<WorkerSummary[]>('GET', `/admin/v1/factories/${enc(factory)}/workers`),
   importRoster: (factory: string, workers: RosterEntry[]) =>
     request<RosterImportResponse>('POST', `/admin/v1/factories/${enc(factory)}/roster`, { workers }),

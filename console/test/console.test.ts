@@ -308,6 +308,7 @@ test('the console, served by a real hub, in headless Chromium', async (t: TestCo
         ['factory-devices', `${factoryPath}/devices`],
         ['factory-codes', `${factoryPath}/codes`],
         ['factory-training', `${factoryPath}/training`],
+        ['factory-settings', `${factoryPath}/settings`],
         ['brands', '/brands'],
         ['staff', '/staff'],
         ['proposals', '/proposals'],
@@ -368,6 +369,16 @@ test('the console, served by a real hub, in headless Chromium', async (t: TestCo
         assert.equal(await cards.count(), good.length);
         await accessible(page, 'cards');
         await shot(page, 'en', 'worker-cards');
+        // The same sheet around the cards in the other languages (switching keeps the codes in memory).
+        for (const lang of ['vi', 'zh-CN', 'en']) {
+          await page.selectOption('#language', lang);
+          await page.waitForFunction((tag) => document.documentElement.lang === tag, lang);
+          await cards.first().waitFor();
+          if (lang !== 'en') {
+            await accessible(page, `${lang} cards`);
+            await shot(page, lang, 'worker-cards');
+          }
+        }
         await page.emulateMedia({ media: 'print' });
         assert.equal(await page.locator('header').isVisible(), false, 'print shows the cards only');
         const printed = (await page.locator('#worker-cards').textContent()) ?? '';
@@ -377,6 +388,15 @@ test('the console, served by a real hub, in headless Chromium', async (t: TestCo
         await shot(page, 'en', 'worker-cards-print');
         await page.pdf({ path: join(SHOTS, 'en', 'worker-cards.pdf'), format: 'A4' });
         await page.emulateMedia({ media: 'screen' });
+
+        // Settings are saved through the hub and read back from it.
+        await visit(page, `${factoryPath}/settings`);
+        await page.fill('#kiosk-idle', '120');
+        await page.fill('#utc-offset', '420');
+        await page.getByRole('button', { name: 'Save settings', exact: true }).click();
+        await page.getByRole('status').filter({ hasText: 'The settings were saved' }).waitFor();
+        await visit(page, `${factoryPath}/settings`);
+        assert.equal(await page.inputValue('#kiosk-idle'), '120');
 
         // Enrolment codes come with a QR code a phone's camera reads back as the enrolment link.
         await visit(page, `${factoryPath}/codes`);
@@ -389,7 +409,9 @@ test('the console, served by a real hub, in headless Chromium', async (t: TestCo
         const image = await page.evaluate(async () => {
           const svg = document.querySelector('#issued-codes svg.qr');
           if (svg === null) throw new Error('no QR code');
-          const url = URL.createObjectURL(new Blob([new XMLSerializer().serializeToString(svg)], { type: 'image/svg+xml' }));
+          const url = URL.createObjectURL(
+            new Blob([new XMLSerializer().serializeToString(svg)], { type: 'image/svg+xml' }),
+          );
           const picture = new Image();
           picture.src = url;
           await picture.decode();
@@ -403,7 +425,11 @@ test('the console, served by a real hub, in headless Chromium', async (t: TestCo
           URL.revokeObjectURL(url);
           return { width: 480, height: 480, data: Array.from(drawing.getImageData(0, 0, 480, 480).data) };
         });
-        assert.equal(decodeQR({ ...image, data: Uint8Array.from(image.data) }), link, 'the QR code reads back as the link');
+        assert.equal(
+          decodeQR({ ...image, data: Uint8Array.from(image.data) }),
+          link,
+          'the QR code reads back as the link',
+        );
         await accessible(page, 'enrolment codes with QR');
         await shot(page, 'en', 'enrolment-codes-qr');
 

@@ -194,6 +194,35 @@ async fn a_console_login_without_the_console_header_is_refused() {
 }
 
 #[tokio::test]
+async fn a_logout_without_the_console_header_neither_ends_the_session_nor_clears_the_cookie() {
+    within_time(async {
+        let (hub, _build) = hub_with_console().await;
+        let login = auditor(&hub).await;
+        let response = console_login(&hub, &login, true).await;
+        let cookie = header(&response, SET_COOKIE.as_str()).split(';').next().unwrap_or_default().to_owned();
+        let logout = hub
+            .http
+            .post(hub.url("/staff/v1/console/logout"))
+            .header(COOKIE, cookie.clone())
+            .send()
+            .await
+            .expect("sent");
+        assert!(logout.headers().get(SET_COOKIE).is_none());
+        assert_error(logout, "forbidden").await;
+        let session = hub
+            .http
+            .get(hub.url("/staff/v1/console/session"))
+            .header(COOKIE, cookie)
+            .header("x-workervoice-console", "1")
+            .send()
+            .await
+            .expect("sent");
+        assert_eq!(session.status(), 200, "the session is still live");
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn a_request_marked_cross_site_cannot_use_the_cookie() {
     within_time(async {
         let (hub, _build) = hub_with_console().await;

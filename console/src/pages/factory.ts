@@ -20,6 +20,7 @@ const TABS: readonly Tab[] = [
   { id: 'codes', label: 'tab-codes', needs: 'manage_factory' },
   { id: 'cards', label: 'tab-cards', needs: 'manage_factory' },
   { id: 'training', label: 'tab-training', needs: 'read_aggregates' },
+  { id: 'settings', label: 'tab-settings', needs: 'manage_factory' },
 ];
 
 /**
@@ -81,6 +82,8 @@ async function renderTab(context: Context, factory: Factory, tab: string): Promi
       return codes(context, factory);
     case 'cards':
       return cards(factory);
+    case 'settings':
+      return settings(context, factory);
     default:
       return training(factory);
   }
@@ -402,4 +405,33 @@ async function training(factory: Factory): Promise<HTMLElement> {
           report.map((row) => [row.module_id, count(row.workers_started), count(row.workers_passed)]),
         ),
   );
+}
+
+/** The factory's settings for its devices: the kiosk idle time-out and the factory's offset from UTC. */
+async function settings(context: Context, factory: Factory): Promise<HTMLElement> {
+  const idle = h('input', {
+    type: 'number',
+    id: 'kiosk-idle',
+    min: '30',
+    max: '1800',
+    required: true,
+    value: String(factory.kiosk_idle_timeout_secs),
+  });
+  const offset = h('input', { type: 'number', id: 'utc-offset', min: '-720', max: '840', step: '15' });
+  const form = h(
+    'form',
+    {},
+    field(t('settings-kiosk-idle'), idle, t('settings-kiosk-idle-hint')),
+    field(t('settings-utc-offset'), offset, t('settings-utc-offset-hint')),
+    h('button', { type: 'submit' }, t('settings-save')),
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const minutes = offset.value.trim() === '' ? null : Number(offset.value);
+    api
+      .factorySettings(factory.id, Number(idle.value), minutes)
+      .then(() => context.announce(t('settings-saved')))
+      .catch((error: unknown) => context.fail(error));
+  });
+  return form;
 }

@@ -251,7 +251,20 @@ route(/^\/proposals$/, 'read_programme', async () => {
 
 route(/^\/audit$/, 'read_audit', async (context) => {
   const after = Number(new URLSearchParams(window.location.search).get('after') ?? '0');
-  const entries = await api.audit(Number.isSafeInteger(after) && after >= 0 ? after : 0);
+  const [entries, accounts] = await Promise.all([
+    api.audit(Number.isSafeInteger(after) && after >= 0 ? after : 0),
+    context.can('read_programme') ? api.accounts() : Promise.resolve([]),
+  ]);
+  // The log keeps opaque account ids; show the login beside them where the role may list accounts.
+  const logins = new Map(accounts.map((account) => [account.id, account.login]));
+  const who = (actor: string): string => {
+    const login = actor.startsWith('staff:') ? logins.get(actor.slice('staff:'.length)) : undefined;
+    return login === undefined ? actor : `${login} (${actor})`;
+  };
+  const object = (kind: string, id: string): string => {
+    const login = kind === 'staff_account' ? logins.get(id) : undefined;
+    return login === undefined ? `${kind} ${id}` : `${kind} ${login}`;
+  };
   const body = h(
     'div',
     {},
@@ -261,9 +274,9 @@ route(/^\/audit$/, 'read_audit', async (context) => {
       entries.map((entry) => [
         String(entry.seq),
         when(entry.at, language().tag),
-        entry.actor,
+        who(entry.actor),
         entry.action,
-        `${entry.object_kind} ${entry.object_id}`,
+        object(entry.object_kind, entry.object_id),
       ]),
     ),
   );

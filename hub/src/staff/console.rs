@@ -173,8 +173,17 @@ async fn session(State(state): State<AppState>, session: StaffSession) -> Result
     Ok(Json(describe(&state, &session.principal, account)))
 }
 
-/// Ends the session if there is one, and clears the cookie either way.
-async fn logout(State(state): State<AppState>, session: Result<StaffSession, ApiError>) -> Result<Response, ApiError> {
+/// Ends the session if there is one, and clears the cookie either way. Like
+/// the login it needs the console header, so another site cannot sign a
+/// browser out.
+async fn logout(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    session: Result<StaffSession, ApiError>,
+) -> Result<Response, ApiError> {
+    if !console_request(&headers) {
+        return Err(ApiError::code(workervoice_protocol::error::HubErrorCode::Forbidden));
+    }
     if let Ok(session) = session {
         super::accounts::logout(&state, session.principal, session.token).await?;
     }
