@@ -248,6 +248,8 @@ export const api = {
   disableAccount: (account: string) =>
     request<StaffAccount>('POST', `/admin/v1/staff/accounts/${enc(account)}/disable`),
   roles: () => request<RoleSettings[]>('GET', '/admin/v1/staff/roles'),
+  setRole: (role: StaffRole, totpRequired: boolean) =>
+    request<RoleSettings>('POST', `/admin/v1/staff/roles/${enc(role)}`, { role, totp_required: totpRequired }),
   proposals: () => request<ProposalSummary[]>('GET', '/admin/v1/proposals'),
   audit: (after: number) => request<AuditEntry[]>('GET', `/admin/v1/audit?after=${after}`),
 };

@@ -8,7 +8,7 @@
 // target/screenshots/console/<lang>/.
 
 import assert from 'node:assert/strict';
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -54,7 +54,7 @@ async function startHub(dataRoot: string): Promise<{ hub: ChildProcess; ready: R
       '--console-dir',
       DIST,
     ],
-    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RUST_LOG: 'warn' } },
+    { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RUST_LOG: 'warn,workervoice_hub::server=info' } },
   );
   const log: string[] = [];
   hub.stderr?.on('data', (chunk: Buffer) => log.push(chunk.toString()));
@@ -214,6 +214,12 @@ test('the console, served by a real hub, in headless Chromium', async (t: TestCo
       assert.ok(script !== undefined, 'the page names its script');
       const asset = await fetch(`${base}${script}`);
       assert.equal(asset.headers.get('cache-control'), 'public, max-age=31536000, immutable');
+      // What the hub serves hashes, from outside, to the build it logged and to the directory it was given.
+      const logged = /build="([0-9a-f]{64})"/.exec(log.join(''))?.[1];
+      assert.ok(logged !== undefined, 'the hub logs the build it serves');
+      const hashScript = fileURLToPath(new URL('scripts/console-build-hash', root));
+      assert.equal(execFileSync(hashScript, [base], { encoding: 'utf8' }).trim(), logged);
+      assert.equal(execFileSync(hashScript, [DIST], { encoding: 'utf8' }).trim(), logged);
       const api = await fetch(`${base}/admin/v1/no-such-route`);
       assert.equal(api.status, 404);
       assert.deepEqual(await api.json(), { error: { code: 'not_found' } });
@@ -509,6 +515,17 @@ test('the console, served by a real hub, in headless Chromium', async (t: TestCo
     });
 
     await t.test('signing out ends the session on the hub and leaves nothing on the page', async () => {
+      // The programme admin turns the second-factor rule on for auditors, after a confirmation.
+      await visit(adminPage, '/staff');
+      adminPage.once('dialog', (dialog) => void dialog.accept());
+      await adminPage.getByRole('button', { name: /^Require for \u2068?Auditor\u2069?$/ }).click();
+      await adminPage.getByRole('button', { name: /^Stop requiring for \u2068?Auditor\u2069?$/ }).waitFor();
+      const auditorSignIn = await fetch(`${base}/staff/v1/console/login`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json', 'X-WorkerVoice-Console': '1' },
+        body: JSON.stringify({ login: 'auditor.one', password: PASSWORD }),
+      });
+      assert.equal(auditorSignIn.status, 401, 'an auditor without a second factor is shut out');
       await visit(adminPage, '/audit');
       await adminPage.getByRole('button', { name: 'Sign out', exact: true }).click();
       await adminPage.waitForURL(/\/sign-in\?reason=signed-out/);

@@ -161,8 +161,28 @@ route(/^\/staff$/, 'read_programme', async (context) => {
     ),
     table(
       t('roles-caption'),
-      [t('role-label'), t('roles-totp-required')],
-      roles.map((setting) => [t(`role-${setting.role}`), setting.totp_required ? t('yes') : t('no')]),
+      [t('role-label'), t('roles-totp-required'), ...(context.can('manage_programme') ? [t('actions')] : [])],
+      roles.map((setting) => {
+        const row: (HTMLElement | string)[] = [t(`role-${setting.role}`), setting.totp_required ? t('yes') : t('no')];
+        if (context.can('manage_programme')) {
+          const role = t(`role-${setting.role}`);
+          const toggle = h(
+            'button',
+            { type: 'button', class: setting.totp_required ? 'secondary' : 'danger' },
+            setting.totp_required ? t('roles-totp-off', { role }) : t('roles-totp-on', { role }),
+          );
+          toggle.addEventListener('click', () => {
+            // Requiring it shuts out that role's accounts without a second factor until they are invited again.
+            if (!setting.totp_required && !window.confirm(t('roles-totp-on-confirm', { role }))) return;
+            api
+              .setRole(setting.role, !setting.totp_required)
+              .then(() => context.navigate('/staff'))
+              .catch((error: unknown) => context.fail(error));
+          });
+          row.push(toggle);
+        }
+        return row;
+      }),
     ),
   );
   if (context.can('manage_programme')) body.appendChild(await invitationForm(context));
