@@ -1,27 +1,26 @@
 /**
- * Entry of the console. A placeholder until the hub's API for readers
- * (issue 13) exists: it only says whether this browser has what the console
- * needs to open reports (WebCrypto with X25519). Text is set with
- * `textContent`, never `innerHTML`.
+ * Entry of the console: picks the language, asks the hub whether a session
+ * exists (the cookie is HttpOnly: the page cannot look), and shows the
+ * sign-in, the invitation page, or the console for the role.
  */
 
-import { generateRecipientKey } from './crypto/index.js';
+import { api } from './api.js';
+import { runSignedIn } from './app.js';
+import { initialLanguage, setLanguage } from './i18n.js';
+import { showAcceptInvitation, showSignIn } from './pages/auth.js';
+import './pages/factory.js';
+import './pages/programme.js';
 
-async function browserCanOpenReports(): Promise<boolean> {
-  try {
-    await generateRecipientKey();
-    return true;
-  } catch {
-    return false;
-  }
-}
+setLanguage(initialLanguage().tag);
 
-const status = document.getElementById('status');
-if (status !== null) {
-  // Strings here move to Fluent with the first real page.
-  void browserCanOpenReports().then((ok) => {
-    status.textContent = ok
-      ? 'This browser can open reports. Sign-in arrives with the readers’ API.'
-      : 'This browser lacks X25519 in WebCrypto: use a current Chromium, Firefox or Safari.';
-  });
+if (window.location.pathname === '/accept') {
+  showAcceptInvitation();
+} else {
+  api
+    .session()
+    .then((session) => {
+      if (window.location.pathname === '/sign-in') history.replaceState(null, '', '/factories');
+      runSignedIn(session);
+    })
+    .catch(() => showSignIn(runSignedIn));
 }

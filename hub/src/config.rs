@@ -69,6 +69,9 @@ pub struct HubConfig {
     /// Demo and tests only: a key holder's key kept in a separate folder,
     /// with which the hub signs proposals for the key holder.
     pub demo_key_holder: Option<DemoKeyHolder>,
+    /// A built console (`console/dist`) to serve at `/` (ADR 0018); without
+    /// one, `/` says the hub serves no console and the API is unchanged.
+    pub console_dir: Option<PathBuf>,
 }
 
 /// A key holder the hub stands in for, in a demo or a test: a real
@@ -112,6 +115,7 @@ impl HubConfig {
             limits: crate::limits::TrafficLimits::default(),
             programme_public_key: None,
             demo_key_holder: None,
+            console_dir: None,
         }
     }
 

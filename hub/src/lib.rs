@@ -62,6 +62,7 @@ mod case_handlers;
 mod cases;
 mod clock;
 mod config;
+mod console_assets;
 mod content;
 mod data_dir;
 mod db;
@@ -88,6 +89,7 @@ pub use cases::escalation::EscalationReport;
 pub use config::{
     DEFAULT_ESCALATION_INTERVAL, DEFAULT_MAX_PIN_ATTEMPTS, DEFAULT_PIN_ITERATIONS, DemoKeyHolder, HubConfig, TlsFiles,
 };
+pub use console_assets::CONSOLE_CSP;
 pub use content::publish::{PackAssignment, PublishedPack, publish_pack};
 pub use demo::{DEMO_FACTORY_NAME, DemoHandler, DemoSeed, DemoWorker, seed_demo};
 pub use limits::TrafficLimits;

@@ -10,7 +10,8 @@
 //!
 //! With `--ready-json` the first line on stdout is one JSON object,
 //! `{"url":"http://127.0.0.1:PORT","admin_token":"..."}` (plus
-//! `"staff_token":"..."` with `--demo` or `--demo-admin`, and `"demo":{...}`
+//! `"staff_token":"..."` and `"demo_admin":{login,password,totp_secret_base32}`
+//! with `--demo` or `--demo-admin`, and `"demo":{...}`
 //! with `--demo`), printed once the hub listens, so a test harness in another
 //! process can start it on port 0 and find it. Everything else then goes to
 //! stderr. Logs always go to stderr (`RUST_LOG` filters them).
@@ -35,6 +36,8 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
+// Parsed once at start: the size of the largest variant costs nothing.
+#[allow(clippy::large_enum_variant)]
 enum Command {
     /// Serve the hub (the default).
     Serve(ServeArgs),
@@ -149,6 +152,10 @@ struct ServeArgs {
     /// Seconds between two passes that escalate cases past their deadline.
     #[arg(long, value_name = "SECS", default_value_t = workervoice_hub::DEFAULT_ESCALATION_INTERVAL.as_secs())]
     escalation_interval: u64,
+    /// Serve the built console (`npm run build` in console/ makes
+    /// console/dist) at `/`, same origin as the API (ADR 0018).
+    #[arg(long, value_name = "DIR", env = "WORKERVOICE_HUB_CONSOLE_DIR")]
+    console_dir: Option<PathBuf>,
 }
 
 impl ServeArgs {
@@ -185,6 +192,7 @@ impl ServeArgs {
                 })
                 .transpose()?,
             demo_key_holder: self.demo_key_holder(),
+            console_dir: self.console_dir.clone(),
         })
     }
 
@@ -284,6 +292,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
             url: &hub.base_url,
             admin_token: &hub.admin_token,
             staff_token: hub.staff_token.as_deref(),
+            demo_admin: hub.demo_admin.as_ref(),
             demo: demo.as_ref(),
         })?;
         let mut stdout = std::io::stdout().lock();
@@ -291,7 +300,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         stdout.flush()?;
     }
     let text = match &demo {
-        Some(seed) => demo_text(&hub, seed),
+        Some(seed) => demo_text(&hub, seed, args.console_dir.is_some()),
         None => format!(
             "Worker Voice hub listening at {}\nAdmin token: {}\n",
             hub.base_url,
@@ -320,12 +329,15 @@ struct ReadyLine<'a> {
     admin_token: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     staff_token: Option<&'a str>,
+    /// How the demo programme admin signs in (the console's browser tests use it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    demo_admin: Option<&'a workervoice_hub::DemoStaffLogin>,
     #[serde(skip_serializing_if = "Option::is_none")]
     demo: Option<&'a DemoSeed>,
 }
 
 /// The demo programme, for a person at a terminal.
-fn demo_text(hub: &RunningHub, seed: &DemoSeed) -> String {
+fn demo_text(hub: &RunningHub, seed: &DemoSeed, console: bool) -> String {
     let mut text = String::new();
     let mut line = |s: String| {
         text.push_str(&s);
@@ -333,6 +345,9 @@ fn demo_text(hub: &RunningHub, seed: &DemoSeed) -> String {
     };
     line("Worker Voice hub — demo programme".to_owned());
     line(format!("  Hub URL:      {}", hub.base_url));
+    if console {
+        line(format!("  Staff console: {}/ (sign in with the login, password and TOTP code below)", hub.base_url));
+    }
     if let Some(admin) = &hub.demo_admin {
         line(format!(
             "  Staff sign-in (programme admin): POST {}/staff/v1/login with login, password and TOTP code",

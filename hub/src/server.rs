@@ -20,7 +20,7 @@ use crate::cases::escalation::{EscalationReport, escalate_due};
 use crate::clock::unix_now;
 use crate::config::HubConfig;
 use crate::db::Db;
-use crate::extract::{unknown_route, wrong_method};
+use crate::extract::wrong_method;
 use crate::keys::{HubKeys, load_or_create_admin_token};
 use crate::limits::{ConnectionLimit, TrafficLimits, request_timeout};
 use crate::state::{AppState, SharedState};
@@ -135,6 +135,13 @@ pub async fn start(config: HubConfig) -> anyhow::Result<RunningHub> {
         .await
         .context("the start-up task failed")??;
     let tls_config = config.tls.as_ref().map(tls::server_config).transpose()?;
+    let console = std::sync::Arc::new(match &config.console_dir {
+        Some(dir) => crate::console_assets::ConsoleAssets::load(dir)?,
+        None => crate::console_assets::ConsoleAssets::none(),
+    });
+    if let Some(build) = console.build_hash() {
+        tracing::info!(build, files = console.file_count(), "serving the console at /");
+    }
 
     let listener = std::net::TcpListener::bind(config.listen).with_context(|| format!("binding {}", config.listen))?;
     listener.set_nonblocking(true).context("configuring the listening socket")?;
@@ -174,7 +181,7 @@ pub async fn start(config: HubConfig) -> anyhow::Result<RunningHub> {
     };
     crate::proposals::at_start(&state).await?;
     let limits = config.limits;
-    let app = router(state.clone(), limits).into_make_service();
+    let app = router(state.clone(), limits, console).into_make_service();
     let handle = Handle::new();
     let connection_limit = ConnectionLimit::new(limits.max_connections);
     let mut server = axum_server::from_tcp(listener).context("serving on the listening socket")?.handle(handle.clone());
@@ -197,7 +204,11 @@ pub async fn start(config: HubConfig) -> anyhow::Result<RunningHub> {
 
 /// Every route, with JSON errors for unknown routes and wrong methods, the
 /// protocol's body limit, and a log line per request.
-fn router(state: AppState, limits: TrafficLimits) -> Router {
+fn router(
+    state: AppState,
+    limits: TrafficLimits,
+    console: std::sync::Arc<crate::console_assets::ConsoleAssets>,
+) -> Router {
     Router::new()
         .route(paths::HEALTH, get(health))
         .merge(enrol::routes())
@@ -210,7 +221,9 @@ fn router(state: AppState, limits: TrafficLimits) -> Router {
         .merge(cases::routes())
         .merge(case_handlers::routes())
         .merge(crate::staff::routes())
-        .fallback(unknown_route)
+        .merge(crate::staff::console::routes())
+        // Unknown API paths stay JSON `not_found`; other paths are the console's.
+        .fallback(move |request| crate::console_assets::fallback(console.clone(), request))
         .method_not_allowed_fallback(wrong_method)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn(move |request, next| request_timeout(limits.request_timeout, request, next)))

@@ -38,7 +38,9 @@ impl StaffActor {
     }
 }
 
-/// The bearer token of a request, if any.
+/// The session token of a request, if any: its bearer token, or else the
+/// console's session cookie when the request may use it
+/// ([`super::console::cookie_token`]: the console header, not cross-site).
 pub(crate) fn bearer(headers: &HeaderMap) -> Option<String> {
     headers
         .get(AUTHORIZATION)
@@ -46,6 +48,7 @@ pub(crate) fn bearer(headers: &HeaderMap) -> Option<String> {
         .and_then(|value| value.split_once(' '))
         .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
         .map(|(_, token)| token.trim().to_owned())
+        .or_else(|| super::console::cookie_token(headers))
 }
 
 fn forbidden() -> ApiError {

@@ -19,6 +19,7 @@
 pub(crate) mod accounts;
 pub(crate) mod audit;
 pub(crate) mod brands;
+pub(crate) mod console;
 pub(crate) mod guard;
 pub(crate) mod passwords;
 pub(crate) mod roles;

@@ -1,0 +1,241 @@
+# The console's strings (English). Every language file has the same ids
+# (checked by test/locales.test.ts).
+
+app-name = Worker Voice
+loading = Loading…
+language-label = Language
+skip-to-content = Skip to content
+nav-label = Main
+nav-factories = Factories
+nav-brands = Brands
+nav-staff = Staff
+nav-proposals = Proposals
+nav-audit = Audit log
+nav-account = My account
+sign-out = Sign out
+signed-in-as = { $name } ({ $role })
+yes = Yes
+no = No
+none = None
+actions = Actions
+suppressed = Fewer than 5 (hidden)
+
+role-programme_admin = Programme admin
+role-factory_admin = Factory admin
+role-brand_staff = Brand staff
+role-auditor = Auditor
+role-label = Role
+
+error-title = Something went wrong
+error-unauthorized = Your session has ended. Sign in again.
+error-forbidden = Your role may not do this.
+error-not-found = Not found.
+error-bad-request = The hub refused these details. Check them and try again.
+error-network = The hub cannot be reached. Check the connection and try again.
+error-worker-exists = That name is already taken.
+error-rate-limited = Too many attempts. Wait { $seconds } seconds and try again.
+error-other = The hub could not do this. Try again later.
+not-found-title = Page not found
+not-found-body = There is no such page.
+forbidden-title = Not for your role
+forbidden-body = Your role does not include this page.
+
+sign-in-title = Sign in
+sign-in = Sign in
+sign-in-failed = Wrong login, password or code.
+login-label = Login
+login-hint = 3 to 64 characters: letters, digits, dot, dash, underscore, @.
+password-label = Password
+totp-label = Code from your authenticator app
+totp-label-short = Second factor
+totp-hint = Six digits. Leave empty if your account has no second factor.
+signed-out = You have signed out.
+signed-out-idle = You were signed out after a time without activity.
+session-ended = Your session has ended. Sign in again.
+invitation-accepted = Your account is ready. Sign in with your new password.
+
+accept-title = Accept your invitation
+accept-intro = Choose your login and password. Nobody else will know your password.
+accept-submit = Create my account
+display-name-label = Your name
+new-password-label = New password
+confirm-password-label = Repeat the new password
+password-hint = At least { $min } characters.
+password-too-short = The password needs at least { $min } characters.
+passwords-differ = The two passwords differ.
+totp-enable-label = Use a second factor (authenticator app)
+totp-setup-legend = Second factor
+totp-setup-help = Add this key to your authenticator app (as a time-based key), then type the code it shows.
+invitation-missing = This link has no invitation in it. Ask for a new invitation.
+invitation-invalid = This invitation is unknown, used or expired. Ask for a new one.
+invitation-bad-request = Check the details. Your role may require a second factor, and the code must be current.
+login-taken = That login is taken. Choose another.
+
+account-title = My account
+change-password-title = Change password
+old-password-label = Current password
+change-password-submit = Change password
+password-changed = Your password was changed. Your other sessions have ended.
+
+factories-caption = Factories you can see
+factories-none = No factories yet.
+factory-name = Factory
+factory-id = Id
+factory-create-title = Add a factory
+factory-create = Add factory
+factory-created = Factory { $name } was added.
+factory-sections = Sections of { $name }
+
+tab-workers = Workers
+tab-roster = Import roster
+tab-devices = Devices
+tab-codes = Enrolment codes
+tab-cards = Worker cards
+tab-training = Training report
+tab-settings = Settings
+
+workers-caption = Workers ({ $count })
+workers-none = No workers yet. Import a roster.
+worker-number = Worker number
+worker-name = Name
+worker-language = Language
+worker-state = State
+worker-active = Activated
+worker-not-activated = Not activated
+worker-locked = Locked (too many wrong PINs)
+worker-unlock = Unlock
+worker-unlock-for = Unlock worker { $number }
+worker-unlocked = Worker { $number } was unlocked.
+worker-reset = Reset
+worker-reset-for = Reset worker { $number }
+worker-reset-confirm = Reset worker { $number }? Their notes on every device are erased and they get a new activation code.
+worker-reset-done = Worker { $number } was reset. Their new card is under Worker cards.
+
+roster-help = Paste or choose a CSV file. Every row is checked here before anything is saved.
+roster-file = CSV file
+roster-text = CSV text
+roster-check = Check
+roster-import = Import
+roster-bad-header = The first line must be: worker_number,display_name,language (and optionally ,department).
+roster-problems-caption = Rows to fix ({ $count })
+roster-line = Line
+roster-problem = Problem
+roster-error-columns = Wrong number of columns.
+roster-error-number = The worker number must be 1 to 32 letters, digits or dashes.
+roster-error-name = The name is empty, too long or has control characters.
+roster-error-language = The language is not a language tag such as vi or zh-CN.
+roster-error-duplicate = This worker number appears twice.
+roster-ready = { $count } rows are ready to import.
+roster-imported = { $added } workers added, { $updated } updated.
+
+devices-caption = Devices ({ $count })
+devices-none = No devices enrolled yet.
+device-id = Device
+device-mode = Kind
+device-state = State
+device-last-seen = Last seen
+device-queued = Waiting to send
+device-retire = Retire
+device-retire-for = Retire device { $id }
+device-retire-confirm = Retire this device? It can no longer sync.
+device-wipe = Wipe
+device-wipe-for = Wipe device { $id }
+device-wipe-confirm = Wipe this device? Everything on it is erased at its next sync.
+device-wipe-pending = Wipe requested
+device-wiped = Wiped
+mode-personal = Personal phone
+mode-shared = Shared tablet
+
+codes-help = Enrolment codes connect a phone or a shared tablet to this factory. Each works once.
+code-mode = Device kind
+code-count = How many
+code-days = Valid for (days)
+code-issue = Issue codes
+codes-shown-once = Write these down or print them now: they are shown only once.
+codes-caption = New codes ({ $count })
+code = Code
+code-expires = Expires
+code-link = Link for the app
+code-qr = QR code
+code-qr-label = QR code for enrolment code { $code }
+
+cards-none = No new activation codes in this session. Import a roster or reset a worker to print cards.
+cards-help = { $count } cards. They hold activation codes: print them, hand them out, and do not keep copies.
+cards-print = Print cards
+card-title = Worker Voice
+card-hello = For { $name }
+card-number = Worker number
+card-code = Activation code
+card-steps = Open the Worker Voice app, enter your worker number and this code, then choose your own secret PIN.
+
+training-help = How many workers started and passed each module. Numbers under 5 are hidden to protect workers.
+training-caption = Training modules
+training-none = No training data yet.
+training-module = Module
+training-started = Started
+training-passed = Passed
+
+brands-caption = Brands and their supplier factories
+brands-none = No brands yet.
+brand-name = Brand
+brand-suppliers = Supplier factories
+brand-create-title = Add a brand
+brand-create = Add brand
+brand-created = Brand { $name } was added.
+brand-link-title = Link a supplier factory
+brand-link = Link
+brand-linked = The factory was linked.
+
+staff-caption = Staff accounts
+staff-state = State
+staff-active = Active
+staff-disabled = Disabled
+staff-revoke = End sessions
+staff-revoke-for = End the sessions of { $login }
+staff-revoked = The sessions of { $login } have ended.
+staff-disable = Disable
+staff-disable-for = Disable { $login }
+staff-disable-confirm = Disable { $login }? They can no longer sign in.
+roles-caption = Second factor by role
+roles-totp-required = Second factor required
+roles-totp-on = Require for { $role }
+roles-totp-off = Stop requiring for { $role }
+roles-totp-on-confirm = Require a second factor for { $role }? Accounts of this role without one can no longer sign in until they are invited again.
+invite-title = Invite a staff member
+invite-factories = Factories
+invite-factories-hint = The factories this factory admin manages.
+invite-submit = Create invitation
+invite-created = Send this link to the person (it works once, until { $expires }).
+invite-link = Invitation link
+
+proposals-intro = Changes the programme's key holder must sign before devices trust them.
+proposals-pending-count = { $count ->
+    [one] One proposal awaits the key holder.
+   *[other] { $count } proposals await the key holder.
+}
+proposals-caption = Proposals
+proposal-kind = Kind
+proposal-state = State
+proposal-created = Created
+proposal-id = Id
+proposal-kind-directory = Recipient directory
+proposal-kind-pack = Content pack
+proposal-kind-delegation = Hub delegation
+proposal-state-pending = Awaiting the key holder
+proposal-state-published = Signed and published
+proposal-state-superseded = Superseded
+
+audit-caption = Staff actions, oldest first
+audit-seq = No.
+audit-at = When
+audit-actor = Who
+audit-action = Action
+audit-object = Object
+audit-next = Next page
+
+settings-kiosk-idle = Shared tablet idle time-out (seconds)
+settings-kiosk-idle-hint = From 30 to 1800. A worker's session on a shared tablet ends after this long without a touch.
+settings-utc-offset = Offset from UTC (minutes)
+settings-utc-offset-hint = For example 420 for Vietnam. Leave empty to keep it as it is.
+settings-save = Save settings
+settings-saved = The settings were saved. Devices take them at their next sync.

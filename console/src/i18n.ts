@@ -1,0 +1,103 @@
+/**
+ * Every string the console shows comes from Fluent (`console/locales/*.ftl`,
+ * the same format as the core's strings), in the languages the core ships.
+ * The bundles are part of the build: nothing is fetched at run time.
+ */
+
+import { FluentBundle, FluentResource, type FluentVariable } from '@fluent/bundle';
+import en from '../locales/en.ftl?raw';
+import vi from '../locales/vi.ftl?raw';
+import zhCN from '../locales/zh-CN.ftl?raw';
+
+/** A language the console ships, with its writing direction. */
+export interface Language {
+  readonly tag: string;
+  /** The language's own name, for the switcher. */
+  readonly name: string;
+  readonly dir: 'ltr' | 'rtl';
+}
+
+/** The core's languages (core/src/app_strings). None is right-to-left yet; the layout uses logical properties so one can be added. */
+export const LANGUAGES: readonly Language[] = [
+  { tag: 'en', name: 'English', dir: 'ltr' },
+  { tag: 'vi', name: 'Tiếng Việt', dir: 'ltr' },
+  { tag: 'zh-CN', name: '简体中文', dir: 'ltr' },
+];
+
+const SOURCES: Readonly<Record<string, string>> = { en, vi, 'zh-CN': zhCN };
+const STORAGE_KEY = 'wv-console-language';
+
+const bundles = new Map<string, FluentBundle>();
+
+function bundleFor(tag: string): FluentBundle {
+  const known = bundles.get(tag);
+  if (known !== undefined) return known;
+  // Placeables are wrapped in Unicode isolates (FSI…PDI), so an Arabic
+  // worker's name inside an English sentence keeps its own direction.
+  const bundle = new FluentBundle(tag, { useIsolating: true });
+  const errors = bundle.addResource(new FluentResource(SOURCES[tag] ?? ''));
+  if (errors.length > 0) console.error(`console strings for ${tag} have errors`, errors);
+  bundles.set(tag, bundle);
+  return bundle;
+}
+
+let current: Language = LANGUAGES[0] as Language;
+
+/** The language in use. */
+export function language(): Language {
+  return current;
+}
+
+/** Best shipped language for a list of preferences (e.g. `navigator.languages`). */
+export function negotiate(preferred: readonly string[]): Language {
+  for (const wanted of preferred) {
+    const lower = wanted.toLowerCase();
+    const exact = LANGUAGES.find((candidate) => candidate.tag.toLowerCase() === lower);
+    if (exact !== undefined) return exact;
+    const primary = lower.split('-')[0];
+    const loose = LANGUAGES.find((candidate) => candidate.tag.toLowerCase().split('-')[0] === primary);
+    if (loose !== undefined) return loose;
+  }
+  return LANGUAGES[0] as Language;
+}
+
+/** Picks the language at start: the one chosen before, else the browser's. */
+export function initialLanguage(): Language {
+  let saved: string | null = null;
+  try {
+    saved = localStorage.getItem(STORAGE_KEY);
+  } catch {
+    saved = null;
+  }
+  return negotiate(saved !== null ? [saved] : [...navigator.languages]);
+}
+
+/** Switches the language and sets the document's `lang` and `dir`. */
+export function setLanguage(tag: string): void {
+  current = LANGUAGES.find((candidate) => candidate.tag === tag) ?? (LANGUAGES[0] as Language);
+  document.documentElement.lang = current.tag;
+  document.documentElement.dir = current.dir;
+  try {
+    // Only the language choice is kept: never anything about a session.
+    localStorage.setItem(STORAGE_KEY, current.tag);
+  } catch {
+    // Storage may be off; the choice then lasts for the page.
+  }
+}
+
+/** A message in language `tag`, falling back to English, then to its id (so a missing string is visible). */
+export function tIn(tag: string, id: string, args?: Record<string, FluentVariable>): string {
+  for (const candidate of [tag, 'en']) {
+    const bundle = bundleFor(candidate);
+    const message = bundle.getMessage(id);
+    if (message?.value != null) {
+      return bundle.formatPattern(message.value, args ?? null);
+    }
+  }
+  return id;
+}
+
+/** A message in the current language. */
+export function t(id: string, args?: Record<string, FluentVariable>): string {
+  return tIn(current.tag, id, args);
+}
