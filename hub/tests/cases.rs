@@ -303,3 +303,51 @@ async fn handler_endpoints_need_a_live_session() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_brand_b_handler_cannot_open_a_report_from_a_factory_that_supplies_only_brand_a() {
+    within_time(async {
+        // The programme's factory supplies brand A ("Brand"); another factory supplies brand B.
+        let programme = Programme::start().await;
+        let hub = &programme.hub;
+        let other_factory = hub.create_factory(false).await;
+        let brand_b = hub.create_brand("Brand B", &[&other_factory.id]).await;
+        let b_reader = hub.create_reader("Brand B reader", Route::Brand, None, Some(&brand_b), false).await;
+        hub.publish_directory().await;
+        let directory = hub.latest_directory(&programme.programme).await;
+
+        // The device of the brand-A factory finds only brand A's entry, and seals to it alone.
+        let entry = support::cases::route_entry(&directory, Route::Brand, &programme.factory.id);
+        assert_eq!(entry.factory_ids, vec![programme.factory.id.clone()]);
+        let keys: Vec<&str> = entry.recipients.iter().map(|r| r.handler_id.as_str()).collect();
+        assert_eq!(keys, vec![programme.brand.summary.key_id.as_str()]);
+        let sealed =
+            support::cases::seal_report(&directory, &programme.factory.id, &[Route::Brand], "BRAND-A only", &[]);
+        hub.submit(&sealed).await.ok::<SubmitResponse>();
+
+        let brand_a = hub.login(&programme.brand).await;
+        assert_eq!(brand_a.case(&sealed.case_id).await.content["text"], "BRAND-A only");
+        let brand_b = hub.login(&b_reader).await;
+        assert!(brand_b.get("/handler/v1/cases").await.ok::<Vec<CaseSummary>>().is_empty());
+        assert_eq!(brand_b.try_case(&sealed.case_id).await.err(), Some(404));
+        brand_b.get(&case_path(&sealed.case_id)).await.assert_error("not_found");
+
+        // A device that sealed to brand B as well is refused: the hub checks
+        // the recipients against the entry that lists the factory.
+        let mut widened = directory.clone();
+        let b_key = workervoice_protocol::directory::Recipient {
+            handler_id: b_reader.summary.key_id.clone(),
+            public_key: b_reader.summary.public_key.clone(),
+        };
+        widened
+            .routes
+            .iter_mut()
+            .find(|entry| entry.route == Route::Brand && entry.factory_ids.contains(&programme.factory.id))
+            .expect("brand A's entry")
+            .recipients
+            .push(b_key);
+        let forged = support::cases::seal_report(&widened, &programme.factory.id, &[Route::Brand], "widened", &[]);
+        hub.submit(&forged).await.assert_error("unknown_recipient");
+    })
+    .await;
+}

@@ -21,7 +21,6 @@ use std::num::NonZeroU32;
 
 use hpke::kem::X25519HkdfSha256;
 use hpke::{Deserializable, Kem, Serializable};
-use ring::digest::{SHA256, digest};
 use ring::hkdf;
 use ring::pbkdf2;
 use ring::rand::{SecureRandom, SystemRandom};
@@ -52,7 +51,7 @@ pub fn private_key_aad(account_id: &str) -> Vec<u8> {
 
 /// Hex of the first 16 bytes of SHA-256 of a public key.
 pub fn key_id(public_key: &[u8]) -> String {
-    hex::encode(&digest(&SHA256, public_key).as_ref()[..16])
+    workervoice_protocol::directory::key_id(public_key)
 }
 
 /// `count` random bytes from the system RNG.

@@ -259,7 +259,15 @@ impl ReaderSession {
     pub async fn survey_results(&self, survey_id: &str) -> Result<SurveyResults, ReaderError> {
         let sealed: SealedSurveyResults =
             self.call(Method::GET, &format!("/handler/v1/surveys/{survey_id}/responses"), None).await?;
-        crate::surveys::open_and_aggregate(&self.key_pair, &self.account.handler_id, &sealed)
+        crate::surveys::open_and_aggregate(&self.key_pair, &self.account.key_id, &sealed)
+    }
+
+    /// Publishes aggregates this analyst's client computed (small groups
+    /// suppressed here; the hub re-checks) for staff to read per factory.
+    pub async fn publish_aggregates(&self, results: &SurveyResults) -> Result<(), ReaderError> {
+        let path = format!("/handler/v1/surveys/{}/aggregates", results.survey_id);
+        let _: auth::Ok = self.call(Method::POST, &path, Some(results)).await?;
+        Ok(())
     }
 
     /// Ends the session.

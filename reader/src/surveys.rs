@@ -33,12 +33,13 @@ struct Opened {
     answers: BTreeMap<String, SurveyAnswer>,
 }
 
-/// Opens every response sealed to this analyst and aggregates them.
+/// Opens every response sealed to this analyst (found by its key id) and
+/// aggregates them.
 /// Responses sealed before this analyst existed, or that do not fit the
 /// version they name, are left out.
 pub fn open_and_aggregate(
     pair: &ReaderKeyPair,
-    handler_id: &str,
+    key_id: &str,
     sealed: &SealedSurveyResults,
 ) -> Result<SurveyResults, ReaderError> {
     let mut definitions = BTreeMap::new();
@@ -50,7 +51,7 @@ pub fn open_and_aggregate(
     let mut opened = Vec::with_capacity(sealed.responses.len());
     for response in &sealed.responses {
         let Some(definition) = definitions.get(&response.version) else { continue };
-        let Some(wrapped) = response.recipients.iter().find(|r| r.handler_id == handler_id) else { continue };
+        let Some(wrapped) = response.recipients.iter().find(|r| r.handler_id == key_id) else { continue };
         let key = hpke_open(
             pair,
             &response_hpke_info(&response.response_id),

@@ -529,6 +529,20 @@ async fn analysts_see_aggregates_with_each_versions_labels_and_no_group_of_four(
     assert!(csv.contains("all,10,shift,Your shift,10,rotating,Rotating,1,"), "{csv}");
     assert_eq!(csv.matches(",suppressed,").count(), 2, "{csv}");
 
+    // The analyst publishes the aggregates; staff read their factory's
+    // group only, suppressed as the client left it.
+    session.session.publish_aggregates(&report).await.expect("the aggregates are published");
+    let published = hub.admin_get(&format!("/admin/v1/factories/{}/surveys/pulse/aggregates", large.id)).await;
+    let groups = published["groups"].as_array().expect("groups");
+    assert_eq!(groups.len(), 1, "{published}");
+    assert_eq!(groups[0]["factory_id"], large.id.as_str());
+    assert!(groups[0]["respondents"].is_null(), "suppressed stays suppressed: {published}");
+    // A group of four is refused by the hub, whatever the client says.
+    let mut leaky = report.clone();
+    leaky.groups[1].respondents = Some(4);
+    let refused = session.session.publish_aggregates(&leaky).await.expect_err("refused");
+    assert_eq!(refused.status(), Some(400));
+
     // A case handler cannot read survey results.
     let handler = hub.handler_session(&hotline, "hotline password 1").await;
     let (status, _) = handler.get_text("/handler/v1/surveys/pulse/responses").await;

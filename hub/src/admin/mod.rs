@@ -47,6 +47,7 @@ pub(crate) fn routes(state: AppState) -> Router<AppState> {
         .route("/admin/v1/factories/{factory_id}/workers/{worker_number}/reset", post(reset_worker))
         .route("/admin/v1/factories/{factory_id}/devices", get(list_devices))
         .route("/admin/v1/factories/{factory_id}/training-report", get(training_report))
+        .route("/admin/v1/factories/{factory_id}/surveys/{survey_id}/aggregates", get(survey_aggregates))
         .route("/admin/v1/devices/{device_id}/retire", post(retire_device))
         .route("/admin/v1/devices/{device_id}/wipe", post(wipe_device))
         .route("/admin/v1/programme", get(programme))
@@ -174,6 +175,14 @@ async fn list_devices(
     PathParams(factory_id): PathParams<String>,
 ) -> Result<Json<Vec<DeviceSummary>>, ApiError> {
     devices::devices(&state, factory_id).await.map(Json)
+}
+
+/// A survey's aggregates an analyst published, this factory's group only.
+async fn survey_aggregates(
+    State(state): State<AppState>,
+    PathParams((factory_id, survey_id)): PathParams<(String, String)>,
+) -> Result<Json<workervoice_protocol::survey_response::SurveyResults>, ApiError> {
+    crate::surveys::results::factory_aggregates(&state, factory_id, survey_id).await.map(Json)
 }
 
 /// Per module of a factory: workers who started it and who passed, with

@@ -72,7 +72,7 @@ pub(crate) fn load_summary(connection: &Connection, handler_id: &str) -> Result<
 
 /// Hex of the first 16 bytes of SHA-256 of a public key (as the client computes it).
 pub(crate) fn key_id(public_key: &[u8]) -> String {
-    hex::encode(&ring::digest::digest(&ring::digest::SHA256, public_key).as_ref()[..16])
+    workervoice_protocol::directory::key_id(public_key)
 }
 
 /// `POST /admin/v1/readers/invitations`: a one-time link for a new reader.

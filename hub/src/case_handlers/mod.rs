@@ -48,6 +48,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/handler/v1/cases/{case_id}/audit", get(work::audit))
         .route("/handler/v1/cases/{case_id}/attachments/{attachment_id}", get(work::attachment))
         .route("/handler/v1/surveys/{survey_id}/responses", get(crate::surveys::results::sealed_responses))
+        .route("/handler/v1/surveys/{survey_id}/aggregates", post(crate::surveys::results::publish_aggregates))
 }
 
 async fn accept(

@@ -26,6 +26,8 @@ pub(crate) struct HandlerIdentity {
     pub(crate) route: Route,
     pub(crate) factory_id: Option<String>,
     pub(crate) brand_id: Option<String>,
+    /// The reader's key id (as directories and survey documents name it).
+    pub(crate) key_id: String,
     /// A survey analyst (reads survey answers, not cases).
     pub(crate) analyst: bool,
 }
@@ -85,7 +87,7 @@ fn authenticate(
     let hash = token_hash(token);
     let row = connection
         .query_row(
-            "SELECT h.id, h.route, h.factory_id, h.brand_id, h.analyst FROM sessions s \
+            "SELECT h.id, h.route, h.factory_id, h.brand_id, h.analyst, h.key_id FROM sessions s \
                JOIN handlers h ON h.id = s.account_id \
               WHERE s.token_hash = ?1 AND s.account_kind = 'reader' AND s.revoked_at IS NULL \
                 AND s.expires_at > ?2 AND s.last_used_at + ?3 > ?2 AND h.disabled_at IS NULL",
@@ -97,14 +99,15 @@ fn authenticate(
                     row.get::<_, Option<String>>(2)?,
                     row.get::<_, Option<String>>(3)?,
                     row.get::<_, bool>(4)?,
+                    row.get::<_, String>(5)?,
                 ))
             },
         )
         .optional()?;
-    let Some((handler_id, route, factory_id, brand_id, analyst)) = row else { return Ok(None) };
+    let Some((handler_id, route, factory_id, brand_id, analyst, key_id)) = row else { return Ok(None) };
     let route = route_from_str(&route).ok_or_else(|| ApiError::internal("a reader row has an unknown route"))?;
     connection.execute("UPDATE sessions SET last_used_at = ?1 WHERE token_hash = ?2", params![now, hash])?;
-    Ok(Some(HandlerIdentity { handler_id, route, factory_id, brand_id, analyst }))
+    Ok(Some(HandlerIdentity { handler_id, route, factory_id, brand_id, key_id, analyst }))
 }
 
 /// A request from a signed-in reader (`Authorization: Bearer <token>`).

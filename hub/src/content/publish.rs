@@ -108,7 +108,7 @@ fn add_survey_delivery(
     connection: &rusqlite::Connection,
 ) -> anyhow::Result<()> {
     let mut statement = connection.prepare(
-        "SELECT id, public_key FROM handlers WHERE analyst = 1 AND disabled_at IS NULL ORDER BY created_at, id",
+        "SELECT key_id, public_key FROM handlers WHERE analyst = 1 AND disabled_at IS NULL ORDER BY created_at, id",
     )?;
     let recipients = statement
         .query_map([], |row| Ok(Recipient { handler_id: row.get(0)?, public_key: row.get(1)? }))?

@@ -167,6 +167,16 @@ CREATE TABLE case_note_keys (
     FOREIGN KEY (case_id, note_id) REFERENCES case_notes (case_id, note_id)
 ) WITHOUT ROWID;
 
+-- Survey aggregates an analyst's client computed and published (small
+-- groups already suppressed; the hub re-checks). Staff read their
+-- factories' groups.
+CREATE TABLE survey_aggregates (
+    survey_id    TEXT PRIMARY KEY,
+    body         BLOB NOT NULL,
+    published_by TEXT NOT NULL,
+    published_at INTEGER NOT NULL
+) WITHOUT ROWID;
+
 -- The last event a route may see of a case that escalated past it.
 CREATE TABLE case_handovers (
     case_id  TEXT NOT NULL REFERENCES cases (case_id),

@@ -72,6 +72,7 @@ pub(crate) const ROUTE_RIGHTS: &[(&str, &str, Right)] = &[
     ("POST", "/admin/v1/factories/{factory_id}/workers/{worker_number}/reset", Right::ManageFactory),
     ("GET", "/admin/v1/factories/{factory_id}/devices", Right::ReadFactory),
     ("GET", "/admin/v1/factories/{factory_id}/training-report", Right::ReadAggregates),
+    ("GET", "/admin/v1/factories/{factory_id}/surveys/{survey_id}/aggregates", Right::ReadAggregates),
     ("POST", "/admin/v1/devices/{device_id}/retire", Right::ManageFactory),
     ("POST", "/admin/v1/devices/{device_id}/wipe", Right::ManageFactory),
     ("GET", "/admin/v1/programme", Right::ReadProgramme),

@@ -228,10 +228,14 @@ impl Programme {
 impl TestHub {
     /// Invites a reader as the test programme admin and accepts as the
     /// reader's client would, with a random password.
-    /// A brand reader gets a brand of its own, supplied by no factory yet.
+    /// A brand reader gets a brand of its own, supplied by a factory of its
+    /// own (a brand no factory supplies is left out of directories).
     pub async fn create_handler(&self, name: &str, route: Route, factory_id: Option<&str>) -> Account {
         let brand_id = match route {
-            Route::Brand => Some(self.create_brand(&format!("Brand of {name}"), &[]).await),
+            Route::Brand => {
+                let supplier = self.create_factory(false).await;
+                Some(self.create_brand(&format!("Brand of {name}"), &[&supplier.id]).await)
+            }
             _ => None,
         };
         self.create_reader(name, route, factory_id, brand_id.as_deref(), false).await
@@ -471,7 +475,11 @@ pub fn route_entry<'a>(directory: &'a Directory, route: Route, factory_id: &str)
         .iter()
         .find(|entry| {
             entry.route == route
-                && (route != Route::FactoryCommittee || entry.factory_id.as_deref() == Some(factory_id))
+                && match route {
+                    Route::FactoryCommittee => entry.factory_id.as_deref() == Some(factory_id),
+                    Route::Brand => entry.factory_ids.iter().any(|id| id == factory_id),
+                    Route::IndependentHotline => true,
+                }
         })
         .expect("the route is in the directory")
 }
