@@ -199,7 +199,10 @@ async fn a_reader_changes_their_password_in_the_client_and_keeps_their_key() {
         assert_eq!(other.cases().await.err().and_then(|error| error.status()), Some(401));
         let old = client.login(account.id(), &account.password, None).await;
         assert_eq!(old.err().and_then(|error| error.status()), Some(401));
-        let renewed = client.login(account.id(), "a brand new passphrase", None).await.expect("signs in");
+        // The reader's usual client (its device token) is not held back by
+        // the wrong attempt just made without one.
+        let device = Some(session.device_token().to_owned());
+        let renewed = client.login(account.id(), "a brand new passphrase", device).await.expect("signs in");
         assert_eq!(renewed.account().public_key, account.summary.public_key);
 
         // The wrapped key on the hub opens with the new password only.
