@@ -221,3 +221,21 @@ async fn a_reader_changes_their_password_in_the_client_and_keeps_their_key() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_programme_admins_session_reads_no_case_and_no_survey_answer() {
+    within_time(async {
+        let hub = TestHub::start().await;
+        hub.create_handler("Hotline", Route::IndependentHotline, None).await;
+        // The programme admin's staff session is not a reader's: every
+        // reader route refuses it, whatever the admin can do on /admin/v1.
+        for path in ["/handler/v1/cases", "/handler/v1/cases/K7Q2M-9XD4R", "/handler/v1/surveys/pulse/responses"] {
+            let response = hub.http.get(hub.url(path)).bearer_auth(hub.staff_token()).send().await.expect("sent");
+            assert_eq!(response.status().as_u16(), 401, "{path}");
+        }
+        let listed: Vec<HandlerSummary> = hub.admin(Method::GET, "/admin/v1/handlers", None).await.ok();
+        let text = serde_json::to_string(&listed).expect("json");
+        assert!(!text.contains("wrapped_private_key") && !text.contains("login_verifier"), "{text}");
+    })
+    .await;
+}
