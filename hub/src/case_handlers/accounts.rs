@@ -9,7 +9,9 @@
 //! at 15 minutes), answered `rate_limited` with the seconds to wait. The
 //! count is kept per account and per *bucket*: a client that signed in
 //! before sends the device token it was given then, and its failures count
-//! in that token's own bucket; everyone else shares one bucket. So a
+//! in that token's own bucket; everyone else shares one bucket. An attempt
+//! is counted before the key is checked (a right key then clears the
+//! count), so parallel guesses cannot share one back-off window. So a
 //! stranger hammering the login delays only strangers, never the reader on
 //! their usual browser (OWASP's device cookies). An unknown account is
 //! answered like a wrong key, after the same work, and prelogin gives it a
@@ -331,8 +333,9 @@ pub(crate) async fn login(state: &AppState, request: HandlerLoginRequest) -> Res
     let (bucket, stored) = state
         .db
         .run(move |connection| {
-            let bucket = bucket(connection, &id, device.as_deref())?;
-            let next: Option<i64> = connection
+            let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let bucket = bucket(&tx, &id, device.as_deref())?;
+            let next: Option<i64> = tx
                 .query_row(
                     "SELECT next_allowed_at FROM reader_login_backoff WHERE handler_id = ?1 AND bucket = ?2",
                     params![id, bucket],
@@ -343,11 +346,16 @@ pub(crate) async fn login(state: &AppState, request: HandlerLoginRequest) -> Res
             if let Some(next) = next.filter(|next| *next > now) {
                 return Err(rate_limited(next - now));
             }
-            let stored: Option<String> = connection
+            // Counted as a failure before the key is checked, so guesses sent
+            // in parallel cannot all slip through one back-off window; a
+            // right key clears the count below.
+            record_failure(&tx, &id, &bucket, now)?;
+            let stored: Option<String> = tx
                 .query_row("SELECT login_verifier FROM handlers WHERE id = ?1 AND disabled_at IS NULL", [&id], |row| {
                     row.get(0)
                 })
                 .optional()?;
+            tx.commit()?;
             Ok((bucket, stored))
         })
         .await?;
@@ -363,8 +371,7 @@ pub(crate) async fn login(state: &AppState, request: HandlerLoginRequest) -> Res
             let now = unix_now();
             let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
             if !passed {
-                record_failure(&tx, &id, &bucket, now)?;
-                tx.commit()?;
+                // Already counted before the check.
                 return Ok(None);
             }
             tx.execute("DELETE FROM reader_login_backoff WHERE handler_id = ?1 AND bucket = ?2", params![id, bucket])?;
