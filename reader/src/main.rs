@@ -29,8 +29,8 @@ struct Args {
 enum Command {
     /// Accept an invitation: make your key pair and choose your password.
     Accept {
-        /// The invitation token from the link.
-        #[arg(long)]
+        /// The invitation token from the link (base64: it may start with `-`).
+        #[arg(long, allow_hyphen_values = true)]
         token: String,
     },
     /// List the cases on your route.
@@ -38,11 +38,19 @@ enum Command {
     /// Open a case and print the report, the conversation and notes.
     Open { case_id: String },
     /// Reply to the worker.
-    Reply { case_id: String, text: String },
+    Reply {
+        case_id: String,
+        #[arg(allow_hyphen_values = true)]
+        text: String,
+    },
     /// Set a case's status (acknowledged, investigating, resolved, closed).
     Status { case_id: String, status: String },
     /// Write an internal note for your route's readers.
-    Note { case_id: String, text: String },
+    Note {
+        case_id: String,
+        #[arg(allow_hyphen_values = true)]
+        text: String,
+    },
     /// Save an attachment, opened, to a file.
     Attachment { case_id: String, attachment_id: String, out: std::path::PathBuf },
     /// Change your password (the key is re-wrapped here). The new password

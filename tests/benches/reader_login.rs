@@ -4,7 +4,8 @@
 //! loopback (prelogin, KDF, login with the hub's Argon2id check of
 //! `login_key`, unwrap). Printed figures, median of a few runs.
 //!
-//! Run: `cargo bench -p workervoice-e2e --bench reader_login`.
+//! Run: `cargo bench -p workervoice-e2e --bench reader_login` (or with
+//! `--profile dev`, quicker to build: ring and argon2 are optimised there too).
 
 use std::time::{Duration, Instant};
 

@@ -264,7 +264,7 @@ class AdminClient(private val baseUrl: String, private val token: String) {
     private fun invite(body: String, password: String): String {
         val invitation = post("/admin/v1/readers/invitations", body)
         val handlerId = invitation.str("handler_id")
-        ReaderCli.run(baseUrl, handlerId, password, "accept", "--token", invitation.str("invitation_token"))
+        ReaderCli.run(baseUrl, handlerId, password, "accept", "--token=" + invitation.str("invitation_token"))
         return handlerId
     }
 
