@@ -317,10 +317,18 @@ object ReaderCli {
             .apply { environment()["WV_HANDLER_PASSWORD"] = password }
             .start()
         process.outputStream.close()
+        // Both streams are drained while the process runs: a long answer
+        // (hundreds of cases) would otherwise fill the pipe and stall it.
+        var output = ""
+        var errors = ""
+        val readers = listOf(
+            thread { output = process.inputStream.bufferedReader().readText() },
+            thread { errors = process.errorStream.bufferedReader().readText() },
+        )
         val finished = process.waitFor(HARNESS_TIMEOUT.seconds, TimeUnit.SECONDS)
-        val output = process.inputStream.bufferedReader().readText()
-        val errors = process.errorStream.bufferedReader().readText()
-        check(finished && process.exitValue() == 0) { "wv-handler ${command.firstOrNull()} failed: $errors$output" }
+        if (!finished) process.destroyForcibly()
+        readers.forEach { it.join(HARNESS_TIMEOUT.toMillis()) }
+        check(finished && process.exitValue() == 0) { "wv-handler ${command.firstOrNull()} failed: $errors" }
         return output
     }
 }
