@@ -109,16 +109,9 @@ async fn every_report_whose_submit_returned_is_delivered_exactly_once_despite_ki
 
     let _ = rustls::crypto::ring::default_provider().install_default();
     let http = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().unwrap();
-    let login: Value = http
-        .post(format!("{}/handler/v1/login", hub.base_url))
-        .json(&serde_json::json!({"handler_id": hotline.handler_id, "password": hotline.password}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let token = login["session_token"].as_str().expect("session").to_owned();
+    let reader = wv_reader::client::ReaderClient::with_http(&hub.base_url, http.clone());
+    let session = reader.login(&hotline.handler_id, &hotline.password, None).await.expect("the demo reader signs in");
+    let token = session.token().to_owned();
     let cases: Vec<Value> = http
         .get(format!("{}/handler/v1/cases", hub.base_url))
         .bearer_auth(&token)

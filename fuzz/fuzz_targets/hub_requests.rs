@@ -67,7 +67,7 @@ fuzz_target!(|data: &[u8]| {
         23 => drop(parse::<admin::PublishDirectoryRequest>(body)),
         24 => drop(parse::<admin::SurveySchedule>(body)),
         25 => drop(parse::<admin::RecordEventRequest>(body)),
-        26 => drop(parse::<handler::CreateHandlerRequest>(body)),
+        26 => drop(parse::<handler::AcceptReaderInvitationRequest>(body)),
         27 => drop(parse::<handler::HandlerLoginRequest>(body)),
         28 => drop(parse::<handler::SetStatusRequest>(body)),
         _ => drop(parse::<handler::HandlerReplyRequest>(body)),

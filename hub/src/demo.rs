@@ -10,9 +10,12 @@
 //! codes are shown once and stored only as hashes — every demo worker who
 //! has not set a PIN yet gets a fresh activation code (the old one stops
 //! working), and fresh enrolment codes are issued. Workers who already set a
-//! PIN keep it and get no code. The demo handlers are found again by name;
+//! PIN keep it and get no code. The demo readers are found again by name;
 //! their passwords are derived from the hub secret, so a re-run prints the
-//! same ones without the hub ever storing them. Every run publishes a new
+//! same ones without the hub ever storing them. Their keys were made by the
+//! demo playing each reader's client (`wv_reader`), as `wv-handler accept`
+//! does for a real reader: the hub keeps only the public key and the private
+//! key wrapped under the password. Every run publishes a new
 //! directory version.
 //!
 //! The hub does not hold the programme key. The demo stands in for the
@@ -30,12 +33,16 @@ use workervoice_protocol::admin::{
 };
 use workervoice_protocol::directory::Route;
 use workervoice_protocol::enrol::DeviceMode;
-use workervoice_protocol::handler::CreateHandlerRequest;
+use workervoice_protocol::handler::ReaderInvitationRequest;
+use workervoice_protocol::staff::{CreateBrandRequest, LinkFactoryRequest};
+use wv_reader::account::Enrolment;
 
 use crate::admin::{factories, roster};
 use crate::case_handlers::accounts;
 use crate::directory;
 use crate::server::RunningHub;
+use crate::staff::audit::ActorId;
+use crate::staff::brands;
 use crate::state::AppState;
 
 /// The demo factory's name (how a re-run finds it).
@@ -303,17 +310,45 @@ fn demo_survey_pack() -> serde_json::Value {
     })
 }
 
-/// The demo handlers: created when missing, found again by name otherwise.
+/// The demo brand's name (how a re-run finds it).
+pub const DEMO_BRAND_NAME: &str = "Demo Brand";
+
+/// The demo brand, supplied by the demo factory: created when missing.
+async fn ensure_demo_brand(state: &AppState, factory_id: &str) -> anyhow::Result<String> {
+    let found = brands::brands(state).await?.into_iter().find(|brand| brand.name == DEMO_BRAND_NAME);
+    let brand = match found {
+        Some(brand) => brand,
+        None => {
+            brands::create_brand(state, ActorId::Hub, CreateBrandRequest { name: DEMO_BRAND_NAME.to_owned() }).await?
+        }
+    };
+    brands::link_factory(
+        state,
+        ActorId::Hub,
+        brand.id.clone(),
+        LinkFactoryRequest { factory_id: factory_id.to_owned() },
+    )
+    .await?;
+    Ok(brand.id)
+}
+
+/// The demo readers: invited and accepted when missing, found again by name
+/// otherwise. Accepting is what a reader's client does (`wv_reader`: the key
+/// pair made and wrapped under the password outside the hub's code paths,
+/// only the public parts handed to the hub); the demo plays that client so a
+/// newcomer has readers at once, and prints their passwords. A real reader
+/// accepts their own invitation with `wv-handler accept`.
 async fn ensure_demo_handlers(state: &AppState, factory_id: &str) -> anyhow::Result<Vec<DemoHandler>> {
+    let brand_id = ensure_demo_brand(state, factory_id).await?;
     let wanted = [
-        ("Demo factory committee", Route::FactoryCommittee, Some(factory_id.to_owned()), false),
-        ("Demo independent hotline", Route::IndependentHotline, None, false),
-        ("Demo brand", Route::Brand, None, false),
-        ("Demo survey analyst", Route::IndependentHotline, None, true),
+        ("Demo factory committee", Route::FactoryCommittee, Some(factory_id.to_owned()), None, false),
+        ("Demo independent hotline", Route::IndependentHotline, None, None, false),
+        ("Demo brand", Route::Brand, None, Some(brand_id), false),
+        ("Demo survey analyst", Route::IndependentHotline, None, None, true),
     ];
     let existing = accounts::handlers(state).await?;
     let mut demo = Vec::with_capacity(wanted.len());
-    for (name, route, factory_id, analyst) in wanted {
+    for (name, route, factory_id, brand_id, analyst) in wanted {
         let which = format!("{}\n{}", route.as_str(), factory_id.as_deref().unwrap_or(""));
         let password = state.keys.derive_demo_password(if analyst { "analyst" } else { &which });
         let found = existing
@@ -322,14 +357,20 @@ async fn ensure_demo_handlers(state: &AppState, factory_id: &str) -> anyhow::Res
         let handler_id = match found {
             Some(handler) => handler.handler_id.clone(),
             None => {
-                let request = CreateHandlerRequest {
+                let request = ReaderInvitationRequest {
                     name: name.to_owned(),
                     route,
                     factory_id: factory_id.clone(),
-                    password: password.clone(),
+                    brand_id,
                     analyst,
                 };
-                accounts::create_handler(state, request).await?.handler_id
+                let invitation = accounts::invite(state, ActorId::Hub, request).await?;
+                let (id, token, chosen) = (invitation.handler_id, invitation.invitation_token, password.clone());
+                let enrolment = tokio::task::spawn_blocking(move || Enrolment::new(&id, &token, &chosen))
+                    .await
+                    .context("the demo reader's key task failed")?
+                    .map_err(|error| anyhow::anyhow!("making a demo reader's key: {error}"))?;
+                accounts::accept(state, enrolment.request).await?.handler_id
             }
         };
         demo.push(DemoHandler { handler_id, name: name.to_owned(), route, factory_id, password });

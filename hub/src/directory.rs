@@ -143,16 +143,20 @@ pub(crate) async fn current_version(state: &AppState) -> Result<u64, ApiError> {
         .await
 }
 
-/// The handlers of each route: one committee entry per factory that has
-/// committee handlers, then the hotline, then the brand.
+/// The readers of each route, named by key id (never by account id, so the
+/// unauthenticated directory does not hand out logins): one committee entry
+/// per factory that has committee readers, then the hotline, then one brand
+/// entry per brand with its supplier factories (a device seals the brand
+/// route only to the entry that lists its factory).
 fn route_recipients(
     connection: &Connection,
     deadlines: &BTreeMap<Route, u32>,
 ) -> Result<Vec<RouteRecipients>, ApiError> {
     let mut statement = connection.prepare(
-        "SELECT h.id, h.route, h.factory_id, h.public_key, f.name FROM handlers h \
+        "SELECT h.key_id, h.route, h.factory_id, h.public_key, f.name, h.brand_id, b.name FROM handlers h \
            LEFT JOIN factories f ON f.id = h.factory_id \
-          WHERE h.analyst = 0 ORDER BY h.factory_id, h.created_at, h.id",
+           LEFT JOIN brands b ON b.id = h.brand_id \
+          WHERE h.analyst = 0 AND h.disabled_at IS NULL ORDER BY h.factory_id, h.brand_id, h.created_at, h.id",
     )?;
     let rows = statement.query_map([], |row| {
         Ok((
@@ -161,29 +165,46 @@ fn route_recipients(
             row.get::<_, Option<String>>(2)?,
             row.get(3)?,
             row.get::<_, Option<String>>(4)?,
+            row.get::<_, Option<String>>(5)?,
+            row.get::<_, Option<String>>(6)?,
         ))
     })?;
-    let mut by_route: BTreeMap<(Route, Option<String>), (String, Vec<Recipient>)> = BTreeMap::new();
+    type Key = (Route, Option<String>, Option<String>);
+    let mut by_route: BTreeMap<Key, (String, Vec<Recipient>)> = BTreeMap::new();
     for row in rows {
-        let (handler_id, route, factory_id, public_key, factory_name) = row?;
+        let (key_id, route, factory_id, public_key, factory_name, brand_id, brand_name) = row?;
         let route = route_from_str(&route).ok_or_else(|| ApiError::internal("a handler row has an unknown route"))?;
+        let name = if route == Route::Brand { brand_name } else { factory_name };
         let entry = by_route
-            .entry((route, factory_id))
-            .or_insert_with(|| (organisation(route, factory_name.as_deref()), Vec::new()));
-        entry.1.push(Recipient { handler_id, public_key });
+            .entry((route, factory_id, brand_id))
+            .or_insert_with(|| (organisation(route, name.as_deref()), Vec::new()));
+        entry.1.push(Recipient { handler_id: key_id, public_key });
     }
-    Ok(by_route
-        .into_iter()
-        .map(|((route, factory_id), (organisation, recipients))| RouteRecipients {
+    let mut entries = Vec::with_capacity(by_route.len());
+    for ((route, factory_id, brand_id), (organisation, recipients)) in by_route {
+        let factory_ids = match &brand_id {
+            Some(brand_id) => {
+                let mut statement = connection
+                    .prepare("SELECT factory_id FROM brand_factories WHERE brand_id = ?1 ORDER BY factory_id")?;
+                statement.query_map([brand_id], |row| row.get(0))?.collect::<Result<Vec<String>, _>>()?
+            }
+            None => Vec::new(),
+        };
+        // A brand no factory supplies yet can receive no report.
+        if route == Route::Brand && factory_ids.is_empty() {
+            continue;
+        }
+        entries.push(RouteRecipients {
             route,
             factory_id,
             organisation,
-            brand_id: None,
-            factory_ids: Vec::new(),
+            brand_id,
+            factory_ids,
             recipients,
             response_deadline_hours: deadlines.get(&route).copied().unwrap_or(default_deadline_hours(route)),
-        })
-        .collect())
+        });
+    }
+    Ok(entries)
 }
 
 /// Who a worker trusts on a route, in words, until organisations are
@@ -194,7 +215,8 @@ fn organisation(route: Route, factory_name: Option<&str>) -> String {
         (Route::FactoryCommittee, Some(name)) => format!("{name} worker committee"),
         (Route::FactoryCommittee, None) => "Worker committee".to_owned(),
         (Route::IndependentHotline, _) => "Independent hotline".to_owned(),
-        (Route::Brand, _) => "Brand".to_owned(),
+        (Route::Brand, Some(name)) => name.to_owned(),
+        (Route::Brand, None) => "Brand".to_owned(),
     }
 }
 
@@ -209,13 +231,20 @@ pub(crate) fn load_directory(connection: &Connection, version: u64) -> Result<Op
 }
 
 /// The entry of `route` that serves `factory_id` (the factory's committee,
-/// or the programme-wide hotline or brand).
+/// the programme-wide hotline, or the first brand entry that lists the
+/// factory among its suppliers — as devices choose it, `core::directory`).
 pub(crate) fn route_entry<'a>(directory: &'a Directory, route: Route, factory_id: &str) -> Option<&'a RouteRecipients> {
     directory.routes.iter().find(|entry| {
         entry.route == route
             && match route {
                 Route::FactoryCommittee => entry.factory_id.as_deref() == Some(factory_id),
-                Route::IndependentHotline | Route::Brand => entry.factory_id.is_none(),
+                Route::IndependentHotline => entry.factory_id.is_none(),
+                // Directories before brand entries listed suppliers had one
+                // brand entry for every factory.
+                Route::Brand => {
+                    entry.factory_id.is_none()
+                        && (entry.factory_ids.is_empty() || entry.factory_ids.iter().any(|id| id == factory_id))
+                }
             }
     })
 }

@@ -40,8 +40,6 @@ mod labels {
     pub(super) const CODE_HASH: &[u8] = b"workervoice/hub/code-hash/v1";
     /// AEAD key sealing hub shares at rest.
     pub(super) const SHARE_WRAP: &[u8] = b"workervoice/hub/share-wrap/v1";
-    /// HMAC key mixed into a handler's password-derived key (a pepper).
-    pub(super) const HANDLER_KEY_PEPPER: &[u8] = b"workervoice/hub/handler-key-pepper/v1";
     /// HMAC key the demo handlers' passwords are derived with.
     pub(super) const DEMO_PASSWORD: &[u8] = b"workervoice/hub/demo-password/v1";
     /// Seed of the X25519 key pair that offline sign-in proofs are sealed to.
@@ -73,7 +71,6 @@ pub(crate) struct HubKeys {
     fake_salt: hmac::Key,
     code_hash: hmac::Key,
     share_wrap: aead::LessSafeKey,
-    handler_key_pepper: hmac::Key,
     demo_password: hmac::Key,
     survey_token: hmac::Key,
     staff_totp_seal: aead::LessSafeKey,
@@ -122,7 +119,6 @@ impl HubKeys {
             fake_salt: hmac_key(labels::FAKE_SALT),
             code_hash: hmac_key(labels::CODE_HASH),
             share_wrap: aead::LessSafeKey::new(aead::UnboundKey::from(share_okm)),
-            handler_key_pepper: hmac_key(labels::HANDLER_KEY_PEPPER),
             demo_password: hmac_key(labels::DEMO_PASSWORD),
             survey_token: hmac_key(labels::SURVEY_TOKEN),
             staff_totp_seal: aead::LessSafeKey::new(aead::UnboundKey::from(totp_okm)),
@@ -286,17 +282,14 @@ impl HubKeys {
         hmac::verify(&self.code_hash, &activation_message(worker_id, normalized), stored).is_ok()
     }
 
-    /// The key that wraps a handler's private key: the password, already
-    /// stretched with PBKDF2, keyed with the hub secret and bound to the
-    /// handler. The pepper means a copy of `hub.db` alone is no use for
-    /// guessing handler passwords offline.
-    pub(crate) fn derive_handler_wrap_key(&self, handler_id: &str, stretched: &[u8]) -> Zeroizing<Vec<u8>> {
-        let mut ctx = hmac::Context::with_key(&self.handler_key_pepper);
-        ctx.update(b"handler-key\n");
+    /// The made-up KDF salt a reader prelogin answers for an account id the
+    /// hub does not know: stable, so asking twice looks like a real account,
+    /// and unpredictable without the hub secret.
+    pub(crate) fn derive_reader_fake_salt(&self, handler_id: &str) -> Vec<u8> {
+        let mut ctx = hmac::Context::with_key(&self.fake_salt);
+        ctx.update(b"reader-salt\n");
         ctx.update(handler_id.as_bytes());
-        ctx.update(b"\n");
-        ctx.update(stretched);
-        Zeroizing::new(ctx.sign().as_ref().to_vec())
+        ctx.sign().as_ref()[..workervoice_protocol::handler::READER_SALT_LEN].to_vec()
     }
 
     /// A demo handler's password: stable for this hub (so a re-seeded demo

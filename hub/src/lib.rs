@@ -38,9 +38,9 @@
 //!   content-addressed blobs; a catalog per factory, and blob downloads that
 //!   resume with HTTP ranges.
 //! - **Case handlers** (`case_handlers`): the people who read and answer
-//!   grievances (not axum handlers): accounts whose X25519 private keys are
-//!   wrapped under their passwords; a login session opens reports in memory
-//!   for that handler, and replies are sealed under the case's reply key.
+//!   grievances, and survey analysts (not axum handlers): invited accounts
+//!   whose keys their own client made and keeps (ADR 0015); the hub serves
+//!   cases and survey answers sealed and stores what the client sealed.
 //! - **Training progress** (`training`): each worker's log of training
 //!   events, uploaded sealed and merged across their devices; pull with
 //!   totals and signed certificates, a pseudonymous leaderboard, and a

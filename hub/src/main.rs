@@ -134,7 +134,7 @@ struct ServeArgs {
     /// PBKDF2 iterations for new workers' PINs (at least 600000).
     #[arg(long, value_name = "N", default_value_t = workervoice_hub::DEFAULT_PIN_ITERATIONS)]
     pin_iterations: u32,
-    /// Wrong PINs (and handler passwords) before the account is locked until staff unlock it.
+    /// Wrong PINs before the worker is locked until staff unlock them (readers back off instead).
     #[arg(long, value_name = "N", default_value_t = workervoice_hub::DEFAULT_MAX_PIN_ATTEMPTS)]
     max_pin_attempts: u32,
     /// Open connections at most; more are closed on accept.
@@ -396,7 +396,11 @@ fn demo_text(hub: &RunningHub, seed: &DemoSeed, console: bool) -> String {
         None => line("What the demo proposed waits for the key holder: wv-keyholder pending / sign.".to_owned()),
     }
     line(String::new());
-    line("Case handlers (log in at /handler/v1/login with id and password):".to_owned());
+    line(
+        "Case handlers and the analyst (their keys were made by the demo playing their client; sign in with \
+         the reader's client, e.g. WV_HANDLER_PASSWORD=<password> wv-handler --hub <url> --handler <id> cases):"
+            .to_owned(),
+    );
     for handler in &seed.handlers {
         line(format!("  {} {}", pad(handler.route.as_str(), 20), handler.name));
         line(format!("      id {}  password {}", handler.handler_id, handler.password));

@@ -15,7 +15,6 @@ use axum_server::tls_rustls::{RustlsAcceptor, RustlsConfig};
 use tokio::task::JoinHandle;
 use workervoice_protocol::{MAX_BODY_BYTES, auth, paths};
 
-use crate::case_handlers::sessions::Sessions;
 use crate::cases::escalation::{EscalationReport, escalate_due};
 use crate::clock::unix_now;
 use crate::config::HubConfig;
@@ -154,7 +153,6 @@ pub async fn start(config: HubConfig) -> anyhow::Result<RunningHub> {
         keys,
         programme,
         demo_signer,
-        sessions: Sessions::default(),
         data_dir: config.data_dir.clone(),
         admin_token: admin_token.clone(),
         staff: crate::staff::StaffSettings {
@@ -235,15 +233,14 @@ async fn health() -> axum::Json<auth::Ok> {
     axum::Json(auth::Ok { ok: true })
 }
 
-/// Every `period`: escalates overdue cases and drops expired handler
-/// sessions. A failed pass is logged and retried at the next tick.
+/// Every `period`: escalates overdue cases and drops ended staff and
+/// reader sessions. A failed pass is logged and retried at the next tick.
 async fn run_escalation(state: AppState, period: Duration) {
     let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticks.tick().await;
         let now = unix_now();
-        state.sessions.purge_expired(now);
         let idle = state.staff.session_idle_secs;
         if let Err(error) =
             state.db.run(move |connection| crate::staff::sessions::purge_ended(connection, now, idle)).await

@@ -1,10 +1,9 @@
-//! What every request handler shares: the database, the keys, the case
-//! handlers' sessions, and the policy numbers from the configuration.
+//! What every request handler shares: the database, the keys, and the
+//! policy numbers from the configuration.
 
 use std::ops::Deref;
 use std::sync::Arc;
 
-use crate::case_handlers::sessions::Sessions;
 use crate::db::Db;
 use crate::keys::HubKeys;
 use crate::programme::{DemoSigner, ProgrammePublicKey};
@@ -21,8 +20,6 @@ pub(crate) struct SharedState {
     pub(crate) programme: ProgrammePublicKey,
     /// Demo and tests only: the key holder's key the hub signs with.
     pub(crate) demo_signer: Option<DemoSigner>,
-    /// Live handler sessions, in memory only.
-    pub(crate) sessions: Sessions,
     /// The data directory (content blobs live in its `content/`).
     pub(crate) data_dir: std::path::PathBuf,
     /// The bootstrap admin token (only creates the first programme admin's invitation).

@@ -168,13 +168,11 @@ async fn demo_mode_seeds_once_and_reuses_the_factory_on_a_rerun() {
             .await
             .expect("json");
         assert_eq!(factories.len(), 1, "no second demo factory");
-        let login = support::http_client()
-            .post(format!("{url}/handler/v1/login"))
-            .json(&serde_json::json!({"handler_id": handlers[1]["handler_id"], "password": handlers[1]["password"]}))
-            .send()
-            .await
-            .expect("sent");
-        assert_eq!(login.status().as_u16(), 200, "the printed password logs in");
+        let reader = wv_reader::client::ReaderClient::with_http(url, support::http_client());
+        let handler_id = handlers[1]["handler_id"].as_str().expect("handler id");
+        let password = handlers[1]["password"].as_str().expect("password");
+        let session = reader.login(handler_id, password, None).await;
+        assert!(session.is_ok(), "the printed password signs in through the reader's client");
         assert!(tokio::task::block_in_place(|| second.terminate()));
     })
     .await;
@@ -244,8 +242,7 @@ async fn the_binary_refuses_plain_http_off_loopback() {
 async fn the_log_holds_no_report_reply_token_or_case_id() {
     use support::cases::seal_report;
     use workervoice_protocol::directory::{Directory, DirectoryResponse, Route};
-    use workervoice_protocol::grievance::{CaseEvent, SUBMISSION_CONTENT_TYPE, SubmitResponse};
-    use workervoice_protocol::handler::{CaseView, HandlerLoginResponse, HandlerReplyRequest};
+    use workervoice_protocol::grievance::{SUBMISSION_CONTENT_TYPE, SubmitResponse};
 
     within_time(async {
         let dir = tempfile::tempdir().expect("temp dir");
@@ -277,37 +274,15 @@ async fn the_log_holds_no_report_reply_token_or_case_id() {
             .await
             .expect("json");
         assert_eq!(submitted.case_id, sealed.case_id);
-        let session: HandlerLoginResponse = client
-            .post(format!("{url}/handler/v1/login"))
-            .json(&serde_json::json!({"handler_id": committee["handler_id"], "password": committee["password"]}))
-            .send()
-            .await
-            .expect("sent")
-            .json()
-            .await
-            .expect("json");
-        let case_url = format!("{url}/handler/v1/cases/{}", sealed.case_id);
-        let view: CaseView = client
-            .get(&case_url)
-            .bearer_auth(&session.session_token)
-            .send()
-            .await
-            .expect("sent")
-            .json()
-            .await
-            .expect("json");
-        assert_eq!(view.content["text"], report);
-        let reply = HandlerReplyRequest { text: "LOG-MARKER-REPLY we will talk to him".into() };
-        let _: CaseEvent = client
-            .post(format!("{case_url}/replies"))
-            .bearer_auth(&session.session_token)
-            .json(&reply)
-            .send()
-            .await
-            .expect("sent")
-            .json()
-            .await
-            .expect("json");
+        // The demo's committee reader signs in through the reader's client,
+        // which opens the report and seals the reply on this side.
+        let reader = wv_reader::client::ReaderClient::with_http(&url, client.clone());
+        let handler_id = committee["handler_id"].as_str().expect("handler id");
+        let password = committee["password"].as_str().expect("password");
+        let session = reader.login(handler_id, password, None).await.expect("the demo reader signs in");
+        let opened = session.open_case(&sealed.case_id).await.expect("the case opens in the client");
+        assert_eq!(opened.content.text, report);
+        session.reply(&sealed.case_id, "LOG-MARKER-REPLY we will talk to him").await.expect("the reply is sent");
         let sync = serde_json::json!({"cases": [{
             "case_id": sealed.case_id,
             "token": workervoice_protocol::b64::encode(&sealed.token),
@@ -331,7 +306,8 @@ async fn the_log_holds_no_report_reply_token_or_case_id() {
             &sealed.case_id.replace('-', ""),
             &workervoice_protocol::b64::encode(&sealed.token),
             &sealed.client_id,
-            &session.session_token,
+            session.token(),
+            session.device_token(),
         ] {
             assert!(!stderr.contains(secret), "the log holds {secret:?}:\n{stderr}");
         }

@@ -10,7 +10,6 @@ use support::cases::Programme;
 use support::within_time;
 use workervoice_protocol::directory::Route;
 use workervoice_protocol::grievance::{CaseEvent, CaseSyncResponse, SubmitResponse};
-use workervoice_protocol::handler::{CaseView, HandlerReplyRequest};
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {
     haystack.windows(needle.len()).any(|window| window == needle)
@@ -49,23 +48,19 @@ async fn no_report_or_reply_text_reaches_any_file_of_the_hub() {
 
         let committee = hub.login(&programme.committee).await;
         let path = format!("/handler/v1/cases/{}", sealed.case_id);
-        let view: CaseView = committee.get(&path).await.ok();
+        let view = committee.view(&path).await;
         assert_eq!(view.content["text"], report);
-        committee
-            .post(&format!("{path}/replies"), &HandlerReplyRequest { text: handler_text.into() })
-            .await
-            .ok::<CaseEvent>();
+        committee.reply_at(&path, handler_text).await.ok::<CaseEvent>();
         hub.worker_reply(&sealed, &sealed.token, "reply-1", worker_text).await.ok::<CaseEvent>();
-        let view: CaseView = committee.get(&path).await.ok();
+        let view = committee.view(&path).await;
         assert_eq!(view.replies.len(), 2);
-        let (status, opened_photo) =
-            committee.get_bytes(&format!("{path}/attachments/{}", sealed.attachments[0].0)).await;
-        assert_eq!((status, opened_photo), (200, photo));
+        let opened_photo = committee.attachment(&sealed.case_id, &sealed.attachments[0].0).await;
+        assert_eq!(opened_photo, Ok(photo));
         let synced: CaseSyncResponse = hub.sync_cases(&[(&sealed.case_id, &sealed.token, 0)]).await.ok();
         assert_eq!(synced.updates[0].events.len(), 3);
         hub.hub.escalate_due(support::now() + 100 * 3600).await.expect("escalation pass");
         let hotline = hub.login(&programme.hotline).await;
-        hotline.get(&path).await.ok::<CaseView>();
+        hotline.view(&path).await;
 
         let files = all_files(&hub.data_dir());
         let names: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();

@@ -8,7 +8,7 @@ use support::cases::{Programme, open_reply};
 use support::within_time;
 use workervoice_protocol::directory::Route;
 use workervoice_protocol::grievance::{Author, CaseEvent, CaseStatus, CaseSyncResponse, SubmitResponse};
-use workervoice_protocol::handler::{AuditEntry, CaseSummary, CaseView, HandlerReplyRequest, SetStatusRequest};
+use workervoice_protocol::handler::{AuditEntry, CaseSummary, SetStatusRequest};
 
 fn case_path(case_id: &str) -> String {
     format!("/handler/v1/cases/{case_id}")
@@ -34,13 +34,12 @@ async fn a_handler_opens_exactly_the_report_the_worker_sealed() {
             assert_eq!(list[0].deadline_at, submitted.received_at + 120 * 3600);
             assert!(!list[0].overdue);
 
-            let reply = handler.get(&case_path(&sealed.case_id)).await;
-            let view: CaseView = reply.ok();
+            let view = handler.view(&case_path(&sealed.case_id)).await;
             assert_eq!(view.content, serde_json::to_value(&sealed.content).expect("json"));
             assert!(view.replies.is_empty());
             // Case ids may be typed sloppily.
             let sloppy = sealed.case_id.to_lowercase().replace('-', "");
-            handler.get(&case_path(&sloppy)).await.ok::<CaseView>();
+            handler.view(&case_path(&sloppy)).await;
         }
     })
     .await;
@@ -56,7 +55,7 @@ async fn a_handler_reply_reaches_the_worker_and_opens_with_the_reply_key() {
         let handler = hub.login(&programme.hotline).await;
         let text = "We will visit the factory on Monday.";
         let event: CaseEvent =
-            handler.post(&format!("{}/replies", case_path(&sealed.case_id)), &HandlerReplyRequest { text: text.into() }).await.ok();
+            handler.reply_at(&case_path(&sealed.case_id), text).await.ok();
         assert_eq!((event.seq, event.author), (2, Some(Author::Handler)));
 
         let synced: CaseSyncResponse = hub.sync_cases(&[(&sealed.case_id, &sealed.token, 1)]).await.ok();
@@ -93,13 +92,7 @@ async fn a_worker_reply_appears_in_the_handler_view_once() {
         let sealed = programme.seal(&[Route::IndependentHotline], "unsafe machines", &[]);
         hub.submit(&sealed).await.ok::<SubmitResponse>();
         let handler = hub.login(&programme.hotline).await;
-        handler
-            .post(
-                &format!("{}/replies", case_path(&sealed.case_id)),
-                &HandlerReplyRequest { text: "Which line?".into() },
-            )
-            .await
-            .ok::<CaseEvent>();
+        handler.reply_at(&case_path(&sealed.case_id), "Which line?").await.ok::<CaseEvent>();
 
         let reply_id = uuid::Uuid::new_v4().to_string();
         let first: CaseEvent =
@@ -109,7 +102,7 @@ async fn a_worker_reply_appears_in_the_handler_view_once() {
             hub.worker_reply(&sealed, &sealed.token, &reply_id, "Line 3, the cutting machines").await.ok();
         assert_eq!(again, first, "a replayed reply id returns the original event");
 
-        let view: CaseView = handler.get(&case_path(&sealed.case_id)).await.ok();
+        let view = handler.view(&case_path(&sealed.case_id)).await;
         let conversation: Vec<(Author, &str)> =
             view.replies.iter().map(|reply| (reply.author, reply.text.as_str())).collect();
         assert_eq!(
@@ -228,15 +221,12 @@ async fn the_audit_log_records_who_did_what_and_never_content() {
         hub.submit(&sealed).await.ok::<SubmitResponse>();
         let handler = hub.login(&programme.hotline).await;
         let path = case_path(&sealed.case_id);
-        handler.get(&path).await.ok::<CaseView>();
+        handler.view(&path).await;
         handler
             .post(&format!("{path}/status"), &SetStatusRequest { status: CaseStatus::Acknowledged })
             .await
             .ok::<CaseEvent>();
-        handler
-            .post(&format!("{path}/replies"), &HandlerReplyRequest { text: "AUDIT-REPLY thank you".into() })
-            .await
-            .ok::<CaseEvent>();
+        handler.reply_at(&path, "AUDIT-REPLY thank you").await.ok::<CaseEvent>();
         hub.worker_reply(&sealed, &sealed.token, "w1", "AUDIT-WORKER ok").await.ok::<CaseEvent>();
 
         let reply = handler.get(&format!("{path}/audit")).await;
@@ -248,8 +238,9 @@ async fn the_audit_log_records_who_did_what_and_never_content() {
             log,
             vec![
                 ("device", "received"),
-                (actor.as_str(), "opened"),
+                (actor.as_str(), "fetched"),
                 (actor.as_str(), "status:acknowledged"),
+                (actor.as_str(), "fetched"),
                 (actor.as_str(), "reply"),
                 ("device", "reply"),
             ]
@@ -284,10 +275,7 @@ async fn handlers_outside_the_allowed_routes_cannot_see_or_touch_the_case() {
                 .post(&format!("{path}/status"), &SetStatusRequest { status: CaseStatus::Closed })
                 .await
                 .assert_error("not_found");
-            handler
-                .post(&format!("{path}/replies"), &HandlerReplyRequest { text: "hi".into() })
-                .await
-                .assert_error("not_found");
+            handler.reply_at(&path, "hi").await.assert_error("not_found");
         }
         let committee = hub.login(&programme.committee).await;
         let list: Vec<CaseSummary> = committee.get("/handler/v1/cases").await.ok();
@@ -312,6 +300,54 @@ async fn handler_endpoints_need_a_live_session() {
         handler.get("/handler/v1/cases").await.ok::<Vec<CaseSummary>>();
         handler.post("/handler/v1/logout", &Value::Null).await.ok::<Value>();
         handler.get("/handler/v1/cases").await.assert_error("unauthorized");
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_brand_b_handler_cannot_open_a_report_from_a_factory_that_supplies_only_brand_a() {
+    within_time(async {
+        // The programme's factory supplies brand A ("Brand"); another factory supplies brand B.
+        let programme = Programme::start().await;
+        let hub = &programme.hub;
+        let other_factory = hub.create_factory(false).await;
+        let brand_b = hub.create_brand("Brand B", &[&other_factory.id]).await;
+        let b_reader = hub.create_reader("Brand B reader", Route::Brand, None, Some(&brand_b), false).await;
+        hub.publish_directory().await;
+        let directory = hub.latest_directory(&programme.programme).await;
+
+        // The device of the brand-A factory finds only brand A's entry, and seals to it alone.
+        let entry = support::cases::route_entry(&directory, Route::Brand, &programme.factory.id);
+        assert_eq!(entry.factory_ids, vec![programme.factory.id.clone()]);
+        let keys: Vec<&str> = entry.recipients.iter().map(|r| r.handler_id.as_str()).collect();
+        assert_eq!(keys, vec![programme.brand.summary.key_id.as_str()]);
+        let sealed =
+            support::cases::seal_report(&directory, &programme.factory.id, &[Route::Brand], "BRAND-A only", &[]);
+        hub.submit(&sealed).await.ok::<SubmitResponse>();
+
+        let brand_a = hub.login(&programme.brand).await;
+        assert_eq!(brand_a.case(&sealed.case_id).await.content["text"], "BRAND-A only");
+        let brand_b = hub.login(&b_reader).await;
+        assert!(brand_b.get("/handler/v1/cases").await.ok::<Vec<CaseSummary>>().is_empty());
+        assert_eq!(brand_b.try_case(&sealed.case_id).await.err(), Some(404));
+        brand_b.get(&case_path(&sealed.case_id)).await.assert_error("not_found");
+
+        // A device that sealed to brand B as well is refused: the hub checks
+        // the recipients against the entry that lists the factory.
+        let mut widened = directory.clone();
+        let b_key = workervoice_protocol::directory::Recipient {
+            handler_id: b_reader.summary.key_id.clone(),
+            public_key: b_reader.summary.public_key.clone(),
+        };
+        widened
+            .routes
+            .iter_mut()
+            .find(|entry| entry.route == Route::Brand && entry.factory_ids.contains(&programme.factory.id))
+            .expect("brand A's entry")
+            .recipients
+            .push(b_key);
+        let forged = support::cases::seal_report(&widened, &programme.factory.id, &[Route::Brand], "widened", &[]);
+        hub.submit(&forged).await.assert_error("unknown_recipient");
     })
     .await;
 }

@@ -37,7 +37,14 @@ async fn a_published_directory_verifies_with_the_programme_key_and_lists_every_r
             ]
         );
         let committee = &directory.routes[0].recipients[0];
-        assert_eq!(committee.handler_id, programme.committee.id());
+        // Readers are named by key id: account ids (logins) are not published.
+        assert_eq!(committee.handler_id, programme.committee.summary.key_id);
+        let published = serde_json::to_string(directory).expect("json");
+        for account in [&programme.committee, &programme.hotline, &programme.hotline_2, &programme.brand] {
+            assert!(!published.contains(account.id()), "the directory names an account id");
+        }
+        let brand = &directory.routes[2];
+        assert_eq!(brand.factory_ids, vec![programme.factory.id.clone()], "a brand entry lists its suppliers");
         assert_eq!(committee.public_key, programme.committee.summary.public_key);
 
         let ids: Vec<&str> = directory.categories.iter().map(|category| category.id.as_str()).collect();

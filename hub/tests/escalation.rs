@@ -8,7 +8,7 @@ use support::within_time;
 use workervoice_hub::EscalationReport;
 use workervoice_protocol::directory::Route;
 use workervoice_protocol::grievance::{CaseEvent, CaseStatus, CaseSyncResponse, SubmitResponse};
-use workervoice_protocol::handler::{AuditEntry, CaseSummary, CaseView, HandlerReplyRequest, SetStatusRequest};
+use workervoice_protocol::handler::{AuditEntry, CaseSummary, SetStatusRequest};
 
 const HOUR: i64 = 3600;
 
@@ -37,20 +37,26 @@ async fn an_unacknowledged_case_escalates_to_the_next_allowed_route_only() {
         assert_eq!(listed.len(), 1);
         assert_eq!((listed[0].current_route, listed[0].status), (Route::IndependentHotline, CaseStatus::Escalated));
         assert_eq!(listed[0].deadline_at, received + 73 * HOUR + 120 * HOUR);
-        let view: CaseView = hotline.get(&path).await.ok();
+        let view = hotline.view(&path).await;
         assert_eq!(view.content["text"], "wages withheld");
 
         // The committee no longer lists it, may still read it, but may not act on it.
         assert!(committee.get("/handler/v1/cases").await.ok::<Vec<CaseSummary>>().is_empty());
-        committee.get(&path).await.ok::<CaseView>();
+        committee.view(&path).await;
+
+        // Escalation hands over: what is said from now on is the hotline's alone.
+        hotline.reply_at(&path, "HOTLINE-AFTER we are looking into it").await.ok::<CaseEvent>();
+        hub.worker_reply(&sealed, &sealed.token, "after-1", "WORKER-AFTER thank you").await.ok::<CaseEvent>();
+        assert_eq!(hotline.view(&path).await.replies.len(), 2);
+        let earlier = committee.session.sealed_case(&sealed.case_id).await.expect("served");
+        let seqs: Vec<u64> = earlier.events.iter().map(|event| event.seq).collect();
+        assert_eq!(seqs, vec![1, 2], "received and escalated, nothing after the hand-over");
+        assert!(committee.view(&path).await.replies.is_empty());
         committee
             .post(&format!("{path}/status"), &SetStatusRequest { status: CaseStatus::Acknowledged })
             .await
             .assert_error("unauthorized");
-        committee
-            .post(&format!("{path}/replies"), &HandlerReplyRequest { text: "late".into() })
-            .await
-            .assert_error("unauthorized");
+        committee.reply_at(&path, "late").await.assert_error("unauthorized");
 
         // The worker did not allow the brand: it never sees the case.
         assert!(brand.get("/handler/v1/cases").await.ok::<Vec<CaseSummary>>().is_empty());
@@ -126,7 +132,7 @@ async fn an_escalated_case_escalates_again_when_the_next_route_misses_its_deadli
         let listed: Vec<CaseSummary> = brand.get("/handler/v1/cases").await.ok();
         assert_eq!(listed.len(), 1);
         assert_eq!(listed[0].deadline_at, first + 121 * HOUR + 168 * HOUR);
-        let view: CaseView = brand.get(&format!("/handler/v1/cases/{}", sealed.case_id)).await.ok();
+        let view = brand.view(&format!("/handler/v1/cases/{}", sealed.case_id)).await;
         assert_eq!(view.content["text"], "threatened after complaining");
     })
     .await;

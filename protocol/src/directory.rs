@@ -50,7 +50,9 @@ impl Route {
 /// One case handler's public key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Recipient {
-    /// The hub's id of the handler account.
+    /// The reader's key id: hex of the first 16 bytes of SHA-256 of
+    /// [`public_key`](Self::public_key) (ADR 0015). Never the account id a
+    /// reader signs in with. (The wire name predates key ids.)
     pub handler_id: String,
     /// X25519 public key (32 bytes) the device seals content keys to.
     #[serde(with = "crate::b64")]

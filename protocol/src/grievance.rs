@@ -66,7 +66,8 @@ pub struct AttachmentProgress {
 /// `info = "workervoice/grievance/v1\n" || client_id` and `aad = case_id`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WrappedKey {
-    /// The handler.
+    /// The reader, by key id as the directory (or survey document) names
+    /// them (ADR 0015; the wire name predates key ids).
     pub handler_id: String,
     /// The HPKE encapsulated key (32 bytes).
     #[serde(with = "crate::b64")]

@@ -243,3 +243,42 @@ pub struct ValueCount {
     /// Answers.
     pub count: u32,
 }
+
+/// `GET /handler/v1/surveys/{id}/responses` (an analyst's session): every
+/// response as sealed, with the definition versions they name, for the
+/// analyst's client to open and aggregate (the hub cannot open them).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SealedSurveyResults {
+    /// The survey.
+    pub survey_id: String,
+    /// Every published version's definition document.
+    pub definitions: Vec<SurveyDefinitionBody>,
+    /// The responses.
+    pub responses: Vec<SealedSurveyResponse>,
+}
+
+/// One published version of a survey's definition (the signed pack's body).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SurveyDefinitionBody {
+    /// Version.
+    pub version: u64,
+    /// The definition document's bytes.
+    #[serde(with = "crate::b64")]
+    pub body: Vec<u8>,
+}
+
+/// One response as the hub holds it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SealedSurveyResponse {
+    /// Response id.
+    pub response_id: String,
+    /// The definition version it answers.
+    pub version: u64,
+    /// The factory (clear: the hub counts responses per factory).
+    pub factory_id: String,
+    /// The content key sealed to each analyst.
+    pub recipients: Vec<crate::grievance::WrappedKey>,
+    /// The answers, sealed.
+    #[serde(with = "crate::b64")]
+    pub sealed: Vec<u8>,
+}

@@ -101,8 +101,8 @@ build_debug_library() {
 
 # The hub on its own invocation, for the same reason.
 build_hub() {
-    log "cargo build -p workervoice-hub -p workervoice-keyholder (debug)"
-    (cd "$ROOT" && timeout "$BUILD_TIMEOUT" cargo build -q -p workervoice-hub -p workervoice-keyholder)
+    log "cargo build -p workervoice-hub -p workervoice-keyholder -p wv-reader (debug)"
+    (cd "$ROOT" && timeout "$BUILD_TIMEOUT" cargo build -q -p workervoice-hub -p workervoice-keyholder -p wv-reader)
 }
 
 # Generates every binding from the debug library into OUT, laid out like the

@@ -185,20 +185,32 @@ impl TestHub {
         self.admin_get("/admin/v1/programme").await["public_key"].as_str().expect("programme key").to_owned()
     }
 
+    /// Invites a reader (as the programme admin) and accepts the invitation
+    /// as the reader's client does, with `password`; returns the account id.
+    pub async fn reader(&self, mut invitation: Value, password: &str) -> String {
+        if invitation.get("name").is_none() {
+            invitation["name"] = json!("Reader");
+        }
+        let invited = self.admin("/admin/v1/readers/invitations", invitation).await;
+        let handler_id = invited["handler_id"].as_str().expect("account id");
+        let token = invited["invitation_token"].as_str().expect("invitation token");
+        let client = wv_reader::client::ReaderClient::with_http(&self.hub.base_url, self.http.clone());
+        client.accept(handler_id, token, password).await.expect("the reader accepts");
+        handler_id.to_owned()
+    }
+
     /// Creates a handler; returns its id.
     pub async fn handler(&self, route: &str, factory: Option<&Factory>, password: &str) -> String {
-        let mut body = json!({"name": format!("{route} handler"), "route": route, "password": password});
+        let mut body = json!({"name": format!("{route} handler"), "route": route});
         if let Some(factory) = factory {
             body["factory_id"] = json!(factory.id);
         }
-        self.admin("/admin/v1/handlers", body).await["handler_id"].as_str().expect("handler id").to_owned()
+        self.reader(body, password).await
     }
 
     /// Creates a survey analyst (reads survey results, no cases); returns its id.
     pub async fn analyst(&self, password: &str) -> String {
-        let body =
-            json!({"name": "Survey analyst", "route": "independent_hotline", "password": password, "analyst": true});
-        self.admin("/admin/v1/handlers", body).await["handler_id"].as_str().expect("analyst id").to_owned()
+        self.reader(json!({"name": "Survey analyst", "route": "independent_hotline", "analyst": true}), password).await
     }
 
     /// Publishes the directory from the current handlers; returns its version.
@@ -221,21 +233,11 @@ impl TestHub {
         (factory, committee, hotline)
     }
 
-    /// Logs a handler in.
+    /// Signs a reader in through the reader's client (prelogin, KDF, unwrap).
     pub async fn handler_session(&self, handler_id: &str, password: &str) -> HandlerSession {
-        let response = self
-            .http
-            .post(format!("{}/handler/v1/login", self.hub.base_url))
-            .json(&json!({"handler_id": handler_id, "password": password}))
-            .send()
-            .await
-            .expect("login");
-        let value: Value = response.json().await.expect("login JSON");
-        HandlerSession {
-            base: self.hub.base_url.clone(),
-            token: value["session_token"].as_str().expect("session token").to_owned(),
-            http: self.http.clone(),
-        }
+        let client = wv_reader::client::ReaderClient::with_http(&self.hub.base_url, self.http.clone());
+        let session = client.login(handler_id, password, None).await.expect("the reader signs in");
+        HandlerSession { base: self.hub.base_url.clone(), http: self.http.clone(), session }
     }
 
     /// Staff unlock of a locked worker.
@@ -247,86 +249,82 @@ impl TestHub {
 /// A password for test handlers.
 pub const HANDLER_PASSWORD: &str = "correct horse battery staple";
 
-/// A logged-in case handler, driving the hub's handler API.
+/// A signed-in reader, through the reader's client: cases are fetched
+/// sealed and opened here, replies sealed here (ADR 0015).
 pub struct HandlerSession {
     base: String,
-    token: String,
     http: reqwest::Client,
+    /// The reader's client session.
+    pub session: wv_reader::client::ReaderSession,
+}
+
+fn refused(error: &wv_reader::ReaderError) -> u16 {
+    error.status().unwrap_or_else(|| panic!("the reader's client failed: {error}"))
 }
 
 impl HandlerSession {
-    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> (u16, Value) {
-        let mut request = self.http.request(method, format!("{}{path}", self.base)).bearer_auth(&self.token);
-        if let Some(body) = body {
-            request = request.json(&body);
-        }
-        let response = request.send().await.expect("handler request");
-        let status = response.status().as_u16();
-        let text = response.text().await.unwrap_or_default();
-        (status, serde_json::from_str(&text).unwrap_or(Value::Null))
-    }
-
-    /// A GET on the handler API; (HTTP status, body text).
+    /// A GET on the handler API with the session's token; (HTTP status, body text).
     pub async fn get_text(&self, path: &str) -> (u16, String) {
         let response = self
             .http
             .get(format!("{}{path}", self.base))
-            .bearer_auth(&self.token)
+            .bearer_auth(self.session.token())
             .send()
             .await
             .expect("handler request");
         (response.status().as_u16(), response.text().await.unwrap_or_default())
     }
 
-    /// The cases on the handler's route.
+    /// The cases on the reader's route.
     pub async fn cases(&self) -> Vec<Value> {
-        let (status, value) = self.call(reqwest::Method::GET, "/handler/v1/cases", None).await;
-        assert_eq!(status, 200, "{value}");
-        value.as_array().cloned().unwrap_or_default()
+        let cases = self.session.cases().await.expect("the case list");
+        cases.iter().map(|case| serde_json::to_value(case).expect("json")).collect()
     }
 
-    /// Opens a case; (HTTP status, view).
+    /// Opens a case in the client; (HTTP status, view as JSON: `summary`,
+    /// `content` (the report as the device sealed it), `replies`, `notes`).
     pub async fn open(&self, case_id: &str) -> (u16, Value) {
-        self.call(reqwest::Method::GET, &format!("/handler/v1/cases/{case_id}"), None).await
+        match self.session.open_case(case_id).await {
+            Ok(opened) => {
+                let replies: Vec<Value> = opened
+                    .replies
+                    .iter()
+                    .map(|reply| json!({"author": reply.author, "at": reply.at, "text": reply.text}))
+                    .collect();
+                let notes: Vec<Value> =
+                    opened.notes.iter().map(|note| json!({"author": note.author, "text": note.text})).collect();
+                let view = json!({
+                    "summary": opened.sealed.summary,
+                    "content": opened.content,
+                    "replies": replies,
+                    "notes": notes,
+                });
+                (200, view)
+            }
+            Err(error) => (refused(&error), Value::Null),
+        }
     }
 
-    /// Replies to a case.
+    /// Replies to a case (sealed in the client).
     pub async fn reply(&self, case_id: &str, text: &str) {
-        let (status, value) = self
-            .call(reqwest::Method::POST, &format!("/handler/v1/cases/{case_id}/replies"), Some(json!({"text": text})))
-            .await;
-        assert!(status < 300, "{status} {value}");
+        self.session.reply(case_id, text).await.expect("the reply is sent");
     }
 
     /// Sets a case's status.
     pub async fn set_status(&self, case_id: &str, status: &str) {
-        let (code, value) = self
-            .call(
-                reqwest::Method::POST,
-                &format!("/handler/v1/cases/{case_id}/status"),
-                Some(json!({"status": status})),
-            )
-            .await;
-        assert!(code < 300, "{code} {value}");
+        let status = serde_json::from_value(json!(status)).expect("a case status");
+        self.session.set_status(case_id, status).await.expect("the status is set");
     }
 
-    /// An attachment of a case, decrypted for the handler.
+    /// An attachment of a case, fetched sealed and opened in the client.
     pub async fn attachment(&self, case_id: &str, attachment_id: &str) -> Vec<u8> {
-        let response = self
-            .http
-            .get(format!("{}/handler/v1/cases/{case_id}/attachments/{attachment_id}", self.base))
-            .bearer_auth(&self.token)
-            .send()
-            .await
-            .expect("attachment request");
-        assert!(response.status().is_success(), "{}", response.status());
-        response.bytes().await.expect("attachment bytes").to_vec()
+        self.session.attachment(case_id, attachment_id).await.expect("the attachment opens")
     }
 
     /// The case's audit log.
     pub async fn audit(&self, case_id: &str) -> Vec<Value> {
-        let (_, value) = self.call(reqwest::Method::GET, &format!("/handler/v1/cases/{case_id}/audit"), None).await;
-        value.as_array().cloned().unwrap_or_default()
+        let entries = self.session.audit(case_id).await.unwrap_or_default();
+        entries.iter().map(|entry| serde_json::to_value(entry).expect("json")).collect()
     }
 }
 

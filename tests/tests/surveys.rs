@@ -504,9 +504,10 @@ async fn analysts_see_aggregates_with_each_versions_labels_and_no_group_of_four(
     }
 
     let session = hub.handler_session(&analyst, "analyst password 1").await;
-    let (status, body) = session.get_text("/handler/v1/surveys/pulse/results").await;
-    assert_eq!(status, 200, "{body}");
-    let results: serde_json::Value = serde_json::from_str(&body).unwrap();
+    // The hub serves the responses sealed; the analyst's client opens and
+    // aggregates them, with small groups suppressed.
+    let report = session.session.survey_results("pulse").await.expect("the results open in the client");
+    let results = serde_json::to_value(&report).unwrap();
     let groups = results["groups"].as_array().unwrap();
     let all = &groups[0];
     assert_eq!(all["respondents"], 10);
@@ -523,15 +524,28 @@ async fn analysts_see_aggregates_with_each_versions_labels_and_no_group_of_four(
     assert_eq!(groups.len(), 3);
     assert!(groups[1..].iter().all(|g| g["respondents"].is_null() && g["questions"].as_array().unwrap().is_empty()));
 
-    let (status, csv) = session.get_text("/handler/v1/surveys/pulse/results?format=csv").await;
-    assert_eq!(status, 200);
+    let csv = wv_reader::surveys::to_csv(&report);
     assert!(csv.starts_with("factory_id,respondents,question_id"), "{csv}");
     assert!(csv.contains("all,10,shift,Your shift,10,rotating,Rotating,1,"), "{csv}");
     assert_eq!(csv.matches(",suppressed,").count(), 2, "{csv}");
 
+    // The analyst publishes the aggregates; staff read their factory's
+    // group only, suppressed as the client left it.
+    session.session.publish_aggregates(&report).await.expect("the aggregates are published");
+    let published = hub.admin_get(&format!("/admin/v1/factories/{}/surveys/pulse/aggregates", large.id)).await;
+    let groups = published["groups"].as_array().expect("groups");
+    assert_eq!(groups.len(), 1, "{published}");
+    assert_eq!(groups[0]["factory_id"], large.id.as_str());
+    assert!(groups[0]["respondents"].is_null(), "suppressed stays suppressed: {published}");
+    // A group of four is refused by the hub, whatever the client says.
+    let mut leaky = report.clone();
+    leaky.groups[1].respondents = Some(4);
+    let refused = session.session.publish_aggregates(&leaky).await.expect_err("refused");
+    assert_eq!(refused.status(), Some(400));
+
     // A case handler cannot read survey results.
     let handler = hub.handler_session(&hotline, "hotline password 1").await;
-    let (status, _) = handler.get_text("/handler/v1/surveys/pulse/results").await;
+    let (status, _) = handler.get_text("/handler/v1/surveys/pulse/responses").await;
     assert_eq!(status, 401);
 }
 
@@ -563,4 +577,146 @@ async fn schedules_target_departments_or_named_workers_between_their_dates() {
     .await;
     assert_eq!(open_to(86_400).await, [false, true, false], "one named worker");
     assert_eq!(open_to(3 * 86_400).await, [false, false, false], "closed");
+}
+
+/// Key-like values in `bytes`: itself if 32 bytes, its base64 and hex
+/// decodings, and every 32-byte window when it is small.
+fn key_like(bytes: &[u8], out: &mut std::collections::HashSet<[u8; 32]>) {
+    let mut add = |candidate: &[u8]| {
+        if let Ok(key) = <[u8; 32]>::try_from(candidate) {
+            out.insert(key);
+        }
+    };
+    add(bytes);
+    if let Ok(text) = std::str::from_utf8(bytes) {
+        for word in text.split(|c: char| c.is_whitespace() || "\"',:{}[]$=".contains(c)) {
+            if let Some(decoded) = workervoice_protocol::b64::decode(word) {
+                add(&decoded);
+            }
+            if let Ok(decoded) = hex::decode(word) {
+                add(&decoded);
+            }
+        }
+    }
+    if bytes.len() <= 4096 {
+        bytes.windows(32).for_each(&mut add);
+    }
+}
+
+fn all_files(dir: &std::path::Path, out: &mut Vec<Vec<u8>>) {
+    for entry in std::fs::read_dir(dir).expect("dir reads") {
+        let path = entry.expect("entry").path();
+        if path.is_dir() {
+            all_files(&path, out);
+        } else {
+            out.push(std::fs::read(&path).expect("file reads"));
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn with_everything_on_the_hub_no_survey_answer_opens() {
+    use workervoice_protocol::grievance::WrappedKey;
+    use workervoice_protocol::survey_response::{response_aad, response_hpke_info};
+
+    let hub = TestHub::start().await;
+    let analyst = hub.analyst("analyst password 1").await;
+    assert_eq!(publish(&hub, &pulse_pack(false)).await, 1);
+    let key = hub.programme_key().await;
+    let factory = hub.factory(false).await;
+    for (i, shift) in ["day", "night", "day", "rotating", "night"].into_iter().enumerate() {
+        let number = format!("A-{i}");
+        let activation = hub.worker(&factory, &number, "Đỗ Văn Hùng", "en").await;
+        answer_pulse(&worker_device(&hub, &factory, &key, &number, Some(activation)).await, shift, true).await;
+    }
+    let session = hub.handler_session(&analyst, "analyst password 1").await;
+    let report = session.session.survey_results("pulse").await.expect("the analyst's client opens them");
+    assert_eq!(report.groups[0].respondents, Some(5));
+
+    // The hub's haul: every file under its data directory (database, WAL,
+    // key files, admin token, blobs) and every value in its database.
+    let mut files = Vec::new();
+    all_files(hub.dir.path(), &mut files);
+    let mut candidates = std::collections::HashSet::new();
+    for bytes in &files {
+        key_like(bytes, &mut candidates);
+    }
+    let db = files_db(hub.dir.path());
+    let connection = rusqlite::Connection::open(&db).expect("db opens");
+    let tables: Vec<String> = connection
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+        .unwrap()
+        .query_map([], |row| row.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    for table in tables {
+        let mut statement = connection.prepare(&format!("SELECT * FROM \"{table}\"")).unwrap();
+        let columns = statement.column_count();
+        let mut rows = statement.query([]).unwrap();
+        while let Some(row) = rows.next().unwrap() {
+            for column in 0..columns {
+                match row.get_ref(column).unwrap() {
+                    rusqlite::types::ValueRef::Blob(bytes) | rusqlite::types::ValueRef::Text(bytes) => {
+                        key_like(bytes, &mut candidates)
+                    }
+                    _ => {}
+                }
+            }
+        }
+    }
+    assert!(candidates.len() > 1_000, "the search has material: {}", candidates.len());
+
+    // (response id, version, factory id, recipients JSON, sealed answers)
+    type StoredResponse = (String, i64, String, Vec<u8>, Vec<u8>);
+    let responses: Vec<StoredResponse> = connection
+        .prepare("SELECT response_id, version, factory_id, recipients, sealed FROM survey_responses")
+        .unwrap()
+        .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get(4)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(responses.len(), 5);
+    let analyst_keys: Vec<Vec<u8>> = connection
+        .prepare("SELECT public_key FROM handlers WHERE analyst = 1")
+        .unwrap()
+        .query_map([], |row| row.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    for candidate in &candidates {
+        // No candidate is an analyst's private key (HPKE opens a share only
+        // with the private key of the public key it was sealed to)...
+        if let Ok(pair) = wv_reader::account::ReaderKeyPair::from_private(candidate) {
+            assert!(
+                !analyst_keys.iter().any(|public| public[..] == pair.public_key()[..]),
+                "an analyst's key is on the hub"
+            );
+        }
+        // ...nor opens an answer directly.
+        for (response_id, version, factory_id, _, sealed) in &responses {
+            let version = u64::try_from(*version).expect("a version");
+            let aad = response_aad(response_id, "pulse", version, factory_id);
+            assert!(workervoice_protocol::envelope::open(candidate, &aad, sealed).is_err(), "an answer opened");
+        }
+    }
+    // The shares are sealed to the analysts' keys the search did not find.
+    for (response_id, _, _, recipients, _) in &responses {
+        let recipients: Vec<WrappedKey> = serde_json::from_slice(recipients).unwrap();
+        let info = response_hpke_info(response_id);
+        assert!(recipients.iter().any(|r| {
+            wv_reader::open::hpke_open(
+                session.session.key_pair(),
+                &info,
+                response_id.as_bytes(),
+                &r.enc,
+                &r.wrapped_key,
+            )
+            .is_ok()
+        }));
+    }
+}
+
+fn files_db(dir: &std::path::Path) -> std::path::PathBuf {
+    dir.join("hub.db")
 }

@@ -24,7 +24,7 @@ use workervoice_protocol::admin::{
     CreateFactoryRequest, DeviceSummary, Factory, IssueCodesRequest, IssueCodesResponse, ProgrammeInfo,
     PublishDirectoryRequest, ResetWorkerResponse, RosterImport, RosterImportResponse, WorkerSummary,
 };
-use workervoice_protocol::handler::{CreateHandlerRequest, HandlerSummary};
+use workervoice_protocol::handler::{HandlerSummary, ReaderInvitationRequest, ReaderInvitationResponse};
 use workervoice_protocol::proposal::DirectoryProposed;
 
 use crate::case_handlers::accounts;
@@ -47,13 +47,15 @@ pub(crate) fn routes(state: AppState) -> Router<AppState> {
         .route("/admin/v1/factories/{factory_id}/workers/{worker_number}/reset", post(reset_worker))
         .route("/admin/v1/factories/{factory_id}/devices", get(list_devices))
         .route("/admin/v1/factories/{factory_id}/training-report", get(training_report))
+        .route("/admin/v1/factories/{factory_id}/surveys/{survey_id}/aggregates", get(survey_aggregates))
         .route("/admin/v1/devices/{device_id}/retire", post(retire_device))
         .route("/admin/v1/devices/{device_id}/wipe", post(wipe_device))
         .route("/admin/v1/programme", get(programme))
         .route("/admin/v1/directory/propose", post(propose_directory))
         .merge(crate::proposals::admin_routes())
-        .route("/admin/v1/handlers", post(create_handler).get(list_handlers))
-        .route("/admin/v1/handlers/{handler_id}/unlock", post(unlock_handler))
+        .route("/admin/v1/readers/invitations", post(invite_reader))
+        .route("/admin/v1/handlers", get(list_handlers))
+        .route("/admin/v1/handlers/{handler_id}/disable", post(disable_handler))
         .route("/admin/v1/surveys/{survey_id}/schedule", post(set_survey_schedule))
         .route("/admin/v1/events", post(record_event))
         .merge(crate::staff::admin_routes())
@@ -175,6 +177,14 @@ async fn list_devices(
     devices::devices(&state, factory_id).await.map(Json)
 }
 
+/// A survey's aggregates an analyst published, this factory's group only.
+async fn survey_aggregates(
+    State(state): State<AppState>,
+    PathParams((factory_id, survey_id)): PathParams<(String, String)>,
+) -> Result<Json<workervoice_protocol::survey_response::SurveyResults>, ApiError> {
+    crate::surveys::results::factory_aggregates(&state, factory_id, survey_id).await.map(Json)
+}
+
 /// Per module of a factory: workers who started it and who passed, with
 /// small groups suppressed. JSON, or CSV with `?format=csv`.
 async fn training_report(
@@ -241,26 +251,22 @@ async fn propose_directory(
     Ok(Json(proposed))
 }
 
-async fn create_handler(
+async fn invite_reader(
     State(state): State<AppState>,
     Extension(actor): Extension<StaffActor>,
-    JsonBody(request): JsonBody<CreateHandlerRequest>,
-) -> Result<Json<HandlerSummary>, ApiError> {
-    let handler = accounts::create_handler(&state, request).await?;
-    audit_after(&state, actor.actor, "handler_created", "handler", handler.handler_id.clone()).await?;
-    Ok(Json(handler))
+    JsonBody(request): JsonBody<ReaderInvitationRequest>,
+) -> Result<Json<ReaderInvitationResponse>, ApiError> {
+    accounts::invite(&state, actor.actor, request).await.map(Json)
 }
 
 async fn list_handlers(State(state): State<AppState>) -> Result<Json<Vec<HandlerSummary>>, ApiError> {
     accounts::handlers(&state).await.map(Json)
 }
 
-async fn unlock_handler(
+async fn disable_handler(
     State(state): State<AppState>,
     Extension(actor): Extension<StaffActor>,
     PathParams(handler_id): PathParams<String>,
 ) -> Result<Json<HandlerSummary>, ApiError> {
-    let handler = accounts::unlock_handler(&state, handler_id).await?;
-    audit_after(&state, actor.actor, "handler_unlocked", "handler", handler.handler_id.clone()).await?;
-    Ok(Json(handler))
+    accounts::disable(&state, actor.actor, handler_id).await.map(Json)
 }

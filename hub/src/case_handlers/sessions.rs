@@ -1,30 +1,23 @@
-//! Handler sessions: in memory only, never written to disk.
-//!
-//! A login unwraps the handler's private key and keeps it in the session
-//! until logout or expiry ([`SESSION_LIFETIME_SECS`]), when it is dropped and
-//! zeroized. The bearer token (32 random bytes, base64) is kept only as its
-//! SHA-256, so a listing of the session table does not hand out working
-//! tokens. Nothing about sessions is persisted: a hub restart ends them all.
-
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+//! Reader sessions, in the database with the staff sessions (`sessions`,
+//! `account_kind = 'reader'`), so they survive a restart: a random 32-byte
+//! bearer token goes to the client once and only its SHA-256 is stored. A
+//! session holds no key: the reader's private key lives only in the
+//! reader's client. A session ends at its absolute expiry, after an idle
+//! spell, at logout, at a password change (the others), or when the account
+//! is disabled.
 
 use axum::extract::FromRequestParts;
-use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
-use ring::digest::{SHA256, digest};
-use workervoice_protocol::b64;
+use rusqlite::{Connection, OptionalExtension, params};
 use workervoice_protocol::directory::Route;
 
-use super::key_pair::HandlerPrivateKey;
 use crate::clock::unix_now;
+use crate::directory::route_from_str;
 use crate::error::ApiError;
+use crate::keys::HubKeys;
+use crate::staff::guard::bearer;
+use crate::staff::sessions::token_hash;
 use crate::state::AppState;
-
-/// How long a session lasts: a working day.
-pub(crate) const SESSION_LIFETIME_SECS: i64 = 8 * 3600;
-/// Most live sessions per handler; a new login beyond it ends the oldest.
-const MAX_SESSIONS_PER_HANDLER: usize = 16;
 
 /// Who a session belongs to.
 #[derive(Debug, Clone)]
@@ -32,151 +25,109 @@ pub(crate) struct HandlerIdentity {
     pub(crate) handler_id: String,
     pub(crate) route: Route,
     pub(crate) factory_id: Option<String>,
-    /// A survey analyst (reads survey results, not cases).
+    pub(crate) brand_id: Option<String>,
+    /// The reader's key id (as directories and survey documents name it).
+    pub(crate) key_id: String,
+    /// A survey analyst (reads survey answers, not cases).
     pub(crate) analyst: bool,
 }
 
-struct Session {
-    identity: HandlerIdentity,
-    private_key: Arc<HandlerPrivateKey>,
-    expires_at: i64,
+/// A new session for a reader; returns the token (shown once) and expiry.
+pub(crate) fn open(
+    connection: &Connection,
+    keys: &HubKeys,
+    handler_id: &str,
+    now: i64,
+    absolute_secs: i64,
+) -> Result<(String, i64), ApiError> {
+    let token = workervoice_protocol::b64::encode(&keys.random::<32>()?);
+    let expires_at = now.saturating_add(absolute_secs);
+    connection.execute(
+        "INSERT INTO sessions (token_hash, account_id, account_kind, created_at, last_used_at, expires_at) \
+         VALUES (?1, ?2, 'reader', ?3, ?3, ?4)",
+        params![token_hash(&token), handler_id, now, expires_at],
+    )?;
+    Ok((token, expires_at))
 }
 
-/// The live sessions, by SHA-256 of their token.
-#[derive(Default)]
-pub(crate) struct Sessions {
-    live: Mutex<HashMap<[u8; 32], Session>>,
+/// Ends every session of a reader except the one with `keep`'s token.
+pub(crate) fn revoke_others(connection: &Connection, handler_id: &str, keep: &str, now: i64) -> Result<(), ApiError> {
+    connection.execute(
+        "UPDATE sessions SET revoked_at = ?1 \
+          WHERE account_kind = 'reader' AND account_id = ?2 AND revoked_at IS NULL AND token_hash != ?3",
+        params![now, handler_id, token_hash(keep)],
+    )?;
+    Ok(())
 }
 
-fn token_hash(token: &str) -> [u8; 32] {
-    let mut hash = [0u8; 32];
-    hash.copy_from_slice(digest(&SHA256, token.as_bytes()).as_ref());
-    hash
+/// Ends every session of a reader.
+pub(crate) fn revoke_all(connection: &Connection, handler_id: &str, now: i64) -> Result<(), ApiError> {
+    connection.execute(
+        "UPDATE sessions SET revoked_at = ?1 WHERE account_kind = 'reader' AND account_id = ?2 AND revoked_at IS NULL",
+        params![now, handler_id],
+    )?;
+    Ok(())
 }
 
-impl Sessions {
-    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<[u8; 32], Session>> {
-        // Nothing here can panic half-way through an update; a poisoned
-        // lock still holds a consistent map.
-        self.live.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    /// Starts a session; returns its token and expiry.
-    pub(crate) fn start(
-        &self,
-        identity: HandlerIdentity,
-        private_key: HandlerPrivateKey,
-        random: [u8; 32],
-        now: i64,
-    ) -> (String, i64) {
-        let token = b64::encode(&random);
-        let expires_at = now + SESSION_LIFETIME_SECS;
-        let mut live = self.lock();
-        live.retain(|_, session| session.expires_at > now);
-        let mut own: Vec<([u8; 32], i64)> = live
-            .iter()
-            .filter(|(_, session)| session.identity.handler_id == identity.handler_id)
-            .map(|(hash, session)| (*hash, session.expires_at))
-            .collect();
-        if own.len() >= MAX_SESSIONS_PER_HANDLER {
-            own.sort_by_key(|(_, expires_at)| *expires_at);
-            for (hash, _) in own.iter().take(own.len() + 1 - MAX_SESSIONS_PER_HANDLER) {
-                live.remove(hash);
-            }
-        }
-        live.insert(token_hash(&token), Session { identity, private_key: Arc::new(private_key), expires_at });
-        (token, expires_at)
-    }
-
-    /// The session of a token, if it is live.
-    fn find(&self, token: &str, now: i64) -> Option<HandlerSession> {
-        let hash = token_hash(token);
-        let mut live = self.lock();
-        match live.get(&hash) {
-            Some(session) if session.expires_at > now => Some(HandlerSession {
-                identity: session.identity.clone(),
-                private_key: Arc::clone(&session.private_key),
-                token_hash: hash,
-            }),
-            Some(_) => {
-                live.remove(&hash);
-                None
-            }
-            None => None,
-        }
-    }
-
-    /// Ends one session.
-    pub(crate) fn end(&self, session: &HandlerSession) {
-        self.lock().remove(&session.token_hash);
-    }
-
-    /// Drops expired sessions (and with them their keys).
-    pub(crate) fn purge_expired(&self, now: i64) {
-        self.lock().retain(|_, session| session.expires_at > now);
-    }
+/// Ends one session (logout).
+pub(crate) fn revoke(connection: &Connection, token: &str, now: i64) -> Result<(), ApiError> {
+    connection.execute(
+        "UPDATE sessions SET revoked_at = ?1 WHERE token_hash = ?2 AND account_kind = 'reader' AND revoked_at IS NULL",
+        params![now, token_hash(token)],
+    )?;
+    Ok(())
 }
 
-/// A request from a logged-in handler (`Authorization: Bearer <token>`).
+fn authenticate(
+    connection: &Connection,
+    token: &str,
+    now: i64,
+    idle_secs: i64,
+) -> Result<Option<HandlerIdentity>, ApiError> {
+    let hash = token_hash(token);
+    let row = connection
+        .query_row(
+            "SELECT h.id, h.route, h.factory_id, h.brand_id, h.analyst, h.key_id FROM sessions s \
+               JOIN handlers h ON h.id = s.account_id \
+              WHERE s.token_hash = ?1 AND s.account_kind = 'reader' AND s.revoked_at IS NULL \
+                AND s.expires_at > ?2 AND s.last_used_at + ?3 > ?2 AND h.disabled_at IS NULL",
+            params![hash, now, idle_secs],
+            |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, Option<String>>(2)?,
+                    row.get::<_, Option<String>>(3)?,
+                    row.get::<_, bool>(4)?,
+                    row.get::<_, String>(5)?,
+                ))
+            },
+        )
+        .optional()?;
+    let Some((handler_id, route, factory_id, brand_id, analyst, key_id)) = row else { return Ok(None) };
+    let route = route_from_str(&route).ok_or_else(|| ApiError::internal("a reader row has an unknown route"))?;
+    connection.execute("UPDATE sessions SET last_used_at = ?1 WHERE token_hash = ?2", params![now, hash])?;
+    Ok(Some(HandlerIdentity { handler_id, route, factory_id, brand_id, key_id, analyst }))
+}
+
+/// A request from a signed-in reader (`Authorization: Bearer <token>`).
 pub(crate) struct HandlerSession {
     pub(crate) identity: HandlerIdentity,
-    pub(crate) private_key: Arc<HandlerPrivateKey>,
-    token_hash: [u8; 32],
+    pub(crate) token: String,
 }
 
 impl FromRequestParts<AppState> for HandlerSession {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let token = parts
-            .headers
-            .get(AUTHORIZATION)
-            .and_then(|value| value.to_str().ok())
-            .and_then(|value| value.split_once(' '))
-            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
-            .map(|(_, token)| token.trim())
+        let token = bearer(&parts.headers).ok_or_else(ApiError::unauthorized)?;
+        let idle = state.staff.session_idle_secs;
+        let presented = token.clone();
+        let identity = state
+            .db
+            .run(move |connection| authenticate(connection, &presented, unix_now(), idle))
+            .await?
             .ok_or_else(ApiError::unauthorized)?;
-        state.sessions.find(token, unix_now()).ok_or_else(ApiError::unauthorized)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn identity(handler_id: &str) -> HandlerIdentity {
-        HandlerIdentity { handler_id: handler_id.into(), route: Route::Brand, factory_id: None, analyst: false }
-    }
-
-    fn key() -> HandlerPrivateKey {
-        let dir = tempfile::tempdir().unwrap();
-        let keys = crate::keys::HubKeys::load_or_create(dir.path()).unwrap();
-        super::super::key_pair::generate_key_pair(&keys).unwrap().0
-    }
-
-    #[test]
-    fn a_session_lives_until_it_expires_or_ends() {
-        let sessions = Sessions::default();
-        let (token, expires_at) = sessions.start(identity("h"), key(), [1; 32], 1000);
-        assert_eq!(expires_at, 1000 + SESSION_LIFETIME_SECS);
-        let session = sessions.find(&token, 1001).expect("live");
-        assert!(sessions.find("another token", 1001).is_none());
-        assert!(sessions.find(&token, expires_at).is_none(), "expired");
-        let (token, _) = sessions.start(identity("h"), key(), [2; 32], 1000);
-        let session2 = sessions.find(&token, 1001).expect("live");
-        sessions.end(&session2);
-        assert!(sessions.find(&token, 1001).is_none(), "ended");
-        drop(session);
-    }
-
-    #[test]
-    fn too_many_logins_end_the_oldest_sessions() {
-        let sessions = Sessions::default();
-        let first = sessions.start(identity("h"), key(), [0; 32], 1000).0;
-        for i in 1..=MAX_SESSIONS_PER_HANDLER {
-            sessions.start(identity("h"), key(), [i as u8; 32], 1000 + i as i64);
-        }
-        assert!(sessions.find(&first, 2000).is_none());
-        assert_eq!(sessions.lock().len(), MAX_SESSIONS_PER_HANDLER);
+        Ok(Self { identity, token })
     }
 }

@@ -1,19 +1,18 @@
-//! What a logged-in handler does with cases: list them, open one, set its
-//! status, reply, read its audit log, fetch an attachment.
+//! What a signed-in reader's client does with cases: list them, fetch one
+//! sealed, set its status, post a reply or a note it sealed, read the audit
+//! log, fetch an attachment's ciphertext. The hub opens nothing: it serves
+//! the payload as the device sealed it with *this* reader's HPKE share of
+//! the content key, and stores what the client sealed (ADR 0015).
 //!
-//! Access: a handler sees a case only if its route is one the worker allowed
-//! and the case has reached (the current route or an earlier one), for a
-//! committee handler only at its own factory, and only if the device wrapped
-//! the content key to this handler. Anything else is `not_found`, so the
-//! answer does not reveal that the case exists. The list shows the cases on
-//! the handler's route now; handlers of an earlier route can still open and
-//! read a case that escalated past them, but only the current route may set
-//! its status or reply (`unauthorized` otherwise).
-//!
-//! Opening happens in memory, in the request: the session's private key
-//! unwraps the content key, which opens the payload; the reply key inside
-//! it opens and seals replies. Nothing opened is written anywhere, and the
-//! audit log records who opened what, never content.
+//! Access: a reader sees a case only if its route is one the worker allowed
+//! and the case has reached (the current route or an earlier one); a
+//! committee reader only at its own factory; a brand reader only for a
+//! factory that supplies its brand; and only if the device wrapped the
+//! content key to this reader. Anything else is `not_found`, so the answer
+//! does not reveal that the case exists. The list shows the cases on the
+//! reader's route now. After an escalation the earlier route is handed the
+//! events up to the hand-over only (`case_handovers`), and only the current
+//! route may set the status, reply or add notes (`unauthorized` otherwise).
 
 use axum::Json;
 use axum::extract::State;
@@ -21,51 +20,74 @@ use axum::http::HeaderValue;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use workervoice_protocol::auth;
 use workervoice_protocol::directory::Route;
-use workervoice_protocol::envelope::{self, GrievanceContent};
 use workervoice_protocol::grievance::{Author, CaseEvent, CaseStatus};
 use workervoice_protocol::handler::{
-    AuditEntry, CaseSummary, CaseView, HandlerReplyRequest, ReplyView, SetStatusRequest,
+    AuditEntry, CaseSummary, HandlerReplyRequest, NoteRequest, RouteReader, SealedCase, SealedNote, SetStatusRequest,
 };
-use zeroize::{Zeroize, Zeroizing};
 
-use super::key_pair::{HandlerPrivateKey, open_content_key};
 use super::sessions::{HandlerIdentity, HandlerSession};
 use crate::cases::attachments::complete_attachment;
 use crate::cases::{
     CASE_COLUMNS, CaseRow, NewReply, append_audit, append_event, audit_entries, canonical_case_id, events_after,
-    last_status_event, load_case, status_str,
+    last_status_event, load_case, reply_event, status_str,
 };
 use crate::clock::unix_now;
 use crate::error::ApiError;
 use crate::extract::{JsonBody, PathParams};
 use crate::state::AppState;
 
-/// Longest reply a handler may write, in bytes of text.
-const MAX_REPLY_TEXT_BYTES: usize = 16 * 1024;
+/// Largest sealed reply or note, in bytes.
+const MAX_SEALED_TEXT_BYTES: usize = 16 * 1024 + workervoice_protocol::envelope::OVERHEAD;
+/// Most readers a note may be sealed to.
+const MAX_NOTE_RECIPIENTS: usize = 64;
 
-/// A case this handler may open, with its wrapped content key.
+/// A case this reader may fetch, with its share of the content key.
 struct Access {
     case: CaseRow,
     enc: Vec<u8>,
     wrapped_key: Vec<u8>,
-    /// Whether the handler's route is the case's current one.
+    /// Whether the reader's route is the case's current one.
     current: bool,
+    /// For an earlier route: the last event it may see.
+    last_seq: Option<u64>,
 }
 
 fn actor(identity: &HandlerIdentity) -> String {
     format!("handler:{}", identity.handler_id)
 }
 
-/// Finds a case the handler may open, or `not_found`.
+/// Whether `factory_id` supplies `brand_id`.
+pub(crate) fn brand_supplies(connection: &Connection, brand_id: &str, factory_id: &str) -> Result<bool, ApiError> {
+    Ok(connection.query_row(
+        "SELECT EXISTS (SELECT 1 FROM brand_factories WHERE brand_id = ?1 AND factory_id = ?2)",
+        params![brand_id, factory_id],
+        |row| row.get(0),
+    )?)
+}
+
+/// Whether this reader's route covers cases from `factory_id`.
+fn covers_factory(connection: &Connection, identity: &HandlerIdentity, factory_id: &str) -> Result<bool, ApiError> {
+    Ok(match identity.route {
+        Route::FactoryCommittee => identity.factory_id.as_deref() == Some(factory_id),
+        Route::Brand => match &identity.brand_id {
+            Some(brand_id) => brand_supplies(connection, brand_id, factory_id)?,
+            None => false,
+        },
+        Route::IndependentHotline => true,
+    })
+}
+
+/// Finds a case the reader may fetch, or `not_found`.
 fn load_access(connection: &Connection, typed_case_id: &str, identity: &HandlerIdentity) -> Result<Access, ApiError> {
-    // Survey analysts read survey results, never cases.
+    // Survey analysts read survey answers, never cases.
     if identity.analyst {
         return Err(ApiError::not_found());
     }
     let case_id = canonical_case_id(typed_case_id).ok_or_else(ApiError::not_found)?;
     let case = load_case(connection, &case_id)?.ok_or_else(ApiError::not_found)?;
-    if identity.route == Route::FactoryCommittee && identity.factory_id.as_deref() != Some(case.factory_id.as_str()) {
+    if !covers_factory(connection, identity, &case.factory_id)? {
         return Err(ApiError::not_found());
     }
     let position = case.routes.iter().position(|route| *route == identity.route).ok_or_else(ApiError::not_found)?;
@@ -80,50 +102,25 @@ fn load_access(connection: &Connection, typed_case_id: &str, identity: &HandlerI
         )
         .optional()?
         .ok_or_else(ApiError::not_found)?;
-    Ok(Access { current: position == case.route_index, case, enc, wrapped_key })
+    let current = position == case.route_index;
+    let last_seq = if current {
+        None
+    } else {
+        let seq: Option<i64> = connection
+            .query_row(
+                "SELECT last_seq FROM case_handovers WHERE case_id = ?1 AND route = ?2",
+                params![case.case_id, identity.route.as_str()],
+                |row| row.get(0),
+            )
+            .optional()?;
+        // A case that left the route before hand-overs were recorded: the
+        // route sees nothing after the first event (its submission).
+        Some(seq.map_or(1, |seq| u64::try_from(seq).unwrap_or(0)))
+    };
+    Ok(Access { current, case, enc, wrapped_key, last_seq })
 }
 
-fn load_payload(connection: &Connection, case_id: &str) -> Result<Vec<u8>, ApiError> {
-    Ok(connection.query_row("SELECT payload FROM cases WHERE case_id = ?1", [case_id], |row| row.get(0))?)
-}
-
-/// A case opened in memory; its keys and text are wiped when dropped.
-struct Opened {
-    content_key: Zeroizing<Vec<u8>>,
-    json: Zeroizing<Vec<u8>>,
-    content: GrievanceContent,
-}
-
-impl Drop for Opened {
-    fn drop(&mut self) {
-        self.content.text.zeroize();
-        self.content.reply_key.zeroize();
-        if let Some(reporter) = self.content.reporter.as_mut() {
-            reporter.display_name.zeroize();
-            reporter.worker_number.zeroize();
-        }
-        if let Some(callback) = self.content.callback.as_mut() {
-            callback.phone.zeroize();
-        }
-    }
-}
-
-fn open_case(private_key: &HandlerPrivateKey, access: &Access, payload: &[u8]) -> Result<Opened, ApiError> {
-    let case = &access.case;
-    let content_key = open_content_key(private_key, &case.client_id, &case.case_id, &access.enc, &access.wrapped_key)?;
-    let json = envelope::open(&content_key, &envelope::payload_aad(&case.client_id, &case.case_id), payload)
-        .map(Zeroizing::new)
-        .map_err(|_| ApiError::internal("a case payload did not open with its content key"))?;
-    let content: GrievanceContent =
-        serde_json::from_slice(&json).map_err(|_| ApiError::internal("a case payload is not grievance content"))?;
-    let opened = Opened { content_key, json, content };
-    if opened.content.reply_key.len() != 32 {
-        return Err(ApiError::internal("a case's reply key has the wrong length"));
-    }
-    Ok(opened)
-}
-
-/// `GET /handler/v1/cases`: cases on this handler's route now.
+/// `GET /handler/v1/cases`: cases on this reader's route now.
 pub(super) async fn list_cases(
     State(state): State<AppState>,
     session: HandlerSession,
@@ -137,15 +134,19 @@ pub(super) async fn list_cases(
         .run(move |connection| {
             let mut statement = connection.prepare(&format!(
                 "SELECT {CASE_COLUMNS} FROM cases c \
-                 WHERE c.current_route = ?1 AND (?2 IS NULL OR c.factory_id = ?2) \
-                   AND EXISTS (SELECT 1 FROM case_keys k WHERE k.case_id = c.case_id AND k.handler_id = ?3) \
+                 WHERE c.current_route = ?1 \
+                   AND EXISTS (SELECT 1 FROM case_keys k WHERE k.case_id = c.case_id AND k.handler_id = ?2) \
                  ORDER BY c.received_at, c.case_id"
             ))?;
-            let rows = statement.query_map(
-                params![identity.route.as_str(), identity.factory_id, identity.handler_id],
-                CaseRow::from_row,
-            )?;
-            Ok(rows.collect::<Result<Vec<_>, _>>()?)
+            let rows = statement.query_map(params![identity.route.as_str(), identity.handler_id], CaseRow::from_row)?;
+            let mut cases = Vec::new();
+            for case in rows {
+                let case = case?;
+                if covers_factory(connection, &identity, &case.factory_id)? {
+                    cases.push(case);
+                }
+            }
+            Ok(cases)
         })
         .await?;
     let now = unix_now();
@@ -156,47 +157,62 @@ fn no_store<T: IntoResponse>(body: T) -> Response {
     ([(CACHE_CONTROL, HeaderValue::from_static("no-store"))], body).into_response()
 }
 
-/// `GET /handler/v1/cases/{case_id}`: the report and conversation, opened.
+fn notes_for(connection: &Connection, case_id: &str, handler_id: &str) -> Result<Vec<SealedNote>, ApiError> {
+    let mut statement = connection.prepare(
+        "SELECT n.note_id, n.author, n.at, k.enc, k.wrapped_key, n.sealed FROM case_notes n \
+           JOIN case_note_keys k ON k.case_id = n.case_id AND k.note_id = n.note_id \
+          WHERE n.case_id = ?1 AND k.handler_id = ?2 ORDER BY n.at, n.note_id",
+    )?;
+    let notes = statement
+        .query_map(params![case_id, handler_id], |row| {
+            Ok(SealedNote {
+                note_id: row.get(0)?,
+                author: row.get(1)?,
+                at: row.get(2)?,
+                enc: row.get(3)?,
+                wrapped_key: row.get(4)?,
+                sealed: row.get(5)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(notes)
+}
+
+/// `GET /handler/v1/cases/{case_id}`: the case sealed, with this reader's
+/// share of the content key, for the client to open.
 pub(super) async fn view_case(
     State(state): State<AppState>,
     session: HandlerSession,
     PathParams(case_id): PathParams<String>,
 ) -> Result<Response, ApiError> {
-    let identity = session.identity.clone();
-    let (access, payload, events) = state
+    let identity = session.identity;
+    let sealed = state
         .db
         .run(move |connection| {
-            let access = load_access(connection, &case_id, &identity)?;
-            let payload = load_payload(connection, &access.case.case_id)?;
-            let events = events_after(connection, &access.case.case_id, 0)?;
-            Ok((access, payload, events))
+            let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let access = load_access(&tx, &case_id, &identity)?;
+            let case_id = access.case.case_id.clone();
+            let payload: Vec<u8> =
+                tx.query_row("SELECT payload FROM cases WHERE case_id = ?1", [&case_id], |row| row.get(0))?;
+            let mut events = events_after(&tx, &case_id, 0)?;
+            if let Some(last) = access.last_seq {
+                events.retain(|event| event.seq <= last);
+            }
+            let notes = notes_for(&tx, &case_id, &identity.handler_id)?;
+            append_audit(&tx, &case_id, unix_now(), &actor(&identity), "fetched")?;
+            tx.commit()?;
+            Ok(SealedCase {
+                summary: access.case.summary(unix_now()),
+                client_id: access.case.client_id,
+                payload,
+                enc: access.enc,
+                wrapped_key: access.wrapped_key,
+                events,
+                notes,
+            })
         })
         .await?;
-    let opened = open_case(&session.private_key, &access, &payload)?;
-    let content: serde_json::Value =
-        serde_json::from_slice(&opened.json).map_err(|_| ApiError::internal("a case payload is not JSON"))?;
-    let case_id = access.case.case_id.clone();
-    let replies = events
-        .into_iter()
-        .filter_map(|event| {
-            let (author, sealed, reply_id) = (event.author?, event.reply?, event.reply_id?);
-            let aad = envelope::reply_aad(&case_id, &reply_id, author);
-            match envelope::open(&opened.content.reply_key, &aad, &sealed) {
-                Ok(text) => {
-                    let text = Zeroizing::new(text);
-                    Some(ReplyView { author, at: event.at, text: String::from_utf8_lossy(&text).into_owned() })
-                }
-                Err(_) => {
-                    tracing::warn!("a reply of a case did not open with the case's reply key; left out");
-                    None
-                }
-            }
-        })
-        .collect();
-    let actor = actor(&session.identity);
-    let audited = case_id.clone();
-    state.db.run(move |connection| append_audit(connection, &audited, unix_now(), &actor, "opened")).await?;
-    Ok(no_store(Json(CaseView { summary: access.case.summary(unix_now()), content, replies })))
+    Ok(no_store(Json(sealed)))
 }
 
 /// `POST /handler/v1/cases/{case_id}/status`: acknowledged, investigating,
@@ -244,51 +260,156 @@ pub(super) async fn set_status(
     Ok(Json(event))
 }
 
-/// `POST /handler/v1/cases/{case_id}/replies`: seals the text under the
-/// case's reply key (in memory) and stores it as an event the worker syncs.
+fn checked_id(id: &str) -> Result<(), ApiError> {
+    if id.is_empty() || id.len() > 64 || !id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-') {
+        return Err(ApiError::bad_request());
+    }
+    Ok(())
+}
+
+/// `POST /handler/v1/cases/{case_id}/replies`: stores a reply the client
+/// sealed under the case's reply key, as an event the worker syncs. The
+/// same reply id again returns the event already stored.
 pub(super) async fn reply(
     State(state): State<AppState>,
     session: HandlerSession,
     PathParams(case_id): PathParams<String>,
     JsonBody(request): JsonBody<HandlerReplyRequest>,
 ) -> Result<Json<CaseEvent>, ApiError> {
-    let text = Zeroizing::new(request.text);
-    if text.trim().is_empty() || text.len() > MAX_REPLY_TEXT_BYTES {
+    checked_id(&request.reply_id)?;
+    if request.reply.len() <= workervoice_protocol::envelope::OVERHEAD || request.reply.len() > MAX_SEALED_TEXT_BYTES {
         return Err(ApiError::bad_request());
     }
-    let identity = session.identity.clone();
-    let (access, payload) = state
-        .db
-        .run(move |connection| {
-            let access = load_access(connection, &case_id, &identity)?;
-            let payload = load_payload(connection, &access.case.case_id)?;
-            Ok((access, payload))
-        })
-        .await?;
-    if !access.current {
-        return Err(ApiError::unauthorized());
-    }
-    let opened = open_case(&session.private_key, &access, &payload)?;
-    let reply_id = uuid::Uuid::new_v4().to_string();
-    let case_id = access.case.case_id;
-    let aad = envelope::reply_aad(&case_id, &reply_id, Author::Handler);
-    let sealed = envelope::seal(&opened.content.reply_key, &aad, text.as_bytes())
-        .map_err(|_| ApiError::internal("sealing a reply failed"))?;
-    drop(opened);
-    let actor = actor(&session.identity);
+    let identity = session.identity;
     let event = state
         .db
         .run(move |connection| {
             let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let access = load_access(&tx, &case_id, &identity)?;
+            if !access.current {
+                return Err(ApiError::unauthorized());
+            }
+            let case_id = access.case.case_id;
+            if let Some(event) = reply_event(&tx, &case_id, &request.reply_id)? {
+                return Ok(event);
+            }
             let now = unix_now();
-            let reply = NewReply { author: Author::Handler, reply_id: &reply_id, sealed: &sealed };
+            let reply = NewReply { author: Author::Handler, reply_id: &request.reply_id, sealed: &request.reply };
             let event = append_event(&tx, &case_id, now, None, Some(reply))?;
-            append_audit(&tx, &case_id, now, &actor, "reply")?;
+            append_audit(&tx, &case_id, now, &actor(&identity), "reply")?;
             tx.commit()?;
             Ok(event)
         })
         .await?;
     Ok(Json(event))
+}
+
+/// The readers of `identity`'s route for `factory_id` (not analysts, not disabled).
+fn route_readers(
+    connection: &Connection,
+    identity: &HandlerIdentity,
+    factory_id: &str,
+) -> Result<Vec<(String, RouteReader)>, ApiError> {
+    let mut statement = connection.prepare(
+        "SELECT id, key_id, public_key, factory_id, brand_id FROM handlers \
+          WHERE route = ?1 AND analyst = 0 AND disabled_at IS NULL ORDER BY created_at, id",
+    )?;
+    let rows = statement
+        .query_map([identity.route.as_str()], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                RouteReader { key_id: row.get(1)?, public_key: row.get(2)? },
+                row.get::<_, Option<String>>(3)?,
+                row.get::<_, Option<String>>(4)?,
+            ))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut readers = Vec::new();
+    for (id, reader, factory, brand) in rows {
+        let covers = match identity.route {
+            Route::FactoryCommittee => factory.as_deref() == Some(factory_id),
+            Route::Brand => match brand {
+                Some(brand) => brand_supplies(connection, &brand, factory_id)?,
+                None => false,
+            },
+            Route::IndependentHotline => true,
+        };
+        if covers {
+            readers.push((id, reader));
+        }
+    }
+    Ok(readers)
+}
+
+/// `GET /handler/v1/cases/{case_id}/readers`: whom a note on this case must
+/// be sealed to (this reader's route, for the case's factory).
+pub(super) async fn readers(
+    State(state): State<AppState>,
+    session: HandlerSession,
+    PathParams(case_id): PathParams<String>,
+) -> Result<Json<Vec<RouteReader>>, ApiError> {
+    let identity = session.identity;
+    let readers = state
+        .db
+        .run(move |connection| {
+            let access = load_access(connection, &case_id, &identity)?;
+            route_readers(connection, &identity, &access.case.factory_id)
+        })
+        .await?;
+    Ok(Json(readers.into_iter().map(|(_, reader)| reader).collect()))
+}
+
+/// `POST /handler/v1/cases/{case_id}/notes`: stores a note the client sealed
+/// to readers of its route. Recipients must all be such readers.
+pub(super) async fn add_note(
+    State(state): State<AppState>,
+    session: HandlerSession,
+    PathParams(case_id): PathParams<String>,
+    JsonBody(request): JsonBody<NoteRequest>,
+) -> Result<Json<auth::Ok>, ApiError> {
+    checked_id(&request.note_id)?;
+    if request.sealed.len() > MAX_SEALED_TEXT_BYTES
+        || request.recipients.is_empty()
+        || request.recipients.len() > MAX_NOTE_RECIPIENTS
+    {
+        return Err(ApiError::bad_request());
+    }
+    let identity = session.identity;
+    state
+        .db
+        .run(move |connection| {
+            let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let access = load_access(&tx, &case_id, &identity)?;
+            if !access.current {
+                return Err(ApiError::unauthorized());
+            }
+            let case_id = access.case.case_id;
+            let readers = route_readers(&tx, &identity, &access.case.factory_id)?;
+            let now = unix_now();
+            let inserted = tx.execute(
+                "INSERT OR IGNORE INTO case_notes (case_id, note_id, author, at, sealed) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![case_id, request.note_id, actor(&identity), now, request.sealed],
+            )?;
+            if inserted == 0 {
+                return Ok(());
+            }
+            for recipient in &request.recipients {
+                let (handler_id, _) = readers
+                    .iter()
+                    .find(|(_, reader)| reader.key_id == recipient.key_id)
+                    .ok_or_else(ApiError::bad_request)?;
+                tx.execute(
+                    "INSERT OR REPLACE INTO case_note_keys (case_id, note_id, handler_id, enc, wrapped_key) \
+                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                    params![case_id, request.note_id, handler_id, recipient.enc, recipient.wrapped_key],
+                )?;
+            }
+            append_audit(&tx, &case_id, now, &actor(&identity), "note")?;
+            tx.commit()?;
+            Ok(())
+        })
+        .await?;
+    Ok(Json(auth::Ok { ok: true }))
 }
 
 /// `GET /handler/v1/cases/{case_id}/audit`: who did what, never content.
@@ -309,37 +430,23 @@ pub(super) async fn audit(
 }
 
 /// `GET /handler/v1/cases/{case_id}/attachments/{attachment_id}`: the
-/// attachment, opened, with the MIME type the device recorded.
+/// attachment's ciphertext, as the device uploaded it.
 pub(super) async fn attachment(
     State(state): State<AppState>,
     session: HandlerSession,
     PathParams((case_id, attachment_id)): PathParams<(String, String)>,
 ) -> Result<Response, ApiError> {
-    let identity = session.identity.clone();
-    let (id, data_dir) = (attachment_id.clone(), state.data_dir.clone());
-    let (access, payload, sealed) = state
+    let identity = session.identity;
+    let data_dir = state.data_dir.clone();
+    let sealed = state
         .db
         .run(move |connection| {
             let access = load_access(connection, &case_id, &identity)?;
-            let payload = load_payload(connection, &access.case.case_id)?;
-            let sealed = complete_attachment(connection, &data_dir, &access.case.case_id, &id)?
+            let sealed = complete_attachment(connection, &data_dir, &access.case.case_id, &attachment_id)?
                 .ok_or_else(ApiError::not_found)?;
-            Ok((access, payload, sealed))
+            append_audit(connection, &access.case.case_id, unix_now(), &actor(&identity), "attachment_fetched")?;
+            Ok(sealed)
         })
         .await?;
-    let opened = open_case(&session.private_key, &access, &payload)?;
-    let mime = opened
-        .content
-        .attachments
-        .iter()
-        .find(|info| info.attachment_id == attachment_id)
-        .and_then(|info| HeaderValue::from_str(&info.mime).ok())
-        .unwrap_or_else(|| HeaderValue::from_static("application/octet-stream"));
-    let plain = envelope::open_attachment(&opened.content_key, &access.case.client_id, &attachment_id, &sealed)
-        .map_err(|_| ApiError::internal("an attachment did not open with its content key"))?;
-    drop(opened);
-    let actor = actor(&session.identity);
-    let case_id = access.case.case_id;
-    state.db.run(move |connection| append_audit(connection, &case_id, unix_now(), &actor, "attachment_opened")).await?;
-    Ok(no_store(([(CONTENT_TYPE, mime)], plain)))
+    Ok(no_store(([(CONTENT_TYPE, HeaderValue::from_static("application/octet-stream"))], sealed)))
 }

@@ -9,6 +9,12 @@
 //! audit entry `escalated:<route>`. A route the worker did not allow never
 //! gets the case — it holds no wrapped key for it anyway.
 //!
+//! Escalation hands over, it does not widen: the route a case leaves is
+//! recorded with the escalation event's sequence number (`case_handovers`),
+//! and its readers are served the case's events up to that one only. This
+//! is the hub's rule, not cryptography's: replies are sealed under the one
+//! reply key in the payload, which the earlier readers hold (ADR 0015).
+//!
 //! A due case on the last allowed route stays where it is. It is marked
 //! (`escalation_exhausted`), shows as `overdue` in handlers' lists, gets the
 //! audit entry `escalation_exhausted`, and is not looked at again until a
@@ -83,7 +89,13 @@ pub(crate) async fn escalate_due(state: &AppState, now: i64) -> Result<Escalatio
                         case.case_id
                     ],
                 )?;
-                append_event(&tx, &case.case_id, now, Some(CaseStatus::Escalated), None)?;
+                let handover = append_event(&tx, &case.case_id, now, Some(CaseStatus::Escalated), None)?;
+                // The route the case leaves keeps what it had, up to and
+                // including the escalation itself, and sees nothing newer.
+                tx.execute(
+                    "INSERT OR REPLACE INTO case_handovers (case_id, route, last_seq) VALUES (?1, ?2, ?3)",
+                    params![case.case_id, case.current_route.as_str(), sql_u64(handover.seq)],
+                )?;
                 append_audit(&tx, &case.case_id, now, "hub", &format!("escalated:{}", next_route.as_str()))?;
                 report.escalated += 1;
             }

@@ -3,10 +3,10 @@
 //! its deadline.
 //!
 //! The hub routes and stores ciphertext. It never holds a key that opens a
-//! submission outside a handler's session (see [`crate::case_handlers`]): the
-//! payload and attachments are sealed under a content key that only the
-//! handlers' private keys unwrap, and replies are sealed under the case's
-//! reply key, which travels inside the payload. What the hub does read is
+//! submission (ADR 0015, [`crate::case_handlers`]): the payload and
+//! attachments are sealed under a content key that only the readers' private
+//! keys unwrap — kept by the readers' own clients —, and replies are sealed
+//! under the case's reply key, which travels inside the payload. What the hub does read is
 //! the routing metadata of [`SubmissionHeader`](workervoice_protocol::grievance::SubmissionHeader):
 //! factory, allowed routes, directory version, recipients, attachment sizes,
 //! and a SHA-256 verifier of the receipt's token.

@@ -118,7 +118,9 @@ fn store(
     )?;
     for wrapped in &header.recipients {
         tx.execute(
-            "INSERT INTO case_keys (case_id, handler_id, enc, wrapped_key) VALUES (?1, ?2, ?3, ?4)",
+            // Directories name readers by key id; the share is kept against the account.
+            "INSERT INTO case_keys (case_id, handler_id, enc, wrapped_key) \
+             SELECT ?1, id, ?3, ?4 FROM handlers WHERE key_id = ?2",
             params![header.case_id, wrapped.handler_id, wrapped.enc, wrapped.wrapped_key],
         )?;
     }

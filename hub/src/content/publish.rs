@@ -107,14 +107,15 @@ fn add_survey_delivery(
     data_dir: &Path,
     connection: &rusqlite::Connection,
 ) -> anyhow::Result<()> {
-    let mut statement = connection
-        .prepare("SELECT id, public_key FROM handlers WHERE analyst = 1 AND locked = 0 ORDER BY created_at, id")?;
+    let mut statement = connection.prepare(
+        "SELECT key_id, public_key FROM handlers WHERE analyst = 1 AND disabled_at IS NULL ORDER BY created_at, id",
+    )?;
     let recipients = statement
         .query_map([], |row| Ok(Recipient { handler_id: row.get(0)?, public_key: row.get(1)? }))?
         .collect::<Result<Vec<_>, _>>()?;
     ensure!(
         !recipients.is_empty(),
-        "a survey needs at least one analyst to read its responses: create one (admin API, handlers, \"analyst\": true) and publish again"
+        "a survey needs at least one analyst to read its responses: invite one (admin API, readers/invitations, \"analyst\": true) then publish again once they accepted"
     );
     let keys = HubKeys::load_for_database(data_dir, connection)?;
     let token_key = crate::surveys::token_key(&keys, survey_id)

@@ -11,13 +11,13 @@
 //! its own file). Version 2 adds grievances, which the hub cannot read: their
 //! payloads and attachments are sealed on the device, content keys are
 //! wrapped to handlers' public keys, replies are sealed under the case's
-//! reply key, and handlers' private keys are wrapped under their passwords.
+//! reply key, and handlers' private keys are wrapped by their own clients (version 14).
 //! Receipt tokens are kept only as SHA-256 verifiers.
 
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 /// The schema version this hub writes.
-pub(crate) const LATEST_VERSION: u32 = 13;
+pub(crate) const LATEST_VERSION: u32 = 14;
 
 /// Why the schema could not be brought up to date.
 #[derive(Debug, thiserror::Error)]
@@ -70,10 +70,121 @@ fn upgrade_from(tx: &Transaction<'_>, version: u32) -> rusqlite::Result<()> {
             Ok(())
         }
         12 => tx.execute_batch(V13_SCHEMA),
+        13 => tx.execute_batch(V14_SCHEMA),
         // `migrate` never asks for a step past LATEST_VERSION.
         _ => Ok(()),
     }
 }
+
+/// Version 14: readers' keys made and kept by the reader (ADR 0015). The
+/// hub keeps each reader's public key, key id, the private key as the
+/// reader's client wrapped it, the KDF salt and iterations, and Argon2id of
+/// the client's `login_key` — never a password or anything that opens the
+/// private key. Handler rows of earlier versions were made with passwords
+/// staff chose and keys the hub generated: they are dropped, not converted
+/// (and with them their copies of case keys and open sessions). Reader
+/// invitations name the account, its display name and whether it is an
+/// analyst; wrong logins back off per account and per device token; notes
+/// are sealed by the client to the route's readers; `case_handovers`
+/// records the event at which a case left each route.
+const V14_SCHEMA: &str = "
+DELETE FROM case_keys;
+DROP TABLE case_keys;
+DROP TABLE handlers;
+DELETE FROM sessions WHERE account_kind = 'reader';
+
+CREATE TABLE handlers (
+    id                  TEXT PRIMARY KEY,
+    name                TEXT NOT NULL,
+    route               TEXT NOT NULL CHECK (route IN ('factory_committee', 'independent_hotline', 'brand')),
+    factory_id          TEXT REFERENCES factories (id),
+    brand_id            TEXT REFERENCES brands (id),
+    analyst             INTEGER NOT NULL DEFAULT 0 CHECK (analyst IN (0, 1)),
+    -- X25519 public key made by the reader's client, and its key id
+    -- (hex of the first 16 bytes of its SHA-256), as in directories.
+    public_key          BLOB NOT NULL UNIQUE CHECK (length(public_key) = 32),
+    key_id              TEXT NOT NULL UNIQUE,
+    -- The private key as the client sealed it under its wrap key.
+    wrapped_private_key BLOB NOT NULL,
+    kdf_salt            BLOB NOT NULL,
+    kdf_iterations      INTEGER NOT NULL,
+    -- Argon2id PHC string of the client's login_key.
+    login_verifier      TEXT NOT NULL,
+    created_at          INTEGER NOT NULL,
+    disabled_at         INTEGER,
+    CHECK ((route = 'factory_committee') = (factory_id IS NOT NULL)),
+    CHECK ((route = 'brand') = (brand_id IS NOT NULL))
+);
+
+-- The content key of a case, wrapped (HPKE) by the device to one reader.
+CREATE TABLE case_keys (
+    case_id     TEXT NOT NULL REFERENCES cases (case_id),
+    handler_id  TEXT NOT NULL REFERENCES handlers (id),
+    enc         BLOB NOT NULL,
+    wrapped_key BLOB NOT NULL,
+    PRIMARY KEY (case_id, handler_id)
+) WITHOUT ROWID;
+
+ALTER TABLE invitations ADD COLUMN reader_id TEXT;
+ALTER TABLE invitations ADD COLUMN reader_name TEXT;
+ALTER TABLE invitations ADD COLUMN analyst INTEGER NOT NULL DEFAULT 0 CHECK (analyst IN (0, 1));
+
+-- Wrong reader logins: per account, in one bucket for strangers ('') and
+-- one per device token that signed in before (its SHA-256, hex).
+CREATE TABLE reader_login_backoff (
+    handler_id      TEXT NOT NULL,
+    bucket          TEXT NOT NULL,
+    failures        INTEGER NOT NULL,
+    next_allowed_at INTEGER NOT NULL,
+    PRIMARY KEY (handler_id, bucket)
+) WITHOUT ROWID;
+
+-- Device tokens given at sign-in; only their SHA-256 is kept.
+CREATE TABLE reader_devices (
+    token_hash BLOB PRIMARY KEY CHECK (length(token_hash) = 32),
+    handler_id TEXT NOT NULL REFERENCES handlers (id),
+    created_at INTEGER NOT NULL
+) WITHOUT ROWID;
+
+-- Internal notes, sealed by a reader's client under a note key...
+CREATE TABLE case_notes (
+    case_id TEXT NOT NULL REFERENCES cases (case_id),
+    note_id TEXT NOT NULL,
+    author  TEXT NOT NULL,
+    at      INTEGER NOT NULL,
+    sealed  BLOB NOT NULL,
+    PRIMARY KEY (case_id, note_id)
+) WITHOUT ROWID;
+
+-- ...and the note key sealed to each reader of the route.
+CREATE TABLE case_note_keys (
+    case_id     TEXT NOT NULL,
+    note_id     TEXT NOT NULL,
+    handler_id  TEXT NOT NULL REFERENCES handlers (id),
+    enc         BLOB NOT NULL,
+    wrapped_key BLOB NOT NULL,
+    PRIMARY KEY (case_id, note_id, handler_id),
+    FOREIGN KEY (case_id, note_id) REFERENCES case_notes (case_id, note_id)
+) WITHOUT ROWID;
+
+-- Survey aggregates an analyst's client computed and published (small
+-- groups already suppressed; the hub re-checks). Staff read their
+-- factories' groups.
+CREATE TABLE survey_aggregates (
+    survey_id    TEXT PRIMARY KEY,
+    body         BLOB NOT NULL,
+    published_by TEXT NOT NULL,
+    published_at INTEGER NOT NULL
+) WITHOUT ROWID;
+
+-- The last event a route may see of a case that escalated past it.
+CREATE TABLE case_handovers (
+    case_id  TEXT NOT NULL REFERENCES cases (case_id),
+    route    TEXT NOT NULL,
+    last_seq INTEGER NOT NULL,
+    PRIMARY KEY (case_id, route)
+) WITHOUT ROWID;
+";
 
 /// Version 11: per-person staff accounts with roles, their invitations and
 /// sessions, brands and their supplier factories, and the append-only staff

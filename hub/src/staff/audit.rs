@@ -26,6 +26,9 @@ pub(crate) enum ActorId {
     AdminToken,
     /// The hub acting on its own.
     Hub,
+    /// A reader (handler or analyst), by account id: accepting an
+    /// invitation, changing a password.
+    Reader(String),
 }
 
 impl ActorId {
@@ -35,6 +38,7 @@ impl ActorId {
             Self::Staff(id) => format!("staff:{id}"),
             Self::AdminToken => "admin-token".to_owned(),
             Self::Hub => "hub".to_owned(),
+            Self::Reader(id) => format!("reader:{id}"),
         }
     }
 }

@@ -11,7 +11,7 @@
 //! | `ManageFactory` (codes, roster, workers, devices, settings) | yes | its factories | no | no |
 //! | `ReadProgramme` (programme, handlers, staff, brands, proposals) | yes | no | no | yes |
 //! | `ReadAudit` | yes | no | no | yes |
-//! | `ManageProgramme` (factories, handlers, directory, proposal signatures, surveys, staff, brands) | yes | no | no | no |
+//! | `ManageProgramme` (factories, reader invitations, directory, proposal signatures, surveys, staff, brands) | yes | no | no | no |
 //! | `Bootstrap` | the admin token only, while no programme admin exists | | | |
 
 use workervoice_protocol::staff::StaffRole;
@@ -72,6 +72,7 @@ pub(crate) const ROUTE_RIGHTS: &[(&str, &str, Right)] = &[
     ("POST", "/admin/v1/factories/{factory_id}/workers/{worker_number}/reset", Right::ManageFactory),
     ("GET", "/admin/v1/factories/{factory_id}/devices", Right::ReadFactory),
     ("GET", "/admin/v1/factories/{factory_id}/training-report", Right::ReadAggregates),
+    ("GET", "/admin/v1/factories/{factory_id}/surveys/{survey_id}/aggregates", Right::ReadAggregates),
     ("POST", "/admin/v1/devices/{device_id}/retire", Right::ManageFactory),
     ("POST", "/admin/v1/devices/{device_id}/wipe", Right::ManageFactory),
     ("GET", "/admin/v1/programme", Right::ReadProgramme),
@@ -79,9 +80,9 @@ pub(crate) const ROUTE_RIGHTS: &[(&str, &str, Right)] = &[
     ("GET", "/admin/v1/proposals", Right::ReadProgramme),
     ("GET", "/admin/v1/proposals/{proposal_id}", Right::ReadProgramme),
     ("POST", "/admin/v1/proposals/{proposal_id}/signature", Right::ManageProgramme),
-    ("POST", "/admin/v1/handlers", Right::ManageProgramme),
+    ("POST", "/admin/v1/readers/invitations", Right::ManageProgramme),
     ("GET", "/admin/v1/handlers", Right::ReadProgramme),
-    ("POST", "/admin/v1/handlers/{handler_id}/unlock", Right::ManageProgramme),
+    ("POST", "/admin/v1/handlers/{handler_id}/disable", Right::ManageProgramme),
     ("POST", "/admin/v1/surveys/{survey_id}/schedule", Right::ManageProgramme),
     ("POST", "/admin/v1/events", Right::ManageProgramme),
     ("POST", "/admin/v1/staff/invitations", Right::ManageProgramme),

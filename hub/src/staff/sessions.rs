@@ -123,12 +123,11 @@ pub(crate) fn revoke_all(
     )?)
 }
 
-/// Deletes sessions that ended more than a day ago (they can never be used
+/// Deletes sessions (staff and reader) that ended more than a day ago (they can never be used
 /// again; keeping them only grows the file).
 pub(crate) fn purge_ended(connection: &Connection, now: i64, idle_secs: i64) -> Result<usize, ApiError> {
     Ok(connection.execute(
-        "DELETE FROM sessions WHERE account_kind = 'staff' \
-            AND (expires_at < ?1 OR revoked_at < ?1 OR last_used_at + ?2 < ?1)",
+        "DELETE FROM sessions WHERE (expires_at < ?1 OR revoked_at < ?1 OR last_used_at + ?2 < ?1)",
         params![now - 86_400, idle_secs],
     )?)
 }

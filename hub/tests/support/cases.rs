@@ -24,12 +24,17 @@ use workervoice_protocol::b64;
 use workervoice_protocol::codes::format_case_id;
 use workervoice_protocol::directory::{Directory, DirectoryResponse, Route, RouteRecipients, directory_signing_input};
 use workervoice_protocol::envelope::{self, AttachmentInfo, AttachmentKind, GrievanceContent};
+use workervoice_protocol::grievance::Author;
 use workervoice_protocol::grievance::{
     AttachmentMeta, CaseCursor, CaseSyncRequest, HEADER_CASE_TOKEN, SUBMISSION_CONTENT_TYPE, SubmissionHeader,
     WorkerReplyRequest, WrappedKey, case_replies_path, frame_submission,
 };
-use workervoice_protocol::handler::{CreateHandlerRequest, HandlerLoginRequest, HandlerLoginResponse, HandlerSummary};
+use workervoice_protocol::handler::{
+    CaseSummary, HandlerLoginRequest, HandlerSummary, ReaderInvitationRequest, ReaderInvitationResponse,
+};
 use workervoice_protocol::paths;
+use wv_reader::account::PasswordKeys;
+use wv_reader::client::{ReaderClient, ReaderSession};
 
 use super::{Reply, TestHub};
 
@@ -61,11 +66,13 @@ pub fn random<const N: usize>() -> [u8; N] {
     bytes
 }
 
-/// A handler account and its password.
+/// A reader account, its password, and the keys the password gives (kept
+/// from acceptance so each login does not pay PBKDF2 again).
 #[derive(Clone)]
 pub struct Account {
     pub summary: HandlerSummary,
     pub password: String,
+    pub keys: PasswordKeys,
 }
 
 impl Account {
@@ -74,8 +81,28 @@ impl Account {
     }
 }
 
-/// A logged-in handler.
+/// One reply in a reader's view, opened by the reader's client.
+#[derive(Debug, Clone)]
+pub struct ReplyView {
+    pub author: Author,
+    pub at: i64,
+    pub text: String,
+}
+
+/// A case as the reader's client opened it.
+#[derive(Debug, Clone)]
+pub struct CaseView {
+    pub summary: CaseSummary,
+    /// The report's JSON, as the device sealed it.
+    pub content: serde_json::Value,
+    pub replies: Vec<ReplyView>,
+    pub notes: Vec<String>,
+}
+
+/// A signed-in reader: the client session (which opens and seals) and raw
+/// HTTP with its token (for status codes).
 pub struct HandlerClient {
+    pub session: ReaderSession,
     pub token: String,
     pub base_url: String,
     pub http: reqwest::Client,
@@ -96,6 +123,67 @@ impl HandlerClient {
     pub async fn post<T: Serialize>(&self, path: &str, body: &T) -> Reply {
         let request = self.http.post(format!("{}{path}", self.base_url)).bearer_auth(&self.token).json(body);
         Reply::from(request.send().await.expect("sent")).await
+    }
+
+    /// The case at `/handler/v1/cases/{id}`, opened in the client.
+    pub async fn view(&self, case_path: &str) -> CaseView {
+        self.case(case_path.rsplit('/').next().expect("a case path")).await
+    }
+
+    /// Seals a reply to the case at `case_path` in the client and posts it;
+    /// the hub's answer (a refusal to serve the case comes back as is).
+    pub async fn reply_at(&self, case_path: &str, text: &str) -> Reply {
+        let case_id = case_path.rsplit('/').next().expect("a case path");
+        match self.session.reply(case_id, text).await {
+            Ok(event) => Reply {
+                status: 200,
+                body: serde_json::to_value(event).expect("json"),
+                content_type: "application/json".into(),
+            },
+            Err(wv_reader::ReaderError::Refused { status, body }) => Reply {
+                status,
+                body: serde_json::from_str(&body).unwrap_or(serde_json::Value::Null),
+                content_type: "application/json".into(),
+            },
+            Err(error) => panic!("{error}"),
+        }
+    }
+
+    /// Fetches the case sealed and opens it in the client; `Err(status)` if
+    /// the hub refused.
+    pub async fn try_case(&self, case_id: &str) -> Result<CaseView, u16> {
+        let opened = match self.session.open_case(case_id).await {
+            Ok(opened) => opened,
+            Err(error) => return Err(error.status().unwrap_or_else(|| panic!("{error}"))),
+        };
+        Ok(CaseView {
+            summary: opened.sealed.summary.clone(),
+            content: serde_json::to_value(&opened.content).expect("content serialises"),
+            replies: opened
+                .replies
+                .iter()
+                .map(|reply| ReplyView { author: reply.author, at: reply.at, text: reply.text.clone() })
+                .collect(),
+            notes: opened.notes.iter().map(|note| note.text.clone()).collect(),
+        })
+    }
+
+    /// The case opened in the client (the hub must serve it).
+    pub async fn case(&self, case_id: &str) -> CaseView {
+        self.try_case(case_id).await.expect("the hub serves the case")
+    }
+
+    /// Seals a reply in the client and posts it; the HTTP status.
+    pub async fn reply(&self, case_id: &str, text: &str) -> Result<workervoice_protocol::grievance::CaseEvent, u16> {
+        self.session.reply(case_id, text).await.map_err(|error| error.status().unwrap_or_else(|| panic!("{error}")))
+    }
+
+    /// An attachment fetched sealed and opened in the client.
+    pub async fn attachment(&self, case_id: &str, attachment_id: &str) -> Result<Vec<u8>, u16> {
+        self.session
+            .attachment(case_id, attachment_id)
+            .await
+            .map_err(|error| error.status().unwrap_or_else(|| panic!("{error}")))
     }
 }
 
@@ -123,7 +211,8 @@ impl Programme {
         let committee = hub.create_handler("Committee", Route::FactoryCommittee, Some(&factory.id)).await;
         let hotline = hub.create_handler("Hotline", Route::IndependentHotline, None).await;
         let hotline_2 = hub.create_handler("Hotline two", Route::IndependentHotline, None).await;
-        let brand = hub.create_handler("Brand", Route::Brand, None).await;
+        let brand_id = hub.create_brand("Brand", &[&factory.id]).await;
+        let brand = hub.create_reader("Brand", Route::Brand, None, Some(&brand_id), false).await;
         hub.publish_directory().await;
         let programme: ProgrammeInfo = hub.admin(Method::GET, "/admin/v1/programme", None).await.ok();
         let directory = hub.latest_directory(&programme).await;
@@ -137,18 +226,75 @@ impl Programme {
 }
 
 impl TestHub {
-    /// Creates a handler with a random password.
+    /// Invites a reader as the test programme admin and accepts as the
+    /// reader's client would, with a random password.
+    /// A brand reader gets a brand of its own, supplied by a factory of its
+    /// own (a brand no factory supplies is left out of directories).
     pub async fn create_handler(&self, name: &str, route: Route, factory_id: Option<&str>) -> Account {
+        let brand_id = match route {
+            Route::Brand => {
+                let supplier = self.create_factory(false).await;
+                Some(self.create_brand(&format!("Brand of {name}"), &[&supplier.id]).await)
+            }
+            _ => None,
+        };
+        self.create_reader(name, route, factory_id, brand_id.as_deref(), false).await
+    }
+
+    /// Invites and accepts any kind of reader.
+    pub async fn create_reader(
+        &self,
+        name: &str,
+        route: Route,
+        factory_id: Option<&str>,
+        brand_id: Option<&str>,
+        analyst: bool,
+    ) -> Account {
+        let invitation = self.invite_reader(name, route, factory_id, brand_id, analyst).await;
         let password = format!("pw-{}", b64::encode(&random::<12>()));
-        let request = CreateHandlerRequest {
+        let (summary, keys) = self
+            .reader_client()
+            .accept(&invitation.handler_id, &invitation.invitation_token, &password)
+            .await
+            .expect("the invitation is accepted");
+        Account { summary, password, keys }
+    }
+
+    /// A reader invitation (what a programme admin sends as a link).
+    pub async fn invite_reader(
+        &self,
+        name: &str,
+        route: Route,
+        factory_id: Option<&str>,
+        brand_id: Option<&str>,
+        analyst: bool,
+    ) -> ReaderInvitationResponse {
+        let request = ReaderInvitationRequest {
             name: name.into(),
             route,
             factory_id: factory_id.map(str::to_owned),
-            password: password.clone(),
-            analyst: false,
+            brand_id: brand_id.map(str::to_owned),
+            analyst,
         };
-        let summary: HandlerSummary = self.admin_post("/admin/v1/handlers", &request).await.ok();
-        Account { summary, password }
+        self.admin_post("/admin/v1/readers/invitations", &request).await.ok()
+    }
+
+    /// A brand supplied by `factory_ids`; returns its id.
+    pub async fn create_brand(&self, name: &str, factory_ids: &[&str]) -> String {
+        let brand: workervoice_protocol::staff::Brand =
+            self.admin(Method::POST, "/admin/v1/brands", Some(serde_json::json!({ "name": name }))).await.ok();
+        for factory_id in factory_ids {
+            let path = format!("/admin/v1/brands/{}/factories", brand.id);
+            self.admin(Method::POST, &path, Some(serde_json::json!({ "factory_id": factory_id })))
+                .await
+                .ok::<serde_json::Value>();
+        }
+        brand.id
+    }
+
+    /// A reader client for this hub.
+    pub fn reader_client(&self) -> ReaderClient {
+        ReaderClient::with_http(&self.hub.base_url, self.http.clone())
     }
 
     /// Proposes a directory with the defaults and signs it as the test key
@@ -182,15 +328,29 @@ impl TestHub {
         serde_json::from_slice(&signed.body).expect("the directory parses")
     }
 
-    pub async fn try_login(&self, handler_id: &str, password: &str) -> Reply {
-        let request = HandlerLoginRequest { handler_id: handler_id.into(), password: password.into() };
+    /// A raw login with a `login_key` (and device token); what a client sends.
+    pub async fn try_login_key(&self, handler_id: &str, login_key: &[u8], device_token: Option<&str>) -> Reply {
+        let request = HandlerLoginRequest {
+            handler_id: handler_id.into(),
+            login_key: login_key.to_vec(),
+            device_token: device_token.map(str::to_owned),
+        };
         let response = self.http.post(self.url("/handler/v1/login")).json(&request).send().await.expect("sent");
         Reply::from(response).await
     }
 
     pub async fn login(&self, account: &Account) -> HandlerClient {
-        let response: HandlerLoginResponse = self.try_login(account.id(), &account.password).await.ok();
-        HandlerClient { token: response.session_token, base_url: self.hub.base_url.clone(), http: self.http.clone() }
+        let session = self
+            .reader_client()
+            .login_with_keys(account.id(), account.keys.clone(), None)
+            .await
+            .expect("the reader signs in");
+        HandlerClient {
+            token: session.token().to_owned(),
+            session,
+            base_url: self.hub.base_url.clone(),
+            http: self.http.clone(),
+        }
     }
 
     /// Sends framed bytes to the submission endpoint.
@@ -315,7 +475,11 @@ pub fn route_entry<'a>(directory: &'a Directory, route: Route, factory_id: &str)
         .iter()
         .find(|entry| {
             entry.route == route
-                && (route != Route::FactoryCommittee || entry.factory_id.as_deref() == Some(factory_id))
+                && match route {
+                    Route::FactoryCommittee => entry.factory_id.as_deref() == Some(factory_id),
+                    Route::Brand => entry.factory_ids.iter().any(|id| id == factory_id),
+                    Route::IndependentHotline => true,
+                }
         })
         .expect("the route is in the directory")
 }

@@ -247,17 +247,25 @@ class AdminClient(private val baseUrl: String, private val token: String) {
     /** The programme's public key (base64), to pin in apps. */
     fun programmeKey(): String = get("/admin/v1/programme").str("public_key")
 
-    /** Creates a case handler; returns its id. */
+    /**
+     * Creates a case handler; returns its id. Staff invite; the reader's own
+     * client (`wv-handler accept`, beside the hub binary) makes the key pair
+     * and wraps it under [password]: the hub never sees the password (ADR 0015).
+     */
     fun createHandler(route: String, factoryId: String?, password: String): String {
         val factory = factoryId?.let { ""","factory_id":${Json.quote(it)}""" }.orEmpty()
-        val reply = post("/admin/v1/handlers", """{"name":"$route handler","route":"$route","password":${Json.quote(password)}$factory}""")
-        return reply.str("handler_id")
+        return invite("""{"name":"$route handler","route":"$route"$factory}""", password)
     }
 
     /** Creates a survey analyst (reads survey results, no cases); returns its id. */
-    fun createAnalyst(password: String): String {
-        val body = """{"name":"Survey analyst","route":"independent_hotline","analyst":true,"password":${Json.quote(password)}}"""
-        return post("/admin/v1/handlers", body).str("handler_id")
+    fun createAnalyst(password: String): String =
+        invite("""{"name":"Survey analyst","route":"independent_hotline","analyst":true}""", password)
+
+    private fun invite(body: String, password: String): String {
+        val invitation = post("/admin/v1/readers/invitations", body)
+        val handlerId = invitation.str("handler_id")
+        ReaderCli.run(baseUrl, handlerId, password, "accept", "--token=" + invitation.str("invitation_token"))
+        return handlerId
     }
 
     /**
@@ -293,44 +301,58 @@ class AdminClient(private val baseUrl: String, private val token: String) {
     }
 }
 
-/** A case handler's session on the hub (`/handler/v1/...`). */
-class HandlerClient(private val baseUrl: String, handlerId: String, password: String) {
-    private val http = HttpClient.newBuilder().connectTimeout(HARNESS_TIMEOUT).build()
-    private val token: String = call(
-        "POST", "/handler/v1/login",
-        """{"handler_id":${Json.quote(handlerId)},"password":${Json.quote(password)}}""",
-        auth = false,
-    ).str("session_token")
+/**
+ * The reader's client, `wv-handler` (beside the hub binary: `cargo build -p
+ * wv-reader`): it keeps the reader's key, opens cases and seals replies on
+ * this side; the hub serves only sealed bytes (ADR 0015).
+ */
+object ReaderCli {
+    val binary: File
+        get() = File(TestHub.binary.absoluteFile.parentFile, "wv-handler")
 
+    /** Runs `wv-handler --json` for [handlerId]; returns its standard output. */
+    fun run(baseUrl: String, handlerId: String, password: String, vararg command: String): String {
+        check(binary.canExecute()) { "wv-handler not found at ${binary.absolutePath} (cargo build -p wv-reader)" }
+        val process = ProcessBuilder(binary.absolutePath, "--hub", baseUrl, "--handler", handlerId, "--json", *command)
+            .apply { environment()["WV_HANDLER_PASSWORD"] = password }
+            .start()
+        process.outputStream.close()
+        // Both streams are drained while the process runs: a long answer
+        // (hundreds of cases) would otherwise fill the pipe and stall it.
+        var output = ""
+        var errors = ""
+        val readers = listOf(
+            thread { output = process.inputStream.bufferedReader().readText() },
+            thread { errors = process.errorStream.bufferedReader().readText() },
+        )
+        val finished = process.waitFor(HARNESS_TIMEOUT.seconds, TimeUnit.SECONDS)
+        if (!finished) process.destroyForcibly()
+        readers.forEach { it.join(HARNESS_TIMEOUT.toMillis()) }
+        check(finished && process.exitValue() == 0) { "wv-handler ${command.firstOrNull()} failed: $errors" }
+        return output
+    }
+}
+
+/** A case handler, through the reader's client (each call signs in anew). */
+class HandlerClient(private val baseUrl: String, private val handlerId: String, private val password: String) {
     /** Ids of the cases on the handler's route. */
-    fun caseIds(): List<String> = (call("GET", "/handler/v1/cases") as List<*>).map { it.str("case_id") }
+    fun caseIds(): List<String> = (Json.parse(cli("cases")) as List<*>).map { it.str("case_id") }
 
     /** The opened report: its text and the conversation's texts. */
     fun open(caseId: String): Pair<String, List<String>> {
-        val view = call("GET", "/handler/v1/cases/$caseId")
+        val view = Json.parse(cli("open", caseId))
         val text = ((view as Map<*, *>)["content"] as Map<*, *>)["text"] as String
         val replies = view.list("replies").map { it.str("text") }
         return text to replies
     }
 
     fun reply(caseId: String, text: String) {
-        call("POST", "/handler/v1/cases/$caseId/replies", """{"text":${Json.quote(text)}}""")
+        cli("reply", caseId, text)
     }
 
     fun setStatus(caseId: String, status: String) {
-        call("POST", "/handler/v1/cases/$caseId/status", """{"status":"$status"}""")
+        cli("status", caseId, status)
     }
 
-    private fun call(method: String, path: String, body: String? = null, auth: Boolean = true): Any? {
-        val builder = HttpRequest.newBuilder(URI.create(baseUrl + path)).timeout(HARNESS_TIMEOUT)
-        if (auth) builder.header("Authorization", "Bearer $token")
-        if (body != null) {
-            builder.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body))
-        } else {
-            builder.method(method, HttpRequest.BodyPublishers.noBody())
-        }
-        val response = http.send(builder.build(), HttpResponse.BodyHandlers.ofString())
-        check(response.statusCode() in 200..299) { "$method $path: HTTP ${response.statusCode()}: ${response.body()}" }
-        return Json.parse(response.body().ifBlank { "null" })
-    }
+    private fun cli(vararg command: String): String = ReaderCli.run(baseUrl, handlerId, password, *command).trim()
 }
