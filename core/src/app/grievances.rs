@@ -134,7 +134,22 @@ impl WorkerVoice {
     /// it is durably stored. Anonymous reports need no login; named ones do.
     pub fn submit_grievance(&self, draft: GrievanceDraft) -> Result<SubmitOutcome, Error> {
         self.inner.expire_if_idle();
-        let outcome = self.inner.submit(&draft)?;
+        let outcome = self.inner.submit(&draft, None)?;
+        self.inner.emit_outbox_changed();
+        Ok(outcome)
+    }
+
+    /// Like [`Self::submit_grievance`], but first sent no earlier than
+    /// `not_before` (device seconds), however forced the sync: the case a
+    /// survey answer opens leaves with that answer's random delay, not in
+    /// the next sync beside the signed-in worker's requests (ADR 0016).
+    pub(crate) fn submit_grievance_not_before(
+        &self,
+        draft: GrievanceDraft,
+        not_before: i64,
+    ) -> Result<SubmitOutcome, Error> {
+        self.inner.expire_if_idle();
+        let outcome = self.inner.submit(&draft, Some(not_before))?;
         self.inner.emit_outbox_changed();
         Ok(outcome)
     }
@@ -239,7 +254,7 @@ impl Inner {
         }
     }
 
-    fn submit(&self, draft: &GrievanceDraft) -> Result<SubmitOutcome, Error> {
+    fn submit(&self, draft: &GrievanceDraft, not_before: Option<i64>) -> Result<SubmitOutcome, Error> {
         let device = self.load_device()?;
         device.signer()?; // enrolled and not retired
         let factory_id = device.row().factory_id.clone().ok_or(ErrorCode::NotEnrolled)?;
@@ -281,6 +296,9 @@ impl Inner {
         let mut store = lock(&self.store);
         store.transaction(|tx| {
             outbox::enqueue(tx, &sealed.client_id, &sealed.framed, &sealed.attachments, held_by.as_deref(), now)?;
+            if let Some(not_before) = not_before {
+                outbox::delay_first_send(tx, &sealed.client_id, not_before)?;
+            }
             if let Some((owner, sealed_case)) = &kept {
                 case_rows::insert(
                     tx,

@@ -223,7 +223,10 @@ impl WorkerVoice {
                 callback: None,
                 attachments: Vec::new(),
             };
-            Some(self.submit_grievance(draft)?)
+            // With the answer's delay, drawn afresh: the hub must not pair
+            // the two by their arrival either.
+            let case_delay = responses::random_delay(self.inner.survey_send_delay_max_secs.load(Ordering::Relaxed))?;
+            Some(self.submit_grievance_not_before(draft, at + case_delay)?)
         } else {
             None
         };
