@@ -117,3 +117,30 @@ async fn no_signed_request_goes_out_inside_the_unsigned_phase_and_random_pauses_
     let health = signed.iter().copied().filter(|at| *at > last).min().expect("the health report after the outbox");
     assert!(health - first > std::time::Duration::from_millis(100), "no pauses: {:?}", health - first);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_outbox_keys_a_report_by_an_id_the_hub_never_sees() {
+    let hub = TestHub::start().await;
+    let (factory, _, _) = hub.grievance_programme().await;
+    let phone = TestDevice::grievance_device(&hub, &hub.url(), &factory, DeviceMode::Personal, Some("5103")).await;
+    phone.app.sync_now(false).await.expect("directory");
+    let mut report = draft("with a photo, so the resumable upload is used too", true);
+    report.attachments = vec![workervoice::AttachmentDraft {
+        kind: workervoice::AttachmentType::Photo,
+        mime: "image/jpeg".into(),
+        bytes: vec![9; 3_000],
+    }];
+    let outcome = phone.app.submit_grievance(report).expect("submit");
+    assert_eq!(phone.app.sync_now(true).await.expect("sync").delivered, 1);
+    let db = rusqlite::Connection::open(hub.dir.path().join("hub.db")).expect("hub database");
+    let (hub_client_id, complete): (String, i64) = db
+        .query_row(
+            "SELECT c.client_id, (SELECT count(*) FROM case_attachments a WHERE a.case_id = c.case_id AND a.complete) \
+             FROM cases c WHERE c.case_id = ?1",
+            [&outcome.receipt.case_id],
+            |row| Ok((row.get(0)?, row.get(1)?)),
+        )
+        .expect("the case is on the hub");
+    assert_ne!(hub_client_id, outcome.client_id, "the device's outbox id is its own");
+    assert_eq!(complete, 1, "the attachment arrived under the hub's id");
+}

@@ -293,11 +293,15 @@ impl Inner {
             session.as_ref().and_then(|s| s.provisional_sign_in()).map(str::to_owned)
         };
         drop(session);
+        // The outbox keys the item by an id of its own, never the one the hub
+        // stores (inside the sealed frame): a seized phone's delivered rows
+        // do not match the hub's cases (ADR 0016).
+        let local_id = uuid::Uuid::new_v4().to_string();
         let mut store = lock(&self.store);
         store.transaction(|tx| {
-            outbox::enqueue(tx, &sealed.client_id, &sealed.framed, &sealed.attachments, held_by.as_deref(), now)?;
+            outbox::enqueue(tx, &local_id, &sealed.framed, &sealed.attachments, held_by.as_deref(), now)?;
             if let Some(not_before) = not_before {
-                outbox::delay_first_send(tx, &sealed.client_id, not_before)?;
+                outbox::delay_first_send(tx, &local_id, not_before)?;
             }
             if let Some((owner, sealed_case)) = &kept {
                 case_rows::insert(
@@ -305,7 +309,7 @@ impl Inner {
                     &case_rows::CaseRow {
                         case_id: sealed.case_id.clone(),
                         owner: owner.clone(),
-                        client_id: sealed.client_id.clone(),
+                        client_id: local_id.clone(),
                         sealed: sealed_case.clone(),
                         status: CaseState::NotSent.as_str().to_owned(),
                         cursor: 0,
@@ -315,7 +319,7 @@ impl Inner {
             }
             Ok::<_, Error>(())
         })?;
-        Ok(SubmitOutcome { client_id: sealed.client_id, receipt, kept_on_device: kept.is_some() })
+        Ok(SubmitOutcome { client_id: local_id, receipt, kept_on_device: kept.is_some() })
     }
 
     async fn follow_up(&self, case_id: &str, secret: &str) -> Result<CaseThread, Error> {

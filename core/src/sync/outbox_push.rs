@@ -88,7 +88,7 @@ pub async fn push_due<H: SyncHost>(
         let outcomes: Vec<(OutboxRow, PushOutcome)> = match send {
             Send::One(item, body, attachments) => {
                 let outcome = match item.kind {
-                    OutboxKind::Grievance => push_item(client, body, &attachments, &item.client_id).await,
+                    OutboxKind::Grievance => push_item(client, body, &attachments).await,
                     OutboxKind::Progress => host.push_progress(client, &body).await,
                     OutboxKind::SurveyResponse => host.push_survey_response(client, &body).await,
                 };
@@ -102,8 +102,8 @@ pub async fn push_due<H: SyncHost>(
                     // its limit): each goes alone, as before batches.
                     Err(error) if !error.is_transient() && matches!(error, NetError::Refused(_)) => {
                         let mut outcomes = Vec::with_capacity(items.len());
-                        for (item, body) in &items {
-                            outcomes.push(push_item(client, body.clone(), &[], &item.client_id).await);
+                        for (_, body) in &items {
+                            outcomes.push(push_item(client, body.clone(), &[]).await);
                         }
                         outcomes
                     }

@@ -4,7 +4,7 @@
 use workervoice_protocol::error::HubError;
 use workervoice_protocol::grievance::{
     BATCH_CONTENT_TYPE, BatchItemResult, BatchSubmitResponse, MAX_CHUNK_BYTES, SUBMISSION_CONTENT_TYPE, SubmitResponse,
-    attachment_path, frame_batch,
+    attachment_path, frame_batch, parse_submission,
 };
 use workervoice_protocol::{error::HubErrorCode, paths};
 
@@ -74,13 +74,17 @@ pub async fn push_batch(client: &HubClient, bodies: &[&[u8]]) -> Result<Vec<Push
         .collect())
 }
 
-/// Sends one item.
-pub async fn push_item(
-    client: &HubClient,
-    body: Vec<u8>,
-    attachments: &[(String, Vec<u8>)],
-    client_id: &str,
-) -> PushOutcome {
+/// Sends one item. The attachments' path names the client id the hub knows,
+/// read from the item's own frame: the device's outbox keys the item by a
+/// local id of its own, so a seized phone's delivered rows do not match the
+/// hub's (ADR 0016).
+pub async fn push_item(client: &HubClient, body: Vec<u8>, attachments: &[(String, Vec<u8>)]) -> PushOutcome {
+    let client_id = match parse_submission(&body) {
+        Ok((header, _)) => header.client_id,
+        // Our own bytes, unreadable: park it, never drop it.
+        Err(_) => return PushOutcome::Refused("bad_request".into()),
+    };
+    let client_id = client_id.as_str();
     let sent: Result<SubmitResponse, NetError> =
         client.send(Request::new(Method::POST, paths::SUBMISSIONS).bytes(SUBMISSION_CONTENT_TYPE, body)).await;
     if let Err(error) = sent {
