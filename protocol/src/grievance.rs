@@ -173,7 +173,7 @@ pub const BATCH_CONTENT_TYPE: &str = "application/vnd.workervoice.submission-bat
 /// Magic bytes at the start of a framed batch.
 pub const BATCH_MAGIC: &[u8; 4] = b"WVB1";
 /// Most submissions in one batch.
-pub const MAX_BATCH_ITEMS: usize = 500;
+pub const MAX_BATCH_ITEMS: usize = 1000;
 /// Largest batch body accepted (its framing included). A device fills a
 /// batch up to this or [`MAX_BATCH_ITEMS`], whichever comes first.
 pub const MAX_BATCH_BYTES: usize = 1024 * 1024;
