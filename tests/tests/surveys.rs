@@ -270,6 +270,15 @@ async fn a_worker_answers_once_even_with_two_devices_and_nobody_else_can_use_the
 
     let report = phone.app.sync_now(true).await.expect("sync");
     assert_eq!(report.delivered, 1, "{report:?}");
+    // The phone's outbox id is its own, not the id the hub stored.
+    let stored_as = queued["response_id"].as_str().expect("the hub's id in the upload");
+    assert_ne!(submitted.response_id, stored_as);
+    let on_hub: i64 = hub_db(&hub)
+        .query_row("SELECT count(*) FROM survey_responses WHERE response_id = ?1", [&submitted.response_id], |row| {
+            row.get(0)
+        })
+        .unwrap();
+    assert_eq!(on_hub, 0);
     // The same upload again (a reply lost on the way): accepted, stored once.
     let (status, body) = post(queued).await;
     assert_eq!(status, 200, "{body}");
