@@ -306,9 +306,19 @@ impl WorkerVoiceApp {
         self.core.case_thread(&case_id).map_err(|e| self.error(e))
     }
 
-    /// Syncs now (directory, outbox, case updates); `force` ignores retry delays.
+    /// Syncs now (directory, outbox, case updates); `force` ignores retry
+    /// delays. Its unsigned requests leave after random pauses (see
+    /// [`Self::set_unsigned_send_spacing`]), so a sync can take a while.
     pub async fn sync_now(&self, force: bool) -> Result<SyncReport, WorkerVoiceError> {
         self.core.sync_now(force).await.map_err(|e| self.error(e))
+    }
+
+    /// The longest random pause before a sync's unsigned requests (reports,
+    /// survey answers, case pulls) and between them, in seconds (default 20).
+    /// It keeps them from reaching the hub in the same moment as the signed
+    /// requests that name the device; 0 is for tests only.
+    pub fn set_unsigned_send_spacing(&self, max_secs: u32) {
+        self.core.set_unsigned_send_spacing(max_secs);
     }
 
     /// Follows a case up with its receipt, on any device.

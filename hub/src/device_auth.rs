@@ -159,7 +159,12 @@ fn verify(
     if inserted == 0 {
         return Err(ApiError::code(HubErrorCode::Replayed));
     }
-    tx.execute("UPDATE devices SET last_seen_at = ?1 WHERE id = ?2", params![now, headers.device_id])?;
+    // The day only (ADR 0016): staff need to know a tablet is alive, not the
+    // second it last spoke, which would date its anonymous traffic.
+    tx.execute(
+        "UPDATE devices SET last_seen_at = ?1 WHERE id = ?2 AND last_seen_at IS NOT ?1",
+        params![crate::clock::coarse(now, crate::clock::DAY_SECS), headers.device_id],
+    )?;
     tx.commit()?;
     let mode = DeviceMode::parse(&mode).ok_or_else(|| ApiError::internal("a stored device mode is unknown"))?;
     Ok(AuthenticatedDevice { id: headers.device_id.clone(), factory_id, mode })

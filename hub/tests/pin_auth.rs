@@ -31,6 +31,23 @@ async fn second_device(hub: &TestHub, factory: &Factory) -> FakeDevice {
     FakeDevice::enrol(hub, &code.code, DeviceMode::Shared).await
 }
 
+/// Moves every stored failure time `days` into the past.
+fn hub_days_pass(hub: &TestHub, days: i64) {
+    let secs = days * 86_400;
+    hub.sql(&format!(
+        "UPDATE workers SET last_failed_at = last_failed_at - {secs}, \
+         stranger_last_failed_at = stranger_last_failed_at - {secs}"
+    ));
+}
+
+/// The failures counted for devices worker `number` never signed in on.
+fn stranger_failed(hub: &TestHub, number: &str) -> i64 {
+    let connection = rusqlite::Connection::open(hub.data_dir().join("hub.db")).expect("db opens");
+    connection
+        .query_row("SELECT stranger_failed FROM workers WHERE worker_number = ?1", [number], |row| row.get(0))
+        .expect("worker row")
+}
+
 async fn workers(hub: &TestHub, factory: &Factory) -> Vec<WorkerSummary> {
     hub.admin(Method::GET, &format!("/admin/v1/factories/{}/workers", factory.id), None).await.ok()
 }
@@ -93,8 +110,10 @@ async fn another_workers_activation_code_is_invalid_and_counts() {
     within_time(async {
         let (hub, factory, phone, _, code_1002) = roster_hub().await;
         phone.activate("1001", &code_1002, "2468").await.assert_error("activation_invalid");
+        // The phone has never had worker 1001 signed in: a stranger's count.
+        assert_eq!(stranger_failed(&hub, "1001"), 1);
         let summary = workers(&hub, &factory).await;
-        assert_eq!(summary.iter().find(|w| w.worker_number == "1001").unwrap().failed_attempts, 1);
+        assert_eq!(summary.iter().find(|w| w.worker_number == "1001").unwrap().failed_attempts, 0);
     })
     .await;
 }
@@ -121,16 +140,19 @@ async fn activation_with_parameters_below_the_floor_is_a_bad_request() {
 #[tokio::test]
 async fn a_wrong_pin_counts_down_attempts_left() {
     within_time(async {
-        let (_hub, _factory, phone, code, _) = roster_hub().await;
+        let (hub, _factory, phone, code, _) = roster_hub().await;
         phone.activate("1001", &code, "2468").await.ok::<LoginResponse>();
         for expected_left in [9, 8, 7] {
             let reply = phone.login("1001", "0000").await;
             reply.assert_error("wrong_pin");
             assert_eq!(reply.attempts_left(), Some(expected_left));
         }
-        // A right PIN resets the count.
+        // A right PIN does not give a fresh budget…
         phone.login_ok("1001", "2468").await;
-        assert_eq!(phone.login("1001", "0000").await.attempts_left(), Some(9));
+        assert_eq!(phone.login("1001", "0000").await.attempts_left(), Some(6));
+        // …but failures fade, one a day since the last.
+        hub_days_pass(&hub, 2);
+        assert_eq!(phone.login("1001", "0000").await.attempts_left(), Some(7));
     })
     .await;
 }
@@ -164,6 +186,37 @@ async fn after_ten_wrong_pins_even_the_right_pin_is_refused_until_staff_unlock()
 }
 
 #[tokio::test]
+async fn a_device_the_worker_never_signed_in_on_can_delay_them_there_but_never_lock_them() {
+    within_time(async {
+        let (hub, factory, phone, code, _) = roster_hub().await;
+        phone.activate("1001", &code, "2468").await.ok::<LoginResponse>();
+        let tablet = second_device(&hub, &factory).await;
+        for attempt in 1..=10 {
+            let reply = tablet.login("1001", "0000").await;
+            if attempt < 10 {
+                reply.assert_error("wrong_pin");
+            } else {
+                reply.assert_error("rate_limited");
+            }
+        }
+        // Another stranger device gets no fresh budget; the right PIN waits too.
+        let other = second_device(&hub, &factory).await;
+        other.login("1001", "0000").await.assert_error("rate_limited");
+        tablet.login("1001", "2468").await.assert_error("rate_limited");
+        // The worker is not locked, and their own phone works as ever.
+        let summary = workers(&hub, &factory).await;
+        let worker = summary.iter().find(|w| w.worker_number == "1001").unwrap();
+        assert!(!worker.locked);
+        assert_eq!(worker.failed_attempts, 0);
+        phone.login_ok("1001", "2468").await;
+        // A day later one stranger guess is possible again; the right PIN passes.
+        hub_days_pass(&hub, 1);
+        tablet.login_ok("1001", "2468").await;
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn unknown_worker_numbers_get_stable_plausible_params_and_wrong_pin_answers() {
     within_time(async {
         let (_hub, _factory, phone, _, _) = roster_hub().await;
@@ -177,21 +230,30 @@ async fn unknown_worker_numbers_get_stable_plausible_params_and_wrong_pin_answer
         assert_eq!(fake.salt.len(), SALT_LEN);
         assert!(fake.is_acceptable());
 
-        // Logins count down and lock exactly like a real worker's.
+        // Logins count down and then wait exactly like a real worker's on a
+        // device they never signed in on (all a guesser has).
+        let real_elsewhere = {
+            let (hub, factory, phone, code, _) = roster_hub().await;
+            phone.activate("1001", &code, "2468").await.ok::<LoginResponse>();
+            (second_device(&hub, &factory).await, hub)
+        };
         for attempt in 1..=10u64 {
             let unknown = phone.login("9999", "1234").await;
             let not_activated = phone.login("1002", "1234").await;
+            let real = real_elsewhere.0.login("1001", "1234").await;
             if attempt < 10 {
                 unknown.assert_error("wrong_pin");
                 assert_eq!(unknown.attempts_left(), Some(10 - attempt));
                 assert_eq!(unknown.body, not_activated.body);
+                assert_eq!(unknown.body, real.body);
             } else {
-                unknown.assert_error("pin_locked");
-                not_activated.assert_error("pin_locked");
+                unknown.assert_error("rate_limited");
+                not_activated.assert_error("rate_limited");
+                real.assert_error("rate_limited");
             }
         }
-        phone.login("9999", "1234").await.assert_error("pin_locked");
-        phone.activate("9999", "12345-67890", "1234").await.assert_error("pin_locked");
+        phone.login("9999", "1234").await.assert_error("rate_limited");
+        phone.activate("9999", "12345-67890", "1234").await.assert_error("rate_limited");
     })
     .await;
 }

@@ -224,3 +224,79 @@ async fn ids_and_fields_of_the_wrong_shape_are_bad_requests() {
     })
     .await;
 }
+
+/// Posts a framed batch of `items`; (status, reply).
+async fn submit_batch(hub: &support::TestHub, items: &[&[u8]]) -> (u16, serde_json::Value) {
+    let batch = workervoice_protocol::grievance::frame_batch(items.iter().copied()).expect("within bounds");
+    let response = hub
+        .http
+        .post(hub.url(paths::SUBMISSIONS_BATCH))
+        .header(reqwest::header::CONTENT_TYPE, workervoice_protocol::grievance::BATCH_CONTENT_TYPE)
+        .body(batch)
+        .send()
+        .await
+        .expect("sent");
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap_or(serde_json::Value::Null))
+}
+
+#[tokio::test]
+async fn a_batch_answers_each_item_on_its_own_and_a_resent_batch_doubles_nothing() {
+    within_time(async {
+        let programme = Programme::start().await;
+        let hub = &programme.hub;
+        let first = programme.seal(&[Route::IndependentHotline], "first of the batch", &[]);
+        let second = programme.seal(&[Route::IndependentHotline], "second of the batch", &[]);
+        let mut taken = programme.seal(&[Route::IndependentHotline], "reuses a case id", &[]);
+        taken.header.case_id = first.case_id.clone();
+        let taken = taken.reframed(|_| {});
+        let items: Vec<&[u8]> = vec![&first.framed, b"not a submission", &taken, &second.framed];
+        let (status, reply) = submit_batch(hub, &items).await;
+        assert_eq!(status, 200, "{reply}");
+        let results = reply["results"].as_array().expect("results");
+        assert_eq!(results.len(), 4);
+        assert_eq!(results[0]["stored"]["case_id"], first.case_id.as_str());
+        assert_eq!(results[1]["refused"]["code"], "bad_request");
+        assert_eq!(results[2]["refused"]["code"], "case_id_taken");
+        assert_eq!(results[3]["stored"]["case_id"], second.case_id.as_str());
+        assert_eq!(hub.count_rows("cases"), 2);
+
+        // The device lost the reply and sends the batch again: the same answers, no new rows.
+        let (_, again) = submit_batch(hub, &items).await;
+        assert_eq!(again, reply);
+        assert_eq!(hub.count_rows("cases"), 2);
+        assert_eq!(hub.count_rows("case_events"), 2);
+        // A single resend of a batched item gets the batch's answer too.
+        let single: SubmitResponse = hub.submit(&second).await.ok();
+        assert_eq!(serde_json::to_value(&single).unwrap(), results[3]["stored"]);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_batch_over_its_bounds_or_of_the_wrong_type_is_refused_whole() {
+    within_time(async {
+        let programme = Programme::start().await;
+        let hub = &programme.hub;
+        let sealed = programme.seal(&[Route::IndependentHotline], "text", &[]);
+        let mut too_many = workervoice_protocol::grievance::frame_batch([sealed.framed.as_slice()]).unwrap();
+        too_many[4..8].copy_from_slice(&(workervoice_protocol::grievance::MAX_BATCH_ITEMS as u32 + 1).to_be_bytes());
+        let http = hub.http.clone();
+        let post = |body: Vec<u8>, content_type: &'static str| {
+            http.post(hub.url(paths::SUBMISSIONS_BATCH))
+                .header(reqwest::header::CONTENT_TYPE, content_type)
+                .body(body)
+                .send()
+        };
+        let batch_type = workervoice_protocol::grievance::BATCH_CONTENT_TYPE;
+        let reply = post(too_many, batch_type).await.expect("sent");
+        assert_eq!(reply.status().as_u16(), 413);
+        let big = vec![0u8; workervoice_protocol::grievance::MAX_BATCH_BYTES + 1];
+        assert_eq!(post(big, batch_type).await.expect("sent").status().as_u16(), 413);
+        let framed = workervoice_protocol::grievance::frame_batch([sealed.framed.as_slice()]).unwrap();
+        let wrong_type = post(framed, "application/json").await.expect("sent");
+        assert_eq!(wrong_type.status().as_u16(), 400);
+        assert_eq!(hub.count_rows("cases"), 0);
+    })
+    .await;
+}

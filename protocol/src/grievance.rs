@@ -169,6 +169,95 @@ pub struct SubmitResponse {
     pub received_at: i64,
 }
 
+/// Content type of a framed batch of submissions.
+pub const BATCH_CONTENT_TYPE: &str = "application/vnd.workervoice.submission-batch";
+/// Magic bytes at the start of a framed batch.
+pub const BATCH_MAGIC: &[u8; 4] = b"WVB1";
+/// Most submissions in one batch.
+pub const MAX_BATCH_ITEMS: usize = 1000;
+/// Largest batch body accepted (its framing included). A device fills a
+/// batch up to this or [`MAX_BATCH_ITEMS`], whichever comes first.
+pub const MAX_BATCH_BYTES: usize = 1024 * 1024;
+
+/// Frames framed submissions into one batch: `"WVB1" || u32 BE count ||
+/// (u32 BE length || framed submission)*`. Raw bytes, as a single
+/// submission is.
+pub fn frame_batch<'a>(items: impl IntoIterator<Item = &'a [u8]>) -> Result<Vec<u8>, FrameError> {
+    let mut out = Vec::new();
+    out.extend_from_slice(BATCH_MAGIC);
+    out.extend_from_slice(&[0; 4]);
+    let mut count = 0u32;
+    for item in items {
+        let len = u32::try_from(item.len()).map_err(|_| FrameError::TooLarge)?;
+        out.extend_from_slice(&len.to_be_bytes());
+        out.extend_from_slice(item);
+        count += 1;
+    }
+    if count as usize > MAX_BATCH_ITEMS || out.len() > MAX_BATCH_BYTES {
+        return Err(FrameError::TooLarge);
+    }
+    out[4..8].copy_from_slice(&count.to_be_bytes());
+    Ok(out)
+}
+
+/// Bytes a submission of `len` bytes adds to a batch (its length prefix).
+pub const fn batch_item_bytes(len: usize) -> usize {
+    4 + len
+}
+
+/// Bytes of a batch's own framing (magic and count).
+pub const BATCH_OVERHEAD: usize = 8;
+
+/// Splits a batch into its framed submissions (not parsed: each is parsed,
+/// and may be refused, on its own).
+pub fn parse_batch(bytes: &[u8]) -> Result<Vec<&[u8]>, FrameError> {
+    if bytes.len() > MAX_BATCH_BYTES {
+        return Err(FrameError::TooLarge);
+    }
+    if bytes.len() < BATCH_OVERHEAD || &bytes[..4] != BATCH_MAGIC {
+        return Err(FrameError::Malformed);
+    }
+    let count = u32::from_be_bytes([bytes[4], bytes[5], bytes[6], bytes[7]]) as usize;
+    if count > MAX_BATCH_ITEMS {
+        return Err(FrameError::TooLarge);
+    }
+    let mut items = Vec::with_capacity(count);
+    let mut at = BATCH_OVERHEAD;
+    for _ in 0..count {
+        let len_end = at.checked_add(4).filter(|end| *end <= bytes.len()).ok_or(FrameError::Malformed)?;
+        let len = u32::from_be_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]) as usize;
+        let end = len_end.checked_add(len).filter(|end| *end <= bytes.len()).ok_or(FrameError::Malformed)?;
+        items.push(&bytes[len_end..end]);
+        at = end;
+    }
+    if at != bytes.len() {
+        return Err(FrameError::Malformed);
+    }
+    Ok(items)
+}
+
+/// The hub's answer to one submission of a batch, in the batch's order.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BatchItemResult {
+    /// Stored (or a replay of a stored one: the original reply).
+    Stored(SubmitResponse),
+    /// Refused, with the code a single submission would have got. A
+    /// transient code (`internal`, `rate_limited`) means "send it again".
+    Refused {
+        /// Why.
+        code: crate::error::HubErrorCode,
+    },
+}
+
+/// Reply to a batch: one result per submission, in order. Every stored
+/// submission is durable before this reply is sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BatchSubmitResponse {
+    /// One per submission of the batch, in the same order.
+    pub results: Vec<BatchItemResult>,
+}
+
 /// The state of a case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -317,10 +406,27 @@ mod tests {
         assert_eq!(parse_submission(&bad_json), Err(FrameError::BadHeader));
     }
 
+    #[test]
+    fn batches_round_trip_and_broken_ones_are_typed_errors() {
+        let items = [frame_submission(&header(), b"one").unwrap(), frame_submission(&header(), b"two").unwrap()];
+        let batch = frame_batch(items.iter().map(Vec::as_slice)).unwrap();
+        assert_eq!(batch.len(), BATCH_OVERHEAD + items.iter().map(|i| batch_item_bytes(i.len())).sum::<usize>());
+        assert_eq!(parse_batch(&batch).unwrap(), vec![items[0].as_slice(), items[1].as_slice()]);
+        assert_eq!(parse_batch(&batch[..batch.len() - 1]), Err(FrameError::Malformed));
+        let mut trailing = batch.clone();
+        trailing.push(0);
+        assert_eq!(parse_batch(&trailing), Err(FrameError::Malformed));
+        let mut many = batch;
+        many[4..8].copy_from_slice(&u32::MAX.to_be_bytes());
+        assert_eq!(parse_batch(&many), Err(FrameError::TooLarge));
+        assert!(parse_batch(&frame_batch(std::iter::empty()).unwrap()).unwrap().is_empty());
+    }
+
     proptest! {
         #[test]
         fn parsing_arbitrary_bytes_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..512)) {
             let _ = parse_submission(&bytes);
+            let _ = parse_batch(&bytes);
         }
     }
 }

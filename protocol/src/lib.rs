@@ -80,6 +80,9 @@ pub mod paths {
     pub const DIRECTORY: &str = "/v1/directory";
     /// Submit a sealed grievance (framed, unsigned).
     pub const SUBMISSIONS: &str = "/v1/submissions";
+    /// Submit many sealed grievances in one request (a framed batch,
+    /// unsigned), each stored and answered on its own.
+    pub const SUBMISSIONS_BATCH: &str = "/v1/submissions/batch";
     /// Follow up cases with receipt tokens (unsigned).
     pub const CASES_SYNC: &str = "/v1/cases/sync";
     /// The device's factory's content catalog (`?have=ETAG`), signed;

@@ -54,9 +54,23 @@ impl FaultCounts {
     }
 }
 
+/// One request as the proxy saw it, for tests that read the traffic as the
+/// hub's operator would (which connection carried what, and when).
+#[derive(Debug, Clone)]
+pub struct SeenRequest {
+    /// The request line (`POST /v1/submissions HTTP/1.1`).
+    pub line: String,
+    /// Whether it carried a device signature (`x-wv-signature`).
+    pub signed: bool,
+    /// When it arrived, from the proxy's start.
+    pub at: Duration,
+}
+
 /// Switches shared between the test and the proxy's tasks.
 #[derive(Default)]
 pub struct Controls {
+    /// Per client connection, in the order accepted: the requests it carried.
+    connections: Mutex<Vec<Vec<SeenRequest>>>,
     offline: AtomicBool,
     percent: AtomicU64,
     canned: Mutex<Vec<(String, Vec<u8>)>>,
@@ -166,6 +180,19 @@ impl FaultProxy {
         self.controls.cuts_made.load(Ordering::SeqCst)
     }
 
+    /// Every client connection so far (in the order accepted) with the
+    /// requests it carried.
+    pub fn connection_log(&self) -> Vec<Vec<SeenRequest>> {
+        self.controls.connections.lock().map(|log| log.clone()).unwrap_or_default()
+    }
+
+    /// Forgets the connections seen so far.
+    pub fn clear_connection_log(&self) {
+        if let Ok(mut log) = self.controls.connections.lock() {
+            log.clear();
+        }
+    }
+
     /// Stops serving canned responses.
     pub fn clear_canned(&self) {
         self.controls.canned.lock().expect("canned").clear();
@@ -182,6 +209,7 @@ impl FaultProxy {
         controls.percent.store(percent, Ordering::SeqCst);
         let task_controls = controls.clone();
         let connections = Arc::new(AtomicU64::new(seed.max(1)));
+        let started = std::time::Instant::now();
         tokio::spawn(async move {
             while let Ok((client, _)) = listener.accept().await {
                 let (upstream, counts, controls) = (upstream.clone(), shared.clone(), task_controls.clone());
@@ -190,11 +218,20 @@ impl FaultProxy {
                     continue;
                 }
                 let seed = connections.fetch_add(0x9E37_79B9, Ordering::Relaxed);
+                let index = controls
+                    .connections
+                    .lock()
+                    .map(|mut log| {
+                        log.push(Vec::new());
+                        log.len() - 1
+                    })
+                    .unwrap_or(usize::MAX);
                 tokio::spawn(async move {
                     let mut rng = Rng(seed);
+                    let seen = Seen { index, started };
                     let _ = tokio::time::timeout(
                         Duration::from_secs(60),
-                        serve(client, &upstream, &counts, &controls, &mut rng),
+                        serve(client, &upstream, &counts, &controls, &mut rng, seen),
                     )
                     .await;
                 });
@@ -204,10 +241,34 @@ impl FaultProxy {
     }
 }
 
-async fn serve(mut client: TcpStream, upstream: &str, counts: &FaultCounts, controls: &Controls, rng: &mut Rng) {
+/// Where a connection's requests are logged.
+struct Seen {
+    index: usize,
+    started: std::time::Instant,
+}
+
+async fn serve(
+    mut client: TcpStream,
+    upstream: &str,
+    counts: &FaultCounts,
+    controls: &Controls,
+    rng: &mut Rng,
+    seen: Seen,
+) {
     while let Some(request) = read_message(&mut client).await {
         counts.requests.fetch_add(1, Ordering::Relaxed);
         counts.bytes_up.fetch_add(request.len() as u64, Ordering::Relaxed);
+        {
+            let head_end = request.windows(4).position(|w| w == b"\r\n\r\n").unwrap_or(request.len());
+            let head = String::from_utf8_lossy(&request[..head_end]).to_ascii_lowercase();
+            let line = String::from_utf8_lossy(&request[..head_end]).lines().next().unwrap_or_default().to_owned();
+            let signed = head.lines().any(|header| header.starts_with("x-wv-signature:"));
+            if let Ok(mut log) = controls.connections.lock()
+                && let Some(connection) = log.get_mut(seen.index)
+            {
+                connection.push(SeenRequest { line, signed, at: seen.started.elapsed() });
+            }
+        }
         if controls.offline.load(Ordering::SeqCst) {
             return reset(client);
         }

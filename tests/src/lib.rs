@@ -414,7 +414,7 @@ pub fn open_app_pinned(
 ) -> Arc<WorkerVoiceApp> {
     let key_store: Arc<dyn PlatformKeyStore> =
         new_file_key_store(keys.to_string_lossy().into_owned()).expect("key store");
-    WorkerVoiceApp::open(
+    let app = WorkerVoiceApp::open(
         AppOptions {
             data_dir: data.to_string_lossy().into_owned(),
             default_hub_url: Some(hub_url.to_owned()),
@@ -426,7 +426,11 @@ pub fn open_app_pinned(
         },
         key_store,
     )
-    .expect("app opens")
+    .expect("app opens");
+    // The random pauses of the unsigned phase are tested on their own
+    // (tests/tests/unlinkability.rs); elsewhere they only slow tests down.
+    app.set_unsigned_send_spacing(0);
+    app
 }
 
 /// Every file under `dir` (recursively) whose bytes contain `needle`.

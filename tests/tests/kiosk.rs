@@ -410,7 +410,8 @@ async fn an_offline_sign_in_with_a_wrong_pin_is_rejected_at_sync_and_its_report_
     // The worker's new PIN works online on the tablet, with a full session.
     tablet.app.login_with_previous_pin("O-1".into(), OTHER_PIN.into(), PIN.into()).await.unwrap();
     assert!(!tablet.app.session_is_provisional());
-    assert_eq!(failed_attempts(&hub, &factory, "O-1").await, 0);
+    // A right PIN gives no fresh budget: the wrong one stays counted (it fades a day at a time).
+    assert_eq!(failed_attempts(&hub, &factory, "O-1").await, 1);
     // The rejected session's draft was deleted: nothing reaches the worker's vault.
     assert_eq!(tablet.app.load_draft("grievance".into()).unwrap(), None);
 }
@@ -568,8 +569,12 @@ async fn an_offline_sign_in_of_a_locked_worker_waits_for_staff_to_unlock_and_is_
     let held = tablet.app.submit_grievance(named_report("held while the worker is locked")).unwrap();
     tablet.app.lock();
 
-    // Meanwhile someone locks the worker out with wrong PINs on another device.
+    // Meanwhile someone locks the worker out with wrong PINs on a phone the
+    // worker once signed in on (a device that never saw them sign in could
+    // only delay them, never lock them).
     let phone = TestDevice::grievance_device(&hub, &hub.url(), &factory, DeviceMode::Personal, None).await;
+    phone.app.login("O-5".into(), PIN.into()).await.expect("the worker signs in on the phone once");
+    phone.app.lock();
     for _ in 0..10 {
         let _ = phone.app.login("O-5".into(), WRONG_PIN.into()).await;
     }

@@ -270,6 +270,15 @@ async fn a_worker_answers_once_even_with_two_devices_and_nobody_else_can_use_the
 
     let report = phone.app.sync_now(true).await.expect("sync");
     assert_eq!(report.delivered, 1, "{report:?}");
+    // The phone's outbox id is its own, not the id the hub stored.
+    let stored_as = queued["response_id"].as_str().expect("the hub's id in the upload");
+    assert_ne!(submitted.response_id, stored_as);
+    let on_hub: i64 = hub_db(&hub)
+        .query_row("SELECT count(*) FROM survey_responses WHERE response_id = ?1", [&submitted.response_id], |row| {
+            row.get(0)
+        })
+        .unwrap();
+    assert_eq!(on_hub, 0);
     // The same upload again (a reply lost on the way): accepted, stored once.
     let (status, body) = post(queued).await;
     assert_eq!(status, 200, "{body}");
@@ -390,6 +399,30 @@ async fn an_answer_reporting_retaliation_opens_an_anonymous_case_on_the_independ
         .expect("the case is on the hub");
     assert_eq!(routes, "independent_hotline");
     assert_eq!(factory_id, factory.id);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_case_a_retaliation_answer_opens_waits_for_a_delay_like_the_answer_even_in_a_forced_sync() {
+    let (hub, factory, key) = survey_programme().await;
+    let activation = hub.worker(&factory, "R-2", "Phạm Văn Nam", "vi").await;
+    let device = worker_device(&hub, &factory, &key, "R-2", Some(activation)).await;
+    device.app.open_surveys().await.expect("open surveys");
+    device.app.set_survey_send_delay(6 * 3600);
+    let submitted = device
+        .app
+        .submit_survey("check-in".into(), vec![yes_no("interviewed", true), yes_no("punished", true)])
+        .expect("submit");
+    let case = submitted.case.expect("a case was opened");
+    // The worker's signed requests go out now; neither the answer nor its
+    // case goes with them (both wait for their own random delays; the
+    // chance that either drew under a second is about one in ten thousand).
+    let report = device.app.sync_now(true).await.expect("sync");
+    assert_eq!(report.delivered, 0, "{report:?}");
+    assert_eq!(report.pending, 2);
+    let on_hub: i64 = hub_db(&hub)
+        .query_row("SELECT count(*) FROM cases WHERE case_id = ?1", [&case.receipt.case_id], |row| row.get(0))
+        .expect("count");
+    assert_eq!(on_hub, 0);
 }
 
 #[tokio::test(flavor = "multi_thread")]

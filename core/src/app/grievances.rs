@@ -134,7 +134,22 @@ impl WorkerVoice {
     /// it is durably stored. Anonymous reports need no login; named ones do.
     pub fn submit_grievance(&self, draft: GrievanceDraft) -> Result<SubmitOutcome, Error> {
         self.inner.expire_if_idle();
-        let outcome = self.inner.submit(&draft)?;
+        let outcome = self.inner.submit(&draft, None)?;
+        self.inner.emit_outbox_changed();
+        Ok(outcome)
+    }
+
+    /// Like [`Self::submit_grievance`], but first sent no earlier than
+    /// `not_before` (device seconds), however forced the sync: the case a
+    /// survey answer opens leaves with that answer's random delay, not in
+    /// the next sync beside the signed-in worker's requests (ADR 0016).
+    pub(crate) fn submit_grievance_not_before(
+        &self,
+        draft: GrievanceDraft,
+        not_before: i64,
+    ) -> Result<SubmitOutcome, Error> {
+        self.inner.expire_if_idle();
+        let outcome = self.inner.submit(&draft, Some(not_before))?;
         self.inner.emit_outbox_changed();
         Ok(outcome)
     }
@@ -239,7 +254,7 @@ impl Inner {
         }
     }
 
-    fn submit(&self, draft: &GrievanceDraft) -> Result<SubmitOutcome, Error> {
+    fn submit(&self, draft: &GrievanceDraft, not_before: Option<i64>) -> Result<SubmitOutcome, Error> {
         let device = self.load_device()?;
         device.signer()?; // enrolled and not retired
         let factory_id = device.row().factory_id.clone().ok_or(ErrorCode::NotEnrolled)?;
@@ -278,16 +293,23 @@ impl Inner {
             session.as_ref().and_then(|s| s.provisional_sign_in()).map(str::to_owned)
         };
         drop(session);
+        // The outbox keys the item by an id of its own, never the one the hub
+        // stores (inside the sealed frame): a seized phone's delivered rows
+        // do not match the hub's cases (ADR 0016).
+        let local_id = uuid::Uuid::new_v4().to_string();
         let mut store = lock(&self.store);
         store.transaction(|tx| {
-            outbox::enqueue(tx, &sealed.client_id, &sealed.framed, &sealed.attachments, held_by.as_deref(), now)?;
+            outbox::enqueue(tx, &local_id, &sealed.framed, &sealed.attachments, held_by.as_deref(), now)?;
+            if let Some(not_before) = not_before {
+                outbox::delay_first_send(tx, &local_id, not_before)?;
+            }
             if let Some((owner, sealed_case)) = &kept {
                 case_rows::insert(
                     tx,
                     &case_rows::CaseRow {
                         case_id: sealed.case_id.clone(),
                         owner: owner.clone(),
-                        client_id: sealed.client_id.clone(),
+                        client_id: local_id.clone(),
                         sealed: sealed_case.clone(),
                         status: CaseState::NotSent.as_str().to_owned(),
                         cursor: 0,
@@ -297,7 +319,7 @@ impl Inner {
             }
             Ok::<_, Error>(())
         })?;
-        Ok(SubmitOutcome { client_id: sealed.client_id, receipt, kept_on_device: kept.is_some() })
+        Ok(SubmitOutcome { client_id: local_id, receipt, kept_on_device: kept.is_some() })
     }
 
     async fn follow_up(&self, case_id: &str, secret: &str) -> Result<CaseThread, Error> {

@@ -139,6 +139,8 @@ struct Inner {
     idle_timeout_ms: std::sync::atomic::AtomicI64,
     /// Longest random delay before a survey response is first sent.
     survey_send_delay_max_secs: std::sync::atomic::AtomicU32,
+    /// Longest random pause before a pass's unsigned phase and between its requests, ms.
+    unsigned_spacing_max_millis: std::sync::atomic::AtomicU64,
 }
 
 use crate::runtime::lock;
@@ -166,6 +168,9 @@ impl WorkerVoice {
                 idle_timeout_ms: std::sync::atomic::AtomicI64::new(DEFAULT_IDLE_TIMEOUT_SECS * 1000),
                 survey_send_delay_max_secs: std::sync::atomic::AtomicU32::new(
                     crate::surveys::DEFAULT_SEND_DELAY_MAX_SECS,
+                ),
+                unsigned_spacing_max_millis: std::sync::atomic::AtomicU64::new(
+                    u64::from(crate::sync::DEFAULT_UNSIGNED_SPACING_MAX_SECS) * 1000,
                 ),
             }),
             runtime: CoreRuntime::new()?,
@@ -303,6 +308,11 @@ impl Inner {
 
     fn client(&self, hub_url: &str) -> Result<HubClient, Error> {
         Ok(HubClient::new(hub_url, &self.config.net)?.with_time(self.hub_time()))
+    }
+
+    /// A client that opens a connection per request, for unsigned traffic.
+    fn unsigned_client(&self, hub_url: &str) -> Result<HubClient, Error> {
+        Ok(HubClient::unpooled(hub_url, &self.config.net)?.with_time(self.hub_time()))
     }
 
     /// The device's clock and what it learned of the hub's.

@@ -29,7 +29,8 @@ use crate::sync::PushOutcome;
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct SurveySubmitted {
-    /// The response's outbox id (delivery: [`WorkerVoice::submission_status`]).
+    /// The response's outbox id (delivery: [`WorkerVoice::submission_status`]),
+    /// the device's own: never the id the hub stores the response under.
     pub response_id: String,
     /// Unix seconds before which it is not sent (the random delay).
     pub not_before: i64,
@@ -223,7 +224,10 @@ impl WorkerVoice {
                 callback: None,
                 attachments: Vec::new(),
             };
-            Some(self.submit_grievance(draft)?)
+            // With the answer's delay, drawn afresh: the hub must not pair
+            // the two by their arrival either.
+            let case_delay = responses::random_delay(self.inner.survey_send_delay_max_secs.load(Ordering::Relaxed))?;
+            Some(self.submit_grievance_not_before(draft, at + case_delay)?)
         } else {
             None
         };
@@ -231,9 +235,11 @@ impl WorkerVoice {
         // response (the worker is told), never two responses.
         responses::spend(&mut record);
         tokens::save(&mut lock(&self.inner.store), &keys, id, &record, at)?;
-        let response_id = sealed.response_id.clone();
+        // The outbox keys the response by an id of its own: the hub's
+        // `response_id` travels only inside the upload (ADR 0016).
+        let response_id = uuid::Uuid::new_v4().to_string();
         lock(&self.inner.store).transaction(|tx| {
-            outbox::enqueue_survey_response(tx, &sealed.response_id, &sealed.body, not_before, at).map_err(Error::from)
+            outbox::enqueue_survey_response(tx, &response_id, &sealed.body, not_before, at).map_err(Error::from)
         })?;
         self.inner.emit_outbox_changed();
 

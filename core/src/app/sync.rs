@@ -2,6 +2,7 @@
 //! each capability's part. The order of the pass is `crate::sync::run`.
 
 use std::sync::Mutex;
+use std::sync::atomic::Ordering;
 
 use super::{Inner, WorkerVoice};
 use crate::auth::Session;
@@ -18,6 +19,15 @@ impl WorkerVoice {
     pub async fn sync_now(&self, force: bool) -> Result<SyncReport, Error> {
         let inner = self.inner.clone();
         self.runtime.spawn(async move { sync::run(&*inner, force).await }).await
+    }
+
+    /// Sets the longest random pause before a sync's unsigned requests
+    /// (reports, survey answers, case pulls) and between them, in seconds
+    /// (default [`sync::DEFAULT_UNSIGNED_SPACING_MAX_SECS`]). The pauses keep
+    /// those requests from arriving at the hub in the same moment as the
+    /// signed ones that name the device (ADR 0016); tests set 0.
+    pub fn set_unsigned_send_spacing(&self, max_secs: u32) {
+        self.inner.unsigned_spacing_max_millis.store(u64::from(max_secs) * 1000, Ordering::Relaxed);
     }
 }
 
@@ -51,6 +61,14 @@ impl SyncHost for Inner {
 
     fn client(&self, hub_url: &str) -> Result<HubClient, Error> {
         Inner::client(self, hub_url)
+    }
+
+    fn unsigned_client(&self, hub_url: &str) -> Result<HubClient, Error> {
+        Inner::unsigned_client(self, hub_url)
+    }
+
+    fn unsigned_spacing_max_millis(&self) -> u64 {
+        self.unsigned_spacing_max_millis.load(Ordering::Relaxed)
     }
 
     fn online(&self) -> bool {

@@ -300,9 +300,31 @@ fn tls_config(config: &NetConfig) -> Result<rustls::ClientConfig, NetError> {
 impl HubClient {
     /// A client for the hub at `base_url`.
     pub fn new(base_url: &str, config: &NetConfig) -> Result<Self, NetError> {
+        Self::build_client(base_url, config, true)
+    }
+
+    /// A client that keeps no connection for reuse: every request it sends
+    /// opens its own connection, closed once the reply is read. Unsigned
+    /// traffic (reports, survey answers, case pulls) goes through one of
+    /// these, so no connection the hub sees carries both a request that
+    /// names the device and one that must not be linked to it (ADR 0016).
+    pub fn unpooled(base_url: &str, config: &NetConfig) -> Result<Self, NetError> {
+        Self::build_client(base_url, config, false)
+    }
+
+    fn build_client(base_url: &str, config: &NetConfig, pooled: bool) -> Result<Self, NetError> {
         let base = check_hub_url(base_url, config)?;
-        let http = reqwest::Client::builder()
-            .tls_backend_preconfigured(tls_config(config)?)
+        let mut builder = reqwest::Client::builder();
+        let mut tls = tls_config(config)?;
+        if !pooled {
+            builder = builder.pool_max_idle_per_host(0);
+            // A TLS session ticket the hub issued on one connection and the
+            // device presents on the next would tie the two together as
+            // surely as one connection does: every handshake is a full one.
+            tls.resumption = rustls::client::Resumption::disabled();
+        }
+        let http = builder
+            .tls_backend_preconfigured(tls)
             .https_only(!config.allow_insecure_http_for_tests)
             .connect_timeout(config.connect_timeout)
             .timeout(config.request_timeout)

@@ -135,6 +135,23 @@ pub fn enqueue_survey_response(
     Ok(())
 }
 
+/// Sets an item's first attempt no earlier than `not_before`: a privacy
+/// delay, which a forced sync does not skip (see [`is_privacy_delayed`]).
+pub fn delay_first_send(conn: &Connection, client_id: &str, not_before: i64) -> Result<(), StoreError> {
+    conn.execute(
+        "UPDATE outbox SET next_attempt_at = max(next_attempt_at, ?2) WHERE client_id = ?1 AND attempts = 0",
+        params![client_id, not_before],
+    )?;
+    Ok(())
+}
+
+/// Whether an item waits for a privacy delay at `now`: a first attempt
+/// set later than the item's creation (a survey answer's, or the case it
+/// opened). Backoff after a failure is not one: it counts an attempt.
+pub fn is_privacy_delayed(row: &OutboxRow, now: i64) -> bool {
+    row.attempts == 0 && row.next_attempt_at > row.created_at && row.next_attempt_at > now
+}
+
 /// Enqueues a sealed submission and its attachments. `held_by` names the
 /// offline kiosk sign-in it waits for: it is not sent until the hub confirms
 /// that sign-in ([`release_held`]), and never if it rejects it ([`reject_held`]).

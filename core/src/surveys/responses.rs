@@ -51,8 +51,6 @@ pub struct OpenSurveyView {
 
 /// A response sealed and ready for the outbox.
 pub(crate) struct SealedResponse {
-    /// The response's outbox id.
-    pub(crate) response_id: String,
     /// The upload, serialized.
     pub(crate) body: Vec<u8>,
 }
@@ -87,7 +85,7 @@ pub(crate) fn seal(
     let sealed = envelope::seal(content_key.expose(), &response_aad(&response_id, id, version, &factory_id), &json)
         .map_err(|_| ErrorCode::Internal)?;
     let mut upload = ResponseUpload {
-        response_id: response_id.clone(),
+        response_id,
         survey_id: id.to_owned(),
         version,
         factory_id,
@@ -98,7 +96,7 @@ pub(crate) fn seal(
     };
     upload.token_mac = response_mac(token.output.as_deref().unwrap_or_default(), &upload);
     let body = serde_json::to_vec(&upload).map_err(|_| ErrorCode::Internal)?;
-    Ok(SealedResponse { response_id, body })
+    Ok(SealedResponse { body })
 }
 
 /// Marks a token spent, its input and output wiped, not just dropped (the

@@ -9,8 +9,9 @@
 //!   after its attachments are complete). Transient failures retry with
 //!   exponential backoff and full jitter; permanent refusals park the item
 //!   with the reason. Nothing is ever dropped.
-//! - **Pull.** Case events after each case's cursor come down in one request;
-//!   a batch is applied in one transaction and the cursors move only with it.
+//! - **Pull.** Case events after each case's cursor come down one case per
+//!   request (unsigned, each on its own connection, spaced at random); a
+//!   reply is applied in one transaction and the cursor moves only with it.
 //! - **Directory.** Fetched with `have=<version>`: nothing new costs one
 //!   small request.
 //!
@@ -25,10 +26,14 @@ mod pass;
 pub mod pull;
 mod push;
 
-pub use pass::{SyncHost, run};
+pub use pass::{Spacing, SyncHost, run};
 pub use push::{PushOutcome, outcome, push_item};
 
 use crate::runtime::lock;
+
+/// Default longest random pause before the unsigned phase of a pass and
+/// between its requests, seconds (ADR 0016).
+pub const DEFAULT_UNSIGNED_SPACING_MAX_SECS: u32 = 20;
 
 /// What a sync did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -1,11 +1,24 @@
 //! The order of a sync pass, and what it asks of the app.
 //!
-//! One pass, one at a time: the directory, then (on a kiosk) the offline
-//! sign-ins the hub must confirm, then the outbox, the device's health
-//! report, the worker's training progress, and (on a personal device) the
-//! worker's case updates. A failure of one step (a garbled directory reply,
-//! a refused pull) does not stop the others: the outbox goes out whatever
-//! the rest does. Only a failure on this device (storage, keys) aborts.
+//! One pass, one at a time, in three steps whose requests never share a
+//! connection (ADR 0016):
+//!
+//! 1. **Signed**, on a pooled client: the directory, then (on a kiosk) the
+//!    offline sign-ins the hub must confirm, and the queued training
+//!    progress uploads. Every request here may name the device or a worker.
+//! 2. **Unsigned**, after a random pause and on a client that keeps no
+//!    connection: reports, survey answers and (on a personal device) the
+//!    worker's case updates, one case per request, each request on its own
+//!    connection and after its own random pause. Nothing here names the
+//!    device or a worker.
+//! 3. **Signed** again, after another pause, on a new pooled client: the
+//!    device's health report (whose answer may retire or wipe the device, so
+//!    the outbox must have gone out before it) and the worker's training
+//!    progress.
+//!
+//! A failure of one step (a garbled directory reply, a refused pull) does not
+//! stop the others: the outbox goes out whatever the rest does. Only a
+//! failure on this device (storage, keys) aborts.
 //!
 //! The steps that belong to another capability (kiosk sign-ins, training
 //! progress, survey responses, the health report) are the app's: it passes
@@ -38,8 +51,14 @@ pub trait SyncHost: Sync {
     fn sync_lock(&self) -> &tokio::sync::Mutex<()>;
     /// The enrolled device.
     fn load_device(&self) -> Result<Device, Error>;
-    /// A client for the hub at `hub_url`.
+    /// A client for the hub at `hub_url`, for signed requests.
     fn client(&self, hub_url: &str) -> Result<HubClient, Error>;
+    /// A client for the hub at `hub_url` that opens a connection per request
+    /// ([`HubClient::unpooled`]), for the unsigned phase.
+    fn unsigned_client(&self, hub_url: &str) -> Result<HubClient, Error>;
+    /// The longest random pause, in milliseconds, before the unsigned phase
+    /// and between its requests (0: none, for tests).
+    fn unsigned_spacing_max_millis(&self) -> u64;
     /// Whether the platform says there is a network.
     fn online(&self) -> bool;
     /// Tells the app's listener.
@@ -80,43 +99,60 @@ fn is_local_failure(code: ErrorCode) -> bool {
 }
 
 /// Runs one sync pass. `force` ignores retry delays and the directory's
-/// refresh interval.
+/// refresh interval (never the random pauses of the unsigned phase, which
+/// are its privacy).
 pub async fn run<H: SyncHost>(host: &H, force: bool) -> Result<SyncReport, Error> {
     let _one_at_a_time = host.sync_lock().lock().await;
     let device = host.load_device()?;
     device.signer()?;
-    let client = host.client(&device.row().hub_url)?;
     let mut report = SyncReport::default();
     host.emit(Event::SyncStarted);
     if !host.online() {
         report.offline = true;
         return finish(host, report);
     }
-    match directory::refresh(host.store(), &client, host.pinned_key(), &host.hub_time(), force, &mut report).await {
-        Ok(()) => {}
-        Err(NetError::Unreachable) => report.offline = true,
-        Err(_) => tracing::info!(kind = "directory_refresh_failed", "keeping the held directory"),
+    // The signed requests before the unsigned ones: the directory, kiosk
+    // sign-ins (which release what they held) and queued progress, on their
+    // own pooled client, dropped (its connections closed) before the pause.
+    {
+        let client = host.client(&device.row().hub_url)?;
+        signed_before(host, &client, &device, force, &mut report).await?;
     }
-    if !report.offline && device.mode() == DeviceMode::Shared {
-        host.confirm_sign_ins(&client, &device, &mut report).await?;
+    if report.offline {
+        return finish(host, report);
     }
-    if !report.offline {
-        outbox_push::push_due(host, &client, force, &mut report).await?;
+    let spacing = Spacing(host.unsigned_spacing_max_millis());
+    spacing.pause().await;
+    unsigned_phase(host, &device, &spacing, force, &mut report).await?;
+    if report.offline {
+        return finish(host, report);
     }
-    if !report.offline {
-        host.report_health(&client).await?;
-        host.record_sync();
-    }
-    if !report.offline && host.progress_pull_due(force)? {
-        match host.pull_progress(&client).await {
-            Ok(events) => report.progress_events = events,
-            Err(error) if error.code() == ErrorCode::NetworkUnavailable => report.offline = true,
-            Err(error) if !is_local_failure(error.code()) => {}
-            Err(error) => return Err(error),
-        }
-    }
+    // The health report after the outbox, on a client of its own after
+    // another pause: its answer may retire or wipe the device, and what was
+    // queued must have gone out first (a lost grievance is a harm).
+    spacing.pause().await;
+    let client = host.client(&device.row().hub_url)?;
+    signed_after(host, &client, force, &mut report).await?;
+    finish(host, report)
+}
+
+/// The unsigned phase: reports and survey answers (batched on a tablet),
+/// then case pulls, each request on its own connection after its own pause.
+async fn unsigned_phase<H: SyncHost>(
+    host: &H,
+    device: &Device,
+    spacing: &Spacing,
+    force: bool,
+    report: &mut SyncReport,
+) -> Result<(), Error> {
+    let client = host.unsigned_client(&device.row().hub_url)?;
+    // Only a tablet batches: its queue holds many workers' reports, and a
+    // batch tells the hub no more than the tablet's address does. On a
+    // personal phone a batch would tie one worker's reports together.
+    let phase = outbox_push::Phase::Unsigned { spacing, batch: device.mode() == DeviceMode::Shared };
+    outbox_push::push_due(host, &client, phase, force, report).await?;
     if !report.offline && device.mode() == DeviceMode::Personal {
-        match pull::pull_cases(host.store(), host.session(), &client, &host.hub_time()).await {
+        match pull::pull_cases(host.store(), host.session(), &client, &host.hub_time(), spacing).await {
             Ok(events) => {
                 if events > 0 {
                     host.emit(Event::CasesUpdated { events });
@@ -129,7 +165,67 @@ pub async fn run<H: SyncHost>(host: &H, force: bool) -> Result<SyncReport, Error
             Err(error) => return Err(error),
         }
     }
-    finish(host, report)
+    Ok(())
+}
+
+/// The signed requests that go before the unsigned phase.
+async fn signed_before<H: SyncHost>(
+    host: &H,
+    client: &HubClient,
+    device: &Device,
+    force: bool,
+    report: &mut SyncReport,
+) -> Result<(), Error> {
+    match directory::refresh(host.store(), client, host.pinned_key(), &host.hub_time(), force, report).await {
+        Ok(()) => {}
+        Err(NetError::Unreachable) => report.offline = true,
+        Err(_) => tracing::info!(kind = "directory_refresh_failed", "keeping the held directory"),
+    }
+    if !report.offline && device.mode() == DeviceMode::Shared {
+        host.confirm_sign_ins(client, device, report).await?;
+    }
+    if !report.offline {
+        outbox_push::push_due(host, client, outbox_push::Phase::Signed, force, report).await?;
+    }
+    Ok(())
+}
+
+/// The signed requests that go after the unsigned phase: the health report
+/// and the worker's training progress.
+async fn signed_after<H: SyncHost>(
+    host: &H,
+    client: &HubClient,
+    force: bool,
+    report: &mut SyncReport,
+) -> Result<(), Error> {
+    host.report_health(client).await?;
+    host.record_sync();
+    if host.progress_pull_due(force)? {
+        match host.pull_progress(client).await {
+            Ok(events) => report.progress_events = events,
+            Err(error) if error.code() == ErrorCode::NetworkUnavailable => report.offline = true,
+            Err(error) if !is_local_failure(error.code()) => {}
+            Err(error) => return Err(error),
+        }
+    }
+    Ok(())
+}
+
+/// Random pauses of the unsigned phase: uniform in `[0, max]` milliseconds,
+/// drawn afresh for each pause, so the moment an unsigned request leaves
+/// says nothing about the signed ones (or the one before it).
+pub struct Spacing(pub u64);
+
+impl Spacing {
+    /// Waits one random pause (none when the maximum is 0).
+    pub async fn pause(&self) {
+        if self.0 == 0 {
+            return;
+        }
+        // A failed random source pauses the longest: never predictably short.
+        let draw = crate::crypto::random_bytes::<8>().map_or(self.0, |bytes| u64::from_le_bytes(bytes) % (self.0 + 1));
+        tokio::time::sleep(std::time::Duration::from_millis(draw)).await;
+    }
 }
 
 /// Counts what is left in the outbox and tells the listener the pass ended.

@@ -1,6 +1,8 @@
 //! Pulling case updates: the events after each of the worker's cases'
-//! cursors come down in batches; a batch is applied in one transaction and
-//! the cursors move only with it.
+//! cursors come down one case per request, each on its own connection and
+//! after its own random pause, so the hub cannot tell which cases belong to
+//! one worker (ADR 0016); a reply is applied in one transaction and the
+//! case's cursor moves only with it.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -9,6 +11,7 @@ use workervoice_protocol::grievance::{CaseCursor, CaseSyncRequest, CaseSyncRespo
 use workervoice_protocol::paths;
 
 use super::lock;
+use super::pass::Spacing;
 use crate::auth::Session;
 use crate::crypto::Key32;
 use crate::error::{Error, ErrorCode};
@@ -52,15 +55,19 @@ pub async fn pull_cases(
     session: &Mutex<Option<Session>>,
     client: &HubClient,
     time: &HubTime,
+    spacing: &Spacing,
 ) -> Result<u32, Error> {
     let PullPlan { owner, vault_key, cursors, keys } = case_cursors(session, store)?;
     if cursors.is_empty() {
         return Ok(0);
     }
     let mut applied = 0;
-    for batch in cursors.chunks(workervoice_protocol::grievance::MAX_CASES_PER_SYNC) {
+    for (index, cursor) in cursors.into_iter().enumerate() {
+        if index > 0 {
+            spacing.pause().await;
+        }
         let reply: CaseSyncResponse =
-            client.post_unsigned(paths::CASES_SYNC, &CaseSyncRequest { cases: batch.to_vec() }).await?;
+            client.post_unsigned(paths::CASES_SYNC, &CaseSyncRequest { cases: vec![cursor] }).await?;
         if reply.updates.is_empty() {
             continue;
         }

@@ -1,7 +1,11 @@
 //! Sending one outbox item: the framed submission, then its attachments,
 //! resuming from what the hub already holds.
 
-use workervoice_protocol::grievance::{MAX_CHUNK_BYTES, SUBMISSION_CONTENT_TYPE, SubmitResponse, attachment_path};
+use workervoice_protocol::error::HubError;
+use workervoice_protocol::grievance::{
+    BATCH_CONTENT_TYPE, BatchItemResult, BatchSubmitResponse, MAX_CHUNK_BYTES, SUBMISSION_CONTENT_TYPE, SubmitResponse,
+    attachment_path, frame_batch, parse_submission,
+};
 use workervoice_protocol::{error::HubErrorCode, paths};
 
 use crate::net::{HubClient, Method, NetError, Request};
@@ -15,7 +19,7 @@ struct Progress {
 }
 
 /// How sending an item ended.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum PushOutcome {
     /// Acknowledged (and attachments complete).
     Delivered,
@@ -47,13 +51,40 @@ pub fn outcome(error: NetError) -> PushOutcome {
     }
 }
 
-/// Sends one item.
-pub async fn push_item(
-    client: &HubClient,
-    body: Vec<u8>,
-    attachments: &[(String, Vec<u8>)],
-    client_id: &str,
-) -> PushOutcome {
+/// Sends framed submissions (no attachments) as one batch; returns each
+/// one's outcome, in order, or why the batch as a whole failed. A reply that
+/// does not answer every item leaves each to be sent again: the hub answers
+/// a resent item it already stored with its original reply, so nothing is
+/// lost or doubled.
+pub async fn push_batch(client: &HubClient, bodies: &[&[u8]]) -> Result<Vec<PushOutcome>, NetError> {
+    // Only a device bug makes a batch over the bounds.
+    let batch = frame_batch(bodies.iter().copied()).map_err(|_| NetError::BadReply("batch over the bounds"))?;
+    let reply: BatchSubmitResponse =
+        client.send(Request::new(Method::POST, paths::SUBMISSIONS_BATCH).bytes(BATCH_CONTENT_TYPE, batch)).await?;
+    if reply.results.len() != bodies.len() {
+        return Err(NetError::BadReply("a batch reply without one result per item"));
+    }
+    Ok(reply
+        .results
+        .into_iter()
+        .map(|result| match result {
+            BatchItemResult::Stored(_) => PushOutcome::Delivered,
+            BatchItemResult::Refused { code } => outcome(NetError::Refused(HubError::new(code))),
+        })
+        .collect())
+}
+
+/// Sends one item. The attachments' path names the client id the hub knows,
+/// read from the item's own frame: the device's outbox keys the item by a
+/// local id of its own, so a seized phone's delivered rows do not match the
+/// hub's (ADR 0016).
+pub async fn push_item(client: &HubClient, body: Vec<u8>, attachments: &[(String, Vec<u8>)]) -> PushOutcome {
+    let client_id = match parse_submission(&body) {
+        Ok((header, _)) => header.client_id,
+        // Our own bytes, unreadable: park it, never drop it.
+        Err(_) => return PushOutcome::Refused("bad_request".into()),
+    };
+    let client_id = client_id.as_str();
     let sent: Result<SubmitResponse, NetError> =
         client.send(Request::new(Method::POST, paths::SUBMISSIONS).bytes(SUBMISSION_CONTENT_TYPE, body)).await;
     if let Err(error) = sent {

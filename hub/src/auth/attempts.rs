@@ -5,18 +5,31 @@
 //!
 //! - A locked worker is refused with `pin_locked`, always, even when the
 //!   secret is right: only staff can unlock (or reset) them.
-//! - A wrong secret adds one failed attempt. The attempt that reaches the
-//!   limit locks the worker and is answered `pin_locked`; earlier ones are
+//! - A wrong secret from a device the worker has signed in on (one holding
+//!   a hub share of theirs) adds one failed attempt. The attempt that reaches
+//!   the limit locks the worker and is answered `pin_locked`; earlier ones are
 //!   answered `wrong_pin` with the attempts left (`activation_invalid` for a
 //!   wrong activation code, which counts against the same limit).
-//! - A right secret passes; the caller resets the count as part of its
-//!   success.
+//! - A wrong secret from a device the worker has **never** signed in on
+//!   counts in the worker's separate *stranger* count: reaching the limit
+//!   there refuses every stranger device for that worker with
+//!   `rate_limited` — a delay, never a lock — while their own devices go on
+//!   working. So one enrolled device of a factory cannot lock any worker of
+//!   it (issue 16), and no number of such devices gets more guesses than one.
+//! - A right secret passes, and **does not reset** the counts (it did: nine
+//!   guesses per real login, for ever). Both counts decay instead: one
+//!   failure is forgiven per [`DECAY_SECS`] since the last one. A guesser
+//!   gets the limit less one, then one more a day; an honest worker's
+//!   occasional typos fade. Activation (a staff-issued code) and a staff
+//!   unlock or reset start from zero.
 //! - The count of a wrong secret is committed although the request fails:
 //!   every check runs through [`check_and_commit`], which commits on
 //!   refusal and rolls back on any other error.
 //! - A number not on the roster, and a worker not yet activated trying a
-//!   PIN, can never pass, but are counted and answered exactly as above, so
-//!   the answers do not reveal who is on the roster or who has activated.
+//!   PIN, can never pass, but are counted and answered exactly as a real
+//!   worker's on a device they never signed in on (the only kind a guesser
+//!   holds), so the answers do not reveal who is on the roster or who has
+//!   activated.
 //! - The counts for numbers not on the roster (`unknown_pin_attempts`) are
 //!   bounded (ADR 0014): a row nobody failed on for
 //!   [`UNKNOWN_ATTEMPTS_KEPT_SECS`] is forgotten, and beyond
@@ -24,6 +37,7 @@
 //!   Forgetting lets a locked unknown number be tried again, which a real
 //!   worker's lock does not allow; telling them apart that way takes months
 //!   of waiting, or a hundred thousand failures from enrolled devices.
+//! - The time of a worker's last failure is kept to the day (ADR 0016).
 
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use workervoice_protocol::error::HubErrorCode;
@@ -87,16 +101,19 @@ impl<T> Settled<T> {
 ///   counted failure is committed with it, and the refusal is returned.
 ///
 /// An `Err` (from the database or either closure) commits nothing.
+#[allow(clippy::too_many_arguments)] // one call site each; a struct would only rename them
 pub(crate) fn check_and_commit<T>(
     tx: Transaction<'_>,
     state: &AppState,
     factory_id: &str,
     number_key: &str,
+    device_id: &str,
     presented: Presented<'_>,
     on_pass: impl FnOnce(&Transaction<'_>, WorkerRow) -> Result<T, ApiError>,
     on_refusal: impl FnOnce(&Transaction<'_>) -> Result<(), ApiError>,
 ) -> Result<Settled<T>, ApiError> {
-    let settled = match check_secret(&tx, &state.keys, state.max_pin_attempts, factory_id, number_key, presented)? {
+    let asked = Asked { factory_id, number_key, device_id, presented };
+    let settled = match check_secret(&tx, &state.keys, state.max_pin_attempts, &asked, unix_now())? {
         Checked::Passed(worker) => Settled::Passed(on_pass(&tx, worker)?),
         Checked::Refused(error) => {
             on_refusal(&tx)?;
@@ -115,30 +132,66 @@ pub(crate) fn with_checked_secret<T>(
     state: &AppState,
     factory_id: &str,
     number_key: &str,
+    device_id: &str,
     presented: Presented<'_>,
     on_pass: impl FnOnce(&Transaction<'_>, WorkerRow) -> Result<T, ApiError>,
 ) -> Result<T, ApiError> {
     let tx = begin(connection)?;
-    check_and_commit(tx, state, factory_id, number_key, presented, on_pass, |_| Ok(()))?.into_result()
+    check_and_commit(tx, state, factory_id, number_key, device_id, presented, on_pass, |_| Ok(()))?.into_result()
 }
 
-/// Checks `presented` for the worker with `number_key` in `factory_id`,
-/// counting a failure. Run inside the caller's write transaction.
+/// Who asks, for whom, with what.
+struct Asked<'a> {
+    factory_id: &'a str,
+    number_key: &'a str,
+    device_id: &'a str,
+    presented: Presented<'a>,
+}
+
+/// One failure forgiven per this many seconds since the last failure.
+pub(crate) const DECAY_SECS: i64 = crate::clock::DAY_SECS;
+
+/// `count` failures, the last on the day `last_failed_at`, as they stand at `now`.
+fn decayed(count: u32, last_failed_at: Option<i64>, now: i64) -> u32 {
+    let Some(last) = last_failed_at else { return count };
+    let forgiven = (now - last).max(0) / DECAY_SECS;
+    count.saturating_sub(u32::try_from(forgiven).unwrap_or(u32::MAX))
+}
+
+/// Checks `asked.presented` for the worker with `asked.number_key` in
+/// `asked.factory_id`, counting a failure. Run inside the caller's write
+/// transaction.
 fn check_secret(
     connection: &Connection,
     keys: &HubKeys,
     max_attempts: u32,
-    factory_id: &str,
-    number_key: &str,
-    presented: Presented<'_>,
+    asked: &Asked<'_>,
+    now: i64,
 ) -> rusqlite::Result<Checked> {
+    let Asked { factory_id, number_key, device_id, presented } = *asked;
     let Some(worker) = load_worker(connection, factory_id, number_key)? else {
         // Spend the same hashing work a real check would.
         let _ = keys.derive_pin_verifier(number_key, number_key.as_bytes());
-        return record_unknown_failure(connection, factory_id, number_key, max_attempts, presented);
+        return record_unknown_failure(connection, factory_id, number_key, max_attempts, presented, now);
     };
     if worker.locked {
         return Ok(Checked::Refused(ApiError::code(HubErrorCode::PinLocked)));
+    }
+    let (last_failed_at, stranger_failed, stranger_last_failed_at): (Option<i64>, u32, Option<i64>) = connection
+        .query_row(
+            "SELECT last_failed_at, stranger_failed, stranger_last_failed_at FROM workers WHERE id = ?1",
+            [&worker.id],
+            |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
+        )?;
+    let known_device: bool = connection.query_row(
+        "SELECT EXISTS (SELECT 1 FROM worker_device_shares WHERE worker_id = ?1 AND device_id = ?2)",
+        params![worker.id, device_id],
+        |row| row.get(0),
+    )?;
+    let stranger_failed = decayed(stranger_failed, stranger_last_failed_at, now);
+    if !known_device && stranger_failed >= max_attempts {
+        // A delay, not a lock: the worker's own devices are not affected.
+        return Ok(Checked::Refused(ApiError::code(HubErrorCode::RateLimited)));
     }
     let passed = match presented {
         Presented::PinProof(proof) => {
@@ -152,11 +205,23 @@ fn check_secret(
     if passed {
         return Ok(Checked::Passed(worker));
     }
-    let failed = worker.failed_attempts.saturating_add(1);
+    let today = crate::clock::coarse(now, crate::clock::DAY_SECS);
+    if !known_device {
+        let failed = stranger_failed.saturating_add(1);
+        connection.execute(
+            "UPDATE workers SET stranger_failed = ?1, stranger_last_failed_at = ?2 WHERE id = ?3",
+            params![failed, today, worker.id],
+        )?;
+        if failed >= max_attempts {
+            return Ok(Checked::Refused(ApiError::code(HubErrorCode::RateLimited)));
+        }
+        return Ok(Checked::Refused(refusal(presented, failed, max_attempts)));
+    }
+    let failed = decayed(worker.failed_attempts, last_failed_at, now).saturating_add(1);
     let locked = failed >= max_attempts;
     connection.execute(
-        "UPDATE workers SET failed_attempts = ?1, locked = ?2 WHERE id = ?3",
-        params![failed, locked, worker.id],
+        "UPDATE workers SET failed_attempts = ?1, locked = ?2, last_failed_at = ?3 WHERE id = ?4",
+        params![failed, locked, today, worker.id],
     )?;
     Ok(Checked::Refused(refusal(presented, failed, max_attempts)))
 }
@@ -167,19 +232,21 @@ fn record_unknown_failure(
     number_key: &str,
     max_attempts: u32,
     presented: Presented<'_>,
+    now: i64,
 ) -> rusqlite::Result<Checked> {
-    let now = unix_now();
     forget_unknown_attempts(connection, now, MAX_UNKNOWN_ATTEMPT_ROWS)?;
-    let previous: u32 = connection
+    let previous: Option<(u32, i64)> = connection
         .query_row(
-            "SELECT failed_attempts FROM unknown_pin_attempts WHERE factory_id = ?1 AND number_key = ?2",
+            "SELECT failed_attempts, last_failed_at FROM unknown_pin_attempts WHERE factory_id = ?1 AND number_key = ?2",
             params![factory_id, number_key],
-            |row| row.get(0),
+            |row| Ok((row.get(0)?, row.get(1)?)),
         )
-        .optional()?
-        .unwrap_or(0);
+        .optional()?;
+    // Answered as a real worker's count on a device they never signed in on
+    // (the only kind a guesser has): decaying, and a delay at the limit.
+    let previous = previous.map_or(0, |(count, at)| decayed(count, Some(at), now));
     if previous >= max_attempts {
-        return Ok(Checked::Refused(ApiError::code(HubErrorCode::PinLocked)));
+        return Ok(Checked::Refused(ApiError::code(HubErrorCode::RateLimited)));
     }
     let failed = previous.saturating_add(1);
     connection.execute(
@@ -189,6 +256,9 @@ fn record_unknown_failure(
          SET failed_attempts = excluded.failed_attempts, last_failed_at = excluded.last_failed_at",
         params![factory_id, number_key, failed, now],
     )?;
+    if failed >= max_attempts {
+        return Ok(Checked::Refused(ApiError::code(HubErrorCode::RateLimited)));
+    }
     Ok(Checked::Refused(refusal(presented, failed, max_attempts)))
 }
 
@@ -230,12 +300,6 @@ fn refusal(presented: Presented<'_>, failed: u32, max_attempts: u32) -> ApiError
     }
 }
 
-/// Clears a worker's failed attempts after a success.
-pub(crate) fn reset_failures(connection: &Connection, worker_id: &str) -> rusqlite::Result<()> {
-    connection.execute("UPDATE workers SET failed_attempts = 0 WHERE id = ?1", [worker_id])?;
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -263,6 +327,17 @@ mod tests {
         let mut statement =
             connection.prepare("SELECT number_key FROM unknown_pin_attempts ORDER BY number_key").unwrap();
         statement.query_map([], |row| row.get(0)).unwrap().collect::<Result<_, _>>().unwrap()
+    }
+
+    #[test]
+    fn failures_decay_one_a_day_since_the_last() {
+        let day = DECAY_SECS;
+        assert_eq!(decayed(5, None, 0), 5);
+        assert_eq!(decayed(5, Some(0), day - 1), 5);
+        assert_eq!(decayed(5, Some(0), day), 4);
+        assert_eq!(decayed(5, Some(0), 3 * day), 2);
+        assert_eq!(decayed(5, Some(0), 30 * day), 0);
+        assert_eq!(decayed(5, Some(10 * day), 0), 5, "a clock gone back forgives nothing");
     }
 
     #[test]

@@ -33,7 +33,7 @@ use workervoice_protocol::codes::normalize_code;
 use workervoice_protocol::error::HubErrorCode;
 use workervoice_protocol::paths;
 
-use self::attempts::{Presented, reset_failures, with_checked_secret};
+use self::attempts::{Presented, with_checked_secret};
 use crate::clock::unix_now;
 use crate::device_auth::SignedRequest;
 use crate::error::ApiError;
@@ -92,11 +92,12 @@ async fn activate(State(state): State<AppState>, request: SignedRequest) -> Resu
         .run(move |connection| {
             let now = unix_now();
             let presented = Presented::ActivationCode(&code);
-            with_checked_secret(connection, &shared, &device.factory_id, &key, presented, |tx, worker| {
+            with_checked_secret(connection, &shared, &device.factory_id, &key, &device.id, presented, |tx, worker| {
                 let verifier = shared.keys.derive_pin_verifier(&worker.id, &body.pin_proof);
                 tx.execute(
                     "UPDATE workers SET activation_hash = NULL, pin_verifier = ?1, kdf_algorithm = ?2, \
-                         kdf_salt = ?3, kdf_iterations = ?4, failed_attempts = 0 WHERE id = ?5",
+                         kdf_salt = ?3, kdf_iterations = ?4, failed_attempts = 0, stranger_failed = 0 \
+                         WHERE id = ?5",
                     rusqlite::params![verifier, body.kdf.algorithm, body.kdf.salt, body.kdf.iterations, worker.id],
                 )?;
                 let share = shares::issue_share(tx, &shared.keys, &worker.id, &device.id, now)?;
@@ -183,8 +184,8 @@ async fn login(State(state): State<AppState>, request: SignedRequest) -> Result<
         .run(move |connection| {
             let now = unix_now();
             let presented = Presented::PinProof(&body.pin_proof);
-            with_checked_secret(connection, &shared, &device.factory_id, &key, presented, |tx, worker| {
-                reset_failures(tx, &worker.id)?;
+            with_checked_secret(connection, &shared, &device.factory_id, &key, &device.id, presented, |tx, worker| {
+                // A right PIN does not reset the count (attempts.rs): it decays.
                 let share = shares::share_for(tx, &shared.keys, &worker.id, &device.id, now)?;
                 let offset = factory_utc_offset(tx, &device.factory_id)?;
                 Ok(login_response(&shared, &worker, &share, offset))
@@ -210,11 +211,11 @@ async fn change_pin(State(state): State<AppState>, request: SignedRequest) -> Re
         .db
         .run(move |connection| {
             let presented = Presented::PinProof(&body.old_pin_proof);
-            with_checked_secret(connection, &shared, &device.factory_id, &key, presented, |tx, worker| {
+            with_checked_secret(connection, &shared, &device.factory_id, &key, &device.id, presented, |tx, worker| {
                 let verifier = shared.keys.derive_pin_verifier(&worker.id, &body.new_pin_proof);
                 tx.execute(
                     "UPDATE workers SET pin_verifier = ?1, kdf_algorithm = ?2, kdf_salt = ?3, \
-                         kdf_iterations = ?4, failed_attempts = 0 WHERE id = ?5",
+                         kdf_iterations = ?4 WHERE id = ?5",
                     rusqlite::params![
                         verifier,
                         body.new_kdf.algorithm,

@@ -33,7 +33,7 @@ use workervoice_protocol::enrol::DeviceMode;
 use workervoice_protocol::error::HubErrorCode;
 use zeroize::Zeroizing;
 
-use super::attempts::{Presented, Settled, begin, check_and_commit, reset_failures};
+use super::attempts::{Presented, Settled, begin, check_and_commit};
 use crate::clock::unix_now;
 use crate::device_auth::SignedRequest;
 use crate::error::ApiError;
@@ -118,7 +118,14 @@ pub(crate) async fn confirm(
                 tx.execute(
                     "INSERT INTO offline_sign_ins (device_id, sign_in_id, confirmed, decided_at, worker_id)
                      VALUES (?1, ?2, ?3, ?4, ?5)",
-                    params![device.id, body.sign_in_id, confirmed, unix_now(), worker_id],
+                    // The day only (ADR 0016): it names a worker and a device.
+                    params![
+                        device.id,
+                        body.sign_in_id,
+                        confirmed,
+                        crate::clock::coarse(unix_now(), crate::clock::DAY_SECS),
+                        worker_id
+                    ],
                 )
             };
             let Some(proof) = open_proof(&shared.keys, &device.id, &body) else {
@@ -145,9 +152,9 @@ pub(crate) async fn confirm(
                 &shared,
                 &device.factory_id,
                 &key,
+                &device.id,
                 presented,
                 |tx, worker| {
-                    reset_failures(tx, &worker.id)?;
                     record(tx, true, Some(&worker.id))?;
                     Ok(())
                 },
@@ -159,6 +166,5 @@ pub(crate) async fn confirm(
             Ok(matches!(settled, Settled::Passed(())))
         })
         .await?;
-    tracing::info!(kind = "offline_sign_in_checked", confirmed, "an offline sign-in was checked");
     Ok(Json(ConfirmSignInResponse { confirmed }))
 }

@@ -38,6 +38,12 @@ use crate::state::AppState;
 pub(crate) fn routes() -> Router<AppState> {
     Router::new()
         .route(paths::SUBMISSIONS, post(submit::submit))
+        // A batch is larger than any other request: its own body limit.
+        .route(
+            paths::SUBMISSIONS_BATCH,
+            post(submit::submit_batch)
+                .layer(axum::extract::DefaultBodyLimit::max(workervoice_protocol::grievance::MAX_BATCH_BYTES)),
+        )
         .route(
             "/v1/submissions/{client_id}/attachments/{attachment_id}",
             put(attachments::upload).get(attachments::progress),

@@ -10,6 +10,17 @@
 //! queued and anything else sending that id is not to be trusted with a
 //! second case. A new client id with a case id already in use is refused
 //! with `case_id_taken`.
+//!
+//! `POST /v1/submissions/batch` takes many framed submissions in one body
+//! (`protocol::grievance::frame_batch`): each is checked and stored on its
+//! own (a savepoint each, so one refused item undoes nothing of the others)
+//! and answered on its own, in order; the batch's stored items are durable
+//! before the reply. A device resending a batch whose reply it lost gets
+//! each stored item's original reply back (the client id is the key), so a
+//! batch cut half-way loses and doubles nothing.
+//!
+//! No log line per submission: a line with its own time beside the signed
+//! requests' lines would date an anonymous report to the second (ADR 0016).
 
 use std::collections::BTreeSet;
 
@@ -22,15 +33,15 @@ use workervoice_protocol::directory::{Directory, Route};
 use workervoice_protocol::envelope::OVERHEAD;
 use workervoice_protocol::error::HubErrorCode;
 use workervoice_protocol::grievance::{
-    CaseStatus, FrameError, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, SUBMISSION_CONTENT_TYPE, SubmissionHeader,
-    SubmitResponse, parse_submission,
+    BATCH_CONTENT_TYPE, BatchItemResult, BatchSubmitResponse, CaseStatus, FrameError, MAX_ATTACHMENT_BYTES,
+    MAX_ATTACHMENTS, SUBMISSION_CONTENT_TYPE, SubmissionHeader, SubmitResponse, parse_batch, parse_submission,
 };
 
 use super::{
     CaseRow, append_audit, append_event, canonical_case_id, is_canonical_uuid, load_case_by_client_id, routes_to_text,
     status_str,
 };
-use crate::clock::unix_now;
+use crate::clock::{HOUR_SECS, coarse, unix_now};
 use crate::db::sql_u64;
 use crate::directory::{load_directory, route_entry};
 use crate::error::ApiError;
@@ -42,31 +53,97 @@ const ENC_LEN: usize = 32;
 /// Length of a wrapped 32-byte content key (plus the AEAD tag).
 const WRAPPED_KEY_LEN: usize = 32 + 16;
 
-pub(crate) async fn submit(State(state): State<AppState>, request: Request) -> Result<Json<SubmitResponse>, ApiError> {
-    let is_submission = request
+fn has_content_type(request: &Request, expected: &str) -> bool {
+    request
         .headers()
         .get(CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.split(';').next())
-        .is_some_and(|value| value.trim().eq_ignore_ascii_case(SUBMISSION_CONTENT_TYPE));
-    if !is_submission {
-        return Err(ApiError::bad_request());
-    }
-    let body = read_body(request).await?;
-    let (header, payload) = parse_submission(&body).map_err(|error| match error {
+        .is_some_and(|value| value.trim().eq_ignore_ascii_case(expected))
+}
+
+/// Parses one framed submission and checks what needs no database.
+fn parse_one(bytes: &[u8]) -> Result<(SubmissionHeader, Vec<u8>), ApiError> {
+    let (header, payload) = parse_submission(bytes).map_err(|error| match error {
         FrameError::TooLarge => ApiError::code(HubErrorCode::PayloadTooLarge),
         FrameError::Malformed | FrameError::BadHeader => ApiError::bad_request(),
     })?;
     if !is_canonical_uuid(&header.client_id) {
         return Err(ApiError::bad_request());
     }
-    let payload = payload.to_vec();
-    // Grouped with other submissions into one durable commit (db::Db::run_grouped).
-    let (response, replayed) = state.db.run_grouped(move |connection| store(connection, header, payload)).await?;
-    if !replayed {
-        tracing::info!("submission received");
+    Ok((header, payload.to_vec()))
+}
+
+pub(crate) async fn submit(State(state): State<AppState>, request: Request) -> Result<Json<SubmitResponse>, ApiError> {
+    if !has_content_type(&request, SUBMISSION_CONTENT_TYPE) {
+        return Err(ApiError::bad_request());
     }
+    let body = read_body(request).await?;
+    let (header, payload) = parse_one(&body)?;
+    // Grouped with other submissions into one durable commit (db::Db::run_grouped).
+    let (response, _replayed) = state.db.run_grouped(move |connection| store(connection, header, payload)).await?;
     Ok(Json(response))
+}
+
+/// `POST /v1/submissions/batch`: every submission of the batch checked,
+/// stored and answered on its own, in one durable commit.
+pub(crate) async fn submit_batch(
+    State(state): State<AppState>,
+    request: Request,
+) -> Result<Json<BatchSubmitResponse>, ApiError> {
+    if !has_content_type(&request, BATCH_CONTENT_TYPE) {
+        return Err(ApiError::bad_request());
+    }
+    let body = read_body(request).await?;
+    let items: Vec<Result<(SubmissionHeader, Vec<u8>), ApiError>> = parse_batch(&body)
+        .map_err(|error| match error {
+            FrameError::TooLarge => ApiError::code(HubErrorCode::PayloadTooLarge),
+            FrameError::Malformed | FrameError::BadHeader => ApiError::bad_request(),
+        })?
+        .into_iter()
+        .map(parse_one)
+        .collect();
+    let results = state
+        .db
+        .run_grouped(move |connection| {
+            let mut results = Vec::with_capacity(items.len());
+            for item in items {
+                let stored = item.and_then(|(header, payload)| in_item_savepoint(connection, header, payload));
+                results.push(match stored {
+                    Ok((response, _replayed)) => BatchItemResult::Stored(response),
+                    // The whole transaction is gone (a storage failure that
+                    // rolled it back): nothing of the batch is stored; the
+                    // device sends it all again.
+                    Err(error) if connection.is_autocommit() => return Err(error),
+                    Err(ApiError::Refused(refusal)) => BatchItemResult::Refused { code: refusal.code },
+                    Err(ApiError::Storage(_) | ApiError::Internal(_)) => {
+                        BatchItemResult::Refused { code: HubErrorCode::Internal }
+                    }
+                });
+            }
+            Ok(results)
+        })
+        .await?;
+    Ok(Json(BatchSubmitResponse { results }))
+}
+
+/// Stores one submission of a batch in its own savepoint: a refusal or
+/// failure undoes this item only.
+fn in_item_savepoint(
+    connection: &Connection,
+    header: SubmissionHeader,
+    payload: Vec<u8>,
+) -> Result<(SubmitResponse, bool), ApiError> {
+    connection.execute_batch("SAVEPOINT batch_item")?;
+    let result = store(connection, header, payload);
+    if connection.is_autocommit() {
+        return result;
+    }
+    if result.is_err() {
+        connection.execute_batch("ROLLBACK TO batch_item")?;
+    }
+    connection.execute_batch("RELEASE batch_item")?;
+    result
 }
 
 /// Checks and stores a submission inside the caller's transaction (a
@@ -96,7 +173,11 @@ fn store(
         return Err(ApiError::code(HubErrorCode::CaseIdTaken));
     }
 
-    let now = unix_now();
+    // The hour only, for the case, its first event and its audit line (ADR
+    // 0016): a handler or the operator must not date a report to the second
+    // a device's signed request arrived. The deadline counts from the start
+    // of that hour, so it is at most an hour early, never late.
+    let now = coarse(unix_now(), HOUR_SECS);
     let deadline_at = now.saturating_add(i64::from(first_deadline_hours) * 3600);
     tx.execute(
         "INSERT INTO cases (case_id, client_id, factory_id, routes, route_index, current_route, directory_version, \

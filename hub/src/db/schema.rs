@@ -17,7 +17,7 @@
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 /// The schema version this hub writes.
-pub(crate) const LATEST_VERSION: u32 = 14;
+pub(crate) const LATEST_VERSION: u32 = 15;
 
 /// Why the schema could not be brought up to date.
 #[derive(Debug, thiserror::Error)]
@@ -71,6 +71,7 @@ fn upgrade_from(tx: &Transaction<'_>, version: u32) -> rusqlite::Result<()> {
         }
         12 => tx.execute_batch(V13_SCHEMA),
         13 => tx.execute_batch(V14_SCHEMA),
+        14 => tx.execute_batch(V15_SCHEMA),
         // `migrate` never asks for a step past LATEST_VERSION.
         _ => Ok(()),
     }
@@ -719,6 +720,25 @@ CREATE TABLE case_token_failures (
 CREATE INDEX case_token_failures_by_case ON case_token_failures (case_id, at);
 ";
 
+/// Version 15: times next to a device or a worker kept to the day, times
+/// next to an anonymous report or a worker's reply to the hour (ADR 0016):
+/// the rows already stored are coarsened as new ones are written; wrong-PIN
+/// counts that decay, and a separate count for devices a worker never
+/// signed in on.
+const V15_SCHEMA: &str = "
+UPDATE devices SET last_seen_at = last_seen_at - (last_seen_at % 86400) WHERE last_seen_at IS NOT NULL;
+UPDATE offline_sign_ins SET decided_at = decided_at - (decided_at % 86400);
+UPDATE progress_uploads SET received_at = received_at - (received_at % 86400);
+UPDATE cases SET received_at = received_at - (received_at % 3600), deadline_at = deadline_at - (received_at % 3600);
+UPDATE case_events SET at = at - (at % 3600) WHERE seq = 1 OR author = 'worker';
+UPDATE case_audit SET at = at - (at % 3600) WHERE actor = 'device';
+-- PIN guesses (auth/attempts.rs): failures decay from the day of the last
+-- one; devices a worker never signed in on count apart, and only delay.
+ALTER TABLE workers ADD COLUMN last_failed_at INTEGER;
+ALTER TABLE workers ADD COLUMN stranger_failed INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE workers ADD COLUMN stranger_last_failed_at INTEGER;
+";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -744,6 +764,27 @@ mod tests {
         let factories: i64 = connection.query_row("SELECT count(*) FROM factories", [], |row| row.get(0)).unwrap();
         let cases: i64 = connection.query_row("SELECT count(*) FROM cases", [], |row| row.get(0)).unwrap();
         assert_eq!((factories, cases), (1, 0));
+    }
+
+    #[test]
+    fn the_upgrade_to_15_coarsens_times_next_to_devices_workers_and_reports() {
+        let mut connection = Connection::open_in_memory().unwrap();
+        for version in 0..13 {
+            let tx = connection.transaction().unwrap();
+            upgrade_from(&tx, version).unwrap();
+            tx.commit().unwrap();
+        }
+        connection.pragma_update(None, "user_version", 14).unwrap();
+        connection
+            .execute_batch(
+                "INSERT INTO factories (id, name, self_registration, created_at) VALUES ('f', 'F', 0, 1);
+                 INSERT INTO progress_uploads (device_id, upload_id, merged, received_at) VALUES ('d', 'u', 1, 1765000123);",
+            )
+            .unwrap();
+        migrate(&mut connection).unwrap();
+        let received: i64 =
+            connection.query_row("SELECT received_at FROM progress_uploads", [], |row| row.get(0)).unwrap();
+        assert_eq!(received, 1_764_979_200, "the day only");
     }
 
     #[test]

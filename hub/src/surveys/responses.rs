@@ -107,6 +107,5 @@ pub(crate) async fn receive(
             Ok(ResponseReceipt { response_id: upload.response_id })
         })
         .await?;
-    tracing::info!("survey response received");
     Ok(Json(receipt))
 }

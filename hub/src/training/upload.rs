@@ -120,7 +120,8 @@ pub(super) async fn upload(
             )?;
             tx.execute(
                 "INSERT INTO progress_uploads (device_id, upload_id, merged, received_at) VALUES (?1, ?2, ?3, ?4)",
-                params![device.id, upload.upload_id, merged, received_at],
+                // The day only (ADR 0016): the row names the device.
+                params![device.id, upload.upload_id, merged, crate::clock::coarse(received_at, crate::clock::DAY_SECS)],
             )?;
             tx.commit()?;
             Ok(merged)

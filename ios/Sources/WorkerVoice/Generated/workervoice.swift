@@ -1767,6 +1767,14 @@ public protocol WorkerVoiceAppProtocol: AnyObject, Sendable {
     func setListener(listener: WorkerVoiceListener?) 
     
     /**
+     * The longest random pause before a sync's unsigned requests (reports,
+     * survey answers, case pulls) and between them, in seconds (default 20).
+     * It keeps them from reaching the hub in the same moment as the signed
+     * requests that name the device; 0 is for tests only.
+     */
+    func setUnsignedSendSpacing(maxSecs: UInt32) 
+    
+    /**
      * The device's status.
      */
     func status() throws  -> DeviceStatus
@@ -1782,7 +1790,9 @@ public protocol WorkerVoiceAppProtocol: AnyObject, Sendable {
     func submitGrievance(draft: GrievanceDraft) throws  -> SubmitOutcome
     
     /**
-     * Syncs now (directory, outbox, case updates); `force` ignores retry delays.
+     * Syncs now (directory, outbox, case updates); `force` ignores retry
+     * delays. Its unsigned requests leave after random pauses (see
+     * [`Self::set_unsigned_send_spacing`]), so a sync can take a while.
      */
     func syncNow(force: Bool) async throws  -> SyncReport
     
@@ -2470,6 +2480,21 @@ open func setListener(listener: WorkerVoiceListener?)  {try! rustCall() {
 }
     
     /**
+     * The longest random pause before a sync's unsigned requests (reports,
+     * survey answers, case pulls) and between them, in seconds (default 20).
+     * It keeps them from reaching the hub in the same moment as the signed
+     * requests that name the device; 0 is for tests only.
+     */
+open func setUnsignedSendSpacing(maxSecs: UInt32)  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_workervoice_fn_method_workervoiceapp_set_unsigned_send_spacing(
+            self.uniffiCloneHandle(),
+        FfiConverterUInt32.lower(maxSecs),uniffiCallStatus
+    )
+}
+}
+    
+    /**
      * The device's status.
      */
 open func status()throws  -> DeviceStatus  {
@@ -2508,7 +2533,9 @@ open func submitGrievance(draft: GrievanceDraft)throws  -> SubmitOutcome  {
 }
     
     /**
-     * Syncs now (directory, outbox, case updates); `force` ignores retry delays.
+     * Syncs now (directory, outbox, case updates); `force` ignores retry
+     * delays. Its unsigned requests leave after random pauses (see
+     * [`Self::set_unsigned_send_spacing`]), so a sync can take a while.
      */
 open func syncNow(force: Bool)async throws  -> SyncReport  {
     return
@@ -4576,6 +4603,9 @@ private let initializationResult: InitializationResult = {
     if (uniffi_workervoice_checksum_method_workervoiceapp_set_listener() != 27415) {
         return InitializationResult.apiChecksumMismatch
     }
+    if (uniffi_workervoice_checksum_method_workervoiceapp_set_unsigned_send_spacing() != 59270) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_workervoice_checksum_method_workervoiceapp_status() != 25990) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -4585,7 +4615,7 @@ private let initializationResult: InitializationResult = {
     if (uniffi_workervoice_checksum_method_workervoiceapp_submit_grievance() != 25834) {
         return InitializationResult.apiChecksumMismatch
     }
-    if (uniffi_workervoice_checksum_method_workervoiceapp_sync_now() != 10847) {
+    if (uniffi_workervoice_checksum_method_workervoiceapp_sync_now() != 59799) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_workervoice_checksum_method_workervoiceapp_unlock_offline() != 45135) {

@@ -4003,7 +4003,8 @@ public func FfiConverterTypeSurveyQuestionView_lower(_ value: SurveyQuestionView
  */
 public struct SurveySubmitted: Equatable, Hashable {
     /**
-     * The response's outbox id (delivery: [`WorkerVoice::submission_status`]).
+     * The response's outbox id (delivery: [`WorkerVoice::submission_status`]),
+     * the device's own: never the id the hub stores the response under.
      */
     public var responseId: String
     /**
@@ -4020,7 +4021,8 @@ public struct SurveySubmitted: Equatable, Hashable {
     // declare one manually.
     public init(
         /**
-         * The response's outbox id (delivery: [`WorkerVoice::submission_status`]).
+         * The response's outbox id (delivery: [`WorkerVoice::submission_status`]),
+         * the device's own: never the id the hub stores the response under.
          */responseId: String, 
         /**
          * Unix seconds before which it is not sent (the random delay).

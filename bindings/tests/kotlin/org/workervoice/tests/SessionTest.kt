@@ -82,13 +82,14 @@ class SessionTest : WorkerVoiceTest() {
         assertTrue(second.localized.contains(after.toString()), second.localized)
         assertNull(device.app.currentWorker())
 
-        // The right PIN still works, and resets the count.
+        // The right PIN still works, and does not give a fresh budget
+        // (failures fade a day at a time instead).
         runBlocking { device.app.login(worker.number, PIN) }
         device.app.lock()
         val again = assertWorkerVoiceError<WorkerVoiceException.Pin> {
             runBlocking { device.app.login(worker.number, WRONG_PIN) }
         }
-        assertEquals(before, again.attemptsLeft)
+        assertEquals(after - 1u, again.attemptsLeft)
     }
 
     @Test

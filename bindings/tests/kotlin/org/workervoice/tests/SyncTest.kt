@@ -44,7 +44,9 @@ class SyncTest : WorkerVoiceTest() {
     @Test
     fun cancellingASyncStopsPromptlyAndLosesOrDoublesNothing() = runBlocking {
         val (app, hotlineId) = kiosk()
-        repeat(400) { app.submitGrievance(report(it)) }
+        // A tablet sends text reports up to 1,000 to a batch: three batches,
+        // so the first one's progress comes while two are still to go.
+        repeat(2500) { app.submitGrievance(report(it)) }
         val events = CopyOnWriteArrayList<Event>()
         val progressed = CompletableDeferred<Unit>()
         app.setListener(object : WorkerVoiceListener {
@@ -62,15 +64,15 @@ class SyncTest : WorkerVoiceTest() {
         assertTrue(cancelMs < 2_000, "cancel took $cancelMs ms")
         assertTrue(events.any { it is Event.SyncStarted })
         val partial = app.outboxSummary()
-        assertEquals(400uL, partial.queued + partial.sending + partial.delivered, "nothing lost: $partial")
-        assertTrue(partial.delivered < 400uL, "the sync was cancelled before the end: $partial")
+        assertEquals(2500uL, partial.queued + partial.sending + partial.delivered, "nothing lost: $partial")
+        assertTrue(partial.delivered < 2500uL, "the sync was cancelled before the end: $partial")
 
         // The app is usable; a new sync delivers the rest, each report once.
         var pending = 1u
         while (pending > 0u) pending = app.syncNow(true).pending
         assertTrue(events.any { it is Event.SyncFinished })
-        assertEquals(400uL, app.outboxSummary().delivered)
-        assertEquals(400, HandlerClient(ownHub.url, hotlineId, HANDLER_PASSWORD).caseIds().size)
+        assertEquals(2500uL, app.outboxSummary().delivered)
+        assertEquals(2500, HandlerClient(ownHub.url, hotlineId, HANDLER_PASSWORD).caseIds().size)
     }
 
     @Test

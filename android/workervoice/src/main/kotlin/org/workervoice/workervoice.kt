@@ -961,6 +961,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_workervoice_checksum_method_workervoiceapp_set_listener(
     ): Int
+    external fun uniffi_workervoice_checksum_method_workervoiceapp_set_unsigned_send_spacing(
+    ): Int
     external fun uniffi_workervoice_checksum_method_workervoiceapp_status(
     ): Int
     external fun uniffi_workervoice_checksum_method_workervoiceapp_submission_status(
@@ -1141,6 +1143,8 @@ internal object UniffiLib {
     external fun uniffi_workervoice_fn_method_workervoiceapp_set_languages(`ptr`: Long,`languages`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_workervoice_fn_method_workervoiceapp_set_listener(`ptr`: Long,`listener`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_workervoice_fn_method_workervoiceapp_set_unsigned_send_spacing(`ptr`: Long,`maxSecs`: Int,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_workervoice_fn_method_workervoiceapp_status(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferDeviceStatus.ByValue
@@ -1505,6 +1509,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_set_listener() and 0xFFFF) != 27415) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_set_unsigned_send_spacing() and 0xFFFF) != 59270) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_status() and 0xFFFF) != 25990) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1514,7 +1521,7 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_submit_grievance() and 0xFFFF) != 25834) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
-    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_sync_now() and 0xFFFF) != 10847) {
+    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_sync_now() and 0xFFFF) != 59799) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_unlock_offline() and 0xFFFF) != 45135) {
@@ -3773,6 +3780,14 @@ public interface WorkerVoiceAppInterface {
     fun `setListener`(`listener`: WorkerVoiceListener?)
     
     /**
+     * The longest random pause before a sync's unsigned requests (reports,
+     * survey answers, case pulls) and between them, in seconds (default 20).
+     * It keeps them from reaching the hub in the same moment as the signed
+     * requests that name the device; 0 is for tests only.
+     */
+    fun `setUnsignedSendSpacing`(`maxSecs`: kotlin.UInt)
+    
+    /**
      * The device's status.
      */
     fun `status`(): DeviceStatus
@@ -3788,7 +3803,9 @@ public interface WorkerVoiceAppInterface {
     fun `submitGrievance`(`draft`: GrievanceDraft): SubmitOutcome
     
     /**
-     * Syncs now (directory, outbox, case updates); `force` ignores retry delays.
+     * Syncs now (directory, outbox, case updates); `force` ignores retry
+     * delays. Its unsigned requests leave after random pauses (see
+     * [`Self::set_unsigned_send_spacing`]), so a sync can take a while.
      */
     suspend fun `syncNow`(`force`: kotlin.Boolean): SyncReport
     
@@ -4696,6 +4713,25 @@ open class WorkerVoiceApp: Disposable, AutoCloseable, WorkerVoiceAppInterface
 
     
     /**
+     * The longest random pause before a sync's unsigned requests (reports,
+     * survey answers, case pulls) and between them, in seconds (default 20).
+     * It keeps them from reaching the hub in the same moment as the signed
+     * requests that name the device; 0 is for tests only.
+     */override fun `setUnsignedSendSpacing`(`maxSecs`: kotlin.UInt)
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_workervoice_fn_method_workervoiceapp_set_unsigned_send_spacing(
+        it,
+        
+        FfiConverterUInt.lower(`maxSecs`),_status)
+}
+    }
+    
+    
+
+    
+    /**
      * The device's status.
      */
     @Throws(WorkerVoiceException::class)override fun `status`(): DeviceStatus {
@@ -4749,7 +4785,9 @@ open class WorkerVoiceApp: Disposable, AutoCloseable, WorkerVoiceAppInterface
 
     
     /**
-     * Syncs now (directory, outbox, case updates); `force` ignores retry delays.
+     * Syncs now (directory, outbox, case updates); `force` ignores retry
+     * delays. Its unsigned requests leave after random pauses (see
+     * [`Self::set_unsigned_send_spacing`]), so a sync can take a while.
      */
     @Throws(WorkerVoiceException::class)
     @Suppress("ASSIGNED_BUT_NEVER_ACCESSED_VARIABLE")

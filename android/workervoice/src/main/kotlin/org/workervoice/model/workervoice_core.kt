@@ -3531,7 +3531,8 @@ public object FfiConverterTypeSurveyQuestionView: FfiConverterRustBuffer<SurveyQ
  */
 data class SurveySubmitted (
     /**
-     * The response's outbox id (delivery: [`WorkerVoice::submission_status`]).
+     * The response's outbox id (delivery: [`WorkerVoice::submission_status`]),
+     * the device's own: never the id the hub stores the response under.
      */
     var `responseId`: kotlin.String
     , 
