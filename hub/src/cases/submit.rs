@@ -60,6 +60,7 @@ pub(crate) async fn submit(State(state): State<AppState>, request: Request) -> R
     if !is_canonical_uuid(&header.client_id) {
         return Err(ApiError::bad_request());
     }
+    state.limits.check_attachments(&header)?;
     let payload = payload.to_vec();
     // Grouped with other submissions into one durable commit (db::Db::run_grouped).
     let (response, replayed) = state.db.run_grouped(move |connection| store(connection, header, payload)).await?;
