@@ -112,6 +112,14 @@ pub fn staff_route_rights() -> Vec<(&'static str, &'static str, &'static str)> {
 #[doc(hidden)]
 pub use training::upload::merge_progress_events;
 
+/// Opens (creating if needed) the hub database in `data_dir` and brings its
+/// schema to the latest version, as a starting hub does, without the
+/// secret check: for the test that upgrades every earlier version.
+#[doc(hidden)]
+pub fn upgrade_database(data_dir: &std::path::Path) -> anyhow::Result<()> {
+    db::open_connection(data_dir).map(drop)
+}
+
 /// Every route with its own body limit as (method, path template, bytes),
 /// for the test that sends each one byte too many.
 #[doc(hidden)]
