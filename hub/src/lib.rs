@@ -71,6 +71,8 @@ mod directory;
 mod enrol;
 mod error;
 mod extract;
+#[doc(hidden)]
+pub mod fuzzing;
 mod keys;
 mod limits;
 mod metrics;
