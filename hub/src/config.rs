@@ -72,7 +72,19 @@ pub struct HubConfig {
     /// A built console (`console/dist`) to serve at `/` (ADR 0018); without
     /// one, `/` says the hub serves no console and the API is unchanged.
     pub console_dir: Option<PathBuf>,
+    /// A token that lets a scraper off the machine read `/metrics`
+    /// (`Authorization: Bearer`); without it only loopback may.
+    pub metrics_token: Option<String>,
+    /// `/readyz` fails when the data directory's file system has no more
+    /// than this many bytes free (default 256 MiB).
+    pub min_free_bytes: u64,
+    /// What the hub deletes after how long (closed cases, abandoned
+    /// uploads, failure rows, ended sessions).
+    pub retention: crate::retention::Retention,
 }
+
+/// Default free space below which the hub is not ready.
+pub const DEFAULT_MIN_FREE_BYTES: u64 = 256 * 1024 * 1024;
 
 /// A key holder the hub stands in for, in a demo or a test: a real
 /// programme signs with `wv-keyholder` on its own machine.
@@ -116,6 +128,9 @@ impl HubConfig {
             programme_public_key: None,
             demo_key_holder: None,
             console_dir: None,
+            metrics_token: None,
+            min_free_bytes: DEFAULT_MIN_FREE_BYTES,
+            retention: crate::retention::Retention::default(),
         }
     }
 
@@ -150,11 +165,18 @@ impl HubConfig {
             self.staff_session_idle >= Duration::from_secs(1) && self.staff_session_absolute >= self.staff_session_idle,
             "staff sessions must idle out after at least a second, and not outlive their absolute expiry"
         );
+        ensure!(self.retention.interval >= Duration::from_secs(1), "the retention interval must be at least a second");
         ensure!(self.limits.max_connections >= 1, "max_connections must be at least 1");
         ensure!(
             !self.limits.header_read_timeout.is_zero() && !self.limits.request_timeout.is_zero(),
             "read time-outs must be longer than zero"
         );
+        if let Some(token) = &self.metrics_token {
+            ensure!(
+                token.len() >= 16 && token.chars().all(|c| c.is_ascii_graphic()),
+                "the metrics token must be at least 16 printable ASCII characters without spaces"
+            );
+        }
         if let Some(token) = &self.admin_token {
             ensure!(
                 !token.is_empty() && token.chars().all(|c| c.is_ascii_graphic()),

@@ -67,13 +67,13 @@ impl SignedRequest {
 }
 
 /// The four signature headers, decoded.
-struct SignatureHeaders {
-    device_id: String,
-    timestamp: i64,
+pub(crate) struct SignatureHeaders {
+    pub(crate) device_id: String,
+    pub(crate) timestamp: i64,
     /// As sent: it is signed in this form.
-    nonce_text: String,
-    nonce: Vec<u8>,
-    signature: Vec<u8>,
+    pub(crate) nonce_text: String,
+    pub(crate) nonce: Vec<u8>,
+    pub(crate) signature: Vec<u8>,
 }
 
 /// The request line and body the signature covers.
@@ -98,7 +98,7 @@ impl FromRequest<AppState> for SignedRequest {
     }
 }
 
-fn read_headers(headers: &HeaderMap) -> Result<SignatureHeaders, ApiError> {
+pub(crate) fn read_headers(headers: &HeaderMap) -> Result<SignatureHeaders, ApiError> {
     let text = |name: &str| -> Result<String, ApiError> {
         headers.get(name).and_then(|value| value.to_str().ok()).map(str::to_owned).ok_or_else(ApiError::unauthorized)
     };

@@ -2,9 +2,9 @@
 //! [`ErrorBody`](workervoice_protocol::error::ErrorBody) rather than axum's
 //! plain-text rejections, so a device always gets JSON it can read.
 //!
-//! The body size limit is set once on the router
-//! ([`MAX_BODY_BYTES`](workervoice_protocol::MAX_BODY_BYTES)); reading a
-//! larger body fails here and is answered `payload_too_large`.
+//! Body size limits are set on the router, per route (`crate::limits`),
+//! under the protocol's [`MAX_BODY_BYTES`](workervoice_protocol::MAX_BODY_BYTES);
+//! reading a larger body fails here and is answered `payload_too_large`.
 
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Path, Request};

@@ -83,7 +83,7 @@ pub(crate) struct HubKeys {
 
 impl HubKeys {
     /// Derives every key from the 32-byte hub secret with HKDF-SHA256.
-    fn derive(secret: &[u8]) -> Self {
+    pub(crate) fn derive(secret: &[u8]) -> Self {
         let prk = hkdf::Salt::new(hkdf::HKDF_SHA256, b"workervoice/hub").extract(secret);
         let hmac_key = |label: &'static [u8]| -> hmac::Key {
             // ok: `expand` only fails when asked for more than 255 hash

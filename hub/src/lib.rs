@@ -72,10 +72,15 @@ mod directory;
 mod enrol;
 mod error;
 mod extract;
+#[doc(hidden)]
+pub mod fuzzing;
 mod keys;
 mod limits;
+mod metrics;
 mod programme;
 mod proposals;
+mod rate_limit;
+mod retention;
 mod server;
 mod staff;
 mod state;
@@ -87,13 +92,15 @@ mod workers;
 pub use backup::{BackedUpFile, BackupManifest, MANIFEST_FILE, backup, restore};
 pub use cases::escalation::EscalationReport;
 pub use config::{
-    DEFAULT_ESCALATION_INTERVAL, DEFAULT_MAX_PIN_ATTEMPTS, DEFAULT_PIN_ITERATIONS, DemoKeyHolder, HubConfig, TlsFiles,
+    DEFAULT_ESCALATION_INTERVAL, DEFAULT_MAX_PIN_ATTEMPTS, DEFAULT_MIN_FREE_BYTES, DEFAULT_PIN_ITERATIONS,
+    DemoKeyHolder, HubConfig, TlsFiles,
 };
 pub use console_assets::CONSOLE_CSP;
 pub use content::publish::{PackAssignment, PublishedPack, publish_pack};
 pub use demo::{DEMO_FACTORY_NAME, DemoHandler, DemoSeed, DemoWorker, seed_demo};
 pub use limits::TrafficLimits;
 pub use proposals::sign_pending;
+pub use retention::{Retention, RetentionReport};
 pub use server::{RunningHub, start};
 pub use staff::{DEFAULT_STAFF_SESSION_ABSOLUTE, DEFAULT_STAFF_SESSION_IDLE, DemoStaffLogin};
 #[doc(hidden)]
@@ -108,6 +115,21 @@ pub fn staff_route_rights() -> Vec<(&'static str, &'static str, &'static str)> {
 }
 #[doc(hidden)]
 pub use training::upload::merge_progress_events;
+
+/// Opens (creating if needed) the hub database in `data_dir` and brings its
+/// schema to the latest version, as a starting hub does, without the
+/// secret check: for the test that upgrades every earlier version.
+#[doc(hidden)]
+pub fn upgrade_database(data_dir: &std::path::Path) -> anyhow::Result<()> {
+    db::open_connection(data_dir).map(drop)
+}
+
+/// Every route with its own body limit as (method, path template, bytes),
+/// for the test that sends each one byte too many.
+#[doc(hidden)]
+pub fn route_body_limits() -> Vec<(&'static str, &'static str, usize)> {
+    limits::BODY_LIMITS.to_vec()
+}
 // For the fuzz targets (fuzz/): parsers of outside bytes.
 #[doc(hidden)]
 pub use admin::csv::{CsvError, parse_records};

@@ -36,11 +36,9 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
-// Parsed once at start: the size of the largest variant costs nothing.
-#[allow(clippy::large_enum_variant)]
 enum Command {
     /// Serve the hub (the default).
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Prepare a content pack (a folder with pack.json and its media) and
     /// propose it for the programme's key holder to sign (wv-keyholder sign).
     PublishPack(PublishPackArgs),
@@ -149,6 +147,42 @@ struct ServeArgs {
     /// Attachment bytes accepted per UTC day from all devices together.
     #[arg(long, value_name = "BYTES", default_value_t = workervoice_hub::TrafficLimits::default().attachment_bytes_per_day)]
     attachment_bytes_per_day: u64,
+    /// Largest attachment a report may announce, in bytes (at most the protocol's 20 MiB).
+    #[arg(long, value_name = "BYTES", default_value_t = workervoice_hub::TrafficLimits::default().max_attachment_bytes)]
+    max_attachment_bytes: u64,
+    /// Largest total of one report's attachments, in bytes.
+    #[arg(long, value_name = "BYTES", default_value_t = workervoice_hub::TrafficLimits::default().max_report_attachment_bytes)]
+    max_report_attachment_bytes: u64,
+    /// Anonymous worker requests one source (a factory's NAT) may send per minute; 0: no limit.
+    #[arg(long, value_name = "N", default_value_t = workervoice_hub::TrafficLimits::default().anonymous_requests_per_source_per_minute)]
+    anonymous_requests_per_source_per_minute: u32,
+    /// Sign-ins one source may try per minute; 0: no limit.
+    #[arg(long, value_name = "N", default_value_t = workervoice_hub::TrafficLimits::default().sign_ins_per_source_per_minute)]
+    sign_ins_per_source_per_minute: u32,
+    /// Count requests by the last X-Forwarded-For address: only behind a
+    /// reverse proxy that sets it (without it, a local proxy's requests are not limited).
+    #[arg(long)]
+    source_from_forwarded_for: bool,
+    /// A token that lets a scraper off this machine read /metrics (Bearer);
+    /// without it only loopback may. Prefer the environment variable.
+    #[arg(long, value_name = "TOKEN", env = "WORKERVOICE_HUB_METRICS_TOKEN", hide_env_values = true)]
+    metrics_token: Option<String>,
+    /// /readyz fails when the data directory's file system has no more free bytes than this.
+    #[arg(long, value_name = "BYTES", default_value_t = workervoice_hub::DEFAULT_MIN_FREE_BYTES)]
+    min_free_bytes: u64,
+    /// Delete closed cases (keys, events, audit, attachments) this many days
+    /// after their last activity; without it they are kept.
+    #[arg(long, value_name = "DAYS")]
+    retain_closed_cases_days: Option<u64>,
+    /// Drop the partial bytes of attachments never completed, this many days after their case arrived.
+    #[arg(long, value_name = "DAYS", default_value_t = 30)]
+    retain_abandoned_uploads_days: u64,
+    /// Delete wrong-token and login back-off rows older than this many days.
+    #[arg(long, value_name = "DAYS", default_value_t = 30)]
+    retain_failure_rows_days: u64,
+    /// Delete sessions that ended more than this many days ago.
+    #[arg(long, value_name = "DAYS", default_value_t = 1)]
+    retain_ended_sessions_days: u64,
     /// Seconds between two passes that escalate cases past their deadline.
     #[arg(long, value_name = "SECS", default_value_t = workervoice_hub::DEFAULT_ESCALATION_INTERVAL.as_secs())]
     escalation_interval: u64,
@@ -182,6 +216,11 @@ impl ServeArgs {
                 header_read_timeout: std::time::Duration::from_secs(self.header_read_timeout),
                 request_timeout: std::time::Duration::from_secs(self.request_timeout),
                 attachment_bytes_per_day: self.attachment_bytes_per_day,
+                max_attachment_bytes: self.max_attachment_bytes,
+                max_report_attachment_bytes: self.max_report_attachment_bytes,
+                anonymous_requests_per_source_per_minute: self.anonymous_requests_per_source_per_minute,
+                sign_ins_per_source_per_minute: self.sign_ins_per_source_per_minute,
+                source_from_forwarded_for: self.source_from_forwarded_for,
             },
             programme_public_key: self
                 .programme_public_key
@@ -193,6 +232,15 @@ impl ServeArgs {
                 .transpose()?,
             demo_key_holder: self.demo_key_holder(),
             console_dir: self.console_dir.clone(),
+            metrics_token: self.metrics_token.clone(),
+            min_free_bytes: self.min_free_bytes,
+            retention: workervoice_hub::Retention {
+                closed_cases: self.retain_closed_cases_days.map(days),
+                abandoned_uploads: Some(days(self.retain_abandoned_uploads_days)),
+                failure_rows: days(self.retain_failure_rows_days),
+                ended_sessions: days(self.retain_ended_sessions_days),
+                ..workervoice_hub::Retention::default()
+            },
         })
     }
 
@@ -208,10 +256,15 @@ impl ServeArgs {
     }
 }
 
+/// `n` days as a duration.
+fn days(n: u64) -> std::time::Duration {
+    std::time::Duration::from_secs(n.saturating_mul(86_400))
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let args = match cli.command {
-        Some(Command::Serve(args)) => args,
+        Some(Command::Serve(args)) => *args,
         Some(Command::PublishPack(args)) => return publish_pack(&args),
         Some(Command::Backup(args)) => {
             return report("backup", workervoice_hub::backup(&args.data_dir, &args.out));

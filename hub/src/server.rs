@@ -2,6 +2,7 @@
 //! router, serve (plain HTTP or TLS) on the current tokio runtime.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use anyhow::Context;
@@ -21,7 +22,9 @@ use crate::config::HubConfig;
 use crate::db::Db;
 use crate::extract::wrong_method;
 use crate::keys::{HubKeys, load_or_create_admin_token};
-use crate::limits::{ConnectionLimit, TrafficLimits, request_timeout};
+use crate::limits::{ConnectionLimit, TrafficLimits, body_limit, request_timeout};
+use crate::metrics::Metrics;
+use crate::rate_limit::{SourceLimiter, rate_limit};
 use crate::state::{AppState, SharedState};
 use crate::{admin, case_handlers, cases, content, directory, enrol, tls, training};
 
@@ -47,6 +50,8 @@ pub struct RunningHub {
     handle: Handle<SocketAddr>,
     task: JoinHandle<std::io::Result<()>>,
     escalation: JoinHandle<()>,
+    retention: JoinHandle<()>,
+    retention_policy: crate::retention::Retention,
 }
 
 impl std::fmt::Debug for RunningHub {
@@ -60,6 +65,7 @@ impl RunningHub {
     /// grace period), and waits for the server to stop.
     pub async fn shutdown(self) {
         self.escalation.abort();
+        self.retention.abort();
         self.handle.graceful_shutdown(Some(SHUTDOWN_GRACE));
         match self.task.await {
             Ok(Ok(())) => tracing::info!("hub stopped"),
@@ -75,6 +81,17 @@ impl RunningHub {
     /// with a time of their choosing.
     pub async fn escalate_due(&self, now: i64) -> anyhow::Result<EscalationReport> {
         escalate_due(&self.state, now).await.map_err(|error| anyhow::anyhow!("escalation failed: {error}"))
+    }
+
+    /// Runs one retention pass now, by the hub's calendar clock (which
+    /// [`set_calendar_offset`](Self::set_calendar_offset) moves): deletes
+    /// what the configured [`Retention`](crate::Retention) says is due. The
+    /// hub does this by itself every [`Retention::interval`](crate::Retention::interval).
+    pub async fn apply_retention(&self) -> anyhow::Result<crate::retention::RetentionReport> {
+        let now = self.state.calendar_now();
+        crate::retention::apply(&self.state, self.retention_policy, now)
+            .await
+            .map_err(|error| anyhow::anyhow!("retention pass failed: {error}"))
     }
 
     /// Moves the hub's calendar (survey dates, "N days after an event") by
@@ -121,6 +138,7 @@ pub async fn start(config: HubConfig) -> anyhow::Result<RunningHub> {
             let mut connection = crate::db::open_connection(&data_dir)?;
             let keys = HubKeys::load_for_database(&data_dir, &connection)?;
             cases::attachments::move_chunk_rows_to_files(&data_dir, &mut connection)?;
+            crate::retention::sweep_at_start(&data_dir, &connection)?;
             // Refuses a private programme key in the data directory and
             // pins the public key (ADR 12).
             let programme = crate::programme::at_start(&start_config)?;
@@ -164,6 +182,7 @@ pub async fn start(config: HubConfig) -> anyhow::Result<RunningHub> {
         pin_iterations: config.pin_iterations,
         max_pin_attempts: config.max_pin_attempts,
         attachment_bytes_per_day: config.limits.attachment_bytes_per_day,
+        limits: config.limits,
         calendar_offset: std::sync::atomic::AtomicI64::new(0),
     });
     let (staff_token, demo_admin) = if config.seed_demo_admin {
@@ -179,9 +198,17 @@ pub async fn start(config: HubConfig) -> anyhow::Result<RunningHub> {
     };
     crate::proposals::at_start(&state).await?;
     let limits = config.limits;
-    let app = router(state.clone(), limits, console).into_make_service();
-    let handle = Handle::new();
     let connection_limit = ConnectionLimit::new(limits.max_connections);
+    let metrics = Arc::new(Metrics::new(
+        Arc::clone(&connection_limit.refused),
+        connection_limit.open_counter(),
+        config.metrics_token.clone(),
+        config.min_free_bytes,
+    ));
+    // The peer address reaches only the rate limiter and the metrics
+    // route's loopback check, which keep no address.
+    let app = router(state.clone(), limits, console, metrics).into_make_service_with_connect_info::<SocketAddr>();
+    let handle = Handle::new();
     let mut server = axum_server::from_tcp(listener).context("serving on the listening socket")?.handle(handle.clone());
     server
         .http_builder()
@@ -196,19 +223,47 @@ pub async fn start(config: HubConfig) -> anyhow::Result<RunningHub> {
         None => tokio::spawn(server.acceptor(connection_limit).serve(app)),
     };
     let escalation = tokio::spawn(run_escalation(state.clone(), config.escalation_interval));
+    let retention = tokio::spawn(run_retention(state.clone(), config.retention));
     tracing::info!(%local_addr, tls = config.tls.is_some(), "hub listening");
-    Ok(RunningHub { base_url, admin_token, staff_token, demo_admin, local_addr, state, handle, task, escalation })
+    Ok(RunningHub {
+        base_url,
+        admin_token,
+        staff_token,
+        demo_admin,
+        local_addr,
+        state,
+        handle,
+        task,
+        escalation,
+        retention,
+        retention_policy: config.retention,
+    })
 }
 
-/// Every route, with JSON errors for unknown routes and wrong methods, the
-/// protocol's body limit, and a log line per request.
+/// Every route, with JSON errors for unknown routes and wrong methods, each
+/// route's body limit (under the protocol's ceiling), and a log line per
+/// request.
 fn router(
     state: AppState,
     limits: TrafficLimits,
-    console: std::sync::Arc<crate::console_assets::ConsoleAssets>,
+    console: Arc<crate::console_assets::ConsoleAssets>,
+    metrics: Arc<Metrics>,
 ) -> Router {
+    let (ready_state, ready_metrics) = (state.clone(), Arc::clone(&metrics));
+    let (metrics_state, metrics_for_route) = (state.clone(), Arc::clone(&metrics));
     Router::new()
         .route(paths::HEALTH, get(health))
+        .route(crate::metrics::HEALTHZ, get(crate::metrics::healthz))
+        .route(
+            crate::metrics::READYZ,
+            get(move || crate::metrics::readyz(ready_state.clone(), Arc::clone(&ready_metrics))),
+        )
+        .route(
+            crate::metrics::METRICS,
+            get(move |request: Request| {
+                crate::metrics::metrics(metrics_state.clone(), Arc::clone(&metrics_for_route), request)
+            }),
+        )
         .merge(enrol::routes())
         .merge(crate::auth::routes())
         .merge(admin::routes(state.clone()))
@@ -224,8 +279,10 @@ fn router(
         .fallback(move |request| crate::console_assets::fallback(console.clone(), request))
         .method_not_allowed_fallback(wrong_method)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::from_fn(body_limit))
+        .layer(middleware::from_fn_with_state(Arc::new(SourceLimiter::new(&limits)), rate_limit))
         .layer(middleware::from_fn(move |request, next| request_timeout(limits.request_timeout, request, next)))
-        .layer(middleware::from_fn(log_request))
+        .layer(middleware::from_fn(move |request, next| log_request(Arc::clone(&metrics), request, next)))
         .with_state(state)
 }
 
@@ -253,14 +310,30 @@ async fn run_escalation(state: AppState, period: Duration) {
     }
 }
 
+/// Every `policy.interval`: one retention pass by the calendar clock. A
+/// failed pass is logged and tried again at the next tick.
+async fn run_retention(state: AppState, policy: crate::retention::Retention) {
+    let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + policy.interval, policy.interval);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        if let Err(error) = crate::retention::apply(&state, policy, state.calendar_now()).await {
+            tracing::error!(%error, "retention pass failed");
+        }
+    }
+}
+
 /// Logs method, route template and status only: never the concrete path
 /// (admin paths hold worker numbers, case paths case ids), a body, a header,
-/// a token or a code — and never the peer address.
-async fn log_request(request: Request, next: Next) -> Response {
+/// a token or a code — and never the peer address. Counts the same in the
+/// metrics.
+async fn log_request(metrics: Arc<Metrics>, request: Request, next: Next) -> Response {
     let method = request.method().clone();
     let route = request.extensions().get::<MatchedPath>().map(|path| path.as_str().to_owned());
     let started = Instant::now();
     let response = next.run(request).await;
+    // Counters only: no identifier, no time of day (crate::metrics).
+    metrics.record(&method, route.as_deref(), response.status().as_u16(), started.elapsed());
     // No line, with its fine timestamp, for the requests that must not be
     // dated beside a device's signed ones (ADR 0016), unless the hub failed.
     if route.as_deref().is_some_and(is_unlinkable_route) && !response.status().is_server_error() {

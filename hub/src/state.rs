@@ -34,6 +34,9 @@ pub(crate) struct SharedState {
     pub(crate) max_pin_attempts: u32,
     /// Attachment bytes accepted per UTC day, at most (ADR 0014).
     pub(crate) attachment_bytes_per_day: u64,
+    /// The traffic limits, for the checks handlers make themselves (the
+    /// attachment caps of a report).
+    pub(crate) limits: crate::limits::TrafficLimits,
     /// Seconds added to the system clock for calendar rules (survey dates
     /// and "N days after an event"); 0 except in tests, which move it.
     pub(crate) calendar_offset: std::sync::atomic::AtomicI64,

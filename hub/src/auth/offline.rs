@@ -74,7 +74,11 @@ pub(crate) fn open_sealed(
 
 /// Opens a sealed proof; `None` if it does not open for this device and id
 /// or is not a proof.
-fn open_proof(keys: &HubKeys, device_id: &str, request: &ConfirmSignInRequest) -> Option<OfflineSignInProof> {
+pub(crate) fn open_proof(
+    keys: &HubKeys,
+    device_id: &str,
+    request: &ConfirmSignInRequest,
+) -> Option<OfflineSignInProof> {
     let info = offline_sign_in_info(device_id, &request.sign_in_id);
     let plain = open_sealed(keys, &request.enc, &info, request.sign_in_id.as_bytes(), &request.sealed)?;
     serde_json::from_slice(&plain).ok()

@@ -80,6 +80,7 @@ pub(crate) async fn submit(State(state): State<AppState>, request: Request) -> R
     }
     let body = read_body(request).await?;
     let (header, payload) = parse_one(&body)?;
+    state.limits.check_attachments(&header)?;
     // Grouped with other submissions into one durable commit (db::Db::run_grouped).
     let (response, _replayed) = state.db.run_grouped(move |connection| store(connection, header, payload)).await?;
     Ok(Json(response))
@@ -101,7 +102,11 @@ pub(crate) async fn submit_batch(
             FrameError::Malformed | FrameError::BadHeader => ApiError::bad_request(),
         })?
         .into_iter()
-        .map(parse_one)
+        .map(|bytes| {
+            let (header, payload) = parse_one(bytes)?;
+            state.limits.check_attachments(&header)?;
+            Ok((header, payload))
+        })
         .collect();
     let results = state
         .db

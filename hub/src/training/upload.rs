@@ -27,6 +27,7 @@ use crate::auth::worker_mac;
 use crate::clock::unix_now;
 use crate::device_auth::{AuthenticatedDevice, SignedRequest};
 use crate::error::ApiError;
+use crate::keys::HubKeys;
 use crate::state::AppState;
 
 /// Checks that the batch is the worker's: a MAC under the pair's share, or a
@@ -59,15 +60,10 @@ fn authorised(
     }
 }
 
-fn open_batch(state: &AppState, device_id: &str, upload: &ProgressUpload) -> Option<ProgressBatch> {
+pub(crate) fn open_batch(keys: &HubKeys, device_id: &str, upload: &ProgressUpload) -> Option<ProgressBatch> {
     let info = upload_info(device_id, &upload.upload_id);
-    let plain = crate::auth::offline::open_sealed(
-        &state.keys,
-        &upload.enc,
-        &info,
-        upload.upload_id.as_bytes(),
-        &upload.sealed,
-    )?;
+    let plain =
+        crate::auth::offline::open_sealed(keys, &upload.enc, &info, upload.upload_id.as_bytes(), &upload.sealed)?;
     serde_json::from_slice(&plain).ok()
 }
 
@@ -100,7 +96,7 @@ pub(super) async fn upload(
             if let Some(merged) = done {
                 return Ok(merged);
             }
-            let Some(batch) = open_batch(&shared, &device.id, &upload) else {
+            let Some(batch) = open_batch(&shared.keys, &device.id, &upload) else {
                 return Err(ApiError::bad_request());
             };
             if batch.events.len() > MAX_EVENTS_PER_UPLOAD || !batch.events.iter().all(ProgressEvent::is_well_formed) {
