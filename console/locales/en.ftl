@@ -239,3 +239,15 @@ settings-utc-offset = Offset from UTC (minutes)
 settings-utc-offset-hint = For example 420 for Vietnam. Leave empty to keep it as it is.
 settings-save = Save settings
 settings-saved = The settings were saved. Devices take them at their next sync.
+
+## Readers (handlers and analysts): sign-in and invitation (ADR 0015)
+reader-sign-in-title = Sign in to read reports
+reader-account-label = Reader account id
+reader-sign-in-failed = Wrong account id or password.
+reader-hub-mismatch = The hub's answer does not match your key. Stop here and tell your programme admin.
+reader-home-title = Reports for { $name }
+reader-key-id = Your key id: { $keyId }
+reader-key-held = Your key is open in this tab only. Signing out, closing the tab or a time without activity locks it again.
+reader-accept-title = Set up your reader account
+reader-accept-help = Your browser makes your key and locks it with your password. Nobody can reset this password, not even the hub: if you lose it, ask for a new invitation.
+reader-accept-submit = Make my key

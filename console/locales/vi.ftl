@@ -235,3 +235,15 @@ settings-utc-offset = Chênh lệch so với UTC (phút)
 settings-utc-offset-hint = Ví dụ 420 cho Việt Nam. Để trống nếu giữ nguyên.
 settings-save = Lưu cài đặt
 settings-saved = Đã lưu cài đặt. Thiết bị nhận cài đặt ở lần đồng bộ tới.
+
+## Readers (handlers and analysts): sign-in and invitation (ADR 0015)
+reader-sign-in-title = Đăng nhập để đọc báo cáo
+reader-account-label = Mã tài khoản người đọc
+reader-sign-in-failed = Sai mã tài khoản hoặc mật khẩu.
+reader-hub-mismatch = Câu trả lời của máy chủ không khớp với khóa của bạn. Hãy dừng lại và báo cho quản trị viên chương trình.
+reader-home-title = Báo cáo cho { $name }
+reader-key-id = Mã khóa của bạn: { $keyId }
+reader-key-held = Khóa của bạn chỉ được mở trong thẻ này. Đăng xuất, đóng thẻ hoặc không hoạt động một thời gian sẽ khóa lại.
+reader-accept-title = Thiết lập tài khoản người đọc
+reader-accept-help = Trình duyệt của bạn tạo khóa và khóa nó bằng mật khẩu của bạn. Không ai có thể đặt lại mật khẩu này, kể cả máy chủ: nếu bạn quên, hãy xin một lời mời mới.
+reader-accept-submit = Tạo khóa của tôi

@@ -235,3 +235,15 @@ settings-utc-offset = 与 UTC 的时差（分钟）
 settings-utc-offset-hint = 例如越南为 420。留空则保持不变。
 settings-save = 保存设置
 settings-saved = 设置已保存。设备将在下次同步时获取。
+
+## Readers (handlers and analysts): sign-in and invitation (ADR 0015)
+reader-sign-in-title = 登录以阅读报告
+reader-account-label = 阅读者账户 ID
+reader-sign-in-failed = 账户 ID 或密码错误。
+reader-hub-mismatch = 服务器的回复与您的密钥不符。请停止操作并告知项目管理员。
+reader-home-title = { $name } 的报告
+reader-key-id = 您的密钥 ID：{ $keyId }
+reader-key-held = 您的密钥仅在此标签页中打开。退出登录、关闭标签页或一段时间无操作后会重新锁定。
+reader-accept-title = 设置您的阅读者账户
+reader-accept-help = 您的浏览器生成密钥并用您的密码锁定。任何人（包括服务器）都无法重置此密码：如果遗失，请申请新的邀请。
+reader-accept-submit = 生成我的密钥
