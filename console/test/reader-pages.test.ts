@@ -145,6 +145,10 @@ test('a reader accepts an invitation and signs in in the browser, which alone ho
       .catch(async (error: unknown) => assert.fail(`no reader home (${await page.textContent('.alert')}): ${String(error)}`));
     const keyLine = await page.textContent('main');
     assert.match(keyLine ?? '', /[0-9a-f]{32}/, 'the page shows the key id');
+    // The route's inbox (empty: no device has reported to this new reader) with its status filter.
+    await page.waitForSelector('#reader-inbox-empty');
+    await page.selectOption('#reader-status-filter', 'received');
+    await page.waitForSelector('#reader-inbox-empty');
     await everyLanguage(page, 'reader-home');
 
     await page.click('#reader-sign-out');
