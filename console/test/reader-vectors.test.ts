@@ -16,6 +16,7 @@ import {
   openCaseReply,
   openNote,
   openSealedCase,
+  sealNote,
   unwrapPrivateKey,
   wrapPrivateKeyWithNonce,
 } from '../src/crypto/reader.js';
@@ -157,4 +158,34 @@ test('a case served with another case id or another reader’s share does not op
   const altered = base.wrappedKey.slice();
   altered[0] = (altered[0] ?? 0) ^ 1;
   await assert.rejects(openSealedCase(key, { ...base, wrappedKey: altered }), isCode('unauthentic'));
+});
+
+test('a note the console seals opens for each reader of the route, and a reader whose key id lies is refused', async () => {
+  const key = await accountKey();
+  const caseId = vectors.case.served.summary.case_id;
+  const sealed = await sealNote(caseId, 'n-console', 'Call the payroll office on Monday.', [
+    { keyId: account.key_id, publicKey: fromHex(account.public_key) },
+  ]);
+  const [share] = sealed.recipients;
+  assert.ok(share !== undefined && sealed.recipients.length === 1);
+  const text = await openNote(key, caseId, {
+    note_id: 'n-console',
+    enc: toBase64Url(share.enc),
+    wrapped_key: toBase64Url(share.wrappedKey),
+    sealed: toBase64Url(sealed.sealed),
+  });
+  assert.equal(text, 'Call the payroll office on Monday.');
+  await assert.rejects(
+    openNote(key, 'AAAAA-AAAAA', {
+      note_id: 'n-console',
+      enc: toBase64Url(share.enc),
+      wrapped_key: toBase64Url(share.wrappedKey),
+      sealed: toBase64Url(sealed.sealed),
+    }),
+    isCode('unauthentic'),
+  );
+  await assert.rejects(
+    sealNote(caseId, 'n2', 'x', [{ keyId: '00'.repeat(16), publicKey: fromHex(account.public_key) }]),
+    isCode('invalid_key'),
+  );
 });
