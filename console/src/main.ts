@@ -8,6 +8,7 @@ import { api } from './api.js';
 import { runSignedIn } from './app.js';
 import { initialLanguage, setLanguage } from './i18n.js';
 import { showAcceptInvitation, showSignIn } from './pages/auth.js';
+import { showReaderAccept, showReaderSignIn } from './pages/reader.js';
 import './pages/factory.js';
 import './pages/programme.js';
 
@@ -15,6 +16,11 @@ setLanguage(initialLanguage().tag);
 
 if (window.location.pathname === '/accept') {
   showAcceptInvitation();
+} else if (window.location.pathname === '/reader/accept') {
+  showReaderAccept();
+} else if (window.location.pathname.startsWith('/reader')) {
+  // A reader's key lives only in this page's memory: a reload signs in again.
+  showReaderSignIn();
 } else {
   api
     .session()

@@ -88,3 +88,40 @@ export interface ConsoleVectors {
   hpke: HpkeEntry[];
   replies: ReplyEntry[];
 }
+
+/** console/test-vectors/reader.json (reader/tests/vectors.rs). */
+export interface ReaderVectors {
+  format: string;
+  kdf: { password: string; salt: string; iterations: number; login_key: string; wrap_key: string }[];
+  account: {
+    account_id: string;
+    password: string;
+    salt: string;
+    iterations: number;
+    login_key: string;
+    wrap_key: string;
+    private_key: string;
+    public_key: string;
+    key_id: string;
+    wrap_nonce: string;
+    wrap_aad: string;
+    wrapped_private_key: string;
+  };
+  login_request: { handler_id: string; login_key: string };
+  case: {
+    content_key: string;
+    content: { text: string; category_id: string; reply_key: string };
+    replies: { author: 'handler' | 'worker'; seq: number; text: string }[];
+    note: { note_id: string; text: string };
+    attachment: { attachment_id: string; plaintext: string; sealed: string };
+    served: {
+      client_id: string;
+      enc: string;
+      wrapped_key: string;
+      payload: string;
+      summary: { case_id: string };
+      events: { seq: number; at: number; status?: string; author?: 'handler' | 'worker'; reply_id?: string; reply?: string }[];
+      notes: { note_id: string; author: string; at: number; enc: string; wrapped_key: string; sealed: string }[];
+    };
+  };
+}

@@ -52,6 +52,27 @@ export {
   wrappedKeyFromJson,
 } from './grievance.js';
 export {
+  type NewReaderKey,
+  type OpenedCase,
+  type PasswordKeys,
+  type RouteReader,
+  type SealedCase,
+  type SealedNote,
+  MAX_KDF_ITERATIONS,
+  MIN_KDF_ITERATIONS,
+  MIN_PASSWORD_CHARS,
+  acceptablePassword,
+  derivePasswordKeys,
+  keyId,
+  newReaderKey,
+  openCaseReply,
+  openNote,
+  openSealedCase,
+  privateKeyAad,
+  sealNote,
+  unwrapPrivateKey,
+} from './reader.js';
+export {
   type SurveyAnswer,
   type SurveyResponseContent,
   type SurveyResponseUpload,

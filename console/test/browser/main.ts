@@ -4,11 +4,23 @@
 // and measures opening 100 reports. Results go to `window.consoleCryptoResults`.
 
 import { fromBase64Url, fromHex, toBase64Url, toHex, utf8 } from '../../src/crypto/bytes.js';
+import { openAttachment } from '../../src/crypto/envelope.js';
 import { ConsoleCryptoError } from '../../src/crypto/errors.js';
 import { openGrievanceAttachment, openReply, openSubmission, sealReply } from '../../src/crypto/grievance.js';
 import { importRecipientKey, openBase, sealBase, sealBaseWith } from '../../src/crypto/hpke.js';
 import { openSurveyResponse, surveyResponseUploadFromJson } from '../../src/crypto/survey.js';
-import type { CoreVectors, HpkeEntry, ReplyEntry, Rfc9180Vector } from '../vectors.js';
+import {
+  derivePasswordKeys,
+  derivePasswordKeysUnchecked,
+  keyId,
+  newReaderKey,
+  openCaseReply,
+  openNote,
+  openSealedCase,
+  unwrapPrivateKey,
+  wrapPrivateKeyWithNonce,
+} from '../../src/crypto/reader.js';
+import type { CoreVectors, HpkeEntry, ReaderVectors, ReplyEntry, Rfc9180Vector } from '../vectors.js';
 
 /** What the page reports back. */
 export interface BrowserResults {
@@ -222,6 +234,74 @@ async function run(): Promise<void> {
       opened.wipe();
     }
     results.figures.push({ name: 'open 100 reports with their 2 attachments (68 KiB)', ms: performance.now() - start });
+  });
+
+  const reader = (await (await fetch('/test-vectors/reader.json')).json()) as ReaderVectors;
+  const account = reader.account;
+
+  await check('a password gives the wv-reader login and wrap keys with the browser’s PBKDF2 and HKDF', async () => {
+    for (const entry of reader.kdf) {
+      const start = performance.now();
+      const keys = await derivePasswordKeysUnchecked(entry.password, fromHex(entry.salt), entry.iterations);
+      results.figures.push({ name: `PBKDF2 + HKDF at ${entry.iterations} iterations`, ms: performance.now() - start });
+      expect(toHex(keys.loginKey) === entry.login_key, 'login key');
+      expect(toHex(keys.wrapKey) === entry.wrap_key, 'wrap key');
+    }
+    await expectCode(derivePasswordKeys('long enough password', new Uint8Array(16), 1000), 'malformed');
+  });
+
+  await check('the reader’s wrapped private key unwraps in the browser, non-extractable, to its key id', async () => {
+    const wrapKey = fromHex(account.wrap_key);
+    const wrapped = wrapPrivateKeyWithNonce(
+      wrapKey,
+      account.account_id,
+      fromHex(account.private_key),
+      fromHex(account.wrap_nonce),
+    );
+    expect(toHex(wrapped) === account.wrapped_private_key, 'wrapped private key');
+    const key = await unwrapPrivateKey(wrapKey, account.account_id, wrapped, fromHex(account.public_key));
+    expect(!key.privateKey.extractable, 'extractable');
+    expect((await keyId(key.publicKey)) === account.key_id, 'key id');
+    await expectCode(unwrapPrivateKey(wrapKey, 'another-account', wrapped, fromHex(account.public_key)), 'unauthentic');
+    const fresh = await newReaderKey(wrapKey, account.account_id);
+    expect(fresh.wrappedPrivateKey.length === 61 && !fresh.key.privateKey.extractable, 'new key');
+    const again = await unwrapPrivateKey(wrapKey, account.account_id, fresh.wrappedPrivateKey, fresh.key.publicKey);
+    expect(toHex(again.publicKey) === toHex(fresh.key.publicKey), 'new key unwraps');
+  });
+
+  await check('a case as served opens in the browser: report, replies, note, attachment', async () => {
+    const key = await unwrapPrivateKey(
+      fromHex(account.wrap_key),
+      account.account_id,
+      fromHex(account.wrapped_private_key),
+      fromHex(account.public_key),
+    );
+    const served = reader.case.served;
+    const caseId = served.summary.case_id;
+    const opened = await openSealedCase(key, {
+      caseId,
+      clientId: served.client_id,
+      payload: fromBase64Url(served.payload),
+      enc: fromBase64Url(served.enc),
+      wrappedKey: fromBase64Url(served.wrapped_key),
+    });
+    expect(opened.content.text === reader.case.content.text, 'report text');
+    for (const event of served.events) {
+      if (event.reply === undefined || event.reply_id === undefined || event.author === undefined) continue;
+      const text = openCaseReply(opened.content.replyKey, caseId, {
+        reply_id: event.reply_id,
+        author: event.author,
+        reply: event.reply,
+      });
+      expect(reader.case.replies.some((reply) => reply.seq === event.seq && reply.text === text), 'reply');
+    }
+    const [note] = served.notes;
+    if (note === undefined) throw new Error('no note');
+    expect((await openNote(key, caseId, note)) === reader.case.note.text, 'note');
+    const attachment = reader.case.attachment;
+    const plain = openAttachment(opened.contentKey, served.client_id, attachment.attachment_id, fromHex(attachment.sealed));
+    expect(toHex(plain) === attachment.plaintext, 'attachment');
+    opened.wipe();
   });
 }
 

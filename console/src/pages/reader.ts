@@ -1,0 +1,297 @@
+/**
+ * Readers' (handlers' and analysts') sign-in and invitation pages (ADR 0015):
+ * `/reader/sign-in` and `/reader/accept#handler=…&token=…`. The password is
+ * used in this page only (see `reader-session.ts`); the private key it
+ * unwraps is a non-extractable `CryptoKey` held in this module's memory with
+ * the bearer session. Sign-out and the idle time-out reload the page, which
+ * drops both.
+ */
+
+import { runSignedOut } from '../app.js';
+import { field, h, replace, table, when } from '../dom.js';
+import { language, t } from '../i18n.js';
+import { MIN_PASSWORD_CHARS, acceptablePassword } from '../crypto/reader.js';
+import {
+  ReaderError,
+  type ReaderSession,
+  acceptReaderInvitation,
+  readerRequest,
+  signInReader,
+  signOutReader,
+} from '../reader-session.js';
+
+/** The hub is the page's own origin. */
+const HUB = { base: '' };
+/** Signs out after this long without a key press, click or touch. */
+const IDLE_MS = 15 * 60 * 1000;
+
+/** The one signed-in session of this page, or none. Never stored anywhere else. */
+let current: ReaderSession | null = null;
+
+const deviceTokenKey = (handlerId: string): string => `wv-reader-device:${handlerId}`;
+
+function readerErrorMessage(error: unknown): string {
+  if (error instanceof ReaderError) {
+    if (error.code === 'weak_password') return t('password-too-short', { min: MIN_PASSWORD_CHARS });
+    if (error.code === 'hub_mismatch') return t('reader-hub-mismatch');
+    if (error.hubCode === 'rate_limited' && error.retryAfterSecs !== null) {
+      return t('error-rate-limited', { seconds: error.retryAfterSecs });
+    }
+    if (error.hubCode === 'unauthorized') return t('reader-sign-in-failed');
+    if (error.hubCode === 'network') return t('error-network');
+  }
+  return t('error-other');
+}
+
+/** Drops the key and the session: the hub ends the session, then the page reloads. */
+async function signOut(reason: 'signed-out' | 'idle'): Promise<void> {
+  const session = current;
+  current = null;
+  if (session !== null) {
+    try {
+      await signOutReader(HUB, session);
+    } catch {
+      // The session may be gone already; the reload below drops the key anyway.
+    }
+  }
+  window.location.replace(`/reader/sign-in?reason=${reason}`);
+}
+
+function watchIdle(): void {
+  let timer = window.setTimeout(() => void signOut('idle'), IDLE_MS);
+  const reset = (): void => {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(() => void signOut('idle'), IDLE_MS);
+  };
+  for (const event of ['keydown', 'pointerdown', 'wheel', 'touchstart']) {
+    window.addEventListener(event, reset, { passive: true });
+  }
+}
+
+/** A case on the reader's route as the hub lists it (clear metadata only). */
+interface CaseSummary {
+  case_id: string;
+  status: string;
+  current_route: string;
+  factory_id: string;
+  received_at: number;
+  deadline_at: number;
+  overdue: boolean;
+}
+
+const STATUSES = ['received', 'acknowledged', 'investigating', 'resolved', 'closed', 'escalated'] as const;
+
+/** The inbox: the route's cases, soonest deadline first, filtered by status. */
+function inbox(cases: readonly CaseSummary[], status: string): HTMLElement {
+  const shown = cases
+    .filter((entry) => status === '' || entry.status === status)
+    .sort((a, b) => a.deadline_at - b.deadline_at || a.case_id.localeCompare(b.case_id));
+  if (shown.length === 0) return h('p', { id: 'reader-inbox-empty' }, t('reader-inbox-empty'));
+  const locale = language().tag;
+  return table(
+    t('reader-inbox-caption'),
+    [t('reader-case'), t('reader-status'), t('reader-route'), t('reader-factory'), t('reader-received'), t('reader-deadline')],
+    shown.map((entry) => [
+      entry.case_id,
+      t(`reader-status-${entry.status}`),
+      t(`reader-route-${entry.current_route.replaceAll('_', '-')}`),
+      entry.factory_id,
+      when(entry.received_at, locale),
+      entry.overdue ? t('reader-overdue', { when: when(entry.deadline_at, locale) }) : when(entry.deadline_at, locale),
+    ]),
+  );
+}
+
+function showReaderHome(session: ReaderSession): void {
+  history.replaceState(null, '', '/reader');
+  watchIdle();
+  let cases: CaseSummary[] | null = null;
+  let status = '';
+  let failed: unknown = null;
+  const render = (rerender: () => void): HTMLElement => {
+    const out = h('button', { type: 'button', id: 'reader-sign-out' }, t('sign-out'));
+    out.addEventListener('click', () => void signOut('signed-out'));
+    const filter = h('select', { id: 'reader-status-filter' });
+    for (const value of ['', ...STATUSES]) {
+      const option = h('option', { value }, value === '' ? t('reader-status-all') : t(`reader-status-${value}`));
+      option.selected = value === status;
+      filter.append(option);
+    }
+    filter.addEventListener('change', () => {
+      status = filter.value;
+      rerender();
+      document.getElementById('reader-status-filter')?.focus();
+    });
+    const list =
+      failed !== null
+        ? h('div', { role: 'alert', class: 'alert' }, readerErrorMessage(failed))
+        : cases === null
+          ? h('p', { role: 'status' }, t('reader-inbox-loading'))
+          : inbox(cases, status);
+    return h(
+      'div',
+      {},
+      h('h1', { id: 'reader-home-title', tabindex: '-1' }, t('reader-home-title', { name: session.account.name })),
+      h('p', {}, t('reader-key-id', { keyId: session.account.key_id })),
+      h('p', {}, t('reader-key-held')),
+      field(t('reader-status-filter'), filter),
+      list,
+      out,
+    );
+  };
+  let redraw: () => void = () => undefined;
+  runSignedOut(
+    (rerender) => {
+      redraw = rerender;
+      return render(rerender);
+    },
+    () => t('reader-home-title', { name: session.account.name }),
+  );
+  readerRequest<CaseSummary[]>(HUB, 'GET', '/handler/v1/cases', undefined, session.token)
+    .then((list) => {
+      cases = list;
+    })
+    .catch((error: unknown) => {
+      failed = error;
+    })
+    .finally(() => redraw());
+}
+
+/** `/reader/sign-in`: account id and password; the key is unwrapped here. */
+export function showReaderSignIn(): void {
+  const params = new URLSearchParams(window.location.search);
+  const reason = params.get('reason');
+  const notice =
+    reason === 'idle'
+      ? t('signed-out-idle')
+      : reason === 'signed-out'
+        ? t('signed-out')
+        : reason === 'accepted'
+          ? t('invitation-accepted')
+          : null;
+  runSignedOut(
+    () => {
+      const account = h('input', {
+        type: 'text',
+        autocomplete: 'username',
+        required: true,
+        id: 'reader-account',
+        spellcheck: 'false',
+        value: params.get('handler') ?? '',
+      });
+      const password = h('input', {
+        type: 'password',
+        autocomplete: 'current-password',
+        required: true,
+        id: 'reader-password',
+      });
+      const alert = h('div', { role: 'alert', class: 'alert' });
+      const submit = h('button', { type: 'submit' }, t('sign-in'));
+      const form = h(
+        'form',
+        { 'aria-labelledby': 'reader-sign-in-title' },
+        field(t('reader-account-label'), account),
+        field(t('password-label'), password),
+        alert,
+        submit,
+      );
+      form.addEventListener('submit', (event) => {
+        event.preventDefault();
+        submit.disabled = true;
+        replace(alert);
+        const handlerId = account.value.trim();
+        const stored = window.localStorage.getItem(deviceTokenKey(handlerId));
+        signInReader(HUB, handlerId, password.value, stored)
+          .then((session) => {
+            password.value = '';
+            // Only the back-off bucket's token is kept across reloads: never the key or the session.
+            window.localStorage.setItem(deviceTokenKey(handlerId), session.deviceToken);
+            current = session;
+            showReaderHome(session);
+          })
+          .catch((error: unknown) => {
+            submit.disabled = false;
+            replace(alert, readerErrorMessage(error));
+            password.focus();
+          });
+      });
+      return h(
+        'div',
+        {},
+        h('h1', { id: 'reader-sign-in-title' }, t('reader-sign-in-title')),
+        notice !== null ? h('p', { role: 'status', class: 'status' }, notice) : null,
+        form,
+      );
+    },
+    () => t('reader-sign-in-title'),
+  );
+}
+
+/**
+ * `/reader/accept#handler=…&token=…`: the fragment is never sent to the hub
+ * or in a referrer. The browser makes the key pair and locks it with the
+ * password; a lost password cannot be reset, only replaced by a new invitation.
+ */
+export function showReaderAccept(): void {
+  const fragment = new URLSearchParams(window.location.hash.slice(1));
+  const handlerId = fragment.get('handler') ?? '';
+  const token = fragment.get('token') ?? '';
+  runSignedOut(
+    () => {
+      const password = h('input', {
+        type: 'password',
+        autocomplete: 'new-password',
+        required: true,
+        id: 'reader-new-password',
+        minlength: String(MIN_PASSWORD_CHARS),
+      });
+      const confirm = h('input', {
+        type: 'password',
+        autocomplete: 'new-password',
+        required: true,
+        id: 'reader-confirm-password',
+      });
+      const alert = h('div', { role: 'alert', class: 'alert' });
+      const submit = h('button', { type: 'submit' }, t('reader-accept-submit'));
+      const form = h(
+        'form',
+        { 'aria-labelledby': 'reader-accept-title' },
+        field(t('new-password-label'), password, t('password-hint', { min: MIN_PASSWORD_CHARS })),
+        field(t('confirm-password-label'), confirm),
+        alert,
+        submit,
+      );
+      form.addEventListener('submit', (event) => {
+        event.preventDefault();
+        replace(alert);
+        if (!acceptablePassword(password.value)) {
+          replace(alert, t('password-too-short', { min: MIN_PASSWORD_CHARS }));
+          return;
+        }
+        if (password.value !== confirm.value) {
+          replace(alert, t('passwords-differ'));
+          return;
+        }
+        submit.disabled = true;
+        acceptReaderInvitation(HUB, handlerId, token, password.value)
+          .then(() => {
+            password.value = '';
+            confirm.value = '';
+            window.location.replace(`/reader/sign-in?reason=accepted&handler=${encodeURIComponent(handlerId)}`);
+          })
+          .catch((error: unknown) => {
+            submit.disabled = false;
+            replace(alert, readerErrorMessage(error));
+          });
+      });
+      return h(
+        'div',
+        {},
+        h('h1', { id: 'reader-accept-title' }, t('reader-accept-title')),
+        h('p', {}, t('reader-accept-help')),
+        form,
+      );
+    },
+    () => t('reader-accept-title'),
+  );
+}
