@@ -12,7 +12,8 @@
 use ring::signature::{ED25519, UnparsedPublicKey};
 use rusqlite::{Connection, OptionalExtension, params};
 use workervoice_protocol::directory::{
-    Directory, DirectoryResponse, Route, SignedDirectory, directory_signing_input, verify_update as verify_chain,
+    Directory, DirectoryResponse, Recipient, Route, RouteRecipients, SignedDirectory, directory_signing_input,
+    verify_update as verify_chain,
 };
 
 use crate::store::StoreError;
@@ -152,23 +153,61 @@ pub fn save(conn: &Connection, signed: &SignedDirectory, directory: &Directory, 
     Ok(())
 }
 
-/// The recipients of `route` for a device of `factory_id`: the factory's
-/// own committee; a brand entry only if it lists this factory among its
-/// suppliers (or is programme-wide, naming no suppliers).
-pub fn recipients_for<'a>(
-    directory: &'a Directory,
-    route: Route,
-    factory_id: &str,
-) -> Option<&'a workervoice_protocol::directory::RouteRecipients> {
-    directory.routes.iter().find(|entry| {
-        entry.route == route
-            && !entry.recipients.is_empty()
-            && match route {
-                Route::FactoryCommittee => entry.factory_id.as_deref() == Some(factory_id),
-                Route::Brand => entry.factory_ids.is_empty() || entry.factory_ids.iter().any(|id| id == factory_id),
-                Route::IndependentHotline => true,
+/// Who reads one route for one factory, gathered from every directory entry
+/// that serves it: a factory supplying two brands seals the brand route to
+/// both brands' readers, not to whichever entry comes first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RouteReaderSet<'a> {
+    /// The entries that serve the route, in directory order.
+    pub entries: Vec<&'a RouteRecipients>,
+    /// Their readers, each key id once (a reader listed by two entries is
+    /// sealed to once).
+    pub recipients: Vec<&'a Recipient>,
+}
+
+impl RouteReaderSet<'_> {
+    /// The organisations a worker is trusting on this route, in words,
+    /// joined when more than one entry serves it.
+    pub fn organisation(&self) -> String {
+        let mut names: Vec<&str> = Vec::new();
+        for entry in &self.entries {
+            if !entry.organisation.is_empty() && !names.contains(&entry.organisation.as_str()) {
+                names.push(&entry.organisation);
             }
-    })
+        }
+        names.join(", ")
+    }
+}
+
+/// Whether `entry` serves `route` for a device of `factory_id`: the factory's
+/// own committee, the programme's hotline, or a brand entry that lists this
+/// factory among its suppliers. A brand entry listing no suppliers serves no
+/// factory (and [`verify`] refuses a directory carrying one).
+fn serves(entry: &RouteRecipients, route: Route, factory_id: &str) -> bool {
+    entry.route == route
+        && match route {
+            Route::FactoryCommittee => entry.factory_id.as_deref() == Some(factory_id),
+            Route::Brand => entry.factory_ids.iter().any(|id| id == factory_id),
+            Route::IndependentHotline => true,
+        }
+}
+
+/// The readers of `route` for a device of `factory_id`, across every entry
+/// that serves it (both brands of a factory supplying two); `None` when
+/// nobody can read that route.
+pub fn recipients_for<'a>(directory: &'a Directory, route: Route, factory_id: &str) -> Option<RouteReaderSet<'a>> {
+    let entries: Vec<&RouteRecipients> =
+        directory.routes.iter().filter(|entry| serves(entry, route, factory_id)).collect();
+    let mut recipients: Vec<&Recipient> = Vec::new();
+    for recipient in entries.iter().flat_map(|entry| entry.recipients.iter()) {
+        if !recipients.iter().any(|held| held.handler_id == recipient.handler_id) {
+            recipients.push(recipient);
+        }
+    }
+    if recipients.is_empty() {
+        return None;
+    }
+    Some(RouteReaderSet { entries, recipients })
 }
 
 #[cfg(test)]
@@ -176,7 +215,6 @@ mod tests {
     use super::*;
     use ring::rand::SystemRandom;
     use ring::signature::{Ed25519KeyPair, KeyPair};
-    use workervoice_protocol::directory::{Recipient, RouteRecipients};
 
     fn signed(key: &Ed25519KeyPair, version: u64) -> SignedDirectory {
         signed_after(key, version, None)
