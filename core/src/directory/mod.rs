@@ -43,6 +43,14 @@ pub enum DirectoryError {
     /// held). The device keeps what it has.
     #[error("directory does not extend the one held")]
     BrokenChain,
+    /// Signed, but a brand entry lists no supplier factories. Such an entry
+    /// is never read as "every factory" (that would hand every factory's
+    /// reports to one brand); the device keeps the directory it has.
+    #[error("a brand entry lists no supplier factories")]
+    BrandWithoutSuppliers {
+        /// The brand the entry names, if any.
+        brand_id: Option<String>,
+    },
 }
 
 /// The directory a device holding `held` (its signed body and version)
@@ -106,6 +114,11 @@ pub fn verify(
         .all(|route| route.recipients.iter().all(|r| r.public_key.len() == 32 && !r.handler_id.is_empty()));
     if !keys_ok {
         return Err(DirectoryError::Malformed);
+    }
+    if let Some(entry) =
+        directory.routes.iter().find(|entry| entry.route == Route::Brand && entry.factory_ids.is_empty())
+    {
+        return Err(DirectoryError::BrandWithoutSuppliers { brand_id: entry.brand_id.clone() });
     }
     if let Some(held) = held_version
         && directory.version < held
@@ -293,5 +306,33 @@ mod tests {
         let last = tampered.body.len() - 2;
         tampered.body[last] ^= 1;
         assert!(verify(&tampered, programme.public_key().as_ref(), None).is_err());
+    }
+
+    #[test]
+    fn a_brand_entry_listing_no_suppliers_is_refused_not_read_as_programme_wide() {
+        let programme = key();
+        let pinned = programme.public_key().as_ref();
+        let with_brand = |factory_ids: Vec<String>| {
+            let mut directory: Directory = serde_json::from_slice(&signed(&programme, 2).body).unwrap();
+            directory.routes.push(RouteRecipients {
+                route: Route::Brand,
+                factory_id: None,
+                organisation: "Brand A".into(),
+                brand_id: Some("brand-a".into()),
+                factory_ids,
+                recipients: vec![Recipient { handler_id: "b".into(), public_key: vec![6; 32] }],
+                response_deadline_hours: 72,
+            });
+            let body = serde_json::to_vec(&directory).unwrap();
+            let signature = programme.sign(&directory_signing_input(&body)).as_ref().to_vec();
+            SignedDirectory { body, signature }
+        };
+        assert_eq!(
+            verify(&with_brand(Vec::new()), pinned, None),
+            Err(DirectoryError::BrandWithoutSuppliers { brand_id: Some("brand-a".into()) })
+        );
+        let listed = verify(&with_brand(vec!["factory-1".into()]), pinned, None).unwrap();
+        assert!(recipients_for(&listed, Route::Brand, "factory-1").is_some());
+        assert!(recipients_for(&listed, Route::Brand, "factory-2").is_none(), "a factory the brand does not list");
     }
 }
