@@ -230,23 +230,30 @@ pub(crate) fn load_directory(connection: &Connection, version: u64) -> Result<Op
         .transpose()
 }
 
-/// The entry of `route` that serves `factory_id` (the factory's committee,
-/// the programme-wide hotline, or the first brand entry that lists the
-/// factory among its suppliers — as devices choose it, `core::directory`).
-pub(crate) fn route_entry<'a>(directory: &'a Directory, route: Route, factory_id: &str) -> Option<&'a RouteRecipients> {
-    directory.routes.iter().find(|entry| {
-        entry.route == route
-            && match route {
-                Route::FactoryCommittee => entry.factory_id.as_deref() == Some(factory_id),
-                Route::IndependentHotline => entry.factory_id.is_none(),
-                // Directories before brand entries listed suppliers had one
-                // brand entry for every factory.
-                Route::Brand => {
-                    entry.factory_id.is_none()
-                        && (entry.factory_ids.is_empty() || entry.factory_ids.iter().any(|id| id == factory_id))
+/// Every entry of `route` that serves `factory_id`, as devices choose them
+/// (`core::directory::recipients_for`): the factory's committee, the
+/// programme-wide hotline, or each brand entry that lists the factory among
+/// its suppliers (a factory supplying two brands is read by both). A brand
+/// entry listing no suppliers serves no factory: it is not programme-wide.
+pub(crate) fn route_entries<'a>(directory: &'a Directory, route: Route, factory_id: &str) -> Vec<&'a RouteRecipients> {
+    directory
+        .routes
+        .iter()
+        .filter(|entry| {
+            entry.route == route
+                && match route {
+                    Route::FactoryCommittee => entry.factory_id.as_deref() == Some(factory_id),
+                    Route::IndependentHotline => entry.factory_id.is_none(),
+                    Route::Brand => entry.factory_id.is_none() && entry.factory_ids.iter().any(|id| id == factory_id),
                 }
-            }
-    })
+        })
+        .collect()
+}
+
+/// The first entry of `route` that serves `factory_id` (its deadline is the
+/// route's deadline for that factory).
+pub(crate) fn route_entry<'a>(directory: &'a Directory, route: Route, factory_id: &str) -> Option<&'a RouteRecipients> {
+    route_entries(directory, route, factory_id).into_iter().next()
 }
 
 /// A route from its wire name.

@@ -343,3 +343,47 @@ async fn a_brand_b_handler_cannot_open_a_report_from_a_factory_that_supplies_onl
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_factory_supplying_two_brands_is_read_by_both_and_by_no_third() {
+    within_time(async {
+        // The programme's factory supplies brand A ("Brand"); it also supplies
+        // brand B. Brand C is supplied by another factory only.
+        let programme = Programme::start().await;
+        let hub = &programme.hub;
+        let other_factory = hub.create_factory(false).await;
+        let brand_b = hub.create_brand("Brand B", &[&programme.factory.id, &other_factory.id]).await;
+        let brand_c = hub.create_brand("Brand C", &[&other_factory.id]).await;
+        let b_reader = hub.create_reader("Brand B reader", Route::Brand, None, Some(&brand_b), false).await;
+        let c_reader = hub.create_reader("Brand C reader", Route::Brand, None, Some(&brand_c), false).await;
+        hub.publish_directory().await;
+        let directory = hub.latest_directory(&programme.programme).await;
+
+        let entries = support::cases::route_entries(&directory, Route::Brand, &programme.factory.id);
+        assert_eq!(entries.len(), 2, "both brands' entries serve the factory");
+        let sealed =
+            support::cases::seal_report(&directory, &programme.factory.id, &[Route::Brand], "TWO-BRANDS report", &[]);
+        hub.submit(&sealed).await.ok::<SubmitResponse>();
+
+        let brand_a = hub.login(&programme.brand).await;
+        assert_eq!(brand_a.case(&sealed.case_id).await.content["text"], "TWO-BRANDS report");
+        let brand_b = hub.login(&b_reader).await;
+        assert_eq!(brand_b.case(&sealed.case_id).await.content["text"], "TWO-BRANDS report");
+        let brand_c = hub.login(&c_reader).await;
+        assert!(brand_c.get("/handler/v1/cases").await.ok::<Vec<CaseSummary>>().is_empty());
+        assert_eq!(brand_c.try_case(&sealed.case_id).await.err(), Some(404));
+
+        // A device that sealed to brand A alone (the first entry, as devices
+        // did before) is refused: brand B would never receive.
+        let first_only = {
+            let mut narrowed = directory.clone();
+            let b_key = &b_reader.summary.key_id;
+            for entry in narrowed.routes.iter_mut() {
+                entry.recipients.retain(|recipient| &recipient.handler_id != b_key);
+            }
+            support::cases::seal_report(&narrowed, &programme.factory.id, &[Route::Brand], "narrowed", &[])
+        };
+        hub.submit(&first_only).await.assert_error("unknown_recipient");
+    })
+    .await;
+}

@@ -242,3 +242,90 @@ async fn the_key_holders_review_of_a_directory_names_the_added_reader_with_its_k
     })
     .await;
 }
+
+#[tokio::test]
+async fn a_report_sealed_after_a_recovery_reader_joins_opens_with_the_recovery_key_when_the_only_handler_forgot() {
+    use workervoice_keyholder::recovery::RecoveryKey;
+    use workervoice_protocol::handler::{
+        HandlerLoginRequest, HandlerLoginResponse, PreloginRequest, PreloginResponse, SealedCase,
+    };
+    const PASSPHRASE: &str = "the key holder's long passphrase";
+    within_time(async {
+        // The committee route has one reader, who will forget their password.
+        let programme = Programme::start().await;
+        let hub = &programme.hub;
+        let before = programme.seal(&[Route::FactoryCommittee], "BEFORE recovery", &[]);
+        hub.submit(&before).await.ok::<serde_json::Value>();
+
+        // Offline: the key holder makes a recovery key in their folder.
+        let folder = tempfile::tempdir().expect("a folder");
+        let recovery = RecoveryKey::generate(folder.path(), "committee recovery", PASSPHRASE).expect("generated");
+        // Staff invite an ordinary reader for the route; the key holder's
+        // tool accepts it with the recovery key's public half.
+        let invitation = hub
+            .invite_reader("Committee recovery", Route::FactoryCommittee, Some(&programme.factory.id), None, false)
+            .await;
+        let accept = recovery
+            .enrolment(folder.path(), PASSPHRASE, &invitation.handler_id, &invitation.invitation_token)
+            .expect("an enrolment");
+        let http = &hub.http;
+        let reply = http.post(hub.url("/handler/v1/invitations/accept")).json(&accept).send().await.expect("sent");
+        assert!(reply.status().is_success(), "accepted: {}", reply.status());
+        hub.publish_directory().await;
+        let directory = hub.latest_directory(&programme.programme).await;
+        let committee = support::cases::route_entry(&directory, Route::FactoryCommittee, &programme.factory.id);
+        assert!(committee.recipients.iter().any(|r| r.handler_id == recovery.key_id), "signed into the directory");
+
+        let after = seal_report(&directory, &programme.factory.id, &[Route::FactoryCommittee], "AFTER recovery", &[]);
+        hub.submit(&after).await.ok::<serde_json::Value>();
+
+        // The handler forgot their password: their sign-in fails.
+        let forgotten = hub.reader_client().login(programme.committee.id(), "a password I forgot!!", None).await;
+        assert!(forgotten.is_err());
+
+        // The key holder signs in as the recovery reader and opens the case
+        // locally with the recovery key from their folder.
+        let prelogin: PreloginResponse = http
+            .post(hub.url("/handler/v1/prelogin"))
+            .json(&PreloginRequest { handler_id: invitation.handler_id.clone() })
+            .send()
+            .await
+            .expect("sent")
+            .json()
+            .await
+            .expect("a prelogin");
+        let login_key = RecoveryKey::login_key(PASSPHRASE, &prelogin.kdf_salt, prelogin.kdf_iterations).expect("key");
+        let login: HandlerLoginResponse = http
+            .post(hub.url("/handler/v1/login"))
+            .json(&HandlerLoginRequest { handler_id: invitation.handler_id.clone(), login_key, device_token: None })
+            .send()
+            .await
+            .expect("sent")
+            .json()
+            .await
+            .expect("a login");
+        let fetch = |case_id: String| {
+            let token = login.session_token.clone();
+            async move {
+                let response = http
+                    .get(hub.url(&format!("/handler/v1/cases/{case_id}")))
+                    .bearer_auth(token)
+                    .send()
+                    .await
+                    .expect("sent");
+                (response.status().as_u16(), response.json::<SealedCase>().await.ok())
+            }
+        };
+        let pair = RecoveryKey::unlock(folder.path(), &recovery.key_id, PASSPHRASE).expect("unlocked");
+        let (status, sealed) = fetch(after.case_id.clone()).await;
+        assert_eq!(status, 200);
+        let opened = wv_reader::open::open_case(&pair, sealed.expect("a sealed case")).expect("the recovery key opens");
+        assert_eq!(opened.content.text, "AFTER recovery");
+        // A report sealed before the recovery reader joined stays closed to it.
+        let (status, _) = fetch(before.case_id.clone()).await;
+        assert_ne!(status, 200, "the earlier report was not sealed to the recovery key");
+        // And the wrong passphrase opens nothing.
+        assert!(RecoveryKey::unlock(folder.path(), &recovery.key_id, "not the passphrase, sorry").is_err());
+    })
+    .await;
+}

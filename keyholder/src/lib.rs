@@ -17,4 +17,5 @@
 //! to sign for the demo's key holder, through the same code.
 
 pub mod key;
+pub mod recovery;
 pub mod review;

@@ -23,6 +23,7 @@ use anyhow::{Context, bail};
 use clap::{Parser, Subcommand};
 use serde::{Deserialize, Serialize};
 use workervoice_keyholder::key::ProgrammeKey;
+use workervoice_keyholder::recovery::RecoveryKey;
 use workervoice_keyholder::review::{Review, review};
 use workervoice_protocol::b64;
 use workervoice_protocol::proposal::{PROPOSALS, ProposalDetail, ProposalSummary, SignatureUpload};
@@ -83,6 +84,36 @@ enum Command {
         yes: bool,
         /// The file `export` wrote.
         file: PathBuf,
+    },
+    /// Make a per-route recovery reader key in DIR (offline); the passphrase
+    /// is read from the first line of stdin. Prints its key id.
+    RecoveryNew {
+        /// The key holder's folder.
+        #[arg(long, value_name = "DIR", env = "WV_KEYHOLDER_DIR")]
+        key_dir: PathBuf,
+        /// What it recovers, for the key holder (e.g. "hotline").
+        #[arg(long)]
+        label: String,
+    },
+    /// Accept the reader invitation staff made for the recovery reader, with
+    /// recovery key KEY_ID (passphrase from stdin). The hub gets the public
+    /// key and a login key, never the private key.
+    RecoveryAccept {
+        /// The key holder's folder.
+        #[arg(long, value_name = "DIR", env = "WV_KEYHOLDER_DIR")]
+        key_dir: PathBuf,
+        /// The hub's base URL.
+        #[arg(long, value_name = "URL", env = "WV_HUB")]
+        hub: String,
+        /// The recovery key id `recovery-new` printed.
+        #[arg(long)]
+        key_id: String,
+        /// The invited account id.
+        #[arg(long)]
+        handler_id: String,
+        /// The invitation token (may start with '-').
+        #[arg(long, allow_hyphen_values = true)]
+        token: String,
     },
     /// Upload a signature `sign-file` wrote.
     Upload {
@@ -192,6 +223,24 @@ fn run(command: Command) -> anyhow::Result<()> {
             println!("{}", serde_json::to_string(&out)?);
             Ok(())
         }
+        Command::RecoveryNew { key_dir, label } => {
+            let passphrase = read_passphrase()?;
+            let key = RecoveryKey::generate(&key_dir, &label, &passphrase)?;
+            println!("recovery key id  {}", key.key_id);
+            println!("Ask staff to invite a reader for the route, then run recovery-accept with this key id.");
+            Ok(())
+        }
+        Command::RecoveryAccept { key_dir, hub, key_id, handler_id, token } => {
+            let passphrase = read_passphrase()?;
+            let request =
+                RecoveryKey::load(&key_dir, &key_id)?.enrolment(&key_dir, &passphrase, &handler_id, &token)?;
+            let client = Hub::new(&HubArgs { hub, token: String::new() })?;
+            let response =
+                client.client.post(format!("{}/handler/v1/invitations/accept", client.base)).json(&request).send()?;
+            Hub::parse::<serde_json::Value>(response)?;
+            println!("Accepted: key {key_id} is a reader once a directory you sign lists it.");
+            Ok(())
+        }
         Command::Upload { hub, file } => {
             let signed: SignatureFile = read_json(&file)?;
             Hub::new(&hub)?.upload(&signed.proposal_id, signed.signature)?;
@@ -199,6 +248,14 @@ fn run(command: Command) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// The first line of stdin, without its line ending (a passphrase is never
+/// an argument: arguments show in process lists and shell history).
+fn read_passphrase() -> anyhow::Result<String> {
+    let mut line = String::new();
+    std::io::stdin().read_line(&mut line).context("reading the passphrase from stdin")?;
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
 }
 
 /// Prints the review (to stderr, so `sign-file`'s stdout stays the JSON),

@@ -83,11 +83,53 @@ pub struct DirectoryDiff {
 }
 
 impl DirectoryDiff {
-    /// Route entries left with exactly one reader: one person's lost
-    /// password loses every report on that route.
+    /// Routes a worker's report would reach exactly one reader on: one
+    /// person's lost password loses every report there. Counted as devices
+    /// seal: per committee entry, per hotline entry, and for the brand route
+    /// per supplier factory across every brand it supplies (a factory
+    /// supplying two brands with one reader each has two readers). Brand
+    /// routes are keyed by the factory (`brand_id` empty).
     pub fn single_reader_routes(&self, proposed: &Directory) -> Vec<RouteKey> {
-        proposed.routes.iter().filter(|entry| entry.recipients.len() == 1).map(RouteKey::of).collect()
+        let mut flagged: Vec<RouteKey> = proposed
+            .routes
+            .iter()
+            .filter(|entry| entry.route != Route::Brand && distinct_readers(&[entry]) == 1)
+            .map(RouteKey::of)
+            .collect();
+        let mut brand_by_factory: BTreeMap<&str, Vec<&RouteRecipients>> = BTreeMap::new();
+        for entry in proposed.routes.iter().filter(|entry| entry.route == Route::Brand) {
+            for factory in &entry.factory_ids {
+                brand_by_factory.entry(factory.as_str()).or_default().push(entry);
+            }
+        }
+        for (factory, entries) in brand_by_factory {
+            if distinct_readers(&entries) == 1 {
+                flagged.push(RouteKey { route: Route::Brand, factory_id: Some(factory.to_owned()), brand_id: None });
+            }
+        }
+        flagged
     }
+}
+
+/// Distinct reader keys across `entries`.
+fn distinct_readers(entries: &[&RouteRecipients]) -> usize {
+    entries
+        .iter()
+        .flat_map(|entry| entry.recipients.iter().map(|r| key_id(&r.public_key)))
+        .collect::<BTreeSet<_>>()
+        .len()
+}
+
+/// Brand entries that list no supplier factory. Devices refuse a directory
+/// carrying one (it must never be read as "every factory"), so the tool
+/// refuses to sign it.
+pub fn brands_without_suppliers(proposed: &Directory) -> Vec<RouteKey> {
+    proposed
+        .routes
+        .iter()
+        .filter(|entry| entry.route == Route::Brand && entry.factory_ids.is_empty())
+        .map(RouteKey::of)
+        .collect()
 }
 
 /// Compares `proposed` (whose signed body will be new) with `current`
@@ -216,6 +258,14 @@ fn review_directory(
     if !diff.extends_current {
         let _ = writeln!(text, "REFUSED: it does not extend the current signed directory (devices would refuse it).");
     }
+    let unsupplied = brands_without_suppliers(&proposed);
+    for key in &unsupplied {
+        let _ = writeln!(
+            text,
+            "REFUSED: {} lists no supplier factories (devices would refuse the directory).",
+            describe(key)
+        );
+    }
     if diff.routes.is_empty() {
         let _ = writeln!(text, "No reader changes.");
     }
@@ -240,7 +290,7 @@ fn review_directory(
         let _ = writeln!(text, "  readers after: {}", change.readers_after);
     }
     for key in diff.single_reader_routes(&proposed) {
-        let _ = writeln!(text, "WARNING: {} has a single reader.", describe(&key));
+        let _ = writeln!(text, "WARNING: {} has a single reader (flag: single_reader).", describe(&key));
     }
     for (label, ids) in [
         ("added", &diff.categories_added),
@@ -251,7 +301,7 @@ fn review_directory(
             let _ = writeln!(text, "Categories {label}: {}", ids.join(", "));
         }
     }
-    Ok(Review { text, signable: diff.extends_current })
+    Ok(Review { text, signable: diff.extends_current && unsupplied.is_empty() })
 }
 
 fn describe(key: &RouteKey) -> String {
@@ -332,8 +382,9 @@ mod tests {
             route,
             factory_id: factory.map(str::to_owned),
             organisation: format!("{} org", route.as_str()),
-            brand_id: None,
-            factory_ids: Vec::new(),
+            // Brand entries list their suppliers: one listing none is refused.
+            brand_id: (route == Route::Brand).then(|| "b1".to_owned()),
+            factory_ids: if route == Route::Brand { vec!["f1".to_owned()] } else { Vec::new() },
             recipients: readers
                 .iter()
                 .map(|(id, key)| Recipient { handler_id: (*id).into(), public_key: vec![*key; 32] })
@@ -408,5 +459,68 @@ mod tests {
         assert!(!directory_diff(Some((&current, &body)), &fork).extends_current);
         let skipped = directory(3, Some(&body), current.routes.clone());
         assert!(!directory_diff(Some((&current, &body)), &skipped).extends_current);
+    }
+
+    fn brand(id: &str, suppliers: &[&str], readers: &[(&str, u8)]) -> RouteRecipients {
+        RouteRecipients {
+            brand_id: Some(id.to_owned()),
+            factory_ids: suppliers.iter().map(|f| (*f).to_owned()).collect(),
+            ..entry(Route::Brand, None, readers)
+        }
+    }
+
+    fn proposal(proposed: &Directory, programme_key: &[u8]) -> ProposalDetail {
+        ProposalDetail {
+            summary: workervoice_protocol::proposal::ProposalSummary {
+                id: "p1".into(),
+                kind: ProposalKind::Directory,
+                state: workervoice_protocol::proposal::ProposalState::Pending,
+                created_at: 0,
+                created_by: "admin".into(),
+            },
+            body: serde_json::to_vec(&Directory {
+                programme_id: workervoice_protocol::content::programme_id(programme_key),
+                ..proposed.clone()
+            })
+            .unwrap(),
+            current_directory: None,
+            document: None,
+        }
+    }
+
+    #[test]
+    fn a_brand_entry_listing_no_suppliers_is_refused_by_the_review() {
+        let programme_key = [7u8; 32];
+        let listed = directory(1, None, vec![brand("b1", &["f1"], &[("dana", 4), ("erin", 5)])]);
+        let review_listed = review(&proposal(&listed, &programme_key), &programme_key).unwrap();
+        assert!(review_listed.signable, "{}", review_listed.text);
+        let unlisted = directory(1, None, vec![brand("b1", &[], &[("dana", 4), ("erin", 5)])]);
+        assert_eq!(brands_without_suppliers(&unlisted).len(), 1);
+        let refused = review(&proposal(&unlisted, &programme_key), &programme_key).unwrap();
+        assert!(!refused.signable);
+        assert!(refused.text.contains("lists no supplier factories"), "{}", refused.text);
+    }
+
+    #[test]
+    fn a_route_left_with_one_reader_is_flagged_counting_every_brand_a_factory_supplies() {
+        let proposed = directory(
+            1,
+            None,
+            vec![
+                entry(Route::FactoryCommittee, Some("f1"), &[("alice", 1), ("amir", 2)]),
+                entry(Route::IndependentHotline, None, &[("bob", 3), ("bea", 4)]),
+                // f1 supplies A and B (two readers); f2 supplies only B (one).
+                brand("a", &["f1"], &[("dana", 5)]),
+                brand("b", &["f1", "f2"], &[("erin", 6)]),
+            ],
+        );
+        let diff = directory_diff(None, &proposed);
+        assert_eq!(
+            diff.single_reader_routes(&proposed),
+            vec![RouteKey { route: Route::Brand, factory_id: Some("f2".into()), brand_id: None }]
+        );
+        let programme_key = [7u8; 32];
+        let text = review(&proposal(&proposed, &programme_key), &programme_key).unwrap().text;
+        assert!(text.contains("WARNING: brand (factory f2) has a single reader"), "{text}");
     }
 }

@@ -118,14 +118,9 @@ impl WorkerVoice {
         Ok([GrievanceRoute::FactoryCommittee, GrievanceRoute::IndependentHotline, GrievanceRoute::Brand]
             .into_iter()
             .filter_map(|route| {
-                let entry = dir::recipients_for(&directory, route.into(), &factory_id)?;
-                let readers = u32::try_from(entry.recipients.len()).unwrap_or(u32::MAX);
-                Some(RouteReaders {
-                    route,
-                    organisation: entry.organisation.clone(),
-                    readers,
-                    single_reader: readers == 1,
-                })
+                let set = dir::recipients_for(&directory, route.into(), &factory_id)?;
+                let readers = u32::try_from(set.recipients.len()).unwrap_or(u32::MAX);
+                Some(RouteReaders { route, organisation: set.organisation(), readers, single_reader: readers == 1 })
             })
             .collect())
     }

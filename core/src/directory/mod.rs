@@ -12,7 +12,8 @@
 use ring::signature::{ED25519, UnparsedPublicKey};
 use rusqlite::{Connection, OptionalExtension, params};
 use workervoice_protocol::directory::{
-    Directory, DirectoryResponse, Route, SignedDirectory, directory_signing_input, verify_update as verify_chain,
+    Directory, DirectoryResponse, Recipient, Route, RouteRecipients, SignedDirectory, directory_signing_input,
+    verify_update as verify_chain,
 };
 
 use crate::store::StoreError;
@@ -42,6 +43,14 @@ pub enum DirectoryError {
     /// held). The device keeps what it has.
     #[error("directory does not extend the one held")]
     BrokenChain,
+    /// Signed, but a brand entry lists no supplier factories. Such an entry
+    /// is never read as "every factory" (that would hand every factory's
+    /// reports to one brand); the device keeps the directory it has.
+    #[error("a brand entry lists no supplier factories")]
+    BrandWithoutSuppliers {
+        /// The brand the entry names, if any.
+        brand_id: Option<String>,
+    },
 }
 
 /// The directory a device holding `held` (its signed body and version)
@@ -106,6 +115,11 @@ pub fn verify(
     if !keys_ok {
         return Err(DirectoryError::Malformed);
     }
+    if let Some(entry) =
+        directory.routes.iter().find(|entry| entry.route == Route::Brand && entry.factory_ids.is_empty())
+    {
+        return Err(DirectoryError::BrandWithoutSuppliers { brand_id: entry.brand_id.clone() });
+    }
     if let Some(held) = held_version
         && directory.version < held
     {
@@ -152,23 +166,61 @@ pub fn save(conn: &Connection, signed: &SignedDirectory, directory: &Directory, 
     Ok(())
 }
 
-/// The recipients of `route` for a device of `factory_id`: the factory's
-/// own committee; a brand entry only if it lists this factory among its
-/// suppliers (or is programme-wide, naming no suppliers).
-pub fn recipients_for<'a>(
-    directory: &'a Directory,
-    route: Route,
-    factory_id: &str,
-) -> Option<&'a workervoice_protocol::directory::RouteRecipients> {
-    directory.routes.iter().find(|entry| {
-        entry.route == route
-            && !entry.recipients.is_empty()
-            && match route {
-                Route::FactoryCommittee => entry.factory_id.as_deref() == Some(factory_id),
-                Route::Brand => entry.factory_ids.is_empty() || entry.factory_ids.iter().any(|id| id == factory_id),
-                Route::IndependentHotline => true,
+/// Who reads one route for one factory, gathered from every directory entry
+/// that serves it: a factory supplying two brands seals the brand route to
+/// both brands' readers, not to whichever entry comes first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RouteReaderSet<'a> {
+    /// The entries that serve the route, in directory order.
+    pub entries: Vec<&'a RouteRecipients>,
+    /// Their readers, each key id once (a reader listed by two entries is
+    /// sealed to once).
+    pub recipients: Vec<&'a Recipient>,
+}
+
+impl RouteReaderSet<'_> {
+    /// The organisations a worker is trusting on this route, in words,
+    /// joined when more than one entry serves it.
+    pub fn organisation(&self) -> String {
+        let mut names: Vec<&str> = Vec::new();
+        for entry in &self.entries {
+            if !entry.organisation.is_empty() && !names.contains(&entry.organisation.as_str()) {
+                names.push(&entry.organisation);
             }
-    })
+        }
+        names.join(", ")
+    }
+}
+
+/// Whether `entry` serves `route` for a device of `factory_id`: the factory's
+/// own committee, the programme's hotline, or a brand entry that lists this
+/// factory among its suppliers. A brand entry listing no suppliers serves no
+/// factory (and [`verify`] refuses a directory carrying one).
+fn serves(entry: &RouteRecipients, route: Route, factory_id: &str) -> bool {
+    entry.route == route
+        && match route {
+            Route::FactoryCommittee => entry.factory_id.as_deref() == Some(factory_id),
+            Route::Brand => entry.factory_ids.iter().any(|id| id == factory_id),
+            Route::IndependentHotline => true,
+        }
+}
+
+/// The readers of `route` for a device of `factory_id`, across every entry
+/// that serves it (both brands of a factory supplying two); `None` when
+/// nobody can read that route.
+pub fn recipients_for<'a>(directory: &'a Directory, route: Route, factory_id: &str) -> Option<RouteReaderSet<'a>> {
+    let entries: Vec<&RouteRecipients> =
+        directory.routes.iter().filter(|entry| serves(entry, route, factory_id)).collect();
+    let mut recipients: Vec<&Recipient> = Vec::new();
+    for recipient in entries.iter().flat_map(|entry| entry.recipients.iter()) {
+        if !recipients.iter().any(|held| held.handler_id == recipient.handler_id) {
+            recipients.push(recipient);
+        }
+    }
+    if recipients.is_empty() {
+        return None;
+    }
+    Some(RouteReaderSet { entries, recipients })
 }
 
 #[cfg(test)]
@@ -176,7 +228,6 @@ mod tests {
     use super::*;
     use ring::rand::SystemRandom;
     use ring::signature::{Ed25519KeyPair, KeyPair};
-    use workervoice_protocol::directory::{Recipient, RouteRecipients};
 
     fn signed(key: &Ed25519KeyPair, version: u64) -> SignedDirectory {
         signed_after(key, version, None)
@@ -255,5 +306,33 @@ mod tests {
         let last = tampered.body.len() - 2;
         tampered.body[last] ^= 1;
         assert!(verify(&tampered, programme.public_key().as_ref(), None).is_err());
+    }
+
+    #[test]
+    fn a_brand_entry_listing_no_suppliers_is_refused_not_read_as_programme_wide() {
+        let programme = key();
+        let pinned = programme.public_key().as_ref();
+        let with_brand = |factory_ids: Vec<String>| {
+            let mut directory: Directory = serde_json::from_slice(&signed(&programme, 2).body).unwrap();
+            directory.routes.push(RouteRecipients {
+                route: Route::Brand,
+                factory_id: None,
+                organisation: "Brand A".into(),
+                brand_id: Some("brand-a".into()),
+                factory_ids,
+                recipients: vec![Recipient { handler_id: "b".into(), public_key: vec![6; 32] }],
+                response_deadline_hours: 72,
+            });
+            let body = serde_json::to_vec(&directory).unwrap();
+            let signature = programme.sign(&directory_signing_input(&body)).as_ref().to_vec();
+            SignedDirectory { body, signature }
+        };
+        assert_eq!(
+            verify(&with_brand(Vec::new()), pinned, None),
+            Err(DirectoryError::BrandWithoutSuppliers { brand_id: Some("brand-a".into()) })
+        );
+        let listed = verify(&with_brand(vec!["factory-1".into()]), pinned, None).unwrap();
+        assert!(recipients_for(&listed, Route::Brand, "factory-1").is_some());
+        assert!(recipients_for(&listed, Route::Brand, "factory-2").is_none(), "a factory the brand does not list");
     }
 }

@@ -62,8 +62,13 @@ pub fn seal(
 
     let mut recipients = Vec::new();
     for route in &routes {
-        let entry = recipients_for(directory, *route, factory_id).ok_or(ErrorCode::InvalidInput)?;
-        for recipient in &entry.recipients {
+        let readers = recipients_for(directory, *route, factory_id).ok_or(ErrorCode::InvalidInput)?;
+        for recipient in readers.recipients {
+            // A reader of two chosen routes holds one share (the hub refuses
+            // a submission naming a key id twice).
+            if recipients.iter().any(|w: &WrappedKey| w.handler_id == recipient.handler_id) {
+                continue;
+            }
             let sealed = hpke::seal_base(
                 &recipient.public_key,
                 &envelope::hpke_info(&client_id),
@@ -280,5 +285,39 @@ mod tests {
         let mut unknown = draft(true, vec![GrievanceRoute::IndependentHotline]);
         unknown.category_id = "nope".into();
         assert!(seal(&unknown, &directory, "factory-1", None, &keys, "en", 0).is_err());
+    }
+
+    fn brand_entry(brand: &str, suppliers: &[&str], reader: &Handler) -> RouteRecipients {
+        RouteRecipients {
+            route: Route::Brand,
+            factory_id: None,
+            organisation: brand.into(),
+            brand_id: Some(brand.into()),
+            factory_ids: suppliers.iter().map(|s| (*s).to_owned()).collect(),
+            recipients: vec![Recipient { handler_id: reader.id.into(), public_key: reader.public.clone() }],
+            response_deadline_hours: 72,
+        }
+    }
+
+    #[test]
+    fn a_factory_supplying_two_brands_seals_the_brand_route_to_both_and_not_to_a_third() {
+        let (committee, hotline) = (handler("committee"), handler("hotline"));
+        let (brand_a, brand_b, brand_c) = (handler("brand-a"), handler("brand-b"), handler("brand-c"));
+        let mut directory = directory(&committee, &hotline);
+        directory.routes.push(brand_entry("A", &["factory-1"], &brand_a));
+        directory.routes.push(brand_entry("B", &["factory-2", "factory-1"], &brand_b));
+        directory.routes.push(brand_entry("C", &["factory-2"], &brand_c));
+        let keys = receipt::keys_of(&receipt::generate().unwrap()).unwrap();
+        let sealed =
+            seal(&draft(true, vec![GrievanceRoute::Brand]), &directory, "factory-1", None, &keys, "en", 0).unwrap();
+        for reader in [&brand_a, &brand_b] {
+            assert!(open_as(reader, &sealed.framed).is_some(), "{} supplies-from factory-1", reader.id);
+        }
+        for reader in [&brand_c, &committee, &hotline] {
+            assert!(open_as(reader, &sealed.framed).is_none(), "{} was not chosen", reader.id);
+        }
+        let set = recipients_for(&directory, Route::Brand, "factory-1").unwrap();
+        assert_eq!(set.organisation(), "A, B");
+        assert_eq!(set.recipients.len(), 2);
     }
 }

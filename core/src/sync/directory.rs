@@ -54,7 +54,9 @@ pub async fn refresh(
             report.directory_refused = true;
             report.directory_refusal = Some(crate::error::ErrorCode::DirectoryChainBroken);
         }
-        Err(DirectoryError::BadSignature | DirectoryError::Malformed) => {
+        Err(
+            DirectoryError::BadSignature | DirectoryError::Malformed | DirectoryError::BrandWithoutSuppliers { .. },
+        ) => {
             tracing::warn!(kind = "directory_refused", "a directory from the hub was refused");
             report.directory_refused = true;
             report.directory_refusal = Some(crate::error::ErrorCode::ContentUnverified);

@@ -43,7 +43,7 @@ use super::{
 };
 use crate::clock::{HOUR_SECS, coarse, unix_now};
 use crate::db::sql_u64;
-use crate::directory::{load_directory, route_entry};
+use crate::directory::{load_directory, route_entries};
 use crate::error::ApiError;
 use crate::extract::read_body;
 use crate::state::AppState;
@@ -267,20 +267,24 @@ fn check_shape(header: &SubmissionHeader, payload: &[u8]) -> Result<(), ApiError
 }
 
 /// Checks the wrapped keys against the directory version the device sealed
-/// to: every allowed route has handlers there, every handler of an allowed
-/// route got the content key, and nobody else did. Returns the first
+/// to: every allowed route has handlers there, every handler of every entry
+/// serving an allowed route got the content key, and nobody else did. Returns the first
 /// route's deadline in hours.
 fn check_recipients(header: &SubmissionHeader, directory: &Directory) -> Result<u32, ApiError> {
     let unknown = || ApiError::code(HubErrorCode::UnknownRecipient);
     let mut expected = BTreeSet::new();
     let mut first_deadline_hours = None;
     for route in &header.routes {
-        let entry = route_entry(directory, *route, &header.factory_id).ok_or_else(unknown)?;
-        if entry.recipients.is_empty() {
+        // Every entry serving the route: both brands of a factory that
+        // supplies two must have been sealed to.
+        let entries = route_entries(directory, *route, &header.factory_id);
+        if entries.iter().all(|entry| entry.recipients.is_empty()) {
             return Err(unknown());
         }
-        first_deadline_hours.get_or_insert(entry.response_deadline_hours);
-        expected.extend(entry.recipients.iter().map(|recipient| recipient.handler_id.as_str()));
+        for entry in entries {
+            first_deadline_hours.get_or_insert(entry.response_deadline_hours);
+            expected.extend(entry.recipients.iter().map(|recipient| recipient.handler_id.as_str()));
+        }
     }
     let wrapped: BTreeSet<&str> = header.recipients.iter().map(|wrapped| wrapped.handler_id.as_str()).collect();
     if wrapped != expected {

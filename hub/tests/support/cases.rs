@@ -468,12 +468,18 @@ impl Sealed {
     }
 }
 
-/// The directory entry of `route` for `factory_id`.
+/// The directory entry of `route` for `factory_id` (the first that serves it).
 pub fn route_entry<'a>(directory: &'a Directory, route: Route, factory_id: &str) -> &'a RouteRecipients {
+    route_entries(directory, route, factory_id).into_iter().next().expect("the route is in the directory")
+}
+
+/// Every directory entry of `route` that serves `factory_id`, as a device
+/// chooses them (a factory supplying two brands is read by both).
+pub fn route_entries<'a>(directory: &'a Directory, route: Route, factory_id: &str) -> Vec<&'a RouteRecipients> {
     directory
         .routes
         .iter()
-        .find(|entry| {
+        .filter(|entry| {
             entry.route == route
                 && match route {
                     Route::FactoryCommittee => entry.factory_id.as_deref() == Some(factory_id),
@@ -481,7 +487,7 @@ pub fn route_entry<'a>(directory: &'a Directory, route: Route, factory_id: &str)
                     Route::IndependentHotline => true,
                 }
         })
-        .expect("the route is in the directory")
+        .collect()
 }
 
 /// Seals a report as a device would.
@@ -500,7 +506,9 @@ pub fn seal_report(
 
     let mut recipients = Vec::new();
     for route in routes {
-        for recipient in &route_entry(directory, *route, factory_id).recipients {
+        let entries = route_entries(directory, *route, factory_id);
+        assert!(!entries.is_empty(), "the route is in the directory");
+        for recipient in entries.iter().flat_map(|entry| entry.recipients.iter()) {
             let public_key =
                 <X25519HkdfSha256 as Kem>::PublicKey::from_bytes(&recipient.public_key).expect("an X25519 key");
             let (enc, wrapped_key) = hpke::single_shot_seal_with_rng::<ChaCha20Poly1305, HkdfSha256, X25519HkdfSha256>(
