@@ -89,6 +89,14 @@ report-route-brand = The brand
 report-route-brand-hint = The company that buys from your factory.
 report-kiosk-anonymous = Without signing in, your report is anonymous and nothing of it stays on this tablet. Write down the receipt at the end.
 report-route-none = Choose at least one.
+report-route-readers =
+    { $count ->
+        [one] { $organisation }: { $count } person can read it
+       *[other] { $organisation }: { $count } people can read it
+    }
+report-route-unnamed = Not named in the directory
+report-route-single = Only one person can read reports sent this way. If they lose their key, nobody can read yours. Choose a second way too.
+report-route-readers-unknown = Who can read it is not known yet. Connect once to get the list.
 report-review-title = Check your report
 report-review-category = About
 report-review-text = What happened
@@ -135,3 +143,4 @@ case-state-investigating = Being looked into
 case-state-resolved = Resolved
 case-state-closed = Closed
 case-state-escalated = Passed on to a higher level
+

@@ -78,6 +78,13 @@ report-route-brand = Nhãn hàng
 report-route-brand-hint = Công ty mua hàng từ nhà máy của bạn.
 report-kiosk-anonymous = Khi không đăng nhập, báo cáo của bạn được giấu tên và không có gì được giữ lại trên máy này. Hãy ghi lại biên nhận ở cuối.
 report-route-none = Hãy chọn ít nhất một.
+report-route-readers =
+    { $count ->
+       *[other] { $organisation }: { $count } người có thể đọc
+    }
+report-route-unnamed = Không có tên trong danh bạ
+report-route-single = Chỉ một người có thể đọc báo cáo gửi theo cách này. Nếu người đó mất khóa, không ai đọc được báo cáo của bạn. Hãy chọn thêm một cách nữa.
+report-route-readers-unknown = Chưa biết ai có thể đọc. Hãy kết nối một lần để nhận danh sách.
 report-review-title = Kiểm tra báo cáo
 report-review-category = Về việc
 report-review-text = Chuyện đã xảy ra
@@ -124,3 +131,4 @@ case-state-investigating = Đang được xem xét
 case-state-resolved = Đã giải quyết
 case-state-closed = Đã đóng
 case-state-escalated = Đã chuyển lên cấp cao hơn
+

@@ -78,6 +78,13 @@ report-route-brand = 品牌方
 report-route-brand-hint = 向您的工厂采购的公司。
 report-kiosk-anonymous = 不登录时，您的反映是匿名的，本平板上不会保留任何内容。最后请记下回执。
 report-route-none = 请至少选择一项。
+report-route-readers =
+    { $count ->
+       *[other] { $organisation }：{ $count } 人可以阅读
+    }
+report-route-unnamed = 名录中未写明
+report-route-single = 只有一个人可以阅读通过此途径发送的反映。如果此人丢失密钥，就没有人能读到您的反映。请再选择一个途径。
+report-route-readers-unknown = 尚不知道谁可以阅读。请联网一次以获取名单。
 report-review-title = 检查您的反映
 report-review-category = 关于
 report-review-text = 发生了什么
@@ -124,3 +131,4 @@ case-state-investigating = 正在调查
 case-state-resolved = 已解决
 case-state-closed = 已结案
 case-state-escalated = 已上报
+
