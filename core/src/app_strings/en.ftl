@@ -144,3 +144,29 @@ case-state-resolved = Resolved
 case-state-closed = Closed
 case-state-escalated = Passed on to a higher level
 
+## Surveys
+home-surveys = Surveys
+surveys-title = Surveys
+surveys-loading = Getting the surveys…
+surveys-empty = There is no survey for you now.
+surveys-state-ready = Open to answer
+surveys-state-answered = You answered it
+surveys-state-answered_elsewhere = You answered it on another device
+surveys-state-not_downloaded = Not on this device yet. Connect to get it.
+surveys-in-progress = Started: your answers are saved
+survey-anonymous = Your answers are anonymous: they are sent without your name, some time later.
+survey-required = Needs an answer
+survey-yes = Yes
+survey-no = No
+survey-rating = { $min } to { $max }
+survey-number-label = A number
+survey-text-label = Your answer
+survey-date-label = Date (year-month-day, e.g. 2026-03-31)
+survey-listen = Listen to the question
+survey-save = Save and finish later
+survey-submit = Send my answers
+survey-fix = Some answers need a change. Look for the red notes.
+survey-thanks-title = Thank you
+survey-thanks = Your answers are sealed and will be sent later, without your name.
+survey-thanks-case = Your answers opened a confidential case. Keep this receipt to read the reply.
+

@@ -132,3 +132,29 @@ case-state-resolved = Đã giải quyết
 case-state-closed = Đã đóng
 case-state-escalated = Đã chuyển lên cấp cao hơn
 
+## Surveys
+home-surveys = Khảo sát
+surveys-title = Khảo sát
+surveys-loading = Đang tải khảo sát…
+surveys-empty = Hiện không có khảo sát nào cho bạn.
+surveys-state-ready = Có thể trả lời
+surveys-state-answered = Bạn đã trả lời
+surveys-state-answered_elsewhere = Bạn đã trả lời trên một thiết bị khác
+surveys-state-not_downloaded = Chưa có trên máy này. Hãy kết nối để tải về.
+surveys-in-progress = Đã bắt đầu: câu trả lời của bạn đã được lưu
+survey-anonymous = Câu trả lời của bạn được giấu tên: chúng được gửi đi không kèm tên bạn, sau một thời gian.
+survey-required = Cần trả lời
+survey-yes = Có
+survey-no = Không
+survey-rating = Từ { $min } đến { $max }
+survey-number-label = Một con số
+survey-text-label = Câu trả lời của bạn
+survey-date-label = Ngày (năm-tháng-ngày, ví dụ 2026-03-31)
+survey-listen = Nghe câu hỏi
+survey-save = Lưu và làm tiếp sau
+survey-submit = Gửi câu trả lời
+survey-fix = Một số câu trả lời cần sửa. Hãy xem các ghi chú màu đỏ.
+survey-thanks-title = Cảm ơn bạn
+survey-thanks = Câu trả lời của bạn đã được niêm phong và sẽ được gửi sau, không kèm tên bạn.
+survey-thanks-case = Câu trả lời của bạn đã mở một hồ sơ bảo mật. Hãy giữ biên nhận này để đọc phản hồi.
+

@@ -132,3 +132,29 @@ case-state-resolved = 已解决
 case-state-closed = 已结案
 case-state-escalated = 已上报
 
+## Surveys
+home-surveys = 问卷
+surveys-title = 问卷
+surveys-loading = 正在获取问卷…
+surveys-empty = 目前没有给您的问卷。
+surveys-state-ready = 可以作答
+surveys-state-answered = 您已作答
+surveys-state-answered_elsewhere = 您已在另一台设备上作答
+surveys-state-not_downloaded = 尚未下载到本设备。请联网获取。
+surveys-in-progress = 已开始：您的回答已保存
+survey-anonymous = 您的回答是匿名的：稍后发送，不带您的姓名。
+survey-required = 需要回答
+survey-yes = 是
+survey-no = 否
+survey-rating = { $min } 到 { $max }
+survey-number-label = 一个数字
+survey-text-label = 您的回答
+survey-date-label = 日期（年-月-日，例如 2026-03-31）
+survey-listen = 听问题
+survey-save = 保存，稍后继续
+survey-submit = 发送我的回答
+survey-fix = 有些回答需要修改。请查看红色提示。
+survey-thanks-title = 谢谢
+survey-thanks = 您的回答已加密，稍后发送，不带您的姓名。
+survey-thanks-case = 您的回答开启了一个保密案件。请保留此回执以阅读回复。
+

@@ -21,6 +21,9 @@ import org.workervoice.app.report.ReportDraft
 import org.workervoice.app.report.ReportState
 import org.workervoice.app.signin.ActivateState
 import org.workervoice.app.signin.SignInState
+import org.workervoice.app.surveys.SurveyState
+import org.workervoice.app.surveys.SurveysState
+import org.workervoice.model.SurveyQuestionView
 import org.workervoice.localized
 import org.workervoice.model.Event
 import org.workervoice.model.SubmitOutcome
@@ -56,6 +59,12 @@ sealed interface Screen {
 
     /** One case's conversation; [back] is where Back goes. */
     data class Case(val state: CaseState, val back: () -> Screen) : Screen
+
+    /** The surveys open to the signed-in worker. */
+    data class Surveys(val state: SurveysState) : Screen
+
+    /** Answering one survey. */
+    data class Survey(val state: SurveyState) : Screen
 }
 
 /**
@@ -70,6 +79,8 @@ class AppModel(
     private val io: CoroutineDispatcher,
     private val shipped: ShippedStrings,
     private val deviceLanguages: List<String>,
+    /** Text-to-speech, audio prompts, photo and voice-note pickers: the platform's. */
+    val services: PlatformServices = NoPlatformServices,
 ) {
     /** The strings of the current language. */
     var strings: Strings by mutableStateOf(Strings.load(deviceLanguages, shipped))
@@ -113,7 +124,7 @@ class AppModel(
             strings = Strings.load(deviceLanguages, shipped)
         }
         when (screen) {
-            is Screen.Home, is Screen.Cases, is Screen.Case, is Screen.Receipt -> go(Screen.Language { signIn() })
+            is Screen.Home, is Screen.Cases, is Screen.Case, is Screen.Receipt, is Screen.Surveys, is Screen.Survey -> go(Screen.Language { signIn() })
             is Screen.Report -> if (!(screen as Screen.Report).state.anonymousOnly) go(Screen.Language { signIn() })
             else -> Unit
         }
@@ -233,6 +244,20 @@ class AppModel(
 
     /** One of the worker's own cases. */
     fun openCase(caseId: String) = go(Screen.Case(CaseState(core, scope, io, CaseAccess.Mine(caseId))) { Screen.Cases(CasesState(core, scope, io)) })
+
+    /** The surveys open to the signed-in worker. */
+    fun surveys() = go(Screen.Surveys(SurveysState(core, scope, io)))
+
+    /** Answering a survey (resuming the worker's saved answers, if any). */
+    fun openSurvey(id: String) = go(Screen.Survey(SurveyState(core, scope, io, id, onLeave = { surveys() })))
+
+    /** Reads a survey question aloud: its recorded prompt when it has one, else the platform's voice. */
+    fun listen(question: SurveyQuestionView) {
+        scope.launch {
+            val audio = question.audioSha256?.let { sha -> withContext(io) { runCatching { core.mediaPath(sha) }.getOrNull() } }
+            if (audio == null || !services.play(audio)) services.speak(question.label, strings.language)
+        }
+    }
 
     /** Where a screen's Back leads. */
     fun back(to: () -> Screen) = go(to())
