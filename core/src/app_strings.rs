@@ -191,6 +191,7 @@ mod tests {
             ("rank".to_owned(), AppArg::Number(4)),
             ("min".to_owned(), AppArg::Number(1)),
             ("max".to_owned(), AppArg::Number(5)),
+            ("done".to_owned(), AppArg::Number(120)),
         ]
     }
 

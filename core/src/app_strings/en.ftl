@@ -170,3 +170,49 @@ survey-thanks-title = Thank you
 survey-thanks = Your answers are sealed and will be sent later, without your name.
 survey-thanks-case = Your answers opened a confidential case. Keep this receipt to read the reply.
 
+## Training
+home-training = Training
+training-title = Training
+training-loading = Getting the lessons…
+training-downloading = Downloading: { $done } of { $total } KB
+training-empty = There are no lessons on this device yet.
+training-points = { $points } points
+training-level = Level { $level }
+training-streak =
+    { $count ->
+        [0] Learn today to start a streak
+        [one] { $count } day in a row
+       *[other] { $count } days in a row
+    }
+training-badges = Badges
+training-no-badges = No badge yet. Pass a quiz to earn one.
+training-certificates = Certificates
+training-certificate = { $title }: passed on { $date }
+training-leaderboard = Leaderboard
+training-lessons = Lessons
+training-lesson-done = Done
+training-lesson-open = Open
+training-media-play = Play the recording
+training-complete-lesson = I have finished this lesson
+training-lesson-points =
+    { $points ->
+        [0] Lesson done (counted before).
+       *[other] Lesson done: +{ $points } points.
+    }
+training-new-badge = New badge: { $title }
+training-take-quiz = Take the quiz
+training-quiz-title = Quiz
+training-quiz-submit = Check my answers
+training-quiz-true = True
+training-quiz-false = False
+training-quiz-up = Move up: { $what }
+training-quiz-down = Move down: { $what }
+training-quiz-result = { $count } of { $total } right
+training-quiz-passed = Passed! +{ $points } points.
+training-quiz-failed = Not passed yet. Read the lessons again and try once more.
+training-leaderboard-hint = Only a nickname is shown, never your name. You choose whether to take part.
+training-leaderboard-join = Take part
+training-leaderboard-leave = Stop taking part
+training-leaderboard-you = You take part as { $name }
+training-leaderboard-hidden = Fewer than five people take part: nothing is shown yet.
+training-leaderboard-line = { $rank }. { $name }: { $points } points

@@ -158,3 +158,48 @@ survey-thanks-title = Cảm ơn bạn
 survey-thanks = Câu trả lời của bạn đã được niêm phong và sẽ được gửi sau, không kèm tên bạn.
 survey-thanks-case = Câu trả lời của bạn đã mở một hồ sơ bảo mật. Hãy giữ biên nhận này để đọc phản hồi.
 
+## Training
+home-training = Đào tạo
+training-title = Đào tạo
+training-loading = Đang tải bài học…
+training-downloading = Đang tải: { $done } / { $total } KB
+training-empty = Chưa có bài học nào trên máy này.
+training-points = { $points } điểm
+training-level = Cấp { $level }
+training-streak =
+    { $count ->
+        [0] Học hôm nay để bắt đầu chuỗi ngày học
+       *[other] { $count } ngày liên tiếp
+    }
+training-badges = Huy hiệu
+training-no-badges = Chưa có huy hiệu. Hãy vượt qua một bài kiểm tra để nhận.
+training-certificates = Chứng nhận
+training-certificate = { $title }: đạt ngày { $date }
+training-leaderboard = Bảng xếp hạng
+training-lessons = Bài học
+training-lesson-done = Đã xong
+training-lesson-open = Mở
+training-media-play = Nghe bản ghi âm
+training-complete-lesson = Tôi đã học xong bài này
+training-lesson-points =
+    { $points ->
+        [0] Đã xong bài học (đã tính trước đó).
+       *[other] Đã xong bài học: +{ $points } điểm.
+    }
+training-new-badge = Huy hiệu mới: { $title }
+training-take-quiz = Làm bài kiểm tra
+training-quiz-title = Bài kiểm tra
+training-quiz-submit = Kiểm tra câu trả lời
+training-quiz-true = Đúng
+training-quiz-false = Sai
+training-quiz-up = Chuyển lên: { $what }
+training-quiz-down = Chuyển xuống: { $what }
+training-quiz-result = Đúng { $count } / { $total }
+training-quiz-passed = Đạt! +{ $points } điểm.
+training-quiz-failed = Chưa đạt. Hãy đọc lại bài học và thử lại.
+training-leaderboard-hint = Chỉ hiện biệt danh, không bao giờ hiện tên bạn. Bạn chọn có tham gia hay không.
+training-leaderboard-join = Tham gia
+training-leaderboard-leave = Thôi tham gia
+training-leaderboard-you = Bạn tham gia với tên { $name }
+training-leaderboard-hidden = Có ít hơn năm người tham gia: chưa hiện gì.
+training-leaderboard-line = { $rank }. { $name }: { $points } điểm

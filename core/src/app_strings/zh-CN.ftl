@@ -158,3 +158,48 @@ survey-thanks-title = 谢谢
 survey-thanks = 您的回答已加密，稍后发送，不带您的姓名。
 survey-thanks-case = 您的回答开启了一个保密案件。请保留此回执以阅读回复。
 
+## Training
+home-training = 培训
+training-title = 培训
+training-loading = 正在获取课程…
+training-downloading = 正在下载：{ $done } / { $total } KB
+training-empty = 本设备上还没有课程。
+training-points = { $points } 分
+training-level = 第 { $level } 级
+training-streak =
+    { $count ->
+        [0] 今天学习，开始连续学习
+       *[other] 连续 { $count } 天
+    }
+training-badges = 徽章
+training-no-badges = 还没有徽章。通过测验即可获得。
+training-certificates = 证书
+training-certificate = { $title }：{ $date } 通过
+training-leaderboard = 排行榜
+training-lessons = 课程
+training-lesson-done = 已完成
+training-lesson-open = 打开
+training-media-play = 播放录音
+training-complete-lesson = 我已学完本课
+training-lesson-points =
+    { $points ->
+        [0] 课程已完成（之前已计分）。
+       *[other] 课程已完成：+{ $points } 分。
+    }
+training-new-badge = 新徽章：{ $title }
+training-take-quiz = 参加测验
+training-quiz-title = 测验
+training-quiz-submit = 检查我的答案
+training-quiz-true = 对
+training-quiz-false = 错
+training-quiz-up = 上移：{ $what }
+training-quiz-down = 下移：{ $what }
+training-quiz-result = 答对 { $count } / { $total }
+training-quiz-passed = 通过！+{ $points } 分。
+training-quiz-failed = 尚未通过。请重读课程后再试一次。
+training-leaderboard-hint = 只显示昵称，绝不显示您的姓名。是否参加由您决定。
+training-leaderboard-join = 参加
+training-leaderboard-leave = 退出
+training-leaderboard-you = 您以 { $name } 的身份参加
+training-leaderboard-hidden = 参加人数少于五人：暂不显示。
+training-leaderboard-line = { $rank }. { $name }：{ $points } 分

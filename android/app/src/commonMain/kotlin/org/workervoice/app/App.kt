@@ -13,6 +13,7 @@ import org.workervoice.app.signin.ActivateScreen
 import org.workervoice.app.signin.SignInScreen
 import org.workervoice.app.surveys.SurveyScreen
 import org.workervoice.app.surveys.SurveysScreen
+import org.workervoice.app.training.TrainingScreen
 import org.workervoice.app.ui.WorkerVoiceTheme
 
 /**
@@ -45,6 +46,7 @@ fun WorkerVoiceUi(model: AppModel, onScan: (() -> Unit)? = null) {
                 onFollowUp = model::followUp,
                 onMyCases = model::myCases,
                 onSurveys = model::surveys,
+                onTraining = model::training,
                 onLanguage = { model.chooseLanguage() },
                 onDone = model::done,
             )
@@ -62,6 +64,7 @@ fun WorkerVoiceUi(model: AppModel, onScan: (() -> Unit)? = null) {
                 val state = screen.state
                 CaseScreen(state.ui, state.access.caseId, state::reply, state::send, onBack = { model.back(screen.back) })
             }
+            is Screen.Training -> TrainingScreen(screen.state, model.activity.download, model.services)
             is Screen.Surveys -> SurveysScreen(screen.state.ui, model::openSurvey, onBack = model::goHome)
             is Screen.Survey -> {
                 val state = screen.state

@@ -1,5 +1,7 @@
 package org.workervoice.app
 
+import androidx.compose.ui.graphics.ImageBitmap
+
 /**
  * What only the platform can do, behind a small interface so the shared
  * screens stay platform-free: speak text aloud (Android `TextToSpeech`, iOS
@@ -15,6 +17,9 @@ interface PlatformServices {
 
     /** Plays the audio file at [path] (a media blob of the core); false when the platform cannot. */
     fun play(path: String): Boolean = false
+
+    /** The picture in the file at [path] (a lesson's media), or null when it is not a picture this platform decodes. */
+    fun image(path: String): ImageBitmap? = null
 
     /**
      * Lets the worker choose a [kind] of attachment; the chosen file's bytes

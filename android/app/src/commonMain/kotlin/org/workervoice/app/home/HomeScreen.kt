@@ -7,6 +7,7 @@ import androidx.compose.material.icons.filled.Edit
 import androidx.compose.material.icons.filled.List
 import androidx.compose.material.icons.filled.Search
 import androidx.compose.material.icons.filled.Settings
+import androidx.compose.material.icons.filled.Star
 import androidx.compose.runtime.Composable
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.testTag
@@ -26,6 +27,7 @@ fun HomeScreen(
     onFollowUp: (() -> Unit)?,
     onMyCases: () -> Unit,
     onSurveys: () -> Unit,
+    onTraining: () -> Unit,
     onLanguage: () -> Unit,
     onDone: () -> Unit,
 ) {
@@ -39,6 +41,7 @@ fun HomeScreen(
         BigButton(s["home-report"], onReport, icon = Icons.AutoMirrored.Filled.Send, modifier = Modifier.testTag("home-report"))
         BigButton(s["home-my-cases"], onMyCases, icon = Icons.Filled.List, outlined = true, modifier = Modifier.testTag("home-my-cases"))
         BigButton(s["home-surveys"], onSurveys, icon = Icons.Filled.Edit, outlined = true, modifier = Modifier.testTag("home-surveys"))
+        BigButton(s["home-training"], onTraining, icon = Icons.Filled.Star, outlined = true, modifier = Modifier.testTag("home-training"))
         if (onFollowUp != null) BigButton(s["home-follow-up"], onFollowUp, icon = Icons.Filled.Search, outlined = true, modifier = Modifier.testTag("home-follow-up"))
         BigButton(s["home-language"], onLanguage, icon = Icons.Filled.Settings, outlined = true, modifier = Modifier.testTag("home-language"))
     }

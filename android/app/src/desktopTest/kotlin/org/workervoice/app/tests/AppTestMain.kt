@@ -13,6 +13,7 @@ val ALL_APP_TESTS: List<Class<*>> = listOf(
     StringsTest::class.java,
     FirstReportTest::class.java,
     SurveyUiTest::class.java,
+    TrainingUiTest::class.java,
     KioskTest::class.java,
 )
 

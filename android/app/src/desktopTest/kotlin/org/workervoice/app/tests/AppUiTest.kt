@@ -24,6 +24,7 @@ import org.junit.After
 import org.workervoice.WorkerVoice
 import org.workervoice.app.AppModel
 import org.workervoice.app.ClasspathStrings
+import org.workervoice.app.desktop.DesktopServices
 import org.workervoice.testing.HARNESS_TIMEOUT
 import org.workervoice.testing.PIN
 import androidx.compose.ui.test.performTextInput
@@ -60,7 +61,7 @@ abstract class AppUiTest : WorkerVoiceTest() {
             KotlinMemoryKeyStore(),
         ).also { cores += it }
         val scope = MainScope().also { scopes += it }
-        return AppModel(core, scope, Dispatchers.IO, ClasspathStrings, listOf(language))
+        return AppModel(core, scope, Dispatchers.IO, ClasspathStrings, listOf(language), DesktopServices())
     }
 
     /** Waits until a node tagged [tag] exists, and returns it. */
