@@ -183,6 +183,15 @@ mod tests {
             ("what".to_owned(), AppArg::Text("x".to_owned())),
             ("date".to_owned(), AppArg::Text("1 Dec".to_owned())),
             ("status".to_owned(), AppArg::Text("Received".to_owned())),
+            ("organisation".to_owned(), AppArg::Text("Independent hotline".to_owned())),
+            ("title".to_owned(), AppArg::Text("After the audit".to_owned())),
+            ("points".to_owned(), AppArg::Number(120)),
+            ("level".to_owned(), AppArg::Number(2)),
+            ("total".to_owned(), AppArg::Number(5)),
+            ("rank".to_owned(), AppArg::Number(4)),
+            ("min".to_owned(), AppArg::Number(1)),
+            ("max".to_owned(), AppArg::Number(5)),
+            ("done".to_owned(), AppArg::Number(120)),
         ]
     }
 

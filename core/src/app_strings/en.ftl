@@ -89,6 +89,14 @@ report-route-brand = The brand
 report-route-brand-hint = The company that buys from your factory.
 report-kiosk-anonymous = Without signing in, your report is anonymous and nothing of it stays on this tablet. Write down the receipt at the end.
 report-route-none = Choose at least one.
+report-route-readers =
+    { $count ->
+        [one] { $organisation }: { $count } person can read it
+       *[other] { $organisation }: { $count } people can read it
+    }
+report-route-unnamed = Not named in the directory
+report-route-single = Only one person can read reports sent this way. If they lose their key, nobody can read yours. Choose a second way too.
+report-route-readers-unknown = Who can read it is not known yet. Connect once to get the list.
 report-review-title = Check your report
 report-review-category = About
 report-review-text = What happened
@@ -135,3 +143,76 @@ case-state-investigating = Being looked into
 case-state-resolved = Resolved
 case-state-closed = Closed
 case-state-escalated = Passed on to a higher level
+
+## Surveys
+home-surveys = Surveys
+surveys-title = Surveys
+surveys-loading = Getting the surveys…
+surveys-empty = There is no survey for you now.
+surveys-state-ready = Open to answer
+surveys-state-answered = You answered it
+surveys-state-answered_elsewhere = You answered it on another device
+surveys-state-not_downloaded = Not on this device yet. Connect to get it.
+surveys-in-progress = Started: your answers are saved
+survey-anonymous = Your answers are anonymous: they are sent without your name, some time later.
+survey-required = Needs an answer
+survey-yes = Yes
+survey-no = No
+survey-rating = { $min } to { $max }
+survey-number-label = A number
+survey-text-label = Your answer
+survey-date-label = Date (year-month-day, e.g. 2026-03-31)
+survey-listen = Listen to the question
+survey-save = Save and finish later
+survey-submit = Send my answers
+survey-fix = Some answers need a change. Look for the red notes.
+survey-thanks-title = Thank you
+survey-thanks = Your answers are sealed and will be sent later, without your name.
+survey-thanks-case = Your answers opened a confidential case. Keep this receipt to read the reply.
+
+## Training
+home-training = Training
+training-title = Training
+training-loading = Getting the lessons…
+training-downloading = Downloading: { $done } of { $total } KB
+training-empty = There are no lessons on this device yet.
+training-points = { $points } points
+training-level = Level { $level }
+training-streak =
+    { $count ->
+        [0] Learn today to start a streak
+        [one] { $count } day in a row
+       *[other] { $count } days in a row
+    }
+training-badges = Badges
+training-no-badges = No badge yet. Pass a quiz to earn one.
+training-certificates = Certificates
+training-certificate = { $title }: passed on { $date }
+training-leaderboard = Leaderboard
+training-lessons = Lessons
+training-lesson-done = Done
+training-lesson-open = Open
+training-media-play = Play the recording
+training-complete-lesson = I have finished this lesson
+training-lesson-points =
+    { $points ->
+        [0] Lesson done (counted before).
+       *[other] Lesson done: +{ $points } points.
+    }
+training-new-badge = New badge: { $title }
+training-take-quiz = Take the quiz
+training-quiz-title = Quiz
+training-quiz-submit = Check my answers
+training-quiz-true = True
+training-quiz-false = False
+training-quiz-up = Move up: { $what }
+training-quiz-down = Move down: { $what }
+training-quiz-result = { $count } of { $total } right
+training-quiz-passed = Passed! +{ $points } points.
+training-quiz-failed = Not passed yet. Read the lessons again and try once more.
+training-leaderboard-hint = Only a nickname is shown, never your name. You choose whether to take part.
+training-leaderboard-join = Take part
+training-leaderboard-leave = Stop taking part
+training-leaderboard-you = You take part as { $name }
+training-leaderboard-hidden = Fewer than five people take part: nothing is shown yet.
+training-leaderboard-line = { $rank }. { $name }: { $points } points

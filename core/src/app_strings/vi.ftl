@@ -78,6 +78,13 @@ report-route-brand = Nhãn hàng
 report-route-brand-hint = Công ty mua hàng từ nhà máy của bạn.
 report-kiosk-anonymous = Khi không đăng nhập, báo cáo của bạn được giấu tên và không có gì được giữ lại trên máy này. Hãy ghi lại biên nhận ở cuối.
 report-route-none = Hãy chọn ít nhất một.
+report-route-readers =
+    { $count ->
+       *[other] { $organisation }: { $count } người có thể đọc
+    }
+report-route-unnamed = Không có tên trong danh bạ
+report-route-single = Chỉ một người có thể đọc báo cáo gửi theo cách này. Nếu người đó mất khóa, không ai đọc được báo cáo của bạn. Hãy chọn thêm một cách nữa.
+report-route-readers-unknown = Chưa biết ai có thể đọc. Hãy kết nối một lần để nhận danh sách.
 report-review-title = Kiểm tra báo cáo
 report-review-category = Về việc
 report-review-text = Chuyện đã xảy ra
@@ -124,3 +131,75 @@ case-state-investigating = Đang được xem xét
 case-state-resolved = Đã giải quyết
 case-state-closed = Đã đóng
 case-state-escalated = Đã chuyển lên cấp cao hơn
+
+## Surveys
+home-surveys = Khảo sát
+surveys-title = Khảo sát
+surveys-loading = Đang tải khảo sát…
+surveys-empty = Hiện không có khảo sát nào cho bạn.
+surveys-state-ready = Có thể trả lời
+surveys-state-answered = Bạn đã trả lời
+surveys-state-answered_elsewhere = Bạn đã trả lời trên một thiết bị khác
+surveys-state-not_downloaded = Chưa có trên máy này. Hãy kết nối để tải về.
+surveys-in-progress = Đã bắt đầu: câu trả lời của bạn đã được lưu
+survey-anonymous = Câu trả lời của bạn được giấu tên: chúng được gửi đi không kèm tên bạn, sau một thời gian.
+survey-required = Cần trả lời
+survey-yes = Có
+survey-no = Không
+survey-rating = Từ { $min } đến { $max }
+survey-number-label = Một con số
+survey-text-label = Câu trả lời của bạn
+survey-date-label = Ngày (năm-tháng-ngày, ví dụ 2026-03-31)
+survey-listen = Nghe câu hỏi
+survey-save = Lưu và làm tiếp sau
+survey-submit = Gửi câu trả lời
+survey-fix = Một số câu trả lời cần sửa. Hãy xem các ghi chú màu đỏ.
+survey-thanks-title = Cảm ơn bạn
+survey-thanks = Câu trả lời của bạn đã được niêm phong và sẽ được gửi sau, không kèm tên bạn.
+survey-thanks-case = Câu trả lời của bạn đã mở một hồ sơ bảo mật. Hãy giữ biên nhận này để đọc phản hồi.
+
+## Training
+home-training = Đào tạo
+training-title = Đào tạo
+training-loading = Đang tải bài học…
+training-downloading = Đang tải: { $done } / { $total } KB
+training-empty = Chưa có bài học nào trên máy này.
+training-points = { $points } điểm
+training-level = Cấp { $level }
+training-streak =
+    { $count ->
+        [0] Học hôm nay để bắt đầu chuỗi ngày học
+       *[other] { $count } ngày liên tiếp
+    }
+training-badges = Huy hiệu
+training-no-badges = Chưa có huy hiệu. Hãy vượt qua một bài kiểm tra để nhận.
+training-certificates = Chứng nhận
+training-certificate = { $title }: đạt ngày { $date }
+training-leaderboard = Bảng xếp hạng
+training-lessons = Bài học
+training-lesson-done = Đã xong
+training-lesson-open = Mở
+training-media-play = Nghe bản ghi âm
+training-complete-lesson = Tôi đã học xong bài này
+training-lesson-points =
+    { $points ->
+        [0] Đã xong bài học (đã tính trước đó).
+       *[other] Đã xong bài học: +{ $points } điểm.
+    }
+training-new-badge = Huy hiệu mới: { $title }
+training-take-quiz = Làm bài kiểm tra
+training-quiz-title = Bài kiểm tra
+training-quiz-submit = Kiểm tra câu trả lời
+training-quiz-true = Đúng
+training-quiz-false = Sai
+training-quiz-up = Chuyển lên: { $what }
+training-quiz-down = Chuyển xuống: { $what }
+training-quiz-result = Đúng { $count } / { $total }
+training-quiz-passed = Đạt! +{ $points } điểm.
+training-quiz-failed = Chưa đạt. Hãy đọc lại bài học và thử lại.
+training-leaderboard-hint = Chỉ hiện biệt danh, không bao giờ hiện tên bạn. Bạn chọn có tham gia hay không.
+training-leaderboard-join = Tham gia
+training-leaderboard-leave = Thôi tham gia
+training-leaderboard-you = Bạn tham gia với tên { $name }
+training-leaderboard-hidden = Có ít hơn năm người tham gia: chưa hiện gì.
+training-leaderboard-line = { $rank }. { $name }: { $points } điểm

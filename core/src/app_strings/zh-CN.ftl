@@ -78,6 +78,13 @@ report-route-brand = 品牌方
 report-route-brand-hint = 向您的工厂采购的公司。
 report-kiosk-anonymous = 不登录时，您的反映是匿名的，本平板上不会保留任何内容。最后请记下回执。
 report-route-none = 请至少选择一项。
+report-route-readers =
+    { $count ->
+       *[other] { $organisation }：{ $count } 人可以阅读
+    }
+report-route-unnamed = 名录中未写明
+report-route-single = 只有一个人可以阅读通过此途径发送的反映。如果此人丢失密钥，就没有人能读到您的反映。请再选择一个途径。
+report-route-readers-unknown = 尚不知道谁可以阅读。请联网一次以获取名单。
 report-review-title = 检查您的反映
 report-review-category = 关于
 report-review-text = 发生了什么
@@ -124,3 +131,75 @@ case-state-investigating = 正在调查
 case-state-resolved = 已解决
 case-state-closed = 已结案
 case-state-escalated = 已上报
+
+## Surveys
+home-surveys = 问卷
+surveys-title = 问卷
+surveys-loading = 正在获取问卷…
+surveys-empty = 目前没有给您的问卷。
+surveys-state-ready = 可以作答
+surveys-state-answered = 您已作答
+surveys-state-answered_elsewhere = 您已在另一台设备上作答
+surveys-state-not_downloaded = 尚未下载到本设备。请联网获取。
+surveys-in-progress = 已开始：您的回答已保存
+survey-anonymous = 您的回答是匿名的：稍后发送，不带您的姓名。
+survey-required = 需要回答
+survey-yes = 是
+survey-no = 否
+survey-rating = { $min } 到 { $max }
+survey-number-label = 一个数字
+survey-text-label = 您的回答
+survey-date-label = 日期（年-月-日，例如 2026-03-31）
+survey-listen = 听问题
+survey-save = 保存，稍后继续
+survey-submit = 发送我的回答
+survey-fix = 有些回答需要修改。请查看红色提示。
+survey-thanks-title = 谢谢
+survey-thanks = 您的回答已加密，稍后发送，不带您的姓名。
+survey-thanks-case = 您的回答开启了一个保密案件。请保留此回执以阅读回复。
+
+## Training
+home-training = 培训
+training-title = 培训
+training-loading = 正在获取课程…
+training-downloading = 正在下载：{ $done } / { $total } KB
+training-empty = 本设备上还没有课程。
+training-points = { $points } 分
+training-level = 第 { $level } 级
+training-streak =
+    { $count ->
+        [0] 今天学习，开始连续学习
+       *[other] 连续 { $count } 天
+    }
+training-badges = 徽章
+training-no-badges = 还没有徽章。通过测验即可获得。
+training-certificates = 证书
+training-certificate = { $title }：{ $date } 通过
+training-leaderboard = 排行榜
+training-lessons = 课程
+training-lesson-done = 已完成
+training-lesson-open = 打开
+training-media-play = 播放录音
+training-complete-lesson = 我已学完本课
+training-lesson-points =
+    { $points ->
+        [0] 课程已完成（之前已计分）。
+       *[other] 课程已完成：+{ $points } 分。
+    }
+training-new-badge = 新徽章：{ $title }
+training-take-quiz = 参加测验
+training-quiz-title = 测验
+training-quiz-submit = 检查我的答案
+training-quiz-true = 对
+training-quiz-false = 错
+training-quiz-up = 上移：{ $what }
+training-quiz-down = 下移：{ $what }
+training-quiz-result = 答对 { $count } / { $total }
+training-quiz-passed = 通过！+{ $points } 分。
+training-quiz-failed = 尚未通过。请重读课程后再试一次。
+training-leaderboard-hint = 只显示昵称，绝不显示您的姓名。是否参加由您决定。
+training-leaderboard-join = 参加
+training-leaderboard-leave = 退出
+training-leaderboard-you = 您以 { $name } 的身份参加
+training-leaderboard-hidden = 参加人数少于五人：暂不显示。
+training-leaderboard-line = { $rank }. { $name }：{ $points } 分

@@ -11,6 +11,9 @@ import org.workervoice.app.receipt.ReceiptScreen
 import org.workervoice.app.report.ReportScreen
 import org.workervoice.app.signin.ActivateScreen
 import org.workervoice.app.signin.SignInScreen
+import org.workervoice.app.surveys.SurveyScreen
+import org.workervoice.app.surveys.SurveysScreen
+import org.workervoice.app.training.TrainingScreen
 import org.workervoice.app.ui.WorkerVoiceTheme
 
 /**
@@ -42,6 +45,8 @@ fun WorkerVoiceUi(model: AppModel, onScan: (() -> Unit)? = null) {
                 onReport = { model.report() },
                 onFollowUp = model::followUp,
                 onMyCases = model::myCases,
+                onSurveys = model::surveys,
+                onTraining = model::training,
                 onLanguage = { model.chooseLanguage() },
                 onDone = model::done,
             )
@@ -58,6 +63,12 @@ fun WorkerVoiceUi(model: AppModel, onScan: (() -> Unit)? = null) {
             is Screen.Case -> {
                 val state = screen.state
                 CaseScreen(state.ui, state.access.caseId, state::reply, state::send, onBack = { model.back(screen.back) })
+            }
+            is Screen.Training -> TrainingScreen(screen.state, model.activity.download, model.services)
+            is Screen.Surveys -> SurveysScreen(screen.state.ui, model::openSurvey, onBack = model::goHome)
+            is Screen.Survey -> {
+                val state = screen.state
+                SurveyScreen(state.ui, state::answer, state::typed, model::listen, state::saveAndLeave, state::submit, state::back, onDone = model::surveys)
             }
         }
     }

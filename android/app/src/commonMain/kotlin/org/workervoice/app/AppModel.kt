@@ -21,6 +21,10 @@ import org.workervoice.app.report.ReportDraft
 import org.workervoice.app.report.ReportState
 import org.workervoice.app.signin.ActivateState
 import org.workervoice.app.signin.SignInState
+import org.workervoice.app.surveys.SurveyState
+import org.workervoice.app.surveys.SurveysState
+import org.workervoice.app.training.TrainingState
+import org.workervoice.model.SurveyQuestionView
 import org.workervoice.localized
 import org.workervoice.model.Event
 import org.workervoice.model.SubmitOutcome
@@ -56,7 +60,34 @@ sealed interface Screen {
 
     /** One case's conversation; [back] is where Back goes. */
     data class Case(val state: CaseState, val back: () -> Screen) : Screen
+
+    /** The surveys open to the signed-in worker. */
+    data class Surveys(val state: SurveysState) : Screen
+
+    /** Answering one survey. */
+    data class Survey(val state: SurveyState) : Screen
+
+    /** Lessons, quizzes, progress, certificates, leaderboard. */
+    data class Training(val state: TrainingState) : Screen
 }
+
+/**
+ * What the core is doing in the background, from its events, for the
+ * screens to show: a sync's progress, whether the hub was out of reach,
+ * what waits in the outbox, a content download's progress.
+ */
+data class Activity(
+    /** Items tried and due in the sync under way; null when none runs. */
+    val syncing: Pair<Int, Int>? = null,
+    /** The last sync could not reach the hub. */
+    val offline: Boolean = false,
+    /** Items waiting to be sent (null until the core said). */
+    val queued: Long? = null,
+    /** Items the hub refused, kept for attention. */
+    val needsAttention: Long = 0,
+    /** Bytes held and needed of the content download under way; null when none runs. */
+    val download: Pair<Long, Long>? = null,
+)
 
 /**
  * The app's root state holder: which screen shows, in which language, and
@@ -70,6 +101,8 @@ class AppModel(
     private val io: CoroutineDispatcher,
     private val shipped: ShippedStrings,
     private val deviceLanguages: List<String>,
+    /** Text-to-speech, audio prompts, photo and voice-note pickers: the platform's. */
+    val services: PlatformServices = NoPlatformServices,
 ) {
     /** The strings of the current language. */
     var strings: Strings by mutableStateOf(Strings.load(deviceLanguages, shipped))
@@ -83,6 +116,10 @@ class AppModel(
     var notice: String? by mutableStateOf(null)
         private set
 
+    /** What the core does in the background (sync, outbox, downloads), from its events. */
+    var activity: Activity by mutableStateOf(Activity())
+        private set
+
     /** The device's mode, read once at start and after enrolment (not from the UI thread at every use). */
     private var shared: Boolean by mutableStateOf(false)
 
@@ -92,6 +129,15 @@ class AppModel(
         scope.launch {
             core.events.collect { event ->
                 if (event is Event.SessionEnded || event is Event.SessionTimedOut) sessionEnded()
+                activity = when (event) {
+                    is Event.SyncStarted -> activity.copy(syncing = 0 to 0)
+                    is Event.SyncProgress -> activity.copy(syncing = event.done.toInt() to event.total.toInt())
+                    is Event.SyncFinished -> activity.copy(syncing = null, offline = event.offline, queued = event.pending.toLong())
+                    is Event.OutboxChanged -> activity.copy(queued = event.queued.toLong(), needsAttention = event.needsAttention.toLong())
+                    is Event.ContentProgress -> activity.copy(download = event.doneBytes.toLong() to event.totalBytes.toLong())
+                    is Event.ContentUpdated -> activity.copy(download = null)
+                    else -> activity
+                }
             }
         }
         readMode()
@@ -113,7 +159,7 @@ class AppModel(
             strings = Strings.load(deviceLanguages, shipped)
         }
         when (screen) {
-            is Screen.Home, is Screen.Cases, is Screen.Case, is Screen.Receipt -> go(Screen.Language { signIn() })
+            is Screen.Home, is Screen.Cases, is Screen.Case, is Screen.Receipt, is Screen.Surveys, is Screen.Survey, is Screen.Training -> go(Screen.Language { signIn() })
             is Screen.Report -> if (!(screen as Screen.Report).state.anonymousOnly) go(Screen.Language { signIn() })
             else -> Unit
         }
@@ -233,6 +279,23 @@ class AppModel(
 
     /** One of the worker's own cases. */
     fun openCase(caseId: String) = go(Screen.Case(CaseState(core, scope, io, CaseAccess.Mine(caseId))) { Screen.Cases(CasesState(core, scope, io)) })
+
+    /** The surveys open to the signed-in worker. */
+    fun surveys() = go(Screen.Surveys(SurveysState(core, scope, io)))
+
+    /** Answering a survey (resuming the worker's saved answers, if any). */
+    fun openSurvey(id: String) = go(Screen.Survey(SurveyState(core, scope, io, id, onLeave = { surveys() })))
+
+    /** Reads a survey question aloud: its recorded prompt when it has one, else the platform's voice. */
+    fun listen(question: SurveyQuestionView) {
+        scope.launch {
+            val audio = question.audioSha256?.let { sha -> withContext(io) { runCatching { core.mediaPath(sha) }.getOrNull() } }
+            if (audio == null || !services.play(audio)) services.speak(question.label, strings.language)
+        }
+    }
+
+    /** Training: lessons, quizzes and the worker's progress. */
+    fun training() = go(Screen.Training(TrainingState(core, scope, io, services, onLeave = { goHome() })))
 
     /** Where a screen's Back leads. */
     fun back(to: () -> Screen) = go(to())

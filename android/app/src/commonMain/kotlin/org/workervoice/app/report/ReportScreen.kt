@@ -32,6 +32,7 @@ import org.workervoice.app.ui.Hint
 import org.workervoice.app.ui.LabelledValue
 import org.workervoice.app.ui.ScreenFrame
 import org.workervoice.app.ui.TOUCH_TARGET
+import org.workervoice.app.ui.Warning
 import org.workervoice.app.ui.categoryIcon
 import org.workervoice.model.GrievanceRoute
 
@@ -99,7 +100,10 @@ fun ReportScreen(
             }
             ReportStep.ROUTE -> {
                 Text(s["report-route-title"], style = MaterialTheme.typography.titleLarge)
-                for (route in ROUTES) {
+                if (ui.readers.isEmpty()) Hint(s["report-route-readers-unknown"])
+                for (route in ui.offeredRoutes) {
+                    val tag = route.name.lowercase()
+                    val readers = ui.readersOf(route)
                     ChoiceCard(
                         title = s[routeId(route)],
                         hint = s["${routeId(route)}-hint"],
@@ -107,8 +111,21 @@ fun ReportScreen(
                         onClick = { onToggleRoute(route) },
                         icon = routeIcon(route),
                         multiple = true,
-                        modifier = Modifier.testTag("route-${route.name.lowercase()}"),
-                    )
+                        modifier = Modifier.testTag("route-$tag"),
+                    ) {
+                        if (readers != null) {
+                            Text(
+                                s(
+                                    "report-route-readers",
+                                    "organisation" to readers.organisation.ifBlank { s["report-route-unnamed"] },
+                                    "count" to readers.readers,
+                                ),
+                                style = MaterialTheme.typography.bodyMedium,
+                                modifier = Modifier.testTag("route-readers-$tag"),
+                            )
+                            if (readers.singleReader) Warning(s["report-route-single"], Modifier.testTag("route-single-$tag"))
+                        }
+                    }
                 }
                 if (ui.routes.isEmpty()) Hint(s["report-route-none"])
             }
@@ -117,7 +134,7 @@ fun ReportScreen(
                 ReviewRow(s["report-review-category"], ui.category?.label.orEmpty(), s) { onEdit(ReportStep.CATEGORY) }
                 ReviewRow(s["report-review-text"], ui.text, s) { onEdit(ReportStep.TEXT) }
                 ReviewRow(s["report-review-identity"], if (ui.anonymous == true) s["report-anonymous"] else s("report-review-named", "name" to ui.workerName), s) { if (!anonymousOnly) onEdit(ReportStep.IDENTITY) }
-                ReviewRow(s["report-review-route"], ROUTES.filter { it in ui.routes }.joinToString(", ") { s[routeId(it)] }, s) { onEdit(ReportStep.ROUTE) }
+                ReviewRow(s["report-review-route"], ui.offeredRoutes.filter { it in ui.routes }.joinToString(", ") { s[routeId(it)] }, s) { onEdit(ReportStep.ROUTE) }
             }
         }
         ErrorMessage(ui.error)

@@ -16,6 +16,7 @@ import org.workervoice.localized
 import org.workervoice.model.CategoryOption
 import org.workervoice.model.GrievanceDraft
 import org.workervoice.model.GrievanceRoute
+import org.workervoice.model.RouteReaders
 import org.workervoice.model.SubmitOutcome
 
 /** The steps of a report, in order. */
@@ -33,8 +34,25 @@ data class ReportUi(
     val error: String? = null,
     /** The signed-in worker's name, shown on the review when the report is named. */
     val workerName: String = "",
+    /**
+     * Who can read a report on each route this device offers, from the
+     * core's verified directory (organisation, number of readers, single
+     * reader); empty until the directory is on the device.
+     */
+    val readers: List<RouteReaders> = emptyList(),
 ) {
     val category: CategoryOption? get() = categories.firstOrNull { it.id == categoryId }
+
+    /**
+     * The routes to offer: those the signed directory names for this
+     * factory, in the core's order; all of them while the directory has not
+     * arrived yet (the core refuses a route it cannot seal to).
+     */
+    val offeredRoutes: List<GrievanceRoute>
+        get() = if (readers.isEmpty()) ROUTES else readers.map { it.route }
+
+    /** The readers of [route], or null when the directory does not say. */
+    fun readersOf(route: GrievanceRoute): RouteReaders? = readers.firstOrNull { it.route == route }
 
     val canContinue: Boolean
         get() = !busy && when (step) {
@@ -85,7 +103,9 @@ class ReportState(
         scope.launch {
             ui = try {
                 val (categories, worker) = withContext(io) { core.categories() to core.currentWorker() }
-                ui.copy(categories = categories, workerName = worker?.displayName.orEmpty())
+                // Who can read it: shown on the route step before the worker sends.
+                val readers = withContext(io) { core.routeReaders() }
+                ui.copy(categories = categories, workerName = worker?.displayName.orEmpty(), readers = readers)
             } catch (e: WorkerVoiceException) {
                 ui.copy(error = e.localized)
             }
@@ -163,7 +183,7 @@ class ReportState(
             categoryId = ui.categoryId ?: return,
             text = ui.text.trim(),
             anonymous = ui.anonymous ?: return,
-            routes = ROUTES.filter { it in ui.routes },
+            routes = ui.offeredRoutes.filter { it in ui.routes },
             callback = null,
             attachments = emptyList(),
         )

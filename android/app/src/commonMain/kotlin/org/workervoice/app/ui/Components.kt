@@ -124,6 +124,7 @@ fun ChoiceCard(
     hint: String? = null,
     icon: ImageVector? = null,
     multiple: Boolean = false,
+    details: @Composable ColumnScope.() -> Unit = {},
 ) {
     val colors = MaterialTheme.colorScheme
     val choose = if (multiple) {
@@ -143,8 +144,18 @@ fun ChoiceCard(
             Column(Modifier.weight(1f)) {
                 Text(title, style = MaterialTheme.typography.titleMedium)
                 if (hint != null) Text(hint, style = MaterialTheme.typography.bodyMedium, color = colors.onSurfaceVariant)
+                details()
             }
         }
+    }
+}
+
+/** A caution inside a card or a screen (icon + words), e.g. a route with a single reader. */
+@Composable
+fun Warning(text: String, modifier: Modifier = Modifier) {
+    Row(modifier.padding(top = 6.dp).semantics(mergeDescendants = true) {}, verticalAlignment = Alignment.Top, horizontalArrangement = Arrangement.spacedBy(8.dp)) {
+        Icon(Icons.Filled.Warning, contentDescription = null, tint = MaterialTheme.colorScheme.error, modifier = Modifier.size(20.dp))
+        Text(text, style = MaterialTheme.typography.bodyMedium, color = MaterialTheme.colorScheme.error)
     }
 }
 

@@ -65,7 +65,7 @@ fun main(args: Array<String>) {
     val exitOnPinPad = "exit-on-pin-pad" in options
 
     application {
-        val model = remember { AppModel(core, MainScope(), Dispatchers.IO, ClasspathStrings, listOf(language)) }
+        val model = remember { AppModel(core, MainScope(), Dispatchers.IO, ClasspathStrings, listOf(language), DesktopServices()) }
         Window(
             onCloseRequest = { core.lock(); exitApplication() },
             title = model.strings["app-name"],

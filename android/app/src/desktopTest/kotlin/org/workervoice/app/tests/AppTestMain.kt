@@ -12,6 +12,8 @@ import org.workervoice.testing.TestHub
 val ALL_APP_TESTS: List<Class<*>> = listOf(
     StringsTest::class.java,
     FirstReportTest::class.java,
+    SurveyUiTest::class.java,
+    TrainingUiTest::class.java,
     KioskTest::class.java,
 )
 

@@ -24,7 +24,10 @@ import org.junit.After
 import org.workervoice.WorkerVoice
 import org.workervoice.app.AppModel
 import org.workervoice.app.ClasspathStrings
+import org.workervoice.app.desktop.DesktopServices
 import org.workervoice.testing.HARNESS_TIMEOUT
+import org.workervoice.testing.PIN
+import androidx.compose.ui.test.performTextInput
 import org.workervoice.testing.KotlinMemoryKeyStore
 import org.workervoice.testing.WorkerVoiceTest
 
@@ -58,7 +61,7 @@ abstract class AppUiTest : WorkerVoiceTest() {
             KotlinMemoryKeyStore(),
         ).also { cores += it }
         val scope = MainScope().also { scopes += it }
-        return AppModel(core, scope, Dispatchers.IO, ClasspathStrings, listOf(language))
+        return AppModel(core, scope, Dispatchers.IO, ClasspathStrings, listOf(language), DesktopServices())
     }
 
     /** Waits until a node tagged [tag] exists, and returns it. */
@@ -73,6 +76,20 @@ abstract class AppUiTest : WorkerVoiceTest() {
         runCatching { node.performScrollTo() }
         node.performClick()
         waitForIdle()
+    }
+
+    /** First sign-in through the screens: worker card, then the PIN twice. */
+    fun ComposeUiTest.activate(model: AppModel, number: String, activationCode: String) {
+        tap("signin-activate")
+        awaitTag("worker-number").performTextInput(number)
+        awaitTag("activation-code").performTextInput(activationCode)
+        tap("activate-next")
+        typePin(PIN)
+        tap("activate-next")
+        typePin(PIN)
+        tap("activate-next")
+        awaitTag("home-report")
+        waitUntil(timeoutMillis = UI_WAIT_MS) { runCatching { model.core.categories().isNotEmpty() }.getOrDefault(false) }
     }
 
     /** Types [digits] on the PIN pad. */

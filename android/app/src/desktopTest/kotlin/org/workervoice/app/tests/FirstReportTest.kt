@@ -8,6 +8,7 @@ import kotlin.test.assertTrue
 import org.junit.Test
 import org.workervoice.app.Screen
 import org.workervoice.app.WorkerVoiceUi
+import org.workervoice.model.GrievanceRoute
 import org.workervoice.testing.HANDLER_PASSWORD
 import org.workervoice.testing.HandlerClient
 import org.workervoice.testing.PIN
@@ -92,6 +93,17 @@ class FirstReportTest : AppUiTest() {
             tap("report-named")
             screenshot(language, "09-report-identity")
             tap("report-next")
+            // Who can read it, from the signed directory: the factory's committee
+            // has one handler (flagged), the programme's hotline its own readers;
+            // the brand has none, so it is not offered.
+            awaitTag("route-readers-factory_committee")
+            assertTrue("${factory.name} worker committee" in textOf("route-readers-factory_committee"), textOf("route-readers-factory_committee"))
+            assertTrue(shows("route-single-factory_committee"), "a route with a single reader is flagged")
+            val hotlineReaders = model.core.routeReaders().single { it.route == GrievanceRoute.INDEPENDENT_HOTLINE }.readers
+            assertTrue(hotlineReaders >= 1u)
+            assertTrue(hotlineReaders.toString() in textOf("route-readers-independent_hotline"), textOf("route-readers-independent_hotline"))
+            assertEquals(hotlineReaders == 1u, shows("route-single-independent_hotline"))
+            assertTrue(!shows("route-brand"), "no brand reader in the directory, no brand route")
             tap("route-independent_hotline")
             screenshot(language, "10-report-route")
             tap("report-next")

@@ -95,20 +95,6 @@ class KioskTest : AppUiTest() {
         }
     }
 
-    /** First sign-in through the screens: worker card, then the PIN twice. */
-    private fun androidx.compose.ui.test.ComposeUiTest.activate(model: AppModel, number: String, activationCode: String) {
-        tap("signin-activate")
-        awaitTag("worker-number").performTextInput(number)
-        awaitTag("activation-code").performTextInput(activationCode)
-        tap("activate-next")
-        typePin(PIN)
-        tap("activate-next")
-        typePin(PIN)
-        tap("activate-next")
-        awaitTag("home-report")
-        waitUntil(timeoutMillis = UI_WAIT_MS) { runCatching { model.core.categories().isNotEmpty() }.getOrDefault(false) }
-    }
-
     private fun anonymousReport(language: String, words: String) {
         val (factory, _, hotlineId) = grievanceProgramme(hub)
         val code = hub.admin.issueCodes(factory.id, "shared", 1).single().code
