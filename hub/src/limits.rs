@@ -194,14 +194,21 @@ pub(crate) const BODY_LIMITS: &[(&str, &str, usize)] = &[
     ("POST", "/admin/v1/devices/{device_id}/retire", SMALL_JSON),
     ("POST", "/admin/v1/devices/{device_id}/wipe", SMALL_JSON),
     ("POST", "/admin/v1/directory/propose", MEDIUM_JSON),
-    ("POST", "/admin/v1/handlers", MEDIUM_JSON),
-    ("POST", "/admin/v1/handlers/{handler_id}/unlock", SMALL_JSON),
+    ("POST", "/admin/v1/readers/invitations", SMALL_JSON),
+    ("POST", "/admin/v1/handlers/{handler_id}/disable", SMALL_JSON),
     ("POST", "/admin/v1/surveys/{survey_id}/schedule", MEDIUM_JSON),
     ("POST", "/admin/v1/events", MEDIUM_JSON),
     ("POST", "/admin/v1/proposals/{proposal_id}/signature", SMALL_JSON),
-    // Case handlers.
+    ("POST", "/staff/v1/console/login", SMALL_JSON),
+    ("POST", "/staff/v1/console/logout", SMALL_JSON),
+    // Readers (case handlers and analysts): a public key, a wrapped private
+    // key and a login key are small; notes (sealed to every reader of a
+    // route) and published aggregates keep the protocol's ceiling.
+    ("POST", "/handler/v1/invitations/accept", SMALL_JSON),
+    ("POST", "/handler/v1/prelogin", SMALL_JSON),
     ("POST", "/handler/v1/login", SMALL_JSON),
     ("POST", "/handler/v1/logout", SMALL_JSON),
+    ("POST", "/handler/v1/password", SMALL_JSON),
     ("POST", "/handler/v1/cases/{case_id}/status", SMALL_JSON),
     ("POST", "/handler/v1/cases/{case_id}/replies", MEDIUM_JSON),
 ];
