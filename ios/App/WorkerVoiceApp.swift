@@ -11,7 +11,9 @@ import WorkerVoiceUI
 @main
 struct WorkerVoiceApp_iOS: App {
     @StateObject private var model: AppModel
+    @StateObject private var privacy = ScreenPrivacy()
     @Environment(\.scenePhase) private var phase
+    private let connectivity = PathConnectivity()
 
     init() {
         let info = Bundle.main.infoDictionary ?? [:]
@@ -20,6 +22,8 @@ struct WorkerVoiceApp_iOS: App {
                 defaultHubUrl: info["WorkerVoiceHubURL"] as? String,
                 programmePublicKey: info["WorkerVoiceProgrammeKey"] as? String
             )
+            connectivity.start()
+            core.setConnectivity(monitor: connectivity)
             _model = StateObject(wrappedValue: AppModel(core: core, languages: Locale.preferredLanguages))
         } catch {
             // The data directory could not be opened: nothing works without it.
@@ -30,9 +34,30 @@ struct WorkerVoiceApp_iOS: App {
     var body: some Scene {
         WindowGroup {
             WorkerVoiceRootView(model: model)
-                // Nothing of the screen in the app switcher's snapshot: it is
-                // taken while the scene is inactive, so cover it then.
-                .overlay { if phase != .active { Color(uiColor: .systemBackground).ignoresSafeArea() } }
+                // Nothing of the screen in the app switcher's snapshot (taken
+                // while the scene is inactive) or in a screen recording or
+                // AirPlay mirror: cover it then. iOS has no FLAG_SECURE: a
+                // screenshot of a visible screen cannot be prevented.
+                .overlay {
+                    if phase != .active || privacy.captured {
+                        Color(uiColor: .systemBackground).ignoresSafeArea()
+                    }
+                }
+        }
+    }
+}
+
+/// Whether the screen is being recorded or mirrored (`UIScreen.isCaptured`).
+@MainActor
+final class ScreenPrivacy: ObservableObject {
+    @Published private(set) var captured = UIScreen.main.isCaptured
+    private var observer: NSObjectProtocol?
+
+    init() {
+        observer = NotificationCenter.default.addObserver(
+            forName: UIScreen.capturedDidChangeNotification, object: nil, queue: .main
+        ) { [weak self] _ in
+            Task { @MainActor in self?.captured = UIScreen.main.isCaptured }
         }
     }
 }
