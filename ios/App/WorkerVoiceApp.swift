@@ -13,15 +13,17 @@ struct WorkerVoiceApp_iOS: App {
     @StateObject private var model: AppModel
     @StateObject private var privacy = ScreenPrivacy()
     @Environment(\.scenePhase) private var phase
-    private let connectivity = PathConnectivity()
 
     init() {
         let info = Bundle.main.infoDictionary ?? [:]
         do {
             let core = try WorkerVoiceApp.openOnIOS(
-                defaultHubUrl: info["WorkerVoiceHubURL"] as? String,
-                programmePublicKey: info["WorkerVoiceProgrammeKey"] as? String
+                defaultHubUrl: (info["WorkerVoiceHubURL"] as? String).flatMap { $0.isEmpty ? nil : $0 },
+                programmePublicKey: (info["WorkerVoiceProgrammeKey"] as? String).flatMap { $0.isEmpty ? nil : $0 },
+                allowLoopbackHttp: allowLoopbackHttp
             )
+            // The core keeps the monitor for as long as it runs.
+            let connectivity = PathConnectivity()
             connectivity.start()
             core.setConnectivity(monitor: connectivity)
             _model = StateObject(wrappedValue: AppModel(core: core, languages: Locale.preferredLanguages))
@@ -46,6 +48,15 @@ struct WorkerVoiceApp_iOS: App {
         }
     }
 }
+
+/// A debug build in the simulator may use a demo hub on the Mac's loopback
+/// over plain HTTP (`scripts/serve-demo`); the core allows that on loopback
+/// addresses only. Never in a release build or on a device.
+#if DEBUG && targetEnvironment(simulator)
+private let allowLoopbackHttp = true
+#else
+private let allowLoopbackHttp = false
+#endif
 
 /// Whether the screen is being recorded or mirrored (`UIScreen.isCaptured`).
 @MainActor

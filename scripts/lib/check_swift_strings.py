@@ -112,10 +112,9 @@ def main(ftl, paths):
     problems, used = [], set()
     for path in paths:
         with open(path, encoding="utf-8") as handle:
-            text = handle.read()
+            # Comment lines blanked (numbering kept): they may name ids without using them.
+            text = "\n".join("" if line.lstrip().startswith("//") else line for line in handle.read().splitlines())
         for number, line in enumerate(text.splitlines(), 1):
-            if line.lstrip().startswith("//"):
-                continue  # a comment: it may name ids without using them
             for match in LITERAL.finditer(line):
                 literal = match.group(1)
                 if "\\(" in literal:
@@ -129,6 +128,15 @@ def main(ftl, paths):
                 used.add(literal)
                 if literal not in known:
                     problems.append(f"{path}:{number}: \"{literal}\" is not a message in {ftl}")
+        # A lookup whose id the literal scan missed (a literal inside an
+        # interpolation, "\(s("id"))", is not split out by LITERAL).
+        for pattern in (LOOKUP_SUBSCRIPT, LOOKUP_CALL):
+            for match in pattern.finditer(text):
+                literal = match.group(1)
+                if literal not in used:
+                    used.add(literal)
+                    if literal not in known:
+                        problems.append(f"{path}:{line_of(text, match.start())}: \"{literal}\" is not a message in {ftl}")
         for match in LOOKUP_SUBSCRIPT.finditer(text):
             message = match.group(1).split(".")[0]
             if "." not in match.group(1) and messages.get(message):

@@ -82,16 +82,16 @@ public final class AppModel: ObservableObject {
         // needs callbacks into this model.
         screen = .home(name: "", queued: 0)
         screen = initialScreen()
-        listen()
+        observeCore()
         readMode()
     }
 
     // MARK: Events and the kiosk's idle time-out
 
-    private func listen() {
+    private func observeCore() {
         // When the core ends the session (idle time-out on a shared tablet,
         // or "I'm done"), nothing of that worker may stay on screen.
-        let core = core
+        let core = self.core
         Task { [weak self] in
             for await event in core.events() {
                 self?.handle(event)
@@ -102,7 +102,7 @@ public final class AppModel: ObservableObject {
         Task {
             while !Task.isCancelled {
                 try? await Task.sleep(nanoseconds: idleCheckNanoseconds)
-                _ = await offMain { core.checkIdle() }
+                _ = await offMainNoThrow { core.checkIdle() }
             }
         }
     }
@@ -163,9 +163,12 @@ public final class AppModel: ObservableObject {
     }
 
     private func readMode() {
-        let core = core
+        let core = self.core
         Task {
             shared = (try? await offMain { try core.status().mode }) == .shared
+            // A shared tablet pins itself where its MDM allows (Autonomous
+            // Single App Mode); elsewhere staff start Guided Access.
+            if shared { Kiosk.enter() }
         }
     }
 
@@ -204,7 +207,7 @@ public final class AppModel: ObservableObject {
 
     /// Home, or straight back into the report this worker left unfinished.
     private func afterSignIn() {
-        let core = core
+        let core = self.core
         Task {
             let saved = try? await offMain { try core.loadDraft(name: reportDraftName) }
             if let bytes = saved, let draft = ReportDraft.decode(bytes) {
@@ -262,7 +265,7 @@ public final class AppModel: ObservableObject {
     private func receipt(_ outcome: SubmitOutcome) {
         go(.receipt(outcome, sent: false))
         // Delivery goes on behind the receipt; the receipt is already valid.
-        let core = core
+        let core = self.core
         Task {
             var delivered = false
             do {
@@ -280,7 +283,7 @@ public final class AppModel: ObservableObject {
     /// Follow-up with a receipt, from sign-in (no account needed) or home.
     public func followUp() {
         let back: () -> Screen = core.currentWorker() != nil ? { [unowned self] in self.home() } : toSignIn
-        let core = core
+        let core = self.core
         go(.followUp(FollowUpState(core: core, strings: strings) { [unowned self] caseId, secret, thread in
             self.go(.caseThread(CaseThreadState(core: core, strings: self.strings, access: .byReceipt(caseId: caseId, secret: secret), initial: thread), back: back))
         }, back: back))
@@ -310,7 +313,7 @@ public final class AppModel: ObservableObject {
 
     /// Reads a survey question aloud: its recorded prompt when it has one, else the platform's voice.
     public func listen(_ question: SurveyQuestionView) {
-        let core = core
+        let core = self.core
         Task {
             var audio: String?
             if let sha = question.audioSha256 {
@@ -344,7 +347,7 @@ public final class AppModel: ObservableObject {
 
     /// A sync in the background; its failure shows as the home screen's notice.
     public func syncInBackground() {
-        let core = core
+        let core = self.core
         Task {
             do {
                 _ = try await core.syncNow(force: false)

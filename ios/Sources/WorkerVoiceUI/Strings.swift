@@ -46,7 +46,7 @@ public final class Strings {
 
     /// The message `id` with named arguments; integers select plural forms.
     public func callAsFunction(_ id: String, _ args: (String, Any)...) -> String {
-        native.message(id: id, args: args.map { name, value in
+        native.message(id: id, args: args.map { name, value -> StringArg in
             if let number = value as? any BinaryInteger { return .number(name: name, value: Int64(clamping: number)) }
             return .text(name: name, value: String(describing: value))
         })

@@ -1,4 +1,5 @@
 import SwiftUI
+import UIKit
 import WorkerVoice
 
 /// The name of a case's state, in the worker's language.
@@ -17,8 +18,8 @@ func statusName(_ state: CaseState, _ s: Strings) -> String {
 /// The signed-in worker's reports, each with its state.
 @MainActor
 struct CasesScreen: View {
-    @Environment(\.strings) private var s
-    @ScaledMetric private var target: CGFloat = touchTarget
+    @Environment(\.strings) var s
+    @ScaledMetric var target: CGFloat = touchTarget
     @ObservedObject var state: CasesState
     let onOpen: (String) -> Void
     let onBack: () -> Void
@@ -57,7 +58,7 @@ struct CasesScreen: View {
 /// A case's conversation and the worker's answer.
 @MainActor
 struct CaseScreen: View {
-    @Environment(\.strings) private var s
+    @Environment(\.strings) var s
     @ObservedObject var state: CaseThreadState
     let onBack: () -> Void
 

@@ -81,7 +81,7 @@ final class CaseThreadState: ObservableObject {
     }
 
     private func load() async throws -> CaseThread {
-        let core = core
+        let core = self.core
         switch access {
         case let .mine(caseId):
             _ = try? await core.syncNow(force: false)
@@ -101,7 +101,7 @@ final class CaseThreadState: ObservableObject {
         let text = ui.reply.trimmingCharacters(in: .whitespacesAndNewlines)
         ui.busy = true
         ui.error = nil
-        let core = core
+        let core = self.core
         Task {
             do {
                 switch access {

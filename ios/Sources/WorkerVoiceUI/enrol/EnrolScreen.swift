@@ -5,7 +5,7 @@ import WorkerVoice
 /// where the shell has no QR scanner; the code can always be typed.
 @MainActor
 struct EnrolScreen: View {
-    @Environment(\.strings) private var s
+    @Environment(\.strings) var s
     @ObservedObject var state: EnrolState
     let onScan: (() -> Void)?
 

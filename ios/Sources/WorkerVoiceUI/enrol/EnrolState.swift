@@ -49,7 +49,7 @@ final class EnrolState: ObservableObject {
         ui.error = nil
         let code = ui.code.trimmingCharacters(in: .whitespacesAndNewlines)
         let mode = ui.mode
-        let core = core
+        let core = self.core
         job = Task {
             do {
                 _ = try await core.enrol(codeOrQr: code, mode: mode)

@@ -3,7 +3,7 @@ import SwiftUI
 /// Case number and secret from a receipt.
 @MainActor
 struct FollowUpScreen: View {
-    @Environment(\.strings) private var s
+    @Environment(\.strings) var s
     @ObservedObject var state: FollowUpState
     let onBack: () -> Void
 

@@ -46,7 +46,7 @@ final class FollowUpState: ObservableObject {
         let secret = ui.secret.trimmingCharacters(in: .whitespaces)
         ui.busy = true
         ui.error = nil
-        let core = core
+        let core = self.core
         job = Task {
             do {
                 let thread = try await core.followUp(caseId: caseId, secret: secret)

@@ -3,7 +3,7 @@ import SwiftUI
 /// The signed-in worker's start: report, my reports, surveys, training,
 /// follow up, language, and "I'm done".
 struct HomeScreen: View {
-    @Environment(\.strings) private var s
+    @Environment(\.strings) var s
     let name: String
     let queued: UInt64
     let notice: String?

@@ -3,7 +3,7 @@ import SwiftUI
 /// The languages the app offers, each in its own words, so a worker finds
 /// theirs whatever the screen's language is now.
 struct LanguageScreen: View {
-    @Environment(\.strings) private var s
+    @Environment(\.strings) var s
     let languages: [String]
     let current: String
     let onChoose: (String) -> Void

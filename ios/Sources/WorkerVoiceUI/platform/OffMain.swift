@@ -9,8 +9,9 @@ func offMain<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async thro
     try await Task.detached(priority: .userInitiated) { try work() }.value
 }
 
-/// `offMain` for calls that cannot fail.
-func offMain<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
+/// `offMain` for calls that cannot fail (a separate name: an overload would
+/// leave the choice between throwing and not to the type checker).
+func offMainNoThrow<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
     await Task.detached(priority: .userInitiated) { work() }.value
 }
 

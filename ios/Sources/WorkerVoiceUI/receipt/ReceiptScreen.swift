@@ -1,4 +1,5 @@
 import SwiftUI
+import UIKit
 import WorkerVoice
 
 /// The receipt, shown once: the case number and the secret, large, with
@@ -6,12 +7,12 @@ import WorkerVoice
 /// each character on its own. The secret cannot be selected or copied: on a
 /// shared tablet the pasteboard would keep it for the next person.
 struct ReceiptScreen: View {
-    @Environment(\.strings) private var s
-    @ScaledMetric private var target: CGFloat = touchTarget
+    @Environment(\.strings) var s
+    @ScaledMetric var target: CGFloat = touchTarget
     let receipt: Receipt
     let sent: Bool
     let onNoted: () -> Void
-    @State private var written = false
+    @State var written = false
 
     var body: some View {
         ScreenFrame(title: s["receipt-title"], bottom: {

@@ -1,11 +1,12 @@
 import SwiftUI
+import UIKit
 import WorkerVoice
 
 /// One report, one step at a time, ending with a review and Send.
 @MainActor
 struct ReportScreen: View {
-    @Environment(\.strings) private var s
-    @ScaledMetric private var target: CGFloat = touchTarget
+    @Environment(\.strings) var s
+    @ScaledMetric var target: CGFloat = touchTarget
     @ObservedObject var state: ReportState
 
     var body: some View {

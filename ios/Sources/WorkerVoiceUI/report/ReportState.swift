@@ -84,7 +84,7 @@ final class ReportState: ObservableObject {
     }
 
     private func load() {
-        let core = core
+        let core = self.core
         Task {
             do {
                 let (categories, worker, readers) = try await offMain {
@@ -133,7 +133,7 @@ final class ReportState: ObservableObject {
     private func saveDraft() {
         guard !anonymousOnly else { return }
         let bytes = ReportDraft(of: ui).encode()
-        let core = core
+        let core = self.core
         saving?.cancel()
         saving = Task {
             do { try await Task.sleep(nanoseconds: draftDebounceNanoseconds) } catch { return }
@@ -144,7 +144,7 @@ final class ReportState: ObservableObject {
     private func discardDraft() {
         saving?.cancel()
         guard !anonymousOnly else { return }
-        let core = core
+        let core = self.core
         Task { _ = try? await offMain { try core.deleteDraft(name: reportDraftName) } }
     }
 
@@ -187,7 +187,7 @@ final class ReportState: ObservableObject {
         )
         ui.busy = true
         ui.error = nil
-        let core = core
+        let core = self.core
         Task {
             do {
                 let outcome = try await offMain { try core.submitGrievance(draft: draft) }

@@ -3,7 +3,7 @@ import SwiftUI
 /// First sign-in: the worker card, then a PIN chosen twice.
 @MainActor
 struct ActivateScreen: View {
-    @Environment(\.strings) private var s
+    @Environment(\.strings) var s
     @ObservedObject var state: ActivateState
 
     var body: some View {

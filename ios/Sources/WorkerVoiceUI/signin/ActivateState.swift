@@ -123,7 +123,7 @@ final class ActivateState: ObservableObject {
         let number = ui.workerNumber
         let code = ui.activationCode.trimmingCharacters(in: .whitespacesAndNewlines)
         let pin = ui.pin
-        let core = core
+        let core = self.core
         job = Task {
             do {
                 _ = try await core.activate(workerNumber: number, activationCode: code, newPin: pin)

@@ -3,8 +3,8 @@ import SwiftUI
 /// Worker number, then the PIN on a large pad.
 @MainActor
 struct SignInScreen: View {
-    @Environment(\.strings) private var s
-    @ScaledMetric private var target: CGFloat = touchTarget
+    @Environment(\.strings) var s
+    @ScaledMetric var target: CGFloat = touchTarget
     @ObservedObject var state: SignInState
     let onFollowUp: () -> Void
     /// Shared tablets only: an anonymous report without signing in.
@@ -38,7 +38,7 @@ struct SignInScreen: View {
 
 /// The worker number, as on the worker card (digits and letters).
 struct WorkerNumberField: View {
-    @ScaledMetric private var target: CGFloat = touchTarget
+    @ScaledMetric var target: CGFloat = touchTarget
     let label: String
     let value: String
     let onChange: (String) -> Void

@@ -57,7 +57,7 @@ final class SignInState: ObservableObject {
         ui.busy = true
         ui.error = nil
         ui.attemptsLeft = nil
-        let (number, pin, core) = (ui.workerNumber, ui.pin, core)
+        let (number, pin, core) = (ui.workerNumber, ui.pin, self.core)
         job = Task {
             do {
                 _ = try await core.login(workerNumber: number, pin: pin)

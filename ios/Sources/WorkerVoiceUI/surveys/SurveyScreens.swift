@@ -1,4 +1,5 @@
 import SwiftUI
+import UIKit
 import WorkerVoice
 
 /// Where a survey stands on this device, in the worker's language.
@@ -14,7 +15,7 @@ private func surveyStateName(_ state: OpenSurveyState, _ s: Strings) -> String {
 /// The surveys open to the worker, with where each stands on this device.
 @MainActor
 struct SurveysScreen: View {
-    @Environment(\.strings) private var s
+    @Environment(\.strings) var s
     @ObservedObject var state: SurveysState
     let onOpen: (String) -> Void
     let onBack: () -> Void
@@ -43,7 +44,7 @@ struct SurveysScreen: View {
 /// core's problems beside them once the worker tried to send.
 @MainActor
 struct SurveyScreen: View {
-    @Environment(\.strings) private var s
+    @Environment(\.strings) var s
     @ObservedObject var state: SurveyState
     let onListen: (SurveyQuestionView) -> Void
     let onDone: () -> Void
@@ -86,8 +87,8 @@ struct SurveyScreen: View {
 /// One question, drawn by its type.
 @MainActor
 private struct QuestionView: View {
-    @Environment(\.strings) private var s
-    @ScaledMetric private var target: CGFloat = touchTarget
+    @Environment(\.strings) var s
+    @ScaledMetric var target: CGFloat = touchTarget
     let question: SurveyQuestionView
     let answer: SurveyAnswerInput?
     let typed: String

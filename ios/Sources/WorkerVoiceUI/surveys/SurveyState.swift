@@ -53,7 +53,7 @@ final class SurveyState: ObservableObject {
     }
 
     private func load() {
-        let (core, id) = (core, surveyId)
+        let (core, id) = (self.core, surveyId)
         Task {
             do {
                 let (survey, saved) = try await offMain { () throws -> (SurveyView, Data?) in
@@ -87,7 +87,7 @@ final class SurveyState: ObservableObject {
     }
 
     private func changed() {
-        let (core, id, answers) = (core, surveyId, ui.answers)
+        let (core, id, answers) = (self.core, surveyId, ui.answers)
         let entries = SurveyState.entries(answers, of: ui.survey)
         checking?.cancel()
         checking = Task {
@@ -103,7 +103,7 @@ final class SurveyState: ObservableObject {
     }
 
     private func save(_ answers: [String: SurveyAnswerInput]) async {
-        let (core, id) = (core, surveyId)
+        let (core, id) = (self.core, surveyId)
         let bytes = SurveyDraft(answers: answers).encode()
         _ = try? await offMain { try core.saveDraft(name: surveyDraftName(id), content: bytes) }
     }
@@ -121,7 +121,7 @@ final class SurveyState: ObservableObject {
     /// Sends the answers, or shows the core's problems beside their questions.
     func submit() {
         guard !ui.busy else { return }
-        let (core, id, answers, survey) = (core, surveyId, ui.answers, ui.survey)
+        let (core, id, answers, survey) = (self.core, surveyId, ui.answers, ui.survey)
         ui.busy = true
         ui.error = nil
         Task {

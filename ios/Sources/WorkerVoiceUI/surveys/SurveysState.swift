@@ -24,7 +24,7 @@ final class SurveysState: ObservableObject {
             do {
                 let surveys = try await core.openSurveys()
                 let ids = surveys.map(\.id)
-                let started = await offMain {
+                let started = await offMainNoThrow {
                     Set(ids.filter { id in (try? core.loadDraft(name: surveyDraftName(id))) != nil })
                 }
                 ui = UI(surveys: surveys, started: started, loading: false)

@@ -1,4 +1,5 @@
 import SwiftUI
+import UIKit
 import WorkerVoice
 
 /// Training, one view at a time (overview, module, lesson, quiz, leaderboard).
@@ -29,7 +30,7 @@ struct TrainingScreen: View {
 
 @MainActor
 private struct TrainingOverview: View {
-    @Environment(\.strings) private var s
+    @Environment(\.strings) var s
     @ObservedObject var state: TrainingState
     let download: (done: UInt64, total: UInt64)?
 
@@ -81,7 +82,7 @@ private struct TrainingOverview: View {
 
 @MainActor
 private struct ModuleView: View {
-    @Environment(\.strings) private var s
+    @Environment(\.strings) var s
     @ObservedObject var state: TrainingState
     let module: LocalizedModule
 
@@ -103,8 +104,8 @@ private struct ModuleView: View {
 
 @MainActor
 private struct LessonView: View {
-    @Environment(\.strings) private var s
-    @ScaledMetric private var target: CGFloat = touchTarget
+    @Environment(\.strings) var s
+    @ScaledMetric var target: CGFloat = touchTarget
     @ObservedObject var state: TrainingState
     let module: LocalizedModule
     let lesson: LocalizedLesson
@@ -145,7 +146,7 @@ private struct LessonView: View {
 
 /// What a lesson or a quiz gave: the quiz's result, points, new badges, level.
 private struct OutcomeView: View {
-    @Environment(\.strings) private var s
+    @Environment(\.strings) var s
     let outcome: ActivityOutcome
     let badgeTitle: (String) -> String
     let quiz: Bool
@@ -173,7 +174,7 @@ private struct OutcomeView: View {
 
 @MainActor
 private struct QuizView: View {
-    @Environment(\.strings) private var s
+    @Environment(\.strings) var s
     @ObservedObject var state: TrainingState
     let module: LocalizedModule
 
@@ -197,8 +198,8 @@ private struct QuizView: View {
 }
 
 private struct QuizQuestionView: View {
-    @Environment(\.strings) private var s
-    @ScaledMetric private var target: CGFloat = touchTarget
+    @Environment(\.strings) var s
+    @ScaledMetric var target: CGFloat = touchTarget
     let question: LocalizedQuestion
     let answer: QuizResponse?
     let onAnswer: (String, QuizResponse?) -> Void
@@ -260,7 +261,7 @@ private func moved(_ order: [String], _ index: Int, by: Int) -> [String] {
 
 @MainActor
 private struct LeaderboardView: View {
-    @Environment(\.strings) private var s
+    @Environment(\.strings) var s
     @ObservedObject var state: TrainingState
 
     var body: some View {

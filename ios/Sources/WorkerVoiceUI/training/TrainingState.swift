@@ -16,6 +16,9 @@ enum TrainingView: Equatable {
     case leaderboard
 }
 
+/// The catalog's kind for training modules.
+let trainingModuleKind = "training_module"
+
 /// A lesson's medium: the file the core keeps, and the picture in it if it is one.
 struct LessonMedia {
     let path: String
@@ -54,9 +57,6 @@ final class TrainingState: ObservableObject {
         }
     }
 
-    /// The catalog's kind for training modules.
-    static let moduleKind = "training_module"
-
     @Published private(set) var ui = UI()
     let services: PlatformServices
     private let core: WorkerVoiceApp
@@ -77,11 +77,11 @@ final class TrainingState: ObservableObject {
     }
 
     private func reload() async {
-        let core = core
+        let core = self.core
         do {
             let (modules, localized, progress, certificates) = try await offMain {
                 () throws -> ([ContentEntry], [String: LocalizedModule], TrainingProgress, [CertificateView]) in
-                let modules = try core.contentCatalog().filter { $0.kind == TrainingState.moduleKind && $0.complete }
+                let modules = try core.contentCatalog().filter { $0.kind == trainingModuleKind && $0.complete }
                 var localized: [String: LocalizedModule] = [:]
                 for entry in modules {
                     if let module = try? core.localizedTrainingModule(id: entry.id) { localized[entry.id] = module }
@@ -117,13 +117,13 @@ final class TrainingState: ObservableObject {
 
     /// The worker finished a lesson: the core counts it (once) and may award points and badges.
     func completeLesson(_ moduleId: String, _ lessonId: String) {
-        let core = core
+        let core = self.core
         act { try core.completeLesson(moduleId: moduleId, lessonId: lessonId) }
     }
 
     /// Opens the quiz with the answers the worker saved, if any.
     func openQuiz(_ moduleId: String) {
-        let core = core
+        let core = self.core
         Task {
             let saved = (try? await offMain { try core.quizInProgress(moduleId: moduleId) }) ?? []
             // Ordering questions start in the order shown: that is already an answer.
@@ -142,7 +142,7 @@ final class TrainingState: ObservableObject {
         guard case let .quiz(moduleId) = ui.view else { return }
         ui.answers[questionId] = response
         ui.error = nil
-        let core = core
+        let core = self.core
         let inputs = ui.answers.map { QuizAnswerInput(questionId: $0.key, response: $0.value) }
         Task { _ = try? await offMain { try core.saveQuizAnswers(moduleId: moduleId, answers: inputs) } }
     }
@@ -150,7 +150,7 @@ final class TrainingState: ObservableObject {
     /// Sends the quiz to the core for grading.
     func submitQuiz() {
         guard case let .quiz(moduleId) = ui.view else { return }
-        let core = core
+        let core = self.core
         let inputs = ui.answers.map { QuizAnswerInput(questionId: $0.key, response: $0.value) }
         act { try core.submitQuiz(moduleId: moduleId, answers: inputs) }
     }
@@ -159,7 +159,7 @@ final class TrainingState: ObservableObject {
         guard !ui.busy else { return }
         ui.busy = true
         ui.error = nil
-        let core = core
+        let core = self.core
         Task {
             do {
                 let outcome = try await offMain(call)
@@ -187,7 +187,7 @@ final class TrainingState: ObservableObject {
     func leaderboard(optIn: Bool? = nil) {
         show(.leaderboard)
         ui.busy = true
-        let core = core
+        let core = self.core
         Task {
             do {
                 ui.leaderboard = try await core.leaderboard(optIn: optIn)

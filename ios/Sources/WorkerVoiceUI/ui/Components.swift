@@ -1,4 +1,5 @@
 import SwiftUI
+import UIKit
 import WorkerVoice
 
 /// Large touch targets: no control a worker taps is smaller than this
@@ -23,8 +24,8 @@ extension EnvironmentValues {
 /// scrolling content, and a bottom bar for the main action — the layout of
 /// every Compose screen (`ScreenFrame`).
 struct ScreenFrame<Content: View, Bottom: View>: View {
-    @Environment(\.strings) private var s
-    @ScaledMetric private var target: CGFloat = touchTarget
+    @Environment(\.strings) var s
+    @ScaledMetric var target: CGFloat = touchTarget
     private let title: String
     private let onBack: (() -> Void)?
     private let bottom: Bottom
@@ -77,7 +78,7 @@ extension ScreenFrame where Bottom == EmptyView {
 
 /// The main action of a screen: full width, tall, an icon beside the words.
 struct BigButton: View {
-    @ScaledMetric private var target: CGFloat = touchTarget
+    @ScaledMetric var target: CGFloat = touchTarget
     let title: String
     var systemImage: String?
     var enabled = true
@@ -117,8 +118,8 @@ struct BigButton: View {
 /// and a line of explanation, the whole card tappable. VoiceOver hears it
 /// as a button that is selected or not.
 struct ChoiceCard<Details: View>: View {
-    @ScaledMetric private var target: CGFloat = touchTarget
-    @ScaledMetric private var iconSize: CGFloat = 30
+    @ScaledMetric var target: CGFloat = touchTarget
+    @ScaledMetric var iconSize: CGFloat = 30
     let title: String
     let selected: Bool
     var hint: String?

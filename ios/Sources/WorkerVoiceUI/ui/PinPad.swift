@@ -3,8 +3,8 @@ import SwiftUI
 /// How many digits are typed, as dots; never the digits. VoiceOver hears
 /// "3 digits entered".
 struct PinDots: View {
-    @Environment(\.strings) private var s
-    @ScaledMetric private var dot: CGFloat = 20
+    @Environment(\.strings) var s
+    @ScaledMetric var dot: CGFloat = 20
     let entered: Int
     let length: Int
 
@@ -27,18 +27,18 @@ struct PinDots: View {
 /// is typed). Digits stay in phone order in right-to-left layouts too, as on
 /// every phone keypad; the keys grow with Dynamic Type.
 struct PinPad: View {
-    @Environment(\.strings) private var s
-    @ScaledMetric private var keyWidth: CGFloat = 88
-    @ScaledMetric private var keyHeight: CGFloat = 68
+    @Environment(\.strings) var s
+    @ScaledMetric var keyWidth: CGFloat = 88
+    @ScaledMetric var keyHeight: CGFloat = 68
     var enabled = true
     let onDigit: (Character) -> Void
     let onDelete: () -> Void
 
-    private let rows: [[Character]] = [["1", "2", "3"], ["4", "5", "6"], ["7", "8", "9"]]
+    private static let rows: [[Character]] = [["1", "2", "3"], ["4", "5", "6"], ["7", "8", "9"]]
 
     var body: some View {
         VStack(spacing: 10) {
-            ForEach(rows, id: \.self) { row in
+            ForEach(PinPad.rows, id: \.self) { row in
                 HStack(spacing: 10) {
                     ForEach(row, id: \.self) { digit in key(digit) }
                 }
