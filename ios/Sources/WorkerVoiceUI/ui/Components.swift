@@ -63,9 +63,11 @@ struct ScreenFrame<Content: View, Bottom: View>: View {
                     .padding(.bottom, 12)
                     .frame(maxWidth: .infinity, alignment: .leading)
             }
-            VStack(spacing: 10) { bottom }
-                .padding(.horizontal, 20)
-                .padding(.vertical, 12)
+            if Bottom.self != EmptyView.self {
+                VStack(spacing: 10) { bottom }
+                    .padding(.horizontal, 20)
+                    .padding(.vertical, 12)
+            }
         }
     }
 }
