@@ -32,11 +32,14 @@ extension WorkerVoiceApp {
     /// until the first unlock after boot), the user's preferred languages,
     /// and the `KeychainKeyStore`. Keep the result for the life of the app.
     /// `programmePublicKey` is the programme's Ed25519 key (base64) that the
-    /// recipient directory must be signed with.
+    /// recipient directory must be signed with. `allowLoopbackHttp` lets the
+    /// core talk plain HTTP to a hub on a loopback address only (a demo hub
+    /// on the Mac, from the simulator); never set it in a release build.
     public static func openOnIOS(
         defaultHubUrl: String? = nil,
         programmePublicKey: String? = nil,
-        keyStore: PlatformKeyStore = KeychainKeyStore()
+        keyStore: PlatformKeyStore = KeychainKeyStore(),
+        allowLoopbackHttp: Bool = false
     ) throws -> WorkerVoiceApp {
         let fileManager = FileManager.default
         let support = try fileManager.url(
@@ -56,7 +59,7 @@ extension WorkerVoiceApp {
             dataDir: directory.path,
             defaultHubUrl: defaultHubUrl,
             languages: Locale.preferredLanguages,
-            allowInsecureHttpForTests: false,
+            allowInsecureHttpForTests: allowLoopbackHttp,
             extraRootCertsPem: [],
             requestTimeoutSecs: 0,
             programmePublicKey: programmePublicKey

@@ -1,0 +1,46 @@
+import SwiftUI
+import UIKit
+import WorkerVoice
+
+/// The receipt, shown once: the case number and the secret, large, with
+/// "I have written it down" before the worker can move on. VoiceOver reads
+/// each character on its own. The secret cannot be selected or copied: on a
+/// shared tablet the pasteboard would keep it for the next person.
+struct ReceiptScreen: View {
+    @Environment(\.strings) var s
+    @ScaledMetric var target: CGFloat = touchTarget
+    let receipt: Receipt
+    let sent: Bool
+    let onNoted: () -> Void
+    @State var written = false
+
+    var body: some View {
+        ScreenFrame(title: s["receipt-title"], bottom: {
+            Toggle(isOn: $written) {
+                Text(s["receipt-written"]).font(.headline)
+            }
+            .frame(minHeight: target)
+            BigButton(s["receipt-continue"], systemImage: "checkmark", enabled: written, action: onNoted)
+        }) {
+            Hint(s["receipt-hint"])
+            part(s["receipt-case"], receipt.caseId)
+            part(s["receipt-secret"], receipt.secret)
+            Text(sent ? s["receipt-sent"] : s["receipt-queued"]).font(.body)
+        }
+    }
+
+    private func part(_ label: String, _ value: String) -> some View {
+        VStack(alignment: .leading, spacing: 6) {
+            Text(label).font(.headline)
+            Text(value)
+                .font(.system(.largeTitle, design: .monospaced).weight(.bold))
+                .fixedSize(horizontal: false, vertical: true)
+        }
+        .padding(18)
+        .frame(maxWidth: .infinity, alignment: .leading)
+        .background(RoundedRectangle(cornerRadius: 16).fill(Color.accentColor.opacity(0.15)))
+        .accessibilityElement(children: .ignore)
+        // Spelled out, so "ABCDE" is read as letters and digits one by one.
+        .accessibilityLabel("\(label): \(value.map(String.init).joined(separator: " "))")
+    }
+}

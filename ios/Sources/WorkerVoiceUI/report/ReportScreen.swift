@@ -1,0 +1,117 @@
+import SwiftUI
+import UIKit
+import WorkerVoice
+
+/// One report, one step at a time, ending with a review and Send.
+@MainActor
+struct ReportScreen: View {
+    @Environment(\.strings) var s
+    @ScaledMetric var target: CGFloat = touchTarget
+    @ObservedObject var state: ReportState
+
+    var body: some View {
+        let ui = state.ui
+        let review = ui.step == .review
+        let position = state.position
+        ScreenFrame(title: s["report-title"], onBack: ui.busy ? nil : state.back, bottom: {
+            BigButton(review ? (ui.busy ? s["report-sending"] : s["report-send"]) : s["common-next"],
+                      systemImage: review ? "paperplane.fill" : "arrow.forward",
+                      enabled: ui.canContinue, busy: ui.busy, action: state.next)
+        }) {
+            Text(s("report-step", ("step", position.step), ("count", position.count))).font(.subheadline)
+            if state.anonymousOnly && ui.step == .category { Hint(s["report-kiosk-anonymous"]) }
+            switch ui.step {
+            case .category:
+                Text(s["report-category-title"]).font(.title2.weight(.semibold))
+                ForEach(ui.categories, id: \.id) { category in
+                    ChoiceCard(category.label, selected: category.id == ui.categoryId, systemImage: categoryIcon(category.id)) {
+                        state.category(category.id)
+                    }
+                }
+            case .text:
+                Text(s["report-text-title"]).font(.title2.weight(.semibold))
+                Hint(s["report-text-hint"])
+                TextEditor(text: Binding(get: { state.ui.text }, set: state.text))
+                    .font(.body)
+                    .frame(minHeight: 180)
+                    .overlay(RoundedRectangle(cornerRadius: 8).strokeBorder(Color(uiColor: .separator)))
+                    .accessibilityLabel(s["report-text-label"])
+            case .identity:
+                Text(s["report-identity-title"]).font(.title2.weight(.semibold))
+                ChoiceCard(s["report-anonymous"], selected: ui.anonymous == true, hint: s["report-anonymous-hint"], systemImage: "lock") {
+                    state.anonymous(true)
+                }
+                ChoiceCard(s["report-named"], selected: ui.anonymous == false, hint: s["report-named-hint"], systemImage: "person") {
+                    state.anonymous(false)
+                }
+            case .route:
+                Text(s["report-route-title"]).font(.title2.weight(.semibold))
+                if ui.readers.isEmpty { Hint(s["report-route-readers-unknown"]) }
+                ForEach(ui.offeredRoutes, id: \.self) { route in
+                    let readers = ui.readersOf(route)
+                    ChoiceCard(routeTitle(route, s), selected: ui.routes.contains(route), hint: routeHint(route, s),
+                               systemImage: routeIcon(route), multiple: true, action: { state.toggleRoute(route) }) {
+                        if let readers {
+                            Text(s("report-route-readers",
+                                   ("organisation", readers.organisation.isEmpty ? s["report-route-unnamed"] : readers.organisation),
+                                   ("count", readers.readers)))
+                                .font(.subheadline)
+                            if readers.singleReader { Warning(text: s["report-route-single"]) }
+                        }
+                    }
+                }
+                if ui.routes.isEmpty { Hint(s["report-route-none"]) }
+            case .review:
+                Text(s["report-review-title"]).font(.title2.weight(.semibold))
+                reviewRow(s["report-review-category"], ui.category?.label ?? "") { state.edit(.category) }
+                reviewRow(s["report-review-text"], ui.text) { state.edit(.text) }
+                reviewRow(s["report-review-identity"],
+                          ui.anonymous == true ? s["report-anonymous"] : s("report-review-named", ("name", ui.workerName)),
+                          onEdit: state.anonymousOnly ? nil : { state.edit(.identity) })
+                reviewRow(s["report-review-route"],
+                          ui.offeredRoutes.filter { ui.routes.contains($0) }.map { routeTitle($0, s) }.joined(separator: ", ")) {
+                    state.edit(.route)
+                }
+            }
+            ErrorMessage(text: ui.error)
+        }
+    }
+
+    private func reviewRow(_ label: String, _ value: String, onEdit: (() -> Void)?) -> some View {
+        HStack(spacing: 8) {
+            LabelledValue(label: label, value: value).frame(maxWidth: .infinity, alignment: .leading)
+            if let onEdit {
+                Button(action: onEdit) {
+                    Image(systemName: "pencil").font(.title2).frame(minWidth: target, minHeight: target)
+                }
+                .accessibilityLabel(s("report-change", ("what", label)))
+            }
+        }
+    }
+}
+
+/// A route's name in the worker's language.
+func routeTitle(_ route: GrievanceRoute, _ s: Strings) -> String {
+    switch route {
+    case .factoryCommittee: return s["report-route-factory_committee"]
+    case .independentHotline: return s["report-route-independent_hotline"]
+    case .brand: return s["report-route-brand"]
+    }
+}
+
+/// Who reads a route, in a line.
+private func routeHint(_ route: GrievanceRoute, _ s: Strings) -> String {
+    switch route {
+    case .factoryCommittee: return s["report-route-factory_committee-hint"]
+    case .independentHotline: return s["report-route-independent_hotline-hint"]
+    case .brand: return s["report-route-brand-hint"]
+    }
+}
+
+private func routeIcon(_ route: GrievanceRoute) -> String {
+    switch route {
+    case .factoryCommittee: return "building.2"
+    case .independentHotline: return "phone"
+    case .brand: return "cart"
+    }
+}
