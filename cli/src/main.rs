@@ -17,7 +17,8 @@ use std::sync::Arc;
 use clap::{Parser, Subcommand};
 use serde_json::{Value, json};
 use workervoice::{
-    AppOptions, DeviceMode, GrievanceDraft, GrievanceRoute, WorkerVoiceApp, WorkerVoiceError, new_file_key_store,
+    AppOptions, AttachmentDraft, AttachmentType, CallbackRequest, DeviceMode, GrievanceDraft, GrievanceRoute,
+    WorkerVoiceApp, WorkerVoiceError, new_file_key_store,
 };
 
 /// A Worker Voice device on the command line.
@@ -113,6 +114,18 @@ enum Command {
         /// soon as its submit call returned (load tests, crash tests).
         #[arg(long, default_value_t = 1)]
         repeat: u32,
+        /// Attach a file: `photo:<mime>:<path>` or `voice:<mime>:<path>` (repeatable).
+        #[arg(long = "attach")]
+        attachments: Vec<String>,
+        /// Ask to be called back on this phone number (with `--callback-time`).
+        #[arg(long)]
+        callback_phone: Option<String>,
+        /// When to call back, in the worker's words.
+        #[arg(long, default_value = "")]
+        callback_time: String,
+        /// The language to call back in (BCP 47).
+        #[arg(long, default_value = "en")]
+        callback_language: String,
     },
     /// Sync with the hub. With `--worker` (stdin: PIN), also pull that worker's case updates.
     Sync {
@@ -267,6 +280,23 @@ fn run(cli: Cli) -> Result<Value, WorkerVoiceError> {
     result
 }
 
+/// `photo:<mime>:<path>` or `voice:<mime>:<path>`: the file is read now, as an app reads what the camera gave it.
+fn parse_attachment(spec: &str) -> Result<AttachmentDraft, WorkerVoiceError> {
+    let invalid =
+        |what: String| WorkerVoiceError::Input { code: workervoice::ErrorCode::InvalidInput, localized: what };
+    let mut parts = spec.splitn(3, ':');
+    let (Some(kind), Some(mime), Some(path)) = (parts.next(), parts.next(), parts.next()) else {
+        return Err(invalid(format!("--attach wants kind:mime:path, not {spec:?}")));
+    };
+    let kind = match kind {
+        "photo" => AttachmentType::Photo,
+        "voice" => AttachmentType::Voice,
+        _ => return Err(invalid(format!("unknown attachment kind {kind:?} (photo or voice)"))),
+    };
+    let bytes = std::fs::read(path).map_err(|error| invalid(format!("cannot read {path:?}: {error}")))?;
+    Ok(AttachmentDraft { kind, mime: mime.to_owned(), bytes })
+}
+
 fn parse_route(text: &str) -> Result<GrievanceRoute, WorkerVoiceError> {
     match text {
         "factory_committee" => Ok(GrievanceRoute::FactoryCommittee),
@@ -362,14 +392,29 @@ async fn execute(app: &Arc<WorkerVoiceApp>, command: Command, stdin: &mut Stdin)
                 "notes": notes.iter().map(|n| json!({"id": n.id, "created_at_ms": n.created_at_ms, "text": n.text})).collect::<Vec<_>>()
             }))
         }
-        Command::Report { category, routes, anonymous, worker, repeat } => {
+        Command::Report {
+            category,
+            routes,
+            anonymous,
+            worker,
+            repeat,
+            attachments,
+            callback_phone,
+            callback_time,
+            callback_language,
+        } => {
             if let Some(worker) = worker.as_deref() {
                 login(app, worker, stdin).await?;
             }
             let text = stdin.line()?;
             let routes = routes.iter().map(|r| parse_route(r)).collect::<Result<Vec<_>, _>>()?;
-            let draft =
-                GrievanceDraft { category_id: category, text, anonymous, routes, callback: None, attachments: vec![] };
+            let attachments = attachments.iter().map(|spec| parse_attachment(spec)).collect::<Result<Vec<_>, _>>()?;
+            let callback = callback_phone.map(|phone| CallbackRequest {
+                phone,
+                preferred_time: callback_time,
+                language: callback_language,
+            });
+            let draft = GrievanceDraft { category_id: category, text, anonymous, routes, callback, attachments };
             let mut last = json!({});
             for _ in 0..repeat {
                 let outcome = app.submit_grievance(draft.clone())?;

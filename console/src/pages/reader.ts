@@ -19,6 +19,7 @@ import {
   signInReader,
   signOutReader,
 } from '../reader-session.js';
+import { leaveCase, showCase } from './case.js';
 
 /** The hub is the page's own origin. */
 const HUB = { base: '' };
@@ -45,6 +46,8 @@ function readerErrorMessage(error: unknown): string {
 
 /** Drops the key and the session: the hub ends the session, then the page reloads. */
 async function signOut(reason: 'signed-out' | 'idle'): Promise<void> {
+  // An open case's plaintext and keys go first, before the hub is even asked.
+  leaveCase();
   const session = current;
   current = null;
   if (session !== null) {
@@ -92,7 +95,7 @@ function inbox(cases: readonly CaseSummary[], status: string): HTMLElement {
     t('reader-inbox-caption'),
     [t('reader-case'), t('reader-status'), t('reader-route'), t('reader-factory'), t('reader-received'), t('reader-deadline')],
     shown.map((entry) => [
-      entry.case_id,
+      caseLink(entry.case_id),
       t(`reader-status-${entry.status}`),
       t(`reader-route-${entry.current_route.replaceAll('_', '-')}`),
       entry.factory_id,
@@ -102,9 +105,21 @@ function inbox(cases: readonly CaseSummary[], status: string): HTMLElement {
   );
 }
 
+/** The case id as a link to its page (`case.ts`), opened in this page so the key stays in memory. */
+function caseLink(caseId: string): HTMLElement {
+  const link = h('a', { href: `/reader/cases/${encodeURIComponent(caseId)}`, class: 'case-link' }, caseId);
+  link.addEventListener('click', (event) => {
+    event.preventDefault();
+    const session = current;
+    if (session === null) return;
+    const back = (): void => showReaderHome(session);
+    showCase(session, caseId, back, () => void signOut('signed-out'));
+  });
+  return link;
+}
+
 function showReaderHome(session: ReaderSession): void {
   history.replaceState(null, '', '/reader');
-  watchIdle();
   let cases: CaseSummary[] | null = null;
   let status = '';
   let failed: unknown = null;
@@ -207,6 +222,7 @@ export function showReaderSignIn(): void {
             // Only the back-off bucket's token is kept across reloads: never the key or the session.
             window.localStorage.setItem(deviceTokenKey(handlerId), session.deviceToken);
             current = session;
+            watchIdle();
             showReaderHome(session);
           })
           .catch((error: unknown) => {
