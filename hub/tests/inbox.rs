@@ -175,7 +175,7 @@ async fn deadlines_set_by_a_programme_admin_make_cases_overdue_as_the_clock_move
         // Three days on: the ignored case missed its acknowledgement.
         hub.hub.set_calendar_offset(3 * DAY);
         let (_, overdue, _) = inbox(&hotline, "overdue=true").await;
-        assert_eq!(ids(&overdue), [ignored.clone()]);
+        assert_eq!(ids(&overdue), [ignored.as_str()]);
         assert_eq!(overdue[0].overdue_deadlines, [DeadlineKind::Acknowledge]);
 
         // Four days on: the acknowledged one owes the worker a reply; a reply clears it.
@@ -237,7 +237,7 @@ async fn a_case_is_assigned_only_to_a_reader_of_its_route_and_the_assignee_finds
         assert_eq!(assigned["assignee_key_id"], programme.hotline_2.summary.key_id.as_str());
 
         let (_, mine, _) = inbox(&colleague, "assigned=me").await;
-        assert_eq!(ids(&mine), [case_id.clone()]);
+        assert_eq!(ids(&mine), [case_id.as_str()]);
         assert!(mine[0].assigned_to_me);
         let (_, not_mine, _) = inbox(&hotline, "assigned=me").await;
         assert!(not_mine.is_empty());
@@ -249,7 +249,7 @@ async fn a_case_is_assigned_only_to_a_reader_of_its_route_and_the_assignee_finds
         // Cleared: nobody's.
         hotline.post(&path, &serde_json::json!({ "assignee_key_id": null })).await.ok::<serde_json::Value>();
         let (_, unassigned, _) = inbox(&hotline, "assigned=none").await;
-        assert_eq!(ids(&unassigned), [case_id.clone()]);
+        assert_eq!(ids(&unassigned), [case_id.as_str()]);
 
         let audit: Vec<AuditEntry> = hotline.get(&format!("/handler/v1/cases/{case_id}/audit")).await.ok();
         let actions: Vec<&str> = audit.iter().map(|entry| entry.action.as_str()).collect();
@@ -273,7 +273,7 @@ async fn new_since_last_visit_compares_with_the_visit_before_kept_to_the_hour() 
         let first: VisitResponse = hotline.post("/handler/v1/visits", &serde_json::json!({})).await.ok();
         assert_eq!(first.previous_visit_at, None, "a first visit");
         let (_, new, _) = inbox(&hotline, "new=true").await;
-        assert_eq!(ids(&new), [old.clone()], "never visited before: everything is new");
+        assert_eq!(ids(&new), [old.as_str()], "never visited before: everything is new");
 
         // The old report came in a day before the visit (moved in the file).
         hub.sql(&format!("UPDATE cases SET received_at = received_at - 86400 WHERE case_id = '{old}'"));
@@ -286,7 +286,7 @@ async fn new_since_last_visit_compares_with_the_visit_before_kept_to_the_hour() 
 
         let fresh = submit_to_hotline(&programme, "after the visit").await;
         let (_, new, total) = inbox(&hotline, "new=true").await;
-        assert_eq!(ids(&new), [fresh.clone()]);
+        assert_eq!(ids(&new), [fresh.as_str()]);
         assert_eq!(total, Some(1));
         let (_, all, _) = inbox(&hotline, "").await;
         assert!(all.iter().any(|case| case.summary.case_id == old && !case.new_since_last_visit));
