@@ -104,7 +104,12 @@ function random(length: number): Uint8Array<ArrayBuffer> {
 }
 
 /** A report sealed to every reader of the hotline, framed as a device sends it. */
-async function sealReport(dir: Directory, factoryId: string, categoryId: string, text: string): Promise<Uint8Array<ArrayBuffer>> {
+async function sealReport(
+  dir: Directory,
+  factoryId: string,
+  categoryId: string,
+  text: string,
+): Promise<Uint8Array<ArrayBuffer>> {
   const clientId = crypto.randomUUID();
   const symbols = Array.from(random(10), (byte) => CROCKFORD[byte % 32]).join('');
   const caseId = `${symbols.slice(0, 5)}-${symbols.slice(5)}`;
@@ -207,7 +212,11 @@ async function text(page: Page, selector: string): Promise<string> {
 /** Waits until the pager says `page of pages`. */
 async function onPage(page: Page, label: string): Promise<void> {
   await page.waitForFunction(
-    (wanted) => document.querySelector('#inbox-page')?.textContent?.replace(/[\u2068\u2069]/g, '').includes(wanted) === true,
+    (wanted) =>
+      document
+        .querySelector('#inbox-page')
+        ?.textContent?.replace(/[\u2068\u2069]/g, '')
+        .includes(wanted) === true,
     label,
   );
 }
@@ -243,7 +252,12 @@ test('a handler filters, pages and assigns in the inbox, the hub filtering every
         '/admin/v1/readers/invitations',
         { name, route: 'independent_hotline' },
       );
-      const account = await acceptReaderInvitation({ base: url }, invitation.handler_id, invitation.invitation_token, PASSWORD);
+      const account = await acceptReaderInvitation(
+        { base: url },
+        invitation.handler_id,
+        invitation.invitation_token,
+        PASSWORD,
+      );
       readers.push(account);
     }
     const [first, second] = readers;
@@ -278,9 +292,21 @@ test('a handler filters, pages and assigns in the inbox, the hub filtering every
     }
     // Three acknowledged through the API by the first reader: no longer overdue.
     const session = await signInReader({ base: url }, first.handler_id, PASSWORD, null);
-    const listed = await readerRequest<{ case_id: string }[]>({ base: url }, 'GET', '/handler/v1/cases?limit=3', undefined, session.token);
+    const listed = await readerRequest<{ case_id: string }[]>(
+      { base: url },
+      'GET',
+      '/handler/v1/cases?limit=3',
+      undefined,
+      session.token,
+    );
     for (const entry of listed) {
-      await readerRequest({ base: url }, 'POST', `/handler/v1/cases/${entry.case_id}/status`, { status: 'acknowledged' }, session.token);
+      await readerRequest(
+        { base: url },
+        'POST',
+        `/handler/v1/cases/${entry.case_id}/status`,
+        { status: 'acknowledged' },
+        session.token,
+      );
     }
 
     const bodies: string[] = [];

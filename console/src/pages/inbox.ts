@@ -300,7 +300,8 @@ export class Inbox {
     form.querySelector('#inbox-category')?.setAttribute('aria-describedby', 'inbox-category-hint');
     form.addEventListener('submit', (event) => {
       event.preventDefault();
-      const value = (id: string): string => (form.querySelector<HTMLInputElement | HTMLSelectElement>(`#${id}`)?.value ?? '');
+      const value = (id: string): string =>
+        form.querySelector<HTMLInputElement | HTMLSelectElement>(`#${id}`)?.value ?? '';
       const checked = (id: string): boolean => form.querySelector<HTMLInputElement>(`#${id}`)?.checked ?? false;
       this.filters = {
         status: value('reader-status-filter'),
@@ -356,13 +357,16 @@ export class Inbox {
       const next = h(
         'span',
         {},
-        entry.next_deadline_at === null || entry.next_deadline_at === undefined ? '—' : when(entry.next_deadline_at, locale),
+        entry.next_deadline_at === null || entry.next_deadline_at === undefined
+          ? '—'
+          : when(entry.next_deadline_at, locale),
       );
       const deadlines = h(
         'ul',
         { class: 'deadlines' },
         ...(['acknowledge', 'respond', 'resolve'] as const).map((kind) => {
-          const at = kind === 'acknowledge' ? entry.acknowledge_by : kind === 'respond' ? entry.respond_by : entry.resolve_by;
+          const at =
+            kind === 'acknowledge' ? entry.acknowledge_by : kind === 'respond' ? entry.respond_by : entry.resolve_by;
           // A route without a resolution deadline has no line for it.
           if (at === null || at === undefined) return null;
           const missed = entry.overdue_deadlines.includes(kind);
@@ -395,7 +399,11 @@ export class Inbox {
         'tbody',
         {},
         ...rows.map((row, index) =>
-          h('tr', { class: cases[index]?.assigned_to_me === true ? 'mine' : undefined }, ...row.map((cell) => h('td', {}, cell))),
+          h(
+            'tr',
+            { class: cases[index]?.assigned_to_me === true ? 'mine' : undefined },
+            ...row.map((cell) => h('td', {}, cell)),
+          ),
         ),
       ),
     );
@@ -419,7 +427,9 @@ export class Inbox {
       ...this.colleagues.map((colleague) =>
         option(
           colleague.key_id,
-          colleague.key_id === this.session.account.key_id ? t('inbox-assign-me', { name: colleague.name }) : colleague.name,
+          colleague.key_id === this.session.account.key_id
+            ? t('inbox-assign-me', { name: colleague.name })
+            : colleague.name,
           entry.assignee_key_id ?? '',
         ),
       ),
