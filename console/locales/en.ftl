@@ -253,7 +253,6 @@ reader-accept-help = Your browser makes your key and locks it with your password
 reader-accept-submit = Make my key
 reader-inbox-loading = Loading the cases on your route…
 reader-inbox-empty = No cases on your route.
-reader-inbox-caption = Cases on your route, soonest deadline first
 reader-status-filter = Show cases
 reader-status-all = All statuses
 reader-case = Case
@@ -272,6 +271,46 @@ reader-status-escalated = Escalated
 reader-route-factory-committee = Factory committee
 reader-route-independent-hotline = Independent hotline
 reader-route-brand = Brand
+
+## Inbox (issue 14: filters, deadlines, assignment; pages/inbox.ts)
+
+inbox-title = Inbox
+inbox-filters = Filters
+inbox-route-filter = Route
+inbox-route-mine = On my route now
+inbox-route-all = Every case I can see
+inbox-factory-filter = Factory id
+inbox-category-filter = Category
+inbox-category-all = All categories
+inbox-category-hint = The category is sealed in the report: your browser opens the cases of this page to filter by it, the hub cannot.
+inbox-overdue-only = Overdue only
+inbox-new-only = New since my last visit
+inbox-assigned-to-me = Assigned to me
+inbox-sort = Sort by
+inbox-sort-deadline = Next deadline, soonest first
+inbox-sort-received = Received, newest first
+inbox-apply = Apply filters
+inbox-caption = Cases ({ $total } matching), this page
+inbox-next-deadline = Next deadline
+inbox-deadlines = Deadlines
+inbox-deadline-acknowledge = Acknowledge by { $date }
+inbox-deadline-respond = Reply by { $date }
+inbox-deadline-resolve = Resolve by { $date }
+inbox-overdue = Overdue
+inbox-new = New
+inbox-assignee = Assigned to
+inbox-unassigned = Nobody
+inbox-assigned-you = You
+inbox-assign = Assign
+inbox-assign-label = Assign case { $caseId } to
+inbox-assign-nobody = Nobody
+inbox-assign-me = { $name } (me)
+inbox-assign-save = Save
+inbox-assigned-notice = Assignment of case { $caseId } saved.
+inbox-pages = Pages
+inbox-page = Page { $page } of { $pages }
+inbox-previous = Previous page
+inbox-next = Next page
 
 ## ── Case page (pages/case.ts) ── keep this section last in the file.
 

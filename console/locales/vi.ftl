@@ -249,7 +249,6 @@ reader-accept-help = Trình duyệt của bạn tạo khóa và khóa nó bằng
 reader-accept-submit = Tạo khóa của tôi
 reader-inbox-loading = Đang tải các vụ việc trên kênh của bạn…
 reader-inbox-empty = Không có vụ việc nào trên kênh của bạn.
-reader-inbox-caption = Các vụ việc trên kênh của bạn, hạn gần nhất trước
 reader-status-filter = Hiển thị vụ việc
 reader-status-all = Mọi trạng thái
 reader-case = Vụ việc
@@ -268,6 +267,46 @@ reader-status-escalated = Đã chuyển cấp
 reader-route-factory-committee = Ủy ban nhà máy
 reader-route-independent-hotline = Đường dây nóng độc lập
 reader-route-brand = Nhãn hàng
+
+## Inbox (issue 14: filters, deadlines, assignment; pages/inbox.ts)
+
+inbox-title = Hộp thư
+inbox-filters = Bộ lọc
+inbox-route-filter = Kênh
+inbox-route-mine = Đang ở kênh của tôi
+inbox-route-all = Mọi vụ việc tôi được xem
+inbox-factory-filter = Mã nhà máy
+inbox-category-filter = Loại
+inbox-category-all = Mọi loại
+inbox-category-hint = Loại vụ việc được niêm phong trong báo cáo: trình duyệt của bạn mở các vụ việc của trang này để lọc, máy chủ không thể.
+inbox-overdue-only = Chỉ vụ việc quá hạn
+inbox-new-only = Mới từ lần vào trước
+inbox-assigned-to-me = Giao cho tôi
+inbox-sort = Sắp xếp theo
+inbox-sort-deadline = Hạn tiếp theo, gần nhất trước
+inbox-sort-received = Ngày nhận, mới nhất trước
+inbox-apply = Áp dụng bộ lọc
+inbox-caption = Vụ việc ({ $total } phù hợp), trang này
+inbox-next-deadline = Hạn tiếp theo
+inbox-deadlines = Các hạn
+inbox-deadline-acknowledge = Xác nhận trước { $date }
+inbox-deadline-respond = Trả lời trước { $date }
+inbox-deadline-resolve = Giải quyết trước { $date }
+inbox-overdue = Quá hạn
+inbox-new = Mới
+inbox-assignee = Người phụ trách
+inbox-unassigned = Chưa ai
+inbox-assigned-you = Bạn
+inbox-assign = Giao việc
+inbox-assign-label = Giao vụ việc { $caseId } cho
+inbox-assign-nobody = Không ai
+inbox-assign-me = { $name } (tôi)
+inbox-assign-save = Lưu
+inbox-assigned-notice = Đã lưu việc giao vụ việc { $caseId }.
+inbox-pages = Trang
+inbox-page = Trang { $page } / { $pages }
+inbox-previous = Trang trước
+inbox-next = Trang sau
 
 ## ── Trang vụ việc (pages/case.ts) ── giữ phần này ở cuối tệp.
 

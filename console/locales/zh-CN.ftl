@@ -249,7 +249,6 @@ reader-accept-help = 您的浏览器生成密钥并用您的密码锁定。任�
 reader-accept-submit = 生成我的密钥
 reader-inbox-loading = 正在加载您渠道上的案件…
 reader-inbox-empty = 您的渠道上没有案件。
-reader-inbox-caption = 您渠道上的案件，按截止时间由近到远
 reader-status-filter = 显示案件
 reader-status-all = 所有状态
 reader-case = 案件
@@ -268,6 +267,46 @@ reader-status-escalated = 已升级
 reader-route-factory-committee = 工厂委员会
 reader-route-independent-hotline = 独立热线
 reader-route-brand = 品牌
+
+## Inbox (issue 14: filters, deadlines, assignment; pages/inbox.ts)
+
+inbox-title = 收件箱
+inbox-filters = 筛选
+inbox-route-filter = 渠道
+inbox-route-mine = 当前在我的渠道
+inbox-route-all = 我能查看的所有案件
+inbox-factory-filter = 工厂编号
+inbox-category-filter = 类别
+inbox-category-all = 所有类别
+inbox-category-hint = 类别密封在报告中：由您的浏览器打开本页的案件进行筛选，服务器无法筛选。
+inbox-overdue-only = 仅显示逾期
+inbox-new-only = 自上次访问以来的新案件
+inbox-assigned-to-me = 分配给我
+inbox-sort = 排序方式
+inbox-sort-deadline = 下一个期限，最近的在前
+inbox-sort-received = 接收时间，最新的在前
+inbox-apply = 应用筛选
+inbox-caption = 案件（共 { $total } 件符合），本页
+inbox-next-deadline = 下一个期限
+inbox-deadlines = 期限
+inbox-deadline-acknowledge = 在 { $date } 前确认
+inbox-deadline-respond = 在 { $date } 前答复
+inbox-deadline-resolve = 在 { $date } 前解决
+inbox-overdue = 逾期
+inbox-new = 新
+inbox-assignee = 负责人
+inbox-unassigned = 无人
+inbox-assigned-you = 您
+inbox-assign = 分配
+inbox-assign-label = 将案件 { $caseId } 分配给
+inbox-assign-nobody = 无人
+inbox-assign-me = { $name }（我）
+inbox-assign-save = 保存
+inbox-assigned-notice = 案件 { $caseId } 的分配已保存。
+inbox-pages = 页面
+inbox-page = 第 { $page } 页，共 { $pages } 页
+inbox-previous = 上一页
+inbox-next = 下一页
 
 ## ── 案件页面（pages/case.ts）── 请将此部分保留在文件末尾。
 

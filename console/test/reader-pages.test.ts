@@ -148,6 +148,7 @@ test('a reader accepts an invitation and signs in in the browser, which alone ho
     // The route's inbox (empty: no device has reported to this new reader) with its status filter.
     await page.waitForSelector('#reader-inbox-empty');
     await page.selectOption('#reader-status-filter', 'received');
+    await page.click('#inbox-apply');
     await page.waitForSelector('#reader-inbox-empty');
     await everyLanguage(page, 'reader-home');
 

@@ -56,6 +56,11 @@ pub struct HubConfig {
     /// start ([`crate::RunningHub::staff_token`]): for tests and `--demo`
     /// only, never for a real programme.
     pub seed_demo_admin: bool,
+    /// Test harnesses only: seconds the hub's calendar (deadlines, survey
+    /// dates, retention) runs ahead of the system clock from the start, so a
+    /// browser test can see overdue cases without waiting days. 0 for a real
+    /// programme.
+    pub calendar_offset_secs: i64,
     /// A staff session ends this long after sign-in (default 12 hours).
     pub staff_session_absolute: Duration,
     /// A staff session ends after this long without a request (default 30 minutes).
@@ -122,6 +127,7 @@ impl HubConfig {
             public_url: None,
             escalation_interval: DEFAULT_ESCALATION_INTERVAL,
             seed_demo_admin: false,
+            calendar_offset_secs: 0,
             staff_session_absolute: crate::staff::DEFAULT_STAFF_SESSION_ABSOLUTE,
             staff_session_idle: crate::staff::DEFAULT_STAFF_SESSION_IDLE,
             limits: crate::limits::TrafficLimits::default(),

@@ -211,6 +211,9 @@ pub(crate) const BODY_LIMITS: &[(&str, &str, usize)] = &[
     ("POST", "/handler/v1/password", SMALL_JSON),
     ("POST", "/handler/v1/cases/{case_id}/status", SMALL_JSON),
     ("POST", "/handler/v1/cases/{case_id}/replies", MEDIUM_JSON),
+    ("POST", "/handler/v1/cases/{case_id}/assignment", SMALL_JSON),
+    ("POST", "/handler/v1/visits", SMALL_JSON),
+    ("POST", "/admin/v1/deadlines/{route}", SMALL_JSON),
 ];
 
 /// The body limit of a request to `route` (its template) with `method`.

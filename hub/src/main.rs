@@ -126,6 +126,10 @@ struct ServeArgs {
     /// and sign it in, for test harnesses (implied by --demo). Never for a real programme.
     #[arg(long)]
     demo_admin: bool,
+    /// Test harnesses only: run the hub's calendar (case deadlines, survey dates,
+    /// retention) this many days ahead of the system clock. Never for a real programme.
+    #[arg(long, value_name = "DAYS", default_value_t = 0)]
+    calendar_offset_days: i64,
     /// Serve plain HTTP on a non-loopback address (TLS terminated by a proxy).
     #[arg(long)]
     allow_plain_http_off_loopback: bool,
@@ -209,6 +213,7 @@ impl ServeArgs {
             public_url: self.public_url.clone(),
             escalation_interval: std::time::Duration::from_secs(self.escalation_interval),
             seed_demo_admin: self.demo || self.demo_admin,
+            calendar_offset_secs: self.calendar_offset_days.saturating_mul(86_400),
             staff_session_absolute: workervoice_hub::DEFAULT_STAFF_SESSION_ABSOLUTE,
             staff_session_idle: workervoice_hub::DEFAULT_STAFF_SESSION_IDLE,
             limits: workervoice_hub::TrafficLimits {

@@ -304,3 +304,131 @@ pub struct AuditEntry {
     /// What happened (`received`, `opened`, `status:acknowledged`, `reply`, `escalated:independent_hotline`, …).
     pub action: String,
 }
+
+// --- The inbox: deadlines, assignment, last visit (issue 14, ADR 0020) ---
+
+/// Which of a case's deadlines it missed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DeadlineKind {
+    /// Nobody acknowledged the case in time.
+    Acknowledge,
+    /// No reader replied to the worker in time (the EU directive's "feedback").
+    Respond,
+    /// The case was not resolved or closed in time.
+    Resolve,
+}
+
+/// The deadlines of one route, in whole days counted from the day (UTC) a
+/// case was received: a deadline of `n` days ends when day `received + n`
+/// ends. Set by a programme admin; the programme's defaults follow the EU
+/// whistleblowing directive (acknowledge in 7 days, feedback in 3 months).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RouteDeadlines {
+    /// The route.
+    pub route: Route,
+    /// Days to acknowledge a case.
+    pub acknowledge_days: u32,
+    /// Days to reply to the worker.
+    pub respond_days: u32,
+    /// Days to resolve or close a case; `None`: no such deadline.
+    #[serde(default)]
+    pub resolve_days: Option<u32>,
+    /// Whether these are the programme's defaults (no admin set them).
+    #[serde(default)]
+    pub default: bool,
+}
+
+/// `POST /admin/v1/deadlines/{route}`: a route's deadlines.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SetRouteDeadlinesRequest {
+    /// Days to acknowledge (1 to 366).
+    pub acknowledge_days: u32,
+    /// Days to reply to the worker (1 to 366, not before acknowledging).
+    pub respond_days: u32,
+    /// Days to resolve (1 to 3660, not before replying), or none.
+    #[serde(default)]
+    pub resolve_days: Option<u32>,
+}
+
+/// A case in a reader's inbox (`GET /handler/v1/cases`): the summary every
+/// client knew (its fields at the top level, so a client that reads only
+/// [`CaseSummary`] still can), the route's deadlines as dates, what is
+/// overdue, who it is assigned to, and whether it is new since the
+/// reader's last visit. Metadata only: the category is sealed in the
+/// report and filtered by the reader's client after opening.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct InboxCase {
+    /// What [`CaseSummary`] says (`deadline_at` and `overdue` are the
+    /// escalation deadline of the current route).
+    #[serde(flatten)]
+    pub summary: CaseSummary,
+    /// When the case must be acknowledged by (unix seconds, a day's start).
+    pub acknowledge_by: i64,
+    /// When a reader must have replied to the worker by.
+    pub respond_by: i64,
+    /// When the case must be resolved or closed by, if the route sets it.
+    #[serde(default)]
+    pub resolve_by: Option<i64>,
+    /// The next deadline still to meet (escalation included); `None` once
+    /// every deadline is met or the case is resolved or closed.
+    #[serde(default)]
+    pub next_deadline_at: Option<i64>,
+    /// The deadlines missed so far.
+    #[serde(default)]
+    pub overdue_deadlines: Vec<DeadlineKind>,
+    /// Whether a reader has replied to the worker.
+    #[serde(default)]
+    pub answered: bool,
+    /// The key id of the reader it is assigned to, if any.
+    #[serde(default)]
+    pub assignee_key_id: Option<String>,
+    /// Whether it is assigned to the reader asking.
+    #[serde(default)]
+    pub assigned_to_me: bool,
+    /// Whether it reached this reader's route since their last visit.
+    #[serde(default)]
+    pub new_since_last_visit: bool,
+}
+
+/// Largest page of `GET /handler/v1/cases`.
+pub const INBOX_MAX_LIMIT: u32 = 200;
+/// Response header of `GET /handler/v1/cases`: how many cases match the
+/// filters on every page together.
+pub const INBOX_TOTAL_HEADER: &str = "x-workervoice-total";
+
+/// `POST /handler/v1/cases/{case_id}/assignment`: assigns the case to a
+/// reader of its route (by key id), or clears the assignment with `None`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AssignRequest {
+    /// The assignee's key id.
+    #[serde(default)]
+    pub assignee_key_id: Option<String>,
+}
+
+/// The assignment of a case after a change.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Assignment {
+    /// The assignee's key id, if any.
+    #[serde(default)]
+    pub assignee_key_id: Option<String>,
+}
+
+/// A reader of the same route (and factory or brand) as the one asking:
+/// whom a case can be assigned to (`GET /handler/v1/colleagues`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Colleague {
+    /// Key id (as the directory names readers).
+    pub key_id: String,
+    /// Name.
+    pub name: String,
+}
+
+/// `POST /handler/v1/visits`: the reader's previous visit, kept to the hour;
+/// `None` on a first visit.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VisitResponse {
+    /// The start of the hour of the visit before this one.
+    #[serde(default)]
+    pub previous_visit_at: Option<i64>,
+}

@@ -8,14 +8,14 @@
  */
 
 import { runSignedOut } from '../app.js';
-import { field, h, replace, table, when } from '../dom.js';
-import { language, t } from '../i18n.js';
+import { field, h, replace } from '../dom.js';
+import { t } from '../i18n.js';
+import { Inbox } from './inbox.js';
 import { MIN_PASSWORD_CHARS, acceptablePassword } from '../crypto/reader.js';
 import {
   ReaderError,
   type ReaderSession,
   acceptReaderInvitation,
-  readerRequest,
   signInReader,
   signOutReader,
 } from '../reader-session.js';
@@ -28,6 +28,8 @@ const IDLE_MS = 15 * 60 * 1000;
 
 /** The one signed-in session of this page, or none. Never stored anywhere else. */
 let current: ReaderSession | null = null;
+/** The signed-in reader's inbox, kept while they visit cases. */
+let inboxOf: { session: ReaderSession; inbox: Inbox } | null = null;
 
 const deviceTokenKey = (handlerId: string): string => `wv-reader-device:${handlerId}`;
 
@@ -50,6 +52,7 @@ async function signOut(reason: 'signed-out' | 'idle'): Promise<void> {
   leaveCase();
   const session = current;
   current = null;
+  inboxOf = null;
   if (session !== null) {
     try {
       await signOutReader(HUB, session);
@@ -71,105 +74,34 @@ function watchIdle(): void {
   }
 }
 
-/** A case on the reader's route as the hub lists it (clear metadata only). */
-interface CaseSummary {
-  case_id: string;
-  status: string;
-  current_route: string;
-  factory_id: string;
-  received_at: number;
-  deadline_at: number;
-  overdue: boolean;
-}
-
-const STATUSES = ['received', 'acknowledged', 'investigating', 'resolved', 'closed', 'escalated'] as const;
-
-/** The inbox: the route's cases, soonest deadline first, filtered by status. */
-function inbox(cases: readonly CaseSummary[], status: string): HTMLElement {
-  const shown = cases
-    .filter((entry) => status === '' || entry.status === status)
-    .sort((a, b) => a.deadline_at - b.deadline_at || a.case_id.localeCompare(b.case_id));
-  if (shown.length === 0) return h('p', { id: 'reader-inbox-empty' }, t('reader-inbox-empty'));
-  const locale = language().tag;
-  return table(
-    t('reader-inbox-caption'),
-    [t('reader-case'), t('reader-status'), t('reader-route'), t('reader-factory'), t('reader-received'), t('reader-deadline')],
-    shown.map((entry) => [
-      caseLink(entry.case_id),
-      t(`reader-status-${entry.status}`),
-      t(`reader-route-${entry.current_route.replaceAll('_', '-')}`),
-      entry.factory_id,
-      when(entry.received_at, locale),
-      entry.overdue ? t('reader-overdue', { when: when(entry.deadline_at, locale) }) : when(entry.deadline_at, locale),
-    ]),
-  );
-}
-
-/** The case id as a link to its page (`case.ts`), opened in this page so the key stays in memory. */
-function caseLink(caseId: string): HTMLElement {
-  const link = h('a', { href: `/reader/cases/${encodeURIComponent(caseId)}`, class: 'case-link' }, caseId);
-  link.addEventListener('click', (event) => {
-    event.preventDefault();
-    const session = current;
-    if (session === null) return;
-    const back = (): void => showReaderHome(session);
-    showCase(session, caseId, back, () => void signOut('signed-out'));
-  });
-  return link;
-}
-
 function showReaderHome(session: ReaderSession): void {
   history.replaceState(null, '', '/reader');
-  let cases: CaseSummary[] | null = null;
-  let status = '';
-  let failed: unknown = null;
-  const render = (rerender: () => void): HTMLElement => {
-    const out = h('button', { type: 'button', id: 'reader-sign-out' }, t('sign-out'));
-    out.addEventListener('click', () => void signOut('signed-out'));
-    const filter = h('select', { id: 'reader-status-filter' });
-    for (const value of ['', ...STATUSES]) {
-      const option = h('option', { value }, value === '' ? t('reader-status-all') : t(`reader-status-${value}`));
-      option.selected = value === status;
-      filter.append(option);
-    }
-    filter.addEventListener('change', () => {
-      status = filter.value;
-      rerender();
-      document.getElementById('reader-status-filter')?.focus();
-    });
-    const list =
-      failed !== null
-        ? h('div', { role: 'alert', class: 'alert' }, readerErrorMessage(failed))
-        : cases === null
-          ? h('p', { role: 'status' }, t('reader-inbox-loading'))
-          : inbox(cases, status);
-    return h(
-      'div',
-      {},
-      h('h1', { id: 'reader-home-title', tabindex: '-1' }, t('reader-home-title', { name: session.account.name })),
-      h('p', {}, t('reader-key-id', { keyId: session.account.key_id })),
-      h('p', {}, t('reader-key-held')),
-      field(t('reader-status-filter'), filter),
-      list,
-      out,
+  // One inbox per sign-in: it keeps its filters and page across a redraw (a
+  // language change) and a visit to a case, and records the visit once.
+  const kept = inboxOf !== null && inboxOf.session === session ? inboxOf.inbox : null;
+  const inbox =
+    kept ??
+    new Inbox(HUB, session, readerErrorMessage, (caseId) =>
+      showCase(session, caseId, () => showReaderHome(session), () => void signOut('signed-out')),
     );
-  };
-  let redraw: () => void = () => undefined;
+  inboxOf = { session, inbox };
   runSignedOut(
-    (rerender) => {
-      redraw = rerender;
-      return render(rerender);
+    () => {
+      const out = h('button', { type: 'button', id: 'reader-sign-out' }, t('sign-out'));
+      out.addEventListener('click', () => void signOut('signed-out'));
+      return h(
+        'div',
+        {},
+        h('h1', { id: 'reader-home-title', tabindex: '-1' }, t('reader-home-title', { name: session.account.name })),
+        h('p', {}, t('reader-key-id', { keyId: session.account.key_id })),
+        h('p', {}, t('reader-key-held')),
+        inbox.view(),
+        out,
+      );
     },
     () => t('reader-home-title', { name: session.account.name }),
   );
-  readerRequest<CaseSummary[]>(HUB, 'GET', '/handler/v1/cases', undefined, session.token)
-    .then((list) => {
-      cases = list;
-    })
-    .catch((error: unknown) => {
-      failed = error;
-    })
-    .finally(() => redraw());
+  void (kept === null ? inbox.start() : inbox.reload());
 }
 
 /** `/reader/sign-in`: account id and password; the key is unwrapped here. */

@@ -57,6 +57,8 @@ pub(crate) fn routes(state: AppState) -> Router<AppState> {
         .route("/admin/v1/handlers", get(list_handlers))
         .route("/admin/v1/handlers/{handler_id}/disable", post(disable_handler))
         .route("/admin/v1/surveys/{survey_id}/schedule", post(set_survey_schedule))
+        .route("/admin/v1/deadlines", get(crate::cases::deadlines::list))
+        .route("/admin/v1/deadlines/{route}", post(crate::cases::deadlines::set))
         .route("/admin/v1/events", post(record_event))
         .merge(crate::staff::admin_routes())
         .route_layer(middleware::from_fn_with_state(state, require_staff))

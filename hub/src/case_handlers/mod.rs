@@ -13,6 +13,7 @@
 //! here opens a report, a reply, an attachment, a note or a survey answer.
 
 pub(crate) mod accounts;
+pub(crate) mod inbox;
 pub(crate) mod sessions;
 pub(crate) mod work;
 
@@ -39,7 +40,10 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/handler/v1/login", post(login))
         .route("/handler/v1/logout", post(logout))
         .route("/handler/v1/password", post(change_password))
-        .route("/handler/v1/cases", get(work::list_cases))
+        .route("/handler/v1/cases", get(inbox::list_cases))
+        .route("/handler/v1/cases/{case_id}/assignment", post(inbox::assign))
+        .route("/handler/v1/colleagues", get(inbox::colleagues))
+        .route("/handler/v1/visits", post(inbox::visit))
         .route("/handler/v1/cases/{case_id}", get(work::view_case))
         .route("/handler/v1/cases/{case_id}/status", post(work::set_status))
         .route("/handler/v1/cases/{case_id}/replies", post(work::reply))

@@ -1,4 +1,5 @@
-//! What a signed-in reader's client does with cases: list them, fetch one
+//! What a signed-in reader's client does with cases (the list is
+//! [`super::inbox`]'s): fetch one
 //! sealed, set its status, post a reply or a note it sealed, read the audit
 //! log, fetch an attachment's ciphertext. The hub opens nothing: it serves
 //! the payload as the device sealed it with *this* reader's HPKE share of
@@ -24,14 +25,14 @@ use workervoice_protocol::auth;
 use workervoice_protocol::directory::Route;
 use workervoice_protocol::grievance::{Author, CaseEvent, CaseStatus};
 use workervoice_protocol::handler::{
-    AuditEntry, CaseSummary, HandlerReplyRequest, NoteRequest, RouteReader, SealedCase, SealedNote, SetStatusRequest,
+    AuditEntry, HandlerReplyRequest, NoteRequest, RouteReader, SealedCase, SealedNote, SetStatusRequest,
 };
 
 use super::sessions::{HandlerIdentity, HandlerSession};
 use crate::cases::attachments::complete_attachment;
 use crate::cases::{
-    CASE_COLUMNS, CaseRow, NewReply, append_audit, append_event, audit_entries, canonical_case_id, events_after,
-    last_status_event, load_case, reply_event, status_str,
+    CaseRow, NewReply, append_audit, append_event, audit_entries, canonical_case_id, events_after, last_status_event,
+    load_case, reply_event, status_str,
 };
 use crate::clock::unix_now;
 use crate::error::ApiError;
@@ -44,17 +45,17 @@ const MAX_SEALED_TEXT_BYTES: usize = 16 * 1024 + workervoice_protocol::envelope:
 const MAX_NOTE_RECIPIENTS: usize = 64;
 
 /// A case this reader may fetch, with its share of the content key.
-struct Access {
-    case: CaseRow,
+pub(super) struct Access {
+    pub(super) case: CaseRow,
     enc: Vec<u8>,
     wrapped_key: Vec<u8>,
     /// Whether the reader's route is the case's current one.
-    current: bool,
+    pub(super) current: bool,
     /// For an earlier route: the last event it may see.
     last_seq: Option<u64>,
 }
 
-fn actor(identity: &HandlerIdentity) -> String {
+pub(super) fn actor(identity: &HandlerIdentity) -> String {
     format!("handler:{}", identity.handler_id)
 }
 
@@ -68,7 +69,11 @@ pub(crate) fn brand_supplies(connection: &Connection, brand_id: &str, factory_id
 }
 
 /// Whether this reader's route covers cases from `factory_id`.
-fn covers_factory(connection: &Connection, identity: &HandlerIdentity, factory_id: &str) -> Result<bool, ApiError> {
+pub(super) fn covers_factory(
+    connection: &Connection,
+    identity: &HandlerIdentity,
+    factory_id: &str,
+) -> Result<bool, ApiError> {
     Ok(match identity.route {
         Route::FactoryCommittee => identity.factory_id.as_deref() == Some(factory_id),
         Route::Brand => match &identity.brand_id {
@@ -80,7 +85,11 @@ fn covers_factory(connection: &Connection, identity: &HandlerIdentity, factory_i
 }
 
 /// Finds a case the reader may fetch, or `not_found`.
-fn load_access(connection: &Connection, typed_case_id: &str, identity: &HandlerIdentity) -> Result<Access, ApiError> {
+pub(super) fn load_access(
+    connection: &Connection,
+    typed_case_id: &str,
+    identity: &HandlerIdentity,
+) -> Result<Access, ApiError> {
     // Survey analysts read survey answers, never cases.
     if identity.analyst {
         return Err(ApiError::not_found());
@@ -120,40 +129,7 @@ fn load_access(connection: &Connection, typed_case_id: &str, identity: &HandlerI
     Ok(Access { current, case, enc, wrapped_key, last_seq })
 }
 
-/// `GET /handler/v1/cases`: cases on this reader's route now.
-pub(super) async fn list_cases(
-    State(state): State<AppState>,
-    session: HandlerSession,
-) -> Result<Json<Vec<CaseSummary>>, ApiError> {
-    let identity = session.identity;
-    if identity.analyst {
-        return Err(ApiError::unauthorized());
-    }
-    let cases = state
-        .db
-        .run(move |connection| {
-            let mut statement = connection.prepare(&format!(
-                "SELECT {CASE_COLUMNS} FROM cases c \
-                 WHERE c.current_route = ?1 \
-                   AND EXISTS (SELECT 1 FROM case_keys k WHERE k.case_id = c.case_id AND k.handler_id = ?2) \
-                 ORDER BY c.received_at, c.case_id"
-            ))?;
-            let rows = statement.query_map(params![identity.route.as_str(), identity.handler_id], CaseRow::from_row)?;
-            let mut cases = Vec::new();
-            for case in rows {
-                let case = case?;
-                if covers_factory(connection, &identity, &case.factory_id)? {
-                    cases.push(case);
-                }
-            }
-            Ok(cases)
-        })
-        .await?;
-    let now = unix_now();
-    Ok(Json(cases.iter().map(|case| case.summary(now)).collect()))
-}
-
-fn no_store<T: IntoResponse>(body: T) -> Response {
+pub(super) fn no_store<T: IntoResponse>(body: T) -> Response {
     ([(CACHE_CONTROL, HeaderValue::from_static("no-store"))], body).into_response()
 }
 
@@ -305,7 +281,7 @@ pub(super) async fn reply(
 }
 
 /// The readers of `identity`'s route for `factory_id` (not analysts, not disabled).
-fn route_readers(
+pub(super) fn route_readers(
     connection: &Connection,
     identity: &HandlerIdentity,
     factory_id: &str,

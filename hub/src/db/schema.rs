@@ -17,7 +17,7 @@
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 /// The schema version this hub writes.
-pub(crate) const LATEST_VERSION: u32 = 15;
+pub(crate) const LATEST_VERSION: u32 = 16;
 
 /// Why the schema could not be brought up to date.
 #[derive(Debug, thiserror::Error)]
@@ -72,6 +72,7 @@ fn upgrade_from(tx: &Transaction<'_>, version: u32) -> rusqlite::Result<()> {
         12 => tx.execute_batch(V13_SCHEMA),
         13 => tx.execute_batch(V14_SCHEMA),
         14 => tx.execute_batch(V15_SCHEMA),
+        15 => tx.execute_batch(V16_SCHEMA),
         // `migrate` never asks for a step past LATEST_VERSION.
         _ => Ok(()),
     }
@@ -737,6 +738,34 @@ UPDATE case_audit SET at = at - (at % 3600) WHERE actor = 'device';
 ALTER TABLE workers ADD COLUMN last_failed_at INTEGER;
 ALTER TABLE workers ADD COLUMN stranger_failed INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE workers ADD COLUMN stranger_last_failed_at INTEGER;
+";
+
+/// Version 16: the handlers' inbox (issue 14, ADR 0020): each route's
+/// deadlines as a programme admin set them (a route without a row has the
+/// programme's defaults), which reader a case is assigned to, and each
+/// reader's last two visits, to the hour (one row per reader, overwritten:
+/// never a log of visits).
+const V16_SCHEMA: &str = "
+CREATE TABLE route_deadlines (
+    route            TEXT PRIMARY KEY CHECK (route IN ('factory_committee', 'independent_hotline', 'brand')),
+    acknowledge_days INTEGER NOT NULL CHECK (acknowledge_days > 0),
+    respond_days     INTEGER NOT NULL CHECK (respond_days > 0),
+    resolve_days     INTEGER CHECK (resolve_days IS NULL OR resolve_days > 0),
+    updated_at       INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE case_assignments (
+    case_id     TEXT PRIMARY KEY REFERENCES cases (case_id),
+    handler_id  TEXT NOT NULL REFERENCES handlers (id),
+    assigned_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX case_assignments_by_handler ON case_assignments (handler_id);
+
+CREATE TABLE reader_visits (
+    handler_id  TEXT PRIMARY KEY REFERENCES handlers (id),
+    previous_at INTEGER,
+    current_at  INTEGER NOT NULL
+) WITHOUT ROWID;
 ";
 
 #[cfg(test)]

@@ -95,6 +95,8 @@ pub(crate) const ROUTE_RIGHTS: &[(&str, &str, Right)] = &[
     ("POST", "/admin/v1/brands", Right::ManageProgramme),
     ("GET", "/admin/v1/brands", Right::ReadProgramme),
     ("POST", "/admin/v1/brands/{brand_id}/factories", Right::ManageProgramme),
+    ("GET", "/admin/v1/deadlines", Right::ReadProgramme),
+    ("POST", "/admin/v1/deadlines/{route}", Right::ManageProgramme),
 ];
 
 /// The right a route needs; `None` for a route nobody listed (refused).
