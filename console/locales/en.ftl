@@ -312,7 +312,7 @@ inbox-page = Page { $page } of { $pages }
 inbox-previous = Previous page
 inbox-next = Next page
 
-## ── Case page (pages/case.ts) ── keep this section last in the file.
+## Case page (pages/case.ts)
 
 case-title = Case { $caseId }
 case-back = Back to the inbox
@@ -400,3 +400,52 @@ case-action-note = Note added
 case-action-escalation-exhausted = Deadline passed on the last route
 case-action-status = Status changed to { $status }
 case-action-escalated = Escalated to { $route }
+
+## Analyst: survey results (pages/analyst.ts). Keep this section separate.
+
+analyst-title = Survey results
+analyst-help = Answers are opened in this browser with your key: the hub only keeps them sealed. Groups and answers of fewer than 5 people are hidden, and so is any group the others would give away.
+analyst-survey-label = Survey id
+analyst-load = Open the results
+analyst-loading = Opening the responses in this browser…
+analyst-opened = { $count ->
+    [one] One response opened in this browser.
+   *[other] { $count } responses opened in this browser.
+}
+analyst-results-title = Results of { $survey }
+analyst-version-label = Version
+analyst-version-all = All versions
+analyst-version = Version { $version }
+analyst-factory-label = Factory
+analyst-factory-all = All factories and each factory
+analyst-group-all = All factories
+analyst-group-factory = Factory { $factory }
+analyst-respondents = { $count ->
+    [one] One respondent
+   *[other] { $count } respondents
+}
+analyst-group-suppressed = Fewer than 5 respondents (or a group that would reveal one): hidden.
+analyst-answered = { $count ->
+    [one] One answered
+   *[other] { $count } answered
+}
+analyst-cell-suppressed = Fewer than 5 answered (or it would reveal a small group): hidden.
+analyst-mean = Mean: { $mean }
+analyst-no-counts = Free text and dates are not counted.
+analyst-table-caption = { $question }: answers
+analyst-col-answer = Answer
+analyst-col-count = People
+analyst-col-share = Share
+analyst-download = Download CSV
+analyst-downloaded = The CSV was made in this browser.
+analyst-publish = Publish the aggregate (all versions)
+analyst-publish-help = Publishing sends these suppressed totals to the hub: each factory's staff and its brands see that factory's group on their dashboards. No answer leaves this browser.
+analyst-publishing = Publishing…
+analyst-published = Published. Factory and brand dashboards now show these results.
+analyst-publish-refused = The hub refused the aggregate: it would show a group of fewer than 5 people, a number in a hidden cell, or totals that reveal a hidden factory. Nothing was published.
+analyst-not-found = No survey with this id, or it has no published version.
+analyst-not-analyst = This account is not a survey analyst.
+analyst-failed = The responses could not be opened in this browser: the hub may have altered them.
+analyst-inbox = Case inbox
+analyst-yes = Yes
+analyst-no = No

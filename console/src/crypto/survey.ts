@@ -90,7 +90,8 @@ function answerFromJson(value: unknown): SurveyAnswer {
   }
 }
 
-function contentFromJson(value: unknown): SurveyResponseContent {
+/** A {@link SurveyResponseContent} from its JSON (`malformed` when it has another shape). */
+export function surveyResponseContentFromJson(value: unknown): SurveyResponseContent {
   const from = object(value, 'survey response');
   const answers = new Map<string, SurveyAnswer>();
   for (const [question, answer] of Object.entries(object(from['answers'], 'answers'))) {
@@ -122,7 +123,7 @@ export async function openSurveyResponse(
     wipe(key);
   }
   try {
-    const content = contentFromJson(parseJson(fromUtf8(json), 'survey response'));
+    const content = surveyResponseContentFromJson(parseJson(fromUtf8(json), 'survey response'));
     if (content.surveyId !== upload.surveyId || content.version !== upload.version) {
       throw new ConsoleCryptoError('malformed', 'survey response names another survey or version');
     }

@@ -19,6 +19,7 @@ import {
   signInReader,
   signOutReader,
 } from '../reader-session.js';
+import { leaveAnalyst, showAnalyst } from './analyst.js';
 import { leaveCase, showCase } from './case.js';
 
 /** The hub is the page's own origin. */
@@ -50,6 +51,7 @@ function readerErrorMessage(error: unknown): string {
 async function signOut(reason: 'signed-out' | 'idle'): Promise<void> {
   // An open case's plaintext and keys go first, before the hub is even asked.
   leaveCase();
+  leaveAnalyst();
   const session = current;
   current = null;
   inboxOf = null;
@@ -155,7 +157,12 @@ export function showReaderSignIn(): void {
             window.localStorage.setItem(deviceTokenKey(handlerId), session.deviceToken);
             current = session;
             watchIdle();
-            showReaderHome(session);
+            // Analysts start at the survey results (`analyst.ts`); its back button leads to the inbox.
+            if (session.account.analyst) {
+              showAnalyst(session, () => showReaderHome(session), () => void signOut('signed-out'));
+            } else {
+              showReaderHome(session);
+            }
           })
           .catch((error: unknown) => {
             submit.disabled = false;
