@@ -60,6 +60,9 @@ abstract class AppUiTest : WorkerVoiceTest() {
             options(newDataDir(), listOf(language), hub.url, programmeKey),
             KotlinMemoryKeyStore(),
         ).also { cores += it }
+        // The unsigned phase's random 0–20 s pauses (ADR 0016) only slow the
+        // UI tests down: without this each sync can wait up to a minute.
+        core.setUnsignedSendSpacing(0u)
         val scope = MainScope().also { scopes += it }
         return AppModel(core, scope, Dispatchers.IO, ClasspathStrings, listOf(language), DesktopServices())
     }
