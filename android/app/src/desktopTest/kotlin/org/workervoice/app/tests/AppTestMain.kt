@@ -14,6 +14,7 @@ val ALL_APP_TESTS: List<Class<*>> = listOf(
     FirstReportTest::class.java,
     SurveyUiTest::class.java,
     TrainingUiTest::class.java,
+    HomeTest::class.java,
     KioskTest::class.java,
 )
 

@@ -122,6 +122,23 @@ abstract class AppUiTest : WorkerVoiceTest() {
                     listOfNotNull(node.config.getOrNull(SemanticsProperties.EditableText)?.text)
             }
 
+    /** Every text on screen now (labels, buttons, typed text), for "shows nothing of …" checks. */
+    fun ComposeUiTest.screenTexts(): List<String> =
+        subtree(onRoot(useUnmergedTree = true).fetchSemanticsNode()).flatMap { node ->
+            node.config.getOrElse(SemanticsProperties.Text) { emptyList() }.map { it.text } +
+                listOfNotNull(node.config.getOrNull(SemanticsProperties.EditableText)?.text) +
+                node.config.getOrElse(SemanticsProperties.ContentDescription) { emptyList() }
+        }
+
+    /** Asserts that nothing on screen contains any of [traces] (a name, a worker number, words, a case number). */
+    fun ComposeUiTest.assertShowsNothingOf(vararg traces: String) {
+        waitForIdle()
+        val texts = screenTexts()
+        for (trace in traces) {
+            assertTrue(texts.none { trace in it }, "the screen still shows \"$trace\": $texts")
+        }
+    }
+
     private fun subtree(node: SemanticsNode): List<SemanticsNode> = listOf(node) + node.children.flatMap { subtree(it) }
 
     /** Whether a node tagged [tag] shows now. */
