@@ -265,3 +265,17 @@ home-never-synced = Not yet in touch with the hub.
 retired-title = This device is no longer in use
 retired-body = The programme has taken it out of service. Nothing anyone wrote is kept on it, and nobody can sign in here any more.
 retired-hint = Please give it back to the staff. Your reports are safe: follow them up with your receipt on another device.
+
+## Report: photo or voice note, call-back request
+report-attachments-hint = You can add a photo or a voice note. Only the readers you choose can open them.
+report-attach-photo = Add a photo
+report-attach-voice = Add a voice note
+report-attachment-remove = Remove { $what }
+report-callback = Ask to be called back
+report-callback-hint = Someone who reads your report calls you. Give a number only you answer.
+report-callback-phone = Phone number
+report-callback-time = When to call (for example: after 6 pm)
+report-callback-language = Language for the call
+report-review-attachments = Attached
+report-review-callback = Call back
+report-review-callback-value = { $phone }, { $time }, in { $language }

@@ -235,3 +235,17 @@ home-never-synced = Chưa kết nối với máy chủ lần nào.
 retired-title = Thiết bị này không còn được sử dụng
 retired-body = Chương trình đã ngừng sử dụng thiết bị này. Không có gì của ai được giữ lại trên máy, và không ai có thể đăng nhập ở đây nữa.
 retired-hint = Vui lòng trả lại thiết bị cho nhân viên. Báo cáo của bạn vẫn an toàn: hãy theo dõi bằng biên nhận trên một thiết bị khác.
+
+## Report: photo or voice note, call-back request
+report-attachments-hint = Bạn có thể thêm ảnh hoặc tin nhắn thoại. Chỉ những người đọc bạn chọn mới mở được.
+report-attach-photo = Thêm ảnh
+report-attach-voice = Thêm tin nhắn thoại
+report-attachment-remove = Bỏ { $what }
+report-callback = Đề nghị gọi lại cho tôi
+report-callback-hint = Người đọc báo cáo của bạn sẽ gọi cho bạn. Hãy cho số điện thoại chỉ bạn nghe máy.
+report-callback-phone = Số điện thoại
+report-callback-time = Khi nào gọi (ví dụ: sau 6 giờ chiều)
+report-callback-language = Ngôn ngữ khi gọi
+report-review-attachments = Đính kèm
+report-review-callback = Gọi lại
+report-review-callback-value = { $phone }, { $time }, bằng { $language }

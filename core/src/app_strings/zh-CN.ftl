@@ -235,3 +235,17 @@ home-never-synced = 尚未与服务器联系。
 retired-title = 此设备已停止使用
 retired-body = 项目已停用此设备。设备上不保留任何人写下的内容，也无法再在这里登录。
 retired-hint = 请把设备交还给工作人员。您的反映是安全的：可以在其他设备上用收据跟进。
+
+## Report: photo or voice note, call-back request
+report-attachments-hint = 您可以添加照片或语音留言。只有您选择的阅读人能打开。
+report-attach-photo = 添加照片
+report-attach-voice = 添加语音留言
+report-attachment-remove = 移除 { $what }
+report-callback = 请求回电
+report-callback-hint = 阅读您反映的人会给您打电话。请留一个只有您接听的号码。
+report-callback-phone = 电话号码
+report-callback-time = 何时打电话（例如：晚上 6 点以后）
+report-callback-language = 通话语言
+report-review-attachments = 附件
+report-review-callback = 回电
+report-review-callback-value = { $phone }，{ $time }，使用{ $language }

@@ -81,7 +81,10 @@ fun WorkerVoiceUi(model: AppModel, onScan: (() -> Unit)? = null) {
                 )
                 is Screen.Report -> {
                     val state = screen.state
-                    ReportScreen(state.ui, state.position, state.anonymousOnly, state::category, state::text, state::anonymous, state::toggleRoute, state::edit, state::next, state::back)
+                    ReportScreen(
+                    state.ui, state.position, state.anonymousOnly, state::category, state::text, state::anonymous, state::toggleRoute, state::edit, state::next, state::back,
+                    onAttach = state::attach, onDetach = state::detach, onCallback = state::callback, onPhone = state::phone, onCallTime = state::callTime, onCallLanguage = state::callLanguage,
+                )
                 }
                 is Screen.Receipt -> ReceiptScreen(screen.outcome.receipt, screen.sent, model::receiptNoted)
                 is Screen.FollowUp -> {

@@ -260,7 +260,7 @@ class AppModel(
     fun goHome() = go(home())
 
     fun report(restored: ReportDraft? = null) = go(
-        Screen.Report(ReportState(core, scope, io, strings, onSent = { outcome -> receipt(outcome) }, onCancel = { goHome() }, restored = restored)),
+        Screen.Report(ReportState(core, scope, io, strings, onSent = { outcome -> receipt(outcome) }, onCancel = { goHome() }, services = services, restored = restored)),
     )
 
     private fun isShared(): Boolean = shared
@@ -276,7 +276,7 @@ class AppModel(
     /** An anonymous report with nobody signed in; the core keeps nothing of it on the tablet. */
     fun anonymousReport() = go(
         Screen.Report(
-            ReportState(core, scope, io, strings, onSent = { outcome -> receipt(outcome) }, onCancel = { go(signIn()) }, anonymousOnly = true),
+            ReportState(core, scope, io, strings, onSent = { outcome -> receipt(outcome) }, onCancel = { go(signIn()) }, services = services, anonymousOnly = true),
         ),
     )
 

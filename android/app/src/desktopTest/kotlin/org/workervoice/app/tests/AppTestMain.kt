@@ -15,6 +15,7 @@ val ALL_APP_TESTS: List<Class<*>> = listOf(
     SurveyUiTest::class.java,
     TrainingUiTest::class.java,
     HomeTest::class.java,
+    ReportExtrasTest::class.java,
     KioskTest::class.java,
 )
 

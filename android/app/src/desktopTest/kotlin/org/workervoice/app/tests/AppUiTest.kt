@@ -24,6 +24,7 @@ import org.junit.After
 import org.workervoice.WorkerVoice
 import org.workervoice.app.AppModel
 import org.workervoice.app.ClasspathStrings
+import org.workervoice.app.PlatformServices
 import org.workervoice.app.desktop.DesktopServices
 import org.workervoice.testing.HARNESS_TIMEOUT
 import org.workervoice.testing.PIN
@@ -55,7 +56,7 @@ abstract class AppUiTest : WorkerVoiceTest() {
     }
 
     /** A fresh installation of the app: its own data directory and key store. */
-    fun newInstallation(language: String, programmeKey: String?): AppModel {
+    fun newInstallation(language: String, programmeKey: String?, services: PlatformServices = DesktopServices()): AppModel {
         val core = WorkerVoice.open(
             options(newDataDir(), listOf(language), hub.url, programmeKey),
             KotlinMemoryKeyStore(),
@@ -64,7 +65,7 @@ abstract class AppUiTest : WorkerVoiceTest() {
         // UI tests down: without this each sync can wait up to a minute.
         core.setUnsignedSendSpacing(0u)
         val scope = MainScope().also { scopes += it }
-        return AppModel(core, scope, Dispatchers.IO, ClasspathStrings, listOf(language), DesktopServices())
+        return AppModel(core, scope, Dispatchers.IO, ClasspathStrings, listOf(language), services)
     }
 
     /** Waits until a node tagged [tag] exists, and returns it. */
