@@ -146,6 +146,18 @@ impl WorkerVoiceApp {
         self.core.check_idle()
     }
 
+    /// Seconds before an idle kiosk session ends by itself (`None` without a
+    /// kiosk session): the shell shows a countdown when it runs low.
+    pub fn idle_seconds_left(&self) -> Option<u32> {
+        self.core.idle_seconds_left()
+    }
+
+    /// The worker is using the screen: the idle time-out counts from now
+    /// (a session already past its time ends instead).
+    pub fn keep_session_alive(&self) {
+        self.core.keep_session_alive()
+    }
+
     /// Saves a draft (work in progress) of the logged-in worker, under their key.
     pub fn save_draft(&self, name: String, content: Vec<u8>) -> Result<(), WorkerVoiceError> {
         self.core.save_draft(&name, &content).map_err(|e| self.error(e))

@@ -192,6 +192,9 @@ mod tests {
             ("min".to_owned(), AppArg::Number(1)),
             ("max".to_owned(), AppArg::Number(5)),
             ("done".to_owned(), AppArg::Number(120)),
+            ("phone".to_owned(), AppArg::Text("+84 912 345 678".to_owned())),
+            ("time".to_owned(), AppArg::Text("after 6 pm".to_owned())),
+            ("language".to_owned(), AppArg::Text("Tiếng Việt".to_owned())),
         ]
     }
 

@@ -30,6 +30,30 @@ impl WorkerVoice {
         self.inner.expire_if_idle()
     }
 
+    /// Seconds left before an idle kiosk session ends by itself, for the
+    /// shell's countdown; `None` when there is no kiosk session (personal
+    /// devices never time out). Ends the session first if its time is up.
+    pub fn idle_seconds_left(&self) -> Option<u32> {
+        if self.inner.expire_if_idle() {
+            return None;
+        }
+        let now = self.inner.now_millis();
+        let timeout = self.inner.idle_timeout_ms.load(std::sync::atomic::Ordering::SeqCst);
+        let session = lock(&self.inner.session);
+        let session = session.as_ref().filter(|s| s.kiosk)?;
+        let left_ms = session.last_active_ms.saturating_add(timeout).saturating_sub(now).max(0);
+        Some(u32::try_from(left_ms.saturating_add(999) / 1000).unwrap_or(u32::MAX))
+    }
+
+    /// Records that the worker is using the screen (a tap, "I'm still here"),
+    /// so the idle time-out counts from now. A session already past its time
+    /// ends instead: a tap never revives it.
+    pub fn keep_session_alive(&self) {
+        if !self.inner.expire_if_idle() {
+            drop(self.inner.touched_session());
+        }
+    }
+
     /// Whether the open session was signed in offline on a shared device and
     /// waits for the hub to confirm it (it can submit but not read history).
     pub fn session_is_provisional(&self) -> bool {

@@ -216,3 +216,66 @@ training-leaderboard-leave = Stop taking part
 training-leaderboard-you = You take part as { $name }
 training-leaderboard-hidden = Fewer than five people take part: nothing is shown yet.
 training-leaderboard-line = { $rank }. { $name }: { $points } points
+
+## Change PIN, background activity, idle countdown
+home-change-pin = Change my PIN
+home-sync-now = Send now
+home-syncing = Sending: { $done } of { $total }…
+home-sync-started = Connecting…
+home-offline = No connection. Your reports are kept on this device and sent when there is one.
+home-needs-attention =
+    { $count ->
+        [one] { $count } report could not be sent. Ask programme staff for help.
+       *[other] { $count } reports could not be sent. Ask programme staff for help.
+    }
+home-all-sent = Everything is sent.
+changepin-title = Change my PIN
+changepin-current = Enter your current PIN
+changepin-new = Choose a new PIN of 6 digits
+changepin-repeat = Enter the new PIN again
+changepin-submit = Change PIN
+changepin-done = Your PIN is changed. Use the new one from now on.
+idle-title = Are you still here?
+idle-countdown =
+    { $seconds ->
+        [one] For your privacy, you will be signed out in { $seconds } second.
+       *[other] For your privacy, you will be signed out in { $seconds } seconds.
+    }
+idle-stay = I'm still here
+idle-leave = Sign me out now
+home-last-sync-minutes =
+    { $count ->
+        [0] Last in touch with the hub: just now
+        [one] Last in touch with the hub: { $count } minute ago
+       *[other] Last in touch with the hub: { $count } minutes ago
+    }
+home-last-sync-hours =
+    { $count ->
+        [one] Last in touch with the hub: { $count } hour ago
+       *[other] Last in touch with the hub: { $count } hours ago
+    }
+home-last-sync-days =
+    { $count ->
+        [one] Last in touch with the hub: { $count } day ago
+       *[other] Last in touch with the hub: { $count } days ago
+    }
+home-never-synced = Not yet in touch with the hub.
+
+## A device the programme retired
+retired-title = This device is no longer in use
+retired-body = The programme has taken it out of service. Nothing anyone wrote is kept on it, and nobody can sign in here any more.
+retired-hint = Please give it back to the staff. Your reports are safe: follow them up with your receipt on another device.
+
+## Report: photo or voice note, call-back request
+report-attachments-hint = You can add a photo or a voice note. Only the readers you choose can open them.
+report-attach-photo = Add a photo
+report-attach-voice = Add a voice note
+report-attachment-remove = Remove { $what }
+report-callback = Ask to be called back
+report-callback-hint = Someone who reads your report calls you. Give a number only you answer.
+report-callback-phone = Phone number
+report-callback-time = When to call (for example: after 6 pm)
+report-callback-language = Language for the call
+report-review-attachments = Attached
+report-review-callback = Call back
+report-review-callback-value = { $phone }, { $time }, in { $language }

@@ -203,3 +203,49 @@ training-leaderboard-leave = Thôi tham gia
 training-leaderboard-you = Bạn tham gia với tên { $name }
 training-leaderboard-hidden = Có ít hơn năm người tham gia: chưa hiện gì.
 training-leaderboard-line = { $rank }. { $name }: { $points } điểm
+
+## Change PIN, background activity, idle countdown
+home-change-pin = Đổi mã PIN
+home-sync-now = Gửi ngay
+home-syncing = Đang gửi: { $done } / { $total }…
+home-sync-started = Đang kết nối…
+home-offline = Không có kết nối. Báo cáo của bạn được giữ trên máy này và sẽ được gửi khi có kết nối.
+home-needs-attention = { $count } báo cáo không gửi được. Hãy nhờ nhân viên chương trình giúp đỡ.
+home-all-sent = Tất cả đã được gửi.
+changepin-title = Đổi mã PIN
+changepin-current = Nhập mã PIN hiện tại
+changepin-new = Chọn mã PIN mới gồm 6 chữ số
+changepin-repeat = Nhập lại mã PIN mới
+changepin-submit = Đổi mã PIN
+changepin-done = Đã đổi mã PIN. Từ nay hãy dùng mã mới.
+idle-title = Bạn vẫn còn ở đây chứ?
+idle-countdown = Để bảo vệ sự riêng tư của bạn, bạn sẽ được đăng xuất sau { $seconds } giây.
+idle-stay = Tôi vẫn ở đây
+idle-leave = Đăng xuất ngay
+home-last-sync-minutes =
+    { $count ->
+        [0] Lần kết nối gần nhất với máy chủ: vừa xong
+       *[other] Lần kết nối gần nhất với máy chủ: { $count } phút trước
+    }
+home-last-sync-hours = Lần kết nối gần nhất với máy chủ: { $count } giờ trước
+home-last-sync-days = Lần kết nối gần nhất với máy chủ: { $count } ngày trước
+home-never-synced = Chưa kết nối với máy chủ lần nào.
+
+## A device the programme retired
+retired-title = Thiết bị này không còn được sử dụng
+retired-body = Chương trình đã ngừng sử dụng thiết bị này. Không có gì của ai được giữ lại trên máy, và không ai có thể đăng nhập ở đây nữa.
+retired-hint = Vui lòng trả lại thiết bị cho nhân viên. Báo cáo của bạn vẫn an toàn: hãy theo dõi bằng biên nhận trên một thiết bị khác.
+
+## Report: photo or voice note, call-back request
+report-attachments-hint = Bạn có thể thêm ảnh hoặc tin nhắn thoại. Chỉ những người đọc bạn chọn mới mở được.
+report-attach-photo = Thêm ảnh
+report-attach-voice = Thêm tin nhắn thoại
+report-attachment-remove = Bỏ { $what }
+report-callback = Đề nghị gọi lại cho tôi
+report-callback-hint = Người đọc báo cáo của bạn sẽ gọi cho bạn. Hãy cho số điện thoại chỉ bạn nghe máy.
+report-callback-phone = Số điện thoại
+report-callback-time = Khi nào gọi (ví dụ: sau 6 giờ chiều)
+report-callback-language = Ngôn ngữ khi gọi
+report-review-attachments = Đính kèm
+report-review-callback = Gọi lại
+report-review-callback-value = { $phone }, { $time }, bằng { $language }

@@ -203,3 +203,49 @@ training-leaderboard-leave = 退出
 training-leaderboard-you = 您以 { $name } 的身份参加
 training-leaderboard-hidden = 参加人数少于五人：暂不显示。
 training-leaderboard-line = { $rank }. { $name }：{ $points } 分
+
+## Change PIN, background activity, idle countdown
+home-change-pin = 更改我的 PIN 码
+home-sync-now = 立即发送
+home-syncing = 正在发送：{ $done } / { $total }…
+home-sync-started = 正在连接…
+home-offline = 没有网络连接。您的反映保存在本设备上，有网络时会发送。
+home-needs-attention = { $count } 份反映无法发送。请向项目工作人员求助。
+home-all-sent = 全部已发送。
+changepin-title = 更改我的 PIN 码
+changepin-current = 输入当前的 PIN 码
+changepin-new = 选择一个新的 6 位 PIN 码
+changepin-repeat = 再次输入新的 PIN 码
+changepin-submit = 更改 PIN 码
+changepin-done = 您的 PIN 码已更改。从现在起请使用新的 PIN 码。
+idle-title = 您还在吗？
+idle-countdown = 为保护您的隐私，您将在 { $seconds } 秒后退出登录。
+idle-stay = 我还在
+idle-leave = 立即退出
+home-last-sync-minutes =
+    { $count ->
+        [0] 上次与服务器联系：刚刚
+       *[other] 上次与服务器联系：{ $count } 分钟前
+    }
+home-last-sync-hours = 上次与服务器联系：{ $count } 小时前
+home-last-sync-days = 上次与服务器联系：{ $count } 天前
+home-never-synced = 尚未与服务器联系。
+
+## A device the programme retired
+retired-title = 此设备已停止使用
+retired-body = 项目已停用此设备。设备上不保留任何人写下的内容，也无法再在这里登录。
+retired-hint = 请把设备交还给工作人员。您的反映是安全的：可以在其他设备上用收据跟进。
+
+## Report: photo or voice note, call-back request
+report-attachments-hint = 您可以添加照片或语音留言。只有您选择的阅读人能打开。
+report-attach-photo = 添加照片
+report-attach-voice = 添加语音留言
+report-attachment-remove = 移除 { $what }
+report-callback = 请求回电
+report-callback-hint = 阅读您反映的人会给您打电话。请留一个只有您接听的号码。
+report-callback-phone = 电话号码
+report-callback-time = 何时打电话（例如：晚上 6 点以后）
+report-callback-language = 通话语言
+report-review-attachments = 附件
+report-review-callback = 回电
+report-review-callback-value = { $phone }，{ $time }，使用{ $language }

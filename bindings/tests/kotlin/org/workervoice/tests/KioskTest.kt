@@ -73,6 +73,37 @@ class KioskTest : WorkerVoiceTest() {
     }
 
     @Test
+    fun theCoreTellsTheSecondsLeftBeforeAnIdleKioskSessionEndsAndATapResetsThem() = runBlocking {
+        val tablet = enrolledDevice(mode = DeviceMode.SHARED)
+        val clock = ManualClock(1_800_000_000_000)
+        tablet.app.setClock(clock)
+        assertNull(tablet.app.idleSecondsLeft(), "nobody signed in: no countdown")
+        tablet.activatedWorker(language = "vi")
+        tablet.app.setIdleTimeoutSecs(60u)
+        tablet.app.keepSessionAlive()
+        assertEquals(60u, tablet.app.idleSecondsLeft())
+
+        clock.now.addAndGet(44_500)
+        assertEquals(16u, tablet.app.idleSecondsLeft(), "rounded up: a warning never says 0 while time is left")
+        tablet.app.keepSessionAlive()
+        assertEquals(60u, tablet.app.idleSecondsLeft(), "a tap counts the time-out from now")
+
+        clock.now.addAndGet(61_000)
+        tablet.app.keepSessionAlive()
+        assertNull(tablet.app.currentWorker(), "a tap after the time-out does not revive the session")
+        assertNull(tablet.app.idleSecondsLeft())
+    }
+
+    @Test
+    fun aPersonalPhoneHasNoIdleCountdown() = runBlocking {
+        val phone = enrolledDevice()
+        phone.activatedWorker()
+        assertNull(phone.app.idleSecondsLeft())
+        phone.app.keepSessionAlive()
+        assertTrue(phone.app.currentWorker() != null)
+    }
+
+    @Test
     fun theDeviceAdminSeesHealthInCountsAndCanHandTheTabletBack() = runBlocking {
         val tablet = enrolledDevice(mode = DeviceMode.SHARED)
         tablet.activatedWorker()

@@ -921,6 +921,10 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_workervoice_checksum_method_workervoiceapp_hand_back_device(
     ): Int
+    external fun uniffi_workervoice_checksum_method_workervoiceapp_idle_seconds_left(
+    ): Int
+    external fun uniffi_workervoice_checksum_method_workervoiceapp_keep_session_alive(
+    ): Int
     external fun uniffi_workervoice_checksum_method_workervoiceapp_list_notes(
     ): Int
     external fun uniffi_workervoice_checksum_method_workervoiceapp_load_draft(
@@ -1103,6 +1107,10 @@ internal object UniffiLib {
     external fun uniffi_workervoice_fn_method_workervoiceapp_follow_up(`ptr`: Long,`caseId`: RustBuffer.ByValue,`secret`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_workervoice_fn_method_workervoiceapp_hand_back_device(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
+    external fun uniffi_workervoice_fn_method_workervoiceapp_idle_seconds_left(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_workervoice_fn_method_workervoiceapp_keep_session_alive(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
     external fun uniffi_workervoice_fn_method_workervoiceapp_list_notes(`ptr`: Long,`limit`: Int,`offset`: Int,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
@@ -1447,6 +1455,12 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_hand_back_device() and 0xFFFF) != 42456) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_idle_seconds_left() and 0xFFFF) != 2786) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_keep_session_alive() and 0xFFFF) != 45958) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_list_notes() and 0xFFFF) != 29312) {
@@ -3676,6 +3690,18 @@ public interface WorkerVoiceAppInterface {
     fun `handBackDevice`()
     
     /**
+     * Seconds before an idle kiosk session ends by itself (`None` without a
+     * kiosk session): the shell shows a countdown when it runs low.
+     */
+    fun `idleSecondsLeft`(): kotlin.UInt?
+    
+    /**
+     * The worker is using the screen: the idle time-out counts from now
+     * (a session already past its time ends instead).
+     */
+    fun `keepSessionAlive`()
+    
+    /**
      * A page of notes, newest first (at most 1,000 per call).
      */
     fun `listNotes`(`limit`: kotlin.UInt, `offset`: kotlin.UInt): List<Note>
@@ -4310,6 +4336,39 @@ open class WorkerVoiceApp: Disposable, AutoCloseable, WorkerVoiceAppInterface
     callWithHandle {
     uniffiRustCallWithError(WorkerVoiceException) { _status ->
     UniffiLib.uniffi_workervoice_fn_method_workervoiceapp_hand_back_device(
+        it,
+        _status)
+}
+    }
+    
+    
+
+    
+    /**
+     * Seconds before an idle kiosk session ends by itself (`None` without a
+     * kiosk session): the shell shows a countdown when it runs low.
+     */override fun `idleSecondsLeft`(): kotlin.UInt? {
+            return FfiConverterOptionalUInt.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_workervoice_fn_method_workervoiceapp_idle_seconds_left(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The worker is using the screen: the idle time-out counts from now
+     * (a session already past its time ends instead).
+     */override fun `keepSessionAlive`()
+        = 
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_workervoice_fn_method_workervoiceapp_keep_session_alive(
         it,
         _status)
 }

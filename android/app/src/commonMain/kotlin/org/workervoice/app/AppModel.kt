@@ -21,6 +21,7 @@ import org.workervoice.app.report.ReportDraft
 import org.workervoice.app.report.ReportState
 import org.workervoice.app.signin.ActivateState
 import org.workervoice.app.signin.SignInState
+import org.workervoice.app.signin.ChangePinState
 import org.workervoice.app.surveys.SurveyState
 import org.workervoice.app.surveys.SurveysState
 import org.workervoice.app.training.TrainingState
@@ -31,6 +32,14 @@ import org.workervoice.model.SubmitOutcome
 
 /** Where the worker is. Each screen's state holder lives in its value. */
 sealed interface Screen {
+    /** Whether the screen belongs to a signed-in worker's session (what an idle time-out takes away). */
+    val signedIn: Boolean
+        get() = when (this) {
+            is Home, is Cases, is Case, is Receipt, is Surveys, is Survey, is Training, is ChangePin -> true
+            is Report -> !state.anonymousOnly
+            else -> false
+        }
+
     /** Set up an unenrolled device. */
     data class Enrol(val state: EnrolState) : Screen
 
@@ -43,8 +52,14 @@ sealed interface Screen {
     /** First sign-in with the activation code, choosing a PIN. */
     data class Activate(val state: ActivateState) : Screen
 
-    /** The signed-in worker's start screen. */
-    data class Home(val name: String, val queued: Long) : Screen
+    /** The signed-in worker's start screen; [shared] hides the device-wide outbox count on a shared tablet. */
+    data class Home(val name: String, val queued: Long, val shared: Boolean) : Screen
+
+    /**
+     * The hub retired this device: the core crypto-shredded everything on it
+     * and refuses sign-ins. Nothing of any worker is shown, only what to do.
+     */
+    data object Retired : Screen
 
     /** Reporting a grievance, step by step. */
     data class Report(val state: ReportState) : Screen
@@ -69,6 +84,9 @@ sealed interface Screen {
 
     /** Lessons, quizzes, progress, certificates, leaderboard. */
     data class Training(val state: TrainingState) : Screen
+
+    /** Changing the signed-in worker's PIN. */
+    data class ChangePin(val state: ChangePinState) : Screen
 }
 
 /**
@@ -87,6 +105,8 @@ data class Activity(
     val needsAttention: Long = 0,
     /** Bytes held and needed of the content download under way; null when none runs. */
     val download: Pair<Long, Long>? = null,
+    /** When a sync last reached the hub (unix seconds, the core's record); null when never or not yet read. */
+    val lastSyncAt: Long? = null,
 )
 
 /**
@@ -120,6 +140,13 @@ class AppModel(
     var activity: Activity by mutableStateOf(Activity())
         private set
 
+    /**
+     * Seconds before an idle kiosk session ends, once it is close enough to
+     * warn the worker ([IDLE_WARNING_SECS]); null otherwise. From the core.
+     */
+    var idleCountdown: Int? by mutableStateOf(null)
+        private set
+
     /** The device's mode, read once at start and after enrolment (not from the UI thread at every use). */
     private var shared: Boolean by mutableStateOf(false)
 
@@ -129,6 +156,8 @@ class AppModel(
         scope.launch {
             core.events.collect { event ->
                 if (event is Event.SessionEnded || event is Event.SessionTimedOut) sessionEnded()
+                if (event is Event.DeviceRetired) retired()
+                if (event is Event.SyncFinished) readLastSync()
                 activity = when (event) {
                     is Event.SyncStarted -> activity.copy(syncing = 0 to 0)
                     is Event.SyncProgress -> activity.copy(syncing = event.done.toInt() to event.total.toInt())
@@ -141,17 +170,21 @@ class AppModel(
             }
         }
         readMode()
+        readLastSync()
         // The idle time-out of shared tablets is the core's rule; the shell's
         // timer asks it once a second (a no-op on personal phones).
         scope.launch {
             while (isActive) {
                 delay(IDLE_CHECK_MS)
-                withContext(io) { runCatching { core.checkIdle() } }
+                val left = withContext(io) { runCatching { core.checkIdle(); core.idleSecondsLeft() }.getOrNull() }
+                idleCountdown = left?.toInt()?.takeIf { it <= IDLE_WARNING_SECS }
             }
         }
     }
 
     private fun sessionEnded() {
+        if (screen is Screen.Retired) return
+        idleCountdown = null
         // A shared tablet starts the next session in the device's language,
         // not in the last worker's.
         if (isShared()) {
@@ -159,7 +192,7 @@ class AppModel(
             strings = Strings.load(deviceLanguages, shipped)
         }
         when (screen) {
-            is Screen.Home, is Screen.Cases, is Screen.Case, is Screen.Receipt, is Screen.Surveys, is Screen.Survey, is Screen.Training -> go(Screen.Language { signIn() })
+            is Screen.Home, is Screen.Cases, is Screen.Case, is Screen.Receipt, is Screen.Surveys, is Screen.Survey, is Screen.Training, is Screen.ChangePin -> go(Screen.Language { signIn() })
             is Screen.Report -> if (!(screen as Screen.Report).state.anonymousOnly) go(Screen.Language { signIn() })
             else -> Unit
         }
@@ -168,6 +201,7 @@ class AppModel(
     private fun initialScreen(): Screen {
         val status = core.status()
         return when {
+            status.retired -> Screen.Retired
             !status.enrolled -> Screen.Enrol(EnrolState(core, scope, strings) { afterEnrol() })
             // An enrolled device opens on sign-in; its language is one tap away.
             else -> signIn()
@@ -220,13 +254,13 @@ class AppModel(
     fun home(): Screen {
         val worker = core.currentWorker()
         val queued = runCatching { core.outboxSummary().queued.toLong() }.getOrDefault(0)
-        return Screen.Home(worker?.displayName.orEmpty(), queued)
+        return Screen.Home(worker?.displayName.orEmpty(), queued, isShared())
     }
 
     fun goHome() = go(home())
 
     fun report(restored: ReportDraft? = null) = go(
-        Screen.Report(ReportState(core, scope, io, strings, onSent = { outcome -> receipt(outcome) }, onCancel = { goHome() }, restored = restored)),
+        Screen.Report(ReportState(core, scope, io, strings, onSent = { outcome -> receipt(outcome) }, onCancel = { goHome() }, services = services, restored = restored)),
     )
 
     private fun isShared(): Boolean = shared
@@ -242,7 +276,7 @@ class AppModel(
     /** An anonymous report with nobody signed in; the core keeps nothing of it on the tablet. */
     fun anonymousReport() = go(
         Screen.Report(
-            ReportState(core, scope, io, strings, onSent = { outcome -> receipt(outcome) }, onCancel = { go(signIn()) }, anonymousOnly = true),
+            ReportState(core, scope, io, strings, onSent = { outcome -> receipt(outcome) }, onCancel = { go(signIn()) }, services = services, anonymousOnly = true),
         ),
     )
 
@@ -294,6 +328,22 @@ class AppModel(
         }
     }
 
+    /** Change my PIN. */
+    fun changePin() = go(Screen.ChangePin(ChangePinState(core, scope, strings, onLeave = { goHome() })))
+
+    /** "Send now": a sync the worker asked for, past the retry delays (progress and result show on home). */
+    fun syncNow() = syncInBackground(force = true)
+
+    /**
+     * The worker touched the screen: on a shared tablet the idle time-out
+     * counts from now (the core's rule; a session past its time ends instead).
+     */
+    fun userActive() {
+        if (!isShared()) return
+        idleCountdown = null
+        scope.launch { withContext(io) { runCatching { core.keepSessionAlive() } } }
+    }
+
     /** Training: lessons, quizzes and the worker's progress. */
     fun training() = go(Screen.Training(TrainingState(core, scope, io, services, onLeave = { goHome() })))
 
@@ -305,14 +355,15 @@ class AppModel(
 
     /** "I'm done": end the session; the next person starts from the language screen. */
     fun done() {
+        idleCountdown = null
         go(Screen.Language { signIn() })
         core.lock()
     }
 
-    fun syncInBackground() {
+    fun syncInBackground(force: Boolean = false) {
         scope.launch {
             notice = try {
-                withContext(io) { core.syncNow(false) }
+                withContext(io) { core.syncNow(force) }
                 null
             } catch (e: WorkerVoiceException) {
                 e.localized
@@ -320,10 +371,36 @@ class AppModel(
         }
     }
 
+    /**
+     * The hub retired the device (the core has already shredded what it
+     * held): whatever showed, only the retired screen remains, in the
+     * device's language, with no way back into a worker's screens.
+     */
+    private fun retired() {
+        idleCountdown = null
+        notice = null
+        core.setLanguages(deviceLanguages)
+        strings = Strings.load(deviceLanguages, shipped)
+        screen = Screen.Retired
+    }
+
+    /** The core's record of the last sync that reached the hub, for home's "last in touch". */
+    private fun readLastSync() {
+        scope.launch {
+            val at = withContext(io) { runCatching { core.deviceHealth().lastSyncAt }.getOrNull() }
+            activity = activity.copy(lastSyncAt = at)
+        }
+    }
+
     private fun go(next: Screen) {
+        // A retired device stays on its screen: nothing may lead back to a worker's.
+        if (screen is Screen.Retired) return
         screen = next
     }
 }
 
 /** How often the shell asks the core whether a kiosk session has been idle too long. */
 private const val IDLE_CHECK_MS = 1_000L
+
+/** How close to the kiosk's idle time-out the countdown shows, in seconds. */
+const val IDLE_WARNING_SECS = 20

@@ -23,7 +23,16 @@ import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.testTag
 import androidx.compose.ui.unit.dp
+import androidx.compose.foundation.text.KeyboardOptions
+import androidx.compose.material.icons.filled.AccountBox
+import androidx.compose.material.icons.filled.Call
+import androidx.compose.material.icons.filled.Delete
+import androidx.compose.ui.text.input.KeyboardType
+import org.workervoice.app.APP_LANGUAGES
+import org.workervoice.app.AttachmentKind
+import org.workervoice.app.LANGUAGE_ENDONYMS
 import org.workervoice.app.LocalStrings
+import org.workervoice.model.AttachmentType
 import org.workervoice.app.Strings
 import org.workervoice.app.ui.BigButton
 import org.workervoice.app.ui.ChoiceCard
@@ -49,6 +58,12 @@ fun ReportScreen(
     onEdit: (ReportStep) -> Unit,
     onNext: () -> Unit,
     onBack: () -> Unit,
+    onAttach: (AttachmentKind) -> Unit = {},
+    onDetach: (Int) -> Unit = {},
+    onCallback: (Boolean) -> Unit = {},
+    onPhone: (String) -> Unit = {},
+    onCallTime: (String) -> Unit = {},
+    onCallLanguage: (String) -> Unit = {},
 ) {
     val s = LocalStrings.current
     val review = ui.step == ReportStep.REVIEW
@@ -92,11 +107,14 @@ fun ReportScreen(
                     textStyle = MaterialTheme.typography.bodyLarge,
                     modifier = Modifier.fillMaxWidth().testTag("report-text"),
                 )
+                Attachments(ui, onAttach, onDetach)
             }
             ReportStep.IDENTITY -> {
                 Text(s["report-identity-title"], style = MaterialTheme.typography.titleLarge)
                 ChoiceCard(s["report-anonymous"], ui.anonymous == true, { onAnonymous(true) }, hint = s["report-anonymous-hint"], icon = Icons.Filled.Lock, modifier = Modifier.testTag("report-anonymous"))
                 ChoiceCard(s["report-named"], ui.anonymous == false, { onAnonymous(false) }, hint = s["report-named-hint"], icon = Icons.Filled.Person, modifier = Modifier.testTag("report-named"))
+                // A call-back gives a phone number: offered on named reports only.
+                if (ui.anonymous == false) CallbackRequest(ui, onCallback, onPhone, onCallTime, onCallLanguage)
             }
             ReportStep.ROUTE -> {
                 Text(s["report-route-title"], style = MaterialTheme.typography.titleLarge)
@@ -134,10 +152,75 @@ fun ReportScreen(
                 ReviewRow(s["report-review-category"], ui.category?.label.orEmpty(), s) { onEdit(ReportStep.CATEGORY) }
                 ReviewRow(s["report-review-text"], ui.text, s) { onEdit(ReportStep.TEXT) }
                 ReviewRow(s["report-review-identity"], if (ui.anonymous == true) s["report-anonymous"] else s("report-review-named", "name" to ui.workerName), s) { if (!anonymousOnly) onEdit(ReportStep.IDENTITY) }
+                if (ui.attachments.isNotEmpty()) {
+                    ReviewRow(s["report-review-attachments"], ui.attachments.joinToString(", ") { it.name }, s) { onEdit(ReportStep.TEXT) }
+                }
+                if (ui.callback && ui.anonymous == false) {
+                    ReviewRow(
+                        s["report-review-callback"],
+                        s("report-review-callback-value", "phone" to ui.phone.trim(), "time" to ui.callTime.trim(), "language" to (LANGUAGE_ENDONYMS[ui.callLanguage] ?: ui.callLanguage)),
+                        s,
+                    ) { onEdit(ReportStep.IDENTITY) }
+                }
                 ReviewRow(s["report-review-route"], ui.offeredRoutes.filter { it in ui.routes }.joinToString(", ") { s[routeId(it)] }, s) { onEdit(ReportStep.ROUTE) }
             }
         }
         ErrorMessage(ui.error)
+    }
+}
+
+/** "Add a photo", "Add a voice note" (the platform's pickers) and what is attached, each removable. */
+@Composable
+private fun Attachments(ui: ReportUi, onAttach: (AttachmentKind) -> Unit, onDetach: (Int) -> Unit) {
+    val s = LocalStrings.current
+    Hint(s["report-attachments-hint"])
+    Row(Modifier.fillMaxWidth(), horizontalArrangement = Arrangement.spacedBy(10.dp)) {
+        BigButton(s["report-attach-photo"], { onAttach(AttachmentKind.PHOTO) }, icon = Icons.Filled.AccountBox, outlined = true, busy = ui.picking, modifier = Modifier.weight(1f).testTag("report-attach-photo"))
+        BigButton(s["report-attach-voice"], { onAttach(AttachmentKind.VOICE_NOTE) }, icon = Icons.Filled.Call, outlined = true, busy = ui.picking, modifier = Modifier.weight(1f).testTag("report-attach-voice"))
+    }
+    ui.attachments.forEachIndexed { index, attached ->
+        Row(Modifier.fillMaxWidth().testTag("attachment-$index"), verticalAlignment = Alignment.CenterVertically, horizontalArrangement = Arrangement.spacedBy(8.dp)) {
+            Icon(if (attached.kind == AttachmentType.PHOTO) Icons.Filled.AccountBox else Icons.Filled.Call, contentDescription = null)
+            Text(attached.name, style = MaterialTheme.typography.bodyLarge, modifier = Modifier.weight(1f))
+            TextButton(onClick = { onDetach(index) }, modifier = Modifier.heightIn(min = TOUCH_TARGET).testTag("attachment-remove-$index")) {
+                Icon(Icons.Filled.Delete, contentDescription = s("report-attachment-remove", "what" to attached.name))
+            }
+        }
+    }
+}
+
+/** "Ask to be called back": phone, when, and the language of the call. */
+@Composable
+private fun CallbackRequest(
+    ui: ReportUi,
+    onCallback: (Boolean) -> Unit,
+    onPhone: (String) -> Unit,
+    onCallTime: (String) -> Unit,
+    onCallLanguage: (String) -> Unit,
+) {
+    val s = LocalStrings.current
+    ChoiceCard(s["report-callback"], ui.callback, { onCallback(!ui.callback) }, hint = s["report-callback-hint"], icon = Icons.Filled.Phone, multiple = true, modifier = Modifier.testTag("report-callback"))
+    if (!ui.callback) return
+    OutlinedTextField(
+        value = ui.phone,
+        onValueChange = onPhone,
+        label = { Text(s["report-callback-phone"]) },
+        singleLine = true,
+        keyboardOptions = KeyboardOptions(keyboardType = KeyboardType.Phone),
+        textStyle = MaterialTheme.typography.titleLarge,
+        modifier = Modifier.fillMaxWidth().testTag("callback-phone"),
+    )
+    OutlinedTextField(
+        value = ui.callTime,
+        onValueChange = onCallTime,
+        label = { Text(s["report-callback-time"]) },
+        singleLine = true,
+        textStyle = MaterialTheme.typography.bodyLarge,
+        modifier = Modifier.fillMaxWidth().testTag("callback-time"),
+    )
+    Text(s["report-callback-language"], style = MaterialTheme.typography.titleMedium)
+    for (tag in APP_LANGUAGES) {
+        ChoiceCard(LANGUAGE_ENDONYMS[tag] ?: tag, ui.callLanguage == tag, { onCallLanguage(tag) }, modifier = Modifier.testTag("callback-language-$tag"))
     }
 }
 

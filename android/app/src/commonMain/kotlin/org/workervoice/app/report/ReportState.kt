@@ -11,8 +11,14 @@ import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
 import org.workervoice.WorkerVoice
 import org.workervoice.WorkerVoiceException
+import org.workervoice.app.AttachmentKind
+import org.workervoice.app.NoPlatformServices
+import org.workervoice.app.PlatformServices
 import org.workervoice.app.Strings
 import org.workervoice.localized
+import org.workervoice.model.AttachmentDraft
+import org.workervoice.model.AttachmentType
+import org.workervoice.model.CallbackRequest
 import org.workervoice.model.CategoryOption
 import org.workervoice.model.GrievanceDraft
 import org.workervoice.model.GrievanceRoute
@@ -40,6 +46,18 @@ data class ReportUi(
      * reader); empty until the directory is on the device.
      */
     val readers: List<RouteReaders> = emptyList(),
+    /** Photos and voice notes the worker picked (sealed by the core at Send, never kept by the app). */
+    val attachments: List<Attached> = emptyList(),
+    /** Whether the worker asks to be called back (named reports only). */
+    val callback: Boolean = false,
+    /** The phone number to call. */
+    val phone: String = "",
+    /** When to call, in the worker's words. */
+    val callTime: String = "",
+    /** The language to call in (a BCP 47 tag; the screen's language by default). */
+    val callLanguage: String = "",
+    /** A picker is open (the platform's photo picker, recorder or file chooser). */
+    val picking: Boolean = false,
 ) {
     val category: CategoryOption? get() = categories.firstOrNull { it.id == categoryId }
 
@@ -58,11 +76,15 @@ data class ReportUi(
         get() = !busy && when (step) {
             ReportStep.CATEGORY -> categoryId != null
             ReportStep.TEXT -> text.isNotBlank()
-            ReportStep.IDENTITY -> anonymous != null
+            // A callback needs a number and a time; the core checks nothing more of them.
+            ReportStep.IDENTITY -> anonymous != null && (anonymous || !callback || (phone.isNotBlank() && callTime.isNotBlank()))
             ReportStep.ROUTE -> routes.isNotEmpty()
             ReportStep.REVIEW -> true
         }
 }
+
+/** A picked photo or voice note, held in memory until Send. */
+class Attached(val name: String, val kind: AttachmentType, val mime: String, val bytes: ByteArray)
 
 /** The routes a worker can choose, in the order shown. */
 val ROUTES: List<GrievanceRoute> = listOf(GrievanceRoute.FACTORY_COMMITTEE, GrievanceRoute.INDEPENDENT_HOTLINE, GrievanceRoute.BRAND)
@@ -77,9 +99,11 @@ class ReportState(
     private val core: WorkerVoice,
     private val scope: CoroutineScope,
     private val io: CoroutineDispatcher,
-    @Suppress("unused") private val strings: Strings,
+    private val strings: Strings,
     private val onSent: (SubmitOutcome) -> Unit,
     private val onCancel: () -> Unit,
+    /** The platform's pickers (photo, voice note). */
+    private val services: PlatformServices = NoPlatformServices,
     /**
      * Nobody signed in (a shared tablet): the report can only be anonymous,
      * so the identity step is skipped; the core keeps nothing of it.
@@ -125,6 +149,42 @@ class ReportState(
     fun anonymous(anonymous: Boolean) {
         ui = ui.copy(anonymous = anonymous)
         saveDraft()
+    }
+
+    /** Opens the platform's picker for a photo or a voice note and attaches what the worker chose. */
+    fun attach(kind: AttachmentKind) {
+        if (ui.picking || ui.busy) return
+        ui = ui.copy(picking = true)
+        scope.launch {
+            val picked = runCatching { services.pickAttachment(kind) }.getOrNull()
+            val type = if (kind == AttachmentKind.PHOTO) AttachmentType.PHOTO else AttachmentType.VOICE
+            ui = ui.copy(
+                picking = false,
+                attachments = if (picked == null) ui.attachments else ui.attachments + Attached(picked.name, type, picked.mimeType, picked.bytes),
+            )
+        }
+    }
+
+    /** Takes the attachment at [index] off the report. */
+    fun detach(index: Int) {
+        if (!ui.busy) ui = ui.copy(attachments = ui.attachments.filterIndexed { i, _ -> i != index })
+    }
+
+    /** Asks (or stops asking) to be called back. */
+    fun callback(wanted: Boolean) {
+        ui = ui.copy(callback = wanted, callLanguage = ui.callLanguage.ifEmpty { strings.language })
+    }
+
+    fun phone(text: String) {
+        ui = ui.copy(phone = text, error = null)
+    }
+
+    fun callTime(text: String) {
+        ui = ui.copy(callTime = text, error = null)
+    }
+
+    fun callLanguage(tag: String) {
+        ui = ui.copy(callLanguage = tag)
     }
 
     fun toggleRoute(route: GrievanceRoute) {
@@ -184,8 +244,12 @@ class ReportState(
             text = ui.text.trim(),
             anonymous = ui.anonymous ?: return,
             routes = ui.offeredRoutes.filter { it in ui.routes },
-            callback = null,
-            attachments = emptyList(),
+            callback = if (ui.callback && ui.anonymous == false) {
+                CallbackRequest(ui.phone.trim(), ui.callTime.trim(), ui.callLanguage.ifEmpty { strings.language })
+            } else {
+                null
+            },
+            attachments = ui.attachments.map { AttachmentDraft(it.kind, it.mime, it.bytes) },
         )
         ui = ui.copy(busy = true, error = null)
         scope.launch {

@@ -1,6 +1,8 @@
 package org.workervoice.app.ui
 
 import androidx.compose.foundation.BorderStroke
+import androidx.compose.foundation.background
+import androidx.compose.foundation.layout.Box
 import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Column
 import androidx.compose.foundation.layout.ColumnScope
@@ -18,6 +20,7 @@ import androidx.compose.foundation.selection.toggleable
 import androidx.compose.foundation.verticalScroll
 import androidx.compose.material.icons.Icons
 import androidx.compose.material.icons.automirrored.filled.ArrowBack
+import androidx.compose.material.icons.automirrored.filled.ExitToApp
 import androidx.compose.material.icons.filled.Warning
 import androidx.compose.material3.Button
 import androidx.compose.material3.CircularProgressIndicator
@@ -31,6 +34,8 @@ import androidx.compose.runtime.Composable
 import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.draw.clip
+import androidx.compose.ui.graphics.Color
+import androidx.compose.ui.input.pointer.pointerInput
 import androidx.compose.ui.graphics.vector.ImageVector
 import androidx.compose.ui.platform.testTag
 import androidx.compose.ui.semantics.LiveRegionMode
@@ -187,5 +192,30 @@ fun LabelledValue(label: String, value: String, modifier: Modifier = Modifier) {
     Column(modifier.semantics(mergeDescendants = true) { contentDescription = "$label: $value" }) {
         Text(label, style = MaterialTheme.typography.bodyMedium, color = MaterialTheme.colorScheme.onSurfaceVariant)
         Text(value, style = MaterialTheme.typography.titleMedium)
+    }
+}
+
+/**
+ * The kiosk's idle warning over the worker's screen: the seconds left
+ * before the core ends the session, "I'm still here" and "Sign me out now".
+ * Drawn inside the window (not a separate dialog window) so that the
+ * screen behind stays one surface; read out politely as it counts.
+ */
+@Composable
+fun IdleCountdown(seconds: Int, onStay: () -> Unit, onLeave: () -> Unit) {
+    val s = LocalStrings.current
+    Box(Modifier.fillMaxSize().background(Color.Black.copy(alpha = 0.5f)).pointerInput(Unit) {}, contentAlignment = Alignment.Center) {
+        Surface(shape = MaterialTheme.shapes.extraLarge, tonalElevation = 6.dp, modifier = Modifier.padding(24.dp).testTag("idle-warning")) {
+            Column(Modifier.padding(24.dp), verticalArrangement = Arrangement.spacedBy(16.dp)) {
+                Text(s["idle-title"], style = MaterialTheme.typography.headlineSmall, modifier = Modifier.semantics { heading() })
+                Text(
+                    s("idle-countdown", "seconds" to seconds),
+                    style = MaterialTheme.typography.titleMedium,
+                    modifier = Modifier.semantics { liveRegion = LiveRegionMode.Polite }.testTag("idle-countdown"),
+                )
+                BigButton(s["idle-stay"], onStay, modifier = Modifier.testTag("idle-stay"))
+                BigButton(s["idle-leave"], onLeave, icon = Icons.AutoMirrored.Filled.ExitToApp, outlined = true, modifier = Modifier.testTag("idle-leave"))
+            }
+        }
     }
 }

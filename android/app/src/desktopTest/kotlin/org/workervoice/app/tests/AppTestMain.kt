@@ -14,6 +14,8 @@ val ALL_APP_TESTS: List<Class<*>> = listOf(
     FirstReportTest::class.java,
     SurveyUiTest::class.java,
     TrainingUiTest::class.java,
+    HomeTest::class.java,
+    ReportExtrasTest::class.java,
     KioskTest::class.java,
 )
 

@@ -24,6 +24,7 @@ import org.junit.After
 import org.workervoice.WorkerVoice
 import org.workervoice.app.AppModel
 import org.workervoice.app.ClasspathStrings
+import org.workervoice.app.PlatformServices
 import org.workervoice.app.desktop.DesktopServices
 import org.workervoice.testing.HARNESS_TIMEOUT
 import org.workervoice.testing.PIN
@@ -55,13 +56,16 @@ abstract class AppUiTest : WorkerVoiceTest() {
     }
 
     /** A fresh installation of the app: its own data directory and key store. */
-    fun newInstallation(language: String, programmeKey: String?): AppModel {
+    fun newInstallation(language: String, programmeKey: String?, services: PlatformServices = DesktopServices()): AppModel {
         val core = WorkerVoice.open(
             options(newDataDir(), listOf(language), hub.url, programmeKey),
             KotlinMemoryKeyStore(),
         ).also { cores += it }
+        // The unsigned phase's random 0–20 s pauses (ADR 0016) only slow the
+        // UI tests down: without this each sync can wait up to a minute.
+        core.setUnsignedSendSpacing(0u)
         val scope = MainScope().also { scopes += it }
-        return AppModel(core, scope, Dispatchers.IO, ClasspathStrings, listOf(language), DesktopServices())
+        return AppModel(core, scope, Dispatchers.IO, ClasspathStrings, listOf(language), services)
     }
 
     /** Waits until a node tagged [tag] exists, and returns it. */
@@ -118,6 +122,23 @@ abstract class AppUiTest : WorkerVoiceTest() {
                 node.config.getOrElse(SemanticsProperties.Text) { emptyList() }.map { it.text } +
                     listOfNotNull(node.config.getOrNull(SemanticsProperties.EditableText)?.text)
             }
+
+    /** Every text on screen now (labels, buttons, typed text), for "shows nothing of …" checks. */
+    fun ComposeUiTest.screenTexts(): List<String> =
+        subtree(onRoot(useUnmergedTree = true).fetchSemanticsNode()).flatMap { node ->
+            node.config.getOrElse(SemanticsProperties.Text) { emptyList() }.map { it.text } +
+                listOfNotNull(node.config.getOrNull(SemanticsProperties.EditableText)?.text) +
+                node.config.getOrElse(SemanticsProperties.ContentDescription) { emptyList() }
+        }
+
+    /** Asserts that nothing on screen contains any of [traces] (a name, a worker number, words, a case number). */
+    fun ComposeUiTest.assertShowsNothingOf(vararg traces: String) {
+        waitForIdle()
+        val texts = screenTexts()
+        for (trace in traces) {
+            assertTrue(texts.none { trace in it }, "the screen still shows \"$trace\": $texts")
+        }
+    }
 
     private fun subtree(node: SemanticsNode): List<SemanticsNode> = listOf(node) + node.children.flatMap { subtree(it) }
 

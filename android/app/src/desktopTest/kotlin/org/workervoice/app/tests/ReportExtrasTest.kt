@@ -1,0 +1,102 @@
+package org.workervoice.app.tests
+
+import androidx.compose.ui.test.ExperimentalTestApi
+import androidx.compose.ui.test.performTextInput
+import androidx.compose.ui.test.runDesktopComposeUiTest
+import java.awt.image.BufferedImage
+import java.io.File
+import javax.imageio.ImageIO
+import kotlin.test.assertEquals
+import kotlin.test.assertTrue
+import org.junit.Test
+import org.workervoice.app.AttachmentKind
+import org.workervoice.app.Screen
+import org.workervoice.app.WorkerVoiceUi
+import org.workervoice.app.desktop.DesktopServices
+import org.workervoice.testing.HANDLER_PASSWORD
+import org.workervoice.testing.Json
+import org.workervoice.testing.ReaderCli
+import org.workervoice.testing.RosterWorker
+import org.workervoice.testing.list
+import org.workervoice.testing.str
+
+/**
+ * A report with a photo and a call-back request, tapped through the real
+ * UI: the photo comes through the platform's picker (on the desktop, the
+ * file chooser's stand-in hands over a real PNG file), the call-back takes
+ * a phone number, a time and a language; the hotline opens the report and
+ * finds the same call-back and the very bytes of the photo.
+ */
+@OptIn(ExperimentalTestApi::class)
+class ReportExtrasTest : AppUiTest() {
+    @Test
+    fun aWorkerInVietnameseSendsAPhotoAndACallBackRequestThatTheHotlineReads() =
+        extras("vi", "Ảnh chụp lối thoát hiểm bị khóa.", "sau 6 giờ chiều")
+
+    @Test
+    fun aWorkerInChineseSendsAPhotoAndACallBackRequestThatTheHotlineReads() =
+        extras("zh-CN", "安全出口被锁住了，这是照片。", "晚上 6 点以后")
+
+    @Test
+    fun aWorkerInEnglishSendsAPhotoAndACallBackRequestThatTheHotlineReads() =
+        extras("en", "The fire exit is locked, here is a photo.", "after 6 pm")
+
+    private fun extras(language: String, words: String, callTime: String) {
+        val (factory, _, hotlineId) = grievanceProgramme(hub)
+        val code = hub.admin.issueCodes(factory.id, "personal", 1).single().code
+        val number = "R${language.filter(Char::isLetter).uppercase()}${System.nanoTime() % 100000}"
+        val activation = hub.admin.importRoster(factory.id, listOf(RosterWorker(number, "Mai", language))).getValue(number)
+        val photo = File(temp.newFolder(), "fire-exit.png")
+        ImageIO.write(BufferedImage(32, 24, BufferedImage.TYPE_INT_RGB).apply { setRGB(3, 4, 0xCC2200) }, "png", photo)
+        val asked = mutableListOf<AttachmentKind>()
+        val model = newInstallation(language, hub.admin.programmeKey(), DesktopServices { kind -> asked += kind; photo })
+        val phone = "+84 912 345 678"
+
+        runDesktopComposeUiTest(SCREEN_WIDTH, SCREEN_HEIGHT) {
+            setContent { WorkerVoiceUi(model) }
+            awaitTag("enrol-code").performTextInput(code)
+            tap("enrol-submit")
+            tap("language-$language")
+            activate(model, number, activation)
+
+            tap("home-report")
+            tap("category-safety")
+            tap("report-next")
+            awaitTag("report-text").performTextInput(words)
+            tap("report-attach-photo")
+            awaitTag("attachment-0")
+            assertTrue("fire-exit.png" in textsOf("attachment-0"), textsOf("attachment-0").toString())
+            assertEquals(listOf(AttachmentKind.PHOTO), asked)
+            screenshot(language, "r1-report-photo")
+            tap("report-next")
+            tap("report-named")
+            tap("report-callback")
+            awaitTag("callback-phone").performTextInput(phone)
+            awaitTag("callback-time").performTextInput(callTime)
+            tap("callback-language-$language")
+            screenshot(language, "r2-report-callback")
+            tap("report-next")
+            tap("route-independent_hotline")
+            tap("report-next")
+            awaitTag("report-send")
+            screenshot(language, "r3-report-review-extras")
+            tap("report-send")
+            val caseId = textOf("receipt-case")
+            waitUntil(timeoutMillis = UI_WAIT_MS) { (model.screen as? Screen.Receipt)?.sent == true }
+
+            // The hotline's reader opens it: the call-back as asked, the photo byte for byte.
+            val view = Json.parse(ReaderCli.run(hub.url, hotlineId, HANDLER_PASSWORD, "open", caseId))
+            val content = (view as Map<*, *>)["content"]
+            assertEquals(words, content.str("text"))
+            val callback = (content as Map<*, *>)["callback"]
+            assertEquals(phone, callback.str("phone"))
+            assertEquals(callTime, callback.str("preferred_time"))
+            assertEquals(language, callback.str("language"))
+            val attachment = content.list("attachments").single()
+            assertTrue(attachment.str("mime").startsWith("image/"), attachment.str("mime"))
+            val opened = File(temp.newFolder(), "opened.png")
+            ReaderCli.run(hub.url, hotlineId, HANDLER_PASSWORD, "attachment", caseId, attachment.str("attachment_id"), opened.path)
+            assertTrue(photo.readBytes().contentEquals(opened.readBytes()), "the hotline gets the very bytes of the photo")
+        }
+    }
+}
