@@ -1663,6 +1663,18 @@ public protocol WorkerVoiceAppProtocol: AnyObject, Sendable {
     func handBackDevice() throws 
     
     /**
+     * Seconds before an idle kiosk session ends by itself (`None` without a
+     * kiosk session): the shell shows a countdown when it runs low.
+     */
+    func idleSecondsLeft()  -> UInt32?
+    
+    /**
+     * The worker is using the screen: the idle time-out counts from now
+     * (a session already past its time ends instead).
+     */
+    func keepSessionAlive() 
+    
+    /**
      * A page of notes, newest first (at most 1,000 per call).
      */
     func listNotes(limit: UInt32, offset: UInt32) throws  -> [Note]
@@ -2190,6 +2202,31 @@ open func followUp(caseId: String, secret: String)async throws  -> CaseThread  {
 open func handBackDevice()throws   {try rustCallWithError(FfiConverterTypeWorkerVoiceError_lift) {
         uniffiCallStatus in
     uniffi_workervoice_fn_method_workervoiceapp_hand_back_device(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+}
+}
+    
+    /**
+     * Seconds before an idle kiosk session ends by itself (`None` without a
+     * kiosk session): the shell shows a countdown when it runs low.
+     */
+open func idleSecondsLeft() -> UInt32?  {
+    return try!  FfiConverterOptionUInt32.lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_workervoice_fn_method_workervoiceapp_idle_seconds_left(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The worker is using the screen: the idle time-out counts from now
+     * (a session already past its time ends instead).
+     */
+open func keepSessionAlive()  {try! rustCall() {
+        uniffiCallStatus in
+    uniffi_workervoice_fn_method_workervoiceapp_keep_session_alive(
             self.uniffiCloneHandle(),uniffiCallStatus
     )
 }
@@ -4541,6 +4578,12 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_workervoice_checksum_method_workervoiceapp_hand_back_device() != 42456) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_workervoice_checksum_method_workervoiceapp_idle_seconds_left() != 2786) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_workervoice_checksum_method_workervoiceapp_keep_session_alive() != 45958) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_workervoice_checksum_method_workervoiceapp_list_notes() != 29312) {
