@@ -243,3 +243,80 @@ async fn an_observer_of_every_connection_and_arrival_cannot_join_survey_answers_
         assert!(upload.at < first_unsigned, "{name}: the training upload is in the signed phase, before any answer");
     }
 }
+
+/// Every file under `dir` (the database, its WAL, the key store), as bytes.
+fn files_under(dir: &std::path::Path, out: &mut Vec<(String, Vec<u8>)>) {
+    for entry in std::fs::read_dir(dir).expect("the directory reads").flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files_under(&path, out);
+        } else if let Ok(bytes) = std::fs::read(&path) {
+            out.push((path.display().to_string(), bytes));
+        }
+    }
+}
+
+/// A seized phone after logout, read as an attacker with no key would read
+/// it (raw SQLite and the files themselves): the ids the hub stored for the
+/// worker's reports and survey answer are nowhere on it, and the outbox
+/// keeps no delivered row — no local id, kind or time of what was sent.
+/// (Case ids and statuses of the worker's own cases are still in clear in
+/// `cases`: sealing them is ADR 0016's step 5, not built.)
+#[tokio::test(flavor = "multi_thread")]
+async fn after_logout_a_seized_phone_holds_no_id_the_hub_knows_and_no_delivered_outbox_row() {
+    let hub = TestHub::start().await;
+    hub.analyst("analyst password 1").await;
+    let (factory, _, _) = hub.grievance_programme().await;
+    publish_survey_and_training(&hub).await;
+    let phone = TestDevice::grievance_device(&hub, &hub.url(), &factory, DeviceMode::Personal, Some("5301")).await;
+    phone.app.sync_content().await.expect("content");
+    phone.app.sync_now(false).await.expect("directory");
+    phone.app.set_survey_send_delay(0);
+    phone.app.set_unsigned_send_spacing(0);
+    phone.app.open_surveys().await.expect("the survey token");
+    let safe = workervoice_core::app::SurveyAnswerEntry {
+        question_id: "safe".into(),
+        answer: workervoice_core::app::SurveyAnswerInput::YesNo { value: true },
+    };
+    let answer = phone.app.submit_survey("check-in".into(), vec![safe]).expect("a survey answer");
+    let named = phone.app.submit_grievance(draft("named report", false)).expect("named");
+    let anonymous = phone.app.submit_grievance(draft("anonymous report", true)).expect("anonymous");
+    assert_eq!(phone.app.sync_now(true).await.expect("sync").delivered, 3);
+    // Still signed in: the worker sees "delivered".
+    let status = phone.app.submission_status(anonymous.client_id.clone()).unwrap().expect("kept while signed in");
+    assert_eq!(status.state, workervoice::OutboxState::Delivered);
+
+    phone.app.lock();
+
+    let hub_db = rusqlite::Connection::open(hub.dir.path().join("hub.db")).expect("hub database");
+    let mut hub_ids: Vec<String> = Vec::new();
+    for case_id in [&named.receipt.case_id, &anonymous.receipt.case_id] {
+        hub_ids.push(
+            hub_db
+                .query_row("SELECT client_id FROM cases WHERE case_id = ?1", [case_id], |row| row.get(0))
+                .expect("the case is on the hub"),
+        );
+    }
+    hub_ids.push(hub_db.query_row("SELECT response_id FROM survey_responses", [], |row| row.get(0)).expect("answer"));
+    let mut files = Vec::new();
+    files_under(&phone.data_dir(), &mut files);
+    files_under(&phone.keys_dir(), &mut files);
+    assert!(files.iter().any(|(name, _)| name.ends_with("workervoice.db")), "{:?}", files.iter().map(|f| &f.0));
+    for (name, bytes) in &files {
+        for id in &hub_ids {
+            let found = bytes.windows(id.len()).any(|window| window == id.as_bytes());
+            assert!(!found, "the hub's id {id} is in {name}");
+        }
+    }
+    let device_db = rusqlite::Connection::open(phone.data_dir().join("workervoice.db")).expect("the phone's database");
+    let delivered: i64 =
+        device_db.query_row("SELECT count(*) FROM outbox WHERE state = 'delivered'", [], |row| row.get(0)).unwrap();
+    let left: i64 = device_db.query_row("SELECT count(*) FROM outbox", [], |row| row.get(0)).unwrap();
+    assert_eq!((delivered, left), (0, 0), "nothing sent is remembered in the outbox");
+    for local in [&answer.response_id, &named.client_id, &anonymous.client_id] {
+        let rows: i64 =
+            device_db.query_row("SELECT count(*) FROM outbox WHERE client_id = ?1", [local], |row| row.get(0)).unwrap();
+        assert_eq!(rows, 0);
+    }
+    assert!(phone.app.submission_status(anonymous.client_id.clone()).unwrap().is_none());
+}
