@@ -40,7 +40,7 @@ use workervoice_protocol::envelope::{self, Reporter};
 use workervoice_protocol::grievance::{Author, CaseEvent, WrappedKey, parse_submission};
 use workervoice_protocol::survey::SurveyAnswer;
 use workervoice_protocol::survey_response::{
-    ResponseContent, ResponseUpload, response_aad, response_hpke_info, response_mac,
+    RESPONSE_FORMAT_V1, ResponseContent, ResponseUpload, response_aad, response_hpke_info, response_mac,
 };
 
 const UPDATE_ENV: &str = "WV_UPDATE_CONSOLE_VECTORS";
@@ -385,6 +385,8 @@ fn seal_survey_responses(readers: &[Reader]) -> Vec<Value> {
     let sealed = envelope::seal(&content_key, &response_aad(response_id, "pulse", 2, FACTORY), &json)
         .expect("the envelope seals");
     let mut upload = ResponseUpload {
+        // The console reads only the sealed content, which no format changes.
+        format: RESPONSE_FORMAT_V1,
         response_id: response_id.into(),
         survey_id: "pulse".into(),
         version: 2,

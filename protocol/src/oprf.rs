@@ -56,19 +56,39 @@ macro_rules! with_context {
     ($prefix:literal) => {
         concat!($prefix, "OPRFV1-\x01-ristretto255-SHA512").as_bytes()
     };
+    ($prefix:literal, partial) => {
+        concat!($prefix, "OPRFV1-\x02-ristretto255-SHA512").as_bytes()
+    };
 }
-const DST_HASH_TO_GROUP: &[u8] = with_context!("HashToGroup-");
-const DST_HASH_TO_SCALAR: &[u8] = with_context!("HashToScalar-");
 const DST_DERIVE_KEY_PAIR: &[u8] = with_context!("DeriveKeyPair");
-const SEED_DST: &[u8] = with_context!("Seed-");
 // expand_message_xmd appends the DST's length as one byte.
-const _: () = assert!(DST_HASH_TO_GROUP.len() <= 255 && DST_HASH_TO_SCALAR.len() <= 255);
 const _: () = assert!(DST_DERIVE_KEY_PAIR.len() <= 255);
+
+/// The domain separation strings of one mode: VOPRF (0x01) for tokens that
+/// carry nothing public, POPRF (0x02) for tokens bound to a public `info`
+/// (RFC 9497 §3.3.3) — the factory of a survey answer.
+struct Mode {
+    hash_to_group: &'static [u8],
+    hash_to_scalar: &'static [u8],
+    seed: &'static [u8],
+}
+
+const VERIFIABLE: Mode = Mode {
+    hash_to_group: with_context!("HashToGroup-"),
+    hash_to_scalar: with_context!("HashToScalar-"),
+    seed: with_context!("Seed-"),
+};
+const PARTIAL: Mode = Mode {
+    hash_to_group: with_context!("HashToGroup-", partial),
+    hash_to_scalar: with_context!("HashToScalar-", partial),
+    seed: with_context!("Seed-", partial),
+};
+const _: () = assert!(VERIFIABLE.hash_to_group.len() <= 255 && VERIFIABLE.hash_to_scalar.len() <= 255);
+const _: () = assert!(PARTIAL.hash_to_group.len() <= 255 && PARTIAL.hash_to_scalar.len() <= 255);
 
 /// `I2OSP(len, 2)` of the fixed-length values in the transcripts.
 const ELEMENT_LEN_PREFIX: [u8; 2] = (ELEMENT_LEN as u16).to_be_bytes();
 const SEED_LEN_PREFIX: [u8; 2] = (OUTPUT_LEN as u16).to_be_bytes();
-const SEED_DST_LEN_PREFIX: [u8; 2] = (SEED_DST.len() as u16).to_be_bytes();
 
 /// Why a token could not be issued, finalized or checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
@@ -99,12 +119,14 @@ pub enum OprfError {
 // Client (device)
 
 /// What the device keeps between [`blind`] and [`finalize`]: the blind, which
-/// must stay secret (it is all that unlinks the token from its issuance), and
-/// the input. Zeroized on drop.
+/// must stay secret (it is all that unlinks the token from its issuance), the
+/// input, and for a token bound to public info (POPRF) that info. Zeroized on drop.
 pub struct BlindState {
     blind: Zeroizing<Scalar>,
     input: Zeroizing<Vec<u8>>,
     blinded: RistrettoPoint,
+    /// `Some(info)` for a POPRF token bound to `info`; `None` for VOPRF.
+    info: Option<Vec<u8>>,
 }
 
 impl std::fmt::Debug for BlindState {
@@ -116,7 +138,7 @@ impl std::fmt::Debug for BlindState {
 /// Blinds a token input with a fresh random scalar: returns the state to keep
 /// and the blinded element to send to the hub.
 pub fn blind(input: &[u8]) -> Result<(BlindState, [u8; ELEMENT_LEN]), OprfError> {
-    blind_with(input, random_scalar()?)
+    blind_with(input, random_scalar()?, None)
 }
 
 /// A fresh random blind, to keep (secret) until [`BlindState::restore`]
@@ -130,26 +152,46 @@ impl BlindState {
     /// The state for `input` blinded with a stored `blind` (from
     /// [`random_blind`]), and the blinded element to send.
     pub fn restore(input: &[u8], blind: &[u8]) -> Result<(Self, [u8; ELEMENT_LEN]), OprfError> {
-        let bytes: [u8; SCALAR_LEN] = blind.try_into().map_err(|_| OprfError::InvalidScalar)?;
-        let scalar = Option::<Scalar>::from(Scalar::from_canonical_bytes(bytes)).ok_or(OprfError::InvalidScalar)?;
-        if scalar == Scalar::ZERO {
-            return Err(OprfError::InvalidScalar);
-        }
-        blind_with(input, Zeroizing::new(scalar))
+        blind_with(input, decode_blind(blind)?, None)
+    }
+
+    /// [`BlindState::restore`] for a token bound to the public `info` (RFC
+    /// 9497 POPRF mode): the hub evaluates it with a key tweaked by `info`,
+    /// so the token is a token only together with that info — a survey
+    /// answer's factory, which the answer then cannot change.
+    pub fn restore_bound(input: &[u8], info: &[u8], blind: &[u8]) -> Result<(Self, [u8; ELEMENT_LEN]), OprfError> {
+        check_input_len(info)?;
+        blind_with(input, decode_blind(blind)?, Some(info.to_vec()))
     }
 }
 
+/// A stored blind: a canonical, non-zero scalar.
+fn decode_blind(blind: &[u8]) -> Result<Zeroizing<Scalar>, OprfError> {
+    let bytes: [u8; SCALAR_LEN] = blind.try_into().map_err(|_| OprfError::InvalidScalar)?;
+    let scalar = Option::<Scalar>::from(Scalar::from_canonical_bytes(bytes)).ok_or(OprfError::InvalidScalar)?;
+    if scalar == Scalar::ZERO {
+        return Err(OprfError::InvalidScalar);
+    }
+    Ok(Zeroizing::new(scalar))
+}
+
 /// [`blind`] with a given blind (the RFC test vectors fix it).
-fn blind_with(input: &[u8], blind: Zeroizing<Scalar>) -> Result<(BlindState, [u8; ELEMENT_LEN]), OprfError> {
+fn blind_with(
+    input: &[u8],
+    blind: Zeroizing<Scalar>,
+    info: Option<Vec<u8>>,
+) -> Result<(BlindState, [u8; ELEMENT_LEN]), OprfError> {
     check_input_len(input)?;
-    let blinded = *blind * hash_to_group(input)?;
+    let mode = if info.is_some() { &PARTIAL } else { &VERIFIABLE };
+    let blinded = *blind * hash_to_group(input, mode)?;
     let blinded_bytes = blinded.compress().to_bytes();
-    Ok((BlindState { blind, input: Zeroizing::new(input.to_vec()), blinded }, blinded_bytes))
+    Ok((BlindState { blind, input: Zeroizing::new(input.to_vec()), blinded, info }, blinded_bytes))
 }
 
 /// Checks the hub's proof that `evaluated` is the blinded element raised to
-/// the secret key of `public_key` (taken from the signed survey definition),
-/// then unblinds it into the token output.
+/// the secret key of `public_key` (taken from the signed survey definition;
+/// for a bound token, that key tweaked by the state's info), then unblinds it
+/// into the token output.
 ///
 /// Fails with [`OprfError::ProofInvalid`] if the hub used any other key, and
 /// with [`OprfError::InvalidElement`] / [`OprfError::InvalidScalar`] if the
@@ -163,9 +205,23 @@ pub fn finalize(
     let public_key = decode_element(public_key)?;
     let evaluated_point = decode_element(evaluated)?;
     let (c, s) = decode_proof(proof)?;
-    verify_proof(&public_key, &state.blinded, &evaluated_point, &c, &s)?;
     let inverse = Zeroizing::new(state.blind.invert());
-    finalize_hash(&state.input, &(*inverse * evaluated_point))
+    match &state.info {
+        None => {
+            // log_G(pk) == log_blinded(evaluated)
+            verify_proof(&VERIFIABLE, &public_key, &state.blinded, &evaluated_point, &c, &s)?;
+            finalize_hash(&state.input, None, &(*inverse * evaluated_point))
+        }
+        Some(info) => {
+            // POPRF: the tweaked key T = pk + m·G, and log_G(T) == log_evaluated(blinded).
+            let tweaked = public_key + RistrettoPoint::mul_base(&info_scalar(info)?);
+            if tweaked.is_identity() {
+                return Err(OprfError::InvalidElement);
+            }
+            verify_proof(&PARTIAL, &tweaked, &evaluated_point, &state.blinded, &c, &s)?;
+            finalize_hash(&state.input, Some(info), &(*inverse * evaluated_point))
+        }
+    }
 }
 
 // ---------------------------------------------------------------------------
@@ -191,7 +247,8 @@ impl SecretKey {
     }
 
     /// Derives a key from a 32-byte seed and an info string (RFC 9497
-    /// §3.2.1 `DeriveKeyPair`); the same seed and info give the same key.
+    /// §3.2.1 `DeriveKeyPair`, VOPRF context); the same seed and info give
+    /// the same key. The same key serves bound tokens (POPRF).
     pub fn derive(seed: &[u8; SCALAR_LEN], info: &[u8]) -> Result<Self, OprfError> {
         let info_len = check_input_len(info)?;
         for counter in 0..=u8::MAX {
@@ -238,29 +295,52 @@ impl SecretKey {
     ) -> Result<([u8; ELEMENT_LEN], [u8; PROOF_LEN]), OprfError> {
         let blinded_point = decode_element(blinded)?;
         let evaluated = *self.scalar * blinded_point;
-        let evaluated_bytes = evaluated.compress().to_bytes();
+        let proof = generate_proof(&VERIFIABLE, &self.scalar, &self.public_bytes, &blinded_point, &evaluated, &r);
+        Ok((evaluated.compress().to_bytes(), proof))
+    }
 
-        // GenerateProof(k, G, pk, [C], [D]) with ComputeCompositesFast:
-        // M = d·C and Z = k·M, since the server knows k.
-        let weight = composite_weight(&self.public_bytes, &blinded_point.compress(), &evaluated_bytes);
-        let m = weight * blinded_point;
-        let z = *self.scalar * m;
-        let t2 = RistrettoPoint::mul_base(&r);
-        let t3 = *r * m;
-        let c = challenge(&self.public_bytes, &m, &z, &t2, &t3);
-        let s = *r - c * *self.scalar;
+    /// Evaluates a device's blinded element bound to the public `info` (RFC
+    /// 9497 POPRF `BlindEvaluate`: the key tweaked to `t = k + m`, the
+    /// element raised to `1/t`) and proves it used the published key so
+    /// tweaked. A token so made verifies only with the same `info`
+    /// ([`SecretKey::evaluate_bound`]).
+    pub fn blind_evaluate_bound(
+        &self,
+        blinded: &[u8],
+        info: &[u8],
+    ) -> Result<([u8; ELEMENT_LEN], [u8; PROOF_LEN]), OprfError> {
+        self.blind_evaluate_bound_with(blinded, info, random_scalar()?)
+    }
 
-        let mut proof = [0u8; PROOF_LEN];
-        proof[..SCALAR_LEN].copy_from_slice(c.as_bytes());
-        proof[SCALAR_LEN..].copy_from_slice(s.as_bytes());
-        Ok((evaluated_bytes, proof))
+    fn blind_evaluate_bound_with(
+        &self,
+        blinded: &[u8],
+        info: &[u8],
+        r: Zeroizing<Scalar>,
+    ) -> Result<([u8; ELEMENT_LEN], [u8; PROOF_LEN]), OprfError> {
+        let blinded_point = decode_element(blinded)?;
+        let tweaked = self.tweaked(info)?;
+        let evaluated = *Zeroizing::new(tweaked.invert()) * blinded_point;
+        let tweaked_public = RistrettoPoint::mul_base(&tweaked).compress().to_bytes();
+        // GenerateProof(t, G, T, [evaluated], [blinded]): C and D swap places
+        // against VOPRF, since blinded = t·evaluated.
+        let proof = generate_proof(&PARTIAL, &tweaked, &tweaked_public, &evaluated, &blinded_point, &r);
+        Ok((evaluated.compress().to_bytes(), proof))
     }
 
     /// The token output for `input`, computed directly with the key (RFC
     /// 9497 `Evaluate`): what a device's [`finalize`] returns for it.
     pub fn evaluate(&self, input: &[u8]) -> Result<[u8; OUTPUT_LEN], OprfError> {
         check_input_len(input)?; // before hashing all of an oversized input
-        finalize_hash(input, &(*self.scalar * hash_to_group(input)?))
+        finalize_hash(input, None, &(*self.scalar * hash_to_group(input, &VERIFIABLE)?))
+    }
+
+    /// The output of a token bound to `info` (POPRF `Evaluate`).
+    pub fn evaluate_bound(&self, input: &[u8], info: &[u8]) -> Result<[u8; OUTPUT_LEN], OprfError> {
+        check_input_len(input)?;
+        let tweaked = self.tweaked(info)?;
+        let inverse = Zeroizing::new(tweaked.invert());
+        finalize_hash(input, Some(info), &(*inverse * hash_to_group(input, &PARTIAL)?))
     }
 
     /// Whether `output` is the token output for `input` under this key,
@@ -272,54 +352,93 @@ impl SecretKey {
         }
     }
 
+    /// `t = k + HashToScalar("Info" || len || info)`, refused if zero (the
+    /// RFC's `InverseError`: it would need someone to know the key).
+    fn tweaked(&self, info: &[u8]) -> Result<Zeroizing<Scalar>, OprfError> {
+        let tweaked = Zeroizing::new(*self.scalar + info_scalar(info)?);
+        if *tweaked == Scalar::ZERO { Err(OprfError::InvalidScalar) } else { Ok(tweaked) }
+    }
+
     fn from_scalar(scalar: Zeroizing<Scalar>) -> Self {
         Self { public_bytes: RistrettoPoint::mul_base(&scalar).compress().to_bytes(), scalar }
     }
 }
 
+/// POPRF's `m = HashToScalar("Info" || I2OSP(len(info), 2) || info)`.
+fn info_scalar(info: &[u8]) -> Result<Scalar, OprfError> {
+    let info_len = check_input_len(info)?;
+    Ok(hash_to_scalar(&[b"Info", &info_len, info], PARTIAL.hash_to_scalar))
+}
+
 // ---------------------------------------------------------------------------
 // The proof (RFC 9497 §2.2)
 
-/// Checks a DLEQ proof `(c, s)` that `log_G(pk) == log_C(D)` for one element
-/// (`VerifyProof` with `ComputeComposites`).
+/// `GenerateProof(k, G, B, [C], [D])` with `ComputeCompositesFast` (the
+/// server knows `k`, so `Z = k·M`), where `B = k·G` and `D = k·C`.
+fn generate_proof(
+    mode: &Mode,
+    k: &Scalar,
+    b: &[u8; ELEMENT_LEN],
+    c: &RistrettoPoint,
+    d: &RistrettoPoint,
+    r: &Scalar,
+) -> [u8; PROOF_LEN] {
+    let weight = composite_weight(mode, b, &c.compress(), d.compress().as_bytes());
+    let m = weight * c;
+    let z = k * m;
+    let t2 = RistrettoPoint::mul_base(r);
+    let t3 = r * m;
+    let challenge = challenge(mode, b, &m, &z, &t2, &t3);
+    let s = r - challenge * k;
+    let mut proof = [0u8; PROOF_LEN];
+    proof[..SCALAR_LEN].copy_from_slice(challenge.as_bytes());
+    proof[SCALAR_LEN..].copy_from_slice(s.as_bytes());
+    proof
+}
+
+/// Checks a DLEQ proof `(c, s)` that `log_G(B) == log_C(D)` for one element
+/// pair (`VerifyProof` with `ComputeComposites`).
 fn verify_proof(
-    public_key: &RistrettoPoint,
-    blinded: &RistrettoPoint,
-    evaluated: &RistrettoPoint,
+    mode: &Mode,
+    b: &RistrettoPoint,
+    c_point: &RistrettoPoint,
+    d_point: &RistrettoPoint,
     c: &Scalar,
     s: &Scalar,
 ) -> Result<(), OprfError> {
-    let public_bytes = public_key.compress().to_bytes();
-    let weight = composite_weight(&public_bytes, &blinded.compress(), evaluated.compress().as_bytes());
-    let m = weight * blinded;
-    let z = weight * evaluated;
+    let b_bytes = b.compress().to_bytes();
+    let weight = composite_weight(mode, &b_bytes, &c_point.compress(), d_point.compress().as_bytes());
+    let m = weight * c_point;
+    let z = weight * d_point;
     // Everything here is public, so variable time is fine.
-    let t2 = RistrettoPoint::vartime_double_scalar_mul_basepoint(c, public_key, s);
+    let t2 = RistrettoPoint::vartime_double_scalar_mul_basepoint(c, b, s);
     let t3 = s * m + c * z;
-    if challenge(&public_bytes, &m, &z, &t2, &t3) == *c { Ok(()) } else { Err(OprfError::ProofInvalid) }
+    if challenge(mode, &b_bytes, &m, &z, &t2, &t3) == *c { Ok(()) } else { Err(OprfError::ProofInvalid) }
 }
 
-/// The weight `d_0` of `ComputeComposites` for a batch of one element pair.
-fn composite_weight(public_key: &[u8; ELEMENT_LEN], blinded: &CompressedRistretto, evaluated: &[u8]) -> Scalar {
-    let seed = sha512(&[&ELEMENT_LEN_PREFIX, public_key, &SEED_DST_LEN_PREFIX, SEED_DST]);
+/// The weight `d_0` of `ComputeComposites` for a batch of one pair `(C, D)`.
+fn composite_weight(mode: &Mode, b: &[u8; ELEMENT_LEN], c: &CompressedRistretto, d: &[u8]) -> Scalar {
+    let seed_dst_len = (mode.seed.len() as u16).to_be_bytes();
+    let seed = sha512(&[&ELEMENT_LEN_PREFIX, b, &seed_dst_len, mode.seed]);
     hash_to_scalar(
         &[
             &SEED_LEN_PREFIX,
             &seed,
             &0u16.to_be_bytes(),
             &ELEMENT_LEN_PREFIX,
-            blinded.as_bytes(),
+            c.as_bytes(),
             &ELEMENT_LEN_PREFIX,
-            evaluated,
+            d,
             b"Composite",
         ],
-        DST_HASH_TO_SCALAR,
+        mode.hash_to_scalar,
     )
 }
 
 /// The Fiat-Shamir challenge of `GenerateProof` / `VerifyProof`.
 fn challenge(
-    public_key: &[u8; ELEMENT_LEN],
+    mode: &Mode,
+    b: &[u8; ELEMENT_LEN],
     m: &RistrettoPoint,
     z: &RistrettoPoint,
     t2: &RistrettoPoint,
@@ -329,7 +448,7 @@ fn challenge(
     hash_to_scalar(
         &[
             &ELEMENT_LEN_PREFIX,
-            public_key,
+            b,
             &ELEMENT_LEN_PREFIX,
             &m,
             &ELEMENT_LEN_PREFIX,
@@ -340,23 +459,31 @@ fn challenge(
             &t3,
             b"Challenge",
         ],
-        DST_HASH_TO_SCALAR,
+        mode.hash_to_scalar,
     )
 }
 
 // ---------------------------------------------------------------------------
 // The ciphersuite (RFC 9497 §4.1) and encodings (§2.1)
 
-/// `Hash(I2OSP(len(input), 2) || input || I2OSP(len(element), 2) || element || "Finalize")`.
-fn finalize_hash(input: &[u8], element: &RistrettoPoint) -> Result<[u8; OUTPUT_LEN], OprfError> {
+/// `Hash(I2OSP(len(input), 2) || input || I2OSP(len(element), 2) || element || "Finalize")`,
+/// with `I2OSP(len(info), 2) || info` after the input for a bound token (POPRF).
+fn finalize_hash(input: &[u8], info: Option<&[u8]>, element: &RistrettoPoint) -> Result<[u8; OUTPUT_LEN], OprfError> {
     let input_len = check_input_len(input)?;
-    Ok(sha512(&[&input_len, input, &ELEMENT_LEN_PREFIX, element.compress().as_bytes(), b"Finalize"]))
+    let element = element.compress();
+    match info {
+        None => Ok(sha512(&[&input_len, input, &ELEMENT_LEN_PREFIX, element.as_bytes(), b"Finalize"])),
+        Some(info) => {
+            let info_len = check_input_len(info)?;
+            Ok(sha512(&[&input_len, input, &info_len, info, &ELEMENT_LEN_PREFIX, element.as_bytes(), b"Finalize"]))
+        }
+    }
 }
 
 /// `HashToGroup`: ristretto255's one-way map of 64 uniform bytes. The
 /// identity is refused (the RFC's `InvalidInputError`; it has negligible odds).
-fn hash_to_group(input: &[u8]) -> Result<RistrettoPoint, OprfError> {
-    let point = RistrettoPoint::from_uniform_bytes(&expand_message_xmd(&[input], DST_HASH_TO_GROUP));
+fn hash_to_group(input: &[u8], mode: &Mode) -> Result<RistrettoPoint, OprfError> {
+    let point = RistrettoPoint::from_uniform_bytes(&expand_message_xmd(&[input], mode.hash_to_group));
     if point.is_identity() { Err(OprfError::InvalidElement) } else { Ok(point) }
 }
 
@@ -503,7 +630,7 @@ mod tests {
         let key = rfc_key();
         for vector in &VECTORS {
             let input = bytes(vector.input);
-            let (state, blinded) = blind_with(&input, scalar(BLIND)).unwrap();
+            let (state, blinded) = blind_with(&input, scalar(BLIND), None).unwrap();
             assert_eq!(blinded.to_vec(), bytes(vector.blinded));
 
             let (evaluated, proof) = key.blind_evaluate_with(&blinded, scalar(PROOF_RANDOM)).unwrap();
@@ -514,6 +641,61 @@ mod tests {
             assert_eq!(output.to_vec(), bytes(vector.output));
             assert_eq!(key.evaluate(&input).unwrap(), output);
         }
+    }
+
+    /// RFC 9497 Appendix A.1.3, POPRF mode, ristretto255-SHA512, test vector 1.
+    #[test]
+    fn rfc_9497_poprf_vector_passes_byte_for_byte() {
+        let key =
+            SecretKey::from_bytes(&bytes("145c79c108538421ac164ecbe131942136d5570b16d8bf41a24d4337da981e07")).unwrap();
+        assert_eq!(
+            key.public_key().to_vec(),
+            bytes("c647bef38497bc6ec077c22af65b696efa43bff3b4a1975a3e8e0a1c5a79d631")
+        );
+        let info = bytes("7465737420696e666f");
+        let input = bytes("00");
+        let (state, blinded) = blind_with(&input, scalar(BLIND), Some(info.clone())).unwrap();
+        assert_eq!(blinded.to_vec(), bytes("c8713aa89241d6989ac142f22dba30596db635c772cbf25021fdd8f3d461f715"));
+        let (evaluated, proof) = key.blind_evaluate_bound_with(&blinded, &info, scalar(PROOF_RANDOM)).unwrap();
+        assert_eq!(evaluated.to_vec(), bytes("1a4b860d808ff19624731e67b5eff20ceb2df3c3c03b906f5693e2078450d874"));
+        assert_eq!(
+            proof.to_vec(),
+            bytes(
+                "41ad1a291aa02c80b0915fbfbb0c0afa15a57e2970067a602ddb9e8fd6b7100d\
+                 e32e1ecff943a36f0b10e3dae6bd266cdeb8adf825d86ef27dbc6c0e30c52206"
+            )
+        );
+        let output = finalize(state, &evaluated, &proof, &key.public_key()).unwrap();
+        assert_eq!(
+            output.to_vec(),
+            bytes(
+                "ca688351e88afb1d841fde4401c79efebb2eb75e7998fa9737bd5a82a152406d\
+                 38bd29f680504e54fd4587eddcf2f37a2617ac2fbd2993f7bdf45442ace7d221"
+            )
+        );
+        assert_eq!(key.evaluate_bound(&input, &info).unwrap(), output);
+    }
+
+    #[test]
+    fn a_bound_token_is_a_token_only_with_its_own_info() {
+        let key = SecretKey::generate().unwrap();
+        let input = [5u8; 32];
+        let blind = random_blind().unwrap();
+        let (state, blinded) = BlindState::restore_bound(&input, b"factory-a", blind.as_slice()).unwrap();
+        let (evaluated, proof) = key.blind_evaluate_bound(&blinded, b"factory-a").unwrap();
+        let output = finalize(state, &evaluated, &proof, &key.public_key()).unwrap();
+        assert_eq!(key.evaluate_bound(&input, b"factory-a").unwrap(), output);
+        assert_ne!(key.evaluate_bound(&input, b"factory-b").unwrap(), output, "another factory");
+        assert_ne!(key.evaluate(&input).unwrap(), output, "an unbound token");
+        assert!(!key.verify_token(&input, &output));
+
+        // A hub that evaluates under another info (or unbound) fails the proof.
+        let (state, blinded) = BlindState::restore_bound(&input, b"factory-a", blind.as_slice()).unwrap();
+        let (evaluated, proof) = key.blind_evaluate_bound(&blinded, b"factory-b").unwrap();
+        assert_eq!(finalize(state, &evaluated, &proof, &key.public_key()), Err(OprfError::ProofInvalid));
+        let (state, blinded) = BlindState::restore_bound(&input, b"factory-a", blind.as_slice()).unwrap();
+        let (evaluated, proof) = key.blind_evaluate(&blinded).unwrap();
+        assert_eq!(finalize(state, &evaluated, &proof, &key.public_key()), Err(OprfError::ProofInvalid));
     }
 
     #[test]
@@ -578,6 +760,7 @@ mod tests {
             blind: state.blind.clone(),
             input: state.input.clone(),
             blinded: state.blinded,
+            info: state.info.clone(),
         };
 
         // Another valid element in place of the evaluation.
@@ -658,7 +841,7 @@ mod tests {
     fn debug_shows_no_key_or_blind_bytes() {
         let key = SecretKey::from_bytes(&bytes(SK)).unwrap();
         assert_eq!(format!("{key:?}"), "SecretKey { .. }");
-        let (state, _) = blind_with(b"x", scalar(BLIND)).unwrap();
+        let (state, _) = blind_with(b"x", scalar(BLIND), None).unwrap();
         assert_eq!(format!("{state:?}"), "BlindState { .. }");
     }
 
@@ -703,6 +886,28 @@ mod tests {
             let elsewhere = SecretKey::generate().unwrap().public_key();
             let refused = finalize(state, &result.message.serialize(), &result.proof.serialize(), &elsewhere);
             assert_eq!(refused, Err(OprfError::ProofInvalid));
+        }
+
+        #[test]
+        fn their_poprf_client_accepts_our_bound_evaluation() {
+            use voprf::PoprfClient;
+            let key = SecretKey::generate().unwrap();
+            let input = b"a survey token";
+            let info = b"factory-7";
+            let theirs = PoprfClient::<Ristretto255>::blind(input, &mut OsRng).unwrap();
+            let (evaluated, proof) = key.blind_evaluate_bound(&theirs.message.serialize(), info).unwrap();
+            let public_key = Ristretto255::deserialize_elem(&key.public_key()).unwrap();
+            let output = theirs
+                .state
+                .finalize(
+                    input,
+                    &EvaluationElement::deserialize(&evaluated).unwrap(),
+                    &Proof::deserialize(&proof).unwrap(),
+                    public_key,
+                    Some(info),
+                )
+                .unwrap();
+            assert_eq!(output[..], key.evaluate_bound(input, info).unwrap());
         }
 
         #[test]

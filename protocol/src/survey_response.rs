@@ -64,7 +64,14 @@ pub struct TokenRequest {
     /// The blinded token input (a ristretto255 element, 32 bytes).
     #[serde(with = "crate::b64")]
     pub blinded: Vec<u8>,
-    /// HMAC over [`token_mac_input`] under the key from the worker's share.
+    /// The factory the token is to be bound to (the device's own; format 2,
+    /// [`token_info`]). `None` only from an app of format 1, whose tokens the
+    /// hub no longer issues except as the repeat of one already issued.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub factory_id: Option<String>,
+    /// HMAC under the key from the worker's share: format 2 over
+    /// [`token_mac_input_v2`] with the key from [`SURVEY_MAC_LABEL`]; format 1
+    /// over [`token_mac_input`] with the progress key.
     #[serde(with = "crate::b64")]
     pub mac: Vec<u8>,
 }
@@ -80,9 +87,35 @@ pub struct TokenResponse {
     pub proof: Vec<u8>,
 }
 
+/// Format of a [`ResponseUpload`] before factory binding: an unbound VOPRF
+/// token and the MAC input [`response_mac_input_v1`]. Kept so the answers a
+/// device queued before its app was updated still go in (ADR 0021).
+pub const RESPONSE_FORMAT_V1: u32 = 1;
+/// Format with the token bound to the factory (POPRF, info [`token_info`]) and
+/// the length-prefixed MAC input [`response_mac_input_v2`].
+pub const RESPONSE_FORMAT_V2: u32 = 2;
+
+fn format_v1() -> u32 {
+    RESPONSE_FORMAT_V1
+}
+
+fn is_format_v1(format: &u32) -> bool {
+    *format == RESPONSE_FORMAT_V1
+}
+
+/// HKDF label of the key, derived from the worker's hub share, that MACs a
+/// worker's survey requests (open surveys, ask for a token). Its own key,
+/// not training progress's: the two never verify each other's messages even
+/// if a MAC input were to collide.
+pub const SURVEY_MAC_LABEL: &[u8] = b"workervoice/survey-mac/v1";
+
 /// `POST /v1/surveys/responses` (not signed): an anonymous response.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ResponseUpload {
+    /// [`RESPONSE_FORMAT_V2`] (absent in uploads of format 1, which read
+    /// and write as they always did).
+    #[serde(default = "format_v1", skip_serializing_if = "is_format_v1")]
+    pub format: u32,
     /// Random id of this upload (a resend after a lost reply is the same).
     pub response_id: String,
     /// The survey.
@@ -128,8 +161,41 @@ pub struct ResponseContent {
     pub language: String,
 }
 
-/// What [`ResponseUpload::token_mac`] covers: every other field.
+/// What [`ResponseUpload::token_mac`] covers, by the upload's format.
 pub fn response_mac_input(upload: &ResponseUpload) -> Vec<u8> {
+    if upload.format == RESPONSE_FORMAT_V1 { response_mac_input_v1(upload) } else { response_mac_input_v2(upload) }
+}
+
+/// Format 2's MAC input: every other field, each length-prefixed (u32,
+/// big-endian) after a count of the recipients, so no two different uploads
+/// give the same bytes.
+pub fn response_mac_input_v2(upload: &ResponseUpload) -> Vec<u8> {
+    fn field(input: &mut Vec<u8>, bytes: &[u8]) {
+        // Every field is far below 4 GiB: the hub bounds the body.
+        input.extend_from_slice(&(bytes.len() as u32).to_be_bytes());
+        input.extend_from_slice(bytes);
+    }
+    let mut input = b"workervoice/survey-response-mac/v2".to_vec();
+    field(&mut input, &upload.format.to_be_bytes());
+    field(&mut input, upload.response_id.as_bytes());
+    field(&mut input, upload.survey_id.as_bytes());
+    field(&mut input, &upload.version.to_be_bytes());
+    field(&mut input, upload.factory_id.as_bytes());
+    field(&mut input, &upload.token_input);
+    input.extend_from_slice(&(upload.recipients.len() as u32).to_be_bytes());
+    for wrapped in &upload.recipients {
+        field(&mut input, wrapped.handler_id.as_bytes());
+        field(&mut input, &wrapped.enc);
+        field(&mut input, &wrapped.wrapped_key);
+    }
+    field(&mut input, &upload.sealed);
+    input
+}
+
+/// Format 1's MAC input, as the first apps computed it: fields joined with
+/// newlines and no count of recipients. Only for uploads queued before the
+/// update; the hub accepts no more of them than it issued unbound tokens.
+pub fn response_mac_input_v1(upload: &ResponseUpload) -> Vec<u8> {
     use crate::b64::encode;
     let mut input = format!(
         "workervoice/survey-response-mac/v1\n{}\n{}\n{}\n{}\n{}\n",
@@ -166,7 +232,27 @@ pub fn open_mac_input(worker_id: &str) -> Vec<u8> {
     format!("workervoice/surveys/open/v1\n{worker_id}").into_bytes()
 }
 
-/// HMAC input of [`TokenRequest::mac`].
+/// HMAC input of [`TokenRequest::mac`] in format 2 (with the factory,
+/// length-prefixed), under the key from [`SURVEY_MAC_LABEL`].
+pub fn token_mac_input_v2(worker_id: &str, survey_id: &str, factory_id: &str, blinded: &[u8]) -> Vec<u8> {
+    let mut input = b"workervoice/surveys/token/v2".to_vec();
+    for part in [worker_id.as_bytes(), survey_id.as_bytes(), factory_id.as_bytes(), blinded] {
+        input.extend_from_slice(&(part.len() as u32).to_be_bytes());
+        input.extend_from_slice(part);
+    }
+    input
+}
+
+/// The public info a format-2 token is bound to (RFC 9497 POPRF): the
+/// factory. The hub evaluates with it at issuance (the factory of the
+/// device that asks) and again when the answer comes, with the factory the
+/// answer claims; a claim of another factory makes another output, and the
+/// MAC fails.
+pub fn token_info(factory_id: &str) -> Vec<u8> {
+    format!("workervoice/survey-factory/v1\n{factory_id}").into_bytes()
+}
+
+/// HMAC input of [`TokenRequest::mac`] in format 1.
 pub fn token_mac_input(worker_id: &str, survey_id: &str, blinded: &[u8]) -> Vec<u8> {
     let mut input = format!("workervoice/surveys/token/v1\n{worker_id}\n{survey_id}\n").into_bytes();
     input.extend_from_slice(blinded);
@@ -281,4 +367,83 @@ pub struct SealedSurveyResponse {
     /// The answers, sealed.
     #[serde(with = "crate::b64")]
     pub sealed: Vec<u8>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn upload(recipients: Vec<WrappedKey>, sealed: &[u8]) -> ResponseUpload {
+        ResponseUpload {
+            format: RESPONSE_FORMAT_V2,
+            response_id: "r".into(),
+            survey_id: "s".into(),
+            version: 1,
+            factory_id: "f".into(),
+            token_input: vec![1; TOKEN_INPUT_LEN],
+            token_mac: Vec::new(),
+            recipients,
+            sealed: sealed.to_vec(),
+        }
+    }
+
+    fn wrapped(handler_id: &str) -> WrappedKey {
+        WrappedKey { handler_id: handler_id.into(), enc: vec![2; 32], wrapped_key: vec![3; 48] }
+    }
+
+    #[test]
+    fn the_v2_mac_input_tells_a_recipient_from_sealed_bytes_that_look_like_one() {
+        // Format 1 joins fields with newlines and counts no recipients: a
+        // recipient's line and the same bytes at the start of the sealed
+        // content gave one MAC input for two different uploads.
+        let one = wrapped("a");
+        let line = format!("a\n{}\n{}\n", crate::b64::encode(&one.enc), crate::b64::encode(&one.wrapped_key));
+        let mut with_recipient = upload(vec![one.clone(), wrapped("b")], b"sealed");
+        let mut shifted_sealed = line.clone().into_bytes();
+        shifted_sealed.extend_from_slice(
+            format!("b\n{}\n{}\nsealed", crate::b64::encode(&[2; 32]), crate::b64::encode(&[3; 48])).as_bytes(),
+        );
+        let mut shifted = upload(vec![], &shifted_sealed);
+        with_recipient.format = RESPONSE_FORMAT_V1;
+        shifted.format = RESPONSE_FORMAT_V1;
+        assert_eq!(response_mac_input(&with_recipient), response_mac_input(&shifted), "format 1 is ambiguous");
+        with_recipient.format = RESPONSE_FORMAT_V2;
+        shifted.format = RESPONSE_FORMAT_V2;
+        assert_ne!(response_mac_input(&with_recipient), response_mac_input(&shifted));
+    }
+
+    #[test]
+    fn a_v1_upload_reads_and_writes_without_a_format_field_and_v2_with_one() {
+        let mut v1 = upload(vec![wrapped("a")], b"x");
+        v1.format = RESPONSE_FORMAT_V1;
+        let json = serde_json::to_value(&v1).unwrap();
+        assert!(json.get("format").is_none());
+        let back: ResponseUpload = serde_json::from_value(json).unwrap();
+        assert_eq!(back.format, RESPONSE_FORMAT_V1);
+        let v2 = upload(vec![wrapped("a")], b"x");
+        assert_eq!(serde_json::to_value(&v2).unwrap()["format"], 2);
+    }
+
+    #[test]
+    fn every_field_of_a_v2_upload_is_under_its_mac() {
+        let output = [9u8; 64];
+        let mut original = upload(vec![wrapped("a")], b"sealed");
+        original.token_mac = response_mac(&output, &original);
+        assert!(response_mac_valid(&output, &original));
+        let changes: [fn(&mut ResponseUpload); 8] = [
+            |u| u.factory_id = "g".into(),
+            |u| u.survey_id = "t".into(),
+            |u| u.version = 2,
+            |u| u.response_id = "q".into(),
+            |u| u.token_input[0] ^= 1,
+            |u| u.recipients.push(wrapped("b")),
+            |u| u.sealed.push(0),
+            |u| u.format = RESPONSE_FORMAT_V1,
+        ];
+        for change in changes {
+            let mut changed = original.clone();
+            change(&mut changed);
+            assert!(!response_mac_valid(&output, &changed), "{changed:?}");
+        }
+    }
 }

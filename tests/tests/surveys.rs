@@ -2,7 +2,8 @@
 //! that would not render, never reaches the worker; one response per worker
 //! (also from a second device) without the hub learning whose it is; the
 //! post-audit check-in open to exactly the interviewed workers on day 5; an
-//! answer reporting retaliation opening an anonymous case.
+//! answer reporting retaliation opening an anonymous case; an answer bound
+//! to its worker's factory (ADR 0021).
 
 use serde_json::json;
 use workervoice::{DeviceMode, ErrorCode, OpenSurveyState};
@@ -292,6 +293,135 @@ async fn a_worker_answers_once_even_with_two_devices_and_nobody_else_can_use_the
 
     let count: i64 = hub_db(&hub).query_row("SELECT count(*) FROM survey_responses", [], |row| row.get(0)).unwrap();
     assert_eq!(count, 1, "exactly one response stored");
+}
+
+/// The survey's token key as the hub derives it from its secret
+/// (`hub/src/keys.rs`, `surveys::token_key`): what the test needs to compute
+/// the token output a worker's device holds, to play that worker.
+fn hub_token_key(hub: &TestHub, survey_id: &str) -> workervoice_protocol::oprf::SecretKey {
+    use ring::{hkdf, hmac};
+    let secret = std::fs::read(hub.dir.path().join("hub-secret.key")).expect("the hub secret");
+    let prk = hkdf::Salt::new(hkdf::HKDF_SHA256, b"workervoice/hub").extract(&secret);
+    let info = [b"workervoice/hub/survey-token/v1".as_slice()];
+    let okm = prk.expand(&info, hmac::HMAC_SHA256).expect("one block");
+    let survey_token = hmac::Key::from(okm);
+    let seed: [u8; 32] = hmac::sign(&survey_token, survey_id.as_bytes()).as_ref().try_into().expect("32 bytes");
+    workervoice_protocol::oprf::SecretKey::derive(&seed, survey_id.as_bytes()).expect("the key derives")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_worker_cannot_move_their_answer_to_another_factory_even_holding_their_token() {
+    use workervoice_protocol::survey_response::{
+        RESPONSE_FORMAT_V1, ResponseUpload, response_mac, token_info, token_oprf_input,
+    };
+    let (hub, factory, key) = survey_programme().await;
+    let other = hub.factory(false).await;
+    let activation = hub.worker(&factory, "F-1", "Nguyễn Thị Lan", "vi").await;
+    let phone = worker_device(&hub, &factory, &key, "F-1", Some(activation)).await;
+    phone.app.open_surveys().await.expect("open surveys");
+    phone.app.submit_survey("check-in".into(), vec![yes_no("interviewed", false)]).expect("submit");
+    let queued: Vec<u8> = rusqlite::Connection::open(phone.data_dir().join("workervoice.db"))
+        .unwrap()
+        .query_row("SELECT body FROM outbox WHERE kind = 'survey_response'", [], |row| row.get(0))
+        .unwrap();
+    let queued: ResponseUpload = serde_json::from_slice(&queued).unwrap();
+    assert_eq!(queued.format, 2, "a new token is bound to the factory");
+    assert_eq!(queued.factory_id, factory.id);
+
+    // The worker holds the token output their device unblinded (the test
+    // computes the same value with the hub's key) and re-MACs the answer as
+    // if it came from another factory.
+    let token_key = hub_token_key(&hub, "check-in");
+    let oprf_input = token_oprf_input("check-in", &queued.token_input);
+    let output = token_key.evaluate_bound(&oprf_input, &token_info(&factory.id)).unwrap();
+    assert_eq!(response_mac(&output, &queued), queued.token_mac, "the test holds what the device holds");
+    let http = reqwest::Client::new();
+    let post = |body: &ResponseUpload| {
+        let request = http.post(format!("{}/v1/surveys/responses", hub.url())).json(body);
+        async move {
+            let reply = request.send().await.unwrap();
+            (reply.status().as_u16(), reply.text().await.unwrap())
+        }
+    };
+    let mut moved = queued.clone();
+    moved.factory_id = other.id.clone();
+    moved.token_mac = response_mac(&output, &moved);
+    let (status, body) = post(&moved).await;
+    assert_eq!((status, body.contains("token_invalid")), (403, true), "{body}");
+
+    // Nor as format 1 (an unbound token): the hub issued none of those, so it
+    // takes no format-1 answer at all — even one whose MAC is right.
+    let unbound_output = token_key.evaluate(&oprf_input).unwrap();
+    let mut unbound = queued.clone();
+    unbound.format = RESPONSE_FORMAT_V1;
+    unbound.factory_id = other.id.clone();
+    unbound.token_mac = response_mac(&unbound_output, &unbound);
+    let (status, body) = post(&unbound).await;
+    assert_eq!((status, body.contains("token_invalid")), (403, true), "{body}");
+
+    // The answer as the device made it goes in, for its own factory.
+    assert_eq!(phone.app.sync_now(true).await.expect("sync").delivered, 1);
+    let factories: Vec<String> = hub_db(&hub)
+        .prepare("SELECT factory_id FROM survey_responses")
+        .unwrap()
+        .query_map([], |row| row.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(factories, vec![factory.id.clone()]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_answer_queued_before_the_update_still_goes_in_but_no_more_unbound_answers_than_tokens_issued() {
+    use workervoice_protocol::survey_response::{RESPONSE_FORMAT_V1, ResponseUpload, response_mac, token_oprf_input};
+    let (hub, factory, key) = survey_programme().await;
+    let activation = hub.worker(&factory, "F-2", "Nguyễn Văn Bình", "vi").await;
+    let phone = worker_device(&hub, &factory, &key, "F-2", Some(activation)).await;
+    phone.app.open_surveys().await.expect("open surveys");
+    phone.app.submit_survey("check-in".into(), vec![yes_no("interviewed", false)]).expect("submit");
+    let queued: Vec<u8> = rusqlite::Connection::open(phone.data_dir().join("workervoice.db"))
+        .unwrap()
+        .query_row("SELECT body FROM outbox WHERE kind = 'survey_response'", [], |row| row.get(0))
+        .unwrap();
+    let template: ResponseUpload = serde_json::from_slice(&queued).unwrap();
+    // Two unbound tokens issued before the hub was updated (the rows as the
+    // upgrade leaves them: factory_bound 0), and three format-1 answers.
+    for number in ["O-1", "O-2"] {
+        hub.worker(&factory, number, "Đặng Văn Cường", "vi").await;
+    }
+    let db = hub_db(&hub);
+    for (number, blinded) in [("O-1", [1u8; 32]), ("O-2", [2u8; 32])] {
+        db.execute(
+            "INSERT INTO survey_tokens_issued (survey_id, worker_id, blinded, issued_day, factory_bound)
+             SELECT 'check-in', id, ?2, 0, 0 FROM workers WHERE worker_number = ?1",
+            rusqlite::params![number, blinded.to_vec()],
+        )
+        .unwrap();
+    }
+    let issued: i64 = db
+        .query_row(
+            "SELECT count(*) FROM survey_tokens_issued WHERE survey_id = 'check-in' AND factory_bound = 0",
+            [],
+            |row| row.get(0),
+        )
+        .unwrap();
+    assert_eq!(issued, 2);
+    let token_key = hub_token_key(&hub, "check-in");
+    let http = reqwest::Client::new();
+    let mut statuses = Vec::new();
+    for n in 0..(issued + 1) {
+        let mut old = template.clone();
+        old.format = RESPONSE_FORMAT_V1;
+        old.token_input = vec![n as u8 + 40; 32];
+        old.response_id = format!("3f2b8c4e-6a1d-4e2f-9b3c-0d4e5f6a7b{n:02x}");
+        let output = token_key.evaluate(&token_oprf_input("check-in", &old.token_input)).unwrap();
+        old.token_mac = response_mac(&output, &old);
+        let reply = http.post(format!("{}/v1/surveys/responses", hub.url())).json(&old).send().await.unwrap();
+        statuses.push(reply.status().as_u16());
+    }
+    let mut expected = vec![200; issued as usize];
+    expected.push(403);
+    assert_eq!(statuses, expected, "one format-1 answer per unbound token issued, then none");
 }
 
 /// A well-formed response id other than the device's.

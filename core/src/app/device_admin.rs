@@ -19,7 +19,8 @@ use crate::kiosk::wipe::{self, WIPED_REQUEST};
 use crate::net::{HubClient, NetError};
 use crate::store::outbox;
 
-/// How long a shared device keeps a delivered outbox row (without its bytes).
+/// How long a device keeps a delivered outbox row (without its bytes) while
+/// a session lasts.
 const DELIVERED_ROWS_KEPT_SECS: i64 = 24 * 3600;
 
 /// Key of the last successful sync time in the store's meta table.
@@ -163,12 +164,11 @@ impl Inner {
         let _ = store.set_meta(LAST_SYNC_AT, self.device_now());
         let offset = self.hub_clock_offset.load(std::sync::atomic::Ordering::SeqCst);
         let _ = store.set_meta(super::HUB_CLOCK_OFFSET_KEY, offset);
-        // A tablet keeps no trace of what was sent once it is delivered: the
-        // sealed bytes went at delivery, the rows go a day later.
+        // No device keeps a trace of what was sent once it is delivered: the
+        // sealed bytes went at delivery, the rows go a day later (or when the
+        // session ends, `forget_delivered`) — on phones too (ADR 0016).
         let shared = crate::store::device::load(store.conn()).ok().flatten().is_some_and(|row| row.mode == "shared");
-        if shared {
-            let _ = outbox::purge_delivered_before(store.conn(), self.device_now() - DELIVERED_ROWS_KEPT_SECS);
-        }
+        let _ = outbox::purge_delivered_before(store.conn(), self.device_now() - DELIVERED_ROWS_KEPT_SECS);
         drop(store);
         if shared && let Err(error) = self.enforce_kiosk_limits() {
             tracing::warn!(kind = "kiosk_limits", code = error.code().as_str(), "could not trim the tablet's storage");

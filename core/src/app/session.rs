@@ -130,10 +130,28 @@ impl Inner {
             idle.then(|| session.take()).flatten().is_some()
         };
         if expired {
+            self.forget_delivered();
             self.emit(Event::SessionTimedOut);
             self.emit(Event::SessionEnded);
         }
         expired
+    }
+
+    /// Deletes every delivered outbox row and truncates the WAL, on every
+    /// kind of device, when a session ends: a row's local id, kind and times
+    /// are all it keeps after delivery, and nobody signed in needs its
+    /// "delivered" any more. Whoever takes the phone after the worker
+    /// logged out finds no trace of what was sent (ADR 0016). Undelivered
+    /// items stay: they are the worker's words on their way.
+    fn forget_delivered(&self) {
+        let store = lock(&self.store);
+        if let Err(error) = store.forget_delivered() {
+            tracing::warn!(
+                kind = "forget_delivered",
+                code = crate::error::Error::from(error).code().as_str(),
+                "delivered outbox rows could not be removed"
+            );
+        }
     }
 
     /// The session lock, with the session's activity time refreshed.
@@ -160,6 +178,7 @@ impl Inner {
     pub(super) fn end_session(&self) {
         let ended = lock(&self.session).take().is_some();
         if ended {
+            self.forget_delivered();
             self.emit(Event::SessionEnded);
         }
     }

@@ -48,6 +48,7 @@ impl Inner {
             owner: session.local_id.clone(),
             vault_key: session.vault_key()?.duplicate(),
             mac_key: crate::training::mac_key(session.hub_share()?),
+            survey_mac_key: tokens::survey_mac_key(session.hub_share()?),
         })
     }
 
@@ -70,7 +71,8 @@ impl Inner {
             Some(record) if record.output.is_some() || record.used => return Ok(()),
             Some(record) => record,
             None => {
-                let record = tokens::new_record()?;
+                let factory_id = device.row().factory_id.clone().ok_or(ErrorCode::NotEnrolled)?;
+                let record = tokens::new_record(factory_id)?;
                 // Kept before asking, so a lost reply can be asked again
                 // with the same blinded element (the hub answers it again).
                 tokens::save(&mut lock(&self.store), keys, survey_id, &record, self.device_now())?;
@@ -198,8 +200,12 @@ impl WorkerVoice {
             // No token yet: the hub must be asked first (`open_surveys`).
             _ => return Err(ErrorCode::NeedsHub.into()),
         };
-        let device = self.inner.load_device()?;
-        let factory_id = device.row().factory_id.clone().ok_or(ErrorCode::NotEnrolled)?;
+        // A bound token answers for its own factory only; an unbound one (asked
+        // for before the update) for the device's.
+        let factory_id = match &record.factory_id {
+            Some(factory_id) => factory_id.clone(),
+            None => self.inner.load_device()?.row().factory_id.clone().ok_or(ErrorCode::NotEnrolled)?,
+        };
         let content = ResponseContent {
             survey_id: id.to_owned(),
             version,

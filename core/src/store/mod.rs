@@ -204,6 +204,17 @@ impl Store {
         Ok(local_ids)
     }
 
+    /// Deletes every delivered outbox row (overwritten: `secure_delete` is
+    /// on) and truncates the WAL, so neither keeps a copy. Returns how many
+    /// rows went.
+    pub fn forget_delivered(&self) -> Result<usize, StoreError> {
+        let removed = crate::store::outbox::purge_delivered_before(&self.conn, i64::MAX)?;
+        if removed > 0 {
+            self.conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        }
+        Ok(removed)
+    }
+
     /// Deletes every worker's data (vaults, notes, cases, drafts, offline
     /// drafts, survey tokens, training progress, delivered outbox rows),
     /// overwritten (`secure_delete`), and truncates the WAL; the device row,

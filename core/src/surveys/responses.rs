@@ -9,7 +9,8 @@ use workervoice_protocol::grievance::WrappedKey;
 use workervoice_protocol::paths;
 use workervoice_protocol::survey::SurveyDefinition;
 use workervoice_protocol::survey_response::{
-    ResponseContent, ResponseReceipt, ResponseUpload, response_aad, response_hpke_info, response_mac,
+    RESPONSE_FORMAT_V1, RESPONSE_FORMAT_V2, ResponseContent, ResponseReceipt, ResponseUpload, response_aad,
+    response_hpke_info, response_mac,
 };
 use zeroize::{Zeroize, Zeroizing};
 
@@ -84,7 +85,11 @@ pub(crate) fn seal(
     let json = Zeroizing::new(serde_json::to_vec(content).map_err(|_| ErrorCode::Internal)?);
     let sealed = envelope::seal(content_key.expose(), &response_aad(&response_id, id, version, &factory_id), &json)
         .map_err(|_| ErrorCode::Internal)?;
+    // A token bound to its factory gives format 2; one from before binding
+    // (queued or held across the app's update) format 1, as it was issued.
+    let format = if token.factory_id.is_some() { RESPONSE_FORMAT_V2 } else { RESPONSE_FORMAT_V1 };
     let mut upload = ResponseUpload {
+        format,
         response_id,
         survey_id: id.to_owned(),
         version,

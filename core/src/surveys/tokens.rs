@@ -17,8 +17,8 @@ use workervoice_protocol::b64;
 use workervoice_protocol::oprf;
 use workervoice_protocol::paths;
 use workervoice_protocol::survey_response::{
-    OpenSurveysRequest, OpenSurveysResponse, TOKEN_INPUT_LEN, TokenRequest, TokenResponse, open_mac_input,
-    token_mac_input, token_oprf_input,
+    OpenSurveysRequest, OpenSurveysResponse, SURVEY_MAC_LABEL, TOKEN_INPUT_LEN, TokenRequest, TokenResponse,
+    open_mac_input, token_info, token_mac_input, token_mac_input_v2, token_oprf_input,
 };
 use zeroize::{Zeroize, Zeroizing};
 
@@ -37,8 +37,17 @@ pub(crate) struct WorkerKeys {
     pub(crate) owner: String,
     /// The vault key the token rows are sealed under.
     pub(crate) vault_key: Key32,
-    /// The worker's hub MAC key (from the hub share).
+    /// The worker's progress MAC key (from the hub share): only for
+    /// finishing a token asked for before tokens were bound to a factory.
     pub(crate) mac_key: ring::hmac::Key,
+    /// The worker's survey MAC key (from the hub share, [`SURVEY_MAC_LABEL`]).
+    pub(crate) survey_mac_key: ring::hmac::Key,
+}
+
+/// The key that authenticates this worker's survey requests from this device.
+pub(crate) fn survey_mac_key(hub_share: &Key32) -> ring::hmac::Key {
+    let key = crypto::derive_key(hub_share, SURVEY_MAC_LABEL);
+    ring::hmac::Key::new(ring::hmac::HMAC_SHA256, key.expose())
 }
 
 /// A worker's token for one survey, sealed under their vault key.
@@ -56,6 +65,10 @@ pub(crate) struct TokenRecord {
     /// The response was queued: the token is spent.
     #[serde(default)]
     pub(crate) used: bool,
+    /// The factory the token is bound to (ADR 0021); `None` in a record made
+    /// before tokens were bound, which finishes and is spent as format 1.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) factory_id: Option<String>,
 }
 
 impl Drop for TokenRecord {
@@ -98,13 +111,15 @@ pub(crate) fn save(
     store.transaction(|tx| rows::put(tx, &id, &sealed, now).map_err(Error::from))
 }
 
-/// A new token: random input and blind, not asked for yet.
-pub(crate) fn new_record() -> Result<TokenRecord, Error> {
+/// A new token bound to `factory_id` (the device's): random input and
+/// blind, not asked for yet.
+pub(crate) fn new_record(factory_id: String) -> Result<TokenRecord, Error> {
     Ok(TokenRecord {
         input: crypto::random_bytes::<TOKEN_INPUT_LEN>()?.to_vec(),
         blind: Some(oprf::random_blind().map_err(|_| ErrorCode::Internal)?.to_vec()),
         output: None,
         used: false,
+        factory_id: Some(factory_id),
     })
 }
 
@@ -114,7 +129,7 @@ pub(crate) async fn ask_open_surveys(
     signer: &Signer,
     keys: &WorkerKeys,
 ) -> Result<OpenSurveysResponse, Error> {
-    let mac = ring::hmac::sign(&keys.mac_key, &open_mac_input(&keys.worker_id));
+    let mac = ring::hmac::sign(&keys.survey_mac_key, &open_mac_input(&keys.worker_id));
     let request = OpenSurveysRequest { worker_id: keys.worker_id.clone(), mac: mac.as_ref().to_vec() };
     Ok(client.post_signed(paths::SURVEYS_OPEN, &request, signer).await?)
 }
@@ -132,12 +147,27 @@ pub(crate) async fn evaluate(
 ) -> Result<(), Error> {
     let blind = record.blind.as_deref().ok_or(ErrorCode::StorageCorrupt)?;
     let input = token_oprf_input(survey_id, &record.input);
-    let (state, blinded) = oprf::BlindState::restore(&input, blind).map_err(|_| ErrorCode::StorageCorrupt)?;
-    let mac = ring::hmac::sign(&keys.mac_key, &token_mac_input(&keys.worker_id, survey_id, &blinded));
+    let (state, blinded, mac) = match &record.factory_id {
+        // Bound to the factory: the hub's evaluation is checked against the
+        // published key tweaked by that factory, so a token of this factory
+        // is what comes back or nothing.
+        Some(factory_id) => {
+            let (state, blinded) = oprf::BlindState::restore_bound(&input, &token_info(factory_id), blind)
+                .map_err(|_| ErrorCode::StorageCorrupt)?;
+            let mac_input = token_mac_input_v2(&keys.worker_id, survey_id, factory_id, &blinded);
+            (state, blinded, ring::hmac::sign(&keys.survey_mac_key, &mac_input))
+        }
+        None => {
+            let (state, blinded) = oprf::BlindState::restore(&input, blind).map_err(|_| ErrorCode::StorageCorrupt)?;
+            let mac_input = token_mac_input(&keys.worker_id, survey_id, &blinded);
+            (state, blinded, ring::hmac::sign(&keys.mac_key, &mac_input))
+        }
+    };
     let request = TokenRequest {
         worker_id: keys.worker_id.clone(),
         survey_id: survey_id.to_owned(),
         blinded: blinded.to_vec(),
+        factory_id: record.factory_id.clone(),
         mac: mac.as_ref().to_vec(),
     };
     let reply: TokenResponse = client.post_signed(paths::SURVEYS_TOKEN, &request, signer).await?;

@@ -19,11 +19,11 @@ use crate::keys::HubKeys;
 use crate::state::AppState;
 
 /// The key that authenticates a worker's requests from one device:
-/// HKDF-SHA256 of the pair's share with `PROGRESS_MAC_LABEL` (named for
-/// training progress, its first use; surveys take the same key).
-fn mac_key(share: &[u8]) -> hmac::Key {
+/// HKDF-SHA256 of the pair's share with `label` — `PROGRESS_MAC_LABEL` for
+/// training progress, `SURVEY_MAC_LABEL` for surveys from apps of format 2.
+fn mac_key(share: &[u8], label: &[u8]) -> hmac::Key {
     let prk = ring::hkdf::Salt::new(ring::hkdf::HKDF_SHA256, &[]).extract(share);
-    let info = [PROGRESS_MAC_LABEL];
+    let info = [label];
     let mut key = Zeroizing::new([0u8; 32]);
     // ok: one block of output is always available from HKDF-SHA256.
     prk.expand(&info, ring::hkdf::HKDF_SHA256).and_then(|okm| okm.fill(key.as_mut_slice())).expect("one block");
@@ -53,10 +53,23 @@ pub(crate) fn share_mac_verifies(
     input: &[u8],
     mac: &[u8],
 ) -> Result<bool, ApiError> {
+    share_mac_verifies_under(connection, keys, worker_id, device_id, input, mac, PROGRESS_MAC_LABEL)
+}
+
+/// [`share_mac_verifies`] with the key derived under `label`.
+fn share_mac_verifies_under(
+    connection: &Connection,
+    keys: &HubKeys,
+    worker_id: &str,
+    device_id: &str,
+    input: &[u8],
+    mac: &[u8],
+    label: &[u8],
+) -> Result<bool, ApiError> {
     let Some(share) = crate::auth::shares::existing_share(connection, keys, worker_id, device_id)? else {
         return Ok(false);
     };
-    Ok(hmac::verify(&mac_key(&share), input, mac).is_ok())
+    Ok(hmac::verify(&mac_key(&share, label), input, mac).is_ok())
 }
 
 /// Checks that a request about `worker_id` comes from a device where that
@@ -70,8 +83,22 @@ pub(crate) fn check_worker_mac(
     input: &[u8],
     mac: &[u8],
 ) -> Result<(), ApiError> {
+    check_worker_mac_under(connection, state, device, worker_id, input, mac, PROGRESS_MAC_LABEL)
+}
+
+/// [`check_worker_mac`] with the key derived under `label` (surveys:
+/// `SURVEY_MAC_LABEL`).
+pub(crate) fn check_worker_mac_under(
+    connection: &Connection,
+    state: &AppState,
+    device: &AuthenticatedDevice,
+    worker_id: &str,
+    input: &[u8],
+    mac: &[u8],
+    label: &[u8],
+) -> Result<(), ApiError> {
     if !in_factory(connection, worker_id, &device.factory_id)?
-        || !share_mac_verifies(connection, &state.keys, worker_id, &device.id, input, mac)?
+        || !share_mac_verifies_under(connection, &state.keys, worker_id, &device.id, input, mac, label)?
     {
         return Err(ApiError::code(HubErrorCode::Unauthorized));
     }

@@ -17,7 +17,7 @@
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 /// The schema version this hub writes.
-pub(crate) const LATEST_VERSION: u32 = 16;
+pub(crate) const LATEST_VERSION: u32 = 17;
 
 /// Why the schema could not be brought up to date.
 #[derive(Debug, thiserror::Error)]
@@ -73,6 +73,7 @@ fn upgrade_from(tx: &Transaction<'_>, version: u32) -> rusqlite::Result<()> {
         13 => tx.execute_batch(V14_SCHEMA),
         14 => tx.execute_batch(V15_SCHEMA),
         15 => tx.execute_batch(V16_SCHEMA),
+        16 => tx.execute_batch(V17_SCHEMA),
         // `migrate` never asks for a step past LATEST_VERSION.
         _ => Ok(()),
     }
@@ -768,6 +769,15 @@ CREATE TABLE reader_visits (
 ) WITHOUT ROWID;
 ";
 
+/// Version 17: survey tokens bound to a factory (ADR 0021). Tokens issued
+/// before are unbound (`factory_bound = 0`), and answers stored before are
+/// of format 1: the hub takes no more format-1 answers per survey than it
+/// issued unbound tokens.
+const V17_SCHEMA: &str = "
+ALTER TABLE survey_tokens_issued ADD COLUMN factory_bound INTEGER NOT NULL DEFAULT 0 CHECK (factory_bound IN (0, 1));
+ALTER TABLE survey_responses ADD COLUMN format INTEGER NOT NULL DEFAULT 1;
+";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -814,6 +824,31 @@ mod tests {
         let received: i64 =
             connection.query_row("SELECT received_at FROM progress_uploads", [], |row| row.get(0)).unwrap();
         assert_eq!(received, 1_764_979_200, "the day only");
+    }
+
+    #[test]
+    fn the_upgrade_to_17_marks_tokens_and_answers_already_held_as_unbound_format_1() {
+        let mut connection = Connection::open_in_memory().unwrap();
+        for version in 0..15 {
+            let tx = connection.transaction().unwrap();
+            upgrade_from(&tx, version).unwrap();
+            tx.commit().unwrap();
+        }
+        connection.pragma_update(None, "user_version", 15).unwrap();
+        connection
+            .execute_batch(
+                "PRAGMA foreign_keys = OFF;
+                 INSERT INTO survey_tokens_issued (survey_id, worker_id, blinded, issued_day) VALUES ('s', 'w', x'01', 1);
+                 INSERT INTO survey_responses
+                     (response_id, survey_id, version, factory_id, token_input, recipients, sealed, received_day)
+                 VALUES ('r', 's', 1, 'f', x'02', x'', x'', 1);",
+            )
+            .unwrap();
+        migrate(&mut connection).unwrap();
+        let bound: i64 =
+            connection.query_row("SELECT factory_bound FROM survey_tokens_issued", [], |row| row.get(0)).unwrap();
+        let format: i64 = connection.query_row("SELECT format FROM survey_responses", [], |row| row.get(0)).unwrap();
+        assert_eq!((bound, format), (0, 1));
     }
 
     #[test]

@@ -25,12 +25,14 @@ use workervoice_protocol::content::ContentKind;
 use workervoice_protocol::error::HubErrorCode;
 use workervoice_protocol::oprf;
 use workervoice_protocol::paths;
+use workervoice_protocol::progress::PROGRESS_MAC_LABEL;
 use workervoice_protocol::survey::SurveyDefinition;
 use workervoice_protocol::survey_response::{
-    OpenSurvey, OpenSurveysRequest, OpenSurveysResponse, TokenRequest, TokenResponse, open_mac_input, token_mac_input,
+    OpenSurvey, OpenSurveysRequest, OpenSurveysResponse, SURVEY_MAC_LABEL, TokenRequest, TokenResponse, open_mac_input,
+    token_info, token_mac_input, token_mac_input_v2,
 };
 
-use crate::auth::worker_mac::check_worker_mac;
+use crate::auth::worker_mac::{check_worker_mac, check_worker_mac_under};
 use crate::device_auth::SignedRequest;
 use crate::error::ApiError;
 use crate::keys::HubKeys;
@@ -82,14 +84,23 @@ async fn open(State(state): State<AppState>, request: SignedRequest) -> Result<J
     let reply = state
         .db
         .run(move |connection| {
-            check_worker_mac(
+            // Apps of format 2 MAC under the survey key; those of format 1
+            // under the progress key. The input is the same and says what it
+            // is, so either key proves the same thing.
+            let input = open_mac_input(&body.worker_id);
+            if check_worker_mac_under(
                 connection,
                 &shared,
                 &device,
                 &body.worker_id,
-                &open_mac_input(&body.worker_id),
+                &input,
                 &body.mac,
-            )?;
+                SURVEY_MAC_LABEL,
+            )
+            .is_err()
+            {
+                check_worker_mac(connection, &shared, &device, &body.worker_id, &input, &body.mac)?;
+            }
             let mut surveys = Vec::new();
             for survey_id in schedule::assigned_surveys(connection, &device.factory_id)? {
                 let Some(window) = schedule::open_for(connection, &survey_id, &body.worker_id, now)? else {
@@ -122,36 +133,78 @@ async fn token(State(state): State<AppState>, request: SignedRequest) -> Result<
     let reply = state
         .db
         .run(move |connection| {
-            let input = token_mac_input(&body.worker_id, &body.survey_id, &body.blinded);
-            check_worker_mac(connection, &shared, &device, &body.worker_id, &input, &body.mac)?;
+            // Format 2 binds the token to the factory of the device that
+            // asks (a worker's own, since the worker must be of it).
+            match &body.factory_id {
+                Some(factory_id) => {
+                    if *factory_id != device.factory_id {
+                        return Err(ApiError::bad_request());
+                    }
+                    let input = token_mac_input_v2(&body.worker_id, &body.survey_id, factory_id, &body.blinded);
+                    check_worker_mac_under(
+                        connection,
+                        &shared,
+                        &device,
+                        &body.worker_id,
+                        &input,
+                        &body.mac,
+                        SURVEY_MAC_LABEL,
+                    )?;
+                }
+                None => {
+                    let input = token_mac_input(&body.worker_id, &body.survey_id, &body.blinded);
+                    check_worker_mac_under(
+                        connection,
+                        &shared,
+                        &device,
+                        &body.worker_id,
+                        &input,
+                        &body.mac,
+                        PROGRESS_MAC_LABEL,
+                    )?;
+                }
+            }
+            let bound = body.factory_id.is_some();
             if !schedule::assigned_surveys(connection, &device.factory_id)?.contains(&body.survey_id)
                 || schedule::open_for(connection, &body.survey_id, &body.worker_id, now)?.is_none()
             {
                 return Err(ApiError::code(HubErrorCode::SurveyNotOpen));
             }
             let tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let issued: Option<Vec<u8>> = tx
+            let issued: Option<(Vec<u8>, bool)> = tx
                 .query_row(
-                    "SELECT blinded FROM survey_tokens_issued WHERE survey_id = ?1 AND worker_id = ?2",
+                    "SELECT blinded, factory_bound FROM survey_tokens_issued WHERE survey_id = ?1 AND worker_id = ?2",
                     params![body.survey_id, body.worker_id],
-                    |row| row.get(0),
+                    |row| Ok((row.get(0)?, row.get(1)?)),
                 )
                 .optional()?;
             match issued {
                 // The same request again (its reply was lost): the same
-                // evaluation, so the device can still finish its token.
-                Some(blinded) if crate::keys::constant_time_eq(&blinded, &body.blinded) => {}
+                // evaluation, so the device can still finish its token — in
+                // the format it was first asked in.
+                Some((blinded, was_bound)) if crate::keys::constant_time_eq(&blinded, &body.blinded) => {
+                    if was_bound != bound {
+                        return Err(ApiError::code(HubErrorCode::AlreadyAnswered));
+                    }
+                }
                 Some(_) => return Err(ApiError::code(HubErrorCode::AlreadyAnswered)),
+                // No new unbound token: it could answer for any factory.
+                None if !bound => return Err(ApiError::bad_request()),
                 None => {
                     tx.execute(
-                        "INSERT INTO survey_tokens_issued (survey_id, worker_id, blinded, issued_day)
-                         VALUES (?1, ?2, ?3, ?4)",
+                        "INSERT INTO survey_tokens_issued (survey_id, worker_id, blinded, issued_day, factory_bound)
+                         VALUES (?1, ?2, ?3, ?4, 1)",
                         params![body.survey_id, body.worker_id, body.blinded, day_of(now)],
                     )?;
                 }
             }
             let key = token_key(&shared.keys, &body.survey_id)?;
-            let (evaluated, proof) = key.blind_evaluate(&body.blinded).map_err(|_| ApiError::bad_request())?;
+            let (evaluated, proof) = if bound {
+                key.blind_evaluate_bound(&body.blinded, &token_info(&device.factory_id))
+            } else {
+                key.blind_evaluate(&body.blinded)
+            }
+            .map_err(|_| ApiError::bad_request())?;
             tx.commit()?;
             Ok(TokenResponse { evaluated: evaluated.to_vec(), proof: proof.to_vec() })
         })

@@ -10,13 +10,20 @@
 //! with the token input as spent. A second response with the same token is
 //! refused (`already_answered`), unless it is the same upload sent again
 //! after a lost reply.
+//!
+//! A token of format 2 is bound to the factory it was issued for (RFC 9497
+//! POPRF, ADR 0021): the hub evaluates it with the factory the answer
+//! claims, so an answer that claims another factory has no valid MAC
+//! (`token_invalid`). Format 1 (unbound) answers are taken only up to the
+//! number of unbound tokens issued before the update.
 
 use axum::Json;
 use axum::extract::State;
 use rusqlite::{OptionalExtension, params};
 use workervoice_protocol::error::HubErrorCode;
 use workervoice_protocol::survey_response::{
-    MAX_SEALED_RESPONSE_BYTES, ResponseReceipt, ResponseUpload, TOKEN_INPUT_LEN, response_mac_valid, token_oprf_input,
+    MAX_SEALED_RESPONSE_BYTES, RESPONSE_FORMAT_V1, RESPONSE_FORMAT_V2, ResponseReceipt, ResponseUpload,
+    TOKEN_INPUT_LEN, response_mac_valid, token_info, token_oprf_input,
 };
 
 use super::{day_of, definition, token_key};
@@ -39,8 +46,16 @@ pub(crate) async fn receive(
         return Err(ApiError::bad_request());
     }
     let key = token_key(&state.keys, &upload.survey_id)?;
+    let oprf_input = token_oprf_input(&upload.survey_id, &upload.token_input);
+    // Format 2: the token output depends on the factory the answer claims,
+    // so a token issued at one factory makes no valid MAC for another.
     let output = zeroize::Zeroizing::new(
-        key.evaluate(&token_oprf_input(&upload.survey_id, &upload.token_input)).map_err(|_| ApiError::bad_request())?,
+        match upload.format {
+            RESPONSE_FORMAT_V1 => key.evaluate(&oprf_input),
+            RESPONSE_FORMAT_V2 => key.evaluate_bound(&oprf_input, &token_info(&upload.factory_id)),
+            _ => return Err(ApiError::bad_request()),
+        }
+        .map_err(|_| ApiError::bad_request())?,
     );
     if !response_mac_valid(output.as_slice(), &upload) {
         return Err(ApiError::code(HubErrorCode::TokenInvalid));
@@ -82,10 +97,14 @@ pub(crate) async fn receive(
                 Some((response_id, sealed)) if response_id == upload.response_id && sealed == upload.sealed => {}
                 Some(_) => return Err(ApiError::code(HubErrorCode::AlreadyAnswered)),
                 None => {
+                    if upload.format == RESPONSE_FORMAT_V1 && !unbound_token_left(&tx, &upload.survey_id)? {
+                        return Err(ApiError::code(HubErrorCode::TokenInvalid));
+                    }
                     let inserted = tx.execute(
                         "INSERT OR IGNORE INTO survey_responses
-                             (response_id, survey_id, version, factory_id, token_input, recipients, sealed, received_day)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                             (response_id, survey_id, version, factory_id, token_input, recipients, sealed, received_day,
+                              format)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                         params![
                             upload.response_id,
                             upload.survey_id,
@@ -94,7 +113,8 @@ pub(crate) async fn receive(
                             upload.token_input,
                             recipients,
                             upload.sealed,
-                            today
+                            today,
+                            upload.format
                         ],
                     )?;
                     if inserted == 0 {
@@ -108,4 +128,23 @@ pub(crate) async fn receive(
         })
         .await?;
     Ok(Json(receipt))
+}
+
+/// Whether the survey has an unbound (format 1) token issued that no stored
+/// answer has used: the hub issued those before it bound tokens to a
+/// factory, and cannot tell which worker holds which, so it takes at most as
+/// many format-1 answers as it issued such tokens — those a device queued
+/// before its app was updated — and no more.
+fn unbound_token_left(tx: &rusqlite::Transaction<'_>, survey_id: &str) -> Result<bool, ApiError> {
+    let issued: i64 = tx.query_row(
+        "SELECT count(*) FROM survey_tokens_issued WHERE survey_id = ?1 AND factory_bound = 0",
+        [survey_id],
+        |row| row.get(0),
+    )?;
+    let used: i64 = tx.query_row(
+        "SELECT count(*) FROM survey_responses WHERE survey_id = ?1 AND format = 1",
+        [survey_id],
+        |row| row.get(0),
+    )?;
+    Ok(used < issued)
 }

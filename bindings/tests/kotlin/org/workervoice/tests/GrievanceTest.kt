@@ -102,6 +102,10 @@ class GrievanceTest : WorkerVoiceTest() {
         app.lock()
         val locked = assertWorkerVoiceError<WorkerVoiceException.Session> { app.myCases() }
         assertEquals(ErrorCode.NOT_LOGGED_IN, locked.code)
+        // Logged out, the phone remembers nothing it sent (ADR 0016): no
+        // delivered outbox row, so no delivery state either.
+        assertEquals(null, app.submissionStatus(anonymous.clientId))
+        assertEquals(0uL, app.outboxSummary().delivered)
     }
 
     @Test
