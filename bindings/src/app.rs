@@ -293,6 +293,15 @@ impl WorkerVoiceApp {
         self.core.route_readers().map_err(|e| self.error(e))
     }
 
+    /// Checks a report's attachments by size in bytes, as the worker attaches
+    /// them (the ones already attached and the new one): `TOO_MANY_ATTACHMENTS`
+    /// or `ATTACHMENTS_TOO_LARGE` (an input error whose message names the
+    /// limit), `INVALID_INPUT` for an empty file. `submit_grievance` checks
+    /// the same.
+    pub fn check_attachments(&self, sizes: Vec<u64>) -> Result<(), WorkerVoiceError> {
+        workervoice_core::grievance::check_attachment_sizes(&sizes).map_err(|e| self.error(e))
+    }
+
     /// Seals and queues a grievance; works offline. Returns the receipt (show it once).
     pub fn submit_grievance(&self, draft: GrievanceDraft) -> Result<SubmitOutcome, WorkerVoiceError> {
         self.core.submit_grievance(draft).map_err(|e| self.error(e))

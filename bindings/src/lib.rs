@@ -34,7 +34,7 @@ pub use workervoice_core::app::{
 };
 pub use workervoice_core::grievance::receipt::Receipt;
 pub use workervoice_core::grievance::{
-    AttachmentDraft, AttachmentType, CallbackRequest, GrievanceDraft, GrievanceRoute,
+    AttachmentDraft, AttachmentLimits, AttachmentType, CallbackRequest, GrievanceDraft, GrievanceRoute,
 };
 pub use workervoice_core::grievance::{CaseMessage, CaseState, CaseSummary, CaseThread, MessageAuthor};
 pub use workervoice_core::store::outbox::OutboxState;
@@ -51,6 +51,13 @@ uniffi::setup_scaffolding!("workervoice");
 #[uniffi::export]
 pub fn core_version() -> String {
     env!("CARGO_PKG_VERSION").to_owned()
+}
+
+/// What one report may carry in photos and voice notes: show it where the
+/// worker attaches (e.g. "up to 3 files, 8 MB together").
+#[uniffi::export]
+pub fn attachment_limits() -> AttachmentLimits {
+    workervoice_core::grievance::attachment_limits()
 }
 
 /// The languages the core has messages in (BCP 47 tags).

@@ -12,6 +12,7 @@ use crate::i18n::{Arg, Languages, message};
 use crate::keystore::KeyStoreError;
 use crate::pin_policy::WeakPinReason;
 use crate::store::StoreError;
+use workervoice_protocol::grievance::{MAX_REPORT_ATTACHMENT_BYTES, MAX_REPORT_ATTACHMENTS};
 
 /// Stable error codes (their string form never changes between versions).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -92,6 +93,13 @@ pub enum ErrorCode {
     AlreadyAnswered,
     /// The survey is not open to this worker now.
     SurveyNotOpen,
+    /// A report may carry at most
+    /// [`MAX_REPORT_ATTACHMENTS`](workervoice_protocol::grievance::MAX_REPORT_ATTACHMENTS)
+    /// photos and voice notes.
+    TooManyAttachments,
+    /// A report's photos and voice notes together are over
+    /// [`MAX_REPORT_ATTACHMENT_BYTES`](workervoice_protocol::grievance::MAX_REPORT_ATTACHMENT_BYTES).
+    AttachmentsTooLarge,
     /// A bug.
     Internal,
 }
@@ -135,6 +143,8 @@ impl ErrorCode {
             Self::ContentNotDownloaded => "content_not_downloaded",
             Self::AlreadyAnswered => "already_answered",
             Self::SurveyNotOpen => "survey_not_open",
+            Self::TooManyAttachments => "too_many_attachments",
+            Self::AttachmentsTooLarge => "attachments_too_large",
             Self::Internal => "internal",
         }
     }
@@ -204,7 +214,11 @@ impl ErrorCode {
             | Self::OfflineUnlockUnavailable
             | Self::OfflineSignInFailed
             | Self::NeedsHub => ErrorKind::Session,
-            Self::InvalidInput | Self::TooLarge | Self::ReceiptInvalid => ErrorKind::Input,
+            Self::InvalidInput
+            | Self::TooLarge
+            | Self::ReceiptInvalid
+            | Self::TooManyAttachments
+            | Self::AttachmentsTooLarge => ErrorKind::Input,
             Self::StorageCorrupt | Self::DiskFull | Self::StorageFailed => ErrorKind::Storage,
             Self::KeyStoreUnavailable => ErrorKind::Platform,
             Self::Internal => ErrorKind::Internal,
@@ -250,6 +264,14 @@ impl Error {
             Self::WrongPin { attempts_left } => {
                 let attempts = attempts_left.map_or(0, i64::from);
                 message(languages, &id, &[("attempts", Arg::Number(attempts))])
+            }
+            // The limits are the protocol's, so the message names them.
+            Self::Code(ErrorCode::TooManyAttachments) => {
+                message(languages, &id, &[("count", Arg::Number(MAX_REPORT_ATTACHMENTS as i64))])
+            }
+            Self::Code(ErrorCode::AttachmentsTooLarge) => {
+                let megabytes = (MAX_REPORT_ATTACHMENT_BYTES / (1024 * 1024)) as i64;
+                message(languages, &id, &[("megabytes", Arg::Number(megabytes))])
             }
             Self::Code(_) => message(languages, &id, &[]),
         }
@@ -338,6 +360,8 @@ mod tests {
             ErrorCode::ContentNotDownloaded,
             ErrorCode::AlreadyAnswered,
             ErrorCode::SurveyNotOpen,
+            ErrorCode::TooManyAttachments,
+            ErrorCode::AttachmentsTooLarge,
             ErrorCode::Internal,
         ];
         let strings: std::collections::HashSet<_> = all.iter().map(|c| c.as_str()).collect();
@@ -363,5 +387,16 @@ mod tests {
         assert!(error.localized(&Languages::negotiate(&["zh-CN"])).contains('3'));
         assert!(error.localized(&Languages::negotiate(&["zh-CN"])).contains("密码错误"));
         assert!(error.localized(&Languages::negotiate(&["vi"])).contains("Sai mã PIN"));
+    }
+
+    #[test]
+    fn attachment_limit_messages_name_the_limit_in_every_language() {
+        for language in ["en", "vi", "zh-CN"] {
+            let languages = Languages::negotiate(&[language]);
+            let count = Error::Code(ErrorCode::TooManyAttachments).localized(&languages);
+            assert!(count.contains(&MAX_REPORT_ATTACHMENTS.to_string()), "{language}: {count}");
+            let size = Error::Code(ErrorCode::AttachmentsTooLarge).localized(&languages);
+            assert!(size.contains(&(MAX_REPORT_ATTACHMENT_BYTES / (1024 * 1024)).to_string()), "{language}: {size}");
+        }
     }
 }

@@ -3,7 +3,8 @@
 //! sealed under the case's reply key, that `core::grievance::decrypt_thread` opens.
 //!
 //! Asserts: a reply that parses round-trips through JSON; a thread decrypts
-//! only if every reply in it opens under the case's key, and then gives one
+//! only if every reply in it opens under the case's key (and every `seq`
+//! fits the device's store), and then gives one
 //! message per event with the sealed text; a reply missing its id or author
 //! refuses the whole batch.
 #![no_main]
@@ -23,14 +24,17 @@ fuzz_target!(|data: &[u8]| {
     let key = Key32::from_bytes(REPLY_KEY);
     for update in &response.updates {
         let decrypted = decrypt_thread(&update.case_id, &key, &update.events);
-        let all_open = update.events.iter().all(|event| match (&event.reply, &event.reply_id, event.author) {
-            (None, _, _) => true,
-            (Some(sealed), Some(reply_id), Some(author)) => {
-                open(&REPLY_KEY, &reply_aad(&update.case_id, reply_id, author), sealed)
-                    .is_ok_and(|plain| String::from_utf8(plain).is_ok())
-            }
-            _ => false,
-        });
+        // A `seq` past i64::MAX is refused too: the device stores it as an
+        // SQLite integer (fuzz/regressions/case_updates/).
+        let all_open = update.events.iter().all(|event| i64::try_from(event.seq).is_ok())
+            && update.events.iter().all(|event| match (&event.reply, &event.reply_id, event.author) {
+                (None, _, _) => true,
+                (Some(sealed), Some(reply_id), Some(author)) => {
+                    open(&REPLY_KEY, &reply_aad(&update.case_id, reply_id, author), sealed)
+                        .is_ok_and(|plain| String::from_utf8(plain).is_ok())
+                }
+                _ => false,
+            });
         assert_eq!(decrypted.is_ok(), all_open, "decrypt_thread disagrees with opening each reply");
         let Ok(messages) = decrypted else { continue };
         assert_eq!(messages.len(), update.events.len());

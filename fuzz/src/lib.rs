@@ -86,25 +86,6 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
     (year, month, day)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn http_dates_format_as_rfc_9110_examples() {
-        assert_eq!(format_http_date(784_111_777).as_deref(), Some("Sun, 06 Nov 1994 08:49:37 GMT"));
-        assert_eq!(format_http_date(0).as_deref(), Some("Thu, 01 Jan 1970 00:00:00 GMT"));
-        assert_eq!(format_http_date(1_709_251_199).as_deref(), Some("Thu, 29 Feb 2024 23:59:59 GMT"));
-    }
-
-    #[test]
-    fn the_programme_key_signs_what_it_verifies() {
-        let signature = sign(b"body");
-        assert!(verifies(b"body", &signature));
-        assert!(!verifies(b"other", &signature));
-    }
-}
-
 /// Parses `bytes` as JSON of `T`; when that succeeds, checks that the value
 /// survives serializing and parsing again unchanged (what one side writes, the
 /// other reads back as the same value). Returns the parsed value.
@@ -139,4 +120,23 @@ where
         serde_json::to_value(&again).unwrap_or_else(|error| panic!("a reparsed value does not serialize: {error}"));
     assert_eq!(first, second, "JSON round trip changed the value");
     Some(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn http_dates_format_as_rfc_9110_examples() {
+        assert_eq!(format_http_date(784_111_777).as_deref(), Some("Sun, 06 Nov 1994 08:49:37 GMT"));
+        assert_eq!(format_http_date(0).as_deref(), Some("Thu, 01 Jan 1970 00:00:00 GMT"));
+        assert_eq!(format_http_date(1_709_251_199).as_deref(), Some("Thu, 29 Feb 2024 23:59:59 GMT"));
+    }
+
+    #[test]
+    fn the_programme_key_signs_what_it_verifies() {
+        let signature = sign(b"body");
+        assert!(verifies(b"body", &signature));
+        assert!(!verifies(b"other", &signature));
+    }
 }

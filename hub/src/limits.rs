@@ -14,7 +14,8 @@
 //!   `payload_too_large` before it is read (from its `Content-Length`) or as
 //!   soon as it passes the limit (a chunked body);
 //! - caps on the attachments one report may announce
-//!   ([`TrafficLimits::max_attachment_bytes`],
+//!   ([`TrafficLimits::max_report_attachments`],
+//!   [`TrafficLimits::max_attachment_bytes`],
 //!   [`TrafficLimits::max_report_attachment_bytes`]).
 //!
 //! Nothing here records who the client is: the limits count connections
@@ -35,7 +36,8 @@ use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use workervoice_protocol::error::{HubError, HubErrorCode};
 use workervoice_protocol::grievance::{
-    MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, MAX_CHUNK_BYTES, MAX_HEADER_BYTES, MAX_PAYLOAD_BYTES, SubmissionHeader,
+    MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, MAX_CHUNK_BYTES, MAX_HEADER_BYTES, MAX_PAYLOAD_BYTES,
+    MAX_REPORT_ATTACHMENTS, MAX_SEALED_REPORT_ATTACHMENT_BYTES, SubmissionHeader,
 };
 use workervoice_protocol::{MAX_BODY_BYTES, paths};
 
@@ -54,6 +56,9 @@ pub struct TrafficLimits {
     /// together; past it, chunks are refused `rate_limited` until the next
     /// day (devices keep them and retry).
     pub attachment_bytes_per_day: u64,
+    /// Most attachments a report may announce (at most the frame format's
+    /// 4); more is refused `payload_too_large`.
+    pub max_report_attachments: usize,
     /// Largest attachment a report may announce (at most the protocol's
     /// 20 MiB); a larger one is refused `payload_too_large`.
     pub max_attachment_bytes: u64,
@@ -77,8 +82,8 @@ pub struct TrafficLimits {
 impl Default for TrafficLimits {
     /// 1,024 connections; 10 s for the head; 60 s for the body and the
     /// answer (a 256 KiB chunk at 5 KB/s, a slow mobile link); 4 GiB of
-    /// attachments a day (200 reports with four full 20 MiB photos or
-    /// recordings each); 2,400 anonymous worker requests and 120 sign-ins
+    /// attachments a day (about 500 reports at the full per-report cap); at
+    /// most 3 attachments and about 8 MiB of them per report; 2,400 anonymous worker requests and 120 sign-ins
     /// per source and minute.
     fn default() -> Self {
         Self {
@@ -86,6 +91,7 @@ impl Default for TrafficLimits {
             header_read_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(60),
             attachment_bytes_per_day: 4 * 1024 * 1024 * 1024,
+            max_report_attachments: MAX_REPORT_ATTACHMENTS,
             max_attachment_bytes: MAX_ATTACHMENT_BYTES,
             max_report_attachment_bytes: DEFAULT_MAX_REPORT_ATTACHMENT_BYTES,
             // 10,000 workers behind one address whose devices each follow
@@ -99,18 +105,30 @@ impl Default for TrafficLimits {
     }
 }
 
-/// Default cap on one report's attachments together: what the app lets a
-/// worker attach (four files of at most 90 % of 20 MiB each,
-/// `core/src/grievance/seal.rs`) plus sealing overhead. A lower cap would
+/// Default cap on one report's attachments together, as sealed: what the
+/// app lets a worker attach (`MAX_REPORT_ATTACHMENT_BYTES` of the protocol,
+/// checked in `core/src/grievance`) plus sealing overhead. A lower cap would
 /// refuse reports the app let a worker make, and a refusal is final for the
 /// device, so an operator lowers it only together with the app's own limit.
-pub const DEFAULT_MAX_REPORT_ATTACHMENT_BYTES: u64 = MAX_ATTACHMENTS as u64 * MAX_ATTACHMENT_BYTES;
+pub const DEFAULT_MAX_REPORT_ATTACHMENT_BYTES: u64 = MAX_SEALED_REPORT_ATTACHMENT_BYTES;
 
 impl TrafficLimits {
-    /// Refuses a report whose announced attachments exceed the caps: any one
+    /// Refuses a report whose announced attachments exceed the caps: more
+    /// than [`max_report_attachments`](Self::max_report_attachments), any one
     /// over [`max_attachment_bytes`](Self::max_attachment_bytes), or all
     /// together over [`max_report_attachment_bytes`](Self::max_report_attachment_bytes).
+    /// More than the frame format's 4 is `bad_request`; the rest
+    /// `payload_too_large` (413), which every device knows as final:
+    /// the app never makes such a report, so only a hostile or outdated
+    /// client meets it.
     pub(crate) fn check_attachments(&self, header: &SubmissionHeader) -> Result<(), ApiError> {
+        if header.attachments.len() > MAX_ATTACHMENTS {
+            // Not a report any client makes: a malformed frame.
+            return Err(ApiError::bad_request());
+        }
+        if header.attachments.len() > self.max_report_attachments {
+            return Err(ApiError::code(HubErrorCode::PayloadTooLarge));
+        }
         let mut total: u64 = 0;
         for attachment in &header.attachments {
             if attachment.size > self.max_attachment_bytes.min(MAX_ATTACHMENT_BYTES) {

@@ -151,6 +151,9 @@ struct ServeArgs {
     /// Attachment bytes accepted per UTC day from all devices together.
     #[arg(long, value_name = "BYTES", default_value_t = workervoice_hub::TrafficLimits::default().attachment_bytes_per_day)]
     attachment_bytes_per_day: u64,
+    /// Most attachments a report may announce (at most 4).
+    #[arg(long, value_name = "N", default_value_t = workervoice_hub::TrafficLimits::default().max_report_attachments)]
+    max_report_attachments: usize,
     /// Largest attachment a report may announce, in bytes (at most the protocol's 20 MiB).
     #[arg(long, value_name = "BYTES", default_value_t = workervoice_hub::TrafficLimits::default().max_attachment_bytes)]
     max_attachment_bytes: u64,
@@ -221,6 +224,7 @@ impl ServeArgs {
                 header_read_timeout: std::time::Duration::from_secs(self.header_read_timeout),
                 request_timeout: std::time::Duration::from_secs(self.request_timeout),
                 attachment_bytes_per_day: self.attachment_bytes_per_day,
+                max_report_attachments: self.max_report_attachments,
                 max_attachment_bytes: self.max_attachment_bytes,
                 max_report_attachment_bytes: self.max_report_attachment_bytes,
                 anonymous_requests_per_source_per_minute: self.anonymous_requests_per_source_per_minute,

@@ -232,6 +232,32 @@ async fn a_report_announcing_attachments_over_the_caps_is_refused_and_nothing_is
     .await;
 }
 
+#[tokio::test]
+async fn by_default_a_report_may_announce_three_attachments_of_eight_mib_together_as_the_app_allows() {
+    use workervoice_protocol::grievance::{MAX_REPORT_ATTACHMENT_BYTES, MAX_REPORT_ATTACHMENTS};
+    within_time(async {
+        let hub = TestHub::start().await;
+        let programme = support::cases::Programme::on(hub).await;
+        let routes = [workervoice_protocol::directory::Route::IndependentHotline];
+
+        let four = vec![vec![1u8; 10]; MAX_REPORT_ATTACHMENTS + 1];
+        programme.hub.submit(&programme.seal(&routes, "four photos", &four)).await.assert_error("payload_too_large");
+        let over = vec![vec![2u8; (MAX_REPORT_ATTACHMENT_BYTES + 4096) as usize]];
+        programme.hub.submit(&programme.seal(&routes, "a long video", &over)).await.assert_error("payload_too_large");
+        assert_eq!(programme.hub.count_rows("cases"), 0);
+
+        // The most the app lets a worker attach, split as a photo, a photo
+        // and a voice note each ending in a partial chunk.
+        let third = (MAX_REPORT_ATTACHMENT_BYTES / 3) as usize;
+        let full =
+            vec![vec![3u8; third], vec![4u8; third], vec![5u8; MAX_REPORT_ATTACHMENT_BYTES as usize - 2 * third]];
+        let _: workervoice_protocol::grievance::SubmitResponse =
+            programme.hub.submit(&programme.seal(&routes, "two photos and a voice note", &full)).await.ok();
+        assert_eq!(programme.hub.count_rows("cases"), 1);
+    })
+    .await;
+}
+
 /// Sends `count` submissions that announce more than the route allows,
 /// some with a declared length, some chunked, each on its own connection.
 async fn oversized_storm(addr: std::net::SocketAddr, count: usize) {

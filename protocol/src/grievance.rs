@@ -29,8 +29,40 @@ pub const MAX_PAYLOAD_BYTES: usize = 128 * 1024;
 pub const MAX_ATTACHMENT_BYTES: u64 = 20 * 1024 * 1024;
 /// Largest chunk of an attachment upload.
 pub const MAX_CHUNK_BYTES: usize = 256 * 1024;
-/// Most attachments per submission.
+/// Most attachments per submission the frame format allows (more is a
+/// malformed frame). What a report may carry is lower:
+/// [`MAX_REPORT_ATTACHMENTS`].
 pub const MAX_ATTACHMENTS: usize = 4;
+
+/// Most attachments one report carries: what the app lets a worker attach
+/// and the hub accepts by default (ADR 0014). A report needs a photo or two
+/// and a voice note; every extra slot is storage a stranger can fill on an
+/// unsigned route.
+pub const MAX_REPORT_ATTACHMENTS: usize = 3;
+
+/// Most attachment bytes (as the worker attached them, before sealing) one
+/// report carries, all its attachments together: two phone photos (about
+/// 3 MB each at full size, far less downscaled) and a few minutes of voice
+/// note (about 0.25 MB a minute at 32 kbit/s) with room to spare (ADR 0014).
+pub const MAX_REPORT_ATTACHMENT_BYTES: u64 = 8 * 1024 * 1024;
+
+/// The size of an attachment of `plaintext_len` bytes once sealed
+/// ([`crate::envelope::seal_attachment`]: every chunk of up to
+/// [`crate::envelope::ATTACHMENT_CHUNK`] bytes carries
+/// [`crate::envelope::OVERHEAD`], and an empty attachment is one chunk).
+pub const fn sealed_attachment_len(plaintext_len: u64) -> u64 {
+    let chunk = crate::envelope::ATTACHMENT_CHUNK as u64;
+    let chunks = if plaintext_len == 0 { 1 } else { plaintext_len.div_ceil(chunk) };
+    plaintext_len + chunks * crate::envelope::OVERHEAD as u64
+}
+
+/// The most sealed bytes the attachments of a report within
+/// [`MAX_REPORT_ATTACHMENTS`] and [`MAX_REPORT_ATTACHMENT_BYTES`] add up to
+/// (each attachment may end in a partial chunk): the hub's default cap on
+/// what one report announces.
+pub const MAX_SEALED_REPORT_ATTACHMENT_BYTES: u64 = MAX_REPORT_ATTACHMENT_BYTES
+    + (MAX_REPORT_ATTACHMENT_BYTES / crate::envelope::ATTACHMENT_CHUNK as u64 + MAX_REPORT_ATTACHMENTS as u64)
+        * crate::envelope::OVERHEAD as u64;
 
 /// Upload an attachment chunk: `PUT /v1/submissions/{client_id}/attachments/{attachment_id}?offset=N`
 /// with raw bytes; `GET` the same path for the bytes received so far.
@@ -368,6 +400,26 @@ pub const HEADER_CASE_TOKEN: &str = "x-wv-case-token";
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn sealed_attachment_len_is_what_sealing_makes() {
+        let key = [9u8; 32];
+        for len in [0, 1, crate::envelope::ATTACHMENT_CHUNK - 1, crate::envelope::ATTACHMENT_CHUNK, 200_000] {
+            let sealed = crate::envelope::seal_attachment(&key, "client", "attachment", &vec![1u8; len]).unwrap();
+            assert_eq!(super::sealed_attachment_len(len as u64), sealed.len() as u64, "{len} bytes");
+        }
+    }
+
+    #[test]
+    fn attachments_within_the_report_limits_fit_the_sealed_cap_however_they_are_split() {
+        let total = super::MAX_REPORT_ATTACHMENT_BYTES;
+        for split in
+            [[total, 0, 0], [total - 1, 1, 0], [total / 3, total / 3, total - 2 * (total / 3)], [1, 1, total - 2]]
+        {
+            let sealed: u64 = split.iter().filter(|&&n| n > 0).map(|&n| super::sealed_attachment_len(n)).sum();
+            assert!(sealed <= super::MAX_SEALED_REPORT_ATTACHMENT_BYTES, "{split:?}: {sealed}");
+        }
+    }
+
     use super::*;
     use proptest::prelude::*;
 

@@ -186,12 +186,17 @@ pub(crate) fn open_case_row(vault_key: &Key32, row: &rows::CaseRow) -> Result<St
 }
 
 /// Decrypts hub events with the case's reply key. An event whose reply does
-/// not open is refused as a whole batch (`bad_reply`): the cursor then stays
-/// where it was and nothing is applied.
+/// not open, or whose `seq` the store cannot keep as it is (SQLite integers
+/// are i64: a larger one would come back as another number and its sealed
+/// row would no longer open), is refused as a whole batch (`bad_reply`): the
+/// cursor then stays where it was and nothing is applied.
 pub fn decrypt_thread(case_id: &str, reply_key: &Key32, events: &[CaseEvent]) -> Result<Vec<CaseMessage>, Error> {
     events
         .iter()
         .map(|event| {
+            if i64::try_from(event.seq).is_err() {
+                return Err(ErrorCode::BadReply.into());
+            }
             let text = match (&event.reply, &event.reply_id, event.author) {
                 (Some(sealed), Some(reply_id), Some(author)) => {
                     let aad = envelope::reply_aad(case_id, reply_id, author);
@@ -265,4 +270,50 @@ pub(crate) fn stored_thread(
         })
         .collect::<Result<Vec<CaseMessage>, Error>>()?;
     Ok(CaseThread { case_id: row.case_id, state: CaseState::parse(&row.status), messages })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+    use workervoice_protocol::grievance::CaseSyncResponse;
+
+    /// Found by the `case_updates` fuzz target's check that every stored
+    /// event opens again (fuzz/regressions/case_updates/): the store keeps
+    /// `seq` as an SQLite integer, so a larger one came back as another
+    /// number, its event no longer opened, and the worker's thread showed
+    /// "data damaged" for good.
+    #[test]
+    fn an_event_numbered_past_what_the_store_holds_is_refused_and_the_thread_still_opens() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path()).unwrap();
+        let vault = Key32::from_bytes([0x17; 32]);
+        store
+            .conn()
+            .execute_batch(
+                "INSERT INTO workers (local_id, lookup, kdf, wrapped_vault_key, canary, profile, created_at)
+                 VALUES ('worker-1', x'01', 'test', x'01', x'01', x'01', 1);",
+            )
+            .unwrap();
+        let row = rows::CaseRow {
+            case_id: "7KQ2M-XW4HD".into(),
+            owner: "worker-1".into(),
+            client_id: "client-1".into(),
+            sealed: vec![1, 2, 3],
+            status: "received".into(),
+            cursor: 0,
+            updated_at: 1,
+        };
+        rows::insert(store.conn(), &row).unwrap();
+        let reply: CaseSyncResponse =
+            serde_json::from_slice(include_bytes!("../../../fuzz/regressions/case_updates/seq-beyond-sqlite-integers"))
+                .unwrap();
+        let key_of = |_: &str| Some(Key32::from_bytes([0x42; 32]));
+        let applied =
+            store.transaction(|tx| apply_updates(tx, &vault, "worker-1", &reply.updates, &key_of, 1_780_000_000));
+        assert_eq!(applied, Err(ErrorCode::BadReply.into()));
+        let thread = stored_thread(store.conn(), &vault, "worker-1", "7KQ2M-XW4HD").unwrap();
+        assert!(thread.messages.is_empty());
+        assert_eq!(rows::get(store.conn(), "worker-1", "7KQ2M-XW4HD").unwrap().unwrap().cursor, 0);
+    }
 }

@@ -19,6 +19,9 @@ pub use seal::{SealedSubmission, seal};
 
 use workervoice_protocol::directory::Route;
 use workervoice_protocol::envelope::AttachmentKind;
+use workervoice_protocol::grievance::{MAX_REPORT_ATTACHMENT_BYTES, MAX_REPORT_ATTACHMENTS};
+
+use crate::error::{Error, ErrorCode};
 
 /// Where a grievance may go (mirrors the wire type, with uniffi support).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -105,3 +108,78 @@ pub struct GrievanceDraft {
 
 /// Largest report text, in bytes of UTF-8.
 pub const MAX_TEXT_BYTES: usize = 32 * 1024;
+
+/// What one report may carry in photos and voice notes, for the app to tell
+/// the worker before they attach (the same limits the hub applies, ADR 0014).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct AttachmentLimits {
+    /// Most attachments per report.
+    pub max_count: u32,
+    /// Most bytes all of a report's attachments may have together, as
+    /// attached (before sealing).
+    pub max_total_bytes: u64,
+}
+
+/// The attachment limits of a report.
+pub fn attachment_limits() -> AttachmentLimits {
+    AttachmentLimits { max_count: MAX_REPORT_ATTACHMENTS as u32, max_total_bytes: MAX_REPORT_ATTACHMENT_BYTES }
+}
+
+/// Checks a report's attachments by their sizes in bytes, as the worker
+/// attaches them (call it with the ones already attached plus the new one)
+/// and again when the report is sealed: more than
+/// [`AttachmentLimits::max_count`] is [`ErrorCode::TooManyAttachments`],
+/// more than [`AttachmentLimits::max_total_bytes`] together is
+/// [`ErrorCode::AttachmentsTooLarge`], an empty one is
+/// [`ErrorCode::InvalidInput`] (the hub refuses it for good).
+pub fn check_attachment_sizes(sizes: &[u64]) -> Result<(), Error> {
+    if sizes.len() > MAX_REPORT_ATTACHMENTS {
+        return Err(ErrorCode::TooManyAttachments.into());
+    }
+    if sizes.contains(&0) {
+        return Err(ErrorCode::InvalidInput.into());
+    }
+    let total = sizes.iter().fold(0u64, |sum, size| sum.saturating_add(*size));
+    if total > MAX_REPORT_ATTACHMENT_BYTES {
+        return Err(ErrorCode::AttachmentsTooLarge.into());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod attachment_limit_tests {
+    use super::*;
+
+    #[test]
+    fn three_attachments_filling_the_report_cap_are_allowed() {
+        let third = MAX_REPORT_ATTACHMENT_BYTES / 3;
+        let sizes = [third, third, MAX_REPORT_ATTACHMENT_BYTES - 2 * third];
+        assert_eq!(check_attachment_sizes(&sizes), Ok(()));
+        assert_eq!(check_attachment_sizes(&[]), Ok(()));
+    }
+
+    #[test]
+    fn a_fourth_attachment_is_refused_as_too_many() {
+        assert_eq!(check_attachment_sizes(&[1, 1, 1, 1]), Err(ErrorCode::TooManyAttachments.into()));
+    }
+
+    #[test]
+    fn one_byte_over_the_report_cap_is_refused_as_too_large() {
+        let sizes = [MAX_REPORT_ATTACHMENT_BYTES - 10, 11];
+        assert_eq!(check_attachment_sizes(&sizes), Err(ErrorCode::AttachmentsTooLarge.into()));
+        assert_eq!(check_attachment_sizes(&[u64::MAX, u64::MAX]), Err(ErrorCode::AttachmentsTooLarge.into()));
+    }
+
+    #[test]
+    fn an_empty_attachment_is_refused_before_the_hub_would_refuse_it() {
+        assert_eq!(check_attachment_sizes(&[5, 0]), Err(ErrorCode::InvalidInput.into()));
+    }
+
+    #[test]
+    fn the_limits_the_app_shows_are_the_ones_checked() {
+        let limits = attachment_limits();
+        assert_eq!(limits.max_count as usize, MAX_REPORT_ATTACHMENTS);
+        assert_eq!(limits.max_total_bytes, MAX_REPORT_ATTACHMENT_BYTES);
+    }
+}

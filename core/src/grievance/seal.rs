@@ -3,13 +3,11 @@
 use ring::digest::{SHA256, digest};
 use workervoice_protocol::directory::{Directory, Route};
 use workervoice_protocol::envelope::{self, AttachmentInfo, Callback, GrievanceContent, Reporter};
-use workervoice_protocol::grievance::{
-    AttachmentMeta, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, SubmissionHeader, WrappedKey, frame_submission,
-};
+use workervoice_protocol::grievance::{AttachmentMeta, SubmissionHeader, WrappedKey, frame_submission};
 use zeroize::Zeroizing;
 
 use super::receipt::ReceiptKeys;
-use super::{GrievanceDraft, MAX_TEXT_BYTES};
+use super::{GrievanceDraft, MAX_TEXT_BYTES, check_attachment_sizes};
 use crate::crypto::{self, hpke};
 use crate::directory::recipients_for;
 use crate::error::{Error, ErrorCode};
@@ -41,12 +39,13 @@ pub fn seal(
     if text.is_empty() || draft.routes.is_empty() {
         return Err(ErrorCode::InvalidInput.into());
     }
-    if text.len() > MAX_TEXT_BYTES
-        || draft.attachments.len() > MAX_ATTACHMENTS
-        || draft.attachments.iter().any(|a| a.bytes.len() as u64 > MAX_ATTACHMENT_BYTES * 9 / 10)
-    {
+    if text.len() > MAX_TEXT_BYTES {
         return Err(ErrorCode::TooLarge.into());
     }
+    // The app checks as the worker attaches; checked again here, since a
+    // report over the hub's caps would be refused for good once queued.
+    let sizes: Vec<u64> = draft.attachments.iter().map(|a| a.bytes.len() as u64).collect();
+    check_attachment_sizes(&sizes)?;
     if !directory.categories.iter().any(|c| c.id == draft.category_id) {
         return Err(ErrorCode::InvalidInput.into());
     }
@@ -250,6 +249,32 @@ mod tests {
         // No plaintext in the bytes the device keeps and sends.
         let needle = b"Overtime in October";
         assert!(!sealed.framed.windows(needle.len()).any(|w| w == needle));
+    }
+
+    #[test]
+    fn a_report_at_the_attachment_cap_seals_within_the_hubs_sealed_cap_and_one_byte_more_is_refused() {
+        use workervoice_protocol::grievance::{MAX_REPORT_ATTACHMENT_BYTES, MAX_SEALED_REPORT_ATTACHMENT_BYTES};
+        let (committee, hotline) = (handler("committee"), handler("hotline"));
+        let directory = directory(&committee, &hotline);
+        let keys = receipt::keys_of(&receipt::generate().unwrap()).unwrap();
+        let part = |kind, len: u64| AttachmentDraft { kind, mime: "image/jpeg".into(), bytes: vec![3; len as usize] };
+        let third = MAX_REPORT_ATTACHMENT_BYTES / 3;
+        let mut report = draft(true, vec![GrievanceRoute::IndependentHotline]);
+        report.attachments = vec![
+            part(AttachmentType::Photo, third),
+            part(AttachmentType::Photo, third),
+            part(AttachmentType::Voice, MAX_REPORT_ATTACHMENT_BYTES - 2 * third),
+        ];
+        let sealed = seal(&report, &directory, "factory-1", None, &keys, "en", 42).unwrap();
+        let announced: u64 = parse_submission(&sealed.framed).unwrap().0.attachments.iter().map(|a| a.size).sum();
+        assert!(announced <= MAX_SEALED_REPORT_ATTACHMENT_BYTES, "{announced}");
+
+        report.attachments[2].bytes.push(0);
+        let refused = seal(&report, &directory, "factory-1", None, &keys, "en", 42).err();
+        assert_eq!(refused.map(|e| e.code()), Some(ErrorCode::AttachmentsTooLarge));
+        report.attachments = (0..4).map(|_| part(AttachmentType::Photo, 10)).collect();
+        let refused = seal(&report, &directory, "factory-1", None, &keys, "en", 42).err();
+        assert_eq!(refused.map(|e| e.code()), Some(ErrorCode::TooManyAttachments));
     }
 
     #[test]

@@ -19,13 +19,15 @@
 use std::path::{Path, PathBuf};
 
 use serde_json::json;
+use workervoice_core::crypto::hpke::seal_base;
 use workervoice_fuzz::{format_http_date, programme_public_key, sign};
+use workervoice_protocol::auth::{ConfirmSignInRequest, OfflineSignInProof, offline_sign_in_info};
 use workervoice_protocol::b64::encode;
 use workervoice_protocol::content::{manifest_signing_input, programme_id};
 use workervoice_protocol::directory::directory_signing_input;
 use workervoice_protocol::envelope::{reply_aad, seal};
 use workervoice_protocol::grievance::{SubmissionHeader, frame_submission};
-use workervoice_protocol::progress::certificate_signing_input;
+use workervoice_protocol::progress::{ProgressBatch, ProgressUpload, certificate_signing_input, upload_info};
 
 fn corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("corpus")
@@ -39,6 +41,15 @@ fn write(target: &str, name: &str, bytes: &[u8]) -> std::io::Result<()> {
 
 fn with_selector(selector: u8, body: &[u8]) -> Vec<u8> {
     let mut out = vec![selector];
+    out.extend_from_slice(body);
+    out
+}
+
+/// A hub_device_inputs input: selector, device id, NUL, body.
+fn device_input(selector: u8, device: &str, body: &[u8]) -> Vec<u8> {
+    let mut out = vec![selector];
+    out.extend_from_slice(device.as_bytes());
+    out.push(0);
     out.extend_from_slice(body);
     out
 }
@@ -119,7 +130,7 @@ fn directory_body() -> serde_json::Value {
         "routes": [
             {"route": "factory_committee", "factory_id": "f-1", "response_deadline_hours": 72,
              "recipients": [{"handler_id": "h-1", "public_key": encode(&[9; 32])}]},
-            {"route": "brand", "response_deadline_hours": 168,
+            {"route": "brand", "brand_id": "b-1", "factory_ids": ["f-1"], "response_deadline_hours": 168,
              "recipients": [{"handler_id": "h-2", "public_key": encode(&[10; 32])}]}
         ],
         "categories": [{"id": "wages", "labels": {"en": "Wages", "vi": "Tiền lương"}}]
@@ -222,6 +233,23 @@ fn write_all() -> Result<(), Box<dyn std::error::Error>> {
         {"seq": 2, "at": 1_780_000_200, "author": "handler", "reply": encode(&handler_reply), "reply_id": "r-1"}
     ]}], "refused": ["AAAAA-BBBBB"]});
     write("case_sync", "reply-with-news", &to_vec(&sync))?;
+    // The same reply applied to the device's store (case_updates knows the
+    // case 7KQ2M-XW4HD and AAAAA-BBBBB, both under the fixture reply key),
+    // and a worker's own reply echoed back with a status change.
+    write("case_updates", "reply-with-news", &to_vec(&sync))?;
+    let worker_reply = seal(
+        &[0x42; 32],
+        &reply_aad("AAAAA-BBBBB", "r-7", serde_json::from_value(json!("worker"))?),
+        "Cảm ơn. 谢谢".as_bytes(),
+    )?;
+    let both = json!({"updates": [
+        {"case_id": "AAAAA-BBBBB", "status": "resolved", "events": [
+            {"seq": 6, "at": 1_780_000_300, "author": "worker", "reply": encode(&worker_reply), "reply_id": "r-7"},
+            {"seq": 7, "at": 1_780_000_400, "status": "resolved"}
+        ]},
+        {"case_id": "7KQ2M-XW4HD", "status": "received", "events": []}
+    ], "refused": []});
+    write("case_updates", "two-cases", &to_vec(&both))?;
 
     // Hub replies: kind, status (2 bytes), body.
     let replies: Vec<(u8, u16, serde_json::Value)> = vec![
@@ -262,6 +290,54 @@ fn write_all() -> Result<(), Box<dyn std::error::Error>> {
     ];
     for (index, (kind, body)) in requests.into_iter().enumerate() {
         write("hub_requests", &format!("request-{index}"), &with_selector(kind, &to_vec(&body)))?;
+    }
+
+    // What a device sends the hub behind private code paths
+    // (hub_device_inputs): selector, device id, NUL, body or header values.
+    let device = "3f1c2a9e-7d4b-4c1e-9a55-0b7e2d6f8a10";
+    let hub = workervoice_hub::fuzzing::FuzzHub::new(&[0x5a; 32]);
+    let proof =
+        OfflineSignInProof { worker_number: "4471".into(), pin_proof: vec![0x21; 32], signed_in_at: 1_780_000_000 };
+    let sign_in_id = "9b2f0c44-1e7a-4d3b-8c61-5f0a2e9d7b13";
+    let sealed = seal_base(
+        &hub.sealing_public_key(),
+        &offline_sign_in_info(device, sign_in_id),
+        sign_in_id.as_bytes(),
+        &serde_json::to_vec(&proof)?,
+    )?;
+    let request =
+        ConfirmSignInRequest { sign_in_id: sign_in_id.into(), enc: sealed.enc.to_vec(), sealed: sealed.ciphertext };
+    write("hub_device_inputs", "offline-proof-sealed", &device_input(0, device, &serde_json::to_vec(&request)?))?;
+    write("hub_device_inputs", "offline-proof", &device_input(0, device, &serde_json::to_vec(&proof)?))?;
+    let batch: ProgressBatch = serde_json::from_value(json!({"worker_id": "w-1", "events": [
+        {"id": "6d1c7f0e-2b9a-4e55-9f13-0a4b8c2d7e61", "module_id": "fire-safety", "module_version": 2,
+         "at": 1_780_000_000, "kind": {"type": "lesson_completed", "lesson_id": "l1"}},
+        {"id": "0e7a5b3c-9d21-4f68-a4c0-1b2e3d4f5a6b", "module_id": "fire-safety", "module_version": 2,
+         "at": 1_780_000_060, "kind": {"type": "quiz_attempt", "answers": {
+             "q1": {"type": "choice", "value": "a"}, "q2": {"type": "bool", "value": true},
+             "q3": {"type": "choices", "value": ["a", "b"]}, "q4": {"type": "order", "value": ["y", "x"]}}}}
+    ], "mac": encode(&[0x33; 32])}))?;
+    let upload_id = "4c8e2f1a-7b3d-4a9e-b5c6-d7e8f9a0b1c2";
+    let sealed = seal_base(
+        &hub.sealing_public_key(),
+        &upload_info(device, upload_id),
+        upload_id.as_bytes(),
+        &serde_json::to_vec(&batch)?,
+    )?;
+    let upload = ProgressUpload {
+        upload_id: upload_id.into(),
+        enc: sealed.enc.to_vec(),
+        sealed: sealed.ciphertext,
+        device_sent_at: 1_780_000_100,
+    };
+    write("hub_device_inputs", "progress-upload-sealed", &device_input(1, device, &serde_json::to_vec(&upload)?))?;
+    write("hub_device_inputs", "progress-batch", &device_input(1, device, &serde_json::to_vec(&batch)?))?;
+    let headers = [device, "1780000000", &encode(&[0x44; 16]), &encode(&[0x55; 64])].join("\0");
+    write("hub_device_inputs", "signature-headers", &with_selector(2, headers.as_bytes()))?;
+    if hub.open_offline_proof(device, &serde_json::to_vec(&request)?).is_none()
+        || hub.open_progress_upload(device, &serde_json::to_vec(&upload)?).is_none()
+    {
+        return Err("hub_device_inputs seeds: the hub does not open what was sealed to it".into());
     }
 
     // OPRF: a real element (the fixture key's public key) and blinds.

@@ -48,6 +48,8 @@ error-content-unverified = This content could not be checked as coming from the 
 error-content-not-downloaded = This content is not on the device yet. Connect to the internet to download it.
 error-already-answered = You have already answered this survey.
 error-survey-not-open = This survey is not open for you now.
+error-too-many-attachments = A report can carry at most { $count } photos and voice notes. Remove one to add another.
+error-attachments-too-large = Photos and voice notes together can be at most { $megabytes } MB in one report. Remove one, or record a shorter voice note.
 error-internal = Something went wrong. Try again.
 
 # Survey answers

@@ -46,6 +46,8 @@ error-content-unverified = Không xác minh được nội dung này đến từ
 error-content-not-downloaded = Nội dung này chưa có trên thiết bị. Hãy kết nối internet để tải về.
 error-already-answered = Bạn đã trả lời khảo sát này rồi.
 error-survey-not-open = Khảo sát này hiện không mở cho bạn.
+error-too-many-attachments = Một báo cáo chỉ có thể kèm tối đa { $count } ảnh và ghi âm. Hãy bỏ bớt một tệp để thêm tệp khác.
+error-attachments-too-large = Tổng dung lượng ảnh và ghi âm trong một báo cáo tối đa là { $megabytes } MB. Hãy bỏ bớt một tệp hoặc ghi âm ngắn hơn.
 error-internal = Đã xảy ra lỗi. Hãy thử lại.
 
 # Survey answers

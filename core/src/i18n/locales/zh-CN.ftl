@@ -46,6 +46,8 @@ error-content-unverified = 无法确认此内容来自项目方，因此未被�
 error-content-not-downloaded = 此内容尚未下载到设备。请连接网络后下载。
 error-already-answered = 您已经回答过这份问卷。
 error-survey-not-open = 这份问卷目前不对您开放。
+error-too-many-attachments = 每份报告最多可附 { $count } 个照片或语音。请先删除一个再添加。
+error-attachments-too-large = 每份报告的照片和语音合计最多 { $megabytes } MB。请删除一个，或录一段更短的语音。
 error-internal = 出了点问题，请重试。
 
 # Survey answers
