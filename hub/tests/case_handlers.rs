@@ -136,6 +136,15 @@ async fn a_stranger_hammering_the_login_does_not_keep_the_reader_out_on_their_us
         // Someone else guesses: the first miss is unauthorized, then the
         // account answers strangers rate_limited, with the seconds to wait.
         hub.try_login_key(account.id(), &[1; 32], None).await.assert_error("unauthorized");
+        // The first wait is one second; held an hour ahead so that a slow
+        // machine cannot outlast it between requests.
+        let connection = rusqlite::Connection::open(hub.data_dir().join("hub.db")).expect("db opens");
+        connection
+            .execute(
+                "UPDATE reader_login_backoff SET next_allowed_at = next_allowed_at + 3600 WHERE handler_id = ?1 AND bucket = ''",
+                [account.id()],
+            )
+            .expect("update");
         for _ in 0..5 {
             let reply = hub.try_login_key(account.id(), &[1; 32], None).await;
             assert_eq!(reply.error_code(), Some("rate_limited"), "{reply:?}");
@@ -150,8 +159,27 @@ async fn a_stranger_hammering_the_login_does_not_keep_the_reader_out_on_their_us
         let again: HandlerLoginResponse =
             hub.try_login_key(account.id(), account.keys.login_key(), Some(&device)).await.ok();
         assert_eq!(again.device_token, device);
-        // Wrong keys from that client back off in its own bucket.
+        // Wrong keys from that client back off in its own bucket. The first
+        // wait is one second, which a loaded machine can outlast between two
+        // requests, so the test reads the bucket the hub wrote, then holds it
+        // an hour ahead to see the right key from that client wait.
+        let before = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("clock").as_secs();
         hub.try_login_key(account.id(), &[1; 32], Some(&device)).await.assert_error("unauthorized");
+        let (failures, next_allowed_at): (i64, i64) = connection
+            .query_row(
+                "SELECT failures, next_allowed_at FROM reader_login_backoff WHERE handler_id = ?1 AND bucket <> ''",
+                [account.id()],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .expect("the client's own bucket");
+        assert_eq!(failures, 1, "one miss in the client's bucket");
+        assert!(next_allowed_at > i64::try_from(before).expect("time"), "the miss set a wait");
+        connection
+            .execute(
+                "UPDATE reader_login_backoff SET next_allowed_at = next_allowed_at + 3600 WHERE handler_id = ?1 AND bucket <> ''",
+                [account.id()],
+            )
+            .expect("update");
         hub.try_login_key(account.id(), account.keys.login_key(), Some(&device)).await.assert_error("rate_limited");
     })
     .await;

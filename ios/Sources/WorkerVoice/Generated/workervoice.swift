@@ -1618,6 +1618,15 @@ public protocol WorkerVoiceAppProtocol: AnyObject, Sendable {
     func changePin(oldPin: String, newPin: String) async throws 
     
     /**
+     * Checks a report's attachments by size in bytes, as the worker attaches
+     * them (the ones already attached and the new one): `TOO_MANY_ATTACHMENTS`
+     * or `ATTACHMENTS_TOO_LARGE` (an input error whose message names the
+     * limit), `INVALID_INPUT` for an empty file. `submit_grievance` checks
+     * the same.
+     */
+    func checkAttachments(sizes: [UInt64]) throws 
+    
+    /**
      * Ends an idle kiosk session now if its time is up; returns whether it did.
      */
     func checkIdle()  -> Bool
@@ -2084,6 +2093,22 @@ open func changePin(oldPin: String, newPin: String)async throws   {
             liftFunc: { $0 },
             errorHandler: FfiConverterTypeWorkerVoiceError_lift
         )
+}
+    
+    /**
+     * Checks a report's attachments by size in bytes, as the worker attaches
+     * them (the ones already attached and the new one): `TOO_MANY_ATTACHMENTS`
+     * or `ATTACHMENTS_TOO_LARGE` (an input error whose message names the
+     * limit), `INVALID_INPUT` for an empty file. `submit_grievance` checks
+     * the same.
+     */
+open func checkAttachments(sizes: [UInt64])throws   {try rustCallWithError(FfiConverterTypeWorkerVoiceError_lift) {
+        uniffiCallStatus in
+    uniffi_workervoice_fn_method_workervoiceapp_check_attachments(
+            self.uniffiCloneHandle(),
+        FfiConverterSequenceUInt64.lower(sizes),uniffiCallStatus
+    )
+}
 }
     
     /**
@@ -4086,6 +4111,31 @@ fileprivate struct FfiConverterOptionTypeWeakPinReason: FfiConverterRustBuffer {
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceUInt64: FfiConverterRustBuffer {
+    typealias SwiftType = [UInt64]
+
+    public static func write(_ value: [UInt64], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterUInt64.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [UInt64] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [UInt64]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterUInt64.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceString: FfiConverterRustBuffer {
     typealias SwiftType = [String]
 
@@ -4431,6 +4481,17 @@ fileprivate func uniffiFutureContinuationCallback(handle: UInt64, pollResult: In
     }
 }
 /**
+ * What one report may carry in photos and voice notes: show it where the
+ * worker attaches (e.g. "up to 3 files, 8 MB together").
+ */
+public func attachmentLimits() -> AttachmentLimits  {
+    return try!  FfiConverterTypeAttachmentLimits_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_workervoice_fn_func_attachment_limits(uniffiCallStatus
+    )
+})
+}
+/**
  * The languages the core has messages in (BCP 47 tags).
  */
 public func availableLanguages() -> [String]  {
@@ -4520,6 +4581,9 @@ private let initializationResult: InitializationResult = {
     if bindings_contract_version != scaffolding_contract_version {
         return InitializationResult.contractVersionMismatch
     }
+    if (uniffi_workervoice_checksum_func_attachment_limits() != 1346) {
+        return InitializationResult.apiChecksumMismatch
+    }
     if (uniffi_workervoice_checksum_func_available_languages() != 14296) {
         return InitializationResult.apiChecksumMismatch
     }
@@ -4551,6 +4615,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_workervoice_checksum_method_workervoiceapp_change_pin() != 28652) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_workervoice_checksum_method_workervoiceapp_check_attachments() != 53531) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_workervoice_checksum_method_workervoiceapp_check_idle() != 26084) {

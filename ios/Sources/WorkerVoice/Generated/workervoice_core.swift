@@ -846,6 +846,78 @@ public func FfiConverterTypeAttachmentDraft_lower(_ value: AttachmentDraft) -> R
 
 
 /**
+ * What one report may carry in photos and voice notes, for the app to tell
+ * the worker before they attach (the same limits the hub applies, ADR 0014).
+ */
+public struct AttachmentLimits: Equatable, Hashable {
+    /**
+     * Most attachments per report.
+     */
+    public var maxCount: UInt32
+    /**
+     * Most bytes all of a report's attachments may have together, as
+     * attached (before sealing).
+     */
+    public var maxTotalBytes: UInt64
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * Most attachments per report.
+         */maxCount: UInt32, 
+        /**
+         * Most bytes all of a report's attachments may have together, as
+         * attached (before sealing).
+         */maxTotalBytes: UInt64) {
+        self.maxCount = maxCount
+        self.maxTotalBytes = maxTotalBytes
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension AttachmentLimits: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeAttachmentLimits: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> AttachmentLimits {
+        return
+            try AttachmentLimits(
+                maxCount: FfiConverterUInt32.read(from: &buf), 
+                maxTotalBytes: FfiConverterUInt64.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: AttachmentLimits, into buf: inout [UInt8]) {
+        FfiConverterUInt32.write(value.maxCount, into: &buf)
+        FfiConverterUInt64.write(value.maxTotalBytes, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAttachmentLimits_lift(_ buf: RustBuffer) throws -> AttachmentLimits {
+    return try FfiConverterTypeAttachmentLimits.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeAttachmentLimits_lower(_ value: AttachmentLimits) -> RustBuffer {
+    return FfiConverterTypeAttachmentLimits.lower(value)
+}
+
+
+/**
  * A badge a module defines.
  */
 public struct BadgeInfo: Equatable, Hashable {
@@ -5111,6 +5183,17 @@ public enum ErrorCode: Equatable, Hashable {
      */
     case surveyNotOpen
     /**
+     * A report may carry at most
+     * [`MAX_REPORT_ATTACHMENTS`](workervoice_protocol::grievance::MAX_REPORT_ATTACHMENTS)
+     * photos and voice notes.
+     */
+    case tooManyAttachments
+    /**
+     * A report's photos and voice notes together are over
+     * [`MAX_REPORT_ATTACHMENT_BYTES`](workervoice_protocol::grievance::MAX_REPORT_ATTACHMENT_BYTES).
+     */
+    case attachmentsTooLarge
+    /**
      * A bug.
      */
     case `internal`
@@ -5205,7 +5288,11 @@ public struct FfiConverterTypeErrorCode: FfiConverterRustBuffer {
         
         case 35: return .surveyNotOpen
         
-        case 36: return .`internal`
+        case 36: return .tooManyAttachments
+        
+        case 37: return .attachmentsTooLarge
+        
+        case 38: return .`internal`
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -5355,8 +5442,16 @@ public struct FfiConverterTypeErrorCode: FfiConverterRustBuffer {
             writeInt(&buf, Int32(35))
         
         
-        case .`internal`:
+        case .tooManyAttachments:
             writeInt(&buf, Int32(36))
+        
+        
+        case .attachmentsTooLarge:
+            writeInt(&buf, Int32(37))
+        
+        
+        case .`internal`:
+            writeInt(&buf, Int32(38))
         
         }
     }

@@ -366,6 +366,11 @@ RustBuffer uniffi_workervoice_fn_method_workervoiceapp_categories(uint64_t ptr, 
 uint64_t uniffi_workervoice_fn_method_workervoiceapp_change_pin(uint64_t ptr, RustBuffer old_pin, RustBuffer new_pin
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_METHOD_WORKERVOICEAPP_CHECK_ATTACHMENTS
+#define UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_METHOD_WORKERVOICEAPP_CHECK_ATTACHMENTS
+void uniffi_workervoice_fn_method_workervoiceapp_check_attachments(uint64_t ptr, RustBuffer sizes, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_METHOD_WORKERVOICEAPP_CHECK_IDLE
 #define UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_METHOD_WORKERVOICEAPP_CHECK_IDLE
 int8_t uniffi_workervoice_fn_method_workervoiceapp_check_idle(uint64_t ptr, RustCallStatus *_Nonnull out_status
@@ -801,6 +806,12 @@ void uniffi_workervoice_fn_init_callback_vtable_workervoicelistener(const Uniffi
 void uniffi_workervoice_fn_method_workervoicelistener_on_event(uint64_t ptr, RustBuffer event, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_FUNC_ATTACHMENT_LIMITS
+#define UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_FUNC_ATTACHMENT_LIMITS
+RustBuffer uniffi_workervoice_fn_func_attachment_limits(RustCallStatus *_Nonnull out_status
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_FUNC_AVAILABLE_LANGUAGES
 #define UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_FUNC_AVAILABLE_LANGUAGES
 RustBuffer uniffi_workervoice_fn_func_available_languages(RustCallStatus *_Nonnull out_status
@@ -1100,6 +1111,12 @@ void ffi_workervoice_rust_future_free_void(uint64_t handle
 void ffi_workervoice_rust_future_complete_void(uint64_t handle, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_CHECKSUM_FUNC_ATTACHMENT_LIMITS
+#define UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_CHECKSUM_FUNC_ATTACHMENT_LIMITS
+uint16_t uniffi_workervoice_checksum_func_attachment_limits(void
+    
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_CHECKSUM_FUNC_AVAILABLE_LANGUAGES
 #define UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_CHECKSUM_FUNC_AVAILABLE_LANGUAGES
 uint16_t uniffi_workervoice_checksum_func_available_languages(void
@@ -1163,6 +1180,12 @@ uint16_t uniffi_workervoice_checksum_method_workervoiceapp_categories(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_CHECKSUM_METHOD_WORKERVOICEAPP_CHANGE_PIN
 #define UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_CHECKSUM_METHOD_WORKERVOICEAPP_CHANGE_PIN
 uint16_t uniffi_workervoice_checksum_method_workervoiceapp_change_pin(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_CHECKSUM_METHOD_WORKERVOICEAPP_CHECK_ATTACHMENTS
+#define UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_CHECKSUM_METHOD_WORKERVOICEAPP_CHECK_ATTACHMENTS
+uint16_t uniffi_workervoice_checksum_method_workervoiceapp_check_attachments(void
     
 );
 #endif

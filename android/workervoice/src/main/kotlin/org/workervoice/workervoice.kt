@@ -39,6 +39,7 @@ import kotlinx.coroutines.Job
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.suspendCancellableCoroutine
 import org.workervoice.model.ActivityOutcome
+import org.workervoice.model.AttachmentLimits
 import org.workervoice.model.CaseSummary
 import org.workervoice.model.CaseThread
 import org.workervoice.model.CategoryOption
@@ -51,6 +52,7 @@ import org.workervoice.model.DeviceStatus
 import org.workervoice.model.ErrorCode
 import org.workervoice.model.Event
 import org.workervoice.model.FfiConverterTypeActivityOutcome
+import org.workervoice.model.FfiConverterTypeAttachmentLimits
 import org.workervoice.model.FfiConverterTypeCaseSummary
 import org.workervoice.model.FfiConverterTypeCaseThread
 import org.workervoice.model.FfiConverterTypeCategoryOption
@@ -101,6 +103,7 @@ import org.workervoice.model.TrainingProgress
 import org.workervoice.model.WeakPinReason
 import org.workervoice.model.WorkerProfile
 import org.workervoice.model.RustBuffer as RustBufferActivityOutcome
+import org.workervoice.model.RustBuffer as RustBufferAttachmentLimits
 import org.workervoice.model.RustBuffer as RustBufferCaseSummary
 import org.workervoice.model.RustBuffer as RustBufferCaseThread
 import org.workervoice.model.RustBuffer as RustBufferCategoryOption
@@ -881,6 +884,8 @@ internal object IntegrityCheckingUniffiLib {
     }
 
     internal fun ensureInitialized() = Unit
+    external fun uniffi_workervoice_checksum_func_attachment_limits(
+    ): Int
     external fun uniffi_workervoice_checksum_func_available_languages(
     ): Int
     external fun uniffi_workervoice_checksum_func_check_new_pin(
@@ -902,6 +907,8 @@ internal object IntegrityCheckingUniffiLib {
     external fun uniffi_workervoice_checksum_method_workervoiceapp_categories(
     ): Int
     external fun uniffi_workervoice_checksum_method_workervoiceapp_change_pin(
+    ): Int
+    external fun uniffi_workervoice_checksum_method_workervoiceapp_check_attachments(
     ): Int
     external fun uniffi_workervoice_checksum_method_workervoiceapp_check_idle(
     ): Int
@@ -1090,6 +1097,8 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_workervoice_fn_method_workervoiceapp_change_pin(`ptr`: Long,`oldPin`: RustBuffer.ByValue,`newPin`: RustBuffer.ByValue,
     ): Long
+    external fun uniffi_workervoice_fn_method_workervoiceapp_check_attachments(`ptr`: Long,`sizes`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
     external fun uniffi_workervoice_fn_method_workervoiceapp_check_idle(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): Byte
     external fun uniffi_workervoice_fn_method_workervoiceapp_count_notes(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1264,6 +1273,8 @@ internal object UniffiLib {
     ): Unit
     external fun uniffi_workervoice_fn_method_workervoicelistener_on_event(`ptr`: Long,`event`: RustBufferEvent.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): Unit
+    external fun uniffi_workervoice_fn_func_attachment_limits(uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferAttachmentLimits.ByValue
     external fun uniffi_workervoice_fn_func_available_languages(uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_workervoice_fn_func_check_new_pin(`pin`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
@@ -1397,6 +1408,9 @@ private fun uniffiCheckContractApiVersion(lib: IntegrityCheckingUniffiLib) {
 }
 @Suppress("UNUSED_PARAMETER")
 private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
+    if ((lib.uniffi_workervoice_checksum_func_attachment_limits() and 0xFFFF) != 1346) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_workervoice_checksum_func_available_languages() and 0xFFFF) != 14296) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1428,6 +1442,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_change_pin() and 0xFFFF) != 28652) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_check_attachments() and 0xFFFF) != 53531) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_check_idle() and 0xFFFF) != 26084) {
@@ -3645,6 +3662,15 @@ public interface WorkerVoiceAppInterface {
     suspend fun `changePin`(`oldPin`: kotlin.String, `newPin`: kotlin.String)
     
     /**
+     * Checks a report's attachments by size in bytes, as the worker attaches
+     * them (the ones already attached and the new one): `TOO_MANY_ATTACHMENTS`
+     * or `ATTACHMENTS_TOO_LARGE` (an input error whose message names the
+     * limit), `INVALID_INPUT` for an empty file. `submit_grievance` checks
+     * the same.
+     */
+    fun `checkAttachments`(`sizes`: List<kotlin.ULong>)
+    
+    /**
      * Ends an idle kiosk session now if its time is up; returns whether it did.
      */
     fun `checkIdle`(): kotlin.Boolean
@@ -4175,6 +4201,27 @@ open class WorkerVoiceApp: Disposable, AutoCloseable, WorkerVoiceAppInterface
         WorkerVoiceException.ErrorHandler,
     )
     }
+
+    
+    /**
+     * Checks a report's attachments by size in bytes, as the worker attaches
+     * them (the ones already attached and the new one): `TOO_MANY_ATTACHMENTS`
+     * or `ATTACHMENTS_TOO_LARGE` (an input error whose message names the
+     * limit), `INVALID_INPUT` for an empty file. `submit_grievance` checks
+     * the same.
+     */
+    @Throws(WorkerVoiceException::class)override fun `checkAttachments`(`sizes`: List<kotlin.ULong>)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(WorkerVoiceException) { _status ->
+    UniffiLib.uniffi_workervoice_fn_method_workervoiceapp_check_attachments(
+        it,
+        
+        FfiConverterSequenceULong.lower(`sizes`),_status)
+}
+    }
+    
+    
 
     
     /**
@@ -6745,6 +6792,34 @@ public object FfiConverterOptionalTypeWeakPinReason: FfiConverterRustBuffer<Weak
 /**
  * @suppress
  */
+public object FfiConverterSequenceULong: FfiConverterRustBuffer<List<kotlin.ULong>> {
+    override fun read(buf: ByteBuffer): List<kotlin.ULong> {
+        val len = buf.getInt()
+        return List<kotlin.ULong>(len) {
+            FfiConverterULong.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<kotlin.ULong>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterULong.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<kotlin.ULong>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterULong.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceString: FfiConverterRustBuffer<List<kotlin.String>> {
     override fun read(buf: ByteBuffer): List<kotlin.String> {
         val len = buf.getInt()
@@ -7143,6 +7218,22 @@ public object FfiConverterSequenceTypeStringArg: FfiConverterRustBuffer<List<Str
 
 
 
+
+
+
+        /**
+         * What one report may carry in photos and voice notes: show it where the
+         * worker attaches (e.g. "up to 3 files, 8 MB together").
+         */ fun `attachmentLimits`(): AttachmentLimits {
+            return FfiConverterTypeAttachmentLimits.lift(
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_workervoice_fn_func_attachment_limits(
+    
+        _status)
+}
+    )
+    }
+    
 
         /**
          * The languages the core has messages in (BCP 47 tags).

@@ -1287,6 +1287,55 @@ public object FfiConverterTypeAttachmentDraft: FfiConverterRustBuffer<Attachment
 
 
 /**
+ * What one report may carry in photos and voice notes, for the app to tell
+ * the worker before they attach (the same limits the hub applies, ADR 0014).
+ */
+data class AttachmentLimits (
+    /**
+     * Most attachments per report.
+     */
+    var `maxCount`: kotlin.UInt
+    , 
+    /**
+     * Most bytes all of a report's attachments may have together, as
+     * attached (before sealing).
+     */
+    var `maxTotalBytes`: kotlin.ULong
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeAttachmentLimits: FfiConverterRustBuffer<AttachmentLimits> {
+    override fun read(buf: ByteBuffer): AttachmentLimits {
+        return AttachmentLimits(
+            FfiConverterUInt.read(buf),
+            FfiConverterULong.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: AttachmentLimits) = (
+            FfiConverterUInt.allocationSize(value.`maxCount`) +
+            FfiConverterULong.allocationSize(value.`maxTotalBytes`)
+    )
+
+    override fun write(value: AttachmentLimits, buf: ByteBuffer) {
+            FfiConverterUInt.write(value.`maxCount`, buf)
+            FfiConverterULong.write(value.`maxTotalBytes`, buf)
+    }
+}
+
+
+
+/**
  * A badge a module defines.
  */
 data class BadgeInfo (
@@ -4322,6 +4371,17 @@ enum class ErrorCode {
      * The survey is not open to this worker now.
      */
     SURVEY_NOT_OPEN,
+    /**
+     * A report may carry at most
+     * [`MAX_REPORT_ATTACHMENTS`](workervoice_protocol::grievance::MAX_REPORT_ATTACHMENTS)
+     * photos and voice notes.
+     */
+    TOO_MANY_ATTACHMENTS,
+    /**
+     * A report's photos and voice notes together are over
+     * [`MAX_REPORT_ATTACHMENT_BYTES`](workervoice_protocol::grievance::MAX_REPORT_ATTACHMENT_BYTES).
+     */
+    ATTACHMENTS_TOO_LARGE,
     /**
      * A bug.
      */
