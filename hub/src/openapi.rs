@@ -98,6 +98,20 @@ struct Operation {
     query: &'static [&'static str],
     request: Body,
     response: Body,
+    /// Answers other than 200 and an `ErrorBody` refusal: status, what it
+    /// means, its body.
+    other: &'static [(&'static str, &'static str, OtherBody)],
+}
+
+/// The body of one of an operation's [`Operation::other`] answers.
+#[derive(Clone, Copy)]
+enum OtherBody {
+    /// None at all.
+    Empty,
+    /// The same as the 200 answer's.
+    Same,
+    /// Bytes, like the 200 answer's.
+    Bytes,
 }
 
 fn op(
@@ -108,12 +122,17 @@ fn op(
     request: Body,
     response: Body,
 ) -> Operation {
-    Operation { method, path, auth, summary, query: &[], request, response }
+    Operation { method, path, auth, summary, query: &[], request, response, other: &[] }
 }
 
 impl Operation {
     fn query(mut self, names: &'static [&'static str]) -> Self {
         self.query = names;
+        self
+    }
+
+    fn other(mut self, answers: &'static [(&'static str, &'static str, OtherBody)]) -> Self {
+        self.other = answers;
         self
     }
 }
@@ -142,7 +161,8 @@ fn operations() -> Vec<Operation> {
             "Database and disk are fine (503 says which is not)",
             Empty,
             one::<crate::metrics::Health>(),
-        ),
+        )
+        .other(&[("503", "Not ready: `checks` says what fails.", OtherBody::Same)]),
         op(
             get.clone(),
             crate::metrics::METRICS,
@@ -297,7 +317,8 @@ fn operations() -> Vec<Operation> {
             Empty,
             one::<content::Catalog>(),
         )
-        .query(&["have"]),
+        .query(&["have"])
+        .other(&[("304", "`have` is the current catalog's etag.", OtherBody::Empty)]),
         op(
             get.clone(),
             "/v1/content/manifests/{sha256}",
@@ -313,7 +334,11 @@ fn operations() -> Vec<Operation> {
             "A content file (Range requests allowed)",
             Empty,
             Body::Bytes("application/octet-stream"),
-        ),
+        )
+        .other(&[
+            ("206", "The range asked for.", OtherBody::Bytes),
+            ("416", "The range starts past the end (Content-Range says the size).", OtherBody::Empty),
+        ]),
         // Grievances: unsigned, they name no device.
         op(
             post.clone(),
@@ -339,7 +364,8 @@ fn operations() -> Vec<Operation> {
             Body::Bytes("application/octet-stream"),
             one::<grievance::AttachmentProgress>(),
         )
-        .query(&["offset"]),
+        .query(&["offset"])
+        .other(&[("409", "`offset` is not what the hub holds: resend from its offset.", OtherBody::Same)]),
         op(
             get.clone(),
             "/v1/submissions/{client_id}/attachments/{attachment_id}",
@@ -891,9 +917,20 @@ pub(crate) fn document() -> OpenApi {
         let mut builder = OperationBuilder::new()
             .summary(Some(operation.summary))
             .operation_id(Some(operation_id(&operation)))
-            .response("200", ok.build())
-            .response("default", error)
-            .securities(Some(security(operation.auth)));
+            .response("200", ok.build());
+        for (status, meaning, body) in operation.other {
+            let mut answer = ResponseBuilder::new().description(*meaning);
+            let body = match body {
+                OtherBody::Empty => Body::None,
+                OtherBody::Same => operation.response,
+                OtherBody::Bytes => Body::Bytes("application/octet-stream"),
+            };
+            if let Some(content) = content(body) {
+                answer = answer.content(media_type(body), content);
+            }
+            builder = builder.response(*status, answer.build());
+        }
+        builder = builder.response("default", error).securities(Some(security(operation.auth)));
         for name in path_parameters(operation.path) {
             builder = builder.parameter(
                 ParameterBuilder::new()
