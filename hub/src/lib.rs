@@ -77,6 +77,7 @@ pub mod fuzzing;
 mod keys;
 mod limits;
 mod metrics;
+mod openapi;
 mod programme;
 mod proposals;
 mod rate_limit;
@@ -99,6 +100,9 @@ pub use console_assets::CONSOLE_CSP;
 pub use content::publish::{PackAssignment, PublishedPack, publish_pack};
 pub use demo::{DEMO_FACTORY_NAME, DemoHandler, DemoSeed, DemoWorker, seed_demo};
 pub use limits::TrafficLimits;
+pub use openapi::document_json as openapi_json;
+#[doc(hidden)]
+pub use openapi::{described_routes as openapi_routes, schema_name_collisions as openapi_schema_name_collisions};
 pub use proposals::sign_pending;
 pub use retention::{Retention, RetentionReport};
 pub use server::{RunningHub, start};

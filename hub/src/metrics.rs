@@ -199,7 +199,7 @@ pub(crate) async fn healthz() -> Json<Health> {
 
 /// The answer of `/healthz` and `/readyz`: `ok` and, for readiness, each
 /// check as `"ok"` or `"failing"`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub(crate) struct Health {
     ok: bool,
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]

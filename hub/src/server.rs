@@ -109,6 +109,13 @@ impl RunningHub {
         self.state.db.limit_pages(pages).await.map_err(|error| anyhow::anyhow!("setting the page limit: {error}"))
     }
 
+    /// Every route this hub's router serves, as `METHOD path`: for the test
+    /// that holds the OpenAPI description to the router.
+    #[doc(hidden)]
+    pub fn served_routes(&self) -> std::collections::BTreeSet<String> {
+        served_routes(self.state.clone())
+    }
+
     /// The shared state, for seeding.
     pub(crate) fn state(&self) -> &AppState {
         &self.state
@@ -264,6 +271,7 @@ fn router(
                 crate::metrics::metrics(metrics_state.clone(), Arc::clone(&metrics_for_route), request)
             }),
         )
+        .route(crate::openapi::OPENAPI_PATH, get(crate::openapi::serve))
         .merge(enrol::routes())
         .merge(crate::auth::routes())
         .merge(admin::routes(state.clone()))
@@ -364,6 +372,48 @@ fn base_url(scheme: &str, addr: SocketAddr) -> String {
         });
     }
     format!("{scheme}://{reachable}")
+}
+
+/// Every route the router serves as `METHOD path`, read from the router
+/// itself, for the test that compares them with the OpenAPI description.
+///
+/// axum has no API that lists a router's routes; its `Debug` output names
+/// each route id's path and allowed methods. If a new axum prints them
+/// differently this finds nothing, and the test fails rather than passes.
+pub(crate) fn served_routes(state: AppState) -> std::collections::BTreeSet<String> {
+    let limits = state.limits;
+    let connection_limit = ConnectionLimit::new(limits.max_connections);
+    let metrics =
+        Arc::new(Metrics::new(Arc::clone(&connection_limit.refused), connection_limit.open_counter(), None, 0));
+    let app = router(state, limits, Arc::new(crate::console_assets::ConsoleAssets::none()), metrics);
+    let text = format!("{app:?}");
+    // The routes proper, not the fallback router after them.
+    let text = text.split("fallback_router").next().unwrap_or_default();
+    let mut methods = std::collections::BTreeMap::new();
+    for piece in text.split("RouteId(").skip(1) {
+        let Some((id, rest)) = piece.split_once(')') else { continue };
+        if let Some(rest) = rest.strip_prefix(": MethodRouter(")
+            && let Some((_, allow)) = rest.split_once("allow_header: Bytes(b\"")
+            && let Some((allow, _)) = allow.split_once('"')
+        {
+            methods.insert(id.to_owned(), allow.to_owned());
+        }
+    }
+    let mut routes = std::collections::BTreeSet::new();
+    if let Some((_, paths)) = text.split_once("paths: {") {
+        // Entries read `RouteId(N): "/path"`; only this map has `): "`.
+        for entry in paths.split("RouteId(").skip(1) {
+            let Some((id, rest)) = entry.split_once("): \"") else { continue };
+            let Some((path, _)) = rest.split_once('"') else { continue };
+            for method in methods.get(id).map(String::as_str).unwrap_or_default().split(',') {
+                // axum answers HEAD wherever it answers GET.
+                if !method.is_empty() && method != "HEAD" {
+                    routes.insert(format!("{method} {path}"));
+                }
+            }
+        }
+    }
+    routes
 }
 
 #[cfg(test)]

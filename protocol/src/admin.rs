@@ -14,6 +14,7 @@ use crate::enrol::DeviceMode;
 
 /// `POST /admin/v1/factories`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateFactoryRequest {
     /// Display name.
     pub name: String,
@@ -33,6 +34,7 @@ pub const KIOSK_IDLE_TIMEOUT_RANGE: std::ops::RangeInclusive<u32> = 30..=1800;
 
 /// `POST /admin/v1/factories/{id}/settings`: a factory's settings for its devices.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FactorySettings {
     /// Seconds of inactivity after which a kiosk session ends (30..=1800).
     pub kiosk_idle_timeout_secs: u32,
@@ -47,6 +49,7 @@ pub const UTC_OFFSET_RANGE: std::ops::RangeInclusive<i32> = -720..=840;
 
 /// A factory as staff see it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Factory {
     /// Stable id.
     pub id: String,
@@ -66,6 +69,7 @@ fn default_idle() -> u32 {
 
 /// `POST /admin/v1/factories/{id}/enrolment-codes`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IssueCodesRequest {
     /// The mode devices enrolled with these codes will have.
     pub mode: DeviceMode,
@@ -82,6 +86,7 @@ fn default_valid_days() -> u32 {
 
 /// One issued enrolment code.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IssuedCode {
     /// The code to type, grouped for reading (`XXXX-XXXX-XXXX`).
     pub code: String,
@@ -95,6 +100,7 @@ pub struct IssuedCode {
 
 /// Reply to [`IssueCodesRequest`].
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct IssueCodesResponse {
     /// The codes, shown once: the hub keeps only their hashes.
     pub codes: Vec<IssuedCode>,
@@ -102,6 +108,7 @@ pub struct IssueCodesResponse {
 
 /// One roster row.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RosterEntry {
     /// The worker number (unique per factory).
     pub worker_number: String,
@@ -118,6 +125,7 @@ pub struct RosterEntry {
 /// `worker_number,display_name,language` and optionally `department` is
 /// accepted too).
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RosterImport {
     /// Workers to add or update.
     pub workers: Vec<RosterEntry>,
@@ -125,6 +133,7 @@ pub struct RosterImport {
 
 /// A one-time activation code for a worker's first login.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ActivationCode {
     /// The worker it activates.
     pub worker_number: String,
@@ -134,6 +143,7 @@ pub struct ActivationCode {
 
 /// Reply to a roster import.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RosterImportResponse {
     /// Workers added.
     pub added: u32,
@@ -146,6 +156,7 @@ pub struct RosterImportResponse {
 /// Reply to `POST /admin/v1/factories/{id}/workers/{number}/reset` — a new
 /// activation code after a worker forgot their PIN (the old PIN stops working).
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ResetWorkerResponse {
     /// The new code.
     pub activation: ActivationCode,
@@ -153,6 +164,7 @@ pub struct ResetWorkerResponse {
 
 /// A worker as staff see it (no secrets).
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WorkerSummary {
     /// The worker number.
     pub worker_number: String,
@@ -170,6 +182,7 @@ pub struct WorkerSummary {
 
 /// A device as staff see it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeviceSummary {
     /// Device id.
     pub device_id: String,
@@ -205,12 +218,14 @@ pub struct DeviceSummary {
 
 /// `GET /admin/v1/programme`: the programme's identity, as apps pin it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProgrammeInfo {
     /// The programme id written into every directory.
     pub programme_id: String,
     /// The programme's Ed25519 public key (32 raw bytes) that signs
     /// directories; apps pin it.
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub public_key: Vec<u8>,
 }
 
@@ -218,6 +233,7 @@ pub struct ProgrammeInfo {
 /// so is the body: the hub builds the routes from its handler accounts and
 /// fills in default categories and deadlines.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublishDirectoryRequest {
     /// The grievance categories; `None` for the hub's defaults (`wages`,
     /// `hours`, `safety`, `harassment`, `discrimination`, `retaliation`,
@@ -233,6 +249,7 @@ pub struct PublishDirectoryRequest {
 /// Reply to [`PublishDirectoryRequest`]: the new version, signed, exactly
 /// as devices will receive it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PublishDirectoryResponse {
     /// The version published.
     pub version: u64,
@@ -262,6 +279,7 @@ mod tests {
 /// is left out (`null`), and so is the number passed when fewer than five
 /// started but did not pass (it would single those out).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ModuleCompletion {
     /// The module.
     pub module_id: String,
@@ -274,6 +292,7 @@ pub struct ModuleCompletion {
 /// `POST /admin/v1/surveys/{id}/schedule`: when a survey is open, and to whom.
 /// Replaces the survey's previous schedule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SurveySchedule {
     /// Unix seconds before which it is closed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -287,6 +306,7 @@ pub struct SurveySchedule {
 
 /// Who may answer a survey (within the factories it is assigned to).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum SurveyTarget {
     /// Every worker.
@@ -326,6 +346,7 @@ pub enum SurveyTarget {
 /// `POST /admin/v1/events`: something that happened at a factory (e.g. an
 /// audit) and the workers it concerned (e.g. those interviewed).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecordEventRequest {
     /// Kind, e.g. `audit`.
     pub kind: String,
@@ -339,6 +360,7 @@ pub struct RecordEventRequest {
 
 /// Reply to [`RecordEventRequest`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecordedEvent {
     /// Its id.
     pub event_id: String,

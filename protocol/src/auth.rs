@@ -24,6 +24,7 @@ pub const SALT_LEN: usize = 16;
 
 /// How a PIN is stretched; stored beside every blob it protects so it can be raised.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KdfParams {
     /// Always [`KDF_PBKDF2_SHA256`] in v1.
     pub algorithm: String,
@@ -31,6 +32,7 @@ pub struct KdfParams {
     pub iterations: u32,
     /// Per-worker random salt, [`SALT_LEN`] bytes.
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub salt: Vec<u8>,
 }
 
@@ -46,6 +48,7 @@ impl KdfParams {
 /// The hub answers for any worker number, with plausible parameters for
 /// numbers it does not know, so the reply does not reveal the roster.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuthParamsRequest {
     /// The worker number as printed on the worker's card.
     pub worker_number: String,
@@ -53,6 +56,7 @@ pub struct AuthParamsRequest {
 
 /// Reply to [`AuthParamsRequest`].
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuthParamsResponse {
     /// Parameters to stretch the PIN with.
     pub kdf: KdfParams,
@@ -61,6 +65,7 @@ pub struct AuthParamsResponse {
 /// `POST /v1/auth/activate`: a worker's first PIN, authorised by the one-time
 /// activation code from their worker card.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ActivateRequest {
     /// The worker number.
     pub worker_number: String,
@@ -70,11 +75,13 @@ pub struct ActivateRequest {
     pub kdf: KdfParams,
     /// Proof derived from the new PIN.
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub pin_proof: Vec<u8>,
 }
 
 /// `POST /v1/auth/register`: self-registration, where the programme allows it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RegisterRequest {
     /// The factory's join code (printed on posters when self-registration is on).
     pub join_code: String,
@@ -88,21 +95,25 @@ pub struct RegisterRequest {
     pub kdf: KdfParams,
     /// Proof derived from the new PIN.
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub pin_proof: Vec<u8>,
 }
 
 /// `POST /v1/auth/login`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoginRequest {
     /// The worker number.
     pub worker_number: String,
     /// Proof derived from the PIN.
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub pin_proof: Vec<u8>,
 }
 
 /// Reply to a successful login, activation or registration.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LoginResponse {
     /// The hub's stable id for the worker.
     pub worker_id: String,
@@ -114,11 +125,13 @@ pub struct LoginResponse {
     pub language: String,
     /// The share for this (worker, device) pair: one input of the unlock key.
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub hub_share: Vec<u8>,
     /// The hub's X25519 public key that a device seals to what only the hub
     /// may read: offline sign-in proofs ([`OfflineSignInProof`]) and training
     /// progress uploads. HPKE `info` strings keep the uses apart.
     #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::b64::option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub hub_sealing_key: Option<Vec<u8>>,
     /// The factory's offset from UTC in minutes (its staff setting), for
     /// counting days (training streaks) in the worker's time zone.
@@ -128,21 +141,25 @@ pub struct LoginResponse {
 
 /// `POST /v1/auth/change-pin`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChangePinRequest {
     /// The worker number.
     pub worker_number: String,
     /// Proof of the current PIN (a wrong one counts as a wrong PIN).
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub old_pin_proof: Vec<u8>,
     /// New parameters (fresh salt).
     pub new_kdf: KdfParams,
     /// Proof of the new PIN.
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub new_pin_proof: Vec<u8>,
 }
 
 /// Empty success body.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Ok {
     /// Always true.
     pub ok: bool,
@@ -153,11 +170,13 @@ pub struct Ok {
 /// with HPKE ([`offline_sign_in_info`]), so the tablet that holds it cannot
 /// test PINs against it; only the hub can open and check it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OfflineSignInProof {
     /// The worker number typed at the kiosk.
     pub worker_number: String,
     /// Proof derived from the PIN, with the parameters the kiosk held.
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub pin_proof: Vec<u8>,
     /// When the worker signed in (device clock, unix seconds).
     pub signed_in_at: i64,
@@ -167,20 +186,24 @@ pub struct OfflineSignInProof {
 /// hub to check a sign-in made offline. Idempotent per (device, `sign_in_id`):
 /// a replay gets the first answer and is not counted again.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConfirmSignInRequest {
     /// Random id the device gave the sign-in (a UUID).
     pub sign_in_id: String,
     /// HPKE encapsulated key.
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub enc: Vec<u8>,
     /// The sealed [`OfflineSignInProof`] (JSON).
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub sealed: Vec<u8>,
 }
 
 /// Reply to [`ConfirmSignInRequest`]. A locked worker is a refusal
 /// (`pin_locked`): the device keeps asking until staff unlock the worker.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ConfirmSignInResponse {
     /// Whether the PIN was right. `false` is final: what was done in that
     /// session must not be attributed to the worker.

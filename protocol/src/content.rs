@@ -44,6 +44,7 @@ pub const MEDIA_REF_PREFIX: &str = "sha256:";
 
 /// What a content item is; it decides the shape of the body document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ContentKind {
     /// A training module: lessons and a quiz.
@@ -72,6 +73,7 @@ impl ContentKind {
 
 /// A content-addressed blob.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BlobRef {
     /// SHA-256 of the blob's bytes, 64 lower-case hex digits.
     pub sha256: String,
@@ -83,6 +85,7 @@ pub struct BlobRef {
 
 /// What the programme signs for one version of one content item.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Manifest {
     /// The programme it belongs to (`wvp-…`, see [`programme_id`]).
     pub programme_id: String,
@@ -123,12 +126,15 @@ impl Manifest {
 
 /// A manifest with the programme's signature over its exact bytes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SignedManifest {
     /// The JSON of a [`Manifest`], as signed.
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub body: Vec<u8>,
     /// Ed25519 signature over [`manifest_signing_input`]`(body)`.
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub signature: Vec<u8>,
 }
 
@@ -141,6 +147,7 @@ impl SignedManifest {
 
 /// One item of a factory's catalog.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CatalogEntry {
     /// What it is.
     pub kind: ContentKind,
@@ -160,6 +167,7 @@ pub struct CatalogEntry {
 /// manifests to fetch, and each manifest is verified on its own. A hub can
 /// withhold an item from it, which it could do anyway.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Catalog {
     /// The factory of the requesting device.
     pub factory_id: String,

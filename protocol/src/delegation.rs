@@ -22,6 +22,7 @@ pub const PURPOSE_TRAINING_CERTIFICATES: &str = "training_certificates";
 
 /// What the key holder signs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Delegation {
     /// The programme delegating ([`crate::content::programme_id`]).
     pub programme_id: String,
@@ -29,6 +30,7 @@ pub struct Delegation {
     pub purpose: String,
     /// The delegated Ed25519 public key (32 bytes).
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub public_key: Vec<u8>,
     /// When the hub asked for it, unix seconds.
     pub issued_at: i64,
@@ -36,12 +38,15 @@ pub struct Delegation {
 
 /// A delegation with the programme's signature over its exact bytes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SignedDelegation {
     /// The JSON of a [`Delegation`], as signed.
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub body: Vec<u8>,
     /// Ed25519 over [`delegation_signing_input`]`(body)` by the programme key.
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub signature: Vec<u8>,
 }
 

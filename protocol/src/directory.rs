@@ -23,6 +23,7 @@ use serde::{Deserialize, Serialize};
 
 /// Who a grievance goes to, in the default order of escalation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Route {
     /// The factory's worker–management committee (per factory).
@@ -49,6 +50,7 @@ impl Route {
 
 /// One case handler's public key.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Recipient {
     /// The reader's key id: hex of the first 16 bytes of SHA-256 of
     /// [`public_key`](Self::public_key) (ADR 0015). Never the account id a
@@ -56,11 +58,13 @@ pub struct Recipient {
     pub handler_id: String,
     /// X25519 public key (32 bytes) the device seals content keys to.
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub public_key: Vec<u8>,
 }
 
 /// The handlers of one route.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RouteRecipients {
     /// The route.
     pub route: Route,
@@ -87,6 +91,7 @@ pub struct RouteRecipients {
 
 /// A grievance category, with its label per language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Category {
     /// Stable id (e.g. `wages`).
     pub id: String,
@@ -96,6 +101,7 @@ pub struct Category {
 
 /// The directory content.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Directory {
     /// The programme it belongs to.
     pub programme_id: String,
@@ -115,18 +121,22 @@ pub struct Directory {
 
 /// A directory with the programme's signature over its exact bytes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SignedDirectory {
     /// The JSON of a [`Directory`], as signed.
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub body: Vec<u8>,
     /// Ed25519 signature over [`directory_signing_input`]`(body)`.
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub signature: Vec<u8>,
 }
 
 /// `GET /v1/directory?have=N` reply: the current directory, or nothing when
 /// the device already has version `N` or newer (a sync with nothing new).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DirectoryResponse {
     /// The newest directory, if newer than `have`.
     #[serde(default, skip_serializing_if = "Option::is_none")]

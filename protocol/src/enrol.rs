@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// How a device is used, fixed at enrolment by the code the hub issued.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DeviceMode {
     /// A worker's own phone: one worker, offline unlock allowed.
@@ -36,6 +37,7 @@ impl DeviceMode {
 /// Instead it proves possession of the new key by signing
 /// [`enrol_challenge`] with it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EnrolRequest {
     /// The one-time enrolment code as typed or scanned (normalised by the hub).
     pub code: String,
@@ -43,16 +45,19 @@ pub struct EnrolRequest {
     pub mode: DeviceMode,
     /// Raw 32-byte Ed25519 public key of the new device identity.
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub public_key: Vec<u8>,
     /// Free-form platform label for staff ("android", "ios", "desktop").
     pub platform: String,
     /// Signature over [`enrol_challenge`] by the new identity.
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub signature: Vec<u8>,
 }
 
 /// The reply to a successful enrolment.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct EnrolResponse {
     /// The hub's id for this device; sent in every signed request.
     pub device_id: String,
@@ -71,6 +76,7 @@ pub struct EnrolResponse {
 
 /// `GET /v1/device/status` reply.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeviceStatusResponse {
     /// The device id the hub knows.
     pub device_id: String,
@@ -93,6 +99,7 @@ pub struct DeviceStatusResponse {
 /// or who queued what. The reply is a [`DeviceStatusResponse`]; a retired
 /// device gets `device_retired` and wipes itself.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeviceHealthReport {
     /// Items waiting in the outbox.
     pub queued: u64,

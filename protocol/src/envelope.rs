@@ -137,6 +137,7 @@ pub fn open_attachment(
 
 /// Kind of attachment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum AttachmentKind {
     /// A photo.
@@ -147,6 +148,7 @@ pub enum AttachmentKind {
 
 /// An attachment as described inside the sealed payload.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AttachmentInfo {
     /// Matches [`crate::grievance::AttachmentMeta::attachment_id`].
     pub attachment_id: String,
@@ -160,6 +162,7 @@ pub struct AttachmentInfo {
 
 /// A request to be called back.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Callback {
     /// Phone number.
     pub phone: String,
@@ -171,6 +174,7 @@ pub struct Callback {
 
 /// Who reported, for a named report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Reporter {
     /// Worker number.
     pub worker_number: String,
@@ -180,6 +184,7 @@ pub struct Reporter {
 
 /// The sealed content of a grievance (JSON inside the payload envelope).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GrievanceContent {
     /// Format version (1).
     pub version: u32,
@@ -198,6 +203,7 @@ pub struct GrievanceContent {
     /// The case's reply key (32 bytes), so handlers can write replies the hub
     /// stores only sealed.
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub reply_key: Vec<u8>,
     /// Attachments, uploaded separately.
     #[serde(default)]

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// Stable machine-readable reason for a refused request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum HubErrorCode {
     /// The body does not parse or a field is out of range.
@@ -85,6 +86,7 @@ impl HubErrorCode {
 
 /// The JSON body of an error reply: `{"error": {"code": "...", ...}}`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     /// The error itself.
     pub error: HubError,
@@ -92,6 +94,7 @@ pub struct ErrorBody {
 
 /// A refused request, as the hub describes it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HubError {
     /// Stable reason.
     pub code: HubErrorCode,

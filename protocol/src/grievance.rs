@@ -85,6 +85,7 @@ pub fn case_replies_path(case_id: &str) -> String {
 /// announced SHA-256; a finished upload that does not match is discarded
 /// (`received` goes back to 0) and answered `bad_request`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AttachmentProgress {
     /// Bytes received so far, in order from the start.
     pub received: u64,
@@ -97,20 +98,24 @@ pub struct AttachmentProgress {
 /// DHKEM(X25519, HKDF-SHA256), HKDF-SHA256, ChaCha20-Poly1305), with
 /// `info = "workervoice/grievance/v1\n" || client_id` and `aad = case_id`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WrappedKey {
     /// The reader, by key id as the directory (or survey document) names
     /// them (ADR 0015; the wire name predates key ids).
     pub handler_id: String,
     /// The HPKE encapsulated key (32 bytes).
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub enc: Vec<u8>,
     /// The sealed content key (32 + 16 bytes).
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub wrapped_key: Vec<u8>,
 }
 
 /// An attachment announced with the submission and uploaded separately.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AttachmentMeta {
     /// Client-generated id (UUID).
     pub attachment_id: String,
@@ -118,11 +123,13 @@ pub struct AttachmentMeta {
     pub size: u64,
     /// SHA-256 of the ciphertext, so the hub can check a finished upload.
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub sha256: Vec<u8>,
 }
 
 /// The clear header of a submission: routing metadata only.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SubmissionHeader {
     /// Client-generated id (UUID v4): the idempotency key.
     pub client_id: String,
@@ -138,6 +145,7 @@ pub struct SubmissionHeader {
     pub recipients: Vec<WrappedKey>,
     /// SHA-256 of the receipt's auth token; the hub keeps only this.
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub receipt_verifier: Vec<u8>,
     /// Attachments to be uploaded.
     #[serde(default)]
@@ -194,6 +202,7 @@ pub fn parse_submission(bytes: &[u8]) -> Result<(SubmissionHeader, &[u8]), Frame
 /// Reply to a submission (also to a replay of the same `client_id`: the
 /// original reply, unchanged).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SubmitResponse {
     /// The case id.
     pub case_id: String,
@@ -270,6 +279,7 @@ pub fn parse_batch(bytes: &[u8]) -> Result<Vec<&[u8]>, FrameError> {
 
 /// The hub's answer to one submission of a batch, in the batch's order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum BatchItemResult {
     /// Stored (or a replay of a stored one: the original reply).
@@ -285,6 +295,7 @@ pub enum BatchItemResult {
 /// Reply to a batch: one result per submission, in order. Every stored
 /// submission is durable before this reply is sent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BatchSubmitResponse {
     /// One per submission of the batch, in the same order.
     pub results: Vec<BatchItemResult>,
@@ -292,6 +303,7 @@ pub struct BatchSubmitResponse {
 
 /// The state of a case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum CaseStatus {
     /// On the hub, not yet seen by a handler.
@@ -310,6 +322,7 @@ pub enum CaseStatus {
 
 /// Who wrote a reply.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Author {
     /// A case handler.
@@ -320,6 +333,7 @@ pub enum Author {
 
 /// One event of a case, in order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseEvent {
     /// Position in the case's event log (1, 2, …); cursors count these.
     pub seq: u64,
@@ -334,6 +348,7 @@ pub struct CaseEvent {
     /// …and its text sealed under the case's reply key (ChaCha20-Poly1305,
     /// format of `core::crypto::seal`, associated data `case_id`/`reply_id`).
     #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::b64::option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub reply: Option<Vec<u8>>,
     /// For a reply: its client-generated id.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -342,11 +357,13 @@ pub struct CaseEvent {
 
 /// One case to follow up, with the receipt's auth token and the last event seen.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseCursor {
     /// The case id.
     pub case_id: String,
     /// The receipt's auth token (the hub checks SHA-256 of it).
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub token: Vec<u8>,
     /// Highest `seq` already applied (0 for none).
     pub since: u64,
@@ -354,6 +371,7 @@ pub struct CaseCursor {
 
 /// `POST /v1/cases/sync` (unsigned).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseSyncRequest {
     /// The cases (at most [`MAX_CASES_PER_SYNC`]).
     pub cases: Vec<CaseCursor>,
@@ -364,6 +382,7 @@ pub const MAX_CASES_PER_SYNC: usize = 100;
 
 /// New events of one case.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseUpdates {
     /// The case id.
     pub case_id: String,
@@ -376,6 +395,7 @@ pub struct CaseUpdates {
 /// Reply to [`CaseSyncRequest`]: only cases with news, so a sync with nothing
 /// new is a few bytes.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseSyncResponse {
     /// Cases with new events.
     #[serde(default)]
@@ -387,11 +407,13 @@ pub struct CaseSyncResponse {
 
 /// `POST /v1/cases/{case_id}/replies` (unsigned; header [`HEADER_CASE_TOKEN`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct WorkerReplyRequest {
     /// Client-generated id: a replay returns the original event.
     pub reply_id: String,
     /// The text sealed under the reply key.
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub reply: Vec<u8>,
 }
 

@@ -25,6 +25,7 @@ pub const READER_SALT_LEN: usize = 16;
 
 /// `POST /admin/v1/readers/invitations` (programme admin): invite a reader.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReaderInvitationRequest {
     /// Display name.
     pub name: String,
@@ -45,6 +46,7 @@ pub struct ReaderInvitationRequest {
 
 /// The one-time link's parts: the reader's account id and the token.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReaderInvitationResponse {
     /// The account id the reader will sign in with (also bound into the
     /// wrapped private key's associated data).
@@ -57,6 +59,7 @@ pub struct ReaderInvitationResponse {
 
 /// `POST /handler/v1/invitations/accept`: what the reader's client made.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AcceptReaderInvitationRequest {
     /// The invitation token.
     pub invitation_token: String,
@@ -64,24 +67,29 @@ pub struct AcceptReaderInvitationRequest {
     pub handler_id: String,
     /// X25519 public key.
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub public_key: Vec<u8>,
     /// Hex of the first 16 bytes of SHA-256(public key).
     pub key_id: String,
     /// The private key sealed under `wrap_key`.
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub wrapped_private_key: Vec<u8>,
     /// PBKDF2 salt.
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub kdf_salt: Vec<u8>,
     /// PBKDF2 iterations.
     pub kdf_iterations: u32,
     /// `login_key` (32 bytes); the hub stores only Argon2id of it.
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub login_key: Vec<u8>,
 }
 
 /// `POST /handler/v1/prelogin`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PreloginRequest {
     /// The account id.
     pub handler_id: String,
@@ -90,9 +98,11 @@ pub struct PreloginRequest {
 /// Salt and iterations for a login (a stable made-up salt for an unknown
 /// account, so the answer does not tell who exists).
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PreloginResponse {
     /// PBKDF2 salt.
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub kdf_salt: Vec<u8>,
     /// PBKDF2 iterations.
     pub kdf_iterations: u32,
@@ -100,11 +110,13 @@ pub struct PreloginResponse {
 
 /// `POST /handler/v1/login`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HandlerLoginRequest {
     /// The account id.
     pub handler_id: String,
     /// `login_key` derived from the password.
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub login_key: Vec<u8>,
     /// The device token this client was given at an earlier sign-in of this
     /// account (its wrong attempts count in their own back-off bucket).
@@ -114,6 +126,7 @@ pub struct HandlerLoginRequest {
 
 /// Reply to a reader login: a session and the wrapped private key.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HandlerLoginResponse {
     /// Bearer token for `/handler/v1/...` until logout, expiry or idle time-out.
     pub session_token: String,
@@ -125,30 +138,37 @@ pub struct HandlerLoginResponse {
     pub account: HandlerSummary,
     /// The private key sealed under `wrap_key`; the client unwraps it.
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub wrapped_private_key: Vec<u8>,
 }
 
 /// `POST /handler/v1/password` (session): the client re-derived and re-wrapped.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ReaderPasswordChangeRequest {
     /// `login_key` of the current password.
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub old_login_key: Vec<u8>,
     /// `login_key` of the new password.
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub new_login_key: Vec<u8>,
     /// New salt.
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub kdf_salt: Vec<u8>,
     /// New iterations.
     pub kdf_iterations: u32,
     /// The same private key wrapped under the new `wrap_key`.
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub wrapped_private_key: Vec<u8>,
 }
 
 /// A reader account as staff (and the reader) see it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HandlerSummary {
     /// Account id (to sign in with; not published in directories).
     pub handler_id: String,
@@ -164,6 +184,7 @@ pub struct HandlerSummary {
     pub brand_id: Option<String>,
     /// X25519 public key (made by the reader's client).
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub public_key: Vec<u8>,
     /// Hex of the first 16 bytes of SHA-256(public key), as in directories.
     pub key_id: String,
@@ -174,6 +195,7 @@ pub struct HandlerSummary {
 
 /// A case in a handler's list (metadata only).
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CaseSummary {
     /// The case id.
     pub case_id: String,
@@ -197,6 +219,7 @@ pub struct CaseSummary {
 /// `GET /handler/v1/cases/{case_id}`: the case sealed, for this reader's
 /// client to open.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SealedCase {
     /// Metadata (clear: the hub routes and escalates by it).
     pub summary: CaseSummary,
@@ -204,12 +227,15 @@ pub struct SealedCase {
     pub client_id: String,
     /// The payload as the device sealed it.
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub payload: Vec<u8>,
     /// This reader's HPKE encapsulated key.
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub enc: Vec<u8>,
     /// The content key sealed to this reader.
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub wrapped_key: Vec<u8>,
     /// The events this reader's route may see (after an escalation, an
     /// earlier route sees those up to the hand-over only), replies sealed.
@@ -221,6 +247,7 @@ pub struct SealedCase {
 
 /// An internal note as one reader receives it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SealedNote {
     /// Note id (in the note's associated data).
     pub note_id: String,
@@ -230,30 +257,37 @@ pub struct SealedNote {
     pub at: i64,
     /// HPKE encapsulated key for this reader.
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub enc: Vec<u8>,
     /// The note key sealed to this reader.
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub wrapped_key: Vec<u8>,
     /// The note text sealed under the note key.
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub sealed: Vec<u8>,
 }
 
 /// One reader's copy of a note key.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NoteRecipient {
     /// The reader's key id.
     pub key_id: String,
     /// HPKE encapsulated key.
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub enc: Vec<u8>,
     /// The note key sealed to the reader.
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub wrapped_key: Vec<u8>,
 }
 
 /// `POST /handler/v1/cases/{case_id}/notes`: a note sealed by the client.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct NoteRequest {
     /// Note id (random, chosen by the client).
     pub note_id: String,
@@ -261,22 +295,26 @@ pub struct NoteRequest {
     pub recipients: Vec<NoteRecipient>,
     /// The text sealed under the note key.
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub sealed: Vec<u8>,
 }
 
 /// `GET /handler/v1/cases/{case_id}/readers`: the readers a note must be
 /// sealed to (the route's readers, for this case's factory).
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RouteReader {
     /// Key id.
     pub key_id: String,
     /// X25519 public key.
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub public_key: Vec<u8>,
 }
 
 /// `POST /handler/v1/cases/{case_id}/status`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SetStatusRequest {
     /// New status (not `received` or `escalated`: those are the hub's).
     pub status: CaseStatus,
@@ -286,16 +324,19 @@ pub struct SetStatusRequest {
 /// under the case's reply key (associated data `envelope::reply_aad` with
 /// author `handler`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct HandlerReplyRequest {
     /// Reply id (random, chosen by the client; in the associated data).
     pub reply_id: String,
     /// The sealed text.
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub reply: Vec<u8>,
 }
 
 /// One audit log entry: who did what to a case, never content.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditEntry {
     /// Time, unix seconds.
     pub at: i64,

@@ -31,6 +31,7 @@ pub const MAX_ANSWERS: usize = 200;
 
 /// An answer as the worker gave it.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", content = "value", rename_all = "snake_case")]
 pub enum AnswerGiven {
     /// One option chosen (single choice).
@@ -45,6 +46,7 @@ pub enum AnswerGiven {
 
 /// The right answer of a question, from the module.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum CorrectAnswer {
     /// This option.
     Choice(String),
@@ -74,6 +76,7 @@ impl CorrectAnswer {
 
 /// What happened, as the device recorded it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum EventKind {
     /// The worker reached the end of a lesson.
@@ -90,6 +93,7 @@ pub enum EventKind {
 
 /// One event of a worker's progress log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProgressEvent {
     /// Random id given on the device (a UUID); the merge key.
     pub id: String,
@@ -121,6 +125,7 @@ impl ProgressEvent {
 
 /// A badge and the rule that earns it, defined in a training pack.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BadgeRule {
     /// Stable id (unique across the programme's packs).
     pub id: String,
@@ -131,6 +136,7 @@ pub struct BadgeRule {
 /// Conditions a badge can have. Every one is monotone in the log (once true,
 /// more events keep it true), so a badge once earned is never lost.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum BadgeCondition {
     /// The module that defines the badge was passed.
@@ -156,6 +162,7 @@ pub enum BadgeCondition {
 
 /// What one module version awards, taken from its pack.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ScoringRules {
     /// The module.
     pub module_id: String,
@@ -179,6 +186,7 @@ pub struct ScoringRules {
 
 /// Kinds of activity an event can earn.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Activity {
     /// A lesson completed.
@@ -210,9 +218,11 @@ pub enum Activity {
 /// What one event earned: its activities and their points, plus whether
 /// it counts as learning on its day (for streaks).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Earned {
     /// Activity → points (a list of pairs in JSON: the keys are not strings).
     #[serde(with = "activity_list")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Vec<activity_list::Entry>))]
     pub activities: BTreeMap<Activity, u32>,
     /// A completed lesson or a complete quiz attempt (not an empty one).
     pub counts_for_streak: bool,
@@ -226,7 +236,8 @@ mod activity_list {
     use super::Activity;
 
     #[derive(Serialize, Deserialize)]
-    struct Entry {
+    #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = ActivityPoints))]
+    pub(super) struct Entry {
         activity: Activity,
         points: u32,
     }
@@ -313,6 +324,7 @@ pub fn level_for(points: u64) -> u32 {
 
 /// A worker's totals, derived from the merged log.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Totals {
     /// Points: the sum over distinct activities.
     pub points: u64,
@@ -413,6 +425,7 @@ pub const MAX_PULL_EVENTS: usize = 500;
 /// What a device seals to the hub for one upload: whose events they are and
 /// the proof of it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProgressBatch {
     /// The hub's id of the worker.
     pub worker_id: String,
@@ -421,6 +434,7 @@ pub struct ProgressBatch {
     /// HMAC-SHA256 under the key from [`PROGRESS_MAC_LABEL`] over
     /// [`batch_mac_input`], when the worker's vault was open.
     #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::b64::option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub mac: Option<Vec<u8>>,
     /// Instead of a MAC, from a kiosk session signed in offline: the sign-in
     /// the hub must have confirmed for this worker.
@@ -450,14 +464,17 @@ pub fn upload_info(device_id: &str, upload_id: &str) -> Vec<u8> {
 /// `POST /v1/progress/upload` (signed): a sealed [`ProgressBatch`].
 /// Idempotent per (device, `upload_id`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProgressUpload {
     /// Random id (the outbox item's client id).
     pub upload_id: String,
     /// HPKE encapsulated key.
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub enc: Vec<u8>,
     /// The sealed batch (associated data: the upload id).
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub sealed: Vec<u8>,
     /// When the device sent this, unix seconds, on the same clock its events
     /// were stamped with (its own clock plus the hub-clock offset it knew
@@ -467,6 +484,7 @@ pub struct ProgressUpload {
 
 /// Reply to [`ProgressUpload`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProgressUploadResponse {
     /// Events new to the hub (0 for a replay).
     pub merged: u32,
@@ -474,6 +492,7 @@ pub struct ProgressUploadResponse {
 
 /// `POST /v1/progress/pull` (signed): the worker's merged events after `cursor`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProgressPullRequest {
     /// The worker.
     pub worker_id: String,
@@ -481,11 +500,13 @@ pub struct ProgressPullRequest {
     pub cursor: u64,
     /// HMAC over [`pull_mac_input`] (see [`ProgressBatch::mac`]).
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub mac: Vec<u8>,
 }
 
 /// An event of the merged log with what the hub says it earned.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MergedEvent {
     /// The event, its time on the hub's clock.
     pub event: ProgressEvent,
@@ -495,6 +516,7 @@ pub struct MergedEvent {
 
 /// Reply to [`ProgressPullRequest`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProgressPullResponse {
     /// Events after the cursor, in merge order (at most [`MAX_PULL_EVENTS`]).
     pub events: Vec<MergedEvent>,
@@ -524,6 +546,7 @@ pub const MIN_GROUP: u32 = 5;
 /// A certificate: the hub's statement, signed with the programme key, that
 /// a worker passed a module.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Certificate {
     /// Stable id (one per worker and module).
     pub certificate_id: String,
@@ -554,12 +577,15 @@ pub struct Certificate {
 
 /// A certificate as issued: the exact JSON bytes signed, and the signature.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SignedCertificate {
     /// The [`Certificate`] as JSON.
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub body: Vec<u8>,
     /// Ed25519 over [`certificate_signing_input`].
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub signature: Vec<u8>,
 }
 
@@ -596,6 +622,7 @@ pub fn verify_certificate(signed: &SignedCertificate, programme_key: &[u8]) -> O
 /// `POST /v1/progress/leaderboard` (signed, with the worker's MAC): opt in or
 /// out (`opt_in`), or only look (`None`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LeaderboardRequest {
     /// The worker.
     pub worker_id: String,
@@ -604,6 +631,7 @@ pub struct LeaderboardRequest {
     pub opt_in: Option<bool>,
     /// HMAC over [`leaderboard_mac_input`].
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub mac: Vec<u8>,
 }
 
@@ -619,6 +647,7 @@ pub fn leaderboard_mac_input(worker_id: &str, opt_in: Option<bool>) -> Vec<u8> {
 
 /// One line of a factory's leaderboard.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LeaderboardEntry {
     /// 1 for the most points.
     pub rank: u32,
@@ -632,6 +661,7 @@ pub struct LeaderboardEntry {
 
 /// Reply to [`LeaderboardRequest`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LeaderboardResponse {
     /// Whether this worker takes part.
     pub opted_in: bool,

@@ -17,6 +17,7 @@ pub const PROPOSALS: &str = "/admin/v1/proposals";
 
 /// What a proposal asks the key holder to sign.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ProposalKind {
     /// A [`crate::directory::Directory`].
@@ -55,6 +56,7 @@ impl ProposalKind {
 
 /// Where a proposal stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum ProposalState {
     /// Waiting for the key holder's signature.
@@ -83,6 +85,7 @@ impl ProposalState {
 
 /// One line of `GET /admin/v1/proposals`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProposalSummary {
     /// The proposal id.
     pub id: String,
@@ -99,12 +102,14 @@ pub struct ProposalSummary {
 /// `GET /admin/v1/proposals/{id}`: everything the key holder needs to review
 /// and sign it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ProposalDetail {
     /// Id, kind, state.
     #[serde(flatten)]
     pub summary: ProposalSummary,
     /// The exact bytes to sign (with [`ProposalKind::signing_input`]).
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub body: Vec<u8>,
     /// For a directory: the current signed directory, to compute what
     /// changes (the tool verifies its signature first).
@@ -113,19 +118,23 @@ pub struct ProposalDetail {
     /// For a pack: its document (the manifest's body blob), so the tool can
     /// check its hash and show, for a survey, whose keys answers are sealed to.
     #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::b64::option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub document: Option<Vec<u8>>,
 }
 
 /// `POST /admin/v1/proposals/{id}/signature`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SignatureUpload {
     /// Ed25519 over the kind's signing input of the proposal body.
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub signature: Vec<u8>,
 }
 
 /// `POST /admin/v1/directory/propose` reply.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DirectoryProposed {
     /// The proposal to sign.
     pub proposal_id: String,

@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 
 /// What a staff account is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum StaffRole {
     /// Runs the programme: every factory, staff accounts, handlers, the
@@ -52,6 +53,7 @@ pub const MIN_STAFF_PASSWORD_CHARS: usize = 12;
 /// `POST /admin/v1/bootstrap` (admin token, only while no programme admin
 /// exists) and `POST /admin/v1/staff/invitations`: a one-time invitation.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InvitationResponse {
     /// The one-time token, shown once (the hub keeps only its hash).
     pub invitation_token: String,
@@ -63,6 +65,7 @@ pub struct InvitationResponse {
 
 /// `POST /admin/v1/staff/invitations` (programme admin).
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateInvitationRequest {
     /// Role of the new account.
     pub role: StaffRole,
@@ -76,6 +79,7 @@ pub struct CreateInvitationRequest {
 
 /// `POST /staff/v1/invitations/accept` (no session: the token is the credential).
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AcceptInvitationRequest {
     /// The invitation token.
     pub invitation_token: String,
@@ -88,6 +92,7 @@ pub struct AcceptInvitationRequest {
     /// A TOTP secret their authenticator holds (16–64 random bytes, chosen by
     /// the client), required when the role requires a second factor.
     #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::b64::option")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<String>))]
     pub totp_secret: Option<Vec<u8>>,
     /// The authenticator's current code for `totp_secret`, proving it holds it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -96,6 +101,7 @@ pub struct AcceptInvitationRequest {
 
 /// A staff account as staff see it (never a password hash or TOTP secret).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StaffAccount {
     /// Id.
     pub id: String,
@@ -121,6 +127,7 @@ pub struct StaffAccount {
 
 /// `POST /staff/v1/login`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StaffLoginRequest {
     /// Login.
     pub login: String,
@@ -133,6 +140,7 @@ pub struct StaffLoginRequest {
 
 /// Reply to a login.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StaffLoginResponse {
     /// Bearer token for this session (shown once; the hub keeps its hash).
     pub session_token: String,
@@ -146,6 +154,7 @@ pub struct StaffLoginResponse {
 /// `POST /staff/v1/password`: change one's own password. Every other session
 /// of the account ends.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChangePasswordRequest {
     /// The current password.
     pub old_password: String,
@@ -155,6 +164,7 @@ pub struct ChangePasswordRequest {
 
 /// `GET /admin/v1/staff/roles` item and `POST /admin/v1/staff/roles/{role}` body.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RoleSettings {
     /// The role (ignored in a request body: the path names it).
     pub role: StaffRole,
@@ -165,6 +175,7 @@ pub struct RoleSettings {
 /// One row of the staff audit log (`GET /admin/v1/audit?after=SEQ`): who did
 /// what to which object, when. Never content, a worker's name, a PIN or a code.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct StaffAuditEntry {
     /// Position in the log (strictly increasing).
     pub seq: i64,
@@ -182,6 +193,7 @@ pub struct StaffAuditEntry {
 
 /// `POST /admin/v1/brands` (programme admin).
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct CreateBrandRequest {
     /// The brand's name.
     pub name: String,
@@ -189,6 +201,7 @@ pub struct CreateBrandRequest {
 
 /// A brand and its supplier factories.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Brand {
     /// Id.
     pub id: String,
@@ -202,6 +215,7 @@ pub struct Brand {
 /// `POST /admin/v1/brands/{brand_id}/factories` (programme admin): a factory
 /// now supplies the brand.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LinkFactoryRequest {
     /// The supplier factory.
     pub factory_id: String,

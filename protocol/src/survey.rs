@@ -34,6 +34,7 @@ pub type Texts = BTreeMap<String, String>;
 
 /// A survey definition (the body document of a `survey` content item).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SurveyDefinition {
     /// Its languages, the first being the default.
     pub languages: Vec<String>,
@@ -58,6 +59,7 @@ pub struct SurveyDefinition {
 /// The answers that make a response also open a case (e.g. "has anyone
 /// punished you for talking to the auditor?" answered yes).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CaseRule {
     /// The condition, over any of the survey's questions.
@@ -68,12 +70,14 @@ pub struct CaseRule {
 
 /// How a survey is answered: sealed to its readers, with a one-time token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SurveyDelivery {
     /// The survey's token key (VOPRF, ristretto255; [`crate::oprf`]): the
     /// hub must prove each token it issues was made with this key, so it
     /// cannot mark one worker's token with a key of its own.
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub token_key: Vec<u8>,
     /// The programme's survey analysts: each response's content key is
     /// sealed to each of them.
@@ -82,6 +86,7 @@ pub struct SurveyDelivery {
 
 /// A question.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Question {
     /// Stable id across versions.
     pub id: String,
@@ -107,6 +112,7 @@ pub struct Question {
 
 /// An option of a choice question.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SurveyOption {
     /// Stable id across versions.
     pub id: String,
@@ -116,6 +122,7 @@ pub struct SurveyOption {
 
 /// Question types with their validation.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum QuestionKind {
     /// One option.
@@ -182,6 +189,7 @@ pub enum QuestionKind {
 
 /// When a question is shown, from earlier answers.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Condition {
     /// The question was answered with exactly this (yes/no: `true`/`false`;
@@ -221,6 +229,7 @@ pub enum Condition {
 
 /// An answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", content = "value", rename_all = "snake_case")]
 pub enum SurveyAnswer {
     /// Single choice: the option id.
@@ -252,6 +261,7 @@ pub enum DefinitionError {
 
 /// Why an answer is refused; the device shows it localized.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "problem", rename_all = "snake_case")]
 pub enum AnswerProblem {
     /// A required question (shown) has no answer.

@@ -27,16 +27,19 @@ pub const MAX_SEALED_RESPONSE_BYTES: usize = 128 * 1024;
 
 /// `POST /v1/surveys/open` (signed): the surveys open to a worker now.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OpenSurveysRequest {
     /// The worker.
     pub worker_id: String,
     /// HMAC over [`open_mac_input`] under the key from the worker's share.
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub mac: Vec<u8>,
 }
 
 /// One survey open to the worker.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OpenSurvey {
     /// The survey (a content item of kind `survey`).
     pub survey_id: String,
@@ -49,6 +52,7 @@ pub struct OpenSurvey {
 
 /// Reply to [`OpenSurveysRequest`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OpenSurveysResponse {
     /// Open surveys, by id.
     pub surveys: Vec<OpenSurvey>,
@@ -56,6 +60,7 @@ pub struct OpenSurveysResponse {
 
 /// `POST /v1/surveys/token` (signed): the worker's one token for a survey.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TokenRequest {
     /// The worker.
     pub worker_id: String,
@@ -63,6 +68,7 @@ pub struct TokenRequest {
     pub survey_id: String,
     /// The blinded token input (a ristretto255 element, 32 bytes).
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub blinded: Vec<u8>,
     /// The factory the token is to be bound to (the device's own; format 2,
     /// [`token_info`]). `None` only from an app of format 1, whose tokens the
@@ -73,17 +79,21 @@ pub struct TokenRequest {
     /// [`token_mac_input_v2`] with the key from [`SURVEY_MAC_LABEL`]; format 1
     /// over [`token_mac_input`] with the progress key.
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub mac: Vec<u8>,
 }
 
 /// Reply to [`TokenRequest`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TokenResponse {
     /// The evaluated element (32 bytes).
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub evaluated: Vec<u8>,
     /// The DLEQ proof that the survey's published key made it (64 bytes).
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub proof: Vec<u8>,
 }
 
@@ -111,6 +121,7 @@ pub const SURVEY_MAC_LABEL: &[u8] = b"workervoice/survey-mac/v1";
 
 /// `POST /v1/surveys/responses` (not signed): an anonymous response.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ResponseUpload {
     /// [`RESPONSE_FORMAT_V2`] (absent in uploads of format 1, which read
     /// and write as they always did).
@@ -126,23 +137,27 @@ pub struct ResponseUpload {
     pub factory_id: String,
     /// The token input ([`TOKEN_INPUT_LEN`] random bytes).
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub token_input: Vec<u8>,
     /// HMAC-SHA256 under the token output over [`response_mac_input`]: the
     /// output itself never leaves the device, so whoever reads a queued
     /// upload (on a shared tablet, say) cannot put other answers under the
     /// worker's token.
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub token_mac: Vec<u8>,
     /// The content key, sealed to each analyst of the definition.
     pub recipients: Vec<WrappedKey>,
     /// [`ResponseContent`] as JSON, sealed under the content key
     /// ([`crate::envelope::seal`], associated data [`response_aad`]).
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub sealed: Vec<u8>,
 }
 
 /// Reply to [`ResponseUpload`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ResponseReceipt {
     /// The upload's id.
     pub response_id: String,
@@ -150,6 +165,7 @@ pub struct ResponseReceipt {
 
 /// What an analyst reads.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ResponseContent {
     /// The survey.
     pub survey_id: String,
@@ -282,6 +298,7 @@ pub fn response_aad(response_id: &str, survey_id: &str, version: u64, factory_id
 /// per factory. No group of 1 to 4 respondents is shown, nor one whose
 /// count the others would give away ([`crate::progress::MIN_GROUP`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SurveyResults {
     /// The survey.
     pub survey_id: String,
@@ -291,6 +308,7 @@ pub struct SurveyResults {
 
 /// The results of one group of respondents.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct GroupResults {
     /// The factory; `None` for all factories together.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -303,6 +321,7 @@ pub struct GroupResults {
 
 /// One question's aggregate in a group.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QuestionResults {
     /// The question id (stable across versions).
     pub question_id: String,
@@ -320,6 +339,7 @@ pub struct QuestionResults {
 
 /// How many answered with one value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ValueCount {
     /// Option id, `yes`/`no`, or the rating.
     pub value: String,
@@ -334,6 +354,7 @@ pub struct ValueCount {
 /// response as sealed, with the definition versions they name, for the
 /// analyst's client to open and aggregate (the hub cannot open them).
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SealedSurveyResults {
     /// The survey.
     pub survey_id: String,
@@ -345,16 +366,19 @@ pub struct SealedSurveyResults {
 
 /// One published version of a survey's definition (the signed pack's body).
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SurveyDefinitionBody {
     /// Version.
     pub version: u64,
     /// The definition document's bytes.
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub body: Vec<u8>,
 }
 
 /// One response as the hub holds it.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SealedSurveyResponse {
     /// Response id.
     pub response_id: String,
@@ -366,6 +390,7 @@ pub struct SealedSurveyResponse {
     pub recipients: Vec<crate::grievance::WrappedKey>,
     /// The answers, sealed.
     #[serde(with = "crate::b64")]
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub sealed: Vec<u8>,
 }
 

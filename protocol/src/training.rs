@@ -42,6 +42,7 @@ pub type Texts = BTreeMap<String, String>;
 
 /// The whole document.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ModuleDocument {
     /// Lessons, in order.
     pub lessons: Vec<LessonDoc>,
@@ -57,6 +58,7 @@ pub struct ModuleDocument {
 
 /// A lesson.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LessonDoc {
     /// Stable id within the module.
     pub id: String,
@@ -82,6 +84,7 @@ pub const MAX_MEDIA_LANGUAGES: usize = 32;
 
 /// The quiz.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QuizDoc {
     /// Percentage of right answers needed to pass (0–100).
     pub pass_mark_percent: u8,
@@ -91,6 +94,7 @@ pub struct QuizDoc {
 
 /// A quiz question.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct QuestionDoc {
     /// Stable id within the module.
     pub id: String,
@@ -108,6 +112,7 @@ pub struct QuestionDoc {
 
 /// An option of a choice or ordering question.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct OptionDoc {
     /// Stable id within the question.
     pub id: String,
@@ -117,6 +122,7 @@ pub struct OptionDoc {
 
 /// Kinds of question with their right answers.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum AnswerDoc {
     /// One option is right.
@@ -149,6 +155,7 @@ pub enum AnswerDoc {
 
 /// What activities are worth.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PointsDoc {
     /// Each lesson completed (once).
     pub lesson: u32,
@@ -166,6 +173,7 @@ impl Default for PointsDoc {
 
 /// A badge the pack defines.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct BadgeDoc {
     /// Stable id, unique across the programme's packs.
     pub id: String,

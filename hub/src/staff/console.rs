@@ -57,7 +57,7 @@ const RIGHTS: [Right; 7] = [
 ];
 
 /// `GET /staff/v1/console/session` (and the reply to a console login).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub(crate) struct ConsoleSession {
     /// Who is signed in.
     account: StaffAccount,
