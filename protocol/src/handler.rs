@@ -350,6 +350,7 @@ pub struct AuditEntry {
 
 /// Which of a case's deadlines it missed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum DeadlineKind {
     /// Nobody acknowledged the case in time.
@@ -365,6 +366,7 @@ pub enum DeadlineKind {
 /// ends. Set by a programme admin; the programme's defaults follow the EU
 /// whistleblowing directive (acknowledge in 7 days, feedback in 3 months).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RouteDeadlines {
     /// The route.
     pub route: Route,
@@ -382,6 +384,7 @@ pub struct RouteDeadlines {
 
 /// `POST /admin/v1/deadlines/{route}`: a route's deadlines.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SetRouteDeadlinesRequest {
     /// Days to acknowledge (1 to 366).
     pub acknowledge_days: u32,
@@ -399,6 +402,7 @@ pub struct SetRouteDeadlinesRequest {
 /// reader's last visit. Metadata only: the category is sealed in the
 /// report and filtered by the reader's client after opening.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct InboxCase {
     /// What [`CaseSummary`] says (`deadline_at` and `overdue` are the
     /// escalation deadline of the current route).
@@ -441,6 +445,7 @@ pub const INBOX_TOTAL_HEADER: &str = "x-workervoice-total";
 /// `POST /handler/v1/cases/{case_id}/assignment`: assigns the case to a
 /// reader of its route (by key id), or clears the assignment with `None`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AssignRequest {
     /// The assignee's key id.
     #[serde(default)]
@@ -449,6 +454,7 @@ pub struct AssignRequest {
 
 /// The assignment of a case after a change.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Assignment {
     /// The assignee's key id, if any.
     #[serde(default)]
@@ -458,6 +464,7 @@ pub struct Assignment {
 /// A reader of the same route (and factory or brand) as the one asking:
 /// whom a case can be assigned to (`GET /handler/v1/colleagues`).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Colleague {
     /// Key id (as the directory names readers).
     pub key_id: String,
@@ -468,6 +475,7 @@ pub struct Colleague {
 /// `POST /handler/v1/visits`: the reader's previous visit, kept to the hour;
 /// `None` on a first visit.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VisitResponse {
     /// The start of the hour of the visit before this one.
     #[serde(default)]
