@@ -81,7 +81,7 @@ async fn open(State(state): State<AppState>, request: SignedRequest) -> Result<J
     let now = state.calendar_now();
     let reply = state
         .db
-        .run(move |connection| {
+        .read(move |connection| {
             check_worker_mac(
                 connection,
                 &shared,
