@@ -183,10 +183,10 @@ fn files_to_copy(data_dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
 }
 
 /// Files a backup leaves out: the live database (snapshotted instead), its
-/// journal files, and files still being written.
+/// journal files, the running hub's lock file, and files still being written.
 fn skipped(relative_dir: &Path, name: &str) -> bool {
     let at_top = relative_dir.as_os_str().is_empty();
-    (at_top && name.starts_with(DB_FILE))
+    (at_top && (name.starts_with(DB_FILE) || name == crate::data_dir::LOCK_FILE))
         || name.ends_with(".tmp")
         || name.ends_with(".partial")
         || name.starts_with(".incoming-")

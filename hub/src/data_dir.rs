@@ -20,6 +20,48 @@ use std::path::Path;
 
 use anyhow::Context;
 
+/// The lock file's name inside the data directory.
+pub(crate) const LOCK_FILE: &str = "hub.lock";
+
+/// One hub process per data directory: SQLite's single writer and the
+/// hub's in-memory state (group commit queue, rate limits, the escalation
+/// job) assume it. Held from start until the hub stops; the operating
+/// system releases it when the process ends, however it ends, so a crashed
+/// hub leaves nothing to clean up (the file stays, unlocked).
+#[derive(Debug)]
+pub(crate) struct DataDirLock {
+    _file: File,
+}
+
+impl DataDirLock {
+    /// Takes the lock on `<dir>/hub.lock`, creating the file (`0600`) if
+    /// needed; fails with an error that says another hub is using the
+    /// directory when one holds it.
+    pub(crate) fn acquire(dir: &Path) -> anyhow::Result<Self> {
+        let path = dir.join(LOCK_FILE);
+        let mut options = OpenOptions::new();
+        options.write(true).create(true).truncate(false);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        let file = options.open(&path).with_context(|| format!("opening the lock file {}", path.display()))?;
+        match file.try_lock() {
+            Ok(()) => Ok(Self { _file: file }),
+            Err(fs::TryLockError::WouldBlock) => Err(anyhow::anyhow!(
+                "another hub process is already using the data directory {} (it holds {}). \
+                 One hub serves one data directory: stop the other one, or give this one another --data-dir.",
+                dir.display(),
+                path.display()
+            )),
+            Err(fs::TryLockError::Error(error)) => {
+                Err(anyhow::Error::new(error).context(format!("locking {}", path.display())))
+            }
+        }
+    }
+}
+
 /// Creates `dir` (and missing parents) if needed, then makes it and
 /// everything below it private: directories `0700`, files `0600`.
 pub(crate) fn secure(dir: &Path) -> anyhow::Result<()> {

@@ -93,7 +93,14 @@ impl FromRequest<AppState> for SignedRequest {
             request.uri().path_and_query().map_or_else(|| request.uri().path().to_owned(), |pq| pq.as_str().to_owned());
         let body = read_body(request).await?;
         let signed = SignedParts { method, path_and_query, body: body.clone() };
-        let device = state.db.run(move |connection| verify(connection, &headers, &signed, unix_now())).await?;
+        let now = unix_now();
+        let device_id = headers.device_id.clone();
+        let stored = state.db.read(move |connection| load_device(connection, &device_id)).await?;
+        // The signature is checked with no connection held; the write below
+        // spends the nonce only if the device row still holds the key that
+        // verified it.
+        let verified = verify(stored, &headers, &signed, now)?;
+        let device = state.db.run(move |connection| spend_nonce(connection, &headers, verified, now)).await?;
         Ok(Self { device, body })
     }
 }
@@ -110,28 +117,32 @@ pub(crate) fn read_headers(headers: &HeaderMap) -> Result<SignatureHeaders, ApiE
     Ok(SignatureHeaders { device_id, timestamp, nonce_text, nonce, signature })
 }
 
+/// A device as stored: factory, mode, public key, state.
+struct StoredDevice {
+    factory_id: String,
+    mode: String,
+    public_key: Vec<u8>,
+    state: String,
+}
+
+fn load_device(connection: &mut Connection, device_id: &str) -> Result<Option<StoredDevice>, ApiError> {
+    Ok(connection
+        .query_row("SELECT factory_id, mode, public_key, state FROM devices WHERE id = ?1", [device_id], |row| {
+            Ok(StoredDevice { factory_id: row.get(0)?, mode: row.get(1)?, public_key: row.get(2)?, state: row.get(3)? })
+        })
+        .optional()?)
+}
+
+/// Checks the request against the device as read: known, clock within
+/// the skew, signature right, device active (in that order, as devices
+/// are told).
 fn verify(
-    connection: &mut Connection,
+    device: Option<StoredDevice>,
     headers: &SignatureHeaders,
     signed: &SignedParts,
     now: i64,
-) -> Result<AuthenticatedDevice, ApiError> {
-    let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let device = tx
-        .query_row(
-            "SELECT factory_id, mode, public_key, state FROM devices WHERE id = ?1",
-            [&headers.device_id],
-            |row| {
-                Ok((
-                    row.get::<_, String>(0)?,
-                    row.get::<_, String>(1)?,
-                    row.get::<_, Vec<u8>>(2)?,
-                    row.get::<_, String>(3)?,
-                ))
-            },
-        )
-        .optional()?;
-    let Some((factory_id, mode, public_key, device_state)) = device else {
+) -> Result<StoredDevice, ApiError> {
+    let Some(device) = device else {
         return Err(ApiError::unauthorized());
     };
     if now.abs_diff(headers.timestamp) > MAX_CLOCK_SKEW_SECS.unsigned_abs() {
@@ -145,9 +156,38 @@ fn verify(
         nonce: &headers.nonce_text,
         body: &signed.body,
     });
-    UnparsedPublicKey::new(&ED25519, &public_key)
+    UnparsedPublicKey::new(&ED25519, &device.public_key)
         .verify(&message, &headers.signature)
         .map_err(|_| ApiError::unauthorized())?;
+    if device.state != "active" {
+        return Err(ApiError::code(HubErrorCode::DeviceRetired));
+    }
+    Ok(device)
+}
+
+/// Spends the request's nonce (a second use is `replayed`) and records the
+/// day the device was last seen, in one transaction that first checks the
+/// device again: compare-and-set on the key that verified the signature,
+/// and on the device still being active (an admin may have retired it
+/// since it was read).
+fn spend_nonce(
+    connection: &mut Connection,
+    headers: &SignatureHeaders,
+    verified: StoredDevice,
+    now: i64,
+) -> Result<AuthenticatedDevice, ApiError> {
+    let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let current = tx
+        .query_row("SELECT public_key, state FROM devices WHERE id = ?1", [&headers.device_id], |row| {
+            Ok((row.get::<_, Vec<u8>>(0)?, row.get::<_, String>(1)?))
+        })
+        .optional()?;
+    let Some((public_key, device_state)) = current else {
+        return Err(ApiError::unauthorized());
+    };
+    if public_key != verified.public_key {
+        return Err(ApiError::unauthorized());
+    }
     if device_state != "active" {
         return Err(ApiError::code(HubErrorCode::DeviceRetired));
     }
@@ -166,6 +206,7 @@ fn verify(
         params![crate::clock::coarse(now, crate::clock::DAY_SECS), headers.device_id],
     )?;
     tx.commit()?;
-    let mode = DeviceMode::parse(&mode).ok_or_else(|| ApiError::internal("a stored device mode is unknown"))?;
-    Ok(AuthenticatedDevice { id: headers.device_id.clone(), factory_id, mode })
+    let mode =
+        DeviceMode::parse(&verified.mode).ok_or_else(|| ApiError::internal("a stored device mode is unknown"))?;
+    Ok(AuthenticatedDevice { id: headers.device_id.clone(), factory_id: verified.factory_id, mode })
 }

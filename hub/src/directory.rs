@@ -63,7 +63,7 @@ async fn latest(State(state): State<AppState>, RawQuery(query): RawQuery) -> Res
     let have = i64::try_from(have).unwrap_or(i64::MAX);
     let mut versions = state
         .db
-        .run(move |connection| {
+        .read(move |connection| {
             let sql = if have == 0 {
                 "SELECT body, signature FROM directories ORDER BY version DESC LIMIT 1"
             } else {
@@ -136,7 +136,7 @@ pub(crate) async fn propose(
 pub(crate) async fn current_version(state: &AppState) -> Result<u64, ApiError> {
     state
         .db
-        .run(|connection| {
+        .read(|connection| {
             Ok(connection
                 .query_row("SELECT coalesce(max(version), 0) FROM directories", [], |row| column_u64(row, 0))?)
         })

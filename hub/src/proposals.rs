@@ -226,7 +226,7 @@ async fn list(
     }
     let summaries = state
         .db
-        .run(move |connection| {
+        .read(move |connection| {
             let mut statement = connection.prepare(
                 "SELECT id, kind, state, created_at, created_by FROM proposals \
                   WHERE ?1 IS NULL OR state = ?1 ORDER BY created_at, id",
@@ -260,7 +260,7 @@ async fn detail(
     let data_dir = state.data_dir.clone();
     state
         .db
-        .run(move |connection| {
+        .read(move |connection| {
             let row = connection
                 .query_row(
                     "SELECT id, kind, state, created_at, created_by, body FROM proposals WHERE id = ?1",
@@ -310,7 +310,30 @@ pub(crate) async fn accept_signature(
     id: String,
     signature: Vec<u8>,
 ) -> Result<ProposalSummary, ApiError> {
-    let shared = state.clone();
+    // The signature is checked on what a reader finds, with no connection
+    // held; the write then publishes only if the proposal is still pending
+    // with the very body that was verified (compare-and-set).
+    let lookup = id.clone();
+    let found = state
+        .db
+        .read(move |connection| {
+            Ok(connection
+                .query_row(
+                    "SELECT id, kind, state, created_at, created_by, body FROM proposals WHERE id = ?1",
+                    [&lookup],
+                    |row| Ok((summary_from_row(row)?, row.get::<_, Vec<u8>>(5)?)),
+                )
+                .optional()?)
+        })
+        .await?;
+    let Some((Some(found), verified_body)) = found else { return Err(ApiError::not_found()) };
+    if found.state != ProposalState::Pending {
+        return Err(ApiError::bad_request());
+    }
+    if !state.programme.verifies(found.kind, &verified_body, &signature) {
+        tracing::warn!(kind = found.kind.as_str(), "refused a proposal signature that does not verify");
+        return Err(ApiError::code(HubErrorCode::BadSignature));
+    }
     let summary = state
         .db
         .run(move |connection| {
@@ -326,9 +349,8 @@ pub(crate) async fn accept_signature(
             if summary.state != ProposalState::Pending {
                 return Err(ApiError::bad_request());
             }
-            if !shared.programme.verifies(summary.kind, &body, &signature) {
-                tracing::warn!(kind = summary.kind.as_str(), "refused a proposal signature that does not verify");
-                return Err(ApiError::code(HubErrorCode::BadSignature));
+            if body != verified_body || summary.kind != found.kind {
+                return Err(ApiError::bad_request());
             }
             let follows = match summary.kind {
                 ProposalKind::Directory => publish_directory(&tx, &body, &signature)?,

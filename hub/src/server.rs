@@ -52,6 +52,9 @@ pub struct RunningHub {
     escalation: JoinHandle<()>,
     retention: JoinHandle<()>,
     retention_policy: crate::retention::Retention,
+    /// Held while this hub serves: a second hub on the same data directory
+    /// is refused at start. Released when the hub is shut down or dropped.
+    _data_dir_lock: crate::data_dir::DataDirLock,
 }
 
 impl std::fmt::Debug for RunningHub {
@@ -116,6 +119,21 @@ impl RunningHub {
         served_routes(self.state.clone())
     }
 
+    /// Holds the database's writer in an open write transaction for
+    /// `hold`, as a long batch of writes would, and returns once it is held;
+    /// the returned task ends when the transaction is committed. For tests
+    /// that reads go on meanwhile.
+    #[doc(hidden)]
+    pub async fn hold_writer(&self, hold: Duration) -> anyhow::Result<JoinHandle<anyhow::Result<()>>> {
+        let (held, is_held) = tokio::sync::oneshot::channel();
+        let db = self.state.db.clone();
+        let task = tokio::spawn(async move {
+            db.hold_writer(hold, held).await.map_err(|error| anyhow::anyhow!("holding the writer: {error}"))
+        });
+        is_held.await.context("the writer was not taken")?;
+        Ok(task)
+    }
+
     /// The shared state, for seeding.
     pub(crate) fn state(&self) -> &AppState {
         &self.state
@@ -139,8 +157,12 @@ pub async fn start(config: HubConfig) -> anyhow::Result<RunningHub> {
     let data_dir = config.data_dir.clone();
     let configured_token = config.admin_token.clone();
     let start_config = config.clone();
-    let (keys, (programme, demo_signer), db, admin_token, dummy_hash) =
+    let (data_dir_lock, keys, (programme, demo_signer), db, admin_token, dummy_hash) =
         tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+            // Locked before anything in the directory is read or changed.
+            crate::data_dir::create_private_dir(&data_dir)
+                .with_context(|| format!("creating the data directory {}", data_dir.display()))?;
+            let data_dir_lock = crate::data_dir::DataDirLock::acquire(&data_dir)?;
             crate::data_dir::secure(&data_dir)?;
             let mut connection = crate::db::open_connection(&data_dir)?;
             let keys = HubKeys::load_for_database(&data_dir, &connection)?;
@@ -149,12 +171,12 @@ pub async fn start(config: HubConfig) -> anyhow::Result<RunningHub> {
             // Refuses a private programme key in the data directory and
             // pins the public key (ADR 12).
             let programme = crate::programme::at_start(&start_config)?;
-            let db = Db::from_connection(connection);
+            let db = Db::new(connection, &data_dir)?;
             let admin_token = load_or_create_admin_token(&data_dir, configured_token.as_deref())?;
             // Unknown staff logins are checked against this, to cost what real ones do.
             let dummy_hash = crate::staff::passwords::dummy_hash(&keys)
                 .map_err(|error| anyhow::anyhow!("preparing staff logins: {error}"))?;
-            Ok((keys, programme, db, admin_token, dummy_hash))
+            Ok((data_dir_lock, keys, programme, db, admin_token, dummy_hash))
         })
         .await
         .context("the start-up task failed")??;
@@ -244,6 +266,7 @@ pub async fn start(config: HubConfig) -> anyhow::Result<RunningHub> {
         escalation,
         retention,
         retention_policy: config.retention,
+        _data_dir_lock: data_dir_lock,
     })
 }
 

@@ -239,6 +239,45 @@ async fn the_binary_refuses_plain_http_off_loopback() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_hub_on_the_same_data_directory_is_refused_while_the_first_runs() {
+    within_time(async {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let data = dir.path().join("data");
+        let key = programme_public_key();
+        let args = ["--data-dir", data.to_str().unwrap(), "--listen", "127.0.0.1:0", "--ready-json"];
+        let args = [&args[..], &["--programme-public-key", &key]].concat();
+        let mut first = Hub::spawn(&args);
+        let line = tokio::task::block_in_place(|| first.next_line());
+        let ready: serde_json::Value = serde_json::from_str(line.trim()).expect("one JSON line");
+        let url = ready["url"].as_str().expect("url").to_owned();
+
+        let mut second = Hub::spawn(&args);
+        let (status, stdout, stderr) = tokio::task::block_in_place(|| {
+            let status = second.child.wait().expect("exits");
+            let stdout = second.rest_of_stdout();
+            let mut stderr = String::new();
+            second.child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+            (status, stdout, stderr)
+        });
+        assert!(!status.success(), "the second hub must not start");
+        assert!(stdout.is_empty(), "no ready line: {stdout:?}");
+        assert!(stderr.contains("another hub process is already using the data directory"), "{stderr}");
+        // The first one was left alone and still serves.
+        let health = support::http_client().get(format!("{url}/health")).send().await.expect("health");
+        assert_eq!(health.status().as_u16(), 200);
+
+        // Once it has stopped, the directory is free again.
+        let stopped = tokio::task::block_in_place(|| first.terminate());
+        assert!(stopped, "the hub exits cleanly on SIGTERM");
+        let mut third = Hub::spawn(&args);
+        let line = tokio::task::block_in_place(|| third.next_line());
+        assert!(line.contains("\"url\""), "a hub starts on the freed directory: {line:?}");
+        assert!(tokio::task::block_in_place(|| third.terminate()));
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_log_holds_no_report_reply_token_or_case_id() {
     use support::cases::seal_report;
     use workervoice_protocol::directory::{Directory, DirectoryResponse, Route};

@@ -48,7 +48,7 @@ fn load_device(connection: &Connection, device_id: &str) -> rusqlite::Result<Opt
 pub(crate) async fn devices(state: &AppState, factory_id: String) -> Result<Vec<DeviceSummary>, ApiError> {
     state
         .db
-        .run(move |connection| {
+        .read(move |connection| {
             ensure_factory_exists(connection, &factory_id)?;
             let mut statement = connection.prepare(&format!(
                 "SELECT {DEVICE_COLUMNS} FROM devices WHERE factory_id = ?1 ORDER BY enrolled_at, rowid"

@@ -69,7 +69,7 @@ pub(crate) async fn create_factory_as(
 pub(crate) async fn factories(state: &AppState) -> Result<Vec<Factory>, ApiError> {
     state
         .db
-        .run(|connection| {
+        .read(|connection| {
             let mut statement = connection.prepare(
                 "SELECT id, name, CASE WHEN self_registration = 1 THEN join_code END, kiosk_idle_timeout_secs \
                  FROM factories ORDER BY created_at, rowid",

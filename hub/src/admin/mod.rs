@@ -197,7 +197,7 @@ async fn training_report(
     use axum::response::IntoResponse;
     let rows = state
         .db
-        .run(move |connection| {
+        .read(move |connection| {
             factories::ensure_factory_exists(connection, &factory_id)?;
             crate::training::completion::completion_report(connection, &factory_id)
         })

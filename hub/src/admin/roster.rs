@@ -177,7 +177,7 @@ pub(crate) async fn import_roster_as(
 pub(crate) async fn workers(state: &AppState, factory_id: String) -> Result<Vec<WorkerSummary>, ApiError> {
     state
         .db
-        .run(move |connection| {
+        .read(move |connection| {
             ensure_factory_exists(connection, &factory_id)?;
             Ok(list_workers(connection, &factory_id)?.iter().map(|worker| worker.summary()).collect())
         })

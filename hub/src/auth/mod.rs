@@ -64,7 +64,7 @@ async fn params(State(state): State<AppState>, request: SignedRequest) -> Result
     let shared = state.clone();
     let kdf = state
         .db
-        .run(move |connection| {
+        .read(move |connection| {
             Ok(match load_worker(connection, &factory_id, &key)? {
                 Some(worker) => worker.kdf,
                 None => KdfParams {

@@ -101,6 +101,9 @@ pub(crate) async fn confirm(
     {
         return Err(ApiError::bad_request());
     }
+    // HPKE before the database: the proof depends on the request and the
+    // hub's key only, and opening it must not hold the writer.
+    let opened = open_proof(&state.keys, &device.id, &body);
     let shared = state.clone();
     let confirmed = state
         .db
@@ -132,7 +135,7 @@ pub(crate) async fn confirm(
                     ],
                 )
             };
-            let Some(proof) = open_proof(&shared.keys, &device.id, &body) else {
+            let Some(proof) = opened else {
                 // Not a proof sealed by this device under this id: nothing to
                 // count against a worker, and final.
                 record(&tx, false, None)?;

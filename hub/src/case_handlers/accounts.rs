@@ -454,7 +454,7 @@ pub(crate) async fn change_password(
 pub(crate) async fn handlers(state: &AppState) -> Result<Vec<HandlerSummary>, ApiError> {
     state
         .db
-        .run(|connection| {
+        .read(|connection| {
             let mut statement = connection.prepare(&format!(
                 "SELECT {SUMMARY_COLUMNS} FROM handlers WHERE disabled_at IS NULL ORDER BY created_at, rowid"
             ))?;

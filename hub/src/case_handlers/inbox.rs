@@ -238,7 +238,7 @@ pub(super) async fn list_cases(
     let now = state.calendar_now();
     let (total, page) = state
         .db
-        .run(move |connection| {
+        .read(move |connection| {
             let candidates = candidates(connection, &identity)?;
             // `None`: never visited, so everything is new.
             let since = previous_visit(connection, &identity.handler_id)?.flatten();
@@ -391,7 +391,7 @@ pub(super) async fn colleagues(
     }
     let colleagues = state
         .db
-        .run(move |connection| {
+        .read(move |connection| {
             let mut statement = connection.prepare(
                 "SELECT key_id, name FROM handlers \
                   WHERE route = ?1 AND analyst = 0 AND disabled_at IS NULL \

@@ -78,16 +78,19 @@ pub(crate) fn revoke(connection: &Connection, token: &str, now: i64) -> Result<(
     Ok(())
 }
 
+/// Only reads (a reader connection will do): the reader behind a live
+/// session, and whether its idle clock is due to be written
+/// ([`crate::staff::sessions::touch_due`]).
 fn authenticate(
     connection: &Connection,
     token: &str,
     now: i64,
     idle_secs: i64,
-) -> Result<Option<HandlerIdentity>, ApiError> {
+) -> Result<Option<(HandlerIdentity, bool)>, ApiError> {
     let hash = token_hash(token);
     let row = connection
         .query_row(
-            "SELECT h.id, h.route, h.factory_id, h.brand_id, h.analyst, h.key_id FROM sessions s \
+            "SELECT h.id, h.route, h.factory_id, h.brand_id, h.analyst, h.key_id, s.last_used_at FROM sessions s \
                JOIN handlers h ON h.id = s.account_id \
               WHERE s.token_hash = ?1 AND s.account_kind = 'reader' AND s.revoked_at IS NULL \
                 AND s.expires_at > ?2 AND s.last_used_at + ?3 > ?2 AND h.disabled_at IS NULL",
@@ -100,14 +103,15 @@ fn authenticate(
                     row.get::<_, Option<String>>(3)?,
                     row.get::<_, bool>(4)?,
                     row.get::<_, String>(5)?,
+                    row.get::<_, i64>(6)?,
                 ))
             },
         )
         .optional()?;
-    let Some((handler_id, route, factory_id, brand_id, analyst, key_id)) = row else { return Ok(None) };
+    let Some((handler_id, route, factory_id, brand_id, analyst, key_id, last_used_at)) = row else { return Ok(None) };
     let route = route_from_str(&route).ok_or_else(|| ApiError::internal("a reader row has an unknown route"))?;
-    connection.execute("UPDATE sessions SET last_used_at = ?1 WHERE token_hash = ?2", params![now, hash])?;
-    Ok(Some(HandlerIdentity { handler_id, route, factory_id, brand_id, key_id, analyst }))
+    let due = crate::staff::sessions::touch_due(last_used_at, now, idle_secs);
+    Ok(Some((HandlerIdentity { handler_id, route, factory_id, brand_id, key_id, analyst }, due)))
 }
 
 /// A request from a signed-in reader (`Authorization: Bearer <token>`).
@@ -123,11 +127,16 @@ impl FromRequestParts<AppState> for HandlerSession {
         let token = bearer(&parts.headers).ok_or_else(ApiError::unauthorized)?;
         let idle = state.staff.session_idle_secs;
         let presented = token.clone();
-        let identity = state
+        let now = unix_now();
+        let (identity, due) = state
             .db
-            .run(move |connection| authenticate(connection, &presented, unix_now(), idle))
+            .read(move |connection| authenticate(connection, &presented, now, idle))
             .await?
             .ok_or_else(ApiError::unauthorized)?;
+        if due {
+            let touched = token.clone();
+            state.db.run(move |connection| crate::staff::sessions::touch(connection, &touched, now)).await?;
+        }
         Ok(Self { identity, token })
     }
 }

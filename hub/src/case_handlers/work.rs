@@ -29,7 +29,7 @@ use workervoice_protocol::handler::{
 };
 
 use super::sessions::{HandlerIdentity, HandlerSession};
-use crate::cases::attachments::complete_attachment;
+use crate::cases::attachments::{complete_attachment_size, read_complete_attachment};
 use crate::cases::{
     CaseRow, NewReply, append_audit, append_event, audit_entries, canonical_case_id, events_after, last_status_event,
     load_case, reply_event, status_str,
@@ -327,7 +327,7 @@ pub(super) async fn readers(
     let identity = session.identity;
     let readers = state
         .db
-        .run(move |connection| {
+        .read(move |connection| {
             let access = load_access(connection, &case_id, &identity)?;
             route_readers(connection, &identity, &access.case.factory_id)
         })
@@ -397,7 +397,7 @@ pub(super) async fn audit(
     let identity = session.identity;
     let entries = state
         .db
-        .run(move |connection| {
+        .read(move |connection| {
             let access = load_access(connection, &case_id, &identity)?;
             audit_entries(connection, &access.case.case_id)
         })
@@ -414,15 +414,19 @@ pub(super) async fn attachment(
 ) -> Result<Response, ApiError> {
     let identity = session.identity;
     let data_dir = state.data_dir.clone();
-    let sealed = state
+    // The files are read after the closure, with no connection held.
+    let (ids, size) = state
         .db
         .run(move |connection| {
             let access = load_access(connection, &case_id, &identity)?;
-            let sealed = complete_attachment(connection, &data_dir, &access.case.case_id, &attachment_id)?
+            let size = complete_attachment_size(connection, &access.case.case_id, &attachment_id)?
                 .ok_or_else(ApiError::not_found)?;
             append_audit(connection, &access.case.case_id, unix_now(), &actor(&identity), "attachment_fetched")?;
-            Ok(sealed)
+            Ok(((access.case.case_id, attachment_id), size))
         })
         .await?;
+    let sealed = tokio::task::spawn_blocking(move || read_complete_attachment(&data_dir, &ids.0, &ids.1, size))
+        .await
+        .map_err(|error| ApiError::internal(format!("reading an attachment failed: {error}")))??;
     Ok(no_store(([(CONTENT_TYPE, HeaderValue::from_static("application/octet-stream"))], sealed)))
 }

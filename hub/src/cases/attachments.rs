@@ -95,7 +95,7 @@ pub(crate) async fn progress(
     State(state): State<AppState>,
     PathParams((client_id, attachment_id)): PathParams<(String, String)>,
 ) -> Result<Json<AttachmentProgress>, ApiError> {
-    let upload = state.db.run(move |connection| load_upload(connection, &client_id, &attachment_id)).await?;
+    let upload = state.db.read(move |connection| load_upload(connection, &client_id, &attachment_id)).await?;
     Ok(Json(upload.progress()))
 }
 
@@ -126,7 +126,7 @@ pub(crate) async fn upload(
     }
     let offset = query_u64(query.as_deref(), "offset")?.ok_or_else(ApiError::bad_request)?;
     let (ids, data_dir) = ((client_id.clone(), attachment_id.clone()), state.data_dir.clone());
-    let upload = state.db.run(move |connection| load_upload(connection, &ids.0, &ids.1)).await?;
+    let upload = state.db.read(move |connection| load_upload(connection, &ids.0, &ids.1)).await?;
     if let Some(outcome) = answer_without_storing(&upload, offset, &body)? {
         return Ok(respond(outcome));
     }
@@ -391,13 +391,16 @@ pub(crate) fn move_chunk_rows_to_files(data_dir: &Path, connection: &mut Connect
     Ok(pending.len())
 }
 
-/// The complete ciphertext of an attachment, if it finished uploading.
-pub(crate) fn complete_attachment(
+/// The size of a complete attachment of a case; `None` while it is
+/// incomplete or unknown. Its bytes are then read with
+/// [`read_complete_attachment`], outside the database closure: a complete
+/// attachment's files never change, and 20 MiB must not be read while a
+/// connection is held.
+pub(crate) fn complete_attachment_size(
     connection: &Connection,
-    data_dir: &Path,
     case_id: &str,
     attachment_id: &str,
-) -> Result<Option<Vec<u8>>, ApiError> {
+) -> Result<Option<u64>, ApiError> {
     let stored: Option<(bool, u64)> = connection
         .query_row(
             "SELECT complete, size FROM case_attachments WHERE case_id = ?1 AND attachment_id = ?2",
@@ -405,9 +408,20 @@ pub(crate) fn complete_attachment(
             |row| Ok((row.get(0)?, column_u64(row, 1)?)),
         )
         .optional()?;
-    let Some((true, size)) = stored else {
-        return Ok(None);
-    };
+    Ok(match stored {
+        Some((true, size)) => Some(size),
+        _ => None,
+    })
+}
+
+/// The bytes of a complete attachment of `size` bytes (see
+/// [`complete_attachment_size`]), from its chunk files.
+pub(crate) fn read_complete_attachment(
+    data_dir: &Path,
+    case_id: &str,
+    attachment_id: &str,
+    size: u64,
+) -> Result<Vec<u8>, ApiError> {
     let dir = attachment_dir(data_dir, case_id, attachment_id);
     let failed = |error: std::io::Error| ApiError::internal(format!("reading an attachment: {error}"));
     let mut bytes = Vec::new();
@@ -420,5 +434,5 @@ pub(crate) fn complete_attachment(
     if bytes.len() as u64 != size {
         return Err(ApiError::internal("an attachment's chunk files do not add up to its size"));
     }
-    Ok(Some(bytes))
+    Ok(bytes)
 }

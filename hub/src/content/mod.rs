@@ -62,7 +62,7 @@ async fn catalog(
     let factory_id = request.device.factory_id.clone();
     let entries = {
         let factory_id = factory_id.clone();
-        state.db.run(move |connection| catalog_entries(connection, &factory_id)).await?
+        state.db.read(move |connection| catalog_entries(connection, &factory_id)).await?
     };
     let etag = catalog_etag(&entries);
     if have.as_deref() == Some(etag.as_str()) {
@@ -141,7 +141,7 @@ async fn manifest(
     }
     let signed = state
         .db
-        .run(move |connection| {
+        .read(move |connection| {
             Ok(connection
                 .query_row("SELECT body, signature FROM content_manifests WHERE sha256 = ?1", [&sha256], |row| {
                     Ok(SignedManifest { body: row.get(0)?, signature: row.get(1)? })
@@ -168,7 +168,7 @@ async fn blob(
         let sha256 = sha256.clone();
         state
             .db
-            .run(move |connection| {
+            .read(move |connection| {
                 Ok(connection
                     .query_row("SELECT size FROM content_blobs WHERE sha256 = ?1", [&sha256], |row| column_u64(row, 0))
                     .optional()?)

@@ -1,8 +1,18 @@
 //! The hub's embedded SQLite database, `<data-dir>/hub.db`.
 //!
-//! One connection behind a mutex; handlers reach it through [`Db::run`],
-//! which moves the work onto tokio's blocking pool. SQLite serialises
-//! writers anyway, and every request here is a handful of indexed queries.
+//! One writer connection behind a mutex, and a small pool of read-only
+//! connections ([`READERS`]). Handlers reach them through [`Db::run`] (the
+//! writer) and [`Db::read`] (a reader), which move the work onto tokio's
+//! blocking pool. SQLite allows one writer at a time anyway; in WAL mode
+//! readers see the last committed state and neither wait for the writer nor
+//! hold it up, so a route that only reads takes a reader and is not queued
+//! behind a batch of submissions being committed (ADR 0019).
+//!
+//! No closure should do slow work that does not need the database —
+//! signature checks, key derivations, password hashes, network — while it
+//! holds a connection: that work happens before or after the closure. The
+//! exceptions are keyed hashes and short AEADs (microseconds) that decide a
+//! read-then-write of the same row, which must stay in one transaction.
 //!
 //! Group commit: a durable commit costs a sync of the WAL (milliseconds on
 //! most disks), which would cap devices' submissions at a few hundred a
@@ -15,7 +25,10 @@
 //! Connection settings: WAL with `synchronous=FULL`, `foreign_keys=ON`,
 //! `secure_delete=ON` (deleted rows — cleared verifiers, crypto-shredded
 //! shares — are overwritten, not left in free pages), `temp_store=MEMORY`, a
-//! busy timeout.
+//! busy timeout. Readers have what matters for reading (`temp_store`, the
+//! busy timeout, `foreign_keys` for any view of the schema) and
+//! `query_only=ON`, so a write by mistake on a reader fails instead of
+//! racing the writer.
 //!
 //! Durable before acknowledged: with `synchronous=FULL` in WAL mode SQLite
 //! syncs the WAL file at every commit, so a commit that returned survives a
@@ -38,18 +51,51 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::Context;
-use rusqlite::Connection;
+use rusqlite::{Connection, OpenFlags};
+use tokio::sync::Semaphore;
 
 use crate::error::ApiError;
 
 /// The database file's name inside the data directory.
 pub(crate) const DB_FILE: &str = "hub.db";
 
+/// How many read-only connections the hub keeps. Reads are short indexed
+/// queries, CPU-bound on a small machine: a few connections let list and
+/// sync routes run beside the writer and each other without keeping many
+/// page caches.
+pub(crate) const READERS: usize = 4;
+
 /// A shared handle on the hub's database.
 #[derive(Clone)]
 pub(crate) struct Db {
     connection: Arc<Mutex<Connection>>,
     queue: Arc<Mutex<Vec<GroupedJob>>>,
+    readers: Arc<Readers>,
+}
+
+/// The read-only connections: one permit per idle connection, so whoever
+/// holds a permit finds a connection in `idle`.
+struct Readers {
+    idle: Mutex<Vec<Connection>>,
+    permits: Arc<Semaphore>,
+}
+
+/// A reader lent to one closure; goes back to the pool when dropped, also
+/// when the closure panicked (a transaction it left open is rolled back).
+struct Lent<'a> {
+    readers: &'a Readers,
+    connection: Option<Connection>,
+}
+
+impl Drop for Lent<'_> {
+    fn drop(&mut self) {
+        if let Some(connection) = self.connection.take() {
+            if !connection.is_autocommit() {
+                let _ = connection.execute_batch("ROLLBACK");
+            }
+            lock(&self.readers.idle).push(connection);
+        }
+    }
 }
 
 /// A queued piece of grouped work: runs inside the group's transaction (or
@@ -88,12 +134,45 @@ impl Db {
     /// Opens (or creates) `<data_dir>/hub.db` and brings its schema up to date.
     #[cfg(test)]
     pub(crate) fn open(data_dir: &Path) -> anyhow::Result<Self> {
-        Ok(Self::from_connection(open_connection(data_dir)?))
+        Self::new(open_connection(data_dir)?, data_dir)
     }
 
-    /// Wraps a connection opened with [`open_connection`].
-    pub(crate) fn from_connection(connection: Connection) -> Self {
-        Self { connection: Arc::new(Mutex::new(connection)), queue: Arc::default() }
+    /// Wraps a writer opened with [`open_connection`] on `data_dir` (schema
+    /// up to date, WAL on) and opens the read-only connections beside it.
+    pub(crate) fn new(writer: Connection, data_dir: &Path) -> anyhow::Result<Self> {
+        let path = data_dir.join(DB_FILE);
+        let idle = (0..READERS).map(|_| open_reader(&path)).collect::<anyhow::Result<Vec<_>>>()?;
+        Ok(Self {
+            connection: Arc::new(Mutex::new(writer)),
+            queue: Arc::default(),
+            readers: Arc::new(Readers { idle: Mutex::new(idle), permits: Arc::new(Semaphore::new(READERS)) }),
+        })
+    }
+
+    /// Runs `work` with a read-only connection on the blocking pool: for
+    /// work that only reads, so that it neither waits for the writer nor
+    /// holds it up. It sees every commit that returned before it began; a
+    /// write fails (`query_only`). Several queries that must agree with each
+    /// other belong in one (deferred) transaction, which reads one snapshot.
+    pub(crate) async fn read<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        F: FnOnce(&mut Connection) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let permit = Arc::clone(&self.readers.permits)
+            .acquire_owned()
+            .await
+            .map_err(|_| ApiError::internal("the reader pool is closed"))?;
+        let readers = Arc::clone(&self.readers);
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            let mut lent = Lent { connection: lock(&readers.idle).pop(), readers: &readers };
+            let connection =
+                lent.connection.as_mut().ok_or_else(|| ApiError::internal("no idle reader under a permit"))?;
+            work(connection)
+        })
+        .await
+        .map_err(|error| ApiError::internal(format!("database task failed: {error}")))?
     }
 
     /// Runs `work` with the connection on the blocking pool.
@@ -122,6 +201,24 @@ impl Db {
     pub(crate) async fn limit_pages(&self, pages: u64) -> Result<u64, ApiError> {
         self.run(move |connection| {
             Ok(connection.query_row(&format!("PRAGMA max_page_count = {pages}"), [], |row| column_u64(row, 0))?)
+        })
+        .await
+    }
+
+    /// Takes the writer, opens a write transaction, says so on `held`, keeps
+    /// both for `hold`, then commits: a long write, for tests that readers
+    /// do not wait for it.
+    pub(crate) async fn hold_writer(
+        &self,
+        hold: Duration,
+        held: tokio::sync::oneshot::Sender<()>,
+    ) -> Result<(), ApiError> {
+        self.run(move |connection| {
+            let tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let _ = held.send(());
+            std::thread::sleep(hold);
+            tx.commit()?;
+            Ok(())
         })
         .await
     }
@@ -313,6 +410,23 @@ pub(crate) fn sql_u64(value: u64) -> i64 {
     i64::try_from(value).unwrap_or(i64::MAX)
 }
 
+/// Opens a read-only connection on the hub's database (which the writer
+/// has already created, migrated and put in WAL mode).
+fn open_reader(path: &Path) -> anyhow::Result<Connection> {
+    // Read-write at the file level: a WAL reader needs the `-shm` index;
+    // `query_only` is what keeps it from writing.
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let connection = Connection::open_with_flags(path, flags)
+        .with_context(|| format!("opening a reader on the hub database {}", path.display()))?;
+    connection.busy_timeout(Duration::from_secs(5))?;
+    connection.execute_batch(
+        "PRAGMA query_only = ON;
+         PRAGMA foreign_keys = ON;
+         PRAGMA temp_store = MEMORY;",
+    )?;
+    Ok(connection)
+}
+
 fn configure(connection: &Connection) -> rusqlite::Result<()> {
     connection.busy_timeout(Duration::from_secs(5))?;
     // Reading the schema fails on a file that is not a database, before any
@@ -360,6 +474,88 @@ mod tests {
         let error = Db::open(dir.path()).err().expect("garbage must not open");
         assert!(format!("{error:#}").contains("not a readable hub database"), "{error:#}");
         assert_eq!(std::fs::read(dir.path().join(DB_FILE)).unwrap(), garbage);
+    }
+
+    fn runtime() -> tokio::runtime::Runtime {
+        tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().unwrap()
+    }
+
+    #[test]
+    fn a_reader_sees_what_the_writer_committed_and_cannot_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(dir.path()).unwrap();
+        runtime().block_on(async {
+            db.run(|connection| {
+                connection.execute("INSERT INTO hub_meta (name, value) VALUES ('test', x'01')", [])?;
+                Ok(())
+            })
+            .await
+            .unwrap();
+            let seen: Vec<u8> = db
+                .read(|connection| {
+                    Ok(connection.query_row("SELECT value FROM hub_meta WHERE name = 'test'", [], |row| row.get(0))?)
+                })
+                .await
+                .unwrap();
+            assert_eq!(seen, vec![1]);
+            let refused = db
+                .read(|connection| {
+                    connection.execute("DELETE FROM hub_meta WHERE name = 'test'", [])?;
+                    Ok(())
+                })
+                .await;
+            assert!(refused.is_err(), "a reader must not write");
+        });
+    }
+
+    #[test]
+    fn readers_go_on_while_the_writer_is_in_a_transaction() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(dir.path()).unwrap();
+        runtime().block_on(async {
+            let (held, is_held) = tokio::sync::oneshot::channel();
+            let writer = tokio::spawn({
+                let db = db.clone();
+                async move { db.hold_writer(Duration::from_secs(3), held).await }
+            });
+            is_held.await.unwrap();
+            let started = std::time::Instant::now();
+            let reads = (0..READERS * 3).map(|_| {
+                let db = db.clone();
+                tokio::spawn(async move {
+                    db.read(|connection| {
+                        Ok(connection
+                            .query_row("SELECT count(*) FROM sqlite_schema", [], |row| row.get::<_, i64>(0))?)
+                    })
+                    .await
+                })
+            });
+            for read in reads.collect::<Vec<_>>() {
+                assert!(read.await.unwrap().unwrap() > 0);
+            }
+            assert!(started.elapsed() < Duration::from_secs(2), "reads waited: {:?}", started.elapsed());
+            writer.await.unwrap().unwrap();
+        });
+    }
+
+    #[test]
+    fn a_reader_that_panicked_goes_back_to_the_pool() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = Db::open(dir.path()).unwrap();
+        runtime().block_on(async {
+            for _ in 0..READERS {
+                let failed = db
+                    .read(|connection| -> Result<(), ApiError> {
+                        connection.execute_batch("BEGIN")?;
+                        panic!("a bug in a read");
+                    })
+                    .await;
+                assert!(failed.is_err());
+            }
+            let value = db.read(|connection| Ok(connection.query_row("SELECT 1", [], |row| row.get::<_, i64>(0))?));
+            assert_eq!(value.await.unwrap(), 1);
+            assert_eq!(lock(&db.readers.idle).len(), READERS);
+        });
     }
 
     #[test]

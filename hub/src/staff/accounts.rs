@@ -403,7 +403,7 @@ pub(crate) async fn logout(state: &AppState, principal: Principal, token: String
 pub(crate) async fn me(state: &AppState, principal: Principal) -> Result<StaffAccount, ApiError> {
     state
         .db
-        .run(move |connection| load_account(connection, &principal.account_id)?.ok_or_else(ApiError::unauthorized))
+        .read(move |connection| load_account(connection, &principal.account_id)?.ok_or_else(ApiError::unauthorized))
         .await
 }
 
@@ -458,7 +458,7 @@ pub(crate) async fn change_password(
 pub(crate) async fn accounts(state: &AppState) -> Result<Vec<StaffAccount>, ApiError> {
     state
         .db
-        .run(|connection| {
+        .read(|connection| {
             let ids = {
                 let mut statement = connection.prepare("SELECT id FROM staff_accounts ORDER BY created_at, rowid")?;
                 statement.query_map([], |row| row.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?
@@ -508,7 +508,7 @@ pub(crate) async fn revoke_sessions(
 pub(crate) async fn role_settings(state: &AppState) -> Result<Vec<RoleSettings>, ApiError> {
     state
         .db
-        .run(|connection| {
+        .read(|connection| {
             StaffRole::ALL
                 .into_iter()
                 .map(|role| Ok(RoleSettings { role, totp_required: role_requires_totp(connection, role)? }))

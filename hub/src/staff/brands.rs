@@ -52,7 +52,7 @@ pub(crate) async fn create_brand(
 pub(crate) async fn brands(state: &AppState) -> Result<Vec<Brand>, ApiError> {
     state
         .db
-        .run(|connection| {
+        .read(|connection| {
             let ids = {
                 let mut statement = connection.prepare("SELECT id FROM brands ORDER BY created_at, rowid")?;
                 statement.query_map([], |row| row.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?

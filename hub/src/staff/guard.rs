@@ -85,20 +85,24 @@ pub(crate) async fn require_staff(
         .map(|params| params.iter().map(|(key, value)| (key.to_owned(), value.to_owned())).collect())
         .unwrap_or_default();
     let idle = state.staff.session_idle_secs;
+    let now = unix_now();
+    let lookup = token.clone();
     let decision = state
         .db
-        .run(move |connection| {
-            let now = unix_now();
-            let principal =
-                sessions::authenticate(connection, &token, now, idle)?.ok_or_else(ApiError::unauthorized)?;
+        .read(move |connection| {
+            let (principal, due) =
+                sessions::check(connection, &lookup, now, idle)?.ok_or_else(ApiError::unauthorized)?;
             let factory = if right.is_per_factory() { factory_of(connection, &path_params)? } else { None };
             if !roles::allows(principal.role, &principal.scope, right, factory.as_deref()) {
                 return Err(forbidden());
             }
-            Ok(principal)
+            Ok((principal, due))
         })
         .await;
-    let principal = decision?;
+    let (principal, due) = decision?;
+    if due {
+        state.db.run(move |connection| sessions::touch(connection, &token, now)).await?;
+    }
     parts
         .extensions
         .insert(StaffActor { actor: ActorId::Staff(principal.account_id.clone()), principal: Some(principal) });
@@ -132,11 +136,7 @@ impl FromRequestParts<AppState> for StaffSession {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
         let token = bearer(&parts.headers).ok_or_else(ApiError::unauthorized)?;
-        let idle = state.staff.session_idle_secs;
-        let lookup = token.clone();
-        let principal = state
-            .db
-            .run(move |connection| sessions::authenticate(connection, &lookup, unix_now(), idle))
+        let principal = sessions::authenticate_request(state, token.clone(), unix_now())
             .await?
             .ok_or_else(ApiError::unauthorized)?;
         Ok(Self { principal, token })

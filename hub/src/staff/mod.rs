@@ -180,7 +180,7 @@ async fn audit_log(
 ) -> Result<Json<Vec<StaffAuditEntry>>, ApiError> {
     let after = query_u64(query.as_deref(), "after")?.unwrap_or(0);
     let after = i64::try_from(after).unwrap_or(i64::MAX);
-    state.db.run(move |connection| audit::entries_after(connection, after)).await.map(Json)
+    state.db.read(move |connection| audit::entries_after(connection, after)).await.map(Json)
 }
 
 async fn create_brand(

@@ -50,27 +50,86 @@ pub(crate) fn open(
 
 /// The principal of a live staff session, touching its idle clock; `None`
 /// for an unknown, ended, idle or revoked session or a disabled account.
+/// Needs the writer; requests use [`check`] on a reader and [`touch`].
 pub(crate) fn authenticate(
     connection: &Connection,
     token: &str,
     now: i64,
     idle_secs: i64,
 ) -> Result<Option<Principal>, ApiError> {
+    let Some((principal, _)) = check(connection, token, now, idle_secs)? else { return Ok(None) };
+    touch(connection, token, now)?;
+    Ok(Some(principal))
+}
+
+/// Like [`authenticate`], but only reads (a reader connection will do):
+/// the principal, and whether the session's idle clock is due to be
+/// written ([`touch_due`]).
+pub(crate) fn check(
+    connection: &Connection,
+    token: &str,
+    now: i64,
+    idle_secs: i64,
+) -> Result<Option<(Principal, bool)>, ApiError> {
     let hash = token_hash(token);
     let row = connection
         .query_row(
-            "SELECT s.account_id, a.role, a.brand_id FROM sessions s JOIN staff_accounts a ON a.id = s.account_id \
+            "SELECT s.account_id, a.role, a.brand_id, s.last_used_at \
+               FROM sessions s JOIN staff_accounts a ON a.id = s.account_id \
               WHERE s.token_hash = ?1 AND s.account_kind = 'staff' AND s.revoked_at IS NULL \
                 AND s.expires_at > ?2 AND s.last_used_at + ?3 > ?2 AND a.disabled_at IS NULL",
             params![hash, now, idle_secs],
-            |row| Ok((row.get::<_, String>(0)?, row.get::<_, String>(1)?, row.get::<_, Option<String>>(2)?)),
+            |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, Option<String>>(2)?,
+                    row.get::<_, i64>(3)?,
+                ))
+            },
         )
         .optional()?;
-    let Some((account_id, role, brand_id)) = row else { return Ok(None) };
+    let Some((account_id, role, brand_id, last_used_at)) = row else { return Ok(None) };
     let role = StaffRole::parse(&role).ok_or_else(|| ApiError::internal("a stored staff role is unknown"))?;
-    connection.execute("UPDATE sessions SET last_used_at = ?1 WHERE token_hash = ?2", params![now, hash])?;
     let scope = scope_of(connection, &account_id, role, brand_id.as_deref())?;
-    Ok(Some(Principal { account_id, role, scope }))
+    Ok(Some((Principal { account_id, role, scope }, touch_due(last_used_at, now, idle_secs))))
+}
+
+/// Whether a session last written as used at `last_used_at` should be
+/// written again now. Writing it on every request would send every staff
+/// and reader request to the one writer; writing it at most every tenth of
+/// the idle time (at most a minute) keeps reads on readers. The stored time
+/// then lags the real last use by less than that, so an idle session ends
+/// up to that much early, never late.
+pub(crate) fn touch_due(last_used_at: i64, now: i64, idle_secs: i64) -> bool {
+    now.saturating_sub(last_used_at) > (idle_secs / 10).clamp(0, 60)
+}
+
+/// Writes a session's idle clock (staff and reader sessions alike).
+pub(crate) fn touch(connection: &Connection, token: &str, now: i64) -> Result<(), ApiError> {
+    connection.execute(
+        "UPDATE sessions SET last_used_at = ?1 WHERE token_hash = ?2 AND last_used_at < ?1",
+        params![now, token_hash(token)],
+    )?;
+    Ok(())
+}
+
+/// Reads a staff session on a reader and, when due, writes its idle clock
+/// on the writer: what every staff request does first.
+pub(crate) async fn authenticate_request(
+    state: &crate::state::AppState,
+    token: String,
+    now: i64,
+) -> Result<Option<Principal>, ApiError> {
+    let idle = state.staff.session_idle_secs;
+    let lookup = token.clone();
+    let Some((principal, due)) = state.db.read(move |connection| check(connection, &lookup, now, idle)).await? else {
+        return Ok(None);
+    };
+    if due {
+        state.db.run(move |connection| touch(connection, &token, now)).await?;
+    }
+    Ok(Some(principal))
 }
 
 /// The factories an account's role is limited to.

@@ -83,7 +83,7 @@ async fn open(State(state): State<AppState>, request: SignedRequest) -> Result<J
     let now = state.calendar_now();
     let reply = state
         .db
-        .run(move |connection| {
+        .read(move |connection| {
             // Apps of format 2 MAC under the survey key; those of format 1
             // under the progress key. The input is the same and says what it
             // is, so either key proves the same thing.

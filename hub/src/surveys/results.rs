@@ -37,7 +37,7 @@ pub(crate) async fn sealed_responses(
     let analyst = session.identity.key_id;
     let results = state
         .db
-        .run(move |connection| {
+        .read(move |connection| {
             let versions: Vec<u64> = connection
                 .prepare("SELECT version FROM content_manifests WHERE kind = 'survey' AND content_id = ?1")?
                 .query_map(params![survey_id], |row| crate::db::column_u64(row, 0))?
@@ -185,7 +185,7 @@ pub(crate) async fn factory_aggregates(
 ) -> Result<SurveyResults, ApiError> {
     state
         .db
-        .run(move |connection| {
+        .read(move |connection| {
             let body: Option<Vec<u8>> = connection
                 .query_row("SELECT body FROM survey_aggregates WHERE survey_id = ?1", params![survey_id], |row| {
                     row.get(0)

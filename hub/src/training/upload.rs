@@ -80,6 +80,9 @@ pub(super) async fn upload(
         return Err(ApiError::bad_request());
     }
     let device = request.device;
+    // HPKE before the database: opening depends on the request and the
+    // hub's key only, and must not hold the writer.
+    let opened = open_batch(&state.keys, &device.id, &upload);
     let shared = state.clone();
     let merged = state
         .db
@@ -96,7 +99,7 @@ pub(super) async fn upload(
             if let Some(merged) = done {
                 return Ok(merged);
             }
-            let Some(batch) = open_batch(&shared.keys, &device.id, &upload) else {
+            let Some(batch) = opened else {
                 return Err(ApiError::bad_request());
             };
             if batch.events.len() > MAX_EVENTS_PER_UPLOAD || !batch.events.iter().all(ProgressEvent::is_well_formed) {
