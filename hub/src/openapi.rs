@@ -475,7 +475,14 @@ fn operations() -> Vec<Operation> {
             one::<staff::StaffAccount>(),
         ),
         op(get.clone(), "/admin/v1/staff/roles", Staff, "Per-role settings", Empty, list::<staff::RoleSettings>()),
-        op(get.clone(), "/admin/v1/deadlines", Staff, "Each route's case deadlines", Empty, list::<handler::RouteDeadlines>()),
+        op(
+            get.clone(),
+            "/admin/v1/deadlines",
+            Staff,
+            "Each route's case deadlines",
+            Empty,
+            list::<handler::RouteDeadlines>(),
+        ),
         op(
             post.clone(),
             "/admin/v1/deadlines/{route}",

@@ -309,12 +309,25 @@ fn router(
         // Unknown API paths stay JSON `not_found`; other paths are the console's.
         .fallback(move |request| crate::console_assets::fallback(console.clone(), request))
         .method_not_allowed_fallback(wrong_method)
+        .layer(middleware::map_response(no_store_unless_said))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn(body_limit))
         .layer(middleware::from_fn_with_state(Arc::new(SourceLimiter::new(&limits)), rate_limit))
         .layer(middleware::from_fn(move |request, next| request_timeout(limits.request_timeout, request, next)))
         .layer(middleware::from_fn(move |request, next| log_request(Arc::clone(&metrics), request, next)))
         .with_state(state)
+}
+
+/// Answers are not to be kept by a browser or a proxy unless the route says
+/// otherwise (content blobs and the console's hashed assets do): a reader's
+/// case list, an audit log or a staff page has no business in a cache.
+async fn no_store_unless_said(mut response: Response) -> Response {
+    if !response.headers().contains_key(axum::http::header::CACHE_CONTROL) {
+        response
+            .headers_mut()
+            .insert(axum::http::header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));
+    }
+    response
 }
 
 async fn health() -> axum::Json<auth::Ok> {

@@ -242,3 +242,21 @@ async fn a_request_marked_cross_site_cannot_use_the_cookie() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn api_answers_and_refusals_are_never_stored_while_hashed_assets_are() {
+    within_time(async {
+        let (hub, _build) = hub_with_console().await;
+        // An answer, a refusal and a staff route the caller may not use: a
+        // browser or a proxy in front of the hub must keep none of them.
+        for (path, status) in [("/health", 200), ("/handler/v1/cases", 401), ("/admin/v1/audit", 401)] {
+            let response = get(&hub, path).await;
+            assert_eq!(response.status(), status, "{path}");
+            assert_eq!(header(&response, CACHE_CONTROL.as_str()), "no-store", "{path}");
+        }
+        // A route that says how it may be cached keeps its own header.
+        let script = get(&hub, "/assets/app-1a2b.js").await;
+        assert_eq!(header(&script, CACHE_CONTROL.as_str()), "public, max-age=31536000, immutable");
+    })
+    .await;
+}
