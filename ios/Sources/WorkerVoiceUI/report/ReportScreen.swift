@@ -6,6 +6,7 @@ import WorkerVoice
 @MainActor
 struct ReportScreen: View {
     @Environment(\.strings) var s
+    @Environment(\.dynamicTypeSize) var dynamicTypeSize
     @ScaledMetric var target: CGFloat = touchTarget
     @ObservedObject var state: ReportState
 
@@ -96,9 +97,11 @@ struct ReportScreen: View {
     /// is attached, each removable.
     @ViewBuilder private func attachments(_ ui: ReportState.UI) -> some View {
         Hint(s["report-attachments-hint"])
-        HStack(spacing: 10) {
-            BigButton(s["report-attach-photo"], systemImage: "photo", busy: ui.picking, outlined: true) { state.attach(.photo) }
-            BigButton(s["report-attach-voice"], systemImage: "mic", busy: ui.picking, outlined: true) { state.attach(.voiceNote) }
+        // Side by side, or one above the other when the text is large.
+        if dynamicTypeSize.isAccessibilitySize {
+            VStack(spacing: 10) { attachButtons(ui) }
+        } else {
+            HStack(spacing: 10) { attachButtons(ui) }
         }
         ForEach(Array(ui.attachments.enumerated()), id: \.offset) { index, attached in
             HStack(spacing: 8) {
@@ -110,6 +113,11 @@ struct ReportScreen: View {
                 .accessibilityLabel(s("report-attachment-remove", ("what", attached.name)))
             }
         }
+    }
+
+    @ViewBuilder private func attachButtons(_ ui: ReportState.UI) -> some View {
+        BigButton(s["report-attach-photo"], systemImage: "photo", busy: ui.picking, outlined: true) { state.attach(.photo) }
+        BigButton(s["report-attach-voice"], systemImage: "mic", busy: ui.picking, outlined: true) { state.attach(.voiceNote) }
     }
 
     /// "Ask to be called back": phone, when, and the language of the call.
