@@ -131,7 +131,9 @@ public final class AppModel: ObservableObject {
                     return core.idleSecondsLeft()
                 }
                 guard let self else { return }
-                self.idleCountdown = left.map { Int($0) }.flatMap { $0 <= idleWarningSeconds ? $0 : nil }
+                let countdown = left.map { Int($0) }.flatMap { $0 <= idleWarningSeconds ? $0 : nil }
+                // Only a change is published: the whole app redraws on each.
+                if countdown != self.idleCountdown { self.idleCountdown = countdown }
             }
         }
     }
@@ -166,6 +168,7 @@ public final class AppModel: ObservableObject {
     private func sessionEnded() {
         if case .retired = screen { return }
         idleCountdown = nil
+        services.cancelPick()
         // A shared tablet starts the next session in the device's language,
         // not in the last worker's.
         if shared {
@@ -394,6 +397,7 @@ public final class AppModel: ObservableObject {
     /// "I'm done": end the session; the next person starts from the language screen.
     public func done() {
         idleCountdown = nil
+        services.cancelPick()
         go(.language(next: toSignIn))
         core.lock()
     }
@@ -416,6 +420,7 @@ public final class AppModel: ObservableObject {
     /// device's language, with no way back into a worker's screens.
     private func retired() {
         idleCountdown = nil
+        services.cancelPick()
         notice = nil
         core.setLanguages(languages: deviceLanguages)
         strings = Strings(languages: deviceLanguages)

@@ -21,11 +21,17 @@ public protocol PlatformServices: AnyObject {
     /// Lets the worker choose a `kind` of attachment; the chosen file's bytes
     /// and a name, or nil when they cancelled or the platform cannot.
     @MainActor func pickAttachment(_ kind: AttachmentKind) async -> PickedFile?
+
+    /// Closes a picker still open (its answer is nil): when a session ends,
+    /// the next person must not find the last one's photo library open.
+    @MainActor func cancelPick()
 }
 
 extension PlatformServices {
     /// No picker (previews, tests).
     @MainActor public func pickAttachment(_ kind: AttachmentKind) async -> PickedFile? { nil }
+
+    @MainActor public func cancelPick() {}
 }
 
 /// A photo or a voice note (Android's `AttachmentKind`).
@@ -93,6 +99,10 @@ public final class SystemServices: PlatformServices {
         }
     }
 
+    @MainActor public func cancelPick() {
+        picker?.cancel()
+    }
+
     /// The view controller on top, to present a picker over the SwiftUI app.
     @MainActor private func topViewController() -> UIViewController? {
         let windows = UIApplication.shared.connectedScenes.compactMap { $0 as? UIWindowScene }.flatMap(\.windows)
@@ -125,6 +135,12 @@ private final class AttachmentPicker: NSObject, PHPickerViewControllerDelegate, 
         controller.isModalInPresentation = true
         (controller as? PHPickerViewController)?.delegate = self
         (controller as? UIDocumentPickerViewController)?.delegate = self
+    }
+
+    /// Closes the picker without a file.
+    func cancel() {
+        controller.dismiss(animated: false)
+        answer(nil)
     }
 
     private func answer(_ file: PickedFile?) {
