@@ -13,8 +13,12 @@ enum Screen {
     case signIn(SignInState)
     /// First sign-in with the activation code, choosing a PIN.
     case activate(ActivateState)
-    /// The signed-in worker's start screen.
-    case home(name: String, queued: UInt64)
+    /// The signed-in worker's start screen; `shared` hides the device-wide
+    /// outbox count on a shared tablet.
+    case home(name: String, queued: UInt64, shared: Bool)
+    /// The hub retired this device: the core crypto-shredded everything on it
+    /// and refuses sign-ins. Nothing of any worker is shown, only what to do.
+    case retired
     /// Reporting a grievance, step by step.
     case report(ReportState)
     /// The receipt, shown once; `sent` once the hub has it.
@@ -31,6 +35,18 @@ enum Screen {
     case survey(SurveyState)
     /// Lessons, quizzes, progress, certificates, leaderboard.
     case training(TrainingState)
+    /// Changing the signed-in worker's PIN.
+    case changePin(ChangePinState)
+
+    /// Whether the screen belongs to a signed-in worker's session (what an
+    /// idle time-out takes away).
+    @MainActor var signedIn: Bool {
+        switch self {
+        case .home, .cases, .caseThread, .receipt, .surveys, .survey, .training, .changePin: return true
+        case let .report(state): return !state.anonymousOnly
+        default: return false
+        }
+    }
 }
 
 /// What the core is doing in the background, from its events: a sync's
@@ -47,6 +63,9 @@ public struct Activity {
     public var needsAttention: UInt64 = 0
     /// Bytes held and needed of the content download under way; nil when none runs.
     public var download: (done: UInt64, total: UInt64)?
+    /// When a sync last reached the hub (unix seconds, the core's record);
+    /// nil when never or not yet read.
+    public var lastSyncAt: Int64?
 }
 
 /// The app's root state holder: which screen shows, in which language, and
@@ -70,6 +89,9 @@ public final class AppModel: ObservableObject {
     @Published public private(set) var notice: String?
     /// What the core does in the background (sync, outbox, downloads), from its events.
     @Published public private(set) var activity = Activity()
+    /// Seconds before an idle kiosk session ends, once it is close enough to
+    /// warn the worker (`idleWarningSeconds`); nil otherwise. From the core.
+    @Published public private(set) var idleCountdown: Int?
     /// The device's mode, read at start and after enrolment (not at every use).
     @Published private var shared = false
 
@@ -80,10 +102,11 @@ public final class AppModel: ObservableObject {
         strings = Strings(languages: languages)
         // A placeholder until `self` exists: the first screen's state holder
         // needs callbacks into this model.
-        screen = .home(name: "", queued: 0)
+        screen = .home(name: "", queued: 0, shared: false)
         screen = initialScreen()
         observeCore()
         readMode()
+        readLastSync()
     }
 
     // MARK: Events and the kiosk's idle time-out
@@ -98,11 +121,19 @@ public final class AppModel: ObservableObject {
             }
         }
         // The idle time-out of shared tablets is the core's rule; the shell
-        // asks it once a second (a no-op on personal phones).
-        Task {
+        // asks it once a second (a no-op on personal phones), and how long
+        // is left, for the warning in the last seconds.
+        Task { [weak self] in
             while !Task.isCancelled {
                 try? await Task.sleep(nanoseconds: idleCheckNanoseconds)
-                _ = await offMainNoThrow { core.checkIdle() }
+                let left = await offMainNoThrow { () -> UInt32? in
+                    _ = core.checkIdle()
+                    return core.idleSecondsLeft()
+                }
+                guard let self else { return }
+                let countdown = left.map { Int($0) }.flatMap { $0 <= idleWarningSeconds ? $0 : nil }
+                // Only a change is published: the whole app redraws on each.
+                if countdown != self.idleCountdown { self.idleCountdown = countdown }
             }
         }
     }
@@ -111,6 +142,8 @@ public final class AppModel: ObservableObject {
         switch event {
         case .sessionEnded, .sessionTimedOut:
             sessionEnded()
+        case .deviceRetired:
+            retired()
         case .syncStarted:
             activity.syncing = (0, 0)
         case let .syncProgress(done, total):
@@ -119,6 +152,7 @@ public final class AppModel: ObservableObject {
             activity.syncing = nil
             activity.offline = offline
             activity.queued = UInt64(pending)
+            readLastSync()
         case let .outboxChanged(queued, needsAttention):
             activity.queued = queued
             activity.needsAttention = needsAttention
@@ -132,25 +166,24 @@ public final class AppModel: ObservableObject {
     }
 
     private func sessionEnded() {
+        if case .retired = screen { return }
+        idleCountdown = nil
+        services.cancelPick()
         // A shared tablet starts the next session in the device's language,
         // not in the last worker's.
         if shared {
             core.setLanguages(languages: deviceLanguages)
             strings = Strings(languages: deviceLanguages)
         }
-        switch screen {
-        case .home, .cases, .caseThread, .receipt, .surveys, .survey, .training:
-            go(.language(next: toSignIn))
-        case let .report(state):
-            // An anonymous report on a kiosk belongs to no session.
-            if !state.anonymousOnly { go(.language(next: toSignIn)) }
-        default:
-            break
-        }
+        // An anonymous report on a kiosk belongs to no session.
+        if screen.signedIn { go(.language(next: toSignIn)) }
     }
 
     private func initialScreen() -> Screen {
-        let enrolled = (try? core.status().enrolled) ?? false
+        let status = try? core.status()
+        // A device the hub retired before this start stays retired.
+        if status?.retired == true { return .retired }
+        let enrolled = status?.enrolled ?? false
         // An enrolled device opens on sign-in; its language is one tap away.
         return enrolled ? signIn() : .enrol(EnrolState(core: core, strings: strings) { [unowned self] in self.afterEnrol() })
     }
@@ -233,7 +266,7 @@ public final class AppModel: ObservableObject {
     func home() -> Screen {
         let worker = core.currentWorker()
         let queued = (try? core.outboxSummary().queued) ?? 0
-        return .home(name: worker?.displayName ?? "", queued: queued)
+        return .home(name: worker?.displayName ?? "", queued: queued, shared: shared)
     }
 
     /// The signed-in worker's home screen.
@@ -246,6 +279,7 @@ public final class AppModel: ObservableObject {
         go(.report(ReportState(core: core, strings: strings,
                                onSent: { [unowned self] outcome in self.receipt(outcome) },
                                onCancel: { [unowned self] in self.goHome() },
+                               services: services,
                                restored: restored)))
     }
 
@@ -259,6 +293,7 @@ public final class AppModel: ObservableObject {
         go(.report(ReportState(core: core, strings: strings,
                                onSent: { [unowned self] outcome in self.receipt(outcome) },
                                onCancel: { [unowned self] in self.go(self.signIn()) },
+                               services: services,
                                anonymousOnly: true)))
     }
 
@@ -329,6 +364,26 @@ public final class AppModel: ObservableObject {
         go(.training(TrainingState(core: core, strings: strings, services: services) { [unowned self] in self.goHome() }))
     }
 
+    /// Change my PIN.
+    public func changePin() {
+        go(.changePin(ChangePinState(core: core, strings: strings) { [unowned self] in self.goHome() }))
+    }
+
+    /// "Send now": a sync the worker asked for, past the retry delays
+    /// (progress and result show on home).
+    public func syncNow() {
+        syncInBackground(force: true)
+    }
+
+    /// The worker touched the screen: on a shared tablet the idle time-out
+    /// counts from now (the core's rule; a session past its time ends instead).
+    public func userActive() {
+        guard shared else { return }
+        idleCountdown = nil
+        let core = self.core
+        Task { await offMainNoThrow { core.keepSessionAlive() } }
+    }
+
     /// Where a screen's Back leads.
     func back(_ to: () -> Screen) {
         go(to())
@@ -341,16 +396,18 @@ public final class AppModel: ObservableObject {
 
     /// "I'm done": end the session; the next person starts from the language screen.
     public func done() {
+        idleCountdown = nil
+        services.cancelPick()
         go(.language(next: toSignIn))
         core.lock()
     }
 
     /// A sync in the background; its failure shows as the home screen's notice.
-    public func syncInBackground() {
+    public func syncInBackground(force: Bool = false) {
         let core = self.core
         Task {
             do {
-                _ = try await core.syncNow(force: false)
+                _ = try await core.syncNow(force: force)
                 notice = nil
             } catch {
                 notice = failureMessage(error, strings)
@@ -358,10 +415,35 @@ public final class AppModel: ObservableObject {
         }
     }
 
+    /// The hub retired the device (the core has already shredded what it
+    /// held): whatever showed, only the retired screen remains, in the
+    /// device's language, with no way back into a worker's screens.
+    private func retired() {
+        idleCountdown = nil
+        services.cancelPick()
+        notice = nil
+        core.setLanguages(languages: deviceLanguages)
+        strings = Strings(languages: deviceLanguages)
+        screen = .retired
+    }
+
+    /// The core's record of the last sync that reached the hub, for home's "last in touch".
+    private func readLastSync() {
+        let core = self.core
+        Task {
+            activity.lastSyncAt = (try? await offMain { try core.deviceHealth() })?.lastSyncAt
+        }
+    }
+
     private func go(_ next: Screen) {
+        // A retired device stays on its screen: nothing may lead back to a worker's.
+        if case .retired = screen { return }
         screen = next
     }
 }
 
 /// How often the shell asks the core whether a kiosk session has been idle too long (1 s).
 private let idleCheckNanoseconds: UInt64 = 1_000_000_000
+
+/// How close to the kiosk's idle time-out the warning shows, in seconds.
+let idleWarningSeconds = 20

@@ -16,10 +16,23 @@ public struct WorkerVoiceRootView: View {
     }
 
     public var body: some View {
-        screen
-            .environment(\.strings, model.strings)
-            .environment(\.locale, model.strings.locale)
-            .environment(\.layoutDirection, model.strings.isRightToLeft ? .rightToLeft : .leftToRight)
+        let countdown = model.screen.signedIn ? model.idleCountdown : nil
+        ZStack {
+            screen
+                // Every tap counts as the worker being there (kiosk idle
+                // time-out), seen alongside the screen's own gestures, never
+                // taken from them. While the warning shows, the screen takes
+                // no tap at all: only the warning's two buttons decide.
+                .simultaneousGesture(TapGesture().onEnded { if model.idleCountdown == nil { model.userActive() } })
+                .allowsHitTesting(countdown == nil)
+                .accessibilityHidden(countdown != nil)
+            if let countdown {
+                IdleCountdown(seconds: countdown, onStay: model.userActive, onLeave: model.done)
+            }
+        }
+        .environment(\.strings, model.strings)
+        .environment(\.locale, model.strings.locale)
+        .environment(\.layoutDirection, model.strings.isRightToLeft ? .rightToLeft : .leftToRight)
     }
 
     // Each screen is keyed by its state holder, so nothing a view keeps for
@@ -39,18 +52,27 @@ public struct WorkerVoiceRootView: View {
                 .id(ObjectIdentifier(state))
         case let .activate(state):
             ActivateScreen(state: state).id(ObjectIdentifier(state))
-        case let .home(name, queued):
+        case let .home(name, queued, shared):
             HomeScreen(name: name,
-                       queued: model.activity.queued ?? queued,
+                       // A shared tablet's outbox holds other workers' reports too: no count there.
+                       queued: shared ? 0 : model.activity.queued ?? queued,
+                       activity: model.activity,
+                       shared: shared,
+                       nowSeconds: Int64(Date().timeIntervalSince1970),
                        notice: model.notice,
-                       offline: model.activity.offline,
                        onReport: { model.report() },
                        onFollowUp: model.followUp,
                        onMyCases: model.myCases,
                        onSurveys: model.surveys,
                        onTraining: model.training,
+                       onChangePin: model.changePin,
+                       onSyncNow: model.syncNow,
                        onLanguage: { model.chooseLanguage() },
                        onDone: model.done)
+        case .retired:
+            RetiredScreen()
+        case let .changePin(state):
+            ChangePinScreen(state: state).id(ObjectIdentifier(state))
         case let .report(state):
             ReportScreen(state: state).id(ObjectIdentifier(state))
         case let .receipt(outcome, sent):

@@ -6,6 +6,7 @@ import WorkerVoice
 @MainActor
 struct ReportScreen: View {
     @Environment(\.strings) var s
+    @Environment(\.dynamicTypeSize) var dynamicTypeSize
     @ScaledMetric var target: CGFloat = touchTarget
     @ObservedObject var state: ReportState
 
@@ -36,6 +37,7 @@ struct ReportScreen: View {
                     .frame(minHeight: 180)
                     .overlay(RoundedRectangle(cornerRadius: 8).strokeBorder(Color(uiColor: .separator)))
                     .accessibilityLabel(s["report-text-label"])
+                attachments(ui)
             case .identity:
                 Text(s["report-identity-title"]).font(.title2.weight(.semibold))
                 ChoiceCard(s["report-anonymous"], selected: ui.anonymous == true, hint: s["report-anonymous-hint"], systemImage: "lock") {
@@ -44,6 +46,8 @@ struct ReportScreen: View {
                 ChoiceCard(s["report-named"], selected: ui.anonymous == false, hint: s["report-named-hint"], systemImage: "person") {
                     state.anonymous(false)
                 }
+                // A call-back gives a phone number: offered on named reports only.
+                if ui.anonymous == false { callbackRequest(ui) }
             case .route:
                 Text(s["report-route-title"]).font(.title2.weight(.semibold))
                 if ui.readers.isEmpty { Hint(s["report-route-readers-unknown"]) }
@@ -68,12 +72,80 @@ struct ReportScreen: View {
                 reviewRow(s["report-review-identity"],
                           ui.anonymous == true ? s["report-anonymous"] : s("report-review-named", ("name", ui.workerName)),
                           onEdit: state.anonymousOnly ? nil : { state.edit(.identity) })
+                if !ui.attachments.isEmpty {
+                    reviewRow(s["report-review-attachments"], ui.attachments.map(\.name).joined(separator: ", ")) { state.edit(.text) }
+                }
+                if ui.callback && ui.anonymous == false {
+                    reviewRow(s["report-review-callback"],
+                              s("report-review-callback-value",
+                                ("phone", ui.phone.trimmingCharacters(in: .whitespaces)),
+                                ("time", ui.callTime.trimmingCharacters(in: .whitespaces)),
+                                ("language", Strings.endonyms[ui.callLanguage] ?? ui.callLanguage))) {
+                        state.edit(.identity)
+                    }
+                }
                 reviewRow(s["report-review-route"],
                           ui.offeredRoutes.filter { ui.routes.contains($0) }.map { routeTitle($0, s) }.joined(separator: ", ")) {
                     state.edit(.route)
                 }
             }
             ErrorMessage(text: ui.error)
+        }
+    }
+
+    /// "Add a photo", "Add a voice note" (the platform's pickers) and what
+    /// is attached, each removable.
+    @ViewBuilder private func attachments(_ ui: ReportState.UI) -> some View {
+        Hint(s["report-attachments-hint"])
+        // Side by side, or one above the other when the text is large.
+        if dynamicTypeSize.isAccessibilitySize {
+            VStack(spacing: 10) { attachButtons(ui) }
+        } else {
+            HStack(spacing: 10) { attachButtons(ui) }
+        }
+        ForEach(Array(ui.attachments.enumerated()), id: \.offset) { index, attached in
+            HStack(spacing: 8) {
+                Image(systemName: attached.kind == .photo ? "photo" : "mic").accessibilityHidden(true)
+                Text(attached.name).font(.body).frame(maxWidth: .infinity, alignment: .leading)
+                Button { state.detach(index) } label: {
+                    Image(systemName: "trash").font(.title2).frame(minWidth: target, minHeight: target)
+                }
+                .accessibilityLabel(s("report-attachment-remove", ("what", attached.name)))
+            }
+        }
+    }
+
+    @ViewBuilder private func attachButtons(_ ui: ReportState.UI) -> some View {
+        BigButton(s["report-attach-photo"], systemImage: "photo", busy: ui.picking, outlined: true) { state.attach(.photo) }
+        BigButton(s["report-attach-voice"], systemImage: "mic", busy: ui.picking, outlined: true) { state.attach(.voiceNote) }
+    }
+
+    /// "Ask to be called back": phone, when, and the language of the call.
+    @ViewBuilder private func callbackRequest(_ ui: ReportState.UI) -> some View {
+        ChoiceCard(s["report-callback"], selected: ui.callback, hint: s["report-callback-hint"], systemImage: "phone", multiple: true) {
+            state.callback(!ui.callback)
+        }
+        if ui.callback {
+            field(s["report-callback-phone"], text: Binding(get: { state.ui.phone }, set: state.phone), keyboard: .phonePad)
+            field(s["report-callback-time"], text: Binding(get: { state.ui.callTime }, set: state.callTime))
+            Text(s["report-callback-language"]).font(.headline)
+            ForEach(Strings.offered, id: \.self) { tag in
+                ChoiceCard(Strings.endonyms[tag] ?? tag, selected: ui.callLanguage == tag) { state.callLanguage(tag) }
+            }
+        }
+    }
+
+    /// A text field with its label above it (a placeholder alone vanishes as the worker types).
+    private func field(_ label: String, text: Binding<String>, keyboard: UIKeyboardType = .default) -> some View {
+        VStack(alignment: .leading, spacing: 4) {
+            Text(label).font(.subheadline).foregroundColor(.secondary).accessibilityHidden(true)
+            TextField(label, text: text)
+                .font(.title3)
+                .textFieldStyle(.roundedBorder)
+                .keyboardType(keyboard)
+                .disableAutocorrection(true)
+                .frame(minHeight: target)
+                .accessibilityLabel(label)
         }
     }
 

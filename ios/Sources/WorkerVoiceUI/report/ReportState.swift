@@ -35,6 +35,19 @@ final class ReportState: ObservableObject {
         /// Who can read a report on each route this device offers (organisation,
         /// number of readers, single reader); empty until the directory is here.
         var readers: [RouteReaders] = []
+        /// Photos and voice notes the worker picked (sealed by the core at
+        /// Send, never kept by the app, not in the saved draft).
+        var attachments: [Attached] = []
+        /// Whether the worker asks to be called back (named reports only).
+        var callback = false
+        /// The phone number to call.
+        var phone = ""
+        /// When to call, in the worker's words.
+        var callTime = ""
+        /// The language to call in (a BCP 47 tag; the screen's language by default).
+        var callLanguage = ""
+        /// A picker is open (the platform's photo picker or file chooser).
+        var picking = false
 
         var category: CategoryOption? { categories.first { $0.id == categoryId } }
 
@@ -51,11 +64,23 @@ final class ReportState: ObservableObject {
             switch step {
             case .category: return categoryId != nil
             case .text: return !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
-            case .identity: return anonymous != nil
+            // A call-back needs a number and a time; the core checks nothing more of them.
+            case .identity:
+                guard let anonymous else { return false }
+                return anonymous || !callback || (!phone.trimmingCharacters(in: .whitespaces).isEmpty
+                    && !callTime.trimmingCharacters(in: .whitespaces).isEmpty)
             case .route: return !routes.isEmpty
             case .review: return true
             }
         }
+    }
+
+    /// A picked photo or voice note, held in memory until Send.
+    struct Attached {
+        let name: String
+        let kind: AttachmentType
+        let mime: String
+        let bytes: Data
     }
 
     @Published private(set) var ui: UI
@@ -66,12 +91,15 @@ final class ReportState: ObservableObject {
     private let strings: Strings
     private let onSent: (SubmitOutcome) -> Void
     private let onCancel: () -> Void
+    /// The platform's pickers (photo, voice note).
+    private let services: PlatformServices
     private let steps: [ReportStep]
     private var saving: Task<Void, Never>?
 
     init(core: WorkerVoiceApp, strings: Strings, onSent: @escaping (SubmitOutcome) -> Void, onCancel: @escaping () -> Void,
-         anonymousOnly: Bool = false, restored: ReportDraft? = nil) {
+         services: PlatformServices = NoPlatformServices(), anonymousOnly: Bool = false, restored: ReportDraft? = nil) {
         self.core = core
+        self.services = services
         self.strings = strings
         self.onSent = onSent
         self.onCancel = onCancel
@@ -120,6 +148,57 @@ final class ReportState: ObservableObject {
     func anonymous(_ anonymous: Bool) {
         ui.anonymous = anonymous
         saveDraft()
+    }
+
+    /// Opens the platform's picker for a photo or a voice note and attaches
+    /// what the worker chose, if the core's limits (how many, how many bytes
+    /// together) take it; else the core's message says why, in the worker's
+    /// language.
+    func attach(_ kind: AttachmentKind) {
+        guard !ui.picking, !ui.busy else { return }
+        ui.picking = true
+        ui.error = nil
+        Task {
+            let picked = await services.pickAttachment(kind)
+            ui.picking = false
+            guard let picked else { return }
+            let sizes = (ui.attachments.map(\.bytes.count) + [picked.bytes.count]).map { UInt64($0) }
+            do {
+                // Arithmetic on the sizes only: no reason to leave the main actor.
+                try core.checkAttachments(sizes: sizes)
+            } catch {
+                ui.error = failureMessage(error, strings)
+                return
+            }
+            ui.attachments.append(Attached(name: picked.name, kind: kind == .photo ? .photo : .voice, mime: picked.mimeType, bytes: picked.bytes))
+        }
+    }
+
+    /// Takes the attachment at `index` off the report.
+    func detach(_ index: Int) {
+        guard !ui.busy, ui.attachments.indices.contains(index) else { return }
+        ui.attachments.remove(at: index)
+        ui.error = nil
+    }
+
+    /// Asks (or stops asking) to be called back.
+    func callback(_ wanted: Bool) {
+        ui.callback = wanted
+        if ui.callLanguage.isEmpty { ui.callLanguage = strings.language }
+    }
+
+    func phone(_ text: String) {
+        ui.phone = text
+        ui.error = nil
+    }
+
+    func callTime(_ text: String) {
+        ui.callTime = text
+        ui.error = nil
+    }
+
+    func callLanguage(_ tag: String) {
+        ui.callLanguage = tag
     }
 
     func toggleRoute(_ route: GrievanceRoute) {
@@ -182,8 +261,12 @@ final class ReportState: ObservableObject {
             text: ui.text.trimmingCharacters(in: .whitespacesAndNewlines),
             anonymous: anonymous,
             routes: ui.offeredRoutes.filter { ui.routes.contains($0) },
-            callback: nil,
-            attachments: []
+            callback: ui.callback && !anonymous
+                ? CallbackRequest(phone: ui.phone.trimmingCharacters(in: .whitespaces),
+                                  preferredTime: ui.callTime.trimmingCharacters(in: .whitespaces),
+                                  language: ui.callLanguage.isEmpty ? strings.language : ui.callLanguage)
+                : nil,
+            attachments: ui.attachments.map { AttachmentDraft(kind: $0.kind, mime: $0.mime, bytes: $0.bytes) }
         )
         ui.busy = true
         ui.error = nil
