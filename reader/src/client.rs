@@ -185,9 +185,23 @@ impl ReaderSession {
         parse(request.send().await.map_err(transport)?).await
     }
 
-    /// Cases on this reader's route now (metadata).
+    /// Every case on this reader's route now (metadata), oldest first: the
+    /// hub pages its inbox (at most `INBOX_MAX_LIMIT` a page), so this asks
+    /// page after page until one comes back short.
     pub async fn cases(&self) -> Result<Vec<CaseSummary>, ReaderError> {
-        self.call(Method::GET, "/handler/v1/cases", None).await
+        let limit = workervoice_protocol::handler::INBOX_MAX_LIMIT;
+        let mut cases = Vec::new();
+        for page in 1.. {
+            let batch: Vec<CaseSummary> = self
+                .call(Method::GET, &format!("/handler/v1/cases?sort=received&limit={limit}&page={page}"), None)
+                .await?;
+            let short = batch.len() < usize::try_from(limit).unwrap_or(usize::MAX);
+            cases.extend(batch);
+            if short {
+                break;
+            }
+        }
+        Ok(cases)
     }
 
     /// A case as the hub serves it: sealed.
