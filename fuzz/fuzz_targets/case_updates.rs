@@ -21,10 +21,11 @@ use std::collections::BTreeMap;
 use std::sync::{Mutex, OnceLock};
 
 use libfuzzer_sys::fuzz_target;
-use workervoice_core::crypto::{self, Aad, Key32};
-use workervoice_core::grievance::{CaseMessage, apply_updates, decrypt_thread};
+use workervoice_core::crypto::Key32;
+use workervoice_core::grievance::{
+    CaseMessage, apply_updates, decrypt_thread, keep_case_for_tests, stored_cursor, stored_events,
+};
 use workervoice_core::store::Store;
-use workervoice_core::store::cases::{self as rows, CaseRow};
 use workervoice_core::{Error, ErrorCode};
 use workervoice_protocol::grievance::CaseSyncResponse;
 
@@ -60,17 +61,9 @@ fn store() -> &'static Mutex<Store> {
                  VALUES ('worker-1', x'01', 'fuzz', x'01', x'01', x'01', 1);",
             )
             .expect("the worker row");
+        let vault = Key32::from_bytes(VAULT_KEY);
         for (case_id, cursor) in CASES {
-            let row = CaseRow {
-                case_id: case_id.into(),
-                owner: OWNER.into(),
-                client_id: format!("client-{case_id}"),
-                sealed: vec![1, 2, 3],
-                status: "received".into(),
-                cursor,
-                updated_at: 1,
-            };
-            rows::insert(store.conn(), &row).expect("a case row");
+            keep_case_for_tests(store.conn(), &vault, OWNER, case_id, cursor).expect("a case row");
         }
         Mutex::new(store)
     })
@@ -78,19 +71,6 @@ fn store() -> &'static Mutex<Store> {
 
 fn known(case_id: &str) -> bool {
     CASES.iter().any(|(id, _)| *id == case_id)
-}
-
-/// Opens stored events (seq, sealed) under the vault key.
-fn open_stored(vault: &Key32, case_id: &str, events: Vec<(u64, Vec<u8>)>) -> BTreeMap<u64, CaseMessage> {
-    events
-        .into_iter()
-        .map(|(seq, sealed)| {
-            let row = format!("{case_id}:{seq}");
-            let aad = Aad { table: "case_events", row: &row, owner: OWNER, column: "sealed" };
-            let json = crypto::open(vault, aad, &sealed).expect("a stored event opens under the vault key");
-            (seq, serde_json::from_slice(&json).expect("a stored event is a message"))
-        })
-        .collect()
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -130,17 +110,22 @@ fuzz_target!(|data: &[u8]| {
                 assert!(expected_ok, "a batch with a reply that does not open was applied");
                 assert_eq!(count, expected_count, "applied count");
                 for (case_id, before) in CASES {
-                    let row = rows::get(tx, OWNER, case_id).expect("read back").expect("the case is still there");
-                    let events = rows::events(tx, OWNER, case_id).expect("events read back");
-                    let stored = open_stored(&vault, case_id, events);
+                    let cursor =
+                        stored_cursor(tx, &vault, OWNER, case_id).expect("read back").expect("the case is still there");
+                    // Each stored event must open under the vault key.
+                    let stored: BTreeMap<u64, CaseMessage> = stored_events(tx, &vault, OWNER, case_id)
+                        .expect("every stored event opens under the vault key")
+                        .into_iter()
+                        .map(|message| (message.seq, message))
+                        .collect();
                     match first.get(case_id) {
                         None => {
-                            assert_eq!(row.cursor, before, "a case the batch did not name moved");
+                            assert_eq!(cursor, before, "a case the batch did not name moved");
                             assert!(stored.is_empty(), "a case the batch did not name got events");
                         }
                         Some(messages) => {
                             let want = highest.get(case_id).copied().unwrap_or_default().max(before);
-                            assert_eq!(row.cursor, want, "{case_id}: cursor");
+                            assert_eq!(cursor, want, "{case_id}: cursor");
                             assert_eq!(&stored, messages, "{case_id}: stored events");
                         }
                     }

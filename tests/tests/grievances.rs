@@ -418,3 +418,84 @@ async fn a_kiosk_delivers_its_queue_in_a_few_batches_and_a_lost_batch_reply_doub
     assert_eq!(singles, 0);
     assert_eq!(hotline.cases().await.len(), reports as usize, "none lost, none doubled");
 }
+
+/// A seized phone after logout, read as an attacker with no key would read
+/// it (raw SQLite, then the bytes of every file: database, WAL, key store):
+/// the worker's case ids, their statuses and sync cursors are nowhere in
+/// clear (ADR 0016). Signed in again, the worker finds their cases as before.
+#[tokio::test(flavor = "multi_thread")]
+async fn after_logout_a_seized_phone_shows_no_case_id_status_or_cursor_of_the_worker() {
+    let hub = TestHub::start().await;
+    let (factory, _, hotline) = hub.grievance_programme().await;
+    let phone = TestDevice::grievance_device(&hub, &hub.url(), &factory, DeviceMode::Personal, Some("5511")).await;
+    phone.app.sync_now(false).await.expect("directory");
+    let hotline_route = vec![GrievanceRoute::IndependentHotline];
+    let named = phone.app.submit_grievance(draft("named, seized", false, hotline_route.clone())).expect("named");
+    let anonymous = phone.app.submit_grievance(draft("anonymous, seized", true, hotline_route)).expect("anonymous");
+    sync_until_delivered(&phone).await;
+    let case_id = named.receipt.case_id.clone();
+    hotline.set_status(&case_id, "investigating").await;
+    hotline.reply(&case_id, "We are looking into it.").await;
+    let pulled = phone.app.sync_now(false).await.expect("pull");
+    assert!(pulled.case_events >= 2, "{pulled:?}");
+    assert_eq!(phone.app.case_thread(case_id.clone()).unwrap().state, CaseState::Investigating);
+
+    phone.app.lock();
+
+    let db = rusqlite::Connection::open(phone.data_dir().join("workervoice.db")).expect("the phone's database");
+    // Every value of every table; then the files byte by byte (free pages
+    // and the WAL: the store runs with `secure_delete` on, so converted or
+    // rewritten rows leave no old copy behind).
+    let tables: Vec<String> = db
+        .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
+        .unwrap()
+        .query_map([], |row| row.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    for table in &tables {
+        let values: Vec<Vec<rusqlite::types::Value>> = {
+            let mut statement = db.prepare(&format!("SELECT * FROM {table}")).unwrap();
+            let width = statement.column_count();
+            statement
+                .query_map([], |row| (0..width).map(|i| row.get(i)).collect())
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap()
+        };
+        for value in values.iter().flatten() {
+            if let rusqlite::types::Value::Text(text) = value {
+                for secret in [&named.receipt.case_id, &anonymous.receipt.case_id] {
+                    assert!(!text.contains(secret.as_str()), "case id {secret} in clear in {table}");
+                }
+                assert!(!["received", "investigating"].contains(&text.as_str()), "a status in clear in {table}");
+            }
+        }
+    }
+    let cursors: i64 = db.query_row("SELECT count(*) FROM cases", [], |row| row.get(0)).unwrap();
+    assert_eq!(cursors, 0, "the old table with clear ids, statuses and cursors is empty");
+    let columns: Vec<String> = db
+        .prepare("SELECT name FROM pragma_table_info('sealed_cases') UNION ALL SELECT name FROM pragma_table_info('sealed_case_events')")
+        .unwrap()
+        .query_map([], |row| row.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(columns, ["id", "sealed", "id", "case_ref", "sealed"], "no owner, status or cursor column");
+    drop(db);
+    for dir in [phone.data_dir(), phone.keys_dir()] {
+        for secret in [&named.receipt.case_id, &anonymous.receipt.case_id] {
+            let found = files_containing(&dir, secret.as_bytes());
+            assert!(found.is_empty(), "case id {secret} in {found:?}");
+        }
+        let found = files_containing(&dir, b"investigating");
+        assert!(found.is_empty(), "the case's status in {found:?}");
+    }
+
+    phone.app.login("5511".into(), PIN.into()).await.expect("sign in again");
+    let mine = phone.app.my_cases().expect("the worker's cases");
+    assert_eq!(mine.len(), 2);
+    assert!(mine.iter().any(|c| c.case_id == case_id && c.state == CaseState::Investigating));
+    let quiet = phone.app.sync_now(false).await.expect("pull again");
+    assert_eq!(quiet.case_events, 0, "the sealed cursor still says what was applied");
+}

@@ -260,8 +260,8 @@ fn files_under(dir: &std::path::Path, out: &mut Vec<(String, Vec<u8>)>) {
 /// it (raw SQLite and the files themselves): the ids the hub stored for the
 /// worker's reports and survey answer are nowhere on it, and the outbox
 /// keeps no delivered row — no local id, kind or time of what was sent.
-/// (Case ids and statuses of the worker's own cases are still in clear in
-/// `cases`: sealing them is ADR 0016's step 5, not built.)
+/// (The worker's own case ids and statuses: `grievances.rs`,
+/// `after_logout_a_seized_phone_shows_no_case_id_…`.)
 #[tokio::test(flavor = "multi_thread")]
 async fn after_logout_a_seized_phone_holds_no_id_the_hub_knows_and_no_delivered_outbox_row() {
     let hub = TestHub::start().await;

@@ -17,7 +17,6 @@ use crate::events::Event;
 use crate::grievance::receipt::{self, Receipt, ReceiptKeys};
 use crate::grievance::{self, CaseState, CaseSummary, CaseThread, GrievanceDraft, GrievanceRoute};
 use crate::net::{HubClient, Method, NetError, Request};
-use crate::store::cases as case_rows;
 use crate::store::outbox::{self as outbox, OutboxState};
 
 /// Who can read a report sent on one route, from the verified directory:
@@ -171,14 +170,15 @@ impl WorkerVoice {
         let session = session.as_ref().ok_or(ErrorCode::NotLoggedIn)?;
         let vault_key = session.vault_key()?;
         let store = lock(&self.inner.store);
-        case_rows::list(store.conn(), &session.local_id)?
+        grievance::list_cases(store.conn(), vault_key, &session.local_id)?
             .iter()
-            .map(|row| {
-                let stored = grievance::open_case_row(vault_key, row)?;
-                let delivery = outbox::get(store.conn(), &row.client_id)?.map_or(OutboxState::Delivered, |o| o.state);
+            .map(|record| {
+                let stored = &record.case;
+                let delivery =
+                    outbox::get(store.conn(), &record.client_id)?.map_or(OutboxState::Delivered, |o| o.state);
                 Ok(CaseSummary {
-                    case_id: row.case_id.clone(),
-                    state: CaseState::parse(&row.status),
+                    case_id: record.case_id.clone(),
+                    state: CaseState::parse(&record.status),
                     delivery,
                     category_id: stored.category_id.clone(),
                     anonymous: stored.anonymous,
@@ -269,13 +269,17 @@ impl Inner {
         let sealed = grievance::seal(draft, &directory, &factory_id, reporter, &keys, &language, now)?;
         // Personal devices keep the case (receipt, and for named reports the
         // worker's own copy) under the vault key; shared devices keep nothing.
-        let kept = match (device.mode(), session.as_ref()) {
+        let mut kept = match (device.mode(), session.as_ref()) {
             (DeviceMode::Personal, Some(session)) => {
-                let stored = grievance::new_stored_case(&receipt.secret, draft, now);
-                Some((
-                    session.local_id.clone(),
-                    grievance::seal_case_for(session.vault_key()?, &sealed.case_id, &session.local_id, &stored)?,
-                ))
+                let record = grievance::CaseRecord {
+                    case_id: sealed.case_id.clone(),
+                    client_id: String::new(),
+                    status: CaseState::NotSent.as_str().to_owned(),
+                    cursor: 0,
+                    updated_at: now,
+                    case: grievance::new_stored_case(&receipt.secret, draft, now),
+                };
+                Some((session.local_id.clone(), session.vault_key()?.duplicate(), record))
             }
             _ => None,
         };
@@ -292,25 +296,17 @@ impl Inner {
         // stores (inside the sealed frame): a seized phone's delivered rows
         // do not match the hub's cases (ADR 0016).
         let local_id = uuid::Uuid::new_v4().to_string();
+        if let Some((_, _, record)) = kept.as_mut() {
+            local_id.clone_into(&mut record.client_id);
+        }
         let mut store = lock(&self.store);
         store.transaction(|tx| {
             outbox::enqueue(tx, &local_id, &sealed.framed, &sealed.attachments, held_by.as_deref(), now)?;
             if let Some(not_before) = not_before {
                 outbox::delay_first_send(tx, &local_id, not_before)?;
             }
-            if let Some((owner, sealed_case)) = &kept {
-                case_rows::insert(
-                    tx,
-                    &case_rows::CaseRow {
-                        case_id: sealed.case_id.clone(),
-                        owner: owner.clone(),
-                        client_id: local_id.clone(),
-                        sealed: sealed_case.clone(),
-                        status: CaseState::NotSent.as_str().to_owned(),
-                        cursor: 0,
-                        updated_at: now,
-                    },
-                )?;
+            if let Some((owner, vault_key, record)) = &kept {
+                grievance::put_case(tx, vault_key, owner, record)?;
             }
             Ok::<_, Error>(())
         })?;
@@ -341,9 +337,9 @@ impl Inner {
         let session = lock(&self.session);
         let session = session.as_ref().ok_or(ErrorCode::NotLoggedIn)?;
         let store = lock(&self.store);
-        let row = case_rows::get(store.conn(), &session.local_id, case_id)?.ok_or(ErrorCode::InvalidInput)?;
-        let stored = grievance::open_case_row(session.vault_key()?, &row)?;
-        receipt::derive(&row.case_id, &stored.receipt_secret).ok_or_else(|| ErrorCode::StorageCorrupt.into())
+        let record = grievance::load_case(store.conn(), session.vault_key()?, &session.local_id, case_id)?
+            .ok_or(ErrorCode::InvalidInput)?;
+        receipt::derive(&record.case_id, &record.case.receipt_secret).ok_or_else(|| ErrorCode::StorageCorrupt.into())
     }
 
     async fn reply(&self, keys: &ReceiptKeys, text: &str) -> Result<(), Error> {

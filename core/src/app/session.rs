@@ -15,6 +15,7 @@ use crate::auth::{self as vault, Session, WorkerProfile};
 use crate::device::{Device, DeviceMode};
 use crate::error::{Error, ErrorCode};
 use crate::events::Event;
+use crate::grievance;
 use crate::net::{HubClient, NetError};
 
 impl WorkerVoice {
@@ -154,6 +155,19 @@ impl Inner {
         }
     }
 
+    /// Seals the worker's cases still held as a store of schema version 8 or
+    /// earlier kept them (case id, owner, status in clear): the upgrade could
+    /// not, since only now is their vault key open (ADR 0016). On failure
+    /// the old rows stay and the next sign-in tries again; sign-in goes on.
+    fn convert_legacy_cases(&self, session: &Session) {
+        let Ok(vault_key) = session.vault_key() else { return };
+        let mut store = lock(&self.store);
+        let converted = store.transaction(|tx| grievance::convert_legacy(tx, vault_key, &session.local_id));
+        if let Err(error) = converted {
+            tracing::warn!(kind = "convert_legacy_cases", code = error.code().as_str(), "cases not converted");
+        }
+    }
+
     /// The session lock, with the session's activity time refreshed.
     pub(super) fn touched_session(&self) -> MutexGuard<'_, Option<Session>> {
         let now = self.now_millis();
@@ -169,6 +183,7 @@ impl Inner {
         session.kiosk = self.load_device().is_ok_and(|device| device.mode() == DeviceMode::Shared);
         let profile = session.profile.clone();
         let offline = session.offline;
+        self.convert_legacy_cases(&session);
         // Replacing a session drops (and zeroizes) the previous one first.
         *lock(&self.session) = Some(session);
         self.emit(Event::SessionStarted { offline });

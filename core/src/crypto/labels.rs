@@ -23,6 +23,10 @@ pub const RECEIPT_AUTH: &[u8] = b"workervoice/receipt-auth/v1";
 pub const RECEIPT_REPLY: &[u8] = b"workervoice/receipt-reply/v1";
 /// Row ids of drafts (blind index under the vault key).
 pub const DRAFT_ID: &[u8] = b"workervoice/draft-id/v1";
+/// Row ids of a worker's cases (blind index of the case id under the vault key).
+pub const CASE_ID: &[u8] = b"workervoice/case-id/v1";
+/// Row ids of a case's events (blind index of `case_id:seq` under the vault key).
+pub const CASE_EVENT_ID: &[u8] = b"workervoice/case-event-id/v1";
 /// Blind index of a worker's survey token row (keyed by the survey id).
 pub const SURVEY_TOKEN_ID: &[u8] = b"workervoice/survey-token-id/v1";
 /// Key sealing a worker's kiosk offline sign-in data, from the worker's key-store secret.

@@ -7,7 +7,7 @@ use workervoice_protocol::envelope;
 use workervoice_protocol::grievance::{Author, CaseEvent, CaseStatus, CaseUpdates};
 use zeroize::Zeroizing;
 
-use crate::crypto::{self, Aad, Key32};
+use crate::crypto::{self, Aad, Key32, labels};
 use crate::error::{Error, ErrorCode};
 use crate::store::StoreError;
 use crate::store::cases as rows;
@@ -162,27 +162,147 @@ pub(crate) fn new_stored_case(receipt_secret: &str, draft: &crate::grievance::Gr
     }
 }
 
-fn case_aad<'a>(case_id: &'a str, owner: &'a str) -> Aad<'a> {
-    Aad { table: "cases", row: case_id, owner, column: "sealed" }
+/// A case as its row holds it, sealed under the vault key: with the case id,
+/// status and cursor, which the file keeps in clear nowhere (ADR 0016).
+#[derive(Serialize, Deserialize)]
+pub(crate) struct CaseRecord {
+    pub case_id: String,
+    /// The submission's outbox id (joins the outbox for delivery state).
+    pub client_id: String,
+    /// Last known status (wire name).
+    pub status: String,
+    /// Highest event `seq` applied.
+    pub cursor: u64,
+    /// Last change, unix seconds.
+    pub updated_at: i64,
+    pub case: StoredCase,
+}
+
+impl Drop for CaseRecord {
+    fn drop(&mut self) {
+        use zeroize::Zeroize;
+        self.case_id.zeroize();
+        self.client_id.zeroize();
+        self.status.zeroize();
+    }
+}
+
+/// The row id of a case: its id hashed under a key of the worker's own, so
+/// the worker's lookups work while signed in and nobody else's can.
+fn case_ref(vault_key: &Key32, case_id: &str) -> Vec<u8> {
+    crypto::blind_index(vault_key, labels::CASE_ID, case_id.as_bytes())
+}
+
+fn event_ref(vault_key: &Key32, case_id: &str, seq: u64) -> Vec<u8> {
+    crypto::blind_index(vault_key, labels::CASE_EVENT_ID, event_row(case_id, seq).as_bytes())
+}
+
+fn record_aad<'a>(row: &'a str, owner: &'a str) -> Aad<'a> {
+    Aad { table: "sealed_cases", row, owner, column: "sealed" }
+}
+
+fn event_aad<'a>(row: &'a str, owner: &'a str) -> Aad<'a> {
+    Aad { table: "sealed_case_events", row, owner, column: "sealed" }
 }
 
 fn event_row(case_id: &str, seq: u64) -> String {
     format!("{case_id}:{seq}")
 }
 
-pub(crate) fn seal_case_for(
+/// Seals and writes (inserts or replaces) one of `owner`'s cases.
+pub(crate) fn put_case(
+    conn: &rusqlite::Connection,
     vault_key: &Key32,
-    case_id: &str,
     owner: &str,
-    stored: &StoredCase,
-) -> Result<Vec<u8>, Error> {
-    let json = Zeroizing::new(serde_json::to_vec(stored).map_err(|_| ErrorCode::Internal)?);
-    Ok(crypto::seal(vault_key, case_aad(case_id, owner), &json)?)
+    record: &CaseRecord,
+) -> Result<(), Error> {
+    let id = case_ref(vault_key, &record.case_id);
+    let json = Zeroizing::new(serde_json::to_vec(record).map_err(|_| ErrorCode::Internal)?);
+    let sealed = crypto::seal(vault_key, record_aad(&hex::encode(&id), owner), &json)?;
+    rows::put(conn, &id, &sealed)?;
+    Ok(())
 }
 
-pub(crate) fn open_case_row(vault_key: &Key32, row: &rows::CaseRow) -> Result<StoredCase, Error> {
-    let json = Zeroizing::new(crypto::open(vault_key, case_aad(&row.case_id, &row.owner), &row.sealed)?);
-    serde_json::from_slice(&json).map_err(|_| ErrorCode::StorageCorrupt.into())
+fn open_record(vault_key: &Key32, owner: &str, id: &[u8], sealed: &[u8]) -> Result<CaseRecord, Error> {
+    let json = Zeroizing::new(crypto::open(vault_key, record_aad(&hex::encode(id), owner), sealed)?);
+    let record: CaseRecord = serde_json::from_slice(&json).map_err(|_| ErrorCode::StorageCorrupt)?;
+    // The id is the hash of the id inside: a row moved under another id does not open as that case.
+    if case_ref(vault_key, &record.case_id) != id {
+        return Err(ErrorCode::StorageCorrupt.into());
+    }
+    Ok(record)
+}
+
+/// One of `owner`'s cases.
+pub(crate) fn load_case(
+    conn: &rusqlite::Connection,
+    vault_key: &Key32,
+    owner: &str,
+    case_id: &str,
+) -> Result<Option<CaseRecord>, Error> {
+    let id = case_ref(vault_key, case_id);
+    rows::get(conn, &id)?.map(|sealed| open_record(vault_key, owner, &id, &sealed)).transpose()
+}
+
+/// `owner`'s cases, most recently changed first. Rows have no owner column:
+/// those that do not open under this worker's key are other workers' and
+/// are skipped.
+pub(crate) fn list_cases(
+    conn: &rusqlite::Connection,
+    vault_key: &Key32,
+    owner: &str,
+) -> Result<Vec<CaseRecord>, Error> {
+    let mut records: Vec<CaseRecord> = rows::all(conn)?
+        .into_iter()
+        .filter_map(|(id, sealed)| open_record(vault_key, owner, &id, &sealed).ok())
+        .collect();
+    records.sort_by(|a, b| b.updated_at.cmp(&a.updated_at).then_with(|| a.case_id.cmp(&b.case_id)));
+    Ok(records)
+}
+
+fn put_event(
+    conn: &rusqlite::Connection,
+    vault_key: &Key32,
+    owner: &str,
+    case_id: &str,
+    message: &CaseMessage,
+) -> Result<(), Error> {
+    let id = event_ref(vault_key, case_id, message.seq);
+    let json = Zeroizing::new(serde_json::to_vec(message).map_err(|_| ErrorCode::Internal)?);
+    let sealed = crypto::seal(vault_key, event_aad(&hex::encode(&id), owner), &json)?;
+    rows::insert_event(conn, &id, &case_ref(vault_key, case_id), &sealed)?;
+    Ok(())
+}
+
+/// Converts `owner`'s rows of the old tables (case id, owner and status in
+/// clear; schema versions 1–8) into sealed rows and deletes them. Called at
+/// sign-in, the first moment their vault key is open after the upgrade.
+/// Returns how many cases were converted.
+pub(crate) fn convert_legacy(tx: &rusqlite::Transaction<'_>, vault_key: &Key32, owner: &str) -> Result<usize, Error> {
+    let legacy = rows::legacy_of(tx, owner)?;
+    for row in &legacy {
+        let aad = Aad { table: "cases", row: &row.case_id, owner, column: "sealed" };
+        let json = Zeroizing::new(crypto::open(vault_key, aad, &row.sealed)?);
+        let case: StoredCase = serde_json::from_slice(&json).map_err(|_| ErrorCode::StorageCorrupt)?;
+        let record = CaseRecord {
+            case_id: row.case_id.clone(),
+            client_id: row.client_id.clone(),
+            status: row.status.clone(),
+            cursor: row.cursor,
+            updated_at: row.updated_at,
+            case,
+        };
+        put_case(tx, vault_key, owner, &record)?;
+        for (seq, sealed) in rows::legacy_events(tx, owner, &row.case_id)? {
+            let row_id = event_row(&row.case_id, seq);
+            let aad = Aad { table: "case_events", row: &row_id, owner, column: "sealed" };
+            let json = Zeroizing::new(crypto::open(vault_key, aad, &sealed)?);
+            let message: CaseMessage = serde_json::from_slice(&json).map_err(|_| ErrorCode::StorageCorrupt)?;
+            put_event(tx, vault_key, owner, &row.case_id, &message)?;
+        }
+    }
+    rows::delete_legacy(tx, owner)?;
+    Ok(legacy.len())
 }
 
 /// Decrypts hub events with the case's reply key. An event whose reply does
@@ -234,19 +354,16 @@ pub fn apply_updates(
 ) -> Result<u32, Error> {
     let mut applied = 0;
     for update in updates {
-        let Some(row) = rows::get(tx, owner, &update.case_id)? else { continue };
+        let Some(mut record) = load_case(tx, vault_key, owner, &update.case_id)? else { continue };
         let reply_key = reply_key_of(&update.case_id).ok_or(ErrorCode::StorageCorrupt)?;
         let messages = decrypt_thread(&update.case_id, &reply_key, &update.events)?;
-        let mut sealed_events = Vec::with_capacity(messages.len());
         for message in &messages {
-            let json = Zeroizing::new(serde_json::to_vec(message).map_err(|_| ErrorCode::Internal)?);
-            let row_id = event_row(&update.case_id, message.seq);
-            let aad = Aad { table: "case_events", row: &row_id, owner, column: "sealed" };
-            sealed_events.push((message.seq, crypto::seal(vault_key, aad, &json)?));
+            put_event(tx, vault_key, owner, &update.case_id, message)?;
         }
-        let cursor = update.events.iter().map(|e| e.seq).max().unwrap_or(row.cursor).max(row.cursor);
-        let status = CaseState::from(update.status).as_str();
-        rows::apply_events(tx, owner, &update.case_id, status, cursor, &sealed_events, now).map_err(Error::from)?;
+        record.cursor = update.events.iter().map(|e| e.seq).fold(record.cursor, u64::max);
+        CaseState::from(update.status).as_str().clone_into(&mut record.status);
+        record.updated_at = now;
+        put_case(tx, vault_key, owner, &record)?;
         applied += messages.len() as u32;
     }
     Ok(applied)
@@ -259,17 +376,65 @@ pub(crate) fn stored_thread(
     owner: &str,
     case_id: &str,
 ) -> Result<CaseThread, Error> {
-    let row = rows::get(conn, owner, case_id)?.ok_or(ErrorCode::InvalidInput)?;
-    let messages = rows::events(conn, owner, case_id)?
+    let record = load_case(conn, vault_key, owner, case_id)?.ok_or(ErrorCode::InvalidInput)?;
+    let messages = stored_events(conn, vault_key, owner, case_id)?;
+    Ok(CaseThread { case_id: record.case_id.clone(), state: CaseState::parse(&record.status), messages })
+}
+
+/// A case's sync cursor as the store holds it (for checks outside the crate).
+pub fn stored_cursor(
+    conn: &rusqlite::Connection,
+    vault_key: &Key32,
+    owner: &str,
+    case_id: &str,
+) -> Result<Option<u64>, Error> {
+    Ok(load_case(conn, vault_key, owner, case_id)?.map(|record| record.cursor))
+}
+
+/// Keeps a case of `owner`'s at `cursor`, with a made-up receipt, as a
+/// submission would (tests and the `case_updates` fuzz target only).
+#[cfg(any(test, feature = "test-hooks"))]
+pub fn keep_case_for_tests(
+    conn: &rusqlite::Connection,
+    vault_key: &Key32,
+    owner: &str,
+    case_id: &str,
+    cursor: u64,
+) -> Result<(), Error> {
+    let record = CaseRecord {
+        case_id: case_id.to_owned(),
+        client_id: format!("client-{case_id}"),
+        status: CaseState::Received.as_str().to_owned(),
+        cursor,
+        updated_at: 1,
+        case: StoredCase {
+            receipt_secret: String::new(),
+            anonymous: true,
+            category_id: String::new(),
+            text: None,
+            created_at: 1,
+        },
+    };
+    put_case(conn, vault_key, owner, &record)
+}
+
+/// A case's events as the store holds them, opened and in order (for checks
+/// outside the crate, such as the `case_updates` fuzz target).
+pub fn stored_events(
+    conn: &rusqlite::Connection,
+    vault_key: &Key32,
+    owner: &str,
+    case_id: &str,
+) -> Result<Vec<CaseMessage>, Error> {
+    let mut messages = rows::events(conn, &case_ref(vault_key, case_id))?
         .into_iter()
-        .map(|(seq, sealed)| {
-            let row_id = event_row(case_id, seq);
-            let aad = Aad { table: "case_events", row: &row_id, owner, column: "sealed" };
-            let json = Zeroizing::new(crypto::open(vault_key, aad, &sealed)?);
+        .map(|(id, sealed)| {
+            let json = Zeroizing::new(crypto::open(vault_key, event_aad(&hex::encode(&id), owner), &sealed)?);
             serde_json::from_slice(&json).map_err(|_| Error::from(StoreError::Malformed("case event")))
         })
         .collect::<Result<Vec<CaseMessage>, Error>>()?;
-    Ok(CaseThread { case_id: row.case_id, state: CaseState::parse(&row.status), messages })
+    messages.sort_by_key(|message| message.seq);
+    Ok(messages)
 }
 
 #[cfg(test)]
@@ -286,25 +451,9 @@ mod tests {
     #[test]
     fn an_event_numbered_past_what_the_store_holds_is_refused_and_the_thread_still_opens() {
         let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open(dir.path()).unwrap();
+        let mut store = store_with_worker(dir.path());
         let vault = Key32::from_bytes([0x17; 32]);
-        store
-            .conn()
-            .execute_batch(
-                "INSERT INTO workers (local_id, lookup, kdf, wrapped_vault_key, canary, profile, created_at)
-                 VALUES ('worker-1', x'01', 'test', x'01', x'01', x'01', 1);",
-            )
-            .unwrap();
-        let row = rows::CaseRow {
-            case_id: "7KQ2M-XW4HD".into(),
-            owner: "worker-1".into(),
-            client_id: "client-1".into(),
-            sealed: vec![1, 2, 3],
-            status: "received".into(),
-            cursor: 0,
-            updated_at: 1,
-        };
-        rows::insert(store.conn(), &row).unwrap();
+        put_case(store.conn(), &vault, "worker-1", &record("7KQ2M-XW4HD", 0)).unwrap();
         let reply: CaseSyncResponse =
             serde_json::from_slice(include_bytes!("../../../fuzz/regressions/case_updates/seq-beyond-sqlite-integers"))
                 .unwrap();
@@ -314,6 +463,98 @@ mod tests {
         assert_eq!(applied, Err(ErrorCode::BadReply.into()));
         let thread = stored_thread(store.conn(), &vault, "worker-1", "7KQ2M-XW4HD").unwrap();
         assert!(thread.messages.is_empty());
-        assert_eq!(rows::get(store.conn(), "worker-1", "7KQ2M-XW4HD").unwrap().unwrap().cursor, 0);
+        assert_eq!(load_case(store.conn(), &vault, "worker-1", "7KQ2M-XW4HD").unwrap().unwrap().cursor, 0);
+    }
+
+    fn record(case_id: &str, cursor: u64) -> CaseRecord {
+        CaseRecord {
+            case_id: case_id.into(),
+            client_id: "client-1".into(),
+            status: "received".into(),
+            cursor,
+            updated_at: 1,
+            case: StoredCase {
+                receipt_secret: "secret".into(),
+                anonymous: true,
+                category_id: "safety".into(),
+                text: None,
+                created_at: 1,
+            },
+        }
+    }
+
+    fn store_with_worker(dir: &std::path::Path) -> Store {
+        let store = Store::open(dir).unwrap();
+        store
+            .conn()
+            .execute_batch(
+                "INSERT INTO workers (local_id, lookup, kdf, wrapped_vault_key, canary, profile, created_at)
+                 VALUES ('worker-1', x'01', 'test', x'01', x'01', x'01', 1),
+                        ('worker-2', x'02', 'test', x'01', x'01', x'01', 1);",
+            )
+            .unwrap();
+        store
+    }
+
+    #[test]
+    fn a_case_is_found_by_its_worker_and_not_by_another_worker_on_the_same_device() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = store_with_worker(dir.path());
+        let (mine, theirs) = (Key32::from_bytes([0x17; 32]), Key32::from_bytes([0x18; 32]));
+        put_case(store.conn(), &mine, "worker-1", &record("7KQ2M-XW4HD", 3)).unwrap();
+        let found = load_case(store.conn(), &mine, "worker-1", "7KQ2M-XW4HD").unwrap().unwrap();
+        assert_eq!((found.status.as_str(), found.cursor), ("received", 3));
+        assert_eq!(list_cases(store.conn(), &mine, "worker-1").unwrap().len(), 1);
+        assert!(load_case(store.conn(), &theirs, "worker-2", "7KQ2M-XW4HD").unwrap().is_none());
+        assert!(list_cases(store.conn(), &theirs, "worker-2").unwrap().is_empty());
+    }
+
+    /// A store upgraded from version 8 keeps its old rows until the worker
+    /// signs in (the upgrade has no vault key); then they are sealed and the
+    /// clear rows deleted, events and cursor kept.
+    #[test]
+    fn old_clear_rows_are_sealed_at_the_workers_sign_in_and_deleted() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = store_with_worker(dir.path());
+        let vault = Key32::from_bytes([0x17; 32]);
+        let owner = "worker-1";
+        let stored = serde_json::to_vec(&record("x", 0).case).unwrap();
+        let sealed =
+            crypto::seal(&vault, Aad { table: "cases", row: "7KQ2M-XW4HD", owner, column: "sealed" }, &stored).unwrap();
+        let message = CaseMessage { seq: 4, at: 9, status: Some(CaseState::Acknowledged), author: None, text: None };
+        let event = crypto::seal(
+            &vault,
+            Aad { table: "case_events", row: "7KQ2M-XW4HD:4", owner, column: "sealed" },
+            &serde_json::to_vec(&message).unwrap(),
+        )
+        .unwrap();
+        store
+            .conn()
+            .execute(
+                "INSERT INTO cases (case_id, owner, client_id, sealed, status, cursor, updated_at)
+                 VALUES ('7KQ2M-XW4HD', 'worker-1', 'client-1', ?1, 'acknowledged', 4, 5)",
+                [&sealed],
+            )
+            .unwrap();
+        store
+            .conn()
+            .execute(
+                "INSERT INTO case_events (case_id, seq, owner, sealed) VALUES ('7KQ2M-XW4HD', 4, 'worker-1', ?1)",
+                [&event],
+            )
+            .unwrap();
+        // Another worker's sign-in converts nothing of this one's.
+        let other = Key32::from_bytes([0x18; 32]);
+        assert_eq!(store.transaction(|tx| convert_legacy(tx, &other, "worker-2")), Ok(0));
+        assert_eq!(store.transaction(|tx| convert_legacy(tx, &vault, owner)), Ok(1));
+        let clear: i64 = store.conn().query_row("SELECT count(*) FROM cases", [], |r| r.get(0)).unwrap();
+        let clear_events: i64 = store.conn().query_row("SELECT count(*) FROM case_events", [], |r| r.get(0)).unwrap();
+        assert_eq!((clear, clear_events), (0, 0));
+        let thread = stored_thread(store.conn(), &vault, owner, "7KQ2M-XW4HD").unwrap();
+        assert_eq!((thread.state, thread.messages), (CaseState::Acknowledged, vec![message]));
+        let converted = load_case(store.conn(), &vault, owner, "7KQ2M-XW4HD").unwrap().unwrap();
+        assert_eq!((converted.cursor, converted.client_id.as_str(), converted.updated_at), (4, "client-1", 5));
+        // Signing in again finds nothing left to convert.
+        assert_eq!(store.transaction(|tx| convert_legacy(tx, &vault, owner)), Ok(0));
     }
 }

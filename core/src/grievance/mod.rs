@@ -13,8 +13,13 @@ pub mod cases;
 pub mod receipt;
 mod seal;
 
-pub use cases::{CaseMessage, CaseState, CaseSummary, CaseThread, MessageAuthor, apply_updates, decrypt_thread};
-pub(crate) use cases::{new_stored_case, open_case_row, seal_case_for, stored_thread};
+#[cfg(any(test, feature = "test-hooks"))]
+pub use cases::keep_case_for_tests;
+pub use cases::{
+    CaseMessage, CaseState, CaseSummary, CaseThread, MessageAuthor, apply_updates, decrypt_thread, stored_cursor,
+    stored_events,
+};
+pub(crate) use cases::{CaseRecord, convert_legacy, list_cases, load_case, new_stored_case, put_case, stored_thread};
 pub use seal::{SealedSubmission, seal};
 
 use workervoice_protocol::directory::Route;

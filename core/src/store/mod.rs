@@ -251,7 +251,8 @@ fn delete_worker_data(tx: &rusqlite::Transaction<'_>) -> Result<Vec<String>, Sto
         statement.query_map([], |row| row.get::<_, String>(0))?.collect::<Result<Vec<_>, _>>()?
     };
     tx.execute_batch(
-        "DELETE FROM case_events; DELETE FROM cases; DELETE FROM notes; DELETE FROM drafts;
+        "DELETE FROM case_events; DELETE FROM cases; DELETE FROM sealed_case_events; DELETE FROM sealed_cases;
+         DELETE FROM notes; DELETE FROM drafts;
          DELETE FROM offline_drafts; DELETE FROM progress_events; DELETE FROM progress_state;
          DELETE FROM survey_tokens; DELETE FROM outbox WHERE state = 'delivered'; DELETE FROM workers;",
     )?;
@@ -328,6 +329,8 @@ mod tests {
             "outbox_attachments",
             "cases",
             "case_events",
+            "sealed_cases",
+            "sealed_case_events",
             "drafts",
             "meta",
             "offline_sign_ins",

@@ -7,7 +7,7 @@ use rusqlite::Connection;
 use super::StoreError;
 
 /// The schema version this build writes.
-pub const SCHEMA_VERSION: i64 = 8;
+pub const SCHEMA_VERSION: i64 = 9;
 
 pub(super) fn upgrade(conn: &mut Connection) -> Result<(), StoreError> {
     let found: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
@@ -212,6 +212,23 @@ fn upgrade_from(conn: &Connection, version: i64) -> Result<(), StoreError> {
                  sealed BLOB NOT NULL,
                  updated_at INTEGER NOT NULL
              ) STRICT;",
+        )?,
+        // A worker's cases without their ids, owner, status or cursor in
+        // clear: ids are keyed hashes under the vault key, everything else is
+        // sealed (ADR 0016). The old `cases` and `case_events` rows cannot be
+        // converted here (no vault key is open during an upgrade): each
+        // worker's are converted, and deleted, at their next sign-in.
+        8 => conn.execute_batch(
+            "CREATE TABLE sealed_cases (
+                 id BLOB PRIMARY KEY,
+                 sealed BLOB NOT NULL
+             ) STRICT;
+             CREATE TABLE sealed_case_events (
+                 id BLOB PRIMARY KEY,
+                 case_ref BLOB NOT NULL,
+                 sealed BLOB NOT NULL
+             ) STRICT;
+             CREATE INDEX sealed_case_events_by_case ON sealed_case_events(case_ref);",
         )?,
         _ => return Err(StoreError::Malformed("unknown schema version")),
     }

@@ -151,9 +151,9 @@ pub fn eviction_candidates(conn: &Connection, before_day: i64, keep: u32) -> Res
     Ok(ids)
 }
 
-/// Deletes a vault row; its notes and cases go with it (`ON DELETE
-/// CASCADE`). Its drafts, which have no owner column, can no longer be opened
-/// by anyone and expire by age.
+/// Deletes a vault row; its notes go with it (`ON DELETE CASCADE`). Its
+/// drafts and cases, which have no owner column, can no longer be opened by
+/// anyone (drafts expire by age; sealed cases stay until a wipe).
 pub fn delete(conn: &Connection, local_id: &str) -> Result<(), StoreError> {
     conn.execute("DELETE FROM workers WHERE local_id = ?1", params![local_id])?;
     Ok(())

@@ -18,7 +18,6 @@ use crate::error::{Error, ErrorCode};
 use crate::grievance::{self, receipt, receipt::ReceiptKeys};
 use crate::net::{HubClient, HubTime};
 use crate::store::Store;
-use crate::store::cases as case_rows;
 
 /// What a pull needs, copied from the session so no lock is held across the request.
 pub struct PullPlan {
@@ -35,15 +34,15 @@ pub fn case_cursors(session: &Mutex<Option<Session>>, store: &Mutex<Store>) -> R
     let store = lock(store);
     let mut cursors = Vec::new();
     let mut keys = HashMap::new();
-    for row in case_rows::list(store.conn(), &session.local_id)? {
-        let stored = grievance::open_case_row(session.vault_key()?, &row)?;
-        let receipt_keys = receipt::derive(&row.case_id, &stored.receipt_secret).ok_or(ErrorCode::StorageCorrupt)?;
+    for record in grievance::list_cases(store.conn(), session.vault_key()?, &session.local_id)? {
+        let receipt_keys =
+            receipt::derive(&record.case_id, &record.case.receipt_secret).ok_or(ErrorCode::StorageCorrupt)?;
         cursors.push(CaseCursor {
-            case_id: row.case_id.clone(),
+            case_id: record.case_id.clone(),
             token: receipt_keys.token.to_vec(),
-            since: row.cursor,
+            since: record.cursor,
         });
-        keys.insert(row.case_id.clone(), receipt_keys);
+        keys.insert(record.case_id.clone(), receipt_keys);
     }
     Ok(PullPlan { owner: session.local_id.clone(), vault_key: session.vault_key()?.duplicate(), cursors, keys })
 }
