@@ -176,7 +176,7 @@ private fun Attachments(ui: ReportUi, onAttach: (AttachmentKind) -> Unit, onDeta
     Hint(s["report-attachments-hint"])
     ui.limits?.let { limits ->
         Hint(
-            s("report-attachments-limits", "count" to limits.maxCount, "megabytes" to limits.maxTotalBytes / BYTES_PER_MEGABYTE),
+            s("report-attachments-limits", "count" to limits.maxCount, "max" to limits.maxTotalBytes / BYTES_PER_MEGABYTE),
             Modifier.testTag("report-attachments-limits"),
         )
     }
