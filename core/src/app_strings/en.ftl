@@ -270,6 +270,11 @@ retired-hint = Please give it back to the staff. Your reports are safe: follow t
 report-attachments-hint = You can add a photo or a voice note. Only the readers you choose can open them.
 report-attach-photo = Add a photo
 report-attach-voice = Add a voice note
+# $count: most photos and voice notes per report; $max: most megabytes they may take together (both the core's attachmentLimits()).
+report-attachments-limits = { $count ->
+    [one] Up to one photo or voice note, { $max } MB at most
+   *[other] Up to { $count } photos or voice notes, { $max } MB together
+}
 report-attachment-remove = Remove { $what }
 report-callback = Ask to be called back
 report-callback-hint = Someone who reads your report calls you. Give a number only you answer.

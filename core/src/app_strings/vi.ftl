@@ -240,6 +240,7 @@ retired-hint = Vui lòng trả lại thiết bị cho nhân viên. Báo cáo c�
 report-attachments-hint = Bạn có thể thêm ảnh hoặc tin nhắn thoại. Chỉ những người đọc bạn chọn mới mở được.
 report-attach-photo = Thêm ảnh
 report-attach-voice = Thêm tin nhắn thoại
+report-attachments-limits = Tối đa { $count } ảnh hoặc ghi âm, tổng cộng { $max } MB
 report-attachment-remove = Bỏ { $what }
 report-callback = Đề nghị gọi lại cho tôi
 report-callback-hint = Người đọc báo cáo của bạn sẽ gọi cho bạn. Hãy cho số điện thoại chỉ bạn nghe máy.

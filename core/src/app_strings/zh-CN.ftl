@@ -240,6 +240,7 @@ retired-hint = 请把设备交还给工作人员。您的反映是安全的：�
 report-attachments-hint = 您可以添加照片或语音留言。只有您选择的阅读人能打开。
 report-attach-photo = 添加照片
 report-attach-voice = 添加语音留言
+report-attachments-limits = 最多 { $count } 个照片或语音，合计 { $max } MB
 report-attachment-remove = 移除 { $what }
 report-callback = 请求回电
 report-callback-hint = 阅读您反映的人会给您打电话。请留一个只有您接听的号码。

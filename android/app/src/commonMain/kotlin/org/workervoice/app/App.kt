@@ -86,7 +86,7 @@ fun WorkerVoiceUi(model: AppModel, onScan: (() -> Unit)? = null) {
                     onAttach = state::attach, onDetach = state::detach, onCallback = state::callback, onPhone = state::phone, onCallTime = state::callTime, onCallLanguage = state::callLanguage,
                 )
                 }
-                is Screen.Receipt -> ReceiptScreen(screen.outcome.receipt, screen.sent, model::receiptNoted)
+                is Screen.Receipt -> ReceiptScreen(screen.outcome.receipt, screen.sent, model::receiptNoted, fromSurvey = screen.survey != null)
                 is Screen.FollowUp -> {
                     val state = screen.state
                     FollowUpScreen(state.ui, state::caseId, state::secret, state::open, onBack = { state.cancel(); model.back(screen.back) })

@@ -64,8 +64,11 @@ sealed interface Screen {
     /** Reporting a grievance, step by step. */
     data class Report(val state: ReportState) : Screen
 
-    /** The receipt, shown once. */
-    data class Receipt(val outcome: SubmitOutcome, val sent: Boolean) : Screen
+    /**
+     * The receipt, shown once. [survey]: the survey whose answers opened
+     * this case (its thanks follow the receipt); null for a report.
+     */
+    data class Receipt(val outcome: SubmitOutcome, val sent: Boolean, val survey: Survey? = null) : Screen
 
     /** Case number and secret from a receipt; [back] is where Back goes. */
     data class FollowUp(val state: FollowUpState, val back: () -> Screen) : Screen
@@ -318,7 +321,13 @@ class AppModel(
     fun surveys() = go(Screen.Surveys(SurveysState(core, scope, io)))
 
     /** Answering a survey (resuming the worker's saved answers, if any). */
-    fun openSurvey(id: String) = go(Screen.Survey(SurveyState(core, scope, io, id, onLeave = { surveys() })))
+    fun openSurvey(id: String) {
+        lateinit var survey: Screen.Survey
+        // Answers that open a case (e.g. retaliation reported) bring its
+        // receipt, shown once like a report's, before the survey's thanks.
+        survey = Screen.Survey(SurveyState(core, scope, io, id, onLeave = { surveys() }, onCase = { outcome -> go(Screen.Receipt(outcome, sent = false, survey = survey)) }))
+        go(survey)
+    }
 
     /** Reads a survey question aloud: its recorded prompt when it has one, else the platform's voice. */
     fun listen(question: SurveyQuestionView) {
@@ -351,7 +360,14 @@ class AppModel(
     fun back(to: () -> Screen) = go(to())
 
     /** After "I have written it down": home, or the sign-in screen when nobody is signed in. */
-    fun receiptNoted() = if (core.currentWorker() != null) goHome() else go(signIn())
+    fun receiptNoted() {
+        val survey = (screen as? Screen.Receipt)?.survey
+        when {
+            survey != null -> go(survey)
+            core.currentWorker() != null -> goHome()
+            else -> go(signIn())
+        }
+    }
 
     /** "I'm done": end the session; the next person starts from the language screen. */
     fun done() {

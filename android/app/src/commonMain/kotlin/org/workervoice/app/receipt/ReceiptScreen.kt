@@ -38,9 +38,13 @@ import org.workervoice.model.Receipt
  * The receipt, shown once: the case number and the secret, large, with
  * "I have written it down" before the worker can move on. The secret is
  * spoken digit group by digit group by screen readers.
+ *
+ * [fromSurvey]: the case was opened by a survey's answers; the screen says
+ * so, and says nothing of delivery (the case leaves with the answers after
+ * the core's random delay; the survey's thanks that follow say it).
  */
 @Composable
-fun ReceiptScreen(receipt: Receipt, sent: Boolean, onNoted: () -> Unit) {
+fun ReceiptScreen(receipt: Receipt, sent: Boolean, onNoted: () -> Unit, fromSurvey: Boolean = false) {
     val s = LocalStrings.current
     var written by rememberSaveable(receipt.caseId) { mutableStateOf(false) }
     ScreenFrame(
@@ -58,10 +62,13 @@ fun ReceiptScreen(receipt: Receipt, sent: Boolean, onNoted: () -> Unit) {
             BigButton(s["receipt-continue"], onNoted, icon = Icons.Filled.Check, enabled = written, modifier = Modifier.testTag("receipt-continue"))
         },
     ) {
+        if (fromSurvey) Hint(s["survey-thanks-case"], Modifier.testTag("receipt-from-survey"))
         Hint(s["receipt-hint"])
         ReceiptPart(s["receipt-case"], receipt.caseId, "receipt-case")
         ReceiptPart(s["receipt-secret"], receipt.secret, "receipt-secret")
-        Text(if (sent) s["receipt-sent"] else s["receipt-queued"], style = MaterialTheme.typography.bodyLarge, modifier = Modifier.testTag("receipt-delivery"))
+        if (!fromSurvey) {
+            Text(if (sent) s["receipt-sent"] else s["receipt-queued"], style = MaterialTheme.typography.bodyLarge, modifier = Modifier.testTag("receipt-delivery"))
+        }
     }
 }
 

@@ -174,10 +174,20 @@ fun ReportScreen(
 private fun Attachments(ui: ReportUi, onAttach: (AttachmentKind) -> Unit, onDetach: (Int) -> Unit) {
     val s = LocalStrings.current
     Hint(s["report-attachments-hint"])
-    Row(Modifier.fillMaxWidth(), horizontalArrangement = Arrangement.spacedBy(10.dp)) {
-        BigButton(s["report-attach-photo"], { onAttach(AttachmentKind.PHOTO) }, icon = Icons.Filled.AccountBox, outlined = true, busy = ui.picking, modifier = Modifier.weight(1f).testTag("report-attach-photo"))
-        BigButton(s["report-attach-voice"], { onAttach(AttachmentKind.VOICE_NOTE) }, icon = Icons.Filled.Call, outlined = true, busy = ui.picking, modifier = Modifier.weight(1f).testTag("report-attach-voice"))
+    ui.limits?.let { limits ->
+        Hint(
+            s("report-attachments-limits", "count" to limits.maxCount, "max" to limits.maxTotalBytes / BYTES_PER_MEGABYTE),
+            Modifier.testTag("report-attachments-limits"),
+        )
     }
+    // At the core's count the buttons go: a worker is not offered what the core would refuse.
+    if (ui.canAttach) {
+        Row(Modifier.fillMaxWidth(), horizontalArrangement = Arrangement.spacedBy(10.dp)) {
+            BigButton(s["report-attach-photo"], { onAttach(AttachmentKind.PHOTO) }, icon = Icons.Filled.AccountBox, outlined = true, busy = ui.picking, modifier = Modifier.weight(1f).testTag("report-attach-photo"))
+            BigButton(s["report-attach-voice"], { onAttach(AttachmentKind.VOICE_NOTE) }, icon = Icons.Filled.Call, outlined = true, busy = ui.picking, modifier = Modifier.weight(1f).testTag("report-attach-voice"))
+        }
+    }
+    ui.attachmentError?.let { Warning(it, Modifier.testTag("report-attachment-refused")) }
     ui.attachments.forEachIndexed { index, attached ->
         Row(Modifier.fillMaxWidth().testTag("attachment-$index"), verticalAlignment = Alignment.CenterVertically, horizontalArrangement = Arrangement.spacedBy(8.dp)) {
             Icon(if (attached.kind == AttachmentType.PHOTO) Icons.Filled.AccountBox else Icons.Filled.Call, contentDescription = null)
@@ -233,6 +243,9 @@ private fun ReviewRow(label: String, value: String, s: Strings, onEdit: () -> Un
         }
     }
 }
+
+/** The core's limit is in bytes; the worker reads megabytes (MiB, as the core's own messages count them). */
+private const val BYTES_PER_MEGABYTE = 1_048_576uL
 
 /** The string id of a route's name (its hint is `<id>-hint`). */
 fun routeId(route: GrievanceRoute): String = "report-route-${route.name.lowercase()}"

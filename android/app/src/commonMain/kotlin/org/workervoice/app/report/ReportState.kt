@@ -15,7 +15,9 @@ import org.workervoice.app.AttachmentKind
 import org.workervoice.app.NoPlatformServices
 import org.workervoice.app.PlatformServices
 import org.workervoice.app.Strings
+import org.workervoice.attachmentLimits
 import org.workervoice.localized
+import org.workervoice.model.AttachmentLimits
 import org.workervoice.model.AttachmentDraft
 import org.workervoice.model.AttachmentType
 import org.workervoice.model.CallbackRequest
@@ -58,7 +60,15 @@ data class ReportUi(
     val callLanguage: String = "",
     /** A picker is open (the platform's photo picker, recorder or file chooser). */
     val picking: Boolean = false,
+    /** What one report may carry (the core's [attachmentLimits]), shown where the worker attaches. */
+    val limits: AttachmentLimits? = null,
+    /** The core's refusal of the last picked file (too many, too large), in the worker's language. */
+    val attachmentError: String? = null,
 ) {
+    /** Whether "Add a photo" and "Add a voice note" are offered: not once the core's count is reached. */
+    val canAttach: Boolean
+        get() = limits == null || attachments.size.toUInt() < limits.maxCount
+
     val category: CategoryOption? get() = categories.firstOrNull { it.id == categoryId }
 
     /**
@@ -129,7 +139,7 @@ class ReportState(
                 val (categories, worker) = withContext(io) { core.categories() to core.currentWorker() }
                 // Who can read it: shown on the route step before the worker sends.
                 val readers = withContext(io) { core.routeReaders() }
-                ui.copy(categories = categories, workerName = worker?.displayName.orEmpty(), readers = readers)
+                ui.copy(categories = categories, workerName = worker?.displayName.orEmpty(), readers = readers, limits = attachmentLimits())
             } catch (e: WorkerVoiceException) {
                 ui.copy(error = e.localized)
             }
@@ -151,23 +161,44 @@ class ReportState(
         saveDraft()
     }
 
-    /** Opens the platform's picker for a photo or a voice note and attaches what the worker chose. */
+    /**
+     * Opens the platform's picker for a photo or a voice note and attaches
+     * what the worker chose, if the core accepts it with what is already
+     * attached ([WorkerVoice.checkAttachments]: how many, how large); else
+     * the core's refusal shows and the report keeps what it had.
+     */
     fun attach(kind: AttachmentKind) {
+        // Not guarded by [ReportUi.canAttach]: the screen hides the buttons at
+        // the count, and the core's check below is the one rule.
         if (ui.picking || ui.busy) return
-        ui = ui.copy(picking = true)
+        ui = ui.copy(picking = true, attachmentError = null)
         scope.launch {
             val picked = runCatching { services.pickAttachment(kind) }.getOrNull()
+            if (picked == null) {
+                ui = ui.copy(picking = false)
+                return@launch
+            }
+            val sizes = (ui.attachments.map { it.bytes.size } + picked.bytes.size).map { it.toULong() }
+            val refusal = withContext(io) {
+                try {
+                    core.checkAttachments(sizes)
+                    null
+                } catch (e: WorkerVoiceException) {
+                    e.localized
+                }
+            }
             val type = if (kind == AttachmentKind.PHOTO) AttachmentType.PHOTO else AttachmentType.VOICE
-            ui = ui.copy(
-                picking = false,
-                attachments = if (picked == null) ui.attachments else ui.attachments + Attached(picked.name, type, picked.mimeType, picked.bytes),
-            )
+            ui = if (refusal != null) {
+                ui.copy(picking = false, attachmentError = refusal)
+            } else {
+                ui.copy(picking = false, attachments = ui.attachments + Attached(picked.name, type, picked.mimeType, picked.bytes))
+            }
         }
     }
 
     /** Takes the attachment at [index] off the report. */
     fun detach(index: Int) {
-        if (!ui.busy) ui = ui.copy(attachments = ui.attachments.filterIndexed { i, _ -> i != index })
+        if (!ui.busy) ui = ui.copy(attachments = ui.attachments.filterIndexed { i, _ -> i != index }, attachmentError = null)
     }
 
     /** Asks (or stops asking) to be called back. */

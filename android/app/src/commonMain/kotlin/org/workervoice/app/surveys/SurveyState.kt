@@ -14,6 +14,7 @@ import kotlinx.coroutines.withContext
 import org.workervoice.WorkerVoice
 import org.workervoice.WorkerVoiceException
 import org.workervoice.localized
+import org.workervoice.model.SubmitOutcome
 import org.workervoice.model.SurveyAnswerEntry
 import org.workervoice.model.SurveyAnswerInput
 import org.workervoice.model.SurveyCheck
@@ -61,6 +62,8 @@ class SurveyState(
     private val io: CoroutineDispatcher,
     val surveyId: String,
     private val onLeave: () -> Unit,
+    /** The answers opened a case: its receipt must be shown (once) to the worker. */
+    private val onCase: (SubmitOutcome) -> Unit = {},
 ) {
     var ui: SurveyUi by mutableStateOf(SurveyUi())
         private set
@@ -145,6 +148,7 @@ class SurveyState(
             } catch (e: WorkerVoiceException) {
                 ui.copy(busy = false, error = e.localized)
             }
+            ui.submitted?.case?.let(onCase)
         }
     }
 

@@ -182,8 +182,8 @@ fun ErrorMessage(text: String?) {
 
 /** A paragraph of explanation under a title. */
 @Composable
-fun Hint(text: String) {
-    Text(text, style = MaterialTheme.typography.bodyLarge, color = MaterialTheme.colorScheme.onSurfaceVariant)
+fun Hint(text: String, modifier: Modifier = Modifier) {
+    Text(text, style = MaterialTheme.typography.bodyLarge, color = MaterialTheme.colorScheme.onSurfaceVariant, modifier = modifier)
 }
 
 /** A label read together with its value by screen readers. */

@@ -5,11 +5,18 @@ import androidx.compose.ui.test.performTextInput
 import androidx.compose.ui.test.runDesktopComposeUiTest
 import java.awt.image.BufferedImage
 import java.io.File
+import java.io.RandomAccessFile
 import javax.imageio.ImageIO
 import kotlin.test.assertEquals
 import kotlin.test.assertTrue
 import org.junit.Test
+import org.workervoice.WorkerVoiceException
+import org.workervoice.app.AppModel
 import org.workervoice.app.AttachmentKind
+import org.workervoice.attachmentLimits
+import org.workervoice.code
+import org.workervoice.localized
+import org.workervoice.model.ErrorCode
 import org.workervoice.app.Screen
 import org.workervoice.app.WorkerVoiceUi
 import org.workervoice.app.desktop.DesktopServices
@@ -40,6 +47,107 @@ class ReportExtrasTest : AppUiTest() {
     @Test
     fun aWorkerInEnglishSendsAPhotoAndACallBackRequestThatTheHotlineReads() =
         extras("en", "The fire exit is locked, here is a photo.", "after 6 pm")
+
+    @Test
+    fun aWorkerInVietnameseSeesTheAttachmentLimitsAndTheCoresRefusalAndTheReportStillSends() =
+        limits("vi", "Ba ảnh về lối thoát hiểm.")
+
+    @Test
+    fun aWorkerInChineseSeesTheAttachmentLimitsAndTheCoresRefusalAndTheReportStillSends() =
+        limits("zh-CN", "安全出口的三张照片。")
+
+    @Test
+    fun aWorkerInEnglishSeesTheAttachmentLimitsAndTheCoresRefusalAndTheReportStillSends() =
+        limits("en", "Three photos of the fire exit.")
+
+    /**
+     * The core's limits on screen; a file over the core's total (a real
+     * file one byte over 8 MiB with what is attached) and a fourth file are
+     * refused with the core's own words, the report keeps what it had, the
+     * buttons go at the count, and the report sends with its three photos.
+     */
+    private fun limits(language: String, words: String) {
+        val (factory, _, hotlineId) = grievanceProgramme(hub)
+        val code = hub.admin.issueCodes(factory.id, "personal", 1).single().code
+        val number = "L${language.filter(Char::isLetter).uppercase()}${System.nanoTime() % 100000}"
+        val activation = hub.admin.importRoster(factory.id, listOf(RosterWorker(number, "Mai", language))).getValue(number)
+        val folder = temp.newFolder()
+        val photos = (1..4).map { n ->
+            File(folder, "photo-$n.png").also { file ->
+                ImageIO.write(BufferedImage(16, 12, BufferedImage.TYPE_INT_RGB).apply { setRGB(n, n, 0x2266CC) }, "png", file)
+            }
+        }
+        val limits = attachmentLimits()
+        // Over the total with the first photo attached: a long voice note, written as a real file.
+        val tooLarge = File(folder, "long-voice-note.ogg").also { file ->
+            RandomAccessFile(file, "rw").use { it.setLength(limits.maxTotalBytes.toLong() + 1) }
+        }
+        val picks = ArrayDeque(listOf(photos[0], tooLarge, photos[1], photos[2], photos[3]))
+        val model = newInstallation(language, hub.admin.programmeKey(), DesktopServices { picks.removeFirstOrNull() })
+
+        runDesktopComposeUiTest(SCREEN_WIDTH, SCREEN_HEIGHT) {
+            setContent { WorkerVoiceUi(model) }
+            awaitTag("enrol-code").performTextInput(code)
+            tap("enrol-submit")
+            tap("language-$language")
+            activate(model, number, activation)
+
+            tap("home-report")
+            tap("category-safety")
+            tap("report-next")
+            awaitTag("report-text").performTextInput(words)
+            val shown = textOf("report-attachments-limits")
+            assertTrue(limits.maxCount.toString() in shown && "${limits.maxTotalBytes / (1024uL * 1024uL)}" in shown, shown)
+
+            tap("report-attach-photo")
+            awaitTag("attachment-0")
+            // Too large together: the core's refusal, in the worker's language; nothing added.
+            tap("report-attach-voice")
+            awaitTag("report-attachment-refused")
+            val tooLargeRefusal = refusal(model, listOf(photos[0].length(), tooLarge.length()))
+            assertEquals(ErrorCode.ATTACHMENTS_TOO_LARGE, tooLargeRefusal.code)
+            assertEquals(listOf(tooLargeRefusal.localized), textsOf("report-attachment-refused"))
+            assertTrue(!shows("attachment-1"), "the refused file is not attached")
+            screenshot(language, "r4-report-attachment-too-large")
+
+            // Up to the count: the buttons go.
+            tap("report-attach-photo")
+            awaitTag("attachment-1")
+            assertTrue(!shows("report-attachment-refused"), "a file the core accepts clears the refusal")
+            tap("report-attach-photo")
+            awaitTag("attachment-2")
+            assertTrue(!shows("report-attach-photo") && !shows("report-attach-voice"), "no add buttons at the core's count")
+
+            // A fourth file all the same (a picker that hands over more): the core refuses it.
+            runOnUiThread { (model.screen as Screen.Report).state.attach(AttachmentKind.PHOTO) }
+            awaitTag("report-attachment-refused")
+            val tooMany = refusal(model, photos.map { it.length() })
+            assertEquals(ErrorCode.TOO_MANY_ATTACHMENTS, tooMany.code)
+            assertEquals(listOf(tooMany.localized), textsOf("report-attachment-refused"))
+            assertTrue(!shows("attachment-3"), "the fourth file is not attached")
+            screenshot(language, "r5-report-attachments-full")
+
+            // The report sends with the three photos it had.
+            tap("report-next")
+            tap("report-anonymous")
+            tap("report-next")
+            tap("route-independent_hotline")
+            tap("report-next")
+            tap("report-send")
+            val caseId = textOf("receipt-case")
+            waitUntil(timeoutMillis = UI_WAIT_MS) { (model.screen as? Screen.Receipt)?.sent == true }
+            val view = Json.parse(ReaderCli.run(hub.url, hotlineId, HANDLER_PASSWORD, "open", caseId))
+            val content = (view as Map<*, *>)["content"]
+            assertEquals(words, content.str("text"))
+            assertEquals(3, content.list("attachments").size, "the report keeps the three photos it had")
+        }
+    }
+
+    /** The core's refusal of attachments of these [sizes] (what the screen must show as is). */
+    private fun refusal(model: AppModel, sizes: List<Long>): WorkerVoiceException {
+        val error = runCatching { model.core.checkAttachments(sizes.map { it.toULong() }) }.exceptionOrNull()
+        return error as? WorkerVoiceException ?: throw AssertionError("the core refuses attachments of $sizes, got $error")
+    }
 
     private fun extras(language: String, words: String, callTime: String) {
         val (factory, _, hotlineId) = grievanceProgramme(hub)

@@ -22,17 +22,20 @@ import org.workervoice.testing.TestHub
  * question type the core has, skip logic (follow-up questions appear as
  * answers change, by the core's rules), save and finish later, resume with
  * the answers back, the core's problems beside their questions, and send.
+ * The answers report retaliation, which opens a case by the survey's rule:
+ * its receipt (case number and secret) shows once, like a report's, before
+ * the thanks.
  */
 @OptIn(ExperimentalTestApi::class)
 class SurveyUiTest : AppUiTest() {
     @Test
-    fun aWorkerInVietnameseAnswersASurveyWithSkipLogicSavesResumesAndSends() = survey("vi")
+    fun aWorkerInVietnameseAnswersASurveyWithSkipLogicSavesResumesSendsAndIsShownTheReceiptOfTheCaseItOpened() = survey("vi")
 
     @Test
-    fun aWorkerInChineseAnswersASurveyWithSkipLogicSavesResumesAndSends() = survey("zh-CN")
+    fun aWorkerInChineseAnswersASurveyWithSkipLogicSavesResumesSendsAndIsShownTheReceiptOfTheCaseItOpened() = survey("zh-CN")
 
     @Test
-    fun aWorkerInEnglishAnswersASurveyWithSkipLogicSavesResumesAndSends() = survey("en")
+    fun aWorkerInEnglishAnswersASurveyWithSkipLogicSavesResumesSendsAndIsShownTheReceiptOfTheCaseItOpened() = survey("en")
 
     private fun survey(language: String) {
         publishSurveyOnce(hub)
@@ -94,8 +97,24 @@ class SurveyUiTest : AppUiTest() {
             waitUntil(timeoutMillis = UI_WAIT_MS) { (model.screen as? Screen.Survey)?.state?.ui?.check?.problems?.isEmpty() == true }
             screenshot(language, "s6-survey-all-types")
             tap("survey-submit")
+
+            // "Punished: yes" opened a case: its receipt shows, once, before the thanks.
+            val caseNumber = textOf("receipt-case")
+            val secret = textOf("receipt-secret")
+            val receipt = (model.screen as? Screen.Receipt)?.outcome?.receipt
+            assertEquals(receipt?.caseId, caseNumber, "the screen shows the case number the core filed")
+            assertEquals(receipt?.secret, secret, "the screen shows the secret of the case the core filed")
+            assertTrue(caseNumber.length == 11 && caseNumber[5] == '-', "case number on screen: $caseNumber")
+            assertTrue(secret.filter(Char::isDigit).length >= 20, "secret on screen: $secret")
+            awaitTag("receipt-from-survey")
+            screenshot(language, "s7-survey-receipt")
+            tap("receipt-continue")
+            assertTrue(model.screen is Screen.Receipt, "Continue works only after \"I have written it down\"")
+            tap("receipt-written")
+            tap("receipt-continue")
             awaitTag("survey-thanks")
-            screenshot(language, "s7-survey-thanks")
+            assertTrue(!shows("receipt-case"), "the receipt is shown once")
+            screenshot(language, "s7b-survey-thanks")
             assertTrue(model.core.loadDraft(surveyDraftName(SURVEY)) == null, "nothing of the answers stays as a draft")
             tap("survey-done")
             awaitTag("survey-$SURVEY")
@@ -152,7 +171,8 @@ class SurveyUiTest : AppUiTest() {
                  {"id": "comment", "type": "text", "max_length": 200, "label": {"en": "Anything else?", "vi": "Còn điều gì khác không?", "zh-CN": "还有什么？"}},
                  {"id": "when", "type": "date", "min": "2026-01-01", "max": "2026-12-31",
                   "show_if": {"answered": {"question": "comment"}}, "label": {"en": "Since when?", "vi": "Từ khi nào?", "zh-CN": "从什么时候开始？"}}
-               ]}}
+               ],
+               "opens_case": {"when": {"equals": {"question": "punished", "value": true}}, "category_id": "retaliation"}}}
         """.trimIndent()
     }
 }
