@@ -340,6 +340,7 @@ test('a handler filters, pages and assigns in the inbox, the hub filtering every
     assert.equal(await rows(page), 1);
     assert.match(await text(page, '.inbox-table tbody'), /Deleted on /);
     assert.equal(await page.locator('.inbox-table .badge.expires').count(), 1);
+    await page.screenshot({ path: join(SHOTS, 'en', 'reader-inbox-closed.png'), fullPage: true });
     // Overdue only: the other 26 (closed is never overdue), over two pages.
     await page.selectOption('#reader-status-filter', '');
     await page.check('#inbox-overdue');
