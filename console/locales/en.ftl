@@ -311,10 +311,14 @@ inbox-pages = Pages
 inbox-page = Page { $page } of { $pages }
 inbox-previous = Previous page
 inbox-next = Next page
+inbox-deleted-on = Deleted on { $date }
+inbox-expires-soon = Deleted within { $days } days
 
 ## Case page (pages/case.ts)
 
 case-title = Case { $caseId }
+case-deleted-on = Deleted on
+case-deleted-on-date = { $date }, unless something new happens on the case first
 case-back = Back to the inbox
 case-print = Print
 case-opened-here = This case is opened in this browser with your key. The hub only ever sees it sealed.

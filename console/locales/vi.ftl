@@ -307,10 +307,14 @@ inbox-pages = Trang
 inbox-page = Trang { $page } / { $pages }
 inbox-previous = Trang trước
 inbox-next = Trang sau
+inbox-deleted-on = Sẽ bị xóa vào { $date }
+inbox-expires-soon = Sẽ bị xóa trong vòng { $days } ngày
 
 ## ── Trang vụ việc (pages/case.ts) ── giữ phần này ở cuối tệp.
 
 case-title = Vụ việc { $caseId }
+case-deleted-on = Ngày xóa
+case-deleted-on-date = { $date }, trừ khi vụ việc có hoạt động mới trước đó
 case-back = Quay lại hộp thư
 case-print = In
 case-opened-here = Vụ việc này được mở trong trình duyệt này bằng khóa của bạn. Máy chủ chỉ thấy nội dung đã niêm phong.

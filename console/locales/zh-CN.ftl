@@ -307,10 +307,14 @@ inbox-pages = 页面
 inbox-page = 第 { $page } 页，共 { $pages } 页
 inbox-previous = 上一页
 inbox-next = 下一页
+inbox-deleted-on = 将于 { $date } 删除
+inbox-expires-soon = { $days } 天内删除
 
 ## ── 案件页面（pages/case.ts）── 请将此部分保留在文件末尾。
 
 case-title = 案件 { $caseId }
+case-deleted-on = 删除日期
+case-deleted-on-date = { $date }，除非在此之前案件有新的动态
 case-back = 返回收件箱
 case-print = 打印
 case-opened-here = 此案件用您的密钥在本浏览器中打开。服务器只能看到加密后的内容。

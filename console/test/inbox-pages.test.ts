@@ -5,7 +5,8 @@
 // directory names them; 30 reports are sealed to the route here as a device
 // would (HPKE to every reader of the route) in two categories. In headless
 // Chromium the first reader sees the inbox paged by the hub, with deadlines
-// and overdue badges, filters it (status, overdue, category — opened in the
+// and overdue badges (and, on a closed case, the day retention deletes it),
+// filters it (status, overdue, category — opened in the
 // browser —, new since the last visit), assigns a case to the second reader,
 // who finds it under "assigned to me" in their own browser. No response the
 // hub sent either browser holds a report's text. axe-core on the inbox in
@@ -56,6 +57,9 @@ async function startHub(dataRoot: string): Promise<{ hub: ChildProcess; url: str
       // Deadlines are days long: the hub's calendar runs three days ahead instead of the test waiting.
       '--calendar-offset-days',
       '3',
+      // Closed cases deleted 20 days after their last activity: the inbox says when, with a badge.
+      '--retain-closed-cases-days',
+      '20',
     ],
     { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, RUST_LOG: 'warn' } },
   );
@@ -290,21 +294,21 @@ test('a handler filters, pages and assigns in the inbox, the hub filtering every
       });
       assert.equal(response.status, 200, await response.text());
     }
-    // Three acknowledged through the API by the first reader: no longer overdue.
+    // Three acknowledged through the API by the first reader: no longer overdue; a fourth closed.
     const session = await signInReader({ base: url }, first.handler_id, PASSWORD, null);
     const listed = await readerRequest<{ case_id: string }[]>(
       { base: url },
       'GET',
-      '/handler/v1/cases?limit=3',
+      '/handler/v1/cases?limit=4',
       undefined,
       session.token,
     );
-    for (const entry of listed) {
+    for (const [index, entry] of listed.entries()) {
       await readerRequest(
         { base: url },
         'POST',
         `/handler/v1/cases/${entry.case_id}/status`,
-        { status: 'acknowledged' },
+        { status: index < 3 ? 'acknowledged' : 'closed' },
         session.token,
       );
     }
@@ -330,11 +334,18 @@ test('a handler filters, pages and assigns in the inbox, the hub filtering every
     await apply(page);
     assert.equal(await rows(page), 3);
     assert.equal(await page.locator('.inbox-table td .badge.overdue').count(), 0);
-    // Overdue only: the other 27, over two pages.
+    // The closed one says the day retention deletes it, and that it is soon.
+    await page.selectOption('#reader-status-filter', 'closed');
+    await apply(page);
+    assert.equal(await rows(page), 1);
+    assert.match(await text(page, '.inbox-table tbody'), /Deleted on /);
+    assert.equal(await page.locator('.inbox-table .badge.expires').count(), 1);
+    await page.screenshot({ path: join(SHOTS, 'en', 'reader-inbox-closed.png'), fullPage: true });
+    // Overdue only: the other 26 (closed is never overdue), over two pages.
     await page.selectOption('#reader-status-filter', '');
     await page.check('#inbox-overdue');
     await apply(page);
-    assert.match(await text(page, 'caption'), /27/);
+    assert.match(await text(page, 'caption'), /26/);
     await page.uncheck('#inbox-overdue');
     // Category, opened in the browser: a third of the first page is about wages.
     await page.selectOption('#inbox-category', wages);

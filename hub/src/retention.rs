@@ -11,7 +11,9 @@
 //!   the wrapped content keys (without them nobody can open the payload or
 //!   the attachments again: crypto-shredding, and `secure_delete` overwrites
 //!   the freed pages), its events, audit and attachment rows, and then its
-//!   attachment files.
+//!   attachment files. Readers see the day each closed case is due
+//!   (`expires_on` in the inbox and on the case, [`expires_on`]), by the
+//!   same rule ([`LAST_ACTIVITY`]) the pass applies.
 //! - **Abandoned uploads**: an attachment never completed
 //!   [`Retention::abandoned_uploads`] after its case arrived loses its
 //!   partial bytes (the device would start again from offset 0).
@@ -90,6 +92,32 @@ fn secs(duration: Duration) -> i64 {
     i64::try_from(duration.as_secs()).unwrap_or(i64::MAX)
 }
 
+/// SQL for a case's last activity (unix seconds), the case being `c`: its
+/// arrival, or its newest event (status change, reply, escalation, note)
+/// or audit entry (which includes a reader opening it), whichever is later.
+/// The inbox selects it too, so that what readers see due is what a pass
+/// deletes.
+pub(crate) const LAST_ACTIVITY: &str = "max(c.received_at, \
+     coalesce((SELECT max(e.at) FROM case_events e WHERE e.case_id = c.case_id), c.received_at), \
+     coalesce((SELECT max(a.at) FROM case_audit a WHERE a.case_id = c.case_id), c.received_at))";
+
+/// A closed case is due when its [`LAST_ACTIVITY`] is before this, as of
+/// `now`: when more than `keep` has passed since it.
+fn cutoff(now: i64, keep: Duration) -> i64 {
+    now.saturating_sub(secs(keep))
+}
+
+/// The start of the UTC day (unix seconds) on which a closed case whose last
+/// activity was at `last_activity` becomes due: the first second at which
+/// `last_activity < cutoff(now, keep)`. The pass that deletes it runs within
+/// [`Retention::interval`] of that, so usually that same day. `None` when
+/// closed cases are kept.
+pub(crate) fn expires_on(retention: &Retention, last_activity: i64) -> Option<i64> {
+    let keep = retention.closed_cases?;
+    let due_at = last_activity.saturating_add(secs(keep)).saturating_add(1);
+    Some(crate::clock::coarse(due_at, crate::clock::DAY_SECS))
+}
+
 /// Runs one pass as of `now` (unix seconds).
 pub(crate) async fn apply(state: &AppState, retention: Retention, now: i64) -> Result<RetentionReport, ApiError> {
     let (mut report, deleted, abandoned) =
@@ -132,15 +160,12 @@ fn delete_rows(connection: &mut Connection, retention: Retention, now: i64) -> R
     let mut report = RetentionReport::default();
     let mut deleted = Vec::new();
     if let Some(keep) = retention.closed_cases {
-        let cutoff = now.saturating_sub(secs(keep));
+        let cutoff = cutoff(now, keep);
         let due: Vec<String> = {
-            let mut statement = tx.prepare(
-                "SELECT c.case_id FROM cases c WHERE c.status = 'closed' \
-                   AND c.received_at < ?1 \
-                   AND NOT EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.case_id AND e.at >= ?1) \
-                   AND NOT EXISTS (SELECT 1 FROM case_audit a WHERE a.case_id = c.case_id AND a.at >= ?1) \
-                 ORDER BY c.received_at LIMIT ?2",
-            )?;
+            let mut statement = tx.prepare(&format!(
+                "SELECT c.case_id FROM cases c WHERE c.status = 'closed' AND {LAST_ACTIVITY} < ?1 \
+                 ORDER BY c.received_at LIMIT ?2"
+            ))?;
             statement.query_map(params![cutoff, BATCH as i64], |row| row.get(0))?.collect::<rusqlite::Result<_>>()?
         };
         let dependants = tables_referencing(&tx, "cases")?;
@@ -238,4 +263,29 @@ pub(crate) fn sweep_at_start(data_dir: &Path, connection: &Connection) -> anyhow
         tracing::info!(removed, "removed attachment files of deleted cases");
     }
     Ok(removed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_expiry_day_is_the_day_of_the_first_second_a_pass_would_find_the_case_due() {
+        let retention = Retention { closed_cases: Some(30 * DAY), ..Retention::default() };
+        let keep = 30 * DAY;
+        // Last activity at 10:00 on a day: due from 10:00:01 thirty days on.
+        let last = 1_765_000_000 - 1_765_000_000 % 86_400 + 10 * 3600;
+        let due_at = last + secs(keep) + 1;
+        assert!(last >= cutoff(due_at - 1, keep), "not due a second earlier");
+        assert!(last < cutoff(due_at, keep), "due at that second");
+        assert_eq!(expires_on(&retention, last), Some(due_at - due_at % 86_400));
+        // Activity just before midnight: due on the next day.
+        let late = last + 14 * 3600 - 1;
+        assert_eq!(expires_on(&retention, late), Some(due_at - due_at % 86_400 + 86_400));
+    }
+
+    #[test]
+    fn nothing_expires_when_closed_cases_are_kept() {
+        assert_eq!(expires_on(&Retention::default(), 1_765_000_000), None);
+    }
 }

@@ -212,6 +212,7 @@ pub async fn start(config: HubConfig) -> anyhow::Result<RunningHub> {
         max_pin_attempts: config.max_pin_attempts,
         attachment_bytes_per_day: config.limits.attachment_bytes_per_day,
         limits: config.limits,
+        retention: config.retention,
         calendar_offset: std::sync::atomic::AtomicI64::new(config.calendar_offset_secs),
     });
     let (staff_token, demo_admin) = if config.seed_demo_admin {

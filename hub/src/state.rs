@@ -37,6 +37,9 @@ pub(crate) struct SharedState {
     /// The traffic limits, for the checks handlers make themselves (the
     /// attachment caps of a report).
     pub(crate) limits: crate::limits::TrafficLimits,
+    /// What retention deletes and when: the inbox tells readers the day a
+    /// closed case will go, by the rule a pass applies.
+    pub(crate) retention: crate::retention::Retention,
     /// Seconds added to the system clock for calendar rules (survey dates
     /// and "N days after an event"); 0 except in tests, which move it.
     pub(crate) calendar_offset: std::sync::atomic::AtomicI64,

@@ -11,7 +11,7 @@ use support::{TestHub, within_time};
 use workervoice_hub::Retention;
 use workervoice_protocol::directory::Route;
 use workervoice_protocol::grievance::{CaseStatus, SubmitResponse};
-use workervoice_protocol::handler::SetStatusRequest;
+use workervoice_protocol::handler::{InboxCase, SealedCase, SetStatusRequest};
 
 const DAY: i64 = 86_400;
 
@@ -94,6 +94,74 @@ async fn a_closed_case_is_deleted_with_its_keys_and_files_once_its_period_has_pa
         assert_eq!(report.closed_cases, 1, "{report:?}");
         assert_eq!(rows_of(&programme, "cases", &active.case_id), 0);
         assert_eq!(programme.hub.count_rows("cases"), 1);
+    })
+    .await;
+}
+
+fn unix_now() -> i64 {
+    let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("after 1970");
+    i64::try_from(since.as_secs()).expect("fits")
+}
+
+/// The reader's inbox, as `case id → expires_on`.
+async fn expiries(reader: &support::cases::HandlerClient) -> Vec<(String, Option<i64>)> {
+    let inbox: Vec<InboxCase> = reader.get("/handler/v1/cases?status=closed,received").await.ok();
+    inbox.into_iter().map(|case| (case.summary.case_id, case.expires_on)).collect()
+}
+
+fn expiry_of(list: &[(String, Option<i64>)], case_id: &str) -> Option<i64> {
+    list.iter().find(|(id, _)| id == case_id).and_then(|(_, expires_on)| *expires_on)
+}
+
+#[tokio::test]
+async fn readers_see_the_day_a_closed_case_will_be_deleted_and_activity_moves_it_later() {
+    within_time(async {
+        let hub = TestHub::start_with(|config| config.retention = retention_of(30)).await;
+        let programme = Programme::on(hub).await;
+        let hotline = programme.hub.login(&programme.hotline).await;
+        let routes = [Route::IndependentHotline];
+        let closed = programme.seal(&routes, "closed", &[]);
+        let open = programme.seal(&routes, "still open", &[]);
+        let before = unix_now();
+        programme.hub.submit(&closed).await.ok::<SubmitResponse>();
+        programme.hub.submit(&open).await.ok::<SubmitResponse>();
+        let status = SetStatusRequest { status: CaseStatus::Closed };
+        hotline.post(&format!("/handler/v1/cases/{}/status", closed.case_id), &status).await.ok::<serde_json::Value>();
+
+        // The day 30 days (and a second) after it was closed.
+        let listed = expiries(&hotline).await;
+        let after = unix_now();
+        assert_eq!(listed.len(), 2, "{listed:?}");
+        let day_of = |at: i64| at - at.rem_euclid(DAY);
+        let expires_on = expiry_of(&listed, &closed.case_id).expect("a closed case shows its expiry day");
+        assert!(
+            (day_of(before + 30 * DAY + 1)..=day_of(after + 30 * DAY + 1)).contains(&expires_on),
+            "{expires_on} not 30 days after {before}..{after}"
+        );
+        assert_eq!(expiry_of(&listed, &open.case_id), None, "an open case shows none");
+
+        // Activity 10 days later (as if a reader had written then): 10 days later.
+        shift_activity(&programme, &closed.case_id, 10 * DAY);
+        let listed = expiries(&hotline).await;
+        assert_eq!(expiry_of(&listed, &closed.case_id), Some(expires_on + 10 * DAY));
+        let later = expires_on + 10 * DAY;
+        // The case page says the same (its fetch, now, is older activity).
+        let sealed: SealedCase = hotline.get(&format!("/handler/v1/cases/{}", closed.case_id)).await.ok();
+        assert_eq!(sealed.expires_on, Some(later));
+
+        // A minute before that day: the pass keeps it.
+        programme.hub.hub.set_calendar_offset(later - 60 - unix_now());
+        let report = programme.hub.hub.apply_retention().await.expect("pass");
+        assert_eq!(report.closed_cases, 0, "{report:?}");
+        // Once the day has passed, the pass deletes it and the inbox no
+        // longer lists it; the open case stays, still without a day.
+        programme.hub.hub.set_calendar_offset(later + DAY - unix_now());
+        let report = programme.hub.hub.apply_retention().await.expect("pass");
+        assert_eq!(report.closed_cases, 1, "{report:?}");
+        // (The pass also removed the reader's session, ended by then.)
+        let hotline = programme.hub.login(&programme.hotline).await;
+        let listed = expiries(&hotline).await;
+        assert_eq!(listed, vec![(open.case_id.clone(), None)]);
     })
     .await;
 }

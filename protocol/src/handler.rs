@@ -243,6 +243,10 @@ pub struct SealedCase {
     /// Internal notes sealed to this reader.
     #[serde(default)]
     pub notes: Vec<SealedNote>,
+    /// The day retention will delete the case if nothing else happens, as
+    /// [`InboxCase::expires_on`] (counting this fetch, which is activity).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_on: Option<i64>,
 }
 
 /// An internal note as one reader receives it.
@@ -434,6 +438,12 @@ pub struct InboxCase {
     /// Whether it reached this reader's route since their last visit.
     #[serde(default)]
     pub new_since_last_visit: bool,
+    /// The day (unix seconds, the start of a UTC day) on which retention
+    /// will delete the case if nothing happens to it before: set only for a
+    /// closed case on a hub whose programme deletes closed cases. Any
+    /// activity (a reply, a note, a reader opening it) moves it later.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_on: Option<i64>,
 }
 
 /// Largest page of `GET /handler/v1/cases`.

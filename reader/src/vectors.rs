@@ -138,6 +138,7 @@ pub fn generate() -> Result<Value, ReaderError> {
             wrapped_key: note_wrapped,
             sealed: note,
         }],
+        expires_on: None,
     };
 
     Ok(json!({

@@ -38,6 +38,7 @@ import {
 import { field, h, replace, table, when } from '../dom.js';
 import { language, t } from '../i18n.js';
 import { ReaderError, type ReaderSession, readerRequest } from '../reader-session.js';
+import { deletionDay } from './inbox.js';
 
 /** The hub is the page's own origin. */
 const HUB = { base: '' };
@@ -91,6 +92,8 @@ interface SealedCaseJson {
   wrapped_key: string;
   events: CaseEventJson[];
   notes?: (SealedNote & { author: string; at: number })[];
+  /** The day retention deletes the case if nothing happens first (closed cases, when the programme deletes them). */
+  expires_on?: number | null;
 }
 
 /** One audit entry (`AuditEntry`): who did what, never content. */
@@ -147,6 +150,8 @@ interface CaseState {
   readonly back: () => void;
   readonly signOut: () => void;
   summary: CaseSummary | null;
+  /** `expires_on` of the last fetch. */
+  expiresOn: number | null;
   clientId: string;
   opened: OpenedCase | null;
   content: GrievanceContent | null;
@@ -335,6 +340,12 @@ function summaryBody(state: CaseState): HTMLElement {
         ? t('reader-overdue', { when: when(summary.deadline_at, locale) })
         : when(summary.deadline_at, locale),
     ),
+    ...(state.expiresOn === null
+      ? []
+      : [
+          h('dt', {}, t('case-deleted-on')),
+          h('dd', { id: 'case-expires' }, t('case-deleted-on-date', { date: deletionDay(state.expiresOn, locale) })),
+        ]),
   );
 }
 
@@ -800,6 +811,7 @@ async function load(state: CaseState): Promise<void> {
   const sealed = await readerRequest<SealedCaseJson>(HUB, 'GET', casePath(state), undefined, session.token);
   if (shown !== state) return;
   state.summary = sealed.summary;
+  state.expiresOn = sealed.expires_on ?? null;
   state.clientId = sealed.client_id;
   const caseId = sealed.summary.case_id;
   let opened: OpenedCase;
@@ -874,6 +886,7 @@ export function showCase(session: ReaderSession, caseId: string, back: () => voi
     back,
     signOut,
     summary: null,
+    expiresOn: null,
     clientId: '',
     opened: null,
     content: null,

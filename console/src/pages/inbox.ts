@@ -44,6 +44,21 @@ export interface InboxCase {
   assignee_key_id?: string | null;
   assigned_to_me: boolean;
   new_since_last_visit: boolean;
+  /** The day (a UTC day's start, unix seconds) retention deletes this closed case if nothing happens first. */
+  expires_on?: number | null;
+}
+
+/** A case due for deletion within this many days carries a badge. */
+export const EXPIRES_SOON_DAYS = 30;
+
+/** The day retention deletes a case (`expires_on`: that day's start, UTC), as a date. */
+export function deletionDay(expiresOn: number, locale: string): string {
+  return new Date(expiresOn * 1000).toLocaleDateString(locale, { timeZone: 'UTC' });
+}
+
+/** Whether a case is deleted within {@link EXPIRES_SOON_DAYS} days of `nowMs`. */
+export function expiresSoon(expiresOn: number, nowMs: number = Date.now()): boolean {
+  return expiresOn * 1000 - nowMs < EXPIRES_SOON_DAYS * 86_400_000;
 }
 
 /** A reader of the same route (`Colleague`). */
@@ -360,6 +375,14 @@ export class Inbox {
     const rows = cases.map((entry) => {
       const flags = h('span', { class: 'badges' });
       if (entry.new_since_last_visit) flags.append(h('span', { class: 'badge new' }, t('inbox-new')));
+      if (entry.expires_on !== null && entry.expires_on !== undefined && expiresSoon(entry.expires_on)) {
+        flags.append(h('span', { class: 'badge expires' }, t('inbox-expires-soon', { days: EXPIRES_SOON_DAYS })));
+      }
+      // Retention deletes closed cases a period after their last activity: said where the reader looks.
+      const expiry =
+        entry.expires_on === null || entry.expires_on === undefined
+          ? null
+          : h('div', { class: 'expires-on' }, t('inbox-deleted-on', { date: deletionDay(entry.expires_on, locale) }));
       const overdue = entry.overdue_deadlines.length > 0 || entry.overdue;
       const next = h(
         'span',
@@ -387,7 +410,7 @@ export class Inbox {
       );
       return [
         h('span', { class: 'code' }, this.caseLink(entry.case_id), flags),
-        t(`reader-status-${entry.status}`),
+        h('span', {}, t(`reader-status-${entry.status}`), expiry),
         routeLabel(entry.current_route),
         entry.factory_id,
         when(entry.received_at, locale),

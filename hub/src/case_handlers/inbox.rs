@@ -33,6 +33,7 @@ use crate::clock::{HOUR_SECS, coarse};
 use crate::directory::route_from_str;
 use crate::error::ApiError;
 use crate::extract::{JsonBody, PathParams};
+use crate::retention::{LAST_ACTIVITY, Retention};
 use crate::state::AppState;
 
 /// A page when the client names none.
@@ -177,6 +178,14 @@ struct Candidate {
     /// escalation).
     arrived_at: i64,
     assignee: Option<(String, String)>,
+    /// The case's last activity, by retention's rule.
+    last_activity: i64,
+}
+
+/// The day retention will delete `case` if nothing happens: closed cases
+/// only, by [`crate::retention::expires_on`].
+pub(super) fn expires_on(retention: &Retention, case: &CaseRow, last_activity: i64) -> Option<i64> {
+    (case.status == CaseStatus::Closed).then(|| crate::retention::expires_on(retention, last_activity)).flatten()
 }
 
 /// Every case this reader may see, with what the inbox needs to know.
@@ -187,7 +196,8 @@ fn candidates(connection: &Connection, identity: &HandlerIdentity) -> Result<Vec
            (SELECT max(e.at) FROM case_events e WHERE e.case_id = c.case_id AND e.status = 'escalated'), \
            (SELECT a.handler_id FROM case_assignments a WHERE a.case_id = c.case_id), \
            (SELECT h.key_id FROM case_assignments a JOIN handlers h ON h.id = a.handler_id \
-             WHERE a.case_id = c.case_id) \
+             WHERE a.case_id = c.case_id), \
+           {LAST_ACTIVITY} \
          FROM cases c \
          WHERE EXISTS (SELECT 1 FROM case_keys k WHERE k.case_id = c.case_id AND k.handler_id = ?1)"
     ))?;
@@ -198,7 +208,13 @@ fn candidates(connection: &Connection, identity: &HandlerIdentity) -> Result<Vec
             (Some(handler_id), Some(key_id)) => Some((handler_id, key_id)),
             _ => None,
         };
-        Ok(Candidate { arrived_at: escalated_at.unwrap_or(case.received_at), answered: row.get(12)?, assignee, case })
+        Ok(Candidate {
+            arrived_at: escalated_at.unwrap_or(case.received_at),
+            answered: row.get(12)?,
+            assignee,
+            last_activity: row.get(16)?,
+            case,
+        })
     })?;
     let mut visible = Vec::new();
     for candidate in rows {
@@ -236,6 +252,7 @@ pub(super) async fn list_cases(
     }
     let query = InboxQuery::parse(query.as_deref())?;
     let now = state.calendar_now();
+    let retention = state.retention;
     let (total, page) = state
         .db
         .read(move |connection| {
@@ -280,6 +297,7 @@ pub(super) async fn list_cases(
                     assignee_key_id: candidate.assignee.map(|(_, key_id)| key_id),
                     assigned_to_me,
                     new_since_last_visit: new,
+                    expires_on: expires_on(&retention, case, candidate.last_activity),
                     overdue_deadlines: dates.overdue,
                     summary,
                 };

@@ -162,6 +162,7 @@ pub(super) async fn view_case(
     PathParams(case_id): PathParams<String>,
 ) -> Result<Response, ApiError> {
     let identity = session.identity;
+    let retention = state.retention;
     let sealed = state
         .db
         .run(move |connection| {
@@ -176,8 +177,16 @@ pub(super) async fn view_case(
             }
             let notes = notes_for(&tx, &case_id, &identity.handler_id)?;
             append_audit(&tx, &case_id, unix_now(), &actor(&identity), "fetched")?;
+            // After the fetch's own audit entry, which is activity too.
+            let last_activity: i64 = tx.query_row(
+                &format!("SELECT {} FROM cases c WHERE c.case_id = ?1", crate::retention::LAST_ACTIVITY),
+                [&case_id],
+                |row| row.get(0),
+            )?;
+            let expires_on = super::inbox::expires_on(&retention, &access.case, last_activity);
             tx.commit()?;
             Ok(SealedCase {
+                expires_on,
                 summary: access.case.summary(unix_now()),
                 client_id: access.case.client_id,
                 payload,
