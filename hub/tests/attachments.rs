@@ -62,6 +62,11 @@ async fn an_interrupted_upload_resumes_from_the_hubs_count_and_completes() {
             actions,
             vec!["received", "attachment_received", "attachment_fetched", "fetched", "attachment_fetched"]
         );
+        // What the device did is kept to the hour only (ADR 0016): the
+        // second an upload ended would time the worker's connection.
+        for entry in audit.iter().filter(|entry| entry.actor == "device") {
+            assert_eq!(entry.at % 3_600, 0, "{} kept to the second", entry.action);
+        }
     })
     .await;
 }

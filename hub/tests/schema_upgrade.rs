@@ -18,11 +18,12 @@ use rusqlite::Connection;
 use rusqlite::types::Value;
 
 /// The version this build writes (16 adds the inbox's tables, ADR 0020,
-/// and changes no row; 17 binds survey tokens to a factory, ADR 0021).
-const LATEST: i64 = 17;
+/// and changes no row; 17 binds survey tokens to a factory, ADR 0021; 18
+/// rounds what devices did in case audits down to the hour, ADR 0016).
+const LATEST: i64 = 18;
 
 /// The newest version with a fixture (`scripts/hub-db-fixture`).
-const NEWEST_FIXTURE: i64 = 16;
+const NEWEST_FIXTURE: i64 = 17;
 
 /// Tables a step drops on purpose, with the version that step makes: 14
 /// removes the hub-made handler keys and the case keys wrapped to them (ADR
@@ -44,7 +45,7 @@ const COARSENED: &[(&str, &str, i64)] = &[
     ("cases", "received_at", 3_600),
     ("cases", "deadline_at", 3_600),
     ("case_events", "at", 3_600),
-    ("case_audit", "at", 3_600),
+    ("case_audit", "at", 3_600), // and 18, for rows a device caused
 ];
 
 /// Whether `new` is `old` coarsened as [`COARSENED`] allows.

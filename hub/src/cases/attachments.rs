@@ -43,7 +43,7 @@ use workervoice_protocol::error::HubErrorCode;
 use workervoice_protocol::grievance::{AttachmentProgress, MAX_CHUNK_BYTES};
 
 use super::{append_audit, is_canonical_uuid};
-use crate::clock::unix_now;
+use crate::clock::{HOUR_SECS, coarse, unix_now};
 use crate::data_dir::{create_private_dir, private_file_options, sync_dir, write_durably};
 use crate::db::{column_u64, sql_u64};
 use crate::error::ApiError;
@@ -301,7 +301,9 @@ fn commit_chunk(
                 "UPDATE case_attachments SET received = ?1, complete = 1 WHERE case_id = ?2 AND attachment_id = ?3",
                 params![sql_u64(end), upload.case_id, attachment_id],
             )?;
-            append_audit(&tx, &upload.case_id, unix_now(), "device", "attachment_received")?;
+            // To the hour, like every event a device causes (ADR 0016): the
+            // second an upload ended would time the worker's connection.
+            append_audit(&tx, &upload.case_id, coarse(unix_now(), HOUR_SECS), "device", "attachment_received")?;
             tx.commit()?;
             Ok(Outcome::Accepted(AttachmentProgress { received: end, complete: true }))
         }

@@ -17,7 +17,7 @@
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 /// The schema version this hub writes.
-pub(crate) const LATEST_VERSION: u32 = 17;
+pub(crate) const LATEST_VERSION: u32 = 18;
 
 /// Why the schema could not be brought up to date.
 #[derive(Debug, thiserror::Error)]
@@ -74,6 +74,7 @@ fn upgrade_from(tx: &Transaction<'_>, version: u32) -> rusqlite::Result<()> {
         14 => tx.execute_batch(V15_SCHEMA),
         15 => tx.execute_batch(V16_SCHEMA),
         16 => tx.execute_batch(V17_SCHEMA),
+        17 => tx.execute_batch(V18_SCHEMA),
         // `migrate` never asks for a step past LATEST_VERSION.
         _ => Ok(()),
     }
@@ -778,6 +779,13 @@ ALTER TABLE survey_tokens_issued ADD COLUMN factory_bound INTEGER NOT NULL DEFAU
 ALTER TABLE survey_responses ADD COLUMN format INTEGER NOT NULL DEFAULT 1;
 ";
 
+/// Version 18: every audit row a device caused is to the hour (ADR 0016).
+/// Hubs before this one wrote "attachment received" to the second, which
+/// timed the worker's upload; those rows are rounded down like the rest.
+const V18_SCHEMA: &str = "
+UPDATE case_audit SET at = at - (at % 3600) WHERE actor = 'device' AND at % 3600 <> 0;
+";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -849,6 +857,34 @@ mod tests {
             connection.query_row("SELECT factory_bound FROM survey_tokens_issued", [], |row| row.get(0)).unwrap();
         let format: i64 = connection.query_row("SELECT format FROM survey_responses", [], |row| row.get(0)).unwrap();
         assert_eq!((bound, format), (0, 1));
+    }
+
+    #[test]
+    fn the_upgrade_to_18_rounds_what_devices_did_down_to_the_hour_and_leaves_readers_actions() {
+        let mut connection = Connection::open_in_memory().unwrap();
+        for version in 0..17 {
+            let tx = connection.transaction().unwrap();
+            upgrade_from(&tx, version).unwrap();
+            tx.commit().unwrap();
+        }
+        connection.pragma_update(None, "user_version", 17).unwrap();
+        connection
+            .execute_batch(
+                "PRAGMA foreign_keys = OFF;
+                 INSERT INTO case_audit (case_id, at, actor, action) VALUES
+                     ('c', 1765000123, 'device', 'attachment_received'),
+                     ('c', 1765000123, 'handler:h', 'fetched');",
+            )
+            .unwrap();
+        migrate(&mut connection).unwrap();
+        let times: Vec<(String, i64)> = connection
+            .prepare("SELECT actor, at FROM case_audit ORDER BY id")
+            .unwrap()
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert_eq!(times, vec![("device".to_owned(), 1_764_997_200), ("handler:h".to_owned(), 1_765_000_123)]);
     }
 
     #[test]
