@@ -51,7 +51,9 @@ impl Hub {
         let pid = self.child.id().to_string();
         let sent = Command::new("kill").args(["-TERM", &pid]).status().expect("kill runs");
         assert!(sent.success());
-        for _ in 0..200 {
+        // The hub lets requests in flight finish for up to 10 s
+        // (`SHUTDOWN_GRACE`); a loaded machine needs a margin past that.
+        for _ in 0..400 {
             if let Some(status) = self.child.try_wait().expect("wait") {
                 return status.success();
             }
@@ -95,6 +97,8 @@ async fn ready_json_prints_one_line_with_the_url_and_token_then_serves() {
         let with_admin_token =
             client.get(format!("{url}/admin/v1/factories")).bearer_auth(token).send().await.expect("sent");
         assert_eq!(with_admin_token.status().as_u16(), 403, "the admin token only bootstraps");
+        // No idle keep-alive connection left for the shutdown to wait out.
+        drop(client);
 
         let (stopped, rest) = tokio::task::block_in_place(|| (hub.terminate(), hub.rest_of_stdout()));
         assert!(stopped, "the hub exits cleanly on SIGTERM");

@@ -38,6 +38,8 @@ struct Staff {
     token: String,
     account: StaffAccount,
     totp_secret: Option<Vec<u8>>,
+    /// The TOTP step whose code signed in (spent: the hub takes no code twice).
+    spent_step: Option<i64>,
 }
 
 async fn invite(hub: &TestHub, body: Value) -> String {
@@ -72,10 +74,11 @@ async fn staff(hub: &TestHub, body: Value, login_name: &str) -> Staff {
     let (accepted, secret) = accept(hub, &token, login_name, with_totp).await;
     let account: StaffAccount = accepted.ok();
     // The step the acceptance used is spent: sign in with the next one.
-    let code = secret.as_ref().map(|secret| totp(secret, step_now() + 1));
+    let spent_step = secret.as_ref().map(|_| step_now() + 1);
+    let code = secret.as_ref().zip(spent_step).map(|(secret, step)| totp(secret, step));
     let session: StaffLoginResponse = login(hub, login_name, PASSWORD, code).await.ok();
     assert_eq!(session.account, account);
-    Staff { login: login_name.to_owned(), token: session.session_token, account, totp_secret: secret }
+    Staff { login: login_name.to_owned(), token: session.session_token, account, totp_secret: secret, spent_step }
 }
 
 /// A factory with a roster worker and an enrolled device.
@@ -420,10 +423,13 @@ async fn a_programme_admin_signs_in_only_with_a_fresh_totp_code() {
         let hub = TestHub::start().await;
         let admin = staff(&hub, json!({"role": "programme_admin"}), "totp-admin").await;
         let secret = admin.totp_secret.clone().expect("secret");
-        // staff() spent step+1; wait out each back-off between the refusals.
+        // staff() spent a code; wait out each back-off between the refusals.
+        // The spent step is the one staff() used, not "now + 1" again: a
+        // 30-second boundary may have passed since.
+        let spent = admin.spent_step.expect("a programme admin signs in with a code");
         login(&hub, &admin.login, PASSWORD, None).await.assert_error("unauthorized");
         tokio::time::sleep(Duration::from_millis(1_100)).await;
-        login(&hub, &admin.login, PASSWORD, Some(totp(&secret, step_now() + 1))).await.assert_error("unauthorized");
+        login(&hub, &admin.login, PASSWORD, Some(totp(&secret, spent))).await.assert_error("unauthorized");
         tokio::time::sleep(Duration::from_millis(2_100)).await;
         login(&hub, &admin.login, PASSWORD, Some(totp(&secret, step_now() - 5))).await.assert_error("unauthorized");
 
