@@ -322,21 +322,23 @@ fn operations() -> Vec<Operation> {
         op(
             get.clone(),
             "/v1/content/manifests/{sha256}",
-            Device,
-            "A signed content manifest",
+            Open,
+            "A signed content manifest, by hash: unsigned and cacheable by any shared cache (ETag, immutable)",
             Empty,
             one::<content::SignedManifest>(),
-        ),
+        )
+        .other(&[("304", "`If-None-Match` names this manifest's ETag.", OtherBody::Empty)]),
         op(
             get.clone(),
             "/v1/content/blobs/{sha256}",
-            Device,
-            "A content file (Range requests allowed)",
+            Open,
+            "A content file, by hash (Range and If-Range allowed): unsigned and cacheable by any shared cache",
             Empty,
             Body::Bytes("application/octet-stream"),
         )
         .other(&[
             ("206", "The range asked for.", OtherBody::Bytes),
+            ("304", "`If-None-Match` names this blob's ETag.", OtherBody::Empty),
             ("416", "The range starts past the end (Content-Range says the size).", OtherBody::Empty),
         ]),
         // Grievances: unsigned, they name no device.

@@ -185,3 +185,72 @@ async fn blobs_are_served_in_ranges_and_a_range_past_the_end_is_416() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn manifests_and_blobs_carry_what_an_ordinary_http_cache_needs_to_keep_them() {
+    within_time(async {
+        let hub = TestHub::start().await;
+        let (_factory, device) = hub.factory_with_device(false, DeviceMode::Personal).await;
+        let pack = tempfile::tempdir().unwrap();
+        let image: Vec<u8> = (0..50_000u32).map(|i| (i % 241) as u8).collect();
+        write_pack(pack.path(), "Fire safety", &image);
+        hub.publish_and_sign(pack.path(), &PackAssignment::AllFactories).await;
+        let catalog: Catalog = device.send(&device.request(Method::GET, paths::CONTENT_CATALOG, Vec::new())).await.ok();
+        let manifest_sha = &catalog.entries[0].manifest_sha256;
+        let blob_sha = sha256_hex(&image);
+
+        for (url, sha) in [
+            (hub.url(&format!("{}/{manifest_sha}", paths::CONTENT_MANIFESTS)), manifest_sha.clone()),
+            (hub.url(&format!("{}/{blob_sha}", paths::CONTENT_BLOBS)), blob_sha.clone()),
+        ] {
+            // Fetched without signing, shareable, never stale: a CDN may keep it.
+            let first = hub.http.get(&url).send().await.unwrap();
+            assert_eq!(first.status(), 200, "{url}");
+            let etag = format!("\"{sha}\"");
+            assert_eq!(first.headers()["etag"], etag.as_str());
+            assert_eq!(first.headers()["cache-control"], "public, max-age=31536000, immutable");
+            assert!(first.headers().get("set-cookie").is_none() && first.headers().get("vary").is_none());
+            let body = first.bytes().await.unwrap();
+
+            // Revalidation with the ETag costs no body; another ETag gets the bytes.
+            let again = hub.http.get(&url).header("if-none-match", &etag).send().await.unwrap();
+            assert_eq!(again.status(), 304);
+            assert_eq!(again.headers()["etag"], etag.as_str());
+            assert!(again.bytes().await.unwrap().is_empty());
+            let other = hub.http.get(&url).header("if-none-match", "\"something-else\"").send().await.unwrap();
+            assert_eq!(other.status(), 200);
+            assert_eq!(other.bytes().await.unwrap(), body);
+        }
+
+        // A resumed download whose validator is this blob's gets the range;
+        // one whose validator is not gets the whole blob, not a wrong splice.
+        let url = hub.url(&format!("{}/{blob_sha}", paths::CONTENT_BLOBS));
+        let resumed = hub
+            .http
+            .get(&url)
+            .header("range", "bytes=40000-")
+            .header("if-range", format!("\"{blob_sha}\""))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resumed.status(), 206);
+        assert_eq!(resumed.bytes().await.unwrap().as_ref(), &image[40_000..]);
+        let stale =
+            hub.http.get(&url).header("range", "bytes=40000-").header("if-range", "\"old\"").send().await.unwrap();
+        assert_eq!(stale.status(), 200);
+        assert_eq!(stale.bytes().await.unwrap().as_ref(), &image[..]);
+
+        // What is per factory or per person is never kept by a shared cache.
+        let missing = hub.http.get(hub.url(&format!("{}/{}", paths::CONTENT_BLOBS, sha256_hex(b"x")))).send().await;
+        assert_eq!(missing.unwrap().headers()["cache-control"], "no-store");
+        let signed = device.request(Method::GET, paths::CONTENT_CATALOG, Vec::new());
+        let mut request = hub.http.get(hub.url(paths::CONTENT_CATALOG));
+        for (name, value) in device.headers_for(&signed, &device.key) {
+            request = request.header(name, value);
+        }
+        let catalog = request.send().await.unwrap();
+        assert_eq!(catalog.status(), 200);
+        assert_eq!(catalog.headers()["cache-control"], "no-store");
+    })
+    .await;
+}

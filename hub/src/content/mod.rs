@@ -17,6 +17,15 @@
 //!   SHA-256 and verified against the programme's signature on the device,
 //!   so the hub need not know who downloads them. Blobs are raw bytes,
 //!   streamed from disk, with `Range: bytes=N-` so a cut download resumes.
+//!
+//! Manifests and blobs are cache-friendly, so that a programme can put an
+//! ordinary HTTP cache or CDN in front of the hub ([`content_addressed`]):
+//! the bytes behind a hash never change (a manifest row is never updated,
+//! and its hash covers its version), so they are `public`, a year old at
+//! most, `immutable`, with the hash as a strong ETag; `If-None-Match` gets
+//! `304`, and `If-Range` with another validator gets the whole blob. They
+//! carry no cookie and vary on nothing. The catalog is a signed request per
+//! factory: it stays `no-store`.
 
 pub(crate) mod blobs;
 pub(crate) mod publish;
@@ -135,10 +144,12 @@ pub(crate) fn module_body(
 async fn manifest(
     State(state): State<AppState>,
     PathParams(sha256): PathParams<String>,
-) -> Result<Json<SignedManifest>, ApiError> {
+    request_headers: HeaderMap,
+) -> Result<Response, ApiError> {
     if !is_sha256_hex(&sha256) {
         return Err(ApiError::not_found());
     }
+    let etag = content_etag(&sha256);
     let signed = state
         .db
         .read(move |connection| {
@@ -149,7 +160,50 @@ async fn manifest(
                 .optional()?)
         })
         .await?;
-    signed.map(Json).ok_or_else(ApiError::not_found)
+    let Some(signed) = signed else { return Err(ApiError::not_found()) };
+    if matches_etag(&request_headers, header::IF_NONE_MATCH, &etag) {
+        return Ok(not_modified(&etag));
+    }
+    let mut response = Json(signed).into_response();
+    content_addressed(response.headers_mut(), &etag);
+    Ok(response)
+}
+
+/// The strong ETag of a content-addressed resource: its SHA-256, quoted.
+fn content_etag(sha256: &str) -> HeaderValue {
+    // A SHA-256 hex string is ASCII: always a valid header value.
+    HeaderValue::from_str(&format!("\"{sha256}\"")).unwrap_or_else(|_| HeaderValue::from_static("\"\""))
+}
+
+/// Whether a conditional header (`If-None-Match`, `If-Range`) names `etag`
+/// (or `*` for `If-None-Match`). Weak validators never match a strong one
+/// for `If-Range`, and `If-None-Match` compares weakly, as RFC 9110 says.
+fn matches_etag(headers: &HeaderMap, name: header::HeaderName, etag: &HeaderValue) -> bool {
+    let Some(etag) = etag.to_str().ok() else { return false };
+    headers.get_all(&name).iter().filter_map(|value| value.to_str().ok()).flat_map(|value| value.split(',')).any(
+        |candidate| {
+            let candidate = candidate.trim();
+            if name == header::IF_NONE_MATCH {
+                candidate == "*" || candidate.strip_prefix("W/").unwrap_or(candidate) == etag
+            } else {
+                candidate == etag
+            }
+        },
+    )
+}
+
+/// The headers that let a shared cache keep a content-addressed response.
+fn content_addressed(headers: &mut HeaderMap, etag: &HeaderValue) {
+    // Content-addressed: the bytes behind this URL never change.
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
+    headers.insert(header::ETAG, etag.clone());
+}
+
+/// `304 Not Modified` for a content-addressed resource the client holds.
+fn not_modified(etag: &HeaderValue) -> Response {
+    let mut response = StatusCode::NOT_MODIFIED.into_response();
+    content_addressed(response.headers_mut(), etag);
+    response
 }
 
 /// A blob's raw bytes, whole (`200`) or from the offset of a `Range:
@@ -176,7 +230,17 @@ async fn blob(
             .await?
     };
     let Some(size) = size else { return Err(ApiError::not_found()) };
-    let range = headers.get(header::RANGE).and_then(|value| value.to_str().ok()).and_then(parse_range);
+    let etag = content_etag(&sha256);
+    if matches_etag(&headers, header::IF_NONE_MATCH, &etag) {
+        return Ok(not_modified(&etag));
+    }
+    // `If-Range` with a validator that is not this blob's: send it whole.
+    let range_applies = !headers.contains_key(header::IF_RANGE) || matches_etag(&headers, header::IF_RANGE, &etag);
+    let range = headers
+        .get(header::RANGE)
+        .filter(|_| range_applies)
+        .and_then(|value| value.to_str().ok())
+        .and_then(parse_range);
     let (start, end) = match range {
         Some((start, _)) if start >= size => {
             return Ok((
@@ -206,8 +270,7 @@ async fn blob(
     headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("application/octet-stream"));
     headers.insert(header::CONTENT_LENGTH, header_value(&length.to_string())?);
     headers.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
-    // Content-addressed: the bytes behind this URL never change.
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
+    content_addressed(headers, &etag);
     if range.is_some() {
         *response.status_mut() = StatusCode::PARTIAL_CONTENT;
         let content_range = format!("bytes {start}-{}/{size}", end.saturating_sub(1));
