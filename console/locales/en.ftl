@@ -525,3 +525,4 @@ analyst-surveys-all-factories = Every factory
 analyst-surveys-responses = Responses
 analyst-surveys-open = Open
 analyst-surveys-open-named = Open the results of { $title }
+case-handed-over = This route handed the case over: only { $route } can reply, change its status or add notes now. You see the case up to the hand-over.

@@ -512,3 +512,4 @@ analyst-surveys-all-factories = Mọi nhà máy
 analyst-surveys-responses = Câu trả lời
 analyst-surveys-open = Mở
 analyst-surveys-open-named = Mở kết quả của { $title }
+case-handed-over = Kênh này đã chuyển giao vụ việc: giờ chỉ { $route } có thể trả lời, đổi trạng thái hoặc thêm ghi chú. Bạn thấy vụ việc đến lúc chuyển giao.

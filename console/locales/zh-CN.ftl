@@ -512,3 +512,4 @@ analyst-surveys-all-factories = 所有工厂
 analyst-surveys-responses = 答复
 analyst-surveys-open = 打开
 analyst-surveys-open-named = 打开{ $title }的结果
+case-handed-over = 本渠道已移交此案件：现在只有{ $route }可以答复、更改状态或添加备注。您能看到移交之前的内容。

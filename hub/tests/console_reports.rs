@@ -2,7 +2,8 @@
 //! factory and month (staff, by role and scope, small counts suppressed),
 //! and escalation seen and done by hand by a reader of the case's current
 //! route (the next route's readers open the case with the keys the device
-//! already wrapped to them; nobody else gains anything).
+//! already wrapped to them; nobody else gains anything), and the surveys an
+//! analyst may read.
 
 mod support;
 
@@ -13,7 +14,7 @@ use support::{TestHub, within_time};
 use workervoice_protocol::admin::GrievanceMonth;
 use workervoice_protocol::directory::Route;
 use workervoice_protocol::grievance::{CaseEvent, CaseStatus, SubmitResponse};
-use workervoice_protocol::handler::{AuditEntry, CaseEscalation, DeadlineKind, SetStatusRequest};
+use workervoice_protocol::handler::{AnalystSurvey, AuditEntry, CaseEscalation, DeadlineKind, SetStatusRequest};
 use workervoice_protocol::staff::{InvitationResponse, StaffLoginResponse};
 
 const DAY: i64 = 86_400;
@@ -147,7 +148,7 @@ async fn a_reader_of_the_current_route_hands_a_case_to_the_next_allowed_route_an
             (standing.current_route, standing.next_route),
             (Route::FactoryCommittee, Some(Route::IndependentHotline))
         );
-        assert!(standing.can_escalate);
+        assert!(standing.can_escalate && standing.current);
         assert!(standing.overdue_deadlines.is_empty());
         assert_eq!(hotline.try_case(&case_id).await.err(), Some(404), "not the hotline's yet");
         hotline.post(&format!("/handler/v1/cases/{case_id}/escalate"), &json!({})).await.assert_error("not_found");
@@ -155,7 +156,7 @@ async fn a_reader_of_the_current_route_hands_a_case_to_the_next_allowed_route_an
         let moved: CaseEscalation =
             committee.post(&format!("/handler/v1/cases/{case_id}/escalate"), &json!({})).await.ok();
         assert_eq!((moved.current_route, moved.next_route), (Route::IndependentHotline, None));
-        assert!(!moved.can_escalate, "the committee no longer holds it");
+        assert!(!moved.can_escalate && !moved.current, "the committee no longer holds it");
 
         // The hotline opens it with the key the device wrapped to it.
         let opened = hotline.case(&case_id).await;
@@ -163,7 +164,7 @@ async fn a_reader_of_the_current_route_hands_a_case_to_the_next_allowed_route_an
         assert_eq!(opened.summary.current_route, Route::IndependentHotline);
         assert_eq!(opened.content["text"], "the supervisor is on the committee");
         let theirs: CaseEscalation = hotline.get(&format!("/handler/v1/cases/{case_id}/escalation")).await.ok();
-        assert!(!theirs.can_escalate, "the last allowed route");
+        assert!(!theirs.can_escalate && theirs.current, "the last allowed route holds it");
 
         // The audit log names who escalated, and the worker's thread shows it.
         let audit: Vec<AuditEntry> = hotline.get(&format!("/handler/v1/cases/{case_id}/audit")).await.ok();
@@ -189,6 +190,62 @@ async fn a_reader_of_the_current_route_hands_a_case_to_the_next_allowed_route_an
         hub.hub.set_calendar_offset(10 * DAY);
         let late: CaseEscalation = hotline.get(&format!("/handler/v1/cases/{late}/escalation")).await.ok();
         assert_eq!(late.overdue_deadlines, [DeadlineKind::Acknowledge]);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn an_analyst_lists_the_surveys_sealed_to_them_with_the_responses_they_can_open() {
+    within_time(async {
+        let programme = Programme::start().await;
+        let hub = &programme.hub;
+        let factory = programme.factory.id.clone();
+        let analyst = hub.create_reader("Analyst", Route::IndependentHotline, None, None, true).await;
+        // A survey published to this factory, sealed to the analyst (the hub names them at publication).
+        let pack = json!({
+            "kind": "survey", "id": "check-in", "languages": ["en", "vi"],
+            "titles": {"en": "Check-in", "vi": "Hỏi thăm"},
+            "document": {
+                "languages": ["en", "vi"],
+                "title": {"en": "Check-in", "vi": "Hỏi thăm"},
+                "questions": [{"id": "safe", "type": "yes_no", "required": true,
+                               "label": {"en": "Do you feel safe?", "vi": "Bạn có thấy an toàn không?"}}]
+            }
+        });
+        let folder = hub.dir.path().join("survey-source");
+        std::fs::create_dir_all(&folder).expect("folder");
+        std::fs::write(folder.join("pack.json"), serde_json::to_vec(&pack).expect("json")).expect("pack written");
+        let assignment = workervoice_hub::PackAssignment::Factories(vec![factory.clone()]);
+        workervoice_hub::publish_pack(&hub.data_dir(), &folder, &assignment).expect("published");
+        hub.sign_pending().await;
+        // Two responses sealed to the analyst and one to someone else (rows as the hub stores them).
+        let row = |id: &str, key_id: &str| {
+            let recipients = format!(r#"[{{"handler_id":"{key_id}","enc":"AAAA","wrapped_key":"AAAA"}}]"#);
+            format!("('{id}', 'check-in', 1, '{factory}', randomblob(32), CAST('{recipients}' AS BLOB), x'00', 20000)")
+        };
+        hub.sql(&format!(
+            "INSERT INTO survey_responses (response_id, survey_id, version, factory_id, token_input, recipients, \
+             sealed, received_day) VALUES {}, {}, {};",
+            row("r1", &analyst.summary.key_id),
+            row("r2", &analyst.summary.key_id),
+            row("r3", "someone-else")
+        ));
+
+        let client = hub.login(&analyst).await;
+        let surveys: Vec<AnalystSurvey> = client.get("/handler/v1/surveys").await.ok();
+        assert_eq!(surveys.len(), 1, "{surveys:?}");
+        let survey = &surveys[0];
+        assert_eq!((survey.survey_id.as_str(), survey.version, survey.versions.as_slice()), ("check-in", 1, &[1][..]));
+        assert_eq!(survey.title.get("vi").map(String::as_str), Some("Hỏi thăm"));
+        assert_eq!((survey.all_factories, survey.factory_ids.clone()), (false, vec![factory.clone()]));
+        assert_eq!(survey.responses, 2, "only the responses sealed to this analyst");
+
+        // An analyst who joined after publication is named in no survey and has no response.
+        let later = hub.create_reader("Later analyst", Route::IndependentHotline, None, None, true).await;
+        let none: Vec<AnalystSurvey> = hub.login(&later).await.get("/handler/v1/surveys").await.ok();
+        assert!(none.is_empty(), "{none:?}");
+        // A case reader is not an analyst.
+        hub.login(&programme.hotline).await.get("/handler/v1/surveys").await.assert_error("unauthorized");
     })
     .await;
 }

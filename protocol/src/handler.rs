@@ -521,6 +521,11 @@ pub struct CaseEscalation {
     /// The working deadlines missed so far.
     #[serde(default)]
     pub overdue_deadlines: Vec<DeadlineKind>,
+    /// Whether the reader asking is of the route that holds the case now:
+    /// only that route may reply, set the status or add notes. A route the
+    /// case left sees it up to the hand-over.
+    #[serde(default)]
+    pub current: bool,
     /// Whether the reader asking may hand the case to the next route now
     /// (`POST …/escalate`): a reader of the current route, a next route, and
     /// the case neither resolved nor closed.

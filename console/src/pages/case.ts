@@ -108,6 +108,8 @@ interface CaseEscalation {
   routes: string[];
   current_route: string;
   next_route?: string | null;
+  /** Whether this reader's route holds the case (only it may reply, set the status or add notes). */
+  current?: boolean;
   escalation_deadline_at: number;
   escalation_exhausted?: boolean;
   acknowledge_by: number;
@@ -561,6 +563,17 @@ async function reloadAudit(state: CaseState): Promise<void> {
     state.audit = state.audit ?? [];
   }
   refresh(state, 'audit', 'escalation');
+  await reloadEscalation(state);
+}
+
+/**
+ * Whether this reader's route holds the case, as far as the page knows: the
+ * forms to reply, set the status and add notes are left out on a route the
+ * case was handed over from (the hub would refuse them). Until the standing
+ * arrived, the page assumes it does, as before.
+ */
+function holds(state: CaseState): boolean {
+  return state.escalation?.current !== false;
 }
 
 async function reloadEscalation(state: CaseState): Promise<void> {
@@ -589,8 +602,9 @@ function escalateByHand(state: CaseState, next: string): void {
       if (shown !== state) return;
       // This route now sees the case only up to the hand-over: fetch it again as it now stands.
       const caseId = state.summary?.case_id ?? state.typedId;
-      showCase(state.session, caseId, state.back, state.signOut);
-      if (shown !== null) say(shown, () => t('case-escalated-done', { route: routeLabel(next) }));
+      showCase(state.session, caseId, state.back, state.signOut, () =>
+        t('case-escalated-done', { route: routeLabel(next) }),
+      );
     })
     .catch((error: unknown) => {
       if (shown === state) say(state, () => caseErrorMessage(error));
@@ -654,6 +668,15 @@ function escalationBody(state: CaseState): HTMLElement {
       ? h('p', { id: 'case-overdue' }, t('case-overdue-none'))
       : h('ul', { id: 'case-overdue' }, ...overdue.map((text) => h('li', {}, text))),
   );
+  if (escalation.current === false) {
+    body.append(
+      h(
+        'p',
+        { class: 'hint', id: 'case-handed-over' },
+        t('case-handed-over', { route: routeLabel(escalation.current_route) }),
+      ),
+    );
+  }
   const next = escalation.next_route ?? null;
   if (escalation.can_escalate === true && next !== null) {
     const button = h(
@@ -663,7 +686,7 @@ function escalationBody(state: CaseState): HTMLElement {
     );
     button.addEventListener('click', () => escalateByHand(state, next));
     body.append(h('p', { class: 'hint no-print' }, t('case-escalate-help')), button);
-  } else if (next === null) {
+  } else if (next === null && escalation.current !== false) {
     body.append(h('p', { class: 'hint' }, t('case-escalation-last')));
   }
   return body;
@@ -883,7 +906,12 @@ function render(state: CaseState): HTMLElement {
     state.failed !== null
       ? h('div', { role: 'alert', class: 'alert', id: 'case-failed' }, caseErrorMessage(state.failed))
       : null,
-    section('case-summary', t('case-summary-title'), parts.summary, state.summary !== null ? statusForm(state) : null),
+    section(
+      'case-summary',
+      t('case-summary-title'),
+      parts.summary,
+      state.summary !== null && holds(state) ? statusForm(state) : null,
+    ),
     section('case-escalation', t('case-escalation-title'), parts.escalation),
     section('case-report', t('case-report-title'), parts.report),
     section('case-attachments', t('case-attachments-title'), parts.attachments),
@@ -891,13 +919,13 @@ function render(state: CaseState): HTMLElement {
       'case-conversation',
       t('case-conversation-title'),
       parts.conversation,
-      state.content !== null ? replyForm(state) : null,
+      state.content !== null && holds(state) ? replyForm(state) : null,
     ),
     section(
       'case-internal-notes',
       t('case-notes-title'),
       h('div', {}, h('p', { class: 'hint' }, t('case-notes-help')), parts.notes),
-      state.summary !== null ? noteForm(state) : null,
+      state.summary !== null && holds(state) ? noteForm(state) : null,
     ),
     section('case-audit', t('case-audit-title'), parts.audit),
   );
@@ -1003,8 +1031,15 @@ async function load(state: CaseState): Promise<void> {
  * Shows the case `caseId` to the signed-in reader: fetches it sealed, opens
  * it here, then its attachments and audit timeline. `back` returns to the
  * inbox and `signOut` signs out; both run after the page forgot the case.
+ * `opened` is what to announce once it opened, if not the usual message.
  */
-export function showCase(session: ReaderSession, caseId: string, back: () => void, signOut: () => void): void {
+export function showCase(
+  session: ReaderSession,
+  caseId: string,
+  back: () => void,
+  signOut: () => void,
+  opened: () => string = () => t('case-opened'),
+): void {
   leaveCase();
   const state: CaseState = {
     session,
@@ -1033,15 +1068,15 @@ export function showCase(session: ReaderSession, caseId: string, back: () => voi
   draw(state);
   say(state, () => t('case-opening'));
   load(state)
+    .then(() => reloadEscalation(state))
     .catch((error: unknown) => {
       if (shown === state) state.failed = error;
     })
     .finally(() => {
       if (shown !== state) return;
       draw(state);
-      say(state, () => (state.failed === null ? t('case-opened') : caseErrorMessage(state.failed)));
+      say(state, () => (state.failed === null ? opened() : caseErrorMessage(state.failed)));
       if (state.content !== null) void openAttachments(state);
       void reloadAudit(state);
-      void reloadEscalation(state);
     });
 }

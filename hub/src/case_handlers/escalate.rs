@@ -64,6 +64,7 @@ fn standing(connection: &Connection, access: &Access, calendar_now: i64) -> Resu
         respond_by: dates.respond_by,
         resolve_by: dates.resolve_by,
         overdue_deadlines: dates.overdue,
+        current: access.current,
         can_escalate: may_escalate(access),
     })
 }
