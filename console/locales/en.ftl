@@ -453,3 +453,76 @@ analyst-failed = The responses could not be opened in this browser: the hub may 
 analyst-inbox = Case inbox
 analyst-yes = Yes
 analyst-no = No
+
+## Deadlines per route (programme admins)
+nav-deadlines = Deadlines
+deadlines-help = How many days each route's readers have to acknowledge a case, to reply to the worker, and to resolve it, counted from the day the case was received. The inbox and the case page mark what is overdue.
+deadlines-not-escalation = These are the handlers' working deadlines. The deadline after which an unacknowledged case moves to the next route is part of the signed directory and is not changed here.
+deadlines-default = The programme's defaults (no one has set them).
+deadlines-set = Set by a programme admin.
+deadlines-acknowledge = Days to acknowledge
+deadlines-acknowledge-hint = 1 to 366 days.
+deadlines-respond = Days to reply to the worker
+deadlines-respond-hint = 1 to 366 days, not fewer than to acknowledge.
+deadlines-resolve = Days to resolve
+deadlines-resolve-hint = 1 to 3660 days, not fewer than to reply; leave empty for no resolution deadline.
+deadlines-save-route = Save the deadlines of { $route }
+deadlines-saved = Deadlines of { $route } saved: acknowledge in { $acknowledge } days, reply in { $respond } days{ $resolve ->
+    [0] , no resolution deadline.
+   *[other] , resolve in { $resolve } days.
+}
+deadlines-not-saved = Nothing was saved for { $route }: correct the fields marked.
+deadlines-error-whole = Enter a whole number of days from 1 to { $max }.
+deadlines-error-range = Enter a number of days from 1 to { $max }.
+deadlines-error-respond-order = The reply deadline cannot come before the acknowledge deadline.
+deadlines-error-resolve-order = The resolution deadline cannot come before the reply deadline.
+
+## Grievance dashboard (staff, by scope)
+nav-grievances = Grievances
+grievances-help = Cases per factory and month of receipt. Counts under { $min } are hidden, and so is any count that would reveal one. Nothing a worker wrote is counted: only when cases arrived and how they were handled.
+grievances-definitions = Acknowledged in time: a reader acknowledged the case by the route's deadline. Overdue: a deadline it still owes has passed. Resolved: resolved or closed.
+grievances-fewer-than = fewer than { $min }
+grievances-none = No cases received.
+grievances-caption = Cases at { $factory } by month
+grievances-col-month = Month
+grievances-col-received = Received
+grievances-col-acknowledged-in-time = Acknowledged in time
+grievances-col-overdue = Overdue
+grievances-col-resolved = Resolved
+grievances-download = Download CSV
+grievances-downloaded = The CSV was made in this browser.
+
+## Escalation on the case page
+case-escalation-title = Escalation
+case-escalation-routes = The routes the worker allowed, in order:
+case-escalation-route-current = { $route } (holds the case now)
+case-escalation-none = The case has not been escalated.
+case-escalation-entry = Escalated to { $route } on { $when } by { $who }
+case-overdue-title = Overdue
+case-overdue-none = Nothing is overdue.
+case-overdue-acknowledge = Not acknowledged by { $date }
+case-overdue-respond = No reply to the worker by { $date }
+case-overdue-resolve = Not resolved by { $date }
+case-overdue-last-route = Not acknowledged in time on the last route the worker allowed: it cannot escalate further.
+case-escalation-last = This is the last route the worker allowed.
+case-escalate = Hand over to { $route }
+case-escalate-help = Handing over moves the case to the next route the worker allowed, which can already open it. This route then sees the case only up to the hand-over, and can no longer reply.
+case-escalate-confirm = Hand this case over to { $route }? This route will no longer be able to reply to it.
+case-escalating = Handing the case over…
+case-escalated-done = The case was handed over to { $route }.
+
+## Analysts' survey list
+analyst-surveys-heading = Surveys you can read
+analyst-surveys-loading = Loading the surveys…
+analyst-surveys-none = No published survey is sealed to you yet.
+analyst-surveys-caption = Surveys whose responses are sealed to you
+analyst-surveys-title = Title
+analyst-surveys-id = Survey id
+analyst-surveys-version = Version
+analyst-surveys-versions = { $version } ({ $count } versions)
+analyst-surveys-factories = Factories
+analyst-surveys-all-factories = Every factory
+analyst-surveys-responses = Responses
+analyst-surveys-open = Open
+analyst-surveys-open-named = Open the results of { $title }
+case-handed-over = This route handed the case over: only { $route } can reply, change its status or add notes now. You see the case up to the hand-over.

@@ -440,3 +440,76 @@ analyst-failed = Không thể mở các câu trả lời trong trình duyệt n�
 analyst-inbox = Hộp thư vụ việc
 analyst-yes = Có
 analyst-no = Không
+
+## Deadlines per route (programme admins)
+nav-deadlines = Thời hạn
+deadlines-help = Số ngày người đọc của mỗi kênh có để xác nhận một vụ việc, trả lời người lao động và giải quyết, tính từ ngày nhận vụ việc. Hộp thư và trang vụ việc đánh dấu những gì quá hạn.
+deadlines-not-escalation = Đây là thời hạn làm việc của người xử lý. Thời hạn sau đó một vụ việc chưa được xác nhận chuyển sang kênh tiếp theo nằm trong danh bạ đã ký và không thay đổi ở đây.
+deadlines-default = Mặc định của chương trình (chưa ai đặt).
+deadlines-set = Do quản trị viên chương trình đặt.
+deadlines-acknowledge = Số ngày để xác nhận
+deadlines-acknowledge-hint = Từ 1 đến 366 ngày.
+deadlines-respond = Số ngày để trả lời người lao động
+deadlines-respond-hint = Từ 1 đến 366 ngày, không ít hơn thời hạn xác nhận.
+deadlines-resolve = Số ngày để giải quyết
+deadlines-resolve-hint = Từ 1 đến 3660 ngày, không ít hơn thời hạn trả lời; để trống nếu không có thời hạn giải quyết.
+deadlines-save-route = Lưu thời hạn của { $route }
+deadlines-saved = Đã lưu thời hạn của { $route }: xác nhận trong { $acknowledge } ngày, trả lời trong { $respond } ngày{ $resolve ->
+    [0] , không có thời hạn giải quyết.
+   *[other] , giải quyết trong { $resolve } ngày.
+}
+deadlines-not-saved = Chưa lưu gì cho { $route }: hãy sửa các ô được đánh dấu.
+deadlines-error-whole = Nhập một số ngày nguyên từ 1 đến { $max }.
+deadlines-error-range = Nhập số ngày từ 1 đến { $max }.
+deadlines-error-respond-order = Thời hạn trả lời không thể sớm hơn thời hạn xác nhận.
+deadlines-error-resolve-order = Thời hạn giải quyết không thể sớm hơn thời hạn trả lời.
+
+## Grievance dashboard (staff, by scope)
+nav-grievances = Khiếu nại
+grievances-help = Số vụ việc theo nhà máy và tháng nhận. Số dưới { $min } bị ẩn, và cả số nào có thể làm lộ một số như vậy. Không đếm bất cứ điều gì người lao động đã viết: chỉ thời điểm nhận và cách xử lý.
+grievances-definitions = Xác nhận đúng hạn: người đọc đã xác nhận trước thời hạn của kênh. Quá hạn: một thời hạn còn phải đáp ứng đã qua. Đã giải quyết: đã giải quyết hoặc đã đóng.
+grievances-fewer-than = ít hơn { $min }
+grievances-none = Chưa nhận vụ việc nào.
+grievances-caption = Vụ việc tại { $factory } theo tháng
+grievances-col-month = Tháng
+grievances-col-received = Đã nhận
+grievances-col-acknowledged-in-time = Xác nhận đúng hạn
+grievances-col-overdue = Quá hạn
+grievances-col-resolved = Đã giải quyết
+grievances-download = Tải CSV
+grievances-downloaded = Tệp CSV được tạo trong trình duyệt này.
+
+## Escalation on the case page
+case-escalation-title = Chuyển cấp
+case-escalation-routes = Các kênh người lao động cho phép, theo thứ tự:
+case-escalation-route-current = { $route } (đang giữ vụ việc)
+case-escalation-none = Vụ việc chưa được chuyển cấp.
+case-escalation-entry = Chuyển cho { $route } lúc { $when } bởi { $who }
+case-overdue-title = Quá hạn
+case-overdue-none = Không có gì quá hạn.
+case-overdue-acknowledge = Chưa xác nhận trước { $date }
+case-overdue-respond = Chưa trả lời người lao động trước { $date }
+case-overdue-resolve = Chưa giải quyết trước { $date }
+case-overdue-last-route = Chưa được xác nhận đúng hạn ở kênh cuối cùng người lao động cho phép: không thể chuyển cấp thêm.
+case-escalation-last = Đây là kênh cuối cùng người lao động cho phép.
+case-escalate = Chuyển cho { $route }
+case-escalate-help = Chuyển giao đưa vụ việc sang kênh tiếp theo người lao động cho phép, kênh đó đã có thể mở vụ việc. Sau đó kênh này chỉ thấy vụ việc đến lúc chuyển giao và không thể trả lời nữa.
+case-escalate-confirm = Chuyển vụ việc này cho { $route }? Kênh này sẽ không thể trả lời vụ việc nữa.
+case-escalating = Đang chuyển giao vụ việc…
+case-escalated-done = Vụ việc đã được chuyển cho { $route }.
+
+## Analysts' survey list
+analyst-surveys-heading = Khảo sát bạn có thể đọc
+analyst-surveys-loading = Đang tải các khảo sát…
+analyst-surveys-none = Chưa có khảo sát đã xuất bản nào được niêm phong cho bạn.
+analyst-surveys-caption = Khảo sát có câu trả lời được niêm phong cho bạn
+analyst-surveys-title = Tiêu đề
+analyst-surveys-id = Mã khảo sát
+analyst-surveys-version = Phiên bản
+analyst-surveys-versions = { $version } ({ $count } phiên bản)
+analyst-surveys-factories = Nhà máy
+analyst-surveys-all-factories = Mọi nhà máy
+analyst-surveys-responses = Câu trả lời
+analyst-surveys-open = Mở
+analyst-surveys-open-named = Mở kết quả của { $title }
+case-handed-over = Kênh này đã chuyển giao vụ việc: giờ chỉ { $route } có thể trả lời, đổi trạng thái hoặc thêm ghi chú. Bạn thấy vụ việc đến lúc chuyển giao.

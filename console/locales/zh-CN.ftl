@@ -440,3 +440,76 @@ analyst-failed = 无法在此浏览器中打开答卷：服务器可能篡改了
 analyst-inbox = 案件收件箱
 analyst-yes = 是
 analyst-no = 否
+
+## Deadlines per route (programme admins)
+nav-deadlines = 期限
+deadlines-help = 每个渠道的阅读者自收到案件之日起有多少天来确认案件、答复工人和解决案件。收件箱和案件页面会标出逾期事项。
+deadlines-not-escalation = 这些是处理人员的工作期限。未确认的案件在多久后转到下一个渠道，由已签名的目录规定，不在此处更改。
+deadlines-default = 项目的默认值（尚无人设置）。
+deadlines-set = 由项目管理员设置。
+deadlines-acknowledge = 确认天数
+deadlines-acknowledge-hint = 1 至 366 天。
+deadlines-respond = 答复工人的天数
+deadlines-respond-hint = 1 至 366 天，不少于确认天数。
+deadlines-resolve = 解决天数
+deadlines-resolve-hint = 1 至 3660 天，不少于答复天数；留空表示没有解决期限。
+deadlines-save-route = 保存{ $route }的期限
+deadlines-saved = 已保存{ $route }的期限：{ $acknowledge } 天内确认，{ $respond } 天内答复{ $resolve ->
+    [0] ，没有解决期限。
+   *[other] ，{ $resolve } 天内解决。
+}
+deadlines-not-saved = { $route }未保存任何内容：请更正标出的字段。
+deadlines-error-whole = 请输入 1 至 { $max } 之间的整数天数。
+deadlines-error-range = 请输入 1 至 { $max } 之间的天数。
+deadlines-error-respond-order = 答复期限不能早于确认期限。
+deadlines-error-resolve-order = 解决期限不能早于答复期限。
+
+## Grievance dashboard (staff, by scope)
+nav-grievances = 申诉
+grievances-help = 按工厂和收到月份统计的案件数。少于 { $min } 的数字会被隐藏，任何可能泄露此类数字的数字也会被隐藏。不统计工人写的任何内容：只统计案件何时到达以及如何处理。
+grievances-definitions = 按时确认：阅读者在渠道期限内确认了案件。逾期：仍需满足的期限已过。已解决：已解决或已关闭。
+grievances-fewer-than = 少于 { $min }
+grievances-none = 尚未收到案件。
+grievances-caption = { $factory } 按月的案件
+grievances-col-month = 月份
+grievances-col-received = 已收到
+grievances-col-acknowledged-in-time = 按时确认
+grievances-col-overdue = 逾期
+grievances-col-resolved = 已解决
+grievances-download = 下载 CSV
+grievances-downloaded = CSV 文件在此浏览器中生成。
+
+## Escalation on the case page
+case-escalation-title = 升级
+case-escalation-routes = 工人允许的渠道，按顺序：
+case-escalation-route-current = { $route }（目前持有案件）
+case-escalation-none = 案件尚未升级。
+case-escalation-entry = 由 { $who } 于 { $when } 升级到{ $route }
+case-overdue-title = 逾期
+case-overdue-none = 没有逾期事项。
+case-overdue-acknowledge = 未在 { $date } 前确认
+case-overdue-respond = 未在 { $date } 前答复工人
+case-overdue-resolve = 未在 { $date } 前解决
+case-overdue-last-route = 在工人允许的最后一个渠道未按时确认：无法再升级。
+case-escalation-last = 这是工人允许的最后一个渠道。
+case-escalate = 移交给{ $route }
+case-escalate-help = 移交会把案件转到工人允许的下一个渠道，该渠道已能打开案件。之后本渠道只能看到移交之前的内容，且不能再答复。
+case-escalate-confirm = 将此案件移交给{ $route }？本渠道将无法再答复此案件。
+case-escalating = 正在移交案件…
+case-escalated-done = 案件已移交给{ $route }。
+
+## Analysts' survey list
+analyst-surveys-heading = 您可以阅读的调查
+analyst-surveys-loading = 正在加载调查…
+analyst-surveys-none = 还没有已发布的调查密封给您。
+analyst-surveys-caption = 答复密封给您的调查
+analyst-surveys-title = 标题
+analyst-surveys-id = 调查编号
+analyst-surveys-version = 版本
+analyst-surveys-versions = { $version }（共 { $count } 个版本）
+analyst-surveys-factories = 工厂
+analyst-surveys-all-factories = 所有工厂
+analyst-surveys-responses = 答复
+analyst-surveys-open = 打开
+analyst-surveys-open-named = 打开{ $title }的结果
+case-handed-over = 本渠道已移交此案件：现在只有{ $route }可以答复、更改状态或添加备注。您能看到移交之前的内容。

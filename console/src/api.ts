@@ -119,6 +119,23 @@ export interface ProposalSummary {
   created_by: string;
 }
 
+/** `GET /admin/v1/deadlines`: one route's working deadlines, in days (ADR 0020). */
+export interface RouteDeadlines {
+  route: string;
+  acknowledge_days: number;
+  respond_days: number;
+  resolve_days?: number | null;
+  default?: boolean;
+}
+/** `GET /admin/v1/factories/{id}/grievance-report`: one month; `null` is a suppressed count. */
+export interface GrievanceMonth {
+  month: string;
+  received: number | null;
+  acknowledged_in_time: number | null;
+  overdue: number | null;
+  resolved: number | null;
+}
+
 /** A refusal from the hub: its protocol error code (or `network`). */
 export class HubRequestError extends Error {
   constructor(
@@ -252,4 +269,13 @@ export const api = {
     request<RoleSettings>('POST', `/admin/v1/staff/roles/${enc(role)}`, { role, totp_required: totpRequired }),
   proposals: () => request<ProposalSummary[]>('GET', '/admin/v1/proposals'),
   audit: (after: number) => request<AuditEntry[]>('GET', `/admin/v1/audit?after=${after}`),
+  deadlines: () => request<RouteDeadlines[]>('GET', '/admin/v1/deadlines'),
+  setDeadlines: (route: string, acknowledgeDays: number, respondDays: number, resolveDays: number | null) =>
+    request<RouteDeadlines>('POST', `/admin/v1/deadlines/${enc(route)}`, {
+      acknowledge_days: acknowledgeDays,
+      respond_days: respondDays,
+      resolve_days: resolveDays,
+    }),
+  grievanceReport: (factory: string) =>
+    request<GrievanceMonth[]>('GET', `/admin/v1/factories/${enc(factory)}/grievance-report`),
 };

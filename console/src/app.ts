@@ -60,6 +60,8 @@ const MENU: readonly { path: string; label: string; needs: Right }[] = [
   { path: '/brands', label: 'nav-brands', needs: 'read_programme' },
   { path: '/staff', label: 'nav-staff', needs: 'read_programme' },
   { path: '/proposals', label: 'nav-proposals', needs: 'read_programme' },
+  { path: '/deadlines', label: 'nav-deadlines', needs: 'read_programme' },
+  { path: '/grievances', label: 'nav-grievances', needs: 'read_aggregates' },
   { path: '/audit', label: 'nav-audit', needs: 'read_audit' },
 ];
 

@@ -11,6 +11,8 @@ import { showAcceptInvitation, showSignIn } from './pages/auth.js';
 import { showReaderAccept, showReaderSignIn } from './pages/reader.js';
 import './pages/factory.js';
 import './pages/programme.js';
+import './pages/deadlines.js';
+import './pages/grievances.js';
 
 setLanguage(initialLanguage().tag);
 

@@ -214,8 +214,16 @@ test('an analyst sees survey results opened in the browser, small groups as fewe
     await page.click('button[type=submit]');
     await page.waitForSelector('#analyst-title', { timeout: 60_000 });
     assert.match(page.url(), /\/reader\/surveys$/);
-    await page.fill('#analyst-survey', SURVEY);
-    await page.click('#analyst-load');
+    // The hub lists the surveys sealed to this analyst: no id to know.
+    const row = page.locator('main table tr', { has: page.locator('code', { hasText: SURVEY }) });
+    await row.waitFor({ timeout: 60_000 });
+    const listed = (await seen(row)).split('\t').map((cell) => cell.trim());
+    assert.deepEqual(listed.slice(0, 5), ['Check-in', SURVEY, String(version), 'Every factory', '16'], listed.join('|'));
+    await accessible(page, 'the survey list');
+    mkdirSync(join(SHOTS, 'en'), { recursive: true });
+    await page.screenshot({ path: join(SHOTS, 'en', 'analyst-surveys.png'), fullPage: true });
+    assert.equal(((await page.getAttribute(`#analyst-open-${SURVEY}`, 'aria-label')) ?? '').replace(/[\u2068\u2069]/g, ''), 'Open the results of Check-in');
+    await page.click(`#analyst-open-${SURVEY}`);
     await page.waitForSelector('#analyst-results-title', { timeout: 60_000 });
     assert.equal(await text(page, '#analyst-message'), '16 responses opened in this browser.');
 

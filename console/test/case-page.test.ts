@@ -306,6 +306,16 @@ test('a report with a photo from a device opens, is answered and noted in the br
       const audit = (document.getElementById('case-audit')?.textContent ?? '').replace(/[\u2068\u2069]/g, '');
       return ['Reply', 'Note added', 'Status changed to Investigating'].every((entry) => audit.includes(entry));
     });
+    // Escalation: the one route the worker allowed holds it, nothing escalated or overdue, nothing to hand over to.
+    await until(page, 'the escalation section is filled', () =>
+      (document.getElementById('case-routes')?.textContent ?? '').includes('holds the case now'),
+    );
+    const escalation = ((await page.textContent('#case-escalation')) ?? '').replace(/[\u2068\u2069]/g, '');
+    assert.match(escalation, /Independent hotline \(holds the case now\)/);
+    assert.match(escalation, /The case has not been escalated\./);
+    assert.match(escalation, /Nothing is overdue\./);
+    assert.match(escalation, /This is the last route the worker allowed\./);
+    assert.equal(await page.locator('#case-escalate').count(), 0, 'no route to hand over to');
 
     // Every language: axe and a screenshot; what was opened survives the language switch.
     for (const lang of LANGS) {

@@ -280,7 +280,7 @@ test('the console, served by a real hub, in headless Chromium', async (t: TestCo
     await t.test(
       'a programme admin sees every programme page, adds a brand, links a supplier and invites staff',
       async () => {
-        assert.deepEqual(await menu(adminPage), ['/factories', '/brands', '/staff', '/proposals', '/audit']);
+        assert.deepEqual(await menu(adminPage), ['/factories', '/brands', '/staff', '/proposals', '/deadlines', '/grievances', '/audit']);
         await visit(adminPage, '/factories');
         await adminPage.fill('#factory-name', otherFactory);
         await adminPage.getByRole('button', { name: 'Add factory', exact: true }).click();
@@ -349,7 +349,7 @@ test('the console, served by a real hub, in headless Chromium', async (t: TestCo
         const context = await accept(browser, base, links['factory_admin'] ?? '', 'factory.admin');
         const page = context.pages()[0] as Page;
         watch(page);
-        assert.deepEqual(await menu(page), ['/factories']);
+        assert.deepEqual(await menu(page), ['/factories', '/grievances']);
         const factoryPath = `/factories/${encodeURIComponent(ready.demo.factory_id)}`;
         await visit(page, `${factoryPath}/roster`);
         const good = [
@@ -454,7 +454,7 @@ test('the console, served by a real hub, in headless Chromium', async (t: TestCo
       const context = await accept(browser, base, links['brand_staff'] ?? '', 'brand.staff');
       const page = context.pages()[0] as Page;
       watch(page);
-      assert.deepEqual(await menu(page), ['/factories']);
+      assert.deepEqual(await menu(page), ['/factories', '/grievances']);
       await visit(page, '/factories');
       const listed = (await page.locator('main table').textContent()) ?? '';
       assert.ok(listed.includes(ready.demo.factory_name) && !listed.includes(otherFactory), listed);
@@ -483,8 +483,8 @@ test('the console, served by a real hub, in headless Chromium', async (t: TestCo
       const context = await accept(browser, base, links['auditor'] ?? '', 'auditor.one');
       const page = context.pages()[0] as Page;
       watch(page);
-      assert.deepEqual(await menu(page), ['/factories', '/brands', '/staff', '/proposals', '/audit']);
-      for (const path of ['/factories', '/brands', '/staff', '/audit']) {
+      assert.deepEqual(await menu(page), ['/factories', '/brands', '/staff', '/proposals', '/deadlines', '/grievances', '/audit']);
+      for (const path of ['/factories', '/brands', '/staff', '/deadlines', '/audit']) {
         await visit(page, path);
         assert.equal(await page.locator('main form').count(), 0, `${path} offers a form to an auditor`);
         assert.equal(await page.locator('main button').count(), 0, `${path} offers a button to an auditor`);

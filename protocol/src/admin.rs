@@ -257,6 +257,27 @@ pub struct PublishDirectoryResponse {
     pub directory: SignedDirectory,
 }
 
+/// One month of a factory's grievance cases
+/// (`GET /admin/v1/factories/{factory_id}/grievance-report`): counts of
+/// cases by the month (UTC) they were received, from the metadata the hub
+/// keeps in the clear (receipt time, status, status changes); nothing sealed.
+/// A count of 1 to 4 is left out (`null`), and so is a part of `received`
+/// whose complement (the rest of `received`) is 1 to 4, which would give it away.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct GrievanceMonth {
+    /// The month, `YYYY-MM` (UTC).
+    pub month: String,
+    /// Cases received that month (`null`: suppressed).
+    pub received: Option<u32>,
+    /// Of those, acknowledged by a reader by the route's acknowledge deadline.
+    pub acknowledged_in_time: Option<u32>,
+    /// Of those, with a working deadline still owed and past (now).
+    pub overdue: Option<u32>,
+    /// Of those, resolved or closed (now).
+    pub resolved: Option<u32>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -491,3 +491,67 @@ pub struct VisitResponse {
     #[serde(default)]
     pub previous_visit_at: Option<i64>,
 }
+
+/// `GET /handler/v1/cases/{case_id}/escalation`: where a case stands on
+/// its way through the routes the worker allowed, and what it missed.
+/// Metadata only, for readers of any route the case has reached.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct CaseEscalation {
+    /// The routes the worker allowed, in the order the case moves through them.
+    pub routes: Vec<Route>,
+    /// The route that holds the case now.
+    pub current_route: Route,
+    /// The next allowed route, if there is one.
+    #[serde(default)]
+    pub next_route: Option<Route>,
+    /// When the current route must acknowledge by before the hub moves the
+    /// case on (the directory's `response_deadline_hours`; unix seconds).
+    pub escalation_deadline_at: i64,
+    /// The case missed that deadline on its last allowed route.
+    #[serde(default)]
+    pub escalation_exhausted: bool,
+    /// When the case must be acknowledged by (the route's working deadline).
+    pub acknowledge_by: i64,
+    /// When a reader must have replied to the worker by.
+    pub respond_by: i64,
+    /// When the case must be resolved or closed by, if the route sets it.
+    #[serde(default)]
+    pub resolve_by: Option<i64>,
+    /// The working deadlines missed so far.
+    #[serde(default)]
+    pub overdue_deadlines: Vec<DeadlineKind>,
+    /// Whether the reader asking is of the route that holds the case now:
+    /// only that route may reply, set the status or add notes. A route the
+    /// case left sees it up to the hand-over.
+    #[serde(default)]
+    pub current: bool,
+    /// Whether the reader asking may hand the case to the next route now
+    /// (`POST …/escalate`): a reader of the current route, a next route, and
+    /// the case neither resolved nor closed.
+    #[serde(default)]
+    pub can_escalate: bool,
+}
+
+/// A survey an analyst may read (`GET /handler/v1/surveys`): what the hub
+/// knows of it in the clear (its published definition) and how many
+/// responses are sealed to this analyst.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AnalystSurvey {
+    /// The survey's id.
+    pub survey_id: String,
+    /// The title of its latest version, by language.
+    pub title: std::collections::BTreeMap<String, String>,
+    /// Its latest published version.
+    pub version: u64,
+    /// Every published version, oldest first.
+    pub versions: Vec<u64>,
+    /// Whether it is published to every factory.
+    pub all_factories: bool,
+    /// The factories it is published to (empty when `all_factories`).
+    #[serde(default)]
+    pub factory_ids: Vec<String>,
+    /// The responses sealed to this analyst.
+    pub responses: u64,
+}

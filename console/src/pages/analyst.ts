@@ -17,8 +17,8 @@
  */
 
 import { runSignedOut } from '../app.js';
-import { field, h, replace } from '../dom.js';
-import { t } from '../i18n.js';
+import { field, h, replace, table } from '../dom.js';
+import { language, t } from '../i18n.js';
 import { ReaderError, type ReaderSession, readerRequest } from '../reader-session.js';
 import {
   type GroupResults,
@@ -34,8 +34,22 @@ import {
 /** The hub is the page's own origin. */
 const HUB = { base: '' };
 
+/** A survey this analyst may read (`GET /handler/v1/surveys`, `AnalystSurvey`). */
+interface AnalystSurveyJson {
+  survey_id: string;
+  title: Record<string, string>;
+  version: number;
+  versions: number[];
+  all_factories: boolean;
+  factory_ids?: string[];
+  responses: number;
+}
+
 interface AnalystState {
   readonly session: ReaderSession;
+  /** The surveys the hub lists for this analyst; `null` until they arrived (or if the list failed). */
+  surveys: AnalystSurveyJson[] | null;
+  surveysFailed: unknown;
   readonly back: () => void;
   readonly signOut: () => void;
   surveyId: string;
@@ -290,6 +304,10 @@ function render(state: AnalystState): HTMLElement {
   out.addEventListener('click', () => state.signOut());
 
   const survey = h('input', { type: 'text', id: 'analyst-survey', required: true, spellcheck: 'false', value: state.surveyId });
+  // Kept as typed, so a redraw (the survey list arriving) does not lose it.
+  survey.addEventListener('input', () => {
+    state.surveyId = survey.value;
+  });
   const open = h('button', { type: 'submit', id: 'analyst-load', disabled: state.loading }, t('analyst-load'));
   const form = h('form', { 'aria-labelledby': 'analyst-title' }, field(t('analyst-survey-label'), survey), open);
   form.addEventListener('submit', (event) => {
@@ -312,6 +330,8 @@ function render(state: AnalystState): HTMLElement {
     h('div', { class: 'actions' }, back, out),
     h('h1', { id: 'analyst-title', tabindex: '-1' }, t('analyst-title')),
     h('p', { class: 'hint' }, t('analyst-help')),
+    h('h2', { id: 'analyst-surveys-heading' }, t('analyst-surveys-heading')),
+    surveyList(state),
     form,
     state.loading ? h('p', { role: 'status' }, t('analyst-loading')) : null,
     state.failed !== null ? h('div', { role: 'alert', class: 'alert', id: 'analyst-failed' }, errorText(state.failed)) : null,
@@ -366,12 +386,13 @@ function render(state: AnalystState): HTMLElement {
   return body;
 }
 
-/** Draws the page and puts focus back on the element that was used (or the title). */
-function draw(state: AnalystState, focus: string): void {
+/** Draws the page and puts focus back on the element that was used (or the title; `null`: nowhere in particular). */
+function draw(state: AnalystState, focus: string | null): void {
   runSignedOut(
     () => render(state),
     () => t('analyst-title'),
   );
+  if (focus === null) return;
   (document.getElementById(focus) ?? document.getElementById('analyst-title'))?.focus();
 }
 
@@ -386,6 +407,8 @@ export function showAnalyst(session: ReaderSession, back: () => void, signOut: (
     session,
     back,
     signOut,
+    surveys: null,
+    surveysFailed: null,
     surveyId: '',
     opened: null,
     version: '',
@@ -398,4 +421,68 @@ export function showAnalyst(session: ReaderSession, back: () => void, signOut: (
   shown = state;
   history.replaceState(null, '', '/reader/surveys');
   draw(state, 'analyst-title');
+  readerRequest<AnalystSurveyJson[]>(HUB, 'GET', '/handler/v1/surveys', undefined, session.token)
+    .then((surveys) => {
+      if (shown === state) state.surveys = surveys;
+    })
+    .catch((error: unknown) => {
+      if (shown === state) state.surveysFailed = error;
+    })
+    .finally(() => {
+      // Focus stays where the analyst is; the list arriving is announced by its own status line.
+      const focused = document.activeElement?.id ?? '';
+      if (shown === state) draw(state, focused === '' ? null : focused);
+    });
+}
+
+/** A survey's title in the page's language, else its first language, else its id. */
+function surveyTitle(survey: AnalystSurveyJson): string {
+  const tag = language().tag;
+  return survey.title[tag] ?? survey.title[tag.split('-')[0] ?? tag] ?? Object.values(survey.title)[0] ?? survey.survey_id;
+}
+
+/** The surveys this analyst may read, each with a button that opens its results. */
+function surveyList(state: AnalystState): HTMLElement {
+  if (state.surveysFailed !== null) {
+    return h('p', { role: 'alert', class: 'alert', id: 'analyst-surveys-failed' }, errorText(state.surveysFailed));
+  }
+  const surveys = state.surveys;
+  if (surveys === null) return h('p', { role: 'status' }, t('analyst-surveys-loading'));
+  if (surveys.length === 0) return h('p', { id: 'analyst-surveys-none' }, t('analyst-surveys-none'));
+  return table(
+    t('analyst-surveys-caption'),
+    [
+      t('analyst-surveys-title'),
+      t('analyst-surveys-id'),
+      t('analyst-surveys-version'),
+      t('analyst-surveys-factories'),
+      t('analyst-surveys-responses'),
+      t('actions'),
+    ],
+    surveys.map((survey) => {
+      const title = surveyTitle(survey);
+      const open = h(
+        'button',
+        {
+          type: 'button',
+          class: 'secondary',
+          id: `analyst-open-${survey.survey_id}`,
+          'aria-label': t('analyst-surveys-open-named', { title }),
+          disabled: state.loading,
+        },
+        t('analyst-surveys-open'),
+      );
+      open.addEventListener('click', () => load(state, survey.survey_id));
+      return [
+        title,
+        h('code', {}, survey.survey_id),
+        survey.versions.length > 1
+          ? t('analyst-surveys-versions', { version: survey.version, count: survey.versions.length })
+          : String(survey.version),
+        survey.all_factories ? t('analyst-surveys-all-factories') : (survey.factory_ids ?? []).join(', '),
+        String(survey.responses),
+        open,
+      ];
+    }),
+  );
 }

@@ -103,6 +103,22 @@ interface AuditEntry {
   action: string;
 }
 
+/** `GET …/escalation` (`CaseEscalation`): where the case stands among the routes the worker allowed. */
+interface CaseEscalation {
+  routes: string[];
+  current_route: string;
+  next_route?: string | null;
+  /** Whether this reader's route holds the case (only it may reply, set the status or add notes). */
+  current?: boolean;
+  escalation_deadline_at: number;
+  escalation_exhausted?: boolean;
+  acknowledge_by: number;
+  respond_by: number;
+  resolve_by?: number | null;
+  overdue_deadlines?: ('acknowledge' | 'respond' | 'resolve')[];
+  can_escalate?: boolean;
+}
+
 /** An event as the page shows it: a status change, or a reply opened here. */
 interface Entry {
   seq: number;
@@ -140,6 +156,7 @@ interface Parts {
   conversation: HTMLElement;
   notes: HTMLElement;
   audit: HTMLElement;
+  escalation: HTMLElement;
   live: HTMLElement;
 }
 
@@ -159,6 +176,8 @@ interface CaseState {
   notes: NoteView[];
   attachments: AttachmentView[];
   audit: AuditEntry[] | null;
+  /** Where the case stands (clear metadata); `null` until it arrived. */
+  escalation: CaseEscalation | null;
   failed: unknown;
   /** The last result told to screen readers, as a function so a language change re-words it. */
   announce: () => string;
@@ -314,6 +333,7 @@ function refresh(state: CaseState, ...which: (keyof Omit<Parts, 'live'>)[]): voi
     if (part === 'conversation') replace(body, conversationBody(state));
     if (part === 'notes') replace(body, notesBody(state));
     if (part === 'audit') replace(body, auditBody(state));
+    if (part === 'escalation') replace(body, escalationBody(state));
   }
 }
 
@@ -542,7 +562,134 @@ async function reloadAudit(state: CaseState): Promise<void> {
     if (shown !== state) return;
     state.audit = state.audit ?? [];
   }
-  refresh(state, 'audit');
+  refresh(state, 'audit', 'escalation');
+  await reloadEscalation(state);
+}
+
+/**
+ * Whether this reader's route holds the case, as far as the page knows: the
+ * forms to reply, set the status and add notes are left out on a route the
+ * case was handed over from (the hub would refuse them). Until the standing
+ * arrived, the page assumes it does, as before.
+ */
+function holds(state: CaseState): boolean {
+  return state.escalation?.current !== false;
+}
+
+async function reloadEscalation(state: CaseState): Promise<void> {
+  try {
+    const escalation = await readerRequest<CaseEscalation>(
+      HUB,
+      'GET',
+      casePath(state, '/escalation'),
+      undefined,
+      state.session.token,
+    );
+    if (shown !== state) return;
+    state.escalation = escalation;
+  } catch {
+    if (shown !== state) return;
+  }
+  refresh(state, 'escalation');
+}
+
+/** Hands the case to the next route the worker allowed, after the reader confirms; then reloads the case. */
+function escalateByHand(state: CaseState, next: string): void {
+  if (!window.confirm(t('case-escalate-confirm', { route: routeLabel(next) }))) return;
+  say(state, () => t('case-escalating'));
+  readerRequest<CaseEscalation>(HUB, 'POST', casePath(state, '/escalate'), {}, state.session.token)
+    .then(() => {
+      if (shown !== state) return;
+      // This route now sees the case only up to the hand-over: fetch it again as it now stands.
+      const caseId = state.summary?.case_id ?? state.typedId;
+      showCase(state.session, caseId, state.back, state.signOut, () =>
+        t('case-escalated-done', { route: routeLabel(next) }),
+      );
+    })
+    .catch((error: unknown) => {
+      if (shown === state) say(state, () => caseErrorMessage(error));
+    });
+}
+
+/** The routes in order (which holds the case), its escalations from the audit log, what is overdue, and the hand-over button. */
+function escalationBody(state: CaseState): HTMLElement {
+  const escalation = state.escalation;
+  if (escalation === null) return h('p', {}, t('case-loading'));
+  const locale = language().tag;
+  const body = h('div', { class: 'case-escalation' });
+  const routes = h('ol', { id: 'case-routes' });
+  for (const routeId of escalation.routes) {
+    const current = routeId === escalation.current_route;
+    routes.append(
+      h(
+        'li',
+        current ? { class: 'current', 'aria-current': 'step' } : {},
+        current ? t('case-escalation-route-current', { route: routeLabel(routeId) }) : routeLabel(routeId),
+      ),
+    );
+  }
+  body.append(h('p', {}, t('case-escalation-routes')), routes);
+  const moves = (state.audit ?? []).filter((entry) => entry.action.startsWith('escalated:'));
+  body.append(
+    moves.length === 0
+      ? h('p', { id: 'case-escalations' }, t('case-escalation-none'))
+      : h(
+          'ul',
+          { id: 'case-escalations' },
+          ...moves.map((entry) =>
+            h(
+              'li',
+              {},
+              t('case-escalation-entry', {
+                route: routeLabel(entry.action.slice('escalated:'.length)),
+                when: when(entry.at, locale),
+                who: actorLabel(state, entry.actor),
+              }),
+            ),
+          ),
+        ),
+  );
+  const overdue: string[] = (escalation.overdue_deadlines ?? []).map((kind) =>
+    t(`case-overdue-${kind}`, {
+      date: when(
+        kind === 'acknowledge'
+          ? escalation.acknowledge_by
+          : kind === 'respond'
+            ? escalation.respond_by
+            : (escalation.resolve_by ?? null),
+        locale,
+      ),
+    }),
+  );
+  if (escalation.escalation_exhausted === true) overdue.push(t('case-overdue-last-route'));
+  body.append(
+    h('h3', {}, t('case-overdue-title')),
+    overdue.length === 0
+      ? h('p', { id: 'case-overdue' }, t('case-overdue-none'))
+      : h('ul', { id: 'case-overdue' }, ...overdue.map((text) => h('li', {}, text))),
+  );
+  if (escalation.current === false) {
+    body.append(
+      h(
+        'p',
+        { class: 'hint', id: 'case-handed-over' },
+        t('case-handed-over', { route: routeLabel(escalation.current_route) }),
+      ),
+    );
+  }
+  const next = escalation.next_route ?? null;
+  if (escalation.can_escalate === true && next !== null) {
+    const button = h(
+      'button',
+      { type: 'button', class: 'secondary no-print', id: 'case-escalate' },
+      t('case-escalate', { route: routeLabel(next) }),
+    );
+    button.addEventListener('click', () => escalateByHand(state, next));
+    body.append(h('p', { class: 'hint no-print' }, t('case-escalate-help')), button);
+  } else if (next === null && escalation.current !== false) {
+    body.append(h('p', { class: 'hint' }, t('case-escalation-last')));
+  }
+  return body;
 }
 
 function addEntry(state: CaseState, entry: Entry): void {
@@ -739,6 +886,7 @@ function render(state: CaseState): HTMLElement {
     conversation: h('div', {}),
     notes: h('div', {}),
     audit: h('div', {}),
+    escalation: h('div', {}),
     live: h(
       'p',
       { role: 'status', 'aria-live': 'polite', class: 'status no-print', id: 'case-announce' },
@@ -746,7 +894,7 @@ function render(state: CaseState): HTMLElement {
     ),
   };
   state.parts = parts;
-  refresh(state, 'summary', 'report', 'attachments', 'conversation', 'notes', 'audit');
+  refresh(state, 'summary', 'report', 'attachments', 'conversation', 'notes', 'audit', 'escalation');
   const caseId = state.summary?.case_id ?? state.typedId;
   return h(
     'div',
@@ -758,20 +906,26 @@ function render(state: CaseState): HTMLElement {
     state.failed !== null
       ? h('div', { role: 'alert', class: 'alert', id: 'case-failed' }, caseErrorMessage(state.failed))
       : null,
-    section('case-summary', t('case-summary-title'), parts.summary, state.summary !== null ? statusForm(state) : null),
+    section(
+      'case-summary',
+      t('case-summary-title'),
+      parts.summary,
+      state.summary !== null && holds(state) ? statusForm(state) : null,
+    ),
+    section('case-escalation', t('case-escalation-title'), parts.escalation),
     section('case-report', t('case-report-title'), parts.report),
     section('case-attachments', t('case-attachments-title'), parts.attachments),
     section(
       'case-conversation',
       t('case-conversation-title'),
       parts.conversation,
-      state.content !== null ? replyForm(state) : null,
+      state.content !== null && holds(state) ? replyForm(state) : null,
     ),
     section(
       'case-internal-notes',
       t('case-notes-title'),
       h('div', {}, h('p', { class: 'hint' }, t('case-notes-help')), parts.notes),
-      state.summary !== null ? noteForm(state) : null,
+      state.summary !== null && holds(state) ? noteForm(state) : null,
     ),
     section('case-audit', t('case-audit-title'), parts.audit),
   );
@@ -877,8 +1031,15 @@ async function load(state: CaseState): Promise<void> {
  * Shows the case `caseId` to the signed-in reader: fetches it sealed, opens
  * it here, then its attachments and audit timeline. `back` returns to the
  * inbox and `signOut` signs out; both run after the page forgot the case.
+ * `opened` is what to announce once it opened, if not the usual message.
  */
-export function showCase(session: ReaderSession, caseId: string, back: () => void, signOut: () => void): void {
+export function showCase(
+  session: ReaderSession,
+  caseId: string,
+  back: () => void,
+  signOut: () => void,
+  opened: () => string = () => t('case-opened'),
+): void {
   leaveCase();
   const state: CaseState = {
     session,
@@ -894,6 +1055,7 @@ export function showCase(session: ReaderSession, caseId: string, back: () => voi
     notes: [],
     attachments: [],
     audit: null,
+    escalation: null,
     failed: null,
     announce: () => '',
     replyDraft: '',
@@ -906,13 +1068,14 @@ export function showCase(session: ReaderSession, caseId: string, back: () => voi
   draw(state);
   say(state, () => t('case-opening'));
   load(state)
+    .then(() => reloadEscalation(state))
     .catch((error: unknown) => {
       if (shown === state) state.failed = error;
     })
     .finally(() => {
       if (shown !== state) return;
       draw(state);
-      say(state, () => (state.failed === null ? t('case-opened') : caseErrorMessage(state.failed)));
+      say(state, () => (state.failed === null ? opened() : caseErrorMessage(state.failed)));
       if (state.content !== null) void openAttachments(state);
       void reloadAudit(state);
     });

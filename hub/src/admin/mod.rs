@@ -48,6 +48,7 @@ pub(crate) fn routes(state: AppState) -> Router<AppState> {
         .route("/admin/v1/factories/{factory_id}/devices", get(list_devices))
         .route("/admin/v1/factories/{factory_id}/training-report", get(training_report))
         .route("/admin/v1/factories/{factory_id}/surveys/{survey_id}/aggregates", get(survey_aggregates))
+        .route("/admin/v1/factories/{factory_id}/grievance-report", get(crate::cases::grievance_report::report))
         .route("/admin/v1/devices/{device_id}/retire", post(retire_device))
         .route("/admin/v1/devices/{device_id}/wipe", post(wipe_device))
         .route("/admin/v1/programme", get(programme))

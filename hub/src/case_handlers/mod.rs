@@ -13,6 +13,7 @@
 //! here opens a report, a reply, an attachment, a note or a survey answer.
 
 pub(crate) mod accounts;
+pub(crate) mod escalate;
 pub(crate) mod inbox;
 pub(crate) mod sessions;
 pub(crate) mod work;
@@ -50,7 +51,10 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/handler/v1/cases/{case_id}/notes", post(work::add_note))
         .route("/handler/v1/cases/{case_id}/readers", get(work::readers))
         .route("/handler/v1/cases/{case_id}/audit", get(work::audit))
+        .route("/handler/v1/cases/{case_id}/escalation", get(escalate::view))
+        .route("/handler/v1/cases/{case_id}/escalate", post(escalate::escalate))
         .route("/handler/v1/cases/{case_id}/attachments/{attachment_id}", get(work::attachment))
+        .route("/handler/v1/surveys", get(crate::surveys::analyst_list::list))
         .route("/handler/v1/surveys/{survey_id}/responses", get(crate::surveys::results::sealed_responses))
         .route("/handler/v1/surveys/{survey_id}/aggregates", post(crate::surveys::results::publish_aggregates))
 }

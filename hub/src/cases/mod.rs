@@ -18,6 +18,7 @@ pub(crate) mod attachments;
 pub(crate) mod deadlines;
 pub(crate) mod escalation;
 pub(crate) mod follow_up;
+pub(crate) mod grievance_report;
 pub(crate) mod submit;
 
 use axum::Router;

@@ -7,7 +7,7 @@
 //! | --- | --- | --- | --- | --- |
 //! | `ListFactories` (answer filtered to the scope) | all | its factories | its brand's suppliers | all |
 //! | `ReadFactory` (workers, devices) | yes | its factories | no | yes |
-//! | `ReadAggregates` (training report) | yes | its factories | its brand's suppliers | yes |
+//! | `ReadAggregates` (training and grievance reports) | yes | its factories | its brand's suppliers | yes |
 //! | `ManageFactory` (codes, roster, workers, devices, settings) | yes | its factories | no | no |
 //! | `ReadProgramme` (programme, handlers, staff, brands, proposals) | yes | no | no | yes |
 //! | `ReadAudit` | yes | no | no | yes |
@@ -73,6 +73,7 @@ pub(crate) const ROUTE_RIGHTS: &[(&str, &str, Right)] = &[
     ("GET", "/admin/v1/factories/{factory_id}/devices", Right::ReadFactory),
     ("GET", "/admin/v1/factories/{factory_id}/training-report", Right::ReadAggregates),
     ("GET", "/admin/v1/factories/{factory_id}/surveys/{survey_id}/aggregates", Right::ReadAggregates),
+    ("GET", "/admin/v1/factories/{factory_id}/grievance-report", Right::ReadAggregates),
     ("POST", "/admin/v1/devices/{device_id}/retire", Right::ManageFactory),
     ("POST", "/admin/v1/devices/{device_id}/wipe", Right::ManageFactory),
     ("GET", "/admin/v1/programme", Right::ReadProgramme),

@@ -13,6 +13,7 @@
 //! at the workers an auditor interviewed must not tell every device of the
 //! factory who they were.
 
+pub(crate) mod analyst_list;
 pub(crate) mod responses;
 pub(crate) mod results;
 pub(crate) mod schedule;

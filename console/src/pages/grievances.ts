@@ -1,0 +1,191 @@
+/**
+ * The grievance dashboard (`/grievances`): per factory in the viewer's scope
+ * and per month of receipt, how many cases were received, acknowledged in
+ * time, are overdue, and are resolved or closed
+ * (`GET /admin/v1/factories/{id}/grievance-report`, right `read_aggregates`;
+ * the hub refuses a factory outside the scope). Counts of 1 to 4, and parts
+ * that would give such a count away, arrive as `null` and are shown as
+ * "fewer than 5", never as a number — the page has no number to show. Only
+ * clear metadata: nothing a worker wrote is in it.
+ *
+ * Each factory gets a bar chart (decoration, hidden from screen readers)
+ * and a captioned table with the same numbers; the CSV of every factory
+ * shown is made in this browser.
+ */
+
+import { api, type Factory, type GrievanceMonth } from '../api.js';
+import { route } from '../app.js';
+import { h } from '../dom.js';
+import { t } from '../i18n.js';
+
+/** The hub's suppression threshold (`MIN_GROUP`). */
+const MIN_GROUP = 5;
+
+const COLUMNS = ['received', 'acknowledged_in_time', 'overdue', 'resolved'] as const;
+type Column = (typeof COLUMNS)[number];
+
+function shown(count: number | null): string {
+  return count === null ? t('grievances-fewer-than', { min: MIN_GROUP }) : String(count);
+}
+
+/** A month `YYYY-MM` in the page's language. */
+function monthName(month: string, locale: string): string {
+  const [year, number] = month.split('-').map(Number);
+  if (year === undefined || number === undefined || !Number.isFinite(year) || !Number.isFinite(number)) return month;
+  return new Date(Date.UTC(year, number - 1, 1)).toLocaleDateString(locale, {
+    year: 'numeric',
+    month: 'long',
+    timeZone: 'UTC',
+  });
+}
+
+/** Bars of cases received and overdue per month; a suppressed count is an outlined stub with no number. */
+function chart(months: readonly GrievanceMonth[], locale: string): SVGSVGElement {
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  const rowHeight = 40;
+  const labelWidth = 170;
+  const barWidth = 300;
+  const most = Math.max(1, ...months.flatMap((month) => [month.received ?? 0, month.overdue ?? 0]));
+  svg.setAttribute('viewBox', `0 0 ${labelWidth + barWidth + 140} ${months.length * rowHeight}`);
+  svg.setAttribute('class', 'grievances-chart');
+  svg.setAttribute('aria-hidden', 'true');
+  svg.setAttribute('focusable', 'false');
+  months.forEach((month, index) => {
+    const y = index * rowHeight;
+    const label = document.createElementNS(ns, 'text');
+    label.setAttribute('x', String(labelWidth - 8));
+    label.setAttribute('y', String(y + rowHeight / 2 + 5));
+    label.setAttribute('text-anchor', 'end');
+    label.textContent = monthName(month.month, locale);
+    svg.append(label);
+    const bars: [number | null, string, number][] = [
+      [month.received, 'grievances-bar-received', y + 4],
+      [month.overdue, 'grievances-bar-overdue', y + rowHeight / 2],
+    ];
+    for (const [count, kind, top] of bars) {
+      const bar = document.createElementNS(ns, 'rect');
+      bar.setAttribute('x', String(labelWidth));
+      bar.setAttribute('y', String(top));
+      bar.setAttribute('height', String(rowHeight / 2 - 6));
+      const width = count === null ? 6 : count === 0 ? 0 : Math.max(2, (count / most) * barWidth);
+      bar.setAttribute('width', String(width));
+      bar.setAttribute('class', count === null ? `${kind} grievances-bar-hidden` : kind);
+      const value = document.createElementNS(ns, 'text');
+      value.setAttribute('x', String(labelWidth + width + 6));
+      value.setAttribute('y', String(top + rowHeight / 2 - 8));
+      value.setAttribute('class', 'grievances-value');
+      value.textContent = shown(count);
+      svg.append(bar, value);
+    }
+  });
+  return svg;
+}
+
+/** Column headers in the page's language. */
+function header(column: Column): string {
+  return t(`grievances-col-${column.replaceAll('_', '-')}`);
+}
+
+function factorySection(factory: Factory, months: readonly GrievanceMonth[], locale: string): HTMLElement {
+  const headingId = `grievances-${factory.id}`;
+  const section = h('section', { class: 'grievances-factory', 'aria-labelledby': headingId });
+  section.append(h('h2', { id: headingId }, factory.name));
+  if (months.length === 0) {
+    section.append(h('p', {}, t('grievances-none')));
+    return section;
+  }
+  const legend = h(
+    'p',
+    { class: 'grievances-legend', 'aria-hidden': 'true' },
+    h('span', { class: 'swatch grievances-bar-received' }),
+    ` ${header('received')} `,
+    h('span', { class: 'swatch grievances-bar-overdue' }),
+    ` ${header('overdue')}`,
+  );
+  const table = h(
+    'table',
+    {},
+    h('caption', {}, t('grievances-caption', { factory: factory.name })),
+    h(
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        h('th', { scope: 'col' }, t('grievances-col-month')),
+        ...COLUMNS.map((column) => h('th', { scope: 'col' }, header(column))),
+      ),
+    ),
+    h(
+      'tbody',
+      {},
+      ...months.map((month) =>
+        h(
+          'tr',
+          {},
+          h('th', { scope: 'row' }, monthName(month.month, locale)),
+          ...COLUMNS.map((column) =>
+            h('td', month[column] === null ? { class: 'suppressed-cell' } : {}, shown(month[column])),
+          ),
+        ),
+      ),
+    ),
+  );
+  section.append(legend, chart(months, locale), h('div', { class: 'table-scroll' }, table));
+  return section;
+}
+
+/** One CSV field: quoted, and never read by a spreadsheet as a formula. */
+function csvField(text: string): string {
+  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+  return `"${safe.replaceAll('"', '""')}"`;
+}
+
+/** The CSV of every factory shown; a suppressed count is the word `suppressed`, never a number. */
+export function grievancesCsv(reports: readonly { factory: Factory; months: readonly GrievanceMonth[] }[]): string {
+  const lines = [['factory_id', 'factory_name', 'month', ...COLUMNS].join(',')];
+  for (const { factory, months } of reports) {
+    for (const month of months) {
+      const counts = COLUMNS.map((column) => {
+        const value = month[column];
+        return value === null ? 'suppressed' : String(value);
+      });
+      lines.push([csvField(factory.id), csvField(factory.name), month.month, ...counts].join(','));
+    }
+  }
+  return `${lines.join('\r\n')}\r\n`;
+}
+
+/** The last CSV's object URL, revoked when a new one is made. */
+let csvUrl: string | null = null;
+
+route(/^\/grievances$/, 'read_aggregates', async (context) => {
+  const factories = await api.factories();
+  const reports = await Promise.all(
+    factories.map(async (factory) => ({ factory, months: await api.grievanceReport(factory.id) })),
+  );
+  const locale = document.documentElement.lang || 'en';
+  const download = h('button', { type: 'button', id: 'grievances-download' }, t('grievances-download'));
+  download.addEventListener('click', () => {
+    if (csvUrl !== null) URL.revokeObjectURL(csvUrl);
+    // A byte-order mark so spreadsheet programs read factory names as UTF-8.
+    csvUrl = URL.createObjectURL(new Blob(['\uFEFF', grievancesCsv(reports)], { type: 'text/csv;charset=utf-8' }));
+    const link = h('a', { href: csvUrl, download: 'grievances.csv', hidden: true });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    context.announce(t('grievances-downloaded'));
+  });
+  return {
+    title: t('nav-grievances'),
+    body: h(
+      'div',
+      { class: 'grievances' },
+      h('p', {}, t('grievances-help', { min: MIN_GROUP })),
+      h('p', { class: 'hint' }, t('grievances-definitions')),
+      factories.length === 0 ? h('p', {}, t('factories-none')) : h('div', { class: 'actions' }, download),
+      ...reports.map(({ factory, months }) => factorySection(factory, months, locale)),
+    ),
+  };
+});
