@@ -480,7 +480,7 @@ deadlines-error-resolve-order = The resolution deadline cannot come before the r
 ## Grievance dashboard (staff, by scope)
 nav-grievances = Grievances
 grievances-help = Cases per factory and month of receipt. Counts under { $min } are hidden, and so is any count that would reveal one. Nothing a worker wrote is counted: only when cases arrived and how they were handled.
-grievances-definitions = Acknowledged in time: a reader acknowledged the case by the route's deadline. Overdue: a deadline it still owes has passed. Resolved: resolved or closed.
+grievances-definitions = Acknowledged in time: a reader acknowledged the case by the route's deadline. Overdue: a deadline it still owes has passed. Resolved: resolved or closed. Medians: over five cases or more, in whole hours or days from receipt.
 grievances-fewer-than = fewer than { $min }
 grievances-none = No cases received.
 grievances-caption = Cases at { $factory } by month
@@ -489,6 +489,8 @@ grievances-col-received = Received
 grievances-col-acknowledged-in-time = Acknowledged in time
 grievances-col-overdue = Overdue
 grievances-col-resolved = Resolved
+grievances-col-median-hours-to-acknowledge = Median hours to acknowledge
+grievances-col-median-days-to-resolve = Median days to resolve
 grievances-download = Download CSV
 grievances-downloaded = The CSV was made in this browser.
 

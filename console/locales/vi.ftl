@@ -467,7 +467,7 @@ deadlines-error-resolve-order = Thời hạn giải quyết không thể sớm h
 ## Grievance dashboard (staff, by scope)
 nav-grievances = Khiếu nại
 grievances-help = Số vụ việc theo nhà máy và tháng nhận. Số dưới { $min } bị ẩn, và cả số nào có thể làm lộ một số như vậy. Không đếm bất cứ điều gì người lao động đã viết: chỉ thời điểm nhận và cách xử lý.
-grievances-definitions = Xác nhận đúng hạn: người đọc đã xác nhận trước thời hạn của kênh. Quá hạn: một thời hạn còn phải đáp ứng đã qua. Đã giải quyết: đã giải quyết hoặc đã đóng.
+grievances-definitions = Xác nhận đúng hạn: người đọc đã xác nhận trước thời hạn của kênh. Quá hạn: một thời hạn còn phải đáp ứng đã qua. Đã giải quyết: đã giải quyết hoặc đã đóng. Trung vị: trên năm trường hợp trở lên, tính bằng giờ hoặc ngày tròn kể từ khi nhận.
 grievances-fewer-than = ít hơn { $min }
 grievances-none = Chưa nhận vụ việc nào.
 grievances-caption = Vụ việc tại { $factory } theo tháng
@@ -476,6 +476,8 @@ grievances-col-received = Đã nhận
 grievances-col-acknowledged-in-time = Xác nhận đúng hạn
 grievances-col-overdue = Quá hạn
 grievances-col-resolved = Đã giải quyết
+grievances-col-median-hours-to-acknowledge = Số giờ trung vị đến khi xác nhận
+grievances-col-median-days-to-resolve = Số ngày trung vị đến khi giải quyết
 grievances-download = Tải CSV
 grievances-downloaded = Tệp CSV được tạo trong trình duyệt này.
 

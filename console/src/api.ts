@@ -134,6 +134,10 @@ export interface GrievanceMonth {
   acknowledged_in_time: number | null;
   overdue: number | null;
   resolved: number | null;
+  /** Median whole hours to the first acknowledgement (null: fewer than five cases). */
+  median_hours_to_acknowledge: number | null;
+  /** Median whole days to resolution (null: fewer than five cases). */
+  median_days_to_resolve: number | null;
 }
 
 /** A refusal from the hub: its protocol error code (or `network`). */

@@ -276,6 +276,14 @@ pub struct GrievanceMonth {
     pub overdue: Option<u32>,
     /// Of those, resolved or closed (now).
     pub resolved: Option<u32>,
+    /// Median whole hours from receipt to a reader's first acknowledgement,
+    /// over the month's acknowledged cases (`null`: fewer than five).
+    #[serde(default)]
+    pub median_hours_to_acknowledge: Option<u32>,
+    /// Median whole days from receipt to resolution, over the month's
+    /// resolved or closed cases (`null`: fewer than five).
+    #[serde(default)]
+    pub median_days_to_resolve: Option<u32>,
 }
 
 #[cfg(test)]

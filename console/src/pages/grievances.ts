@@ -1,7 +1,8 @@
 /**
  * The grievance dashboard (`/grievances`): per factory in the viewer's scope
  * and per month of receipt, how many cases were received, acknowledged in
- * time, are overdue, and are resolved or closed
+ * time, are overdue, and are resolved or closed, and the median hours to
+ * acknowledge and days to resolve (each over five cases or more)
  * (`GET /admin/v1/factories/{id}/grievance-report`, right `read_aggregates`;
  * the hub refuses a factory outside the scope). Counts of 1 to 4, and parts
  * that would give such a count away, arrive as `null` and are shown as
@@ -21,7 +22,14 @@ import { t } from '../i18n.js';
 /** The hub's suppression threshold (`MIN_GROUP`). */
 const MIN_GROUP = 5;
 
-const COLUMNS = ['received', 'acknowledged_in_time', 'overdue', 'resolved'] as const;
+const COLUMNS = [
+  'received',
+  'acknowledged_in_time',
+  'overdue',
+  'resolved',
+  'median_hours_to_acknowledge',
+  'median_days_to_resolve',
+] as const;
 type Column = (typeof COLUMNS)[number];
 
 function shown(count: number | null): string {

@@ -2,7 +2,9 @@
 //! (`GET /admin/v1/factories/{factory_id}/grievance-report`, right
 //! `read_aggregates`, scoped like the training report): how many cases were
 //! received, acknowledged in time, are overdue now, and are resolved or
-//! closed, by the month (UTC) of receipt.
+//! closed, by the month (UTC) of receipt; and the median time from receipt
+//! to the first acknowledgement (hours) and to resolution (days), each only
+//! over at least [`MIN_GROUP`] cases.
 //!
 //! Only metadata the hub keeps in the clear goes in: a case's factory,
 //! receipt time (to the hour, ADR 0016), current route and status, and the
@@ -30,12 +32,16 @@ use crate::extract::PathParams;
 use crate::state::AppState;
 
 /// The counts of one month before suppression.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 struct Counts {
     received: u32,
     acknowledged_in_time: u32,
     overdue: u32,
     resolved: u32,
+    /// Seconds from receipt to the first acknowledgement, per acknowledged case.
+    to_acknowledge: Vec<i64>,
+    /// Seconds from receipt to resolution, per resolved or closed case.
+    to_resolve: Vec<i64>,
 }
 
 /// `YYYY-MM` of a unix time (UTC).
@@ -52,17 +58,24 @@ fn count_months(connection: &Connection, factory_id: &str, now: i64) -> Result<B
         "SELECT {CASE_COLUMNS}, \
            EXISTS (SELECT 1 FROM case_events e WHERE e.case_id = c.case_id AND e.author = 'handler'), \
            (SELECT min(e.at) FROM case_events e WHERE e.case_id = c.case_id \
-              AND e.status IN ('acknowledged', 'investigating', 'resolved', 'closed')) \
+              AND e.status IN ('acknowledged', 'investigating', 'resolved', 'closed')), \
+           (SELECT min(e.at) FROM case_events e WHERE e.case_id = c.case_id \
+              AND e.status IN ('resolved', 'closed')) \
          FROM cases c WHERE c.factory_id = ?1"
     ))?;
     let rows = statement
         .query_map([factory_id], |row| {
-            Ok((CaseRow::from_row(row)?, row.get::<_, bool>(12)?, row.get::<_, Option<i64>>(13)?))
+            Ok((
+                CaseRow::from_row(row)?,
+                row.get::<_, bool>(12)?,
+                row.get::<_, Option<i64>>(13)?,
+                row.get::<_, Option<i64>>(14)?,
+            ))
         })?
         .collect::<Result<Vec<_>, _>>()?;
     let mut deadlines: BTreeMap<&'static str, Deadlines> = BTreeMap::new();
     let mut months: BTreeMap<String, Counts> = BTreeMap::new();
-    for (case, answered, acknowledged_at) in rows {
+    for (case, answered, acknowledged_at, resolved_at) in rows {
         let route: Route = case.current_route;
         let route_deadlines = match deadlines.get(route.as_str()) {
             Some(found) => *found,
@@ -78,12 +91,18 @@ fn count_months(connection: &Connection, factory_id: &str, now: i64) -> Result<B
         if acknowledged_at.is_some_and(|at| at <= dates.acknowledge_by) {
             counts.acknowledged_in_time += 1;
         }
+        if let Some(at) = acknowledged_at {
+            counts.to_acknowledge.push(at.saturating_sub(case.received_at).max(0));
+        }
         // Missed a working deadline, or the escalation deadline of its last route.
         if !dates.overdue.is_empty() || case.summary(now).overdue {
             counts.overdue += 1;
         }
         if matches!(case.status, CaseStatus::Resolved | CaseStatus::Closed) {
             counts.resolved += 1;
+            if let Some(at) = resolved_at {
+                counts.to_resolve.push(at.saturating_sub(case.received_at).max(0));
+            }
         }
     }
     Ok(months)
@@ -92,6 +111,22 @@ fn count_months(connection: &Connection, factory_id: &str, now: i64) -> Result<B
 /// A count as shown: `None` for 1 to 4.
 fn shown(count: u32) -> Option<u32> {
     (count == 0 || count >= MIN_GROUP).then_some(count)
+}
+
+/// The median of `durations` in whole `unit`s (rounded down), or `None`
+/// over fewer than [`MIN_GROUP`] cases.
+fn median(mut durations: Vec<i64>, unit: i64) -> Option<u32> {
+    if durations.len() < usize::try_from(MIN_GROUP).unwrap_or(usize::MAX) {
+        return None;
+    }
+    durations.sort_unstable();
+    let middle = durations.len() / 2;
+    let median = if durations.len() % 2 == 1 {
+        durations[middle]
+    } else {
+        durations[middle - 1] / 2 + durations[middle] / 2 + (durations[middle - 1] % 2 + durations[middle] % 2) / 2
+    };
+    u32::try_from(median / unit).ok()
 }
 
 /// The month with small counts suppressed: a part of `received` is shown
@@ -106,6 +141,8 @@ fn suppressed(month: String, counts: Counts) -> GrievanceMonth {
         acknowledged_in_time: part(counts.acknowledged_in_time),
         overdue: part(counts.overdue),
         resolved: part(counts.resolved),
+        median_hours_to_acknowledge: median(counts.to_acknowledge, crate::clock::HOUR_SECS),
+        median_days_to_resolve: median(counts.to_resolve, crate::clock::DAY_SECS),
     }
 }
 
@@ -144,7 +181,24 @@ mod tests {
     use super::*;
 
     fn counts(received: u32, acknowledged_in_time: u32, overdue: u32, resolved: u32) -> Counts {
-        Counts { received, acknowledged_in_time, overdue, resolved }
+        Counts { received, acknowledged_in_time, overdue, resolved, ..Counts::default() }
+    }
+
+    #[test]
+    fn medians_are_given_over_five_cases_or_more_only() {
+        const HOUR: i64 = 3_600;
+        assert_eq!(median(vec![HOUR; 4], HOUR), None, "four cases are too few");
+        assert_eq!(median(vec![5 * HOUR, HOUR, 3 * HOUR, 2 * HOUR, 40 * HOUR], HOUR), Some(3));
+        assert_eq!(
+            median(vec![HOUR, 2 * HOUR, 3 * HOUR, 4 * HOUR, 5 * HOUR, 6 * HOUR], HOUR),
+            Some(3),
+            "3.5 h rounds down"
+        );
+        let month = suppressed(
+            "2026-11".into(),
+            Counts { to_acknowledge: vec![HOUR; 5], to_resolve: vec![86_400 * 3; 4], ..counts(6, 5, 0, 4) },
+        );
+        assert_eq!((month.median_hours_to_acknowledge, month.median_days_to_resolve), (Some(1), None));
     }
 
     #[test]
