@@ -529,7 +529,9 @@ fn operations() -> Vec<Operation> {
             "Invite a staff member",
             one::<staff::CreateInvitationRequest>(),
             one::<staff::InvitationResponse>(),
-        ),
+        )
+        // A factory or brand named in the body that does not exist.
+        .refuses(&[Code::NotFound]),
         op(get.clone(), "/admin/v1/staff/accounts", Staff, "Staff accounts", Empty, list::<staff::StaffAccount>()),
         op(
             post.clone(),
@@ -746,7 +748,9 @@ fn operations() -> Vec<Operation> {
             "Invite a reader (case handler or analyst)",
             one::<handler::ReaderInvitationRequest>(),
             one::<handler::ReaderInvitationResponse>(),
-        ),
+        )
+        // A factory or brand named in the body that does not exist.
+        .refuses(&[Code::NotFound]),
         op(get.clone(), "/admin/v1/handlers", Staff, "Readers", Empty, list::<handler::HandlerSummary>()),
         op(
             post.clone(),

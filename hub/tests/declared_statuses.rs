@@ -274,3 +274,40 @@ async fn every_route_answers_only_statuses_and_codes_its_description_lists() {
     })
     .await;
 }
+
+/// Found by the API fuzzer's long run: inviting staff for a factory that
+/// does not exist answered `not_found`, which the description did not list.
+#[tokio::test]
+async fn inviting_staff_or_a_reader_for_a_factory_that_does_not_exist_is_a_listed_not_found() {
+    within_time(async {
+        let hub = support::TestHub::start().await;
+        let operations = described_operations();
+        let described = |template: &str| {
+            operations
+                .iter()
+                .find(|operation| operation.method == Method::POST && operation.template == template)
+                .unwrap_or_else(|| panic!("POST {template} is described"))
+        };
+        let invitations = [
+            (
+                "/admin/v1/staff/invitations",
+                serde_json::json!({"role": "factory_admin", "factory_ids": ["no-such-factory"]}),
+            ),
+            (
+                "/admin/v1/staff/invitations",
+                serde_json::json!({"role": "brand_staff", "factory_ids": [], "brand_id": "no-such-brand"}),
+            ),
+            (
+                "/admin/v1/readers/invitations",
+                serde_json::json!({"name": "R", "route": "factory_committee", "factory_id": "no-such-factory"}),
+            ),
+        ];
+        for (template, body) in invitations {
+            let reply = hub.admin(Method::POST, template, Some(body.clone())).await;
+            reply.assert_error("not_found");
+            let answer = Answer { status: reply.status, code: reply.error_code().map(str::to_owned) };
+            assert_eq!(mismatch(described(template), &answer), None, "POST {template} with {body}");
+        }
+    })
+    .await;
+}
