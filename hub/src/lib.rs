@@ -102,7 +102,10 @@ pub use demo::{DEMO_FACTORY_NAME, DemoHandler, DemoSeed, DemoWorker, seed_demo};
 pub use limits::TrafficLimits;
 pub use openapi::document_json as openapi_json;
 #[doc(hidden)]
-pub use openapi::{described_routes as openapi_routes, schema_name_collisions as openapi_schema_name_collisions};
+pub use openapi::{
+    described_routes as openapi_routes, schema_name_collisions as openapi_schema_name_collisions,
+    statuses_listed_twice as openapi_statuses_listed_twice,
+};
 pub use proposals::sign_pending;
 pub use retention::{Retention, RetentionReport};
 pub use server::{RunningHub, start};
