@@ -231,6 +231,9 @@ struct SmtpArgs {
     /// At most one notification per reader per this many minutes.
     #[arg(long, value_name = "MINUTES", default_value_t = 15, env = "WORKERVOICE_HUB_NOTIFY_DIGEST_MINUTES")]
     notify_digest_minutes: u64,
+    /// Test harnesses only: the digest interval in seconds (overrides the minutes).
+    #[arg(long, value_name = "SECS", hide = true)]
+    notify_digest_seconds: Option<u64>,
 }
 
 impl SmtpArgs {
@@ -266,7 +269,9 @@ impl SmtpArgs {
                 Some(workervoice_hub::SmtpCredentials { username: username.clone(), password })
             }
         };
-        let digest = std::time::Duration::from_secs(self.notify_digest_minutes.max(1).saturating_mul(60));
+        let digest = std::time::Duration::from_secs(
+            self.notify_digest_seconds.unwrap_or(self.notify_digest_minutes.max(1).saturating_mul(60)),
+        );
         Ok(Some(workervoice_hub::Notifications {
             digest_interval: digest,
             ..workervoice_hub::Notifications::new(workervoice_hub::SmtpServer {
