@@ -1,7 +1,7 @@
 //! E-mail notifications to readers (ADR 0023) against a real SMTP server
 //! the test starts on 127.0.0.1: a tiny receiver written here that speaks
-//! enough SMTP for lettre, keeps every message it accepts, and can refuse
-//! (451) or stall on demand.
+//! enough SMTP for lettre (STARTTLS too, with a certificate of its own),
+//! keeps every message it accepts, and can refuse (451) on demand.
 
 mod support;
 
@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use support::cases::Programme;
 use support::{TestHub, within_time};
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::net::TcpListener;
 use workervoice_hub::{HubConfig, Notifications, SmtpSecurity, SmtpServer};
 use workervoice_protocol::directory::Route;
@@ -22,6 +22,8 @@ use workervoice_protocol::handler::{NotificationSettings, SetNotificationsReques
 #[derive(Debug, Clone)]
 struct Received {
     recipients: Vec<String>,
+    /// Whether it came after STARTTLS.
+    over_tls: bool,
     /// The whole DATA section, headers and body, as sent.
     data: String,
 }
@@ -62,16 +64,26 @@ struct SmtpReceiver {
     /// While set, `MAIL FROM` is answered 451 (try again later).
     refusing: Arc<AtomicBool>,
     refusals: Arc<AtomicUsize>,
+    /// `MAIL FROM` commands seen, accepted or not.
+    mail_commands: Arc<AtomicUsize>,
+    /// With a certificate, STARTTLS is offered.
+    tls: Option<Arc<rustls::ServerConfig>>,
 }
 
 impl SmtpReceiver {
     async fn start() -> Self {
+        Self::start_with(None).await
+    }
+
+    async fn start_with(tls: Option<Arc<rustls::ServerConfig>>) -> Self {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("binds");
         let receiver = Self {
             port: listener.local_addr().expect("address").port(),
             messages: Arc::default(),
             refusing: Arc::default(),
             refusals: Arc::default(),
+            mail_commands: Arc::default(),
+            tls,
         };
         let serving = receiver.clone();
         tokio::spawn(async move {
@@ -87,20 +99,39 @@ impl SmtpReceiver {
     }
 
     async fn converse(&self, stream: tokio::net::TcpStream) -> std::io::Result<()> {
-        let (read, mut write) = stream.into_split();
+        let mut stream = stream;
+        stream.write_all(b"220 test-smtp ready\r\n").await?;
+        match self.serve(stream, false).await? {
+            Some(plain) => {
+                let Some(config) = self.tls.clone() else { return Ok(()) };
+                let secured = tokio_rustls::TlsAcceptor::from(config).accept(plain).await?;
+                self.serve(secured, true).await.map(drop)
+            }
+            None => Ok(()),
+        }
+    }
+
+    /// Serves commands until QUIT or the end; returns the stream when the
+    /// client asked for STARTTLS (and it was offered), to go on over TLS.
+    async fn serve<S: AsyncRead + AsyncWrite + Unpin>(&self, stream: S, over_tls: bool) -> std::io::Result<Option<S>> {
+        let (read, mut write) = tokio::io::split(stream);
         let mut lines = BufReader::new(read);
-        write.write_all(b"220 test-smtp ready\r\n").await?;
         let mut recipients = Vec::new();
         let mut line = String::new();
         loop {
             line.clear();
             if lines.read_line(&mut line).await? == 0 {
-                return Ok(());
+                return Ok(None);
             }
             let command = line.trim_end().to_ascii_uppercase();
             if command.starts_with("EHLO") || command.starts_with("HELO") {
-                write.write_all(b"250-test-smtp\r\n250-8BITMIME\r\n250 SMTPUTF8\r\n").await?;
+                let offer = if self.tls.is_some() && !over_tls { "250-STARTTLS\r\n" } else { "" };
+                write.write_all(format!("250-test-smtp\r\n{offer}250-8BITMIME\r\n250 SMTPUTF8\r\n").as_bytes()).await?;
+            } else if command == "STARTTLS" && self.tls.is_some() && !over_tls {
+                write.write_all(b"220 go ahead\r\n").await?;
+                return Ok(Some(lines.into_inner().unsplit(write)));
             } else if command.starts_with("MAIL FROM") {
+                self.mail_commands.fetch_add(1, Ordering::SeqCst);
                 if self.refusing.load(Ordering::SeqCst) {
                     self.refusals.fetch_add(1, Ordering::SeqCst);
                     write.write_all(b"451 4.3.0 not now\r\n").await?;
@@ -118,21 +149,22 @@ impl SmtpReceiver {
                 loop {
                     line.clear();
                     if lines.read_line(&mut line).await? == 0 {
-                        return Ok(());
+                        return Ok(None);
                     }
                     if line == ".\r\n" {
                         break;
                     }
                     data.push_str(line.strip_prefix('.').unwrap_or(&line));
                 }
-                self.messages
-                    .lock()
-                    .expect("lock")
-                    .push(Received { recipients: std::mem::take(&mut recipients), data });
+                self.messages.lock().expect("lock").push(Received {
+                    recipients: std::mem::take(&mut recipients),
+                    over_tls,
+                    data,
+                });
                 write.write_all(b"250 queued\r\n").await?;
             } else if command == "QUIT" {
                 write.write_all(b"221 bye\r\n").await?;
-                return Ok(());
+                return Ok(None);
             } else if command == "RSET" || command == "NOOP" {
                 write.write_all(b"250 ok\r\n").await?;
             } else {
@@ -398,4 +430,95 @@ async fn plain_smtp_to_a_server_off_this_machine_is_refused_at_start() {
     }));
     let error = workervoice_hub::start(config).await.expect_err("refused");
     assert!(error.to_string().contains("plain SMTP"), "{error}");
+}
+
+/// A certificate for `localhost` and a server config holding it; the
+/// certificate's PEM is written to `dir` for the hub to trust as its CA.
+fn localhost_tls(dir: &std::path::Path) -> (Arc<rustls::ServerConfig>, std::path::PathBuf) {
+    let certified = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).expect("a certificate");
+    let ca = dir.join("smtp-ca.pem");
+    std::fs::write(&ca, certified.cert.pem()).expect("written");
+    let key = rustls::pki_types::PrivateKeyDer::Pkcs8(certified.signing_key.serialize_der().into());
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+        .with_safe_default_protocol_versions()
+        .expect("versions")
+        .with_no_client_auth()
+        .with_single_cert(vec![certified.cert.der().clone()], key)
+        .expect("server config");
+    (Arc::new(config), ca)
+}
+
+/// Notifications through `port` on `localhost` with STARTTLS required,
+/// trusting only `ca`.
+fn notify_with_starttls(port: u16, ca: std::path::PathBuf) -> impl FnOnce(&mut HubConfig) {
+    move |config: &mut HubConfig| {
+        config.notifications = Some(Notifications {
+            digest_interval: Duration::from_secs(1),
+            retry_initial: Duration::from_secs(1),
+            retry_max: Duration::from_secs(2),
+            ..Notifications::new(SmtpServer {
+                host: "localhost".into(),
+                port,
+                security: SmtpSecurity::StartTls,
+                from: "noreply@hub.test".into(),
+                credentials: None,
+                ca_pem: Some(ca),
+                timeout: Duration::from_secs(5),
+            })
+        });
+    }
+}
+
+#[tokio::test]
+async fn with_starttls_the_message_travels_encrypted_to_a_server_the_configured_ca_signed() {
+    within_time(async {
+        let pem_dir = tempfile::tempdir().expect("temp dir");
+        let (tls, ca) = localhost_tls(pem_dir.path());
+        let receiver = SmtpReceiver::start_with(Some(tls)).await;
+        let programme = Programme::on(TestHub::start_with(notify_with_starttls(receiver.port, ca)).await).await;
+        let hotline = programme.hub.login(&programme.hotline).await;
+        hotline.post("/handler/v1/notifications", &opt_in("hotline@example.org")).await.ok::<NotificationSettings>();
+        assert!(eventually(Duration::from_secs(10), || baselined(&programme.hub) == 1).await);
+        let sealed = programme.seal(&[Route::IndependentHotline], "a report", &[]);
+        programme.hub.submit(&sealed).await.ok::<SubmitResponse>();
+        assert!(eventually(Duration::from_secs(15), || receiver.count() == 1).await, "delivered");
+        let message = &receiver.messages_to("hotline@example.org")[0];
+        assert!(message.over_tls, "sent after STARTTLS");
+        assert!(message.text().contains("1 new case"));
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_server_that_offers_no_starttls_gets_nothing_in_the_clear() {
+    within_time(async {
+        let pem_dir = tempfile::tempdir().expect("temp dir");
+        let (_, ca) = localhost_tls(pem_dir.path());
+        // The same receiver without a certificate: it never offers STARTTLS.
+        let receiver = SmtpReceiver::start().await;
+        let programme = Programme::on(TestHub::start_with(notify_with_starttls(receiver.port, ca)).await).await;
+        let hotline = programme.hub.login(&programme.hotline).await;
+        hotline.post("/handler/v1/notifications", &opt_in("hotline@example.org")).await.ok::<NotificationSettings>();
+        assert!(eventually(Duration::from_secs(10), || baselined(&programme.hub) == 1).await);
+        let sealed = programme.seal(&[Route::IndependentHotline], "a report", &[]);
+        programme.hub.submit(&sealed).await.ok::<SubmitResponse>();
+        let mut settings = NotificationSettings {
+            available: true,
+            email: None,
+            language: None,
+            digest_minutes: 0,
+            failed_attempts: 0,
+        };
+        for _ in 0..100 {
+            settings = hotline.get("/handler/v1/notifications").await.ok();
+            if settings.failed_attempts >= 2 {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert!(settings.failed_attempts >= 2, "the send fails and is retried: {settings:?}");
+        assert_eq!(receiver.mail_commands.load(Ordering::SeqCst), 0, "no envelope was sent in the clear");
+        assert_eq!(receiver.count(), 0);
+    })
+    .await;
 }
