@@ -14,7 +14,10 @@
 //!   that was not reported before.
 //!
 //! The first pass after a reader opts in only records the cases already
-//! there: they are not news. Marks use event numbers, not times, because
+//! there: they are not news. A pass reads on a read-only connection
+//! ([`plan_pass`]) and writes the marks and digests in one short
+//! transaction ([`apply_pass`]), so requests that write do not wait while
+//! every case on every route is read. Marks use event numbers, not times, because
 //! the hub keeps a report's and a worker's message's times only to the hour
 //! (ADR 0016): a time watermark would miss or repeat them.
 
@@ -50,26 +53,74 @@ struct Reader {
     baselined: bool,
 }
 
-/// Runs one pass at `now` (the hub's calendar clock) in one transaction and
-/// schedules each reader's digest for `send_at`. Returns how many readers
-/// have news.
-pub(crate) fn run_pass(connection: &mut Connection, now: i64, send_at: i64) -> Result<usize, ApiError> {
+/// What a pass found for one reader, and the marks to write.
+pub(crate) struct ReaderPlan {
+    handler_id: String,
+    baselined: bool,
+    counts: Counts,
+    /// (case id, last event, overdue deadlines told) of cases with no mark yet.
+    new_marks: Vec<(String, i64, String)>,
+    /// The same for marks that moved on.
+    moved_marks: Vec<(String, i64, String)>,
+}
+
+/// The reading half of a pass at `now` (the hub's calendar clock), on a
+/// read-only connection in one snapshot: what changed for every opted-in
+/// reader. Reading every case on a route takes a while on a large hub;
+/// doing it here keeps the writer free for requests meanwhile.
+pub(crate) fn plan_pass(connection: &mut Connection, now: i64) -> Result<Vec<ReaderPlan>, ApiError> {
+    let tx = connection.transaction()?;
+    let mut plans = Vec::new();
+    for reader in opted_in(&tx)? {
+        plans.push(reader_pass(&tx, &reader, now)?);
+    }
+    Ok(plans)
+}
+
+/// The writing half, in one short transaction: moves the marks on and adds
+/// each reader's news to their one waiting digest, to be sent at
+/// `send_at`. A reader who opted out since the plan was read is skipped.
+/// Returns how many readers have news.
+pub(crate) fn apply_pass(connection: &mut Connection, plans: Vec<ReaderPlan>, send_at: i64) -> Result<usize, ApiError> {
     let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
-    let readers = opted_in(&tx)?;
     let mut with_news = 0;
-    for reader in readers {
-        let counts = reader_pass(&tx, &reader, now)?;
-        if !reader.baselined {
+    for plan in plans {
+        let still_in: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM reader_notification_addresses WHERE handler_id = ?1)",
+            [&plan.handler_id],
+            |row| row.get(0),
+        )?;
+        if !still_in {
+            continue;
+        }
+        for (case_id, seq, overdue) in &plan.new_marks {
+            tx.execute(
+                "INSERT INTO reader_notification_marks (handler_id, case_id, seen_seq, overdue) \
+                 VALUES (?1, ?2, ?3, ?4) \
+                 ON CONFLICT (handler_id, case_id) DO UPDATE SET seen_seq = excluded.seen_seq, \
+                   overdue = excluded.overdue",
+                params![plan.handler_id, case_id, seq, overdue],
+            )?;
+        }
+        for (case_id, seq, overdue) in &plan.moved_marks {
+            tx.execute(
+                "UPDATE reader_notification_marks SET seen_seq = ?1, overdue = ?2 \
+                  WHERE handler_id = ?3 AND case_id = ?4",
+                params![seq, overdue, plan.handler_id, case_id],
+            )?;
+        }
+        if !plan.baselined {
             tx.execute(
                 "UPDATE reader_notification_addresses SET baselined = 1 WHERE handler_id = ?1",
-                [&reader.handler_id],
+                [&plan.handler_id],
             )?;
             continue;
         }
-        if counts.is_empty() {
+        if plan.counts.is_empty() {
             continue;
         }
         with_news += 1;
+        let counts = plan.counts;
         // At most one digest waits per reader: news while it waits (or
         // while the mail server refuses) is added to it.
         tx.execute(
@@ -80,7 +131,7 @@ pub(crate) fn run_pass(connection: &mut Connection, now: i64, send_at: i64) -> R
                new_cases = reader_notification_pending.new_cases + excluded.new_cases, \
                answered_cases = reader_notification_pending.answered_cases + excluded.answered_cases, \
                overdue_cases = reader_notification_pending.overdue_cases + excluded.overdue_cases",
-            params![reader.handler_id, counts.new, counts.answered, counts.overdue, send_at],
+            params![plan.handler_id, counts.new, counts.answered, counts.overdue, send_at],
         )?;
     }
     tx.commit()?;
@@ -121,8 +172,8 @@ struct Candidate {
     mark: Option<(i64, String)>,
 }
 
-/// Counts one reader's news and moves their marks on.
-fn reader_pass(connection: &Connection, reader: &Reader, now: i64) -> Result<Counts, ApiError> {
+/// Counts one reader's news and the marks to move on (reads only).
+fn reader_pass(connection: &Connection, reader: &Reader, now: i64) -> Result<ReaderPlan, ApiError> {
     // The same cases as the inbox's "on my route now": a key to the case,
     // the case's current route, a factory the reader covers.
     let mut statement = connection.prepare(&format!(
@@ -156,18 +207,14 @@ fn reader_pass(connection: &Connection, reader: &Reader, now: i64) -> Result<Cou
     )?;
     let deadlines = route_deadlines(connection, reader.route)?;
     let mut counts = Counts::default();
+    let (mut new_marks, mut moved_marks) = (Vec::new(), Vec::new());
     for candidate in rows {
         let candidate = candidate?;
         let overdue_now = deadlines.for_case(&candidate.case, candidate.answered_by_reader, now).overdue;
         match &candidate.mark {
             None => {
                 counts.new += 1;
-                let told = kinds_text(&overdue_now);
-                connection.execute(
-                    "INSERT INTO reader_notification_marks (handler_id, case_id, seen_seq, overdue) \
-                     VALUES (?1, ?2, ?3, ?4)",
-                    params![reader.handler_id, candidate.case.case_id, candidate.last_seq, told],
-                )?;
+                new_marks.push((candidate.case.case_id.clone(), candidate.last_seq, kinds_text(&overdue_now)));
             }
             Some((seen, told)) => {
                 if candidate.last_worker_seq.is_some_and(|seq| seq > *seen) {
@@ -188,16 +235,18 @@ fn reader_pass(connection: &Connection, reader: &Reader, now: i64) -> Result<Cou
                 }
                 let all = all.join(",");
                 if candidate.last_seq != *seen || all != *told {
-                    connection.execute(
-                        "UPDATE reader_notification_marks SET seen_seq = ?1, overdue = ?2 \
-                          WHERE handler_id = ?3 AND case_id = ?4",
-                        params![candidate.last_seq, all, reader.handler_id, candidate.case.case_id],
-                    )?;
+                    moved_marks.push((candidate.case.case_id.clone(), candidate.last_seq, all));
                 }
             }
         }
     }
-    Ok(counts)
+    Ok(ReaderPlan {
+        handler_id: reader.handler_id.clone(),
+        baselined: reader.baselined,
+        counts,
+        new_marks,
+        moved_marks,
+    })
 }
 
 fn kind_str(kind: DeadlineKind) -> &'static str {

@@ -18,7 +18,7 @@ use rusqlite::params;
 use workervoice_protocol::directory::Route;
 
 use super::Notifications;
-use super::digest::{Counts, run_pass};
+use super::digest::{Counts, apply_pass, plan_pass};
 use super::mail::{Mailer, compose};
 use crate::clock::unix_now;
 use crate::directory::route_from_str;
@@ -159,7 +159,11 @@ pub(crate) async fn run(state: AppState, mailer: Mailer, settings: Notifications
             let calendar_now = state.calendar_now();
             // A digest made now is sent now; only retries wait.
             let send_at = unix_now();
-            if let Err(error) = state.db.run(move |connection| run_pass(connection, calendar_now, send_at)).await {
+            let pass = async {
+                let plans = state.db.read(move |connection| plan_pass(connection, calendar_now)).await?;
+                state.db.run(move |connection| apply_pass(connection, plans, send_at)).await
+            };
+            if let Err(error) = pass.await {
                 tracing::error!(%error, "notification pass failed");
             }
         }
