@@ -48,7 +48,12 @@ try {
     '/admin/v1/readers/invitations',
     { name: 'Bench reader', route: 'independent_hotline' },
   );
-  const reader = await acceptReaderInvitation({ base: url }, invitation.handler_id, invitation.invitation_token, PASSWORD);
+  const reader = await acceptReaderInvitation(
+    { base: url },
+    invitation.handler_id,
+    invitation.invitation_token,
+    PASSWORD,
+  );
   await staff(url, staffToken, 'POST', '/admin/v1/directory/propose', {});
   let dir = await directory(url);
   for (let tries = 0; !JSON.stringify(dir).includes(reader.key_id) && tries < 100; tries++) {

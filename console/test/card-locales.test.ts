@@ -32,8 +32,16 @@ test('every card language has exactly the English card messages, and each format
     const bundle = new FluentBundle(tag, { useIsolating: false });
     assert.deepEqual(bundle.addResource(own), [], `${file} has errors`);
     const ids = new Set(own.body.map((entry) => entry.id));
-    assert.deepEqual([...english].filter((id) => !ids.has(id)), [], `${file} lacks these`);
-    assert.deepEqual([...ids].filter((id) => !english.has(id)), [], `${file} has extra messages`);
+    assert.deepEqual(
+      [...english].filter((id) => !ids.has(id)),
+      [],
+      `${file} lacks these`,
+    );
+    assert.deepEqual(
+      [...ids].filter((id) => !english.has(id)),
+      [],
+      `${file} has extra messages`,
+    );
     for (const id of ids) {
       for (const days of [1, 2, 5, 30]) {
         const message = bundle.getMessage(id);

@@ -151,7 +151,12 @@ test('a reader opts in to e-mail notifications in the console and is told of a n
       '/admin/v1/readers/invitations',
       { name: 'Notified reader', route: 'independent_hotline' },
     );
-    const reader = await acceptReaderInvitation({ base: url }, invitation.handler_id, invitation.invitation_token, PASSWORD);
+    const reader = await acceptReaderInvitation(
+      { base: url },
+      invitation.handler_id,
+      invitation.invitation_token,
+      PASSWORD,
+    );
     await staff(url, staffToken, 'POST', '/admin/v1/directory/propose', {});
     let dir = await directory(url);
     assert.ok(await until(async () => JSON.stringify((dir = await directory(url))).includes(reader.key_id), 10_000));

@@ -99,7 +99,8 @@ export async function channelsFor(factoryId: string): Promise<Channel[]> {
     const route = ROUTES.find((known) => known === entry?.['route']);
     const organisation = entry?.['organisation'];
     const hours = entry?.['response_deadline_hours'];
-    if (entry === null || route === undefined || typeof organisation !== 'string' || typeof hours !== 'number') continue;
+    if (entry === null || route === undefined || typeof organisation !== 'string' || typeof hours !== 'number')
+      continue;
     const factories = Array.isArray(entry['factory_ids']) ? entry['factory_ids'] : [];
     const reaches =
       route === 'independent_hotline' ||
@@ -195,13 +196,7 @@ export function cardSheet(
     'div',
     {},
     h('p', { class: 'no-print' }, t('cards-help', { count: held.length })),
-    h(
-      'div',
-      { class: 'no-print cards-controls' },
-      h('label', { for: 'cards-paper' }, t('cards-paper')),
-      paper,
-      print,
-    ),
+    h('div', { class: 'no-print cards-controls' }, h('label', { for: 'cards-paper' }, t('cards-paper')), paper, print),
     sheet,
   );
 }

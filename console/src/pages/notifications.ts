@@ -102,7 +102,11 @@ function render(state: State, draw: () => void): HTMLElement {
   });
   let stop: HTMLElement | null = null;
   if (settings.email != null) {
-    const button = h('button', { type: 'button', id: 'notifications-stop', class: 'secondary' }, t('notifications-stop'));
+    const button = h(
+      'button',
+      { type: 'button', id: 'notifications-stop', class: 'secondary' },
+      t('notifications-stop'),
+    );
     button.addEventListener('click', () => send(null));
     stop = button;
   }
