@@ -86,6 +86,9 @@ pub struct HubConfig {
     /// What the hub deletes after how long (closed cases, abandoned
     /// uploads, failure rows, ended sessions).
     pub retention: crate::retention::Retention,
+    /// E-mail notifications to readers through the operator's SMTP server
+    /// (ADR 0023); `None` sends none, and readers cannot give an address.
+    pub notifications: Option<crate::notifications::Notifications>,
 }
 
 /// Default free space below which the hub is not ready.
@@ -137,6 +140,7 @@ impl HubConfig {
             metrics_token: None,
             min_free_bytes: DEFAULT_MIN_FREE_BYTES,
             retention: crate::retention::Retention::default(),
+            notifications: None,
         }
     }
 
@@ -177,6 +181,9 @@ impl HubConfig {
             !self.limits.header_read_timeout.is_zero() && !self.limits.request_timeout.is_zero(),
             "read time-outs must be longer than zero"
         );
+        if let Some(notifications) = &self.notifications {
+            notifications.validate()?;
+        }
         if let Some(token) = &self.metrics_token {
             ensure!(
                 token.len() >= 16 && token.chars().all(|c| c.is_ascii_graphic()),

@@ -77,6 +77,7 @@ pub mod fuzzing;
 mod keys;
 mod limits;
 mod metrics;
+mod notifications;
 mod openapi;
 mod programme;
 mod proposals;
@@ -100,6 +101,10 @@ pub use console_assets::CONSOLE_CSP;
 pub use content::publish::{PackAssignment, PublishedPack, publish_pack};
 pub use demo::{DEMO_FACTORY_NAME, DemoHandler, DemoSeed, DemoWorker, seed_demo};
 pub use limits::TrafficLimits;
+pub use notifications::{
+    DEFAULT_DIGEST_INTERVAL, DEFAULT_RETRY_INITIAL, DEFAULT_RETRY_MAX, DEFAULT_SMTP_TIMEOUT, Notifications,
+    SmtpCredentials, SmtpSecurity, SmtpServer,
+};
 pub use openapi::document_json as openapi_json;
 #[doc(hidden)]
 pub use openapi::{

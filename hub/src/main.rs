@@ -197,6 +197,94 @@ struct ServeArgs {
     /// console/dist) at `/`, same origin as the API (ADR 0018).
     #[arg(long, value_name = "DIR", env = "WORKERVOICE_HUB_CONSOLE_DIR")]
     console_dir: Option<PathBuf>,
+    #[command(flatten)]
+    smtp: SmtpArgs,
+}
+
+/// E-mail notifications to readers (ADR 0023): off unless --smtp-host is given.
+#[derive(Args, Clone)]
+struct SmtpArgs {
+    /// SMTP server to send readers' notifications through (without it the hub sends none).
+    #[arg(long, value_name = "HOST", env = "WORKERVOICE_HUB_SMTP_HOST", requires = "smtp_from")]
+    smtp_host: Option<String>,
+    /// SMTP port (default: 587 for starttls, 465 for tls, 25 for plain).
+    #[arg(long, value_name = "PORT", env = "WORKERVOICE_HUB_SMTP_PORT")]
+    smtp_port: Option<u16>,
+    /// How the connection is protected: starttls (required, never plain), tls
+    /// (implicit, SMTPS), or plain (a server on loopback only).
+    #[arg(long, value_name = "MODE", default_value = "starttls", env = "WORKERVOICE_HUB_SMTP_SECURITY",
+          value_parser = ["starttls", "tls", "plain"])]
+    smtp_security: String,
+    /// The From: address, e.g. "Worker Voice <noreply@example.org>".
+    #[arg(long, value_name = "ADDRESS", env = "WORKERVOICE_HUB_SMTP_FROM")]
+    smtp_from: Option<String>,
+    /// SMTP user name, if the server wants one.
+    #[arg(long, value_name = "NAME", env = "WORKERVOICE_HUB_SMTP_USERNAME", requires = "smtp_host")]
+    smtp_username: Option<String>,
+    /// A file holding the SMTP password (its first line). Or set
+    /// WORKERVOICE_HUB_SMTP_PASSWORD; never on the command line.
+    #[arg(long, value_name = "FILE", env = "WORKERVOICE_HUB_SMTP_PASSWORD_FILE", requires = "smtp_username")]
+    smtp_password_file: Option<PathBuf>,
+    /// A PEM file of the CA that signed the SMTP server's certificate (then only it is trusted).
+    #[arg(long, value_name = "PEM", env = "WORKERVOICE_HUB_SMTP_CA")]
+    smtp_ca: Option<PathBuf>,
+    /// At most one notification per reader per this many minutes.
+    #[arg(long, value_name = "MINUTES", default_value_t = 15, env = "WORKERVOICE_HUB_NOTIFY_DIGEST_MINUTES")]
+    notify_digest_minutes: u64,
+    /// Test harnesses only: the digest interval in seconds (overrides the minutes).
+    #[arg(long, value_name = "SECS", hide = true)]
+    notify_digest_seconds: Option<u64>,
+}
+
+impl SmtpArgs {
+    /// The notification settings, or `None` without --smtp-host. The
+    /// password comes from the file or the environment, never argv.
+    fn notifications(&self) -> anyhow::Result<Option<workervoice_hub::Notifications>> {
+        let Some(host) = &self.smtp_host else { return Ok(None) };
+        let security = match self.smtp_security.as_str() {
+            "tls" => workervoice_hub::SmtpSecurity::ImplicitTls,
+            "plain" => workervoice_hub::SmtpSecurity::PlainLoopbackOnly,
+            _ => workervoice_hub::SmtpSecurity::StartTls,
+        };
+        let port = self.smtp_port.unwrap_or(match security {
+            workervoice_hub::SmtpSecurity::StartTls => 587,
+            workervoice_hub::SmtpSecurity::ImplicitTls => 465,
+            workervoice_hub::SmtpSecurity::PlainLoopbackOnly => 25,
+        });
+        let credentials = match &self.smtp_username {
+            None => None,
+            Some(username) => {
+                let password = match &self.smtp_password_file {
+                    Some(path) => {
+                        let text = zeroize::Zeroizing::new(
+                            std::fs::read_to_string(path)
+                                .with_context(|| format!("reading the SMTP password file {}", path.display()))?,
+                        );
+                        zeroize::Zeroizing::new(text.lines().next().unwrap_or_default().to_owned())
+                    }
+                    None => zeroize::Zeroizing::new(std::env::var("WORKERVOICE_HUB_SMTP_PASSWORD").context(
+                        "--smtp-username needs a password: --smtp-password-file or WORKERVOICE_HUB_SMTP_PASSWORD",
+                    )?),
+                };
+                Some(workervoice_hub::SmtpCredentials { username: username.clone(), password })
+            }
+        };
+        let digest = std::time::Duration::from_secs(
+            self.notify_digest_seconds.unwrap_or(self.notify_digest_minutes.max(1).saturating_mul(60)),
+        );
+        Ok(Some(workervoice_hub::Notifications {
+            digest_interval: digest,
+            ..workervoice_hub::Notifications::new(workervoice_hub::SmtpServer {
+                host: host.clone(),
+                port,
+                security,
+                from: self.smtp_from.clone().unwrap_or_default(),
+                credentials,
+                ca_pem: self.smtp_ca.clone(),
+                timeout: workervoice_hub::DEFAULT_SMTP_TIMEOUT,
+            })
+        }))
+    }
 }
 
 impl ServeArgs {
@@ -250,6 +338,7 @@ impl ServeArgs {
                 ended_sessions: days(self.retain_ended_sessions_days),
                 ..workervoice_hub::Retention::default()
             },
+            notifications: self.smtp.notifications()?,
         })
     }
 

@@ -848,6 +848,22 @@ fn operations() -> Vec<Operation> {
             list::<handler::Colleague>(),
         ),
         op(
+            get.clone(),
+            "/handler/v1/notifications",
+            Reader,
+            "The reader's e-mail notifications: address, language, pace, failed sends (ADR 0023)",
+            Empty,
+            one::<handler::NotificationSettings>(),
+        ),
+        op(
+            post.clone(),
+            "/handler/v1/notifications",
+            Reader,
+            "Opt in to e-mail notifications with an address, or opt out (no address)",
+            one::<handler::SetNotificationsRequest>(),
+            one::<handler::NotificationSettings>(),
+        ),
+        op(
             post.clone(),
             "/handler/v1/visits",
             Reader,

@@ -51,6 +51,8 @@ pub struct RunningHub {
     task: JoinHandle<std::io::Result<()>>,
     escalation: JoinHandle<()>,
     retention: JoinHandle<()>,
+    /// The notification task, when an SMTP server is configured.
+    notifications: Option<JoinHandle<()>>,
     retention_policy: crate::retention::Retention,
     /// Held while this hub serves: a second hub on the same data directory
     /// is refused at start. Released when the hub is shut down or dropped.
@@ -69,6 +71,9 @@ impl RunningHub {
     pub async fn shutdown(self) {
         self.escalation.abort();
         self.retention.abort();
+        if let Some(notifications) = &self.notifications {
+            notifications.abort();
+        }
         self.handle.graceful_shutdown(Some(SHUTDOWN_GRACE));
         match self.task.await {
             Ok(Ok(())) => tracing::info!("hub stopped"),
@@ -181,6 +186,12 @@ pub async fn start(config: HubConfig) -> anyhow::Result<RunningHub> {
         .await
         .context("the start-up task failed")??;
     let tls_config = config.tls.as_ref().map(tls::server_config).transpose()?;
+    // Prepared before listening: a CA file that does not load stops the start.
+    let mailer = config
+        .notifications
+        .as_ref()
+        .map(|settings| crate::notifications::mail::Mailer::new(&settings.smtp))
+        .transpose()?;
     let console = std::sync::Arc::new(match &config.console_dir {
         Some(dir) => crate::console_assets::ConsoleAssets::load(dir)?,
         None => crate::console_assets::ConsoleAssets::none(),
@@ -214,6 +225,7 @@ pub async fn start(config: HubConfig) -> anyhow::Result<RunningHub> {
         limits: config.limits,
         retention: config.retention,
         calendar_offset: std::sync::atomic::AtomicI64::new(config.calendar_offset_secs),
+        notifications: config.notifications.clone(),
     });
     let (staff_token, demo_admin) = if config.seed_demo_admin {
         let admin = crate::staff::accounts::ensure_demo_admin(&state).await?;
@@ -254,6 +266,17 @@ pub async fn start(config: HubConfig) -> anyhow::Result<RunningHub> {
     };
     let escalation = tokio::spawn(run_escalation(state.clone(), config.escalation_interval));
     let retention = tokio::spawn(run_retention(state.clone(), config.retention));
+    let notifications = match (mailer, config.notifications.clone()) {
+        (Some(mailer), Some(settings)) => {
+            tracing::info!(
+                digest_minutes = settings.digest_minutes(),
+                security = ?settings.smtp.security,
+                "sending e-mail notifications to readers who ask for them"
+            );
+            Some(tokio::spawn(crate::notifications::outbox::run(state.clone(), mailer, settings)))
+        }
+        _ => None,
+    };
     tracing::info!(%local_addr, tls = config.tls.is_some(), "hub listening");
     Ok(RunningHub {
         base_url,
@@ -266,6 +289,7 @@ pub async fn start(config: HubConfig) -> anyhow::Result<RunningHub> {
         task,
         escalation,
         retention,
+        notifications,
         retention_policy: config.retention,
         _data_dir_lock: data_dir_lock,
     })
@@ -305,6 +329,7 @@ fn router(
         .merge(crate::surveys::routes())
         .merge(cases::routes())
         .merge(case_handlers::routes())
+        .merge(crate::notifications::routes())
         .merge(crate::staff::routes())
         .merge(crate::staff::console::routes())
         // Unknown API paths stay JSON `not_found`; other paths are the console's.

@@ -19,11 +19,12 @@ use rusqlite::types::Value;
 
 /// The version this build writes (16 adds the inbox's tables, ADR 0020,
 /// and changes no row; 17 binds survey tokens to a factory, ADR 0021; 18
-/// rounds what devices did in case audits down to the hour, ADR 0016).
-const LATEST: i64 = 18;
+/// rounds what devices did in case audits down to the hour, ADR 0016; 19 adds
+/// readers' e-mail notifications, ADR 0023, and changes no row).
+const LATEST: i64 = 19;
 
 /// The newest version with a fixture (`scripts/hub-db-fixture`).
-const NEWEST_FIXTURE: i64 = 17;
+const NEWEST_FIXTURE: i64 = 18;
 
 /// Tables a step drops on purpose, with the version that step makes: 14
 /// removes the hub-made handler keys and the case keys wrapped to them (ADR

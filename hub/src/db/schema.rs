@@ -17,7 +17,7 @@
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 /// The schema version this hub writes.
-pub(crate) const LATEST_VERSION: u32 = 18;
+pub(crate) const LATEST_VERSION: u32 = 19;
 
 /// Why the schema could not be brought up to date.
 #[derive(Debug, thiserror::Error)]
@@ -75,6 +75,7 @@ fn upgrade_from(tx: &Transaction<'_>, version: u32) -> rusqlite::Result<()> {
         15 => tx.execute_batch(V16_SCHEMA),
         16 => tx.execute_batch(V17_SCHEMA),
         17 => tx.execute_batch(V18_SCHEMA),
+        18 => tx.execute_batch(V19_SCHEMA),
         // `migrate` never asks for a step past LATEST_VERSION.
         _ => Ok(()),
     }
@@ -784,6 +785,46 @@ ALTER TABLE survey_responses ADD COLUMN format INTEGER NOT NULL DEFAULT 1;
 /// timed the worker's upload; those rows are rounded down like the rest.
 const V18_SCHEMA: &str = "
 UPDATE case_audit SET at = at - (at % 3600) WHERE actor = 'device' AND at % 3600 <> 0;
+";
+
+/// Version 19: e-mail notifications to readers (ADR 0023). The address a
+/// reader opted in with (and the language of the messages); per reader and
+/// case on their route, the last event they were told of and the deadlines
+/// already reported overdue (deleted with the case, by retention's rule for
+/// every table naming a case); and at most one digest waiting to be sent
+/// per reader — counts only, never a case id — with its failed attempts.
+/// Opting out deletes all three.
+const V19_SCHEMA: &str = "
+CREATE TABLE reader_notification_addresses (
+    handler_id TEXT PRIMARY KEY REFERENCES handlers (id),
+    email      TEXT NOT NULL,
+    language   TEXT NOT NULL,
+    -- 0 until the first pass has recorded the cases already there (which
+    -- are not news to someone who just opted in).
+    baselined  INTEGER NOT NULL DEFAULT 0 CHECK (baselined IN (0, 1)),
+    -- To the day.
+    updated_at INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE reader_notification_marks (
+    handler_id TEXT NOT NULL REFERENCES handlers (id),
+    case_id    TEXT NOT NULL REFERENCES cases (case_id),
+    -- The case's last event when the reader was last told.
+    seen_seq   INTEGER NOT NULL,
+    -- The deadlines already reported overdue, comma-separated.
+    overdue    TEXT NOT NULL,
+    PRIMARY KEY (handler_id, case_id)
+) WITHOUT ROWID;
+CREATE INDEX reader_notification_marks_by_case ON reader_notification_marks (case_id);
+
+CREATE TABLE reader_notification_pending (
+    handler_id      TEXT PRIMARY KEY REFERENCES handlers (id),
+    new_cases       INTEGER NOT NULL,
+    answered_cases  INTEGER NOT NULL,
+    overdue_cases   INTEGER NOT NULL,
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL
+) WITHOUT ROWID;
 ";
 
 #[cfg(test)]
