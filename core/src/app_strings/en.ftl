@@ -295,3 +295,9 @@ report-callback-language = Language for the call
 report-review-attachments = Attached
 report-review-callback = Call back
 report-review-callback-value = { $phone }, { $time }, in { $language }
+
+## The system's permission prompts on iOS (Info.plist usage descriptions),
+## written into ios/App/Resources/<lang>.lproj/InfoPlist.strings by
+## ios/scripts/gen-infoplist-strings.py. Plain text: no variables.
+ios-permission-camera = Worker Voice uses the camera to scan the set-up QR code and to take a photo for a report. Photos are not saved to your photo library.
+ios-permission-microphone = Worker Voice uses the microphone to record a voice note for a report.

@@ -260,3 +260,7 @@ report-callback-language = Ngôn ngữ khi gọi
 report-review-attachments = Đính kèm
 report-review-callback = Gọi lại
 report-review-callback-value = { $phone }, { $time }, bằng { $language }
+
+## The system's permission prompts on iOS (see en.ftl).
+ios-permission-camera = Worker Voice dùng camera để quét mã QR thiết lập và để chụp ảnh cho báo cáo. Ảnh không được lưu vào thư viện ảnh của bạn.
+ios-permission-microphone = Worker Voice dùng micrô để ghi âm lời nhắn cho báo cáo.

@@ -260,3 +260,7 @@ report-callback-language = 通话语言
 report-review-attachments = 附件
 report-review-callback = 回电
 report-review-callback-value = { $phone }，{ $time }，使用{ $language }
+
+## The system's permission prompts on iOS (see en.ftl).
+ios-permission-camera = Worker Voice 使用相机扫描设置二维码，并为反映拍照。照片不会保存到您的相册。
+ios-permission-microphone = Worker Voice 使用麦克风为反映录制语音留言。
