@@ -55,16 +55,32 @@ pub fn database_url_for(data_dir: &Path) -> Option<String> {
                     .query_opt("SELECT 1 FROM pg_database WHERE datname = $1", &[&name])
                     .unwrap_or_else(|error| panic!("looking for {name}: {error}"))
                     .is_some();
-                if !exists && let Err(error) = client.batch_execute(&format!("CREATE DATABASE {name}")) {
-                    // Another hub on the same directory created it meanwhile.
-                    let duplicate = error.code().is_some_and(|code| code.code() == "42P04");
-                    assert!(duplicate, "creating {name}: {error}");
+                if !exists {
+                    create_database(client, &name);
                 }
             })
             .join()
             .unwrap_or_else(|_| panic!("creating the test database failed"));
     });
     Some(url)
+}
+
+/// `CREATE DATABASE name`, tolerating a twin that made it first and
+/// retrying what a busy test server refuses for a moment: many tests create
+/// their databases at once, and PostgreSQL refuses to copy `template1`
+/// while another session is copying it ("being accessed by other users").
+fn create_database(client: &mut postgres::Client, name: &str) {
+    for attempt in 0..50u32 {
+        match client.batch_execute(&format!("CREATE DATABASE {name}")) {
+            Ok(()) => return,
+            // Another hub on the same directory created it meanwhile.
+            Err(error) if error.code().is_some_and(|code| code.code() == "42P04") => return,
+            Err(error) if attempt < 49 && error.code().is_some_and(|code| code.code() == "55006") => {
+                std::thread::sleep(std::time::Duration::from_millis(20 + 10 * u64::from(attempt)));
+            }
+            Err(error) => panic!("creating {name}: {error:?}"),
+        }
+    }
 }
 
 /// The bytes a reader of the hub's database could get at: the files
