@@ -17,7 +17,7 @@
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 /// The schema version this hub writes.
-pub(crate) const LATEST_VERSION: u32 = 18;
+pub(crate) const LATEST_VERSION: u32 = 20;
 
 /// Why the schema could not be brought up to date.
 #[derive(Debug, thiserror::Error)]
@@ -75,6 +75,10 @@ fn upgrade_from(tx: &Transaction<'_>, version: u32) -> rusqlite::Result<()> {
         15 => tx.execute_batch(V16_SCHEMA),
         16 => tx.execute_batch(V17_SCHEMA),
         17 => tx.execute_batch(V18_SCHEMA),
+        // Version 19 is another branch's step this session; the lead
+        // renumbers at merge (this step then follows it).
+        18 => Ok(()),
+        19 => tx.execute_batch(V20_SCHEMA),
         // `migrate` never asks for a step past LATEST_VERSION.
         _ => Ok(()),
     }
@@ -784,6 +788,23 @@ ALTER TABLE survey_responses ADD COLUMN format INTEGER NOT NULL DEFAULT 1;
 /// timed the worker's upload; those rows are rounded down like the rest.
 const V18_SCHEMA: &str = "
 UPDATE case_audit SET at = at - (at % 3600) WHERE actor = 'device' AND at % 3600 <> 0;
+";
+
+/// Version 20: cases by category as a reader's client counted and
+/// published them (ADR 0024): per route, factory and month of receipt, the
+/// suppressed table only (total and per category), with the reader who
+/// published it and when. Never a case's category.
+const V20_SCHEMA: &str = "
+CREATE TABLE category_counts (
+    route        TEXT NOT NULL CHECK (route IN ('factory_committee', 'independent_hotline', 'brand')),
+    factory_id   TEXT NOT NULL REFERENCES factories (id),
+    month        TEXT NOT NULL,
+    -- JSON of the total and the count per category (each may be null: suppressed).
+    body         BLOB NOT NULL,
+    published_by TEXT NOT NULL,
+    published_at INTEGER NOT NULL,
+    PRIMARY KEY (route, factory_id, month)
+);
 ";
 
 #[cfg(test)]
