@@ -231,6 +231,13 @@ test('a reader publishes the categories counted in their browser and the program
       await reader.waitForFunction((tag) => document.documentElement.lang === tag, lang);
       await reader.waitForSelector('#category-table');
       await accessible(reader, `${lang} reader home with category counts`);
+      if (lang !== 'en') {
+        assert.doesNotMatch(
+          clean(await reader.textContent('#category-status')),
+          /cases counted/,
+          'said in the language shown',
+        );
+      }
       mkdirSync(join(SHOTS, lang), { recursive: true });
       await reader.screenshot({ path: join(SHOTS, lang, 'reader-category-counts.png'), fullPage: true });
     }

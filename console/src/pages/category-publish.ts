@@ -44,7 +44,8 @@ export class CategoryPublisher {
   private rows: CategoryCountsRow[] | null = null;
   private categories: Category[] = [];
   private busy = false;
-  private status: string | null = null;
+  /** The status message's id and arguments: translated when drawn, so a language change redraws it. */
+  private status: { id: string; args?: Record<string, string | number> } | null = null;
   private failed: unknown = null;
   private section: HTMLElement | null = null;
 
@@ -80,8 +81,10 @@ export class CategoryPublisher {
     count.disabled = this.busy;
     count.addEventListener('click', () => void this.count());
     parts.push(h('div', { class: 'actions' }, count));
-    if (this.status !== null)
-      parts.push(h('p', { role: 'status', class: 'status', id: 'category-status' }, this.status));
+    if (this.status !== null) {
+      const message = t(this.status.id, this.status.args);
+      parts.push(h('p', { role: 'status', class: 'status', id: 'category-status' }, message));
+    }
     if (this.failed !== null) parts.push(h('div', { role: 'alert', class: 'alert' }, this.errorMessage(this.failed)));
     if (this.rows !== null) {
       if (this.rows.length === 0) {
@@ -154,7 +157,7 @@ export class CategoryPublisher {
   private async count(): Promise<void> {
     this.busy = true;
     this.failed = null;
-    this.status = t('category-counting');
+    this.status = { id: 'category-counting' };
     this.draw();
     try {
       if (this.categories.length === 0) this.categories = await fetchCategories(this.hub);
@@ -168,7 +171,7 @@ export class CategoryPublisher {
         });
       }
       this.rows = countCategories(counted);
-      this.status = t('category-counted', { cases: counted.length });
+      this.status = { id: 'category-counted', args: { cases: counted.length } };
     } catch (error) {
       this.failed = error;
       this.status = null;
@@ -184,7 +187,7 @@ export class CategoryPublisher {
     this.draw();
     try {
       await readerRequest(this.hub, 'POST', '/handler/v1/category-counts', { rows: this.rows }, this.session.token);
-      this.status = t('category-published');
+      this.status = { id: 'category-published' };
     } catch (error) {
       this.failed = error;
       this.status = null;
