@@ -491,7 +491,7 @@ grievances-col-overdue = Overdue
 grievances-col-resolved = Resolved
 grievances-col-median-hours-to-acknowledge = Median hours to acknowledge
 grievances-col-median-days-to-resolve = Median days to resolve
-grievances-download = Download CSV
+grievances-download = Download cases by month (CSV)
 grievances-downloaded = The CSV was made in this browser.
 
 ## Escalation on the case page

@@ -478,7 +478,7 @@ grievances-col-overdue = Quá hạn
 grievances-col-resolved = Đã giải quyết
 grievances-col-median-hours-to-acknowledge = Số giờ trung vị đến khi xác nhận
 grievances-col-median-days-to-resolve = Số ngày trung vị đến khi giải quyết
-grievances-download = Tải CSV
+grievances-download = Tải vụ việc theo tháng (CSV)
 grievances-downloaded = Tệp CSV được tạo trong trình duyệt này.
 
 ## Escalation on the case page

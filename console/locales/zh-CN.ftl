@@ -478,7 +478,7 @@ grievances-col-overdue = 逾期
 grievances-col-resolved = 已解决
 grievances-col-median-hours-to-acknowledge = 确认所需小时数（中位数）
 grievances-col-median-days-to-resolve = 解决所需天数（中位数）
-grievances-download = 下载 CSV
+grievances-download = 下载按月份的案件（CSV）
 grievances-downloaded = CSV 文件在此浏览器中生成。
 
 ## Escalation on the case page

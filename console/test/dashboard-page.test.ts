@@ -10,7 +10,7 @@
 // with its CSV made in the page; a factory nothing was published for says
 // so. No response the hub sent either browser holds a report's text.
 // axe-core and screenshots (reader-category-counts.png, dashboard.png) in
-// every language.
+// every language, en/tablet-dashboard.png.
 
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
@@ -359,6 +359,12 @@ test('a reader publishes the categories counted in their browser and the program
       mkdirSync(join(SHOTS, lang), { recursive: true });
       await page.screenshot({ path: join(SHOTS, lang, 'dashboard.png'), fullPage: true });
     }
+    // At tablet width, in English, as the other pages (tables scroll inside their box).
+    await page.selectOption('#language', 'en');
+    await page.waitForFunction(() => document.documentElement.lang === 'en');
+    await page.setViewportSize({ width: 820, height: 1180 });
+    await dashboard(page);
+    await page.screenshot({ path: join(SHOTS, 'en', 'tablet-dashboard.png'), fullPage: true });
     assert.deepEqual(cspViolations, []);
     await context.close();
 
