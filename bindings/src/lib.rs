@@ -14,6 +14,7 @@
 
 mod app;
 mod app_strings;
+mod capture;
 mod content;
 mod error;
 mod platform;
@@ -22,6 +23,7 @@ mod training;
 
 pub use app::{AppOptions, WorkerVoiceApp};
 pub use app_strings::{AppStrings, StringArg, StringsResource};
+pub use capture::{CapturePolicy, PhotoSource};
 pub use error::WorkerVoiceError;
 pub use platform::{
     ClockSource, ConnectivityMonitor, PlatformKeyStore, PlatformKeyStoreError, WorkerVoiceListener, new_always_online,
@@ -37,6 +39,7 @@ pub use workervoice_core::grievance::{
     AttachmentDraft, AttachmentLimits, AttachmentType, CallbackRequest, GrievanceDraft, GrievanceRoute,
 };
 pub use workervoice_core::grievance::{CaseMessage, CaseState, CaseSummary, CaseThread, MessageAuthor};
+pub use workervoice_core::kiosk::drafts::DraftAttachment;
 pub use workervoice_core::store::outbox::OutboxState;
 pub use workervoice_core::sync::SyncReport;
 pub use workervoice_core::training::{

@@ -167,6 +167,19 @@ card-hello = For { $name }
 card-number = Worker number
 card-code = Activation code
 card-steps = Open the Worker Voice app, enter your worker number and this code, then choose your own secret PIN.
+card-qr-label = QR code: opens the Worker Voice app with your worker number and activation code
+card-channels = Where your report can go
+card-route-factory-committee = Factory committee
+card-route-independent-hotline = Independent hotline
+card-route-brand = Brand
+card-answer-within = { $days ->
+    [one] answers within 1 day
+   *[other] answers within { $days } days
+}
+card-sealed = What you write is sealed on the phone: the factory cannot read it.
+cards-paper = Paper size
+cards-paper-a4 = A4
+cards-paper-letter = Letter
 
 training-help = How many workers started and passed each module. Numbers under 5 are hidden to protect workers.
 training-caption = Training modules
@@ -528,6 +541,26 @@ analyst-surveys-responses = Responses
 analyst-surveys-open = Open
 analyst-surveys-open-named = Open the results of { $title }
 case-handed-over = This route handed the case over: only { $route } can reply, change its status or add notes now. You see the case up to the hand-over.
+# E-mail notifications (ADR 0023)
+notifications-open = E-mail notifications
+notifications-title = E-mail notifications
+notifications-loading = Loading your notification settings…
+notifications-help = When a new case arrives on your route, a worker writes again or a deadline passes, the hub can send you an e-mail, at most one every { $minutes } minutes. It says only how many cases wait and on which route, never anything from a case: sign in here to read them.
+notifications-unavailable = This hub sends no e-mail: its operator has not set up a mail server.
+notifications-email = E-mail address
+notifications-email-hint = An address only you or your team read. Leave it empty to stop e-mails.
+notifications-save = Save
+notifications-stop = Stop e-mails
+notifications-on = E-mails go to { $email }.
+notifications-off = No e-mails: you have not given an address.
+notifications-saved = Saved. E-mails go to { $email }.
+notifications-stopped = E-mails stopped. The hub no longer keeps your address.
+notifications-invalid = The hub does not accept this address. Give one address, such as name@example.org.
+notifications-failing = The hub could not send your last e-mail ({ $attempts ->
+    [one] 1 attempt
+   *[other] { $attempts } attempts
+}). It keeps trying. If this goes on, tell the hub's operator.
+
 
 ## Cases by category: counted by a reader, published for dashboards (ADR 0024)
 category-publish-title = Category counts for the dashboards

@@ -166,6 +166,16 @@ card-hello = Dành cho { $name }
 card-number = Mã số công nhân
 card-code = Mã kích hoạt
 card-steps = Mở ứng dụng Worker Voice, nhập mã số công nhân và mã này, rồi tự chọn mã PIN bí mật của bạn.
+card-qr-label = Mã QR: mở ứng dụng Worker Voice với số công nhân và mã kích hoạt của bạn
+card-channels = Nơi báo cáo của bạn có thể được gửi tới
+card-route-factory-committee = Ủy ban nhà máy
+card-route-independent-hotline = Đường dây nóng độc lập
+card-route-brand = Nhãn hàng
+card-answer-within = trả lời trong vòng { $days } ngày
+card-sealed = Những gì bạn viết được niêm phong ngay trên điện thoại: nhà máy không thể đọc.
+cards-paper = Khổ giấy
+cards-paper-a4 = A4
+cards-paper-letter = Letter
 
 training-help = Số công nhân đã bắt đầu và đạt mỗi bài học. Số dưới 5 được ẩn để bảo vệ công nhân.
 training-caption = Các bài đào tạo
@@ -515,6 +525,23 @@ analyst-surveys-responses = Câu trả lời
 analyst-surveys-open = Mở
 analyst-surveys-open-named = Mở kết quả của { $title }
 case-handed-over = Kênh này đã chuyển giao vụ việc: giờ chỉ { $route } có thể trả lời, đổi trạng thái hoặc thêm ghi chú. Bạn thấy vụ việc đến lúc chuyển giao.
+# Thông báo qua email (ADR 0023)
+notifications-open = Thông báo qua email
+notifications-title = Thông báo qua email
+notifications-loading = Đang tải cài đặt thông báo…
+notifications-help = Khi có hồ sơ mới trên kênh của bạn, người lao động viết thêm hoặc một thời hạn đã qua, hệ thống có thể gửi email cho bạn, nhiều nhất một lần mỗi { $minutes } phút. Email chỉ cho biết có bao nhiêu hồ sơ đang chờ và trên kênh nào, không bao giờ có nội dung hồ sơ: hãy đăng nhập ở đây để đọc.
+notifications-unavailable = Hệ thống này không gửi email: người vận hành chưa cài đặt máy chủ thư.
+notifications-email = Địa chỉ email
+notifications-email-hint = Địa chỉ chỉ bạn hoặc nhóm của bạn đọc. Để trống để ngừng nhận email.
+notifications-save = Lưu
+notifications-stop = Ngừng nhận email
+notifications-on = Email được gửi tới { $email }.
+notifications-off = Không có email: bạn chưa cho địa chỉ.
+notifications-saved = Đã lưu. Email được gửi tới { $email }.
+notifications-stopped = Đã ngừng gửi email. Hệ thống không còn giữ địa chỉ của bạn.
+notifications-invalid = Hệ thống không nhận địa chỉ này. Hãy nhập một địa chỉ, ví dụ name@example.org.
+notifications-failing = Hệ thống không gửi được email gần nhất của bạn ({ $attempts } lần thử). Hệ thống vẫn đang thử lại. Nếu tình trạng này kéo dài, hãy báo cho người vận hành.
+
 
 ## Cases by category: counted by a reader, published for dashboards (ADR 0024)
 category-publish-title = Số liệu theo loại cho bảng tổng hợp

@@ -166,6 +166,16 @@ card-hello = 致 { $name }
 card-number = 工号
 card-code = 激活码
 card-steps = 打开 Worker Voice 应用，输入工号和此激活码，然后设置只有您知道的 PIN。
+card-qr-label = 二维码：用您的工号和激活码打开 Worker Voice 应用
+card-channels = 您的举报可以提交给
+card-route-factory-committee = 工厂委员会
+card-route-independent-hotline = 独立热线
+card-route-brand = 品牌
+card-answer-within = { $days } 天内答复
+card-sealed = 您写的内容在手机上即被加密封存：工厂无法阅读。
+cards-paper = 纸张大小
+cards-paper-a4 = A4
+cards-paper-letter = Letter
 
 training-help = 每个课程开始和通过的工人人数。少于 5 人的数字会被隐藏以保护工人。
 training-caption = 培训课程
@@ -515,6 +525,23 @@ analyst-surveys-responses = 答复
 analyst-surveys-open = 打开
 analyst-surveys-open-named = 打开{ $title }的结果
 case-handed-over = 本渠道已移交此案件：现在只有{ $route }可以答复、更改状态或添加备注。您能看到移交之前的内容。
+# 电子邮件通知（ADR 0023）
+notifications-open = 电子邮件通知
+notifications-title = 电子邮件通知
+notifications-loading = 正在加载通知设置…
+notifications-help = 当您的渠道上有新案件、工人再次留言或某个期限已过时，系统可以给您发送电子邮件，最多每 { $minutes } 分钟一封。邮件只说明有多少案件在等待以及在哪个渠道，从不包含任何案件内容：请在这里登录查看。
+notifications-unavailable = 本系统不发送电子邮件：运营方尚未设置邮件服务器。
+notifications-email = 电子邮件地址
+notifications-email-hint = 只有您或您的团队查看的地址。留空即停止接收邮件。
+notifications-save = 保存
+notifications-stop = 停止接收邮件
+notifications-on = 邮件将发送到 { $email }。
+notifications-off = 不发送邮件：您尚未提供地址。
+notifications-saved = 已保存。邮件将发送到 { $email }。
+notifications-stopped = 已停止发送邮件。系统不再保存您的地址。
+notifications-invalid = 系统不接受此地址。请填写一个地址，例如 name@example.org。
+notifications-failing = 系统未能发送您的最近一封邮件（已尝试 { $attempts } 次）。系统会继续尝试。如果一直如此，请告知运营方。
+
 
 ## Cases by category: counted by a reader, published for dashboards (ADR 0024)
 category-publish-title = 用于仪表板的分类统计

@@ -395,8 +395,65 @@ test('the console, served by a real hub, in headless Chromium', async (t: TestCo
         for (const name of ['陈小红', 'Nguyễn Thị Mai', 'សុខ ចាន់', 'রহিম উদ্দিন', 'فاطمة علي'])
           assert.ok(printed.includes(name), name);
         await shot(page, 'en', 'worker-cards-print');
-        await page.pdf({ path: join(SHOTS, 'en', 'worker-cards.pdf'), format: 'A4' });
+        await page.pdf({ path: join(SHOTS, 'en', 'worker-cards.pdf'), preferCSSPageSize: true });
         await page.emulateMedia({ media: 'screen' });
+        assert.match(readFileSync(join(SHOTS, 'en', 'worker-cards.pdf'), 'latin1'), /MediaBox \[0 0 59[45][.\d]* 84[12][.\d]*\]/, 'A4');
+        // Letter, chosen on the sheet: the print rules name the page size.
+        await page.selectOption('#cards-paper', 'letter');
+        await page.pdf({ path: join(SHOTS, 'en', 'worker-cards-letter.pdf'), preferCSSPageSize: true });
+        assert.match(readFileSync(join(SHOTS, 'en', 'worker-cards-letter.pdf'), 'latin1'), /MediaBox \[0 0 612 792\]/, 'Letter');
+        await page.selectOption('#cards-paper', 'a4');
+
+        // Every card: the app's QR code, which reads back as its worker's activation link, and the
+        // factory's channels (the demo directory's routes), in the worker's language.
+        assert.equal(await page.locator('#worker-cards article svg.qr').count(), good.length);
+        assert.ok((await page.locator('#worker-cards article').first().locator('.card-channels li').count()) >= 2);
+        for (const [index, row] of good.entries()) {
+          const [number = '', , lang = ''] = row.split(',');
+          const card = cards.nth(index);
+          assert.equal(await card.getAttribute('lang'), lang);
+          assert.equal(await card.getAttribute('dir'), lang === 'ar' ? 'rtl' : 'ltr');
+          const code = (await card.locator('dd.code').nth(1).textContent()) ?? '';
+          const image = await card.locator('svg.qr').evaluate(async (svg) => {
+            // Whole pixels per module (the card's code is larger than an enrolment code's).
+            const side = Number(svg.getAttribute('viewBox')?.split(' ')[2] ?? '0') * 8;
+            const url = URL.createObjectURL(
+              new Blob([new XMLSerializer().serializeToString(svg)], { type: 'image/svg+xml' }),
+            );
+            const picture = new Image();
+            picture.src = url;
+            await picture.decode();
+            const canvas = document.createElement('canvas');
+            canvas.width = side;
+            canvas.height = side;
+            const drawing = canvas.getContext('2d');
+            if (drawing === null) throw new Error('no canvas');
+            drawing.imageSmoothingEnabled = false;
+            drawing.drawImage(picture, 0, 0, side, side);
+            URL.revokeObjectURL(url);
+            return { width: side, height: side, data: Array.from(drawing.getImageData(0, 0, side, side).data) };
+          });
+          const expected = `workervoice://activate?${new URLSearchParams({ v: '1', hub: base, number, code }).toString()}`;
+          assert.equal(decodeQR({ ...image, data: Uint8Array.from(image.data) }), expected, `QR of card ${number}`);
+          // Right to left mirrors the card: the QR code sits at the start edge's opposite.
+          const qrBox = await card.locator('.card-qr').boundingBox();
+          const titleBox = await card.locator('h3').boundingBox();
+          if (qrBox === null || titleBox === null) throw new Error('card laid out');
+          assert.equal(qrBox.x < titleBox.x, lang === 'ar', `card ${number} (${lang}) is mirrored only right to left`);
+          // One picture per worker language, where the README says screenshots go.
+          mkdirSync(join(SHOTS, lang), { recursive: true });
+          await card.screenshot({ path: join(SHOTS, lang, 'worker-card.png') });
+        }
+        // The card strings came in the worker's script, not English.
+        for (const [lang, words] of [
+          ['km', 'លេខកម្មករ'],
+          ['bn', 'কর্মী নম্বর'],
+          ['ar', 'رقم العامل'],
+          ['zh-CN', '工厂无法阅读'],
+        ] as const) {
+          const shown = (await page.locator(`#worker-cards article[lang='${lang}']`).textContent()) ?? '';
+          assert.ok(shown.includes(words), `${lang} card: ${shown}`);
+        }
 
         // Settings are saved through the hub and read back from it.
         await visit(page, `${factoryPath}/settings`);

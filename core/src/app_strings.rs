@@ -195,6 +195,7 @@ mod tests {
             ("phone".to_owned(), AppArg::Text("+84 912 345 678".to_owned())),
             ("time".to_owned(), AppArg::Text("after 6 pm".to_owned())),
             ("language".to_owned(), AppArg::Text("Tiếng Việt".to_owned())),
+            ("elapsed".to_owned(), AppArg::Text("0:12".to_owned())),
         ]
     }
 

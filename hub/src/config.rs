@@ -26,6 +26,11 @@ pub struct HubConfig {
     /// Directory holding `hub.db`, `hub-secret.key` and `admin-token`;
     /// created (mode 0700) if missing.
     pub data_dir: PathBuf,
+    /// The PostgreSQL database to use instead of `<data-dir>/hub.db`
+    /// (ADR 0019): a URL (`postgres://user@host/dbname`) or key-value words
+    /// (`host=/run/postgresql dbname=workervoice`). The data directory still
+    /// holds the hub's secret, admin token and attachment files.
+    pub database_url: Option<String>,
     /// Address to listen on; port 0 picks a free port (see
     /// [`crate::RunningHub::local_addr`]).
     pub listen: SocketAddr,
@@ -86,6 +91,9 @@ pub struct HubConfig {
     /// What the hub deletes after how long (closed cases, abandoned
     /// uploads, failure rows, ended sessions).
     pub retention: crate::retention::Retention,
+    /// E-mail notifications to readers through the operator's SMTP server
+    /// (ADR 0023); `None` sends none, and readers cannot give an address.
+    pub notifications: Option<crate::notifications::Notifications>,
 }
 
 /// Default free space below which the hub is not ready.
@@ -118,6 +126,7 @@ impl HubConfig {
     pub fn new(data_dir: PathBuf) -> Self {
         Self {
             data_dir,
+            database_url: None,
             listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 8787)),
             tls: None,
             admin_token: None,
@@ -137,6 +146,7 @@ impl HubConfig {
             metrics_token: None,
             min_free_bytes: DEFAULT_MIN_FREE_BYTES,
             retention: crate::retention::Retention::default(),
+            notifications: None,
         }
     }
 
@@ -144,11 +154,15 @@ impl HubConfig {
     /// generated admin token, default policy numbers, the demo programme
     /// admin signed in ([`crate::RunningHub::staff_token`]), and a test key
     /// holder in the folder beside the data directory (`<data-dir>.keyholder`)
-    /// who signs only when the test calls [`crate::sign_pending`].
+    /// who signs only when the test calls [`crate::sign_pending`]. With
+    /// `WV_TEST_DATABASE_URL` set, the data directory's own database on that
+    /// PostgreSQL server ([`crate::testing`]).
     pub fn for_tests(data_dir: PathBuf) -> Self {
         let mut holder_dir = data_dir.clone().into_os_string();
         holder_dir.push(".keyholder");
         Self {
+            // On PostgreSQL when the suite runs there (`WV_TEST_DATABASE_URL`).
+            database_url: crate::testing::database_url_for(&data_dir),
             listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             seed_demo_admin: true,
             demo_key_holder: Some(DemoKeyHolder { dir: PathBuf::from(holder_dir), sign_automatically: false }),
@@ -177,6 +191,9 @@ impl HubConfig {
             !self.limits.header_read_timeout.is_zero() && !self.limits.request_timeout.is_zero(),
             "read time-outs must be longer than zero"
         );
+        if let Some(notifications) = &self.notifications {
+            notifications.validate()?;
+        }
         if let Some(token) = &self.metrics_token {
             ensure!(
                 token.len() >= 16 && token.chars().all(|c| c.is_ascii_graphic()),

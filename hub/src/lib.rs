@@ -77,6 +77,7 @@ pub mod fuzzing;
 mod keys;
 mod limits;
 mod metrics;
+mod notifications;
 mod openapi;
 mod programme;
 mod proposals;
@@ -86,23 +87,32 @@ mod server;
 mod staff;
 mod state;
 mod surveys;
+#[doc(hidden)]
+pub mod testing;
 mod tls;
 mod training;
 mod workers;
 
-pub use backup::{BackedUpFile, BackupManifest, MANIFEST_FILE, backup, restore};
+pub use backup::{BackedUpFile, BackupManifest, MANIFEST_FILE, backup, backup_with, restore, restore_with};
 pub use cases::escalation::EscalationReport;
 pub use config::{
     DEFAULT_ESCALATION_INTERVAL, DEFAULT_MAX_PIN_ATTEMPTS, DEFAULT_MIN_FREE_BYTES, DEFAULT_PIN_ITERATIONS,
     DemoKeyHolder, HubConfig, TlsFiles,
 };
 pub use console_assets::CONSOLE_CSP;
-pub use content::publish::{PackAssignment, PublishedPack, publish_pack};
+pub use content::publish::{PackAssignment, PublishedPack, publish_pack, publish_pack_to};
 pub use demo::{DEMO_FACTORY_NAME, DemoHandler, DemoSeed, DemoWorker, seed_demo};
 pub use limits::TrafficLimits;
+pub use notifications::{
+    DEFAULT_DIGEST_INTERVAL, DEFAULT_RETRY_INITIAL, DEFAULT_RETRY_MAX, DEFAULT_SMTP_TIMEOUT, Notifications,
+    SmtpCredentials, SmtpSecurity, SmtpServer,
+};
 pub use openapi::document_json as openapi_json;
 #[doc(hidden)]
-pub use openapi::{described_routes as openapi_routes, schema_name_collisions as openapi_schema_name_collisions};
+pub use openapi::{
+    described_routes as openapi_routes, schema_name_collisions as openapi_schema_name_collisions,
+    statuses_listed_twice as openapi_statuses_listed_twice,
+};
 pub use proposals::sign_pending;
 pub use retention::{Retention, RetentionReport};
 pub use server::{RunningHub, start};

@@ -58,6 +58,11 @@ struct BackupArgs {
     /// Where to write the backup (must not exist or be empty).
     #[arg(long, value_name = "BACKUP_DIR")]
     out: PathBuf,
+    /// The hub keeps its tables in this PostgreSQL database: back up the
+    /// data directory (secrets, keys, files) only, and the database with
+    /// pg_dump or point-in-time recovery.
+    #[arg(long, value_name = "URL", env = "WORKERVOICE_HUB_DATABASE_URL", hide_env_values = true)]
+    database_url: Option<String>,
 }
 
 #[derive(Args, Clone)]
@@ -68,6 +73,11 @@ struct RestoreArgs {
     /// The data directory to restore into (must not exist or be empty).
     #[arg(long, value_name = "DIR")]
     data_dir: PathBuf,
+    /// The PostgreSQL database (already restored with the server's tools)
+    /// whose data directory this backup holds; it is checked against the
+    /// restored hub secret.
+    #[arg(long, value_name = "URL", env = "WORKERVOICE_HUB_DATABASE_URL", hide_env_values = true)]
+    database_url: Option<String>,
 }
 
 #[derive(Args, Clone)]
@@ -81,6 +91,10 @@ struct PublishPackArgs {
     factories: Vec<String>,
     /// The pack folder: pack.json and the media files it names.
     folder: PathBuf,
+    /// The hub keeps its tables in this PostgreSQL database (as `serve
+    /// --database-url`).
+    #[arg(long, value_name = "URL", env = "WORKERVOICE_HUB_DATABASE_URL", hide_env_values = true)]
+    database_url: Option<String>,
 }
 
 #[derive(Args, Clone)]
@@ -88,6 +102,12 @@ struct ServeArgs {
     /// Directory for hub.db, hub-secret.key and admin-token.
     #[arg(long, value_name = "DIR", default_value = "./hub-data", env = "WORKERVOICE_HUB_DATA_DIR")]
     data_dir: PathBuf,
+    /// Keep the hub's tables in this PostgreSQL database instead of
+    /// DIR/hub.db (ADR 0019): `postgres://user@host/dbname`, or key-value
+    /// words such as `host=/run/postgresql dbname=workervoice`. The data
+    /// directory still holds the secrets and attachment files.
+    #[arg(long, value_name = "URL", env = "WORKERVOICE_HUB_DATABASE_URL", hide_env_values = true)]
+    database_url: Option<String>,
     /// Address to listen on (port 0 picks a free port).
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8787", env = "WORKERVOICE_HUB_LISTEN")]
     listen: SocketAddr,
@@ -197,6 +217,94 @@ struct ServeArgs {
     /// console/dist) at `/`, same origin as the API (ADR 0018).
     #[arg(long, value_name = "DIR", env = "WORKERVOICE_HUB_CONSOLE_DIR")]
     console_dir: Option<PathBuf>,
+    #[command(flatten)]
+    smtp: SmtpArgs,
+}
+
+/// E-mail notifications to readers (ADR 0023): off unless --smtp-host is given.
+#[derive(Args, Clone)]
+struct SmtpArgs {
+    /// SMTP server to send readers' notifications through (without it the hub sends none).
+    #[arg(long, value_name = "HOST", env = "WORKERVOICE_HUB_SMTP_HOST", requires = "smtp_from")]
+    smtp_host: Option<String>,
+    /// SMTP port (default: 587 for starttls, 465 for tls, 25 for plain).
+    #[arg(long, value_name = "PORT", env = "WORKERVOICE_HUB_SMTP_PORT")]
+    smtp_port: Option<u16>,
+    /// How the connection is protected: starttls (required, never plain), tls
+    /// (implicit, SMTPS), or plain (a server on loopback only).
+    #[arg(long, value_name = "MODE", default_value = "starttls", env = "WORKERVOICE_HUB_SMTP_SECURITY",
+          value_parser = ["starttls", "tls", "plain"])]
+    smtp_security: String,
+    /// The From: address, e.g. "Worker Voice <noreply@example.org>".
+    #[arg(long, value_name = "ADDRESS", env = "WORKERVOICE_HUB_SMTP_FROM")]
+    smtp_from: Option<String>,
+    /// SMTP user name, if the server wants one.
+    #[arg(long, value_name = "NAME", env = "WORKERVOICE_HUB_SMTP_USERNAME", requires = "smtp_host")]
+    smtp_username: Option<String>,
+    /// A file holding the SMTP password (its first line). Or set
+    /// WORKERVOICE_HUB_SMTP_PASSWORD; never on the command line.
+    #[arg(long, value_name = "FILE", env = "WORKERVOICE_HUB_SMTP_PASSWORD_FILE", requires = "smtp_username")]
+    smtp_password_file: Option<PathBuf>,
+    /// A PEM file of the CA that signed the SMTP server's certificate (then only it is trusted).
+    #[arg(long, value_name = "PEM", env = "WORKERVOICE_HUB_SMTP_CA")]
+    smtp_ca: Option<PathBuf>,
+    /// At most one notification per reader per this many minutes.
+    #[arg(long, value_name = "MINUTES", default_value_t = 15, env = "WORKERVOICE_HUB_NOTIFY_DIGEST_MINUTES")]
+    notify_digest_minutes: u64,
+    /// Test harnesses only: the digest interval in seconds (overrides the minutes).
+    #[arg(long, value_name = "SECS", hide = true)]
+    notify_digest_seconds: Option<u64>,
+}
+
+impl SmtpArgs {
+    /// The notification settings, or `None` without --smtp-host. The
+    /// password comes from the file or the environment, never argv.
+    fn notifications(&self) -> anyhow::Result<Option<workervoice_hub::Notifications>> {
+        let Some(host) = &self.smtp_host else { return Ok(None) };
+        let security = match self.smtp_security.as_str() {
+            "tls" => workervoice_hub::SmtpSecurity::ImplicitTls,
+            "plain" => workervoice_hub::SmtpSecurity::PlainLoopbackOnly,
+            _ => workervoice_hub::SmtpSecurity::StartTls,
+        };
+        let port = self.smtp_port.unwrap_or(match security {
+            workervoice_hub::SmtpSecurity::StartTls => 587,
+            workervoice_hub::SmtpSecurity::ImplicitTls => 465,
+            workervoice_hub::SmtpSecurity::PlainLoopbackOnly => 25,
+        });
+        let credentials = match &self.smtp_username {
+            None => None,
+            Some(username) => {
+                let password = match &self.smtp_password_file {
+                    Some(path) => {
+                        let text = zeroize::Zeroizing::new(
+                            std::fs::read_to_string(path)
+                                .with_context(|| format!("reading the SMTP password file {}", path.display()))?,
+                        );
+                        zeroize::Zeroizing::new(text.lines().next().unwrap_or_default().to_owned())
+                    }
+                    None => zeroize::Zeroizing::new(std::env::var("WORKERVOICE_HUB_SMTP_PASSWORD").context(
+                        "--smtp-username needs a password: --smtp-password-file or WORKERVOICE_HUB_SMTP_PASSWORD",
+                    )?),
+                };
+                Some(workervoice_hub::SmtpCredentials { username: username.clone(), password })
+            }
+        };
+        let digest = std::time::Duration::from_secs(
+            self.notify_digest_seconds.unwrap_or(self.notify_digest_minutes.max(1).saturating_mul(60)),
+        );
+        Ok(Some(workervoice_hub::Notifications {
+            digest_interval: digest,
+            ..workervoice_hub::Notifications::new(workervoice_hub::SmtpServer {
+                host: host.clone(),
+                port,
+                security,
+                from: self.smtp_from.clone().unwrap_or_default(),
+                credentials,
+                ca_pem: self.smtp_ca.clone(),
+                timeout: workervoice_hub::DEFAULT_SMTP_TIMEOUT,
+            })
+        }))
+    }
 }
 
 impl ServeArgs {
@@ -207,6 +315,7 @@ impl ServeArgs {
         };
         Ok(HubConfig {
             data_dir: self.data_dir.clone(),
+            database_url: self.database_url.clone(),
             listen: self.listen,
             tls,
             admin_token: self.admin_token.clone(),
@@ -250,6 +359,7 @@ impl ServeArgs {
                 ended_sessions: days(self.retain_ended_sessions_days),
                 ..workervoice_hub::Retention::default()
             },
+            notifications: self.smtp.notifications()?,
         })
     }
 
@@ -276,10 +386,23 @@ fn main() -> ExitCode {
         Some(Command::Serve(args)) => *args,
         Some(Command::PublishPack(args)) => return publish_pack(&args),
         Some(Command::Backup(args)) => {
-            return report("backup", workervoice_hub::backup(&args.data_dir, &args.out));
+            if args.database_url.is_some() {
+                eprintln!(
+                    "The hub's tables are in PostgreSQL: back them up with pg_dump or continuous archiving \
+                     (point-in-time recovery). This backup holds the data directory: the hub secret, keys, \
+                     tokens and attachment files, which go with that database backup."
+                );
+            }
+            return report(
+                "backup",
+                workervoice_hub::backup_with(&args.data_dir, &args.out, args.database_url.as_deref()),
+            );
         }
         Some(Command::Restore(args)) => {
-            return report("restore", workervoice_hub::restore(&args.from, &args.data_dir));
+            return report(
+                "restore",
+                workervoice_hub::restore_with(&args.from, &args.data_dir, args.database_url.as_deref()),
+            );
         }
         None => cli.serve,
     };
@@ -331,8 +454,9 @@ fn publish_pack(args: &PublishPackArgs) -> ExitCode {
     } else {
         workervoice_hub::PackAssignment::Factories(args.factories.clone())
     };
-    let outcome = workervoice_hub::publish_pack(&args.data_dir, &args.folder, &assignment)
-        .and_then(|published| Ok(serde_json::to_string(&published)?));
+    let outcome =
+        workervoice_hub::publish_pack_to(&args.data_dir, args.database_url.as_deref(), &args.folder, &assignment)
+            .and_then(|published| Ok(serde_json::to_string(&published)?));
     match outcome {
         Ok(line) => {
             println!("{line}");

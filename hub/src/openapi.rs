@@ -14,6 +14,7 @@ use std::sync::LazyLock;
 
 use axum::Json;
 use axum::http::Method;
+use utoipa::openapi::extensions::ExtensionsBuilder;
 use utoipa::openapi::path::{OperationBuilder, ParameterBuilder, ParameterIn};
 use utoipa::openapi::request_body::RequestBodyBuilder;
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, Http, HttpAuthScheme, SecurityRequirement, SecurityScheme};
@@ -22,6 +23,7 @@ use utoipa::openapi::{
     PathItem, PathsBuilder, Ref, RefOr, Required, ResponseBuilder, Schema, Type,
 };
 use utoipa::{PartialSchema, ToSchema};
+use workervoice_protocol::error::HubErrorCode as Code;
 use workervoice_protocol::signing::{HEADER_DEVICE, HEADER_NONCE, HEADER_SIGNATURE, HEADER_TIMESTAMP};
 use workervoice_protocol::{
     admin, auth, category_counts, content, directory, enrol, error, grievance, handler, paths, progress, proposal,
@@ -101,6 +103,9 @@ struct Operation {
     /// Answers other than 200 and an `ErrorBody` refusal: status, what it
     /// means, its body.
     other: &'static [(&'static str, &'static str, OtherBody)],
+    /// Refusals this route's handler makes beyond those every route of its
+    /// kind makes ([`Operation::error_codes`] adds those).
+    refuses: &'static [Code],
 }
 
 /// The body of one of an operation's [`Operation::other`] answers.
@@ -122,7 +127,7 @@ fn op(
     request: Body,
     response: Body,
 ) -> Operation {
-    Operation { method, path, auth, summary, query: &[], request, response, other: &[] }
+    Operation { method, path, auth, summary, query: &[], request, response, other: &[], refuses: &[] }
 }
 
 impl Operation {
@@ -135,6 +140,61 @@ impl Operation {
         self.other = answers;
         self
     }
+
+    /// The refusals this route's handler makes itself (read from it), on top
+    /// of the ones [`Operation::error_codes`] derives.
+    fn refuses(mut self, codes: &'static [Code]) -> Self {
+        self.refuses = codes;
+        self
+    }
+
+    /// Every error code this operation can answer, derived from what stands
+    /// in front of every handler plus the handler's own [`Operation::refuses`]:
+    ///
+    /// - every route: `payload_too_large` (the body limit applies to every
+    ///   route, a `GET` included: `crate::limits::body_limit`) and
+    ///   `rate_limited` (the request time-out, `crate::limits::request_timeout`;
+    ///   on anonymous routes also the per-source limit); every route that
+    ///   touches the database also `internal`;
+    /// - a body or a query: `bad_request`; a path parameter: `not_found`
+    ///   (`crate::extract::PathParams`, and no such resource);
+    /// - by its authentication: a device signature refuses `unauthorized`,
+    ///   `replayed`, `clock_skew` and `device_retired` (`crate::device_auth`);
+    ///   a staff session or the admin token `unauthorized` and `forbidden`
+    ///   (`crate::staff::guard`); a reader session `unauthorized`; the
+    ///   metrics route off loopback without its token answers `not_found`.
+    fn error_codes(&self) -> Vec<Code> {
+        let mut codes = vec![Code::PayloadTooLarge, Code::RateLimited];
+        if !STATIC_ANSWERS.contains(&self.path) {
+            codes.push(Code::Internal);
+        }
+        if !matches!(self.request, Body::None) || !self.query.is_empty() {
+            codes.push(Code::BadRequest);
+        }
+        if !path_parameters(self.path).is_empty() {
+            codes.push(Code::NotFound);
+        }
+        codes.extend(match self.auth {
+            Auth::Open => &[][..],
+            Auth::Device => &[Code::Unauthorized, Code::Replayed, Code::ClockSkew, Code::DeviceRetired][..],
+            Auth::Staff | Auth::AdminToken => &[Code::Unauthorized, Code::Forbidden][..],
+            Auth::Reader => &[Code::Unauthorized][..],
+            Auth::Metrics => &[Code::NotFound][..],
+        });
+        codes.extend(self.refuses.iter().copied());
+        // (HubErrorCode has no order of its own.)
+        codes.sort_by_key(|code| (code.http_status(), code_name(*code)));
+        codes.dedup();
+        codes
+    }
+}
+
+/// Routes whose answer needs nothing that can fail (no database, no disk).
+const STATIC_ANSWERS: [&str; 3] = [paths::HEALTH, crate::metrics::HEALTHZ, OPENAPI_PATH];
+
+/// A code's name on the wire (`snake_case`), as in `ErrorBody`.
+fn code_name(code: Code) -> String {
+    serde_json::to_value(code).ok().and_then(|value| value.as_str().map(str::to_owned)).unwrap_or_default()
 }
 
 /// Every route the hub serves. `router_and_description_name_the_same_routes`
@@ -187,7 +247,8 @@ fn operations() -> Vec<Operation> {
             "Enrol a device with a one-time code",
             one::<enrol::EnrolRequest>(),
             one::<enrol::EnrolResponse>(),
-        ),
+        )
+        .refuses(&[Code::Unauthorized, Code::EnrolmentCodeInvalid]),
         op(
             get.clone(),
             paths::DEVICE_STATUS,
@@ -219,7 +280,8 @@ fn operations() -> Vec<Operation> {
             "First sign-in: activation code and new PIN proof",
             one::<auth::ActivateRequest>(),
             one::<auth::LoginResponse>(),
-        ),
+        )
+        .refuses(&[Code::ActivationInvalid, Code::PinLocked]),
         op(
             post.clone(),
             paths::AUTH_REGISTER,
@@ -227,7 +289,8 @@ fn operations() -> Vec<Operation> {
             "Self-registration with the factory's join code",
             one::<auth::RegisterRequest>(),
             one::<auth::LoginResponse>(),
-        ),
+        )
+        .refuses(&[Code::SelfRegistrationDisabled, Code::WorkerExists]),
         op(
             post.clone(),
             paths::AUTH_LOGIN,
@@ -235,7 +298,8 @@ fn operations() -> Vec<Operation> {
             "Sign in with a PIN proof; releases the hub share",
             one::<auth::LoginRequest>(),
             one::<auth::LoginResponse>(),
-        ),
+        )
+        .refuses(&[Code::WrongPin, Code::PinLocked]),
         op(
             post.clone(),
             paths::AUTH_CHANGE_PIN,
@@ -243,7 +307,8 @@ fn operations() -> Vec<Operation> {
             "Change PIN",
             one::<auth::ChangePinRequest>(),
             one::<auth::Ok>(),
-        ),
+        )
+        .refuses(&[Code::WrongPin, Code::PinLocked]),
         op(
             post.clone(),
             paths::AUTH_CONFIRM_OFFLINE,
@@ -251,7 +316,8 @@ fn operations() -> Vec<Operation> {
             "Confirm sign-ins a shared device made offline",
             one::<auth::ConfirmSignInRequest>(),
             one::<auth::ConfirmSignInResponse>(),
-        ),
+        )
+        .refuses(&[Code::PinLocked]),
         op(
             post.clone(),
             paths::PROGRESS_UPLOAD,
@@ -291,7 +357,8 @@ fn operations() -> Vec<Operation> {
             "A worker's one blinded token for a survey",
             one::<survey_response::TokenRequest>(),
             one::<survey_response::TokenResponse>(),
-        ),
+        )
+        .refuses(&[Code::SurveyNotOpen, Code::AlreadyAnswered]),
         op(
             post.clone(),
             paths::SURVEYS_RESPONSES,
@@ -299,7 +366,8 @@ fn operations() -> Vec<Operation> {
             "An anonymous sealed survey response with its token",
             one::<survey_response::ResponseUpload>(),
             one::<survey_response::ResponseReceipt>(),
-        ),
+        )
+        .refuses(&[Code::TokenInvalid, Code::NotFound, Code::UnknownRecipient, Code::AlreadyAnswered]),
         op(
             get.clone(),
             paths::DIRECTORY,
@@ -349,7 +417,8 @@ fn operations() -> Vec<Operation> {
             "A sealed grievance (a framed submission)",
             Body::Bytes(grievance::SUBMISSION_CONTENT_TYPE),
             one::<grievance::SubmitResponse>(),
-        ),
+        )
+        .refuses(&[Code::UnknownRecipient, Code::CaseIdTaken]),
         op(
             post.clone(),
             paths::SUBMISSIONS_BATCH,
@@ -391,7 +460,8 @@ fn operations() -> Vec<Operation> {
             "A worker's sealed reply on a case",
             one::<grievance::WorkerReplyRequest>(),
             one::<grievance::CaseEvent>(),
-        ),
+        )
+        .refuses(&[Code::Unauthorized]),
         // Staff.
         op(
             post.clone(),
@@ -408,7 +478,8 @@ fn operations() -> Vec<Operation> {
             "Accept a staff invitation",
             one::<staff::AcceptInvitationRequest>(),
             one::<staff::StaffAccount>(),
-        ),
+        )
+        .refuses(&[Code::Unauthorized, Code::NotFound, Code::WorkerExists]),
         op(
             post.clone(),
             "/staff/v1/login",
@@ -416,7 +487,8 @@ fn operations() -> Vec<Operation> {
             "Staff sign-in",
             one::<staff::StaffLoginRequest>(),
             one::<staff::StaffLoginResponse>(),
-        ),
+        )
+        .refuses(&[Code::Unauthorized]),
         op(post.clone(), "/staff/v1/logout", Staff, "End this staff session", Empty, one::<auth::Ok>()),
         op(get.clone(), "/staff/v1/me", Staff, "The signed-in staff account", Empty, one::<staff::StaffAccount>()),
         op(
@@ -434,7 +506,8 @@ fn operations() -> Vec<Operation> {
             "Console sign-in (sets the session cookie)",
             one::<staff::StaffLoginRequest>(),
             one::<crate::staff::console::ConsoleSession>(),
-        ),
+        )
+        .refuses(&[Code::Unauthorized, Code::Forbidden]),
         op(
             get.clone(),
             "/staff/v1/console/session",
@@ -458,7 +531,9 @@ fn operations() -> Vec<Operation> {
             "Invite a staff member",
             one::<staff::CreateInvitationRequest>(),
             one::<staff::InvitationResponse>(),
-        ),
+        )
+        // A factory or brand named in the body that does not exist.
+        .refuses(&[Code::NotFound]),
         op(get.clone(), "/admin/v1/staff/accounts", Staff, "Staff accounts", Empty, list::<staff::StaffAccount>()),
         op(
             post.clone(),
@@ -632,7 +707,8 @@ fn operations() -> Vec<Operation> {
             "Wipe a shared device at its next sync",
             Empty,
             one::<admin::DeviceSummary>(),
-        ),
+        )
+        .refuses(&[Code::BadRequest, Code::DeviceRetired]),
         op(
             get.clone(),
             "/admin/v1/programme",
@@ -673,7 +749,8 @@ fn operations() -> Vec<Operation> {
             "The key holder's signature of a proposal",
             one::<proposal::SignatureUpload>(),
             one::<proposal::ProposalSummary>(),
-        ),
+        )
+        .refuses(&[Code::BadSignature]),
         op(
             post.clone(),
             "/admin/v1/readers/invitations",
@@ -681,7 +758,9 @@ fn operations() -> Vec<Operation> {
             "Invite a reader (case handler or analyst)",
             one::<handler::ReaderInvitationRequest>(),
             one::<handler::ReaderInvitationResponse>(),
-        ),
+        )
+        // A factory or brand named in the body that does not exist.
+        .refuses(&[Code::NotFound]),
         op(get.clone(), "/admin/v1/handlers", Staff, "Readers", Empty, list::<handler::HandlerSummary>()),
         op(
             post.clone(),
@@ -731,7 +810,8 @@ fn operations() -> Vec<Operation> {
             "Accept a reader invitation with keys the client made",
             one::<handler::AcceptReaderInvitationRequest>(),
             one::<handler::HandlerSummary>(),
-        ),
+        )
+        .refuses(&[Code::Unauthorized, Code::NotFound]),
         op(
             post.clone(),
             "/handler/v1/prelogin",
@@ -747,7 +827,8 @@ fn operations() -> Vec<Operation> {
             "Reader sign-in with the login key",
             one::<handler::HandlerLoginRequest>(),
             one::<handler::HandlerLoginResponse>(),
-        ),
+        )
+        .refuses(&[Code::Unauthorized]),
         op(post.clone(), "/handler/v1/logout", Reader, "End this reader session", Empty, one::<auth::Ok>()),
         op(
             post.clone(),
@@ -781,6 +862,22 @@ fn operations() -> Vec<Operation> {
             "The readers of this reader's route (for assignment)",
             Empty,
             list::<handler::Colleague>(),
+        ),
+        op(
+            get.clone(),
+            "/handler/v1/notifications",
+            Reader,
+            "The reader's e-mail notifications: address, language, pace, failed sends (ADR 0023)",
+            Empty,
+            one::<handler::NotificationSettings>(),
+        ),
+        op(
+            post.clone(),
+            "/handler/v1/notifications",
+            Reader,
+            "Opt in to e-mail notifications with an address, or opt out (no address)",
+            one::<handler::SetNotificationsRequest>(),
+            one::<handler::NotificationSettings>(),
         ),
         op(
             post.clone(),
@@ -1000,15 +1097,6 @@ pub(crate) fn document() -> OpenApi {
                 deps(&mut schemas);
             }
         }
-        let error = ResponseBuilder::new()
-            .description(
-                "Refused: `{\"error\": {\"code\": ...}}` with the status of its code (protocol::error::HubErrorCode).",
-            )
-            .content(
-                "application/json",
-                ContentBuilder::new().schema(Some(RefOr::Ref(Ref::from_schema_name(error::ErrorBody::name())))).build(),
-            )
-            .build();
         let mut ok = ResponseBuilder::new().description("Done.");
         if let Some(content) = content(operation.response) {
             ok = ok.content(media_type(operation.response), content);
@@ -1029,7 +1117,10 @@ pub(crate) fn document() -> OpenApi {
             }
             builder = builder.response(*status, answer.build());
         }
-        builder = builder.response("default", error).securities(Some(security(operation.auth)));
+        for (status, codes) in refusals_by_status(&operation) {
+            builder = builder.response(status.to_string(), refusal(&codes));
+        }
+        builder = builder.securities(Some(security(operation.auth)));
         for name in path_parameters(operation.path) {
             builder = builder.parameter(
                 ParameterBuilder::new()
@@ -1083,6 +1174,45 @@ pub(crate) fn document() -> OpenApi {
         .paths(paths.build())
         .components(Some(schemes(components).build()))
         .build()
+}
+
+/// An operation's error codes grouped by the HTTP status each answers with.
+fn refusals_by_status(operation: &Operation) -> std::collections::BTreeMap<u16, Vec<Code>> {
+    let mut by_status: std::collections::BTreeMap<u16, Vec<Code>> = std::collections::BTreeMap::new();
+    for code in operation.error_codes() {
+        by_status.entry(code.http_status()).or_default().push(code);
+    }
+    by_status
+}
+
+/// One refusal status: `ErrorBody`, the codes it may carry in its
+/// description and, for tools, in `x-error-codes`.
+fn refusal(codes: &[Code]) -> utoipa::openapi::Response {
+    let names: Vec<String> = codes.iter().map(|code| code_name(*code)).collect();
+    let listed = names.iter().map(|name| format!("`{name}`")).collect::<Vec<_>>().join(", ");
+    ResponseBuilder::new()
+        .description(format!("Refused (ErrorBody); its code is one of {listed}."))
+        .content(
+            "application/json",
+            ContentBuilder::new().schema(Some(RefOr::Ref(Ref::from_schema_name(error::ErrorBody::name())))).build(),
+        )
+        .extensions(Some(ExtensionsBuilder::new().add("x-error-codes", names).build()))
+        .build()
+}
+
+/// Statuses an operation lists twice: as one of its [`Operation::other`]
+/// answers and as a refusal. Each status has one body, so this must be empty.
+pub fn statuses_listed_twice() -> Vec<String> {
+    let mut twice = Vec::new();
+    for operation in operations() {
+        let refusals = refusals_by_status(&operation);
+        for (status, _, _) in operation.other {
+            if status.parse::<u16>().is_ok_and(|status| refusals.contains_key(&status)) {
+                twice.push(format!("{} {} {status}", operation.method, operation.path));
+            }
+        }
+    }
+    twice
 }
 
 /// Schema names that two different types claim (utoipa names a schema by

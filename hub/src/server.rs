@@ -51,10 +51,14 @@ pub struct RunningHub {
     task: JoinHandle<std::io::Result<()>>,
     escalation: JoinHandle<()>,
     retention: JoinHandle<()>,
+    /// The notification task, when an SMTP server is configured.
+    notifications: Option<JoinHandle<()>>,
     retention_policy: crate::retention::Retention,
-    /// Held while this hub serves: a second hub on the same data directory
-    /// is refused at start. Released when the hub is shut down or dropped.
-    _data_dir_lock: crate::data_dir::DataDirLock,
+    /// Held while this hub serves on SQLite: a second hub on the same data
+    /// directory is refused at start. Released when the hub is shut down or
+    /// dropped. On PostgreSQL several hub processes may share a data
+    /// directory (its secret and files) and the database, so none is taken.
+    _data_dir_lock: Option<crate::data_dir::DataDirLock>,
 }
 
 impl std::fmt::Debug for RunningHub {
@@ -69,6 +73,9 @@ impl RunningHub {
     pub async fn shutdown(self) {
         self.escalation.abort();
         self.retention.abort();
+        if let Some(notifications) = &self.notifications {
+            notifications.abort();
+        }
         self.handle.graceful_shutdown(Some(SHUTDOWN_GRACE));
         match self.task.await {
             Ok(Ok(())) => tracing::info!("hub stopped"),
@@ -162,16 +169,19 @@ pub async fn start(config: HubConfig) -> anyhow::Result<RunningHub> {
             // Locked before anything in the directory is read or changed.
             crate::data_dir::create_private_dir(&data_dir)
                 .with_context(|| format!("creating the data directory {}", data_dir.display()))?;
-            let data_dir_lock = crate::data_dir::DataDirLock::acquire(&data_dir)?;
+            let data_dir_lock = match start_config.database_url {
+                None => Some(crate::data_dir::DataDirLock::acquire(&data_dir)?),
+                Some(_) => None,
+            };
             crate::data_dir::secure(&data_dir)?;
-            let mut connection = crate::db::open_connection(&data_dir)?;
+            let mut connection = crate::db::open_database(&data_dir, start_config.database_url.as_deref())?;
             let keys = HubKeys::load_for_database(&data_dir, &connection)?;
             cases::attachments::move_chunk_rows_to_files(&data_dir, &mut connection)?;
             crate::retention::sweep_at_start(&data_dir, &connection)?;
             // Refuses a private programme key in the data directory and
             // pins the public key (ADR 12).
             let programme = crate::programme::at_start(&start_config)?;
-            let db = Db::new(connection, &data_dir)?;
+            let db = Db::new(connection, &data_dir, start_config.database_url.as_deref())?;
             let admin_token = load_or_create_admin_token(&data_dir, configured_token.as_deref())?;
             // Unknown staff logins are checked against this, to cost what real ones do.
             let dummy_hash = crate::staff::passwords::dummy_hash(&keys)
@@ -181,6 +191,12 @@ pub async fn start(config: HubConfig) -> anyhow::Result<RunningHub> {
         .await
         .context("the start-up task failed")??;
     let tls_config = config.tls.as_ref().map(tls::server_config).transpose()?;
+    // Prepared before listening: a CA file that does not load stops the start.
+    let mailer = config
+        .notifications
+        .as_ref()
+        .map(|settings| crate::notifications::mail::Mailer::new(&settings.smtp))
+        .transpose()?;
     let console = std::sync::Arc::new(match &config.console_dir {
         Some(dir) => crate::console_assets::ConsoleAssets::load(dir)?,
         None => crate::console_assets::ConsoleAssets::none(),
@@ -214,6 +230,7 @@ pub async fn start(config: HubConfig) -> anyhow::Result<RunningHub> {
         limits: config.limits,
         retention: config.retention,
         calendar_offset: std::sync::atomic::AtomicI64::new(config.calendar_offset_secs),
+        notifications: config.notifications.clone(),
     });
     let (staff_token, demo_admin) = if config.seed_demo_admin {
         let admin = crate::staff::accounts::ensure_demo_admin(&state).await?;
@@ -254,6 +271,17 @@ pub async fn start(config: HubConfig) -> anyhow::Result<RunningHub> {
     };
     let escalation = tokio::spawn(run_escalation(state.clone(), config.escalation_interval));
     let retention = tokio::spawn(run_retention(state.clone(), config.retention));
+    let notifications = match (mailer, config.notifications.clone()) {
+        (Some(mailer), Some(settings)) => {
+            tracing::info!(
+                digest_minutes = settings.digest_minutes(),
+                security = ?settings.smtp.security,
+                "sending e-mail notifications to readers who ask for them"
+            );
+            Some(tokio::spawn(crate::notifications::outbox::run(state.clone(), mailer, settings)))
+        }
+        _ => None,
+    };
     tracing::info!(%local_addr, tls = config.tls.is_some(), "hub listening");
     Ok(RunningHub {
         base_url,
@@ -266,6 +294,7 @@ pub async fn start(config: HubConfig) -> anyhow::Result<RunningHub> {
         task,
         escalation,
         retention,
+        notifications,
         retention_policy: config.retention,
         _data_dir_lock: data_dir_lock,
     })
@@ -305,6 +334,7 @@ fn router(
         .merge(crate::surveys::routes())
         .merge(cases::routes())
         .merge(case_handlers::routes())
+        .merge(crate::notifications::routes())
         .merge(crate::staff::routes())
         .merge(crate::staff::console::routes())
         // Unknown API paths stay JSON `not_found`; other paths are the console's.

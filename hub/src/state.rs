@@ -43,6 +43,9 @@ pub(crate) struct SharedState {
     /// Seconds added to the system clock for calendar rules (survey dates
     /// and "N days after an event"); 0 except in tests, which move it.
     pub(crate) calendar_offset: std::sync::atomic::AtomicI64,
+    /// E-mail notifications to readers, when the operator configured an
+    /// SMTP server (ADR 0023).
+    pub(crate) notifications: Option<crate::notifications::Notifications>,
 }
 
 impl SharedState {

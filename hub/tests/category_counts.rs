@@ -103,16 +103,11 @@ async fn readers_publish_suppressed_category_counts_for_their_route_and_staff_re
             assert!(!text.contains(reader.id()), "the reader's id is not served: {text}");
         }
         // Who published is on the hub, for the audit.
-        let connection = rusqlite::Connection::open(hub.data_dir().join("hub.db")).expect("db");
-        let publisher: String = connection
-            .query_row("SELECT published_by FROM category_counts WHERE route = 'factory_committee'", [], |row| {
-                row.get(0)
-            })
-            .expect("stored");
-        assert_eq!(publisher, programme.committee.id());
-        let other_rows: i64 = connection
-            .query_row("SELECT count(*) FROM category_counts WHERE month = '2026-09'", [], |row| row.get(0))
-            .expect("counted");
+        let database = hub.database();
+        let publisher =
+            database.value("SELECT published_by FROM category_counts WHERE route = 'factory_committee'", &[]);
+        assert_eq!(publisher.text(), Some(programme.committee.id()));
+        let other_rows = database.integer("SELECT count(*) FROM category_counts WHERE month = '2026-09'", &[]);
         assert_eq!(other_rows, 0, "a refused publication stores nothing");
 
         // Scope: the factory's admin, an auditor and the brand it supplies read

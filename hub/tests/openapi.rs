@@ -66,3 +66,25 @@ fn the_committed_description_is_what_the_code_generates() {
 fn no_two_wire_types_share_a_schema_name() {
     assert_eq!(workervoice_hub::openapi_schema_name_collisions(), Vec::<String>::new());
 }
+
+#[test]
+fn every_operation_lists_its_statuses_and_none_is_a_catch_all() {
+    let document: serde_json::Value = serde_json::from_str(&workervoice_hub::openapi_json()).expect("json");
+    for (path, item) in document["paths"].as_object().expect("paths") {
+        for (method, operation) in item.as_object().expect("a path item") {
+            let responses = operation["responses"].as_object().expect("responses");
+            // A `default` answer would let any status pass schemathesis's
+            // status_code_conformance check.
+            assert!(!responses.contains_key("default"), "{method} {path} has a catch-all answer");
+            assert!(responses.contains_key("200"), "{method} {path} has no success answer");
+            for (status, response) in responses {
+                let schema = &response["content"]["application/json"]["schema"]["$ref"];
+                if schema == "#/components/schemas/ErrorBody" {
+                    let codes = response["x-error-codes"].as_array().map(Vec::len).unwrap_or(0);
+                    assert!(codes > 0, "{method} {path} {status} lists no error code");
+                }
+            }
+        }
+    }
+    assert_eq!(workervoice_hub::openapi_statuses_listed_twice(), Vec::<String>::new());
+}

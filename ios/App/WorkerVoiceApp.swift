@@ -13,6 +13,8 @@ struct WorkerVoiceApp_iOS: App {
     @StateObject private var model: AppModel
     @StateObject private var privacy = ScreenPrivacy()
     @Environment(\.scenePhase) private var phase
+    /// The enrol screen asked for the QR scanner; its answer goes to `deliver`.
+    @State private var scan: ScanRequest?
 
     init() {
         let info = Bundle.main.infoDictionary ?? [:]
@@ -35,7 +37,16 @@ struct WorkerVoiceApp_iOS: App {
 
     var body: some Scene {
         WindowGroup {
-            WorkerVoiceRootView(model: model)
+            WorkerVoiceRootView(model: model, scanCode: { deliver in scan = ScanRequest(deliver: deliver) })
+                // The enrolment QR scanner (AVCaptureSession, enrol/QRScanner.swift).
+                .sheet(item: $scan) { request in
+                    QRScannerSheet(strings: model.strings,
+                                   onCode: { code in
+                                       scan = nil
+                                       request.deliver(code)
+                                   },
+                                   onCancel: { scan = nil })
+                }
                 // Nothing of the screen in the app switcher's snapshot (taken
                 // while the scene is inactive) or in a screen recording or
                 // AirPlay mirror: cover it then. iOS has no FLAG_SECURE: a
@@ -57,6 +68,12 @@ private let allowLoopbackHttp = true
 #else
 private let allowLoopbackHttp = false
 #endif
+
+/// One request for the QR scanner, from the enrol screen.
+struct ScanRequest: Identifiable {
+    let id = UUID()
+    let deliver: (String) -> Void
+}
 
 /// Whether the screen is being recorded or mirrored (`UIScreen.isCaptured`).
 @MainActor

@@ -128,6 +128,59 @@ impl EnrolmentQr {
     }
 }
 
+/// A worker card's QR code: which hub, which worker number, and the
+/// activation code printed beside it, so the app can fill in all three
+/// (the card already shows the code in clear: the QR adds nothing a reader
+/// of the card does not have).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActivationQr {
+    /// The hub's base URL.
+    pub hub_url: String,
+    /// The worker's number in the factory's roster.
+    pub worker_number: String,
+    /// The one-time activation code.
+    pub code: String,
+}
+
+impl ActivationQr {
+    /// `workervoice://activate?v=1&hub=<url>&number=<worker number>&code=<code>`.
+    pub fn to_payload(&self) -> String {
+        let mut url = Url::parse("workervoice://activate").expect("static URL parses"); // ok: constant
+        url.query_pairs_mut()
+            .append_pair("v", "1")
+            .append_pair("hub", &self.hub_url)
+            .append_pair("number", &self.worker_number)
+            .append_pair("code", &self.code);
+        url.to_string()
+    }
+
+    /// Parses a scanned payload; `None` if it is not a v1 activation QR code.
+    pub fn parse(payload: &str) -> Option<Self> {
+        let url = Url::parse(payload.trim()).ok()?;
+        if url.scheme() != QR_SCHEME || url.host_str() != Some("activate") {
+            return None;
+        }
+        let (mut version, mut hub, mut number, mut code) = (None, None, None, None);
+        for (key, value) in url.query_pairs() {
+            match key.as_ref() {
+                "v" => version = Some(value.into_owned()),
+                "hub" => hub = Some(value.into_owned()),
+                "number" => number = Some(value.into_owned()),
+                "code" => code = Some(value.into_owned()),
+                _ => {}
+            }
+        }
+        if version.as_deref() != Some("1") {
+            return None;
+        }
+        let hub_url = hub?;
+        if !matches!(Url::parse(&hub_url).ok()?.scheme(), "https" | "http") {
+            return None;
+        }
+        Some(Self { hub_url, worker_number: number?, code: code? })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -159,6 +212,23 @@ mod tests {
     fn qr_payload_round_trips() {
         let qr = EnrolmentQr { hub_url: "https://hub.example.org:8443".into(), code: "ABCD-EFGH-JKMN".into() };
         assert_eq!(EnrolmentQr::parse(&qr.to_payload()), Some(qr));
+    }
+
+    #[test]
+    fn activation_qr_payloads_round_trip_and_name_the_console_format() {
+        let qr = ActivationQr {
+            hub_url: "https://hub.example.org".into(),
+            worker_number: "W 2004".into(),
+            code: "1234-5678-90".into(),
+        };
+        // The console writes the same bytes (console/src/pages/cards.ts).
+        assert_eq!(
+            qr.to_payload(),
+            "workervoice://activate?v=1&hub=https%3A%2F%2Fhub.example.org&number=W+2004&code=1234-5678-90"
+        );
+        assert_eq!(ActivationQr::parse(&qr.to_payload()), Some(qr));
+        assert_eq!(ActivationQr::parse("workervoice://enrol?v=1&hub=https://h&code=y"), None);
+        assert_eq!(ActivationQr::parse("workervoice://activate?v=1&hub=https://h&code=y"), None);
     }
 
     #[test]

@@ -555,3 +555,45 @@ pub struct AnalystSurvey {
     /// The responses sealed to this analyst.
     pub responses: u64,
 }
+
+/// Longest e-mail address a reader may give for notifications (RFC 5321's
+/// path limit).
+pub const NOTIFICATION_EMAIL_MAX_LEN: usize = 254;
+
+/// A reader's e-mail notifications (`GET` and `POST
+/// /handler/v1/notifications`, ADR 0023): where the hub writes when new,
+/// answered or overdue cases wait on the reader's route. The message says
+/// how many and on which route, and nothing about any case.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct NotificationSettings {
+    /// Whether this hub's operator configured an SMTP server; without one
+    /// the hub stores no address and sends nothing.
+    pub available: bool,
+    /// The address the reader opted in with, if any.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// The language of the messages (a tag the console ships, e.g. `vi`).
+    #[serde(default)]
+    pub language: Option<String>,
+    /// At most one message per this many minutes (the operator's setting).
+    pub digest_minutes: u32,
+    /// Failed attempts at sending the message now waiting (0: none waits,
+    /// or the last attempt worked): the hub keeps trying, with back-off.
+    pub failed_attempts: u32,
+}
+
+/// `POST /handler/v1/notifications`: opt in with an address (or change it),
+/// or opt out with `None`, which deletes the address and everything the hub
+/// kept to notify it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SetNotificationsRequest {
+    /// The address, at most [`NOTIFICATION_EMAIL_MAX_LEN`] bytes.
+    #[serde(default)]
+    pub email: Option<String>,
+    /// The language of the messages; one the hub does not have falls back
+    /// to English.
+    #[serde(default)]
+    pub language: Option<String>,
+}

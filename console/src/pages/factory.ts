@@ -3,9 +3,10 @@
 import { api, type ActivationCode, type Factory, type Right, type RosterEntry } from '../api.js';
 import { route, type Context } from '../app.js';
 import { field, h, replace, table, when } from '../dom.js';
-import { language, negotiate, t, tIn } from '../i18n.js';
+import { language, t } from '../i18n.js';
 import { qrCode } from '../qr.js';
 import { readRoster } from '../roster.js';
+import { cardSheet, channelsFor } from './cards.js';
 
 interface Tab {
   id: string;
@@ -352,42 +353,11 @@ async function codes(context: Context, factory: Factory): Promise<HTMLElement> {
   return h('div', {}, h('p', {}, t('codes-help')), form, output);
 }
 
-/** Printable cards (A4 or Letter: the grid fits either) with each worker's code, in the worker's language where the console ships it. */
+/** Printable cards (A4 or Letter) with each worker's code, the app's QR code and the factory's channels, in the worker's language (`cards.ts`). */
 async function cards(factory: Factory): Promise<HTMLElement> {
   const held = [...(freshCodes.get(factory.id)?.values() ?? [])];
   if (held.length === 0) return h('p', {}, t('cards-none'));
-  const print = h('button', { type: 'button' }, t('cards-print'));
-  print.addEventListener('click', () => window.print());
-  const sheet = h(
-    'div',
-    { class: 'cards', id: 'worker-cards' },
-    ...held.map(({ entry, code }) => {
-      const lang = negotiate([entry.language]).tag;
-      return h(
-        'article',
-        { class: 'card', lang },
-        h('h3', {}, tIn(lang, 'card-title')),
-        h('p', { class: 'card-factory' }, factory.name),
-        h('p', {}, tIn(lang, 'card-hello', { name: entry.display_name })),
-        h(
-          'dl',
-          {},
-          h('dt', {}, tIn(lang, 'card-number')),
-          h('dd', { class: 'code' }, entry.worker_number),
-          h('dt', {}, tIn(lang, 'card-code')),
-          h('dd', { class: 'code' }, code),
-        ),
-        h('p', { class: 'card-steps' }, tIn(lang, 'card-steps')),
-      );
-    }),
-  );
-  return h(
-    'div',
-    {},
-    h('p', { class: 'no-print' }, t('cards-help', { count: held.length })),
-    h('div', { class: 'no-print' }, print),
-    sheet,
-  );
+  return cardSheet(factory, held, await channelsFor(factory.id));
 }
 
 async function training(factory: Factory): Promise<HTMLElement> {

@@ -22,6 +22,7 @@ import {
 } from '../reader-session.js';
 import { leaveAnalyst, showAnalyst } from './analyst.js';
 import { leaveCase, showCase } from './case.js';
+import { showNotifications } from './notifications.js';
 
 /** The hub is the page's own origin. */
 const HUB = { base: '' };
@@ -95,6 +96,12 @@ function showReaderHome(session: ReaderSession): void {
     () => {
       const out = h('button', { type: 'button', id: 'reader-sign-out' }, t('sign-out'));
       out.addEventListener('click', () => void signOut('signed-out'));
+      const notifications = h(
+        'button',
+        { type: 'button', id: 'reader-notifications', class: 'secondary' },
+        t('notifications-open'),
+      );
+      notifications.addEventListener('click', () => showNotifications(session, () => showReaderHome(session)));
       return h(
         'div',
         {},
@@ -103,6 +110,7 @@ function showReaderHome(session: ReaderSession): void {
         h('p', {}, t('reader-key-held')),
         inbox.view(),
         session.account.analyst ? null : publisher.view(),
+        h('p', {}, notifications),
         out,
       );
     },

@@ -18,6 +18,8 @@ enrol-title = Set up this device
 enrol-hint = Type the set-up code from programme staff, or scan the QR code they show you.
 enrol-code-label = Set-up code
 enrol-scan = Scan the QR code
+enrol-scan-hint = Hold the camera over the QR code from programme staff. It is read by itself.
+enrol-scan-unavailable = The camera cannot be used here. Type the set-up code instead.
 enrol-mode-title = Who uses this device?
 enrol-mode-personal = My own phone
 enrol-mode-shared = A shared tablet
@@ -167,7 +169,8 @@ survey-save = Save and finish later
 survey-submit = Send my answers
 survey-fix = Some answers need a change. Look for the red notes.
 survey-thanks-title = Thank you
-survey-thanks = Your answers are sealed and will be sent later, without your name.
+survey-thanks = Your answers are anonymous: they carry no name, no worker number and nothing that says which phone or tablet sent them.
+survey-thanks-next = What happens next: your answers are sealed on this device and sent when it is online, after a short random wait. Only the programme's survey team can open them. Your factory never sees your answers, only totals for groups of 5 workers or more.
 survey-thanks-case = Your answers opened a confidential case. Keep this receipt to read the reply.
 
 ## Training
@@ -268,8 +271,16 @@ retired-hint = Please give it back to the staff. Your reports are safe: follow t
 
 ## Report: photo or voice note, call-back request
 report-attachments-hint = You can add a photo or a voice note. Only the readers you choose can open them.
-report-attach-photo = Add a photo
-report-attach-voice = Add a voice note
+report-take-photo = Take a photo
+report-choose-photo = Choose a photo
+report-record-voice = Record a voice note
+# $elapsed and $max: minutes and seconds, like 0:12 and 2:00.
+report-recording = Recording… { $elapsed } of { $max }. Speak now.
+report-recording-stop = Stop and keep
+report-recording-cancel = Cancel
+report-attachment-play = Play { $what }
+report-photo-unreadable = This photo could not be read. Please take it again.
+report-voice-unavailable = The microphone cannot be used now. You can write your words instead.
 # $count: most photos and voice notes per report; $max: most megabytes they may take together (both the core's attachmentLimits()).
 report-attachments-limits = { $count ->
     [one] Up to one photo or voice note, { $max } MB at most

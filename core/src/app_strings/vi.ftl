@@ -16,6 +16,8 @@ enrol-title = Cài đặt thiết bị này
 enrol-hint = Nhập mã cài đặt do nhân viên chương trình đưa, hoặc quét mã QR họ cho bạn xem.
 enrol-code-label = Mã cài đặt
 enrol-scan = Quét mã QR
+enrol-scan-hint = Đưa camera vào mã QR do nhân viên chương trình đưa. Mã sẽ tự được đọc.
+enrol-scan-unavailable = Không dùng được camera ở đây. Hãy gõ mã thiết lập.
 enrol-mode-title = Ai dùng thiết bị này?
 enrol-mode-personal = Điện thoại của tôi
 enrol-mode-shared = Máy tính bảng dùng chung
@@ -155,7 +157,8 @@ survey-save = Lưu và làm tiếp sau
 survey-submit = Gửi câu trả lời
 survey-fix = Một số câu trả lời cần sửa. Hãy xem các ghi chú màu đỏ.
 survey-thanks-title = Cảm ơn bạn
-survey-thanks = Câu trả lời của bạn đã được niêm phong và sẽ được gửi sau, không kèm tên bạn.
+survey-thanks = Câu trả lời của bạn là ẩn danh: không có tên, không có mã số công nhân và không có gì cho biết điện thoại hay máy tính bảng nào đã gửi.
+survey-thanks-next = Điều gì xảy ra tiếp theo: câu trả lời được niêm phong trên thiết bị này và được gửi khi có mạng, sau một khoảng chờ ngẫu nhiên ngắn. Chỉ nhóm khảo sát của chương trình mới mở được. Nhà máy của bạn không bao giờ thấy câu trả lời của bạn, chỉ thấy tổng số của các nhóm từ 5 công nhân trở lên.
 survey-thanks-case = Câu trả lời của bạn đã mở một hồ sơ bảo mật. Hãy giữ biên nhận này để đọc phản hồi.
 
 ## Training
@@ -238,8 +241,15 @@ retired-hint = Vui lòng trả lại thiết bị cho nhân viên. Báo cáo c�
 
 ## Report: photo or voice note, call-back request
 report-attachments-hint = Bạn có thể thêm ảnh hoặc tin nhắn thoại. Chỉ những người đọc bạn chọn mới mở được.
-report-attach-photo = Thêm ảnh
-report-attach-voice = Thêm tin nhắn thoại
+report-take-photo = Chụp ảnh
+report-choose-photo = Chọn ảnh có sẵn
+report-record-voice = Ghi âm tin nhắn thoại
+report-recording = Đang ghi âm… { $elapsed } / { $max }. Hãy nói bây giờ.
+report-recording-stop = Dừng và giữ lại
+report-recording-cancel = Hủy
+report-attachment-play = Nghe { $what }
+report-photo-unreadable = Không đọc được ảnh này. Vui lòng chụp lại.
+report-voice-unavailable = Hiện không dùng được micrô. Bạn có thể viết thay.
 report-attachments-limits = Tối đa { $count } ảnh hoặc ghi âm, tổng cộng { $max } MB
 report-attachment-remove = Bỏ { $what }
 report-callback = Đề nghị gọi lại cho tôi

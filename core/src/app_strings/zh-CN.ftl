@@ -16,6 +16,8 @@ enrol-title = 设置本设备
 enrol-hint = 输入项目工作人员给您的设置码，或扫描他们出示的二维码。
 enrol-code-label = 设置码
 enrol-scan = 扫描二维码
+enrol-scan-hint = 将摄像头对准项目工作人员提供的二维码，会自动读取。
+enrol-scan-unavailable = 此处无法使用摄像头。请改为输入设置码。
 enrol-mode-title = 谁使用这台设备？
 enrol-mode-personal = 我自己的手机
 enrol-mode-shared = 共用平板电脑
@@ -155,7 +157,8 @@ survey-save = 保存，稍后继续
 survey-submit = 发送我的回答
 survey-fix = 有些回答需要修改。请查看红色提示。
 survey-thanks-title = 谢谢
-survey-thanks = 您的回答已加密，稍后发送，不带您的姓名。
+survey-thanks = 您的回答是匿名的：不带姓名、不带工号，也没有任何信息表明是哪部手机或平板发送的。
+survey-thanks-next = 接下来会怎样：您的回答在本设备上加密，联网后在短暂的随机等待后发送。只有项目的调查团队能打开。您的工厂永远看不到您的回答，只能看到 5 名及以上工人群体的合计数字。
 survey-thanks-case = 您的回答开启了一个保密案件。请保留此回执以阅读回复。
 
 ## Training
@@ -238,8 +241,15 @@ retired-hint = 请把设备交还给工作人员。您的反映是安全的：�
 
 ## Report: photo or voice note, call-back request
 report-attachments-hint = 您可以添加照片或语音留言。只有您选择的阅读人能打开。
-report-attach-photo = 添加照片
-report-attach-voice = 添加语音留言
+report-take-photo = 拍照
+report-choose-photo = 选择照片
+report-record-voice = 录制语音留言
+report-recording = 正在录音… { $elapsed } / { $max }。请现在说话。
+report-recording-stop = 停止并保留
+report-recording-cancel = 取消
+report-attachment-play = 播放 { $what }
+report-photo-unreadable = 无法读取这张照片。请重新拍摄。
+report-voice-unavailable = 现在无法使用麦克风。您可以改为文字描述。
 report-attachments-limits = 最多 { $count } 个照片或语音，合计 { $max } MB
 report-attachment-remove = 移除 { $what }
 report-callback = 请求回电

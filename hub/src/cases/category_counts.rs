@@ -17,9 +17,9 @@
 
 use std::collections::BTreeSet;
 
+use crate::db::sql::{Connection, TransactionBehavior, params};
 use axum::Json;
 use axum::extract::State;
-use rusqlite::{Connection, params};
 use workervoice_protocol::category_counts::{
     CategoryCount, CategoryCountsRow, MAX_CATEGORIES, MAX_ROWS, PublishCategoryCounts, PublishedCategoryCounts,
     row_is_suppressed,
@@ -101,15 +101,20 @@ pub(crate) async fn publish(
     state
         .db
         .run(move |connection| {
+            // All rows or none: one transaction (PostgreSQL may run this
+            // closure again after a serialization conflict, so rows are
+            // cloned, not moved).
+            let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
             for row in &publication.rows {
-                crate::admin::factories::ensure_factory_exists(connection, &row.factory_id)?;
-                if !crate::case_handlers::work::covers_factory(connection, &identity, &row.factory_id)? {
+                crate::admin::factories::ensure_factory_exists(&tx, &row.factory_id)?;
+                if !crate::case_handlers::work::covers_factory(&tx, &identity, &row.factory_id)? {
                     return Err(ApiError::code(HubErrorCode::Forbidden));
                 }
             }
-            for row in publication.rows {
-                store(connection, identity.route.as_str(), &identity.handler_id, row, now)?;
+            for row in &publication.rows {
+                store(&tx, identity.route.as_str(), &identity.handler_id, row.clone(), now)?;
             }
+            tx.commit()?;
             Ok(())
         })
         .await?;

@@ -6,9 +6,9 @@
 //! suppression happened in the analyst's client and was re-checked by the
 //! hub at publication.
 
+use crate::db::sql::params;
 use axum::Json;
 use axum::extract::State;
-use rusqlite::params;
 use workervoice_protocol::category_counts::FactorySurveyAggregates;
 use workervoice_protocol::survey_response::SurveyResults;
 

@@ -169,6 +169,8 @@ public final class AppModel: ObservableObject {
         if case .retired = screen { return }
         idleCountdown = nil
         services.cancelPick()
+        // A microphone left running would record the next person.
+        if case let .report(state) = screen { state.cancelRecording() }
         // A shared tablet starts the next session in the device's language,
         // not in the last worker's.
         if shared {
@@ -244,7 +246,9 @@ public final class AppModel: ObservableObject {
         Task {
             let saved = try? await offMain { try core.loadDraft(name: reportDraftName) }
             if let bytes = saved, let draft = ReportDraft.decode(bytes) {
-                report(restored: draft)
+                // Its photos and voice notes, sealed with it under the worker's key.
+                let attachments = (try? await offMain { try core.loadDraftAttachments(name: reportDraftName) }) ?? []
+                report(restored: draft, restoredAttachments: attachments)
             } else {
                 goHome()
             }
@@ -275,12 +279,13 @@ public final class AppModel: ObservableObject {
     }
 
     /// A new report, or the worker's unfinished one.
-    func report(restored: ReportDraft? = nil) {
+    func report(restored: ReportDraft? = nil, restoredAttachments: [DraftAttachment] = []) {
         go(.report(ReportState(core: core, strings: strings,
                                onSent: { [unowned self] outcome in self.receipt(outcome) },
                                onCancel: { [unowned self] in self.goHome() },
                                services: services,
-                               restored: restored)))
+                               restored: restored,
+                               restoredAttachments: restoredAttachments)))
     }
 
     /// On a shared tablet, the sign-in screen's "Report without signing in"; nil elsewhere.

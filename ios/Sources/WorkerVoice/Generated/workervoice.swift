@@ -471,6 +471,22 @@ private let UNIFFI_CALLBACK_UNEXPECTED_ERROR: Int32 = 2
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterUInt8: FfiConverterPrimitive {
+    typealias FfiType = UInt8
+    typealias SwiftType = UInt8
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> UInt8 {
+        return try lift(readInt(&buf))
+    }
+
+    public static func write(_ value: UInt8, into buf: inout [UInt8]) {
+        writeInt(&buf, lower(value))
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterUInt32: FfiConverterPrimitive {
     typealias FfiType = UInt32
     typealias SwiftType = UInt32
@@ -1826,6 +1842,28 @@ public protocol WorkerVoiceAppProtocol: AnyObject, Sendable {
     func unlockOffline(workerNumber: String, pin: String) throws  -> WorkerProfile
     
     /**
+     * What the report screen may offer for photos and voice notes on this
+     * device, and how large each capture may be (see [`CapturePolicy`]).
+     * A device whose mode cannot be read is treated as shared.
+     */
+    func capturePolicy()  -> CapturePolicy
+    
+    /**
+     * The photos and voice notes kept with the logged-in worker's draft
+     * `name`, in the order attached (empty when none).
+     */
+    func loadDraftAttachments(name: String) throws  -> [DraftAttachment]
+    
+    /**
+     * Replaces the photos and voice notes kept with the logged-in worker's
+     * draft `name`, sealed under their key (an empty list removes them).
+     * Checked as a report's attachments (`TOO_MANY_ATTACHMENTS`,
+     * `ATTACHMENTS_TOO_LARGE`). Call it when an attachment is added or
+     * removed, not with every keystroke; `delete_draft` removes them too.
+     */
+    func saveDraftAttachments(name: String, attachments: [DraftAttachment]) throws 
+    
+    /**
      * The content catalog held on the device, titles in the current language.
      */
     func contentCatalog() throws  -> [ContentEntry]
@@ -2633,6 +2671,51 @@ open func unlockOffline(workerNumber: String, pin: String)throws  -> WorkerProfi
 }
     
     /**
+     * What the report screen may offer for photos and voice notes on this
+     * device, and how large each capture may be (see [`CapturePolicy`]).
+     * A device whose mode cannot be read is treated as shared.
+     */
+open func capturePolicy() -> CapturePolicy  {
+    return try!  FfiConverterTypeCapturePolicy_lift(try! rustCall() {
+        uniffiCallStatus in
+    uniffi_workervoice_fn_method_workervoiceapp_capture_policy(
+            self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * The photos and voice notes kept with the logged-in worker's draft
+     * `name`, in the order attached (empty when none).
+     */
+open func loadDraftAttachments(name: String)throws  -> [DraftAttachment]  {
+    return try  FfiConverterSequenceTypeDraftAttachment.lift(try rustCallWithError(FfiConverterTypeWorkerVoiceError_lift) {
+        uniffiCallStatus in
+    uniffi_workervoice_fn_method_workervoiceapp_load_draft_attachments(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(name),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Replaces the photos and voice notes kept with the logged-in worker's
+     * draft `name`, sealed under their key (an empty list removes them).
+     * Checked as a report's attachments (`TOO_MANY_ATTACHMENTS`,
+     * `ATTACHMENTS_TOO_LARGE`). Call it when an attachment is added or
+     * removed, not with every keystroke; `delete_draft` removes them too.
+     */
+open func saveDraftAttachments(name: String, attachments: [DraftAttachment])throws   {try rustCallWithError(FfiConverterTypeWorkerVoiceError_lift) {
+        uniffiCallStatus in
+    uniffi_workervoice_fn_method_workervoiceapp_save_draft_attachments(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(name),
+        FfiConverterSequenceTypeDraftAttachment.lower(attachments),uniffiCallStatus
+    )
+}
+}
+    
+    /**
      * The content catalog held on the device, titles in the current language.
      */
 open func contentCatalog()throws  -> [ContentEntry]  {
@@ -3370,6 +3453,103 @@ public func FfiConverterTypeAppOptions_lower(_ value: AppOptions) -> RustBuffer 
 
 
 /**
+ * What the report screen may offer for attachments, and the bounds of what
+ * it captures. A photo is scaled to [`CapturePolicy::photo_max_long_edge`]
+ * and re-encoded as JPEG at [`CapturePolicy::photo_jpeg_quality`] without
+ * its metadata before it is attached (so no location or camera serial
+ * travels); a voice note stops at [`CapturePolicy::voice_max_seconds`].
+ * With these, three attachments stay well inside the report's budget
+ * (`attachment_limits()`: 3 files, 8 MiB together).
+ */
+public struct CapturePolicy: Equatable, Hashable {
+    /**
+     * The photo sources to offer, in order. A shared tablet offers the
+     * camera only: its photo library holds what earlier workers took.
+     */
+    public var photoSources: [PhotoSource]
+    /**
+     * Longest side of an attached photo, in pixels.
+     */
+    public var photoMaxLongEdge: UInt32
+    /**
+     * JPEG quality (1–100) of an attached photo.
+     */
+    public var photoJpegQuality: UInt8
+    /**
+     * Longest voice note, in seconds.
+     */
+    public var voiceMaxSeconds: UInt32
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The photo sources to offer, in order. A shared tablet offers the
+         * camera only: its photo library holds what earlier workers took.
+         */photoSources: [PhotoSource], 
+        /**
+         * Longest side of an attached photo, in pixels.
+         */photoMaxLongEdge: UInt32, 
+        /**
+         * JPEG quality (1–100) of an attached photo.
+         */photoJpegQuality: UInt8, 
+        /**
+         * Longest voice note, in seconds.
+         */voiceMaxSeconds: UInt32) {
+        self.photoSources = photoSources
+        self.photoMaxLongEdge = photoMaxLongEdge
+        self.photoJpegQuality = photoJpegQuality
+        self.voiceMaxSeconds = voiceMaxSeconds
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension CapturePolicy: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeCapturePolicy: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> CapturePolicy {
+        return
+            try CapturePolicy(
+                photoSources: FfiConverterSequenceTypePhotoSource.read(from: &buf), 
+                photoMaxLongEdge: FfiConverterUInt32.read(from: &buf), 
+                photoJpegQuality: FfiConverterUInt8.read(from: &buf), 
+                voiceMaxSeconds: FfiConverterUInt32.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: CapturePolicy, into buf: inout [UInt8]) {
+        FfiConverterSequenceTypePhotoSource.write(value.photoSources, into: &buf)
+        FfiConverterUInt32.write(value.photoMaxLongEdge, into: &buf)
+        FfiConverterUInt8.write(value.photoJpegQuality, into: &buf)
+        FfiConverterUInt32.write(value.voiceMaxSeconds, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCapturePolicy_lift(_ buf: RustBuffer) throws -> CapturePolicy {
+    return try FfiConverterTypeCapturePolicy.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeCapturePolicy_lower(_ value: CapturePolicy) -> RustBuffer {
+    return FfiConverterTypeCapturePolicy.lower(value)
+}
+
+
+/**
  * A Fluent resource the app ships beside the library.
  */
 public struct StringsResource: Equatable, Hashable {
@@ -3436,6 +3616,82 @@ public func FfiConverterTypeStringsResource_lift(_ buf: RustBuffer) throws -> St
 public func FfiConverterTypeStringsResource_lower(_ value: StringsResource) -> RustBuffer {
     return FfiConverterTypeStringsResource.lower(value)
 }
+
+
+/**
+ * Where a photo may come from.
+ */
+
+public enum PhotoSource: Equatable, Hashable {
+    
+    /**
+     * Taken now with the camera, into the app's private storage (no
+     * gallery entry).
+     */
+    case camera
+    /**
+     * Chosen from the device's photos (the system picker).
+     */
+    case library
+
+
+
+
+
+}
+
+#if compiler(>=6)
+extension PhotoSource: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypePhotoSource: FfiConverterRustBuffer {
+    typealias SwiftType = PhotoSource
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> PhotoSource {
+        let variant: Int32 = try readInt(&buf)
+        switch variant {
+        
+        case 1: return .camera
+        
+        case 2: return .library
+        
+        default: throw UniffiInternalError.unexpectedEnumCase
+        }
+    }
+
+    public static func write(_ value: PhotoSource, into buf: inout [UInt8]) {
+        switch value {
+        
+        
+        case .camera:
+            writeInt(&buf, Int32(1))
+        
+        
+        case .library:
+            writeInt(&buf, Int32(2))
+        
+        }
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePhotoSource_lift(_ buf: RustBuffer) throws -> PhotoSource {
+    return try FfiConverterTypePhotoSource.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypePhotoSource_lower(_ value: PhotoSource) -> RustBuffer {
+    return FfiConverterTypePhotoSource.lower(value)
+}
+
 
 
 /**
@@ -4286,6 +4542,31 @@ fileprivate struct FfiConverterSequenceTypeContentEntry: FfiConverterRustBuffer 
 #if swift(>=5.8)
 @_documentation(visibility: private)
 #endif
+fileprivate struct FfiConverterSequenceTypeDraftAttachment: FfiConverterRustBuffer {
+    typealias SwiftType = [DraftAttachment]
+
+    public static func write(_ value: [DraftAttachment], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypeDraftAttachment.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [DraftAttachment] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [DraftAttachment]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypeDraftAttachment.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
 fileprivate struct FfiConverterSequenceTypeNote: FfiConverterRustBuffer {
     typealias SwiftType = [Note]
 
@@ -4403,6 +4684,31 @@ fileprivate struct FfiConverterSequenceTypeSurveyAnswerEntry: FfiConverterRustBu
         seq.reserveCapacity(Int(len))
         for _ in 0 ..< len {
             seq.append(try FfiConverterTypeSurveyAnswerEntry.read(from: &buf))
+        }
+        return seq
+    }
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+fileprivate struct FfiConverterSequenceTypePhotoSource: FfiConverterRustBuffer {
+    typealias SwiftType = [PhotoSource]
+
+    public static func write(_ value: [PhotoSource], into buf: inout [UInt8]) {
+        let len = Int32(value.count)
+        writeInt(&buf, len)
+        for item in value {
+            FfiConverterTypePhotoSource.write(item, into: &buf)
+        }
+    }
+
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> [PhotoSource] {
+        let len: Int32 = try readInt(&buf)
+        var seq = [PhotoSource]()
+        seq.reserveCapacity(Int(len))
+        for _ in 0 ..< len {
+            seq.append(try FfiConverterTypePhotoSource.read(from: &buf))
         }
         return seq
     }
@@ -4729,6 +5035,15 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_workervoice_checksum_method_workervoiceapp_unlock_offline() != 45135) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_workervoice_checksum_method_workervoiceapp_capture_policy() != 16528) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_workervoice_checksum_method_workervoiceapp_load_draft_attachments() != 39478) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_workervoice_checksum_method_workervoiceapp_save_draft_attachments() != 21508) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_workervoice_checksum_method_workervoiceapp_content_catalog() != 33403) {

@@ -2162,6 +2162,97 @@ public func FfiConverterTypeDeviceStatus_lower(_ value: DeviceStatus) -> RustBuf
 
 
 /**
+ * A photo or voice note kept with a draft (a half-written report), sealed
+ * under the worker's key like the draft's words, until the report is sent
+ * or the draft deleted.
+ */
+public struct DraftAttachment: Equatable, Hashable {
+    /**
+     * The name the worker sees (`photo-1.jpg`, `voice-note.m4a`).
+     */
+    public var name: String
+    /**
+     * Photo or voice note.
+     */
+    public var kind: AttachmentType
+    /**
+     * MIME type (`image/jpeg`, `audio/mp4`, …).
+     */
+    public var mime: String
+    /**
+     * The bytes, as they will be sealed into the report.
+     */
+    public var bytes: Data
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The name the worker sees (`photo-1.jpg`, `voice-note.m4a`).
+         */name: String, 
+        /**
+         * Photo or voice note.
+         */kind: AttachmentType, 
+        /**
+         * MIME type (`image/jpeg`, `audio/mp4`, …).
+         */mime: String, 
+        /**
+         * The bytes, as they will be sealed into the report.
+         */bytes: Data) {
+        self.name = name
+        self.kind = kind
+        self.mime = mime
+        self.bytes = bytes
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension DraftAttachment: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeDraftAttachment: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> DraftAttachment {
+        return
+            try DraftAttachment(
+                name: FfiConverterString.read(from: &buf), 
+                kind: FfiConverterTypeAttachmentType.read(from: &buf), 
+                mime: FfiConverterString.read(from: &buf), 
+                bytes: FfiConverterData.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: DraftAttachment, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.name, into: &buf)
+        FfiConverterTypeAttachmentType.write(value.kind, into: &buf)
+        FfiConverterString.write(value.mime, into: &buf)
+        FfiConverterData.write(value.bytes, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDraftAttachment_lift(_ buf: RustBuffer) throws -> DraftAttachment {
+    return try FfiConverterTypeDraftAttachment.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeDraftAttachment_lower(_ value: DraftAttachment) -> RustBuffer {
+    return FfiConverterTypeDraftAttachment.lower(value)
+}
+
+
+/**
  * A report as the worker composed it.
  */
 public struct GrievanceDraft: Equatable, Hashable {

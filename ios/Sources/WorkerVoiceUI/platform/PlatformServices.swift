@@ -1,13 +1,15 @@
 import AVFoundation
 import PhotosUI
 import UIKit
-import UniformTypeIdentifiers
 
 /// What only the platform can do, behind a small interface so the screens
 /// stay platform-free (the same interface as Android's `PlatformServices`):
 /// speak text aloud, play an audio prompt the core downloaded, decode a
-/// lesson's picture, and let the worker pick a photo or a voice note to
-/// attach. Every method may do nothing: the screens work without.
+/// lesson's picture, take or choose a photo and make it small and
+/// metadata-free, record a voice note and play it back. Which photo sources
+/// a device may offer and how large a capture may be are the core's
+/// (`capturePolicy()`); the platform only does what it is asked. Every
+/// method may do nothing: the screens work without.
 public protocol PlatformServices: AnyObject {
     /// Reads `text` aloud in `language` (a BCP 47 tag); false when the platform cannot.
     func speak(_ text: String, language: String) -> Bool
@@ -18,29 +20,62 @@ public protocol PlatformServices: AnyObject {
     /// The picture in the file at `path`, or nil when it is not one this platform decodes.
     func image(path: String) -> UIImage?
 
-    /// Lets the worker choose a `kind` of attachment; the chosen file's bytes
-    /// and a name, or nil when they cancelled or the platform cannot.
-    @MainActor func pickAttachment(_ kind: AttachmentKind) async -> PickedFile?
+    /// Takes a photo with the camera (`UIImagePickerController`, source
+    /// `.camera` only): nothing is saved to the photo library; nil when the
+    /// worker cancelled or there is no camera.
+    @MainActor func takePhoto() async -> PickedFile?
+
+    /// Lets the worker choose one of the device's photos (`PHPickerViewController`);
+    /// offered only where the core's policy names the library (never on a shared tablet).
+    @MainActor func choosePhoto() async -> PickedFile?
+
+    /// The photo in `bytes` scaled so its longer side is at most
+    /// `maxLongEdge` pixels and re-encoded as JPEG at `quality` (1–100)
+    /// with no metadata (no location); nil when it is not a picture.
+    func downscalePhoto(_ bytes: Data, maxLongEdge: Int, quality: Int) -> Data?
+
+    /// The microphone, for a voice note; nil when there is none.
+    @MainActor func voiceRecorder() -> VoiceRecorder?
+
+    /// Plays a clip held in memory (a voice note not yet sent); false when it cannot.
+    func playClip(_ bytes: Data) -> Bool
+
+    /// Stops a clip playing, if any.
+    func stopPlaying()
 
     /// Closes a picker still open (its answer is nil): when a session ends,
-    /// the next person must not find the last one's photo library open.
+    /// the next person must not find the last one's camera or photos open.
     @MainActor func cancelPick()
 }
 
 extension PlatformServices {
-    /// No picker (previews, tests).
-    @MainActor public func pickAttachment(_ kind: AttachmentKind) async -> PickedFile? { nil }
-
+    /// No camera, picker or microphone (previews, tests).
+    @MainActor public func takePhoto() async -> PickedFile? { nil }
+    @MainActor public func choosePhoto() async -> PickedFile? { nil }
+    public func downscalePhoto(_ bytes: Data, maxLongEdge: Int, quality: Int) -> Data? { nil }
+    @MainActor public func voiceRecorder() -> VoiceRecorder? { nil }
+    public func playClip(_ bytes: Data) -> Bool { false }
+    public func stopPlaying() {}
     @MainActor public func cancelPick() {}
 }
 
-/// A photo or a voice note (Android's `AttachmentKind`).
-public enum AttachmentKind {
-    case photo, voiceNote
+/// Records one voice note at a time into the app's private storage
+/// (`AVAudioRecorder`); it stops by itself at the length it was started with.
+@MainActor
+public protocol VoiceRecorder: AnyObject {
+    /// Starts recording for at most `maxSeconds` (asking for the microphone
+    /// first); false when it cannot be used.
+    func start(maxSeconds: Int) async -> Bool
+
+    /// Stops; the recording's bytes (its file deleted), or nil when nothing was recorded.
+    func stop() -> PickedFile?
+
+    /// Stops and throws the recording away.
+    func cancel()
 }
 
-/// A file the worker picked: its name (shown) and its bytes (sealed by the
-/// core at Send, never kept by the app).
+/// A file the worker took, chose or recorded: its name (shown) and its
+/// bytes (sealed by the core, never kept by the app outside the worker's draft).
 public struct PickedFile {
     public let name: String
     public let mimeType: String
@@ -54,15 +89,16 @@ public struct PickedFile {
 }
 
 /// iOS's services: `AVSpeechSynthesizer` for text-to-speech, `AVAudioPlayer`
-/// for recorded prompts, `UIImage` for lesson pictures, the system's photo
-/// picker (`PHPickerViewController`, which needs no photo-library
-/// permission) and the Files picker for an audio file (a memo recorded with
-/// Voice Memos or any recorder).
+/// for recorded prompts and voice notes, `UIImage` for pictures, the camera
+/// (`UIImagePickerController`, `.camera` only) and the photo picker
+/// (`PHPickerViewController`, which needs no photo-library permission),
+/// `AVAudioRecorder` for voice notes.
 public final class SystemServices: PlatformServices {
     private let synthesizer = AVSpeechSynthesizer()
     private var player: AVAudioPlayer?
     /// The picker showing, kept alive until it answers.
-    private var picker: AttachmentPicker?
+    private var picker: PhotoPicker?
+    private var recorder: SystemRecorder?
 
     public init() {}
 
@@ -87,10 +123,19 @@ public final class SystemServices: PlatformServices {
         UIImage(contentsOfFile: path)
     }
 
-    @MainActor public func pickAttachment(_ kind: AttachmentKind) async -> PickedFile? {
+    @MainActor public func takePhoto() async -> PickedFile? {
+        guard UIImagePickerController.isSourceTypeAvailable(.camera) else { return nil }
+        return await present(.camera)
+    }
+
+    @MainActor public func choosePhoto() async -> PickedFile? {
+        await present(.library)
+    }
+
+    @MainActor private func present(_ source: PhotoPicker.Source) async -> PickedFile? {
         guard picker == nil, let presenter = topViewController() else { return nil }
         return await withCheckedContinuation { continuation in
-            let picker = AttachmentPicker(kind: kind) { [weak self] file in
+            let picker = PhotoPicker(source: source) { [weak self] file in
                 self?.picker = nil
                 continuation.resume(returning: file)
             }
@@ -99,8 +144,47 @@ public final class SystemServices: PlatformServices {
         }
     }
 
+    public func downscalePhoto(_ bytes: Data, maxLongEdge: Int, quality: Int) -> Data? {
+        guard let image = UIImage(data: bytes), image.size.width > 0, image.size.height > 0 else { return nil }
+        // `size` is in points, already upright (the orientation is applied when drawn).
+        let longEdge = max(image.size.width * image.scale, image.size.height * image.scale)
+        let factor = min(1, CGFloat(maxLongEdge) / longEdge)
+        let target = CGSize(width: (image.size.width * image.scale * factor).rounded(),
+                            height: (image.size.height * image.scale * factor).rounded())
+        let format = UIGraphicsImageRendererFormat()
+        format.scale = 1
+        format.opaque = true
+        // Drawn into new pixels: the JPEG is made from them alone, so nothing
+        // of the original's metadata (where and when, the camera) is in it.
+        let redrawn = UIGraphicsImageRenderer(size: target, format: format).image { _ in
+            image.draw(in: CGRect(origin: .zero, size: target))
+        }
+        return redrawn.jpegData(compressionQuality: CGFloat(min(max(quality, 1), 100)) / 100)
+    }
+
+    @MainActor public func voiceRecorder() -> VoiceRecorder? {
+        let recorder = SystemRecorder()
+        self.recorder = recorder
+        return recorder
+    }
+
+    public func playClip(_ bytes: Data) -> Bool {
+        guard let player = try? AVAudioPlayer(data: bytes) else { return false }
+        self.player = player
+        return player.play()
+    }
+
+    public func stopPlaying() {
+        player?.stop()
+        player = nil
+    }
+
     @MainActor public func cancelPick() {
         picker?.cancel()
+        // A microphone left running would record the next person.
+        recorder?.cancel()
+        recorder = nil
+        stopPlaying()
     }
 
     /// The view controller on top, to present a picker over the SwiftUI app.
@@ -112,32 +196,88 @@ public final class SystemServices: PlatformServices {
     }
 }
 
-/// One open picker: the photo picker or the Files picker for audio, and the
-/// answer it gives once (a file, or nil when cancelled or unreadable).
+/// `AVAudioRecorder` into a file in the app's caches (never backed up),
+/// read and deleted at `stop`, deleted at `cancel`.
 @MainActor
-private final class AttachmentPicker: NSObject, PHPickerViewControllerDelegate, UIDocumentPickerDelegate {
+final class SystemRecorder: VoiceRecorder {
+    private var recorder: AVAudioRecorder?
+    private let file = FileManager.default.temporaryDirectory.appendingPathComponent("voice-note.m4a")
+
+    func start(maxSeconds: Int) async -> Bool {
+        let allowed = await withCheckedContinuation { continuation in
+            AVAudioSession.sharedInstance().requestRecordPermission { continuation.resume(returning: $0) }
+        }
+        guard allowed else { return false }
+        do {
+            try AVAudioSession.sharedInstance().setCategory(.playAndRecord, mode: .spokenAudio, options: [.defaultToSpeaker])
+            try AVAudioSession.sharedInstance().setActive(true)
+            // Speech, small: mono AAC at 16 kHz, 32 kbit/s (two minutes ~0.5 MB).
+            let settings: [String: Any] = [
+                AVFormatIDKey: kAudioFormatMPEG4AAC,
+                AVSampleRateKey: 16_000,
+                AVNumberOfChannelsKey: 1,
+                AVEncoderBitRateKey: 32_000,
+            ]
+            let recorder = try AVAudioRecorder(url: file, settings: settings)
+            guard recorder.record(forDuration: TimeInterval(maxSeconds)) else { return false }
+            self.recorder = recorder
+            return true
+        } catch {
+            return false
+        }
+    }
+
+    func stop() -> PickedFile? {
+        recorder?.stop()
+        recorder = nil
+        defer { try? FileManager.default.removeItem(at: file) }
+        guard let bytes = try? Data(contentsOf: file), !bytes.isEmpty else { return nil }
+        return PickedFile(name: "voice-note.m4a", mimeType: "audio/mp4", bytes: bytes)
+    }
+
+    func cancel() {
+        recorder?.stop()
+        recorder?.deleteRecording()
+        recorder = nil
+        try? FileManager.default.removeItem(at: file)
+    }
+}
+
+/// One open photo picker: the camera or the photo library, and the answer
+/// it gives once (a photo, or nil when cancelled or unreadable).
+@MainActor
+private final class PhotoPicker: NSObject, PHPickerViewControllerDelegate, UIImagePickerControllerDelegate, UINavigationControllerDelegate {
+    enum Source { case camera, library }
+
     let controller: UIViewController
     private var finish: ((PickedFile?) -> Void)?
 
-    init(kind: AttachmentKind, finish: @escaping (PickedFile?) -> Void) {
+    init(source: Source, finish: @escaping (PickedFile?) -> Void) {
         self.finish = finish
-        switch kind {
-        case .photo:
+        switch source {
+        case .camera:
+            // The camera only: no library to browse from here, and nothing
+            // taken is written to the library (the app never calls
+            // UIImageWriteToSavedPhotosAlbum).
+            let camera = UIImagePickerController()
+            camera.sourceType = .camera
+            camera.cameraCaptureMode = .photo
+            camera.allowsEditing = false
+            controller = camera
+        case .library:
             var configuration = PHPickerConfiguration()
             configuration.filter = .images
             configuration.selectionLimit = 1
             controller = PHPickerViewController(configuration: configuration)
-        case .voiceNote:
-            controller = UIDocumentPickerViewController(forOpeningContentTypes: [.audio], asCopy: true)
         }
         super.init()
         // Closing is by Cancel only, so that the delegate always answers.
         controller.isModalInPresentation = true
         (controller as? PHPickerViewController)?.delegate = self
-        (controller as? UIDocumentPickerViewController)?.delegate = self
+        (controller as? UIImagePickerController)?.delegate = self
     }
 
-    /// Closes the picker without a file.
+    /// Closes the picker without a photo.
     func cancel() {
         controller.dismiss(animated: false)
         answer(nil)
@@ -146,6 +286,28 @@ private final class AttachmentPicker: NSObject, PHPickerViewControllerDelegate, 
     private func answer(_ file: PickedFile?) {
         finish?(file)
         finish = nil
+    }
+
+    /// A full-quality JPEG of the image; the report's downscaling follows.
+    private static func file(_ image: UIImage?, name: String) -> PickedFile? {
+        guard let bytes = image?.jpegData(compressionQuality: 0.95) else { return nil }
+        return PickedFile(name: name + ".jpg", mimeType: "image/jpeg", bytes: bytes)
+    }
+
+    nonisolated func imagePickerController(_ picker: UIImagePickerController,
+                                           didFinishPickingMediaWithInfo info: [UIImagePickerController.InfoKey: Any]) {
+        let image = info[.originalImage] as? UIImage
+        Task { @MainActor in
+            picker.dismiss(animated: true)
+            answer(PhotoPicker.file(image, name: "photo"))
+        }
+    }
+
+    nonisolated func imagePickerControllerDidCancel(_ picker: UIImagePickerController) {
+        Task { @MainActor in
+            picker.dismiss(animated: true)
+            answer(nil)
+        }
     }
 
     nonisolated func picker(_ picker: PHPickerViewController, didFinishPicking results: [PHPickerResult]) {
@@ -157,28 +319,10 @@ private final class AttachmentPicker: NSObject, PHPickerViewControllerDelegate, 
             }
             let name = provider.suggestedName ?? "photo"
             provider.loadObject(ofClass: UIImage.self) { object, _ in
-                // Re-encoded as JPEG: the photo's metadata (where and when it
-                // was taken, the camera) does not travel with the report.
-                let bytes = (object as? UIImage)?.jpegData(compressionQuality: 0.85)
-                Task { @MainActor in
-                    self.answer(bytes.map { PickedFile(name: name + ".jpg", mimeType: "image/jpeg", bytes: $0) })
-                }
+                let image = object as? UIImage
+                Task { @MainActor in self.answer(PhotoPicker.file(image, name: name)) }
             }
         }
-    }
-
-    nonisolated func documentPicker(_ controller: UIDocumentPickerViewController, didPickDocumentsAt urls: [URL]) {
-        let file: PickedFile? = urls.first.flatMap { (url: URL) -> PickedFile? in
-            defer { try? FileManager.default.removeItem(at: url) } // the picker's copy: the app keeps nothing
-            guard let bytes = try? Data(contentsOf: url) else { return nil }
-            let mime = UTType(filenameExtension: url.pathExtension)?.preferredMIMEType ?? "audio/mp4"
-            return PickedFile(name: url.lastPathComponent, mimeType: mime, bytes: bytes)
-        }
-        Task { @MainActor in answer(file) }
-    }
-
-    nonisolated func documentPickerWasCancelled(_ controller: UIDocumentPickerViewController) {
-        Task { @MainActor in answer(nil) }
     }
 }
 

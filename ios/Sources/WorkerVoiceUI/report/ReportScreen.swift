@@ -93,20 +93,39 @@ struct ReportScreen: View {
         }
     }
 
-    /// "Add a photo", "Add a voice note" (the platform's pickers) and what
-    /// is attached, each removable.
+    /// "Take a photo", "Choose a photo" (only where the core's policy offers
+    /// the photo library: never on a shared tablet), "Record a voice note"
+    /// with its recording panel, and what is attached, each removable, voice
+    /// notes playable.
     @ViewBuilder private func attachments(_ ui: ReportState.UI) -> some View {
         Hint(s["report-attachments-hint"])
-        // Side by side, or one above the other when the text is large.
-        if dynamicTypeSize.isAccessibilitySize {
-            VStack(spacing: 10) { attachButtons(ui) }
-        } else {
-            HStack(spacing: 10) { attachButtons(ui) }
+        if let limits = ui.limits {
+            Hint(s("report-attachments-limits", ("count", limits.maxCount), ("max", limits.maxTotalBytes / 1_048_576)))
+        }
+        if let recording = ui.recordingSeconds {
+            Warning(text: s("report-recording", ("elapsed", clock(recording)), ("max", clock(Int(ui.capture?.voiceMaxSeconds ?? 0)))))
+            BigButton(s["report-recording-stop"], systemImage: "stop.circle") { state.stopRecording() }
+            BigButton(s["report-recording-cancel"], systemImage: "xmark", outlined: true) { state.cancelRecording() }
+        } else if ui.canAttach && ui.capture != nil {
+            // At the core's count the buttons go: a worker is not offered what the core would refuse.
+            if ui.canTakePhoto {
+                BigButton(s["report-take-photo"], systemImage: "camera", busy: ui.picking, outlined: true) { state.takePhoto() }
+            }
+            if ui.canChoosePhoto {
+                BigButton(s["report-choose-photo"], systemImage: "photo.on.rectangle", busy: ui.picking, outlined: true) { state.choosePhoto() }
+            }
+            BigButton(s["report-record-voice"], systemImage: "mic", busy: ui.picking, outlined: true) { state.startRecording() }
         }
         ForEach(Array(ui.attachments.enumerated()), id: \.offset) { index, attached in
             HStack(spacing: 8) {
                 Image(systemName: attached.kind == .photo ? "photo" : "mic").accessibilityHidden(true)
                 Text(attached.name).font(.body).frame(maxWidth: .infinity, alignment: .leading)
+                if attached.kind == .voice {
+                    Button { state.play(index) } label: {
+                        Image(systemName: "play.fill").font(.title2).frame(minWidth: target, minHeight: target)
+                    }
+                    .accessibilityLabel(s("report-attachment-play", ("what", attached.name)))
+                }
                 Button { state.detach(index) } label: {
                     Image(systemName: "trash").font(.title2).frame(minWidth: target, minHeight: target)
                 }
@@ -115,9 +134,9 @@ struct ReportScreen: View {
         }
     }
 
-    @ViewBuilder private func attachButtons(_ ui: ReportState.UI) -> some View {
-        BigButton(s["report-attach-photo"], systemImage: "photo", busy: ui.picking, outlined: true) { state.attach(.photo) }
-        BigButton(s["report-attach-voice"], systemImage: "mic", busy: ui.picking, outlined: true) { state.attach(.voiceNote) }
+    /// Seconds as m:ss (a recording's length, read the same in every language).
+    private func clock(_ seconds: Int) -> String {
+        String(format: "%d:%02d", seconds / 60, seconds % 60)
     }
 
     /// "Ask to be called back": phone, when, and the language of the call.

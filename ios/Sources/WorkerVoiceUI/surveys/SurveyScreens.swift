@@ -56,6 +56,8 @@ struct SurveyScreen: View {
                 BigButton(s["common-continue"], systemImage: "checkmark", action: onDone)
             }) {
                 Text(s["survey-thanks"]).font(.body)
+                // What happens to the answers now, in plain words: sealed, sent later, opened by whom.
+                Text(s["survey-thanks-next"]).font(.body)
                 if let outcome = submitted.`case` {
                     // The receipt of the case the answers opened: shown here
                     // once, like a report's.

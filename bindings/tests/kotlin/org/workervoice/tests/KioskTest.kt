@@ -13,7 +13,12 @@ import org.workervoice.ClockSource
 import org.workervoice.ConnectivityMonitor
 import org.workervoice.WorkerVoiceException
 import org.workervoice.WorkerVoiceListener
+import org.workervoice.model.AttachmentType
 import org.workervoice.model.DeviceMode
+import org.workervoice.model.DraftAttachment
+import org.workervoice.PhotoSource
+import org.workervoice.attachmentLimits
+import org.workervoice.localized
 import org.workervoice.model.ErrorCode
 import org.workervoice.model.Event
 import org.workervoice.model.GrievanceDraft
@@ -70,6 +75,64 @@ class KioskTest : WorkerVoiceTest() {
         tablet.app.deleteDraft("grievance")
         assertNull(tablet.app.loadDraft("grievance"))
         assertTrue(second.number != first.number)
+    }
+
+    @Test
+    fun aTimedOutDraftKeepsItsPhotoAndVoiceNoteForItsWorkerOnly() = runBlocking {
+        val tablet = enrolledDevice(mode = DeviceMode.SHARED)
+        val clock = ManualClock(1_800_000_000_000)
+        tablet.app.setClock(clock)
+        tablet.app.setIdleTimeoutSecs(60u)
+        val (first, _) = tablet.activatedWorker(language = "vi")
+        val photo = DraftAttachment("lối-thoát.jpg", AttachmentType.PHOTO, "image/jpeg", ByteArray(300_000) { (it % 251).toByte() })
+        val voice = DraftAttachment("ghi-âm.wav", AttachmentType.VOICE, "audio/wav", "MARKER-voice-7731".toByteArray())
+        tablet.app.saveDraft("grievance", "the words".toByteArray())
+        tablet.app.saveDraftAttachments("grievance", listOf(photo, voice))
+        assertSameAttachments(listOf(photo, voice), tablet.app.loadDraftAttachments("grievance"))
+
+        clock.now.addAndGet(61_000)
+        assertTrue(tablet.app.checkIdle())
+        assertEquals(ErrorCode.NOT_LOGGED_IN, assertWorkerVoiceError<WorkerVoiceException.Session> { tablet.app.loadDraftAttachments("grievance") }.code)
+        val marker = "MARKER-voice-7731".toByteArray()
+        val plainIn = tablet.dataDir.walkTopDown().filter { it.isFile && containsBytes(it.readBytes(), marker) }.toList()
+        assertEquals(emptyList(), plainIn, "the voice note is sealed on disk")
+
+        tablet.activatedWorker(language = "zh-CN")
+        assertEquals(emptyList(), tablet.app.loadDraftAttachments("grievance"), "the next worker sees nothing")
+        tablet.app.lock()
+
+        tablet.app.login(first.number, PIN)
+        assertSameAttachments(listOf(photo, voice), tablet.app.loadDraftAttachments("grievance"))
+        // Removing one keeps the other; deleting the draft removes them all.
+        tablet.app.saveDraftAttachments("grievance", listOf(voice))
+        assertSameAttachments(listOf(voice), tablet.app.loadDraftAttachments("grievance"))
+        tablet.app.deleteDraft("grievance")
+        assertEquals(emptyList(), tablet.app.loadDraftAttachments("grievance"))
+    }
+
+    @Test
+    fun aDraftRefusesMoreAttachmentsThanItsReportCouldSend() = runBlocking {
+        val phone = enrolledDevice()
+        phone.activatedWorker()
+        val limits = attachmentLimits()
+        val one = DraftAttachment("p.jpg", AttachmentType.PHOTO, "image/jpeg", byteArrayOf(1))
+        val tooMany = List(limits.maxCount.toInt() + 1) { one }
+        val refused = assertWorkerVoiceError<WorkerVoiceException.Input> { phone.app.saveDraftAttachments("grievance", tooMany) }
+        assertEquals(ErrorCode.TOO_MANY_ATTACHMENTS, refused.code)
+        assertReadableMessage(refused.localized)
+        val huge = DraftAttachment("v.wav", AttachmentType.VOICE, "audio/wav", ByteArray(limits.maxTotalBytes.toInt() + 1))
+        assertEquals(ErrorCode.ATTACHMENTS_TOO_LARGE, assertWorkerVoiceError<WorkerVoiceException.Input> { phone.app.saveDraftAttachments("grievance", listOf(huge)) }.code)
+        assertEquals(emptyList(), phone.app.loadDraftAttachments("grievance"), "a refused save keeps nothing")
+    }
+
+    @Test
+    fun aSharedTabletOffersTheCameraOnlyAndAPersonalPhoneItsPhotosToo() = runBlocking {
+        val tablet = enrolledDevice(mode = DeviceMode.SHARED)
+        assertEquals(listOf(PhotoSource.CAMERA), tablet.app.capturePolicy().photoSources)
+        val phone = enrolledDevice()
+        val policy = phone.app.capturePolicy()
+        assertEquals(listOf(PhotoSource.CAMERA, PhotoSource.LIBRARY), policy.photoSources)
+        assertTrue(policy.photoMaxLongEdge in 640u..4096u && policy.photoJpegQuality in 1u..100u && policy.voiceMaxSeconds > 0u, "$policy")
     }
 
     @Test
@@ -274,4 +337,15 @@ class KioskTest : WorkerVoiceTest() {
         tablet.app.login(worker.number, PIN)
         assertEquals(0uL, tablet.app.countNotes(), "a fresh vault: nothing of the old one")
     }
+}
+
+/** Whether [needle] occurs in [haystack]. */
+private fun containsBytes(haystack: ByteArray, needle: ByteArray): Boolean =
+    (0..haystack.size - needle.size).any { start -> needle.indices.all { haystack[start + it] == needle[it] } }
+
+/** The same attachments in the same order (a generated record compares its bytes by reference). */
+private fun assertSameAttachments(expected: List<DraftAttachment>, actual: List<DraftAttachment>) {
+    fun summary(list: List<DraftAttachment>) = list.map { "${it.name} ${it.kind} ${it.mime} ${it.bytes.size} bytes" }
+    assertEquals(summary(expected), summary(actual))
+    for ((want, got) in expected.zip(actual)) assertContentEquals(want.bytes, got.bytes, want.name)
 }

@@ -49,6 +49,7 @@ import org.workervoice.model.ContentSyncReport
 import org.workervoice.model.DeviceHealth
 import org.workervoice.model.DeviceMode
 import org.workervoice.model.DeviceStatus
+import org.workervoice.model.DraftAttachment
 import org.workervoice.model.ErrorCode
 import org.workervoice.model.Event
 import org.workervoice.model.FfiConverterTypeActivityOutcome
@@ -62,6 +63,7 @@ import org.workervoice.model.FfiConverterTypeContentSyncReport
 import org.workervoice.model.FfiConverterTypeDeviceHealth
 import org.workervoice.model.FfiConverterTypeDeviceMode
 import org.workervoice.model.FfiConverterTypeDeviceStatus
+import org.workervoice.model.FfiConverterTypeDraftAttachment
 import org.workervoice.model.FfiConverterTypeErrorCode
 import org.workervoice.model.FfiConverterTypeEvent
 import org.workervoice.model.FfiConverterTypeGrievanceDraft
@@ -113,6 +115,7 @@ import org.workervoice.model.RustBuffer as RustBufferContentSyncReport
 import org.workervoice.model.RustBuffer as RustBufferDeviceHealth
 import org.workervoice.model.RustBuffer as RustBufferDeviceMode
 import org.workervoice.model.RustBuffer as RustBufferDeviceStatus
+import org.workervoice.model.RustBuffer as RustBufferDraftAttachment
 import org.workervoice.model.RustBuffer as RustBufferErrorCode
 import org.workervoice.model.RustBuffer as RustBufferEvent
 import org.workervoice.model.RustBuffer as RustBufferGrievanceDraft
@@ -984,6 +987,12 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_workervoice_checksum_method_workervoiceapp_unlock_offline(
     ): Int
+    external fun uniffi_workervoice_checksum_method_workervoiceapp_capture_policy(
+    ): Int
+    external fun uniffi_workervoice_checksum_method_workervoiceapp_load_draft_attachments(
+    ): Int
+    external fun uniffi_workervoice_checksum_method_workervoiceapp_save_draft_attachments(
+    ): Int
     external fun uniffi_workervoice_checksum_method_workervoiceapp_content_catalog(
     ): Int
     external fun uniffi_workervoice_checksum_method_workervoiceapp_content_storage_bytes(
@@ -1173,6 +1182,12 @@ internal object UniffiLib {
     ): Long
     external fun uniffi_workervoice_fn_method_workervoiceapp_unlock_offline(`ptr`: Long,`workerNumber`: RustBuffer.ByValue,`pin`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferWorkerProfile.ByValue
+    external fun uniffi_workervoice_fn_method_workervoiceapp_capture_policy(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_workervoice_fn_method_workervoiceapp_load_draft_attachments(`ptr`: Long,`name`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBuffer.ByValue
+    external fun uniffi_workervoice_fn_method_workervoiceapp_save_draft_attachments(`ptr`: Long,`name`: RustBuffer.ByValue,`attachments`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): Unit
     external fun uniffi_workervoice_fn_method_workervoiceapp_content_catalog(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBuffer.ByValue
     external fun uniffi_workervoice_fn_method_workervoiceapp_content_storage_bytes(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
@@ -1558,6 +1573,15 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_unlock_offline() and 0xFFFF) != 45135) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
+    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_capture_policy() and 0xFFFF) != 16528) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_load_draft_attachments() and 0xFFFF) != 39478) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_save_draft_attachments() and 0xFFFF) != 21508) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_content_catalog() and 0xFFFF) != 33403) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
@@ -1895,6 +1919,33 @@ private class JavaLangRefCleanable(
     val cleanable: java.lang.ref.Cleaner.Cleanable
 ) : UniffiCleaner.Cleanable {
     override fun clean() = cleanable.clean()
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterUByte: FfiConverter<UByte, Byte> {
+    override fun lift(value: Byte): UByte {
+        return value.toUByte()
+    }
+
+    fun lift(value: Int): UByte {
+        return value.toUByte()
+    }
+
+    override fun read(buf: ByteBuffer): UByte {
+        return lift(buf.get())
+    }
+
+    override fun lower(value: UByte): Byte {
+        return value.toByte()
+    }
+
+    override fun allocationSize(value: UByte) = 1UL
+
+    override fun write(value: UByte, buf: ByteBuffer) {
+        buf.put(value.toByte())
+    }
 }
 
 /**
@@ -3870,6 +3921,28 @@ public interface WorkerVoiceAppInterface {
     fun `unlockOffline`(`workerNumber`: kotlin.String, `pin`: kotlin.String): WorkerProfile
     
     /**
+     * What the report screen may offer for photos and voice notes on this
+     * device, and how large each capture may be (see [`CapturePolicy`]).
+     * A device whose mode cannot be read is treated as shared.
+     */
+    fun `capturePolicy`(): CapturePolicy
+    
+    /**
+     * The photos and voice notes kept with the logged-in worker's draft
+     * `name`, in the order attached (empty when none).
+     */
+    fun `loadDraftAttachments`(`name`: kotlin.String): List<DraftAttachment>
+    
+    /**
+     * Replaces the photos and voice notes kept with the logged-in worker's
+     * draft `name`, sealed under their key (an empty list removes them).
+     * Checked as a report's attachments (`TOO_MANY_ATTACHMENTS`,
+     * `ATTACHMENTS_TOO_LARGE`). Call it when an attachment is added or
+     * removed, not with every keystroke; `delete_draft` removes them too.
+     */
+    fun `saveDraftAttachments`(`name`: kotlin.String, `attachments`: List<DraftAttachment>)
+    
+    /**
      * The content catalog held on the device, titles in the current language.
      */
     fun `contentCatalog`(): List<ContentEntry>
@@ -4940,6 +5013,65 @@ open class WorkerVoiceApp: Disposable, AutoCloseable, WorkerVoiceAppInterface
 
     
     /**
+     * What the report screen may offer for photos and voice notes on this
+     * device, and how large each capture may be (see [`CapturePolicy`]).
+     * A device whose mode cannot be read is treated as shared.
+     */override fun `capturePolicy`(): CapturePolicy {
+            return FfiConverterTypeCapturePolicy.lift(
+    callWithHandle {
+    uniffiRustCall() { _status ->
+    UniffiLib.uniffi_workervoice_fn_method_workervoiceapp_capture_policy(
+        it,
+        _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * The photos and voice notes kept with the logged-in worker's draft
+     * `name`, in the order attached (empty when none).
+     */
+    @Throws(WorkerVoiceException::class)override fun `loadDraftAttachments`(`name`: kotlin.String): List<DraftAttachment> {
+            return FfiConverterSequenceTypeDraftAttachment.lift(
+    callWithHandle {
+    uniffiRustCallWithError(WorkerVoiceException) { _status ->
+    UniffiLib.uniffi_workervoice_fn_method_workervoiceapp_load_draft_attachments(
+        it,
+        
+        FfiConverterString.lower(`name`),_status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Replaces the photos and voice notes kept with the logged-in worker's
+     * draft `name`, sealed under their key (an empty list removes them).
+     * Checked as a report's attachments (`TOO_MANY_ATTACHMENTS`,
+     * `ATTACHMENTS_TOO_LARGE`). Call it when an attachment is added or
+     * removed, not with every keystroke; `delete_draft` removes them too.
+     */
+    @Throws(WorkerVoiceException::class)override fun `saveDraftAttachments`(`name`: kotlin.String, `attachments`: List<DraftAttachment>)
+        = 
+    callWithHandle {
+    uniffiRustCallWithError(WorkerVoiceException) { _status ->
+    UniffiLib.uniffi_workervoice_fn_method_workervoiceapp_save_draft_attachments(
+        it,
+        
+        FfiConverterString.lower(`name`),
+        FfiConverterSequenceTypeDraftAttachment.lower(`attachments`),_status)
+}
+    }
+    
+    
+
+    
+    /**
      * The content catalog held on the device, titles in the current language.
      */
     @Throws(WorkerVoiceException::class)override fun `contentCatalog`(): List<ContentEntry> {
@@ -5873,6 +6005,76 @@ public object FfiConverterTypeAppOptions: FfiConverterRustBuffer<AppOptions> {
 
 
 /**
+ * What the report screen may offer for attachments, and the bounds of what
+ * it captures. A photo is scaled to [`CapturePolicy::photo_max_long_edge`]
+ * and re-encoded as JPEG at [`CapturePolicy::photo_jpeg_quality`] without
+ * its metadata before it is attached (so no location or camera serial
+ * travels); a voice note stops at [`CapturePolicy::voice_max_seconds`].
+ * With these, three attachments stay well inside the report's budget
+ * (`attachment_limits()`: 3 files, 8 MiB together).
+ */
+data class CapturePolicy (
+    /**
+     * The photo sources to offer, in order. A shared tablet offers the
+     * camera only: its photo library holds what earlier workers took.
+     */
+    var `photoSources`: List<PhotoSource>
+    , 
+    /**
+     * Longest side of an attached photo, in pixels.
+     */
+    var `photoMaxLongEdge`: kotlin.UInt
+    , 
+    /**
+     * JPEG quality (1–100) of an attached photo.
+     */
+    var `photoJpegQuality`: kotlin.UByte
+    , 
+    /**
+     * Longest voice note, in seconds.
+     */
+    var `voiceMaxSeconds`: kotlin.UInt
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeCapturePolicy: FfiConverterRustBuffer<CapturePolicy> {
+    override fun read(buf: ByteBuffer): CapturePolicy {
+        return CapturePolicy(
+            FfiConverterSequenceTypePhotoSource.read(buf),
+            FfiConverterUInt.read(buf),
+            FfiConverterUByte.read(buf),
+            FfiConverterUInt.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: CapturePolicy) = (
+            FfiConverterSequenceTypePhotoSource.allocationSize(value.`photoSources`) +
+            FfiConverterUInt.allocationSize(value.`photoMaxLongEdge`) +
+            FfiConverterUByte.allocationSize(value.`photoJpegQuality`) +
+            FfiConverterUInt.allocationSize(value.`voiceMaxSeconds`)
+    )
+
+    override fun write(value: CapturePolicy, buf: ByteBuffer) {
+            FfiConverterSequenceTypePhotoSource.write(value.`photoSources`, buf)
+            FfiConverterUInt.write(value.`photoMaxLongEdge`, buf)
+            FfiConverterUByte.write(value.`photoJpegQuality`, buf)
+            FfiConverterUInt.write(value.`voiceMaxSeconds`, buf)
+    }
+}
+
+
+
+/**
  * A Fluent resource the app ships beside the library.
  */
 data class StringsResource (
@@ -5916,6 +6118,50 @@ public object FfiConverterTypeStringsResource: FfiConverterRustBuffer<StringsRes
             FfiConverterString.write(value.`source`, buf)
     }
 }
+
+
+
+/**
+ * Where a photo may come from.
+ */
+
+enum class PhotoSource {
+    
+    /**
+     * Taken now with the camera, into the app's private storage (no
+     * gallery entry).
+     */
+    CAMERA,
+    /**
+     * Chosen from the device's photos (the system picker).
+     */
+    LIBRARY;
+
+    
+
+
+    companion object
+}
+
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypePhotoSource: FfiConverterRustBuffer<PhotoSource> {
+    override fun read(buf: ByteBuffer) = try {
+        PhotoSource.values()[buf.getInt() - 1]
+    } catch (e: IndexOutOfBoundsException) {
+        throw RuntimeException("invalid enum value, something is very wrong!!", e)
+    }
+
+    override fun allocationSize(value: PhotoSource) = 4UL
+
+    override fun write(value: PhotoSource, buf: ByteBuffer) {
+        buf.putInt(value.ordinal + 1)
+    }
+}
+
+
 
 
 
@@ -6988,6 +7234,34 @@ public object FfiConverterSequenceTypeContentEntry: FfiConverterRustBuffer<List<
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypeDraftAttachment: FfiConverterRustBuffer<List<DraftAttachment>> {
+    override fun read(buf: ByteBuffer): List<DraftAttachment> {
+        val len = buf.getInt()
+        return List<DraftAttachment>(len) {
+            FfiConverterTypeDraftAttachment.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<DraftAttachment>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypeDraftAttachment.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<DraftAttachment>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypeDraftAttachment.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeNote: FfiConverterRustBuffer<List<Note>> {
     override fun read(buf: ByteBuffer): List<Note> {
         val len = buf.getInt()
@@ -7128,6 +7402,34 @@ public object FfiConverterSequenceTypeSurveyAnswerEntry: FfiConverterRustBuffer<
 /**
  * @suppress
  */
+public object FfiConverterSequenceTypePhotoSource: FfiConverterRustBuffer<List<PhotoSource>> {
+    override fun read(buf: ByteBuffer): List<PhotoSource> {
+        val len = buf.getInt()
+        return List<PhotoSource>(len) {
+            FfiConverterTypePhotoSource.read(buf)
+        }
+    }
+
+    override fun allocationSize(value: List<PhotoSource>): ULong {
+        val sizeForLength = 4UL
+        val sizeForItems = value.map { FfiConverterTypePhotoSource.allocationSize(it) }.sum()
+        return sizeForLength + sizeForItems
+    }
+
+    override fun write(value: List<PhotoSource>, buf: ByteBuffer) {
+        buf.putInt(value.size)
+        value.iterator().forEach {
+            FfiConverterTypePhotoSource.write(it, buf)
+        }
+    }
+}
+
+
+
+
+/**
+ * @suppress
+ */
 public object FfiConverterSequenceTypeStringArg: FfiConverterRustBuffer<List<StringArg>> {
     override fun read(buf: ByteBuffer): List<StringArg> {
         val len = buf.getInt()
@@ -7149,6 +7451,8 @@ public object FfiConverterSequenceTypeStringArg: FfiConverterRustBuffer<List<Str
         }
     }
 }
+
+
 
 
 

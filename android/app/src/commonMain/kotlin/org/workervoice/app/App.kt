@@ -83,7 +83,8 @@ fun WorkerVoiceUi(model: AppModel, onScan: (() -> Unit)? = null) {
                     val state = screen.state
                     ReportScreen(
                     state.ui, state.position, state.anonymousOnly, state::category, state::text, state::anonymous, state::toggleRoute, state::edit, state::next, state::back,
-                    onAttach = state::attach, onDetach = state::detach, onCallback = state::callback, onPhone = state::phone, onCallTime = state::callTime, onCallLanguage = state::callLanguage,
+                    onTakePhoto = state::takePhoto, onChoosePhoto = state::choosePhoto, onRecord = state::startRecording,
+                    onStopRecording = state::stopRecording, onCancelRecording = state::cancelRecording, onPlay = state::play, onDetach = state::detach, onCallback = state::callback, onPhone = state::phone, onCallTime = state::callTime, onCallLanguage = state::callLanguage,
                 )
                 }
                 is Screen.Receipt -> ReceiptScreen(screen.outcome.receipt, screen.sent, model::receiptNoted, fromSurvey = screen.survey != null)

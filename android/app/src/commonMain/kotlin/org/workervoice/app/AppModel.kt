@@ -188,6 +188,8 @@ class AppModel(
     private fun sessionEnded() {
         if (screen is Screen.Retired) return
         idleCountdown = null
+        // A microphone left running would record the next person.
+        (screen as? Screen.Report)?.state?.cancelRecording()
         // A shared tablet starts the next session in the device's language,
         // not in the last worker's.
         if (isShared()) {
@@ -242,7 +244,9 @@ class AppModel(
     private fun afterSignIn() {
         scope.launch {
             val draft = withContext(io) { runCatching { core.loadDraft(DRAFT_NAME) }.getOrNull() }?.let(ReportDraft::decode)
-            if (draft != null) report(draft) else goHome()
+            // Its photos and voice notes, sealed with it under the worker's key.
+            val attachments = if (draft == null) emptyList() else withContext(io) { runCatching { core.loadDraftAttachments(DRAFT_NAME) }.getOrDefault(emptyList()) }
+            if (draft != null) report(draft, attachments) else goHome()
         }
     }
 
@@ -262,8 +266,13 @@ class AppModel(
 
     fun goHome() = go(home())
 
-    fun report(restored: ReportDraft? = null) = go(
-        Screen.Report(ReportState(core, scope, io, strings, onSent = { outcome -> receipt(outcome) }, onCancel = { goHome() }, services = services, restored = restored)),
+    fun report(restored: ReportDraft? = null, restoredAttachments: List<org.workervoice.model.DraftAttachment> = emptyList()) = go(
+        Screen.Report(
+            ReportState(
+                core, scope, io, strings, onSent = { outcome -> receipt(outcome) }, onCancel = { goHome() }, services = services,
+                restored = restored, restoredAttachments = restoredAttachments,
+            ),
+        ),
     )
 
     private fun isShared(): Boolean = shared

@@ -5,11 +5,11 @@ import androidx.compose.ui.graphics.ImageBitmap
 /**
  * What only the platform can do, behind a small interface so the shared
  * screens stay platform-free: speak text aloud (Android `TextToSpeech`, iOS
- * `AVSpeechSynthesizer`), play an audio prompt the core downloaded, and let
- * the worker pick a photo or a voice note to attach (Android's photo picker
- * and a recorder, iOS `PHPickerViewController` and `AVAudioRecorder`, a
- * file chooser on the desktop). Every method may do nothing: the screens
- * work without them.
+ * `AVSpeechSynthesizer`), play an audio prompt the core downloaded, take or
+ * choose a photo and make it small and metadata-free, and record a voice
+ * note. Which photo sources a device may offer and how large a capture may
+ * be are the core's (`capturePolicy()`); the platform only does what it is
+ * asked. Every method may do nothing: the screens work without them.
  */
 interface PlatformServices {
     /** Reads [text] aloud in [language] (a BCP 47 tag); false when the platform cannot. */
@@ -22,16 +22,57 @@ interface PlatformServices {
     fun image(path: String): ImageBitmap? = null
 
     /**
-     * Lets the worker choose a [kind] of attachment; the chosen file's bytes
-     * and a name, or null when they cancelled or the platform cannot.
+     * Takes a photo with the camera, written to the app's private storage
+     * only (no gallery entry: on a shared tablet the next worker must not
+     * find it) and deleted once read; its bytes, or null when the worker
+     * cancelled or there is no camera.
      */
-    suspend fun pickAttachment(kind: AttachmentKind): PickedFile? = null
+    suspend fun takePhoto(): PickedFile? = null
+
+    /**
+     * Lets the worker choose a photo from the device's photos (the system
+     * picker); offered only where the core's policy names the library.
+     */
+    suspend fun choosePhoto(): PickedFile? = null
+
+    /**
+     * The photo in [bytes] scaled so its longer side is at most
+     * [maxLongEdge] pixels and re-encoded as JPEG at [jpegQuality] (1–100)
+     * with no metadata (no EXIF: no location, no camera serial); null when
+     * it is not a picture this platform decodes.
+     */
+    suspend fun downscalePhoto(bytes: ByteArray, maxLongEdge: Int, jpegQuality: Int): ByteArray? = null
+
+    /** The microphone, for a voice note; null when there is none. */
+    fun voiceRecorder(): VoiceRecorder? = null
+
+    /** Plays a clip held in memory (a voice note not yet sent); false when the platform cannot. */
+    fun playClip(bytes: ByteArray, mimeType: String): Boolean = false
+
+    /** Stops a clip playing, if any. */
+    fun stopPlaying() {}
 }
 
-/** A photo or a voice note. */
-enum class AttachmentKind { PHOTO, VOICE_NOTE }
+/**
+ * Records one voice note at a time into the app's private storage (Android
+ * `MediaRecorder`, iOS `AVAudioRecorder`, the desktop's `javax.sound`).
+ * The recording stops by itself at the length it was started with.
+ */
+interface VoiceRecorder {
+    /**
+     * Starts recording for at most [maxSeconds] (asking for the microphone
+     * first where the platform needs that); false when it cannot be used.
+     */
+    suspend fun start(maxSeconds: Int): Boolean
 
-/** A file the worker picked: its name (shown) and its bytes (sealed by the core, never kept by the app). */
+    /** Stops; the recording's bytes (its file deleted), or null when nothing was recorded. */
+    suspend fun stop(): PickedFile?
+
+    /** Stops and throws the recording away. */
+    fun cancel()
+}
+
+/** A file the worker took, chose or recorded: its name (shown) and its bytes (sealed by the core). */
 class PickedFile(val name: String, val mimeType: String, val bytes: ByteArray)
 
 /** A platform with none of the services (tests, previews). */

@@ -2232,6 +2232,71 @@ public object FfiConverterTypeDeviceStatus: FfiConverterRustBuffer<DeviceStatus>
 
 
 /**
+ * A photo or voice note kept with a draft (a half-written report), sealed
+ * under the worker's key like the draft's words, until the report is sent
+ * or the draft deleted.
+ */
+data class DraftAttachment (
+    /**
+     * The name the worker sees (`photo-1.jpg`, `voice-note.m4a`).
+     */
+    var `name`: kotlin.String
+    , 
+    /**
+     * Photo or voice note.
+     */
+    var `kind`: AttachmentType
+    , 
+    /**
+     * MIME type (`image/jpeg`, `audio/mp4`, …).
+     */
+    var `mime`: kotlin.String
+    , 
+    /**
+     * The bytes, as they will be sealed into the report.
+     */
+    var `bytes`: kotlin.ByteArray
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeDraftAttachment: FfiConverterRustBuffer<DraftAttachment> {
+    override fun read(buf: ByteBuffer): DraftAttachment {
+        return DraftAttachment(
+            FfiConverterString.read(buf),
+            FfiConverterTypeAttachmentType.read(buf),
+            FfiConverterString.read(buf),
+            FfiConverterByteArray.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: DraftAttachment) = (
+            FfiConverterString.allocationSize(value.`name`) +
+            FfiConverterTypeAttachmentType.allocationSize(value.`kind`) +
+            FfiConverterString.allocationSize(value.`mime`) +
+            FfiConverterByteArray.allocationSize(value.`bytes`)
+    )
+
+    override fun write(value: DraftAttachment, buf: ByteBuffer) {
+            FfiConverterString.write(value.`name`, buf)
+            FfiConverterTypeAttachmentType.write(value.`kind`, buf)
+            FfiConverterString.write(value.`mime`, buf)
+            FfiConverterByteArray.write(value.`bytes`, buf)
+    }
+}
+
+
+
+/**
  * A report as the worker composed it.
  */
 data class GrievanceDraft (

@@ -9,6 +9,7 @@ import android.content.Context
 import android.content.Intent
 import android.content.IntentFilter
 import android.content.pm.PackageManager
+import android.provider.MediaStore
 
 /**
  * Kiosk mode for shared tablets.
@@ -36,7 +37,10 @@ object Kiosk {
     fun becomeLauncher(context: Context) {
         val policy = context.getSystemService(DevicePolicyManager::class.java) ?: return
         val admin = ComponentName(context, KioskAdminReceiver::class.java)
-        policy.setLockTaskPackages(admin, arrayOf(context.packageName))
+        // The system camera too, for a report's photo (the camera only: a shared
+        // tablet offers no photo library, as the core's capture policy says).
+        val camera = Intent(MediaStore.ACTION_IMAGE_CAPTURE).resolveActivity(context.packageManager)?.packageName
+        policy.setLockTaskPackages(admin, listOfNotNull(context.packageName, camera).distinct().toTypedArray())
         val launcher = ComponentName(context, "${context.packageName}.android.KioskLauncher")
         context.packageManager.setComponentEnabledSetting(
             launcher,

@@ -1,5 +1,6 @@
 package org.workervoice.app.android
 
+import android.content.Intent
 import android.os.Build
 import android.os.Bundle
 import android.view.WindowManager
@@ -24,7 +25,25 @@ class MainActivity : ComponentActivity() {
         // QR scanning needs a camera library from Google's repository (not
         // reachable from the build machines): the enrol screen offers typing
         // the code until a scanner is wired here.
+        app.services.activity = this
         setContent { WorkerVoiceUi(app.model, onScan = null) }
+    }
+
+    override fun onDestroy() {
+        if (app.services.activity === this) app.services.activity = null
+        super.onDestroy()
+    }
+
+    @Deprecated("The framework's own result path: AndroidX's result API is not used here")
+    override fun onActivityResult(requestCode: Int, resultCode: Int, data: Intent?) {
+        @Suppress("DEPRECATION")
+        super.onActivityResult(requestCode, resultCode, data)
+        app.services.onActivityResult(requestCode, resultCode, data)
+    }
+
+    override fun onRequestPermissionsResult(requestCode: Int, permissions: Array<out String>, grantResults: IntArray) {
+        super.onRequestPermissionsResult(requestCode, permissions, grantResults)
+        app.services.onPermissionResult(requestCode, grantResults)
     }
 
     override fun onResume() {

@@ -27,6 +27,10 @@ class WorkerVoiceApplication : Application() {
     lateinit var model: AppModel
         private set
 
+    /** Camera, photo picker, recorder and player, for the Activity on screen. */
+    lateinit var services: AndroidServices
+        private set
+
     private lateinit var connectivity: AndroidConnectivity
 
     override fun onCreate() {
@@ -41,7 +45,8 @@ class WorkerVoiceApplication : Application() {
             it.start()
             core.setConnectivity(it)
         }
-        model = AppModel(core, MainScope(), Dispatchers.IO, AssetStrings(assets), deviceLanguages())
+        services = AndroidServices(this)
+        model = AppModel(core, MainScope(), Dispatchers.IO, AssetStrings(assets), deviceLanguages(), services)
     }
 
     companion object {

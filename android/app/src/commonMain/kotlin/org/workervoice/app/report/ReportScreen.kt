@@ -22,14 +22,20 @@ import androidx.compose.runtime.Composable
 import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.testTag
+import androidx.compose.ui.semantics.LiveRegionMode
+import androidx.compose.ui.semantics.liveRegion
+import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.unit.dp
 import androidx.compose.foundation.text.KeyboardOptions
 import androidx.compose.material.icons.filled.AccountBox
 import androidx.compose.material.icons.filled.Call
 import androidx.compose.material.icons.filled.Delete
+import androidx.compose.material.icons.filled.Close
+import androidx.compose.material.icons.filled.Done
+import androidx.compose.material.icons.automirrored.filled.List
+import androidx.compose.material.icons.filled.PlayArrow
 import androidx.compose.ui.text.input.KeyboardType
 import org.workervoice.app.APP_LANGUAGES
-import org.workervoice.app.AttachmentKind
 import org.workervoice.app.LANGUAGE_ENDONYMS
 import org.workervoice.app.LocalStrings
 import org.workervoice.model.AttachmentType
@@ -58,7 +64,12 @@ fun ReportScreen(
     onEdit: (ReportStep) -> Unit,
     onNext: () -> Unit,
     onBack: () -> Unit,
-    onAttach: (AttachmentKind) -> Unit = {},
+    onTakePhoto: () -> Unit = {},
+    onChoosePhoto: () -> Unit = {},
+    onRecord: () -> Unit = {},
+    onStopRecording: () -> Unit = {},
+    onCancelRecording: () -> Unit = {},
+    onPlay: (Int) -> Unit = {},
     onDetach: (Int) -> Unit = {},
     onCallback: (Boolean) -> Unit = {},
     onPhone: (String) -> Unit = {},
@@ -107,7 +118,7 @@ fun ReportScreen(
                     textStyle = MaterialTheme.typography.bodyLarge,
                     modifier = Modifier.fillMaxWidth().testTag("report-text"),
                 )
-                Attachments(ui, onAttach, onDetach)
+                Attachments(ui, onTakePhoto, onChoosePhoto, onRecord, onStopRecording, onCancelRecording, onPlay, onDetach)
             }
             ReportStep.IDENTITY -> {
                 Text(s["report-identity-title"], style = MaterialTheme.typography.titleLarge)
@@ -169,9 +180,22 @@ fun ReportScreen(
     }
 }
 
-/** "Add a photo", "Add a voice note" (the platform's pickers) and what is attached, each removable. */
+/**
+ * "Take a photo", "Choose a photo" (only where the core's policy offers the
+ * photo library: never on a shared tablet), "Record a voice note" with its
+ * recording panel, and what is attached, each removable, voice notes playable.
+ */
 @Composable
-private fun Attachments(ui: ReportUi, onAttach: (AttachmentKind) -> Unit, onDetach: (Int) -> Unit) {
+private fun Attachments(
+    ui: ReportUi,
+    onTakePhoto: () -> Unit,
+    onChoosePhoto: () -> Unit,
+    onRecord: () -> Unit,
+    onStopRecording: () -> Unit,
+    onCancelRecording: () -> Unit,
+    onPlay: (Int) -> Unit,
+    onDetach: (Int) -> Unit,
+) {
     val s = LocalStrings.current
     Hint(s["report-attachments-hint"])
     ui.limits?.let { limits ->
@@ -180,24 +204,51 @@ private fun Attachments(ui: ReportUi, onAttach: (AttachmentKind) -> Unit, onDeta
             Modifier.testTag("report-attachments-limits"),
         )
     }
-    // At the core's count the buttons go: a worker is not offered what the core would refuse.
-    if (ui.canAttach) {
-        Row(Modifier.fillMaxWidth(), horizontalArrangement = Arrangement.spacedBy(10.dp)) {
-            BigButton(s["report-attach-photo"], { onAttach(AttachmentKind.PHOTO) }, icon = Icons.Filled.AccountBox, outlined = true, busy = ui.picking, modifier = Modifier.weight(1f).testTag("report-attach-photo"))
-            BigButton(s["report-attach-voice"], { onAttach(AttachmentKind.VOICE_NOTE) }, icon = Icons.Filled.Call, outlined = true, busy = ui.picking, modifier = Modifier.weight(1f).testTag("report-attach-voice"))
+    val recording = ui.recordingSeconds
+    if (recording != null) {
+        val limit = ui.capture?.voiceMaxSeconds?.toInt() ?: 0
+        // Read out as it changes, so a worker who cannot read sees and hears that it records.
+        Row(
+            Modifier.fillMaxWidth().testTag("report-recording").semantics(mergeDescendants = true) { liveRegion = LiveRegionMode.Polite },
+            verticalAlignment = Alignment.CenterVertically,
+            horizontalArrangement = Arrangement.spacedBy(10.dp),
+        ) {
+            Icon(Icons.Filled.Call, contentDescription = null, tint = MaterialTheme.colorScheme.primary)
+            Text(s("report-recording", "elapsed" to clock(recording), "max" to clock(limit)), style = MaterialTheme.typography.titleMedium)
         }
+        Row(Modifier.fillMaxWidth(), horizontalArrangement = Arrangement.spacedBy(10.dp)) {
+            BigButton(s["report-recording-stop"], onStopRecording, icon = Icons.Filled.Done, modifier = Modifier.weight(1f).testTag("report-recording-stop"))
+            BigButton(s["report-recording-cancel"], onCancelRecording, icon = Icons.Filled.Close, outlined = true, modifier = Modifier.weight(1f).testTag("report-recording-cancel"))
+        }
+    } else if (ui.canAttach && ui.capture != null) {
+        // At the core's count the buttons go: a worker is not offered what the core would refuse.
+        if (ui.canTakePhoto) {
+            BigButton(s["report-take-photo"], onTakePhoto, icon = Icons.Filled.AccountBox, outlined = true, busy = ui.picking, modifier = Modifier.fillMaxWidth().testTag("report-attach-camera"))
+        }
+        if (ui.canChoosePhoto) {
+            BigButton(s["report-choose-photo"], onChoosePhoto, icon = Icons.AutoMirrored.Filled.List, outlined = true, busy = ui.picking, modifier = Modifier.fillMaxWidth().testTag("report-attach-library"))
+        }
+        BigButton(s["report-record-voice"], onRecord, icon = Icons.Filled.Call, outlined = true, busy = ui.picking, modifier = Modifier.fillMaxWidth().testTag("report-attach-voice"))
     }
     ui.attachmentError?.let { Warning(it, Modifier.testTag("report-attachment-refused")) }
     ui.attachments.forEachIndexed { index, attached ->
         Row(Modifier.fillMaxWidth().testTag("attachment-$index"), verticalAlignment = Alignment.CenterVertically, horizontalArrangement = Arrangement.spacedBy(8.dp)) {
             Icon(if (attached.kind == AttachmentType.PHOTO) Icons.Filled.AccountBox else Icons.Filled.Call, contentDescription = null)
             Text(attached.name, style = MaterialTheme.typography.bodyLarge, modifier = Modifier.weight(1f))
+            if (attached.kind == AttachmentType.VOICE) {
+                TextButton(onClick = { onPlay(index) }, modifier = Modifier.heightIn(min = TOUCH_TARGET).testTag("attachment-play-$index")) {
+                    Icon(Icons.Filled.PlayArrow, contentDescription = s("report-attachment-play", "what" to attached.name))
+                }
+            }
             TextButton(onClick = { onDetach(index) }, modifier = Modifier.heightIn(min = TOUCH_TARGET).testTag("attachment-remove-$index")) {
                 Icon(Icons.Filled.Delete, contentDescription = s("report-attachment-remove", "what" to attached.name))
             }
         }
     }
 }
+
+/** Seconds as m:ss (a recording's length, read the same in every language). */
+private fun clock(seconds: Int): String = "${seconds / 60}:${(seconds % 60).toString().padStart(2, '0')}"
 
 /** "Ask to be called back": phone, when, and the language of the call. */
 @Composable

@@ -11,9 +11,10 @@ import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
 import org.workervoice.WorkerVoice
 import org.workervoice.WorkerVoiceException
-import org.workervoice.app.AttachmentKind
 import org.workervoice.app.NoPlatformServices
+import org.workervoice.app.PickedFile
 import org.workervoice.app.PlatformServices
+import org.workervoice.app.VoiceRecorder
 import org.workervoice.app.Strings
 import org.workervoice.attachmentLimits
 import org.workervoice.localized
@@ -22,6 +23,9 @@ import org.workervoice.model.AttachmentDraft
 import org.workervoice.model.AttachmentType
 import org.workervoice.model.CallbackRequest
 import org.workervoice.model.CategoryOption
+import org.workervoice.model.DraftAttachment
+import org.workervoice.CapturePolicy
+import org.workervoice.PhotoSource
 import org.workervoice.model.GrievanceDraft
 import org.workervoice.model.GrievanceRoute
 import org.workervoice.model.RouteReaders
@@ -64,7 +68,22 @@ data class ReportUi(
     val limits: AttachmentLimits? = null,
     /** The core's refusal of the last picked file (too many, too large), in the worker's language. */
     val attachmentError: String? = null,
+    /**
+     * What this device may offer and how large a capture may be (the core's
+     * `capturePolicy()`: camera only on a shared tablet); null until read.
+     */
+    val capture: CapturePolicy? = null,
+    /** Seconds recorded so far while a voice note is being recorded; null when not recording. */
+    val recordingSeconds: Int? = null,
 ) {
+    /** Whether "Choose a photo" is offered: only where the core's policy names the photo library. */
+    val canChoosePhoto: Boolean
+        get() = capture?.photoSources?.contains(PhotoSource.LIBRARY) == true
+
+    /** Whether "Take a photo" is offered. */
+    val canTakePhoto: Boolean
+        get() = capture?.photoSources?.contains(PhotoSource.CAMERA) == true
+
     /** Whether "Add a photo" and "Add a voice note" are offered: not once the core's count is reached. */
     val canAttach: Boolean
         get() = limits == null || attachments.size.toUInt() < limits.maxCount
@@ -93,8 +112,14 @@ data class ReportUi(
         }
 }
 
-/** A picked photo or voice note, held in memory until Send. */
-class Attached(val name: String, val kind: AttachmentType, val mime: String, val bytes: ByteArray)
+/** A photo or voice note, held in memory until Send (and sealed in the worker's draft by the core). */
+class Attached(val name: String, val kind: AttachmentType, val mime: String, val bytes: ByteArray) {
+    fun toDraft() = DraftAttachment(name, kind, mime, bytes)
+
+    companion object {
+        fun of(draft: DraftAttachment) = Attached(draft.name, draft.kind, draft.mime, draft.bytes)
+    }
+}
 
 /** The routes a worker can choose, in the order shown. */
 val ROUTES: List<GrievanceRoute> = listOf(GrievanceRoute.FACTORY_COMMITTEE, GrievanceRoute.INDEPENDENT_HOTLINE, GrievanceRoute.BRAND)
@@ -121,13 +146,19 @@ class ReportState(
     val anonymousOnly: Boolean = false,
     /** A draft the signed-in worker left (e.g. when a shared tablet timed out), to resume. */
     restored: ReportDraft? = null,
+    /** The photos and voice notes kept with [restored] (the core's sealed draft attachments). */
+    restoredAttachments: List<DraftAttachment> = emptyList(),
 ) {
     var ui: ReportUi by mutableStateOf(
-        restored?.applyTo(ReportUi()) ?: ReportUi(anonymous = if (anonymousOnly) true else null),
+        restored?.applyTo(ReportUi(attachments = restoredAttachments.map(Attached::of)))
+            ?: ReportUi(anonymous = if (anonymousOnly) true else null),
     )
         private set
 
     private var saving: Job? = null
+    private var savingAttachments: Job? = null
+    private var recorder: VoiceRecorder? = null
+    private var recordingClock: Job? = null
 
     /** The steps this report goes through. */
     private val steps: List<ReportStep> =
@@ -139,7 +170,8 @@ class ReportState(
                 val (categories, worker) = withContext(io) { core.categories() to core.currentWorker() }
                 // Who can read it: shown on the route step before the worker sends.
                 val readers = withContext(io) { core.routeReaders() }
-                ui.copy(categories = categories, workerName = worker?.displayName.orEmpty(), readers = readers, limits = attachmentLimits())
+                val capture = withContext(io) { core.capturePolicy() }
+                ui.copy(categories = categories, workerName = worker?.displayName.orEmpty(), readers = readers, limits = attachmentLimits(), capture = capture)
             } catch (e: WorkerVoiceException) {
                 ui.copy(error = e.localized)
             }
@@ -161,61 +193,171 @@ class ReportState(
         saveDraft()
     }
 
+    /** "Take a photo": the camera, into app-private storage only. */
+    fun takePhoto() = photo { services.takePhoto() }
+
+    /** "Choose a photo": the device's photos; only where the core's policy offers them (never on a shared tablet). */
+    fun choosePhoto() {
+        if (ui.canChoosePhoto) photo { services.choosePhoto() }
+    }
+
     /**
-     * Opens the platform's picker for a photo or a voice note and attaches
-     * what the worker chose, if the core accepts it with what is already
-     * attached ([WorkerVoice.checkAttachments]: how many, how large); else
-     * the core's refusal shows and the report keeps what it had.
+     * A photo from [source], made small and stripped of its metadata by the
+     * platform to the core's bounds before it is attached: a photo the
+     * platform cannot read is refused rather than sent as it came (it could
+     * carry the place it was taken).
      */
-    fun attach(kind: AttachmentKind) {
-        // Not guarded by [ReportUi.canAttach]: the screen hides the buttons at
-        // the count, and the core's check below is the one rule.
-        if (ui.picking || ui.busy) return
+    private fun photo(source: suspend () -> PickedFile?) {
+        if (ui.picking || ui.busy || ui.recordingSeconds != null) return
         ui = ui.copy(picking = true, attachmentError = null)
         scope.launch {
-            val picked = runCatching { services.pickAttachment(kind) }.getOrNull()
+            val picked = runCatching { source() }.getOrNull()
             if (picked == null) {
                 ui = ui.copy(picking = false)
                 return@launch
             }
-            val sizes = (ui.attachments.map { it.bytes.size } + picked.bytes.size).map { it.toULong() }
-            val refusal = withContext(io) {
-                try {
-                    core.checkAttachments(sizes)
-                    null
-                } catch (e: WorkerVoiceException) {
-                    e.localized
-                }
+            val policy = ui.capture ?: withContext(io) { core.capturePolicy() }
+            val small = runCatching {
+                services.downscalePhoto(picked.bytes, policy.photoMaxLongEdge.toInt(), policy.photoJpegQuality.toInt())
+            }.getOrNull()
+            if (small == null) {
+                ui = ui.copy(picking = false, attachmentError = strings["report-photo-unreadable"])
+                return@launch
             }
-            val type = if (kind == AttachmentKind.PHOTO) AttachmentType.PHOTO else AttachmentType.VOICE
-            ui = if (refusal != null) {
-                ui.copy(picking = false, attachmentError = refusal)
-            } else {
-                ui.copy(picking = false, attachments = ui.attachments + Attached(picked.name, type, picked.mimeType, picked.bytes))
+            add(Attached(picked.name.substringBeforeLast('.') + ".jpg", AttachmentType.PHOTO, "image/jpeg", small))
+        }
+    }
+
+    /** "Record a voice note": starts the microphone, for at most the core's length. */
+    fun startRecording() {
+        if (ui.picking || ui.busy || ui.recordingSeconds != null) return
+        val limit = (ui.capture?.voiceMaxSeconds ?: return).toInt()
+        val mic = services.voiceRecorder()
+        if (mic == null) {
+            ui = ui.copy(attachmentError = strings["report-voice-unavailable"])
+            return
+        }
+        ui = ui.copy(picking = true, attachmentError = null)
+        scope.launch {
+            // The platform may ask the worker for the microphone first.
+            if (!runCatching { mic.start(limit) }.getOrDefault(false)) {
+                ui = ui.copy(picking = false, attachmentError = strings["report-voice-unavailable"])
+                return@launch
+            }
+            recorder = mic
+            ui = ui.copy(picking = false, recordingSeconds = 0)
+            recordingClock = scope.launch {
+                var seconds = 0
+                while (seconds < limit) {
+                    delay(1_000)
+                    seconds++
+                    ui = ui.copy(recordingSeconds = seconds)
+                }
+                // At the core's length the recording ends as if the worker had tapped Stop.
+                stopRecording()
             }
         }
     }
 
+    /** "Stop": the voice note becomes an attachment, if the core accepts it. */
+    fun stopRecording() {
+        val mic = recorder ?: return
+        recorder = null
+        recordingClock?.cancel()
+        ui = ui.copy(recordingSeconds = null, picking = true)
+        scope.launch {
+            val clip = runCatching { mic.stop() }.getOrNull()
+            if (clip == null) {
+                ui = ui.copy(picking = false)
+                return@launch
+            }
+            add(Attached(clip.name, AttachmentType.VOICE, clip.mimeType, clip.bytes))
+        }
+    }
+
+    /** "Cancel" while recording: nothing is kept. */
+    fun cancelRecording() {
+        recordingClock?.cancel()
+        recorder?.cancel()
+        recorder = null
+        ui = ui.copy(recordingSeconds = null)
+    }
+
+    /** Plays a voice note before it is sent (the platform's player). */
+    fun play(index: Int) {
+        val attached = ui.attachments.getOrNull(index) ?: return
+        services.playClip(attached.bytes, attached.mime)
+    }
+
+    /**
+     * Attaches [attached] if the core accepts it with what is already
+     * attached ([WorkerVoice.checkAttachments]: how many, how large); else
+     * the core's refusal shows and the report keeps what it had.
+     */
+    private suspend fun add(attached: Attached) {
+        // Not guarded by [ReportUi.canAttach]: the screen hides the buttons at
+        // the count, and the core's check below is the one rule.
+        val sizes = (ui.attachments.map { it.bytes.size } + attached.bytes.size).map { it.toULong() }
+        val refusal = withContext(io) {
+            try {
+                core.checkAttachments(sizes)
+                null
+            } catch (e: WorkerVoiceException) {
+                e.localized
+            }
+        }
+        ui = if (refusal != null) {
+            ui.copy(picking = false, attachmentError = refusal)
+        } else {
+            ui.copy(picking = false, attachments = ui.attachments + attached)
+        }
+        if (refusal == null) saveAttachments()
+    }
+
     /** Takes the attachment at [index] off the report. */
     fun detach(index: Int) {
-        if (!ui.busy) ui = ui.copy(attachments = ui.attachments.filterIndexed { i, _ -> i != index }, attachmentError = null)
+        if (ui.busy) return
+        services.stopPlaying()
+        ui = ui.copy(attachments = ui.attachments.filterIndexed { i, _ -> i != index }, attachmentError = null)
+        saveAttachments()
+    }
+
+    /**
+     * Keeps the report's photos and voice notes with the worker's draft,
+     * sealed under their key by the core (not with every keystroke: only
+     * when one is added or removed).
+     */
+    private fun saveAttachments() {
+        if (anonymousOnly) return
+        val attachments = ui.attachments.map(Attached::toDraft)
+        val previous = savingAttachments
+        savingAttachments = scope.launch {
+            previous?.join()
+            withContext(io) { runCatching { core.saveDraftAttachments(DRAFT_NAME, attachments) } }
+        }
+        // The words and choices go with them, so the draft is there to resume.
+        saveDraft()
     }
 
     /** Asks (or stops asking) to be called back. */
     fun callback(wanted: Boolean) {
         ui = ui.copy(callback = wanted, callLanguage = ui.callLanguage.ifEmpty { strings.language })
+        saveDraft()
     }
 
     fun phone(text: String) {
         ui = ui.copy(phone = text, error = null)
+        saveDraft()
     }
 
     fun callTime(text: String) {
         ui = ui.copy(callTime = text, error = null)
+        saveDraft()
     }
 
     fun callLanguage(tag: String) {
         ui = ui.copy(callLanguage = tag)
+        saveDraft()
     }
 
     fun toggleRoute(route: GrievanceRoute) {
@@ -240,7 +382,15 @@ class ReportState(
 
     private fun discardDraft() {
         saving?.cancel()
-        if (!anonymousOnly) scope.launch { withContext(io) { runCatching { core.deleteDraft(DRAFT_NAME) } } }
+        cancelRecording()
+        val attachments = savingAttachments
+        if (!anonymousOnly) {
+            scope.launch {
+                // After any attachment save under way, so none outlives the draft.
+                attachments?.join()
+                withContext(io) { runCatching { core.deleteDraft(DRAFT_NAME) } }
+            }
+        }
     }
 
     /** The position of the current step (1-based) and how many there are. */
@@ -248,6 +398,8 @@ class ReportState(
 
     fun next() {
         if (!ui.canContinue) return
+        // Leaving the words step keeps a voice note being recorded, as "Stop and keep" would.
+        stopRecording()
         if (ui.step == ReportStep.REVIEW) {
             send()
         } else {
@@ -258,6 +410,7 @@ class ReportState(
 
     fun back() {
         if (ui.busy) return
+        stopRecording()
         if (ui.step == steps.first()) {
             discardDraft()
             onCancel()
@@ -303,8 +456,10 @@ const val DRAFT_NAME = "grievance"
 private const val DRAFT_DEBOUNCE_MS = 400L
 
 /**
- * A report in progress, as the core keeps it (opaque bytes to the core).
- * Lines: format version, step, category, anonymous, routes, then the text.
+ * A report in progress, as the core keeps it (opaque bytes to the core;
+ * its photos and voice notes are the core's draft attachments).
+ * Lines: format version, step, category, anonymous, routes, call-back
+ * (wanted, phone, time, language), then the text.
  */
 data class ReportDraft(
     val step: ReportStep,
@@ -312,6 +467,10 @@ data class ReportDraft(
     val anonymous: Boolean?,
     val routes: Set<GrievanceRoute>,
     val text: String,
+    val callback: Boolean = false,
+    val phone: String = "",
+    val callTime: String = "",
+    val callLanguage: String = "",
 ) {
     fun encode(): ByteArray = listOf(
         VERSION,
@@ -319,26 +478,46 @@ data class ReportDraft(
         categoryId.orEmpty(),
         anonymous?.toString().orEmpty(),
         routes.joinToString(",") { it.name },
+        callback.toString(),
+        oneLine(phone),
+        oneLine(callTime),
+        oneLine(callLanguage),
         text,
     ).joinToString("\n").toByteArray(Charsets.UTF_8)
 
     /** The screen state with this draft in it (categories come from the core). */
-    fun applyTo(ui: ReportUi): ReportUi =
-        ui.copy(step = step, categoryId = categoryId, anonymous = anonymous, routes = routes, text = text)
+    fun applyTo(ui: ReportUi): ReportUi = ui.copy(
+        step = step, categoryId = categoryId, anonymous = anonymous, routes = routes, text = text,
+        callback = callback, phone = phone, callTime = callTime, callLanguage = callLanguage,
+    )
 
     companion object {
-        private const val VERSION = "report-draft/1"
+        private const val VERSION = "report-draft/2"
+        private const val VERSION_1 = "report-draft/1"
 
-        fun of(ui: ReportUi) = ReportDraft(ui.step, ui.categoryId, ui.anonymous, ui.routes, ui.text)
+        fun of(ui: ReportUi) =
+            ReportDraft(ui.step, ui.categoryId, ui.anonymous, ui.routes, ui.text, ui.callback, ui.phone, ui.callTime, ui.callLanguage)
 
-        /** Null for bytes this version did not write (the draft is then ignored, not guessed at). */
+        /** A field kept on one line (a pasted line break would shift the fields after it). */
+        private fun oneLine(text: String) = text.replace('\n', ' ').replace('\r', ' ')
+
+        /** Null for bytes no version wrote (the draft is then ignored, not guessed at); reads version 1 drafts too. */
         fun decode(bytes: ByteArray): ReportDraft? {
-            val parts = bytes.toString(Charsets.UTF_8).split("\n", limit = 6)
-            if (parts.size != 6 || parts[0] != VERSION) return null
+            val all = bytes.toString(Charsets.UTF_8)
+            val version = all.substringBefore('\n')
+            val fields = when (version) {
+                VERSION -> 10
+                VERSION_1 -> 6
+                else -> return null
+            }
+            val parts = all.split("\n", limit = fields)
+            if (parts.size != fields) return null
             val step = ReportStep.entries.firstOrNull { it.name == parts[1] } ?: return null
             val routes = parts[4].split(",").filter { it.isNotEmpty() }
                 .map { name -> GrievanceRoute.entries.firstOrNull { it.name == name } ?: return null }.toSet()
-            return ReportDraft(step, parts[2].ifEmpty { null }, parts[3].toBooleanStrictOrNull(), routes, parts[5])
+            val base = ReportDraft(step, parts[2].ifEmpty { null }, parts[3].toBooleanStrictOrNull(), routes, parts[fields - 1])
+            if (version == VERSION_1) return base
+            return base.copy(callback = parts[5] == "true", phone = parts[6], callTime = parts[7], callLanguage = parts[8])
         }
     }
 }

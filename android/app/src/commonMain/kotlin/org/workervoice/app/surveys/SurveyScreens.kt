@@ -99,6 +99,8 @@ fun SurveyScreen(
             bottom = { BigButton(s["common-continue"], onDone, icon = Icons.Filled.Check, modifier = Modifier.testTag("survey-done")) },
         ) {
             Text(s["survey-thanks"], style = MaterialTheme.typography.bodyLarge, modifier = Modifier.testTag("survey-thanks"))
+            // What happens to the answers now, in plain words: sealed, sent later, opened by whom.
+            Text(s["survey-thanks-next"], style = MaterialTheme.typography.bodyLarge, modifier = Modifier.testTag("survey-thanks-next"))
             if (ui.submitted.case != null) Hint(s["survey-thanks-case"])
         }
         return

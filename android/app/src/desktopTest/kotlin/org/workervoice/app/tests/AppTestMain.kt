@@ -11,6 +11,7 @@ import org.workervoice.testing.TestHub
 /** Every UI test class, in the order they run. */
 val ALL_APP_TESTS: List<Class<*>> = listOf(
     StringsTest::class.java,
+    PhotoDownscaleTest::class.java,
     FirstReportTest::class.java,
     SurveyUiTest::class.java,
     TrainingUiTest::class.java,

@@ -2,6 +2,7 @@ package org.workervoice.app.tests
 
 import androidx.compose.ui.test.ComposeUiTest
 import androidx.compose.ui.test.ExperimentalTestApi
+import androidx.compose.ui.test.performScrollTo
 import androidx.compose.ui.test.performTextInput
 import androidx.compose.ui.test.runDesktopComposeUiTest
 import kotlin.test.assertEquals
@@ -15,6 +16,7 @@ import org.workervoice.WorkerVoiceException
 import org.workervoice.app.AppModel
 import org.workervoice.app.Screen
 import org.workervoice.app.WorkerVoiceUi
+import org.workervoice.app.desktop.DesktopServices
 import org.workervoice.testing.HANDLER_PASSWORD
 import org.workervoice.testing.HandlerClient
 import org.workervoice.testing.PIN
@@ -50,10 +52,13 @@ class KioskTest : AppUiTest() {
         val lan = "KV${System.nanoTime() % 100000}"
         val wei = "KZ${System.nanoTime() % 100000}"
         val codes = hub.admin.importRoster(factory.id, listOf(RosterWorker(lan, "Lan", "vi"), RosterWorker(wei, "Wei", "zh-CN")))
-        val tablet = newInstallation("en", hub.admin.programmeKey())
+        val photo = java.io.File(temp.newFolder(), "the-locked-card-box.png")
+        javax.imageio.ImageIO.write(java.awt.image.BufferedImage(40, 30, java.awt.image.BufferedImage.TYPE_INT_RGB), "png", photo)
+        val tablet = newInstallation("en", hub.admin.programmeKey(), DesktopServices(pickFrom = { photo }))
         val clock = TestClock(System.currentTimeMillis())
         tablet.core.setClock(clock)
         val words = "Tổ trưởng giữ thẻ của chúng tôi"
+        val phone = "+84 977 000 123"
 
         runDesktopComposeUiTest(SCREEN_WIDTH, SCREEN_HEIGHT) {
             setContent { WorkerVoiceUi(tablet) }
@@ -68,9 +73,21 @@ class KioskTest : AppUiTest() {
             tap("category-wages")
             tap("report-next")
             awaitTag("report-text").performTextInput(words)
-            // Her words are in the draft (saved as she types, a moment after the last key).
+            // A shared tablet's photo library holds earlier workers' photos: the camera only.
+            awaitTag("report-attach-camera")
+            assertTrue(!shows("report-attach-library"), "no photo library on a shared tablet")
+            screenshot("vi", "k3b-report-camera-only")
+            tap("report-attach-camera")
+            awaitTag("attachment-0")
+            tap("report-next")
+            tap("report-named")
+            tap("report-callback")
+            awaitTag("callback-phone").performTextInput(phone)
+            // Her words, photo and call-back are in the draft (saved as she goes, a moment after the last key).
             waitUntil(timeoutMillis = UI_WAIT_MS) {
-                runCatching { tablet.core.loadDraft(DRAFT_NAME) }.getOrNull()?.let(ReportDraft::decode)?.text == words
+                val draft = runCatching { tablet.core.loadDraft(DRAFT_NAME) }.getOrNull()?.let(ReportDraft::decode)
+                draft?.text == words && draft.phone == phone &&
+                    runCatching { tablet.core.loadDraftAttachments(DRAFT_NAME) }.getOrNull()?.map { it.name } == listOf("the-locked-card-box.jpg")
             }
             // The factory's time-out arrives with each sync; set the test's after the last one.
             tablet.core.setIdleTimeoutSecs(60u)
@@ -86,6 +103,8 @@ class KioskTest : AppUiTest() {
             tap("home-report")
             awaitTag("category-wages")
             assertTrue(tablet.core.loadDraft(DRAFT_NAME) == null, "the next worker has no draft")
+            assertTrue(tablet.core.loadDraftAttachments(DRAFT_NAME).isEmpty(), "nor anyone's photo")
+            assertShowsNothingOf(words, phone, "the-locked-card-box")
             tap("back")
             tap("home-done")
 
@@ -94,9 +113,16 @@ class KioskTest : AppUiTest() {
             awaitTag("worker-number").performTextInput(lan)
             typePin(PIN)
             tap("signin-submit")
+            // Where she was: the call-back with her number; one step back, her words and photo.
+            awaitTag("callback-phone")
+            assertTrue(phone in textsOf("callback-phone"), "Lan's call-back number comes back to her")
+            screenshot("vi", "k5-draft-returned")
+            tap("back")
             awaitTag("report-text")
             assertTrue(words in textsOf("report-text"), "Lan's words come back to her")
-            screenshot("vi", "k5-draft-returned")
+            assertTrue("the-locked-card-box.jpg" in textsOf("attachment-0"), "and her photo")
+            awaitTag("attachment-0").performScrollTo()
+            screenshot("vi", "k5b-draft-returned-photo")
         }
     }
 

@@ -1,18 +1,20 @@
 package org.workervoice.app.tests
 
 import androidx.compose.ui.test.ExperimentalTestApi
+import androidx.compose.ui.test.performScrollTo
 import androidx.compose.ui.test.performTextInput
 import androidx.compose.ui.test.runDesktopComposeUiTest
 import java.awt.image.BufferedImage
 import java.io.File
-import java.io.RandomAccessFile
 import javax.imageio.ImageIO
 import kotlin.test.assertEquals
 import kotlin.test.assertTrue
 import org.junit.Test
 import org.workervoice.WorkerVoiceException
 import org.workervoice.app.AppModel
-import org.workervoice.app.AttachmentKind
+import org.workervoice.PhotoSource
+import org.workervoice.model.AttachmentType
+import org.workervoice.app.report.Attached
 import org.workervoice.attachmentLimits
 import org.workervoice.code
 import org.workervoice.localized
@@ -78,12 +80,14 @@ class ReportExtrasTest : AppUiTest() {
             }
         }
         val limits = attachmentLimits()
-        // Over the total with the first photo attached: a long voice note, written as a real file.
-        val tooLarge = File(folder, "long-voice-note.ogg").also { file ->
-            RandomAccessFile(file, "rw").use { it.setLength(limits.maxTotalBytes.toLong() + 1) }
-        }
-        val picks = ArrayDeque(listOf(photos[0], tooLarge, photos[1], photos[2], photos[3]))
-        val model = newInstallation(language, hub.admin.programmeKey(), DesktopServices { picks.removeFirstOrNull() })
+        // Over the total with the first photo attached: a minute from a microphone that only
+        // records 48 kHz stereo (~11 MB as WAV), within the length the core allows.
+        val picks = ArrayDeque(listOf(photos[0], photos[1], photos[2], photos[3]))
+        val model = newInstallation(
+            language,
+            hub.admin.programmeKey(),
+            DesktopServices(pickFrom = { picks.removeFirstOrNull() }, microphone = { tone(seconds = 60, rate = 48_000f, channels = 2) }),
+        )
 
         runDesktopComposeUiTest(SCREEN_WIDTH, SCREEN_HEIGHT) {
             setContent { WorkerVoiceUi(model) }
@@ -99,27 +103,32 @@ class ReportExtrasTest : AppUiTest() {
             val shown = textOf("report-attachments-limits")
             assertTrue(limits.maxCount.toString() in shown && "${limits.maxTotalBytes / (1024uL * 1024uL)}" in shown, shown)
 
-            tap("report-attach-photo")
+            tap("report-attach-camera")
             awaitTag("attachment-0")
             // Too large together: the core's refusal, in the worker's language; nothing added.
             tap("report-attach-voice")
+            awaitTag("report-recording")
+            tap("report-recording-stop")
             awaitTag("report-attachment-refused")
-            val tooLargeRefusal = refusal(model, listOf(photos[0].length(), tooLarge.length()))
+            val tooLargeRefusal = refusal(model, listOf(1L, limits.maxTotalBytes.toLong()))
             assertEquals(ErrorCode.ATTACHMENTS_TOO_LARGE, tooLargeRefusal.code)
             assertEquals(listOf(tooLargeRefusal.localized), textsOf("report-attachment-refused"))
             assertTrue(!shows("attachment-1"), "the refused file is not attached")
             screenshot(language, "r4-report-attachment-too-large")
 
             // Up to the count: the buttons go.
-            tap("report-attach-photo")
+            tap("report-attach-library")
             awaitTag("attachment-1")
             assertTrue(!shows("report-attachment-refused"), "a file the core accepts clears the refusal")
-            tap("report-attach-photo")
+            tap("report-attach-camera")
             awaitTag("attachment-2")
-            assertTrue(!shows("report-attach-photo") && !shows("report-attach-voice"), "no add buttons at the core's count")
+            assertTrue(
+                listOf("report-attach-camera", "report-attach-library", "report-attach-voice").none { shows(it) },
+                "no add buttons at the core's count",
+            )
 
             // A fourth file all the same (a picker that hands over more): the core refuses it.
-            runOnUiThread { (model.screen as Screen.Report).state.attach(AttachmentKind.PHOTO) }
+            runOnUiThread { (model.screen as Screen.Report).state.takePhoto() }
             awaitTag("report-attachment-refused")
             val tooMany = refusal(model, photos.map { it.length() })
             assertEquals(ErrorCode.TOO_MANY_ATTACHMENTS, tooMany.code)
@@ -156,9 +165,14 @@ class ReportExtrasTest : AppUiTest() {
         val activation = hub.admin.importRoster(factory.id, listOf(RosterWorker(number, "Mai", language))).getValue(number)
         val photo = File(temp.newFolder(), "fire-exit.png")
         ImageIO.write(BufferedImage(32, 24, BufferedImage.TYPE_INT_RGB).apply { setRGB(3, 4, 0xCC2200) }, "png", photo)
-        val asked = mutableListOf<AttachmentKind>()
-        val model = newInstallation(language, hub.admin.programmeKey(), DesktopServices { kind -> asked += kind; photo })
+        val asked = mutableListOf<PhotoSource>()
+        val model = newInstallation(
+            language,
+            hub.admin.programmeKey(),
+            DesktopServices(pickFrom = { source -> asked += source; photo }, microphone = { tone(seconds = 3) }),
+        )
         val phone = "+84 912 345 678"
+        lateinit var attached: List<Attached>
 
         runDesktopComposeUiTest(SCREEN_WIDTH, SCREEN_HEIGHT) {
             setContent { WorkerVoiceUi(model) }
@@ -171,10 +185,23 @@ class ReportExtrasTest : AppUiTest() {
             tap("category-safety")
             tap("report-next")
             awaitTag("report-text").performTextInput(words)
-            tap("report-attach-photo")
+            // A personal phone offers its photos as well as the camera.
+            awaitTag("report-attach-camera")
+            tap("report-attach-library")
             awaitTag("attachment-0")
-            assertTrue("fire-exit.png" in textsOf("attachment-0"), textsOf("attachment-0").toString())
-            assertEquals(listOf(AttachmentKind.PHOTO), asked)
+            assertTrue("fire-exit.jpg" in textsOf("attachment-0"), textsOf("attachment-0").toString())
+            assertEquals(listOf(PhotoSource.LIBRARY), asked)
+            // A voice note: recording, then kept as an attachment that can be played or removed.
+            tap("report-attach-voice")
+            awaitTag("report-recording")
+            screenshot(language, "r0-report-recording")
+            tap("report-recording-stop")
+            awaitTag("attachment-1")
+            awaitTag("attachment-play-1")
+            assertTrue(!shows("attachment-play-0"), "a photo has no play button")
+            attached = (model.screen as Screen.Report).state.ui.attachments
+            assertEquals(listOf(AttachmentType.PHOTO, AttachmentType.VOICE), attached.map { it.kind })
+            awaitTag("attachment-1").performScrollTo()
             screenshot(language, "r1-report-photo")
             tap("report-next")
             tap("report-named")
@@ -200,11 +227,36 @@ class ReportExtrasTest : AppUiTest() {
             assertEquals(phone, callback.str("phone"))
             assertEquals(callTime, callback.str("preferred_time"))
             assertEquals(language, callback.str("language"))
-            val attachment = content.list("attachments").single()
-            assertTrue(attachment.str("mime").startsWith("image/"), attachment.str("mime"))
-            val opened = File(temp.newFolder(), "opened.png")
-            ReaderCli.run(hub.url, hotlineId, HANDLER_PASSWORD, "attachment", caseId, attachment.str("attachment_id"), opened.path)
-            assertTrue(photo.readBytes().contentEquals(opened.readBytes()), "the hotline gets the very bytes of the photo")
+            // The photo as the app made it (a JPEG without metadata) and the voice note, byte for byte.
+            val sent = content.list("attachments")
+            assertEquals(listOf("image/jpeg", "audio/wav"), sent.map { it.str("mime") })
+            for ((index, attachment) in sent.withIndex()) {
+                val opened = File(temp.newFolder(), "opened-$index")
+                ReaderCli.run(hub.url, hotlineId, HANDLER_PASSWORD, "attachment", caseId, attachment.str("attachment_id"), opened.path)
+                assertTrue(attached[index].bytes.contentEquals(opened.readBytes()), "the hotline gets the very bytes of attachment $index")
+            }
+            assertTrue(attached[0].bytes.take(2) == listOf(0xFF.toByte(), 0xD8.toByte()), "the photo travels as JPEG")
+            val voice = javax.sound.sampled.AudioSystem.getAudioInputStream(attached[1].bytes.inputStream())
+            assertEquals(3L * 8_000, voice.frameLength, "three seconds of the microphone's sound")
         }
     }
+}
+
+/**
+ * A microphone's sound for the desktop recorder in tests: [seconds] of a
+ * 440 Hz tone, 16-bit PCM at [rate] with [channels], delivered at once.
+ */
+fun tone(seconds: Int, rate: Float = 8_000f, channels: Int = 1): javax.sound.sampled.AudioInputStream {
+    val format = javax.sound.sampled.AudioFormat(rate, 16, channels, true, false)
+    val frames = (rate * seconds).toInt()
+    val bytes = ByteArray(frames * format.frameSize)
+    for (frame in 0 until frames) {
+        val sample = (Math.sin(2 * Math.PI * 440 * frame / rate) * 8_000).toInt()
+        for (channel in 0 until channels) {
+            val at = frame * format.frameSize + channel * 2
+            bytes[at] = sample.toByte()
+            bytes[at + 1] = (sample shr 8).toByte()
+        }
+    }
+    return javax.sound.sampled.AudioInputStream(bytes.inputStream(), format, frames.toLong())
 }

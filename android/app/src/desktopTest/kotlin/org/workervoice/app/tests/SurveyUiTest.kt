@@ -113,6 +113,10 @@ class SurveyUiTest : AppUiTest() {
             tap("receipt-written")
             tap("receipt-continue")
             awaitTag("survey-thanks")
+            // The thanks say plainly that the answers are anonymous and what happens next, in the worker's language.
+            assertEquals(listOf(model.strings["survey-thanks"]), textsOf("survey-thanks"))
+            assertEquals(listOf(model.strings["survey-thanks-next"]), textsOf("survey-thanks-next"))
+            assertTrue("5" in textOf("survey-thanks-next"), textOf("survey-thanks-next"))
             assertTrue(!shows("receipt-case"), "the receipt is shown once")
             screenshot(language, "s7b-survey-thanks")
             assertTrue(model.core.loadDraft(surveyDraftName(SURVEY)) == null, "nothing of the answers stays as a draft")
