@@ -5,6 +5,9 @@
  * Types mirror `workervoice-protocol` (`staff`, `admin`, `proposal`).
  */
 
+import type { PublishedCategoryCounts } from './category-counts.js';
+import type { SurveyResults } from './surveys.js';
+
 export type StaffRole = 'programme_admin' | 'factory_admin' | 'brand_staff' | 'auditor';
 export type Right =
   | 'list_factories'
@@ -138,6 +141,13 @@ export interface GrievanceMonth {
   median_hours_to_acknowledge: number | null;
   /** Median whole days to resolution (null: fewer than five cases). */
   median_days_to_resolve: number | null;
+}
+
+/** `GET /admin/v1/factories/{id}/survey-aggregates`: a published survey's group for one factory. */
+export interface FactorySurveyAggregates {
+  results: SurveyResults;
+  /** The start of the day (UTC) an analyst published them, unix seconds. */
+  published_on: number;
 }
 
 /** A refusal from the hub: its protocol error code (or `network`). */
@@ -282,4 +292,8 @@ export const api = {
     }),
   grievanceReport: (factory: string) =>
     request<GrievanceMonth[]>('GET', `/admin/v1/factories/${enc(factory)}/grievance-report`),
+  categoryCounts: (factory: string) =>
+    request<PublishedCategoryCounts[]>('GET', `/admin/v1/factories/${enc(factory)}/category-counts`),
+  surveyAggregates: (factory: string) =>
+    request<FactorySurveyAggregates[]>('GET', `/admin/v1/factories/${enc(factory)}/survey-aggregates`),
 };

@@ -20,8 +20,9 @@ use rusqlite::types::Value;
 /// The version this build writes (16 adds the inbox's tables, ADR 0020,
 /// and changes no row; 17 binds survey tokens to a factory, ADR 0021; 18
 /// rounds what devices did in case audits down to the hour, ADR 0016; 19 adds
-/// readers' e-mail notifications, ADR 0023, and changes no row).
-const LATEST: i64 = 19;
+/// readers' e-mail notifications, ADR 0023, and changes no row; 20 adds the
+/// category counts readers publish, ADR 0024, and changes no row).
+const LATEST: i64 = 20;
 
 /// The newest version with a fixture (`scripts/hub-db-fixture`).
 const NEWEST_FIXTURE: i64 = 18;

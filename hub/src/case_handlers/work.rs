@@ -69,7 +69,7 @@ pub(crate) fn brand_supplies(connection: &Connection, brand_id: &str, factory_id
 }
 
 /// Whether this reader's route covers cases from `factory_id`.
-pub(super) fn covers_factory(
+pub(crate) fn covers_factory(
     connection: &Connection,
     identity: &HandlerIdentity,
     factory_id: &str,

@@ -15,6 +15,7 @@
 //! device endpoints (submodules) and the handler endpoints.
 
 pub(crate) mod attachments;
+pub(crate) mod category_counts;
 pub(crate) mod deadlines;
 pub(crate) mod escalation;
 pub(crate) mod follow_up;

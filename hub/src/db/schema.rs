@@ -17,7 +17,7 @@
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 /// The schema version this hub writes.
-pub(crate) const LATEST_VERSION: u32 = 19;
+pub(crate) const LATEST_VERSION: u32 = 20;
 
 /// Why the schema could not be brought up to date.
 #[derive(Debug, thiserror::Error)]
@@ -95,9 +95,23 @@ pub(crate) fn migrate_postgres(connection: &mut super::sql::Connection) -> Resul
 fn postgres_upgrade_from(tx: &super::sql::Connection, version: u32) -> Result<(), super::sql::Error> {
     match version {
         18 => tx.execute_batch(V19_POSTGRES),
+        19 => tx.execute_batch(V20_POSTGRES),
         _ => Err(super::sql::Error::Damaged(format!("no PostgreSQL schema step from version {version}"))),
     }
 }
+
+/// [`V20_SCHEMA`] on PostgreSQL: category counts readers publish (ADR 0024).
+const V20_POSTGRES: &str = "
+CREATE TABLE category_counts (
+    route        TEXT NOT NULL CHECK (route IN ('factory_committee', 'independent_hotline', 'brand')),
+    factory_id   TEXT NOT NULL REFERENCES factories (id),
+    month        TEXT NOT NULL,
+    body         BYTEA NOT NULL,
+    published_by TEXT NOT NULL,
+    published_at BIGINT NOT NULL,
+    PRIMARY KEY (route, factory_id, month)
+);
+";
 
 /// [`V19_SCHEMA`] on PostgreSQL: readers' e-mail notifications (ADR 0023).
 const V19_POSTGRES: &str = "
@@ -156,6 +170,7 @@ fn upgrade_from(tx: &Transaction<'_>, version: u32) -> rusqlite::Result<()> {
         16 => tx.execute_batch(V17_SCHEMA),
         17 => tx.execute_batch(V18_SCHEMA),
         18 => tx.execute_batch(V19_SCHEMA),
+        19 => tx.execute_batch(V20_SCHEMA),
         // `migrate` never asks for a step past LATEST_VERSION.
         _ => Ok(()),
     }
@@ -905,6 +920,23 @@ CREATE TABLE reader_notification_pending (
     attempts        INTEGER NOT NULL DEFAULT 0,
     next_attempt_at INTEGER NOT NULL
 ) WITHOUT ROWID;
+";
+
+/// Version 20: cases by category as a reader's client counted and
+/// published them (ADR 0024): per route, factory and month of receipt, the
+/// suppressed table only (total and per category), with the reader who
+/// published it and when. Never a case's category.
+const V20_SCHEMA: &str = "
+CREATE TABLE category_counts (
+    route        TEXT NOT NULL CHECK (route IN ('factory_committee', 'independent_hotline', 'brand')),
+    factory_id   TEXT NOT NULL REFERENCES factories (id),
+    month        TEXT NOT NULL,
+    -- JSON of the total and the count per category (each may be null: suppressed).
+    body         BLOB NOT NULL,
+    published_by TEXT NOT NULL,
+    published_at INTEGER NOT NULL,
+    PRIMARY KEY (route, factory_id, month)
+);
 ";
 
 #[cfg(test)]

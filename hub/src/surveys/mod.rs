@@ -14,6 +14,7 @@
 //! factory who they were.
 
 pub(crate) mod analyst_list;
+pub(crate) mod factory_aggregates;
 pub(crate) mod responses;
 pub(crate) mod results;
 pub(crate) mod schedule;
