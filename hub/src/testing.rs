@@ -73,8 +73,9 @@ fn create_database(client: &mut postgres::Client, name: &str) {
     for attempt in 0..50u32 {
         match client.batch_execute(&format!("CREATE DATABASE {name}")) {
             Ok(()) => return,
-            // Another hub on the same directory created it meanwhile.
-            Err(error) if error.code().is_some_and(|code| code.code() == "42P04") => return,
+            // Another hub on the same directory created it meanwhile (42P04,
+            // or 23505 when both inserted into pg_database at once).
+            Err(error) if error.code().is_some_and(|code| matches!(code.code(), "42P04" | "23505")) => return,
             Err(error) if attempt < 49 && error.code().is_some_and(|code| code.code() == "55006") => {
                 std::thread::sleep(std::time::Duration::from_millis(20 + 10 * u64::from(attempt)));
             }

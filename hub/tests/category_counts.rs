@@ -10,6 +10,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 use support::cases::Programme;
 use support::{TestHub, within_time};
+use workervoice_hub::testing::TestValue;
 use workervoice_protocol::category_counts::{FactorySurveyAggregates, PublishedCategoryCounts};
 use workervoice_protocol::directory::Route;
 use workervoice_protocol::staff::{InvitationResponse, StaffLoginResponse};
@@ -151,11 +152,17 @@ async fn a_factory_sees_only_its_own_group_of_every_published_survey() {
         let body = json!({"survey_id": "pulse", "groups": [group(None, 17), group(Some(&factory.id), 6),
                                                               group(Some(&other.id), 11)]});
         let only_other = json!({"survey_id": "exit", "groups": [group(Some(&other.id), 11)]});
-        hub.sql(&format!(
-            "INSERT INTO survey_aggregates (survey_id, body, published_by, published_at) VALUES \
-             ('pulse', CAST('{body}' AS BLOB), 'analyst', 1764979300), \
-             ('exit', CAST('{only_other}' AS BLOB), 'analyst', 1764979300);"
-        ));
+        // Parameters, so that SQLite and PostgreSQL both take the bytes.
+        let database = hub.database();
+        for (survey, published) in [("pulse", &body), ("exit", &only_other)] {
+            database
+                .execute(
+                    "INSERT INTO survey_aggregates (survey_id, body, published_by, published_at) \
+                     VALUES (?1, ?2, 'analyst', 1764979300)",
+                    &[TestValue::Text(survey.to_owned()), TestValue::Blob(published.to_string().into_bytes())],
+                )
+                .expect("an aggregate row");
+        }
         let path = format!("/admin/v1/factories/{}/survey-aggregates", factory.id);
         let found: Vec<FactorySurveyAggregates> = hub.admin(Method::GET, &path, None).await.ok();
         assert_eq!(found.len(), 1, "the exit survey has no group of this factory: {found:?}");

@@ -7,11 +7,11 @@
 
 mod support;
 
-use workervoice_hub::testing::TestValue;
 use reqwest::Method;
 use serde_json::{Value, json};
 use support::cases::Programme;
 use support::{TestHub, within_time};
+use workervoice_hub::testing::TestValue;
 use workervoice_protocol::admin::GrievanceMonth;
 use workervoice_protocol::directory::Route;
 use workervoice_protocol::grievance::{CaseEvent, CaseStatus, SubmitResponse};
