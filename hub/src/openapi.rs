@@ -26,7 +26,7 @@ use utoipa::{PartialSchema, ToSchema};
 use workervoice_protocol::error::HubErrorCode as Code;
 use workervoice_protocol::signing::{HEADER_DEVICE, HEADER_NONCE, HEADER_SIGNATURE, HEADER_TIMESTAMP};
 use workervoice_protocol::{
-    admin, auth, content, directory, enrol, error, grievance, handler, paths, progress, proposal, staff,
+    admin, auth, content, directory, enrol, error, grievance, handler, paths, progress, proposal, staff, staff_lists,
     survey_response,
 };
 
@@ -785,6 +785,32 @@ fn operations() -> Vec<Operation> {
             "Record an event surveys can follow",
             one::<admin::RecordEventRequest>(),
             one::<admin::RecordedEvent>(),
+        ),
+        op(
+            get.clone(),
+            "/admin/v1/surveys/{survey_id}/schedule",
+            Staff,
+            "A survey's schedule as set (none: open to its factories' workers)",
+            Empty,
+            one::<staff_lists::SurveyScheduleView>(),
+        )
+        .refuses(&[Code::NotFound]),
+        op(
+            get.clone(),
+            "/admin/v1/events",
+            Staff,
+            "Recorded events, newest first (workers counted, not named)",
+            Empty,
+            list::<staff_lists::EventSummary>(),
+        )
+        .query(&["factory_id"]),
+        op(
+            get.clone(),
+            "/admin/v1/content",
+            Staff,
+            "Published training modules and surveys, their versions and assignment (within the scope)",
+            Empty,
+            list::<staff_lists::PublishedItem>(),
         ),
         // Readers: sealed items only.
         op(

@@ -17,6 +17,7 @@ pub(crate) mod analyst_list;
 pub(crate) mod responses;
 pub(crate) mod results;
 pub(crate) mod schedule;
+pub(crate) mod schedule_view;
 
 use axum::Json;
 use axum::extract::State;
