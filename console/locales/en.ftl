@@ -597,7 +597,7 @@ schedule-who-workers = { $count ->
     [one] 1 listed worker
    *[other] { $count } listed workers
 } of { $factory },
-schedule-who-after-event = The workers a “{ $event }” event concerned, { $after ->
+schedule-who-after-event = The workers concerned by an event of kind “{ $event }”, { $after ->
     [0] from the day of the event
     [one] from 1 day after it
    *[other] from { $after } days after it

@@ -139,7 +139,8 @@ test('a programme admin sees the published packs, sets a survey schedule and rec
     });
     const posts: string[] = [];
     page.on('request', (request) => {
-      if (request.method() === 'POST' && request.url().includes('/admin/v1/')) posts.push(new URL(request.url()).pathname);
+      if (request.method() === 'POST' && request.url().includes('/admin/v1/'))
+        posts.push(new URL(request.url()).pathname);
     });
     const secret = fromBase32(ready.demo_admin.totp_secret_base32);
     assert.ok(secret !== null);
@@ -206,7 +207,7 @@ test('a programme admin sees the published packs, sets a survey schedule and rec
     await page.waitForFunction(() => document.querySelector('.status')?.textContent?.includes('saved'));
     assert.equal(clean(await page.locator(`${key}-refusal`).textContent()), '');
     const expected =
-      'The workers a “audit” event concerned, from 5 days after it for 7 days, with no opening or closing day.';
+      'The workers concerned by an event of kind “audit”, from 5 days after it for 7 days, with no opening or closing day.';
     assert.equal(clean(await page.locator(`${key}-summary`).textContent()), expected);
     await visit(page, '/schedules');
     assert.equal(clean(await page.locator(`${key}-summary`).textContent()), expected);
@@ -225,7 +226,10 @@ test('a programme admin sees the published packs, sets a survey schedule and rec
 
     // Events: a missing field first, then an audit recorded by keyboard alone.
     await visit(page, '/events');
-    assert.equal(clean(await page.locator('main p', { hasText: 'No event has been recorded.' }).textContent()), 'No event has been recorded.');
+    assert.equal(
+      clean(await page.locator('main p', { hasText: 'No event has been recorded.' }).textContent()),
+      'No event has been recorded.',
+    );
     await page.click('#event-save');
     assert.equal(await fieldError(page, '#event-factory'), 'Choose a factory.');
     assert.equal(await fieldError(page, '#event-day'), 'Enter a date.');
@@ -260,7 +264,10 @@ test('a programme admin sees the published packs, sets a survey schedule and rec
     await page.locator('main table').waitFor();
     assert.equal(clean(await page.locator('main table caption').textContent()), `Events at ${ready.demo.factory_name}`);
     const row = (await page.locator('main table tbody tr').first().locator('td').allTextContents()).map(clean);
-    assert.deepEqual([row[0], row[1], row[2], row[4]], ['March 10, 2030', 'audit', '2', 'Check-in opens on March 15, 2030']);
+    assert.deepEqual(
+      [row[0], row[1], row[2], row[4]],
+      ['March 10, 2030', 'audit', '2', 'Check-in opens on March 15, 2030'],
+    );
     const text = (await page.locator('main').textContent()) ?? '';
     assert.ok(!['1001', '1003', 'Nguyễn', '李伟'].some((who) => text.includes(who)), 'the workers are not named');
 

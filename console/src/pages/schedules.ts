@@ -69,7 +69,8 @@ export function listed(text: string): string[] {
   return [...seen];
 }
 
-type ScheduleField = 'opens' | 'closes' | 'factories' | 'factory' | 'departments' | 'workers' | 'event' | 'after' | 'open';
+type ScheduleField =
+  'opens' | 'closes' | 'factories' | 'factory' | 'departments' | 'workers' | 'event' | 'after' | 'open';
 
 /** What was typed in a schedule form. */
 export interface ScheduleInput {
@@ -118,7 +119,8 @@ export function checkSchedule(
       const departments = listed(input.departments);
       if (input.factory === '') problems.factory = t('schedule-error-factory');
       if (departments.length === 0) problems.departments = t('schedule-error-departments');
-      else if (departments.length > MAX_LISTED) problems.departments = t('schedule-error-too-many', { max: MAX_LISTED });
+      else if (departments.length > MAX_LISTED)
+        problems.departments = t('schedule-error-too-many', { max: MAX_LISTED });
       if (problems.factory === undefined && problems.departments === undefined)
         target = { type: 'departments', factory_id: input.factory, departments };
       break;
@@ -134,7 +136,8 @@ export function checkSchedule(
     }
     case 'after_event': {
       const event = input.event.trim();
-      if (event === '' || event.length > MAX_KIND_CHARS) problems.event = t('schedule-error-event', { max: MAX_KIND_CHARS });
+      if (event === '' || event.length > MAX_KIND_CHARS)
+        problems.event = t('schedule-error-event', { max: MAX_KIND_CHARS });
       const after = wholeDays(input.after, 0, 'after');
       const open = input.open.trim() === '' ? undefined : wholeDays(input.open, 1, 'open');
       if (problems.event === undefined && after !== null && open !== null)
@@ -173,7 +176,10 @@ export function describeSchedule(schedule: SurveySchedule | undefined, factoryNa
               departments: target.departments.join(', '),
             })
           : target.type === 'workers'
-            ? t('schedule-who-workers', { factory: factoryName(target.factory_id), count: target.worker_numbers.length })
+            ? t('schedule-who-workers', {
+                factory: factoryName(target.factory_id),
+                count: target.worker_numbers.length,
+              })
             : t('schedule-who-after-event', {
                 event: target.event,
                 after: target.after_days,
@@ -210,7 +216,10 @@ function scheduleForm(
   const target = current?.target;
   const input = (field: string, attributes: Record<string, string | boolean>): HTMLInputElement =>
     h('input', { id: `${key}-${field}`, ...attributes });
-  const opens = input('opens', { type: 'date', value: current?.opens_at === undefined ? '' : dateValue(current.opens_at) });
+  const opens = input('opens', {
+    type: 'date',
+    value: current?.opens_at === undefined ? '' : dateValue(current.opens_at),
+  });
   const closes = input('closes', {
     type: 'date',
     value: current?.closes_at === undefined ? '' : dateValue(current.closes_at - DAY),
@@ -328,13 +337,7 @@ function scheduleForm(
   const form = h(
     'form',
     { novalidate: true, 'aria-labelledby': key, class: 'schedule-form' },
-    h(
-      'fieldset',
-      {},
-      h('legend', {}, t('schedule-when')),
-      wrappers.opens,
-      wrappers.closes,
-    ),
+    h('fieldset', {}, h('legend', {}, t('schedule-when')), wrappers.opens, wrappers.closes),
     h(
       'fieldset',
       {},
@@ -393,7 +396,10 @@ function scheduleForm(
         // Only the hub knows the roster: an unknown worker number is its refusal.
         const unknownWorker =
           error instanceof HubRequestError && error.code === 'bad_request' && targetSelect.value === 'workers';
-        replace(refusal, unknownWorker ? t('schedule-refused-workers') : t('schedule-refused', { reason: errorMessage(error) }));
+        replace(
+          refusal,
+          unknownWorker ? t('schedule-refused-workers') : t('schedule-refused', { reason: errorMessage(error) }),
+        );
         context.announce(t('schedule-not-saved', { title }));
       })
       .finally(() => {
@@ -431,7 +437,8 @@ export function checkEvent(
   const problems: Partial<Record<EventField, string>> = {};
   if (factory === '') problems.factory = t('schedule-error-factory');
   const trimmed = kind.trim();
-  if (trimmed === '' || trimmed.length > MAX_KIND_CHARS) problems.kind = t('schedule-error-event', { max: MAX_KIND_CHARS });
+  if (trimmed === '' || trimmed.length > MAX_KIND_CHARS)
+    problems.kind = t('schedule-error-event', { max: MAX_KIND_CHARS });
   const at = dayStart(dayText);
   if (at === null) problems.day = t('schedule-error-date');
   const numbers = listed(workers);
@@ -442,7 +449,10 @@ export function checkEvent(
 }
 
 /** The surveys that follow an event of this kind, and the day each opens for its workers. */
-function followUps(event: EventSummary, surveys: readonly { title: string; schedule: SurveySchedule | undefined }[]): string {
+function followUps(
+  event: EventSummary,
+  surveys: readonly { title: string; schedule: SurveySchedule | undefined }[],
+): string {
   const opening = surveys.flatMap(({ title, schedule }) => {
     const target = schedule?.target;
     if (target?.type !== 'after_event' || target.event !== event.kind) return [];
@@ -527,12 +537,20 @@ function eventForm(context: Context, factories: readonly Factory[]): HTMLElement
         // Shown again with the list, which now holds it.
         context.navigate('/events');
         context.announce(
-          t('events-recorded', { kind: kind.value.trim(), factory: name, day: day(checked.at), count: recorded.workers }),
+          t('events-recorded', {
+            kind: kind.value.trim(),
+            factory: name,
+            day: day(checked.at),
+            count: recorded.workers,
+          }),
         );
       })
       .catch((error: unknown) => {
         const unknownWorker = error instanceof HubRequestError && error.code === 'bad_request';
-        replace(refusal, unknownWorker ? t('events-refused-workers') : t('schedule-refused', { reason: errorMessage(error) }));
+        replace(
+          refusal,
+          unknownWorker ? t('events-refused-workers') : t('schedule-refused', { reason: errorMessage(error) }),
+        );
         context.announce(t('events-not-recorded'));
       })
       .finally(() => {
