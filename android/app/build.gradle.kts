@@ -83,4 +83,6 @@ dependencies {
     implementation("androidx.compose.material:material-icons-core")
     implementation("androidx.activity:activity-compose:1.9.3")
     implementation("org.jetbrains.kotlinx:kotlinx-coroutines-android:1.8.1")
+    // The enrolment QR decoder (Maven Central; the desktop build uses the same, android/app/pom.xml).
+    implementation("com.google.zxing:core:3.5.3")
 }

@@ -504,7 +504,7 @@ grievances-col-overdue = Overdue
 grievances-col-resolved = Resolved
 grievances-col-median-hours-to-acknowledge = Median hours to acknowledge
 grievances-col-median-days-to-resolve = Median days to resolve
-grievances-download = Download CSV
+grievances-download = Download cases by month (CSV)
 grievances-downloaded = The CSV was made in this browser.
 
 ## Escalation on the case page
@@ -560,6 +560,40 @@ notifications-failing = The hub could not send your last e-mail ({ $attempts ->
     [one] 1 attempt
    *[other] { $attempts } attempts
 }). It keeps trying. If this goes on, tell the hub's operator.
+
+
+## Cases by category: counted by a reader, published for dashboards (ADR 0024)
+category-publish-title = Category counts for the dashboards
+category-publish-help = The category of a case is sealed: the hub cannot count it. This opens every case you can read, in this browser, and counts them per factory, month and category. Counts under { $min }, and any count that would reveal one, are hidden. You see the table before anything is sent; only the table is sent, never a case's category.
+category-count = Count categories
+category-counting = Opening and counting cases…
+category-counted = { $cases } cases counted. Check the table, then publish it.
+category-none = You have no cases to count.
+category-caption = Cases by category, as they will be published
+category-total = Cases
+category-by-category = By category
+category-line = { $category }: { $count }
+category-publish = Publish category counts
+category-publish-hint = Staff who read dashboards will see this table with your route and today's date; the hub records that you published it.
+category-published = Published. It replaces your route's earlier counts for the same factories and months.
+dashboard-categories-title = Cases by category
+dashboard-categories-help = Counted by a reader of each route, in their browser, from the cases that reached that route, then published. The hub cannot check these numbers: it records who published them.
+dashboard-categories-none = No reader has published category counts for this factory yet.
+dashboard-categories-caption = Cases at { $factory } by category, counted by { $route }
+dashboard-published = Published
+dashboard-published-by = By a reader of { $route } on { $date }
+dashboard-training-title = Training completion
+dashboard-training-caption = Training at { $factory } by module
+dashboard-surveys-title = Survey results
+dashboard-surveys-none = No survey results have been published for this factory yet.
+dashboard-survey-caption = { $survey }: { $respondents } respondents, published { $date }
+dashboard-survey-question = Question
+dashboard-survey-answered = Answered
+dashboard-survey-answers = Answers
+dashboard-survey-mean = Mean: { $mean }
+dashboard-categories-download = Download cases by category (CSV)
+dashboard-training-download = Download training (CSV)
+dashboard-surveys-download = Download survey results (CSV)
 
 ## Published packs, survey schedules and events
 nav-content = Published packs

@@ -488,7 +488,7 @@ grievances-col-overdue = Quá hạn
 grievances-col-resolved = Đã giải quyết
 grievances-col-median-hours-to-acknowledge = Số giờ trung vị đến khi xác nhận
 grievances-col-median-days-to-resolve = Số ngày trung vị đến khi giải quyết
-grievances-download = Tải CSV
+grievances-download = Tải vụ việc theo tháng (CSV)
 grievances-downloaded = Tệp CSV được tạo trong trình duyệt này.
 
 ## Escalation on the case page
@@ -541,6 +541,40 @@ notifications-saved = Đã lưu. Email được gửi tới { $email }.
 notifications-stopped = Đã ngừng gửi email. Hệ thống không còn giữ địa chỉ của bạn.
 notifications-invalid = Hệ thống không nhận địa chỉ này. Hãy nhập một địa chỉ, ví dụ name@example.org.
 notifications-failing = Hệ thống không gửi được email gần nhất của bạn ({ $attempts } lần thử). Hệ thống vẫn đang thử lại. Nếu tình trạng này kéo dài, hãy báo cho người vận hành.
+
+
+## Cases by category: counted by a reader, published for dashboards (ADR 0024)
+category-publish-title = Số liệu theo loại cho bảng tổng hợp
+category-publish-help = Loại của mỗi vụ việc được niêm phong: máy chủ không thể đếm. Thao tác này mở mọi vụ việc bạn có thể đọc, ngay trong trình duyệt này, và đếm theo nhà máy, tháng và loại. Số dưới { $min }, và số nào có thể làm lộ một số như vậy, đều bị ẩn. Bạn xem bảng trước khi gửi; chỉ bảng được gửi đi, không bao giờ là loại của một vụ việc.
+category-count = Đếm theo loại
+category-counting = Đang mở và đếm các vụ việc…
+category-counted = Đã đếm { $cases } vụ việc. Hãy kiểm tra bảng rồi công bố.
+category-none = Bạn không có vụ việc nào để đếm.
+category-caption = Vụ việc theo loại, như sẽ được công bố
+category-total = Vụ việc
+category-by-category = Theo loại
+category-line = { $category }: { $count }
+category-publish = Công bố số liệu theo loại
+category-publish-hint = Nhân viên xem bảng tổng hợp sẽ thấy bảng này cùng kênh của bạn và ngày hôm nay; máy chủ ghi lại rằng bạn đã công bố.
+category-published = Đã công bố. Bảng này thay cho số liệu trước đây của kênh bạn cho cùng nhà máy và tháng.
+dashboard-categories-title = Vụ việc theo loại
+dashboard-categories-help = Do một người đọc của từng kênh đếm trong trình duyệt của họ, từ các vụ việc đã đến kênh đó, rồi công bố. Máy chủ không thể kiểm tra các số này: nó ghi lại ai đã công bố.
+dashboard-categories-none = Chưa có người đọc nào công bố số liệu theo loại cho nhà máy này.
+dashboard-categories-caption = Vụ việc tại { $factory } theo loại, do { $route } đếm
+dashboard-published = Đã công bố
+dashboard-published-by = Bởi một người đọc của { $route } ngày { $date }
+dashboard-training-title = Hoàn thành đào tạo
+dashboard-training-caption = Đào tạo tại { $factory } theo học phần
+dashboard-surveys-title = Kết quả khảo sát
+dashboard-surveys-none = Chưa có kết quả khảo sát nào được công bố cho nhà máy này.
+dashboard-survey-caption = { $survey }: { $respondents } người trả lời, công bố ngày { $date }
+dashboard-survey-question = Câu hỏi
+dashboard-survey-answered = Đã trả lời
+dashboard-survey-answers = Câu trả lời
+dashboard-survey-mean = Trung bình: { $mean }
+dashboard-categories-download = Tải vụ việc theo loại (CSV)
+dashboard-training-download = Tải số liệu đào tạo (CSV)
+dashboard-surveys-download = Tải kết quả khảo sát (CSV)
 
 ## Published packs, survey schedules and events
 nav-content = Gói nội dung đã phát hành

@@ -488,7 +488,7 @@ grievances-col-overdue = 逾期
 grievances-col-resolved = 已解决
 grievances-col-median-hours-to-acknowledge = 确认所需小时数（中位数）
 grievances-col-median-days-to-resolve = 解决所需天数（中位数）
-grievances-download = 下载 CSV
+grievances-download = 下载按月份的案件（CSV）
 grievances-downloaded = CSV 文件在此浏览器中生成。
 
 ## Escalation on the case page
@@ -541,6 +541,40 @@ notifications-saved = 已保存。邮件将发送到 { $email }。
 notifications-stopped = 已停止发送邮件。系统不再保存您的地址。
 notifications-invalid = 系统不接受此地址。请填写一个地址，例如 name@example.org。
 notifications-failing = 系统未能发送您的最近一封邮件（已尝试 { $attempts } 次）。系统会继续尝试。如果一直如此，请告知运营方。
+
+
+## Cases by category: counted by a reader, published for dashboards (ADR 0024)
+category-publish-title = 用于仪表板的分类统计
+category-publish-help = 案件的类别是密封的：服务器无法统计。此操作会在本浏览器中打开您能阅读的每个案件，并按工厂、月份和类别计数。少于 { $min } 的数字，以及任何可能泄露此类数字的数字，都会被隐藏。发送之前您会先看到表格；只发送表格，绝不发送单个案件的类别。
+category-count = 按类别统计
+category-counting = 正在打开并统计案件…
+category-counted = 已统计 { $cases } 个案件。请检查表格，然后发布。
+category-none = 您没有可统计的案件。
+category-caption = 按类别的案件数（将按此发布）
+category-total = 案件
+category-by-category = 按类别
+category-line = { $category }：{ $count }
+category-publish = 发布分类统计
+category-publish-hint = 查看仪表板的工作人员会看到此表格、您的渠道和今天的日期；服务器会记录是您发布的。
+category-published = 已发布。它会替换您的渠道之前对相同工厂和月份发布的统计。
+dashboard-categories-title = 按类别的案件
+dashboard-categories-help = 由各渠道的一位阅读者在其浏览器中，根据到达该渠道的案件统计后发布。服务器无法核对这些数字：它会记录是谁发布的。
+dashboard-categories-none = 还没有阅读者为此工厂发布分类统计。
+dashboard-categories-caption = { $factory }按类别的案件，由{ $route }统计
+dashboard-published = 发布
+dashboard-published-by = 由{ $route }的一位阅读者于 { $date } 发布
+dashboard-training-title = 培训完成情况
+dashboard-training-caption = { $factory }按模块的培训
+dashboard-surveys-title = 调查结果
+dashboard-surveys-none = 还没有为此工厂发布的调查结果。
+dashboard-survey-caption = { $survey }：{ $respondents } 位答卷人，{ $date } 发布
+dashboard-survey-question = 问题
+dashboard-survey-answered = 已回答
+dashboard-survey-answers = 回答
+dashboard-survey-mean = 平均值：{ $mean }
+dashboard-categories-download = 下载按类别的案件（CSV）
+dashboard-training-download = 下载培训数据（CSV）
+dashboard-surveys-download = 下载调查结果（CSV）
 
 ## Published packs, survey schedules and events
 nav-content = 已发布的内容包

@@ -5,6 +5,9 @@
  * Types mirror `workervoice-protocol` (`staff`, `admin`, `proposal`).
  */
 
+import type { PublishedCategoryCounts } from './category-counts.js';
+import type { SurveyResults } from './surveys.js';
+
 export type StaffRole = 'programme_admin' | 'factory_admin' | 'brand_staff' | 'auditor';
 export type Right =
   | 'list_factories'
@@ -187,6 +190,13 @@ export interface EventSummary {
   workers: number;
 }
 
+/** `GET /admin/v1/factories/{id}/survey-aggregates`: a published survey's group for one factory. */
+export interface FactorySurveyAggregates {
+  results: SurveyResults;
+  /** The start of the day (UTC) an analyst published them, unix seconds. */
+  published_on: number;
+}
+
 /** A refusal from the hub: its protocol error code (or `network`). */
 export class HubRequestError extends Error {
   constructor(
@@ -341,4 +351,8 @@ export const api = {
       at,
       worker_numbers: workerNumbers,
     }),
+  categoryCounts: (factory: string) =>
+    request<PublishedCategoryCounts[]>('GET', `/admin/v1/factories/${enc(factory)}/category-counts`),
+  surveyAggregates: (factory: string) =>
+    request<FactorySurveyAggregates[]>('GET', `/admin/v1/factories/${enc(factory)}/survey-aggregates`),
 };

@@ -213,14 +213,17 @@ async function text(page: Page, selector: string): Promise<string> {
   return ((await page.textContent(selector)) ?? '').replace(/[\u2068\u2069]/g, '');
 }
 
-/** Waits until the pager says `page of pages`. */
+/**
+ * Waits until the pager says `page of pages` and that page's cases are drawn
+ * (the pager changes first, while the list still says it is loading).
+ */
 async function onPage(page: Page, label: string): Promise<void> {
   await page.waitForFunction(
     (wanted) =>
       document
         .querySelector('#inbox-page')
         ?.textContent?.replace(/[\u2068\u2069]/g, '')
-        .includes(wanted) === true,
+        .includes(wanted) === true && document.querySelector('.inbox-list [role=status]:not(.status)') === null,
     label,
   );
 }

@@ -225,6 +225,10 @@ test('a programme admin sets route deadlines (errors shown first) and reads the 
     assert.deepEqual((await cells(1)).slice(1), Array(6).fill('fewer than 5'));
     assert.equal(await rows.count(), 2);
     assert.ok((await page.locator('svg.grievances-chart rect').count()) >= 4, 'bars are drawn');
+    // Nothing was published by a reader or an analyst for this factory: the page says so.
+    const main = clean(await page.locator('main').textContent());
+    assert.match(main, /No reader has published category counts for this factory yet\./);
+    assert.match(main, /No survey results have been published for this factory yet\./);
     // The CSV is made in the page: the hidden month says so, with no number.
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#grievances-download')]);
     const path = await download.path();

@@ -178,6 +178,7 @@ mod tests {
             ("count".to_owned(), AppArg::Number(3)),
             ("name".to_owned(), AppArg::Text("Lan".to_owned())),
             ("case".to_owned(), AppArg::Text("ABCDE-FGHJK".to_owned())),
+            ("secret".to_owned(), AppArg::Text("1 2 3 4".to_owned())),
             ("seconds".to_owned(), AppArg::Number(30)),
             ("step".to_owned(), AppArg::Number(2)),
             ("what".to_owned(), AppArg::Text("x".to_owned())),

@@ -64,14 +64,33 @@ pub struct BackedUpFile {
 /// Copies the data directory of a (possibly running) hub into `out`, which
 /// must not exist or be empty. Returns the manifest written.
 pub fn backup(data_dir: &Path, out: &Path) -> anyhow::Result<BackupManifest> {
+    backup_with(data_dir, out, None)
+}
+
+/// As [`backup`]; with `database_url` (the hub keeps its tables in
+/// PostgreSQL, ADR 0019) the backup holds the data directory only — the
+/// hub secret, tokens, keys and attachment files — and the database is
+/// backed up with the server's own tools (`pg_dump`, or continuous
+/// archiving for point-in-time recovery). The secrets must be kept with
+/// the database backup they go with: neither opens without the other.
+pub fn backup_with(data_dir: &Path, out: &Path, database_url: Option<&str>) -> anyhow::Result<BackupManifest> {
     let db_path = data_dir.join(DB_FILE);
-    ensure!(db_path.is_file(), "{} has no {DB_FILE}: not a hub data directory", data_dir.display());
+    let on_sqlite = database_url.is_none();
+    ensure!(!on_sqlite || db_path.is_file(), "{} has no {DB_FILE}: not a hub data directory", data_dir.display());
+    ensure!(
+        on_sqlite || data_dir.join(crate::keys::SECRET_FILE).is_file(),
+        "{} has no hub secret: not a hub data directory",
+        data_dir.display()
+    );
     ensure_empty_or_absent(out)?;
     create_private_dir(out)?;
     crate::data_dir::set_mode(out, 0o700)?;
 
     let created_at = crate::clock::unix_now();
-    let mut files = vec![snapshot_database(&db_path, &out.join(DB_FILE))?];
+    let mut files = Vec::new();
+    if on_sqlite {
+        files.push(snapshot_database(&db_path, &out.join(DB_FILE))?);
+    }
     for relative in files_to_copy(data_dir)? {
         let from = data_dir.join(&relative);
         let to = out.join(&relative);
@@ -94,13 +113,23 @@ pub fn backup(data_dir: &Path, out: &Path) -> anyhow::Result<BackupManifest> {
 /// be empty: checks every file against the manifest first, copies, then
 /// opens the database and checks the hub secret against it.
 pub fn restore(from: &Path, data_dir: &Path) -> anyhow::Result<BackupManifest> {
+    restore_with(from, data_dir, None)
+}
+
+/// As [`restore`]; with `database_url`, a backup of the data directory of
+/// a hub on PostgreSQL (no `hub.db`), checked against that database, which
+/// the operator restored with the server's tools.
+pub fn restore_with(from: &Path, data_dir: &Path, database_url: Option<&str>) -> anyhow::Result<BackupManifest> {
     let manifest_path = from.join(MANIFEST_FILE);
     let text = fs::read(&manifest_path)
         .with_context(|| format!("reading {} (a backup without it is incomplete)", manifest_path.display()))?;
     let manifest: BackupManifest = serde_json::from_slice(&text)
         .with_context(|| format!("{} is not a backup manifest", manifest_path.display()))?;
     ensure!(manifest.format == FORMAT, "unknown backup format {:?}", manifest.format);
-    ensure!(manifest.files.iter().any(|file| file.path == DB_FILE), "the backup has no {DB_FILE}");
+    ensure!(
+        database_url.is_some() || manifest.files.iter().any(|file| file.path == DB_FILE),
+        "the backup has no {DB_FILE}"
+    );
     for file in &manifest.files {
         let relative = safe_relative(&file.path)?;
         let (size, sha256) = hash_file(&from.join(&relative))?;
@@ -123,7 +152,7 @@ pub fn restore(from: &Path, data_dir: &Path) -> anyhow::Result<BackupManifest> {
     for dir in directories_of(data_dir, &manifest.files) {
         sync_dir(&dir).with_context(|| format!("syncing {}", dir.display()))?;
     }
-    let connection = crate::db::open_connection(data_dir)?;
+    let connection = crate::db::open_database(data_dir, database_url)?;
     crate::keys::HubKeys::load_for_database(data_dir, &connection)?;
     Ok(manifest)
 }

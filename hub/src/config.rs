@@ -26,6 +26,11 @@ pub struct HubConfig {
     /// Directory holding `hub.db`, `hub-secret.key` and `admin-token`;
     /// created (mode 0700) if missing.
     pub data_dir: PathBuf,
+    /// The PostgreSQL database to use instead of `<data-dir>/hub.db`
+    /// (ADR 0019): a URL (`postgres://user@host/dbname`) or key-value words
+    /// (`host=/run/postgresql dbname=workervoice`). The data directory still
+    /// holds the hub's secret, admin token and attachment files.
+    pub database_url: Option<String>,
     /// Address to listen on; port 0 picks a free port (see
     /// [`crate::RunningHub::local_addr`]).
     pub listen: SocketAddr,
@@ -121,6 +126,7 @@ impl HubConfig {
     pub fn new(data_dir: PathBuf) -> Self {
         Self {
             data_dir,
+            database_url: None,
             listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 8787)),
             tls: None,
             admin_token: None,
@@ -148,11 +154,15 @@ impl HubConfig {
     /// generated admin token, default policy numbers, the demo programme
     /// admin signed in ([`crate::RunningHub::staff_token`]), and a test key
     /// holder in the folder beside the data directory (`<data-dir>.keyholder`)
-    /// who signs only when the test calls [`crate::sign_pending`].
+    /// who signs only when the test calls [`crate::sign_pending`]. With
+    /// `WV_TEST_DATABASE_URL` set, the data directory's own database on that
+    /// PostgreSQL server ([`crate::testing`]).
     pub fn for_tests(data_dir: PathBuf) -> Self {
         let mut holder_dir = data_dir.clone().into_os_string();
         holder_dir.push(".keyholder");
         Self {
+            // On PostgreSQL when the suite runs there (`WV_TEST_DATABASE_URL`).
+            database_url: crate::testing::database_url_for(&data_dir),
             listen: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             seed_demo_admin: true,
             demo_key_holder: Some(DemoKeyHolder { dir: PathBuf::from(holder_dir), sign_automatically: false }),

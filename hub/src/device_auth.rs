@@ -16,11 +16,11 @@
 //! holds the device key, and a nonce is stored only after the signature
 //! verified, so nobody else can use up a device's nonces.
 
+use crate::db::sql::{Connection, OptionalExtension, TransactionBehavior, params};
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request};
 use axum::http::HeaderMap;
 use ring::signature::{ED25519, UnparsedPublicKey};
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde::de::DeserializeOwned;
 use workervoice_protocol::b64;
 use workervoice_protocol::enrol::DeviceMode;
@@ -100,7 +100,7 @@ impl FromRequest<AppState> for SignedRequest {
         // spends the nonce only if the device row still holds the key that
         // verified it.
         let verified = verify(stored, &headers, &signed, now)?;
-        let device = state.db.run(move |connection| spend_nonce(connection, &headers, verified, now)).await?;
+        let device = state.db.run(move |connection| spend_nonce(connection, &headers, verified.clone(), now)).await?;
         Ok(Self { device, body })
     }
 }
@@ -118,6 +118,7 @@ pub(crate) fn read_headers(headers: &HeaderMap) -> Result<SignatureHeaders, ApiE
 }
 
 /// A device as stored: factory, mode, public key, state.
+#[derive(Clone)]
 struct StoredDevice {
     factory_id: String,
     mode: String,
@@ -193,7 +194,7 @@ fn spend_nonce(
     }
     tx.execute("DELETE FROM request_nonces WHERE seen_at < ?1", [now - NONCE_RETENTION_SECS])?;
     let inserted = tx.execute(
-        "INSERT OR IGNORE INTO request_nonces (device_id, nonce, seen_at) VALUES (?1, ?2, ?3)",
+        "INSERT INTO request_nonces (device_id, nonce, seen_at) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
         params![headers.device_id, headers.nonce, now],
     )?;
     if inserted == 0 {
@@ -202,7 +203,7 @@ fn spend_nonce(
     // The day only (ADR 0016): staff need to know a tablet is alive, not the
     // second it last spoke, which would date its anonymous traffic.
     tx.execute(
-        "UPDATE devices SET last_seen_at = ?1 WHERE id = ?2 AND last_seen_at IS NOT ?1",
+        "UPDATE devices SET last_seen_at = ?1 WHERE id = ?2 AND last_seen_at IS DISTINCT FROM ?1",
         params![crate::clock::coarse(now, crate::clock::DAY_SECS), headers.device_id],
     )?;
     tx.commit()?;

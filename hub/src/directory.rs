@@ -13,10 +13,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use crate::db::sql::{Connection, OptionalExtension, TransactionBehavior};
 use axum::extract::{RawQuery, State};
 use axum::routing::get;
 use axum::{Json, Router};
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
 use workervoice_protocol::admin::{ProgrammeInfo, PublishDirectoryRequest};
 use workervoice_protocol::directory::{
     Category, Directory, DirectoryResponse, Recipient, Route, RouteRecipients, SignedDirectory, body_sha256,
@@ -70,7 +70,7 @@ async fn latest(State(state): State<AppState>, RawQuery(query): RawQuery) -> Res
                 "SELECT body, signature FROM directories WHERE version > ?1 ORDER BY version"
             };
             let mut statement = connection.prepare(sql)?;
-            let params: &[&dyn rusqlite::ToSql] = if have == 0 { &[] } else { &[&have] };
+            let params: &[&dyn crate::db::sql::ToSql] = if have == 0 { &[] } else { &[&have] };
             let rows =
                 statement.query_map(params, |row| Ok(SignedDirectory { body: row.get(0)?, signature: row.get(1)? }))?;
             Ok(rows.collect::<Result<Vec<_>, _>>()?)
@@ -119,7 +119,7 @@ pub(crate) async fn propose(
                 previous_sha256,
                 issued_at: unix_now(),
                 routes: route_recipients(&tx, &deadlines)?,
-                categories,
+                categories: categories.clone(),
             };
             let body = serde_json::to_vec(&directory)
                 .map_err(|error| ApiError::internal(format!("serialising a directory: {error}")))?;

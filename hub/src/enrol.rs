@@ -8,11 +8,11 @@
 //! that creates the device, so two devices racing with one code cannot both
 //! win.
 
+use crate::db::sql::{OptionalExtension, TransactionBehavior, params};
 use axum::extract::State;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use ring::signature::{ED25519, UnparsedPublicKey};
-use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use workervoice_protocol::codes::normalize_code;
 use workervoice_protocol::enrol::{
     DeviceHealthReport, DeviceStatusResponse, EnrolRequest, EnrolResponse, enrol_challenge,

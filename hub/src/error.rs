@@ -23,13 +23,23 @@ pub(crate) enum ApiError {
     Refused(HubError),
     /// The database failed.
     #[error("storage failed: {0}")]
-    Storage(#[from] rusqlite::Error),
+    Storage(#[from] crate::db::sql::Error),
     /// Anything else on the hub's side (a failed task, a failed RNG).
     #[error("internal failure: {0}")]
     Internal(String),
 }
 
 impl ApiError {
+    /// The same error once more, for work that runs again after a
+    /// serialization conflict (a storage failure keeps only its message).
+    pub(crate) fn again(&self) -> Self {
+        match self {
+            Self::Refused(refusal) => Self::Refused(refusal.clone()),
+            Self::Storage(error) => Self::Internal(error.to_string()),
+            Self::Internal(what) => Self::Internal(what.clone()),
+        }
+    }
+
     /// A refusal with only a code.
     pub(crate) fn code(code: HubErrorCode) -> Self {
         Self::Refused(HubError::new(code))
@@ -82,7 +92,7 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let error = match self {
             Self::Refused(error) => error,
-            Self::Storage(cause) if cause.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull) => {
+            Self::Storage(cause) if cause.is_disk_full() => {
                 tracing::error!(%cause, "storage full: refusing writes until there is room");
                 return Self::storage_full().into_response();
             }

@@ -146,7 +146,7 @@ impl HubKeys {
     ///   another hub, or from another backup) stops the hub likewise;
     /// - a database without a check value gets this secret's, so that from
     ///   now on the pair is checked at every start.
-    pub(crate) fn load_for_database(data_dir: &Path, connection: &rusqlite::Connection) -> anyhow::Result<Self> {
+    pub(crate) fn load_for_database(data_dir: &Path, connection: &crate::db::sql::Connection) -> anyhow::Result<Self> {
         let stored = crate::db::stored_key_check(connection).context("reading the key check value")?;
         let depends = stored.is_some()
             || crate::db::holds_secret_keyed_rows(connection).context("looking for secret-keyed rows")?;

@@ -87,18 +87,20 @@ mod server;
 mod staff;
 mod state;
 mod surveys;
+#[doc(hidden)]
+pub mod testing;
 mod tls;
 mod training;
 mod workers;
 
-pub use backup::{BackedUpFile, BackupManifest, MANIFEST_FILE, backup, restore};
+pub use backup::{BackedUpFile, BackupManifest, MANIFEST_FILE, backup, backup_with, restore, restore_with};
 pub use cases::escalation::EscalationReport;
 pub use config::{
     DEFAULT_ESCALATION_INTERVAL, DEFAULT_MAX_PIN_ATTEMPTS, DEFAULT_MIN_FREE_BYTES, DEFAULT_PIN_ITERATIONS,
     DemoKeyHolder, HubConfig, TlsFiles,
 };
 pub use console_assets::CONSOLE_CSP;
-pub use content::publish::{PackAssignment, PublishedPack, publish_pack};
+pub use content::publish::{PackAssignment, PublishedPack, publish_pack, publish_pack_to};
 pub use demo::{DEMO_FACTORY_NAME, DemoHandler, DemoSeed, DemoWorker, seed_demo};
 pub use limits::TrafficLimits;
 pub use notifications::{

@@ -58,6 +58,11 @@ struct BackupArgs {
     /// Where to write the backup (must not exist or be empty).
     #[arg(long, value_name = "BACKUP_DIR")]
     out: PathBuf,
+    /// The hub keeps its tables in this PostgreSQL database: back up the
+    /// data directory (secrets, keys, files) only, and the database with
+    /// pg_dump or point-in-time recovery.
+    #[arg(long, value_name = "URL", env = "WORKERVOICE_HUB_DATABASE_URL", hide_env_values = true)]
+    database_url: Option<String>,
 }
 
 #[derive(Args, Clone)]
@@ -68,6 +73,11 @@ struct RestoreArgs {
     /// The data directory to restore into (must not exist or be empty).
     #[arg(long, value_name = "DIR")]
     data_dir: PathBuf,
+    /// The PostgreSQL database (already restored with the server's tools)
+    /// whose data directory this backup holds; it is checked against the
+    /// restored hub secret.
+    #[arg(long, value_name = "URL", env = "WORKERVOICE_HUB_DATABASE_URL", hide_env_values = true)]
+    database_url: Option<String>,
 }
 
 #[derive(Args, Clone)]
@@ -81,6 +91,10 @@ struct PublishPackArgs {
     factories: Vec<String>,
     /// The pack folder: pack.json and the media files it names.
     folder: PathBuf,
+    /// The hub keeps its tables in this PostgreSQL database (as `serve
+    /// --database-url`).
+    #[arg(long, value_name = "URL", env = "WORKERVOICE_HUB_DATABASE_URL", hide_env_values = true)]
+    database_url: Option<String>,
 }
 
 #[derive(Args, Clone)]
@@ -88,6 +102,12 @@ struct ServeArgs {
     /// Directory for hub.db, hub-secret.key and admin-token.
     #[arg(long, value_name = "DIR", default_value = "./hub-data", env = "WORKERVOICE_HUB_DATA_DIR")]
     data_dir: PathBuf,
+    /// Keep the hub's tables in this PostgreSQL database instead of
+    /// DIR/hub.db (ADR 0019): `postgres://user@host/dbname`, or key-value
+    /// words such as `host=/run/postgresql dbname=workervoice`. The data
+    /// directory still holds the secrets and attachment files.
+    #[arg(long, value_name = "URL", env = "WORKERVOICE_HUB_DATABASE_URL", hide_env_values = true)]
+    database_url: Option<String>,
     /// Address to listen on (port 0 picks a free port).
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8787", env = "WORKERVOICE_HUB_LISTEN")]
     listen: SocketAddr,
@@ -295,6 +315,7 @@ impl ServeArgs {
         };
         Ok(HubConfig {
             data_dir: self.data_dir.clone(),
+            database_url: self.database_url.clone(),
             listen: self.listen,
             tls,
             admin_token: self.admin_token.clone(),
@@ -365,10 +386,23 @@ fn main() -> ExitCode {
         Some(Command::Serve(args)) => *args,
         Some(Command::PublishPack(args)) => return publish_pack(&args),
         Some(Command::Backup(args)) => {
-            return report("backup", workervoice_hub::backup(&args.data_dir, &args.out));
+            if args.database_url.is_some() {
+                eprintln!(
+                    "The hub's tables are in PostgreSQL: back them up with pg_dump or continuous archiving \
+                     (point-in-time recovery). This backup holds the data directory: the hub secret, keys, \
+                     tokens and attachment files, which go with that database backup."
+                );
+            }
+            return report(
+                "backup",
+                workervoice_hub::backup_with(&args.data_dir, &args.out, args.database_url.as_deref()),
+            );
         }
         Some(Command::Restore(args)) => {
-            return report("restore", workervoice_hub::restore(&args.from, &args.data_dir));
+            return report(
+                "restore",
+                workervoice_hub::restore_with(&args.from, &args.data_dir, args.database_url.as_deref()),
+            );
         }
         None => cli.serve,
     };
@@ -420,8 +454,9 @@ fn publish_pack(args: &PublishPackArgs) -> ExitCode {
     } else {
         workervoice_hub::PackAssignment::Factories(args.factories.clone())
     };
-    let outcome = workervoice_hub::publish_pack(&args.data_dir, &args.folder, &assignment)
-        .and_then(|published| Ok(serde_json::to_string(&published)?));
+    let outcome =
+        workervoice_hub::publish_pack_to(&args.data_dir, args.database_url.as_deref(), &args.folder, &assignment)
+            .and_then(|published| Ok(serde_json::to_string(&published)?));
     match outcome {
         Ok(line) => {
             println!("{line}");

@@ -214,7 +214,7 @@ pub(crate) async fn readyz(state: AppState, metrics: Arc<Metrics>) -> Response {
         DATABASE_PATIENCE,
         state.db.run(|connection| {
             connection
-                .query_row("SELECT count(*) FROM sqlite_master", [], |row| row.get::<_, i64>(0))
+                .query_row("SELECT count(*) FROM hub_meta", [], |row| row.get::<_, i64>(0))
                 .map_err(ApiError::from)
         }),
     )

@@ -26,8 +26,8 @@ use utoipa::{PartialSchema, ToSchema};
 use workervoice_protocol::error::HubErrorCode as Code;
 use workervoice_protocol::signing::{HEADER_DEVICE, HEADER_NONCE, HEADER_SIGNATURE, HEADER_TIMESTAMP};
 use workervoice_protocol::{
-    admin, auth, content, directory, enrol, error, grievance, handler, paths, progress, proposal, staff, staff_lists,
-    survey_response,
+    admin, auth, category_counts, content, directory, enrol, error, grievance, handler, paths, progress, proposal,
+    staff, staff_lists, survey_response,
 };
 
 /// Where the hub serves its description.
@@ -812,6 +812,22 @@ fn operations() -> Vec<Operation> {
             Empty,
             list::<staff_lists::PublishedItem>(),
         ),
+        op(
+            get.clone(),
+            "/admin/v1/factories/{factory_id}/category-counts",
+            Staff,
+            "Cases by category per month, as readers counted and published them",
+            Empty,
+            list::<category_counts::PublishedCategoryCounts>(),
+        ),
+        op(
+            get.clone(),
+            "/admin/v1/factories/{factory_id}/survey-aggregates",
+            Staff,
+            "Every survey's published aggregates for a factory",
+            Empty,
+            list::<category_counts::FactorySurveyAggregates>(),
+        ),
         // Readers: sealed items only.
         op(
             post.clone(),
@@ -984,6 +1000,14 @@ fn operations() -> Vec<Operation> {
             Reader,
             "Publish a survey's aggregates (analysts)",
             one::<survey_response::SurveyResults>(),
+            one::<auth::Ok>(),
+        ),
+        op(
+            post.clone(),
+            "/handler/v1/category-counts",
+            Reader,
+            "Publish cases by category per factory and month, small counts suppressed",
+            one::<category_counts::PublishCategoryCounts>(),
             one::<auth::Ok>(),
         ),
     ]

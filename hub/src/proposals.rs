@@ -16,10 +16,10 @@
 //!
 //! A newer proposal of the same item supersedes an older pending one.
 
+use crate::db::sql::{Connection, OptionalExtension, TransactionBehavior, params};
 use axum::extract::{RawQuery, State};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use serde::{Deserialize, Serialize};
 use workervoice_protocol::content::{Manifest, SignedManifest};
 use workervoice_protocol::delegation::{Delegation, PURPOSE_TRAINING_CERTIFICATES, SignedDelegation};
@@ -141,9 +141,9 @@ pub(crate) async fn at_start(state: &AppState) -> anyhow::Result<()> {
                 return Ok(false);
             }
             let delegation = Delegation {
-                programme_id,
+                programme_id: programme_id.clone(),
                 purpose: PURPOSE_TRAINING_CERTIFICATES.to_owned(),
-                public_key,
+                public_key: public_key.clone(),
                 issued_at: unix_now(),
             };
             let body = serde_json::to_vec(&delegation).map_err(|_| ApiError::internal("serialising a delegation"))?;
@@ -229,7 +229,7 @@ async fn list(
         .read(move |connection| {
             let mut statement = connection.prepare(
                 "SELECT id, kind, state, created_at, created_by FROM proposals \
-                  WHERE ?1 IS NULL OR state = ?1 ORDER BY created_at, id",
+                  WHERE CAST(?1 AS TEXT) IS NULL OR state = ?1 ORDER BY created_at, id",
             )?;
             let rows = statement.query_map([wanted.map(ProposalState::as_str)], summary_from_row)?;
             Ok(rows.collect::<Result<Vec<_>, _>>()?)
@@ -238,7 +238,7 @@ async fn list(
     Ok(Json(summaries.into_iter().flatten().collect()))
 }
 
-fn summary_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<Option<ProposalSummary>> {
+fn summary_from_row(row: &crate::db::sql::Row<'_>) -> crate::db::sql::Result<Option<ProposalSummary>> {
     let kind: String = row.get(1)?;
     let proposal_state: String = row.get(2)?;
     Ok(match (ProposalKind::parse(&kind), ProposalState::parse(&proposal_state)) {
@@ -360,8 +360,14 @@ pub(crate) async fn accept_signature(
                         .and_then(|text| serde_json::from_str(text).ok())
                         .ok_or_else(|| ApiError::internal("a pack proposal has no assignment"))?;
                     let signed = SignedManifest { body: body.clone(), signature: signature.clone() };
-                    publish_signed_manifest(&tx, &signed, &meta.assignment())
-                        .map_err(|error| ApiError::internal(format!("publishing a pack: {error:#}")))?
+                    // A storage error stays one (a serialization conflict on
+                    // PostgreSQL is then retried).
+                    publish_signed_manifest(&tx, &signed, &meta.assignment()).map_err(|error| {
+                        match error.downcast::<crate::db::sql::Error>() {
+                            Ok(storage) => ApiError::Storage(storage),
+                            Err(error) => ApiError::internal(format!("publishing a pack: {error:#}")),
+                        }
+                    })?
                 }
                 ProposalKind::Delegation => true,
             };

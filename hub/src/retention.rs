@@ -29,7 +29,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use rusqlite::{Connection, TransactionBehavior, params};
+use crate::db::sql::{Connection, TransactionBehavior, params};
 
 use crate::cases::attachments::ATTACHMENTS_DIR;
 use crate::error::ApiError;
@@ -97,9 +97,12 @@ fn secs(duration: Duration) -> i64 {
 /// or audit entry (which includes a reader opening it), whichever is later.
 /// The inbox selects it too, so that what readers see due is what a pass
 /// deletes.
-pub(crate) const LAST_ACTIVITY: &str = "max(c.received_at, \
-     coalesce((SELECT max(e.at) FROM case_events e WHERE e.case_id = c.case_id), c.received_at), \
-     coalesce((SELECT max(a.at) FROM case_audit a WHERE a.case_id = c.case_id), c.received_at))";
+/// (One aggregate over a union rather than SQLite's many-argument `max`,
+/// which PostgreSQL spells `GREATEST`: the same SQL runs on both.)
+pub(crate) const LAST_ACTIVITY: &str = "(SELECT max(activity.at) FROM (\
+     SELECT c.received_at AS at \
+     UNION ALL SELECT e.at FROM case_events e WHERE e.case_id = c.case_id \
+     UNION ALL SELECT a.at FROM case_audit a WHERE a.case_id = c.case_id) AS activity)";
 
 /// A closed case is due when its [`LAST_ACTIVITY`] is before this, as of
 /// `now`: when more than `keep` has passed since it.
@@ -166,7 +169,9 @@ fn delete_rows(connection: &mut Connection, retention: Retention, now: i64) -> R
                 "SELECT c.case_id FROM cases c WHERE c.status = 'closed' AND {LAST_ACTIVITY} < ?1 \
                  ORDER BY c.received_at LIMIT ?2"
             ))?;
-            statement.query_map(params![cutoff, BATCH as i64], |row| row.get(0))?.collect::<rusqlite::Result<_>>()?
+            statement
+                .query_map(params![cutoff, BATCH as i64], |row| row.get(0))?
+                .collect::<crate::db::sql::Result<_>>()?
         };
         let dependants = tables_referencing(&tx, "cases")?;
         let chunk_tables = tables_referencing(&tx, "case_attachments")?;
@@ -192,7 +197,7 @@ fn delete_rows(connection: &mut Connection, retention: Retention, now: i64) -> R
             )?;
             abandoned = statement
                 .query_map([cutoff], |row| Ok((row.get(0)?, row.get(1)?)))?
-                .collect::<rusqlite::Result<_>>()?;
+                .collect::<crate::db::sql::Result<_>>()?;
         }
         for (case_id, attachment_id) in &abandoned {
             tx.execute(
@@ -217,11 +222,15 @@ fn delete_rows(connection: &mut Connection, retention: Retention, now: i64) -> R
 
 /// Tables with a foreign key to `parent` (found in the schema, so a table
 /// added later is included without a change here).
-fn tables_referencing(connection: &Connection, parent: &str) -> rusqlite::Result<Vec<String>> {
-    let mut statement = connection.prepare(
+fn tables_referencing(connection: &Connection, parent: &str) -> crate::db::sql::Result<Vec<String>> {
+    // Each backend's own catalogue: the one query here that differs.
+    let mut statement = connection.prepare(if connection.is_postgres() {
+        "SELECT DISTINCT c.conrelid::regclass::text AS name FROM pg_constraint c \
+         WHERE c.contype = 'f' AND c.confrelid = to_regclass(?1) ORDER BY name"
+    } else {
         "SELECT DISTINCT m.name FROM sqlite_master m, pragma_foreign_key_list(m.name) f \
-         WHERE m.type = 'table' AND f.\"table\" = ?1 ORDER BY m.name",
-    )?;
+         WHERE m.type = 'table' AND f.\"table\" = ?1 ORDER BY m.name"
+    })?;
     statement.query_map([parent], |row| row.get(0))?.collect()
 }
 
@@ -240,7 +249,7 @@ fn remove_dir(dir: &Path) -> std::io::Result<bool> {
 pub(crate) fn sweep_at_start(data_dir: &Path, connection: &Connection) -> anyhow::Result<usize> {
     let known: std::collections::BTreeSet<String> = {
         let mut statement = connection.prepare("SELECT case_id FROM cases")?;
-        statement.query_map([], |row| row.get(0))?.collect::<rusqlite::Result<_>>()?
+        statement.query_map([], |row| row.get(0))?.collect::<crate::db::sql::Result<_>>()?
     };
     let root = data_dir.join(ATTACHMENTS_DIR);
     let entries = match std::fs::read_dir(&root) {

@@ -54,9 +54,11 @@ pub struct RunningHub {
     /// The notification task, when an SMTP server is configured.
     notifications: Option<JoinHandle<()>>,
     retention_policy: crate::retention::Retention,
-    /// Held while this hub serves: a second hub on the same data directory
-    /// is refused at start. Released when the hub is shut down or dropped.
-    _data_dir_lock: crate::data_dir::DataDirLock,
+    /// Held while this hub serves on SQLite: a second hub on the same data
+    /// directory is refused at start. Released when the hub is shut down or
+    /// dropped. On PostgreSQL several hub processes may share a data
+    /// directory (its secret and files) and the database, so none is taken.
+    _data_dir_lock: Option<crate::data_dir::DataDirLock>,
 }
 
 impl std::fmt::Debug for RunningHub {
@@ -167,16 +169,19 @@ pub async fn start(config: HubConfig) -> anyhow::Result<RunningHub> {
             // Locked before anything in the directory is read or changed.
             crate::data_dir::create_private_dir(&data_dir)
                 .with_context(|| format!("creating the data directory {}", data_dir.display()))?;
-            let data_dir_lock = crate::data_dir::DataDirLock::acquire(&data_dir)?;
+            let data_dir_lock = match start_config.database_url {
+                None => Some(crate::data_dir::DataDirLock::acquire(&data_dir)?),
+                Some(_) => None,
+            };
             crate::data_dir::secure(&data_dir)?;
-            let mut connection = crate::db::open_connection(&data_dir)?;
+            let mut connection = crate::db::open_database(&data_dir, start_config.database_url.as_deref())?;
             let keys = HubKeys::load_for_database(&data_dir, &connection)?;
             cases::attachments::move_chunk_rows_to_files(&data_dir, &mut connection)?;
             crate::retention::sweep_at_start(&data_dir, &connection)?;
             // Refuses a private programme key in the data directory and
             // pins the public key (ADR 12).
             let programme = crate::programme::at_start(&start_config)?;
-            let db = Db::new(connection, &data_dir)?;
+            let db = Db::new(connection, &data_dir, start_config.database_url.as_deref())?;
             let admin_token = load_or_create_admin_token(&data_dir, configured_token.as_deref())?;
             // Unknown staff logins are checked against this, to cost what real ones do.
             let dummy_hash = crate::staff::passwords::dummy_hash(&keys)

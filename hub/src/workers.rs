@@ -6,7 +6,7 @@
 //! the *number key*), because workers type them on phones; the number is
 //! shown back as staff imported it.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use crate::db::sql::{Connection, OptionalExtension, params};
 use workervoice_protocol::admin::WorkerSummary;
 use workervoice_protocol::auth::KdfParams;
 
@@ -108,7 +108,7 @@ impl WorkerRow {
 const WORKER_COLUMNS: &str = "id, worker_number, display_name, language, activation_hash, \
      kdf_algorithm, kdf_iterations, kdf_salt, pin_verifier, failed_attempts, locked";
 
-fn worker_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<WorkerRow> {
+fn worker_from_row(row: &crate::db::sql::Row<'_>) -> crate::db::sql::Result<WorkerRow> {
     Ok(WorkerRow {
         id: row.get(0)?,
         worker_number: row.get(1)?,
@@ -127,7 +127,7 @@ pub(crate) fn load_worker(
     connection: &Connection,
     factory_id: &str,
     number_key: &str,
-) -> rusqlite::Result<Option<WorkerRow>> {
+) -> crate::db::sql::Result<Option<WorkerRow>> {
     connection
         .query_row(
             &format!("SELECT {WORKER_COLUMNS} FROM workers WHERE factory_id = ?1 AND number_key = ?2"),
@@ -138,7 +138,7 @@ pub(crate) fn load_worker(
 }
 
 /// Every worker of a factory, by number.
-pub(crate) fn list_workers(connection: &Connection, factory_id: &str) -> rusqlite::Result<Vec<WorkerRow>> {
+pub(crate) fn list_workers(connection: &Connection, factory_id: &str) -> crate::db::sql::Result<Vec<WorkerRow>> {
     let mut statement = connection
         .prepare(&format!("SELECT {WORKER_COLUMNS} FROM workers WHERE factory_id = ?1 ORDER BY number_key"))?;
     let rows = statement.query_map([factory_id], worker_from_row)?;
@@ -159,7 +159,7 @@ pub(crate) struct NewWorker<'a> {
 
 /// Inserts a worker. Wrong guesses counted against the number while it was
 /// unknown are forgotten: they were not guesses at this worker's PIN.
-pub(crate) fn insert_worker(connection: &Connection, worker: &NewWorker<'_>, now: i64) -> rusqlite::Result<()> {
+pub(crate) fn insert_worker(connection: &Connection, worker: &NewWorker<'_>, now: i64) -> crate::db::sql::Result<()> {
     let key = number_key(worker.worker_number);
     connection.execute(
         "INSERT INTO workers (id, factory_id, worker_number, number_key, display_name, language, \

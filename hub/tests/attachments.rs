@@ -186,14 +186,19 @@ async fn attachments_an_earlier_hub_kept_as_rows_are_moved_into_files_at_start_a
 
         // Put the hub's data back the way an earlier hub stored it: rows.
         let files = chunk_files(&data_dir, &sealed.case_id, attachment_id);
-        let connection = rusqlite::Connection::open(data_dir.join("hub.db")).expect("db");
+        let connection = workervoice_hub::testing::TestDatabase::open(&data_dir);
         let mut offset = 0usize;
         for path in &files {
             let data = std::fs::read(path).expect("chunk");
             connection
                 .execute(
                     "INSERT INTO attachment_chunks (case_id, attachment_id, position, data) VALUES (?1, ?2, ?3, ?4)",
-                    rusqlite::params![sealed.case_id, attachment_id, offset as i64, data],
+                    &[
+                        sealed.case_id.as_str().into(),
+                        attachment_id.as_str().into(),
+                        (offset as i64).into(),
+                        data.clone().into(),
+                    ],
                 )
                 .expect("row");
             offset += data.len();

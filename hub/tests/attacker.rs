@@ -13,6 +13,8 @@ mod support;
 use std::collections::HashSet;
 use std::path::Path;
 
+use workervoice_hub::testing::{TestDatabase, TestValue};
+
 use ring::hkdf;
 use support::cases::Programme;
 use support::within_time;
@@ -50,25 +52,20 @@ fn files(dir: &Path, out: &mut Vec<(String, Vec<u8>)>) {
 }
 
 /// Every value of every table, as bytes (text also decoded from base64 and hex).
-fn database_values(db: &Path) -> Vec<Vec<u8>> {
-    let connection = rusqlite::Connection::open(db).expect("db opens");
-    let tables: Vec<String> = connection
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table'")
-        .expect("prepare")
-        .query_map([], |row| row.get(0))
-        .expect("query")
-        .collect::<Result<_, _>>()
-        .expect("tables");
+fn database_values(database: &TestDatabase) -> Vec<Vec<u8>> {
+    let tables = if workervoice_hub::testing::on_postgres() {
+        "SELECT table_name::text FROM information_schema.tables WHERE table_schema = 'public'"
+    } else {
+        "SELECT name FROM sqlite_master WHERE type = 'table'"
+    };
     let mut values = Vec::new();
-    for table in tables {
-        let mut statement = connection.prepare(&format!("SELECT * FROM \"{table}\"")).expect("prepare");
-        let columns = statement.column_count();
-        let mut rows = statement.query([]).expect("query");
-        while let Some(row) = rows.next().expect("row") {
-            for column in 0..columns {
-                match row.get_ref(column).expect("value") {
-                    rusqlite::types::ValueRef::Blob(bytes) => values.push(bytes.to_vec()),
-                    rusqlite::types::ValueRef::Text(text) => values.push(text.to_vec()),
+    for table in database.rows(tables, &[]) {
+        let table = table[0].text().expect("a table name").to_owned();
+        for row in database.rows(&format!("SELECT * FROM \"{table}\""), &[]) {
+            for value in row {
+                match value {
+                    TestValue::Blob(bytes) => values.push(bytes),
+                    TestValue::Text(text) => values.push(text.into_bytes()),
                     _ => {}
                 }
             }
@@ -214,8 +211,8 @@ async fn with_everything_on_the_hub_no_report_reply_attachment_or_note_opens() {
         // The attacker's haul: every file of the data directory, every value in the database.
         let mut all_files = Vec::new();
         files(&hub.data_dir(), &mut all_files);
-        let db = hub.data_dir().join("hub.db");
-        let values = database_values(&db);
+        let database = hub.database();
+        let values = database_values(&database);
         let (mut exact, mut windows) = (HashSet::new(), HashSet::new());
         for (_, bytes) in &all_files {
             harvest(bytes, &mut exact, &mut windows);
@@ -245,30 +242,30 @@ async fn with_everything_on_the_hub_no_report_reply_attachment_or_note_opens() {
         assert!(candidates.len() > 1_000, "the search has material: {}", candidates.len());
 
         // The targets, read from the database as the attacker would.
-        let connection = rusqlite::Connection::open(&db).expect("db opens");
         let query_pairs = |sql: &str| -> Vec<(Vec<u8>, Vec<u8>)> {
-            connection
-                .prepare(sql)
-                .expect("prepare")
-                .query_map([&sealed.case_id], |row| Ok((row.get(0)?, row.get(1)?)))
-                .expect("query")
-                .collect::<Result<_, _>>()
-                .expect("rows")
+            database
+                .rows(sql, &[sealed.case_id.as_str().into()])
+                .into_iter()
+                .map(|row| (row[0].blob().expect("bytes").to_vec(), row[1].blob().expect("bytes").to_vec()))
+                .collect()
         };
         let case_keys = query_pairs("SELECT enc, wrapped_key FROM case_keys WHERE case_id = ?1");
         let note_keys = query_pairs("SELECT enc, wrapped_key FROM case_note_keys WHERE case_id = ?1");
-        let note: (String, Vec<u8>) = connection
-            .query_row("SELECT note_id, sealed FROM case_notes WHERE case_id = ?1", [&sealed.case_id], |row| {
-                Ok((row.get(0)?, row.get(1)?))
+        let note_row = database
+            .rows("SELECT note_id, sealed FROM case_notes WHERE case_id = ?1", &[sealed.case_id.as_str().into()]);
+        let note: (String, Vec<u8>) =
+            (note_row[0][0].text().expect("the note").to_owned(), note_row[0][1].blob().expect("the note").to_vec());
+        let readers: Vec<(String, Vec<u8>, Vec<u8>)> = database
+            .rows("SELECT id, wrapped_private_key, public_key FROM handlers", &[])
+            .into_iter()
+            .map(|row| {
+                (
+                    row[0].text().expect("id").to_owned(),
+                    row[1].blob().expect("wrapped").to_vec(),
+                    row[2].blob().expect("public key").to_vec(),
+                )
             })
-            .expect("the note");
-        let readers: Vec<(String, Vec<u8>, Vec<u8>)> = connection
-            .prepare("SELECT id, wrapped_private_key, public_key FROM handlers")
-            .expect("prepare")
-            .query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
-            .expect("query")
-            .collect::<Result<_, _>>()
-            .expect("rows");
+            .collect();
         let synced: CaseSyncResponse = hub.sync_cases(&[(&sealed.case_id, &sealed.token, 0)]).await.ok();
         let replies: Vec<CaseEvent> =
             synced.updates[0].events.iter().filter(|event| event.author.is_some()).cloned().collect();

@@ -46,8 +46,14 @@ async fn readers_are_answered_while_a_long_write_holds_the_writer_and_writes_wai
             }
             for list in lists.join_all().await {
                 let cases: Vec<CaseSummary> = list.ok();
-                assert_eq!(cases.len(), 1, "the committed case, not the one waiting to be written");
-                assert_eq!(cases[0].case_id, sealed.case_id);
+                if workervoice_hub::testing::on_postgres() {
+                    // The second write does not wait for the long one there:
+                    // it may be committed already.
+                    assert!(cases.iter().any(|case| case.case_id == sealed.case_id), "{cases:?}");
+                } else {
+                    assert_eq!(cases.len(), 1, "the committed case, not the one waiting to be written");
+                    assert_eq!(cases[0].case_id, sealed.case_id);
+                }
             }
             let synced: CaseSyncResponse = hub.sync_cases(&[(&sealed.case_id, &sealed.token, 0)]).await.ok();
             assert!(synced.refused.is_empty(), "{synced:?}");
@@ -60,10 +66,14 @@ async fn readers_are_answered_while_a_long_write_holds_the_writer_and_writes_wai
         let ((write_reply, write_done), reads_done) = tokio::join!(write, reads);
         assert!(reads_done < HOLD / 2, "reads waited for the writer: {reads_done:?} with the writer held for {HOLD:?}");
         write_reply.ok::<SubmitResponse>();
-        assert!(
-            write_done >= HOLD - Duration::from_millis(500),
-            "the write did not wait for the writer: {write_done:?}"
-        );
+        // SQLite has one writer; PostgreSQL runs the write beside the long
+        // one (its own transaction on its own connection).
+        if !workervoice_hub::testing::skip_on_postgres("a write waits for SQLite's one writer") {
+            assert!(
+                write_done >= HOLD - Duration::from_millis(500),
+                "the write did not wait for the writer: {write_done:?}"
+            );
+        }
         writer.await.expect("the holding task ends").expect("the long write commits");
 
         // Once it is committed, readers see the second case.

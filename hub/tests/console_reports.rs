@@ -11,6 +11,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 use support::cases::Programme;
 use support::{TestHub, within_time};
+use workervoice_hub::testing::TestValue;
 use workervoice_protocol::admin::GrievanceMonth;
 use workervoice_protocol::directory::Route;
 use workervoice_protocol::grievance::{CaseEvent, CaseStatus, SubmitResponse};
@@ -216,20 +217,31 @@ async fn an_analyst_lists_the_surveys_sealed_to_them_with_the_responses_they_can
         std::fs::create_dir_all(&folder).expect("folder");
         std::fs::write(folder.join("pack.json"), serde_json::to_vec(&pack).expect("json")).expect("pack written");
         let assignment = workervoice_hub::PackAssignment::Factories(vec![factory.clone()]);
-        workervoice_hub::publish_pack(&hub.data_dir(), &folder, &assignment).expect("published");
+        hub.publish_pack(&folder, &assignment).expect("published");
         hub.sign_pending().await;
-        // Two responses sealed to the analyst and one to someone else (rows as the hub stores them).
-        let row = |id: &str, key_id: &str| {
+        // Two responses sealed to the analyst and one to someone else (rows as
+        // the hub stores them; parameters, so that both backends take them).
+        let database = hub.database();
+        for (index, (id, key_id)) in
+            [("r1", analyst.summary.key_id.as_str()), ("r2", analyst.summary.key_id.as_str()), ("r3", "someone-else")]
+                .into_iter()
+                .enumerate()
+        {
             let recipients = format!(r#"[{{"handler_id":"{key_id}","enc":"AAAA","wrapped_key":"AAAA"}}]"#);
-            format!("('{id}', 'check-in', 1, '{factory}', randomblob(32), CAST('{recipients}' AS BLOB), x'00', 20000)")
-        };
-        hub.sql(&format!(
-            "INSERT INTO survey_responses (response_id, survey_id, version, factory_id, token_input, recipients, \
-             sealed, received_day) VALUES {}, {}, {};",
-            row("r1", &analyst.summary.key_id),
-            row("r2", &analyst.summary.key_id),
-            row("r3", "someone-else")
-        ));
+            database
+                .execute(
+                    "INSERT INTO survey_responses (response_id, survey_id, version, factory_id, token_input, \
+                     recipients, sealed, received_day) VALUES (?1, 'check-in', 1, ?2, ?3, ?4, ?5, 20000)",
+                    &[
+                        TestValue::Text(id.to_owned()),
+                        TestValue::Text(factory.clone()),
+                        TestValue::Blob(vec![u8::try_from(index).expect("small"); 32]),
+                        TestValue::Blob(recipients.into_bytes()),
+                        TestValue::Blob(vec![0]),
+                    ],
+                )
+                .expect("a response row");
+        }
 
         let client = hub.login(&analyst).await;
         let surveys: Vec<AnalystSurvey> = client.get("/handler/v1/surveys").await.ok();

@@ -9,7 +9,7 @@ use std::path::Path;
 use reqwest::Method;
 use serde_json::json;
 use support::{TestHub, within_time};
-use workervoice_hub::{PackAssignment, publish_pack};
+use workervoice_hub::PackAssignment;
 use workervoice_protocol::admin::ProgrammeInfo;
 use workervoice_protocol::content::{Catalog, ContentKind, Manifest, SignedManifest, sha256_hex, verify_manifest};
 use workervoice_protocol::enrol::DeviceMode;
@@ -141,7 +141,7 @@ async fn a_pack_assigned_to_one_factory_is_not_listed_for_another() {
         hub.publish_and_sign(pack.path(), &PackAssignment::Factories(vec![chosen.id.clone()])).await;
         assert_eq!(listed(&chosen_device).await, 1);
         assert_eq!(listed(&other_device).await, 0);
-        let unknown = publish_pack(&hub.data_dir(), pack.path(), &PackAssignment::Factories(vec!["nope".into()]));
+        let unknown = hub.publish_pack(pack.path(), &PackAssignment::Factories(vec!["nope".into()]));
         assert!(unknown.is_err());
     })
     .await;

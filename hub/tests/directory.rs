@@ -174,7 +174,8 @@ async fn the_programme_public_key_survives_a_restart_and_its_private_key_stays_o
             let mode = std::fs::metadata(&holder).expect("key file").permissions().mode();
             assert_eq!(mode & 0o777, 0o600);
         }
-        let database = std::fs::read(data.join("hub.db")).expect("db");
+        let database: Vec<u8> =
+            workervoice_hub::testing::database_files(&data).into_iter().flat_map(|(_, bytes)| bytes).collect();
         let key_file = std::fs::read(&holder).expect("key");
         // Ring's PKCS#8 v2 document holds the 32-byte seed at bytes 16..48.
         let seed = &key_file[16..48];

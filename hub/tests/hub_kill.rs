@@ -26,6 +26,8 @@ type Acknowledged = Arc<Mutex<Vec<(Vec<u8>, SubmitResponse)>>>;
 fn spawn_hub(data_dir: &std::path::Path) -> (Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_workervoice-hub"))
         .args(["--data-dir", data_dir.to_str().expect("utf-8 path"), "--listen", "127.0.0.1:0", "--ready-json"])
+        // The data directory's own PostgreSQL database when the suite runs there.
+        .envs(workervoice_hub::testing::database_url_for(data_dir).map(|url| ("WORKERVOICE_HUB_DATABASE_URL", url)))
         .env("RUST_LOG", "error")
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
@@ -143,8 +145,7 @@ async fn every_report_acknowledged_before_a_kill_is_there_after_the_restart() {
         }
         let _ = child.kill();
         let _ = child.wait();
-        let connection = rusqlite::Connection::open(data_dir.join("hub.db")).expect("db opens");
-        let stored: i64 = connection.query_row("SELECT count(*) FROM cases", [], |row| row.get(0)).expect("count");
+        let stored = workervoice_hub::testing::TestDatabase::open(&data_dir).integer("SELECT count(*) FROM cases", &[]);
         assert!(stored as usize >= acknowledged.len(), "{stored} stored, {} acknowledged", acknowledged.len());
         // At most one report per device can have been stored but not
         // acknowledged at each kill (its answer was cut off).

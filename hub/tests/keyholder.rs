@@ -205,8 +205,7 @@ async fn publish_pack_waits_for_the_key_holders_signature() {
                          "quiz": {"pass_mark_percent": 50, "questions": []}}
         });
         std::fs::write(folder.join("pack.json"), pack.to_string()).expect("pack.json");
-        let prepared =
-            workervoice_hub::publish_pack(&hub.data_dir(), &folder, &PackAssignment::AllFactories).expect("prepared");
+        let prepared = hub.publish_pack(&folder, &PackAssignment::AllFactories).expect("prepared");
         let proposal_id = prepared.proposal_id.clone().expect("a proposal to sign");
         assert_eq!(hub.count_rows("content_manifests"), 0, "nothing is published before the signature");
         assert_eq!(hub.count_rows("content_items"), 0);

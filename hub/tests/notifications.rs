@@ -219,11 +219,8 @@ async fn eventually(limit: Duration, mut condition: impl FnMut() -> bool) -> boo
 
 /// How many opted-in readers the hub has had a first pass for.
 fn baselined(hub: &TestHub) -> i64 {
-    let connection = rusqlite::Connection::open(hub.data_dir().join("hub.db")).expect("db opens");
-    connection.busy_timeout(Duration::from_secs(5)).expect("busy timeout");
-    connection
-        .query_row("SELECT count(*) FROM reader_notification_addresses WHERE baselined = 1", [], |row| row.get(0))
-        .expect("count")
+    // Through the hub's own layer: hub.db, or PostgreSQL when the suite runs there.
+    hub.database().integer("SELECT count(*) FROM reader_notification_addresses WHERE baselined = 1", &[])
 }
 
 fn opt_in(email: &str) -> SetNotificationsRequest {

@@ -42,10 +42,7 @@ fn hub_days_pass(hub: &TestHub, days: i64) {
 
 /// The failures counted for devices worker `number` never signed in on.
 fn stranger_failed(hub: &TestHub, number: &str) -> i64 {
-    let connection = rusqlite::Connection::open(hub.data_dir().join("hub.db")).expect("db opens");
-    connection
-        .query_row("SELECT stranger_failed FROM workers WHERE worker_number = ?1", [number], |row| row.get(0))
-        .expect("worker row")
+    hub.database().integer("SELECT stranger_failed FROM workers WHERE worker_number = ?1", &[number.into()])
 }
 
 async fn workers(hub: &TestHub, factory: &Factory) -> Vec<WorkerSummary> {

@@ -165,7 +165,7 @@ async fn certificates_wait_for_the_delegation_then_verify_through_it_and_an_unde
         // The key holder signs the module but not yet the hub's certificate delegation.
         let hub = TestHub::start_unsigned(|_| {}).await;
         let folder = write_module(&hub);
-        let pack = workervoice_hub::publish_pack(&hub.data_dir(), &folder, &PackAssignment::AllFactories).unwrap();
+        let pack = hub.publish_pack(&folder, &PackAssignment::AllFactories).unwrap();
         let holder = hub.key_holder();
         hub.sign_proposal(&pack.proposal_id.expect("a pack proposal"), &holder).await.ok::<serde_json::Value>();
         let (factory, phone) = hub.factory_with_device(false, DeviceMode::Personal).await;

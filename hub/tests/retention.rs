@@ -21,20 +21,15 @@ fn retention_of(days: u64) -> Retention {
 
 /// Rows about `case_id` in `table`, read from the database file.
 fn rows_of(programme: &Programme, table: &str, case_id: &str) -> i64 {
-    let connection = rusqlite::Connection::open(programme.hub.data_dir().join("hub.db")).expect("db opens");
-    connection.busy_timeout(Duration::from_secs(5)).expect("busy timeout");
-    connection
-        .query_row(&format!("SELECT count(*) FROM {table} WHERE case_id = ?1"), [case_id], |row| row.get(0))
-        .expect("count")
+    programme.hub.database().integer(&format!("SELECT count(*) FROM {table} WHERE case_id = ?1"), &[case_id.into()])
 }
 
 /// Moves every activity of `case_id` by `secs`, as if it had happened then.
 fn shift_activity(programme: &Programme, case_id: &str, secs: i64) {
-    let connection = rusqlite::Connection::open(programme.hub.data_dir().join("hub.db")).expect("db opens");
-    connection.busy_timeout(Duration::from_secs(5)).expect("busy timeout");
+    let database = programme.hub.database();
     for table in ["case_events", "case_audit"] {
-        connection
-            .execute(&format!("UPDATE {table} SET at = at + ?1 WHERE case_id = ?2"), rusqlite::params![secs, case_id])
+        database
+            .execute(&format!("UPDATE {table} SET at = at + ?1 WHERE case_id = ?2"), &[secs.into(), case_id.into()])
             .expect("shifted");
     }
 }

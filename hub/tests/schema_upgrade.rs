@@ -20,8 +20,9 @@ use rusqlite::types::Value;
 /// The version this build writes (16 adds the inbox's tables, ADR 0020,
 /// and changes no row; 17 binds survey tokens to a factory, ADR 0021; 18
 /// rounds what devices did in case audits down to the hour, ADR 0016; 19 adds
-/// readers' e-mail notifications, ADR 0023, and changes no row).
-const LATEST: i64 = 19;
+/// readers' e-mail notifications, ADR 0023, and changes no row; 20 adds the
+/// category counts readers publish, ADR 0024, and changes no row).
+const LATEST: i64 = 20;
 
 /// The newest version with a fixture (`scripts/hub-db-fixture`).
 const NEWEST_FIXTURE: i64 = 18;
@@ -119,6 +120,11 @@ fn contents(connection: &Connection) -> Contents {
 
 #[test]
 fn the_hub_database_upgrades_from_every_earlier_version_and_keeps_every_row() {
+    if workervoice_hub::testing::skip_on_postgres(
+        "SQLite's upgrade fixtures (PostgreSQL's history starts at its baseline)",
+    ) {
+        return;
+    }
     for version in 1..=NEWEST_FIXTURE {
         let dir = tempfile::tempdir().expect("temp dir");
         let before = {
@@ -171,6 +177,11 @@ fn the_hub_database_upgrades_from_every_earlier_version_and_keeps_every_row() {
 
 #[test]
 fn a_database_upgraded_from_the_first_version_has_the_schema_of_a_new_one() {
+    if workervoice_hub::testing::skip_on_postgres(
+        "SQLite's upgrade fixtures (PostgreSQL's history starts at its baseline)",
+    ) {
+        return;
+    }
     let fresh_dir = tempfile::tempdir().expect("temp dir");
     workervoice_hub::upgrade_database(fresh_dir.path()).expect("a new database");
     let fresh = Connection::open(fresh_dir.path().join("hub.db")).expect("db");
@@ -182,4 +193,24 @@ fn a_database_upgraded_from_the_first_version_has_the_schema_of_a_new_one() {
     for table in tables(&fresh) {
         assert_eq!(columns(&fresh, &table), columns(&upgraded, &table), "{table}");
     }
+}
+
+#[tokio::test]
+async fn a_postgresql_database_gets_the_baseline_once_and_one_from_a_newer_hub_is_refused() {
+    if !workervoice_hub::testing::on_postgres() {
+        eprintln!("skipped on SQLite: PostgreSQL's schema history (runs on PostgreSQL)");
+        return;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let data = dir.path().join("data");
+    let start = || workervoice_hub::start(workervoice_hub::HubConfig::for_tests(data.clone()));
+    start().await.expect("a new database starts").shutdown().await;
+    let database = workervoice_hub::testing::TestDatabase::open(&data);
+    assert_eq!(database.integer("SELECT max(version) FROM hub_schema_version", &[]), LATEST);
+    assert_eq!(database.integer("SELECT count(*) FROM hub_schema_version", &[]), 1);
+    start().await.expect("and starts again on it").shutdown().await;
+    assert_eq!(database.integer("SELECT count(*) FROM hub_schema_version", &[]), 1);
+    database.execute("UPDATE hub_schema_version SET version = ?1", &[(LATEST + 1).into()]).expect("bumped");
+    let error = start().await.expect_err("a database from a newer hub is refused");
+    assert!(format!("{error:#}").contains("newer hub"), "{error:#}");
 }

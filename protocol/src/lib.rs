@@ -18,6 +18,7 @@
 pub mod admin;
 pub mod auth;
 pub mod b64;
+pub mod category_counts;
 pub mod codes;
 pub mod content;
 pub mod delegation;

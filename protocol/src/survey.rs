@@ -666,6 +666,23 @@ mod tests {
     }
 
     #[test]
+    fn a_number_bound_is_read_as_the_nearest_double_and_survives_a_json_round_trip() {
+        // Found by the survey_definition fuzz target's long run: without
+        // serde_json's `float_roundtrip`, this bound was read one unit in the
+        // last place off, and a definition the hub re-serialised (adding its
+        // delivery keys) reached devices with another bound than the author's.
+        let digits = "1007777777777777777777777777777777777777777777777777777777777777777777777777777777777777777777";
+        let body = format!(
+            r#"{{"languages":["en"],"title":{{"en":"t"}},"questions":[{{"id":"n","type":"number","max":{digits},"label":{{"en":"n"}}}}]}}"#
+        );
+        let survey = SurveyDefinition::parse(body.as_bytes(), |_| false).unwrap();
+        let QuestionKind::Number { max, .. } = &survey.questions[0].kind else { panic!("a number question") };
+        assert_eq!(*max, Some(digits.parse::<f64>().unwrap()), "the correctly rounded double");
+        let again = SurveyDefinition::parse(&serde_json::to_vec(&survey).unwrap(), |_| false).unwrap();
+        assert_eq!(again, survey);
+    }
+
+    #[test]
     fn skip_logic_shows_follow_ups_only_after_the_answers_that_call_for_them() {
         let survey = parse(&definition()).unwrap();
         let none = survey.visible(&BTreeMap::new());

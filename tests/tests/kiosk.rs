@@ -3,8 +3,9 @@
 
 use std::sync::Arc;
 
-use workervoice::{DeviceMode, ErrorCode};
+use workervoice::{AttachmentType, DeviceMode, DraftAttachment, ErrorCode};
 use workervoice_core::ManualClock;
+use workervoice_core::kiosk::DRAFT_MAX_AGE_SECS;
 use workervoice_e2e::{PIN, TestDevice, TestHub, files_containing};
 
 const MINUTE_MS: i64 = 60_000;
@@ -41,6 +42,65 @@ async fn an_idle_time_out_mid_report_keeps_the_draft_for_the_same_worker_only() 
     assert_eq!(tablet.app.load_draft("grievance".into()).unwrap(), Some(draft));
     tablet.app.delete_draft("grievance".into()).unwrap();
     assert_eq!(tablet.app.load_draft("grievance".into()).unwrap(), None);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_draft_and_its_attachments_outlive_the_age_limit_together_while_the_worker_keeps_editing() {
+    let hub = TestHub::start().await;
+    let factory = hub.factory(false).await;
+    let tablet = TestDevice::enrolled_with_worker(&hub, &factory, DeviceMode::Shared, "D-1", "vi").await;
+    let clock = Arc::new(ManualClock::starting_at(1_800_000_000_000));
+    tablet.app.core().set_clock(clock.clone());
+    tablet.app.lock();
+    let photo = |bytes: &[u8]| DraftAttachment {
+        name: "fire-exit.jpg".into(),
+        kind: AttachmentType::Photo,
+        mime: "image/jpeg".into(),
+        bytes: bytes.to_vec(),
+    };
+    let day_ms = 86_400_000;
+    let past_limit_days = DRAFT_MAX_AGE_SECS / 86_400 + 5;
+
+    // Day 0: one report with its photo attached at once; another with words only.
+    tablet.app.login("D-1".into(), PIN.into()).await.unwrap();
+    tablet.app.save_draft("grievance".into(), b"the fire exit".to_vec()).unwrap();
+    tablet.app.save_draft_attachments("grievance".into(), vec![photo(b"early photo")]).unwrap();
+    tablet.app.save_draft("second".into(), b"the canteen".to_vec()).unwrap();
+    tablet.app.lock();
+
+    // Twenty days on: the first report's words are edited again (its photo
+    // row is not rewritten), the second gets a photo (its words are not).
+    clock.advance_millis(20 * day_ms);
+    tablet.app.login("D-1".into(), PIN.into()).await.unwrap();
+    tablet.app.save_draft("grievance".into(), b"the fire exit is locked".to_vec()).unwrap();
+    tablet.app.save_draft_attachments("second".into(), vec![photo(b"late photo")]).unwrap();
+    tablet.app.lock();
+
+    // Past the age limit counted from day 0, within it from day 20: the
+    // upkeep at the next sync keeps each draft whole.
+    clock.advance_millis((past_limit_days - 20) * day_ms);
+    tablet.app.sync_now(false).await.unwrap();
+    tablet.app.login("D-1".into(), PIN.into()).await.unwrap();
+    assert_eq!(tablet.app.load_draft("grievance".into()).unwrap(), Some(b"the fire exit is locked".to_vec()));
+    assert_eq!(
+        tablet.app.load_draft_attachments("grievance".into()).unwrap(),
+        vec![photo(b"early photo")],
+        "the photo attached first lives as long as the words edited since"
+    );
+    assert_eq!(
+        tablet.app.load_draft("second".into()).unwrap(),
+        Some(b"the canteen".to_vec()),
+        "words kept with the photo added later"
+    );
+    assert_eq!(tablet.app.load_draft_attachments("second".into()).unwrap(), vec![photo(b"late photo")]);
+    tablet.app.lock();
+
+    // Left alone past the limit, a draft goes whole: words and photo.
+    clock.advance_millis(past_limit_days * day_ms);
+    tablet.app.sync_now(false).await.unwrap();
+    tablet.app.login("D-1".into(), PIN.into()).await.unwrap();
+    assert_eq!(tablet.app.load_draft("grievance".into()).unwrap(), None);
+    assert!(tablet.app.load_draft_attachments("grievance".into()).unwrap().is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread")]

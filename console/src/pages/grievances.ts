@@ -10,14 +10,26 @@
  * clear metadata: nothing a worker wrote is in it.
  *
  * Each factory gets a bar chart (decoration, hidden from screen readers)
- * and a captioned table with the same numbers; the CSV of every factory
- * shown is made in this browser.
+ * and a captioned table with the same numbers, then cases by category as
+ * readers published them, training completion and published survey results
+ * (`factory-dashboard.ts`); the CSVs of every factory shown are made in this
+ * browser.
  */
 
 import { api, type Factory, type GrievanceMonth } from '../api.js';
 import { route } from '../app.js';
 import { h } from '../dom.js';
 import { t } from '../i18n.js';
+import {
+  type FactoryParts,
+  categoriesCsv,
+  csvField,
+  factoryParts,
+  monthName,
+  surveysCsv,
+  trainingCsv,
+} from './factory-dashboard.js';
+import { type Category, fetchCategories } from './inbox.js';
 
 /** The hub's suppression threshold (`MIN_GROUP`). */
 const MIN_GROUP = 5;
@@ -34,17 +46,6 @@ type Column = (typeof COLUMNS)[number];
 
 function shown(count: number | null): string {
   return count === null ? t('grievances-fewer-than', { min: MIN_GROUP }) : String(count);
-}
-
-/** A month `YYYY-MM` in the page's language. */
-function monthName(month: string, locale: string): string {
-  const [year, number] = month.split('-').map(Number);
-  if (year === undefined || number === undefined || !Number.isFinite(year) || !Number.isFinite(number)) return month;
-  return new Date(Date.UTC(year, number - 1, 1)).toLocaleDateString(locale, {
-    year: 'numeric',
-    month: 'long',
-    timeZone: 'UTC',
-  });
 }
 
 /** Bars of cases received and overdue per month; a suppressed count is an outlined stub with no number. */
@@ -95,12 +96,17 @@ function header(column: Column): string {
   return t(`grievances-col-${column.replaceAll('_', '-')}`);
 }
 
-function factorySection(factory: Factory, months: readonly GrievanceMonth[], locale: string): HTMLElement {
+function factorySection(
+  factory: Factory,
+  months: readonly GrievanceMonth[],
+  rest: HTMLElement[],
+  locale: string,
+): HTMLElement {
   const headingId = `grievances-${factory.id}`;
   const section = h('section', { class: 'grievances-factory', 'aria-labelledby': headingId });
   section.append(h('h2', { id: headingId }, factory.name));
   if (months.length === 0) {
-    section.append(h('p', {}, t('grievances-none')));
+    section.append(h('p', {}, t('grievances-none')), ...rest);
     return section;
   }
   const legend = h(
@@ -140,14 +146,8 @@ function factorySection(factory: Factory, months: readonly GrievanceMonth[], loc
       ),
     ),
   );
-  section.append(legend, chart(months, locale), h('div', { class: 'table-scroll' }, table));
+  section.append(legend, chart(months, locale), h('div', { class: 'table-scroll' }, table), ...rest);
   return section;
-}
-
-/** One CSV field: quoted, and never read by a spreadsheet as a formula. */
-function csvField(text: string): string {
-  const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-  return `"${safe.replaceAll('"', '""')}"`;
 }
 
 /** The CSV of every factory shown; a suppressed count is the word `suppressed`, never a number. */
@@ -168,23 +168,81 @@ export function grievancesCsv(reports: readonly { factory: Factory; months: read
 /** The last CSV's object URL, revoked when a new one is made. */
 let csvUrl: string | null = null;
 
-route(/^\/grievances$/, 'read_aggregates', async (context) => {
-  const factories = await api.factories();
-  const reports = await Promise.all(
-    factories.map(async (factory) => ({ factory, months: await api.grievanceReport(factory.id) })),
-  );
-  const locale = document.documentElement.lang || 'en';
-  const download = h('button', { type: 'button', id: 'grievances-download' }, t('grievances-download'));
-  download.addEventListener('click', () => {
+/** A button that makes `text()` into a CSV file in this browser and downloads it. */
+function downloadButton(
+  id: string,
+  label: string,
+  file: string,
+  text: () => string,
+  announce: (message: string) => void,
+): HTMLButtonElement {
+  const button = h('button', { type: 'button', id, class: 'secondary' }, label);
+  button.addEventListener('click', () => {
     if (csvUrl !== null) URL.revokeObjectURL(csvUrl);
     // A byte-order mark so spreadsheet programs read factory names as UTF-8.
-    csvUrl = URL.createObjectURL(new Blob(['\uFEFF', grievancesCsv(reports)], { type: 'text/csv;charset=utf-8' }));
-    const link = h('a', { href: csvUrl, download: 'grievances.csv', hidden: true });
+    csvUrl = URL.createObjectURL(new Blob(['\uFEFF', text()], { type: 'text/csv;charset=utf-8' }));
+    const link = h('a', { href: csvUrl, download: file, hidden: true });
     document.body.append(link);
     link.click();
     link.remove();
-    context.announce(t('grievances-downloaded'));
+    announce(t('grievances-downloaded'));
   });
+  return button;
+}
+
+/** The directory's categories (their labels); none if it cannot be read, ids are shown instead. */
+async function categories(): Promise<Category[]> {
+  try {
+    return await fetchCategories({ base: '' });
+  } catch {
+    return [];
+  }
+}
+
+route(/^\/grievances$/, 'read_aggregates', async (context) => {
+  const factories = await api.factories();
+  const labels = await categories();
+  const reports = await Promise.all(
+    factories.map(async (factory) => {
+      const [months, categoryCounts, training, surveys] = await Promise.all([
+        api.grievanceReport(factory.id),
+        api.categoryCounts(factory.id),
+        api.trainingReport(factory.id),
+        api.surveyAggregates(factory.id),
+      ]);
+      const parts: FactoryParts = { factory, categoryCounts, training, surveys };
+      return { factory, months, parts };
+    }),
+  );
+  const locale = document.documentElement.lang || 'en';
+  const all = reports.map((report) => report.parts);
+  const announce = (message: string): void => context.announce(message);
+  const downloads = h(
+    'div',
+    { class: 'actions' },
+    downloadButton(
+      'grievances-download',
+      t('grievances-download'),
+      'grievances.csv',
+      () => grievancesCsv(reports),
+      announce,
+    ),
+    downloadButton(
+      'categories-download',
+      t('dashboard-categories-download'),
+      'categories.csv',
+      () => categoriesCsv(all),
+      announce,
+    ),
+    downloadButton(
+      'training-download',
+      t('dashboard-training-download'),
+      'training.csv',
+      () => trainingCsv(all),
+      announce,
+    ),
+    downloadButton('surveys-download', t('dashboard-surveys-download'), 'surveys.csv', () => surveysCsv(all), announce),
+  );
   return {
     title: t('nav-grievances'),
     body: h(
@@ -192,8 +250,10 @@ route(/^\/grievances$/, 'read_aggregates', async (context) => {
       { class: 'grievances' },
       h('p', {}, t('grievances-help', { min: MIN_GROUP })),
       h('p', { class: 'hint' }, t('grievances-definitions')),
-      factories.length === 0 ? h('p', {}, t('factories-none')) : h('div', { class: 'actions' }, download),
-      ...reports.map(({ factory, months }) => factorySection(factory, months, locale)),
+      factories.length === 0 ? h('p', {}, t('factories-none')) : downloads,
+      ...reports.map(({ factory, months, parts }) =>
+        factorySection(factory, months, factoryParts(parts, labels, locale), locale),
+      ),
     ),
   };
 });

@@ -68,7 +68,7 @@ interface Colleague {
 }
 
 /** A category of the directory, with its labels. */
-interface Category {
+export interface Category {
   id: string;
   labels: Record<string, string>;
 }
@@ -144,7 +144,7 @@ async function fetchPage(
 }
 
 /** The categories of the newest directory (labels only: the directory's signature matters to devices, not here). */
-async function fetchCategories(hub: ReaderHub): Promise<Category[]> {
+export async function fetchCategories(hub: ReaderHub): Promise<Category[]> {
   const response = await readerRequest<{ directory?: { body: string } }>(hub, 'GET', '/v1/directory');
   if (response.directory === undefined) return [];
   const body = JSON.parse(fromUtf8(fromBase64Url(response.directory.body))) as { categories?: Category[] };
@@ -152,7 +152,7 @@ async function fetchCategories(hub: ReaderHub): Promise<Category[]> {
 }
 
 /** The category of a case, opened in this browser with the reader's key. */
-async function categoryOf(hub: ReaderHub, session: ReaderSession, caseId: string): Promise<string> {
+export async function categoryOf(hub: ReaderHub, session: ReaderSession, caseId: string): Promise<string> {
   const served = await readerRequest<{
     summary: { case_id: string };
     client_id: string;

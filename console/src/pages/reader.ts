@@ -11,6 +11,7 @@ import { runSignedOut } from '../app.js';
 import { field, h, replace } from '../dom.js';
 import { t } from '../i18n.js';
 import { Inbox } from './inbox.js';
+import { CategoryPublisher } from './category-publish.js';
 import { MIN_PASSWORD_CHARS, acceptablePassword } from '../crypto/reader.js';
 import {
   ReaderError,
@@ -31,7 +32,7 @@ const IDLE_MS = 15 * 60 * 1000;
 /** The one signed-in session of this page, or none. Never stored anywhere else. */
 let current: ReaderSession | null = null;
 /** The signed-in reader's inbox, kept while they visit cases. */
-let inboxOf: { session: ReaderSession; inbox: Inbox } | null = null;
+let inboxOf: { session: ReaderSession; inbox: Inbox; publisher: CategoryPublisher } | null = null;
 
 const deviceTokenKey = (handlerId: string): string => `wv-reader-device:${handlerId}`;
 
@@ -87,7 +88,10 @@ function showReaderHome(session: ReaderSession): void {
     new Inbox(HUB, session, readerErrorMessage, (caseId) =>
       showCase(session, caseId, () => showReaderHome(session), () => void signOut('signed-out')),
     );
-  inboxOf = { session, inbox };
+  // Counting categories for the dashboards (ADR 0024): readers of cases only, not analysts.
+  const publisher =
+    (kept !== null ? inboxOf?.publisher : undefined) ?? new CategoryPublisher(HUB, session, readerErrorMessage);
+  inboxOf = { session, inbox, publisher };
   runSignedOut(
     () => {
       const out = h('button', { type: 'button', id: 'reader-sign-out' }, t('sign-out'));
@@ -105,6 +109,7 @@ function showReaderHome(session: ReaderSession): void {
         h('p', {}, t('reader-key-id', { keyId: session.account.key_id })),
         h('p', {}, t('reader-key-held')),
         inbox.view(),
+        session.account.analyst ? null : publisher.view(),
         h('p', {}, notifications),
         out,
       );

@@ -57,7 +57,9 @@ impl WorkerVoice {
     /// They are checked as a report's attachments are (how many, how large
     /// together: `TOO_MANY_ATTACHMENTS`, `ATTACHMENTS_TOO_LARGE`), so a
     /// draft never holds what its report could not send. Rows are written
-    /// only here, not with every keystroke of the draft's words.
+    /// only here, not with every keystroke of the draft's words; the draft
+    /// and its attachments are aged together (saving either marks all of
+    /// them as saved), so the kiosk's age limit takes them whole or not at all.
     ///
     /// In a provisional kiosk session they go the way of its drafts (see
     /// [`WorkerVoice::save_draft`]). `delete_draft(name)` deletes them too.
@@ -86,7 +88,7 @@ impl WorkerVoice {
                     None => kiosk_drafts::remove_offline(&mut store, drafts, part_name)?,
                 }
             }
-            return Ok(());
+            return kiosk_drafts::keep_together_offline(&mut store, drafts, name, now);
         }
         let mut store = lock(&self.inner.store);
         for (index, part_name) in names.iter().enumerate() {
@@ -95,7 +97,8 @@ impl WorkerVoice {
                 None => kiosk_drafts::remove(&mut store, session, part_name)?,
             }
         }
-        Ok(())
+        // The draft's words live as long as its newest attachment.
+        kiosk_drafts::keep_together(&mut store, session, name, now)
     }
 
     /// The photos and voice notes kept with the logged-in worker's draft

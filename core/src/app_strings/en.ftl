@@ -20,6 +20,7 @@ enrol-code-label = Set-up code
 enrol-scan = Scan the QR code
 enrol-scan-hint = Hold the camera over the QR code from programme staff. It is read by itself.
 enrol-scan-unavailable = The camera cannot be used here. Type the set-up code instead.
+enrol-scan-none = No set-up code could be read in that picture. Try again with the code filling the picture, or type the code.
 enrol-mode-title = Who uses this device?
 enrol-mode-personal = My own phone
 enrol-mode-shared = A shared tablet
@@ -118,6 +119,9 @@ receipt-sent = Your report was sent.
 receipt-queued = Your report is kept on this device and will be sent when there is a connection.
 receipt-written = I have written it down
 receipt-continue = Continue
+receipt-read-aloud = Read aloud
+receipt-spoken = Your case number is { $case }. Your secret code is { $secret }.
+read-aloud-unavailable = This device has no voice for your language. Please read the numbers on the screen.
 
 ## Follow-up with a receipt (any device, no sign-in needed)
 followup-title = Follow up with a receipt
@@ -295,3 +299,9 @@ report-callback-language = Language for the call
 report-review-attachments = Attached
 report-review-callback = Call back
 report-review-callback-value = { $phone }, { $time }, in { $language }
+
+## The system's permission prompts on iOS (Info.plist usage descriptions),
+## written into ios/App/Resources/<lang>.lproj/InfoPlist.strings by
+## ios/scripts/gen-infoplist-strings.py. Plain text: no variables.
+ios-permission-camera = Worker Voice uses the camera to scan the set-up QR code and to take a photo for a report. Photos are not saved to your photo library.
+ios-permission-microphone = Worker Voice uses the microphone to record a voice note for a report.

@@ -18,6 +18,7 @@ enrol-code-label = Mã cài đặt
 enrol-scan = Quét mã QR
 enrol-scan-hint = Đưa camera vào mã QR do nhân viên chương trình đưa. Mã sẽ tự được đọc.
 enrol-scan-unavailable = Không dùng được camera ở đây. Hãy gõ mã thiết lập.
+enrol-scan-none = Không đọc được mã cài đặt trong ảnh đó. Hãy chụp lại để mã chiếm đầy khung hình, hoặc nhập mã cài đặt.
 enrol-mode-title = Ai dùng thiết bị này?
 enrol-mode-personal = Điện thoại của tôi
 enrol-mode-shared = Máy tính bảng dùng chung
@@ -106,6 +107,9 @@ receipt-sent = Báo cáo của bạn đã được gửi.
 receipt-queued = Báo cáo được giữ trên thiết bị này và sẽ gửi khi có kết nối.
 receipt-written = Tôi đã ghi lại
 receipt-continue = Tiếp tục
+receipt-read-aloud = Đọc to
+receipt-spoken = Số hồ sơ của bạn là { $case }. Mã bí mật của bạn là { $secret }.
+read-aloud-unavailable = Thiết bị này không có giọng đọc cho ngôn ngữ của bạn. Hãy đọc các số trên màn hình.
 
 ## Follow-up
 followup-title = Theo dõi bằng biên nhận
@@ -260,3 +264,7 @@ report-callback-language = Ngôn ngữ khi gọi
 report-review-attachments = Đính kèm
 report-review-callback = Gọi lại
 report-review-callback-value = { $phone }, { $time }, bằng { $language }
+
+## The system's permission prompts on iOS (see en.ftl).
+ios-permission-camera = Worker Voice dùng camera để quét mã QR cài đặt và để chụp ảnh cho báo cáo. Ảnh không được lưu vào thư viện ảnh của bạn.
+ios-permission-microphone = Worker Voice dùng micrô để ghi âm lời nhắn cho báo cáo.

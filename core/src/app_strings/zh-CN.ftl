@@ -18,6 +18,7 @@ enrol-code-label = 设置码
 enrol-scan = 扫描二维码
 enrol-scan-hint = 将摄像头对准项目工作人员提供的二维码，会自动读取。
 enrol-scan-unavailable = 此处无法使用摄像头。请改为输入设置码。
+enrol-scan-none = 无法从该照片中读取设置码。请让二维码占满画面后重试，或直接输入设置码。
 enrol-mode-title = 谁使用这台设备？
 enrol-mode-personal = 我自己的手机
 enrol-mode-shared = 共用平板电脑
@@ -106,6 +107,9 @@ receipt-sent = 您的反映已发送。
 receipt-queued = 您的反映保存在本设备上，有网络时会发送。
 receipt-written = 我已经记下来了
 receipt-continue = 继续
+receipt-read-aloud = 朗读
+receipt-spoken = 您的案件编号是 { $case }。您的密码是 { $secret }。
+read-aloud-unavailable = 本设备没有您所用语言的朗读语音。请看屏幕上的编号。
 
 ## Follow-up
 followup-title = 凭回执查询
@@ -260,3 +264,7 @@ report-callback-language = 通话语言
 report-review-attachments = 附件
 report-review-callback = 回电
 report-review-callback-value = { $phone }，{ $time }，使用{ $language }
+
+## The system's permission prompts on iOS (see en.ftl).
+ios-permission-camera = Worker Voice 使用相机扫描设置二维码，并为反映拍照。照片不会保存到您的相册。
+ios-permission-microphone = Worker Voice 使用麦克风为反映录制语音留言。

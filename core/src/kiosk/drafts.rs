@@ -153,10 +153,32 @@ pub fn check(name: &str, content: &[u8]) -> Result<(), Error> {
     Ok(())
 }
 
-/// Saves (replaces) the draft `name` of the session's worker.
+/// Saves (replaces) the draft `name` of the session's worker. Its
+/// attachment rows, written only when one is added or removed, are marked
+/// as saved with it ([`keep_together`]).
 pub fn save(store: &mut Store, session: &Session, name: &str, content: &[u8], now: i64) -> Result<(), Error> {
     check(name, content)?;
-    put(store, session, name, content, now)
+    put(store, session, name, content, now)?;
+    keep_together(store, session, name, now)
+}
+
+/// Marks the draft `name` and every one of its attachment rows as saved at
+/// `now`, without rewriting them. The upkeep deletes draft rows by age, row
+/// by row (their blinded ids do not say which belong together): without
+/// this, a worker editing a report's words for longer than the age limit
+/// would lose the photo attached at the start while keeping the words, and
+/// a photo added late would outlive words left untouched.
+pub(crate) fn keep_together(store: &mut Store, session: &Session, name: &str, now: i64) -> Result<(), Error> {
+    let mut ids = vec![row_id(session, name)?];
+    for part in attachment_parts(name) {
+        ids.push(row_id(session, &part)?);
+    }
+    store.transaction(|tx| {
+        for id in &ids {
+            rows::touch(tx, id, now)?;
+        }
+        Ok::<_, Error>(())
+    })
 }
 
 /// Seals and stores a draft row whose name and size the caller checked
@@ -239,7 +261,30 @@ pub(crate) fn save_offline(
     now: i64,
 ) -> Result<(), Error> {
     check(name, content)?;
-    put_offline(store, drafts, held_by, name, content, now)
+    put_offline(store, drafts, held_by, name, content, now)?;
+    keep_together_offline(store, drafts, name, now)
+}
+
+/// [`keep_together`] for a provisional session: its rows of the draft
+/// `name` (those this session wrote; earlier sessions' rows have random ids
+/// it cannot find, and move with their own ages at the worker's next online
+/// sign-in, where the next save joins them up).
+pub(crate) fn keep_together_offline(
+    store: &mut Store,
+    drafts: &ProvisionalDrafts,
+    name: &str,
+    now: i64,
+) -> Result<(), Error> {
+    let ids: Vec<[u8; 16]> = std::iter::once(name.to_owned())
+        .chain(attachment_parts(name))
+        .filter_map(|row| drafts.entries.get(&row).map(|(_, id)| *id))
+        .collect();
+    store.transaction(|tx| {
+        for id in &ids {
+            offline_rows::touch(tx, id, now)?;
+        }
+        Ok::<_, Error>(())
+    })
 }
 
 /// [`save_offline`] for a name and size the caller checked.

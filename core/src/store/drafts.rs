@@ -24,6 +24,14 @@ pub fn get(conn: &Connection, id: &[u8]) -> Result<Option<Vec<u8>>, StoreError> 
     Ok(conn.query_row("SELECT sealed FROM drafts WHERE id = ?1", params![id], |row| row.get(0)).optional()?)
 }
 
+/// Marks a draft as saved at `now` without rewriting it (no-op when it
+/// does not exist): a draft's attachment rows share its age, so the age
+/// limit never takes a photo and leaves the words, or the other way round.
+pub fn touch(conn: &Connection, id: &[u8], now: i64) -> Result<(), StoreError> {
+    conn.execute("UPDATE drafts SET updated_at = ?2 WHERE id = ?1", params![id, now])?;
+    Ok(())
+}
+
 /// When a draft was last saved (unix seconds), if it exists.
 pub fn updated_at(conn: &Connection, id: &[u8]) -> Result<Option<i64>, StoreError> {
     Ok(conn.query_row("SELECT updated_at FROM drafts WHERE id = ?1", params![id], |row| row.get(0)).optional()?)

@@ -56,6 +56,13 @@ pub fn drop_held(conn: &Connection, sign_in_id: &str) -> Result<usize, StoreErro
     Ok(conn.execute("DELETE FROM offline_drafts WHERE held_by = ?1", params![sign_in_id])?)
 }
 
+/// Marks an offline draft as saved at `now` without rewriting it (no-op
+/// when it does not exist), as [`super::drafts::touch`] does.
+pub fn touch(conn: &Connection, id: &[u8], now: i64) -> Result<(), StoreError> {
+    conn.execute("UPDATE offline_drafts SET updated_at = ?2 WHERE id = ?1", params![id, now])?;
+    Ok(())
+}
+
 /// Deletes one offline draft.
 pub fn delete(conn: &Connection, id: &[u8]) -> Result<(), StoreError> {
     conn.execute("DELETE FROM offline_drafts WHERE id = ?1", params![id])?;

@@ -5,7 +5,7 @@
 //! crypto-shreds the vaults of all workers who used it (the device can no
 //! longer derive their unlock keys).
 
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use crate::db::sql::{Connection, OptionalExtension, TransactionBehavior, params};
 use workervoice_protocol::admin::DeviceSummary;
 use workervoice_protocol::enrol::DeviceMode;
 
@@ -19,7 +19,7 @@ use crate::state::AppState;
 const DEVICE_COLUMNS: &str = "id, mode, platform, state, enrolled_at, last_seen_at, reported_at, reported_queued, \
                               reported_needs_attention, reported_storage_bytes, wipe_requested_at, wiped_at";
 
-fn device_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<DeviceSummary> {
+fn device_from_row(row: &crate::db::sql::Row<'_>) -> crate::db::sql::Result<DeviceSummary> {
     let mode: String = row.get(1)?;
     Ok(DeviceSummary {
         device_id: row.get(0)?,
@@ -38,7 +38,7 @@ fn device_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<DeviceSummary> {
     })
 }
 
-fn load_device(connection: &Connection, device_id: &str) -> rusqlite::Result<Option<DeviceSummary>> {
+fn load_device(connection: &Connection, device_id: &str) -> crate::db::sql::Result<Option<DeviceSummary>> {
     connection
         .query_row(&format!("SELECT {DEVICE_COLUMNS} FROM devices WHERE id = ?1"), [device_id], device_from_row)
         .optional()

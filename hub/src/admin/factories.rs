@@ -1,6 +1,6 @@
 //! Factories and the one-time enrolment codes that bring devices into them.
 
-use rusqlite::{Connection, TransactionBehavior, params};
+use crate::db::sql::{Connection, TransactionBehavior, params};
 use workervoice_protocol::admin::{
     CreateFactoryRequest, DEFAULT_KIOSK_IDLE_TIMEOUT_SECS, Factory, FactorySettings, IssueCodesRequest,
     IssueCodesResponse, IssuedCode, KIOSK_IDLE_TIMEOUT_RANGE, UTC_OFFSET_RANGE,
@@ -123,7 +123,7 @@ pub(crate) async fn issue_codes_as(
         .run(move |connection| {
             let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
             ensure_factory_exists(&tx, &factory_id)?;
-            for hash in hashes {
+            for hash in hashes.clone() {
                 tx.execute(
                     "INSERT INTO enrolment_codes (code_hash, factory_id, mode, issued_at, expires_at) \
                      VALUES (?1, ?2, ?3, ?4, ?5)",

@@ -49,6 +49,8 @@ pub(crate) fn routes(state: AppState) -> Router<AppState> {
         .route("/admin/v1/factories/{factory_id}/training-report", get(training_report))
         .route("/admin/v1/factories/{factory_id}/surveys/{survey_id}/aggregates", get(survey_aggregates))
         .route("/admin/v1/factories/{factory_id}/grievance-report", get(crate::cases::grievance_report::report))
+        .route("/admin/v1/factories/{factory_id}/category-counts", get(crate::cases::category_counts::factory_counts))
+        .route("/admin/v1/factories/{factory_id}/survey-aggregates", get(crate::surveys::factory_aggregates::list))
         .route("/admin/v1/devices/{device_id}/retire", post(retire_device))
         .route("/admin/v1/devices/{device_id}/wipe", post(wipe_device))
         .route("/admin/v1/programme", get(programme))

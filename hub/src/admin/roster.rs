@@ -13,7 +13,7 @@
 //! devices must not keep a way into the worker's reports. The worker starts
 //! again with an empty vault; what they already submitted is on the hub.
 
-use rusqlite::{Connection, TransactionBehavior, params};
+use crate::db::sql::{Connection, TransactionBehavior, params};
 use workervoice_protocol::admin::{
     ActivationCode, ResetWorkerResponse, RosterEntry, RosterImport, RosterImportResponse, WorkerSummary,
 };
@@ -65,6 +65,7 @@ pub(crate) fn roster_from_csv(body: &[u8]) -> Result<RosterImport, ApiError> {
 }
 
 /// A roster entry that passed validation.
+#[derive(Clone)]
 struct CheckedEntry {
     worker_number: String,
     display_name: String,
@@ -120,7 +121,7 @@ pub(crate) async fn import_roster_as(
             let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
             ensure_factory_exists(&tx, &factory_id)?;
             let mut response = RosterImportResponse { added: 0, updated: 0, activation_codes: Vec::new() };
-            for entry in entries {
+            for entry in entries.clone() {
                 if let Some(department) = &entry.department {
                     tx.execute(
                         "UPDATE workers SET department = ?1 WHERE factory_id = ?2 AND number_key = ?3",

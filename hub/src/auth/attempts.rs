@@ -39,7 +39,7 @@
 //!   of waiting, or a hundred thousand failures from enrolled devices.
 //! - The time of a worker's last failure is kept to the day (ADR 0016).
 
-use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
+use crate::db::sql::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 use workervoice_protocol::error::HubErrorCode;
 
 use crate::clock::unix_now;
@@ -67,7 +67,7 @@ enum Checked {
 }
 
 /// Opens the write transaction a secret check runs in.
-pub(crate) fn begin(connection: &mut Connection) -> rusqlite::Result<Transaction<'_>> {
+pub(crate) fn begin(connection: &mut Connection) -> crate::db::sql::Result<Transaction<'_>> {
     connection.transaction_with_behavior(TransactionBehavior::Immediate)
 }
 
@@ -167,7 +167,7 @@ fn check_secret(
     max_attempts: u32,
     asked: &Asked<'_>,
     now: i64,
-) -> rusqlite::Result<Checked> {
+) -> crate::db::sql::Result<Checked> {
     let Asked { factory_id, number_key, device_id, presented } = *asked;
     let Some(worker) = load_worker(connection, factory_id, number_key)? else {
         // Spend the same hashing work a real check would.
@@ -233,7 +233,7 @@ fn record_unknown_failure(
     max_attempts: u32,
     presented: Presented<'_>,
     now: i64,
-) -> rusqlite::Result<Checked> {
+) -> crate::db::sql::Result<Checked> {
     forget_unknown_attempts(connection, now, MAX_UNKNOWN_ATTEMPT_ROWS)?;
     let previous: Option<(u32, i64)> = connection
         .query_row(
@@ -272,7 +272,7 @@ pub(crate) const MAX_UNKNOWN_ATTEMPT_ROWS: i64 = 100_000;
 /// Forgets unknown-number failures older than [`UNKNOWN_ATTEMPTS_KEPT_SECS`],
 /// then the least recent ones beyond `cap` rows less one (room for the row
 /// about to be written).
-fn forget_unknown_attempts(connection: &Connection, now: i64, cap: i64) -> rusqlite::Result<()> {
+fn forget_unknown_attempts(connection: &Connection, now: i64, cap: i64) -> crate::db::sql::Result<()> {
     connection.execute(
         "DELETE FROM unknown_pin_attempts WHERE last_failed_at < ?1",
         [now.saturating_sub(UNKNOWN_ATTEMPTS_KEPT_SECS)],

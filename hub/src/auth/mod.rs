@@ -98,7 +98,13 @@ async fn activate(State(state): State<AppState>, request: SignedRequest) -> Resu
                     "UPDATE workers SET activation_hash = NULL, pin_verifier = ?1, kdf_algorithm = ?2, \
                          kdf_salt = ?3, kdf_iterations = ?4, failed_attempts = 0, stranger_failed = 0 \
                          WHERE id = ?5",
-                    rusqlite::params![verifier, body.kdf.algorithm, body.kdf.salt, body.kdf.iterations, worker.id],
+                    crate::db::sql::params![
+                        verifier,
+                        body.kdf.algorithm,
+                        body.kdf.salt,
+                        body.kdf.iterations,
+                        worker.id
+                    ],
                 )?;
                 let share = shares::issue_share(tx, &shared.keys, &worker.id, &device.id, now)?;
                 let offset = factory_utc_offset(tx, &device.factory_id)?;
@@ -123,7 +129,7 @@ async fn register(State(state): State<AppState>, request: SignedRequest) -> Resu
         .db
         .run(move |connection| {
             let now = unix_now();
-            let tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let tx = connection.transaction_with_behavior(crate::db::sql::TransactionBehavior::Immediate)?;
             let (self_registration, stored_join_code): (bool, Option<String>) = tx.query_row(
                 "SELECT self_registration, join_code FROM factories WHERE id = ?1",
                 [&device.factory_id],
@@ -158,9 +164,9 @@ async fn register(State(state): State<AppState>, request: SignedRequest) -> Resu
             tx.commit()?;
             Ok(LoginResponse {
                 worker_id: id,
-                worker_number,
-                display_name,
-                language,
+                worker_number: worker_number.clone(),
+                display_name: display_name.clone(),
+                language: language.clone(),
                 hub_share: share.to_vec(),
                 hub_sealing_key: Some(offline::public_key(&shared.keys)),
                 utc_offset_minutes,
@@ -216,7 +222,7 @@ async fn change_pin(State(state): State<AppState>, request: SignedRequest) -> Re
                 tx.execute(
                     "UPDATE workers SET pin_verifier = ?1, kdf_algorithm = ?2, kdf_salt = ?3, \
                          kdf_iterations = ?4 WHERE id = ?5",
-                    rusqlite::params![
+                    crate::db::sql::params![
                         verifier,
                         body.new_kdf.algorithm,
                         body.new_kdf.salt,
@@ -237,7 +243,7 @@ fn check_new_pin(kdf: &KdfParams, proof: &[u8]) -> Result<(), ApiError> {
 }
 
 /// The factory's offset from UTC, minutes.
-fn factory_utc_offset(connection: &rusqlite::Connection, factory_id: &str) -> rusqlite::Result<i32> {
+fn factory_utc_offset(connection: &crate::db::sql::Connection, factory_id: &str) -> crate::db::sql::Result<i32> {
     connection.query_row("SELECT utc_offset_minutes FROM factories WHERE id = ?1", [factory_id], |row| row.get(0))
 }
 

@@ -18,13 +18,13 @@
 //! The key pair is derived from the hub secret, so it survives restarts and
 //! a copy of `hub.db` alone cannot open stored proofs (none are stored).
 
+use crate::db::sql::{Connection, OptionalExtension, params};
 use axum::Json;
 use axum::extract::State;
 use hpke::aead::ChaCha20Poly1305;
 use hpke::kdf::HkdfSha256;
 use hpke::kem::X25519HkdfSha256;
 use hpke::{Deserializable, Kem, OpModeR, Serializable};
-use rusqlite::{Connection, OptionalExtension, params};
 use workervoice_protocol::auth::{
     ConfirmSignInRequest, ConfirmSignInResponse, MAX_SEALED_PROOF_LEN, MAX_SIGN_IN_ID_LEN, OfflineSignInProof,
     PROOF_LEN, offline_sign_in_info,
@@ -135,7 +135,7 @@ pub(crate) async fn confirm(
                     ],
                 )
             };
-            let Some(proof) = opened else {
+            let Some(proof) = opened.clone() else {
                 // Not a proof sealed by this device under this id: nothing to
                 // count against a worker, and final.
                 record(&tx, false, None)?;

@@ -7,7 +7,7 @@
 //! worker's vault on that device: without the share the device can no
 //! longer derive the unlock key, whatever PIN is typed.
 
-use rusqlite::{Connection, OptionalExtension, params};
+use crate::db::sql::{Connection, OptionalExtension, params};
 use workervoice_protocol::auth::HUB_SHARE_LEN;
 use zeroize::Zeroizing;
 
@@ -70,11 +70,11 @@ pub(crate) fn existing_share(
 }
 
 /// Deletes every share of a worker (after a staff reset).
-pub(crate) fn shred_worker_shares(connection: &Connection, worker_id: &str) -> rusqlite::Result<usize> {
+pub(crate) fn shred_worker_shares(connection: &Connection, worker_id: &str) -> crate::db::sql::Result<usize> {
     connection.execute("DELETE FROM worker_device_shares WHERE worker_id = ?1", [worker_id])
 }
 
 /// Deletes every share held for a device (when it is retired).
-pub(crate) fn shred_device_shares(connection: &Connection, device_id: &str) -> rusqlite::Result<usize> {
+pub(crate) fn shred_device_shares(connection: &Connection, device_id: &str) -> crate::db::sql::Result<usize> {
     connection.execute("DELETE FROM worker_device_shares WHERE device_id = ?1", [device_id])
 }

@@ -7,8 +7,8 @@
 //! so that another device of the factory cannot read or act for a worker who
 //! never signed in on it.
 
+use crate::db::sql::{Connection, OptionalExtension, params};
 use ring::hmac;
-use rusqlite::{Connection, OptionalExtension, params};
 use workervoice_protocol::error::HubErrorCode;
 use workervoice_protocol::progress::PROGRESS_MAC_LABEL;
 use zeroize::Zeroizing;

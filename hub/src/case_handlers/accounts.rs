@@ -17,7 +17,7 @@
 //! answered like a wrong key, after the same work, and prelogin gives it a
 //! stable made-up salt.
 
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use crate::db::sql::{Connection, OptionalExtension, TransactionBehavior, params};
 use workervoice_protocol::directory::Route;
 use workervoice_protocol::error::{HubError, HubErrorCode};
 use workervoice_protocol::handler::{
@@ -47,13 +47,12 @@ const STRANGERS: &str = "";
 
 const SUMMARY_COLUMNS: &str = "id, name, route, factory_id, brand_id, public_key, key_id, analyst";
 
-fn summary_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<HandlerSummary> {
+fn summary_from_row(row: &crate::db::sql::Row<'_>) -> crate::db::sql::Result<HandlerSummary> {
     let route: String = row.get(2)?;
     Ok(HandlerSummary {
         handler_id: row.get(0)?,
         name: row.get(1)?,
-        route: route_from_str(&route)
-            .ok_or_else(|| rusqlite::Error::InvalidColumnType(2, "route".into(), rusqlite::types::Type::Text))?,
+        route: route_from_str(&route).ok_or_else(|| crate::db::sql::Error::Damaged("a reader's route".into()))?,
         factory_id: row.get(3)?,
         brand_id: row.get(4)?,
         public_key: row.get(5)?,
@@ -118,7 +117,7 @@ pub(crate) async fn invite(
                 params![
                     hash,
                     request.route.as_str(),
-                    request.factory_id.unwrap_or_default(),
+                    request.factory_id.clone().unwrap_or_default(),
                     request.brand_id,
                     actor.label(),
                     now,
@@ -375,7 +374,7 @@ pub(crate) async fn login(state: &AppState, request: HandlerLoginRequest) -> Res
                 return Ok(None);
             }
             tx.execute("DELETE FROM reader_login_backoff WHERE handler_id = ?1 AND bucket = ?2", params![id, bucket])?;
-            let device_token = match device.filter(|_| bucket != STRANGERS) {
+            let device_token = match device.clone().filter(|_| bucket != STRANGERS) {
                 Some(token) => token,
                 None => {
                     let token = workervoice_protocol::b64::encode(&shared.keys.random::<32>()?);

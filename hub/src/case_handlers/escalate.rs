@@ -16,9 +16,9 @@
 //! of the current route may do it, only to the next route the worker
 //! allowed, never past the last, and not once the case is resolved or closed.
 
+use crate::db::sql::{Connection, TransactionBehavior, params};
 use axum::Json;
 use axum::extract::State;
-use rusqlite::{Connection, TransactionBehavior, params};
 use workervoice_protocol::grievance::CaseStatus;
 use workervoice_protocol::handler::CaseEscalation;
 

@@ -14,11 +14,11 @@
 //! the current visit and of the one before, overwritten at each visit: it
 //! answers "what is new to me", and is never a log of when a reader worked.
 
+use crate::db::sql::{Connection, OptionalExtension, TransactionBehavior, params};
 use axum::Json;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderName, HeaderValue};
 use axum::response::Response;
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use workervoice_protocol::directory::Route;
 use workervoice_protocol::grievance::CaseStatus;
 use workervoice_protocol::handler::{
@@ -357,7 +357,7 @@ pub(super) async fn assign(
                 return Err(ApiError::unauthorized());
             }
             let case_id = access.case.case_id;
-            let Some(key_id) = request.assignee_key_id else {
+            let Some(key_id) = request.assignee_key_id.clone() else {
                 if tx.execute("DELETE FROM case_assignments WHERE case_id = ?1", [&case_id])? > 0 {
                     append_audit(&tx, &case_id, now, &actor(&identity), "unassigned")?;
                 }
@@ -413,7 +413,7 @@ pub(super) async fn colleagues(
             let mut statement = connection.prepare(
                 "SELECT key_id, name FROM handlers \
                   WHERE route = ?1 AND analyst = 0 AND disabled_at IS NULL \
-                    AND (?1 = 'independent_hotline' OR factory_id IS ?2 AND brand_id IS ?3) \
+                    AND (?1 = 'independent_hotline' OR factory_id IS NOT DISTINCT FROM ?2 AND brand_id IS NOT DISTINCT FROM ?3) \
                   ORDER BY created_at, rowid",
             )?;
             let rows = statement

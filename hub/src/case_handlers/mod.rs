@@ -57,6 +57,7 @@ pub(crate) fn routes() -> Router<AppState> {
         .route("/handler/v1/surveys", get(crate::surveys::analyst_list::list))
         .route("/handler/v1/surveys/{survey_id}/responses", get(crate::surveys::results::sealed_responses))
         .route("/handler/v1/surveys/{survey_id}/aggregates", post(crate::surveys::results::publish_aggregates))
+        .route("/handler/v1/category-counts", post(crate::cases::category_counts::publish))
 }
 
 async fn accept(

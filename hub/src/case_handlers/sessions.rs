@@ -6,9 +6,9 @@
 //! spell, at logout, at a password change (the others), or when the account
 //! is disabled.
 
+use crate::db::sql::{Connection, OptionalExtension, params};
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use rusqlite::{Connection, OptionalExtension, params};
 use workervoice_protocol::directory::Route;
 
 use crate::clock::unix_now;

@@ -15,12 +15,12 @@
 //! events up to the hand-over only (`case_handovers`), and only the current
 //! route may set the status, reply or add notes (`unauthorized` otherwise).
 
+use crate::db::sql::{Connection, OptionalExtension, TransactionBehavior, params};
 use axum::Json;
 use axum::extract::State;
 use axum::http::HeaderValue;
 use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
 use axum::response::{IntoResponse, Response};
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use workervoice_protocol::auth;
 use workervoice_protocol::directory::Route;
 use workervoice_protocol::grievance::{Author, CaseEvent, CaseStatus};
@@ -69,7 +69,7 @@ pub(crate) fn brand_supplies(connection: &Connection, brand_id: &str, factory_id
 }
 
 /// Whether this reader's route covers cases from `factory_id`.
-pub(super) fn covers_factory(
+pub(crate) fn covers_factory(
     connection: &Connection,
     identity: &HandlerIdentity,
     factory_id: &str,
@@ -372,7 +372,7 @@ pub(super) async fn add_note(
             let readers = route_readers(&tx, &identity, &access.case.factory_id)?;
             let now = unix_now();
             let inserted = tx.execute(
-                "INSERT OR IGNORE INTO case_notes (case_id, note_id, author, at, sealed) VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO case_notes (case_id, note_id, author, at, sealed) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING",
                 params![case_id, request.note_id, actor(&identity), now, request.sealed],
             )?;
             if inserted == 0 {
@@ -384,8 +384,9 @@ pub(super) async fn add_note(
                     .find(|(_, reader)| reader.key_id == recipient.key_id)
                     .ok_or_else(ApiError::bad_request)?;
                 tx.execute(
-                    "INSERT OR REPLACE INTO case_note_keys (case_id, note_id, handler_id, enc, wrapped_key) \
-                     VALUES (?1, ?2, ?3, ?4, ?5)",
+                    "INSERT INTO case_note_keys (case_id, note_id, handler_id, enc, wrapped_key) \
+                     VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT (case_id, note_id, handler_id) \
+                     DO UPDATE SET enc = excluded.enc, wrapped_key = excluded.wrapped_key",
                     params![case_id, request.note_id, handler_id, recipient.enc, recipient.wrapped_key],
                 )?;
             }
@@ -431,7 +432,7 @@ pub(super) async fn attachment(
             let size = complete_attachment_size(connection, &access.case.case_id, &attachment_id)?
                 .ok_or_else(ApiError::not_found)?;
             append_audit(connection, &access.case.case_id, unix_now(), &actor(&identity), "attachment_fetched")?;
-            Ok(((access.case.case_id, attachment_id), size))
+            Ok(((access.case.case_id, attachment_id.clone()), size))
         })
         .await?;
     let sealed = tokio::task::spawn_blocking(move || read_complete_attachment(&data_dir, &ids.0, &ids.1, size))

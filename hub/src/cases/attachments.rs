@@ -32,13 +32,13 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use crate::db::sql::{Connection, OptionalExtension, TransactionBehavior, params};
 use axum::Json;
 use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use ring::digest::{Context, SHA256};
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use workervoice_protocol::error::HubErrorCode;
 use workervoice_protocol::grievance::{AttachmentProgress, MAX_CHUNK_BYTES};
 
@@ -143,7 +143,7 @@ pub(crate) async fn upload(
     let outcome = state
         .db
         .run(move |connection| {
-            commit_chunk(connection, &client_id, &attachment_id, (offset, end), &dir, staged, daily_cap)
+            commit_chunk(connection, &client_id, &attachment_id, (offset, end), &dir, staged.clone(), daily_cap)
         })
         .await?;
     Ok(respond(outcome))
@@ -193,6 +193,7 @@ fn chunk_name(offset: u64) -> String {
 }
 
 /// A chunk written and synced under a temporary name, not yet counted.
+#[derive(Clone)]
 struct Staged {
     temporary: PathBuf,
     /// For a last chunk: the SHA-256 of the whole attachment.
@@ -350,7 +351,7 @@ fn count_todays_bytes(connection: &Connection, bytes: u64, cap: u64) -> Result<(
     connection.execute("DELETE FROM attachment_bytes_by_day WHERE day < ?1", [today - 1])?;
     connection.execute(
         "INSERT INTO attachment_bytes_by_day (day, bytes) VALUES (?1, ?2) \
-         ON CONFLICT (day) DO UPDATE SET bytes = bytes + excluded.bytes",
+         ON CONFLICT (day) DO UPDATE SET bytes = attachment_bytes_by_day.bytes + excluded.bytes",
         params![today, sql_u64(bytes)],
     )?;
     Ok(())
@@ -376,9 +377,9 @@ pub(crate) fn move_chunk_rows_to_files(data_dir: &Path, connection: &mut Connect
             )?;
             let mut rows = statement.query(params![case_id, attachment_id])?;
             while let Some(row) = rows.next()? {
-                let position = column_u64(row, 0)?;
-                let data = row.get_ref(1)?.as_blob().map_err(rusqlite::Error::from)?;
-                write_durably(&dir.join(chunk_name(position)), data)?;
+                let position = column_u64(&row, 0)?;
+                let data: Vec<u8> = row.get(1)?;
+                write_durably(&dir.join(chunk_name(position)), &data)?;
             }
         }
         tx.execute(

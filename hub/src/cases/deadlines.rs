@@ -14,9 +14,9 @@
 //! receipt to the hour (ADR 0016), rounded here to its day; nothing finer is
 //! stored for them.
 
+use crate::db::sql::{Connection, OptionalExtension, TransactionBehavior, params};
 use axum::Json;
 use axum::extract::{Extension, State};
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use workervoice_protocol::directory::Route;
 use workervoice_protocol::grievance::CaseStatus;
 use workervoice_protocol::handler::{DeadlineKind, RouteDeadlines, SetRouteDeadlinesRequest};

@@ -27,7 +27,7 @@
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
-use rusqlite::{TransactionBehavior, params};
+use crate::db::sql::{TransactionBehavior, params};
 use workervoice_protocol::directory::Directory;
 use workervoice_protocol::grievance::CaseStatus;
 
@@ -46,12 +46,20 @@ pub struct EscalationReport {
     pub exhausted: usize,
 }
 
+/// The advisory lock key of the escalation pass ("WVESCALA" in ASCII).
+const ESCALATION_JOB: i64 = 0x5756_4553_4341_4c41;
+
 /// Escalates every case whose deadline passed by `now` (unix seconds).
 pub(crate) async fn escalate_due(state: &AppState, now: i64) -> Result<EscalationReport, ApiError> {
     let report = state
         .db
         .run(move |connection| {
             let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            // One pass at a time across hub processes on one PostgreSQL
+            // database: the others skip this round (ADR 0019).
+            if !tx.try_job_lock(ESCALATION_JOB)? {
+                return Ok(EscalationReport::default());
+            }
             let due = {
                 let mut statement = tx.prepare(&format!(
                     "SELECT {CASE_COLUMNS} FROM cases \
@@ -93,7 +101,8 @@ pub(crate) async fn escalate_due(state: &AppState, now: i64) -> Result<Escalatio
                 // The route the case leaves keeps what it had, up to and
                 // including the escalation itself, and sees nothing newer.
                 tx.execute(
-                    "INSERT OR REPLACE INTO case_handovers (case_id, route, last_seq) VALUES (?1, ?2, ?3)",
+                    "INSERT INTO case_handovers (case_id, route, last_seq) VALUES (?1, ?2, ?3) \
+                     ON CONFLICT (case_id, route) DO UPDATE SET last_seq = excluded.last_seq",
                     params![case.case_id, case.current_route.as_str(), sql_u64(handover.seq)],
                 )?;
                 append_audit(&tx, &case.case_id, now, "hub", &format!("escalated:{}", next_route.as_str()))?;

@@ -18,11 +18,11 @@
 //! request limits (ADR 0014) a guesser needs far longer than any case lives.
 //! The count stays bounded and is kept for the operator's metrics.
 
+use crate::db::sql::{Connection, TransactionBehavior, params};
 use axum::Json;
 use axum::extract::State;
 use axum::http::HeaderMap;
 use ring::digest::{SHA256, digest};
-use rusqlite::{Connection, TransactionBehavior, params};
 use workervoice_protocol::b64;
 use workervoice_protocol::envelope::OVERHEAD;
 use workervoice_protocol::error::HubErrorCode;
@@ -72,7 +72,7 @@ pub(crate) async fn sync(
         .read(move |connection| {
             let tx = connection.transaction()?;
             let mut response = CaseSyncResponse::default();
-            for cursor in cursors {
+            for cursor in cursors.clone() {
                 let Some(case) = token_matches(&tx, &cursor.case_id, &cursor.token)? else { return Ok(None) };
                 let events = events_after(&tx, &case.case_id, cursor.since)?;
                 if !events.is_empty() {
@@ -92,7 +92,7 @@ pub(crate) async fn sync(
             let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
             forget_old_failures(&tx, now)?;
             let mut response = CaseSyncResponse::default();
-            for cursor in request.cases {
+            for cursor in request.cases.clone() {
                 match check_token(&tx, &cursor.case_id, &cursor.token, now)? {
                     Some(case) => {
                         let events = events_after(&tx, &case.case_id, cursor.since)?;

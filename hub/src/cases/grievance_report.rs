@@ -16,10 +16,10 @@
 
 use std::collections::BTreeMap;
 
+use crate::db::sql::Connection;
 use axum::Json;
 use axum::extract::State;
 use chrono::{DateTime, Datelike};
-use rusqlite::Connection;
 use workervoice_protocol::admin::GrievanceMonth;
 use workervoice_protocol::directory::Route;
 use workervoice_protocol::grievance::CaseStatus;

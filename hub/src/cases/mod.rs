@@ -15,15 +15,16 @@
 //! device endpoints (submodules) and the handler endpoints.
 
 pub(crate) mod attachments;
+pub(crate) mod category_counts;
 pub(crate) mod deadlines;
 pub(crate) mod escalation;
 pub(crate) mod follow_up;
 pub(crate) mod grievance_report;
 pub(crate) mod submit;
 
+use crate::db::sql::{Connection, OptionalExtension, Row, params};
 use axum::Router;
 use axum::routing::{post, put};
-use rusqlite::{Connection, OptionalExtension, Row, params};
 use workervoice_protocol::codes::{CASE_ID_SYMBOLS, normalize_code};
 use workervoice_protocol::directory::Route;
 use workervoice_protocol::grievance::{Author, CaseEvent, CaseStatus};
@@ -114,8 +115,8 @@ pub(crate) fn routes_to_text(routes: &[Route]) -> String {
     routes.iter().map(|route| route.as_str()).collect::<Vec<_>>().join(",")
 }
 
-fn damaged(what: &str) -> rusqlite::Error {
-    rusqlite::Error::InvalidColumnType(0, what.to_owned(), rusqlite::types::Type::Text)
+fn damaged(what: &str) -> crate::db::sql::Error {
+    crate::db::sql::Error::Damaged(what.to_owned())
 }
 
 /// One case, with everything but its payload.
@@ -141,12 +142,12 @@ pub(crate) const CASE_COLUMNS: &str = "case_id, client_id, factory_id, routes, r
 
 impl CaseRow {
     /// Reads a row selected with [`CASE_COLUMNS`].
-    pub(crate) fn from_row(row: &Row<'_>) -> rusqlite::Result<Self> {
+    pub(crate) fn from_row(row: &Row<'_>) -> crate::db::sql::Result<Self> {
         let routes_text: String = row.get(3)?;
         let routes = routes_text
             .split(',')
             .map(|name| route_from_str(name).ok_or_else(|| damaged("route")))
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+            .collect::<crate::db::sql::Result<Vec<_>>>()?;
         let current_route: String = row.get(5)?;
         let status: String = row.get(8)?;
         Ok(Self {
@@ -243,7 +244,7 @@ pub(crate) fn append_event(
 
 const EVENT_COLUMNS: &str = "seq, at, status, author, reply, reply_id";
 
-fn event_from_row(row: &Row<'_>) -> rusqlite::Result<CaseEvent> {
+fn event_from_row(row: &Row<'_>) -> crate::db::sql::Result<CaseEvent> {
     let status: Option<String> = row.get(2)?;
     let author: Option<String> = row.get(3)?;
     Ok(CaseEvent {

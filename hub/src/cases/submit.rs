@@ -24,11 +24,11 @@
 
 use std::collections::BTreeSet;
 
+use crate::db::sql::{Connection, params};
 use axum::Json;
 use axum::extract::{Request, State};
 use axum::http::header::CONTENT_TYPE;
 use ring::digest::SHA256_OUTPUT_LEN;
-use rusqlite::{Connection, params};
 use workervoice_protocol::directory::{Directory, Route};
 use workervoice_protocol::envelope::OVERHEAD;
 use workervoice_protocol::error::HubErrorCode;
@@ -82,7 +82,8 @@ pub(crate) async fn submit(State(state): State<AppState>, request: Request) -> R
     let (header, payload) = parse_one(&body)?;
     state.limits.check_attachments(&header)?;
     // Grouped with other submissions into one durable commit (db::Db::run_grouped).
-    let (response, _replayed) = state.db.run_grouped(move |connection| store(connection, header, payload)).await?;
+    let (response, _replayed) =
+        state.db.run_grouped(move |connection| store(connection, header.clone(), payload.clone())).await?;
     Ok(Json(response))
 }
 
@@ -112,14 +113,20 @@ pub(crate) async fn submit_batch(
         .db
         .run_grouped(move |connection| {
             let mut results = Vec::with_capacity(items.len());
-            for item in items {
-                let stored = item.and_then(|(header, payload)| in_item_savepoint(connection, header, payload));
+            for item in &items {
+                let stored = match item {
+                    Ok((header, payload)) => in_item_savepoint(connection, header.clone(), payload.clone()),
+                    Err(refused) => Err(refused.again()),
+                };
                 results.push(match stored {
                     Ok((response, _replayed)) => BatchItemResult::Stored(response),
                     // The whole transaction is gone (a storage failure that
                     // rolled it back): nothing of the batch is stored; the
                     // device sends it all again.
                     Err(error) if connection.is_autocommit() => return Err(error),
+                    // A serialization conflict (PostgreSQL): the whole batch
+                    // runs again rather than refusing this item.
+                    Err(ApiError::Storage(error)) if error.is_retryable() => return Err(ApiError::Storage(error)),
                     Err(ApiError::Refused(refusal)) => BatchItemResult::Refused { code: refusal.code },
                     Err(ApiError::Storage(_) | ApiError::Internal(_)) => {
                         BatchItemResult::Refused { code: HubErrorCode::Internal }
@@ -139,15 +146,16 @@ fn in_item_savepoint(
     header: SubmissionHeader,
     payload: Vec<u8>,
 ) -> Result<(SubmitResponse, bool), ApiError> {
-    connection.execute_batch("SAVEPOINT batch_item")?;
+    connection.savepoint("batch_item")?;
     let result = store(connection, header, payload);
     if connection.is_autocommit() {
         return result;
     }
     if result.is_err() {
-        connection.execute_batch("ROLLBACK TO batch_item")?;
+        connection.rollback_to("batch_item")?;
+    } else {
+        connection.release("batch_item")?;
     }
-    connection.execute_batch("RELEASE batch_item")?;
     result
 }
 

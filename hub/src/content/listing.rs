@@ -11,9 +11,9 @@
 
 use std::collections::BTreeMap;
 
+use crate::db::sql::Connection;
 use axum::Json;
 use axum::extract::{Extension, State};
-use rusqlite::Connection;
 use workervoice_protocol::content::{ContentKind, Manifest};
 use workervoice_protocol::proposal::ProposalKind;
 use workervoice_protocol::staff::StaffRole;

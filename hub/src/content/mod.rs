@@ -31,13 +31,13 @@ pub(crate) mod blobs;
 pub(crate) mod listing;
 pub(crate) mod publish;
 
+use crate::db::sql::{Connection, OptionalExtension, params};
 use axum::body::Body;
 use axum::extract::{RawQuery, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
-use rusqlite::{Connection, OptionalExtension, params};
 use tokio::io::{AsyncReadExt, AsyncSeekExt};
 use workervoice_protocol::content::{
     Catalog, CatalogEntry, ContentKind, MAX_CATALOG_ENTRIES, SignedManifest, catalog_etag, is_sha256_hex,

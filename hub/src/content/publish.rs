@@ -30,8 +30,8 @@ use std::collections::BTreeMap;
 use std::fs::File;
 use std::path::{Component, Path, PathBuf};
 
+use crate::db::sql::{OptionalExtension, TransactionBehavior, params};
 use anyhow::{Context, bail, ensure};
-use rusqlite::{OptionalExtension, TransactionBehavior, params};
 use serde::Deserialize;
 use serde_json::Value;
 use workervoice_protocol::content::{
@@ -44,7 +44,7 @@ use workervoice_protocol::training::ModuleDocument;
 
 use super::blobs::{self, StoredBlob};
 use crate::clock::unix_now;
-use crate::db::{column_u64, open_connection, sql_u64};
+use crate::db::{column_u64, sql_u64};
 use crate::keys::HubKeys;
 use crate::programme::ProgrammePublicKey;
 use crate::proposals::PackMeta;
@@ -105,7 +105,7 @@ fn add_survey_delivery(
     document: &mut Value,
     survey_id: &str,
     data_dir: &Path,
-    connection: &rusqlite::Connection,
+    connection: &crate::db::sql::Connection,
 ) -> anyhow::Result<()> {
     let mut statement = connection.prepare(
         "SELECT key_id, public_key FROM handlers WHERE analyst = 1 AND disabled_at IS NULL ORDER BY created_at, id",
@@ -133,6 +133,19 @@ fn add_survey_delivery(
 /// the hub runs (SQLite serialises the writes; blobs appear on disk before
 /// the manifest that names them).
 pub fn publish_pack(data_dir: &Path, folder: &Path, assignment: &PackAssignment) -> anyhow::Result<PublishedPack> {
+    publish_pack_to(data_dir, None, folder, assignment)
+}
+
+/// As [`publish_pack`], for a hub that keeps its tables in the PostgreSQL
+/// database `database_url` names (`None`: `<data_dir>/hub.db`). Blobs go to
+/// the data directory either way. Calls the synchronous PostgreSQL client:
+/// not on an async runtime's thread.
+pub fn publish_pack_to(
+    data_dir: &Path,
+    database_url: Option<&str>,
+    folder: &Path,
+    assignment: &PackAssignment,
+) -> anyhow::Result<PublishedPack> {
     let programme = ProgrammePublicKey::load(data_dir)?;
     let pack_path = folder.join(PACK_FILE);
     let text = std::fs::read(&pack_path).with_context(|| format!("reading {}", pack_path.display()))?;
@@ -150,7 +163,7 @@ pub fn publish_pack(data_dir: &Path, folder: &Path, assignment: &PackAssignment)
     let mut media: Vec<BlobRef> = Vec::new();
     replace_file_refs(&mut document, folder, data_dir, &mut media)?;
     ensure!(media.len() <= MAX_MEDIA_PER_PACK, "a pack may reference at most {MAX_MEDIA_PER_PACK} media files");
-    let mut connection = open_connection(data_dir)?;
+    let mut connection = crate::db::open_database(data_dir, database_url)?;
     if source.kind == ContentKind::Survey {
         add_survey_delivery(&mut document, &source.id, data_dir, &connection)?;
     }
@@ -262,7 +275,7 @@ pub fn publish_pack(data_dir: &Path, folder: &Path, assignment: &PackAssignment)
 /// is the next version of its item; returns whether it was. The signature
 /// has been verified by the caller.
 pub(crate) fn publish_signed_manifest(
-    tx: &rusqlite::Connection,
+    tx: &crate::db::sql::Connection,
     signed: &SignedManifest,
     assignment: &PackAssignment,
 ) -> anyhow::Result<bool> {
@@ -300,7 +313,7 @@ pub(crate) fn publish_signed_manifest(
 /// Makes `manifest_sha256` the item's current manifest and replaces its
 /// assignment.
 fn set_assignment(
-    tx: &rusqlite::Connection,
+    tx: &crate::db::sql::Connection,
     kind: &str,
     content_id: &str,
     manifest_sha256: &str,
@@ -316,7 +329,7 @@ fn set_assignment(
     if let PackAssignment::Factories(ids) = assignment {
         for factory_id in ids {
             tx.execute(
-                "INSERT OR IGNORE INTO content_assignments (kind, content_id, factory_id) VALUES (?1, ?2, ?3)",
+                "INSERT INTO content_assignments (kind, content_id, factory_id) VALUES (?1, ?2, ?3) ON CONFLICT DO NOTHING",
                 params![kind, content_id, factory_id],
             )?;
         }

@@ -44,14 +44,19 @@
 //! newer hub, stops the hub at start with a clear error. Nothing is ever
 //! deleted or rewritten to "recover": the operator restores a backup.
 
+mod postgres;
 mod schema;
+pub(crate) mod sql;
 
 use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use anyhow::Context;
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::OpenFlags;
+
+pub(crate) use sql::Connection;
+use sql::TransactionBehavior;
 use tokio::sync::Semaphore;
 
 use crate::error::ApiError;
@@ -68,9 +73,16 @@ pub(crate) const READERS: usize = 4;
 /// A shared handle on the hub's database.
 #[derive(Clone)]
 pub(crate) struct Db {
-    connection: Arc<Mutex<Connection>>,
-    queue: Arc<Mutex<Vec<GroupedJob>>>,
-    readers: Arc<Readers>,
+    engine: Engine,
+}
+
+/// The backend behind a [`Db`].
+#[derive(Clone)]
+enum Engine {
+    /// One writer with group commit, and read-only connections.
+    Sqlite { connection: Arc<Mutex<Connection>>, queue: Arc<Mutex<Vec<GroupedJob>>>, readers: Arc<Readers> },
+    /// Pools of writers and readers on a server ([`postgres`]).
+    Postgres { writers: Arc<postgres::Pool>, readers: Arc<postgres::Pool> },
 }
 
 /// The read-only connections: one permit per idle connection, so whoever
@@ -90,9 +102,7 @@ struct Lent<'a> {
 impl Drop for Lent<'_> {
     fn drop(&mut self) {
         if let Some(connection) = self.connection.take() {
-            if !connection.is_autocommit() {
-                let _ = connection.execute_batch("ROLLBACK");
-            }
+            let _ = connection.rollback();
             lock(&self.readers.idle).push(connection);
         }
     }
@@ -116,8 +126,8 @@ struct GroupFailure {
 }
 
 impl GroupFailure {
-    fn from_sqlite(error: &rusqlite::Error) -> Self {
-        Self { what: error.to_string(), disk_full: error.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull) }
+    fn from_error(error: &sql::Error) -> Self {
+        Self { what: error.to_string(), disk_full: error.is_disk_full() }
     }
 
     fn into_api_error(self) -> ApiError {
@@ -134,18 +144,28 @@ impl Db {
     /// Opens (or creates) `<data_dir>/hub.db` and brings its schema up to date.
     #[cfg(test)]
     pub(crate) fn open(data_dir: &Path) -> anyhow::Result<Self> {
-        Self::new(open_connection(data_dir)?, data_dir)
+        Self::new(open_connection(data_dir)?, data_dir, None)
     }
 
-    /// Wraps a writer opened with [`open_connection`] on `data_dir` (schema
-    /// up to date, WAL on) and opens the read-only connections beside it.
-    pub(crate) fn new(writer: Connection, data_dir: &Path) -> anyhow::Result<Self> {
+    /// Wraps a writer opened with [`open_database`] (schema up to date) and
+    /// opens the other connections beside it: on SQLite, read-only
+    /// connections on `<data_dir>/hub.db`; on PostgreSQL (`database_url`),
+    /// the pools of [`postgres`].
+    pub(crate) fn new(writer: Connection, data_dir: &Path, database_url: Option<&str>) -> anyhow::Result<Self> {
+        if let Some(url) = database_url {
+            let pools = postgres::Pools::new(url, writer, READERS)?;
+            return Ok(Self {
+                engine: Engine::Postgres { writers: Arc::new(pools.writers), readers: Arc::new(pools.readers) },
+            });
+        }
         let path = data_dir.join(DB_FILE);
         let idle = (0..READERS).map(|_| open_reader(&path)).collect::<anyhow::Result<Vec<_>>>()?;
         Ok(Self {
-            connection: Arc::new(Mutex::new(writer)),
-            queue: Arc::default(),
-            readers: Arc::new(Readers { idle: Mutex::new(idle), permits: Arc::new(Semaphore::new(READERS)) }),
+            engine: Engine::Sqlite {
+                connection: Arc::new(Mutex::new(writer)),
+                queue: Arc::default(),
+                readers: Arc::new(Readers { idle: Mutex::new(idle), permits: Arc::new(Semaphore::new(READERS)) }),
+            },
         })
     }
 
@@ -154,16 +174,21 @@ impl Db {
     /// holds it up. It sees every commit that returned before it began; a
     /// write fails (`query_only`). Several queries that must agree with each
     /// other belong in one (deferred) transaction, which reads one snapshot.
+    /// On PostgreSQL, work that lost a serialization conflict runs again.
     pub(crate) async fn read<T, F>(&self, work: F) -> Result<T, ApiError>
     where
-        F: FnOnce(&mut Connection) -> Result<T, ApiError> + Send + 'static,
+        F: FnMut(&mut Connection) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
-        let permit = Arc::clone(&self.readers.permits)
+        let readers = match &self.engine {
+            Engine::Sqlite { readers, .. } => Arc::clone(readers),
+            Engine::Postgres { readers, .. } => return readers.run(work).await,
+        };
+        let mut work = work;
+        let permit = Arc::clone(&readers.permits)
             .acquire_owned()
             .await
             .map_err(|_| ApiError::internal("the reader pool is closed"))?;
-        let readers = Arc::clone(&self.readers);
         tokio::task::spawn_blocking(move || {
             let _permit = permit;
             let mut lent = Lent { connection: lock(&readers.idle).pop(), readers: &readers };
@@ -175,21 +200,24 @@ impl Db {
         .map_err(|error| ApiError::internal(format!("database task failed: {error}")))?
     }
 
-    /// Runs `work` with the connection on the blocking pool.
+    /// Runs `work` with a writer on the blocking pool. On PostgreSQL, work
+    /// that lost a serialization conflict is rolled back and runs again.
     pub(crate) async fn run<T, F>(&self, work: F) -> Result<T, ApiError>
     where
-        F: FnOnce(&mut Connection) -> Result<T, ApiError> + Send + 'static,
+        F: FnMut(&mut Connection) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
-        let connection = Arc::clone(&self.connection);
+        let connection = match &self.engine {
+            Engine::Sqlite { connection, .. } => Arc::clone(connection),
+            Engine::Postgres { writers, .. } => return writers.run(work).await,
+        };
+        let mut work = work;
         tokio::task::spawn_blocking(move || {
             // A panic while the lock was held leaves the connection usable:
             // an open transaction was rolled back when it was dropped (or,
             // for grouped work, is rolled back here).
             let mut guard = lock(&connection);
-            if !guard.is_autocommit() {
-                let _ = guard.execute_batch("ROLLBACK");
-            }
+            let _ = guard.rollback();
             work(&mut guard)
         })
         .await
@@ -200,12 +228,16 @@ impl Db {
     /// that a test can fill it: writes past it fail as on a full disk.
     pub(crate) async fn limit_pages(&self, pages: u64) -> Result<u64, ApiError> {
         self.run(move |connection| {
-            Ok(connection.query_row(&format!("PRAGMA max_page_count = {pages}"), [], |row| column_u64(row, 0))?)
+            let sqlite = connection.as_sqlite().ok_or_else(|| ApiError::internal("max_page_count is SQLite's"))?;
+            let limit: i64 = sqlite
+                .query_row(&format!("PRAGMA max_page_count = {pages}"), [], |row| row.get(0))
+                .map_err(sql::Error::from)?;
+            Ok(u64::try_from(limit).unwrap_or(0))
         })
         .await
     }
 
-    /// Takes the writer, opens a write transaction, says so on `held`, keeps
+    /// Takes a writer, opens a write transaction, says so on `held`, keeps
     /// both for `hold`, then commits: a long write, for tests that readers
     /// do not wait for it.
     pub(crate) async fn hold_writer(
@@ -213,9 +245,12 @@ impl Db {
         hold: Duration,
         held: tokio::sync::oneshot::Sender<()>,
     ) -> Result<(), ApiError> {
+        let mut held = Some(held);
         self.run(move |connection| {
-            let tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-            let _ = held.send(());
+            let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            if let Some(held) = held.take() {
+                let _ = held.send(());
+            }
             std::thread::sleep(hold);
             tx.commit()?;
             Ok(())
@@ -223,22 +258,30 @@ impl Db {
         .await
     }
 
-    /// Runs `work` inside a transaction shared with other grouped work (see
-    /// the module documentation) and returns its result once that
-    /// transaction is committed. `work` must not begin or end transactions.
+    /// Runs `work` inside a transaction and returns its result once that
+    /// transaction is committed. On SQLite the transaction is shared with
+    /// other grouped work (see the module documentation); on PostgreSQL it
+    /// is the work's own (serializable, run again after a conflict).
+    /// `work` must not begin or end transactions.
     pub(crate) async fn run_grouped<T, F>(&self, work: F) -> Result<T, ApiError>
     where
-        F: FnOnce(&Connection) -> Result<T, ApiError> + Send + 'static,
+        F: FnMut(&Connection) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
+        let (connection, queue) = match &self.engine {
+            Engine::Sqlite { connection, queue, .. } => (Arc::clone(connection), Arc::clone(queue)),
+            Engine::Postgres { writers, .. } => {
+                let mut work = work;
+                return writers.run(move |connection| postgres::in_transaction(connection, &mut work)).await;
+            }
+        };
         let (sender, receiver) = tokio::sync::oneshot::channel();
         let job: GroupedJob = Box::new(move |connection| {
             let result = match connection {
                 Ok(connection) => in_savepoint(connection, work),
                 Err(why) => Err(why.into_api_error()),
             };
-            let disk_full = matches!(&result, Err(ApiError::Storage(error))
-                if error.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull));
+            let disk_full = matches!(&result, Err(ApiError::Storage(error)) if error.is_disk_full());
             let answer: Answer = Box::new(move |commit_failure: Option<GroupFailure>| {
                 let outcome = match (commit_failure, result) {
                     (Some(why), Ok(_)) => Err(why.into_api_error()),
@@ -248,8 +291,7 @@ impl Db {
             });
             (answer, disk_full)
         });
-        lock(&self.queue).push(job);
-        let (connection, queue) = (Arc::clone(&self.connection), Arc::clone(&self.queue));
+        lock(&queue).push(job);
         tokio::task::spawn_blocking(move || {
             let mut guard = lock(&connection);
             // Whoever holds the connection runs everything queued so far:
@@ -273,11 +315,10 @@ fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 /// Runs `jobs` in one transaction and answers each after the commit.
 fn commit_group(connection: &mut Connection, jobs: Vec<GroupedJob>) {
-    if !connection.is_autocommit() {
-        // Left open by a panic in earlier work.
-        let _ = connection.execute_batch("ROLLBACK");
-    }
-    let mut broken = connection.execute_batch("BEGIN IMMEDIATE").err().map(|error| GroupFailure::from_sqlite(&error));
+    // Left open by a panic in earlier work.
+    let _ = connection.rollback();
+    let mut broken =
+        connection.begin(TransactionBehavior::Immediate).err().map(|error| GroupFailure::from_error(&error));
     let mut answers: Vec<Answer> = Vec::with_capacity(jobs.len());
     for job in jobs {
         let (answer, disk_full) = job(match &broken {
@@ -293,11 +334,11 @@ fn commit_group(connection: &mut Connection, jobs: Vec<GroupedJob>) {
     }
     let failure = match broken {
         Some(why) => Some(why),
-        None => match connection.execute_batch("COMMIT") {
+        None => match connection.commit() {
             Ok(()) => None,
             Err(error) => {
-                let _ = connection.execute_batch("ROLLBACK");
-                Some(GroupFailure::from_sqlite(&error))
+                let _ = connection.rollback();
+                Some(GroupFailure::from_error(&error))
             }
         },
     };
@@ -311,17 +352,28 @@ fn in_savepoint<T>(
     connection: &Connection,
     work: impl FnOnce(&Connection) -> Result<T, ApiError>,
 ) -> Result<T, ApiError> {
-    connection.execute_batch("SAVEPOINT grouped")?;
+    connection.savepoint("grouped")?;
     let result = work(connection);
     if connection.is_autocommit() {
         // The failure rolled back the whole transaction, savepoint and all.
         return result;
     }
     if result.is_err() {
-        connection.execute_batch("ROLLBACK TO grouped")?;
+        connection.rollback_to("grouped")?;
+    } else {
+        connection.release("grouped")?;
     }
-    connection.execute_batch("RELEASE grouped")?;
     result
+}
+
+/// Opens the hub's database: the PostgreSQL database `database_url` names,
+/// or else `<data_dir>/hub.db` (see [`open_connection`]); configured, checked
+/// and with its schema up to date.
+pub(crate) fn open_database(data_dir: &Path, database_url: Option<&str>) -> anyhow::Result<Connection> {
+    match database_url {
+        Some(url) => postgres::open(url),
+        None => open_connection(data_dir),
+    }
 }
 
 /// Opens (or creates) `<data_dir>/hub.db` as one connection, configured and
@@ -331,10 +383,10 @@ pub(crate) fn open_connection(data_dir: &Path) -> anyhow::Result<Connection> {
     let path = data_dir.join(DB_FILE);
     create_private_file(&path)?;
     let mut connection =
-        Connection::open(&path).with_context(|| format!("opening the hub database {}", path.display()))?;
-    configure(&connection).map_err(|error| unreadable(&path, error))?;
+        rusqlite::Connection::open(&path).with_context(|| format!("opening the hub database {}", path.display()))?;
+    configure(&connection).map_err(|error| unreadable(&path, error.into()))?;
     schema::migrate(&mut connection).map_err(|error| match error {
-        schema::MigrationError::Sqlite(error) => unreadable(&path, error),
+        schema::MigrationError::Sqlite(error) => unreadable(&path, error.into()),
         other => anyhow::Error::new(other).context(format!("upgrading {}", path.display())),
     })?;
     for suffix in ["", "-wal", "-shm"] {
@@ -343,7 +395,7 @@ pub(crate) fn open_connection(data_dir: &Path) -> anyhow::Result<Connection> {
             crate::data_dir::set_mode(&file, 0o600)?;
         }
     }
-    Ok(connection)
+    Ok(Connection::from_sqlite(connection))
 }
 
 /// Creates an empty `0600` file at `path` unless one exists, so that SQLite
@@ -368,17 +420,17 @@ const KEY_CHECK: &str = "hub_secret_key_check";
 
 /// The key check value of the hub secret this database was written with,
 /// if one was stored.
-pub(crate) fn stored_key_check(connection: &Connection) -> rusqlite::Result<Option<Vec<u8>>> {
-    use rusqlite::OptionalExtension;
+pub(crate) fn stored_key_check(connection: &Connection) -> sql::Result<Option<Vec<u8>>> {
+    use sql::OptionalExtension;
     connection.query_row("SELECT value FROM hub_meta WHERE name = ?1", [KEY_CHECK], |row| row.get(0)).optional()
 }
 
 /// Stores the key check value of the hub secret (once: an existing value is
 /// never replaced).
-pub(crate) fn store_key_check(connection: &Connection, value: &[u8]) -> rusqlite::Result<()> {
+pub(crate) fn store_key_check(connection: &Connection, value: &[u8]) -> sql::Result<()> {
     connection.execute(
         "INSERT INTO hub_meta (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING",
-        rusqlite::params![KEY_CHECK, value],
+        sql::params![KEY_CHECK, value],
     )?;
     Ok(())
 }
@@ -387,7 +439,7 @@ pub(crate) fn store_key_check(connection: &Connection, value: &[u8]) -> rusqlite
 /// verifiers, activation and enrolment code hashes, sealed hub shares,
 /// handlers' peppered keys): a database from before key check values that
 /// still cannot be used with another secret.
-pub(crate) fn holds_secret_keyed_rows(connection: &Connection) -> rusqlite::Result<bool> {
+pub(crate) fn holds_secret_keyed_rows(connection: &Connection) -> sql::Result<bool> {
     connection.query_row(
         "SELECT EXISTS (SELECT 1 FROM workers) OR EXISTS (SELECT 1 FROM enrolment_codes) \
              OR EXISTS (SELECT 1 FROM worker_device_shares) OR EXISTS (SELECT 1 FROM handlers)",
@@ -398,9 +450,9 @@ pub(crate) fn holds_secret_keyed_rows(connection: &Connection) -> rusqlite::Resu
 
 /// Reads an integer column that holds a count, size or version (stored as
 /// SQLite's signed 64-bit integer) as `u64`.
-pub(crate) fn column_u64(row: &rusqlite::Row<'_>, index: usize) -> rusqlite::Result<u64> {
+pub(crate) fn column_u64(row: &sql::Row<'_>, index: usize) -> sql::Result<u64> {
     let value: i64 = row.get(index)?;
-    u64::try_from(value).map_err(|_| rusqlite::Error::IntegralValueOutOfRange(index, value))
+    u64::try_from(value).map_err(|_| sql::Error::IntegralValueOutOfRange(index, value))
 }
 
 /// A count, size or version as SQLite stores it. Values here come from
@@ -416,7 +468,7 @@ fn open_reader(path: &Path) -> anyhow::Result<Connection> {
     // Read-write at the file level: a WAL reader needs the `-shm` index;
     // `query_only` is what keeps it from writing.
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-    let connection = Connection::open_with_flags(path, flags)
+    let connection = rusqlite::Connection::open_with_flags(path, flags)
         .with_context(|| format!("opening a reader on the hub database {}", path.display()))?;
     connection.busy_timeout(Duration::from_secs(5))?;
     connection.execute_batch(
@@ -424,10 +476,10 @@ fn open_reader(path: &Path) -> anyhow::Result<Connection> {
          PRAGMA foreign_keys = ON;
          PRAGMA temp_store = MEMORY;",
     )?;
-    Ok(connection)
+    Ok(Connection::from_sqlite(connection))
 }
 
-fn configure(connection: &Connection) -> rusqlite::Result<()> {
+fn configure(connection: &rusqlite::Connection) -> rusqlite::Result<()> {
     connection.busy_timeout(Duration::from_secs(5))?;
     // Reading the schema fails on a file that is not a database, before any
     // pragma could try to write to it.
@@ -445,12 +497,8 @@ fn configure(connection: &Connection) -> rusqlite::Result<()> {
     Ok(())
 }
 
-fn unreadable(path: &Path, error: rusqlite::Error) -> anyhow::Error {
-    let corrupt = matches!(
-        error.sqlite_error_code(),
-        Some(rusqlite::ErrorCode::NotADatabase | rusqlite::ErrorCode::DatabaseCorrupt)
-    );
-    if corrupt {
+fn unreadable(path: &Path, error: sql::Error) -> anyhow::Error {
+    if error.is_not_a_database() {
         anyhow::anyhow!(
             "{} is not a readable hub database (corrupt, or not a SQLite file): {error}. \
              The hub has not changed or deleted it. Restore it from a backup, \
@@ -554,7 +602,8 @@ mod tests {
             }
             let value = db.read(|connection| Ok(connection.query_row("SELECT 1", [], |row| row.get::<_, i64>(0))?));
             assert_eq!(value.await.unwrap(), 1);
-            assert_eq!(lock(&db.readers.idle).len(), READERS);
+            let Engine::Sqlite { readers, .. } = &db.engine else { panic!("a SQLite test") };
+            assert_eq!(lock(&readers.idle).len(), READERS);
         });
     }
 
@@ -563,8 +612,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         drop(Db::open(dir.path()).unwrap());
         let db = Db::open(dir.path()).unwrap();
-        let guard = db.connection.lock().unwrap();
-        let version: u32 = guard.query_row("PRAGMA user_version", [], |row| row.get(0)).unwrap();
+        let Engine::Sqlite { connection, .. } = &db.engine else { panic!("a SQLite test") };
+        let guard = connection.lock().unwrap();
+        let sqlite = guard.as_sqlite().unwrap();
+        let version: u32 = sqlite.query_row("PRAGMA user_version", [], |row| row.get(0)).unwrap();
         assert_eq!(version, schema::LATEST_VERSION);
     }
 }

@@ -17,7 +17,7 @@
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 /// The schema version this hub writes.
-pub(crate) const LATEST_VERSION: u32 = 19;
+pub(crate) const LATEST_VERSION: u32 = 20;
 
 /// Why the schema could not be brought up to date.
 #[derive(Debug, thiserror::Error)]
@@ -48,6 +48,100 @@ pub(crate) fn migrate(connection: &mut Connection) -> Result<(), MigrationError>
     Ok(())
 }
 
+/// The version PostgreSQL's history starts at: [`POSTGRES_BASELINE`] is
+/// the SQLite schema of this version written for PostgreSQL (ADR 0019).
+pub(crate) const POSTGRES_BASELINE_VERSION: u32 = 18;
+
+/// The schema at [`POSTGRES_BASELINE_VERSION`] on PostgreSQL.
+const POSTGRES_BASELINE: &str = include_str!("schema_postgres.sql");
+
+/// Brings a PostgreSQL database to [`LATEST_VERSION`] in one transaction:
+/// an empty database gets the baseline, then every later step. Hubs that
+/// start at once on one database take an advisory lock, so one migrates
+/// and the others find it done. The version lives in `hub_schema_version`.
+pub(crate) fn migrate_postgres(connection: &mut super::sql::Connection) -> Result<(), super::sql::Error> {
+    let tx = connection.transaction_with_behavior(super::sql::TransactionBehavior::Immediate)?;
+    // Any constant shared by every hub: "WVSCHEMA" in ASCII.
+    tx.query_row("SELECT pg_advisory_xact_lock(6292381938424975681)::text", [], |row| row.get::<_, String>(0))?;
+    tx.execute_batch("CREATE TABLE IF NOT EXISTS hub_schema_version (version BIGINT NOT NULL)")?;
+    let found: Option<u32> = tx.query_row("SELECT max(version) FROM hub_schema_version", [], |row| row.get(0))?;
+    if let Some(found) = found.filter(|found| *found > LATEST_VERSION) {
+        return Err(super::sql::Error::Damaged(format!(
+            "the database was written by a newer hub (schema {found}; this hub knows up to {LATEST_VERSION})"
+        )));
+    }
+    let mut version = match found {
+        Some(found) => found,
+        None => {
+            tx.execute_batch(POSTGRES_BASELINE)?;
+            POSTGRES_BASELINE_VERSION
+        }
+    };
+    while version < LATEST_VERSION {
+        postgres_upgrade_from(&tx, version)?;
+        version += 1;
+    }
+    if found != Some(LATEST_VERSION) {
+        tx.execute("DELETE FROM hub_schema_version", [])?;
+        tx.execute("INSERT INTO hub_schema_version (version) VALUES (?1)", [LATEST_VERSION])?;
+        tracing::info!(from = ?found, to = LATEST_VERSION, "prepared the hub's PostgreSQL schema");
+    }
+    tx.commit()
+}
+
+/// One PostgreSQL step, beside [`upgrade_from`]'s SQLite step of the same
+/// number: every step after [`POSTGRES_BASELINE_VERSION`] is written for
+/// both backends here, so they are reviewed together.
+fn postgres_upgrade_from(tx: &super::sql::Connection, version: u32) -> Result<(), super::sql::Error> {
+    match version {
+        18 => tx.execute_batch(V19_POSTGRES),
+        19 => tx.execute_batch(V20_POSTGRES),
+        _ => Err(super::sql::Error::Damaged(format!("no PostgreSQL schema step from version {version}"))),
+    }
+}
+
+/// [`V20_SCHEMA`] on PostgreSQL: category counts readers publish (ADR 0024).
+const V20_POSTGRES: &str = "
+CREATE TABLE category_counts (
+    route        TEXT NOT NULL CHECK (route IN ('factory_committee', 'independent_hotline', 'brand')),
+    factory_id   TEXT NOT NULL REFERENCES factories (id),
+    month        TEXT NOT NULL,
+    body         BYTEA NOT NULL,
+    published_by TEXT NOT NULL,
+    published_at BIGINT NOT NULL,
+    PRIMARY KEY (route, factory_id, month)
+);
+";
+
+/// [`V19_SCHEMA`] on PostgreSQL: readers' e-mail notifications (ADR 0023).
+const V19_POSTGRES: &str = "
+CREATE TABLE reader_notification_addresses (
+    handler_id TEXT PRIMARY KEY REFERENCES handlers (id),
+    email      TEXT NOT NULL,
+    language   TEXT NOT NULL,
+    baselined  BIGINT NOT NULL DEFAULT 0 CHECK (baselined IN (0, 1)),
+    updated_at BIGINT NOT NULL
+);
+
+CREATE TABLE reader_notification_marks (
+    handler_id TEXT NOT NULL REFERENCES handlers (id),
+    case_id    TEXT NOT NULL REFERENCES cases (case_id),
+    seen_seq   BIGINT NOT NULL,
+    overdue    TEXT NOT NULL,
+    PRIMARY KEY (handler_id, case_id)
+);
+CREATE INDEX reader_notification_marks_by_case ON reader_notification_marks (case_id);
+
+CREATE TABLE reader_notification_pending (
+    handler_id      TEXT PRIMARY KEY REFERENCES handlers (id),
+    new_cases       BIGINT NOT NULL,
+    answered_cases  BIGINT NOT NULL,
+    overdue_cases   BIGINT NOT NULL,
+    attempts        BIGINT NOT NULL DEFAULT 0,
+    next_attempt_at BIGINT NOT NULL
+);
+";
+
 /// One step: the schema at `version` becomes the schema at `version + 1`.
 fn upgrade_from(tx: &Transaction<'_>, version: u32) -> rusqlite::Result<()> {
     match version {
@@ -76,6 +170,7 @@ fn upgrade_from(tx: &Transaction<'_>, version: u32) -> rusqlite::Result<()> {
         16 => tx.execute_batch(V17_SCHEMA),
         17 => tx.execute_batch(V18_SCHEMA),
         18 => tx.execute_batch(V19_SCHEMA),
+        19 => tx.execute_batch(V20_SCHEMA),
         // `migrate` never asks for a step past LATEST_VERSION.
         _ => Ok(()),
     }
@@ -825,6 +920,23 @@ CREATE TABLE reader_notification_pending (
     attempts        INTEGER NOT NULL DEFAULT 0,
     next_attempt_at INTEGER NOT NULL
 ) WITHOUT ROWID;
+";
+
+/// Version 20: cases by category as a reader's client counted and
+/// published them (ADR 0024): per route, factory and month of receipt, the
+/// suppressed table only (total and per category), with the reader who
+/// published it and when. Never a case's category.
+const V20_SCHEMA: &str = "
+CREATE TABLE category_counts (
+    route        TEXT NOT NULL CHECK (route IN ('factory_committee', 'independent_hotline', 'brand')),
+    factory_id   TEXT NOT NULL REFERENCES factories (id),
+    month        TEXT NOT NULL,
+    -- JSON of the total and the count per category (each may be null: suppressed).
+    body         BLOB NOT NULL,
+    published_by TEXT NOT NULL,
+    published_at INTEGER NOT NULL,
+    PRIMARY KEY (route, factory_id, month)
+);
 ";
 
 #[cfg(test)]

@@ -21,7 +21,7 @@
 //! the hub keeps a report's and a worker's message's times only to the hour
 //! (ADR 0016): a time watermark would miss or repeat them.
 
-use rusqlite::{Connection, TransactionBehavior, params};
+use crate::db::sql::{Connection, TransactionBehavior, params};
 use workervoice_protocol::directory::Route;
 use workervoice_protocol::handler::DeadlineKind;
 
@@ -54,6 +54,7 @@ struct Reader {
 }
 
 /// What a pass found for one reader, and the marks to write.
+#[derive(Clone)]
 pub(crate) struct ReaderPlan {
     handler_id: String,
     baselined: bool,

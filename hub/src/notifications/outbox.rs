@@ -14,7 +14,7 @@
 
 use std::time::{Duration, Instant};
 
-use rusqlite::params;
+use crate::db::sql::params;
 use workervoice_protocol::directory::Route;
 
 use super::Notifications;
@@ -161,7 +161,9 @@ pub(crate) async fn run(state: AppState, mailer: Mailer, settings: Notifications
             let send_at = unix_now();
             let pass = async {
                 let plans = state.db.read(move |connection| plan_pass(connection, calendar_now)).await?;
-                state.db.run(move |connection| apply_pass(connection, plans, send_at)).await
+                // Cloned per attempt: PostgreSQL may run the closure again after a
+                // serialization conflict.
+                state.db.run(move |connection| apply_pass(connection, plans.clone(), send_at)).await
             };
             if let Err(error) = pass.await {
                 tracing::error!(%error, "notification pass failed");

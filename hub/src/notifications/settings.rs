@@ -5,9 +5,9 @@
 //! day it was last set; opting out deletes the row, the per-case marks and
 //! any digest still waiting, in one transaction (ADR 0023).
 
+use crate::db::sql::{Connection, OptionalExtension, TransactionBehavior, params};
 use axum::Json;
 use axum::extract::State;
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use workervoice_protocol::handler::{NOTIFICATION_EMAIL_MAX_LEN, NotificationSettings, SetNotificationsRequest};
 
 use super::mail;

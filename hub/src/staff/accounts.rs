@@ -10,7 +10,7 @@
 //! an unknown login's password is checked against a dummy hash, so the
 //! answers and their timing do not tell who has an account.
 
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use crate::db::sql::{Connection, OptionalExtension, TransactionBehavior, params};
 use workervoice_protocol::error::{HubError, HubErrorCode};
 use workervoice_protocol::staff::{
     AcceptInvitationRequest, ChangePasswordRequest, CreateInvitationRequest, InvitationResponse, RoleSettings,
@@ -259,6 +259,7 @@ async fn verify_off_thread(stored: String, password: String) -> Result<bool, Api
 }
 
 /// What a login needs from the account row.
+#[derive(Clone)]
 struct LoginRow {
     id: String,
     password_hash: String,
@@ -321,7 +322,7 @@ pub(crate) async fn login(state: &AppState, request: StaffLoginRequest) -> Resul
                 (Some(row), true) => second_factor_step(&tx, &shared, row, totp_code.as_deref(), now)?,
                 _ => None,
             };
-            let (Some(row), Some(step)) = (row, accepted) else {
+            let (Some(row), Some(step)) = (row.clone(), accepted) else {
                 record_failure(&tx, &login, now)?;
                 tx.commit()?;
                 return Ok(None);
@@ -435,7 +436,7 @@ pub(crate) async fn change_password(
         .run(move |connection| {
             let now = unix_now();
             let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            let Some(new_hash) = new_hash else {
+            let Some(new_hash) = new_hash.clone() else {
                 record_failure(&tx, &login, now)?;
                 tx.commit()?;
                 return Ok(false);

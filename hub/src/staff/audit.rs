@@ -7,7 +7,7 @@
 //! Never written here: content, a worker's name, a PIN, a code, a password,
 //! a token. Objects are named by opaque ids.
 
-use rusqlite::{Connection, params};
+use crate::db::sql::{Connection, params};
 use workervoice_protocol::staff::StaffAuditEntry;
 
 use crate::clock::unix_now;

@@ -2,7 +2,7 @@
 //! their brand's supplier factories only; the brand's readers (issue 13,
 //! part D) will receive reports from those factories only.
 
-use rusqlite::{Connection, TransactionBehavior, params};
+use crate::db::sql::{Connection, TransactionBehavior, params};
 use workervoice_protocol::staff::{Brand, CreateBrandRequest, LinkFactoryRequest};
 
 use super::audit::{self, ActorId};
@@ -77,7 +77,7 @@ pub(crate) async fn link_factory(
             ensure_brand_exists(&tx, &brand_id)?;
             ensure_factory_exists(&tx, &request.factory_id)?;
             let added = tx.execute(
-                "INSERT OR IGNORE INTO brand_factories (brand_id, factory_id) VALUES (?1, ?2)",
+                "INSERT INTO brand_factories (brand_id, factory_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
                 params![brand_id, request.factory_id],
             )?;
             if added > 0 {

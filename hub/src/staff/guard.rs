@@ -5,13 +5,13 @@
 //! The handlers behind it only read the [`StaffActor`] it leaves in the
 //! request, to write the audit log and filter lists.
 
+use crate::db::sql::OptionalExtension;
 use axum::extract::{FromRequestParts, MatchedPath, RawPathParams, Request, State};
 use axum::http::HeaderMap;
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use axum::middleware::Next;
 use axum::response::Response;
-use rusqlite::OptionalExtension;
 use workervoice_protocol::error::HubErrorCode;
 
 use super::audit::ActorId;
@@ -111,7 +111,10 @@ pub(crate) async fn require_staff(
 
 /// The factory a request is about: `{factory_id}` in the path, or the
 /// factory of `{device_id}`.
-fn factory_of(connection: &rusqlite::Connection, params: &[(String, String)]) -> Result<Option<String>, ApiError> {
+fn factory_of(
+    connection: &crate::db::sql::Connection,
+    params: &[(String, String)],
+) -> Result<Option<String>, ApiError> {
     let find = |name: &str| params.iter().find(|(key, _)| key == name).map(|(_, value)| value.as_str());
     if let Some(factory_id) = find("factory_id") {
         return Ok(Some(factory_id.to_owned()));

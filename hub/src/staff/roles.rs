@@ -23,7 +23,7 @@ pub(crate) enum Right {
     ListFactories,
     /// Read a factory's lists (workers, devices).
     ReadFactory,
-    /// Read a factory's aggregates (training report).
+    /// Read a factory's aggregates (training, grievance and survey reports, cases by category).
     ReadAggregates,
     /// Change a factory's roster, devices, codes or settings.
     ManageFactory,
@@ -74,6 +74,8 @@ pub(crate) const ROUTE_RIGHTS: &[(&str, &str, Right)] = &[
     ("GET", "/admin/v1/factories/{factory_id}/training-report", Right::ReadAggregates),
     ("GET", "/admin/v1/factories/{factory_id}/surveys/{survey_id}/aggregates", Right::ReadAggregates),
     ("GET", "/admin/v1/factories/{factory_id}/grievance-report", Right::ReadAggregates),
+    ("GET", "/admin/v1/factories/{factory_id}/category-counts", Right::ReadAggregates),
+    ("GET", "/admin/v1/factories/{factory_id}/survey-aggregates", Right::ReadAggregates),
     ("POST", "/admin/v1/devices/{device_id}/retire", Right::ManageFactory),
     ("POST", "/admin/v1/devices/{device_id}/wipe", Right::ManageFactory),
     ("GET", "/admin/v1/programme", Right::ReadProgramme),

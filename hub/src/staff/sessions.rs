@@ -5,8 +5,8 @@
 //! revokes the account's sessions, when the password changes, or when the
 //! account is disabled.
 
+use crate::db::sql::{Connection, OptionalExtension, params};
 use ring::digest::{SHA256, digest};
-use rusqlite::{Connection, OptionalExtension, params};
 use workervoice_protocol::staff::StaffRole;
 
 use super::roles::Scope;

@@ -10,9 +10,9 @@
 
 use std::collections::BTreeMap;
 
+use crate::db::sql::{Connection, params};
 use axum::Json;
 use axum::extract::State;
-use rusqlite::{Connection, params};
 use workervoice_protocol::grievance::WrappedKey;
 use workervoice_protocol::handler::AnalystSurvey;
 

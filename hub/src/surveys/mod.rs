@@ -14,15 +14,16 @@
 //! factory who they were.
 
 pub(crate) mod analyst_list;
+pub(crate) mod factory_aggregates;
 pub(crate) mod responses;
 pub(crate) mod results;
 pub(crate) mod schedule;
 pub(crate) mod schedule_view;
 
+use crate::db::sql::{Connection, OptionalExtension, params};
 use axum::Json;
 use axum::extract::State;
 use axum::routing::post;
-use rusqlite::{Connection, OptionalExtension, params};
 use workervoice_protocol::content::ContentKind;
 use workervoice_protocol::error::HubErrorCode;
 use workervoice_protocol::oprf;
@@ -172,7 +173,7 @@ async fn token(State(state): State<AppState>, request: SignedRequest) -> Result<
             {
                 return Err(ApiError::code(HubErrorCode::SurveyNotOpen));
             }
-            let tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let tx = connection.transaction_with_behavior(crate::db::sql::TransactionBehavior::Immediate)?;
             let issued: Option<(Vec<u8>, bool)> = tx
                 .query_row(
                     "SELECT blinded, factory_bound FROM survey_tokens_issued WHERE survey_id = ?1 AND worker_id = ?2",

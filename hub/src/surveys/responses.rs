@@ -17,9 +17,9 @@
 //! (`token_invalid`). Format 1 (unbound) answers are taken only up to the
 //! number of unbound tokens issued before the update.
 
+use crate::db::sql::{OptionalExtension, params};
 use axum::Json;
 use axum::extract::State;
-use rusqlite::{OptionalExtension, params};
 use workervoice_protocol::error::HubErrorCode;
 use workervoice_protocol::survey_response::{
     MAX_SEALED_RESPONSE_BYTES, RESPONSE_FORMAT_V1, RESPONSE_FORMAT_V2, ResponseReceipt, ResponseUpload,
@@ -80,7 +80,7 @@ pub(crate) async fn receive(
             }
             let recipients =
                 serde_json::to_vec(&upload.recipients).map_err(|_| ApiError::internal("recipients do not serialise"))?;
-            let tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let tx = connection.transaction_with_behavior(crate::db::sql::TransactionBehavior::Immediate)?;
             let factory_known =
                 tx.query_row("SELECT 1 FROM factories WHERE id = ?1", [&upload.factory_id], |_| Ok(())).optional()?;
             if factory_known.is_none() {
@@ -101,10 +101,10 @@ pub(crate) async fn receive(
                         return Err(ApiError::code(HubErrorCode::TokenInvalid));
                     }
                     let inserted = tx.execute(
-                        "INSERT OR IGNORE INTO survey_responses
+                        "INSERT INTO survey_responses
                              (response_id, survey_id, version, factory_id, token_input, recipients, sealed, received_day,
                               format)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO NOTHING",
                         params![
                             upload.response_id,
                             upload.survey_id,
@@ -124,7 +124,7 @@ pub(crate) async fn receive(
                 }
             }
             tx.commit()?;
-            Ok(ResponseReceipt { response_id: upload.response_id })
+            Ok(ResponseReceipt { response_id: upload.response_id.clone() })
         })
         .await?;
     Ok(Json(receipt))
@@ -135,7 +135,7 @@ pub(crate) async fn receive(
 /// factory, and cannot tell which worker holds which, so it takes at most as
 /// many format-1 answers as it issued such tokens — those a device queued
 /// before its app was updated — and no more.
-fn unbound_token_left(tx: &rusqlite::Transaction<'_>, survey_id: &str) -> Result<bool, ApiError> {
+fn unbound_token_left(tx: &crate::db::sql::Transaction<'_>, survey_id: &str) -> Result<bool, ApiError> {
     let issued: i64 = tx.query_row(
         "SELECT count(*) FROM survey_tokens_issued WHERE survey_id = ?1 AND factory_bound = 0",
         [survey_id],

@@ -10,9 +10,9 @@
 
 use std::collections::BTreeMap;
 
+use crate::db::sql::{OptionalExtension, params};
 use axum::Json;
 use axum::extract::State;
-use rusqlite::{OptionalExtension, params};
 use workervoice_protocol::content::ContentKind;
 use workervoice_protocol::grievance::WrappedKey;
 use workervoice_protocol::progress::MIN_GROUP;
@@ -84,7 +84,7 @@ pub(crate) async fn sealed_responses(
                 responses.push(SealedSurveyResponse { response_id, version, factory_id, recipients, sealed });
             }
             Ok(SealedSurveyResults {
-                survey_id,
+                survey_id: survey_id.clone(),
                 definitions: definitions
                     .into_iter()
                     .map(|(version, body)| SurveyDefinitionBody { version, body })

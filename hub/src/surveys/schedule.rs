@@ -9,7 +9,7 @@
 //! is open to every worker of the factories it is assigned to. Dates are
 //! read on the hub's calendar clock ([`crate::state::SharedState::calendar_now`]).
 
-use rusqlite::{Connection, OptionalExtension, params};
+use crate::db::sql::{Connection, OptionalExtension, params};
 use workervoice_protocol::admin::{RecordEventRequest, RecordedEvent, SurveySchedule, SurveyTarget};
 use workervoice_protocol::content::{ContentKind, is_content_id};
 
@@ -176,7 +176,7 @@ pub(crate) async fn set_schedule(
     state
         .db
         .run(move |connection| {
-            let tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let tx = connection.transaction_with_behavior(crate::db::sql::TransactionBehavior::Immediate)?;
             let published = tx
                 .query_row(
                     "SELECT 1 FROM content_items WHERE kind = 'survey' AND content_id = ?1",
@@ -192,7 +192,7 @@ pub(crate) async fn set_schedule(
                 SurveyTarget::Workers { factory_id, worker_numbers } => {
                     worker_ids(&tx, factory_id, worker_numbers)?.ok_or_else(ApiError::bad_request)?
                 }
-                _ => values,
+                _ => values.clone(),
             };
             tx.execute("DELETE FROM survey_schedules WHERE survey_id = ?1", [&survey_id])?;
             tx.execute(
@@ -202,7 +202,7 @@ pub(crate) async fn set_schedule(
             )?;
             for value in values {
                 tx.execute(
-                    "INSERT OR IGNORE INTO survey_targets (survey_id, value) VALUES (?1, ?2)",
+                    "INSERT INTO survey_targets (survey_id, value) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
                     params![survey_id, value],
                 )?;
             }
@@ -255,7 +255,7 @@ pub(crate) async fn record_event(
     let workers = state
         .db
         .run(move |connection| {
-            let tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let tx = connection.transaction_with_behavior(crate::db::sql::TransactionBehavior::Immediate)?;
             let ids =
                 worker_ids(&tx, &request.factory_id, &request.worker_numbers)?.ok_or_else(ApiError::bad_request)?;
             tx.execute(
@@ -264,7 +264,7 @@ pub(crate) async fn record_event(
             )?;
             for worker_id in &ids {
                 tx.execute(
-                    "INSERT OR IGNORE INTO hub_event_workers (event_id, worker_id) VALUES (?1, ?2)",
+                    "INSERT INTO hub_event_workers (event_id, worker_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING",
                     params![id, worker_id],
                 )?;
             }

@@ -8,9 +8,9 @@
 //! interviewed is what the schedule needs to open their check-in, and
 //! nothing a page should show.
 
+use crate::db::sql::{Connection, OptionalExtension, params};
 use axum::Json;
 use axum::extract::{RawQuery, State};
-use rusqlite::{Connection, OptionalExtension, params};
 use workervoice_protocol::admin::{SurveySchedule, SurveyTarget};
 use workervoice_protocol::content::is_content_id;
 use workervoice_protocol::staff_lists::{EventSummary, SurveyScheduleView};
@@ -121,7 +121,7 @@ pub(crate) async fn list_events(
                   ORDER BY e.at DESC, e.recorded_at DESC, e.id
                   LIMIT ?2",
             )?;
-            let rows = statement.query_map(params![factory.unwrap_or_default(), MAX_EVENTS], |row| {
+            let rows = statement.query_map(params![factory.clone().unwrap_or_default(), MAX_EVENTS], |row| {
                 Ok(EventSummary {
                     event_id: row.get(0)?,
                     kind: row.get(1)?,

@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use rusqlite::{Connection, OptionalExtension, params};
+use crate::db::sql::{Connection, OptionalExtension, params};
 use workervoice_protocol::content::ContentKind;
 use workervoice_protocol::progress::{
     Activity, Certificate, Earned, ProgressEvent, SignedCertificate, certificate_signing_input,

@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use rusqlite::Connection;
+use crate::db::sql::Connection;
 use workervoice_protocol::admin::ModuleCompletion;
 use workervoice_protocol::progress::{Activity, Earned, MIN_GROUP};
 

@@ -3,9 +3,9 @@
 //! four digits: no language, no name) unique in their factory, and nothing is
 //! shown while fewer than [`MIN_GROUP`] take part.
 
+use crate::db::sql::{Connection, OptionalExtension, params};
 use axum::Json;
 use axum::extract::State;
-use rusqlite::{Connection, OptionalExtension, params};
 use workervoice_protocol::progress::{
     LeaderboardEntry, LeaderboardRequest, LeaderboardResponse, MIN_GROUP, leaderboard_mac_input,
 };
@@ -58,8 +58,8 @@ fn join_leaderboard(
         // Ignored only on a clash of (factory, pseudonym): membership was checked above,
         // inside the same immediate transaction.
         let inserted = connection.execute(
-            "INSERT OR IGNORE INTO leaderboard (worker_id, factory_id, pseudonym, joined_at)
-             VALUES (?1, ?2, ?3, ?4)",
+            "INSERT INTO leaderboard (worker_id, factory_id, pseudonym, joined_at)
+             VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
             params![worker_id, factory_id, pseudonym, unix_now()],
         )?;
         if inserted == 1 {
@@ -83,7 +83,7 @@ pub(super) async fn leaderboard(
         .run(move |connection| {
             let input = leaderboard_mac_input(&body.worker_id, body.opt_in);
             check_worker_mac(connection, &shared, &device, &body.worker_id, &input, &body.mac)?;
-            let tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let tx = connection.transaction_with_behavior(crate::db::sql::TransactionBehavior::Immediate)?;
             match body.opt_in {
                 Some(true) => {
                     join_leaderboard(&tx, &body.worker_id, &device.factory_id, || new_pseudonym(&shared))?;

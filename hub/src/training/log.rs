@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use rusqlite::Connection;
+use crate::db::sql::Connection;
 use workervoice_protocol::content::ContentKind;
 use workervoice_protocol::progress::{
     BadgeRule, Earned, MergedEvent, ProgressEvent, ScoringRules, Totals, local_day, totals,

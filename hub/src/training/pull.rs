@@ -34,7 +34,7 @@ pub(super) async fn pull(
                 [&device.factory_id],
                 |row| row.get(0),
             )?;
-            let tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let tx = connection.transaction_with_behavior(crate::db::sql::TransactionBehavior::Immediate)?;
             let log = worker_log(&tx, &body.worker_id)?;
             let (totals, badges) = worker_totals(&tx, &shared.data_dir, &log, utc_offset_minutes)?;
             let (certificates, certificates_waiting) =

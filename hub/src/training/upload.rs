@@ -13,9 +13,9 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use crate::db::sql::{Connection, OptionalExtension, params};
 use axum::Json;
 use axum::extract::State;
-use rusqlite::{Connection, OptionalExtension, params};
 use workervoice_protocol::error::HubErrorCode;
 use workervoice_protocol::progress::{
     MAX_EVENTS_PER_UPLOAD, MAX_SEALED_UPLOAD, MAX_UPLOAD_ID_LEN, ProgressBatch, ProgressEvent, ProgressUpload,
@@ -88,7 +88,7 @@ pub(super) async fn upload(
         .db
         .run(move |connection| {
             let received_at = unix_now();
-            let tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            let tx = connection.transaction_with_behavior(crate::db::sql::TransactionBehavior::Immediate)?;
             let done: Option<u32> = tx
                 .query_row(
                     "SELECT merged FROM progress_uploads WHERE device_id = ?1 AND upload_id = ?2",
@@ -99,7 +99,7 @@ pub(super) async fn upload(
             if let Some(merged) = done {
                 return Ok(merged);
             }
-            let Some(batch) = opened else {
+            let Some(batch) = opened.clone() else {
                 return Err(ApiError::bad_request());
             };
             if batch.events.len() > MAX_EVENTS_PER_UPLOAD || !batch.events.iter().all(ProgressEvent::is_well_formed) {
@@ -165,9 +165,9 @@ fn merge_events(
         let earned = earned(&event, rules);
         event.at = corrected_time(event.at, device_sent_at, received_at);
         let inserted = connection.execute(
-            "INSERT OR IGNORE INTO progress_events
+            "INSERT INTO progress_events
                  (worker_id, event_id, module_id, module_version, at, event, earned, device_id, received_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT DO NOTHING",
             params![
                 worker_id,
                 event.id,
@@ -199,7 +199,7 @@ pub fn merge_progress_events(
     received_at: i64,
 ) -> anyhow::Result<u32> {
     let mut connection = crate::db::open_connection(data_dir)?;
-    let tx = connection.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let tx = connection.transaction_with_behavior(crate::db::sql::TransactionBehavior::Immediate)?;
     let merged = merge_events(&tx, data_dir, worker_id, device_id, events, device_sent_at, received_at)
         .map_err(|error| anyhow::anyhow!("{error}"))?;
     tx.commit()?;

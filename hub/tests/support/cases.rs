@@ -438,9 +438,7 @@ impl TestHub {
 
     /// Rows of a table, read from the database file as an operator could.
     pub fn count_rows(&self, table: &str) -> i64 {
-        let connection = rusqlite::Connection::open(self.data_dir().join("hub.db")).expect("db opens");
-        connection.busy_timeout(std::time::Duration::from_secs(5)).expect("busy timeout");
-        connection.query_row(&format!("SELECT count(*) FROM {table}"), [], |row| row.get(0)).expect("count")
+        self.database().integer(&format!("SELECT count(*) FROM {table}"), &[])
     }
 }
 

@@ -148,6 +148,13 @@ impl TestHub {
     /// A hub whose start-up proposals (the certificate delegation) wait for
     /// the key holder.
     pub async fn start_unsigned(adjust: impl FnOnce(&mut HubConfig)) -> Self {
+        // The hub's log in the test's output when RUST_LOG asks for it.
+        if std::env::var_os("RUST_LOG").is_some() {
+            let _ = tracing_subscriber::fmt()
+                .with_test_writer()
+                .with_env_filter(tracing_subscriber::EnvFilter::from_default_env())
+                .try_init();
+        }
         let dir = tempfile::tempdir().expect("temp dir");
         let mut config = HubConfig::for_tests(dir.path().join("data"));
         adjust(&mut config);
@@ -182,6 +189,20 @@ impl TestHub {
         workervoice_hub::sign_pending(&self.hub).await.expect("the test key holder signs")
     }
 
+    /// `publish-pack` on this hub's data directory and database.
+    pub fn publish_pack(
+        &self,
+        folder: &std::path::Path,
+        assignment: &workervoice_hub::PackAssignment,
+    ) -> anyhow::Result<workervoice_hub::PublishedPack> {
+        let (data_dir, url) = (self.data_dir(), workervoice_hub::testing::database_url_for(&self.data_dir()));
+        // Its own thread: it may call the synchronous PostgreSQL client.
+        std::thread::scope(|scope| {
+            scope.spawn(|| workervoice_hub::publish_pack_to(&data_dir, url.as_deref(), folder, assignment)).join()
+        })
+        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    }
+
     /// `publish-pack` then the test key holder's signature: the pack is
     /// published once this returns.
     pub async fn publish_and_sign(
@@ -189,8 +210,7 @@ impl TestHub {
         folder: &std::path::Path,
         assignment: &workervoice_hub::PackAssignment,
     ) -> workervoice_hub::PublishedPack {
-        let published =
-            workervoice_hub::publish_pack(&self.data_dir(), folder, assignment).expect("the pack is prepared");
+        let published = self.publish_pack(folder, assignment).expect("the pack is prepared");
         self.sign_pending().await;
         published
     }
@@ -266,9 +286,13 @@ impl TestHub {
     /// Runs SQL against the hub's database from outside, as an operator
     /// (or an attacker with a copy of the file) could.
     pub fn sql(&self, statement: &str) {
-        let connection = rusqlite::Connection::open(self.data_dir().join("hub.db")).expect("db opens");
-        connection.busy_timeout(Duration::from_secs(5)).expect("busy timeout");
-        connection.execute_batch(statement).expect("sql runs");
+        self.database().execute_batch(statement);
+    }
+
+    /// The hub's database, through the hub's own query layer: SQLite's
+    /// hub.db, or the hub's PostgreSQL database when the suite runs there.
+    pub fn database(&self) -> workervoice_hub::testing::TestDatabase {
+        workervoice_hub::testing::TestDatabase::open(&self.data_dir())
     }
 }
 

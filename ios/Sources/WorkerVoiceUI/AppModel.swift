@@ -169,6 +169,8 @@ public final class AppModel: ObservableObject {
         if case .retired = screen { return }
         idleCountdown = nil
         services.cancelPick()
+        // Nothing one worker asked to hear goes on being read to the next.
+        services.stopSpeaking()
         // A microphone left running would record the next person.
         if case let .report(state) = screen { state.cancelRecording() }
         // A shared tablet starts the next session in the device's language,
@@ -351,6 +353,15 @@ public final class AppModel: ObservableObject {
         go(.survey(SurveyState(core: core, strings: strings, surveyId: id) { [unowned self] in self.surveys() }))
     }
 
+    /// "Read aloud" on the receipt: the case number and the secret in the
+    /// worker's language, character by character (so "A7K2" is four sounds,
+    /// not a word); false when the platform has no voice for the language.
+    public func readReceiptAloud(_ receipt: Receipt) -> Bool {
+        let spelled = { (value: String) in value.map(String.init).joined(separator: " ") }
+        let text = strings("receipt-spoken", ("case", spelled(receipt.caseId)), ("secret", spelled(receipt.secret)))
+        return services.speak(text, language: strings.language)
+    }
+
     /// Reads a survey question aloud: its recorded prompt when it has one, else the platform's voice.
     public func listen(_ question: SurveyQuestionView) {
         let core = self.core
@@ -396,6 +407,9 @@ public final class AppModel: ObservableObject {
 
     /// After "I have written it down": home, or sign-in when nobody is signed in.
     public func receiptNoted() {
+        // An anonymous report on a kiosk goes on to the next person's sign-in:
+        // the receipt is not read on past its screen.
+        services.stopSpeaking()
         if core.currentWorker() != nil { goHome() } else { go(signIn()) }
     }
 
@@ -403,6 +417,7 @@ public final class AppModel: ObservableObject {
     public func done() {
         idleCountdown = nil
         services.cancelPick()
+        services.stopSpeaking()
         go(.language(next: toSignIn))
         core.lock()
     }
@@ -426,6 +441,7 @@ public final class AppModel: ObservableObject {
     private func retired() {
         idleCountdown = nil
         services.cancelPick()
+        services.stopSpeaking()
         notice = nil
         core.setLanguages(languages: deviceLanguages)
         strings = Strings(languages: deviceLanguages)

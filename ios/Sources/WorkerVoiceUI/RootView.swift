@@ -76,7 +76,8 @@ public struct WorkerVoiceRootView: View {
         case let .report(state):
             ReportScreen(state: state).id(ObjectIdentifier(state))
         case let .receipt(outcome, sent):
-            ReceiptScreen(receipt: outcome.receipt, sent: sent, onNoted: model.receiptNoted).id(outcome.clientId)
+            ReceiptScreen(receipt: outcome.receipt, sent: sent, onNoted: model.receiptNoted,
+                          onReadAloud: { model.readReceiptAloud(outcome.receipt) }).id(outcome.clientId)
         case let .followUp(state, back):
             FollowUpScreen(state: state, onBack: { model.back(back) }).id(ObjectIdentifier(state))
         case let .cases(state):

@@ -14,6 +14,11 @@ public protocol PlatformServices: AnyObject {
     /// Reads `text` aloud in `language` (a BCP 47 tag); false when the platform cannot.
     func speak(_ text: String, language: String) -> Bool
 
+    /// Stops reading aloud at once: called when a session ends, a kiosk
+    /// locks or the device is retired, so nothing of one worker is read out
+    /// to the next.
+    func stopSpeaking()
+
     /// Plays the audio file at `path` (a media blob of the core); false when it cannot.
     func play(path: String) -> Bool
 
@@ -56,6 +61,7 @@ extension PlatformServices {
     @MainActor public func voiceRecorder() -> VoiceRecorder? { nil }
     public func playClip(_ bytes: Data) -> Bool { false }
     public func stopPlaying() {}
+    public func stopSpeaking() {}
     @MainActor public func cancelPick() {}
 }
 
@@ -103,9 +109,13 @@ public final class SystemServices: PlatformServices {
     public init() {}
 
     public func speak(_ text: String, language: String) -> Bool {
-        // No voice installed for the language: say nothing rather than read
-        // Vietnamese with an English voice.
-        guard let voice = AVSpeechSynthesisVoice(language: language) else { return false }
+        // No voice installed for the language (nor for its base language,
+        // `zh` for `zh-CN`): say nothing rather than read Vietnamese with an
+        // English voice; the screen says read-aloud is not available.
+        let base = String(language.prefix { $0 != "-" })
+        guard let voice = AVSpeechSynthesisVoice(language: language) ?? AVSpeechSynthesisVoice(language: base) else {
+            return false
+        }
         let utterance = AVSpeechUtterance(string: text)
         utterance.voice = voice
         synthesizer.stopSpeaking(at: .immediate)
@@ -177,6 +187,10 @@ public final class SystemServices: PlatformServices {
     public func stopPlaying() {
         player?.stop()
         player = nil
+    }
+
+    public func stopSpeaking() {
+        synthesizer.stopSpeaking(at: .immediate)
     }
 
     @MainActor public func cancelPick() {

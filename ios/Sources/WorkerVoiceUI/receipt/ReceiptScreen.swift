@@ -4,7 +4,8 @@ import WorkerVoice
 
 /// The receipt, shown once: the case number and the secret, large, with
 /// "I have written it down" before the worker can move on. VoiceOver reads
-/// each character on its own. The secret cannot be selected or copied: on a
+/// each character on its own; "Read aloud" has the platform's voice read
+/// both (and says so when there is no voice for the worker's language). The secret cannot be selected or copied: on a
 /// shared tablet the pasteboard would keep it for the next person.
 struct ReceiptScreen: View {
     @Environment(\.strings) var s
@@ -12,7 +13,10 @@ struct ReceiptScreen: View {
     let receipt: Receipt
     let sent: Bool
     let onNoted: () -> Void
+    /// Has the platform's voice read both; false when it has no voice for the language.
+    var onReadAloud: () -> Bool = { false }
     @State var written = false
+    @State var noVoice = false
 
     var body: some View {
         ScreenFrame(title: s["receipt-title"], bottom: {
@@ -25,6 +29,10 @@ struct ReceiptScreen: View {
             Hint(s["receipt-hint"])
             part(s["receipt-case"], receipt.caseId)
             part(s["receipt-secret"], receipt.secret)
+            BigButton(s["receipt-read-aloud"], systemImage: "speaker.wave.2.fill", outlined: true) {
+                noVoice = !onReadAloud()
+            }
+            if noVoice { Hint(s["read-aloud-unavailable"]) }
             Text(sent ? s["receipt-sent"] : s["receipt-queued"]).font(.body)
         }
     }

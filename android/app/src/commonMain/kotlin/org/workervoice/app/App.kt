@@ -28,7 +28,8 @@ import org.workervoice.app.ui.WorkerVoiceTheme
 /**
  * The whole worker app: the current screen of [model], in its language.
  * The platform shells (Android Activity, desktop window) host this and
- * add what only they have: [onScan] opens the camera's QR scanner.
+ * add what only they have. The enrol screen's QR scanner is the
+ * platform's (`PlatformServices.scanQr`); a shell may pass its own [onScan].
  */
 @Composable
 fun WorkerVoiceUi(model: AppModel, onScan: (() -> Unit)? = null) {
@@ -50,7 +51,9 @@ fun WorkerVoiceUi(model: AppModel, onScan: (() -> Unit)? = null) {
             when (val screen = model.screen) {
                 is Screen.Enrol -> {
                     val state = screen.state
-                    EnrolScreen(state.ui, state::code, state::mode, state::submit, state::cancel, onScan)
+                    // The platform's scanner, unless the shell brings its own.
+                    val scan = onScan ?: if (model.services.canScanQr) ({ state.scan(model.services::scanQr) }) else null
+                    EnrolScreen(state.ui, state::code, state::mode, state::submit, state::cancel, scan)
                 }
                 is Screen.Language -> LanguageScreen(APP_LANGUAGES, model.strings.language, model::languageChosen)
                 is Screen.SignIn -> {
@@ -87,7 +90,7 @@ fun WorkerVoiceUi(model: AppModel, onScan: (() -> Unit)? = null) {
                     onStopRecording = state::stopRecording, onCancelRecording = state::cancelRecording, onPlay = state::play, onDetach = state::detach, onCallback = state::callback, onPhone = state::phone, onCallTime = state::callTime, onCallLanguage = state::callLanguage,
                 )
                 }
-                is Screen.Receipt -> ReceiptScreen(screen.outcome.receipt, screen.sent, model::receiptNoted, fromSurvey = screen.survey != null)
+                is Screen.Receipt -> ReceiptScreen(screen.outcome.receipt, screen.sent, model::receiptNoted, fromSurvey = screen.survey != null, onReadAloud = { model.readReceiptAloud(screen.outcome.receipt) })
                 is Screen.FollowUp -> {
                     val state = screen.state
                     FollowUpScreen(state.ui, state::caseId, state::secret, state::open, onBack = { state.cancel(); model.back(screen.back) })

@@ -29,6 +29,7 @@ import org.workervoice.model.SurveyQuestionView
 import org.workervoice.localized
 import org.workervoice.model.Event
 import org.workervoice.model.SubmitOutcome
+import org.workervoice.model.Receipt
 
 /** Where the worker is. Each screen's state holder lives in its value. */
 sealed interface Screen {
@@ -188,6 +189,9 @@ class AppModel(
     private fun sessionEnded() {
         if (screen is Screen.Retired) return
         idleCountdown = null
+        // Nothing one worker asked to hear goes on being read to the next.
+        services.stopSpeaking()
+        services.stopPlaying()
         // A microphone left running would record the next person.
         (screen as? Screen.Report)?.state?.cancelRecording()
         // A shared tablet starts the next session in the device's language,
@@ -346,6 +350,17 @@ class AppModel(
         }
     }
 
+    /**
+     * "Read aloud" on the receipt: the case number and the secret in the
+     * worker's language, character by character (so "A7K2" is four sounds,
+     * not a word); false when the platform has no voice for the language.
+     */
+    fun readReceiptAloud(receipt: Receipt): Boolean =
+        services.speak(
+            strings("receipt-spoken", "case" to spelledOut(receipt.caseId), "secret" to spelledOut(receipt.secret)),
+            strings.language,
+        )
+
     /** Change my PIN. */
     fun changePin() = go(Screen.ChangePin(ChangePinState(core, scope, strings, onLeave = { goHome() })))
 
@@ -370,6 +385,9 @@ class AppModel(
 
     /** After "I have written it down": home, or the sign-in screen when nobody is signed in. */
     fun receiptNoted() {
+        // An anonymous report on a kiosk goes on to the next person's sign-in:
+        // the receipt is not read on past its screen.
+        services.stopSpeaking()
         val survey = (screen as? Screen.Receipt)?.survey
         when {
             survey != null -> go(survey)
@@ -381,6 +399,8 @@ class AppModel(
     /** "I'm done": end the session; the next person starts from the language screen. */
     fun done() {
         idleCountdown = null
+        services.stopSpeaking()
+        services.stopPlaying()
         go(Screen.Language { signIn() })
         core.lock()
     }
@@ -403,6 +423,8 @@ class AppModel(
      */
     private fun retired() {
         idleCountdown = null
+        services.stopSpeaking()
+        services.stopPlaying()
         notice = null
         core.setLanguages(deviceLanguages)
         strings = Strings.load(deviceLanguages, shipped)
@@ -429,3 +451,6 @@ private const val IDLE_CHECK_MS = 1_000L
 
 /** How close to the kiosk's idle time-out the countdown shows, in seconds. */
 const val IDLE_WARNING_SECS = 20
+
+/** [value] with a space between its characters, so a voice reads them one by one. */
+internal fun spelledOut(value: String): String = value.toList().joinToString(" ")

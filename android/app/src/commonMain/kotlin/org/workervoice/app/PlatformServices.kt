@@ -15,6 +15,13 @@ interface PlatformServices {
     /** Reads [text] aloud in [language] (a BCP 47 tag); false when the platform cannot. */
     fun speak(text: String, language: String): Boolean = false
 
+    /**
+     * Stops reading aloud at once. Called when a session ends, a kiosk
+     * locks or the device is retired: nothing of one worker is read out to
+     * the next.
+     */
+    fun stopSpeaking() {}
+
     /** Plays the audio file at [path] (a media blob of the core); false when the platform cannot. */
     fun play(path: String): Boolean = false
 
@@ -42,6 +49,15 @@ interface PlatformServices {
      * it is not a picture this platform decodes.
      */
     suspend fun downscalePhoto(bytes: ByteArray, maxLongEdge: Int, jpegQuality: Int): ByteArray? = null
+
+    /** Whether [scanQr] can be offered (a camera, or the desktop's file of a code's picture). */
+    val canScanQr: Boolean get() = false
+
+    /**
+     * Reads the enrolment QR code: a picture from the camera (private
+     * storage only, deleted once read) decoded with [org.workervoice.app.enrol.QrReader].
+     */
+    suspend fun scanQr(): org.workervoice.app.enrol.QrScan = org.workervoice.app.enrol.QrScan.Cancelled
 
     /** The microphone, for a voice note; null when there is none. */
     fun voiceRecorder(): VoiceRecorder? = null

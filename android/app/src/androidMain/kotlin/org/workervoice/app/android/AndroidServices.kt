@@ -22,6 +22,8 @@ import kotlinx.coroutines.withContext
 import org.workervoice.app.PickedFile
 import org.workervoice.app.PlatformServices
 import org.workervoice.app.VoiceRecorder
+import org.workervoice.app.enrol.QrReader
+import org.workervoice.app.enrol.QrScan
 
 /**
  * The Android platform for the shared screens: the camera (the system
@@ -29,7 +31,9 @@ import org.workervoice.app.VoiceRecorder
  * [CaptureProvider], so no gallery entry is made by the app), the system
  * photo picker (offered on personal phones only, as the core's policy
  * says), photos made small and metadata-free with `Bitmap`, voice notes with
- * `MediaRecorder` into private storage, and playback with `MediaPlayer`.
+ * `MediaRecorder` into private storage, playback with `MediaPlayer`, and
+ * read aloud with `TextToSpeech` ([AndroidSpeech]), and the enrolment QR
+ * code read from a camera picture with ZXing ([scanQr]).
  *
  * It needs the Activity on screen to start other activities and ask for
  * permissions: [MainActivity] sets [activity] and forwards the results.
@@ -41,6 +45,13 @@ class AndroidServices(private val context: Context) : PlatformServices {
     private var pendingResult: Pair<Int, CompletableDeferred<Intent?>>? = null
     private var pendingPermission: Pair<Int, CompletableDeferred<Boolean>>? = null
     private var player: MediaPlayer? = null
+
+    /** Text-to-speech, started once for the process (the engine starts asynchronously). */
+    private val speech = AndroidSpeech(context)
+
+    override fun speak(text: String, language: String): Boolean = speech.speak(text, language)
+
+    override fun stopSpeaking() = speech.stop()
 
     override suspend fun takePhoto(): PickedFile? {
         if (!permission(android.Manifest.permission.CAMERA)) return null
@@ -74,10 +85,45 @@ class AndroidServices(private val context: Context) : PlatformServices {
         return PickedFile(uri.lastPathSegment?.substringAfterLast('/') ?: "photo.jpg", "image/jpeg", bytes)
     }
 
+    override val canScanQr: Boolean
+        get() = context.packageManager.hasSystemFeature(PackageManager.FEATURE_CAMERA_ANY)
+
+    /**
+     * The enrolment QR code: a picture from the system camera (the same
+     * private capture as a report's photo, deleted once read) decoded with
+     * ZXing's core ([QrReader]). No live preview: the camera libraries that
+     * offer one (CameraX, ML Kit) live in Google's repository.
+     */
+    override suspend fun scanQr(): QrScan {
+        val photo = takePhoto() ?: return QrScan.Cancelled
+        return withContext(Dispatchers.Default) {
+            // A code filling part of a phone photo reads well at 1,600 px, in far less memory.
+            val picture = downscale(photo.bytes, QR_LONG_EDGE, 90)?.let { BitmapFactory.decodeByteArray(it, 0, it.size) }
+                ?: return@withContext QrScan.NotFound
+            val pixels = IntArray(picture.width * picture.height)
+            picture.getPixels(pixels, 0, picture.width, 0, 0, picture.width, picture.height)
+            val text = QrReader.decode(picture.width, picture.height, pixels)
+            picture.recycle()
+            text?.let { QrScan.Read(it) } ?: QrScan.NotFound
+        }
+    }
+
     override suspend fun downscalePhoto(bytes: ByteArray, maxLongEdge: Int, jpegQuality: Int): ByteArray? =
         withContext(Dispatchers.Default) { downscale(bytes, maxLongEdge, jpegQuality) }
 
     override fun voiceRecorder(): VoiceRecorder = AndroidRecorder()
+
+    /** A survey's or lesson's recorded prompt (a media file of the core's), with `MediaPlayer`. */
+    override fun play(path: String): Boolean = runCatching {
+        stopPlaying()
+        player = MediaPlayer().apply {
+            setDataSource(path)
+            setOnCompletionListener { stopPlaying() }
+            prepare()
+            start()
+        }
+        true
+    }.getOrDefault(false)
 
     override fun playClip(bytes: ByteArray, mimeType: String): Boolean = runCatching {
         stopPlaying()
@@ -208,6 +254,7 @@ class AndroidServices(private val context: Context) : PlatformServices {
         const val REQUEST_CAMERA = 7101
         const val REQUEST_LIBRARY = 7102
         const val REQUEST_PERMISSION = 7103
+        const val QR_LONG_EDGE = 1600
     }
 }
 

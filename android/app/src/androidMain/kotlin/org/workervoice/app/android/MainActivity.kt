@@ -22,11 +22,10 @@ class MainActivity : ComponentActivity() {
         super.onCreate(savedInstanceState)
         window.setFlags(WindowManager.LayoutParams.FLAG_SECURE, WindowManager.LayoutParams.FLAG_SECURE)
         if (Build.VERSION.SDK_INT >= Build.VERSION_CODES.TIRAMISU) setRecentsScreenshotEnabled(false)
-        // QR scanning needs a camera library from Google's repository (not
-        // reachable from the build machines): the enrol screen offers typing
-        // the code until a scanner is wired here.
+        // The enrol screen's QR scanner is AndroidServices.scanQr (the system
+        // camera's picture, decoded with ZXing's core).
         app.services.activity = this
-        setContent { WorkerVoiceUi(app.model, onScan = null) }
+        setContent { WorkerVoiceUi(app.model) }
     }
 
     override fun onDestroy() {

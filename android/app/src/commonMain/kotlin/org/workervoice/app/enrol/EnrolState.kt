@@ -25,12 +25,13 @@ data class EnrolUi(
 
 /**
  * Enrolment: the typed (or scanned) code goes to the core, which checks it
- * with the hub. The QR scanner is the platform shell's: it calls [scanned].
+ * with the hub. The QR scanner is the platform's ([scan] with
+ * `PlatformServices.scanQr`, or a shell's own calling [scanned]).
  */
 class EnrolState(
     private val core: WorkerVoice,
     private val scope: CoroutineScope,
-    @Suppress("unused") private val strings: Strings,
+    private val strings: Strings,
     private val onEnrolled: () -> Unit,
 ) {
     var ui: EnrolUi by mutableStateOf(EnrolUi())
@@ -44,6 +45,22 @@ class EnrolState(
 
     fun mode(mode: DeviceMode) {
         ui = ui.copy(mode = mode)
+    }
+
+    /**
+     * "Scan the QR code": [read] is the platform's scanner; a code read
+     * enrols at once, a picture without one says so, a cancel does nothing.
+     */
+    fun scan(read: suspend () -> QrScan) {
+        if (ui.busy) return
+        ui = ui.copy(error = null)
+        scope.launch {
+            when (val result = read()) {
+                is QrScan.Read -> scanned(result.payload)
+                QrScan.NotFound -> ui = ui.copy(error = strings["enrol-scan-none"])
+                QrScan.Cancelled -> {}
+            }
+        }
     }
 
     /** A QR payload from the platform's scanner: enrols at once. */

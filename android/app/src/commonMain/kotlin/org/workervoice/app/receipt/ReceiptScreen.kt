@@ -8,6 +8,7 @@ import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.selection.toggleable
 import androidx.compose.material.icons.Icons
 import androidx.compose.material.icons.filled.Check
+import androidx.compose.material.icons.filled.PlayArrow
 import androidx.compose.material3.Checkbox
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.Surface
@@ -37,16 +38,19 @@ import org.workervoice.model.Receipt
 /**
  * The receipt, shown once: the case number and the secret, large, with
  * "I have written it down" before the worker can move on. The secret is
- * spoken digit group by digit group by screen readers.
+ * spoken character by character by screen readers, and "Read aloud" has the
+ * platform's voice read both ([onReadAloud]: false when it has no voice for
+ * the language, and the screen says so).
  *
  * [fromSurvey]: the case was opened by a survey's answers; the screen says
  * so, and says nothing of delivery (the case leaves with the answers after
  * the core's random delay; the survey's thanks that follow say it).
  */
 @Composable
-fun ReceiptScreen(receipt: Receipt, sent: Boolean, onNoted: () -> Unit, fromSurvey: Boolean = false) {
+fun ReceiptScreen(receipt: Receipt, sent: Boolean, onNoted: () -> Unit, fromSurvey: Boolean = false, onReadAloud: () -> Boolean = { false }) {
     val s = LocalStrings.current
     var written by rememberSaveable(receipt.caseId) { mutableStateOf(false) }
+    var noVoice by rememberSaveable(receipt.caseId) { mutableStateOf(false) }
     ScreenFrame(
         title = s["receipt-title"],
         bottom = {
@@ -66,6 +70,14 @@ fun ReceiptScreen(receipt: Receipt, sent: Boolean, onNoted: () -> Unit, fromSurv
         Hint(s["receipt-hint"])
         ReceiptPart(s["receipt-case"], receipt.caseId, "receipt-case")
         ReceiptPart(s["receipt-secret"], receipt.secret, "receipt-secret")
+        BigButton(
+            s["receipt-read-aloud"],
+            { noVoice = !onReadAloud() },
+            icon = Icons.Filled.PlayArrow,
+            outlined = true,
+            modifier = Modifier.testTag("receipt-read-aloud"),
+        )
+        if (noVoice) Hint(s["read-aloud-unavailable"], Modifier.testTag("read-aloud-unavailable"))
         if (!fromSurvey) {
             Text(if (sent) s["receipt-sent"] else s["receipt-queued"], style = MaterialTheme.typography.bodyLarge, modifier = Modifier.testTag("receipt-delivery"))
         }

@@ -6,6 +6,7 @@ import java.awt.FileDialog
 import java.awt.Frame
 import java.io.File
 import java.nio.file.Files
+import javax.imageio.ImageIO
 import javax.sound.sampled.AudioFormat
 import javax.sound.sampled.AudioInputStream
 import javax.sound.sampled.AudioSystem
@@ -16,15 +17,19 @@ import org.workervoice.PhotoSource
 import org.workervoice.app.PickedFile
 import org.workervoice.app.PlatformServices
 import org.workervoice.app.VoiceRecorder
+import org.workervoice.app.enrol.QrReader
+import org.workervoice.app.enrol.QrScan
 
 /**
  * The desktop runner's platform: pictures decoded by Skia; photos through
  * the system's file dialog (a desktop has no camera to speak of: "Take a
  * photo" opens the dialog too), made small by [PhotoDownscaler]; voice
  * notes recorded with `javax.sound` ([DesktopRecorder]) and played with a
- * `Clip`. Tests and scripts hand over files ([pickFrom]) and a microphone's
- * sound ([microphone]) instead of the dialog and a sound card. No
- * text-to-speech on the desktop: that call reports that it did nothing.
+ * `Clip`; the enrolment QR code read from a picture file with the same
+ * ZXing decoder as Android ([QrReader]). Tests and scripts hand over files
+ * ([pickFrom]) and a microphone's sound ([microphone]) instead of the
+ * dialog and a sound card. No text-to-speech on the desktop (none on the
+ * build machines): that call reports that it did nothing.
  */
 class DesktopServices(
     private val pickFrom: (PhotoSource) -> File? = ::chooseFile,
@@ -45,6 +50,16 @@ class DesktopServices(
     private suspend fun pick(source: PhotoSource): PickedFile? = withContext(Dispatchers.IO) {
         val file = pickFrom(source) ?: return@withContext null
         PickedFile(file.name, Files.probeContentType(file.toPath()) ?: "application/octet-stream", file.readBytes())
+    }
+
+    /** A picture of the code from a file (the dialog, or what a test hands over): a desktop has no camera to hold up. */
+    override val canScanQr: Boolean get() = true
+
+    override suspend fun scanQr(): QrScan = withContext(Dispatchers.IO) {
+        val file = pickFrom(PhotoSource.CAMERA) ?: return@withContext QrScan.Cancelled
+        val image = runCatching { ImageIO.read(file) }.getOrNull() ?: return@withContext QrScan.NotFound
+        val pixels = image.getRGB(0, 0, image.width, image.height, null, 0, image.width)
+        QrReader.decode(image.width, image.height, pixels)?.let { QrScan.Read(it) } ?: QrScan.NotFound
     }
 
     override suspend fun downscalePhoto(bytes: ByteArray, maxLongEdge: Int, jpegQuality: Int): ByteArray? =

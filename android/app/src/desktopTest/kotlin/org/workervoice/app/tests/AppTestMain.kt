@@ -18,6 +18,7 @@ val ALL_APP_TESTS: List<Class<*>> = listOf(
     HomeTest::class.java,
     ReportExtrasTest::class.java,
     KioskTest::class.java,
+    EnrolQrTest::class.java,
 )
 
 /**

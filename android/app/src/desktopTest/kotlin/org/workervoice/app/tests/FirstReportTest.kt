@@ -45,7 +45,9 @@ class FirstReportTest : AppUiTest() {
         val number = "A${language.filter(Char::isLetter).uppercase()}${System.nanoTime() % 100000}"
         val activation = hub.admin.importRoster(factory.id, listOf(RosterWorker(number, "Lan", language))).getValue(number)
         // The device starts in English (a phone set to another language is the language screen's job).
-        val model = newInstallation("en", hub.admin.programmeKey())
+        // This "device" has voices for English and Chinese, none for Vietnamese.
+        val voice = RecordingVoice(voices = setOf("en", "zh-CN"))
+        val model = newInstallation("en", hub.admin.programmeKey(), voice)
         var sendToReceiptMs = 0L
 
         runDesktopComposeUiTest(SCREEN_WIDTH, SCREEN_HEIGHT) {
@@ -128,14 +130,27 @@ class FirstReportTest : AppUiTest() {
             assertTrue(caseId in hotline.caseIds(), "the hotline has case $caseId")
             assertEquals(words, hotline.open(caseId).first)
 
+            // "Read aloud": the case number and the secret, character by
+            // character, in the worker's language; without a voice for it,
+            // the screen says so.
+            tap("receipt-read-aloud")
+            val (text, spokenIn) = voice.spoken.single()
+            assertEquals(language, spokenIn)
+            val plain = text.filterNot { it == '\u2068' || it == '\u2069' }
+            assertTrue(caseId.toList().joinToString(" ") in plain && secret.toList().joinToString(" ") in plain, plain)
+            assertEquals(language == "vi", shows("read-aloud-unavailable"))
+            if (language == "vi") screenshot(language, "12b-receipt-no-voice")
+
             // "I have written it down" before moving on.
             tap("receipt-continue")
             assertTrue(model.screen is Screen.Receipt, "Continue works only after ticking the box")
             tap("receipt-written")
             screenshot(language, "13-receipt-noted")
+            val stopsAtReceipt = voice.stops
             tap("receipt-continue")
             awaitTag("home-report")
             assertTrue(!shows("receipt-case"), "the receipt is shown once")
+            assertTrue(voice.stops > stopsAtReceipt, "the receipt is not read on past its screen")
 
             // The hotline replies; the worker reads it under My reports and answers.
             hotline.setStatus(caseId, "acknowledged")
@@ -150,6 +165,11 @@ class FirstReportTest : AppUiTest() {
             awaitTag("case-reply").performTextInput(answer)
             tap("case-send")
             waitUntil(timeoutMillis = UI_WAIT_MS) { answer in hotline.open(caseId).second }
+
+            // "I'm done" stops any reading: nothing is read on to the next person.
+            val stopsBefore = voice.stops
+            runOnIdle { model.done() }
+            assertTrue(voice.stops > stopsBefore, "reading stops when the worker is done")
         }
 
         // A second installation (a shared tablet), with only the receipt and no sign-in.

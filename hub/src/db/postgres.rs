@@ -1,0 +1,182 @@
+//! The PostgreSQL backend (ADR 0019): connections to a server the operator
+//! runs, chosen with a database URL (`postgres://…`, or key-value words
+//! such as `host=/run/postgresql dbname=workervoice`).
+//!
+//! Pools: writers (for [`super::Db::run`] and group commit) and read-only
+//! readers (for [`super::Db::read`]: `default_transaction_read_only`, so a
+//! write by mistake fails as on SQLite's `query_only` readers). Every
+//! transaction is `SERIALIZABLE`; work that loses a serialization conflict
+//! (SQLSTATE 40001) or a deadlock (40P01) is rolled back and run again, up
+//! to [`ATTEMPTS`] times, so that each handler keeps the serial semantics
+//! it was written against on SQLite's single writer. There is no group
+//! commit of our own: concurrent transactions on their own connections
+//! share the server's WAL flushes.
+//!
+//! Durability is the server's: the hub refuses to start when
+//! `synchronous_commit` is off (a commit could then be acknowledged and
+//! lost), as it refuses a missing key file. `fsync` is the operator's
+//! responsibility and is not checked (a test server may turn it off).
+//!
+//! The `postgres` client is synchronous and runs its own small runtime per
+//! call: it is only ever called on tokio's blocking pool.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use anyhow::Context;
+use tokio::sync::Semaphore;
+
+use super::sql::{self, Connection};
+use crate::error::ApiError;
+
+/// How many times work is run before a serialization conflict is reported
+/// as an error. Many devices inserting into one small table conflict often
+/// (PostgreSQL tracks reads of a small index by page), so the bound is
+/// generous and the waits grow.
+pub(crate) const ATTEMPTS: u32 = 24;
+
+/// Writer connections per hub process.
+const WRITERS: usize = 8;
+
+/// A connection pool on one server.
+pub(crate) struct Pool {
+    config: postgres::Config,
+    read_only: bool,
+    idle: Mutex<Vec<Connection>>,
+    permits: Arc<Semaphore>,
+}
+
+/// The writer and reader pools of a hub on PostgreSQL.
+pub(crate) struct Pools {
+    pub(crate) writers: Pool,
+    pub(crate) readers: Pool,
+}
+
+impl Pools {
+    /// Pools on `url`'s database, with `first` (already checked and
+    /// migrated by [`open`]) as the first writer.
+    pub(crate) fn new(url: &str, first: Connection, readers: usize) -> anyhow::Result<Self> {
+        let config = parse(url)?;
+        let writers = Pool::new(config.clone(), false, WRITERS);
+        super::lock(&writers.idle).push(first);
+        Ok(Self { writers, readers: Pool::new(config, true, readers) })
+    }
+}
+
+impl Pool {
+    fn new(config: postgres::Config, read_only: bool, size: usize) -> Self {
+        Self { config, read_only, idle: Mutex::new(Vec::new()), permits: Arc::new(Semaphore::new(size)) }
+    }
+
+    /// Runs `work` on a connection of this pool, on the blocking pool, in
+    /// a fresh state each time (any transaction left open is rolled back),
+    /// again when it failed with a serialization conflict.
+    pub(crate) async fn run<T, F>(self: &Arc<Self>, mut work: F) -> Result<T, ApiError>
+    where
+        F: FnMut(&mut Connection) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let permit =
+            Arc::clone(&self.permits).acquire_owned().await.map_err(|_| ApiError::internal("the pool is closed"))?;
+        let pool = Arc::clone(self);
+        tokio::task::spawn_blocking(move || {
+            let _permit = permit;
+            let mut connection = pool.take().map_err(|error| ApiError::internal(format!("{error:#}")))?;
+            let mut attempt = 1;
+            let result = loop {
+                let _ = connection.rollback();
+                let result = work(&mut connection);
+                let _ = connection.rollback();
+                match result {
+                    Err(ApiError::Storage(error)) if error.is_retryable() && attempt < ATTEMPTS => {
+                        tracing::debug!(attempt, "serialization conflict: running the transaction again");
+                        std::thread::sleep(backoff(attempt));
+                        attempt += 1;
+                    }
+                    result => break result,
+                }
+            };
+            pool.give_back(connection);
+            result
+        })
+        .await
+        .map_err(|error| ApiError::internal(format!("database task failed: {error}")))?
+    }
+
+    /// An idle connection, or a new one.
+    fn take(&self) -> anyhow::Result<Connection> {
+        if let Some(connection) = super::lock(&self.idle).pop() {
+            return Ok(connection);
+        }
+        connect(&self.config, self.read_only)
+    }
+
+    /// Keeps `connection` for the next user unless its link broke.
+    fn give_back(&self, connection: Connection) {
+        if !connection.is_broken() {
+            super::lock(&self.idle).push(connection);
+        }
+    }
+}
+
+/// A random wait of up to 2^attempt milliseconds (at most 256) before
+/// running conflicting work again, so that the transactions that collided
+/// do not collide again.
+fn backoff(attempt: u32) -> Duration {
+    let mut jitter = [0u8; 2];
+    let _ = ring::rand::SecureRandom::fill(&ring::rand::SystemRandom::new(), &mut jitter);
+    let span = 1u64 << attempt.min(8);
+    Duration::from_millis(1 + u64::from(u16::from_le_bytes(jitter)) % span)
+}
+
+fn parse(url: &str) -> anyhow::Result<postgres::Config> {
+    // The message of a parse error could echo a password: say only that it failed.
+    url.parse::<postgres::Config>().map_err(|_| anyhow::anyhow!("the database URL is not a valid PostgreSQL URL"))
+}
+
+fn connect(config: &postgres::Config, read_only: bool) -> anyhow::Result<Connection> {
+    let mut client = config.connect(postgres::NoTls).context("connecting to the PostgreSQL server")?;
+    client
+        .batch_execute(if read_only {
+            "SET default_transaction_read_only = on; SET client_min_messages = warning"
+        } else {
+            "SET client_min_messages = warning"
+        })
+        .context("configuring a PostgreSQL connection")?;
+    Ok(Connection::from_postgres(client))
+}
+
+/// Connects to `url`, refuses a server that could lose acknowledged
+/// commits, and brings the schema up to date: the first writer.
+pub(crate) fn open(url: &str) -> anyhow::Result<Connection> {
+    let config = parse(url)?;
+    let mut connection = connect(&config, false)?;
+    check_durability(&connection)?;
+    super::schema::migrate_postgres(&mut connection).context("preparing the hub's PostgreSQL schema")?;
+    Ok(connection)
+}
+
+/// Refuses to run when `synchronous_commit` is off.
+fn check_durability(connection: &Connection) -> anyhow::Result<()> {
+    let setting: String = connection
+        .query_row("SELECT current_setting('synchronous_commit')", [], |row| row.get(0))
+        .context("reading synchronous_commit")?;
+    if setting.eq_ignore_ascii_case("off") {
+        anyhow::bail!(
+            "the PostgreSQL server has synchronous_commit = off: a commit the hub acknowledged to a device \
+             could be lost in a crash. Set synchronous_commit = on (for the hub's database or role) and start again."
+        );
+    }
+    Ok(())
+}
+
+/// Takes `sql::Error` for the grouped work's commit.
+pub(crate) fn in_transaction<T>(
+    connection: &mut Connection,
+    work: impl FnOnce(&Connection) -> Result<T, ApiError>,
+) -> Result<T, ApiError> {
+    let tx = connection.transaction_with_behavior(sql::TransactionBehavior::Immediate)?;
+    let value = work(&tx)?;
+    tx.commit()?;
+    Ok(value)
+}
