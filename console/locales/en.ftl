@@ -594,3 +594,115 @@ dashboard-survey-mean = Mean: { $mean }
 dashboard-categories-download = Download cases by category (CSV)
 dashboard-training-download = Download training (CSV)
 dashboard-surveys-download = Download survey results (CSV)
+
+## Published packs, survey schedules and events
+nav-content = Published packs
+nav-schedules = Survey schedules
+nav-events = Events
+content-help = Training modules and surveys the programme published. Devices take a version only with the key holder's signature on it; the hub checks each signature again for this list.
+content-none = Nothing is published yet.
+content-kind = Kind
+content-kind-training-module = Training module
+content-kind-survey = Survey
+content-id = Id
+content-current = Version on devices
+content-not-yet = None yet: awaiting the key holder
+content-version-number = Version { $version }
+content-assigned = Assigned to
+content-all-factories = Every factory
+content-versions-caption = Versions of { $title }
+content-version = Version
+content-published = Published
+content-proposed-on = Proposed { $when }
+content-size = Size
+content-media = Media files
+content-signature = Key holder's signature
+content-signature-verified = Signed
+content-signature-invalid = Signature does not verify
+content-signature-awaiting = Awaiting signature
+content-schedule-link = Schedule of { $title }
+schedules-help = A survey without a schedule is open to every worker of the factories it is assigned to. A schedule sets when it opens and closes, and to whom: for an audit follow-up, the workers an event concerned, some days after it.
+schedules-none = No survey is published yet.
+schedule-none = No schedule: open to every worker of the factories it is assigned to.
+schedule-who-everyone = Every worker of its factories,
+schedule-who-factories = The workers of { $factories },
+schedule-who-departments = The workers of { $departments } at { $factory },
+schedule-who-workers = { $count ->
+    [one] 1 listed worker
+   *[other] { $count } listed workers
+} of { $factory },
+schedule-who-after-event = The workers concerned by an event of kind “{ $event }”, { $after ->
+    [0] from the day of the event
+    [one] from 1 day after it
+   *[other] from { $after } days after it
+}{ $open ->
+    [0] {""}
+    [one] {" "}for 1 day
+   *[other] {" "}for { $open } days
+},
+schedule-window-both = from { $opens } to { $last }.
+schedule-window-from = from { $opens }, with no closing day.
+schedule-window-until = until { $last }.
+schedule-window-always = with no opening or closing day.
+schedule-when = When
+schedule-who = Who may answer
+schedule-opens = First day open
+schedule-opens-hint = Optional. From the start of this day (this computer's time zone).
+schedule-closes = Last day open
+schedule-closes-hint = Optional. Closed from the end of this day.
+schedule-target = Open to
+schedule-target-everyone = Every worker of its factories
+schedule-target-factories = Some factories
+schedule-target-departments = Departments of a factory
+schedule-target-workers = Listed workers of a factory
+schedule-target-after-event = The workers an event concerned
+schedule-factories = Factories
+schedule-factories-hint = Choose one or more.
+schedule-factory = Factory
+schedule-choose-factory = Choose a factory
+schedule-departments = Departments
+schedule-workers = Worker numbers
+schedule-list-hint = One a line, or separated by commas.
+schedule-event = Event kind
+schedule-event-hint = As recorded on the Events page, for example “audit”.
+schedule-after = Days after the event
+schedule-after-hint = 0 to { $max }: on day 5 after an audit, enter 5.
+schedule-open-days = Days open for each worker
+schedule-open-days-hint = Optional. Empty: until the survey closes.
+schedule-save = Save the schedule of { $title }
+schedule-saved = Schedule of { $title } saved.
+schedule-not-saved = Nothing was saved for { $title }: see the messages beside the form.
+schedule-refused = The hub refused it: { $reason }
+schedule-refused-workers = The hub refused it: a worker number is not on the roster of the factory chosen. Nothing was changed.
+schedule-error-date = Enter a date.
+schedule-error-order = The last day cannot come before the first day.
+schedule-error-days = Enter a whole number of days from { $min } to { $max }.
+schedule-error-factories = Choose at least one factory.
+schedule-error-factory = Choose a factory.
+schedule-error-departments = Enter at least one department.
+schedule-error-workers = Enter at least one worker number.
+schedule-error-too-many = At most { $max } entries.
+schedule-error-event = Enter an event kind of 1 to { $max } characters.
+events-help = Something that happened at a factory, such as an audit, and the workers it concerned (for example those interviewed). A survey scheduled to follow events of that kind opens for exactly those workers. This list counts the workers and never names them.
+events-record-title = Record an event
+events-record-help = The worker numbers are sent to the hub, which keeps them only to open the follow-up survey for these workers.
+events-factory-hint = Where it happened.
+events-kind = Kind
+events-day = Day
+events-day-hint = The day it happened; follow-up surveys count their days from it.
+events-workers = Workers concerned (numbers)
+events-workers-hint = One number a line, or separated by commas, as on the roster.
+events-record = Record the event
+events-recorded = Recorded: { $kind } at { $factory } on { $day }, { $count ->
+    [one] 1 worker
+   *[other] { $count } workers
+}.
+events-not-recorded = The event was not recorded: see the messages beside the form.
+events-refused-workers = The hub refused it: a worker number is not on this factory's roster. Nothing was recorded.
+events-list-title = Recorded events
+events-none = No event has been recorded.
+events-caption = Events at { $factory }
+events-count = Workers
+events-recorded-at = Recorded
+events-follow-ups = Surveys that follow
+events-follow-up = { $title } opens on { $day }

@@ -143,6 +143,53 @@ export interface GrievanceMonth {
   median_days_to_resolve: number | null;
 }
 
+/** `GET /admin/v1/content` (`protocol::staff_lists`): whether the key holder's signature is on a version. */
+export type SignatureState = 'verified' | 'invalid' | 'awaiting';
+export interface PublishedVersion {
+  version: number;
+  manifest_sha256: string;
+  published_at: number;
+  total_bytes: number;
+  media: number;
+  signature: SignatureState;
+  proposal_id?: string;
+}
+export interface PublishedItem {
+  kind: 'training_module' | 'survey';
+  id: string;
+  titles: Record<string, string>;
+  current_version?: number;
+  all_factories: boolean;
+  factory_ids: string[];
+  versions: PublishedVersion[];
+}
+/** `protocol::admin::SurveyTarget`: who may answer a survey. */
+export type SurveyTarget =
+  | { type: 'everyone' }
+  | { type: 'factories'; factory_ids: string[] }
+  | { type: 'departments'; factory_id: string; departments: string[] }
+  | { type: 'workers'; factory_id: string; worker_numbers: string[] }
+  | { type: 'after_event'; event: string; after_days: number; open_days?: number };
+export interface SurveySchedule {
+  opens_at?: number;
+  closes_at?: number;
+  target: SurveyTarget;
+}
+/** `GET /admin/v1/surveys/{id}/schedule`: no schedule means open to every worker of its factories. */
+export interface SurveyScheduleView {
+  survey_id: string;
+  schedule?: SurveySchedule;
+}
+/** `GET /admin/v1/events`: the workers are counted, never named. */
+export interface EventSummary {
+  event_id: string;
+  kind: string;
+  factory_id: string;
+  at: number;
+  recorded_at: number;
+  workers: number;
+}
+
 /** `GET /admin/v1/factories/{id}/survey-aggregates`: a published survey's group for one factory. */
 export interface FactorySurveyAggregates {
   results: SurveyResults;
@@ -292,6 +339,18 @@ export const api = {
     }),
   grievanceReport: (factory: string) =>
     request<GrievanceMonth[]>('GET', `/admin/v1/factories/${enc(factory)}/grievance-report`),
+  content: () => request<PublishedItem[]>('GET', '/admin/v1/content'),
+  schedule: (survey: string) => request<SurveyScheduleView>('GET', `/admin/v1/surveys/${enc(survey)}/schedule`),
+  setSchedule: (survey: string, schedule: SurveySchedule) =>
+    request<SurveySchedule>('POST', `/admin/v1/surveys/${enc(survey)}/schedule`, schedule),
+  events: () => request<EventSummary[]>('GET', '/admin/v1/events'),
+  recordEvent: (kind: string, factory: string, at: number, workerNumbers: string[]) =>
+    request<{ event_id: string; workers: number }>('POST', '/admin/v1/events', {
+      kind,
+      factory_id: factory,
+      at,
+      worker_numbers: workerNumbers,
+    }),
   categoryCounts: (factory: string) =>
     request<PublishedCategoryCounts[]>('GET', `/admin/v1/factories/${enc(factory)}/category-counts`),
   surveyAggregates: (factory: string) =>

@@ -61,6 +61,9 @@ const MENU: readonly { path: string; label: string; needs: Right }[] = [
   { path: '/staff', label: 'nav-staff', needs: 'read_programme' },
   { path: '/proposals', label: 'nav-proposals', needs: 'read_programme' },
   { path: '/deadlines', label: 'nav-deadlines', needs: 'read_programme' },
+  { path: '/content', label: 'nav-content', needs: 'list_factories' },
+  { path: '/schedules', label: 'nav-schedules', needs: 'read_programme' },
+  { path: '/events', label: 'nav-events', needs: 'read_programme' },
   { path: '/grievances', label: 'nav-grievances', needs: 'read_aggregates' },
   { path: '/audit', label: 'nav-audit', needs: 'read_audit' },
 ];

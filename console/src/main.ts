@@ -13,6 +13,8 @@ import './pages/factory.js';
 import './pages/programme.js';
 import './pages/deadlines.js';
 import './pages/grievances.js';
+import './pages/content.js';
+import './pages/schedules.js';
 
 setLanguage(initialLanguage().tag);
 

@@ -280,7 +280,18 @@ test('the console, served by a real hub, in headless Chromium', async (t: TestCo
     await t.test(
       'a programme admin sees every programme page, adds a brand, links a supplier and invites staff',
       async () => {
-        assert.deepEqual(await menu(adminPage), ['/factories', '/brands', '/staff', '/proposals', '/deadlines', '/grievances', '/audit']);
+        assert.deepEqual(await menu(adminPage), [
+          '/factories',
+          '/brands',
+          '/staff',
+          '/proposals',
+          '/deadlines',
+          '/content',
+          '/schedules',
+          '/events',
+          '/grievances',
+          '/audit',
+        ]);
         await visit(adminPage, '/factories');
         await adminPage.fill('#factory-name', otherFactory);
         await adminPage.getByRole('button', { name: 'Add factory', exact: true }).click();
@@ -349,7 +360,7 @@ test('the console, served by a real hub, in headless Chromium', async (t: TestCo
         const context = await accept(browser, base, links['factory_admin'] ?? '', 'factory.admin');
         const page = context.pages()[0] as Page;
         watch(page);
-        assert.deepEqual(await menu(page), ['/factories', '/grievances']);
+        assert.deepEqual(await menu(page), ['/factories', '/content', '/grievances']);
         const factoryPath = `/factories/${encodeURIComponent(ready.demo.factory_id)}`;
         await visit(page, `${factoryPath}/roster`);
         const good = [
@@ -511,7 +522,7 @@ test('the console, served by a real hub, in headless Chromium', async (t: TestCo
       const context = await accept(browser, base, links['brand_staff'] ?? '', 'brand.staff');
       const page = context.pages()[0] as Page;
       watch(page);
-      assert.deepEqual(await menu(page), ['/factories', '/grievances']);
+      assert.deepEqual(await menu(page), ['/factories', '/content', '/grievances']);
       await visit(page, '/factories');
       const listed = (await page.locator('main table').textContent()) ?? '';
       assert.ok(listed.includes(ready.demo.factory_name) && !listed.includes(otherFactory), listed);
@@ -540,7 +551,18 @@ test('the console, served by a real hub, in headless Chromium', async (t: TestCo
       const context = await accept(browser, base, links['auditor'] ?? '', 'auditor.one');
       const page = context.pages()[0] as Page;
       watch(page);
-      assert.deepEqual(await menu(page), ['/factories', '/brands', '/staff', '/proposals', '/deadlines', '/grievances', '/audit']);
+      assert.deepEqual(await menu(page), [
+          '/factories',
+          '/brands',
+          '/staff',
+          '/proposals',
+          '/deadlines',
+          '/content',
+          '/schedules',
+          '/events',
+          '/grievances',
+          '/audit',
+        ]);
       for (const path of ['/factories', '/brands', '/staff', '/deadlines', '/audit']) {
         await visit(page, path);
         assert.equal(await page.locator('main form').count(), 0, `${path} offers a form to an auditor`);

@@ -27,7 +27,7 @@ use workervoice_protocol::error::HubErrorCode as Code;
 use workervoice_protocol::signing::{HEADER_DEVICE, HEADER_NONCE, HEADER_SIGNATURE, HEADER_TIMESTAMP};
 use workervoice_protocol::{
     admin, auth, category_counts, content, directory, enrol, error, grievance, handler, paths, progress, proposal,
-    staff, survey_response,
+    staff, staff_lists, survey_response,
 };
 
 /// Where the hub serves its description.
@@ -785,6 +785,32 @@ fn operations() -> Vec<Operation> {
             "Record an event surveys can follow",
             one::<admin::RecordEventRequest>(),
             one::<admin::RecordedEvent>(),
+        ),
+        op(
+            get.clone(),
+            "/admin/v1/surveys/{survey_id}/schedule",
+            Staff,
+            "A survey's schedule as set (none: open to its factories' workers)",
+            Empty,
+            one::<staff_lists::SurveyScheduleView>(),
+        )
+        .refuses(&[Code::NotFound]),
+        op(
+            get.clone(),
+            "/admin/v1/events",
+            Staff,
+            "Recorded events, newest first (workers counted, not named)",
+            Empty,
+            list::<staff_lists::EventSummary>(),
+        )
+        .query(&["factory_id"]),
+        op(
+            get.clone(),
+            "/admin/v1/content",
+            Staff,
+            "Published training modules and surveys, their versions and assignment (within the scope)",
+            Empty,
+            list::<staff_lists::PublishedItem>(),
         ),
         op(
             get.clone(),

@@ -33,6 +33,7 @@ pub mod progress;
 pub mod proposal;
 pub mod signing;
 pub mod staff;
+pub mod staff_lists;
 pub mod survey;
 pub mod survey_response;
 pub mod training;

@@ -59,10 +59,14 @@ pub(crate) fn routes(state: AppState) -> Router<AppState> {
         .route("/admin/v1/readers/invitations", post(invite_reader))
         .route("/admin/v1/handlers", get(list_handlers))
         .route("/admin/v1/handlers/{handler_id}/disable", post(disable_handler))
-        .route("/admin/v1/surveys/{survey_id}/schedule", post(set_survey_schedule))
+        .route(
+            "/admin/v1/surveys/{survey_id}/schedule",
+            post(set_survey_schedule).get(crate::surveys::schedule_view::get_schedule),
+        )
+        .route("/admin/v1/content", get(crate::content::listing::list))
         .route("/admin/v1/deadlines", get(crate::cases::deadlines::list))
         .route("/admin/v1/deadlines/{route}", post(crate::cases::deadlines::set))
-        .route("/admin/v1/events", post(record_event))
+        .route("/admin/v1/events", post(record_event).get(crate::surveys::schedule_view::list_events))
         .merge(crate::staff::admin_routes())
         .route_layer(middleware::from_fn_with_state(state, require_staff))
 }

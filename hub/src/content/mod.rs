@@ -28,6 +28,7 @@
 //! factory: it stays `no-store`.
 
 pub(crate) mod blobs;
+pub(crate) mod listing;
 pub(crate) mod publish;
 
 use crate::db::sql::{Connection, OptionalExtension, params};

@@ -5,7 +5,7 @@
 //!
 //! | right | programme admin | factory admin | brand staff | auditor |
 //! | --- | --- | --- | --- | --- |
-//! | `ListFactories` (answer filtered to the scope) | all | its factories | its brand's suppliers | all |
+//! | `ListFactories` (factories, published content: answer filtered to the scope) | all | its factories | its brand's suppliers | all |
 //! | `ReadFactory` (workers, devices) | yes | its factories | no | yes |
 //! | `ReadAggregates` (training and grievance reports) | yes | its factories | its brand's suppliers | yes |
 //! | `ManageFactory` (codes, roster, workers, devices, settings) | yes | its factories | no | no |
@@ -88,6 +88,10 @@ pub(crate) const ROUTE_RIGHTS: &[(&str, &str, Right)] = &[
     ("POST", "/admin/v1/handlers/{handler_id}/disable", Right::ManageProgramme),
     ("POST", "/admin/v1/surveys/{survey_id}/schedule", Right::ManageProgramme),
     ("POST", "/admin/v1/events", Right::ManageProgramme),
+    ("GET", "/admin/v1/surveys/{survey_id}/schedule", Right::ReadProgramme),
+    ("GET", "/admin/v1/events", Right::ReadProgramme),
+    // Filtered to the scope, as the factory list is (`crate::content::listing`).
+    ("GET", "/admin/v1/content", Right::ListFactories),
     ("POST", "/admin/v1/staff/invitations", Right::ManageProgramme),
     ("GET", "/admin/v1/staff/accounts", Right::ReadProgramme),
     ("POST", "/admin/v1/staff/accounts/{account_id}/revoke-sessions", Right::ManageProgramme),

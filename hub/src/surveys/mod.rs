@@ -18,6 +18,7 @@ pub(crate) mod factory_aggregates;
 pub(crate) mod responses;
 pub(crate) mod results;
 pub(crate) mod schedule;
+pub(crate) mod schedule_view;
 
 use crate::db::sql::{Connection, OptionalExtension, params};
 use axum::Json;
