@@ -7,6 +7,7 @@
 mod support;
 
 use std::path::Path;
+use workervoice_hub::testing::TestValue;
 
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -89,8 +90,7 @@ async fn published_packs_are_listed_with_versions_checked_signatures_and_assignm
         // A module proposed for the other factory, not yet signed.
         write_pack(&source.join("waiting"), &module("waiting", "Waiting"));
         let there = workervoice_hub::PackAssignment::Factories(vec![other.clone()]);
-        let proposed =
-            workervoice_hub::publish_pack(&hub.data_dir(), &source.join("waiting"), &there).expect("proposed");
+        let proposed = hub.publish_pack(&source.join("waiting"), &there).expect("proposed");
 
         let all = content(hub, hub.staff_token()).await;
         assert_eq!(ids(&all), ["check-in", "rights", "waiting"], "by kind, then id: {all:?}");
@@ -139,7 +139,12 @@ async fn published_packs_are_listed_with_versions_checked_signatures_and_assignm
         assert_eq!(own[0].factory_ids, std::slice::from_ref(&factory));
 
         // A signature that no longer verifies is said so.
-        hub.sql("UPDATE content_manifests SET signature = zeroblob(64) WHERE content_id = 'rights' AND version = 1;");
+        hub.database()
+            .execute(
+                "UPDATE content_manifests SET signature = ?1 WHERE content_id = 'rights' AND version = 1",
+                &[TestValue::Blob(vec![0; 64])],
+            )
+            .expect("a signature replaced");
         let after = content(hub, hub.staff_token()).await;
         let states: Vec<SignatureState> = after[1].versions.iter().map(|v| v.signature).collect();
         assert_eq!(states, [SignatureState::Verified, SignatureState::Invalid]);
