@@ -16,7 +16,7 @@
 //! of the current route may do it, only to the next route the worker
 //! allowed, never past the last, and not once the case is resolved or closed.
 
-use crate::db::sql::{Connection, TransactionBehavior, params};
+use crate::db::sql::{Connection, TransactionBehavior};
 use axum::Json;
 use axum::extract::State;
 use workervoice_protocol::grievance::CaseStatus;
@@ -25,10 +25,8 @@ use workervoice_protocol::handler::CaseEscalation;
 use super::sessions::{HandlerIdentity, HandlerSession};
 use super::work::{Access, actor, load_access};
 use crate::cases::deadlines::route_deadlines;
-use crate::cases::{append_audit, append_event, status_str};
 use crate::clock::unix_now;
-use crate::db::sql_u64;
-use crate::directory::{default_deadline_hours, load_directory, route_entry};
+use crate::directory::load_directory;
 use crate::error::ApiError;
 use crate::extract::PathParams;
 use crate::state::AppState;
@@ -94,26 +92,7 @@ fn hand_over(connection: &Connection, access: &Access, identity: &HandlerIdentit
     let next_route = *case.routes.get(case.route_index + 1).ok_or_else(ApiError::bad_request)?;
     let directory = load_directory(connection, case.directory_version)?
         .ok_or_else(|| ApiError::internal("a case names a directory version that is gone"))?;
-    let hours = route_entry(&directory, next_route, &case.factory_id)
-        .map_or(default_deadline_hours(next_route), |entry| entry.response_deadline_hours);
-    connection.execute(
-        "UPDATE cases SET route_index = ?1, current_route = ?2, status = ?3, deadline_at = ?4, \
-           escalation_exhausted = 0 WHERE case_id = ?5",
-        params![
-            sql_u64(case.route_index as u64 + 1),
-            next_route.as_str(),
-            status_str(CaseStatus::Escalated),
-            now.saturating_add(i64::from(hours) * 3600),
-            case.case_id
-        ],
-    )?;
-    let handover = append_event(connection, &case.case_id, now, Some(CaseStatus::Escalated), None)?;
-    connection.execute(
-        "INSERT INTO case_handovers (case_id, route, last_seq) VALUES (?1, ?2, ?3) \
-         ON CONFLICT (case_id, route) DO UPDATE SET last_seq = excluded.last_seq",
-        params![case.case_id, case.current_route.as_str(), sql_u64(handover.seq)],
-    )?;
-    append_audit(connection, &case.case_id, now, &actor(identity), &format!("escalated:{}", next_route.as_str()))
+    crate::cases::escalation::move_to_route(connection, case, &directory, next_route, now, &actor(identity))
 }
 
 /// `POST /handler/v1/cases/{case_id}/escalate`: hands the case to the next

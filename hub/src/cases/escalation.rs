@@ -27,8 +27,8 @@
 use std::collections::HashMap;
 use std::collections::hash_map::Entry;
 
-use crate::db::sql::{TransactionBehavior, params};
-use workervoice_protocol::directory::Directory;
+use crate::db::sql::{Connection, TransactionBehavior, params};
+use workervoice_protocol::directory::{Directory, Route};
 use workervoice_protocol::grievance::CaseStatus;
 
 use super::{CASE_COLUMNS, CaseRow, append_audit, append_event, status_str};
@@ -84,28 +84,7 @@ pub(crate) async fn escalate_due(state: &AppState, now: i64) -> Result<Escalatio
                             .ok_or_else(|| ApiError::internal("a case names a directory version that is gone"))?,
                     ),
                 };
-                let hours = route_entry(directory, next_route, &case.factory_id)
-                    .map_or(default_deadline_hours(next_route), |entry| entry.response_deadline_hours);
-                tx.execute(
-                    "UPDATE cases SET route_index = ?1, current_route = ?2, status = ?3, deadline_at = ?4 \
-                     WHERE case_id = ?5",
-                    params![
-                        sql_u64(case.route_index as u64 + 1),
-                        next_route.as_str(),
-                        status_str(CaseStatus::Escalated),
-                        now.saturating_add(i64::from(hours) * 3600),
-                        case.case_id
-                    ],
-                )?;
-                let handover = append_event(&tx, &case.case_id, now, Some(CaseStatus::Escalated), None)?;
-                // The route the case leaves keeps what it had, up to and
-                // including the escalation itself, and sees nothing newer.
-                tx.execute(
-                    "INSERT INTO case_handovers (case_id, route, last_seq) VALUES (?1, ?2, ?3) \
-                     ON CONFLICT (case_id, route) DO UPDATE SET last_seq = excluded.last_seq",
-                    params![case.case_id, case.current_route.as_str(), sql_u64(handover.seq)],
-                )?;
-                append_audit(&tx, &case.case_id, now, "hub", &format!("escalated:{}", next_route.as_str()))?;
+                move_to_route(&tx, &case, directory, next_route, now, "hub")?;
                 report.escalated += 1;
             }
             tx.commit()?;
@@ -116,4 +95,40 @@ pub(crate) async fn escalate_due(state: &AppState, now: i64) -> Result<Escalatio
         tracing::info!(escalated = report.escalated, exhausted = report.exhausted, "escalation pass");
     }
     Ok(report)
+}
+
+/// Moves `case` to `next_route` (the next route its worker allowed) at
+/// `now`, as `actor`: the route's deadline from `directory`, an `escalated`
+/// event, the hand-over mark that keeps what the earlier route may read, and
+/// the audit line. The deadline pass and a reader's hand-over both use it.
+pub(crate) fn move_to_route(
+    connection: &Connection,
+    case: &CaseRow,
+    directory: &Directory,
+    next_route: Route,
+    now: i64,
+    actor: &str,
+) -> Result<(), ApiError> {
+    let hours = route_entry(directory, next_route, &case.factory_id)
+        .map_or(default_deadline_hours(next_route), |entry| entry.response_deadline_hours);
+    connection.execute(
+        "UPDATE cases SET route_index = ?1, current_route = ?2, status = ?3, deadline_at = ?4, \
+           escalation_exhausted = 0 WHERE case_id = ?5",
+        params![
+            sql_u64(case.route_index as u64 + 1),
+            next_route.as_str(),
+            status_str(CaseStatus::Escalated),
+            now.saturating_add(i64::from(hours) * 3600),
+            case.case_id
+        ],
+    )?;
+    let handover = append_event(connection, &case.case_id, now, Some(CaseStatus::Escalated), None)?;
+    // The route the case leaves keeps what it had, up to and including the
+    // escalation itself, and sees nothing newer.
+    connection.execute(
+        "INSERT INTO case_handovers (case_id, route, last_seq) VALUES (?1, ?2, ?3) \
+         ON CONFLICT (case_id, route) DO UPDATE SET last_seq = excluded.last_seq",
+        params![case.case_id, case.current_route.as_str(), sql_u64(handover.seq)],
+    )?;
+    append_audit(connection, &case.case_id, now, actor, &format!("escalated:{}", next_route.as_str()))
 }
