@@ -169,6 +169,12 @@ impl Db {
         })
     }
 
+    /// Whether this is a PostgreSQL database, which several hub processes
+    /// may share (on SQLite one process owns the data directory).
+    pub(crate) fn is_postgres(&self) -> bool {
+        matches!(self.engine, Engine::Postgres { .. })
+    }
+
     /// Runs `work` with a read-only connection on the blocking pool: for
     /// work that only reads, so that it neither waits for the writer nor
     /// holds it up. It sees every commit that returned before it began; a
