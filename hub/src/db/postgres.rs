@@ -2,9 +2,13 @@
 //! runs, chosen with a database URL (`postgres://…`, or key-value words
 //! such as `host=/run/postgresql dbname=workervoice`).
 //!
-//! Pools: writers (for [`super::Db::run`] and group commit) and read-only
+//! Pools: writers (for [`super::Db::run`] and group commit), read-only
 //! readers (for [`super::Db::read`]: `default_transaction_read_only`, so a
-//! write by mistake fails as on SQLite's `query_only` readers). Every
+//! write by mistake fails as on SQLite's `query_only` readers), and a few
+//! counting connections (for [`super::Db::count`]: the shared rate limits'
+//! single statements, `READ COMMITTED` and `synchronous_commit` off, kept
+//! apart so that a flood of anonymous requests does not take the writers).
+//! Every
 //! transaction is `SERIALIZABLE`; work that loses a serialization conflict
 //! (SQLSTATE 40001) or a deadlock (40P01) is rolled back and run again, up
 //! to [`ATTEMPTS`] times, so that each handler keeps the serial semantics
@@ -38,18 +42,35 @@ pub(crate) const ATTEMPTS: u32 = 24;
 /// Writer connections per hub process.
 const WRITERS: usize = 8;
 
+/// Counting connections per hub process: a count is one short statement.
+const COUNTERS: usize = 4;
+
+/// What a pool's connections are for (their session settings).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Writer,
+    Reader,
+    /// Single statements on counters ([`super::Db::count`]): in autocommit
+    /// mode at `READ COMMITTED` whatever the server's default (increments
+    /// of one hot row wait for its lock in turn instead of failing with
+    /// serialization conflicts), without waiting for a WAL flush (losing
+    /// the last counts in a crash is harmless).
+    Counter,
+}
+
 /// A connection pool on one server.
 pub(crate) struct Pool {
     config: postgres::Config,
-    read_only: bool,
+    role: Role,
     idle: Mutex<Vec<Connection>>,
     permits: Arc<Semaphore>,
 }
 
-/// The writer and reader pools of a hub on PostgreSQL.
+/// The writer, reader and counting pools of a hub on PostgreSQL.
 pub(crate) struct Pools {
     pub(crate) writers: Pool,
     pub(crate) readers: Pool,
+    pub(crate) counters: Pool,
 }
 
 impl Pools {
@@ -57,15 +78,19 @@ impl Pools {
     /// migrated by [`open`]) as the first writer.
     pub(crate) fn new(url: &str, first: Connection, readers: usize) -> anyhow::Result<Self> {
         let config = parse(url)?;
-        let writers = Pool::new(config.clone(), false, WRITERS);
+        let writers = Pool::new(config.clone(), Role::Writer, WRITERS);
         super::lock(&writers.idle).push(first);
-        Ok(Self { writers, readers: Pool::new(config, true, readers) })
+        Ok(Self {
+            writers,
+            readers: Pool::new(config.clone(), Role::Reader, readers),
+            counters: Pool::new(config, Role::Counter, COUNTERS),
+        })
     }
 }
 
 impl Pool {
-    fn new(config: postgres::Config, read_only: bool, size: usize) -> Self {
-        Self { config, read_only, idle: Mutex::new(Vec::new()), permits: Arc::new(Semaphore::new(size)) }
+    fn new(config: postgres::Config, role: Role, size: usize) -> Self {
+        Self { config, role, idle: Mutex::new(Vec::new()), permits: Arc::new(Semaphore::new(size)) }
     }
 
     /// Runs `work` on a connection of this pool, on the blocking pool, in
@@ -108,7 +133,7 @@ impl Pool {
         if let Some(connection) = super::lock(&self.idle).pop() {
             return Ok(connection);
         }
-        connect(&self.config, self.read_only)
+        connect(&self.config, self.role)
     }
 
     /// Keeps `connection` for the next user unless its link broke.
@@ -134,13 +159,16 @@ fn parse(url: &str) -> anyhow::Result<postgres::Config> {
     url.parse::<postgres::Config>().map_err(|_| anyhow::anyhow!("the database URL is not a valid PostgreSQL URL"))
 }
 
-fn connect(config: &postgres::Config, read_only: bool) -> anyhow::Result<Connection> {
+fn connect(config: &postgres::Config, role: Role) -> anyhow::Result<Connection> {
     let mut client = config.connect(postgres::NoTls).context("connecting to the PostgreSQL server")?;
     client
-        .batch_execute(if read_only {
-            "SET default_transaction_read_only = on; SET client_min_messages = warning"
-        } else {
-            "SET client_min_messages = warning"
+        .batch_execute(match role {
+            Role::Writer => "SET client_min_messages = warning",
+            Role::Reader => "SET default_transaction_read_only = on; SET client_min_messages = warning",
+            Role::Counter => {
+                "SET default_transaction_isolation = 'read committed'; SET synchronous_commit = off; \
+                 SET client_min_messages = warning"
+            }
         })
         .context("configuring a PostgreSQL connection")?;
     Ok(Connection::from_postgres(client))
@@ -150,7 +178,7 @@ fn connect(config: &postgres::Config, read_only: bool) -> anyhow::Result<Connect
 /// commits, and brings the schema up to date: the first writer.
 pub(crate) fn open(url: &str) -> anyhow::Result<Connection> {
     let config = parse(url)?;
-    let mut connection = connect(&config, false)?;
+    let mut connection = connect(&config, Role::Writer)?;
     check_durability(&connection)?;
     super::schema::migrate_postgres(&mut connection).context("preparing the hub's PostgreSQL schema")?;
     Ok(connection)

@@ -19,8 +19,7 @@
 //!
 //! Transactions: [`Connection::transaction_with_behavior`] with
 //! [`TransactionBehavior::Immediate`] takes SQLite's write lock at once; on
-//! PostgreSQL every transaction is `SERIALIZABLE` (but the rate limits'
-//! counters, [`TransactionBehavior::Counting`]), and a transaction that
+//! PostgreSQL every transaction is `SERIALIZABLE`, and a transaction that
 //! loses a serialization conflict fails with an error for which
 //! [`Error::is_retryable`] holds: [`super::Db`] runs the work again.
 
@@ -465,14 +464,6 @@ pub(crate) enum TransactionBehavior {
     Deferred,
     /// Takes SQLite's write lock at once (`BEGIN IMMEDIATE`).
     Immediate,
-    /// For counters only (the shared rate limits, [`crate::rate_limit`]):
-    /// on PostgreSQL `READ COMMITTED` with `synchronous_commit` off, so that
-    /// many processes adding to one hot counter wait for its row lock in
-    /// turn instead of failing with serialization conflicts, and a commit
-    /// does not wait for a WAL flush (losing the last counts in a crash is
-    /// harmless). The work must take its row locks in one order and read
-    /// nothing it relies on without locking it. On SQLite as `Immediate`.
-    Counting,
 }
 
 impl Connection {
@@ -580,17 +571,10 @@ impl Connection {
         match &self.inner {
             Inner::Sqlite(connection) => Ok(connection.execute_batch(match behavior {
                 TransactionBehavior::Deferred => "BEGIN DEFERRED",
-                TransactionBehavior::Immediate | TransactionBehavior::Counting => "BEGIN IMMEDIATE",
+                TransactionBehavior::Immediate => "BEGIN IMMEDIATE",
             })?),
             Inner::Postgres(pg) => {
-                pg.batch(match behavior {
-                    TransactionBehavior::Counting => {
-                        "BEGIN ISOLATION LEVEL READ COMMITTED; SET LOCAL synchronous_commit = off"
-                    }
-                    TransactionBehavior::Deferred | TransactionBehavior::Immediate => {
-                        "BEGIN ISOLATION LEVEL SERIALIZABLE"
-                    }
-                })?;
+                pg.batch("BEGIN ISOLATION LEVEL SERIALIZABLE")?;
                 pg.in_transaction.set(true);
                 pg.failed.set(false);
                 Ok(())
