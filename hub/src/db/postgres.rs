@@ -8,8 +8,8 @@
 //! counting connections (for [`super::Db::count`]: the shared rate limits'
 //! single statements, `READ COMMITTED` and `synchronous_commit` off, kept
 //! apart so that a flood of anonymous requests does not take the writers).
-//! Every
-//! transaction is `SERIALIZABLE`; work that loses a serialization conflict
+//! Every transaction the hub begins is `SERIALIZABLE` (the counting
+//! connections begin none); work that loses a serialization conflict
 //! (SQLSTATE 40001) or a deadlock (40P01) is rolled back and run again, up
 //! to [`ATTEMPTS`] times, so that each handler keeps the serial semantics
 //! it was written against on SQLite's single writer. There is no group
@@ -18,7 +18,8 @@
 //!
 //! Durability is the server's: the hub refuses to start when
 //! `synchronous_commit` is off (a commit could then be acknowledged and
-//! lost), as it refuses a missing key file. `fsync` is the operator's
+//! lost), as it refuses a missing key file. Only the counting connections
+//! turn it off, for themselves: they write nothing but rate-limit counts. `fsync` is the operator's
 //! responsibility and is not checked (a test server may turn it off).
 //!
 //! The `postgres` client is synchronous and runs its own small runtime per
