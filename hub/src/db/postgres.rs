@@ -17,6 +17,10 @@
 //! lost), as it refuses a missing key file. `fsync` is the operator's
 //! responsibility and is not checked (a test server may turn it off).
 //!
+//! The link: a unix socket or a loopback address in plain text, anything
+//! else TLS with the server checked, unless the URL says `sslmode=disable`
+//! ([`super::postgres_target`]).
+//!
 //! The `postgres` client is synchronous and runs its own small runtime per
 //! call: it is only ever called on tokio's blocking pool.
 
@@ -26,6 +30,7 @@ use std::time::Duration;
 use anyhow::Context;
 use tokio::sync::Semaphore;
 
+use super::postgres_target::Target;
 use super::sql::{self, Connection};
 use crate::error::ApiError;
 
@@ -40,7 +45,7 @@ const WRITERS: usize = 8;
 
 /// A connection pool on one server.
 pub(crate) struct Pool {
-    config: postgres::Config,
+    target: Target,
     read_only: bool,
     idle: Mutex<Vec<Connection>>,
     permits: Arc<Semaphore>,
@@ -56,16 +61,16 @@ impl Pools {
     /// Pools on `url`'s database, with `first` (already checked and
     /// migrated by [`open`]) as the first writer.
     pub(crate) fn new(url: &str, first: Connection, readers: usize) -> anyhow::Result<Self> {
-        let config = parse(url)?;
-        let writers = Pool::new(config.clone(), false, WRITERS);
+        let target = Target::parse(url)?;
+        let writers = Pool::new(target.clone(), false, WRITERS);
         super::lock(&writers.idle).push(first);
-        Ok(Self { writers, readers: Pool::new(config, true, readers) })
+        Ok(Self { writers, readers: Pool::new(target, true, readers) })
     }
 }
 
 impl Pool {
-    fn new(config: postgres::Config, read_only: bool, size: usize) -> Self {
-        Self { config, read_only, idle: Mutex::new(Vec::new()), permits: Arc::new(Semaphore::new(size)) }
+    fn new(target: Target, read_only: bool, size: usize) -> Self {
+        Self { target, read_only, idle: Mutex::new(Vec::new()), permits: Arc::new(Semaphore::new(size)) }
     }
 
     /// Runs `work` on a connection of this pool, on the blocking pool, in
@@ -108,7 +113,7 @@ impl Pool {
         if let Some(connection) = super::lock(&self.idle).pop() {
             return Ok(connection);
         }
-        connect(&self.config, self.read_only)
+        connect(&self.target, self.read_only)
     }
 
     /// Keeps `connection` for the next user unless its link broke.
@@ -129,13 +134,8 @@ fn backoff(attempt: u32) -> Duration {
     Duration::from_millis(1 + u64::from(u16::from_le_bytes(jitter)) % span)
 }
 
-fn parse(url: &str) -> anyhow::Result<postgres::Config> {
-    // The message of a parse error could echo a password: say only that it failed.
-    url.parse::<postgres::Config>().map_err(|_| anyhow::anyhow!("the database URL is not a valid PostgreSQL URL"))
-}
-
-fn connect(config: &postgres::Config, read_only: bool) -> anyhow::Result<Connection> {
-    let mut client = config.connect(postgres::NoTls).context("connecting to the PostgreSQL server")?;
+fn connect(target: &Target, read_only: bool) -> anyhow::Result<Connection> {
+    let mut client = target.connect()?;
     client
         .batch_execute(if read_only {
             "SET default_transaction_read_only = on; SET client_min_messages = warning"
@@ -149,8 +149,11 @@ fn connect(config: &postgres::Config, read_only: bool) -> anyhow::Result<Connect
 /// Connects to `url`, refuses a server that could lose acknowledged
 /// commits, and brings the schema up to date: the first writer.
 pub(crate) fn open(url: &str) -> anyhow::Result<Connection> {
-    let config = parse(url)?;
-    let mut connection = connect(&config, false)?;
+    let target = Target::parse(url)?;
+    let mut connection = connect(&target, false)?;
+    if target.encrypted() {
+        tracing::info!("the link to the PostgreSQL server is TLS, its certificate and name checked");
+    }
     check_durability(&connection)?;
     super::schema::migrate_postgres(&mut connection).context("preparing the hub's PostgreSQL schema")?;
     Ok(connection)
