@@ -6,9 +6,9 @@
  * the routes of the signed directory open to this factory's workers, with
  * the organisation and how soon it answers — all in the worker's language.
  *
- * The console's pages are in the core's languages; a card is also written
- * in Khmer, Bengali or Arabic (`locales/cards/*.ftl`, card strings only),
- * with the script's Noto font and, for Arabic, laid out right to left.
+ * A card is written in the console's languages (Arabic, one of them, laid
+ * out right to left) and also in Khmer or Bengali (`locales/cards/*.ftl`,
+ * card strings only), with the script's Noto font.
  * Print rules (styles.css) fit two cards across on A4 or Letter, chosen here.
  */
 
@@ -18,7 +18,6 @@ import type { Factory, RosterEntry } from '../api.js';
 import { h } from '../dom.js';
 import { negotiate, t, tIn } from '../i18n.js';
 import { qrCode } from '../qr.js';
-import ar from '../../locales/cards/ar.ftl?raw';
 import bn from '../../locales/cards/bn.ftl?raw';
 import km from '../../locales/cards/km.ftl?raw';
 
@@ -26,7 +25,6 @@ import km from '../../locales/cards/km.ftl?raw';
 const CARD_ONLY: Readonly<Record<string, { source: string; dir: 'ltr' | 'rtl' }>> = {
   km: { source: km, dir: 'ltr' },
   bn: { source: bn, dir: 'ltr' },
-  ar: { source: ar, dir: 'rtl' },
 };
 
 const bundles = new Map<string, FluentBundle>();
