@@ -89,3 +89,12 @@ export function when(unixSeconds: number | null | undefined, locale: string): st
 export function ltr(text: string): HTMLElement {
   return h('bdi', { dir: 'ltr' }, text);
 }
+
+/**
+ * Text the programme or a worker wrote (a survey's question, a title), in
+ * whatever language and direction it has: isolated, so a question mark stays
+ * at the end of an English question on an Arabic page.
+ */
+export function isolated(text: string): HTMLElement {
+  return h('bdi', {}, text);
+}

@@ -112,6 +112,22 @@ export function tIn(tag: string, id: string, args?: Record<string, FluentVariabl
   return id;
 }
 
+/** A message in the current language only (no English fallback), or null when that language lacks it. */
+export function tOwn(id: string, args?: Record<string, FluentVariable>): string | null {
+  const bundle = bundleFor(current.tag);
+  const message = bundle.getMessage(id);
+  return message?.value != null ? bundle.formatPattern(message.value, args ?? null) : null;
+}
+
+/**
+ * A directory category's label: the programme's own in the page's language,
+ * else the console's for that category id (the directory may not be written
+ * in every language the console ships), else the programme's English, else the id.
+ */
+export function categoryName(id: string, labels: Readonly<Record<string, string>> | undefined): string {
+  return labels?.[current.tag] ?? tOwn(`case-category-${id}`) ?? labels?.['en'] ?? id;
+}
+
 /** A message in the current language. */
 export function t(id: string, args?: Record<string, FluentVariable>): string {
   return tIn(current.tag, id, args);

@@ -17,7 +17,7 @@
  */
 
 import { runSignedOut } from '../app.js';
-import { field, h, replace, table } from '../dom.js';
+import { field, h, isolated, replace, table } from '../dom.js';
 import { language, t } from '../i18n.js';
 import { ReaderError, type ReaderSession, readerRequest } from '../reader-session.js';
 import {
@@ -149,7 +149,7 @@ function percent(count: number, of: number): string {
 
 function questionView(question: QuestionResults, groupIndex: number, questionIndex: number): HTMLElement {
   const id = `analyst-q-${groupIndex}-${questionIndex}`;
-  const heading = h('h4', { id }, question.label);
+  const heading = h('h4', { id }, isolated(question.label));
   if (question.answered === null) {
     return h(
       'div',
@@ -481,7 +481,7 @@ function surveyList(state: AnalystState): HTMLElement {
       );
       open.addEventListener('click', () => load(state, survey.survey_id));
       return [
-        title,
+        isolated(title),
         h('code', {}, survey.survey_id),
         survey.versions.length > 1
           ? t('analyst-surveys-versions', { version: survey.version, count: survey.versions.length })

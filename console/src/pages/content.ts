@@ -10,7 +10,7 @@
 
 import { api, type Factory, type PublishedItem, type PublishedVersion } from '../api.js';
 import { route, type Context } from '../app.js';
-import { h, table, when } from '../dom.js';
+import { h, isolated, table, when } from '../dom.js';
 import { language, t } from '../i18n.js';
 
 /** A title in the page's language, else English, else any, else the id. */
@@ -78,7 +78,7 @@ function itemSection(context: Context, item: PublishedItem, factories: readonly 
   const section = h(
     'section',
     { class: 'content-item', 'aria-labelledby': headingId },
-    h('h2', { id: headingId }, title),
+    h('h2', { id: headingId }, isolated(title)),
     facts,
     versions,
   );

@@ -14,7 +14,7 @@
  */
 
 import { h, ltr, replace, when } from '../dom.js';
-import { language, t } from '../i18n.js';
+import { categoryName, language, t } from '../i18n.js';
 import { fromBase64Url, fromUtf8 } from '../crypto/bytes.js';
 import { openSealedCase } from '../crypto/reader.js';
 import { ReaderError, type ReaderHub, type ReaderSession, readerRequest } from '../reader-session.js';
@@ -285,7 +285,7 @@ export class Inbox {
   private form(): HTMLFormElement {
     const f = this.filters;
     const categoryLabel = (category: Category): string =>
-      category.labels[language().tag] ?? category.labels['en'] ?? category.id;
+      categoryName(category.id, category.labels);
     const form = h(
       'form',
       { class: 'inbox-filters', 'aria-labelledby': 'inbox-filters-title' },

@@ -26,7 +26,7 @@ import {
   type SurveyTarget,
 } from '../api.js';
 import { errorMessage, route, type Context } from '../app.js';
-import { h, replace, table, uid } from '../dom.js';
+import { h, isolated, replace, table, uid } from '../dom.js';
 import { language, t } from '../i18n.js';
 import { titleOf } from './content.js';
 
@@ -210,7 +210,7 @@ function scheduleForm(
   const key = `schedule-${survey.id}`;
   const factoryName = (id: string): string => factories.find((factory) => factory.id === id)?.name ?? id;
   const summary = h('p', { class: 'schedule-summary', id: `${key}-summary` }, describeSchedule(current, factoryName));
-  const heading = h('h2', { id: key, tabindex: '-1' }, title);
+  const heading = h('h2', { id: key, tabindex: '-1' }, isolated(title));
   if (!editable) return h('section', { class: 'schedule', 'aria-labelledby': key }, heading, summary);
 
   const target = current?.target;
