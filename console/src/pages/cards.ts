@@ -15,7 +15,7 @@
 import { FluentBundle, FluentResource, type FluentVariable } from '@fluent/bundle';
 
 import type { Factory, RosterEntry } from '../api.js';
-import { h } from '../dom.js';
+import { h, ltr } from '../dom.js';
 import { negotiate, t, tIn } from '../i18n.js';
 import { qrCode } from '../qr.js';
 import bn from '../../locales/cards/bn.ftl?raw';
@@ -136,9 +136,10 @@ function card(factory: Factory, entry: RosterEntry, code: string, channels: read
       'dl',
       {},
       h('dt', {}, text('card-number')),
-      h('dd', { class: 'code' }, entry.worker_number),
+      // Left to right inside, but at the card's start edge: beside its label in an Arabic card too.
+      h('dd', { class: 'code' }, ltr(entry.worker_number)),
       h('dt', {}, text('card-code')),
-      h('dd', { class: 'code' }, code),
+      h('dd', { class: 'code' }, ltr(code)),
     ),
     h('p', { class: 'card-steps' }, text('card-steps')),
     channels.length > 0
