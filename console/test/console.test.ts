@@ -591,6 +591,22 @@ test('the console, served by a real hub, in headless Chromium', async (t: TestCo
       await context.close();
     });
 
+    await t.test('a browser asking for Arabic (ar-EG) gets the console right to left, one asking for Thai English', async () => {
+      for (const [locale, lang, dir] of [
+        ['ar-EG', 'ar', 'rtl'],
+        ['th-TH', 'en', 'ltr'],
+      ] as const) {
+        const context = await browser.newContext({ baseURL: base, locale });
+        const page = await context.newPage();
+        await page.goto('/sign-in');
+        await page.locator('#login').waitFor();
+        const seen = await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir]);
+        assert.deepEqual(seen, [lang, dir], locale);
+        assert.equal(await page.inputValue('#language'), lang, `${locale}: the switcher shows the language`);
+        await context.close();
+      }
+    });
+
     await t.test('a page left idle signs itself out and the hub session ends with it', async () => {
       const context = await browser.newContext({ baseURL: base });
       // The page's timers run on a clock the test moves: no real wait.
