@@ -204,7 +204,8 @@ test('a programme admin sees the published packs, sets a survey schedule and rec
     await page.fill(`${key}-after`, '5');
     await page.fill(`${key}-open`, '7');
     await page.click(`${key}-save`);
-    await page.waitForFunction(() => document.querySelector('.status')?.textContent?.includes('saved'));
+    // "Schedule of … saved." (the refusal before it, "Nothing was saved …", says "saved" too).
+    await page.waitForFunction(() => document.querySelector('.status')?.textContent?.startsWith('Schedule of') === true);
     assert.equal(clean(await page.locator(`${key}-refusal`).textContent()), '');
     const expected =
       'The workers concerned by an event of kind “audit”, from 5 days after it for 7 days, with no opening or closing day.';
