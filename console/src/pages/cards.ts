@@ -6,19 +6,18 @@
  * the routes of the signed directory open to this factory's workers, with
  * the organisation and how soon it answers — all in the worker's language.
  *
- * The console's pages are in the core's languages; a card is also written
- * in Khmer, Bengali or Arabic (`locales/cards/*.ftl`, card strings only),
- * with the script's Noto font and, for Arabic, laid out right to left.
+ * A card is written in the console's languages (Arabic, one of them, laid
+ * out right to left) and also in Khmer or Bengali (`locales/cards/*.ftl`,
+ * card strings only), with the script's Noto font.
  * Print rules (styles.css) fit two cards across on A4 or Letter, chosen here.
  */
 
 import { FluentBundle, FluentResource, type FluentVariable } from '@fluent/bundle';
 
 import type { Factory, RosterEntry } from '../api.js';
-import { h } from '../dom.js';
+import { h, ltr } from '../dom.js';
 import { negotiate, t, tIn } from '../i18n.js';
 import { qrCode } from '../qr.js';
-import ar from '../../locales/cards/ar.ftl?raw';
 import bn from '../../locales/cards/bn.ftl?raw';
 import km from '../../locales/cards/km.ftl?raw';
 
@@ -26,7 +25,6 @@ import km from '../../locales/cards/km.ftl?raw';
 const CARD_ONLY: Readonly<Record<string, { source: string; dir: 'ltr' | 'rtl' }>> = {
   km: { source: km, dir: 'ltr' },
   bn: { source: bn, dir: 'ltr' },
-  ar: { source: ar, dir: 'rtl' },
 };
 
 const bundles = new Map<string, FluentBundle>();
@@ -138,9 +136,10 @@ function card(factory: Factory, entry: RosterEntry, code: string, channels: read
       'dl',
       {},
       h('dt', {}, text('card-number')),
-      h('dd', { class: 'code' }, entry.worker_number),
+      // Left to right inside, but at the card's start edge: beside its label in an Arabic card too.
+      h('dd', { class: 'code' }, ltr(entry.worker_number)),
       h('dt', {}, text('card-code')),
-      h('dd', { class: 'code' }, code),
+      h('dd', { class: 'code' }, ltr(code)),
     ),
     h('p', { class: 'card-steps' }, text('card-steps')),
     channels.length > 0
