@@ -111,16 +111,22 @@ export async function channelsFor(factoryId: string): Promise<Channel[]> {
   return channels.sort((a, b) => ROUTES.indexOf(a.route) - ROUTES.indexOf(b.route));
 }
 
-/** The QR payload of a card: the same bytes as `protocol::codes::ActivationQr::to_payload`. */
-export function activationPayload(hubUrl: string, workerNumber: string, code: string): string {
-  const query = new URLSearchParams({ v: '1', hub: hubUrl, number: workerNumber, code });
-  return `workervoice://activate?${query.toString()}`;
+/**
+ * A worker's code as the hub returned it this session: the roster entry,
+ * the activation code, and the card's QR payload, which the hub writes
+ * (`protocol::codes::ActivationQr`, with the hub's public URL, the one
+ * devices enrol with — not the address this page was opened on).
+ */
+export interface HeldCode {
+  entry: RosterEntry;
+  code: string;
+  qr: string;
 }
 
-function card(factory: Factory, entry: RosterEntry, code: string, channels: readonly Channel[]): HTMLElement {
+function card(factory: Factory, { entry, code, qr: payload }: HeldCode, channels: readonly Channel[]): HTMLElement {
   const { tag, dir } = cardLanguage(entry.language);
   const text = (id: string, args?: Record<string, FluentVariable>): string => cardText(tag, id, args);
-  const qr = qrCode(activationPayload(window.location.origin, entry.worker_number, code), text('card-qr-label'));
+  const qr = qrCode(payload, text('card-qr-label'));
   const routeName = (route: Channel['route']): string => text(`card-route-${route.replace(/_/g, '-')}`);
   return h(
     'article',
@@ -171,13 +177,13 @@ function card(factory: Factory, entry: RosterEntry, code: string, channels: read
 /** The sheet: help, paper size, print button, and one card per worker. */
 export function cardSheet(
   factory: Factory,
-  held: readonly { entry: RosterEntry; code: string }[],
+  held: readonly HeldCode[],
   channels: readonly Channel[],
 ): HTMLElement {
   const sheet = h(
     'div',
     { class: 'cards paper-a4', id: 'worker-cards' },
-    ...held.map(({ entry, code }) => card(factory, entry, code, channels)),
+    ...held.map((one) => card(factory, one, channels)),
   );
   const paper = h(
     'select',

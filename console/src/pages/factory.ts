@@ -6,7 +6,7 @@ import { field, h, ltr, replace, table, when } from '../dom.js';
 import { language, t } from '../i18n.js';
 import { qrCode } from '../qr.js';
 import { readRoster } from '../roster.js';
-import { cardSheet, channelsFor } from './cards.js';
+import { cardSheet, channelsFor, type HeldCode } from './cards.js';
 
 interface Tab {
   id: string;
@@ -29,13 +29,13 @@ const TABS: readonly Tab[] = [
  * reset), by factory, for the cards. The hub keeps only their hashes, so
  * they exist nowhere else; they go when the page is closed or signed out.
  */
-const freshCodes = new Map<string, Map<string, { entry: RosterEntry; code: string }>>();
+const freshCodes = new Map<string, Map<string, HeldCode>>();
 
 function remember(factory: string, entries: readonly RosterEntry[], codes: readonly ActivationCode[]): void {
-  const held = freshCodes.get(factory) ?? new Map<string, { entry: RosterEntry; code: string }>();
+  const held = freshCodes.get(factory) ?? new Map<string, HeldCode>();
   for (const code of codes) {
     const entry = entries.find((candidate) => candidate.worker_number === code.worker_number);
-    if (entry !== undefined) held.set(code.worker_number, { entry, code: code.activation_code });
+    if (entry !== undefined) held.set(code.worker_number, { entry, code: code.activation_code, qr: code.qr_payload });
   }
   freshCodes.set(factory, held);
 }
