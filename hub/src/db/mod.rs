@@ -45,6 +45,7 @@
 //! deleted or rewritten to "recover": the operator restores a backup.
 
 mod postgres;
+mod postgres_target;
 mod schema;
 pub(crate) mod sql;
 

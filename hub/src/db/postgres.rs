@@ -19,8 +19,13 @@
 //! Durability is the server's: the hub refuses to start when
 //! `synchronous_commit` is off (a commit could then be acknowledged and
 //! lost), as it refuses a missing key file. Only the counting connections
-//! turn it off, for themselves: they write nothing but rate-limit counts. `fsync` is the operator's
-//! responsibility and is not checked (a test server may turn it off).
+//! turn it off, for themselves: they write nothing but rate-limit counts.
+//! `fsync` is the operator's responsibility and is not checked (a test
+//! server may turn it off).
+//!
+//! The link: a unix socket or a loopback address in plain text, anything
+//! else TLS with the server checked, unless the URL says `sslmode=disable`
+//! ([`super::postgres_target`]).
 //!
 //! The `postgres` client is synchronous and runs its own small runtime per
 //! call: it is only ever called on tokio's blocking pool.
@@ -31,6 +36,7 @@ use std::time::Duration;
 use anyhow::Context;
 use tokio::sync::Semaphore;
 
+use super::postgres_target::Target;
 use super::sql::{self, Connection};
 use crate::error::ApiError;
 
@@ -61,7 +67,7 @@ enum Role {
 
 /// A connection pool on one server.
 pub(crate) struct Pool {
-    config: postgres::Config,
+    target: Target,
     role: Role,
     idle: Mutex<Vec<Connection>>,
     permits: Arc<Semaphore>,
@@ -78,20 +84,20 @@ impl Pools {
     /// Pools on `url`'s database, with `first` (already checked and
     /// migrated by [`open`]) as the first writer.
     pub(crate) fn new(url: &str, first: Connection, readers: usize) -> anyhow::Result<Self> {
-        let config = parse(url)?;
-        let writers = Pool::new(config.clone(), Role::Writer, WRITERS);
+        let target = Target::parse(url)?;
+        let writers = Pool::new(target.clone(), Role::Writer, WRITERS);
         super::lock(&writers.idle).push(first);
         Ok(Self {
             writers,
-            readers: Pool::new(config.clone(), Role::Reader, readers),
-            counters: Pool::new(config, Role::Counter, COUNTERS),
+            readers: Pool::new(target.clone(), Role::Reader, readers),
+            counters: Pool::new(target, Role::Counter, COUNTERS),
         })
     }
 }
 
 impl Pool {
-    fn new(config: postgres::Config, role: Role, size: usize) -> Self {
-        Self { config, role, idle: Mutex::new(Vec::new()), permits: Arc::new(Semaphore::new(size)) }
+    fn new(target: Target, role: Role, size: usize) -> Self {
+        Self { target, role, idle: Mutex::new(Vec::new()), permits: Arc::new(Semaphore::new(size)) }
     }
 
     /// Runs `work` on a connection of this pool, on the blocking pool, in
@@ -134,7 +140,7 @@ impl Pool {
         if let Some(connection) = super::lock(&self.idle).pop() {
             return Ok(connection);
         }
-        connect(&self.config, self.role)
+        connect(&self.target, self.role)
     }
 
     /// Keeps `connection` for the next user unless its link broke.
@@ -155,13 +161,8 @@ fn backoff(attempt: u32) -> Duration {
     Duration::from_millis(1 + u64::from(u16::from_le_bytes(jitter)) % span)
 }
 
-fn parse(url: &str) -> anyhow::Result<postgres::Config> {
-    // The message of a parse error could echo a password: say only that it failed.
-    url.parse::<postgres::Config>().map_err(|_| anyhow::anyhow!("the database URL is not a valid PostgreSQL URL"))
-}
-
-fn connect(config: &postgres::Config, role: Role) -> anyhow::Result<Connection> {
-    let mut client = config.connect(postgres::NoTls).context("connecting to the PostgreSQL server")?;
+fn connect(target: &Target, role: Role) -> anyhow::Result<Connection> {
+    let mut client = target.connect()?;
     client
         .batch_execute(match role {
             Role::Writer => "SET client_min_messages = warning",
@@ -178,8 +179,11 @@ fn connect(config: &postgres::Config, role: Role) -> anyhow::Result<Connection> 
 /// Connects to `url`, refuses a server that could lose acknowledged
 /// commits, and brings the schema up to date: the first writer.
 pub(crate) fn open(url: &str) -> anyhow::Result<Connection> {
-    let config = parse(url)?;
-    let mut connection = connect(&config, Role::Writer)?;
+    let target = Target::parse(url)?;
+    let mut connection = connect(&target, Role::Writer)?;
+    if target.encrypted() {
+        tracing::info!("the link to the PostgreSQL server is TLS, its certificate and name checked");
+    }
     check_durability(&connection)?;
     super::schema::migrate_postgres(&mut connection).context("preparing the hub's PostgreSQL schema")?;
     Ok(connection)
