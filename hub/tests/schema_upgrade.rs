@@ -27,7 +27,7 @@ use rusqlite::types::Value;
 const LATEST: i64 = 21;
 
 /// The newest version with a fixture (`scripts/hub-db-fixture`).
-const NEWEST_FIXTURE: i64 = 18;
+const NEWEST_FIXTURE: i64 = 21;
 
 /// Tables a step drops on purpose, with the version that step makes: 14
 /// removes the hub-made handler keys and the case keys wrapped to them (ADR
