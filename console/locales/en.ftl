@@ -490,8 +490,8 @@ deadlines-error-range = Enter a number of days from 1 to { $max }.
 deadlines-error-respond-order = The reply deadline cannot come before the acknowledge deadline.
 deadlines-error-resolve-order = The resolution deadline cannot come before the reply deadline.
 
-## Grievance dashboard (staff, by scope)
-nav-grievances = Grievances
+## The dashboard (staff, by scope): grievances, training, surveys, categories per factory
+nav-grievances = Dashboard
 grievances-help = Cases per factory and month of receipt. Counts under { $min } are hidden, and so is any count that would reveal one. Nothing a worker wrote is counted: only when cases arrived and how they were handled.
 grievances-definitions = Acknowledged in time: a reader acknowledged the case by the route's deadline. Overdue: a deadline it still owes has passed. Resolved: resolved or closed. Medians: over five cases or more, in whole hours or days from receipt.
 grievances-fewer-than = fewer than { $min }

@@ -475,7 +475,7 @@ deadlines-error-respond-order = Thời hạn trả lời không thể sớm hơn
 deadlines-error-resolve-order = Thời hạn giải quyết không thể sớm hơn thời hạn trả lời.
 
 ## Grievance dashboard (staff, by scope)
-nav-grievances = Khiếu nại
+nav-grievances = Tổng quan
 grievances-help = Số vụ việc theo nhà máy và tháng nhận. Số dưới { $min } bị ẩn, và cả số nào có thể làm lộ một số như vậy. Không đếm bất cứ điều gì người lao động đã viết: chỉ thời điểm nhận và cách xử lý.
 grievances-definitions = Xác nhận đúng hạn: người đọc đã xác nhận trước thời hạn của kênh. Quá hạn: một thời hạn còn phải đáp ứng đã qua. Đã giải quyết: đã giải quyết hoặc đã đóng. Trung vị: trên năm trường hợp trở lên, tính bằng giờ hoặc ngày tròn kể từ khi nhận.
 grievances-fewer-than = ít hơn { $min }

@@ -475,7 +475,7 @@ deadlines-error-respond-order = 答复期限不能早于确认期限。
 deadlines-error-resolve-order = 解决期限不能早于答复期限。
 
 ## Grievance dashboard (staff, by scope)
-nav-grievances = 申诉
+nav-grievances = 数据概览
 grievances-help = 按工厂和收到月份统计的案件数。少于 { $min } 的数字会被隐藏，任何可能泄露此类数字的数字也会被隐藏。不统计工人写的任何内容：只统计案件何时到达以及如何处理。
 grievances-definitions = 按时确认：阅读者在渠道期限内确认了案件。逾期：仍需满足的期限已过。已解决：已解决或已关闭。中位数：基于五个及以上案件，自收到起按整小时或整天计算。
 grievances-fewer-than = 少于 { $min }

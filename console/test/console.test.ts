@@ -419,10 +419,13 @@ test('the console, served by a real hub, in headless Chromium', async (t: TestCo
         // The printed sheet with the page in Arabic: the cards keep each worker's own direction.
         await page.emulateMedia({ media: 'screen' });
         await switchLanguage(page, 'ar');
+        // The page renders again in the new language: the sheet must be back before it is printed.
+        await page.locator('#worker-cards article').first().waitFor();
         await page.emulateMedia({ media: 'print' });
         await shot(page, 'ar', 'worker-cards-print');
         await page.emulateMedia({ media: 'screen' });
         await switchLanguage(page, 'en');
+        await page.locator('#worker-cards article').first().waitFor();
         await page.emulateMedia({ media: 'print' });
         await page.pdf({ path: join(SHOTS, 'en', 'worker-cards.pdf'), preferCSSPageSize: true });
         await page.emulateMedia({ media: 'screen' });
