@@ -526,7 +526,7 @@ fn print_table(setups: &[Setup], columns: &[Figures], sizes: Sizes) {
     let rows: Vec<(String, Vec<String>)> = vec![
         (
             format!("{} queued reports: delivered, round trips", thousands(sizes.queued)),
-            columns.iter().map(|f| format!("{}, {}", f.delivered, f.round_trips)).collect(),
+            columns.iter().map(|f| format!("{}, {}", thousands(f.delivered as usize), f.round_trips)).collect(),
         ),
         (
             "  bytes up (HTTP included) / sealed bytes".to_owned(),
@@ -575,6 +575,18 @@ fn print_table(setups: &[Setup], columns: &[Figures], sizes: Sizes) {
                         or_none(cpu.second_hub_cores),
                         or_none(cpu.server_cores)
                     )
+                })
+                .collect(),
+        ),
+        (
+            "  CPU ms per acknowledged report (all of the above)".to_owned(),
+            columns
+                .iter()
+                .map(|f| {
+                    let cpu = &f.alone.cpu;
+                    let cores =
+                        cpu.this_process_cores + cpu.second_hub_cores.unwrap_or(0.0) + cpu.server_cores.unwrap_or(0.0);
+                    format!("{:.2}", 1000.0 * cores / f.alone.per_second())
                 })
                 .collect(),
         ),
