@@ -10,7 +10,7 @@ use workervoice_core::grievance::GrievanceDraft;
 use workervoice_core::grievance::{CaseSummary, CaseThread};
 use workervoice_core::net::NetConfig;
 use workervoice_core::sync::SyncReport;
-use workervoice_core::{AppConfig, DeviceMode, DeviceStatus, Error, Note, WorkerProfile, WorkerVoice};
+use workervoice_core::{AppConfig, DeviceMode, DeviceStatus, Error, Note, WorkerCard, WorkerProfile, WorkerVoice};
 
 use crate::error::WorkerVoiceError;
 use crate::platform::{
@@ -191,6 +191,13 @@ impl WorkerVoiceApp {
     /// Enrols with a typed code or a scanned QR payload.
     pub async fn enrol(&self, code_or_qr: String, mode: DeviceMode) -> Result<DeviceStatus, WorkerVoiceError> {
         self.core.enrol(code_or_qr, mode).await.map_err(|e| self.error(e))
+    }
+
+    /// Reads a scanned worker card's QR code: the worker number and
+    /// activation code to fill in (nothing is sent). A QR code that is not
+    /// a card's, or a card for another hub, is refused with its own code.
+    pub fn read_worker_card(&self, payload: String) -> Result<WorkerCard, WorkerVoiceError> {
+        self.core.read_worker_card(&payload).map_err(|e| self.error(e))
     }
 
     /// First login with the activation code; sets the worker's PIN.

@@ -81,6 +81,8 @@ export interface RosterEntry {
 export interface ActivationCode {
   worker_number: string;
   activation_code: string;
+  /** The card's QR code (`workervoice://activate?…`), written by the hub with its public URL. */
+  qr_payload: string;
 }
 export interface RosterImportResponse {
   added: number;

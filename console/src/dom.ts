@@ -80,3 +80,21 @@ export function when(unixSeconds: number | null | undefined, locale: string): st
   if (unixSeconds === null || unixSeconds === undefined) return '—';
   return new Date(unixSeconds * 1000).toLocaleString(locale);
 }
+
+/**
+ * Text that reads left to right whatever the page's direction (a case id, a
+ * worker number, a login): isolated so it neither reorders nor is reordered by
+ * right-to-left text around it.
+ */
+export function ltr(text: string): HTMLElement {
+  return h('bdi', { dir: 'ltr' }, text);
+}
+
+/**
+ * Text the programme or a worker wrote (a survey's question, a title), in
+ * whatever language and direction it has: isolated, so a question mark stays
+ * at the end of an English question on an Arabic page.
+ */
+export function isolated(text: string): HTMLElement {
+  return h('bdi', {}, text);
+}

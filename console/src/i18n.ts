@@ -8,6 +8,7 @@ import { FluentBundle, FluentResource, type FluentVariable } from '@fluent/bundl
 import en from '../locales/en.ftl?raw';
 import vi from '../locales/vi.ftl?raw';
 import zhCN from '../locales/zh-CN.ftl?raw';
+import ar from '../locales/ar.ftl?raw';
 
 /** A language the console ships, with its writing direction. */
 export interface Language {
@@ -15,16 +16,28 @@ export interface Language {
   /** The language's own name, for the switcher. */
   readonly name: string;
   readonly dir: 'ltr' | 'rtl';
+  /**
+   * The locale dates and numbers are formatted with (`Intl`, and Fluent's
+   * plurals and numbers). Arabic asks for Western digits (`-u-nu-latn`):
+   * worker numbers, case ids, codes and phone numbers are typed in them, so a
+   * page never mixes ١٢ and 12, whatever CLDR version the browser carries.
+   */
+  readonly locale: string;
 }
 
-/** The core's languages (core/src/app_strings). None is right-to-left yet; the layout uses logical properties so one can be added. */
+/**
+ * The core's languages (core/src/app_strings), and Arabic, the console's
+ * right-to-left language (its pages mirror through logical CSS properties and
+ * `dir`). Arabic is a drafted translation awaiting a native speaker's review.
+ */
 export const LANGUAGES: readonly Language[] = [
-  { tag: 'en', name: 'English', dir: 'ltr' },
-  { tag: 'vi', name: 'Tiếng Việt', dir: 'ltr' },
-  { tag: 'zh-CN', name: '简体中文', dir: 'ltr' },
+  { tag: 'en', name: 'English', dir: 'ltr', locale: 'en' },
+  { tag: 'vi', name: 'Tiếng Việt', dir: 'ltr', locale: 'vi' },
+  { tag: 'zh-CN', name: '简体中文', dir: 'ltr', locale: 'zh-CN' },
+  { tag: 'ar', name: 'العربية', dir: 'rtl', locale: 'ar-u-nu-latn' },
 ];
 
-const SOURCES: Readonly<Record<string, string>> = { en, vi, 'zh-CN': zhCN };
+const SOURCES: Readonly<Record<string, string>> = { en, vi, 'zh-CN': zhCN, ar };
 const STORAGE_KEY = 'wv-console-language';
 
 const bundles = new Map<string, FluentBundle>();
@@ -33,8 +46,10 @@ function bundleFor(tag: string): FluentBundle {
   const known = bundles.get(tag);
   if (known !== undefined) return known;
   // Placeables are wrapped in Unicode isolates (FSI…PDI), so an Arabic
-  // worker's name inside an English sentence keeps its own direction.
-  const bundle = new FluentBundle(tag, { useIsolating: true });
+  // worker's name inside an English sentence, or a Latin case id inside an
+  // Arabic one, keeps its own direction.
+  const locale = LANGUAGES.find((candidate) => candidate.tag === tag)?.locale ?? tag;
+  const bundle = new FluentBundle(locale, { useIsolating: true });
   const errors = bundle.addResource(new FluentResource(SOURCES[tag] ?? ''));
   if (errors.length > 0) console.error(`console strings for ${tag} have errors`, errors);
   bundles.set(tag, bundle);
@@ -95,6 +110,22 @@ export function tIn(tag: string, id: string, args?: Record<string, FluentVariabl
     }
   }
   return id;
+}
+
+/** A message in the current language only (no English fallback), or null when that language lacks it. */
+export function tOwn(id: string, args?: Record<string, FluentVariable>): string | null {
+  const bundle = bundleFor(current.tag);
+  const message = bundle.getMessage(id);
+  return message?.value != null ? bundle.formatPattern(message.value, args ?? null) : null;
+}
+
+/**
+ * A directory category's label: the programme's own in the page's language,
+ * else the console's for that category id (the directory may not be written
+ * in every language the console ships), else the programme's English, else the id.
+ */
+export function categoryName(id: string, labels: Readonly<Record<string, string>> | undefined): string {
+  return labels?.[current.tag] ?? tOwn(`case-category-${id}`) ?? labels?.['en'] ?? id;
 }
 
 /** A message in the current language. */

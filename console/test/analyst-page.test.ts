@@ -29,6 +29,7 @@ import { type Locator, type Page, chromium } from 'playwright-core';
 import { fromHex, toBase64Url, toHex, utf8 } from '../src/crypto/bytes.js';
 import { responseAad, responseHpkeInfo, sealEnvelope } from '../src/crypto/envelope.js';
 import { sealBase } from '../src/crypto/hpke.js';
+import { LANGS, checkDirection, switchLanguage } from './languages.js';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const SQLITE = process.env['SQLITE3_PATH'] ?? '/usr/bin/sqlite3';
@@ -37,7 +38,6 @@ const HUB = process.env['WV_HUB_BIN'] ?? fileURLToPath(new URL('target/debug/wor
 const DIST = fileURLToPath(new URL('console/dist/', root));
 const SHOTS = fileURLToPath(new URL('target/screenshots/console/', root));
 const AXE = readFileSync(fileURLToPath(new URL('console/node_modules/axe-core/axe.min.js', root)), 'utf8');
-const LANGS = ['en', 'vi', 'zh-CN'];
 const SURVEY = 'wellbeing-checkin';
 const NORTH = 'analyst-test-north';
 const SMALL = 'analyst-test-small';
@@ -222,6 +222,14 @@ test('an analyst sees survey results opened in the browser, small groups as fewe
     await accessible(page, 'the survey list');
     mkdirSync(join(SHOTS, 'en'), { recursive: true });
     await page.screenshot({ path: join(SHOTS, 'en', 'analyst-surveys.png'), fullPage: true });
+    await switchLanguage(page, 'ar');
+    await row.waitFor();
+    await checkDirection(page, 'ar', 'the survey list');
+    await accessible(page, 'ar the survey list');
+    mkdirSync(join(SHOTS, 'ar'), { recursive: true });
+    await page.screenshot({ path: join(SHOTS, 'ar', 'analyst-surveys.png'), fullPage: true });
+    await switchLanguage(page, 'en');
+    await row.waitFor();
     assert.equal(((await page.getAttribute(`#analyst-open-${SURVEY}`, 'aria-label')) ?? '').replace(/[\u2068\u2069]/g, ''), 'Open the results of Check-in');
     await page.click(`#analyst-open-${SURVEY}`);
     await page.waitForSelector('#analyst-results-title', { timeout: 60_000 });
@@ -279,15 +287,15 @@ test('an analyst sees survey results opened in the browser, small groups as fewe
 
     // Every language: axe and a screenshot.
     for (const lang of LANGS) {
-      await page.selectOption('#language', lang);
-      await page.waitForFunction((tag) => document.documentElement.lang === tag, lang);
+      await switchLanguage(page, lang);
       await page.waitForSelector('section.analyst-group');
+      await checkDirection(page, lang, 'analyst page');
       await accessible(page, `${lang} analyst page`);
       const dir = join(SHOTS, lang);
       mkdirSync(dir, { recursive: true });
       await page.screenshot({ path: join(dir, 'analyst.png'), fullPage: true });
     }
-    await page.selectOption('#language', 'en');
+    await switchLanguage(page, 'en');
 
     // Signing out drops what was opened.
     await page.click('#analyst-sign-out');

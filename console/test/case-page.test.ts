@@ -23,6 +23,7 @@ import { test } from 'node:test';
 import { crc32, deflateSync } from 'node:zlib';
 
 import { type Page, chromium } from 'playwright-core';
+import { LANGS, checkDirection, switchLanguage } from './languages.js';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const root = new URL('../../../', import.meta.url);
@@ -31,7 +32,6 @@ const DEVICE = process.env['WV_DEVICE_BIN'] ?? fileURLToPath(new URL('target/deb
 const DIST = fileURLToPath(new URL('console/dist/', root));
 const SHOTS = fileURLToPath(new URL('target/screenshots/console/', root));
 const AXE = readFileSync(fileURLToPath(new URL('console/node_modules/axe-core/axe.min.js', root)), 'utf8');
-const LANGS = ['en', 'vi', 'zh-CN'];
 
 const PIN = '482913';
 const REPORT_TEXT = 'Overtime on Sundays was not paid in March (report 5f2c-e1).';
@@ -319,16 +319,31 @@ test('a report with a photo from a device opens, is answered and noted in the br
 
     // Every language: axe and a screenshot; what was opened survives the language switch.
     for (const lang of LANGS) {
-      await page.selectOption('#language', lang);
-      await page.waitForFunction((tag) => document.documentElement.lang === tag, lang);
+      await switchLanguage(page, lang);
       assert.equal(await page.textContent('#case-text'), REPORT_TEXT, `${lang}: the report is still shown`);
       await page.waitForSelector('img.case-photo');
+      await checkDirection(page, lang, 'case page');
       await accessible(page, `${lang} case page`);
       const dir = join(SHOTS, lang);
       mkdirSync(dir, { recursive: true });
       await page.screenshot({ path: join(dir, 'reader-case.png'), fullPage: true });
     }
-    await page.selectOption('#language', 'en');
+    // The printable view right to left (the loop ends in Arabic): the section titles stay at the right.
+    await page.emulateMedia({ media: 'print' });
+    const printed = await page.evaluate(() => {
+      // The heading's text, not its box (a block spans the width either way).
+      const range = document.createRange();
+      range.selectNodeContents(document.getElementById('case-audit-title') ?? document.body);
+      const text = range.getBoundingClientRect();
+      return { left: text.left, right: text.right, width: document.documentElement.clientWidth };
+    });
+    assert.ok(
+      printed.left > printed.width / 2 && printed.width - printed.right < 60,
+      `the Arabic print is right to left: ${JSON.stringify(printed)}`,
+    );
+    await page.screenshot({ path: join(SHOTS, 'ar', 'reader-case-print.png'), fullPage: true });
+    await page.emulateMedia({ media: 'screen' });
+    await switchLanguage(page, 'en');
     // The printable view: the forms and buttons go, the case stays.
     await page.emulateMedia({ media: 'print' });
     assert.ok(await page.isVisible('#case-text'), 'print shows the report');

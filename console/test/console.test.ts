@@ -22,6 +22,7 @@ import { type Browser, type BrowserContext, type Page, chromium } from 'playwrig
 import decodeQR from '@paulmillr/qr/decode.js';
 
 import { fromBase32 } from '../src/base32.js';
+import { LANGS, checkDirection, switchLanguage } from './languages.js';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const root = new URL('../../../', import.meta.url);
@@ -79,8 +80,6 @@ function totp(secret: Uint8Array, step: number): string {
   const value = tag.readUInt32BE(offset) & 0x7fffffff;
   return String(value % 1_000_000).padStart(6, '0');
 }
-
-const LANGS = ['en', 'vi', 'zh-CN'] as const;
 
 async function shot(page: Page, lang: string, name: string): Promise<void> {
   const dir = join(SHOTS, lang);
@@ -236,6 +235,14 @@ test('the console, served by a real hub, in headless Chromium', async (t: TestCo
       await adminPage.locator('#login').waitFor();
       await shot(adminPage, 'en', 'sign-in');
       await accessible(adminPage, 'sign-in');
+      // The same page right to left, then back: the choice is kept, so English again before the walk.
+      await switchLanguage(adminPage, 'ar');
+      await checkDirection(adminPage, 'ar', 'sign-in');
+      await accessible(adminPage, 'ar sign-in');
+      await shot(adminPage, 'ar', 'sign-in');
+      await switchLanguage(adminPage, 'en');
+      await adminPage.goto('/sign-in');
+      await adminPage.locator('#login').waitFor();
       const order: string[] = [];
       for (let i = 0; i < 6; i += 1) {
         await adminPage.keyboard.press('Tab');
@@ -334,22 +341,25 @@ test('the console, served by a real hub, in headless Chromium', async (t: TestCo
       ];
       for (const lang of LANGS) {
         await visit(adminPage, '/factories');
-        await adminPage.selectOption('#language', lang);
-        await adminPage.waitForFunction((tag) => document.documentElement.lang === tag, lang);
+        await switchLanguage(adminPage, lang);
         for (const [name, path] of pages) {
           await visit(adminPage, path);
+          await checkDirection(adminPage, lang, name);
           await accessible(adminPage, `${lang} ${name}`);
           await shot(adminPage, lang, name);
         }
       }
-      await adminPage.selectOption('#language', 'en');
+      await switchLanguage(adminPage, 'en');
       // A tablet held upright: no page is wider than the screen (wide tables scroll inside their section).
       await adminPage.setViewportSize({ width: 768, height: 1024 });
-      for (const [name, path] of pages) {
-        await visit(adminPage, path);
-        const overflow = await adminPage.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-        assert.ok(overflow <= 0, `${name} is ${overflow}px wider than a tablet`);
-        await shot(adminPage, 'en', `tablet-${name}`);
+      for (const lang of ['ar', 'en']) {
+        await switchLanguage(adminPage, lang);
+        for (const [name, path] of pages) {
+          await visit(adminPage, path);
+          const overflow = await adminPage.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+          assert.ok(overflow <= 0, `${lang} ${name} is ${overflow}px wider than a tablet`);
+          await shot(adminPage, lang, `tablet-${name}`);
+        }
       }
       await adminPage.setViewportSize({ width: 1280, height: 800 });
     });
@@ -390,11 +400,11 @@ test('the console, served by a real hub, in headless Chromium', async (t: TestCo
         await accessible(page, 'cards');
         await shot(page, 'en', 'worker-cards');
         // The same sheet around the cards in the other languages (switching keeps the codes in memory).
-        for (const lang of ['vi', 'zh-CN', 'en']) {
-          await page.selectOption('#language', lang);
-          await page.waitForFunction((tag) => document.documentElement.lang === tag, lang);
+        for (const lang of ['vi', 'zh-CN', 'ar', 'en']) {
+          await switchLanguage(page, lang);
           await cards.first().waitFor();
           if (lang !== 'en') {
+            await checkDirection(page, lang, 'cards');
             await accessible(page, `${lang} cards`);
             await shot(page, lang, 'worker-cards');
           }
@@ -406,6 +416,14 @@ test('the console, served by a real hub, in headless Chromium', async (t: TestCo
         for (const name of ['陈小红', 'Nguyễn Thị Mai', 'សុខ ចាន់', 'রহিম উদ্দিন', 'فاطمة علي'])
           assert.ok(printed.includes(name), name);
         await shot(page, 'en', 'worker-cards-print');
+        // The printed sheet with the page in Arabic: the cards keep each worker's own direction.
+        await page.emulateMedia({ media: 'screen' });
+        await switchLanguage(page, 'ar');
+        await page.emulateMedia({ media: 'print' });
+        await shot(page, 'ar', 'worker-cards-print');
+        await page.emulateMedia({ media: 'screen' });
+        await switchLanguage(page, 'en');
+        await page.emulateMedia({ media: 'print' });
         await page.pdf({ path: join(SHOTS, 'en', 'worker-cards.pdf'), preferCSSPageSize: true });
         await page.emulateMedia({ media: 'screen' });
         assert.match(readFileSync(join(SHOTS, 'en', 'worker-cards.pdf'), 'latin1'), /MediaBox \[0 0 59[45][.\d]* 84[12][.\d]*\]/, 'A4');
@@ -571,6 +589,22 @@ test('the console, served by a real hub, in headless Chromium', async (t: TestCo
       await shot(page, 'en', 'auditor-audit');
       assert.deepEqual(await pageFetch(page, 'POST', '/admin/v1/factories'), { status: 403, code: 'forbidden' });
       await context.close();
+    });
+
+    await t.test('a browser asking for Arabic (ar-EG) gets the console right to left, one asking for Thai English', async () => {
+      for (const [locale, lang, dir] of [
+        ['ar-EG', 'ar', 'rtl'],
+        ['th-TH', 'en', 'ltr'],
+      ] as const) {
+        const context = await browser.newContext({ baseURL: base, locale });
+        const page = await context.newPage();
+        await page.goto('/sign-in');
+        await page.locator('#login').waitFor();
+        const seen = await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir]);
+        assert.deepEqual(seen, [lang, dir], locale);
+        assert.equal(await page.inputValue('#language'), lang, `${locale}: the switcher shows the language`);
+        await context.close();
+      }
     });
 
     await t.test('a page left idle signs itself out and the hub session ends with it', async () => {

@@ -25,6 +25,7 @@ import { test } from 'node:test';
 import { type Browser, type Page, chromium } from 'playwright-core';
 
 import { fromBase32 } from '../src/base32.js';
+import { LANGS, checkDirection, switchLanguage } from './languages.js';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const SQLITE = process.env['SQLITE3_PATH'] ?? '/usr/bin/sqlite3';
@@ -34,7 +35,6 @@ const DEVICE = process.env['WV_DEVICE_BIN'] ?? fileURLToPath(new URL('target/deb
 const DIST = fileURLToPath(new URL('console/dist/', root));
 const SHOTS = fileURLToPath(new URL('target/screenshots/console/', root));
 const AXE = readFileSync(fileURLToPath(new URL('console/node_modules/axe-core/axe.min.js', root)), 'utf8');
-const LANGS = ['en', 'vi', 'zh-CN'];
 const PIN = '482913';
 const REPORTS = 5;
 const reportText = (n: number): string => `Wages were cut without notice on line ${n} (dashboard 5c0e-${n}).`;
@@ -227,9 +227,9 @@ test('a reader publishes the categories counted in their browser and the program
     assert.equal(row[3], 'Wages and pay: 5');
     assert.deepEqual(posts, [], 'nothing is sent before the reader publishes');
     for (const lang of LANGS) {
-      await reader.selectOption('#language', lang);
-      await reader.waitForFunction((tag) => document.documentElement.lang === tag, lang);
+      await switchLanguage(reader, lang);
       await reader.waitForSelector('#category-table');
+      await checkDirection(reader, lang, 'reader home with category counts');
       await accessible(reader, `${lang} reader home with category counts`);
       if (lang !== 'en') {
         assert.doesNotMatch(
@@ -241,7 +241,7 @@ test('a reader publishes the categories counted in their browser and the program
       mkdirSync(join(SHOTS, lang), { recursive: true });
       await reader.screenshot({ path: join(SHOTS, lang, 'reader-category-counts.png'), fullPage: true });
     }
-    await reader.selectOption('#language', 'en');
+    await switchLanguage(reader, 'en');
     await reader.waitForSelector('#category-publish');
     await reader.focus('#category-publish');
     await reader.keyboard.press('Enter');
@@ -352,15 +352,15 @@ test('a reader publishes the categories counted in their browser and the program
     );
 
     for (const lang of LANGS) {
-      await page.selectOption('#language', lang);
-      await page.waitForFunction((tag) => document.documentElement.lang === tag, lang);
+      await switchLanguage(page, lang);
       await dashboard(page);
+      await checkDirection(page, lang, 'dashboard');
       await accessible(page, `${lang} dashboard`);
       mkdirSync(join(SHOTS, lang), { recursive: true });
       await page.screenshot({ path: join(SHOTS, lang, 'dashboard.png'), fullPage: true });
     }
     // At tablet width, in English, as the other pages (tables scroll inside their box).
-    await page.selectOption('#language', 'en');
+    await switchLanguage(page, 'en');
     await page.waitForFunction(() => document.documentElement.lang === 'en');
     await page.setViewportSize({ width: 820, height: 1180 });
     await dashboard(page);

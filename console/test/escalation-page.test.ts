@@ -22,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 
 import { type Browser, type Page, chromium } from 'playwright-core';
+import { LANGS, checkDirection, switchLanguage } from './languages.js';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const root = new URL('../../../', import.meta.url);
@@ -30,7 +31,6 @@ const DEVICE = process.env['WV_DEVICE_BIN'] ?? fileURLToPath(new URL('target/deb
 const DIST = fileURLToPath(new URL('console/dist/', root));
 const SHOTS = fileURLToPath(new URL('target/screenshots/console/', root));
 const AXE = readFileSync(fileURLToPath(new URL('console/node_modules/axe-core/axe.min.js', root)), 'utf8');
-const LANGS = ['en', 'vi', 'zh-CN'];
 const PIN = '482913';
 const REPORT_TEXT = 'The committee chair threatened the night shift (report 8e1a-c4).';
 
@@ -189,14 +189,14 @@ test('a committee reader hands a case over to the next route the worker allowed,
     assert.match(await seen(page, '#case-escalations'), /has not been escalated/);
     assert.equal(await seen(page, '#case-escalate'), 'Hand over to Independent hotline');
     for (const lang of LANGS) {
-      await page.selectOption('#language', lang);
-      await page.waitForFunction((tag) => document.documentElement.lang === tag, lang);
+      await switchLanguage(page, lang);
       await page.waitForSelector('#case-escalate');
+      await checkDirection(page, lang, 'case page with escalation');
       await accessible(page, `${lang} case page with escalation`);
       mkdirSync(join(SHOTS, lang), { recursive: true });
       await page.screenshot({ path: join(SHOTS, lang, 'reader-case-escalation.png'), fullPage: true });
     }
-    await page.selectOption('#language', 'en');
+    await switchLanguage(page, 'en');
     await page.waitForSelector('#case-escalate');
 
     // Hand over by keyboard; the page asks first.

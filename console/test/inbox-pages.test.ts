@@ -27,6 +27,7 @@ import { concat, fromBase64Url, fromUtf8, toBase64Url, utf8 } from '../src/crypt
 import { grievanceHpkeInfo, payloadAad, sealEnvelope } from '../src/crypto/envelope.js';
 import { sealBase } from '../src/crypto/hpke.js';
 import { acceptReaderInvitation, readerRequest, signInReader } from '../src/reader-session.js';
+import { LANGS, checkDirection, switchLanguage } from './languages.js';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const root = new URL('../../../', import.meta.url);
@@ -34,7 +35,6 @@ const HUB = process.env['WV_HUB_BIN'] ?? fileURLToPath(new URL('target/debug/wor
 const DIST = fileURLToPath(new URL('console/dist/', root));
 const SHOTS = fileURLToPath(new URL('target/screenshots/console/', root));
 const AXE = readFileSync(fileURLToPath(new URL('console/node_modules/axe-core/axe.min.js', root)), 'utf8');
-const LANGS = ['en', 'vi', 'zh-CN'];
 const PASSWORD = 'a long reader password for the inbox';
 const REPORTS = 30;
 const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
@@ -177,15 +177,15 @@ async function accessible(page: Page, where: string): Promise<void> {
 
 async function everyLanguage(page: Page, name: string): Promise<void> {
   for (const lang of LANGS) {
-    await page.selectOption('#language', lang);
-    await page.waitForFunction((tag) => document.documentElement.lang === tag, lang);
+    await switchLanguage(page, lang);
     await page.waitForSelector('.inbox-table, #reader-inbox-empty');
+    await checkDirection(page, lang, name);
     await accessible(page, `${lang} ${name}`);
     const dir = join(SHOTS, lang);
     mkdirSync(dir, { recursive: true });
     await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
   }
-  await page.selectOption('#language', 'en');
+  await switchLanguage(page, 'en');
 }
 
 /** Signs a reader in in a new browser context; every response body the hub sends it is kept in `bodies`. */

@@ -1,6 +1,7 @@
-// The console's strings: every language has every message the English file
-// has (and no other), every message the code asks for exists, and every
-// file parses without a Fluent error.
+// The console's strings: every language (the core's, and Arabic) has every
+// message the English file has (and no other), each with the same variables,
+// every message the code asks for exists, every file parses without a Fluent
+// error, and every message formats in every language without an error.
 
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -32,12 +33,67 @@ const languages = readdirSync(locales)
   .filter((name) => name.endsWith('.ftl'))
   .map((name) => name.slice(0, -4));
 
-test('the console ships the languages the core ships', () => {
+test('the console ships the languages the core ships, and Arabic (right to left)', () => {
   const core = readdirSync(join(console_, '..', 'core', 'src', 'app_strings'))
     .filter((name) => name.endsWith('.ftl'))
-    .map((name) => name.slice(0, -4))
-    .sort();
-  assert.deepEqual([...languages].sort(), core);
+    .map((name) => name.slice(0, -4));
+  assert.deepEqual([...languages].sort(), [...core, 'ar'].sort());
+  // The switcher's table (src/i18n.ts) offers each file, Arabic right to left.
+  const table = readFileSync(join(console_, 'src', 'i18n.ts'), 'utf8');
+  for (const tag of languages) {
+    assert.match(table, new RegExp(`\\{ tag: '${tag}', name: '[^']+', dir: '${tag === 'ar' ? 'rtl' : 'ltr'}'`), tag);
+  }
+});
+
+/** The variables a message's value uses, selectors included (`$days` in `{ $days -> … }`). */
+function variables(node: unknown, found: Set<string> = new Set()): Set<string> {
+  if (Array.isArray(node)) {
+    for (const item of node) variables(item, found);
+  } else if (typeof node === 'object' && node !== null) {
+    const record = node as Record<string, unknown>;
+    if (record['type'] === 'var' && typeof record['name'] === 'string') found.add(record['name']);
+    for (const value of Object.values(record)) variables(value, found);
+  }
+  return found;
+}
+
+function messageVariables(tag: string): Map<string, string> {
+  const resource = new FluentResource(readFileSync(join(locales, `${tag}.ftl`), 'utf8'));
+  return new Map(
+    resource.body.map((entry) => [entry.id, [...variables('value' in entry ? entry.value : null)].sort().join(' ')]),
+  );
+}
+
+test('every message uses the same variables in every language as in English', () => {
+  const english = messageVariables('en');
+  assert.ok([...english.values()].filter((names) => names !== '').length > 80, 'English has variables');
+  for (const tag of languages) {
+    const differ = [...messageVariables(tag)]
+      .filter(([id, names]) => english.has(id) && english.get(id) !== names)
+      .map(([id, names]) => `${id}: ${names} (English: ${english.get(id) ?? ''})`);
+    assert.deepEqual(differ, [], `${tag}.ftl`);
+  }
+});
+
+test('every message formats in every language, with each plural form, without an error', () => {
+  const english = new FluentResource(readFileSync(join(locales, 'en.ftl'), 'utf8'));
+  const names = new Set<string>();
+  for (const entry of english.body) for (const name of variables('value' in entry ? entry.value : null)) names.add(name);
+  for (const tag of languages) {
+    const bundle = new FluentBundle(tag, { useIsolating: false });
+    bundle.addResource(new FluentResource(readFileSync(join(locales, `${tag}.ftl`), 'utf8')));
+    // 0, 1, 2, 3, 11 and 100 reach every CLDR plural category Arabic has (zero … many, other).
+    for (const count of [0, 1, 2, 3, 11, 100]) {
+      const args = Object.fromEntries([...names].map((name) => [name, count]));
+      for (const entry of english.body) {
+        const message = bundle.getMessage(entry.id);
+        const errors: Error[] = [];
+        const text = message?.value != null ? bundle.formatPattern(message.value, args, errors) : '';
+        assert.deepEqual(errors, [], `${tag} ${entry.id}`);
+        assert.ok(text.trim().length > 0, `${tag} ${entry.id} is empty`);
+      }
+    }
+  }
 });
 
 test('every language has exactly the English messages', () => {

@@ -21,10 +21,10 @@ import { type Page, chromium } from 'playwright-core';
 
 import { acceptReaderInvitation, readerRequest, signInReader } from '../src/reader-session.js';
 import { CHROMIUM, DIST, HUB, SHOTS, directory, sealHotlineReport, staff, startHub, submit } from './hub-harness.js';
+import { LANGS, checkDirection, switchLanguage } from './languages.js';
 
 const root = new URL('../../../', import.meta.url);
 const AXE = readFileSync(fileURLToPath(new URL('console/node_modules/axe-core/axe.min.js', root)), 'utf8');
-const LANGS = ['en', 'vi', 'zh-CN'];
 const PASSWORD = 'a long reader password for notifications';
 const ADDRESS = 'hotline-desk@example.org';
 
@@ -196,15 +196,15 @@ test('a reader opts in to e-mail notifications in the console and is told of a n
     assert.equal(stored.email, ADDRESS);
 
     for (const lang of LANGS) {
-      await page.selectOption('#language', lang);
-      await page.waitForFunction((tag) => document.documentElement.lang === tag, lang);
+      await switchLanguage(page, lang);
       await page.waitForSelector('#notifications-email');
+      await checkDirection(page, lang, 'notifications');
       await accessible(page, `${lang} notifications`);
       const shots = join(SHOTS, lang);
       mkdirSync(shots, { recursive: true });
       await page.screenshot({ path: join(shots, 'reader-notifications.png'), fullPage: true });
     }
-    await page.selectOption('#language', 'en');
+    await switchLanguage(page, 'en');
 
     // The first pass after opting in records the cases already there; a report after it is news.
     await new Promise((resolve) => setTimeout(resolve, 2500));

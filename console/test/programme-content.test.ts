@@ -26,6 +26,7 @@ import { test } from 'node:test';
 import { type Page, chromium } from 'playwright-core';
 
 import { fromBase32 } from '../src/base32.js';
+import { LANGS, checkDirection, switchLanguage } from './languages.js';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const root = new URL('../../../', import.meta.url);
@@ -33,7 +34,6 @@ const HUB = process.env['WV_HUB_BIN'] ?? fileURLToPath(new URL('target/debug/wor
 const DIST = fileURLToPath(new URL('console/dist/', root));
 const SHOTS = fileURLToPath(new URL('target/screenshots/console/', root));
 const AXE = readFileSync(fileURLToPath(new URL('console/node_modules/axe-core/axe.min.js', root)), 'utf8');
-const LANGS = ['en', 'vi', 'zh-CN'];
 const SURVEY = 'wellbeing-checkin';
 
 interface Ready {
@@ -204,7 +204,8 @@ test('a programme admin sees the published packs, sets a survey schedule and rec
     await page.fill(`${key}-after`, '5');
     await page.fill(`${key}-open`, '7');
     await page.click(`${key}-save`);
-    await page.waitForFunction(() => document.querySelector('.status')?.textContent?.includes('saved'));
+    // "Schedule of … saved." (the refusal before it, "Nothing was saved …", says "saved" too).
+    await page.waitForFunction(() => document.querySelector('.status')?.textContent?.startsWith('Schedule of') === true);
     assert.equal(clean(await page.locator(`${key}-refusal`).textContent()), '');
     const expected =
       'The workers concerned by an event of kind “audit”, from 5 days after it for 7 days, with no opening or closing day.';
@@ -272,11 +273,11 @@ test('a programme admin sees the published packs, sets a survey schedule and rec
     assert.ok(!['1001', '1003', 'Nguyễn', '李伟'].some((who) => text.includes(who)), 'the workers are not named');
 
     for (const lang of LANGS) {
-      await page.selectOption('#language', lang);
-      await page.waitForFunction((tag) => document.documentElement.lang === tag, lang);
+      await switchLanguage(page, lang);
       mkdirSync(join(SHOTS, lang), { recursive: true });
       for (const name of ['content', 'schedules', 'events']) {
         await visit(page, `/${name}`);
+        await checkDirection(page, lang, name);
         await accessible(page, `${lang} ${name}`);
         await page.screenshot({ path: join(SHOTS, lang, `${name}.png`), fullPage: true });
       }

@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 
 import { type Page, chromium } from 'playwright-core';
+import { LANGS, checkDirection, switchLanguage } from './languages.js';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const root = new URL('../../../', import.meta.url);
@@ -23,7 +24,6 @@ const HUB = process.env['WV_HUB_BIN'] ?? fileURLToPath(new URL('target/debug/wor
 const DIST = fileURLToPath(new URL('console/dist/', root));
 const SHOTS = fileURLToPath(new URL('target/screenshots/console/', root));
 const AXE = readFileSync(fileURLToPath(new URL('console/node_modules/axe-core/axe.min.js', root)), 'utf8');
-const LANGS = ['en', 'vi', 'zh-CN'];
 const PASSWORD = 'a long reader password for the pages';
 
 async function startHub(dataRoot: string): Promise<{ hub: ChildProcess; url: string; staffToken: string }> {
@@ -77,14 +77,14 @@ async function accessible(page: Page, where: string): Promise<void> {
 /** axe and a screenshot of the page as it is, in every language, back to English. */
 async function everyLanguage(page: Page, name: string): Promise<void> {
   for (const lang of LANGS) {
-    await page.selectOption('#language', lang);
-    await page.waitForFunction((tag) => document.documentElement.lang === tag, lang);
+    await switchLanguage(page, lang);
+    await checkDirection(page, lang, name);
     await accessible(page, `${lang} ${name}`);
     const dir = join(SHOTS, lang);
     mkdirSync(dir, { recursive: true });
     await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
   }
-  await page.selectOption('#language', 'en');
+  await switchLanguage(page, 'en');
 }
 
 test('a reader accepts an invitation and signs in in the browser, which alone holds the key', async (t) => {

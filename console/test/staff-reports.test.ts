@@ -23,6 +23,7 @@ import { test } from 'node:test';
 import { type Page, chromium } from 'playwright-core';
 
 import { fromBase32 } from '../src/base32.js';
+import { LANGS, checkDirection, switchLanguage } from './languages.js';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const SQLITE = process.env['SQLITE3_PATH'] ?? '/usr/bin/sqlite3';
@@ -31,7 +32,6 @@ const HUB = process.env['WV_HUB_BIN'] ?? fileURLToPath(new URL('target/debug/wor
 const DIST = fileURLToPath(new URL('console/dist/', root));
 const SHOTS = fileURLToPath(new URL('target/screenshots/console/', root));
 const AXE = readFileSync(fileURLToPath(new URL('console/node_modules/axe-core/axe.min.js', root)), 'utf8');
-const LANGS = ['en', 'vi', 'zh-CN'];
 const DAY = 86_400;
 
 interface Ready {
@@ -240,11 +240,11 @@ test('a programme admin sets route deadlines (errors shown first) and reads the 
     assert.equal(lines.length, 3);
 
     for (const lang of LANGS) {
-      await page.selectOption('#language', lang);
-      await page.waitForFunction((tag) => document.documentElement.lang === tag, lang);
+      await switchLanguage(page, lang);
       mkdirSync(join(SHOTS, lang), { recursive: true });
       for (const name of ['deadlines', 'grievances']) {
         await visit(page, `/${name}`);
+        await checkDirection(page, lang, name);
         await accessible(page, `${lang} ${name}`);
         await page.screenshot({ path: join(SHOTS, lang, `${name}.png`), fullPage: true });
       }

@@ -36,6 +36,11 @@ pub enum ErrorCode {
     AlreadyEnrolled,
     /// The enrolment code is not valid.
     EnrolmentCodeInvalid,
+    /// A scanned QR code is not a worker card's.
+    NotAWorkerCard,
+    /// A scanned worker card is for another programme's hub than the
+    /// device's.
+    CardForAnotherHub,
     /// The hub retired this device.
     DeviceRetired,
     /// The device's key store no longer has its keys (e.g. a copied database).
@@ -117,6 +122,8 @@ impl ErrorCode {
             Self::NotEnrolled => "not_enrolled",
             Self::AlreadyEnrolled => "already_enrolled",
             Self::EnrolmentCodeInvalid => "enrolment_code_invalid",
+            Self::NotAWorkerCard => "not_a_worker_card",
+            Self::CardForAnotherHub => "card_for_another_hub",
             Self::DeviceRetired => "device_retired",
             Self::DeviceKeysMissing => "device_keys_missing",
             Self::VaultUnreadable => "vault_unreadable",
@@ -218,7 +225,9 @@ impl ErrorCode {
             | Self::TooLarge
             | Self::ReceiptInvalid
             | Self::TooManyAttachments
-            | Self::AttachmentsTooLarge => ErrorKind::Input,
+            | Self::AttachmentsTooLarge
+            | Self::NotAWorkerCard
+            | Self::CardForAnotherHub => ErrorKind::Input,
             Self::StorageCorrupt | Self::DiskFull | Self::StorageFailed => ErrorKind::Storage,
             Self::KeyStoreUnavailable => ErrorKind::Platform,
             Self::Internal => ErrorKind::Internal,
@@ -334,6 +343,8 @@ mod tests {
             ErrorCode::NotEnrolled,
             ErrorCode::AlreadyEnrolled,
             ErrorCode::EnrolmentCodeInvalid,
+            ErrorCode::NotAWorkerCard,
+            ErrorCode::CardForAnotherHub,
             ErrorCode::DeviceRetired,
             ErrorCode::DeviceKeysMissing,
             ErrorCode::VaultUnreadable,

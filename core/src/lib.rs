@@ -49,7 +49,7 @@ pub mod surveys;
 pub mod sync;
 pub mod training;
 
-pub use app::{AppConfig, DeviceStatus, WorkerVoice};
+pub use app::{AppConfig, DeviceStatus, WorkerCard, WorkerVoice};
 pub use auth::{WeakPinReason, WorkerProfile};
 pub use clock::{Clock, ManualClock, SystemClock};
 pub use connectivity::{AlwaysOnline, Connectivity};

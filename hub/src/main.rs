@@ -104,8 +104,10 @@ struct ServeArgs {
     data_dir: PathBuf,
     /// Keep the hub's tables in this PostgreSQL database instead of
     /// DIR/hub.db (ADR 0019): `postgres://user@host/dbname`, or key-value
-    /// words such as `host=/run/postgresql dbname=workervoice`. The data
-    /// directory still holds the secrets and attachment files.
+    /// words such as `host=/run/postgresql dbname=workervoice`. A server
+    /// off this machine needs `sslmode=verify-full` (and `sslrootcert=FILE`
+    /// for a private CA) or, on a network you secure, `sslmode=disable`.
+    /// The data directory still holds the secrets and attachment files.
     #[arg(long, value_name = "URL", env = "WORKERVOICE_HUB_DATABASE_URL", hide_env_values = true)]
     database_url: Option<String>,
     /// Address to listen on (port 0 picks a free port).

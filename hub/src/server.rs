@@ -343,7 +343,7 @@ fn router(
         .layer(middleware::map_response(no_store_unless_said))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn(body_limit))
-        .layer(middleware::from_fn_with_state(Arc::new(SourceLimiter::new(&limits)), rate_limit))
+        .layer(middleware::from_fn_with_state(Arc::new(SourceLimiter::new(&limits, &state.db)), rate_limit))
         .layer(middleware::from_fn(move |request, next| request_timeout(limits.request_timeout, request, next)))
         .layer(middleware::from_fn(move |request, next| log_request(Arc::clone(&metrics), request, next)))
         .with_state(state)
@@ -365,8 +365,10 @@ async fn health() -> axum::Json<auth::Ok> {
     axum::Json(auth::Ok { ok: true })
 }
 
-/// Every `period`: escalates overdue cases and drops ended staff and
-/// reader sessions. A failed pass is logged and retried at the next tick.
+/// Every `period`: escalates overdue cases, drops ended staff and reader
+/// sessions and, on PostgreSQL, the keys and counts of ended rate-limit
+/// windows (`crate::rate_limit`). A failed pass is logged and retried at
+/// the next tick.
 async fn run_escalation(state: AppState, period: Duration) {
     let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -378,6 +380,12 @@ async fn run_escalation(state: AppState, period: Duration) {
             state.db.run(move |connection| crate::staff::sessions::purge_ended(connection, now, idle)).await
         {
             tracing::error!(%error, "dropping ended staff sessions failed");
+        }
+        if state.db.is_postgres()
+            && let Err(error) =
+                state.db.run(move |connection| Ok(crate::rate_limit::forget_ended_windows(connection, now)?)).await
+        {
+            tracing::error!(%error, "dropping ended rate-limit windows failed");
         }
         if let Err(error) = escalate_due(&state, now).await {
             tracing::error!(%error, "escalation pass failed");

@@ -240,3 +240,65 @@ async fn past_the_daily_attachment_cap_chunks_are_refused_as_retryable_and_nothi
     })
     .await;
 }
+
+/// Many devices upload at once, each chunk sent twice at the same moment
+/// (a device unsure whether its first try arrived). On PostgreSQL the
+/// uploads conflict on the day's byte count and on each upload's row, and
+/// the database layer runs a transaction again: a chunk renamed into place
+/// by an attempt whose commit lost must not be renamed again (its staged
+/// file is gone) nor left under another request's count.
+#[tokio::test]
+async fn attachments_sent_at_once_and_twice_over_all_complete_and_open() {
+    within_time(async {
+        const DEVICES: usize = 12;
+        const CHUNK: usize = 16_000;
+        let programme = Programme::start().await;
+        let hub = &programme.hub;
+        let mut uploads = Vec::new();
+        for device in 0..DEVICES {
+            let plain = photo(3 * CHUNK + 5_000, device as u8);
+            let sealed = programme.seal(&[Route::IndependentHotline], "see the photo", std::slice::from_ref(&plain));
+            hub.submit(&sealed).await.ok::<SubmitResponse>();
+            uploads.push((sealed, plain));
+        }
+        let tasks: Vec<_> = uploads
+            .iter()
+            .map(|(sealed, _)| {
+                let (attachment_id, bytes) = sealed.attachments[0].clone();
+                let path = workervoice_protocol::grievance::attachment_path(&sealed.client_id, &attachment_id);
+                let (http, url) = (hub.http.clone(), hub.url(&path));
+                tokio::spawn(async move {
+                    let put = |offset: usize, end: usize| {
+                        http.put(format!("{url}?offset={offset}"))
+                            .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
+                            .body(bytes[offset..end].to_vec())
+                            .send()
+                    };
+                    let mut statuses = Vec::new();
+                    for offset in (0..bytes.len()).step_by(CHUNK) {
+                        let end = (offset + CHUNK).min(bytes.len());
+                        let (first, second) = tokio::join!(put(offset, end), put(offset, end));
+                        statuses.push(first.expect("sent").status().as_u16());
+                        statuses.push(second.expect("sent").status().as_u16());
+                    }
+                    statuses
+                })
+            })
+            .collect();
+        for task in tasks {
+            let statuses = task.await.expect("device");
+            // 200 for the copy that counted, 409 (resume from here) or 200
+            // (already there) for the other; never a 5xx.
+            assert!(statuses.iter().all(|status| *status == 200 || *status == 409), "{statuses:?}");
+            assert!(statuses.contains(&200), "{statuses:?}");
+        }
+        let handler = hub.login(&programme.hotline).await;
+        for (sealed, plain) in &uploads {
+            let attachment_id = &sealed.attachments[0].0;
+            let progress: AttachmentProgress = hub.attachment_progress(&sealed.client_id, attachment_id).await.ok();
+            assert!(progress.complete, "{progress:?}");
+            assert_eq!(handler.attachment(&sealed.case_id, attachment_id).await.as_ref(), Ok(plain));
+        }
+    })
+    .await;
+}

@@ -65,6 +65,8 @@ async fn readers_publish_suppressed_category_counts_for_their_route_and_staff_re
             row(&factory, "2026-10", None, &[("wages", Some(5))]),
             row(&factory, "2026-13", Some(5), &[("wages", Some(5))]),
             row(&factory, "2026-10", Some(5), &[("<script>", Some(5))]),
+            // Well formed, but no directory ever offered it to a worker.
+            row(&factory, "2026-10", Some(5), &[("wages", None), ("made-up", None)]),
         ] {
             committee.post(path, &publication(vec![bad.clone()])).await.assert_error("bad_request");
         }

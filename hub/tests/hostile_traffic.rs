@@ -394,6 +394,7 @@ async fn one_source_flooding_submissions_is_refused_while_other_factories_still_
         .await;
         let programme = support::cases::Programme::on(hub).await;
         let routes = [workervoice_protocol::directory::Route::IndependentHotline];
+        support::in_one_rate_limit_window(Duration::from_secs(20)).await;
         for i in 0..5 {
             let sealed = programme.seal(&routes, &format!("flood {i}"), &[]);
             let _: workervoice_protocol::grievance::SubmitResponse =
@@ -473,6 +474,7 @@ async fn sign_ins_from_one_source_are_limited_without_touching_worker_traffic() 
                 .json(&serde_json::json!({}))
                 .send()
         };
+        support::in_one_rate_limit_window(Duration::from_secs(15)).await;
         for _ in 0..3 {
             support::Reply::from(enrol(&hub).await.expect("sent")).await.assert_error("bad_request");
         }

@@ -21,11 +21,13 @@ use rusqlite::types::Value;
 /// and changes no row; 17 binds survey tokens to a factory, ADR 0021; 18
 /// rounds what devices did in case audits down to the hour, ADR 0016; 19 adds
 /// readers' e-mail notifications, ADR 0023, and changes no row; 20 adds the
-/// category counts readers publish, ADR 0024, and changes no row).
-const LATEST: i64 = 20;
+/// category counts readers publish, ADR 0024, and changes no row; 21 adds
+/// the rate limits' counts shared on PostgreSQL, ADR 0019, and changes no
+/// row).
+const LATEST: i64 = 21;
 
 /// The newest version with a fixture (`scripts/hub-db-fixture`).
-const NEWEST_FIXTURE: i64 = 18;
+const NEWEST_FIXTURE: i64 = 21;
 
 /// Tables a step drops on purpose, with the version that step makes: 14
 /// removes the hub-made handler keys and the case keys wrapped to them (ADR

@@ -2,8 +2,9 @@
 //! devices sends its reports to either at random, each report to both at
 //! once now and then; every report is stored exactly once and both
 //! processes give a device the same answer; a reader signed in on one
-//! process is served by the other. PostgreSQL only (SQLite is one process
-//! per data directory).
+//! process is served by the other; a source's per-minute limit holds across
+//! both, not once per process. PostgreSQL only (SQLite is one process per
+//! data directory).
 
 mod support;
 
@@ -33,10 +34,12 @@ impl Drop for Killed {
     }
 }
 
-/// The hub binary on `data_dir` and its database; returns the child and its URL.
-fn spawn_hub(data_dir: &std::path::Path, database_url: &str) -> (Killed, String) {
+/// The hub binary on `data_dir` and its database, with `more` arguments;
+/// returns the child and its URL.
+fn spawn_hub(data_dir: &std::path::Path, database_url: &str, more: &[&str]) -> (Killed, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_workervoice-hub"))
         .args(["--data-dir", data_dir.to_str().expect("utf-8 path"), "--listen", "127.0.0.1:0", "--ready-json"])
+        .args(more)
         .env("WORKERVOICE_HUB_DATABASE_URL", database_url)
         .env("RUST_LOG", "error")
         .stdin(Stdio::null())
@@ -82,7 +85,7 @@ async fn two_hub_processes_on_one_database_store_each_report_once_and_share_sess
         let programme = Programme::start().await;
         let data_dir = programme.hub.data_dir();
         let database_url = workervoice_hub::testing::database_url_for(&data_dir).expect("on PostgreSQL");
-        let (child, other_url) = tokio::task::block_in_place(|| spawn_hub(&data_dir, &database_url));
+        let (child, other_url) = tokio::task::block_in_place(|| spawn_hub(&data_dir, &database_url, &[]));
         let urls = Arc::new([programme.hub.hub.base_url.clone(), other_url.clone()]);
 
         let reports: Vec<Vec<Vec<u8>>> = (0..DEVICES)
@@ -140,6 +143,69 @@ async fn two_hub_processes_on_one_database_store_each_report_once_and_share_sess
             .await
             .expect("sent");
         assert_eq!(listed.status().as_u16(), 200, "the session works on the other process");
+        drop(child);
+    })
+    .await;
+}
+
+/// Anonymous requests one source may send per minute in the test below.
+const PER_MINUTE: u32 = 6;
+
+/// A worker's case follow-up with nothing to follow (a counted anonymous
+/// request), as if from `source` behind a trusted proxy.
+async fn follow_up_from(http: &reqwest::Client, url: &str, source: &str) -> support::Reply {
+    let response = http
+        .post(format!("{url}{}", paths::CASES_SYNC))
+        .header("x-forwarded-for", source)
+        .json(&serde_json::json!({"cases": []}))
+        .send()
+        .await
+        .expect("sent");
+    support::Reply::from(response).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_source_s_limit_per_minute_holds_across_both_processes_not_once_per_process() {
+    if !workervoice_hub::testing::on_postgres() {
+        eprintln!("skipped on SQLite: one hub process per data directory (runs on PostgreSQL)");
+        return;
+    }
+    within_time(async {
+        let limits = workervoice_hub::TrafficLimits {
+            anonymous_requests_per_source_per_minute: PER_MINUTE,
+            source_from_forwarded_for: true,
+            ..workervoice_hub::TrafficLimits::default()
+        };
+        let hub = support::TestHub::start_with(|config| config.limits = limits).await;
+        let data_dir = hub.data_dir();
+        let database_url = workervoice_hub::testing::database_url_for(&data_dir).expect("on PostgreSQL");
+        let per_minute = PER_MINUTE.to_string();
+        let (child, other_url) = tokio::task::block_in_place(|| {
+            spawn_hub(
+                &data_dir,
+                &database_url,
+                &["--anonymous-requests-per-source-per-minute", &per_minute, "--source-from-forwarded-for"],
+            )
+        });
+        let urls = [hub.hub.base_url.clone(), other_url];
+
+        support::in_one_rate_limit_window(std::time::Duration::from_secs(20)).await;
+        // Alternately to each process: each would admit PER_MINUTE on its own.
+        for i in 0..PER_MINUTE as usize {
+            let reply = follow_up_from(&hub.http, &urls[i % 2], "203.0.113.7").await;
+            assert_eq!(reply.status, 200, "request {} of the minute: {reply:?}", i + 1);
+        }
+        for url in &urls {
+            let refused = follow_up_from(&hub.http, url, "203.0.113.7").await;
+            refused.assert_error("rate_limited");
+            let retry_after = refused.body.pointer("/error/retry_after_secs").and_then(serde_json::Value::as_u64);
+            assert!(retry_after.is_some_and(|secs| (1..=60).contains(&secs)), "{refused:?}");
+        }
+        // Another factory is not held back, on either process.
+        for url in &urls {
+            let reply = follow_up_from(&hub.http, url, "198.51.100.2").await;
+            assert_eq!(reply.status, 200, "{reply:?}");
+        }
         drop(child);
     })
     .await;

@@ -139,6 +139,12 @@ pub struct ActivationCode {
     pub worker_number: String,
     /// The code, shown once.
     pub activation_code: String,
+    /// What the worker card's QR code holds: the hub's public URL, the
+    /// worker number and the code (`workervoice://activate?…`,
+    /// [`crate::codes::ActivationQr`]), for the app to fill them in. The
+    /// hub writes it so that a card names the hub devices enrol with,
+    /// whatever address staff opened the console on.
+    pub qr_payload: String,
 }
 
 /// Reply to a roster import.

@@ -163,13 +163,23 @@ impl TestHub {
 
     /// Adds one worker; returns the activation code.
     pub async fn worker(&self, factory: &Factory, number: &str, name: &str, language: &str) -> String {
+        self.worker_card(factory, number, name, language).await.0
+    }
+
+    /// Adds one worker; returns the activation code and the QR payload of
+    /// the worker's card.
+    pub async fn worker_card(&self, factory: &Factory, number: &str, name: &str, language: &str) -> (String, String) {
         let reply = self
             .admin(
                 &format!("/admin/v1/factories/{}/roster", factory.id),
                 json!({"workers": [{"worker_number": number, "display_name": name, "language": language}]}),
             )
             .await;
-        reply["activation_codes"][0]["activation_code"].as_str().expect("activation code").to_owned()
+        let code = &reply["activation_codes"][0];
+        (
+            code["activation_code"].as_str().expect("activation code").to_owned(),
+            code["qr_payload"].as_str().expect("card QR payload").to_owned(),
+        )
     }
 
     /// GET on the admin API.

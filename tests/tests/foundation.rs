@@ -249,6 +249,42 @@ async fn an_enrolment_code_works_once_and_a_qr_payload_names_its_hub() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn a_scanned_worker_card_fills_in_the_activation_and_other_codes_are_refused_by_name() {
+    let hub = TestHub::start().await;
+    let factory = hub.factory(false).await;
+    let (code, enrolment_qr) = hub.code(&factory, "personal").await;
+    let phone = TestDevice::open(&hub.url());
+    let (activation, card) = hub.worker_card(&factory, "5101", "Mai", "vi").await;
+    // Before the phone is set up it has no hub to match the card against.
+    assert_eq!(code_of(phone.app.read_worker_card(card.clone())), ErrorCode::NotEnrolled);
+    phone.app.enrol(code, DeviceMode::Personal).await.unwrap();
+
+    let read = phone.app.read_worker_card(card.clone()).unwrap();
+    assert_eq!((read.worker_number.as_str(), read.activation_code.as_str()), ("5101", activation.as_str()));
+    // What the card filled in activates the worker.
+    let profile = phone.app.activate(read.worker_number, read.activation_code, PIN.into()).await.unwrap();
+    assert_eq!(profile.worker_number, "5101");
+
+    // The set-up QR code is not a card; nor is a web address.
+    for other in [enrolment_qr.as_str(), "https://example.org/", "5101 1234-5678"] {
+        let error = phone.app.read_worker_card(other.to_owned()).unwrap_err();
+        assert_eq!(error.code(), ErrorCode::NotAWorkerCard, "{other}");
+        // In the signed-in worker's language.
+        assert!(error.localized().contains("thẻ công nhân"), "{}", error.localized());
+    }
+    // A card printed by another programme's hub names it, and is refused
+    // before its code is tried here.
+    let elsewhere = card.replace(&urlencode(&hub.url()), &urlencode("https://hub.other-programme.org"));
+    assert_ne!(elsewhere, card);
+    assert_eq!(code_of(phone.app.read_worker_card(elsewhere)), ErrorCode::CardForAnotherHub);
+}
+
+/// The query-string form of a URL, as a card's payload holds it.
+fn urlencode(text: &str) -> String {
+    text.replace(':', "%3A").replace('/', "%2F")
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn errors_speak_the_workers_language_after_login_and_the_devices_before() {
     let hub = TestHub::start().await;
     let factory = hub.factory(false).await;

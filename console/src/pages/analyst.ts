@@ -17,7 +17,7 @@
  */
 
 import { runSignedOut } from '../app.js';
-import { field, h, replace, table } from '../dom.js';
+import { field, h, isolated, replace, table } from '../dom.js';
 import { language, t } from '../i18n.js';
 import { ReaderError, type ReaderSession, readerRequest } from '../reader-session.js';
 import {
@@ -109,7 +109,13 @@ function chart(question: QuestionResults): SVGSVGElement {
   const rowHeight = 28;
   const labelWidth = 180;
   const barWidth = 300;
-  svg.setAttribute('viewBox', `0 0 ${labelWidth + barWidth + 80} ${question.counts.length * rowHeight}`);
+  const chartWidth = labelWidth + barWidth + 80;
+  // Right to left, the labels stand at the right and the bars grow leftwards; the text anchors
+  // (start/end) follow the direction set here, so only the x positions are mirrored.
+  const { dir } = language();
+  const x = (at: number, width = 0): string => String(dir === 'rtl' ? chartWidth - at - width : at);
+  svg.setAttribute('viewBox', `0 0 ${chartWidth} ${question.counts.length * rowHeight}`);
+  svg.setAttribute('direction', dir);
   svg.setAttribute('class', 'analyst-chart');
   svg.setAttribute('aria-hidden', 'true');
   svg.setAttribute('focusable', 'false');
@@ -117,18 +123,19 @@ function chart(question: QuestionResults): SVGSVGElement {
   question.counts.forEach((count, index) => {
     const y = index * rowHeight;
     const label = document.createElementNS(ns, 'text');
-    label.setAttribute('x', String(labelWidth - 8));
+    label.setAttribute('x', x(labelWidth - 8));
     label.setAttribute('y', String(y + rowHeight / 2 + 5));
     label.setAttribute('text-anchor', 'end');
     label.textContent = shownLabel(count);
     const bar = document.createElementNS(ns, 'rect');
-    bar.setAttribute('x', String(labelWidth));
+    const width = total > 0 ? Math.max(1, (count.count / total) * barWidth) : 0;
+    bar.setAttribute('x', x(labelWidth, width));
     bar.setAttribute('y', String(y + 4));
     bar.setAttribute('height', String(rowHeight - 8));
-    bar.setAttribute('width', String(total > 0 ? Math.max(1, (count.count / total) * barWidth) : 0));
+    bar.setAttribute('width', String(width));
     bar.setAttribute('class', 'analyst-bar');
     const value = document.createElementNS(ns, 'text');
-    value.setAttribute('x', String(labelWidth + barWidth + 8));
+    value.setAttribute('x', x(labelWidth + barWidth + 8));
     value.setAttribute('y', String(y + rowHeight / 2 + 5));
     value.textContent = String(count.count);
     svg.append(label, bar, value);
@@ -142,7 +149,7 @@ function percent(count: number, of: number): string {
 
 function questionView(question: QuestionResults, groupIndex: number, questionIndex: number): HTMLElement {
   const id = `analyst-q-${groupIndex}-${questionIndex}`;
-  const heading = h('h4', { id }, question.label);
+  const heading = h('h4', { id }, isolated(question.label));
   if (question.answered === null) {
     return h(
       'div',
@@ -474,7 +481,7 @@ function surveyList(state: AnalystState): HTMLElement {
       );
       open.addEventListener('click', () => load(state, survey.survey_id));
       return [
-        title,
+        isolated(title),
         h('code', {}, survey.survey_id),
         survey.versions.length > 1
           ? t('analyst-surveys-versions', { version: survey.version, count: survey.versions.length })

@@ -6,19 +6,18 @@
  * the routes of the signed directory open to this factory's workers, with
  * the organisation and how soon it answers — all in the worker's language.
  *
- * The console's pages are in the core's languages; a card is also written
- * in Khmer, Bengali or Arabic (`locales/cards/*.ftl`, card strings only),
- * with the script's Noto font and, for Arabic, laid out right to left.
+ * A card is written in the console's languages (Arabic, one of them, laid
+ * out right to left) and also in Khmer or Bengali (`locales/cards/*.ftl`,
+ * card strings only), with the script's Noto font.
  * Print rules (styles.css) fit two cards across on A4 or Letter, chosen here.
  */
 
 import { FluentBundle, FluentResource, type FluentVariable } from '@fluent/bundle';
 
 import type { Factory, RosterEntry } from '../api.js';
-import { h } from '../dom.js';
+import { h, ltr } from '../dom.js';
 import { negotiate, t, tIn } from '../i18n.js';
 import { qrCode } from '../qr.js';
-import ar from '../../locales/cards/ar.ftl?raw';
 import bn from '../../locales/cards/bn.ftl?raw';
 import km from '../../locales/cards/km.ftl?raw';
 
@@ -26,7 +25,6 @@ import km from '../../locales/cards/km.ftl?raw';
 const CARD_ONLY: Readonly<Record<string, { source: string; dir: 'ltr' | 'rtl' }>> = {
   km: { source: km, dir: 'ltr' },
   bn: { source: bn, dir: 'ltr' },
-  ar: { source: ar, dir: 'rtl' },
 };
 
 const bundles = new Map<string, FluentBundle>();
@@ -113,16 +111,22 @@ export async function channelsFor(factoryId: string): Promise<Channel[]> {
   return channels.sort((a, b) => ROUTES.indexOf(a.route) - ROUTES.indexOf(b.route));
 }
 
-/** The QR payload of a card: the same bytes as `protocol::codes::ActivationQr::to_payload`. */
-export function activationPayload(hubUrl: string, workerNumber: string, code: string): string {
-  const query = new URLSearchParams({ v: '1', hub: hubUrl, number: workerNumber, code });
-  return `workervoice://activate?${query.toString()}`;
+/**
+ * A worker's code as the hub returned it this session: the roster entry,
+ * the activation code, and the card's QR payload, which the hub writes
+ * (`protocol::codes::ActivationQr`, with the hub's public URL, the one
+ * devices enrol with — not the address this page was opened on).
+ */
+export interface HeldCode {
+  entry: RosterEntry;
+  code: string;
+  qr: string;
 }
 
-function card(factory: Factory, entry: RosterEntry, code: string, channels: readonly Channel[]): HTMLElement {
+function card(factory: Factory, { entry, code, qr: payload }: HeldCode, channels: readonly Channel[]): HTMLElement {
   const { tag, dir } = cardLanguage(entry.language);
   const text = (id: string, args?: Record<string, FluentVariable>): string => cardText(tag, id, args);
-  const qr = qrCode(activationPayload(window.location.origin, entry.worker_number, code), text('card-qr-label'));
+  const qr = qrCode(payload, text('card-qr-label'));
   const routeName = (route: Channel['route']): string => text(`card-route-${route.replace(/_/g, '-')}`);
   return h(
     'article',
@@ -138,9 +142,10 @@ function card(factory: Factory, entry: RosterEntry, code: string, channels: read
       'dl',
       {},
       h('dt', {}, text('card-number')),
-      h('dd', { class: 'code' }, entry.worker_number),
+      // Left to right inside, but at the card's start edge: beside its label in an Arabic card too.
+      h('dd', { class: 'code' }, ltr(entry.worker_number)),
       h('dt', {}, text('card-code')),
-      h('dd', { class: 'code' }, code),
+      h('dd', { class: 'code' }, ltr(code)),
     ),
     h('p', { class: 'card-steps' }, text('card-steps')),
     channels.length > 0
@@ -172,13 +177,13 @@ function card(factory: Factory, entry: RosterEntry, code: string, channels: read
 /** The sheet: help, paper size, print button, and one card per worker. */
 export function cardSheet(
   factory: Factory,
-  held: readonly { entry: RosterEntry; code: string }[],
+  held: readonly HeldCode[],
   channels: readonly Channel[],
 ): HTMLElement {
   const sheet = h(
     'div',
     { class: 'cards paper-a4', id: 'worker-cards' },
-    ...held.map(({ entry, code }) => card(factory, entry, code, channels)),
+    ...held.map((one) => card(factory, one, channels)),
   );
   const paper = h(
     'select',

@@ -340,7 +340,7 @@ function refresh(state: CaseState, ...which: (keyof Omit<Parts, 'live'>)[]): voi
 function summaryBody(state: CaseState): HTMLElement {
   const summary = state.summary;
   if (summary === null) return h('p', {}, t('case-loading'));
-  const locale = language().tag;
+  const locale = language().locale;
   return h(
     'dl',
     {},
@@ -392,7 +392,7 @@ function reportBody(state: CaseState): HTMLElement {
       h('dt', {}, t('case-written-in')),
       h('dd', {}, languageName(content.language)),
       h('dt', {}, t('case-submitted')),
-      h('dd', {}, when(content.createdAt, language().tag)),
+      h('dd', {}, when(content.createdAt, language().locale)),
       h('dt', {}, t('case-callback')),
       callback === undefined
         ? h('dd', { id: 'case-callback' }, t('case-callback-none'))
@@ -414,7 +414,7 @@ function reportBody(state: CaseState): HTMLElement {
     ),
     h('h3', { id: 'case-text-title' }, t('case-text')),
     // The worker's words as text only, in the language they wrote in.
-    h('p', { id: 'case-text', class: 'case-text', lang: content.language }, content.text),
+    h('p', { id: 'case-text', class: 'case-text', lang: content.language, dir: 'auto' }, content.text),
   );
 }
 
@@ -468,7 +468,7 @@ function attachmentsBody(state: CaseState): HTMLElement {
 function conversationBody(state: CaseState): HTMLElement {
   if (state.summary === null) return h('p', {}, t('case-loading'));
   if (state.entries.length === 0) return h('p', {}, t('case-conversation-empty'));
-  const locale = language().tag;
+  const locale = language().locale;
   const list = h('ol', { class: 'case-events', id: 'case-events' });
   for (const entry of state.entries) {
     const time = h('time', {}, when(entry.at, locale));
@@ -481,7 +481,7 @@ function conversationBody(state: CaseState): HTMLElement {
           h('p', { class: 'case-event-head' }, who, ' · ', time),
           entry.text === null || entry.text === undefined
             ? h('p', { class: 'alert' }, t('case-reply-unopened'))
-            : h('p', { class: 'case-text' }, entry.text),
+            : h('p', { class: 'case-text', dir: 'auto' }, entry.text),
         ),
       );
     } else if (entry.status !== undefined) {
@@ -506,7 +506,7 @@ function conversationBody(state: CaseState): HTMLElement {
 function notesBody(state: CaseState): HTMLElement {
   if (state.summary === null) return h('p', {}, t('case-loading'));
   if (state.notes.length === 0) return h('p', {}, t('case-notes-none'));
-  const locale = language().tag;
+  const locale = language().locale;
   return h(
     'ol',
     { class: 'case-events', id: 'case-notes' },
@@ -523,7 +523,7 @@ function notesBody(state: CaseState): HTMLElement {
         ),
         note.text === null
           ? h('p', { class: 'alert' }, t('case-note-unopened'))
-          : h('p', { class: 'case-text' }, note.text),
+          : h('p', { class: 'case-text', dir: 'auto' }, note.text),
       ),
     ),
   );
@@ -531,7 +531,7 @@ function notesBody(state: CaseState): HTMLElement {
 
 function auditBody(state: CaseState): HTMLElement {
   if (state.audit === null) return h('p', {}, t('case-loading'));
-  const locale = language().tag;
+  const locale = language().locale;
   return table(
     t('case-audit-caption'),
     [t('case-audit-when'), t('case-audit-who'), t('case-audit-what')],
@@ -615,7 +615,7 @@ function escalateByHand(state: CaseState, next: string): void {
 function escalationBody(state: CaseState): HTMLElement {
   const escalation = state.escalation;
   if (escalation === null) return h('p', {}, t('case-loading'));
-  const locale = language().tag;
+  const locale = language().locale;
   const body = h('div', { class: 'case-escalation' });
   const routes = h('ol', { id: 'case-routes' });
   for (const routeId of escalation.routes) {

@@ -127,7 +127,7 @@ export class CategoryPublisher {
             'tr',
             {},
             h('td', {}, row.factory_id),
-            h('th', { scope: 'row' }, monthName(row.month, language().tag)),
+            h('th', { scope: 'row' }, monthName(row.month, language().locale)),
             h('td', row.total === null ? { class: 'suppressed-cell' } : {}, shownCount(row.total)),
             h(
               'td',

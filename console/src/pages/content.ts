@@ -10,7 +10,7 @@
 
 import { api, type Factory, type PublishedItem, type PublishedVersion } from '../api.js';
 import { route, type Context } from '../app.js';
-import { h, table, when } from '../dom.js';
+import { h, isolated, table, when } from '../dom.js';
 import { language, t } from '../i18n.js';
 
 /** A title in the page's language, else English, else any, else the id. */
@@ -22,7 +22,7 @@ export function titleOf(titles: Record<string, string>, id: string): string {
 /** Bytes in the page's language (kB, MB). */
 export function size(bytes: number): string {
   const format = (value: number, unit: 'kilobyte' | 'megabyte' | 'byte'): string =>
-    new Intl.NumberFormat(language().tag, { style: 'unit', unit, maximumFractionDigits: 1 }).format(value);
+    new Intl.NumberFormat(language().locale, { style: 'unit', unit, maximumFractionDigits: 1 }).format(value);
   if (bytes < 1000) return format(bytes, 'byte');
   if (bytes < 1_000_000) return format(bytes / 1000, 'kilobyte');
   return format(bytes / 1_000_000, 'megabyte');
@@ -68,8 +68,8 @@ function itemSection(context: Context, item: PublishedItem, factories: readonly 
     item.versions.map((version) => [
       String(version.version),
       version.signature === 'awaiting'
-        ? t('content-proposed-on', { when: when(version.published_at, language().tag) })
-        : when(version.published_at, language().tag),
+        ? t('content-proposed-on', { when: when(version.published_at, language().locale) })
+        : when(version.published_at, language().locale),
       size(version.total_bytes),
       String(version.media),
       signature(version),
@@ -78,7 +78,7 @@ function itemSection(context: Context, item: PublishedItem, factories: readonly 
   const section = h(
     'section',
     { class: 'content-item', 'aria-labelledby': headingId },
-    h('h2', { id: headingId }, title),
+    h('h2', { id: headingId }, isolated(title)),
     facts,
     versions,
   );

@@ -17,8 +17,8 @@
 
 import type { Factory, FactorySurveyAggregates, ModuleCompletion } from '../api.js';
 import { MIN_GROUP, type PublishedCategoryCounts } from '../category-counts.js';
-import { h } from '../dom.js';
-import { language, t } from '../i18n.js';
+import { h, isolated } from '../dom.js';
+import { categoryName, t } from '../i18n.js';
 import type { Category } from './inbox.js';
 
 /** What the dashboard holds of one factory besides the grievance counts. */
@@ -32,7 +32,7 @@ export interface FactoryParts {
 /** A category's label in the page's language, or its id. */
 export function categoryLabel(categories: readonly Category[], id: string): string {
   const category = categories.find((candidate) => candidate.id === id);
-  return category?.labels[language().tag] ?? category?.labels['en'] ?? id;
+  return categoryName(id, category?.labels);
 }
 
 /** A count as shown: "fewer than 5" for a suppressed one, never a number. */
@@ -208,7 +208,7 @@ function surveySection(parts: FactoryParts, locale: string): HTMLElement {
           h(
             'tr',
             {},
-            h('th', { scope: 'row' }, question.label),
+            h('th', { scope: 'row' }, isolated(question.label)),
             cell(question.answered),
             h(
               'td',

@@ -2,11 +2,11 @@
 
 import { api, type ActivationCode, type Factory, type Right, type RosterEntry } from '../api.js';
 import { route, type Context } from '../app.js';
-import { field, h, replace, table, when } from '../dom.js';
+import { field, h, ltr, replace, table, when } from '../dom.js';
 import { language, t } from '../i18n.js';
 import { qrCode } from '../qr.js';
 import { readRoster } from '../roster.js';
-import { cardSheet, channelsFor } from './cards.js';
+import { cardSheet, channelsFor, type HeldCode } from './cards.js';
 
 interface Tab {
   id: string;
@@ -29,13 +29,13 @@ const TABS: readonly Tab[] = [
  * reset), by factory, for the cards. The hub keeps only their hashes, so
  * they exist nowhere else; they go when the page is closed or signed out.
  */
-const freshCodes = new Map<string, Map<string, { entry: RosterEntry; code: string }>>();
+const freshCodes = new Map<string, Map<string, HeldCode>>();
 
 function remember(factory: string, entries: readonly RosterEntry[], codes: readonly ActivationCode[]): void {
-  const held = freshCodes.get(factory) ?? new Map<string, { entry: RosterEntry; code: string }>();
+  const held = freshCodes.get(factory) ?? new Map<string, HeldCode>();
   for (const code of codes) {
     const entry = entries.find((candidate) => candidate.worker_number === code.worker_number);
-    if (entry !== undefined) held.set(code.worker_number, { entry, code: code.activation_code });
+    if (entry !== undefined) held.set(code.worker_number, { entry, code: code.activation_code, qr: code.qr_payload });
   }
   freshCodes.set(factory, held);
 }
@@ -113,7 +113,7 @@ async function workers(context: Context, factory: Factory): Promise<HTMLElement>
               : worker.activated
                 ? t('worker-active')
                 : t('worker-not-activated');
-            const row: (HTMLElement | string)[] = [worker.worker_number, worker.display_name, worker.language, state];
+            const row: (HTMLElement | string)[] = [ltr(worker.worker_number), worker.display_name, ltr(worker.language), state];
             if (manage) {
               const actions = h('div', { class: 'actions' });
               if (worker.locked) {
@@ -173,7 +173,7 @@ async function workers(context: Context, factory: Factory): Promise<HTMLElement>
 }
 
 async function roster(context: Context, factory: Factory): Promise<HTMLElement> {
-  const text = h('textarea', { id: 'roster-csv', rows: '8', spellcheck: 'false' });
+  const text = h('textarea', { id: 'roster-csv', rows: '8', spellcheck: 'false', dir: 'ltr' });
   const file = h('input', { type: 'file', id: 'roster-file', accept: '.csv,text/csv' });
   const preview = h('div', { id: 'roster-preview', 'aria-live': 'polite' });
   const importButton = h('button', { type: 'button', disabled: true }, t('roster-import'));
@@ -227,7 +227,7 @@ async function roster(context: Context, factory: Factory): Promise<HTMLElement> 
     'div',
     {},
     h('p', {}, t('roster-help')),
-    h('pre', { class: 'example' }, 'worker_number,display_name,language,department\n1001,Nguyễn Thị Lan,vi,Sewing'),
+    h('pre', { class: 'example', dir: 'ltr' }, 'worker_number,display_name,language,department\n1001,Nguyễn Thị Lan,vi,Sewing'),
     field(t('roster-file'), file),
     field(t('roster-text'), text),
     h('div', { class: 'actions' }, checkButton, importButton),
@@ -238,7 +238,7 @@ async function roster(context: Context, factory: Factory): Promise<HTMLElement> 
 async function devices(context: Context, factory: Factory): Promise<HTMLElement> {
   const list = await api.devices(factory.id);
   const manage = context.can('manage_factory');
-  const locale = language().tag;
+  const locale = language().locale;
   return h(
     'div',
     {},
@@ -342,7 +342,7 @@ async function codes(context: Context, factory: Factory): Promise<HTMLElement> {
               h('code', { class: 'code' }, code.code),
               h('div', { class: 'qr-box' }, qrCode(code.qr_payload, t('code-qr-label', { code: code.code }))),
               t(`mode-${code.mode}`),
-              when(code.expires_at, language().tag),
+              when(code.expires_at, language().locale),
               h('code', { class: 'wrap' }, code.qr_payload),
             ]),
           ),

@@ -19,7 +19,7 @@
 import { api, type Factory, type GrievanceMonth } from '../api.js';
 import { route } from '../app.js';
 import { h } from '../dom.js';
-import { t } from '../i18n.js';
+import { language, t } from '../i18n.js';
 import {
   type FactoryParts,
   categoriesCsv,
@@ -56,14 +56,20 @@ function chart(months: readonly GrievanceMonth[], locale: string): SVGSVGElement
   const labelWidth = 170;
   const barWidth = 300;
   const most = Math.max(1, ...months.flatMap((month) => [month.received ?? 0, month.overdue ?? 0]));
-  svg.setAttribute('viewBox', `0 0 ${labelWidth + barWidth + 140} ${months.length * rowHeight}`);
+  const chartWidth = labelWidth + barWidth + 140;
+  // Right to left, the months stand at the right and the bars grow leftwards; the text anchors
+  // (start/end) follow the direction set here, so only the x positions are mirrored.
+  const { dir } = language();
+  const x = (at: number, width = 0): string => String(dir === 'rtl' ? chartWidth - at - width : at);
+  svg.setAttribute('viewBox', `0 0 ${chartWidth} ${months.length * rowHeight}`);
+  svg.setAttribute('direction', dir);
   svg.setAttribute('class', 'grievances-chart');
   svg.setAttribute('aria-hidden', 'true');
   svg.setAttribute('focusable', 'false');
   months.forEach((month, index) => {
     const y = index * rowHeight;
     const label = document.createElementNS(ns, 'text');
-    label.setAttribute('x', String(labelWidth - 8));
+    label.setAttribute('x', x(labelWidth - 8));
     label.setAttribute('y', String(y + rowHeight / 2 + 5));
     label.setAttribute('text-anchor', 'end');
     label.textContent = monthName(month.month, locale);
@@ -74,14 +80,14 @@ function chart(months: readonly GrievanceMonth[], locale: string): SVGSVGElement
     ];
     for (const [count, kind, top] of bars) {
       const bar = document.createElementNS(ns, 'rect');
-      bar.setAttribute('x', String(labelWidth));
+      const width = count === null ? 6 : count === 0 ? 0 : Math.max(2, (count / most) * barWidth);
+      bar.setAttribute('x', x(labelWidth, width));
       bar.setAttribute('y', String(top));
       bar.setAttribute('height', String(rowHeight / 2 - 6));
-      const width = count === null ? 6 : count === 0 ? 0 : Math.max(2, (count / most) * barWidth);
       bar.setAttribute('width', String(width));
       bar.setAttribute('class', count === null ? `${kind} grievances-bar-hidden` : kind);
       const value = document.createElementNS(ns, 'text');
-      value.setAttribute('x', String(labelWidth + width + 6));
+      value.setAttribute('x', x(labelWidth + width + 6));
       value.setAttribute('y', String(top + rowHeight / 2 - 8));
       value.setAttribute('class', 'grievances-value');
       value.textContent = shown(count);
@@ -214,7 +220,7 @@ route(/^\/grievances$/, 'read_aggregates', async (context) => {
       return { factory, months, parts };
     }),
   );
-  const locale = document.documentElement.lang || 'en';
+  const locale = language().locale;
   const all = reports.map((report) => report.parts);
   const announce = (message: string): void => context.announce(message);
   const downloads = h(

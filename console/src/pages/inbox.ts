@@ -13,8 +13,8 @@
  * the case's audit log records, as any other.
  */
 
-import { h, replace, when } from '../dom.js';
-import { language, t } from '../i18n.js';
+import { h, ltr, replace, when } from '../dom.js';
+import { categoryName, language, t } from '../i18n.js';
 import { fromBase64Url, fromUtf8 } from '../crypto/bytes.js';
 import { openSealedCase } from '../crypto/reader.js';
 import { ReaderError, type ReaderHub, type ReaderSession, readerRequest } from '../reader-session.js';
@@ -285,7 +285,7 @@ export class Inbox {
   private form(): HTMLFormElement {
     const f = this.filters;
     const categoryLabel = (category: Category): string =>
-      category.labels[language().tag] ?? category.labels['en'] ?? category.id;
+      categoryName(category.id, category.labels);
     const form = h(
       'form',
       { class: 'inbox-filters', 'aria-labelledby': 'inbox-filters-title' },
@@ -357,7 +357,7 @@ export class Inbox {
   }
 
   private table(cases: readonly InboxCase[]): HTMLTableElement {
-    const locale = language().tag;
+    const locale = language().locale;
     // A deadline ends at the start of a day (UTC): shown as the last day it allows.
     const lastDay = (seconds: number): string =>
       new Date((seconds - 1) * 1000).toLocaleDateString(locale, { timeZone: 'UTC' });
@@ -412,7 +412,7 @@ export class Inbox {
         h('span', { class: 'code' }, this.caseLink(entry.case_id), flags),
         h('span', {}, t(`reader-status-${entry.status}`), expiry),
         routeLabel(entry.current_route),
-        entry.factory_id,
+        ltr(entry.factory_id),
         when(entry.received_at, locale),
         h('span', {}, next, overdue ? h('span', { class: 'badge overdue' }, t('inbox-overdue')) : null),
         deadlines,
@@ -441,7 +441,7 @@ export class Inbox {
 
   /** The case id as a link to its page; a click opens it here rather than loading a new page. */
   private caseLink(caseId: string): HTMLElement {
-    const link = h('a', { href: `/reader/cases/${encodeURIComponent(caseId)}`, class: 'case-link' }, caseId);
+    const link = h('a', { href: `/reader/cases/${encodeURIComponent(caseId)}`, class: 'case-link' }, ltr(caseId));
     link.addEventListener('click', (event) => {
       event.preventDefault();
       this.openCase(caseId);

@@ -2,7 +2,7 @@
 
 import { api, type StaffRole } from '../api.js';
 import { route, type Context } from '../app.js';
-import { field, h, replace, table, when } from '../dom.js';
+import { field, h, ltr, replace, table, when } from '../dom.js';
 import { language, t } from '../i18n.js';
 
 function factoryLink(context: Context, id: string, name: string): HTMLAnchorElement {
@@ -235,7 +235,7 @@ async function invitationForm(context: Context): Promise<HTMLElement> {
         const output = h('input', { type: 'text', readonly: true, id: 'invitation-link', value: link });
         replace(
           result,
-          h('p', {}, t('invite-created', { expires: when(invitation.expires_at, language().tag) })),
+          h('p', {}, t('invite-created', { expires: when(invitation.expires_at, language().locale) })),
           field(t('invite-link'), output),
         );
         output.select();
@@ -261,7 +261,7 @@ route(/^\/proposals$/, 'read_programme', async () => {
         proposals.map((proposal) => [
           t(`proposal-kind-${proposal.kind}`),
           t(`proposal-state-${proposal.state}`),
-          when(proposal.created_at, language().tag),
+          when(proposal.created_at, language().locale),
           h('code', {}, proposal.id),
         ]),
       ),
@@ -293,10 +293,10 @@ route(/^\/audit$/, 'read_audit', async (context) => {
       [t('audit-seq'), t('audit-at'), t('audit-actor'), t('audit-action'), t('audit-object')],
       entries.map((entry) => [
         String(entry.seq),
-        when(entry.at, language().tag),
-        who(entry.actor),
-        entry.action,
-        object(entry.object_kind, entry.object_id),
+        when(entry.at, language().locale),
+        ltr(who(entry.actor)),
+        ltr(entry.action),
+        ltr(object(entry.object_kind, entry.object_id)),
       ]),
     ),
   );

@@ -123,13 +123,14 @@ function showReaderHome(session: ReaderSession): void {
 export function showReaderSignIn(): void {
   const params = new URLSearchParams(window.location.search);
   const reason = params.get('reason');
+  // The message id, said in the language of each drawing (the switcher draws the page again).
   const notice =
     reason === 'idle'
-      ? t('signed-out-idle')
+      ? 'signed-out-idle'
       : reason === 'signed-out'
-        ? t('signed-out')
+        ? 'signed-out'
         : reason === 'accepted'
-          ? t('invitation-accepted')
+          ? 'invitation-accepted'
           : null;
   runSignedOut(
     () => {
@@ -187,7 +188,7 @@ export function showReaderSignIn(): void {
         'div',
         {},
         h('h1', { id: 'reader-sign-in-title' }, t('reader-sign-in-title')),
-        notice !== null ? h('p', { role: 'status', class: 'status' }, notice) : null,
+        notice !== null ? h('p', { role: 'status', class: 'status' }, t(notice)) : null,
         form,
       );
     },

@@ -26,7 +26,7 @@ import {
   type SurveyTarget,
 } from '../api.js';
 import { errorMessage, route, type Context } from '../app.js';
-import { h, replace, table, uid } from '../dom.js';
+import { h, isolated, replace, table, uid } from '../dom.js';
 import { language, t } from '../i18n.js';
 import { titleOf } from './content.js';
 
@@ -56,7 +56,7 @@ export function dayStart(value: string): number | null {
 
 /** A day's name in the page's language. */
 function day(unixSeconds: number): string {
-  return new Date(unixSeconds * 1000).toLocaleDateString(language().tag, { dateStyle: 'long' });
+  return new Date(unixSeconds * 1000).toLocaleDateString(language().locale, { dateStyle: 'long' });
 }
 
 /** Entries of a list typed one per line or separated by commas, trimmed, without blanks or repeats. */
@@ -210,7 +210,7 @@ function scheduleForm(
   const key = `schedule-${survey.id}`;
   const factoryName = (id: string): string => factories.find((factory) => factory.id === id)?.name ?? id;
   const summary = h('p', { class: 'schedule-summary', id: `${key}-summary` }, describeSchedule(current, factoryName));
-  const heading = h('h2', { id: key, tabindex: '-1' }, title);
+  const heading = h('h2', { id: key, tabindex: '-1' }, isolated(title));
   if (!editable) return h('section', { class: 'schedule', 'aria-labelledby': key }, heading, summary);
 
   const target = current?.target;
@@ -256,7 +256,7 @@ function scheduleForm(
   );
   const departments = h('textarea', { id: `${key}-departments`, rows: '3' });
   departments.value = target?.type === 'departments' ? target.departments.join('\n') : '';
-  const workers = h('textarea', { id: `${key}-workers`, rows: '3', autocomplete: 'off' });
+  const workers = h('textarea', { id: `${key}-workers`, rows: '3', autocomplete: 'off', dir: 'ltr' });
   workers.value = target?.type === 'workers' ? target.worker_numbers.join('\n') : '';
   const event = input('event', {
     type: 'text',
@@ -470,7 +470,7 @@ function eventForm(context: Context, factories: readonly Factory[]): HTMLElement
   );
   const kind = h('input', { type: 'text', id: 'event-kind', value: 'audit', autocomplete: 'off' });
   const dayInput = h('input', { type: 'date', id: 'event-day' });
-  const workers = h('textarea', { id: 'event-workers', rows: '4', autocomplete: 'off' });
+  const workers = h('textarea', { id: 'event-workers', rows: '4', autocomplete: 'off', dir: 'ltr' });
   const controls: Record<EventField, HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement> = {
     factory,
     kind,
@@ -572,7 +572,7 @@ route(/^\/events$/, 'read_programme', async (context) => {
   const byFactory = new Map<string, EventSummary[]>();
   for (const event of events) byFactory.set(event.factory_id, [...(byFactory.get(event.factory_id) ?? []), event]);
   const lists = [...byFactory.entries()]
-    .sort(([a], [b]) => name(a).localeCompare(name(b), language().tag))
+    .sort(([a], [b]) => name(a).localeCompare(name(b), language().locale))
     .map(([factory, recorded]) =>
       table(
         t('events-caption', { factory: name(factory) }),
@@ -581,7 +581,7 @@ route(/^\/events$/, 'read_programme', async (context) => {
           day(event.at),
           event.kind,
           String(event.workers),
-          new Date(event.recorded_at * 1000).toLocaleString(language().tag),
+          new Date(event.recorded_at * 1000).toLocaleString(language().locale),
           followUps(event, following),
         ]),
       ),

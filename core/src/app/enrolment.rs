@@ -3,7 +3,7 @@
 //! self-registration where the factory allows it).
 
 use workervoice_protocol::auth::{ActivateRequest, LoginResponse, RegisterRequest};
-use workervoice_protocol::codes::EnrolmentQr;
+use workervoice_protocol::codes::{ActivationQr, EnrolmentQr};
 use workervoice_protocol::enrol::{EnrolRequest, EnrolResponse, enrol_challenge};
 use workervoice_protocol::{auth, paths};
 use zeroize::Zeroizing;
@@ -16,7 +16,37 @@ use crate::error::{Error, ErrorCode};
 use crate::events::Event;
 use crate::store::device::DeviceState;
 
+/// What a worker card's QR code fills in on the activation screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct WorkerCard {
+    /// The worker's number in the factory's roster.
+    pub worker_number: String,
+    /// The one-time activation code printed beside the QR code.
+    pub activation_code: String,
+}
+
 impl WorkerVoice {
+    /// Reads a scanned worker card (`workervoice://activate?…`, the QR code
+    /// the console prints on each card) for this device: its worker number
+    /// and activation code, to fill in before the worker chooses a PIN.
+    /// Nothing is sent; [`activate`](Self::activate) checks the code with
+    /// the hub. Refuses a QR code that is not a card's
+    /// ([`ErrorCode::NotAWorkerCard`]) and a card for another hub than the
+    /// one this device is enrolled with ([`ErrorCode::CardForAnotherHub`]):
+    /// its code could only fail here, and the worker should hear why.
+    pub fn read_worker_card(&self, payload: &str) -> Result<WorkerCard, Error> {
+        let card = ActivationQr::parse(payload).ok_or(ErrorCode::NotAWorkerCard)?;
+        if card.worker_number.trim().is_empty() || card.code.trim().is_empty() {
+            return Err(ErrorCode::NotAWorkerCard.into());
+        }
+        let device = self.inner.load_device()?;
+        if !same_hub(&card.hub_url, &device.row().hub_url) {
+            return Err(ErrorCode::CardForAnotherHub.into());
+        }
+        Ok(WorkerCard { worker_number: card.worker_number.trim().to_owned(), activation_code: card.code })
+    }
+
     /// Enrols the device with a typed code (uses the configured hub) or a
     /// scanned QR payload (names its hub).
     pub async fn enrol(&self, code_or_qr: String, mode: DeviceMode) -> Result<DeviceStatus, Error> {
@@ -52,6 +82,23 @@ impl WorkerVoice {
             .spawn(async move { inner.register(&join_code, &worker_number, &display_name, &language, &pin).await })
             .await
     }
+}
+
+/// Whether two hub URLs name the same hub: scheme, host and port, and the
+/// path without its trailing slash (the console writes the hub's public URL
+/// as staff configured it, the device keeps the one it enrolled with).
+fn same_hub(a: &str, b: &str) -> bool {
+    let key = |text: &str| {
+        url::Url::parse(text.trim()).ok().map(|url| {
+            (
+                url.scheme().to_owned(),
+                url.host_str().map(str::to_ascii_lowercase),
+                url.port_or_known_default(),
+                url.path().trim_end_matches('/').to_owned(),
+            )
+        })
+    };
+    matches!((key(a), key(b)), (Some(a), Some(b)) if a == b)
 }
 
 impl Inner {
@@ -162,5 +209,22 @@ impl Inner {
         let reply: LoginResponse = client.post_signed(paths::AUTH_REGISTER, &request, &device.signer()?).await?;
         self.end_session();
         self.open_online(&kdf, &secrets, &reply, None)
+    }
+}
+
+#[cfg(test)]
+mod card_tests {
+    use super::same_hub;
+
+    #[test]
+    fn a_hub_url_is_the_same_hub_whatever_its_trailing_slash_case_or_default_port() {
+        assert!(same_hub("https://hub.example.org", "https://hub.example.org/"));
+        assert!(same_hub("https://HUB.example.org:443/", "https://hub.example.org"));
+        assert!(same_hub("https://example.org/wv/", "https://example.org/wv"));
+        assert!(!same_hub("https://hub.example.org", "http://hub.example.org"));
+        assert!(!same_hub("https://hub.example.org", "https://hub.example.org:8443"));
+        assert!(!same_hub("https://hub.example.org", "https://other.example.org"));
+        assert!(!same_hub("https://example.org/a", "https://example.org/b"));
+        assert!(!same_hub("not a url", "not a url"));
     }
 }

@@ -50,6 +50,7 @@ pub use crate::training::activity::{
 pub use crate::training::leaderboard::{Leaderboard, LeaderboardLine};
 pub use content::{ContentEntry, ContentSyncReport};
 pub use device_admin::DeviceHealth;
+pub use enrolment::WorkerCard;
 pub use grievances::{CategoryOption, OutboxSummary, RouteReaders, SubmissionStatus, SubmitOutcome};
 pub use surveys::SurveySubmitted;
 pub use training::CertificateView;

@@ -18,7 +18,7 @@ use workervoice_protocol::admin::{
     ActivationCode, ResetWorkerResponse, RosterEntry, RosterImport, RosterImportResponse, WorkerSummary,
 };
 use workervoice_protocol::auth::{KDF_PBKDF2_SHA256, KdfParams, SALT_LEN};
-use workervoice_protocol::codes::format_activation_code;
+use workervoice_protocol::codes::{ActivationQr, format_activation_code};
 
 use super::csv::parse_records;
 use super::factories::ensure_factory_exists;
@@ -161,9 +161,7 @@ pub(crate) async fn import_roster_as(
                             tx.execute("UPDATE workers SET department = ?1 WHERE id = ?2", params![department, id])?;
                         }
                         response.added += 1;
-                        response
-                            .activation_codes
-                            .push(ActivationCode { worker_number: entry.worker_number, activation_code: code });
+                        response.activation_codes.push(activation_code(&shared.public_url, entry.worker_number, code));
                     }
                 }
             }
@@ -245,11 +243,18 @@ pub(crate) async fn reset_worker_as(
             audit::append(&tx, &actor, "worker_reset", "worker", &worker.id)?;
             tx.commit()?;
             tracing::info!(shredded_shares = shredded, "worker reset by staff");
-            Ok(ResetWorkerResponse {
-                activation: ActivationCode { worker_number: worker.worker_number, activation_code: code },
-            })
+            Ok(ResetWorkerResponse { activation: activation_code(&shared.public_url, worker.worker_number, code) })
         })
         .await
+}
+
+/// A new code with its card's QR payload (the hub's public URL, as in
+/// enrolment codes).
+fn activation_code(public_url: &str, worker_number: String, code: String) -> ActivationCode {
+    let qr_payload =
+        ActivationQr { hub_url: public_url.to_owned(), worker_number: worker_number.clone(), code: code.clone() }
+            .to_payload();
+    ActivationCode { worker_number, activation_code: code, qr_payload }
 }
 
 fn find_worker(

@@ -16,12 +16,14 @@
 //! metadata (announced size and hash, bytes received, complete). A chunk is
 //! written and synced to a temporary file, and the whole-file hash of a last
 //! chunk computed, *outside* the database lock; only then, in a short
-//! transaction, is the offset checked again, the chunk renamed into place,
-//! the directory synced and the progress committed — so a large upload never
-//! holds the database while bytes arrive or are hashed, and nothing is
-//! acknowledged before its bytes are on disk. A crash between the rename and
-//! the commit leaves a chunk file the database does not count; the device
-//! resends from the committed offset and the file is replaced.
+//! transaction, is the upload's row taken, the offset checked again, the
+//! progress written, the chunk renamed into place (once, however often the
+//! transaction is retried), the directory synced and the progress
+//! committed — so a large upload never holds the database while bytes
+//! arrive or are hashed, and nothing is acknowledged before its bytes are
+//! on disk. A crash between the rename and the commit leaves a chunk file
+//! the database does not count; the device resends from the committed
+//! offset and the file is replaced.
 //! Attachments stored as rows by earlier hubs (`attachment_chunks`) are moved
 //! into files at start ([`move_chunk_rows_to_files`]).
 //!
@@ -140,13 +142,22 @@ pub(crate) async fn upload(
             .map_err(|error| ApiError::internal(format!("attachment task failed: {error}")))??
     };
     let daily_cap = state.attachment_bytes_per_day;
+    // Whether an earlier attempt of the transaction below already renamed
+    // the chunk into place: on PostgreSQL a serialization conflict at commit
+    // runs the closure again, and the staged file is then gone.
+    let mut placed = false;
+    let temporary = staged.temporary.clone();
     let outcome = state
         .db
         .run(move |connection| {
-            commit_chunk(connection, &client_id, &attachment_id, (offset, end), &dir, staged.clone(), daily_cap)
+            commit_chunk(connection, &client_id, &attachment_id, (offset, end), &dir, &staged, &mut placed, daily_cap)
         })
-        .await?;
-    Ok(respond(outcome))
+        .await;
+    // A chunk not placed (a conflict, a refusal, a failure) is dropped only
+    // now: an attempt that failed and is run again still needs it. (An
+    // unlink, quick enough for the async thread; gone already if placed.)
+    let _ = std::fs::remove_file(&temporary);
+    Ok(respond(outcome?))
 }
 
 fn respond(outcome: Outcome) -> Response {
@@ -258,46 +269,61 @@ fn storage_error(what: &str, error: std::io::Error) -> ApiError {
 }
 
 /// Counts a staged chunk, if the upload is still where it was.
+///
+/// The rename into place is the transaction's last step before its commit,
+/// and it is done once: `placed` remembers it across the attempts the
+/// database layer makes (on PostgreSQL a conflict, which may come at the
+/// commit itself, runs this again from the start). A rename whose commit
+/// then failed for good leaves a chunk file past the committed progress,
+/// which nothing reads and the device's resend replaces.
+#[allow(clippy::too_many_arguments)] // one call site; a struct would only rename them
 fn commit_chunk(
     connection: &mut Connection,
     client_id: &str,
     attachment_id: &str,
     (offset, end): (u64, u64),
     dir: &Path,
-    staged: Staged,
+    staged: &Staged,
+    placed: &mut bool,
     daily_cap: u64,
 ) -> Result<Outcome, ApiError> {
-    let discard = |staged: &Staged| {
-        let _ = std::fs::remove_file(&staged.temporary);
-    };
     let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
     let upload = load_upload(&tx, client_id, attachment_id)?;
+    // Takes the upload's row before anything is placed: on PostgreSQL two
+    // requests for one attachment would otherwise both rename a chunk to
+    // the same name, and the one whose commit lost would leave its bytes
+    // under the winner's count. The second now waits here and, once the
+    // first commits, is rerun and answered `Conflict`. (SQLite's immediate
+    // transaction already runs one writer at a time.)
+    tx.execute(
+        "UPDATE case_attachments SET received = received WHERE case_id = ?1 AND attachment_id = ?2",
+        params![upload.case_id, attachment_id],
+    )?;
     if upload.complete || upload.received != offset {
         // Another request for the same attachment got there first.
-        discard(&staged);
         return Ok(Outcome::Conflict(upload.progress()));
     }
-    if let Err(refusal) = count_todays_bytes(&tx, end - offset, daily_cap) {
-        discard(&staged);
-        return Err(refusal);
-    }
-    let place = |staged: &Staged| -> Result<(), ApiError> {
-        std::fs::rename(&staged.temporary, dir.join(chunk_name(offset)))
-            .and_then(|()| sync_dir(dir))
-            .map_err(|error| storage_error("placing an attachment chunk", error))
+    count_todays_bytes(&tx, end - offset, daily_cap)?;
+    let place = |placed: &mut bool| -> Result<(), ApiError> {
+        if !*placed {
+            std::fs::rename(&staged.temporary, dir.join(chunk_name(offset)))
+                .and_then(|()| sync_dir(dir))
+                .map_err(|error| storage_error("placing an attachment chunk", error))?;
+            *placed = true;
+        }
+        Ok(())
     };
     match &staged.sha256 {
         None => {
-            place(&staged)?;
             tx.execute(
                 "UPDATE case_attachments SET received = ?1 WHERE case_id = ?2 AND attachment_id = ?3",
                 params![sql_u64(end), upload.case_id, attachment_id],
             )?;
+            place(placed)?;
             tx.commit()?;
             Ok(Outcome::Accepted(AttachmentProgress { received: end, complete: false }))
         }
         Some(sha256) if constant_time_eq(sha256, &upload.sha256) => {
-            place(&staged)?;
             tx.execute(
                 "UPDATE case_attachments SET received = ?1, complete = 1 WHERE case_id = ?2 AND attachment_id = ?3",
                 params![sql_u64(end), upload.case_id, attachment_id],
@@ -305,11 +331,11 @@ fn commit_chunk(
             // To the hour, like every event a device causes (ADR 0016): the
             // second an upload ended would time the worker's connection.
             append_audit(&tx, &upload.case_id, coarse(unix_now(), HOUR_SECS), "device", "attachment_received")?;
+            place(placed)?;
             tx.commit()?;
             Ok(Outcome::Accepted(AttachmentProgress { received: end, complete: true }))
         }
         Some(_) => {
-            discard(&staged);
             tx.execute(
                 "UPDATE case_attachments SET received = 0 WHERE case_id = ?1 AND attachment_id = ?2",
                 params![upload.case_id, attachment_id],

@@ -7,7 +7,8 @@
 //!
 //! The hub cannot check the numbers against the reports (it cannot open
 //! them). It checks what it can: the shape (months, category ids, no row
-//! twice), that the reader's route covers each factory, and the suppression
+//! twice), that every category id is one a published directory offered,
+//! that the reader's route covers each factory, and the suppression
 //! ([`row_is_suppressed`]: no shown count of 1 to 4, no hidden count that
 //! follows by subtraction). It keeps the latest row per route, factory and
 //! month with the reader and the time, and serves staff with the right to
@@ -105,6 +106,11 @@ pub(crate) async fn publish(
             // closure again after a serialization conflict, so rows are
             // cloned, not moved).
             let tx = connection.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            let known = published_category_ids(&tx)?;
+            let mut named = publication.rows.iter().flat_map(|row| &row.categories).map(|count| &count.category_id);
+            if named.any(|id| !known.contains(id.as_str())) {
+                return Err(ApiError::bad_request());
+            }
             for row in &publication.rows {
                 crate::admin::factories::ensure_factory_exists(&tx, &row.factory_id)?;
                 if !crate::case_handlers::work::covers_factory(&tx, &identity, &row.factory_id)? {
@@ -119,6 +125,28 @@ pub(crate) async fn publish(
         })
         .await?;
     Ok(Json(workervoice_protocol::auth::Ok { ok: true }))
+}
+
+/// Every category id any published directory has offered: a count for an
+/// id no worker could have chosen is a client's mistake (or a reader
+/// writing what they like onto staff dashboards), refused. Earlier
+/// directories count too: last month's cases were filed under last month's
+/// categories.
+fn published_category_ids(connection: &Connection) -> Result<BTreeSet<String>, ApiError> {
+    /// The part of a directory read here.
+    #[derive(serde::Deserialize)]
+    struct Categories {
+        categories: Vec<workervoice_protocol::directory::Category>,
+    }
+    let mut statement = connection.prepare("SELECT body FROM directories")?;
+    let bodies = statement.query_map([], |row| row.get::<_, Vec<u8>>(0))?.collect::<Result<Vec<_>, _>>()?;
+    let mut ids = BTreeSet::new();
+    for body in bodies {
+        let parsed: Categories =
+            serde_json::from_slice(&body).map_err(|_| ApiError::internal("a stored directory does not parse"))?;
+        ids.extend(parsed.categories.into_iter().map(|category| category.id));
+    }
+    Ok(ids)
 }
 
 fn store(connection: &Connection, route: &str, reader: &str, row: CategoryCountsRow, now: i64) -> Result<(), ApiError> {

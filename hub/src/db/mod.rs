@@ -48,6 +48,7 @@
 //! deleted or rewritten to "recover": the operator restores a backup.
 
 mod postgres;
+mod postgres_target;
 mod schema;
 pub(crate) mod sql;
 
@@ -86,8 +87,8 @@ enum Engine {
     /// `readers` is `None` when the hub was configured without readers:
     /// reads then take the writer.
     Sqlite { connection: Arc<Mutex<Connection>>, queue: Arc<Mutex<Vec<GroupedJob>>>, readers: Option<Arc<Readers>> },
-    /// Pools of writers and readers on a server ([`postgres`]).
-    Postgres { writers: Arc<postgres::Pool>, readers: Arc<postgres::Pool> },
+    /// Pools of writers, readers and counting connections on a server ([`postgres`]).
+    Postgres { writers: Arc<postgres::Pool>, readers: Arc<postgres::Pool>, counters: Arc<postgres::Pool> },
 }
 
 /// The read-only connections: one permit per idle connection, so whoever
@@ -166,7 +167,11 @@ impl Db {
         if let Some(url) = database_url {
             let pools = postgres::Pools::new(url, writer, READERS)?;
             return Ok(Self {
-                engine: Engine::Postgres { writers: Arc::new(pools.writers), readers: Arc::new(pools.readers) },
+                engine: Engine::Postgres {
+                    writers: Arc::new(pools.writers),
+                    readers: Arc::new(pools.readers),
+                    counters: Arc::new(pools.counters),
+                },
             });
         }
         let path = data_dir.join(DB_FILE);
@@ -174,6 +179,12 @@ impl Db {
         let readers = (sqlite_readers > 0)
             .then(|| Arc::new(Readers { idle: Mutex::new(idle), permits: Arc::new(Semaphore::new(sqlite_readers)) }));
         Ok(Self { engine: Engine::Sqlite { connection: Arc::new(Mutex::new(writer)), queue: Arc::default(), readers } })
+    }
+
+    /// Whether this is a PostgreSQL database, which several hub processes
+    /// may share (on SQLite one process owns the data directory).
+    pub(crate) fn is_postgres(&self) -> bool {
+        matches!(self.engine, Engine::Postgres { .. })
     }
 
     /// Runs `work` with a read-only connection on the blocking pool: for
@@ -232,6 +243,23 @@ impl Db {
         })
         .await
         .map_err(|error| ApiError::internal(format!("database task failed: {error}")))?
+    }
+
+    /// Runs `work`, single statements on counters (the shared rate limits,
+    /// [`crate::rate_limit`]) in autocommit mode: on PostgreSQL on a
+    /// connection of its own pool, where each statement is its own
+    /// `READ COMMITTED` transaction that does not wait for a WAL flush; on
+    /// SQLite on the writer, as [`Db::run`]. Statements that change several
+    /// rows lock them in the order they write them: write in one order.
+    pub(crate) async fn count<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        F: FnMut(&mut Connection) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        match &self.engine {
+            Engine::Postgres { counters, .. } => counters.run(work).await,
+            Engine::Sqlite { .. } => self.run(work).await,
+        }
     }
 
     /// Caps the database at `pages` pages (SQLite's `max_page_count`), so

@@ -2,10 +2,14 @@
 //! runs, chosen with a database URL (`postgres://…`, or key-value words
 //! such as `host=/run/postgresql dbname=workervoice`).
 //!
-//! Pools: writers (for [`super::Db::run`] and group commit) and read-only
+//! Pools: writers (for [`super::Db::run`] and group commit), read-only
 //! readers (for [`super::Db::read`]: `default_transaction_read_only`, so a
-//! write by mistake fails as on SQLite's `query_only` readers). Every
-//! transaction is `SERIALIZABLE`; work that loses a serialization conflict
+//! write by mistake fails as on SQLite's `query_only` readers), and a few
+//! counting connections (for [`super::Db::count`]: the shared rate limits'
+//! single statements, `READ COMMITTED` and `synchronous_commit` off, kept
+//! apart so that a flood of anonymous requests does not take the writers).
+//! Every transaction the hub begins is `SERIALIZABLE` (the counting
+//! connections begin none); work that loses a serialization conflict
 //! (SQLSTATE 40001) or a deadlock (40P01) is rolled back and run again, up
 //! to [`ATTEMPTS`] times, so that each handler keeps the serial semantics
 //! it was written against on SQLite's single writer. There is no group
@@ -14,8 +18,14 @@
 //!
 //! Durability is the server's: the hub refuses to start when
 //! `synchronous_commit` is off (a commit could then be acknowledged and
-//! lost), as it refuses a missing key file. `fsync` is the operator's
-//! responsibility and is not checked (a test server may turn it off).
+//! lost), as it refuses a missing key file. Only the counting connections
+//! turn it off, for themselves: they write nothing but rate-limit counts.
+//! `fsync` is the operator's responsibility and is not checked (a test
+//! server may turn it off).
+//!
+//! The link: a unix socket or a loopback address in plain text, anything
+//! else TLS with the server checked, unless the URL says `sslmode=disable`
+//! ([`super::postgres_target`]).
 //!
 //! The `postgres` client is synchronous and runs its own small runtime per
 //! call: it is only ever called on tokio's blocking pool.
@@ -26,6 +36,7 @@ use std::time::Duration;
 use anyhow::Context;
 use tokio::sync::Semaphore;
 
+use super::postgres_target::Target;
 use super::sql::{self, Connection};
 use crate::error::ApiError;
 
@@ -38,34 +49,55 @@ pub(crate) const ATTEMPTS: u32 = 24;
 /// Writer connections per hub process.
 const WRITERS: usize = 8;
 
+/// Counting connections per hub process: a count is one short statement.
+const COUNTERS: usize = 4;
+
+/// What a pool's connections are for (their session settings).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Writer,
+    Reader,
+    /// Single statements on counters ([`super::Db::count`]): in autocommit
+    /// mode at `READ COMMITTED` whatever the server's default (increments
+    /// of one hot row wait for its lock in turn instead of failing with
+    /// serialization conflicts), without waiting for a WAL flush (losing
+    /// the last counts in a crash is harmless).
+    Counter,
+}
+
 /// A connection pool on one server.
 pub(crate) struct Pool {
-    config: postgres::Config,
-    read_only: bool,
+    target: Target,
+    role: Role,
     idle: Mutex<Vec<Connection>>,
     permits: Arc<Semaphore>,
 }
 
-/// The writer and reader pools of a hub on PostgreSQL.
+/// The writer, reader and counting pools of a hub on PostgreSQL.
 pub(crate) struct Pools {
     pub(crate) writers: Pool,
     pub(crate) readers: Pool,
+    pub(crate) counters: Pool,
 }
 
 impl Pools {
     /// Pools on `url`'s database, with `first` (already checked and
     /// migrated by [`open`]) as the first writer.
     pub(crate) fn new(url: &str, first: Connection, readers: usize) -> anyhow::Result<Self> {
-        let config = parse(url)?;
-        let writers = Pool::new(config.clone(), false, WRITERS);
+        let target = Target::parse(url)?;
+        let writers = Pool::new(target.clone(), Role::Writer, WRITERS);
         super::lock(&writers.idle).push(first);
-        Ok(Self { writers, readers: Pool::new(config, true, readers) })
+        Ok(Self {
+            writers,
+            readers: Pool::new(target.clone(), Role::Reader, readers),
+            counters: Pool::new(target, Role::Counter, COUNTERS),
+        })
     }
 }
 
 impl Pool {
-    fn new(config: postgres::Config, read_only: bool, size: usize) -> Self {
-        Self { config, read_only, idle: Mutex::new(Vec::new()), permits: Arc::new(Semaphore::new(size)) }
+    fn new(target: Target, role: Role, size: usize) -> Self {
+        Self { target, role, idle: Mutex::new(Vec::new()), permits: Arc::new(Semaphore::new(size)) }
     }
 
     /// Runs `work` on a connection of this pool, on the blocking pool, in
@@ -108,7 +140,7 @@ impl Pool {
         if let Some(connection) = super::lock(&self.idle).pop() {
             return Ok(connection);
         }
-        connect(&self.config, self.read_only)
+        connect(&self.target, self.role)
     }
 
     /// Keeps `connection` for the next user unless its link broke.
@@ -129,18 +161,16 @@ fn backoff(attempt: u32) -> Duration {
     Duration::from_millis(1 + u64::from(u16::from_le_bytes(jitter)) % span)
 }
 
-fn parse(url: &str) -> anyhow::Result<postgres::Config> {
-    // The message of a parse error could echo a password: say only that it failed.
-    url.parse::<postgres::Config>().map_err(|_| anyhow::anyhow!("the database URL is not a valid PostgreSQL URL"))
-}
-
-fn connect(config: &postgres::Config, read_only: bool) -> anyhow::Result<Connection> {
-    let mut client = config.connect(postgres::NoTls).context("connecting to the PostgreSQL server")?;
+fn connect(target: &Target, role: Role) -> anyhow::Result<Connection> {
+    let mut client = target.connect()?;
     client
-        .batch_execute(if read_only {
-            "SET default_transaction_read_only = on; SET client_min_messages = warning"
-        } else {
-            "SET client_min_messages = warning"
+        .batch_execute(match role {
+            Role::Writer => "SET client_min_messages = warning",
+            Role::Reader => "SET default_transaction_read_only = on; SET client_min_messages = warning",
+            Role::Counter => {
+                "SET default_transaction_isolation = 'read committed'; SET synchronous_commit = off; \
+                 SET client_min_messages = warning"
+            }
         })
         .context("configuring a PostgreSQL connection")?;
     Ok(Connection::from_postgres(client))
@@ -149,8 +179,11 @@ fn connect(config: &postgres::Config, read_only: bool) -> anyhow::Result<Connect
 /// Connects to `url`, refuses a server that could lose acknowledged
 /// commits, and brings the schema up to date: the first writer.
 pub(crate) fn open(url: &str) -> anyhow::Result<Connection> {
-    let config = parse(url)?;
-    let mut connection = connect(&config, false)?;
+    let target = Target::parse(url)?;
+    let mut connection = connect(&target, Role::Writer)?;
+    if target.encrypted() {
+        tracing::info!("the link to the PostgreSQL server is TLS, its certificate and name checked");
+    }
     check_durability(&connection)?;
     super::schema::migrate_postgres(&mut connection).context("preparing the hub's PostgreSQL schema")?;
     Ok(connection)

@@ -17,7 +17,7 @@
 use rusqlite::{Connection, Transaction, TransactionBehavior};
 
 /// The schema version this hub writes.
-pub(crate) const LATEST_VERSION: u32 = 20;
+pub(crate) const LATEST_VERSION: u32 = 21;
 
 /// Why the schema could not be brought up to date.
 #[derive(Debug, thiserror::Error)]
@@ -96,9 +96,29 @@ fn postgres_upgrade_from(tx: &super::sql::Connection, version: u32) -> Result<()
     match version {
         18 => tx.execute_batch(V19_POSTGRES),
         19 => tx.execute_batch(V20_POSTGRES),
+        20 => tx.execute_batch(V21_POSTGRES),
         _ => Err(super::sql::Error::Damaged(format!("no PostgreSQL schema step from version {version}"))),
     }
 }
+
+/// [`V21_SCHEMA`] on PostgreSQL, where several hub processes share the
+/// counts. `UNLOGGED`: counts and window keys are never written to the WAL
+/// (nor to a standby or a WAL archive, where a key would outlive its
+/// window), a commit does not wait for a flush, and a crash empties both
+/// tables, which only forgets a minute of counts.
+const V21_POSTGRES: &str = "
+CREATE UNLOGGED TABLE rate_limit_windows (
+    window_index BIGINT PRIMARY KEY,
+    window_key   BYTEA NOT NULL
+);
+
+CREATE UNLOGGED TABLE rate_limit_counts (
+    window_index BIGINT NOT NULL,
+    slot         BIGINT NOT NULL,
+    seen         BIGINT NOT NULL,
+    PRIMARY KEY (window_index, slot)
+);
+";
 
 /// [`V20_SCHEMA`] on PostgreSQL: category counts readers publish (ADR 0024).
 const V20_POSTGRES: &str = "
@@ -171,6 +191,7 @@ fn upgrade_from(tx: &Transaction<'_>, version: u32) -> rusqlite::Result<()> {
         17 => tx.execute_batch(V18_SCHEMA),
         18 => tx.execute_batch(V19_SCHEMA),
         19 => tx.execute_batch(V20_SCHEMA),
+        20 => tx.execute_batch(V21_SCHEMA),
         // `migrate` never asks for a step past LATEST_VERSION.
         _ => Ok(()),
     }
@@ -937,6 +958,29 @@ CREATE TABLE category_counts (
     published_at INTEGER NOT NULL,
     PRIMARY KEY (route, factory_id, month)
 );
+";
+
+/// Version 21: the per-source rate limits' count-min sketch in the
+/// database (ADR 0014, ADR 0019), for hub processes that share one
+/// PostgreSQL database (`crate::rate_limit`). A window is a minute of the
+/// Unix clock (`window_index`, minutes since 1970) with a random key, kept
+/// only while it lasts; a count is kept per slot of the sketch, which is a
+/// keyed hash of a source reduced to a few bits. No address is ever stored.
+/// A hub on SQLite counts in memory (one process per data directory) and
+/// leaves both tables empty: they exist so that the two backends keep one
+/// schema history.
+const V21_SCHEMA: &str = "
+CREATE TABLE rate_limit_windows (
+    window_index INTEGER PRIMARY KEY,
+    window_key   BLOB NOT NULL
+);
+
+CREATE TABLE rate_limit_counts (
+    window_index INTEGER NOT NULL,
+    slot         INTEGER NOT NULL,
+    seen         INTEGER NOT NULL,
+    PRIMARY KEY (window_index, slot)
+) WITHOUT ROWID;
 ";
 
 #[cfg(test)]

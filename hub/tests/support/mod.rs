@@ -36,6 +36,19 @@ pub async fn within_time<F: Future>(body: F) -> F::Output {
     tokio::time::timeout(TEST_TIME_LIMIT, body).await.expect("the test took too long")
 }
 
+/// Waits for the next minute of the Unix clock when less than `needed` of
+/// this one is left. The per-source rate limits count per minute of the
+/// Unix clock (`hub/src/rate_limit.rs`): a test that counts up to a limit
+/// and expects the next request refused must not see the window end
+/// half-way.
+pub async fn in_one_rate_limit_window(needed: Duration) {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap_or_default();
+    let left = Duration::from_secs(60) - Duration::from_millis(u64::try_from(now.as_millis() % 60_000).unwrap_or(0));
+    if left < needed {
+        tokio::time::sleep(left + Duration::from_millis(100)).await;
+    }
+}
+
 /// An HTTP client with a per-request timeout, trusting only `roots` for
 /// TLS, with rustls on the ring provider handed over ready-made (reqwest is
 /// built without a provider of its own).

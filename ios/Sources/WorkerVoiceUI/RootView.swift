@@ -51,7 +51,8 @@ public struct WorkerVoiceRootView: View {
                          onBack: { model.chooseLanguage(next: { model.signIn() }) })
                 .id(ObjectIdentifier(state))
         case let .activate(state):
-            ActivateScreen(state: state).id(ObjectIdentifier(state))
+            ActivateScreen(state: state, onScan: scanCode.map { scan in { scan { payload in state.scanned(payload) } } })
+                .id(ObjectIdentifier(state))
         case let .home(name, queued, shared):
             HomeScreen(name: name,
                        // A shared tablet's outbox holds other workers' reports too: no count there.

@@ -1736,6 +1736,13 @@ public protocol WorkerVoiceAppProtocol: AnyObject, Sendable {
     func outboxSummary() throws  -> OutboxSummary
     
     /**
+     * Reads a scanned worker card's QR code: the worker number and
+     * activation code to fill in (nothing is sent). A QR code that is not
+     * a card's, or a card for another hub, is refused with its own code.
+     */
+    func readWorkerCard(payload: String) throws  -> WorkerCard
+    
+    /**
      * Self-registration with the factory's join code.
      */
     func register(joinCode: String, workerNumber: String, displayName: String, language: String, newPin: String) async throws  -> WorkerProfile
@@ -2392,6 +2399,21 @@ open func outboxSummary()throws  -> OutboxSummary  {
         uniffiCallStatus in
     uniffi_workervoice_fn_method_workervoiceapp_outbox_summary(
             self.uniffiCloneHandle(),uniffiCallStatus
+    )
+})
+}
+    
+    /**
+     * Reads a scanned worker card's QR code: the worker number and
+     * activation code to fill in (nothing is sent). A QR code that is not
+     * a card's, or a card for another hub, is refused with its own code.
+     */
+open func readWorkerCard(payload: String)throws  -> WorkerCard  {
+    return try  FfiConverterTypeWorkerCard_lift(try rustCallWithError(FfiConverterTypeWorkerVoiceError_lift) {
+        uniffiCallStatus in
+    uniffi_workervoice_fn_method_workervoiceapp_read_worker_card(
+            self.uniffiCloneHandle(),
+        FfiConverterString.lower(payload),uniffiCallStatus
     )
 })
 }
@@ -4978,6 +5000,9 @@ private let initializationResult: InitializationResult = {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_workervoice_checksum_method_workervoiceapp_outbox_summary() != 57254) {
+        return InitializationResult.apiChecksumMismatch
+    }
+    if (uniffi_workervoice_checksum_method_workervoiceapp_read_worker_card() != 31297) {
         return InitializationResult.apiChecksumMismatch
     }
     if (uniffi_workervoice_checksum_method_workervoiceapp_register() != 15033) {

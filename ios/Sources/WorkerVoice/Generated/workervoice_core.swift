@@ -4759,6 +4759,75 @@ public func FfiConverterTypeTrainingProgress_lower(_ value: TrainingProgress) ->
 
 
 /**
+ * What a worker card's QR code fills in on the activation screen.
+ */
+public struct WorkerCard: Equatable, Hashable {
+    /**
+     * The worker's number in the factory's roster.
+     */
+    public var workerNumber: String
+    /**
+     * The one-time activation code printed beside the QR code.
+     */
+    public var activationCode: String
+
+    // Default memberwise initializers are never public by default, so we
+    // declare one manually.
+    public init(
+        /**
+         * The worker's number in the factory's roster.
+         */workerNumber: String, 
+        /**
+         * The one-time activation code printed beside the QR code.
+         */activationCode: String) {
+        self.workerNumber = workerNumber
+        self.activationCode = activationCode
+    }
+
+    
+
+    
+}
+
+#if compiler(>=6)
+extension WorkerCard: Sendable {}
+#endif
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public struct FfiConverterTypeWorkerCard: FfiConverterRustBuffer {
+    public static func read(from buf: inout (data: Data, offset: Data.Index)) throws -> WorkerCard {
+        return
+            try WorkerCard(
+                workerNumber: FfiConverterString.read(from: &buf), 
+                activationCode: FfiConverterString.read(from: &buf)
+        )
+    }
+
+    public static func write(_ value: WorkerCard, into buf: inout [UInt8]) {
+        FfiConverterString.write(value.workerNumber, into: &buf)
+        FfiConverterString.write(value.activationCode, into: &buf)
+    }
+}
+
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWorkerCard_lift(_ buf: RustBuffer) throws -> WorkerCard {
+    return try FfiConverterTypeWorkerCard.lift(buf)
+}
+
+#if swift(>=5.8)
+@_documentation(visibility: private)
+#endif
+public func FfiConverterTypeWorkerCard_lower(_ value: WorkerCard) -> RustBuffer {
+    return FfiConverterTypeWorkerCard.lower(value)
+}
+
+
+/**
  * Who is logged in, as the app may show it.
  */
 public struct WorkerProfile: Equatable, Hashable {
@@ -5165,6 +5234,15 @@ public enum ErrorCode: Equatable, Hashable {
      */
     case enrolmentCodeInvalid
     /**
+     * A scanned QR code is not a worker card's.
+     */
+    case notAWorkerCard
+    /**
+     * A scanned worker card is for another programme's hub than the
+     * device's.
+     */
+    case cardForAnotherHub
+    /**
      * The hub retired this device.
      */
     case deviceRetired
@@ -5327,63 +5405,67 @@ public struct FfiConverterTypeErrorCode: FfiConverterRustBuffer {
         
         case 9: return .enrolmentCodeInvalid
         
-        case 10: return .deviceRetired
+        case 10: return .notAWorkerCard
         
-        case 11: return .deviceKeysMissing
+        case 11: return .cardForAnotherHub
         
-        case 12: return .vaultUnreadable
+        case 12: return .deviceRetired
         
-        case 13: return .notLoggedIn
+        case 13: return .deviceKeysMissing
         
-        case 14: return .offlineUnlockUnavailable
+        case 14: return .vaultUnreadable
         
-        case 15: return .offlineSignInFailed
+        case 15: return .notLoggedIn
         
-        case 16: return .networkUnavailable
+        case 16: return .offlineUnlockUnavailable
         
-        case 17: return .hubUnavailable
+        case 17: return .offlineSignInFailed
         
-        case 18: return .hubRefused
+        case 18: return .networkUnavailable
         
-        case 19: return .clockWrong
+        case 19: return .hubUnavailable
         
-        case 20: return .badReply
+        case 20: return .hubRefused
         
-        case 21: return .insecureHubUrl
+        case 21: return .clockWrong
         
-        case 22: return .invalidInput
+        case 22: return .badReply
         
-        case 23: return .tooLarge
+        case 23: return .insecureHubUrl
         
-        case 24: return .storageCorrupt
+        case 24: return .invalidInput
         
-        case 25: return .diskFull
+        case 25: return .tooLarge
         
-        case 26: return .storageFailed
+        case 26: return .storageCorrupt
         
-        case 27: return .keyStoreUnavailable
+        case 27: return .diskFull
         
-        case 28: return .directoryMissing
+        case 28: return .storageFailed
         
-        case 29: return .directoryChainBroken
+        case 29: return .keyStoreUnavailable
         
-        case 30: return .receiptInvalid
+        case 30: return .directoryMissing
         
-        case 31: return .needsHub
+        case 31: return .directoryChainBroken
         
-        case 32: return .contentUnverified
+        case 32: return .receiptInvalid
         
-        case 33: return .contentNotDownloaded
+        case 33: return .needsHub
         
-        case 34: return .alreadyAnswered
+        case 34: return .contentUnverified
         
-        case 35: return .surveyNotOpen
+        case 35: return .contentNotDownloaded
         
-        case 36: return .tooManyAttachments
+        case 36: return .alreadyAnswered
         
-        case 37: return .attachmentsTooLarge
+        case 37: return .surveyNotOpen
         
-        case 38: return .`internal`
+        case 38: return .tooManyAttachments
+        
+        case 39: return .attachmentsTooLarge
+        
+        case 40: return .`internal`
         
         default: throw UniffiInternalError.unexpectedEnumCase
         }
@@ -5429,120 +5511,128 @@ public struct FfiConverterTypeErrorCode: FfiConverterRustBuffer {
             writeInt(&buf, Int32(9))
         
         
-        case .deviceRetired:
+        case .notAWorkerCard:
             writeInt(&buf, Int32(10))
         
         
-        case .deviceKeysMissing:
+        case .cardForAnotherHub:
             writeInt(&buf, Int32(11))
         
         
-        case .vaultUnreadable:
+        case .deviceRetired:
             writeInt(&buf, Int32(12))
         
         
-        case .notLoggedIn:
+        case .deviceKeysMissing:
             writeInt(&buf, Int32(13))
         
         
-        case .offlineUnlockUnavailable:
+        case .vaultUnreadable:
             writeInt(&buf, Int32(14))
         
         
-        case .offlineSignInFailed:
+        case .notLoggedIn:
             writeInt(&buf, Int32(15))
         
         
-        case .networkUnavailable:
+        case .offlineUnlockUnavailable:
             writeInt(&buf, Int32(16))
         
         
-        case .hubUnavailable:
+        case .offlineSignInFailed:
             writeInt(&buf, Int32(17))
         
         
-        case .hubRefused:
+        case .networkUnavailable:
             writeInt(&buf, Int32(18))
         
         
-        case .clockWrong:
+        case .hubUnavailable:
             writeInt(&buf, Int32(19))
         
         
-        case .badReply:
+        case .hubRefused:
             writeInt(&buf, Int32(20))
         
         
-        case .insecureHubUrl:
+        case .clockWrong:
             writeInt(&buf, Int32(21))
         
         
-        case .invalidInput:
+        case .badReply:
             writeInt(&buf, Int32(22))
         
         
-        case .tooLarge:
+        case .insecureHubUrl:
             writeInt(&buf, Int32(23))
         
         
-        case .storageCorrupt:
+        case .invalidInput:
             writeInt(&buf, Int32(24))
         
         
-        case .diskFull:
+        case .tooLarge:
             writeInt(&buf, Int32(25))
         
         
-        case .storageFailed:
+        case .storageCorrupt:
             writeInt(&buf, Int32(26))
         
         
-        case .keyStoreUnavailable:
+        case .diskFull:
             writeInt(&buf, Int32(27))
         
         
-        case .directoryMissing:
+        case .storageFailed:
             writeInt(&buf, Int32(28))
         
         
-        case .directoryChainBroken:
+        case .keyStoreUnavailable:
             writeInt(&buf, Int32(29))
         
         
-        case .receiptInvalid:
+        case .directoryMissing:
             writeInt(&buf, Int32(30))
         
         
-        case .needsHub:
+        case .directoryChainBroken:
             writeInt(&buf, Int32(31))
         
         
-        case .contentUnverified:
+        case .receiptInvalid:
             writeInt(&buf, Int32(32))
         
         
-        case .contentNotDownloaded:
+        case .needsHub:
             writeInt(&buf, Int32(33))
         
         
-        case .alreadyAnswered:
+        case .contentUnverified:
             writeInt(&buf, Int32(34))
         
         
-        case .surveyNotOpen:
+        case .contentNotDownloaded:
             writeInt(&buf, Int32(35))
         
         
-        case .tooManyAttachments:
+        case .alreadyAnswered:
             writeInt(&buf, Int32(36))
         
         
-        case .attachmentsTooLarge:
+        case .surveyNotOpen:
             writeInt(&buf, Int32(37))
         
         
-        case .`internal`:
+        case .tooManyAttachments:
             writeInt(&buf, Int32(38))
+        
+        
+        case .attachmentsTooLarge:
+            writeInt(&buf, Int32(39))
+        
+        
+        case .`internal`:
+            writeInt(&buf, Int32(40))
         
         }
     }

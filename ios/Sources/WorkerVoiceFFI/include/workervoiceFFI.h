@@ -461,6 +461,11 @@ RustBuffer uniffi_workervoice_fn_method_workervoiceapp_my_cases(uint64_t ptr, Ru
 RustBuffer uniffi_workervoice_fn_method_workervoiceapp_outbox_summary(uint64_t ptr, RustCallStatus *_Nonnull out_status
 );
 #endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_METHOD_WORKERVOICEAPP_READ_WORKER_CARD
+#define UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_METHOD_WORKERVOICEAPP_READ_WORKER_CARD
+RustBuffer uniffi_workervoice_fn_method_workervoiceapp_read_worker_card(uint64_t ptr, RustBuffer payload, RustCallStatus *_Nonnull out_status
+);
+#endif
 #ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_METHOD_WORKERVOICEAPP_REGISTER
 #define UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_FN_METHOD_WORKERVOICEAPP_REGISTER
 uint64_t uniffi_workervoice_fn_method_workervoiceapp_register(uint64_t ptr, RustBuffer join_code, RustBuffer worker_number, RustBuffer display_name, RustBuffer language, RustBuffer new_pin
@@ -1309,6 +1314,12 @@ uint16_t uniffi_workervoice_checksum_method_workervoiceapp_my_cases(void
 #ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_CHECKSUM_METHOD_WORKERVOICEAPP_OUTBOX_SUMMARY
 #define UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_CHECKSUM_METHOD_WORKERVOICEAPP_OUTBOX_SUMMARY
 uint16_t uniffi_workervoice_checksum_method_workervoiceapp_outbox_summary(void
+    
+);
+#endif
+#ifndef UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_CHECKSUM_METHOD_WORKERVOICEAPP_READ_WORKER_CARD
+#define UNIFFI_FFIDEF_UNIFFI_WORKERVOICE_CHECKSUM_METHOD_WORKERVOICEAPP_READ_WORKER_CARD
+uint16_t uniffi_workervoice_checksum_method_workervoiceapp_read_worker_card(void
     
 );
 #endif

@@ -1,10 +1,12 @@
 import SwiftUI
 
-/// First sign-in: the worker card, then a PIN chosen twice.
+/// First sign-in: the worker card, then a PIN chosen twice. `onScan` reads
+/// the card's QR code with the shell's scanner (nil: the code is typed).
 @MainActor
 struct ActivateScreen: View {
     @Environment(\.strings) var s
     @ObservedObject var state: ActivateState
+    let onScan: (() -> Void)?
 
     var body: some View {
         let ui = state.ui
@@ -17,6 +19,7 @@ struct ActivateScreen: View {
             switch ui.step {
             case .card:
                 Hint(s["activate-hint"])
+                if let onScan { BigButton(s["activate-scan"], systemImage: "qrcode.viewfinder", outlined: true, action: onScan) }
                 WorkerNumberField(label: s["signin-worker-number"], value: ui.workerNumber, onChange: state.workerNumber)
                 TextField(s["activate-code"], text: Binding(get: { state.ui.activationCode }, set: state.activationCode))
                     .font(.title2)

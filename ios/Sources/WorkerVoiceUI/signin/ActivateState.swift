@@ -56,6 +56,21 @@ final class ActivateState: ObservableObject {
         ui.error = nil
     }
 
+    /// A worker card's QR payload from the shell's scanner: the core reads
+    /// it for this device's hub and the card's two fields are filled in; a
+    /// code that is not a card, or another programme's card, says so.
+    func scanned(_ payload: String) {
+        guard !ui.busy, ui.step == .card else { return }
+        do {
+            let card = try core.readWorkerCard(payload: payload)
+            ui.workerNumber = card.workerNumber
+            ui.activationCode = card.activationCode
+            ui.error = nil
+        } catch {
+            ui.error = failureMessage(error, strings)
+        }
+    }
+
     func digit(_ digit: Character) {
         switch ui.step {
         case .choosePin where ui.pin.count < pinLength:

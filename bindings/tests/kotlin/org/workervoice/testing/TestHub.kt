@@ -196,6 +196,9 @@ data class EnrolmentCode(val code: String, val qrPayload: String)
 /** A worker on the roster, for [AdminClient.importRoster]. */
 data class RosterWorker(val workerNumber: String, val displayName: String, val language: String)
 
+/** What staff print on a worker's card: the activation code and the card's QR payload. */
+data class WorkerCardCodes(val activationCode: String, val qrPayload: String)
+
 /** The hub's staff API (`/admin/v1/...`), with a bearer token and bounded waits. */
 class AdminClient(private val baseUrl: String, private val token: String) {
     private val http = HttpClient.newBuilder().connectTimeout(HARNESS_TIMEOUT).build()
@@ -211,12 +214,18 @@ class AdminClient(private val baseUrl: String, private val token: String) {
     }
 
     /** Adds workers; returns their activation codes by worker number. */
-    fun importRoster(factoryId: String, workers: List<RosterWorker>): Map<String, String> {
+    fun importRoster(factoryId: String, workers: List<RosterWorker>): Map<String, String> =
+        importRosterCards(factoryId, workers).mapValues { it.value.activationCode }
+
+    /** Adds workers; returns each one's activation code and card QR payload by worker number. */
+    fun importRosterCards(factoryId: String, workers: List<RosterWorker>): Map<String, WorkerCardCodes> {
         val rows = workers.joinToString(",") {
             """{"worker_number":${Json.quote(it.workerNumber)},"display_name":${Json.quote(it.displayName)},"language":${Json.quote(it.language)}}"""
         }
         val reply = post("/admin/v1/factories/$factoryId/roster", """{"workers":[$rows]}""")
-        return reply.list("activation_codes").associate { it.str("worker_number") to it.str("activation_code") }
+        return reply.list("activation_codes").associate {
+            it.str("worker_number") to WorkerCardCodes(it.str("activation_code"), it.str("qr_payload"))
+        }
     }
 
     /** Retires a device: at its next sync it pushes its queue and crypto-shreds itself. */

@@ -8,6 +8,8 @@ import org.workervoice.WorkerVoiceException
 import org.workervoice.model.DeviceMode
 import org.workervoice.model.ErrorCode
 import org.workervoice.testing.KotlinMemoryKeyStore
+import org.workervoice.testing.PIN
+import org.workervoice.testing.RosterWorker
 import org.workervoice.testing.WorkerVoiceTest
 import org.workervoice.testing.assertReadableMessage
 import org.workervoice.testing.assertWorkerVoiceError
@@ -69,5 +71,27 @@ class EnrolmentTest : WorkerVoiceTest() {
             runBlocking { second.enrol(code.code, DeviceMode.SHARED) }
         }
         assertEquals(ErrorCode.ENROLMENT_CODE_INVALID, error.code)
+    }
+
+    @Test
+    fun aScannedWorkerCardFillsInItsNumberAndCodeAndAnotherHubsCardIsRefused() {
+        val factory = newFactory()
+        val code = hub.admin.issueCodes(factory.id, "personal", 1).single()
+        val card = hub.admin.importRosterCards(factory.id, listOf(RosterWorker("C-7", "Thu", "vi"))).getValue("C-7")
+        val app = openApp(defaultHubUrl = hub.url)
+        runBlocking { app.enrol(code.code, DeviceMode.PERSONAL) }
+
+        val read = app.readWorkerCard(card.qrPayload)
+        assertEquals("C-7", read.workerNumber)
+        assertEquals(card.activationCode, read.activationCode)
+        val profile = runBlocking { app.activate(read.workerNumber, read.activationCode, PIN) }
+        assertEquals("C-7", profile.workerNumber)
+
+        val notACard = assertWorkerVoiceError<WorkerVoiceException.Input> { app.readWorkerCard(code.qrPayload) }
+        assertEquals(ErrorCode.NOT_A_WORKER_CARD, notACard.code)
+        assertReadableMessage(notACard.localized)
+        val elsewhere = card.qrPayload.replace(java.net.URLEncoder.encode(hub.url, "UTF-8"), "https%3A%2F%2Fhub.elsewhere.org")
+        val other = assertWorkerVoiceError<WorkerVoiceException.Input> { app.readWorkerCard(elsewhere) }
+        assertEquals(ErrorCode.CARD_FOR_ANOTHER_HUB, other.code)
     }
 }

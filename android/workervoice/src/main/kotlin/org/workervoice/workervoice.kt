@@ -84,6 +84,7 @@ import org.workervoice.model.FfiConverterTypeSyncReport
 import org.workervoice.model.FfiConverterTypeTrainingModule
 import org.workervoice.model.FfiConverterTypeTrainingProgress
 import org.workervoice.model.FfiConverterTypeWeakPinReason
+import org.workervoice.model.FfiConverterTypeWorkerCard
 import org.workervoice.model.FfiConverterTypeWorkerProfile
 import org.workervoice.model.GrievanceDraft
 import org.workervoice.model.Leaderboard
@@ -103,6 +104,7 @@ import org.workervoice.model.SyncReport
 import org.workervoice.model.TrainingModule
 import org.workervoice.model.TrainingProgress
 import org.workervoice.model.WeakPinReason
+import org.workervoice.model.WorkerCard
 import org.workervoice.model.WorkerProfile
 import org.workervoice.model.RustBuffer as RustBufferActivityOutcome
 import org.workervoice.model.RustBuffer as RustBufferAttachmentLimits
@@ -136,6 +138,7 @@ import org.workervoice.model.RustBuffer as RustBufferSyncReport
 import org.workervoice.model.RustBuffer as RustBufferTrainingModule
 import org.workervoice.model.RustBuffer as RustBufferTrainingProgress
 import org.workervoice.model.RustBuffer as RustBufferWeakPinReason
+import org.workervoice.model.RustBuffer as RustBufferWorkerCard
 import org.workervoice.model.RustBuffer as RustBufferWorkerProfile
 
 // This is a helper for safely working with byte buffers returned from the Rust code.
@@ -949,6 +952,8 @@ internal object IntegrityCheckingUniffiLib {
     ): Int
     external fun uniffi_workervoice_checksum_method_workervoiceapp_outbox_summary(
     ): Int
+    external fun uniffi_workervoice_checksum_method_workervoiceapp_read_worker_card(
+    ): Int
     external fun uniffi_workervoice_checksum_method_workervoiceapp_register(
     ): Int
     external fun uniffi_workervoice_checksum_method_workervoiceapp_reply_to_case(
@@ -1144,6 +1149,8 @@ internal object UniffiLib {
     ): RustBuffer.ByValue
     external fun uniffi_workervoice_fn_method_workervoiceapp_outbox_summary(`ptr`: Long,uniffi_out_err: UniffiRustCallStatus, 
     ): RustBufferOutboxSummary.ByValue
+    external fun uniffi_workervoice_fn_method_workervoiceapp_read_worker_card(`ptr`: Long,`payload`: RustBuffer.ByValue,uniffi_out_err: UniffiRustCallStatus, 
+    ): RustBufferWorkerCard.ByValue
     external fun uniffi_workervoice_fn_method_workervoiceapp_register(`ptr`: Long,`joinCode`: RustBuffer.ByValue,`workerNumber`: RustBuffer.ByValue,`displayName`: RustBuffer.ByValue,`language`: RustBuffer.ByValue,`newPin`: RustBuffer.ByValue,
     ): Long
     external fun uniffi_workervoice_fn_method_workervoiceapp_reply_to_case(`ptr`: Long,`caseId`: RustBuffer.ByValue,`text`: RustBuffer.ByValue,
@@ -1514,6 +1521,9 @@ private fun uniffiCheckApiChecksums(lib: IntegrityCheckingUniffiLib) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_outbox_summary() and 0xFFFF) != 57254) {
+        throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
+    }
+    if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_read_worker_card() and 0xFFFF) != 31297) {
         throw RuntimeException("UniFFI API checksum mismatch: try cleaning and rebuilding your project")
     }
     if ((lib.uniffi_workervoice_checksum_method_workervoiceapp_register() and 0xFFFF) != 15033) {
@@ -3815,6 +3825,13 @@ public interface WorkerVoiceAppInterface {
     fun `outboxSummary`(): OutboxSummary
     
     /**
+     * Reads a scanned worker card's QR code: the worker number and
+     * activation code to fill in (nothing is sent). A QR code that is not
+     * a card's, or a card for another hub, is refused with its own code.
+     */
+    fun `readWorkerCard`(`payload`: kotlin.String): WorkerCard
+    
+    /**
      * Self-registration with the factory's join code.
      */
     suspend fun `register`(`joinCode`: kotlin.String, `workerNumber`: kotlin.String, `displayName`: kotlin.String, `language`: kotlin.String, `newPin`: kotlin.String): WorkerProfile
@@ -4630,6 +4647,26 @@ open class WorkerVoiceApp: Disposable, AutoCloseable, WorkerVoiceAppInterface
     UniffiLib.uniffi_workervoice_fn_method_workervoiceapp_outbox_summary(
         it,
         _status)
+}
+    }
+    )
+    }
+    
+
+    
+    /**
+     * Reads a scanned worker card's QR code: the worker number and
+     * activation code to fill in (nothing is sent). A QR code that is not
+     * a card's, or a card for another hub, is refused with its own code.
+     */
+    @Throws(WorkerVoiceException::class)override fun `readWorkerCard`(`payload`: kotlin.String): WorkerCard {
+            return FfiConverterTypeWorkerCard.lift(
+    callWithHandle {
+    uniffiRustCallWithError(WorkerVoiceException) { _status ->
+    UniffiLib.uniffi_workervoice_fn_method_workervoiceapp_read_worker_card(
+        it,
+        
+        FfiConverterString.lower(`payload`),_status)
 }
     }
     )
@@ -7451,6 +7488,8 @@ public object FfiConverterSequenceTypeStringArg: FfiConverterRustBuffer<List<Str
         }
     }
 }
+
+
 
 
 

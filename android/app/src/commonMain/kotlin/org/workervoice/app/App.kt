@@ -62,7 +62,8 @@ fun WorkerVoiceUi(model: AppModel, onScan: (() -> Unit)? = null) {
                 }
                 is Screen.Activate -> {
                     val state = screen.state
-                    ActivateScreen(state.ui, state::workerNumber, state::activationCode, state::digit, state::delete, state::next, state::back)
+                    val scan = if (model.services.canScanQr) ({ state.scan(model.services::scanQr) }) else null
+                    ActivateScreen(state.ui, state::workerNumber, state::activationCode, state::digit, state::delete, state::next, state::back, scan)
                 }
                 is Screen.Home -> HomeScreen(
                     name = screen.name,

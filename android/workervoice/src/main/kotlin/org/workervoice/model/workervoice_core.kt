@@ -4074,6 +4074,53 @@ public object FfiConverterTypeTrainingProgress: FfiConverterRustBuffer<TrainingP
 
 
 /**
+ * What a worker card's QR code fills in on the activation screen.
+ */
+data class WorkerCard (
+    /**
+     * The worker's number in the factory's roster.
+     */
+    var `workerNumber`: kotlin.String
+    , 
+    /**
+     * The one-time activation code printed beside the QR code.
+     */
+    var `activationCode`: kotlin.String
+    
+){
+    
+
+    
+
+    
+    companion object
+}
+
+/**
+ * @suppress
+ */
+public object FfiConverterTypeWorkerCard: FfiConverterRustBuffer<WorkerCard> {
+    override fun read(buf: ByteBuffer): WorkerCard {
+        return WorkerCard(
+            FfiConverterString.read(buf),
+            FfiConverterString.read(buf),
+        )
+    }
+
+    override fun allocationSize(value: WorkerCard) = (
+            FfiConverterString.allocationSize(value.`workerNumber`) +
+            FfiConverterString.allocationSize(value.`activationCode`)
+    )
+
+    override fun write(value: WorkerCard, buf: ByteBuffer) {
+            FfiConverterString.write(value.`workerNumber`, buf)
+            FfiConverterString.write(value.`activationCode`, buf)
+    }
+}
+
+
+
+/**
  * Who is logged in, as the app may show it.
  */
 data class WorkerProfile (
@@ -4327,6 +4374,15 @@ enum class ErrorCode {
      * The enrolment code is not valid.
      */
     ENROLMENT_CODE_INVALID,
+    /**
+     * A scanned QR code is not a worker card's.
+     */
+    NOT_A_WORKER_CARD,
+    /**
+     * A scanned worker card is for another programme's hub than the
+     * device's.
+     */
+    CARD_FOR_ANOTHER_HUB,
     /**
      * The hub retired this device.
      */

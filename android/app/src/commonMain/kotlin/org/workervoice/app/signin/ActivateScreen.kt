@@ -5,6 +5,7 @@ import androidx.compose.foundation.layout.fillMaxWidth
 import androidx.compose.material.icons.Icons
 import androidx.compose.material.icons.filled.ArrowForward
 import androidx.compose.material.icons.filled.Check
+import androidx.compose.material.icons.filled.Search
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.OutlinedTextField
 import androidx.compose.material3.Text
@@ -20,7 +21,10 @@ import org.workervoice.app.ui.PinDots
 import org.workervoice.app.ui.PinPad
 import org.workervoice.app.ui.ScreenFrame
 
-/** First sign-in: the worker card, then a PIN chosen twice. */
+/**
+ * First sign-in: the worker card, then a PIN chosen twice. [onScan] reads
+ * the card's QR code (null where the platform has no scanner).
+ */
 @Composable
 fun ActivateScreen(
     ui: ActivateUi,
@@ -30,6 +34,7 @@ fun ActivateScreen(
     onDelete: () -> Unit,
     onNext: () -> Unit,
     onBack: () -> Unit,
+    onScan: (() -> Unit)? = null,
 ) {
     val s = LocalStrings.current
     val last = ui.step == ActivateStep.REPEAT_PIN
@@ -50,6 +55,9 @@ fun ActivateScreen(
         when (ui.step) {
             ActivateStep.CARD -> {
                 Hint(s["activate-hint"])
+                if (onScan != null) {
+                    BigButton(s["activate-scan"], onScan, icon = Icons.Filled.Search, outlined = true, modifier = Modifier.testTag("activate-scan"))
+                }
                 WorkerNumberField(ui.workerNumber, onWorkerNumber, s["signin-worker-number"])
                 OutlinedTextField(
                     value = ui.activationCode,

@@ -9,6 +9,7 @@ import kotlinx.coroutines.launch
 import org.workervoice.WorkerVoice
 import org.workervoice.WorkerVoiceException
 import org.workervoice.app.Strings
+import org.workervoice.app.enrol.QrScan
 import org.workervoice.checkNewPin
 import org.workervoice.localized
 import org.workervoice.weakPinMessage
@@ -36,8 +37,8 @@ data class ActivateUi(
 }
 
 /**
- * First sign-in: worker number and activation code from the worker card,
- * then a new PIN twice. Whether a PIN is strong enough is the core's rule
+ * First sign-in: worker number and activation code from the worker card
+ * (typed, or read from the card's QR code by [scan]), then a new PIN twice. Whether a PIN is strong enough is the core's rule
  * ([checkNewPin]); the message is the core's, in the screen's language.
  */
 class ActivateState(
@@ -58,6 +59,34 @@ class ActivateState(
 
     fun activationCode(text: String) {
         ui = ui.copy(activationCode = text, error = null)
+    }
+
+    /**
+     * "Scan your worker card": [read] is the platform's scanner. The core
+     * reads the card for this device's hub and the two fields are filled in
+     * (the worker checks them and goes on); a code that is not a card, or a
+     * card for another programme, says so in the core's words.
+     */
+    fun scan(read: suspend () -> QrScan) {
+        if (ui.busy || ui.step != ActivateStep.CARD) return
+        ui = ui.copy(error = null)
+        scope.launch {
+            when (val result = read()) {
+                is QrScan.Read -> scanned(result.payload)
+                QrScan.NotFound -> ui = ui.copy(error = strings["activate-scan-none"])
+                QrScan.Cancelled -> {}
+            }
+        }
+    }
+
+    /** A QR payload from the platform's scanner: fills in the card's fields. */
+    fun scanned(payload: String) {
+        ui = try {
+            val card = core.readWorkerCard(payload)
+            ui.copy(workerNumber = card.workerNumber, activationCode = card.activationCode, error = null)
+        } catch (e: WorkerVoiceException) {
+            ui.copy(error = e.localized)
+        }
     }
 
     fun digit(d: Char) {

@@ -1,6 +1,10 @@
 package org.workervoice.app.tests
 
+import androidx.compose.ui.semantics.SemanticsProperties
+import androidx.compose.ui.semantics.getOrNull
+import androidx.compose.ui.test.ComposeUiTest
 import androidx.compose.ui.test.ExperimentalTestApi
+import androidx.compose.ui.test.performTextInput
 import androidx.compose.ui.test.runDesktopComposeUiTest
 import java.awt.Color
 import java.awt.image.BufferedImage
@@ -14,7 +18,10 @@ import org.junit.Test
 import org.workervoice.app.Screen
 import org.workervoice.app.WorkerVoiceUi
 import org.workervoice.app.desktop.DesktopServices
+import org.workervoice.WorkerVoiceException
 import org.workervoice.app.enrol.QrReader
+import org.workervoice.localized
+import org.workervoice.testing.RosterWorker
 
 /**
  * Enrolment by QR code, through the decode path Android uses (ZXing's core,
@@ -68,6 +75,63 @@ class EnrolQrTest : AppUiTest() {
         }
     }
 
+    @Test
+    fun aWorkerInEnglishActivatesByScanningTheirWorkerCard() = card("en")
+
+    @Test
+    fun aWorkerInVietnameseActivatesByScanningTheirWorkerCard() = card("vi")
+
+    /**
+     * The worker card's QR code (`workervoice://activate?…`, written by the
+     * hub, drawn as the console draws it) fills in the worker number and
+     * the activation code; the set-up QR code on the same screen is not a
+     * card and says so in the worker's language; the card's fields then
+     * activate the worker with a chosen PIN.
+     */
+    private fun card(language: String) {
+        val (factory, _, _) = grievanceProgramme(hub)
+        val enrolment = hub.admin.issueCodes(factory.id, "personal", 1).single()
+        val number = "Q${language.filter(Char::isLetter).uppercase()}${System.nanoTime() % 100000}"
+        val codes = hub.admin.importRosterCards(factory.id, listOf(RosterWorker(number, "Thu", language))).getValue(number)
+        assertTrue(codes.qrPayload.startsWith("workervoice://activate?"), codes.qrPayload)
+        val folder = temp.newFolder()
+        val cardQr = File(folder, "card.png").also { ImageIO.write(consoleQr(codes.qrPayload, modulePx = 6), "png", it) }
+        val setUpQr = File(folder, "setup.png").also { ImageIO.write(consoleQr(enrolment.qrPayload, modulePx = 6), "png", it) }
+        val pictures = ArrayDeque(listOf(setUpQr, cardQr))
+        val model = newInstallation(language, hub.admin.programmeKey(), DesktopServices(pickFrom = { pictures.removeFirstOrNull() }))
+        runDesktopComposeUiTest(SCREEN_WIDTH, SCREEN_HEIGHT) {
+            setContent { WorkerVoiceUi(model) }
+            awaitTag("enrol-code").performTextInput(enrolment.code)
+            tap("enrol-submit")
+            tap("language-$language")
+            tap("signin-activate")
+            awaitTag("activate-scan")
+            screenshot(language, "02a-activate-scan")
+
+            // The set-up code is not a worker card: the core's message, nothing filled in.
+            tap("activate-scan")
+            awaitTag("error")
+            val notACard = runCatching { model.core.readWorkerCard(enrolment.qrPayload) }.exceptionOrNull() as WorkerVoiceException
+            assertEquals(listOf(notACard.localized), textsOf("error"))
+            assertEquals("", fieldText("worker-number"))
+            screenshot(language, "02b-activate-scan-not-a-card")
+
+            // The card: both fields filled in, the error gone.
+            tap("activate-scan")
+            waitUntil(timeoutMillis = UI_WAIT_MS) { !shows("error") }
+            assertEquals(number, fieldText("worker-number"))
+            assertEquals(codes.activationCode, fieldText("activation-code"))
+            screenshot(language, "02c-activate-scan-filled")
+            tap("activate-next")
+            typePin(org.workervoice.testing.PIN)
+            tap("activate-next")
+            typePin(org.workervoice.testing.PIN)
+            tap("activate-next")
+            awaitTag("home-report")
+            assertEquals(number, model.core.currentWorker()?.workerNumber)
+        }
+    }
+
     /**
      * The QR code of [text] as the console draws it (console/src/qr.ts):
      * the matrix from the console's own encoder, black modules on white
@@ -97,6 +161,10 @@ class EnrolQrTest : AppUiTest() {
         g.dispose()
         return image
     }
+
+    /** What is typed in the text field tagged [tag]. */
+    private fun ComposeUiTest.fieldText(tag: String): String =
+        awaitTag(tag).fetchSemanticsNode().config.getOrNull(SemanticsProperties.EditableText)?.text.orEmpty()
 
     private fun json(value: String) = "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\""
 }
