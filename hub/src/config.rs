@@ -94,6 +94,13 @@ pub struct HubConfig {
     /// E-mail notifications to readers through the operator's SMTP server
     /// (ADR 0023); `None` sends none, and readers cannot give an address.
     pub notifications: Option<crate::notifications::Notifications>,
+    /// On SQLite, how many read-only connections the hub keeps beside its
+    /// one writer ([`HubConfig::DEFAULT_SQLITE_READERS`]). 0 sends every
+    /// read to the writer, as the hub did before it had readers (ADR 0019):
+    /// for `scripts/bench-backends`, which measures both; not a setting a
+    /// programme needs (there is no command-line flag). Ignored on
+    /// PostgreSQL.
+    pub sqlite_readers: usize,
 }
 
 /// Default free space below which the hub is not ready.
@@ -121,6 +128,10 @@ pub struct TlsFiles {
 }
 
 impl HubConfig {
+    /// The read-only SQLite connections a hub keeps unless told otherwise
+    /// ([`HubConfig::sqlite_readers`]).
+    pub const DEFAULT_SQLITE_READERS: usize = crate::db::READERS;
+
     /// A configuration with the defaults for `data_dir`: listens on
     /// `127.0.0.1` on a free port, plain HTTP, generated admin token.
     pub fn new(data_dir: PathBuf) -> Self {
@@ -147,6 +158,7 @@ impl HubConfig {
             min_free_bytes: DEFAULT_MIN_FREE_BYTES,
             retention: crate::retention::Retention::default(),
             notifications: None,
+            sqlite_readers: Self::DEFAULT_SQLITE_READERS,
         }
     }
 

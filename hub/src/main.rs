@@ -362,6 +362,7 @@ impl ServeArgs {
                 ..workervoice_hub::Retention::default()
             },
             notifications: self.smtp.notifications()?,
+            sqlite_readers: HubConfig::DEFAULT_SQLITE_READERS,
         })
     }
 

@@ -481,7 +481,7 @@ mod tests {
     fn database(dir: &Path) -> Db {
         let url = crate::testing::database_url_for(dir);
         let writer = crate::db::open_database(dir, url.as_deref()).unwrap();
-        Db::new(writer, dir, url.as_deref()).unwrap()
+        Db::new(writer, dir, url.as_deref(), crate::db::READERS).unwrap()
     }
 
     /// A limiter counting in memory and one counting in the database, each

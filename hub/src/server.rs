@@ -181,7 +181,7 @@ pub async fn start(config: HubConfig) -> anyhow::Result<RunningHub> {
             // Refuses a private programme key in the data directory and
             // pins the public key (ADR 12).
             let programme = crate::programme::at_start(&start_config)?;
-            let db = Db::new(connection, &data_dir, start_config.database_url.as_deref())?;
+            let db = Db::new(connection, &data_dir, start_config.database_url.as_deref(), start_config.sqlite_readers)?;
             let admin_token = load_or_create_admin_token(&data_dir, configured_token.as_deref())?;
             // Unknown staff logins are checked against this, to cost what real ones do.
             let dummy_hash = crate::staff::passwords::dummy_hash(&keys)

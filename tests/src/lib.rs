@@ -78,6 +78,12 @@ pub struct Factory {
 impl TestHub {
     /// Starts a hub on 127.0.0.1:0 with a fresh database.
     pub async fn start() -> Self {
+        Self::start_with(|_| {}).await
+    }
+
+    /// As [`TestHub::start`], with the test configuration changed by
+    /// `configure` first (a benchmark's backend, say).
+    pub async fn start_with(configure: impl FnOnce(&mut HubConfig)) -> Self {
         ensure_crypto_provider();
         let dir = tempfile::tempdir().expect("temp dir");
         // The programme's key holder, standing in for a person with
@@ -86,6 +92,7 @@ impl TestHub {
         let mut config = HubConfig::for_tests(dir.path().to_path_buf());
         config.demo_key_holder =
             Some(workervoice_hub::DemoKeyHolder { dir: key_holder.path().to_path_buf(), sign_automatically: true });
+        configure(&mut config);
         let hub = workervoice_hub::start(config).await.expect("hub starts");
         let http = reqwest::Client::builder().timeout(Duration::from_secs(30)).build().expect("client");
         Self { hub, dir, key_holder, http }

@@ -1,12 +1,15 @@
 //! The hub's embedded SQLite database, `<data-dir>/hub.db`.
 //!
 //! One writer connection behind a mutex, and a small pool of read-only
-//! connections ([`READERS`]). Handlers reach them through [`Db::run`] (the
-//! writer) and [`Db::read`] (a reader), which move the work onto tokio's
-//! blocking pool. SQLite allows one writer at a time anyway; in WAL mode
-//! readers see the last committed state and neither wait for the writer nor
-//! hold it up, so a route that only reads takes a reader and is not queued
-//! behind a batch of submissions being committed (ADR 0019).
+//! connections ([`READERS`] unless `HubConfig::sqlite_readers` says
+//! otherwise; with 0 every read runs on the writer, as before the pool,
+//! kept only so that `scripts/bench-backends` can measure both). Handlers
+//! reach them through [`Db::run`] (the writer) and [`Db::read`] (a reader),
+//! which move the work onto tokio's blocking pool. SQLite allows one writer
+//! at a time anyway; in WAL mode readers see the last committed state and
+//! neither wait for the writer nor hold it up, so a route that only reads
+//! takes a reader and is not queued behind a batch of submissions being
+//! committed (ADR 0019).
 //!
 //! No closure should do slow work that does not need the database —
 //! signature checks, key derivations, password hashes, network — while it
@@ -81,7 +84,9 @@ pub(crate) struct Db {
 #[derive(Clone)]
 enum Engine {
     /// One writer with group commit, and read-only connections.
-    Sqlite { connection: Arc<Mutex<Connection>>, queue: Arc<Mutex<Vec<GroupedJob>>>, readers: Arc<Readers> },
+    /// `readers` is `None` when the hub was configured without readers:
+    /// reads then take the writer.
+    Sqlite { connection: Arc<Mutex<Connection>>, queue: Arc<Mutex<Vec<GroupedJob>>>, readers: Option<Arc<Readers>> },
     /// Pools of writers, readers and counting connections on a server ([`postgres`]).
     Postgres { writers: Arc<postgres::Pool>, readers: Arc<postgres::Pool>, counters: Arc<postgres::Pool> },
 }
@@ -145,14 +150,20 @@ impl Db {
     /// Opens (or creates) `<data_dir>/hub.db` and brings its schema up to date.
     #[cfg(test)]
     pub(crate) fn open(data_dir: &Path) -> anyhow::Result<Self> {
-        Self::new(open_connection(data_dir)?, data_dir, None)
+        Self::new(open_connection(data_dir)?, data_dir, None, READERS)
     }
 
     /// Wraps a writer opened with [`open_database`] (schema up to date) and
     /// opens the other connections beside it: on SQLite, read-only
-    /// connections on `<data_dir>/hub.db`; on PostgreSQL (`database_url`),
-    /// the pools of [`postgres`].
-    pub(crate) fn new(writer: Connection, data_dir: &Path, database_url: Option<&str>) -> anyhow::Result<Self> {
+    /// connections on `<data_dir>/hub.db` (`sqlite_readers` of them; with
+    /// none, reads take the writer); on PostgreSQL (`database_url`), the
+    /// pools of [`postgres`].
+    pub(crate) fn new(
+        writer: Connection,
+        data_dir: &Path,
+        database_url: Option<&str>,
+        sqlite_readers: usize,
+    ) -> anyhow::Result<Self> {
         if let Some(url) = database_url {
             let pools = postgres::Pools::new(url, writer, READERS)?;
             return Ok(Self {
@@ -164,14 +175,10 @@ impl Db {
             });
         }
         let path = data_dir.join(DB_FILE);
-        let idle = (0..READERS).map(|_| open_reader(&path)).collect::<anyhow::Result<Vec<_>>>()?;
-        Ok(Self {
-            engine: Engine::Sqlite {
-                connection: Arc::new(Mutex::new(writer)),
-                queue: Arc::default(),
-                readers: Arc::new(Readers { idle: Mutex::new(idle), permits: Arc::new(Semaphore::new(READERS)) }),
-            },
-        })
+        let idle = (0..sqlite_readers).map(|_| open_reader(&path)).collect::<anyhow::Result<Vec<_>>>()?;
+        let readers = (sqlite_readers > 0)
+            .then(|| Arc::new(Readers { idle: Mutex::new(idle), permits: Arc::new(Semaphore::new(sqlite_readers)) }));
+        Ok(Self { engine: Engine::Sqlite { connection: Arc::new(Mutex::new(writer)), queue: Arc::default(), readers } })
     }
 
     /// Whether this is a PostgreSQL database, which several hub processes
@@ -186,13 +193,16 @@ impl Db {
     /// write fails (`query_only`). Several queries that must agree with each
     /// other belong in one (deferred) transaction, which reads one snapshot.
     /// On PostgreSQL, work that lost a serialization conflict runs again.
+    /// On SQLite without readers it runs on the writer (and a write is then
+    /// not refused).
     pub(crate) async fn read<T, F>(&self, work: F) -> Result<T, ApiError>
     where
         F: FnMut(&mut Connection) -> Result<T, ApiError> + Send + 'static,
         T: Send + 'static,
     {
         let readers = match &self.engine {
-            Engine::Sqlite { readers, .. } => Arc::clone(readers),
+            Engine::Sqlite { readers: Some(readers), .. } => Arc::clone(readers),
+            Engine::Sqlite { readers: None, .. } => return self.run(work).await,
             Engine::Postgres { readers, .. } => return readers.run(work).await,
         };
         let mut work = work;
@@ -615,6 +625,28 @@ mod tests {
     }
 
     #[test]
+    fn without_readers_a_read_waits_for_the_writer_as_before_the_pool() {
+        let dir = tempfile::tempdir().unwrap();
+        let writer = open_connection(dir.path()).unwrap();
+        let db = Db::new(writer, dir.path(), None, 0).unwrap();
+        runtime().block_on(async {
+            let (held, is_held) = tokio::sync::oneshot::channel();
+            let writer = tokio::spawn({
+                let db = db.clone();
+                async move { db.hold_writer(Duration::from_secs(1), held).await }
+            });
+            is_held.await.unwrap();
+            let started = std::time::Instant::now();
+            let read = db.read(|connection| {
+                Ok(connection.query_row("SELECT count(*) FROM sqlite_schema", [], |row| row.get::<_, i64>(0))?)
+            });
+            assert!(read.await.unwrap() > 0);
+            assert!(started.elapsed() >= Duration::from_millis(500), "the read did not wait: {:?}", started.elapsed());
+            writer.await.unwrap().unwrap();
+        });
+    }
+
+    #[test]
     fn a_reader_that_panicked_goes_back_to_the_pool() {
         let dir = tempfile::tempdir().unwrap();
         let db = Db::open(dir.path()).unwrap();
@@ -630,7 +662,7 @@ mod tests {
             }
             let value = db.read(|connection| Ok(connection.query_row("SELECT 1", [], |row| row.get::<_, i64>(0))?));
             assert_eq!(value.await.unwrap(), 1);
-            let Engine::Sqlite { readers, .. } = &db.engine else { panic!("a SQLite test") };
+            let Engine::Sqlite { readers: Some(readers), .. } = &db.engine else { panic!("a SQLite test") };
             assert_eq!(lock(&readers.idle).len(), READERS);
         });
     }
