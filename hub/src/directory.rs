@@ -220,6 +220,64 @@ fn organisation(route: Route, factory_name: Option<&str>) -> String {
     }
 }
 
+/// Published directories, parsed once: every submission names the version
+/// its key was wrapped for and is checked against it inside the writer's
+/// transaction, and a programme's directory (every factory's committee,
+/// every reader's key) runs to hundreds of kilobytes of JSON — parsing it
+/// for each report would cap the hub at a few hundred reports a second.
+///
+/// A published version is never changed (rows are only inserted), but the
+/// cache does not lean on that alone: an entry is found by the version
+/// *and* the stored signature (64 bytes read by primary key, no body), so a
+/// rewritten history — an operator deleting rows and publishing the same
+/// numbers again — is parsed afresh. At most [`DirectoryCache::KEPT`]
+/// versions are kept; devices name recent ones.
+#[derive(Default)]
+pub(crate) struct DirectoryCache {
+    parsed: std::sync::Mutex<Vec<Cached>>,
+}
+
+/// A cached directory: its version, its stored signature, the parse.
+type Cached = (u64, Vec<u8>, std::sync::Arc<Directory>);
+
+impl DirectoryCache {
+    /// Versions kept, the newest first.
+    const KEPT: usize = 8;
+
+    /// The cached entries (a poisoned lock only means a panic elsewhere
+    /// while it was held; the list is still whole).
+    fn entries(&self) -> std::sync::MutexGuard<'_, Vec<Cached>> {
+        self.parsed.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// The published directory `version`, parsed (from the cache when its
+    /// signature is the one cached).
+    pub(crate) fn load(
+        &self,
+        connection: &Connection,
+        version: u64,
+    ) -> Result<Option<std::sync::Arc<Directory>>, ApiError> {
+        let Ok(key) = i64::try_from(version) else { return Ok(None) };
+        let signature: Option<Vec<u8>> = connection
+            .query_row("SELECT signature FROM directories WHERE version = ?1", [key], |row| row.get(0))
+            .optional()?;
+        let Some(signature) = signature else { return Ok(None) };
+        if let Some((_, _, directory)) =
+            self.entries().iter().find(|(cached, signed, _)| *cached == version && *signed == signature)
+        {
+            return Ok(Some(std::sync::Arc::clone(directory)));
+        }
+        let Some(directory) = load_directory(connection, version)? else { return Ok(None) };
+        let directory = std::sync::Arc::new(directory);
+        let mut parsed = self.entries();
+        parsed.retain(|(cached, _, _)| *cached != version);
+        parsed.insert(0, (version, signature, std::sync::Arc::clone(&directory)));
+        parsed.sort_by_key(|(cached, _, _)| std::cmp::Reverse(*cached));
+        parsed.truncate(Self::KEPT);
+        Ok(Some(directory))
+    }
+}
+
 /// A published directory version, parsed.
 pub(crate) fn load_directory(connection: &Connection, version: u64) -> Result<Option<Directory>, ApiError> {
     let Ok(version) = i64::try_from(version) else { return Ok(None) };
@@ -312,6 +370,51 @@ pub(crate) fn default_categories() -> Vec<Category> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn directory(version: u64, programme: &str) -> Vec<u8> {
+        let directory = Directory {
+            programme_id: programme.into(),
+            version,
+            previous_sha256: None,
+            issued_at: 1_700_000_000,
+            routes: Vec::new(),
+            categories: default_categories(),
+        };
+        serde_json::to_vec(&directory).unwrap()
+    }
+
+    fn publish(connection: &Connection, version: i64, body: Vec<u8>, signature: [u8; 64]) {
+        connection
+            .execute(
+                "INSERT INTO directories (version, body, signature, published_at) VALUES (?1, ?2, ?3, 0)",
+                crate::db::sql::params![version, body, signature.to_vec()],
+            )
+            .unwrap();
+    }
+
+    #[test]
+    fn a_directory_is_parsed_once_and_again_when_its_version_was_rewritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let connection = crate::db::open_connection(dir.path()).unwrap();
+        let cache = DirectoryCache::default();
+        assert!(cache.load(&connection, 1).unwrap().is_none(), "nothing published");
+        publish(&connection, 1, directory(1, "first"), [1; 64]);
+        let first = cache.load(&connection, 1).unwrap().expect("published");
+        let again = cache.load(&connection, 1).unwrap().expect("cached");
+        assert!(std::sync::Arc::ptr_eq(&first, &again), "the second load is the cached parse");
+        assert_eq!(first.programme_id, "first");
+        // An operator rewrites history: same version, other body and signature.
+        connection.execute("DELETE FROM directories", []).unwrap();
+        publish(&connection, 1, directory(1, "rewritten"), [2; 64]);
+        assert_eq!(cache.load(&connection, 1).unwrap().expect("published").programme_id, "rewritten");
+        // Bounded: only the newest versions stay.
+        for version in 2..=20 {
+            publish(&connection, version, directory(version as u64, "later"), [version as u8; 64]);
+            cache.load(&connection, version as u64).unwrap().expect("published");
+        }
+        let kept: Vec<u64> = cache.entries().iter().map(|(version, _, _)| *version).collect();
+        assert_eq!(kept, (13..=20).rev().collect::<Vec<u64>>());
+    }
 
     #[test]
     fn the_default_categories_pass_the_checks_staff_categories_must_pass() {

@@ -46,6 +46,8 @@ pub(crate) struct SharedState {
     /// E-mail notifications to readers, when the operator configured an
     /// SMTP server (ADR 0023).
     pub(crate) notifications: Option<crate::notifications::Notifications>,
+    /// Published directories, parsed once ([`crate::directory::DirectoryCache`]).
+    pub(crate) directories: Arc<crate::directory::DirectoryCache>,
 }
 
 impl SharedState {

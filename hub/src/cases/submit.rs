@@ -23,6 +23,7 @@
 //! requests' lines would date an anonymous report to the second (ADR 0016).
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 use crate::db::sql::{Connection, params};
 use axum::Json;
@@ -43,7 +44,7 @@ use super::{
 };
 use crate::clock::{HOUR_SECS, coarse, unix_now};
 use crate::db::sql_u64;
-use crate::directory::{load_directory, route_entries};
+use crate::directory::{DirectoryCache, route_entries};
 use crate::error::ApiError;
 use crate::extract::read_body;
 use crate::state::AppState;
@@ -82,8 +83,11 @@ pub(crate) async fn submit(State(state): State<AppState>, request: Request) -> R
     let (header, payload) = parse_one(&body)?;
     state.limits.check_attachments(&header)?;
     // Grouped with other submissions into one durable commit (db::Db::run_grouped).
-    let (response, _replayed) =
-        state.db.run_grouped(move |connection| store(connection, header.clone(), payload.clone())).await?;
+    let directories = Arc::clone(&state.directories);
+    let (response, _replayed) = state
+        .db
+        .run_grouped(move |connection| store(connection, &directories, header.clone(), payload.clone()))
+        .await?;
     Ok(Json(response))
 }
 
@@ -109,13 +113,16 @@ pub(crate) async fn submit_batch(
             Ok((header, payload))
         })
         .collect();
+    let directories = Arc::clone(&state.directories);
     let results = state
         .db
         .run_grouped(move |connection| {
             let mut results = Vec::with_capacity(items.len());
             for item in &items {
                 let stored = match item {
-                    Ok((header, payload)) => in_item_savepoint(connection, header.clone(), payload.clone()),
+                    Ok((header, payload)) => {
+                        in_item_savepoint(connection, &directories, header.clone(), payload.clone())
+                    }
                     Err(refused) => Err(refused.again()),
                 };
                 results.push(match stored {
@@ -143,11 +150,12 @@ pub(crate) async fn submit_batch(
 /// failure undoes this item only.
 fn in_item_savepoint(
     connection: &Connection,
+    directories: &DirectoryCache,
     header: SubmissionHeader,
     payload: Vec<u8>,
 ) -> Result<(SubmitResponse, bool), ApiError> {
     connection.savepoint("batch_item")?;
-    let result = store(connection, header, payload);
+    let result = store(connection, directories, header, payload);
     if connection.is_autocommit() {
         return result;
     }
@@ -164,6 +172,7 @@ fn in_item_savepoint(
 /// returns the reply and whether it is a replay of a stored one.
 fn store(
     connection: &Connection,
+    directories: &DirectoryCache,
     header: SubmissionHeader,
     payload: Vec<u8>,
 ) -> Result<(SubmitResponse, bool), ApiError> {
@@ -178,7 +187,7 @@ fn store(
         return Err(ApiError::code(HubErrorCode::UnknownRecipient));
     }
     let directory =
-        load_directory(tx, header.directory_version)?.ok_or(ApiError::code(HubErrorCode::UnknownRecipient))?;
+        directories.load(tx, header.directory_version)?.ok_or(ApiError::code(HubErrorCode::UnknownRecipient))?;
     let first_deadline_hours = check_recipients(&header, &directory)?;
     let taken: bool =
         tx.query_row("SELECT EXISTS (SELECT 1 FROM cases WHERE case_id = ?1)", [&header.case_id], |row| row.get(0))?;
