@@ -271,7 +271,7 @@ impl DirectoryCache {
         let directory = std::sync::Arc::new(directory);
         let mut parsed = self.entries();
         parsed.retain(|(cached, _, _)| *cached != version);
-        parsed.insert(0, (version, signature, std::sync::Arc::clone(&directory)));
+        parsed.push((version, signature, std::sync::Arc::clone(&directory)));
         parsed.sort_by_key(|(cached, _, _)| std::cmp::Reverse(*cached));
         parsed.truncate(Self::KEPT);
         Ok(Some(directory))

@@ -322,13 +322,14 @@ impl Shared {
     /// Counts one request in the database; whether it is admitted.
     async fn admit(&self, class: Class, source: IpAddr, limit: u32, now: i64) -> Result<bool, ApiError> {
         let index = window_of(now);
-        let cached = self.cached_key(index);
-        let fresh = match cached {
-            Some(_) => None,
-            None => Some(draw_key().map_err(|_| ApiError::internal("no randomness for a rate-limit window key"))?),
+        let key = match self.cached_key(index) {
+            Some(key) => KnownKey::Cached(key),
+            None => KnownKey::Fresh(
+                draw_key().map_err(|_| ApiError::internal("no randomness for a rate-limit window key"))?,
+            ),
         };
         let (key, admitted) =
-            self.db.count(move |connection| count(connection, index, cached, fresh, class, source, limit)).await?;
+            self.db.count(move |connection| count(connection, index, key, class, source, limit)).await?;
         let mut cache = self.key.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
         if cache.is_none_or(|(known, _)| known < index) {
             *cache = Some((index, key));
@@ -342,8 +343,18 @@ impl Shared {
     }
 }
 
-/// One count in the database: the window's key (`cached`, or read, or
-/// `fresh` when this is the window's first request), then both counters of
+/// The window's key as a process holds it before counting.
+#[derive(Clone, Copy)]
+enum KnownKey {
+    /// Read (or stored) earlier in this window.
+    Cached(WindowKey),
+    /// Drawn now: stored if this is the window's first request, else the
+    /// stored one is read instead.
+    Fresh(WindowKey),
+}
+
+/// One count in the database: the window's key (cached, or read, or
+/// the fresh one when this is the window's first request), then both counters of
 /// the source incremented in one statement, which returns them; when the
 /// lower one was already at `limit`, a second statement takes the
 /// increments back (a refused request counts for nothing) and the answer is
@@ -354,16 +365,14 @@ impl Shared {
 fn count(
     connection: &Connection,
     index: i64,
-    cached: Option<WindowKey>,
-    fresh: Option<WindowKey>,
+    key: KnownKey,
     class: Class,
     source: IpAddr,
     limit: u32,
 ) -> Result<(WindowKey, bool), ApiError> {
-    let key = match (cached, fresh) {
-        (Some(key), _) => key,
-        (None, Some(fresh)) => start_window(connection, index, &fresh)?,
-        (None, None) => return Err(ApiError::internal("a rate-limit count without a window key")),
+    let key = match key {
+        KnownKey::Cached(key) => key,
+        KnownKey::Fresh(fresh) => start_window(connection, index, &fresh)?,
     };
     let [first, second] = slots(&key, class, source);
     // Row one's slot first: every statement locks its rows in slot order.
@@ -745,7 +754,14 @@ mod tests {
                                             let once = move |connection: &Connection| {
                                                 attempts.fetch_add(1, Ordering::Relaxed);
                                                 let window = window_of(T0);
-                                                count(connection, window, Some(key), None, Class::Worker, source, limit)
+                                                count(
+                                                    connection,
+                                                    window,
+                                                    KnownKey::Cached(key),
+                                                    Class::Worker,
+                                                    source,
+                                                    limit,
+                                                )
                                             };
                                             let admitted = match kind {
                                                 "memory" => limiter.admit(Class::Worker, source, T0).await.is_ok(),
