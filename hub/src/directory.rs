@@ -221,17 +221,19 @@ fn organisation(route: Route, factory_name: Option<&str>) -> String {
 }
 
 /// Published directories, parsed once: every submission names the version
-/// its key was wrapped for and is checked against it inside the writer's
-/// transaction, and a programme's directory (every factory's committee,
-/// every reader's key) runs to hundreds of kilobytes of JSON — parsing it
-/// for each report would cap the hub at a few hundred reports a second.
+/// its key was wrapped for and is checked against it, and a programme's
+/// directory (every factory's committee, every reader's key) runs to
+/// hundreds of kilobytes of JSON — parsing it for each report would cap
+/// the hub at a few hundred reports a second.
 ///
 /// A published version is never changed (rows are only inserted), but the
-/// cache does not lean on that alone: an entry is found by the version
-/// *and* the stored signature (64 bytes read by primary key, no body), so a
-/// rewritten history — an operator deleting rows and publishing the same
-/// numbers again — is parsed afresh. At most [`DirectoryCache::KEPT`]
-/// versions are kept; devices name recent ones.
+/// cache does not lean on that alone: an entry is the version *and* the
+/// stored signature it was parsed under, and a submission checked against
+/// it is stored only while the row still has that signature (the insert
+/// says so in its `WHERE`, `cases::submit`). A rewritten history — an
+/// operator deleting rows and publishing the same numbers again — is
+/// parsed afresh. At most [`DirectoryCache::KEPT`] versions are kept;
+/// devices name recent ones.
 #[derive(Default)]
 pub(crate) struct DirectoryCache {
     parsed: std::sync::Mutex<Vec<Cached>>,
@@ -239,6 +241,9 @@ pub(crate) struct DirectoryCache {
 
 /// A cached directory: its version, its stored signature, the parse.
 type Cached = (u64, Vec<u8>, std::sync::Arc<Directory>);
+
+/// A directory version's stored signature and its parse.
+pub(crate) type Signed = (Vec<u8>, std::sync::Arc<Directory>);
 
 impl DirectoryCache {
     /// Versions kept, the newest first.
@@ -250,31 +255,36 @@ impl DirectoryCache {
         self.parsed.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// The published directory `version`, parsed (from the cache when its
-    /// signature is the one cached).
-    pub(crate) fn load(
-        &self,
-        connection: &Connection,
-        version: u64,
-    ) -> Result<Option<std::sync::Arc<Directory>>, ApiError> {
+    /// The parse of `version` cached, and the signature it was parsed
+    /// under, without reading the database: whoever relies on it checks
+    /// that signature where it writes.
+    pub(crate) fn cached(&self, version: u64) -> Option<Signed> {
+        self.entries()
+            .iter()
+            .find(|(cached, _, _)| *cached == version)
+            .map(|(_, signature, directory)| (signature.clone(), std::sync::Arc::clone(directory)))
+    }
+
+    /// The published directory `version` and its signature, read and
+    /// parsed afresh (one statement), then cached in place of any older
+    /// parse of that version; `None` when no such version is published.
+    pub(crate) fn load_fresh(&self, connection: &Connection, version: u64) -> Result<Option<Signed>, ApiError> {
         let Ok(key) = i64::try_from(version) else { return Ok(None) };
-        let signature: Option<Vec<u8>> = connection
-            .query_row("SELECT signature FROM directories WHERE version = ?1", [key], |row| row.get(0))
+        let row: Option<(Vec<u8>, Vec<u8>)> = connection
+            .query_row("SELECT signature, body FROM directories WHERE version = ?1", [key], |row| {
+                Ok((row.get(0)?, row.get(1)?))
+            })
             .optional()?;
-        let Some(signature) = signature else { return Ok(None) };
-        if let Some((_, _, directory)) =
-            self.entries().iter().find(|(cached, signed, _)| *cached == version && *signed == signature)
-        {
-            return Ok(Some(std::sync::Arc::clone(directory)));
-        }
-        let Some(directory) = load_directory(connection, version)? else { return Ok(None) };
+        let Some((signature, body)) = row else { return Ok(None) };
+        let directory: Directory =
+            serde_json::from_slice(&body).map_err(|_| ApiError::internal("a stored directory does not parse"))?;
         let directory = std::sync::Arc::new(directory);
         let mut parsed = self.entries();
         parsed.retain(|(cached, _, _)| *cached != version);
-        parsed.push((version, signature, std::sync::Arc::clone(&directory)));
+        parsed.push((version, signature.clone(), std::sync::Arc::clone(&directory)));
         parsed.sort_by_key(|(cached, _, _)| std::cmp::Reverse(*cached));
         parsed.truncate(Self::KEPT);
-        Ok(Some(directory))
+        Ok(Some((signature, directory)))
     }
 }
 
@@ -397,20 +407,25 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let connection = crate::db::open_connection(dir.path()).unwrap();
         let cache = DirectoryCache::default();
-        assert!(cache.load(&connection, 1).unwrap().is_none(), "nothing published");
+        assert!(cache.load_fresh(&connection, 1).unwrap().is_none(), "nothing published");
+        assert!(cache.cached(1).is_none(), "nothing cached");
         publish(&connection, 1, directory(1, "first"), [1; 64]);
-        let first = cache.load(&connection, 1).unwrap().expect("published");
-        let again = cache.load(&connection, 1).unwrap().expect("cached");
-        assert!(std::sync::Arc::ptr_eq(&first, &again), "the second load is the cached parse");
+        let (signature, first) = cache.load_fresh(&connection, 1).unwrap().expect("published");
+        assert_eq!(signature, [1; 64]);
+        let (cached_signature, again) = cache.cached(1).expect("cached");
+        assert!(std::sync::Arc::ptr_eq(&first, &again), "the cached parse is the one loaded");
+        assert_eq!(cached_signature, [1; 64], "with the signature it was parsed under");
         assert_eq!(first.programme_id, "first");
         // An operator rewrites history: same version, other body and signature.
         connection.execute("DELETE FROM directories", []).unwrap();
         publish(&connection, 1, directory(1, "rewritten"), [2; 64]);
-        assert_eq!(cache.load(&connection, 1).unwrap().expect("published").programme_id, "rewritten");
+        let (signature, rewritten) = cache.load_fresh(&connection, 1).unwrap().expect("published");
+        assert_eq!((signature.as_slice(), rewritten.programme_id.as_str()), (&[2u8; 64][..], "rewritten"));
+        assert_eq!(cache.cached(1).expect("cached").1.programme_id, "rewritten", "the old parse is gone");
         // Bounded: only the newest versions stay.
         for version in 2..=20 {
             publish(&connection, version, directory(version as u64, "later"), [version as u8; 64]);
-            cache.load(&connection, version as u64).unwrap().expect("published");
+            cache.load_fresh(&connection, version as u64).unwrap().expect("published");
         }
         let kept: Vec<u64> = cache.entries().iter().map(|(version, _, _)| *version).collect();
         assert_eq!(kept, (13..=20).rev().collect::<Vec<u64>>());

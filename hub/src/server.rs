@@ -232,6 +232,7 @@ pub async fn start(config: HubConfig) -> anyhow::Result<RunningHub> {
         calendar_offset: std::sync::atomic::AtomicI64::new(config.calendar_offset_secs),
         notifications: config.notifications.clone(),
         directories: std::sync::Arc::default(),
+        intake: std::sync::Arc::default(),
     });
     let (staff_token, demo_admin) = if config.seed_demo_admin {
         let admin = crate::staff::accounts::ensure_demo_admin(&state).await?;

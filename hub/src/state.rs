@@ -48,6 +48,9 @@ pub(crate) struct SharedState {
     pub(crate) notifications: Option<crate::notifications::Notifications>,
     /// Published directories, parsed once ([`crate::directory::DirectoryCache`]).
     pub(crate) directories: Arc<crate::directory::DirectoryCache>,
+    /// Reports waiting for the next multi-row statement (PostgreSQL only,
+    /// [`crate::cases::intake`]).
+    pub(crate) intake: Arc<crate::cases::intake::Intake>,
 }
 
 impl SharedState {

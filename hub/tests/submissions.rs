@@ -5,6 +5,7 @@ mod support;
 
 use support::cases::{Programme, random};
 use support::within_time;
+use workervoice_hub::testing::TestValue;
 use workervoice_protocol::MAX_BODY_BYTES;
 use workervoice_protocol::directory::Route;
 use workervoice_protocol::grievance::{
@@ -117,6 +118,140 @@ async fn oversized_submissions_are_refused_as_too_large() {
         });
         hub.submit_bytes(huge_attachment).await.assert_error("payload_too_large");
         assert_eq!(hub.count_rows("cases"), 0);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_directory_version_rewritten_after_the_hub_read_it_is_read_again() {
+    within_time(async {
+        let programme = Programme::start().await;
+        let hub = &programme.hub;
+        // The hub reads and keeps the version on the first report.
+        let first = programme.seal(&[Route::IndependentHotline], "first", &[]);
+        hub.submit(&first).await.ok::<SubmitResponse>();
+        let version = TestValue::Integer(first.header.directory_version as i64);
+        let database = hub.database();
+
+        // An operator rewrites the version: the same body, another signature.
+        // The kept parse no longer fits; the report is checked afresh and stored.
+        database
+            .execute(
+                "UPDATE directories SET signature = ?1 WHERE version = ?2",
+                &[TestValue::Blob(vec![7; 64]), version.clone()],
+            )
+            .unwrap();
+        let second = programme.seal(&[Route::IndependentHotline], "second", &[]);
+        hub.submit(&second).await.ok::<SubmitResponse>();
+
+        // Rewritten again, now with no hotline: what the device sealed to no
+        // longer matches the version, and the kept parse must not say it does.
+        let body = database.value("SELECT body FROM directories WHERE version = ?1", std::slice::from_ref(&version));
+        let mut directory: serde_json::Value = serde_json::from_slice(body.blob().expect("a body")).unwrap();
+        directory["routes"] = serde_json::json!([]);
+        database
+            .execute(
+                "UPDATE directories SET body = ?1, signature = ?2 WHERE version = ?3",
+                &[TestValue::Blob(serde_json::to_vec(&directory).unwrap()), TestValue::Blob(vec![8; 64]), version],
+            )
+            .unwrap();
+        let third = programme.seal(&[Route::IndependentHotline], "third", &[]);
+        hub.submit(&third).await.assert_error("unknown_recipient");
+        assert_eq!(hub.count_rows("cases"), 2);
+        assert_eq!(hub.count_rows("case_events"), 2, "one first event per stored report");
+    })
+    .await;
+}
+
+/// Posts every body at once; the replies in the same order.
+async fn submit_at_once(hub: &support::TestHub, bodies: Vec<Vec<u8>>) -> Vec<support::Reply> {
+    let tasks: Vec<_> = bodies
+        .into_iter()
+        .map(|body| {
+            let (http, url) = (hub.http.clone(), hub.url(paths::SUBMISSIONS));
+            tokio::spawn(async move {
+                let response = http
+                    .post(url)
+                    .header(reqwest::header::CONTENT_TYPE, workervoice_protocol::grievance::SUBMISSION_CONTENT_TYPE)
+                    .body(body)
+                    .send()
+                    .await
+                    .expect("answered");
+                let status = response.status().as_u16();
+                let content_type = response
+                    .headers()
+                    .get(reqwest::header::CONTENT_TYPE)
+                    .and_then(|value| value.to_str().ok())
+                    .unwrap_or_default()
+                    .to_owned();
+                support::Reply { status, body: response.json().await.expect("json"), content_type }
+            })
+        })
+        .collect();
+    let mut replies = Vec::new();
+    for task in tasks {
+        replies.push(task.await.expect("a sender"));
+    }
+    replies
+}
+
+/// Many reports at once are stored together (one statement on PostgreSQL,
+/// one commit on SQLite): each is still stored exactly once with its own
+/// keys, event and audit line, and each refusal is its own.
+#[tokio::test]
+async fn reports_arriving_at_once_are_stored_each_once_and_refused_each_alone() {
+    within_time(async {
+        let programme = Programme::start().await;
+        let hub = &programme.hub;
+        // The hub parses the directory version on a first report.
+        hub.submit(&programme.seal(&[Route::IndependentHotline], "first", &[])).await.ok::<SubmitResponse>();
+        let reports: Vec<_> =
+            (0..40).map(|i| programme.seal(&[Route::IndependentHotline], &format!("report {i}"), &[])).collect();
+        let mut rival = programme.seal(&[Route::IndependentHotline], "same case id, another device", &[]);
+        rival.header.case_id = reports[0].case_id.clone();
+        let rival = rival.reframed(|_| {});
+        let lost = programme
+            .seal(&[Route::IndependentHotline], "unknown factory", &[])
+            .reframed(|header| header.factory_id = "no-such-factory".into());
+        let wrong_keys = programme.seal(&[Route::IndependentHotline], "a key left out", &[]).reframed(|header| {
+            header.recipients.pop();
+        });
+
+        // Every report twice (a device resending a report whose reply it
+        // lost, while the first is still on its way), then the odd ones.
+        let mut bodies: Vec<Vec<u8>> = reports.iter().flat_map(|sealed| [sealed.framed.clone(), sealed.framed.clone()]).collect();
+        bodies.extend([rival, lost, wrong_keys]);
+        let replies = submit_at_once(hub, bodies).await;
+
+        for (i, sealed) in reports.iter().enumerate().skip(1) {
+            for reply in &replies[2 * i..2 * i + 2] {
+                assert_eq!(reply.ok::<SubmitResponse>().case_id, sealed.case_id, "report {i}");
+            }
+        }
+        // The first report and its rival share a case id: one of them has it.
+        let first_pair = &replies[0..2];
+        let rival_reply = &replies[80];
+        if first_pair[0].status == 200 {
+            assert_eq!(first_pair[1].ok::<SubmitResponse>(), first_pair[0].ok::<SubmitResponse>());
+            rival_reply.assert_error("case_id_taken");
+        } else {
+            first_pair[0].assert_error("case_id_taken");
+            first_pair[1].assert_error("case_id_taken");
+            assert_eq!(rival_reply.ok::<SubmitResponse>().case_id, reports[0].case_id);
+        }
+        replies[81].assert_error("unknown_recipient");
+        replies[82].assert_error("unknown_recipient");
+
+        let stored = 1 + 40;
+        assert_eq!(hub.count_rows("cases"), stored);
+        assert_eq!(hub.count_rows("case_keys"), 2 * stored, "both hotline handlers' keys for every case, no other");
+        assert_eq!(hub.count_rows("case_events"), stored);
+        assert_eq!(hub.count_rows("case_audit"), stored);
+        let without_keys = hub.database().integer(
+            "SELECT count(*) FROM cases WHERE (SELECT count(*) FROM case_keys WHERE case_keys.case_id = cases.case_id) <> 2",
+            &[],
+        );
+        assert_eq!(without_keys, 0, "every case has its own two keys");
     })
     .await;
 }

@@ -20,6 +20,7 @@ pub(crate) mod deadlines;
 pub(crate) mod escalation;
 pub(crate) mod follow_up;
 pub(crate) mod grievance_report;
+pub(crate) mod intake;
 pub(crate) mod submit;
 
 use crate::db::sql::{Connection, OptionalExtension, Row, params};

@@ -25,7 +25,7 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use crate::db::sql::{Connection, params};
+use crate::db::sql::{Connection, ToSql, params};
 use axum::Json;
 use axum::extract::{Request, State};
 use axum::http::header::CONTENT_TYPE;
@@ -38,10 +38,7 @@ use workervoice_protocol::grievance::{
     MAX_ATTACHMENTS, SUBMISSION_CONTENT_TYPE, SubmissionHeader, SubmitResponse, parse_batch, parse_submission,
 };
 
-use super::{
-    CaseRow, append_audit, append_event, canonical_case_id, is_canonical_uuid, load_case_by_client_id, routes_to_text,
-    status_str,
-};
+use super::{CaseRow, canonical_case_id, is_canonical_uuid, load_case_by_client_id, routes_to_text, status_str};
 use crate::clock::{HOUR_SECS, coarse, unix_now};
 use crate::db::sql_u64;
 use crate::directory::{DirectoryCache, route_entries};
@@ -82,12 +79,14 @@ pub(crate) async fn submit(State(state): State<AppState>, request: Request) -> R
     let body = read_body(request).await?;
     let (header, payload) = parse_one(&body)?;
     state.limits.check_attachments(&header)?;
-    // Grouped with other submissions into one durable commit (db::Db::run_grouped).
+    if state.db.is_postgres() {
+        // Many reports to a statement (cases::intake).
+        return Ok(Json(state.intake.submit(&state.db, &state.directories, header, payload).await?));
+    }
+    // Grouped with other submissions into one durable commit.
     let directories = Arc::clone(&state.directories);
-    let (response, _replayed) = state
-        .db
-        .run_grouped(move |connection| store(connection, &directories, header.clone(), payload.clone()))
-        .await?;
+    let (response, _replayed) =
+        state.db.run_grouped(move |connection| store(connection, &directories, &header, &payload)).await?;
     Ok(Json(response))
 }
 
@@ -120,9 +119,7 @@ pub(crate) async fn submit_batch(
             let mut results = Vec::with_capacity(items.len());
             for item in &items {
                 let stored = match item {
-                    Ok((header, payload)) => {
-                        in_item_savepoint(connection, &directories, header.clone(), payload.clone())
-                    }
+                    Ok((header, payload)) => in_item_savepoint(connection, &directories, header, payload),
                     Err(refused) => Err(refused.again()),
                 };
                 results.push(match stored {
@@ -151,8 +148,8 @@ pub(crate) async fn submit_batch(
 fn in_item_savepoint(
     connection: &Connection,
     directories: &DirectoryCache,
-    header: SubmissionHeader,
-    payload: Vec<u8>,
+    header: &SubmissionHeader,
+    payload: &[u8],
 ) -> Result<(SubmitResponse, bool), ApiError> {
     connection.savepoint("batch_item")?;
     let result = store(connection, directories, header, payload);
@@ -168,74 +165,321 @@ fn in_item_savepoint(
 }
 
 /// Checks and stores a submission inside the caller's transaction (a
-/// savepoint of a group commit: an error undoes this submission only);
-/// returns the reply and whether it is a replay of a stored one.
-fn store(
+/// savepoint of a group commit, or on PostgreSQL no transaction at all:
+/// [`crate::db::Db::run_single_write`]); returns the reply and whether it
+/// is a replay of a stored one.
+///
+/// A device resending what the hub stored gets the original reply whatever
+/// else is now wrong with it (a refusal is looked up by its client id
+/// first), so a lost reply never turns a stored report into a refused one.
+pub(crate) fn store(
     connection: &Connection,
     directories: &DirectoryCache,
-    header: SubmissionHeader,
-    payload: Vec<u8>,
+    header: &SubmissionHeader,
+    payload: &[u8],
 ) -> Result<(SubmitResponse, bool), ApiError> {
-    let tx = connection;
-    if let Some(stored) = load_case_by_client_id(tx, &header.client_id)? {
-        return Ok((original_response(&stored), true));
+    match check_and_insert(connection, directories, header, payload) {
+        Err(ApiError::Refused(refusal)) => match load_case_by_client_id(connection, &header.client_id)? {
+            Some(stored) => Ok((original_response(&stored), true)),
+            None => Err(ApiError::Refused(refusal)),
+        },
+        other => other,
     }
-    check_shape(&header, &payload)?;
-    let exists: bool =
-        tx.query_row("SELECT EXISTS (SELECT 1 FROM factories WHERE id = ?1)", [&header.factory_id], |row| row.get(0))?;
-    if !exists {
-        return Err(ApiError::code(HubErrorCode::UnknownRecipient));
+}
+
+/// The checks, then the insert; the work of a stored report is the insert
+/// alone (one statement on PostgreSQL): the client id and case id are
+/// settled by their unique indexes, the factory and the directory version
+/// by the insert's own `WHERE`. Only when nothing was inserted does the hub
+/// read why.
+fn check_and_insert(
+    connection: &Connection,
+    directories: &DirectoryCache,
+    header: &SubmissionHeader,
+    payload: &[u8],
+) -> Result<(SubmitResponse, bool), ApiError> {
+    let unknown = || ApiError::code(HubErrorCode::UnknownRecipient);
+    check_shape(header, payload)?;
+    let version = header.directory_version;
+    let mut cached = directories.cached(version);
+    // A parse from the cache first; read afresh when it does not fit (its
+    // version may have been rewritten since), at most once.
+    let mut from_cache = cached.is_some();
+    loop {
+        let (signature, directory) = match cached.take() {
+            Some(entry) => entry,
+            None => directories.load_fresh(connection, version)?.ok_or_else(unknown)?,
+        };
+        let first_deadline_hours = match check_recipients(header, &directory) {
+            Ok(hours) => hours,
+            Err(_) if from_cache => {
+                from_cache = false;
+                continue;
+            }
+            Err(refused) => return Err(refused),
+        };
+        let (now, deadline_at) = hour_and_deadline(first_deadline_hours);
+        let new_case = NewCase { header, payload, signature: &signature, now, deadline_at };
+        if insert(connection, &new_case)? {
+            return Ok((SubmitResponse { case_id: header.case_id.clone(), received_at: now }, false));
+        }
+        match why_not_inserted(connection, &new_case)? {
+            NotInserted::Stored(stored) => return Ok((original_response(&stored), true)),
+            NotInserted::CaseIdTaken => return Err(ApiError::code(HubErrorCode::CaseIdTaken)),
+            NotInserted::Unknown => return Err(unknown()),
+            NotInserted::DirectoryRewritten if from_cache => from_cache = false,
+            NotInserted::DirectoryRewritten => {
+                return Err(ApiError::internal("a directory version was rewritten while a report was checked"));
+            }
+        }
     }
-    let directory =
-        directories.load(tx, header.directory_version)?.ok_or(ApiError::code(HubErrorCode::UnknownRecipient))?;
-    let first_deadline_hours = check_recipients(&header, &directory)?;
-    let taken: bool =
-        tx.query_row("SELECT EXISTS (SELECT 1 FROM cases WHERE case_id = ?1)", [&header.case_id], |row| row.get(0))?;
-    if taken {
-        return Err(ApiError::code(HubErrorCode::CaseIdTaken));
+}
+
+/// What the checks that need no database found for a submission: the
+/// stored signature of the directory version it was checked against, and
+/// its hour and deadline.
+pub(crate) struct Prepared {
+    pub(crate) signature: Vec<u8>,
+    pub(crate) now: i64,
+    pub(crate) deadline_at: i64,
+}
+
+/// The checks that need no database, against the parsed directory version
+/// in the cache; `None` when the version is not cached or a check fails
+/// (then [`store`] reads what it needs and says why).
+pub(crate) fn prepare(directories: &DirectoryCache, header: &SubmissionHeader, payload: &[u8]) -> Option<Prepared> {
+    check_shape(header, payload).ok()?;
+    let (signature, directory) = directories.cached(header.directory_version)?;
+    let first_deadline_hours = check_recipients(header, &directory).ok()?;
+    let (now, deadline_at) = hour_and_deadline(first_deadline_hours);
+    Some(Prepared { signature, now, deadline_at })
+}
+
+/// The hour only, for the case, its first event and its audit line (ADR
+/// 0016): a handler or the operator must not date a report to the second a
+/// device's signed request arrived. The deadline counts from the start of
+/// that hour, so it is at most an hour early, never late.
+fn hour_and_deadline(first_deadline_hours: u32) -> (i64, i64) {
+    let now = coarse(unix_now(), HOUR_SECS);
+    (now, now.saturating_add(i64::from(first_deadline_hours) * 3600))
+}
+
+/// What a submission's insert needs.
+struct NewCase<'a> {
+    header: &'a SubmissionHeader,
+    payload: &'a [u8],
+    /// The stored signature of the directory version it was checked against.
+    signature: &'a [u8],
+    now: i64,
+    deadline_at: i64,
+}
+
+/// The columns of a new case, `?1` to `?10` (its status is `{status}`),
+/// and the guard: the factory exists and the directory version still has
+/// the signature (`?11`) of the parse the recipients were checked against.
+/// `ON CONFLICT DO NOTHING` covers both the client id and the case id.
+///
+/// The status is written into the statement, not bound: the partial index
+/// `cases_by_deadline` depends on it, and SQLite recompiles a statement
+/// whose bound values decide whether a partial index's condition holds
+/// each time they are bound anew.
+const INSERT_CASE: &str = "INSERT INTO cases (case_id, client_id, factory_id, routes, route_index, current_route, \
+         directory_version, receipt_verifier, payload, status, received_at, deadline_at) \
+     SELECT {1}, {2}, {3}, {4}, 0, {5}, {6}, {7}, {8}, {status}, {9}, {10} \
+     WHERE EXISTS (SELECT 1 FROM factories WHERE id = {3}) \
+         AND EXISTS (SELECT 1 FROM directories WHERE version = {6} AND signature = {11}) \
+     ON CONFLICT DO NOTHING";
+
+/// The types of `?1` to `?11` as PostgreSQL must be told them (in a
+/// `SELECT` list nothing says what a parameter is).
+const CASE_PARAMETER_TYPES: [&str; 11] =
+    ["text", "text", "text", "text", "text", "bigint", "bytea", "bytea", "bigint", "bigint", "bytea"];
+
+/// `?n`, cast to `ty` on PostgreSQL.
+fn parameter(n: usize, ty: &str, postgres: bool) -> String {
+    if postgres { format!("?{n}::{ty}") } else { format!("?{n}") }
+}
+
+/// The status of a new case, as an SQL literal.
+fn received() -> String {
+    format!("'{}'", status_str(CaseStatus::Received))
+}
+
+/// [`INSERT_CASE`] written for the backend (once per process and backend).
+fn insert_case_sql(postgres: bool) -> &'static str {
+    static WRITTEN: std::sync::OnceLock<[String; 2]> = std::sync::OnceLock::new();
+    let written = WRITTEN.get_or_init(|| {
+        [false, true].map(|postgres| {
+            let mut sql = INSERT_CASE.replace("{status}", &received());
+            for (index, ty) in CASE_PARAMETER_TYPES.iter().enumerate().rev() {
+                sql = sql.replace(&format!("{{{}}}", index + 1), &parameter(index + 1, ty, postgres));
+            }
+            sql
+        })
+    });
+    &written[usize::from(postgres)]
+}
+
+/// `(?a, ?b, ?c), …` for `rows` rows of `types`, numbered from `first`.
+fn values_rows(first: usize, rows: usize, types: &[&str], postgres: bool) -> String {
+    (0..rows)
+        .map(|row| {
+            let columns: Vec<String> = types
+                .iter()
+                .enumerate()
+                .map(|(column, ty)| parameter(first + row * types.len() + column, ty, postgres))
+                .collect();
+            format!("({})", columns.join(", "))
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The wrapped keys of the case `new_case` (which `from` names), from
+/// parameter `first`: directories name readers by key id; the share is kept
+/// against the account.
+fn insert_keys_sql(from: &str, first: usize, recipients: usize, postgres: bool) -> String {
+    format!(
+        "INSERT INTO case_keys (case_id, handler_id, enc, wrapped_key) \
+         SELECT new_case.case_id, handlers.id, wrapped.column2, wrapped.column3 \
+         FROM {from}, (VALUES {}) AS wrapped JOIN handlers ON handlers.key_id = wrapped.column1",
+        values_rows(first, recipients, &["text", "bytea", "bytea"], postgres)
+    )
+}
+
+/// The announced attachments of the case `new_case`, from parameter `first`.
+fn insert_attachments_sql(from: &str, first: usize, attachments: usize, postgres: bool) -> String {
+    format!(
+        "INSERT INTO case_attachments (case_id, attachment_id, size, sha256) \
+         SELECT new_case.case_id, announced.column1, announced.column2, announced.column3 \
+         FROM {from}, (VALUES {}) AS announced",
+        values_rows(first, attachments, &["text", "bigint", "bytea"], postgres)
+    )
+}
+
+/// The first event (`received`, seq 1) and the audit line of the case
+/// `new_case`; `?9` is the hour.
+fn first_event_sql(from: &str, postgres: bool) -> [String; 2] {
+    let (status, now) = (received(), parameter(9, "bigint", postgres));
+    [
+        format!(
+            "INSERT INTO case_events (case_id, seq, at, status) SELECT new_case.case_id, 1, {now}, {status} FROM {from}"
+        ),
+        format!(
+            "INSERT INTO case_audit (case_id, at, actor, action) \
+             SELECT new_case.case_id, {now}, 'device', 'received' FROM {from}"
+        ),
+    ]
+}
+
+/// Inserts the case, its wrapped keys, its announced attachments, its first
+/// event and its audit line, all or nothing; false when nothing was
+/// inserted (the client id or case id is taken, the factory is unknown, or
+/// the directory version no longer has the signature checked against).
+///
+/// PostgreSQL does it in one statement (data-modifying `WITH`), one round
+/// trip in autocommit ([`crate::db::Db::run_single_write`]); SQLite, which
+/// has no such statement and no round trips, in one statement per table
+/// inside the caller's savepoint.
+fn insert(connection: &Connection, case: &NewCase<'_>) -> Result<bool, ApiError> {
+    let header = case.header;
+    let postgres = connection.is_postgres();
+    let routes = routes_to_text(&header.routes);
+    let directory_version = sql_u64(header.directory_version);
+    let current_route = header.routes[0].as_str();
+    let mut binds: Vec<&dyn ToSql> = vec![
+        &header.case_id,
+        &header.client_id,
+        &header.factory_id,
+        &routes,
+        &current_route,
+        &directory_version,
+        &header.receipt_verifier,
+        &case.payload,
+        &case.now,
+        &case.deadline_at,
+        &case.signature,
+    ];
+    let first_key = binds.len() + 1;
+    for wrapped in &header.recipients {
+        binds.extend([&wrapped.handler_id as &dyn ToSql, &wrapped.enc, &wrapped.wrapped_key]);
+    }
+    let sizes: Vec<i64> = header.attachments.iter().map(|attachment| sql_u64(attachment.size)).collect();
+    let first_attachment = binds.len() + 1;
+    for (attachment, size) in header.attachments.iter().zip(&sizes) {
+        binds.extend([&attachment.attachment_id as &dyn ToSql, size, &attachment.sha256]);
+    }
+    let (recipients, attachments) = (header.recipients.len(), header.attachments.len());
+
+    if postgres {
+        let mut parts = vec![format!("new_case AS ({} RETURNING case_id)", insert_case_sql(true))];
+        if recipients > 0 {
+            parts.push(format!("new_keys AS ({})", insert_keys_sql("new_case", first_key, recipients, true)));
+        }
+        if attachments > 0 {
+            parts.push(format!(
+                "new_attachments AS ({})",
+                insert_attachments_sql("new_case", first_attachment, attachments, true)
+            ));
+        }
+        let [event, audit] = first_event_sql("new_case", true);
+        parts.push(format!("first_event AS ({event})"));
+        parts.push(format!("audit AS ({audit})"));
+        let sql = format!("WITH {} SELECT count(*) FROM new_case", parts.join(", "));
+        let inserted: i64 = connection.query_row(&sql, binds.as_slice(), |row| row.get(0))?;
+        return Ok(inserted == 1);
     }
 
-    // The hour only, for the case, its first event and its audit line (ADR
-    // 0016): a handler or the operator must not date a report to the second
-    // a device's signed request arrived. The deadline counts from the start
-    // of that hour, so it is at most an hour early, never late.
-    let now = coarse(unix_now(), HOUR_SECS);
-    let deadline_at = now.saturating_add(i64::from(first_deadline_hours) * 3600);
-    tx.execute(
-        "INSERT INTO cases (case_id, client_id, factory_id, routes, route_index, current_route, directory_version, \
-             receipt_verifier, payload, status, received_at, deadline_at) \
-         VALUES (?1, ?2, ?3, ?4, 0, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-        params![
-            header.case_id,
-            header.client_id,
-            header.factory_id,
-            routes_to_text(&header.routes),
-            header.routes[0].as_str(),
-            sql_u64(header.directory_version),
-            header.receipt_verifier,
-            payload,
-            status_str(CaseStatus::Received),
-            now,
-            deadline_at,
-        ],
+    // SQLite: the rows that follow the case name it by `?1`. Each statement
+    // is given the parameters up to the highest it uses.
+    if connection.execute(insert_case_sql(false), &binds[..CASE_PARAMETER_TYPES.len()])? == 0 {
+        return Ok(false);
+    }
+    let from = "(SELECT ?1 AS case_id) AS new_case";
+    if recipients > 0 {
+        connection.execute(&insert_keys_sql(from, first_key, recipients, false), &binds[..first_attachment - 1])?;
+    }
+    if attachments > 0 {
+        connection.execute(&insert_attachments_sql(from, first_attachment, attachments, false), binds.as_slice())?;
+    }
+    for sql in first_event_sql(from, false) {
+        connection.execute(&sql, &binds[..9])?;
+    }
+    Ok(true)
+}
+
+/// Why a checked submission was not inserted.
+enum NotInserted {
+    /// Its client id is stored: a device resending what it already sent.
+    Stored(CaseRow),
+    CaseIdTaken,
+    /// The factory or the directory version is not (or no longer) there.
+    Unknown,
+    /// The directory version now has another signature than the one
+    /// checked against.
+    DirectoryRewritten,
+}
+
+fn why_not_inserted(connection: &Connection, case: &NewCase<'_>) -> Result<NotInserted, ApiError> {
+    let header = case.header;
+    if let Some(stored) = load_case_by_client_id(connection, &header.client_id)? {
+        return Ok(NotInserted::Stored(stored));
+    }
+    let (taken, factory, signature): (bool, bool, Option<Vec<u8>>) = connection.query_row(
+        "SELECT EXISTS (SELECT 1 FROM cases WHERE case_id = ?1), EXISTS (SELECT 1 FROM factories WHERE id = ?2), \
+             (SELECT signature FROM directories WHERE version = ?3)",
+        params![header.case_id, header.factory_id, sql_u64(header.directory_version)],
+        |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)),
     )?;
-    for wrapped in &header.recipients {
-        tx.execute(
-            // Directories name readers by key id; the share is kept against the account.
-            "INSERT INTO case_keys (case_id, handler_id, enc, wrapped_key) \
-             SELECT ?1, id, ?3, ?4 FROM handlers WHERE key_id = ?2",
-            params![header.case_id, wrapped.handler_id, wrapped.enc, wrapped.wrapped_key],
-        )?;
-    }
-    for attachment in &header.attachments {
-        tx.execute(
-            "INSERT INTO case_attachments (case_id, attachment_id, size, sha256) VALUES (?1, ?2, ?3, ?4)",
-            params![header.case_id, attachment.attachment_id, sql_u64(attachment.size), attachment.sha256],
-        )?;
-    }
-    append_event(tx, &header.case_id, now, Some(CaseStatus::Received), None)?;
-    append_audit(tx, &header.case_id, now, "device", "received")?;
-    Ok((SubmitResponse { case_id: header.case_id, received_at: now }, false))
+    Ok(if taken {
+        NotInserted::CaseIdTaken
+    } else if !factory || signature.is_none() {
+        NotInserted::Unknown
+    } else if signature.as_deref() != Some(case.signature) {
+        NotInserted::DirectoryRewritten
+    } else {
+        return Err(ApiError::internal("a checked submission was neither inserted nor refused"));
+    })
 }
 
 fn original_response(stored: &CaseRow) -> SubmitResponse {

@@ -19,11 +19,12 @@
 //!
 //! Group commit: a durable commit costs a sync of the WAL (milliseconds on
 //! most disks), which would cap devices' submissions at a few hundred a
-//! second. [`Db::run_grouped`] queues the work; whoever takes the
-//! connection next runs every queued piece in one transaction, each in its
-//! own savepoint (an error undoes that piece only), commits once, and only
-//! then are the pieces answered. One sync then covers many acknowledgements,
-//! and none is answered before its commit is on disk.
+//! second. [`Db::run_grouped`] queues the work; one drainer task at a time
+//! takes everything queued, runs every piece in one transaction, each in
+//! its own savepoint (an error undoes that piece only), commits once, and
+//! only then are the pieces answered; then it takes what was queued
+//! meanwhile. One sync then covers many acknowledgements, and none is
+//! answered before its commit is on disk.
 //!
 //! Connection settings: WAL with `synchronous=FULL`, `foreign_keys=ON`,
 //! `secure_delete=ON` (deleted rows — cleared verifiers, crypto-shredded
@@ -53,6 +54,8 @@ mod schema;
 pub(crate) mod sql;
 
 use std::path::Path;
+use std::sync::atomic::AtomicBool;
+use std::sync::atomic::Ordering::SeqCst;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -86,7 +89,7 @@ enum Engine {
     /// One writer with group commit, and read-only connections.
     /// `readers` is `None` when the hub was configured without readers:
     /// reads then take the writer.
-    Sqlite { connection: Arc<Mutex<Connection>>, queue: Arc<Mutex<Vec<GroupedJob>>>, readers: Option<Arc<Readers>> },
+    Sqlite { connection: Arc<Writer>, queue: Arc<GroupQueue>, readers: Option<Arc<Readers>> },
     /// Pools of writers, readers and counting connections on a server ([`postgres`]).
     Postgres { writers: Arc<postgres::Pool>, readers: Arc<postgres::Pool>, counters: Arc<postgres::Pool> },
 }
@@ -112,6 +115,21 @@ impl Drop for Lent<'_> {
             lock(&self.readers.idle).push(connection);
         }
     }
+}
+
+/// The SQLite writer connection. Its lock is `parking_lot`'s, which the
+/// group drainer hands over fairly after each group (`unlock_fair`): the
+/// next write waiting for it gets it before the drainer takes it again, so
+/// a flood of reports does not hold up other writes.
+type Writer = parking_lot::Mutex<Connection>;
+
+/// Grouped work waiting for the writer, and whether a drainer is on its way.
+#[derive(Default)]
+struct GroupQueue {
+    jobs: Mutex<Vec<GroupedJob>>,
+    /// A blocking task is committing (or about to commit) `jobs`: work
+    /// queued meanwhile waits for it instead of starting another.
+    draining: AtomicBool,
 }
 
 /// A queued piece of grouped work: runs inside the group's transaction (or
@@ -178,7 +196,13 @@ impl Db {
         let idle = (0..sqlite_readers).map(|_| open_reader(&path)).collect::<anyhow::Result<Vec<_>>>()?;
         let readers = (sqlite_readers > 0)
             .then(|| Arc::new(Readers { idle: Mutex::new(idle), permits: Arc::new(Semaphore::new(sqlite_readers)) }));
-        Ok(Self { engine: Engine::Sqlite { connection: Arc::new(Mutex::new(writer)), queue: Arc::default(), readers } })
+        Ok(Self {
+            engine: Engine::Sqlite {
+                connection: Arc::new(parking_lot::Mutex::new(writer)),
+                queue: Arc::default(),
+                readers,
+            },
+        })
     }
 
     /// Whether this is a PostgreSQL database, which several hub processes
@@ -237,7 +261,7 @@ impl Db {
             // A panic while the lock was held leaves the connection usable:
             // an open transaction was rolled back when it was dropped (or,
             // for grouped work, is rolled back here).
-            let mut guard = lock(&connection);
+            let mut guard = connection.lock();
             let _ = guard.rollback();
             work(&mut guard)
         })
@@ -329,19 +353,38 @@ impl Db {
             });
             (answer, disk_full)
         });
-        lock(&queue).push(job);
-        tokio::task::spawn_blocking(move || {
-            let mut guard = lock(&connection);
-            // Whoever holds the connection runs everything queued so far:
-            // possibly this job was already run by the previous holder.
-            let jobs = std::mem::take(&mut *lock(&queue));
-            if !jobs.is_empty() {
-                commit_group(&mut guard, jobs);
-            }
-        })
-        .await
-        .map_err(|error| ApiError::internal(format!("database task failed: {error}")))?;
+        lock(&queue.jobs).push(job);
+        if !queue.draining.swap(true, SeqCst) {
+            // Not awaited: this caller waits for its answer, which may come
+            // from a group this drainer commits or from one already under way.
+            drop(tokio::task::spawn_blocking(move || drain(&connection, &queue)));
+        }
         receiver.await.map_err(|_| ApiError::internal("a grouped database task was dropped"))?
+    }
+
+    /// As [`Db::run_grouped`], for work that writes with one statement
+    /// (atomic on its own) and guards in that statement whatever it read
+    /// before: on SQLite it joins the group commit like any grouped work;
+    /// on PostgreSQL it runs outside a transaction, so that it costs the
+    /// server one round trip per statement and no `BEGIN` and `COMMIT`
+    /// (and the commit's WAL flush is shared with concurrent ones by the
+    /// server). Each statement there sees what was committed when it began
+    /// (`READ COMMITTED`, unless the server's default is stricter): `work`
+    /// must not rely on an earlier read staying true, but write only where
+    /// its statement's own `WHERE` says it still is. A serialization
+    /// conflict or deadlock still runs it again.
+    pub(crate) async fn run_single_write<T, F>(&self, work: F) -> Result<T, ApiError>
+    where
+        F: FnMut(&Connection) -> Result<T, ApiError> + Send + 'static,
+        T: Send + 'static,
+    {
+        match &self.engine {
+            Engine::Postgres { writers, .. } => {
+                let mut work = work;
+                writers.run(move |connection| work(connection)).await
+            }
+            Engine::Sqlite { .. } => self.run_grouped(work).await,
+        }
     }
 }
 
@@ -349,6 +392,41 @@ impl Db {
 /// at most an open transaction, which the next user rolls back.
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// Commits queued grouped work, group after group, until none is left;
+/// one drainer at a time (`GroupQueue::draining`). Each group is everything
+/// queued while the previous one committed, so the more devices are
+/// waiting, the more reports one sync covers. The connection is let go
+/// between groups, so other writes are not held up for long.
+///
+/// (Before, every caller took the connection itself just to find whether
+/// its work was already done: the callers queued on the lock, each turn
+/// committed the one or two pieces that had arrived, and a sync per
+/// report or two capped durable intake — measured in ADR 0019.)
+fn drain(connection: &Writer, queue: &GroupQueue) {
+    loop {
+        let mut guard = connection.lock();
+        let jobs = std::mem::take(&mut *lock(&queue.jobs));
+        if jobs.is_empty() {
+            drop(guard);
+            queue.draining.store(false, SeqCst);
+            // Work queued after the take saw a drainer on its way and
+            // started none: take it on, unless a new drainer already has.
+            if lock(&queue.jobs).is_empty() || queue.draining.swap(true, SeqCst) {
+                return;
+            }
+            continue;
+        }
+        // A panic in one piece of work fails its group's callers (their
+        // answers are dropped unanswered), not the drainer: the groups
+        // after it must still be committed.
+        let committed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| commit_group(&mut guard, jobs)));
+        if committed.is_err() {
+            tracing::error!("grouped database work panicked; its group was not committed");
+        }
+        parking_lot::MutexGuard::unlock_fair(guard);
+    }
 }
 
 /// Runs `jobs` in one transaction and answers each after the commit.
@@ -509,6 +587,7 @@ fn open_reader(path: &Path) -> anyhow::Result<Connection> {
     let connection = rusqlite::Connection::open_with_flags(path, flags)
         .with_context(|| format!("opening a reader on the hub database {}", path.display()))?;
     connection.busy_timeout(Duration::from_secs(5))?;
+    plan_without_bound_values(&connection)?;
     connection.execute_batch(
         "PRAGMA query_only = ON;
          PRAGMA foreign_keys = ON;
@@ -517,8 +596,22 @@ fn open_reader(path: &Path) -> anyhow::Result<Connection> {
     Ok(Connection::from_sqlite(connection))
 }
 
+/// Plans every statement once, whatever values are bound to it (SQLite's
+/// query planner stability guarantee). Otherwise SQLite lets a bound value
+/// shape the plan wherever it could matter — a table with a partial index
+/// (`cases_by_deadline`) is enough — and then compiles the statement again
+/// each time another value is bound: measured, a sixth of the writer's time
+/// under a load of reports went to recompiling cached statements. The
+/// hub's statements are written for one plan; a partial index is used
+/// where a statement spells out its condition.
+fn plan_without_bound_values(connection: &rusqlite::Connection) -> rusqlite::Result<()> {
+    connection.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
+    Ok(())
+}
+
 fn configure(connection: &rusqlite::Connection) -> rusqlite::Result<()> {
     connection.busy_timeout(Duration::from_secs(5))?;
+    plan_without_bound_values(connection)?;
     // Reading the schema fails on a file that is not a database, before any
     // pragma could try to write to it.
     connection.query_row("SELECT count(*) FROM sqlite_schema", [], |row| row.get::<_, i64>(0))?;
@@ -673,7 +766,7 @@ mod tests {
         drop(Db::open(dir.path()).unwrap());
         let db = Db::open(dir.path()).unwrap();
         let Engine::Sqlite { connection, .. } = &db.engine else { panic!("a SQLite test") };
-        let guard = connection.lock().unwrap();
+        let guard = connection.lock();
         let sqlite = guard.as_sqlite().unwrap();
         let version: u32 = sqlite.query_row("PRAGMA user_version", [], |row| row.get(0)).unwrap();
         assert_eq!(version, schema::LATEST_VERSION);
