@@ -224,7 +224,7 @@ async fn main() {
     } else if args.iter().any(|arg| arg == "--short") {
         Sizes { queued: 1000, per_device: 5 }
     } else {
-        Sizes { queued: 1000, per_device: 50 }
+        Sizes { queued: 1000, per_device: 200 }
     };
     let postgres = workervoice_hub::testing::on_postgres();
     let mut setups = vec![Setup::SqliteWriterOnly, Setup::SqlitePool];
