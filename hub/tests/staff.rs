@@ -497,10 +497,22 @@ async fn hammering_a_login_slows_it_down_but_the_real_user_gets_in_after_the_bac
         // Consecutive failures double the wait, and a success resets it.
         login(&hub, &admin.login, "wrong again, once", None).await.assert_error("unauthorized");
         tokio::time::sleep(Duration::from_millis(1_100)).await;
+        // The hub counts the wait in whole seconds of the clock: the failure
+        // and the check below must fall in one second, or a second boundary
+        // between them shows a wait of 2 as 1 (this failed under load).
+        at_the_start_of_a_second().await;
         login(&hub, &admin.login, "wrong again, twice", None).await.assert_error("unauthorized");
         let waiting = login(&hub, &admin.login, PASSWORD, None).await;
         waiting.assert_error("rate_limited");
         assert_eq!(waiting.body.pointer("/error/retry_after_secs").and_then(Value::as_u64), Some(2));
     })
     .await;
+}
+
+/// Waits until just after the clock's next whole second.
+async fn at_the_start_of_a_second() {
+    let into_second = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |since| u64::from(since.subsec_millis()));
+    tokio::time::sleep(Duration::from_millis(1_000 - into_second + 20)).await;
 }
