@@ -20,6 +20,10 @@ use crate::db::sql;
 /// The variable that makes the test suite run on PostgreSQL.
 pub const TEST_DATABASE_URL_VAR: &str = "WV_TEST_DATABASE_URL";
 
+/// The PostgreSQL advisory lock key the escalation pass takes, so a test can
+/// hold it as another hub process's pass would.
+pub const ESCALATION_JOB_LOCK: i64 = crate::cases::escalation::ESCALATION_JOB;
+
 /// Whether the tests run on PostgreSQL (`WV_TEST_DATABASE_URL` is set).
 pub fn on_postgres() -> bool {
     std::env::var_os(TEST_DATABASE_URL_VAR).is_some_and(|value| !value.is_empty())

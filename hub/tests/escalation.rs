@@ -6,6 +6,7 @@ mod support;
 use support::cases::Programme;
 use support::within_time;
 use workervoice_hub::EscalationReport;
+use workervoice_hub::testing::TestValue;
 use workervoice_protocol::directory::Route;
 use workervoice_protocol::grievance::{CaseEvent, CaseStatus, CaseSyncResponse, SubmitResponse};
 use workervoice_protocol::handler::{AuditEntry, CaseSummary, SetStatusRequest};
@@ -158,6 +159,42 @@ async fn the_hub_escalates_overdue_cases_by_itself_every_interval() {
             tokio::time::sleep(std::time::Duration::from_millis(100)).await;
         }
         assert_eq!(listed.len(), 1, "the background pass moved the case to the hotline");
+        assert_eq!(listed[0].status, CaseStatus::Escalated);
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn a_pass_another_hub_process_is_running_skips_its_round_here() {
+    if !workervoice_hub::testing::on_postgres() {
+        eprintln!("skipped on SQLite: one hub process per data directory (runs on PostgreSQL)");
+        return;
+    }
+    within_time(async {
+        let programme = Programme::start().await;
+        let hub = &programme.hub;
+        let sealed = programme.seal(&[Route::FactoryCommittee, Route::IndependentHotline], "overtime unpaid", &[]);
+        let submitted: SubmitResponse = hub.submit(&sealed).await.ok();
+        let overdue = submitted.received_at + 73 * HOUR;
+        let hotline = hub.login(&programme.hotline).await;
+
+        // Another process's pass holds the job's lock (as a lock of its own
+        // connection, which the pass's transaction-scoped try sees alike).
+        let other = hub.database();
+        let lock = [TestValue::from(workervoice_hub::testing::ESCALATION_JOB_LOCK)];
+        assert_eq!(other.integer("SELECT pg_try_advisory_lock(?1)::int::bigint", &lock), 1);
+        let skipped = hub.hub.escalate_due(overdue).await.expect("pass");
+        assert_eq!(skipped, EscalationReport::default(), "the round is the other process's");
+        assert!(hotline.get("/handler/v1/cases").await.ok::<Vec<CaseSummary>>().is_empty(), "not moved");
+
+        // Once the other pass is over, the case moves here, and only once.
+        assert_eq!(other.integer("SELECT pg_advisory_unlock(?1)::int::bigint", &lock), 1);
+        let moved = hub.hub.escalate_due(overdue).await.expect("pass");
+        assert_eq!(moved, EscalationReport { escalated: 1, exhausted: 0 });
+        let again = hub.hub.escalate_due(overdue).await.expect("pass");
+        assert_eq!(again, EscalationReport::default(), "a case escalates once per missed deadline");
+        let listed: Vec<CaseSummary> = hotline.get("/handler/v1/cases").await.ok();
+        assert_eq!(listed.len(), 1);
         assert_eq!(listed[0].status, CaseStatus::Escalated);
     })
     .await;

@@ -47,7 +47,7 @@ pub struct EscalationReport {
 }
 
 /// The advisory lock key of the escalation pass ("WVESCALA" in ASCII).
-const ESCALATION_JOB: i64 = 0x5756_4553_4341_4c41;
+pub(crate) const ESCALATION_JOB: i64 = 0x5756_4553_4341_4c41;
 
 /// Escalates every case whose deadline passed by `now` (unix seconds).
 pub(crate) async fn escalate_due(state: &AppState, now: i64) -> Result<EscalationReport, ApiError> {
