@@ -31,7 +31,8 @@ use tokio::sync::oneshot;
 use workervoice_protocol::grievance::{SubmissionHeader, SubmitResponse};
 
 use super::routes_to_text;
-use super::submit::{self, Prepared};
+use super::submit::{self, NewCase, Prepared};
+use crate::db::sql::Connection;
 use crate::db::{Db, sql_u64};
 use crate::directory::DirectoryCache;
 use crate::error::ApiError;
@@ -160,11 +161,8 @@ async fn store_group(db: &Db, directories: &Arc<DirectoryCache>, group: Vec<Queu
     let (together, apart): (Vec<Queued>, Vec<Queued>) = group.into_iter().partition(|queued| {
         client_ids.insert(queued.header.client_id.clone()) && case_ids.insert(queued.header.case_id.clone())
     });
-    let columns = Arc::new(Columns::of(&together));
-    let stored = {
-        let columns = Arc::clone(&columns);
-        db.run_single_write(move |connection| Ok(connection.postgres_texts(INSERT_MANY, &columns.params())?)).await
-    };
+    let columns = Columns::of(together.iter().map(|queued| queued.prepared.case(&queued.header, &queued.payload)));
+    let stored = db.run_single_write(move |connection| Ok(columns.insert(connection)?)).await;
     let stored: HashSet<String> = match stored {
         Ok(client_ids) => client_ids.into_iter().collect(),
         Err(error) => {
@@ -206,7 +204,7 @@ async fn alone(
 }
 
 /// A group's columns, as the statement's arrays.
-struct Columns {
+pub(super) struct Columns {
     case_ids: Vec<String>,
     client_ids: Vec<String>,
     factory_ids: Vec<String>,
@@ -229,19 +227,22 @@ struct Columns {
 }
 
 impl Columns {
-    fn of(group: &[Queued]) -> Self {
+    /// The columns of `cases`, checked and ready to insert.
+    pub(super) fn of<'a>(cases: impl IntoIterator<Item = NewCase<'a>>) -> Self {
+        let cases = cases.into_iter();
+        let count = cases.size_hint().0;
         let mut columns = Self {
-            case_ids: Vec::with_capacity(group.len()),
-            client_ids: Vec::with_capacity(group.len()),
-            factory_ids: Vec::with_capacity(group.len()),
-            routes: Vec::with_capacity(group.len()),
-            current_routes: Vec::with_capacity(group.len()),
-            directory_versions: Vec::with_capacity(group.len()),
-            receipt_verifiers: Vec::with_capacity(group.len()),
-            payloads: Vec::with_capacity(group.len()),
-            received_at: Vec::with_capacity(group.len()),
-            deadlines: Vec::with_capacity(group.len()),
-            signatures: Vec::with_capacity(group.len()),
+            case_ids: Vec::with_capacity(count),
+            client_ids: Vec::with_capacity(count),
+            factory_ids: Vec::with_capacity(count),
+            routes: Vec::with_capacity(count),
+            current_routes: Vec::with_capacity(count),
+            directory_versions: Vec::with_capacity(count),
+            receipt_verifiers: Vec::with_capacity(count),
+            payloads: Vec::with_capacity(count),
+            received_at: Vec::with_capacity(count),
+            deadlines: Vec::with_capacity(count),
+            signatures: Vec::with_capacity(count),
             key_client_ids: Vec::new(),
             key_ids: Vec::new(),
             encs: Vec::new(),
@@ -251,7 +252,7 @@ impl Columns {
             attachment_sizes: Vec::new(),
             attachment_hashes: Vec::new(),
         };
-        for Queued { header, payload, prepared, .. } in group {
+        for NewCase { header, payload, signature, now, deadline_at } in cases {
             columns.case_ids.push(header.case_id.clone());
             columns.client_ids.push(header.client_id.clone());
             columns.factory_ids.push(header.factory_id.clone());
@@ -259,10 +260,10 @@ impl Columns {
             columns.current_routes.push(header.routes[0].as_str().to_owned());
             columns.directory_versions.push(sql_u64(header.directory_version));
             columns.receipt_verifiers.push(header.receipt_verifier.clone());
-            columns.payloads.push(payload.clone());
-            columns.received_at.push(prepared.now);
-            columns.deadlines.push(prepared.deadline_at);
-            columns.signatures.push(prepared.signature.clone());
+            columns.payloads.push(payload.to_vec());
+            columns.received_at.push(now);
+            columns.deadlines.push(deadline_at);
+            columns.signatures.push(signature.to_vec());
             for wrapped in &header.recipients {
                 columns.key_client_ids.push(header.client_id.clone());
                 columns.key_ids.push(wrapped.handler_id.clone());
@@ -277,6 +278,12 @@ impl Columns {
             }
         }
         columns
+    }
+
+    /// Inserts the cases that are new, with what follows each (one
+    /// statement, [`INSERT_MANY`]); returns the client ids inserted.
+    pub(super) fn insert(&self, connection: &Connection) -> crate::db::sql::Result<Vec<String>> {
+        connection.postgres_texts(INSERT_MANY, &self.params())
     }
 
     /// `?1` to `?19`, in the statement's order.

@@ -34,11 +34,11 @@ use workervoice_protocol::directory::{Directory, Route};
 use workervoice_protocol::envelope::OVERHEAD;
 use workervoice_protocol::error::HubErrorCode;
 use workervoice_protocol::grievance::{
-    BATCH_CONTENT_TYPE, BatchItemResult, BatchSubmitResponse, CaseStatus, FrameError, MAX_ATTACHMENT_BYTES,
-    MAX_ATTACHMENTS, SUBMISSION_CONTENT_TYPE, SubmissionHeader, SubmitResponse, parse_batch, parse_submission,
+    BATCH_CONTENT_TYPE, BatchItemResult, BatchSubmitResponse, FrameError, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS,
+    SUBMISSION_CONTENT_TYPE, SubmissionHeader, SubmitResponse, parse_batch, parse_submission,
 };
 
-use super::{CaseRow, canonical_case_id, is_canonical_uuid, load_case_by_client_id, routes_to_text, status_str};
+use super::{CaseRow, canonical_case_id, is_canonical_uuid, load_case_by_client_id, routes_to_text};
 use crate::clock::{HOUR_SECS, coarse, unix_now};
 use crate::db::sql_u64;
 use crate::directory::{DirectoryCache, route_entries};
@@ -265,111 +265,55 @@ fn hour_and_deadline(first_deadline_hours: u32) -> (i64, i64) {
 }
 
 /// What a submission's insert needs.
-struct NewCase<'a> {
-    header: &'a SubmissionHeader,
-    payload: &'a [u8],
+#[derive(Clone, Copy)]
+pub(super) struct NewCase<'a> {
+    pub(super) header: &'a SubmissionHeader,
+    pub(super) payload: &'a [u8],
     /// The stored signature of the directory version it was checked against.
-    signature: &'a [u8],
-    now: i64,
-    deadline_at: i64,
+    pub(super) signature: &'a [u8],
+    pub(super) now: i64,
+    pub(super) deadline_at: i64,
 }
 
-/// The columns of a new case, `?1` to `?10` (its status is `{status}`),
-/// and the guard: the factory exists and the directory version still has
-/// the signature (`?11`) of the parse the recipients were checked against.
-/// `ON CONFLICT DO NOTHING` covers both the client id and the case id.
+impl Prepared {
+    /// The insert of `header` and `payload`, as prepared.
+    pub(super) fn case<'a>(&'a self, header: &'a SubmissionHeader, payload: &'a [u8]) -> NewCase<'a> {
+        NewCase { header, payload, signature: &self.signature, now: self.now, deadline_at: self.deadline_at }
+    }
+}
+
+/// SQLite: the columns of a new case, `?1` to `?10`, and the guard: the
+/// factory exists and the directory version still has the signature
+/// (`?11`) of the parse the recipients were checked against. `ON CONFLICT
+/// DO NOTHING` covers both the client id and the case id.
 ///
-/// The status is written into the statement, not bound: the partial index
-/// `cases_by_deadline` depends on it, and SQLite recompiles a statement
-/// whose bound values decide whether a partial index's condition holds
-/// each time they are bound anew.
+/// The status (`received`) is written into the statement, not bound: the
+/// partial index `cases_by_deadline` depends on it, and SQLite recompiles a
+/// statement whose bound values decide whether a partial index's condition
+/// holds each time they are bound anew.
 const INSERT_CASE: &str = "INSERT INTO cases (case_id, client_id, factory_id, routes, route_index, current_route, \
          directory_version, receipt_verifier, payload, status, received_at, deadline_at) \
-     SELECT {1}, {2}, {3}, {4}, 0, {5}, {6}, {7}, {8}, {status}, {9}, {10} \
-     WHERE EXISTS (SELECT 1 FROM factories WHERE id = {3}) \
-         AND EXISTS (SELECT 1 FROM directories WHERE version = {6} AND signature = {11}) \
+     SELECT ?1, ?2, ?3, ?4, 0, ?5, ?6, ?7, ?8, 'received', ?9, ?10 \
+     WHERE EXISTS (SELECT 1 FROM factories WHERE id = ?3) \
+         AND EXISTS (SELECT 1 FROM directories WHERE version = ?6 AND signature = ?11) \
      ON CONFLICT DO NOTHING";
 
-/// The types of `?1` to `?11` as PostgreSQL must be told them (in a
-/// `SELECT` list nothing says what a parameter is).
-const CASE_PARAMETER_TYPES: [&str; 11] =
-    ["text", "text", "text", "text", "text", "bigint", "bytea", "bytea", "bigint", "bigint", "bytea"];
+/// SQLite: the first event (`received`, seq 1) and the audit line of the
+/// case `?1`, at the hour `?9`.
+const FIRST_EVENT: [&str; 2] = [
+    "INSERT INTO case_events (case_id, seq, at, status) VALUES (?1, 1, ?9, 'received')",
+    "INSERT INTO case_audit (case_id, at, actor, action) VALUES (?1, ?9, 'device', 'received')",
+];
 
-/// `?n`, cast to `ty` on PostgreSQL.
-fn parameter(n: usize, ty: &str, postgres: bool) -> String {
-    if postgres { format!("?{n}::{ty}") } else { format!("?{n}") }
-}
-
-/// The status of a new case, as an SQL literal.
-fn received() -> String {
-    format!("'{}'", status_str(CaseStatus::Received))
-}
-
-/// [`INSERT_CASE`] written for the backend (once per process and backend).
-fn insert_case_sql(postgres: bool) -> &'static str {
-    static WRITTEN: std::sync::OnceLock<[String; 2]> = std::sync::OnceLock::new();
-    let written = WRITTEN.get_or_init(|| {
-        [false, true].map(|postgres| {
-            let mut sql = INSERT_CASE.replace("{status}", &received());
-            for (index, ty) in CASE_PARAMETER_TYPES.iter().enumerate().rev() {
-                sql = sql.replace(&format!("{{{}}}", index + 1), &parameter(index + 1, ty, postgres));
-            }
-            sql
-        })
-    });
-    &written[usize::from(postgres)]
-}
-
-/// `(?a, ?b, ?c), …` for `rows` rows of `types`, numbered from `first`.
-fn values_rows(first: usize, rows: usize, types: &[&str], postgres: bool) -> String {
+/// `(?a, ?b, ?c), …` for `rows` rows of three columns, numbered from `first`.
+fn three_column_rows(first: usize, rows: usize) -> String {
     (0..rows)
         .map(|row| {
-            let columns: Vec<String> = types
-                .iter()
-                .enumerate()
-                .map(|(column, ty)| parameter(first + row * types.len() + column, ty, postgres))
-                .collect();
-            format!("({})", columns.join(", "))
+            let n = first + row * 3;
+            format!("(?{n}, ?{}, ?{})", n + 1, n + 2)
         })
         .collect::<Vec<_>>()
         .join(", ")
-}
-
-/// The wrapped keys of the case `new_case` (which `from` names), from
-/// parameter `first`: directories name readers by key id; the share is kept
-/// against the account.
-fn insert_keys_sql(from: &str, first: usize, recipients: usize, postgres: bool) -> String {
-    format!(
-        "INSERT INTO case_keys (case_id, handler_id, enc, wrapped_key) \
-         SELECT new_case.case_id, handlers.id, wrapped.column2, wrapped.column3 \
-         FROM {from}, (VALUES {}) AS wrapped JOIN handlers ON handlers.key_id = wrapped.column1",
-        values_rows(first, recipients, &["text", "bytea", "bytea"], postgres)
-    )
-}
-
-/// The announced attachments of the case `new_case`, from parameter `first`.
-fn insert_attachments_sql(from: &str, first: usize, attachments: usize, postgres: bool) -> String {
-    format!(
-        "INSERT INTO case_attachments (case_id, attachment_id, size, sha256) \
-         SELECT new_case.case_id, announced.column1, announced.column2, announced.column3 \
-         FROM {from}, (VALUES {}) AS announced",
-        values_rows(first, attachments, &["text", "bigint", "bytea"], postgres)
-    )
-}
-
-/// The first event (`received`, seq 1) and the audit line of the case
-/// `new_case`; `?9` is the hour.
-fn first_event_sql(from: &str, postgres: bool) -> [String; 2] {
-    let (status, now) = (received(), parameter(9, "bigint", postgres));
-    [
-        format!(
-            "INSERT INTO case_events (case_id, seq, at, status) SELECT new_case.case_id, 1, {now}, {status} FROM {from}"
-        ),
-        format!(
-            "INSERT INTO case_audit (case_id, at, actor, action) \
-             SELECT new_case.case_id, {now}, 'device', 'received' FROM {from}"
-        ),
-    ]
 }
 
 /// Inserts the case, its wrapped keys, its announced attachments, its first
@@ -377,13 +321,16 @@ fn first_event_sql(from: &str, postgres: bool) -> [String; 2] {
 /// inserted (the client id or case id is taken, the factory is unknown, or
 /// the directory version no longer has the signature checked against).
 ///
-/// PostgreSQL does it in one statement (data-modifying `WITH`), one round
-/// trip in autocommit ([`crate::db::Db::run_single_write`]); SQLite, which
-/// has no such statement and no round trips, in one statement per table
-/// inside the caller's savepoint.
+/// PostgreSQL does it in one statement, the one that stores a group of
+/// reports ([`super::intake`]), here with a group of one, in autocommit
+/// ([`crate::db::Db::run_single_write`]); SQLite, which has no such
+/// statement and no round trips, in one statement per table inside the
+/// caller's savepoint.
 fn insert(connection: &Connection, case: &NewCase<'_>) -> Result<bool, ApiError> {
+    if connection.is_postgres() {
+        return Ok(!super::intake::Columns::of([*case]).insert(connection)?.is_empty());
+    }
     let header = case.header;
-    let postgres = connection.is_postgres();
     let routes = routes_to_text(&header.routes);
     let directory_version = sql_u64(header.directory_version);
     let current_route = header.routes[0].as_str();
@@ -400,50 +347,40 @@ fn insert(connection: &Connection, case: &NewCase<'_>) -> Result<bool, ApiError>
         &case.deadline_at,
         &case.signature,
     ];
-    let first_key = binds.len() + 1;
-    for wrapped in &header.recipients {
-        binds.extend([&wrapped.handler_id as &dyn ToSql, &wrapped.enc, &wrapped.wrapped_key]);
-    }
-    let sizes: Vec<i64> = header.attachments.iter().map(|attachment| sql_u64(attachment.size)).collect();
-    let first_attachment = binds.len() + 1;
-    for (attachment, size) in header.attachments.iter().zip(&sizes) {
-        binds.extend([&attachment.attachment_id as &dyn ToSql, size, &attachment.sha256]);
-    }
-    let (recipients, attachments) = (header.recipients.len(), header.attachments.len());
-
-    if postgres {
-        let mut parts = vec![format!("new_case AS ({} RETURNING case_id)", insert_case_sql(true))];
-        if recipients > 0 {
-            parts.push(format!("new_keys AS ({})", insert_keys_sql("new_case", first_key, recipients, true)));
-        }
-        if attachments > 0 {
-            parts.push(format!(
-                "new_attachments AS ({})",
-                insert_attachments_sql("new_case", first_attachment, attachments, true)
-            ));
-        }
-        let [event, audit] = first_event_sql("new_case", true);
-        parts.push(format!("first_event AS ({event})"));
-        parts.push(format!("audit AS ({audit})"));
-        let sql = format!("WITH {} SELECT count(*) FROM new_case", parts.join(", "));
-        let inserted: i64 = connection.query_row(&sql, binds.as_slice(), |row| row.get(0))?;
-        return Ok(inserted == 1);
-    }
-
-    // SQLite: the rows that follow the case name it by `?1`. Each statement
-    // is given the parameters up to the highest it uses.
-    if connection.execute(insert_case_sql(false), &binds[..CASE_PARAMETER_TYPES.len()])? == 0 {
+    if connection.execute(INSERT_CASE, binds.as_slice())? == 0 {
         return Ok(false);
     }
-    let from = "(SELECT ?1 AS case_id) AS new_case";
-    if recipients > 0 {
-        connection.execute(&insert_keys_sql(from, first_key, recipients, false), &binds[..first_attachment - 1])?;
+    for sql in FIRST_EVENT {
+        connection.execute(sql, &binds[..9])?;
     }
-    if attachments > 0 {
-        connection.execute(&insert_attachments_sql(from, first_attachment, attachments, false), binds.as_slice())?;
+    // The rows that follow the case name it by `?1`; each statement is
+    // given the parameters up to the highest it uses.
+    binds.truncate(1);
+    if !header.recipients.is_empty() {
+        for wrapped in &header.recipients {
+            binds.extend([&wrapped.handler_id as &dyn ToSql, &wrapped.enc, &wrapped.wrapped_key]);
+        }
+        // Directories name readers by key id; the share is kept against the account.
+        let sql = format!(
+            "INSERT INTO case_keys (case_id, handler_id, enc, wrapped_key) \
+             SELECT ?1, handlers.id, wrapped.column2, wrapped.column3 \
+             FROM (VALUES {}) AS wrapped JOIN handlers ON handlers.key_id = wrapped.column1",
+            three_column_rows(2, header.recipients.len())
+        );
+        connection.execute(&sql, binds.as_slice())?;
     }
-    for sql in first_event_sql(from, false) {
-        connection.execute(&sql, &binds[..9])?;
+    if !header.attachments.is_empty() {
+        binds.truncate(1);
+        let sizes: Vec<i64> = header.attachments.iter().map(|attachment| sql_u64(attachment.size)).collect();
+        for (attachment, size) in header.attachments.iter().zip(&sizes) {
+            binds.extend([&attachment.attachment_id as &dyn ToSql, size, &attachment.sha256]);
+        }
+        let sql = format!(
+            "INSERT INTO case_attachments (case_id, attachment_id, size, sha256) \
+             SELECT ?1, column1, column2, column3 FROM (VALUES {})",
+            three_column_rows(2, header.attachments.len())
+        );
+        connection.execute(&sql, binds.as_slice())?;
     }
     Ok(true)
 }
