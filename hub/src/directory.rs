@@ -276,9 +276,7 @@ impl DirectoryCache {
             })
             .optional()?;
         let Some((signature, body)) = row else { return Ok(None) };
-        let directory: Directory =
-            serde_json::from_slice(&body).map_err(|_| ApiError::internal("a stored directory does not parse"))?;
-        let directory = std::sync::Arc::new(directory);
+        let directory = std::sync::Arc::new(parse_stored(&body)?);
         let mut parsed = self.entries();
         parsed.retain(|(cached, _, _)| *cached != version);
         parsed.push((version, signature.clone(), std::sync::Arc::clone(&directory)));
@@ -294,8 +292,12 @@ pub(crate) fn load_directory(connection: &Connection, version: u64) -> Result<Op
     let body: Option<Vec<u8>> = connection
         .query_row("SELECT body FROM directories WHERE version = ?1", [version], |row| row.get(0))
         .optional()?;
-    body.map(|body| serde_json::from_slice(&body).map_err(|_| ApiError::internal("a stored directory does not parse")))
-        .transpose()
+    body.map(|body| parse_stored(&body)).transpose()
+}
+
+/// A published directory's body, as stored.
+fn parse_stored(body: &[u8]) -> Result<Directory, ApiError> {
+    serde_json::from_slice(body).map_err(|_| ApiError::internal("a stored directory does not parse"))
 }
 
 /// Every entry of `route` that serves `factory_id`, as devices choose them

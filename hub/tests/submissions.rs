@@ -177,14 +177,7 @@ async fn submit_at_once(hub: &support::TestHub, bodies: Vec<Vec<u8>>) -> Vec<sup
                     .send()
                     .await
                     .expect("answered");
-                let status = response.status().as_u16();
-                let content_type = response
-                    .headers()
-                    .get(reqwest::header::CONTENT_TYPE)
-                    .and_then(|value| value.to_str().ok())
-                    .unwrap_or_default()
-                    .to_owned();
-                support::Reply { status, body: response.json().await.expect("json"), content_type }
+                support::Reply::from(response).await
             })
         })
         .collect();
