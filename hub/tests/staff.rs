@@ -479,7 +479,7 @@ async fn hammering_a_login_slows_it_down_but_the_real_user_gets_in_after_the_bac
         // The hub counts back-offs in whole seconds of the clock: the failure
         // and the refusal after it are sent at the start of a second, or a
         // second boundary between them lets the retry through.
-        at_the_start_of_a_second().await;
+        support::at_the_start_of_a_second().await;
         let hammering = Instant::now();
         login(&hub, &admin.login, "a wrong password!", None).await.assert_error("unauthorized");
         // The right password during the back-off is not even looked at.
@@ -500,7 +500,7 @@ async fn hammering_a_login_slows_it_down_but_the_real_user_gets_in_after_the_bac
         assert!(looked_at <= most_failures_within(took), "{looked_at} passwords looked at in {took:?}: {replies:?}");
 
         // An unknown login is slowed down in exactly the same way.
-        at_the_start_of_a_second().await;
+        support::at_the_start_of_a_second().await;
         login(&hub, "nobody-else", PASSWORD, None).await.assert_error("unauthorized");
         login(&hub, "nobody-else", PASSWORD, None).await.assert_error("rate_limited");
 
@@ -522,7 +522,7 @@ async fn hammering_a_login_slows_it_down_but_the_real_user_gets_in_after_the_bac
         // The hub counts the wait in whole seconds of the clock: the failure
         // and the check below must fall in one second, or a second boundary
         // between them shows a wait of 2 as 1 (this failed under load).
-        at_the_start_of_a_second().await;
+        support::at_the_start_of_a_second().await;
         login(&hub, &admin.login, "wrong again, twice", None).await.assert_error("unauthorized");
         let waiting = login(&hub, &admin.login, PASSWORD, None).await;
         waiting.assert_error("rate_limited");
@@ -541,12 +541,4 @@ fn most_failures_within(elapsed: Duration) -> usize {
         .take_while(|k: &usize| ((1u64 << (k - 1)) as f64) - (*k as f64) < elapsed.as_secs_f64())
         .last()
         .unwrap_or(1)
-}
-
-/// Waits until just after the clock's next whole second.
-async fn at_the_start_of_a_second() {
-    let into_second = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |since| u64::from(since.subsec_millis()));
-    tokio::time::sleep(Duration::from_millis(1_000 - into_second + 20)).await;
 }

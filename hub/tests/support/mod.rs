@@ -31,6 +31,16 @@ use workervoice_protocol::signing::{
 /// Every test runs inside this bound.
 pub const TEST_TIME_LIMIT: Duration = Duration::from_secs(90);
 
+/// Waits until just after the clock's next whole second: the hub counts
+/// login back-offs in whole seconds of the clock, so a failure and the
+/// retry a test expects refused must fall in one second.
+pub async fn at_the_start_of_a_second() {
+    let into_second = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |since| u64::from(since.subsec_millis()));
+    tokio::time::sleep(Duration::from_millis(1_000 - into_second + 20)).await;
+}
+
 /// Runs a test body, failing it if it takes longer than [`TEST_TIME_LIMIT`].
 pub async fn within_time<F: Future>(body: F) -> F::Output {
     tokio::time::timeout(TEST_TIME_LIMIT, body).await.expect("the test took too long")
